@@ -1,0 +1,2 @@
+//! Stage 3: the intermediate representation.
+pub mod naming;

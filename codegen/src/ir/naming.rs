@@ -1,0 +1,108 @@
+//! Rust names for spec names: keywords and leading digits are mapped, never rejected.
+//!
+//! The wire name is always kept next to the Rust name; `#[serde(rename)]` is emitted only when they
+//! differ. Two spec names that map to the same Rust name are a validation error (see
+//! `validate::names`), because silently suffixing one would make the API depend on spec order.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Every Rust keyword (strict, reserved and edition-dependent ones such as `gen`), plus the
+/// prelude-like names a generated item must not shadow.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Type names that would shadow items generated code relies on unqualified.
+const RESERVED_TYPES: &[&str] = &["Option", "Result", "Some", "None", "Ok", "Err", "String", "Vec", "Box", "Self"];
+
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// A struct field, parameter, method or module name: `snake_case`.
+pub fn field_name(wire: &str) -> String {
+    let snake = wire.to_snake_case();
+    let snake = if snake.is_empty() { "field".to_owned() } else { snake };
+    if starts_with_digit(&snake) {
+        format!("field_{snake}")
+    } else if is_keyword(&snake) {
+        format!("{snake}_")
+    } else {
+        snake
+    }
+}
+
+/// A struct or enum name: `UpperCamelCase`.
+pub fn type_name(name: &str) -> String {
+    let camel = name.to_upper_camel_case();
+    let camel = if camel.is_empty() { "Type".to_owned() } else { camel };
+    if starts_with_digit(&camel) {
+        format!("T{camel}")
+    } else if is_keyword(&camel) || RESERVED_TYPES.contains(&camel.as_str()) {
+        format!("{camel}_")
+    } else {
+        camel
+    }
+}
+
+/// An enum variant for a wire value: `BANK_TRANSFER` → `BankTransfer`, `1` → `V1`.
+pub fn variant_name(value: &str) -> String {
+    let camel = value.to_upper_camel_case();
+    let camel = if camel.is_empty() { "Value".to_owned() } else { camel };
+    if starts_with_digit(&camel) {
+        format!("V{camel}")
+    } else if is_keyword(&camel) {
+        format!("{camel}_")
+    } else {
+        camel
+    }
+}
+
+/// The variant that keeps values the spec does not list.
+pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+fn starts_with_digit(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_get_a_trailing_underscore() {
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("gen"), "gen_");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(type_name("option"), "Option_");
+        assert_eq!(variant_name("SELF"), "Self_");
+    }
+
+    #[test]
+    fn leading_digits_get_a_prefix() {
+        assert_eq!(field_name("3ds_info"), "field_3ds_info");
+        assert_eq!(type_name("3DSecure"), "T3dSecure");
+        assert_eq!(variant_name("1"), "V1");
+        assert_eq!(variant_name("10_DAYS"), "V10Days");
+    }
+
+    #[test]
+    fn case_and_separators_are_normalised() {
+        assert_eq!(field_name("outTradeNo"), "out_trade_no");
+        assert_eq!(field_name("Content-Type"), "content_type");
+        assert_eq!(type_name("mch_deposit"), "MchDeposit");
+        assert_eq!(variant_name("ONLINE_BANK_TYPE_CORPORATE"), "OnlineBankTypeCorporate");
+        assert_eq!(variant_name("REFUND.SUCCESS"), "RefundSuccess");
+    }
+
+    #[test]
+    fn names_with_no_letters_still_get_an_identifier() {
+        assert_eq!(field_name("__"), "field");
+        assert_eq!(variant_name("+"), "Value");
+    }
+}

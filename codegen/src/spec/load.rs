@@ -1,0 +1,161 @@
+//! Reading spec files from disk and parsing them into the model.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use super::locate::LocationIndex;
+use super::model::{ApiDoc, ServiceDoc};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+
+/// The text of one spec file and its path relative to the workspace root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// The spec's files: `spec/api.yaml` and every `spec/services/*.yaml`, in file name order.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub api: SourceFile,
+    pub services: Vec<SourceFile>,
+}
+
+/// A parsed file with where it came from, so later stages can point back into it.
+#[derive(Debug, Clone)]
+pub struct Parsed<T> {
+    pub file: String,
+    pub doc: T,
+    pub index: LocationIndex,
+}
+
+impl<T> Parsed<T> {
+    /// A diagnostic at `path` of this file, with the line and column of that node.
+    pub fn error(&self, path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        let path = path.into();
+        Diagnostic {
+            file: self.file.clone(),
+            location: self.index.find(&path),
+            path,
+            message: message.into(),
+        }
+    }
+}
+
+/// The whole spec, parsed but not yet validated.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub api: Parsed<ApiDoc>,
+    pub services: Vec<Parsed<ServiceDoc>>,
+}
+
+impl Spec {
+    /// Every spec file name, for the header of generated files.
+    pub fn file_names(&self) -> Vec<String> {
+        let mut names = vec![self.api.file.clone()];
+        names.extend(self.services.iter().map(|service| service.file.clone()));
+        names
+    }
+}
+
+/// Reads `<root>/spec/api.yaml` and `<root>/spec/services/*.yaml`.
+pub fn read_sources(root: &Path) -> Result<Sources, Diagnostics> {
+    let api = read_file(root, "spec/api.yaml")?;
+    let services_dir = root.join("spec/services");
+    let entries = std::fs::read_dir(&services_dir).map_err(|error| {
+        single("spec/services", format!("cannot read the directory: {error}"))
+    })?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|error| single("spec/services", format!("cannot list the directory: {error}")))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".yaml") {
+            names.push(name);
+        }
+    }
+    names.sort();
+    let services = names
+        .iter()
+        .map(|name| read_file(root, &format!("spec/services/{name}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Sources { api, services })
+}
+
+fn read_file(root: &Path, relative: &str) -> Result<SourceFile, Diagnostics> {
+    let text = std::fs::read_to_string(root.join(relative))
+        .map_err(|error| single(relative, format!("cannot read the file: {error}")))?;
+    Ok(SourceFile {
+        path: relative.to_owned(),
+        text,
+    })
+}
+
+fn single(file: &str, message: String) -> Diagnostics {
+    Diagnostics(vec![Diagnostic {
+        file: file.to_owned(),
+        path: String::new(),
+        location: None,
+        message,
+    }])
+}
+
+/// Parses every file, collecting the errors of all of them before giving up.
+pub fn parse(sources: &Sources) -> Result<Spec, Diagnostics> {
+    let mut errors = Vec::new();
+    let api = parse_file::<ApiDoc>(&sources.api, &mut errors);
+    let services: Vec<_> = sources
+        .services
+        .iter()
+        .filter_map(|source| parse_file::<ServiceDoc>(source, &mut errors))
+        .collect();
+    match api {
+        Some(api) if errors.is_empty() => Ok(Spec { api, services }),
+        _ => Err(Diagnostics(errors)),
+    }
+}
+
+fn parse_file<T: DeserializeOwned>(source: &SourceFile, errors: &mut Vec<Diagnostic>) -> Option<Parsed<T>> {
+    let index = LocationIndex::build(&source.text);
+    for (path, location) in &index.duplicate_keys {
+        errors.push(Diagnostic {
+            file: source.path.clone(),
+            path: path.clone(),
+            location: Some(*location),
+            message: "duplicate key; each name may appear once".to_owned(),
+        });
+    }
+    match serde_yaml::from_str::<T>(&source.text) {
+        Ok(doc) => Some(Parsed {
+            file: source.path.clone(),
+            doc,
+            index,
+        }),
+        Err(error) => {
+            errors.push(yaml_error(&source.path, &error));
+            None
+        }
+    }
+}
+
+/// serde_yaml's message reads "path: problem at line L column C"; it is split into our fields.
+fn yaml_error(file: &str, error: &serde_yaml::Error) -> Diagnostic {
+    let text = error.to_string();
+    let text = match text.find(" at line ") {
+        Some(cut) => text[..cut].to_owned(),
+        None => text,
+    };
+    let (path, message) = match text.split_once(": ") {
+        Some((path, message)) if !path.contains(' ') => (path.to_owned(), message.to_owned()),
+        _ => (String::new(), text),
+    };
+    Diagnostic {
+        file: file.to_owned(),
+        path,
+        location: error.location().map(|location| Location {
+            line: location.line(),
+            column: location.column(),
+        }),
+        message,
+    }
+}

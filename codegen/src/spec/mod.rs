@@ -1,0 +1,11 @@
+//! Stage 1: the YAML spec, read and parsed into a model that mirrors the files.
+
+mod load;
+mod locate;
+mod model;
+mod named;
+
+pub use load::{Parsed, SourceFile, Sources, Spec, parse, read_sources};
+pub use locate::LocationIndex;
+pub use model::*;
+pub use named::Named;

@@ -1,0 +1,191 @@
+//! The spec as written in YAML: one struct per kind of YAML node, no interpretation yet.
+//!
+//! Every struct denies unknown keys, so a misspelt attribute (`max_lenght`) is an error with a line
+//! number instead of a silently ignored fact.
+
+use serde::Deserialize;
+
+use super::named::Named;
+
+/// `spec/api.yaml`: settings shared by every service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiDoc {
+    pub api: ApiSettings,
+    /// 公共错误码: codes every operation can answer with.
+    #[serde(default)]
+    pub errors: Vec<ErrorRow>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiSettings {
+    pub title: String,
+    pub hosts: Hosts,
+}
+
+/// The main host and, where there is one, the backup host requests fail over to.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hosts {
+    pub main: String,
+    #[serde(default)]
+    pub backup: Option<String>,
+}
+
+/// One row of an error table: 状态码 | 错误码 | 描述 | 解决方案.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorRow {
+    pub status: u16,
+    pub code: String,
+    pub description: String,
+    pub solution: String,
+}
+
+/// `spec/services/<name>.yaml`: one service, which becomes one module and one cargo feature.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceDoc {
+    pub service: ServiceInfo,
+    #[serde(default)]
+    pub types: Named<TypeDef>,
+    #[serde(default)]
+    pub enums: Named<EnumDef>,
+    #[serde(default)]
+    pub operations: Named<OperationDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceInfo {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// A regional host that replaces the API-wide hosts for this service's operations.
+    #[serde(default)]
+    pub hosts: Option<Hosts>,
+}
+
+/// A named object type shared by operations.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    pub description: String,
+    pub fields: Named<FieldDef>,
+}
+
+/// One field of an object, or one path, query or body parameter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    /// `string`, `integer`, `boolean`, `datetime`, `array`, or the name of a type or enum.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The element type of an `array`.
+    #[serde(default)]
+    pub items: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    /// The documented limit, `string(64)` in the docs; counted in characters.
+    #[serde(default)]
+    pub max_length: Option<u32>,
+    pub description: String,
+}
+
+/// A string enum; each value maps to its documented meaning, or `null` where the docs give none.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumDef {
+    pub description: String,
+    pub values: Named<Option<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationDef {
+    pub title: String,
+    pub description: String,
+    /// 支持商户, e.g. `[平台商户]`.
+    pub merchants: Vec<String>,
+    /// 更新时间 as printed on the page, e.g. `"2025.07.29"`.
+    pub updated: String,
+    pub method: HttpMethod,
+    pub path: String,
+    /// Whether resending after a timeout or `SYSTEM_ERROR` cannot do the work twice.
+    #[serde(default)]
+    pub retry_safe: bool,
+    /// Documented HTTP headers; the runtime sets them, so they are documentation only.
+    #[serde(default)]
+    pub headers: Named<HeaderDef>,
+    #[serde(default)]
+    pub path_params: Named<FieldDef>,
+    #[serde(default)]
+    pub query: Named<FieldDef>,
+    /// The JSON body's fields; absent when the request has no body.
+    #[serde(default)]
+    pub body: Option<Named<FieldDef>>,
+    pub response: ResponseDef,
+    /// 业务错误码: the operation's own error rows, all repeats kept.
+    #[serde(default)]
+    pub errors: Vec<ErrorRow>,
+    #[serde(default)]
+    pub examples: Vec<ExampleDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderDef {
+    #[serde(default)]
+    pub required: bool,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseDef {
+    pub status: u16,
+    /// The name of the type the body decodes into; absent for a response with no body (204).
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExampleKind {
+    /// Path, query and body fields together, by wire name.
+    Request,
+    /// The response body.
+    Response,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleDef {
+    pub title: String,
+    pub kind: ExampleKind,
+    /// The JSON text as documented, kept verbatim.
+    pub json: String,
+}
