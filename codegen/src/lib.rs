@@ -1,10 +1,66 @@
 //! The WeChat Pay APIv3 SDK generator.
 //!
 //! A pipeline: [`spec`] parses the YAML, [`validate`] checks it (every error at once), [`ir`]
-//! resolves Rust names and types, and [`emit`] writes the generated crate through one
-//! [`output::Output`], so `gen` and `gen --check` see exactly the same files.
+//! resolves Rust names and types, and [`emit`] renders the generated crate into one
+//! [`output::Output`], so `gen` writes exactly what `gen --check` compares.
 
 pub mod diagnostic;
-pub mod spec;
+pub mod emit;
 pub mod ir;
+pub mod output;
+pub mod spec;
 pub mod validate;
+
+use std::fmt;
+use std::path::Path;
+
+use diagnostic::Diagnostics;
+use emit::EmitError;
+use output::Output;
+
+/// What one run of the generator produced.
+#[derive(Debug)]
+pub struct Generated {
+    pub output: Output,
+    pub operations: usize,
+    pub types: usize,
+}
+
+/// Why nothing was generated.
+#[derive(Debug)]
+pub enum GenerateError {
+    /// The spec is invalid; every problem is listed.
+    Spec(Diagnostics),
+    /// The generator itself failed; this is a bug in the generator, not in the spec.
+    Emit(EmitError),
+}
+
+impl fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GenerateError::Spec(diagnostics) => diagnostics.fmt(f),
+            GenerateError::Emit(error) => write!(f, "generator bug: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for GenerateError {}
+
+/// Runs the whole pipeline on spec files already in memory; touches no file.
+pub fn generate(sources: &spec::Sources) -> Result<Generated, GenerateError> {
+    let spec = spec::parse(sources).map_err(GenerateError::Spec)?;
+    validate::validate(&spec).map_err(GenerateError::Spec)?;
+    let api = ir::build(&spec).map_err(GenerateError::Spec)?;
+    let output = emit::emit(&api).map_err(GenerateError::Emit)?;
+    Ok(Generated {
+        output,
+        operations: api.operation_count(),
+        types: api.type_count(),
+    })
+}
+
+/// Reads the spec under `root` (the workspace root) and runs the pipeline.
+pub fn generate_from(root: &Path) -> Result<Generated, GenerateError> {
+    let sources = spec::read_sources(root).map_err(GenerateError::Spec)?;
+    generate(&sources)
+}

@@ -1,1 +1,14 @@
+//! A typed async client for the WeChat Pay APIv3 (微信支付 APIv3), generated from the YAML spec
+//! in the `spec/` folder of its repository.
+//!
+//! - [`api`] is generated: one module per service (each behind its cargo feature) with models,
+//!   enums that keep unknown values, request types whose required fields are constructor
+//!   arguments, and a client facade whose methods document their path and full error table.
+//! - [`runtime`] is written by hand: the [`Transport`](runtime::Transport) boundary, the error
+//!   type, percent-encoding and local validation. It knows nothing of any endpoint.
+#![deny(missing_docs, warnings)]
 
+pub mod api;
+pub mod runtime;
+
+pub use runtime::Error;

@@ -1,1 +1,75 @@
-fn main(){}
+//! `cargo xtask gen` writes the generated SDK from `spec/`; `cargo xtask gen --check` only
+//! compares and fails when anything is stale.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "usage: cargo xtask gen [--check]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["gen"] => generate(&workspace_root(), Mode::Write),
+        ["gen", "--check"] => generate(&workspace_root(), Mode::Check),
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Write,
+    Check,
+}
+
+fn workspace_root() -> PathBuf {
+    // xtask lives one level below the workspace root.
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn generate(root: &Path, mode: Mode) -> ExitCode {
+    let started = Instant::now();
+    let generated = match codegen::generate_from(root) {
+        Ok(generated) => generated,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match mode {
+        Mode::Write => generated.output.write(root),
+        Mode::Check => generated.output.check(root),
+    };
+    let stale = match result {
+        Ok(stale) => stale,
+        Err(error) => {
+            eprintln!("cannot {} generated files: {error}", if mode == Mode::Write { "write" } else { "read" });
+            return ExitCode::FAILURE;
+        }
+    };
+    if mode == Mode::Check && !stale.is_empty() {
+        for file in &stale {
+            eprintln!("{file}");
+        }
+        eprintln!("{} generated file(s) are stale: run `cargo xtask gen` and commit", stale.len());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "{}: {} operations, {} types, {} files ({} {}) in {} ms",
+        if mode == Mode::Write { "generated" } else { "up to date" },
+        generated.operations,
+        generated.types,
+        generated.output.len(),
+        stale.len(),
+        if mode == Mode::Write { "written" } else { "stale" },
+        started.elapsed().as_millis()
+    );
+    ExitCode::SUCCESS
+}

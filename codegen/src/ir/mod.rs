@@ -1,2 +1,9 @@
-//! Stage 3: the intermediate representation.
+//! Stage 3: the intermediate representation: final Rust names and resolved types, operations
+//! grouped by service. Emitters read only this, never the raw spec.
+
+mod build;
+mod model;
 pub mod naming;
+
+pub use build::build;
+pub use model::*;

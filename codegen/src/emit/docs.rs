@@ -1,0 +1,315 @@
+//! Markdown reference pages under `generated-sdk/docs/`, rendered with askama templates.
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+
+use super::EmitError;
+use super::format::header;
+use crate::ir::{Api, Field, FieldType, Location, Operation, Service};
+use crate::output::Output;
+use crate::spec::{ErrorRow, ExampleKind};
+
+pub fn emit_docs(api: &Api, output: &mut Output) -> Result<(), EmitError> {
+    let index = IndexPage {
+        header: header("<!--", &api.sources),
+        title: &api.title,
+        main_host: &api.hosts.main,
+        backup_host: api.hosts.backup.as_deref(),
+        services: api.services.iter().map(service_summary).collect(),
+        common_errors: api.common_errors.iter().map(|row| error_view(row, "公共")).collect(),
+    };
+    output.add("generated-sdk/docs/README.md", render(&index, "docs/README.md")?);
+    for service in &api.services {
+        for op in &service.operations {
+            let path = format!("generated-sdk/docs/{}/{}.md", service.name, op.id);
+            let page = operation_page(api, service, op);
+            output.add(path.clone(), render(&page, &path)?);
+        }
+    }
+    Ok(())
+}
+
+fn render(template: &impl Template, name: &str) -> Result<String, EmitError> {
+    template
+        .render()
+        .map_err(|error| EmitError(format!("{name}: template failed: {error}")))
+}
+
+#[derive(Template)]
+#[template(path = "docs_index.md", escape = "none")]
+struct IndexPage<'a> {
+    header: String,
+    title: &'a str,
+    main_host: &'a str,
+    backup_host: Option<&'a str>,
+    services: Vec<ServiceSummary>,
+    common_errors: Vec<ErrorView>,
+}
+
+struct ServiceSummary {
+    name: String,
+    title: String,
+    description: String,
+    host: String,
+    operations: Vec<OperationSummary>,
+}
+
+struct OperationSummary {
+    id: String,
+    title: String,
+    method: &'static str,
+    path: String,
+}
+
+fn service_summary(service: &Service) -> ServiceSummary {
+    ServiceSummary {
+        name: service.name.clone(),
+        title: cell(&service.title),
+        description: service.description.clone(),
+        host: service.hosts.main.clone(),
+        operations: service
+            .operations
+            .iter()
+            .map(|op| OperationSummary {
+                id: op.id.clone(),
+                title: cell(&op.title),
+                method: op.method.as_str(),
+                path: op.path.clone(),
+            })
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "docs_operation.md", escape = "none")]
+struct OperationPage {
+    header: String,
+    id: String,
+    title: String,
+    description: String,
+    method: &'static str,
+    path: String,
+    hosts: String,
+    merchants: String,
+    updated: String,
+    client: String,
+    method_name: String,
+    request: String,
+    output: String,
+    retry: &'static str,
+    headers: Vec<HeaderView>,
+    request_tables: Vec<FieldTable>,
+    status: u16,
+    response_tables: Vec<FieldTable>,
+    enums: Vec<EnumView>,
+    errors: Vec<ErrorView>,
+    examples: Vec<ExampleView>,
+}
+
+struct HeaderView {
+    name: String,
+    required: &'static str,
+    description: String,
+}
+
+struct FieldTable {
+    heading: String,
+    rows: Vec<FieldRow>,
+}
+
+struct FieldRow {
+    name: String,
+    ty: String,
+    required: &'static str,
+    max_length: String,
+    description: String,
+}
+
+struct EnumView {
+    name: String,
+    description: String,
+    values: Vec<(String, String)>,
+}
+
+struct ErrorView {
+    status: u16,
+    code: String,
+    description: String,
+    solution: String,
+    kind: &'static str,
+}
+
+struct ExampleView {
+    title: String,
+    kind: &'static str,
+    json: String,
+}
+
+fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage {
+    let mut enums = BTreeSet::new();
+    let mut request_tables = Vec::new();
+    for (location, heading) in [
+        (Location::Path, "路径参数 (path)"),
+        (Location::Query, "查询参数 (query)"),
+        (Location::Body, "包体参数 (body)"),
+    ] {
+        let fields: Vec<&Field> = op.request.fields_in(location).collect();
+        if !fields.is_empty() {
+            request_tables.push(table(heading.to_owned(), &fields, &mut enums));
+        }
+    }
+    let request_fields: Vec<&Field> = op.request.fields.iter().collect();
+    request_tables.extend(nested_tables(service, &request_fields, &mut enums));
+    let mut response_tables = Vec::new();
+    if let Some(body) = &op.response.body
+        && let Some(model) = service.structs.iter().find(|model| &model.name == body)
+    {
+        let fields: Vec<&Field> = model.fields.iter().collect();
+        response_tables.push(table(format!("{} (body)", model.name), &fields, &mut enums));
+        response_tables.extend(nested_tables(service, &fields, &mut enums));
+    }
+    let hosts = match &service.hosts.backup {
+        Some(backup) => format!("`{}` (主域名), `{backup}` (备域名)", service.hosts.main),
+        None => format!("`{}`", service.hosts.main),
+    };
+    OperationPage {
+        header: header("<!--", &api.sources),
+        id: op.id.clone(),
+        title: op.title.clone(),
+        description: op.description.clone(),
+        method: op.method.as_str(),
+        path: op.path.clone(),
+        hosts,
+        merchants: cell(&op.merchants.join("、")),
+        updated: cell(&op.updated),
+        client: service.client_name.clone(),
+        method_name: op.method_name.clone(),
+        request: op.request.name.clone(),
+        output: op.response.body.clone().unwrap_or_else(|| "()".to_owned()),
+        retry: if op.retry_safe { "safe to retry" } else { "not retried automatically" },
+        headers: op
+            .headers
+            .iter()
+            .map(|header| HeaderView {
+                name: header.name.clone(),
+                required: yes_no(header.required),
+                description: cell(&header.description),
+            })
+            .collect(),
+        request_tables,
+        status: op.response.status,
+        response_tables,
+        enums: service
+            .enums
+            .iter()
+            .filter(|item| enums.contains(&item.name))
+            .map(|item| EnumView {
+                name: item.name.clone(),
+                description: item.description.clone(),
+                values: item
+                    .variants
+                    .iter()
+                    .map(|variant| {
+                        let meaning = variant.meaning.as_deref().map(cell);
+                        (variant.wire.clone(), meaning.unwrap_or_else(|| "(文档未给出含义)".to_owned()))
+                    })
+                    .collect(),
+            })
+            .collect(),
+        errors: api
+            .common_errors
+            .iter()
+            .map(|row| error_view(row, "公共"))
+            .chain(op.errors.iter().map(|row| error_view(row, "业务")))
+            .collect(),
+        examples: op
+            .examples
+            .iter()
+            .map(|example| ExampleView {
+                title: example.title.clone(),
+                kind: match example.kind {
+                    ExampleKind::Request => "请求",
+                    ExampleKind::Response => "应答",
+                },
+                json: example.json.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn table(heading: String, fields: &[&Field], enums: &mut BTreeSet<String>) -> FieldTable {
+    for field in fields {
+        if let Some(name) = enum_name(&field.ty) {
+            enums.insert(name.to_owned());
+        }
+    }
+    FieldTable {
+        heading,
+        rows: fields
+            .iter()
+            .map(|field| FieldRow {
+                name: field.wire_name.clone(),
+                ty: cell(&field.ty.describe()),
+                required: yes_no(field.required),
+                max_length: field.max_length.map(|max| max.to_string()).unwrap_or_default(),
+                description: cell(&field.description),
+            })
+            .collect(),
+    }
+}
+
+/// Tables for every struct reachable from `fields`, in the order first met, each once.
+fn nested_tables(service: &Service, fields: &[&Field], enums: &mut BTreeSet<String>) -> Vec<FieldTable> {
+    let mut seen = BTreeSet::new();
+    let mut pending: Vec<String> = fields.iter().filter_map(|field| struct_name(&field.ty)).collect();
+    pending.reverse();
+    let mut tables = Vec::new();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(model) = service.structs.iter().find(|model| model.name == name) else { continue };
+        let nested: Vec<&Field> = model.fields.iter().collect();
+        tables.push(table(model.name.clone(), &nested, enums));
+        let mut children: Vec<String> = nested.iter().filter_map(|field| struct_name(&field.ty)).collect();
+        children.reverse();
+        pending.extend(children);
+    }
+    tables
+}
+
+fn struct_name(ty: &FieldType) -> Option<String> {
+    match ty {
+        FieldType::Struct(name) => Some(name.clone()),
+        FieldType::Array(items) => struct_name(items),
+        _ => None,
+    }
+}
+
+fn enum_name(ty: &FieldType) -> Option<&str> {
+    match ty {
+        FieldType::Enum(name) => Some(name),
+        FieldType::Array(items) => enum_name(items),
+        _ => None,
+    }
+}
+
+fn error_view(row: &ErrorRow, kind: &'static str) -> ErrorView {
+    ErrorView {
+        status: row.status,
+        code: row.code.clone(),
+        description: cell(&row.description),
+        solution: cell(&row.solution),
+        kind,
+    }
+}
+
+fn yes_no(required: bool) -> &'static str {
+    if required { "必填" } else { "选填" }
+}
+
+/// Text made safe for one Markdown table cell.
+fn cell(text: &str) -> String {
+    text.trim().replace('|', "\\|").replace('\n', "<br>")
+}

@@ -1,0 +1,97 @@
+//! String enums that keep unknown values: WeChat Pay adds values without notice, and a new value
+//! must never break a payment flow. Serde goes through `as_str`, not derives, which keeps the
+//! generated code small and the wire value in exactly one place.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::doc::{doc_attrs, doc_paragraphs};
+use super::types::ident;
+use crate::ir::naming::UNKNOWN_VARIANT;
+
+/// One variant: its wire value, Rust name and rustdoc text.
+pub struct VariantSpec {
+    pub wire: String,
+    pub rust_name: String,
+    pub doc: String,
+}
+
+pub fn emit_enum(name: &str, docs: &[String], variants: &[VariantSpec]) -> TokenStream {
+    let name = ident(name);
+    let docs = doc_paragraphs(docs);
+    let unknown = ident(UNKNOWN_VARIANT);
+    let declarations = variants.iter().map(|variant| {
+        let doc = doc_attrs(&variant.doc);
+        let rust = ident(&variant.rust_name);
+        quote!(#doc #rust,)
+    });
+    let to_wire = variants.iter().map(|variant| {
+        let rust = ident(&variant.rust_name);
+        let wire = &variant.wire;
+        quote!(Self::#rust => #wire,)
+    });
+    let from_wire: Vec<TokenStream> = variants
+        .iter()
+        .map(|variant| {
+            let rust = ident(&variant.rust_name);
+            let wire = &variant.wire;
+            quote!(#wire => Self::#rust,)
+        })
+        .collect();
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#declarations)*
+            /// A value this version of the SDK does not know, kept exactly as received.
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    _ => Self::#unknown(value.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_wire)*
+                    _ => Self::#unknown(value),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}

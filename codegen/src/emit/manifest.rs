@@ -1,0 +1,23 @@
+//! `generated-sdk/Cargo.toml`: its `[features]` list one feature per service, so it is generated.
+
+use askama::Template;
+
+use super::EmitError;
+use super::format::header;
+use crate::ir::Api;
+
+#[derive(Template)]
+#[template(path = "sdk_manifest.toml", escape = "none")]
+struct Manifest {
+    header: String,
+    services: Vec<String>,
+}
+
+pub fn manifest(api: &Api) -> Result<String, EmitError> {
+    Manifest {
+        header: header("#", &api.sources).trim_end().to_owned(),
+        services: api.services.iter().map(|service| service.name.clone()).collect(),
+    }
+    .render()
+    .map_err(|error| EmitError(format!("generated-sdk/Cargo.toml: template failed: {error}")))
+}

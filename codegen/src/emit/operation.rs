@@ -1,0 +1,273 @@
+//! Operation metadata constants and the per-service client facade whose methods call them.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::doc::{doc_attrs, doc_paragraphs, escape, escape_text, module_doc};
+use super::service::imports;
+use super::types::ident;
+use crate::ir::{Api, Field, FieldType, Location, Operation, Service};
+use crate::spec::{ErrorRow, HttpMethod};
+
+/// `operations.rs`: one `OperationInfo` constant per operation, and `ALL`.
+pub fn metadata(service: &Service) -> TokenStream {
+    let docs = module_doc(&[format!(
+        "What the spec says about each operation of {}: method, path, hosts and whether a retry is safe.",
+        escape_text(&service.title)
+    )]);
+    let main = &service.hosts.main;
+    let backup = match &service.hosts.backup {
+        Some(host) => quote!(Some(#host)),
+        None => quote!(None),
+    };
+    let constants = service.operations.iter().map(|op| {
+        let name = ident(&op.const_name);
+        let doc = doc_attrs(&format!("`{} {}`: {}", op.method.as_str(), op.path, escape_text(&op.title)));
+        let id = &op.id;
+        let method = method_tokens(op.method);
+        let path = &op.path;
+        let retry_safe = op.retry_safe;
+        quote! {
+            #doc
+            pub const #name: OperationInfo = OperationInfo {
+                id: #id,
+                method: #method,
+                path: #path,
+                retry_safe: #retry_safe,
+                main_host: #main,
+                backup_host: #backup,
+            };
+        }
+    });
+    let all = service.operations.iter().map(|op| ident(&op.const_name));
+    quote! {
+        #docs
+        use crate::runtime::{Method, OperationInfo};
+        #(#constants)*
+        /// Every operation of this service, in spec order.
+        pub const ALL: &[&OperationInfo] = &[#(&#all),*];
+    }
+}
+
+fn method_tokens(method: HttpMethod) -> TokenStream {
+    match method {
+        HttpMethod::Get => quote!(Method::Get),
+        HttpMethod::Post => quote!(Method::Post),
+        HttpMethod::Put => quote!(Method::Put),
+        HttpMethod::Patch => quote!(Method::Patch),
+        HttpMethod::Delete => quote!(Method::Delete),
+    }
+}
+
+/// `client.rs`: the facade with one async method per operation.
+pub fn client(api: &Api, service: &Service) -> TokenStream {
+    let docs = module_doc(&[format!("The client facade of {}.", service.title)]);
+    let name = ident(&service.client_name);
+    let requests = service.operations.iter().map(|op| ident(&op.request.name));
+    let response_types = imports(
+        service,
+        "client",
+        service
+            .operations
+            .iter()
+            .filter_map(|op| op.response.body.clone().map(FieldType::Struct))
+            .collect::<Vec<_>>()
+            .iter(),
+    );
+    let methods = service.operations.iter().map(|op| method(api, op));
+    let struct_doc = doc_paragraphs(&[
+        format!("The operations of {}.", escape_text(&service.title)),
+        format!("Create one with [`{}::new`] over any [`Transport`]; it borrows the transport and is cheap to make per call.", service.client_name),
+    ]);
+    quote! {
+        #docs
+        use super::operations;
+        use super::requests::{#(#requests),*};
+        #response_types
+        use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
+
+        #struct_doc
+        pub struct #name<'a, T> {
+            transport: &'a T,
+        }
+
+        impl<'a, T: Transport> #name<'a, T> {
+            /// Wraps a transport.
+            pub fn new(transport: &'a T) -> Self {
+                Self { transport }
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+fn method(api: &Api, op: &Operation) -> TokenStream {
+    let docs = method_docs(api, op);
+    let name = ident(&op.method_name);
+    let request = ident(&op.request.name);
+    let constant = ident(&op.const_name);
+    let target = target_building(op);
+    let body = if op.has_body() {
+        quote!(Some(crate::runtime::encode_json(request)?))
+    } else {
+        quote!(None)
+    };
+    let (output, decode) = match &op.response.body {
+        Some(body) => {
+            let body = ident(body);
+            (quote!(#body), quote!(crate::runtime::decode_json(response)))
+        }
+        None => (quote!(()), quote!(crate::runtime::decode_empty(response))),
+    };
+    quote! {
+        #docs
+        pub async fn #name(&self, request: &#request) -> Result<#output, Error> {
+            crate::runtime::Validate::validate(request)?;
+            #target
+            let response = self
+                .transport
+                .send(ApiRequest {
+                    operation: &operations::#constant,
+                    path_and_query: target.finish(),
+                    body: #body,
+                })
+                .await?;
+            #decode
+        }
+    }
+}
+
+/// Statements that build `target` from the documented path, path parameters and query.
+fn target_building(op: &Operation) -> TokenStream {
+    let mut statements = vec![quote!(let mut target = PathAndQuery::new();)];
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let literal = &rest[..open];
+        if !literal.is_empty() {
+            statements.push(quote!(target.literal(#literal);));
+        }
+        let Some(close) = rest[open..].find('}') else { break };
+        let param = &rest[open + 1..open + close];
+        if let Some(field) = op.request.fields_in(Location::Path).find(|field| field.wire_name == param) {
+            let value = string_value(field, quote!(request.));
+            statements.push(quote!(target.segment(#value);));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        statements.push(quote!(target.literal(#rest);));
+    }
+    for field in op.request.fields_in(Location::Query) {
+        let wire = &field.wire_name;
+        if field.required {
+            let value = string_value(field, quote!(request.));
+            statements.push(quote!(target.query(#wire, #value);));
+        } else {
+            let name = ident(&field.rust_name);
+            let value = scalar_as_str(&field.ty, quote!(value));
+            statements.push(quote! {
+                if let Some(value) = &request.#name {
+                    target.query(#wire, #value);
+                }
+            });
+        }
+    }
+    quote!(#(#statements)*)
+}
+
+fn string_value(field: &Field, owner: TokenStream) -> TokenStream {
+    let name = ident(&field.rust_name);
+    scalar_as_str(&field.ty, quote!(#owner #name))
+}
+
+/// A `&str` for a scalar value of the given type, as it goes into a URL.
+fn scalar_as_str(ty: &FieldType, value: TokenStream) -> TokenStream {
+    match ty {
+        FieldType::String => quote!(&#value),
+        FieldType::Enum(_) => quote!(#value.as_str()),
+        FieldType::DateTime => quote!(&#value.to_rfc3339()),
+        _ => quote!(&#value.to_string()),
+    }
+}
+
+fn method_docs(api: &Api, op: &Operation) -> TokenStream {
+    let mut paragraphs = vec![escape_text(&op.title), escape_text(&op.description)];
+    paragraphs.push(format!("`{} {}`", op.method.as_str(), op.path));
+    paragraphs.push(format!(
+        "支持商户: {} · 更新时间: {} · operation id `{}`",
+        escape_text(&op.merchants.join("、")),
+        escape_text(&op.updated),
+        op.id
+    ));
+    paragraphs.push(match &op.response.body {
+        Some(body) => format!("Answers HTTP {} with a [`{body}`].", op.response.status),
+        None => format!("Answers HTTP {} with no body.", op.response.status),
+    });
+    paragraphs.push(if op.retry_safe {
+        "Safe to retry: sending it again cannot do the work twice.".to_owned()
+    } else {
+        "Not safe to retry automatically.".to_owned()
+    });
+    let mut doc = doc_paragraphs(&paragraphs);
+    let errors = error_table(&api.common_errors, &op.errors);
+    let errors = doc_attrs(&errors);
+    doc.extend(errors);
+    doc
+}
+
+/// The `# Errors` section: the local checks, then the documented table, common rows first.
+fn error_table(common: &[ErrorRow], business: &[ErrorRow]) -> String {
+    let mut lines = vec![
+        String::new(),
+        "# Errors".to_owned(),
+        String::new(),
+        "[`Error::Validation`] before any network I/O when a field is over its documented length;"
+            .to_owned(),
+        "otherwise [`Error::Api`] with one of these codes:".to_owned(),
+        String::new(),
+        "| 状态码 | 错误码 | 描述 | 解决方案 | |".to_owned(),
+        "|---|---|---|---|---|".to_owned(),
+    ];
+    let rows = common
+        .iter()
+        .map(|row| (row, "公共"))
+        .chain(business.iter().map(|row| (row, "业务")));
+    for (row, kind) in rows {
+        lines.push(format!(
+            "| {} | `{}` | {} | {} | {kind} |",
+            row.status,
+            row.code,
+            table_cell(&row.description),
+            table_cell(&row.solution)
+        ));
+    }
+    lines.join("\n")
+}
+
+fn table_cell(text: &str) -> String {
+    escape(text).replace('|', "\\|")
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_tables_keep_every_row_and_escape_pipes() {
+        let row = |status, code: &str, description: &str| ErrorRow {
+            status,
+            code: code.to_owned(),
+            description: description.to_owned(),
+            solution: "s".to_owned(),
+        };
+        let table = error_table(
+            &[row(500, "SYSTEM_ERROR", "系统异常")],
+            &[row(400, "INVALID_REQUEST", "a|b"), row(400, "INVALID_REQUEST", "c")],
+        );
+        assert!(table.contains("| 500 | `SYSTEM_ERROR` | 系统异常 | s | 公共 |"));
+        assert!(table.contains("| 400 | `INVALID_REQUEST` | a\\|b | s | 业务 |"));
+        assert!(table.contains("| 400 | `INVALID_REQUEST` | c | s | 业务 |"));
+    }
+}

@@ -1,0 +1,196 @@
+//! One service: its module, models, enums, request types, operation metadata and client facade.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::doc::{escape_text, module_doc};
+use super::enums::{VariantSpec, emit_enum};
+use super::format::rust_file;
+use super::structs::{StructSpec, emit_struct};
+use super::types::{ident, named_types};
+use super::{EmitError, operation};
+use crate::ir::{Api, FieldType, Service};
+use crate::output::Output;
+
+pub fn emit_service(api: &Api, service: &Service, output: &mut Output) -> Result<(), EmitError> {
+    let dir = format!("generated-sdk/src/api/{}", service.name);
+    let files = [
+        ("mod.rs", module(service)),
+        ("models.rs", models(service)),
+        ("enums.rs", enums(service)),
+        ("requests.rs", requests(service)),
+        ("operations.rs", operation::metadata(service)),
+        ("client.rs", operation::client(api, service)),
+    ];
+    for (name, tokens) in files {
+        let path = format!("{dir}/{name}");
+        output.add(path.clone(), rust_file(&path, tokens, &api.sources)?);
+    }
+    Ok(())
+}
+
+fn module(service: &Service) -> TokenStream {
+    let docs = module_doc(&[
+        escape_text(&service.title),
+        escape_text(&service.description),
+        format!(
+            "Enabled by the `{}` cargo feature. Host: {}.",
+            service.name, service.hosts.main
+        ),
+    ]);
+    let models = names(service.structs.iter().map(|s| s.name.as_str()));
+    let enums = names(service.enums.iter().map(|e| e.name.as_str()));
+    let requests = names(service.operations.iter().map(|op| op.request.name.as_str()));
+    let client = ident(&service.client_name);
+    let reexport = |module: &str, list: &[proc_macro2::Ident]| {
+        let module = ident(module);
+        if list.is_empty() { TokenStream::new() } else { quote!(pub use #module::{#(#list),*};) }
+    };
+    let models = reexport("models", &models);
+    let enums = reexport("enums", &enums);
+    let requests = reexport("requests", &requests);
+    quote! {
+        #docs
+        mod client;
+        mod enums;
+        mod models;
+        pub mod operations;
+        mod requests;
+
+        pub use client::#client;
+        #enums
+        #models
+        #requests
+    }
+}
+
+fn names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<proc_macro2::Ident> {
+    names.map(ident).collect()
+}
+
+/// `use super::…` for the named types `types` mention, split by the module that defines them;
+/// types of `current` (the module being written) need no import.
+pub fn imports<'a>(service: &Service, current: &str, types: impl Iterator<Item = &'a FieldType>) -> TokenStream {
+    let mut models = BTreeSet::new();
+    let mut enums = BTreeSet::new();
+    for ty in types {
+        if let Some(name) = named_types(ty) {
+            if service.enums.iter().any(|e| e.name == name) {
+                enums.insert(name.to_owned());
+            } else {
+                models.insert(name.to_owned());
+            }
+        }
+    }
+    let group = |module: &str, set: BTreeSet<String>| {
+        if set.is_empty() || module == current {
+            return TokenStream::new();
+        }
+        let module = ident(module);
+        let list = set.iter().map(|name| ident(name));
+        quote!(use super::#module::{#(#list),*};)
+    };
+    let models = group("models", models);
+    let enums = group("enums", enums);
+    quote!(#enums #models)
+}
+
+/// Types callers build: everything reachable from a request's fields.
+fn constructed_types(service: &Service) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut pending: Vec<&FieldType> = service
+        .operations
+        .iter()
+        .flat_map(|op| op.request.fields.iter().map(|field| &field.ty))
+        .collect();
+    while let Some(ty) = pending.pop() {
+        if let Some(name) = named_types(ty)
+            && found.insert(name.to_owned())
+            && let Some(model) = service.structs.iter().find(|s| s.name == name)
+        {
+            pending.extend(model.fields.iter().map(|field| &field.ty));
+        }
+    }
+    found
+}
+
+fn models(service: &Service) -> TokenStream {
+    let constructed = constructed_types(service);
+    let docs = module_doc(&[format!("Models of {}: the objects its requests and responses carry.", escape_text(&service.title))]);
+    let uses = imports(service, "models", service.structs.iter().flat_map(|s| s.fields.iter().map(|f| &f.ty)));
+    let structs = service.structs.iter().map(|model| {
+        let built = constructed.contains(&model.name);
+        let usage = if built {
+            "Sent in requests (and possibly returned in responses)."
+        } else {
+            "Returned by WeChat Pay; decode it from a response, there is no constructor."
+        };
+        emit_struct(&StructSpec {
+            name: &model.name,
+            docs: vec![escape_text(&model.description), usage.to_owned()],
+            fields: &model.fields,
+            constructed: built,
+        })
+    });
+    quote! {
+        #docs
+        #uses
+        #(#structs)*
+    }
+}
+
+fn enums(service: &Service) -> TokenStream {
+    let docs = module_doc(&[format!("Enums of {}, each with every documented value.", escape_text(&service.title))]);
+    let enums = service.enums.iter().map(|item| {
+        let variants: Vec<VariantSpec> = item
+            .variants
+            .iter()
+            .map(|variant| VariantSpec {
+                wire: variant.wire.clone(),
+                rust_name: variant.rust_name.clone(),
+                doc: match &variant.meaning {
+                    Some(meaning) => format!("`{}`: {}", variant.wire, escape_text(meaning)),
+                    None => format!("`{}` (the documentation gives no meaning for this value).", variant.wire),
+                },
+            })
+            .collect();
+        emit_enum(&item.name, &[escape_text(&item.description)], &variants)
+    });
+    quote! {
+        #docs
+        #(#enums)*
+    }
+}
+
+fn requests(service: &Service) -> TokenStream {
+    let docs = module_doc(&[format!(
+        "Request types of {}: one per operation, holding its path, query and body fields by wire name.",
+        escape_text(&service.title)
+    )]);
+    let uses = imports(
+        service,
+        "requests",
+        service.operations.iter().flat_map(|op| op.request.fields.iter().map(|f| &f.ty)),
+    );
+    let structs = service.operations.iter().map(|op| {
+        emit_struct(&StructSpec {
+            name: &op.request.name,
+            docs: vec![format!(
+                "The request of `{}` ({}): `{} {}`.",
+                op.method_name,
+                escape_text(&op.title),
+                op.method.as_str(),
+                op.path
+            ), "Path and query fields go into the URL; the other fields make up the JSON body.".to_owned()],
+            fields: &op.request.fields,
+            constructed: true,
+        })
+    });
+    quote! {
+        #docs
+        #uses
+        #(#structs)*
+    }
+}

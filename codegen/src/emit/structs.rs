@@ -1,0 +1,214 @@
+//! Structs: named models and per-operation request types share this emitter.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::doc::{doc_attrs, doc_paragraphs, escape_text};
+use super::types::{ident, rust_type};
+use crate::ir::{Field, FieldType, Location};
+
+/// What to emit for one struct.
+pub struct StructSpec<'a> {
+    pub name: &'a str,
+    pub docs: Vec<String>,
+    pub fields: &'a [Field],
+    /// Whether callers build it (requests and the types inside them): adds `new`, setters and
+    /// `Validate`.
+    pub constructed: bool,
+}
+
+pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
+    let name = ident(spec.name);
+    let docs = doc_paragraphs(&spec.docs);
+    let fields = spec.fields.iter().map(field_decl);
+    let methods = if spec.constructed {
+        let constructor = constructor(spec);
+        let setters = spec.fields.iter().filter(|field| !field.required).map(setter);
+        let validate = validate_impl(spec);
+        quote! {
+            impl #name {
+                #constructor
+                #(#setters)*
+            }
+            #validate
+        }
+    } else {
+        TokenStream::new()
+    };
+    // A type whose fields are all optional also gets `Default`, which `new()` then mirrors.
+    let default = if spec.constructed && spec.fields.iter().all(|field| !field.required) {
+        quote!(Default,)
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, #default PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+        #methods
+    }
+}
+
+fn field_doc(field: &Field) -> TokenStream {
+    let mut facts = vec![format!("`{}`", field.wire_name), format!("`{}`", field.ty.describe())];
+    if let Some(max) = field.max_length {
+        facts.push(format!("at most {max} characters"));
+    }
+    facts.push(if field.required { "required".to_owned() } else { "optional".to_owned() });
+    match field.location {
+        Location::Path => facts.push("path parameter".to_owned()),
+        Location::Query => facts.push("query parameter".to_owned()),
+        Location::Body => {}
+    }
+    doc_paragraphs(&[escape_text(&field.description), format!("Wire: {}.", facts.join(", "))])
+}
+
+fn field_decl(field: &Field) -> TokenStream {
+    let doc = field_doc(field);
+    let name = ident(&field.rust_name);
+    let ty = rust_type(&field.ty);
+    let mut serde = Vec::new();
+    if field.rust_name != field.wire_name {
+        let wire = &field.wire_name;
+        serde.push(quote!(rename = #wire));
+    }
+    if field.location != Location::Body {
+        // Path and query values travel in the URL; the JSON body never carries them.
+        serde.push(quote!(skip_serializing));
+    }
+    let ty = if field.required {
+        ty
+    } else {
+        serde.push(quote!(default));
+        if field.location == Location::Body {
+            serde.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+        quote!(Option<#ty>)
+    };
+    let serde = if serde.is_empty() { TokenStream::new() } else { quote!(#[serde(#(#serde),*)]) };
+    quote! {
+        #doc
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// `impl Into<String>` for strings so callers can pass `&str`; other types as they are.
+fn parameter_type(ty: &FieldType) -> TokenStream {
+    match ty {
+        FieldType::String => quote!(impl Into<String>),
+        other => rust_type(other),
+    }
+}
+
+fn into_value(field: &Field, value: TokenStream) -> TokenStream {
+    match field.ty {
+        FieldType::String => quote!(#value.into()),
+        _ => value,
+    }
+}
+
+fn constructor(spec: &StructSpec<'_>) -> TokenStream {
+    let required: Vec<&Field> = spec.fields.iter().filter(|field| field.required).collect();
+    let params = required.iter().map(|field| {
+        let name = ident(&field.rust_name);
+        let ty = parameter_type(&field.ty);
+        quote!(#name: #ty)
+    });
+    let inits = spec.fields.iter().map(|field| {
+        let name = ident(&field.rust_name);
+        if field.required && field.ty == FieldType::String {
+            quote!(#name: #name.into())
+        } else if field.required {
+            quote!(#name)
+        } else {
+            quote!(#name: None)
+        }
+    });
+    let doc = if required.is_empty() {
+        format!("Builds `{}` with every field empty; all of them are optional.", spec.name)
+    } else {
+        let names: Vec<String> = required.iter().map(|field| format!("`{}`", field.wire_name)).collect();
+        format!(
+            "Builds `{}` from its required fields ({}); optional fields start as `None`.",
+            spec.name,
+            names.join(", ")
+        )
+    };
+    let doc = doc_attrs(&doc);
+    // More required fields than clippy's argument limit would need a builder; none of the spec's
+    // types has that many yet, and validation does not forbid it, so the limit is lifted only there.
+    let allow = if required.len() > 7 { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
+    quote! {
+        #doc
+        #allow
+        pub fn new(#(#params),*) -> Self {
+            Self { #(#inits),* }
+        }
+    }
+}
+
+fn setter(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let setter = ident(&format!("with_{}", field.rust_name.trim_end_matches('_')));
+    let ty = parameter_type(&field.ty);
+    let value = into_value(field, quote!(value));
+    let doc = doc_attrs(&format!("Sets the optional `{}`.", field.wire_name));
+    quote! {
+        #doc
+        pub fn #setter(mut self, value: #ty) -> Self {
+            self.#name = Some(#value);
+            self
+        }
+    }
+}
+
+/// `Validate`: every documented length limit, and the limits of nested types.
+fn validate_impl(spec: &StructSpec<'_>) -> TokenStream {
+    let name = ident(spec.name);
+    let checks: Vec<TokenStream> = spec.fields.iter().filter_map(field_check).collect();
+    let at = if checks.is_empty() { quote!(_at) } else { quote!(at) };
+    quote! {
+        impl crate::runtime::Validate for #name {
+            fn validate_at(&self, #at: &str) -> Result<(), crate::runtime::ValidationError> {
+                #(#checks)*
+                Ok(())
+            }
+        }
+    }
+}
+
+fn field_check(field: &Field) -> Option<TokenStream> {
+    let name = ident(&field.rust_name);
+    let wire = &field.wire_name;
+    let check = |value: TokenStream| -> Option<TokenStream> {
+        match &field.ty {
+            FieldType::String => {
+                let max = field.max_length? as usize;
+                Some(quote!(crate::runtime::check_length(at, #wire, #value, #max)?;))
+            }
+            FieldType::Struct(_) => Some(quote! {
+                crate::runtime::Validate::validate_at(#value, &crate::runtime::field_path(at, #wire))?;
+            }),
+            FieldType::Array(items) if matches!(**items, FieldType::Struct(_)) => Some(quote! {
+                for (index, item) in #value.iter().enumerate() {
+                    crate::runtime::Validate::validate_at(item, &crate::runtime::field_path(at, &format!("{}[{index}]", #wire)))?;
+                }
+            }),
+            _ => None,
+        }
+    };
+    if field.required {
+        check(quote!(&self.#name))
+    } else {
+        let inner = check(quote!(value))?;
+        Some(quote! {
+            if let Some(value) = &self.#name {
+                #inner
+            }
+        })
+    }
+}

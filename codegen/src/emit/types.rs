@@ -1,0 +1,38 @@
+//! Rust types for spec field types, and identifiers.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::FieldType;
+
+/// An identifier; names come from `ir::naming`, which already mapped keywords.
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type of a field's value, without `Option`.
+pub fn rust_type(ty: &FieldType) -> TokenStream {
+    match ty {
+        FieldType::String => quote!(String),
+        FieldType::Integer => quote!(i64),
+        FieldType::Boolean => quote!(bool),
+        FieldType::DateTime => quote!(crate::runtime::DateTime),
+        FieldType::Struct(name) | FieldType::Enum(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        FieldType::Array(items) => {
+            let items = rust_type(items);
+            quote!(Vec<#items>)
+        }
+    }
+}
+
+/// Every named type a field type mentions, for `use` lists.
+pub fn named_types(ty: &FieldType) -> Option<&str> {
+    match ty {
+        FieldType::Struct(name) | FieldType::Enum(name) => Some(name),
+        FieldType::Array(items) => named_types(items),
+        _ => None,
+    }
+}

@@ -1,0 +1,173 @@
+//! Building the IR from a validated spec.
+
+use heck::ToShoutySnakeCase;
+
+use super::model::*;
+use super::naming;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::spec::{self, FieldDef, Named, OperationDef, Parsed, ServiceDoc};
+
+/// Resolves names and types. Validation has already run, so an unresolved reference here is a
+/// bug in validation; it is still reported as a diagnostic rather than a panic.
+pub fn build(spec: &spec::Spec) -> Result<Api, Diagnostics> {
+    let mut errors = Vec::new();
+    let api_doc = &spec.api.doc;
+    let services = spec
+        .services
+        .iter()
+        .map(|service| build_service(service, &api_doc.api.hosts, &mut errors))
+        .collect();
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
+    Ok(Api {
+        title: api_doc.api.title.clone(),
+        hosts: api_doc.api.hosts.clone(),
+        common_errors: api_doc.errors.clone(),
+        services,
+        sources: spec.file_names(),
+    })
+}
+
+/// Resolves type names of one service file.
+struct Resolver<'a> {
+    parsed: &'a Parsed<ServiceDoc>,
+    errors: &'a mut Vec<Diagnostic>,
+}
+
+impl Resolver<'_> {
+    fn field_type(&mut self, path: &str, field: &FieldDef) -> FieldType {
+        if field.ty == "array" {
+            let items = field.items.as_deref().unwrap_or_default();
+            return FieldType::Array(Box::new(self.named_or_builtin(path, items)));
+        }
+        self.named_or_builtin(path, &field.ty)
+    }
+
+    fn named_or_builtin(&mut self, path: &str, name: &str) -> FieldType {
+        match name {
+            "string" => FieldType::String,
+            "integer" => FieldType::Integer,
+            "boolean" => FieldType::Boolean,
+            "datetime" => FieldType::DateTime,
+            _ if self.parsed.doc.types.contains(name) => FieldType::Struct(naming::type_name(name)),
+            _ if self.parsed.doc.enums.contains(name) => FieldType::Enum(naming::type_name(name)),
+            _ => {
+                self.errors
+                    .push(self.parsed.error(path, format!("unresolved type \"{name}\"")));
+                FieldType::String
+            }
+        }
+    }
+
+    fn fields(&mut self, path: &str, fields: &Named<FieldDef>, location: Location) -> Vec<Field> {
+        fields
+            .iter()
+            .map(|(wire, def)| Field {
+                wire_name: wire.to_owned(),
+                rust_name: naming::field_name(wire),
+                ty: self.field_type(&format!("{path}.{wire}.type"), def),
+                required: def.required,
+                max_length: def.max_length,
+                description: def.description.clone(),
+                location,
+            })
+            .collect()
+    }
+}
+
+fn build_service(parsed: &Parsed<ServiceDoc>, api_hosts: &spec::Hosts, errors: &mut Vec<Diagnostic>) -> Service {
+    let doc = &parsed.doc;
+    let mut resolver = Resolver { parsed, errors };
+    let structs = doc
+        .types
+        .iter()
+        .map(|(name, def)| Struct {
+            name: naming::type_name(name),
+            description: def.description.clone(),
+            fields: resolver.fields(&format!("types.{name}.fields"), &def.fields, Location::Body),
+        })
+        .collect();
+    let enums = doc.enums.iter().map(|(name, def)| build_enum(name, def)).collect();
+    let operations = doc
+        .operations
+        .iter()
+        .map(|(id, def)| build_operation(&mut resolver, id, def))
+        .collect();
+    Service {
+        name: doc.service.name.clone(),
+        client_name: format!("{}Client", naming::type_name(&doc.service.name)),
+        title: doc.service.title.clone(),
+        description: doc.service.description.clone(),
+        hosts: doc.service.hosts.clone().unwrap_or_else(|| api_hosts.clone()),
+        structs,
+        enums,
+        operations,
+        source: parsed.file.clone(),
+    }
+}
+
+fn build_enum(name: &str, def: &spec::EnumDef) -> Enum {
+    Enum {
+        name: naming::type_name(name),
+        description: def.description.clone(),
+        variants: def
+            .values
+            .iter()
+            .map(|(wire, meaning)| Variant {
+                wire: wire.to_owned(),
+                rust_name: naming::variant_name(wire),
+                meaning: meaning.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) -> Operation {
+    let base = format!("operations.{id}");
+    let mut fields = resolver.fields(&format!("{base}.path_params"), &def.path_params, Location::Path);
+    fields.extend(resolver.fields(&format!("{base}.query"), &def.query, Location::Query));
+    if let Some(body) = &def.body {
+        fields.extend(resolver.fields(&format!("{base}.body"), body, Location::Body));
+    }
+    Operation {
+        id: id.to_owned(),
+        method_name: naming::field_name(id),
+        const_name: id.to_shouty_snake_case(),
+        title: def.title.clone(),
+        description: def.description.clone(),
+        merchants: def.merchants.clone(),
+        updated: def.updated.clone(),
+        method: def.method,
+        path: def.path.clone(),
+        retry_safe: def.retry_safe,
+        headers: def
+            .headers
+            .iter()
+            .map(|(name, header)| Header {
+                name: name.to_owned(),
+                required: header.required,
+                description: header.description.clone(),
+            })
+            .collect(),
+        request: Request {
+            name: format!("{}Request", naming::type_name(id)),
+            fields,
+            has_body: def.body.is_some(),
+        },
+        response: Response {
+            status: def.response.status,
+            body: def.response.body.as_deref().map(naming::type_name),
+        },
+        errors: def.errors.clone(),
+        examples: def
+            .examples
+            .iter()
+            .map(|example| Example {
+                title: example.title.clone(),
+                kind: example.kind,
+                json: example.json.clone(),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,207 @@
+//! The IR: what the emitters need, with final Rust names and resolved types.
+
+use crate::spec::{ErrorRow, ExampleKind, Hosts, HttpMethod};
+
+/// The whole API, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub title: String,
+    pub hosts: Hosts,
+    /// 公共错误码.
+    pub common_errors: Vec<ErrorRow>,
+    pub services: Vec<Service>,
+    /// The spec files everything came from, for the header of generated files.
+    pub sources: Vec<String>,
+}
+
+impl Api {
+    /// Every error code of the spec, sorted, each with the rows that document it.
+    pub fn error_codes(&self) -> Vec<ErrorCode> {
+        let mut codes: Vec<ErrorCode> = Vec::new();
+        let rows = self.common_errors.iter().chain(
+            self.services
+                .iter()
+                .flat_map(|service| service.operations.iter().flat_map(|op| op.errors.iter())),
+        );
+        for row in rows {
+            match codes.iter_mut().find(|code| code.code == row.code) {
+                Some(code) => {
+                    if !code.rows.contains(row) {
+                        code.rows.push(row.clone());
+                    }
+                }
+                None => codes.push(ErrorCode {
+                    code: row.code.clone(),
+                    variant: super::naming::variant_name(&row.code),
+                    rows: vec![row.clone()],
+                }),
+            }
+        }
+        codes.sort_by(|a, b| a.code.cmp(&b.code));
+        codes
+    }
+
+    pub fn operation_count(&self) -> usize {
+        self.services.iter().map(|service| service.operations.len()).sum()
+    }
+
+    pub fn type_count(&self) -> usize {
+        self.services
+            .iter()
+            .map(|service| service.structs.len() + service.enums.len() + service.operations.len())
+            .sum()
+    }
+}
+
+/// One error code and every distinct documented row for it.
+#[derive(Debug, Clone)]
+pub struct ErrorCode {
+    pub code: String,
+    pub variant: String,
+    pub rows: Vec<ErrorRow>,
+}
+
+/// One spec group: a module and a cargo feature of the generated crate.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// The feature and module name, e.g. `platsolution`.
+    pub name: String,
+    /// The facade type, e.g. `PlatsolutionClient`.
+    pub client_name: String,
+    pub title: String,
+    pub description: String,
+    /// The service's own hosts where it has them, else the API-wide ones.
+    pub hosts: Hosts,
+    pub structs: Vec<Struct>,
+    pub enums: Vec<Enum>,
+    pub operations: Vec<Operation>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Struct {
+    pub name: String,
+    pub description: String,
+    pub fields: Vec<Field>,
+}
+
+/// Where a request field travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Body,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub ty: FieldType,
+    pub required: bool,
+    pub max_length: Option<u32>,
+    pub description: String,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldType {
+    String,
+    Integer,
+    Boolean,
+    DateTime,
+    Struct(String),
+    Enum(String),
+    Array(Box<FieldType>),
+}
+
+impl FieldType {
+    /// How the docs spell the type, e.g. `array[RechargeChannel]`.
+    pub fn describe(&self) -> String {
+        match self {
+            FieldType::String => "string".to_owned(),
+            FieldType::Integer => "integer".to_owned(),
+            FieldType::Boolean => "boolean".to_owned(),
+            FieldType::DateTime => "datetime (RFC 3339)".to_owned(),
+            FieldType::Struct(name) => format!("object {name}"),
+            FieldType::Enum(name) => format!("enum {name}"),
+            FieldType::Array(items) => format!("array[{}]", items.describe()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Enum {
+    pub name: String,
+    pub description: String,
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub wire: String,
+    pub rust_name: String,
+    pub meaning: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub id: String,
+    pub method_name: String,
+    /// The constant holding the operation's metadata, e.g. `APPLY_RECHARGE`.
+    pub const_name: String,
+    pub title: String,
+    pub description: String,
+    pub merchants: Vec<String>,
+    pub updated: String,
+    pub method: HttpMethod,
+    pub path: String,
+    pub retry_safe: bool,
+    pub headers: Vec<Header>,
+    pub request: Request,
+    pub response: Response,
+    pub errors: Vec<ErrorRow>,
+    pub examples: Vec<Example>,
+}
+
+impl Operation {
+    pub fn has_body(&self) -> bool {
+        self.request.has_body
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub name: String,
+    pub required: bool,
+    pub description: String,
+}
+
+/// The request type: path, query and body fields together.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub name: String,
+    pub fields: Vec<Field>,
+    /// Whether a JSON body is sent (a body with no fields is still `{}`).
+    pub has_body: bool,
+}
+
+impl Request {
+    pub fn fields_in(&self, location: Location) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(move |field| field.location == location)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    /// The struct the body decodes into; `None` for no body.
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub title: String,
+    pub kind: ExampleKind,
+    pub json: String,
+}

@@ -1,0 +1,71 @@
+//! Turning verified responses into typed values or [`Error::Api`], and requests into JSON.
+
+use serde::Deserialize;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::error::{ApiError, Error, ErrorDetail};
+use super::transport::ApiResponse;
+use crate::api::ErrorCode;
+
+/// Serialises a request body to the exact bytes that are signed and sent.
+pub fn encode_json<T: Serialize>(body: &T) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(body).map_err(|error| Error::Validation(super::ValidationError {
+        field: String::new(),
+        rule: format!("the body cannot be serialised as JSON: {error}"),
+    }))
+}
+
+/// Decodes a 2xx body into `T`, or an error body into [`Error::Api`].
+pub fn decode_json<T: DeserializeOwned>(response: ApiResponse) -> Result<T, Error> {
+    if !is_success(response.status) {
+        return Err(api_error(response));
+    }
+    serde_json::from_slice(&response.body).map_err(|error| Error::Decode {
+        status: response.status,
+        request_id: response.request_id,
+        reason: error.to_string(),
+        body: response.body,
+    })
+}
+
+/// Accepts a 2xx response whose body is documented as empty.
+pub fn decode_empty(response: ApiResponse) -> Result<(), Error> {
+    if is_success(response.status) {
+        Ok(())
+    } else {
+        Err(api_error(response))
+    }
+}
+
+fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    detail: Option<ErrorDetail>,
+}
+
+fn api_error(response: ApiResponse) -> Error {
+    match serde_json::from_slice::<ErrorBody>(&response.body) {
+        Ok(body) => Error::Api(Box::new(ApiError {
+            status: response.status,
+            code: ErrorCode::from(body.code),
+            message: body.message,
+            detail: body.detail,
+            request_id: response.request_id,
+        })),
+        // A proxy's HTML page or an empty 502: not WeChat's error format, so keep the raw body.
+        Err(error) => Error::Decode {
+            status: response.status,
+            request_id: response.request_id,
+            reason: format!("not a WeChat Pay error body: {error}"),
+            body: response.body,
+        },
+    }
+}

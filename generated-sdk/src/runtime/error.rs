@@ -1,0 +1,191 @@
+//! The crate's one error type.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::api::ErrorCode;
+
+/// Everything that can go wrong calling WeChat Pay.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// WeChat Pay answered with a 4xx or 5xx status and an error body (boxed: it is the
+    /// largest variant, and `Result<T, Error>` stays small on the success path).
+    Api(Box<ApiError>),
+    /// A response failed signature verification; nothing of its body was used.
+    Verification {
+        /// Why verification failed.
+        reason: String,
+        /// The `Request-ID` header, if present.
+        request_id: Option<String>,
+    },
+    /// The request never got a response: connection refused, timeout, broken connection.
+    Transport {
+        /// What kind of failure it was.
+        kind: TransportErrorKind,
+        /// The underlying error.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A response body did not decode into the documented model; the raw body is kept.
+    Decode {
+        /// The HTTP status code.
+        status: u16,
+        /// The `Request-ID` header, if present.
+        request_id: Option<String>,
+        /// Why decoding failed.
+        reason: String,
+        /// The body exactly as received.
+        body: Vec<u8>,
+    },
+    /// A request breaks a documented rule and was refused before any network I/O.
+    Validation(ValidationError),
+}
+
+/// The kind of a transport failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be made.
+    Connect,
+    /// No response arrived in time.
+    Timeout,
+    /// Any other I/O or protocol failure.
+    Other,
+}
+
+impl Error {
+    /// Whether the same request may succeed if sent again (with a fresh signature): transport
+    /// failures, `FREQUENCY_LIMITED` and 5xx `SYSTEM_ERROR`. Verification failures never are.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(error) => error.is_retryable(),
+            Error::Transport { .. } => true,
+            Error::Verification { .. } | Error::Decode { .. } | Error::Validation(_) => false,
+        }
+    }
+
+    /// The `Request-ID` WeChat Pay gave the failed call, for support tickets.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(error) => error.request_id.as_deref(),
+            Error::Verification { request_id, .. } | Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::Transport { .. } | Error::Validation(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(error) => error.fmt(f),
+            Error::Verification { reason, request_id } => {
+                write!(f, "response signature verification failed: {reason}")?;
+                write_request_id(f, request_id.as_deref())
+            }
+            Error::Transport { kind, source } => write!(f, "transport error ({kind:?}): {source}"),
+            Error::Decode {
+                status,
+                request_id,
+                reason,
+                body,
+            } => {
+                write!(f, "cannot decode the HTTP {status} response body ({} bytes): {reason}", body.len())?;
+                write_request_id(f, request_id.as_deref())
+            }
+            Error::Validation(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+fn write_request_id(f: &mut fmt::Formatter<'_>, request_id: Option<&str>) -> fmt::Result {
+    match request_id {
+        Some(id) => write!(f, " (Request-ID {id})"),
+        None => Ok(()),
+    }
+}
+
+/// An error answer from WeChat Pay: `{"code": …, "message": …, "detail": …}` plus the status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The error code; codes the spec does not list are kept as [`ErrorCode::Unknown`].
+    pub code: ErrorCode,
+    /// The human-readable message WeChat Pay sent.
+    pub message: String,
+    /// Which field was wrong and why, when WeChat Pay says.
+    pub detail: Option<ErrorDetail>,
+    /// The `Request-ID` header, if present.
+    pub request_id: Option<String>,
+}
+
+impl ApiError {
+    /// `FREQUENCY_LIMITED` and 5xx `SYSTEM_ERROR` may succeed later.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self.code, ErrorCode::FrequencyLimited)
+            || (self.status >= 500 && matches!(self.code, ErrorCode::SystemError))
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WeChat Pay error {} (HTTP {}): {}", self.code, self.status, self.message)?;
+        if let Some(detail) = &self.detail {
+            if let Some(field) = &detail.field {
+                write!(f, "; field {field}")?;
+            }
+            if let Some(issue) = &detail.issue {
+                write!(f, ": {issue}")?;
+            }
+        }
+        write_request_id(f, self.request_id.as_deref())
+    }
+}
+
+/// The `detail` object of an error body.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ErrorDetail {
+    /// The field that was wrong.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// The value that was sent, as WeChat Pay echoes it.
+    #[serde(default)]
+    pub value: Option<serde_json::Value>,
+    /// What is wrong with it.
+    #[serde(default)]
+    pub issue: Option<String>,
+    /// Where the field was: `body`, `query`, `path` or `header`.
+    #[serde(default)]
+    pub location: Option<String>,
+}
+
+/// A request field that breaks a documented rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// The field's path by wire names, e.g. `recharge_amount.currency`.
+    pub field: String,
+    /// The rule it broke, e.g. `at most 16 characters, got 17`.
+    pub rule: String,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "request field `{}` refused before sending: {}", self.field, self.rule)
+    }
+}
+
+impl From<ValidationError> for Error {
+    fn from(error: ValidationError) -> Self {
+        Error::Validation(error)
+    }
+}

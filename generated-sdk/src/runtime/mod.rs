@@ -1,0 +1,17 @@
+//! The hand-written runtime that generated operations call. It knows nothing of any endpoint:
+//! everything endpoint-specific comes from the generated `api` module.
+
+mod decode;
+mod encode;
+mod error;
+mod transport;
+mod validate;
+
+pub use decode::{decode_empty, decode_json, encode_json};
+pub use encode::PathAndQuery;
+pub use error::{ApiError, Error, ErrorDetail, TransportErrorKind, ValidationError};
+pub use transport::{ApiRequest, ApiResponse, Method, OperationInfo, Transport};
+pub use validate::{Validate, check_length, field_path};
+
+/// An RFC 3339 time that keeps the offset WeChat Pay sent (`2015-05-20T13:29:35+08:00`).
+pub type DateTime = chrono::DateTime<chrono::FixedOffset>;

@@ -1,0 +1,81 @@
+//! The boundary between generated operations and whatever moves bytes over HTTP.
+
+use std::future::Future;
+
+use super::error::Error;
+
+/// An HTTP method WeChat Pay uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `PATCH`
+    Patch,
+    /// `DELETE`
+    Delete,
+}
+
+impl Method {
+    /// The method as it appears on the request line and in the signed message.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// What the spec says about one operation, for the transport's decisions (host, retries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationInfo {
+    /// The operation id in the spec, e.g. `close_recharge`.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template as documented, e.g. `/v3/…/out-recharge-no/{out_recharge_no}/close`.
+    pub path: &'static str,
+    /// Whether resending after a timeout or `SYSTEM_ERROR` cannot do the work twice.
+    pub retry_safe: bool,
+    /// The main host, e.g. `https://api.mch.weixin.qq.com`.
+    pub main_host: &'static str,
+    /// The backup host requests fail over to, where the API has one.
+    pub backup_host: Option<&'static str>,
+}
+
+/// One request, ready to sign and send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiRequest {
+    /// The operation being called.
+    pub operation: &'static OperationInfo,
+    /// The percent-encoded path and query exactly as they go on the wire (and into the signature).
+    pub path_and_query: String,
+    /// The exact JSON bytes of the body; `None` sends an empty body.
+    pub body: Option<Vec<u8>>,
+}
+
+/// A response whose signature the transport has already verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiResponse {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The `Request-ID` header, if WeChat Pay sent one.
+    pub request_id: Option<String>,
+    /// The raw body bytes.
+    pub body: Vec<u8>,
+}
+
+/// Sends requests to WeChat Pay. The runtime client implements it with signing, verification,
+/// retries and failover; tests can implement it to answer from memory.
+///
+/// An implementation must return a 2xx response only after verifying its signature.
+pub trait Transport: Send + Sync {
+    /// Sends `request` and returns the response, whatever its status.
+    fn send(&self, request: ApiRequest) -> impl Future<Output = Result<ApiResponse, Error>> + Send;
+}
