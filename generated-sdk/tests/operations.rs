@@ -3,13 +3,13 @@
 
 use std::sync::Mutex;
 
+use wechatpay_apiv3::Error;
 use wechatpay_apiv3::api::ErrorCode;
 use wechatpay_apiv3::api::platsolution::{
-    AccountType, ApplyRechargeRequest, CloseRechargeRequest, PlatsolutionClient, QueryRechargeRequest,
-    RechargeAmount, RechargeChannel, RechargeScene, RechargeState,
+    AccountType, ApplyRechargeRequest, CloseRechargeRequest, PlatsolutionClient,
+    QueryRechargeRequest, RechargeAmount, RechargeChannel, RechargeScene, RechargeState,
 };
 use wechatpay_apiv3::runtime::{ApiRequest, ApiResponse, Method, Transport};
-use wechatpay_apiv3::Error;
 
 /// Records every request and answers each with the next canned response.
 struct Recorder {
@@ -58,7 +58,10 @@ async fn close_sends_an_encoded_path_and_query_with_no_body() {
 
     assert_eq!(deposit.recharge_state, RechargeState::Closed);
     assert_eq!(deposit.recharge_amount.amount, Some(500000));
-    assert_eq!(deposit.close_time.map(|time| time.to_rfc3339()).as_deref(), Some("2015-05-20T13:29:35+08:00"));
+    assert_eq!(
+        deposit.close_time.map(|time| time.to_rfc3339()).as_deref(),
+        Some("2015-05-20T13:29:35+08:00")
+    );
     let sent = transport.sent();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].operation.method, Method::Post);
@@ -81,7 +84,10 @@ async fn query_is_a_get_with_the_documented_hosts() {
     let sent = transport.sent();
     assert_eq!(sent[0].operation.method, Method::Get);
     assert_eq!(sent[0].operation.main_host, "https://api.mch.weixin.qq.com");
-    assert_eq!(sent[0].operation.backup_host, Some("https://api2.mch.weixin.qq.com"));
+    assert_eq!(
+        sent[0].operation.backup_host,
+        Some("https://api2.mch.weixin.qq.com")
+    );
     assert!(sent[0].operation.retry_safe);
     assert_eq!(
         sent[0].path_and_query,
@@ -95,7 +101,9 @@ fn apply_request() -> ApplyRechargeRequest {
         "cz202407181234",
         RechargeScene::EcommerceDeposit,
         AccountType::Deposit,
-        RechargeAmount::new().with_amount(500000).with_currency("CNY"),
+        RechargeAmount::new()
+            .with_amount(500000)
+            .with_currency("CNY"),
     )
     .with_available_recharge_channels(vec![RechargeChannel::BankTransfer])
     .with_remark("充值备注")
@@ -108,12 +116,19 @@ async fn apply_sends_only_set_fields_in_the_body() {
         r#"{"recharge_id":"172207846292553701","out_recharge_no":"cz202407181234","recharge_url":"https://www.payapp.qq.com/plat/recharge.html"}"#,
     );
     let client = PlatsolutionClient::new(&transport);
-    let response = client.apply_recharge(&apply_request()).await.expect("applied");
+    let response = client
+        .apply_recharge(&apply_request())
+        .await
+        .expect("applied");
     assert_eq!(response.recharge_id, "172207846292553701");
 
     let sent = transport.sent();
-    assert_eq!(sent[0].path_and_query, "/v3/platsolution/ecommerce/recharges/apply");
-    let body: serde_json::Value = serde_json::from_slice(sent[0].body.as_deref().expect("a body")).expect("JSON");
+    assert_eq!(
+        sent[0].path_and_query,
+        "/v3/platsolution/ecommerce/recharges/apply"
+    );
+    let body: serde_json::Value =
+        serde_json::from_slice(sent[0].body.as_deref().expect("a body")).expect("JSON");
     assert_eq!(
         body,
         serde_json::json!({
@@ -137,14 +152,19 @@ async fn a_field_over_its_length_is_refused_before_sending() {
     request.recharge_amount.currency = Some("C".repeat(17));
 
     let error = client.apply_recharge(&request).await.expect_err("refused");
-    let Error::Validation(validation) = &error else { panic!("expected a validation error, got {error:?}") };
+    let Error::Validation(validation) = &error else {
+        panic!("expected a validation error, got {error:?}")
+    };
     assert_eq!(validation.field, "recharge_amount.currency");
     assert_eq!(validation.rule, "at most 16 characters, got 17");
     assert!(transport.sent().is_empty(), "nothing may be sent");
 
     request.recharge_amount.currency = Some("CNY".to_owned());
     let error = client.apply_recharge(&request).await.expect_err("refused");
-    assert_eq!(error.to_string(), "request field `remark` refused before sending: at most 20 characters, got 21");
+    assert_eq!(
+        error.to_string(),
+        "request field `remark` refused before sending: at most 20 characters, got 21"
+    );
 }
 
 #[tokio::test]
@@ -154,8 +174,13 @@ async fn an_error_answer_keeps_code_message_detail_and_request_id() {
         r#"{"code":"INVALID_REQUEST","message":"该业务充值单号已存在","detail":{"field":"out_recharge_no","value":"cz1","issue":"duplicate","location":"body"}}"#,
     );
     let client = PlatsolutionClient::new(&transport);
-    let error = client.apply_recharge(&apply_request()).await.expect_err("an API error");
-    let Error::Api(api) = &error else { panic!("expected an API error, got {error:?}") };
+    let error = client
+        .apply_recharge(&apply_request())
+        .await
+        .expect_err("an API error");
+    let Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}")
+    };
     assert_eq!(api.status, 400);
     assert_eq!(api.code, ErrorCode::InvalidRequest);
     assert_eq!(api.message, "该业务充值单号已存在");
@@ -165,7 +190,11 @@ async fn an_error_answer_keeps_code_message_detail_and_request_id() {
     assert_eq!(error.request_id(), Some("08F78BB5AF0610D302839DC9"));
     assert!(!error.is_retryable());
     assert!(error.to_string().contains("INVALID_REQUEST"));
-    assert!(error.to_string().contains("Request-ID 08F78BB5AF0610D302839DC9"));
+    assert!(
+        error
+            .to_string()
+            .contains("Request-ID 08F78BB5AF0610D302839DC9")
+    );
 }
 
 #[tokio::test]
@@ -176,21 +205,31 @@ async fn unknown_codes_and_enum_values_are_kept() {
         .query_recharge(&QueryRechargeRequest::new("x", "y"))
         .await
         .expect_err("an API error");
-    let Error::Api(api) = &error else { panic!("expected an API error, got {error:?}") };
+    let Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}")
+    };
     assert_eq!(api.code, ErrorCode::Unknown("A_NEW_CODE".to_owned()));
     assert_eq!(api.code.as_str(), "A_NEW_CODE");
 
     let state: RechargeState = serde_json::from_str(r#""REFUNDED""#).expect("any string decodes");
     assert_eq!(state, RechargeState::Unknown("REFUNDED".to_owned()));
-    assert_eq!(serde_json::to_string(&state).expect("encodes"), r#""REFUNDED""#);
+    assert_eq!(
+        serde_json::to_string(&state).expect("encodes"),
+        r#""REFUNDED""#
+    );
 }
 
 #[tokio::test]
 async fn a_body_that_is_not_the_model_is_a_decode_error_keeping_the_bytes() {
     let transport = Recorder::answering(200, r#"{"recharge_id": 5}"#);
     let client = PlatsolutionClient::new(&transport);
-    let error = client.apply_recharge(&apply_request()).await.expect_err("undecodable");
-    let Error::Decode { status, body, .. } = &error else { panic!("expected a decode error, got {error:?}") };
+    let error = client
+        .apply_recharge(&apply_request())
+        .await
+        .expect_err("undecodable");
+    let Error::Decode { status, body, .. } = &error else {
+        panic!("expected a decode error, got {error:?}")
+    };
     assert_eq!(*status, 200);
     assert_eq!(body, br#"{"recharge_id": 5}"#);
 }
@@ -203,5 +242,8 @@ async fn a_proxy_error_page_is_a_decode_error_not_a_panic() {
         .query_recharge(&QueryRechargeRequest::new("x", "y"))
         .await
         .expect_err("an error");
-    assert!(matches!(error, Error::Decode { status: 502, .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::Decode { status: 502, .. }),
+        "{error:?}"
+    );
 }

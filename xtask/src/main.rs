@@ -5,19 +5,42 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask gen [--check]";
+const USAGE: &str = "usage: cargo xtask gen [--check] [--root DIR]\n\n\
+  gen            write generated-sdk/ from spec/\n\
+  gen --check    write nothing; fail naming every stale or extra generated file\n\
+  --root DIR     the workspace to work on (default: this one)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["gen"] => generate(&workspace_root(), Mode::Write),
-        ["gen", "--check"] => generate(&workspace_root(), Mode::Check),
-        _ => {
+    match parse_args(&args) {
+        Some((mode, root)) => generate(&root, mode),
+        None => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
         }
     }
+}
+
+fn parse_args(args: &[String]) -> Option<(Mode, PathBuf)> {
+    let (command, mut rest) = args.split_first()?;
+    if command != "gen" {
+        return None;
+    }
+    let mut mode = Mode::Write;
+    let mut root = workspace_root();
+    while let Some((flag, tail)) = rest.split_first() {
+        rest = tail;
+        match flag.as_str() {
+            "--check" => mode = Mode::Check,
+            "--root" => {
+                let (dir, tail) = rest.split_first()?;
+                root = PathBuf::from(dir);
+                rest = tail;
+            }
+            _ => return None,
+        }
+    }
+    Some((mode, root))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -50,7 +73,10 @@ fn generate(root: &Path, mode: Mode) -> ExitCode {
     let stale = match result {
         Ok(stale) => stale,
         Err(error) => {
-            eprintln!("cannot {} generated files: {error}", if mode == Mode::Write { "write" } else { "read" });
+            eprintln!(
+                "cannot {} generated files: {error}",
+                if mode == Mode::Write { "write" } else { "read" }
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -58,17 +84,28 @@ fn generate(root: &Path, mode: Mode) -> ExitCode {
         for file in &stale {
             eprintln!("{file}");
         }
-        eprintln!("{} generated file(s) are stale: run `cargo xtask gen` and commit", stale.len());
+        eprintln!(
+            "{} generated file(s) are stale: run `cargo xtask gen` and commit",
+            stale.len()
+        );
         return ExitCode::FAILURE;
     }
     println!(
         "{}: {} operations, {} types, {} files ({} {}) in {} ms",
-        if mode == Mode::Write { "generated" } else { "up to date" },
+        if mode == Mode::Write {
+            "generated"
+        } else {
+            "up to date"
+        },
         generated.operations,
         generated.types,
         generated.output.len(),
         stale.len(),
-        if mode == Mode::Write { "written" } else { "stale" },
+        if mode == Mode::Write {
+            "written"
+        } else {
+            "stale"
+        },
         started.elapsed().as_millis()
     );
     ExitCode::SUCCESS

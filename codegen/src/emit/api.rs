@@ -10,7 +10,10 @@ use crate::ir::Api;
 
 pub fn api_module(api: &Api) -> TokenStream {
     let docs = module_doc(&[
-        format!("The generated part of the SDK: {}.", escape_text(&api.title)),
+        format!(
+            "The generated part of the SDK: {}.",
+            escape_text(&api.title)
+        ),
         "One module per service, each behind the cargo feature of the same name, plus the error \
          codes every operation can answer with."
             .to_owned(),
@@ -45,7 +48,8 @@ pub fn api_module(api: &Api) -> TokenStream {
 }
 
 pub fn error_code_module(api: &Api) -> TokenStream {
-    let docs = module_doc(&["Every error code the spec documents, common and per operation.".to_owned()]);
+    let docs =
+        module_doc(&["Every error code the spec documents, common and per operation.".to_owned()]);
     let variants: Vec<VariantSpec> = api
         .error_codes()
         .into_iter()
@@ -53,7 +57,14 @@ pub fn error_code_module(api: &Api) -> TokenStream {
             let rows: Vec<String> = code
                 .rows
                 .iter()
-                .map(|row| format!("- HTTP {}: {} ({})", row.status, escape_text(&row.description), escape_text(&row.solution)))
+                .map(|row| {
+                    format!(
+                        "- HTTP {}: {} ({})",
+                        row.status,
+                        escape_text(&row.description),
+                        escape_text(&row.solution)
+                    )
+                })
                 .collect();
             VariantSpec {
                 wire: code.code.clone(),

@@ -7,7 +7,11 @@ use quote::quote;
 /// through [`escape`] first.
 pub fn doc_attrs(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
@@ -17,7 +21,11 @@ pub fn doc_attrs(text: &str) -> TokenStream {
 pub fn module_doc(paragraphs: &[String]) -> TokenStream {
     let text = join_paragraphs(paragraphs);
     let lines = text.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#![doc = #line])
     });
     quote!(#(#lines)*)
@@ -52,7 +60,9 @@ pub fn escape(line: &str) -> String {
         out.push_str(&escape_plain(before));
         if candidate.starts_with("https://") || candidate.starts_with("http://") {
             let end = candidate
-                .find(|c: char| c.is_whitespace() || !c.is_ascii() || c == ')' || c == '>' || c == '"')
+                .find(|c: char| {
+                    c.is_whitespace() || !c.is_ascii() || c == ')' || c == '>' || c == '"'
+                })
                 .unwrap_or(candidate.len());
             out.push('<');
             out.push_str(&candidate[..end]);
@@ -89,7 +99,10 @@ mod tests {
 
     #[test]
     fn escapes_markdown_and_links_urls() {
-        assert_eq!(escape("【商户号】 a[0] <b>"), "【商户号】 a\\[0\\] &lt;b&gt;");
+        assert_eq!(
+            escape("【商户号】 a[0] <b>"),
+            "【商户号】 a\\[0\\] &lt;b&gt;"
+        );
         assert_eq!(
             escape("见 https://pay.weixin.qq.com/doc 说明"),
             "见 <https://pay.weixin.qq.com/doc> 说明"

@@ -17,9 +17,16 @@ pub fn emit_docs(api: &Api, output: &mut Output) -> Result<(), EmitError> {
         main_host: &api.hosts.main,
         backup_host: api.hosts.backup.as_deref(),
         services: api.services.iter().map(service_summary).collect(),
-        common_errors: api.common_errors.iter().map(|row| error_view(row, "公共")).collect(),
+        common_errors: api
+            .common_errors
+            .iter()
+            .map(|row| error_view(row, "公共"))
+            .collect(),
     };
-    output.add("generated-sdk/docs/README.md", render(&index, "docs/README.md")?);
+    output.add(
+        "generated-sdk/docs/README.md",
+        render(&index, "docs/README.md")?,
+    );
     for service in &api.services {
         for op in &service.operations {
             let path = format!("generated-sdk/docs/{}/{}.md", service.name, op.id);
@@ -187,7 +194,11 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
         method_name: op.method_name.clone(),
         request: op.request.name.clone(),
         output: op.response.body.clone().unwrap_or_else(|| "()".to_owned()),
-        retry: if op.retry_safe { "safe to retry" } else { "not retried automatically" },
+        retry: if op.retry_safe {
+            "safe to retry"
+        } else {
+            "not retried automatically"
+        },
         headers: op
             .headers
             .iter()
@@ -212,7 +223,10 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
                     .iter()
                     .map(|variant| {
                         let meaning = variant.meaning.as_deref().map(cell);
-                        (variant.wire.clone(), meaning.unwrap_or_else(|| "(文档未给出含义)".to_owned()))
+                        (
+                            variant.wire.clone(),
+                            meaning.unwrap_or_else(|| "(文档未给出含义)".to_owned()),
+                        )
                     })
                     .collect(),
             })
@@ -252,7 +266,10 @@ fn table(heading: String, fields: &[&Field], enums: &mut BTreeSet<String>) -> Fi
                 name: field.wire_name.clone(),
                 ty: cell(&field.ty.describe()),
                 required: yes_no(field.required),
-                max_length: field.max_length.map(|max| max.to_string()).unwrap_or_default(),
+                max_length: field
+                    .max_length
+                    .map(|max| max.to_string())
+                    .unwrap_or_default(),
                 description: cell(&field.description),
             })
             .collect(),
@@ -260,19 +277,31 @@ fn table(heading: String, fields: &[&Field], enums: &mut BTreeSet<String>) -> Fi
 }
 
 /// Tables for every struct reachable from `fields`, in the order first met, each once.
-fn nested_tables(service: &Service, fields: &[&Field], enums: &mut BTreeSet<String>) -> Vec<FieldTable> {
+fn nested_tables(
+    service: &Service,
+    fields: &[&Field],
+    enums: &mut BTreeSet<String>,
+) -> Vec<FieldTable> {
     let mut seen = BTreeSet::new();
-    let mut pending: Vec<String> = fields.iter().filter_map(|field| struct_name(&field.ty)).collect();
+    let mut pending: Vec<String> = fields
+        .iter()
+        .filter_map(|field| struct_name(&field.ty))
+        .collect();
     pending.reverse();
     let mut tables = Vec::new();
     while let Some(name) = pending.pop() {
         if !seen.insert(name.clone()) {
             continue;
         }
-        let Some(model) = service.structs.iter().find(|model| model.name == name) else { continue };
+        let Some(model) = service.structs.iter().find(|model| model.name == name) else {
+            continue;
+        };
         let nested: Vec<&Field> = model.fields.iter().collect();
         tables.push(table(model.name.clone(), &nested, enums));
-        let mut children: Vec<String> = nested.iter().filter_map(|field| struct_name(&field.ty)).collect();
+        let mut children: Vec<String> = nested
+            .iter()
+            .filter_map(|field| struct_name(&field.ty))
+            .collect();
         children.reverse();
         pending.extend(children);
     }

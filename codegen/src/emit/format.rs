@@ -16,7 +16,14 @@ pub fn header(prefix: &str, sources: &[String]) -> String {
 
 /// Parses the tokens as a file, formats them with prettyplease and adds the header.
 pub fn rust_file(name: &str, tokens: TokenStream, sources: &[String]) -> Result<String, EmitError> {
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|error| EmitError(format!("{name}: emitted tokens are not a Rust file: {error}")))?;
-    Ok(format!("{}\n{}", header("//", sources), prettyplease::unparse(&file)))
+    let file: syn::File = syn::parse2(tokens).map_err(|error| {
+        EmitError(format!(
+            "{name}: emitted tokens are not a Rust file: {error}"
+        ))
+    })?;
+    Ok(format!(
+        "{}\n{}",
+        header("//", sources),
+        prettyplease::unparse(&file)
+    ))
 }

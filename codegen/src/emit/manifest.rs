@@ -16,8 +16,16 @@ struct Manifest {
 pub fn manifest(api: &Api) -> Result<String, EmitError> {
     Manifest {
         header: header("#", &api.sources).trim_end().to_owned(),
-        services: api.services.iter().map(|service| service.name.clone()).collect(),
+        services: api
+            .services
+            .iter()
+            .map(|service| service.name.clone())
+            .collect(),
     }
     .render()
-    .map_err(|error| EmitError(format!("generated-sdk/Cargo.toml: template failed: {error}")))
+    .map_err(|error| {
+        EmitError(format!(
+            "generated-sdk/Cargo.toml: template failed: {error}"
+        ))
+    })
 }

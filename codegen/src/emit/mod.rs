@@ -39,15 +39,15 @@ pub fn emit(api: &Api) -> Result<Output, EmitError> {
     );
     output.add(
         "generated-sdk/src/api/error_code.rs",
-        format::rust_file("src/api/error_code.rs", api::error_code_module(api), &api.sources)?,
+        format::rust_file(
+            "src/api/error_code.rs",
+            api::error_code_module(api),
+            &api.sources,
+        )?,
     );
     for service in &api.services {
         service::emit_service(api, service, &mut output)?;
     }
-    output.add(
-        "generated-sdk/tests/examples.rs",
-        format::rust_file("tests/examples.rs", tests::examples_test(api)?, &api.sources)?,
-    );
     docs::emit_docs(api, &mut output)?;
     Ok(output)
 }

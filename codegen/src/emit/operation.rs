@@ -22,7 +22,12 @@ pub fn metadata(service: &Service) -> TokenStream {
     };
     let constants = service.operations.iter().map(|op| {
         let name = ident(&op.const_name);
-        let doc = doc_attrs(&format!("`{} {}`: {}", op.method.as_str(), op.path, escape_text(&op.title)));
+        let doc = doc_attrs(&format!(
+            "`{} {}`: {}",
+            op.method.as_str(),
+            op.path,
+            escape_text(&op.title)
+        ));
         let id = &op.id;
         let method = method_tokens(op.method);
         let path = &op.path;
@@ -77,7 +82,10 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
     let methods = service.operations.iter().map(|op| method(api, op));
     let struct_doc = doc_paragraphs(&[
         format!("The operations of {}.", escape_text(&service.title)),
-        format!("Create one with [`{}::new`] over any [`Transport`]; it borrows the transport and is cheap to make per call.", service.client_name),
+        format!(
+            "Create one with [`{}::new`] over any [`Transport`]; it borrows the transport and is cheap to make per call.",
+            service.client_name
+        ),
     ]);
     quote! {
         #docs
@@ -147,9 +155,15 @@ fn target_building(op: &Operation) -> TokenStream {
         if !literal.is_empty() {
             statements.push(quote!(target.literal(#literal);));
         }
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         let param = &rest[open + 1..open + close];
-        if let Some(field) = op.request.fields_in(Location::Path).find(|field| field.wire_name == param) {
+        if let Some(field) = op
+            .request
+            .fields_in(Location::Path)
+            .find(|field| field.wire_name == param)
+        {
             let value = string_value(field, quote!(request.));
             statements.push(quote!(target.segment(#value);));
         }
@@ -249,7 +263,6 @@ fn table_cell(text: &str) -> String {
     escape(text).replace('|', "\\|")
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,7 +277,10 @@ mod tests {
         };
         let table = error_table(
             &[row(500, "SYSTEM_ERROR", "系统异常")],
-            &[row(400, "INVALID_REQUEST", "a|b"), row(400, "INVALID_REQUEST", "c")],
+            &[
+                row(400, "INVALID_REQUEST", "a|b"),
+                row(400, "INVALID_REQUEST", "c"),
+            ],
         );
         assert!(table.contains("| 500 | `SYSTEM_ERROR` | 系统异常 | s | 公共 |"));
         assert!(table.contains("| 400 | `INVALID_REQUEST` | a\\|b | s | 业务 |"));

@@ -9,6 +9,7 @@ use super::doc::{escape_text, module_doc};
 use super::enums::{VariantSpec, emit_enum};
 use super::format::rust_file;
 use super::structs::{StructSpec, emit_struct};
+use super::tests::examples_module;
 use super::types::{ident, named_types};
 use super::{EmitError, operation};
 use crate::ir::{Api, FieldType, Service};
@@ -26,6 +27,10 @@ pub fn emit_service(api: &Api, service: &Service, output: &mut Output) -> Result
     ];
     for (name, tokens) in files {
         let path = format!("{dir}/{name}");
+        output.add(path.clone(), rust_file(&path, tokens, &api.sources)?);
+    }
+    if let Some(tokens) = examples_module(service)? {
+        let path = format!("{dir}/examples.rs");
         output.add(path.clone(), rust_file(&path, tokens, &api.sources)?);
     }
     Ok(())
@@ -46,7 +51,19 @@ fn module(service: &Service) -> TokenStream {
     let client = ident(&service.client_name);
     let reexport = |module: &str, list: &[proc_macro2::Ident]| {
         let module = ident(module);
-        if list.is_empty() { TokenStream::new() } else { quote!(pub use #module::{#(#list),*};) }
+        if list.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(pub use #module::{#(#list),*};)
+        }
+    };
+    let examples = if service.operations.iter().any(|op| !op.examples.is_empty()) {
+        quote! {
+            #[cfg(test)]
+            mod examples;
+        }
+    } else {
+        TokenStream::new()
     };
     let models = reexport("models", &models);
     let enums = reexport("enums", &enums);
@@ -58,6 +75,8 @@ fn module(service: &Service) -> TokenStream {
         mod models;
         pub mod operations;
         mod requests;
+
+        #examples
 
         pub use client::#client;
         #enums
@@ -72,7 +91,11 @@ fn names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<proc_macro2::Ident> {
 
 /// `use super::…` for the named types `types` mention, split by the module that defines them;
 /// types of `current` (the module being written) need no import.
-pub fn imports<'a>(service: &Service, current: &str, types: impl Iterator<Item = &'a FieldType>) -> TokenStream {
+pub fn imports<'a>(
+    service: &Service,
+    current: &str,
+    types: impl Iterator<Item = &'a FieldType>,
+) -> TokenStream {
     let mut models = BTreeSet::new();
     let mut enums = BTreeSet::new();
     for ty in types {
@@ -118,8 +141,18 @@ fn constructed_types(service: &Service) -> BTreeSet<String> {
 
 fn models(service: &Service) -> TokenStream {
     let constructed = constructed_types(service);
-    let docs = module_doc(&[format!("Models of {}: the objects its requests and responses carry.", escape_text(&service.title))]);
-    let uses = imports(service, "models", service.structs.iter().flat_map(|s| s.fields.iter().map(|f| &f.ty)));
+    let docs = module_doc(&[format!(
+        "Models of {}: the objects its requests and responses carry.",
+        escape_text(&service.title)
+    )]);
+    let uses = imports(
+        service,
+        "models",
+        service
+            .structs
+            .iter()
+            .flat_map(|s| s.fields.iter().map(|f| &f.ty)),
+    );
     let structs = service.structs.iter().map(|model| {
         let built = constructed.contains(&model.name);
         let usage = if built {
@@ -142,7 +175,10 @@ fn models(service: &Service) -> TokenStream {
 }
 
 fn enums(service: &Service) -> TokenStream {
-    let docs = module_doc(&[format!("Enums of {}, each with every documented value.", escape_text(&service.title))]);
+    let docs = module_doc(&[format!(
+        "Enums of {}, each with every documented value.",
+        escape_text(&service.title)
+    )]);
     let enums = service.enums.iter().map(|item| {
         let variants: Vec<VariantSpec> = item
             .variants
@@ -152,7 +188,10 @@ fn enums(service: &Service) -> TokenStream {
                 rust_name: variant.rust_name.clone(),
                 doc: match &variant.meaning {
                     Some(meaning) => format!("`{}`: {}", variant.wire, escape_text(meaning)),
-                    None => format!("`{}` (the documentation gives no meaning for this value).", variant.wire),
+                    None => format!(
+                        "`{}` (the documentation gives no meaning for this value).",
+                        variant.wire
+                    ),
                 },
             })
             .collect();
@@ -172,18 +211,25 @@ fn requests(service: &Service) -> TokenStream {
     let uses = imports(
         service,
         "requests",
-        service.operations.iter().flat_map(|op| op.request.fields.iter().map(|f| &f.ty)),
+        service
+            .operations
+            .iter()
+            .flat_map(|op| op.request.fields.iter().map(|f| &f.ty)),
     );
     let structs = service.operations.iter().map(|op| {
         emit_struct(&StructSpec {
             name: &op.request.name,
-            docs: vec![format!(
-                "The request of `{}` ({}): `{} {}`.",
-                op.method_name,
-                escape_text(&op.title),
-                op.method.as_str(),
-                op.path
-            ), "Path and query fields go into the URL; the other fields make up the JSON body.".to_owned()],
+            docs: vec![
+                format!(
+                    "The request of `{}` ({}): `{} {}`.",
+                    op.method_name,
+                    escape_text(&op.title),
+                    op.method.as_str(),
+                    op.path
+                ),
+                "Path and query fields go into the URL; the other fields make up the JSON body."
+                    .to_owned(),
+            ],
             fields: &op.request.fields,
             constructed: true,
         })

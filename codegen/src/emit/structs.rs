@@ -23,7 +23,11 @@ pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
     let fields = spec.fields.iter().map(field_decl);
     let methods = if spec.constructed {
         let constructor = constructor(spec);
-        let setters = spec.fields.iter().filter(|field| !field.required).map(setter);
+        let setters = spec
+            .fields
+            .iter()
+            .filter(|field| !field.required)
+            .map(setter);
         let validate = validate_impl(spec);
         quote! {
             impl #name {
@@ -53,17 +57,27 @@ pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
 }
 
 fn field_doc(field: &Field) -> TokenStream {
-    let mut facts = vec![format!("`{}`", field.wire_name), format!("`{}`", field.ty.describe())];
+    let mut facts = vec![
+        format!("`{}`", field.wire_name),
+        format!("`{}`", field.ty.describe()),
+    ];
     if let Some(max) = field.max_length {
         facts.push(format!("at most {max} characters"));
     }
-    facts.push(if field.required { "required".to_owned() } else { "optional".to_owned() });
+    facts.push(if field.required {
+        "required".to_owned()
+    } else {
+        "optional".to_owned()
+    });
     match field.location {
         Location::Path => facts.push("path parameter".to_owned()),
         Location::Query => facts.push("query parameter".to_owned()),
         Location::Body => {}
     }
-    doc_paragraphs(&[escape_text(&field.description), format!("Wire: {}.", facts.join(", "))])
+    doc_paragraphs(&[
+        escape_text(&field.description),
+        format!("Wire: {}.", facts.join(", ")),
+    ])
 }
 
 fn field_decl(field: &Field) -> TokenStream {
@@ -88,7 +102,11 @@ fn field_decl(field: &Field) -> TokenStream {
         }
         quote!(Option<#ty>)
     };
-    let serde = if serde.is_empty() { TokenStream::new() } else { quote!(#[serde(#(#serde),*)]) };
+    let serde = if serde.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(#[serde(#(#serde),*)])
+    };
     quote! {
         #doc
         #serde
@@ -129,9 +147,15 @@ fn constructor(spec: &StructSpec<'_>) -> TokenStream {
         }
     });
     let doc = if required.is_empty() {
-        format!("Builds `{}` with every field empty; all of them are optional.", spec.name)
+        format!(
+            "Builds `{}` with every field empty; all of them are optional.",
+            spec.name
+        )
     } else {
-        let names: Vec<String> = required.iter().map(|field| format!("`{}`", field.wire_name)).collect();
+        let names: Vec<String> = required
+            .iter()
+            .map(|field| format!("`{}`", field.wire_name))
+            .collect();
         format!(
             "Builds `{}` from its required fields ({}); optional fields start as `None`.",
             spec.name,
@@ -141,7 +165,11 @@ fn constructor(spec: &StructSpec<'_>) -> TokenStream {
     let doc = doc_attrs(&doc);
     // More required fields than clippy's argument limit would need a builder; none of the spec's
     // types has that many yet, and validation does not forbid it, so the limit is lifted only there.
-    let allow = if required.len() > 7 { quote!(#[allow(clippy::too_many_arguments)]) } else { TokenStream::new() };
+    let allow = if required.len() > 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #doc
         #allow
@@ -170,7 +198,11 @@ fn setter(field: &Field) -> TokenStream {
 fn validate_impl(spec: &StructSpec<'_>) -> TokenStream {
     let name = ident(spec.name);
     let checks: Vec<TokenStream> = spec.fields.iter().filter_map(field_check).collect();
-    let at = if checks.is_empty() { quote!(_at) } else { quote!(at) };
+    let at = if checks.is_empty() {
+        quote!(_at)
+    } else {
+        quote!(at)
+    };
     quote! {
         impl crate::runtime::Validate for #name {
             fn validate_at(&self, #at: &str) -> Result<(), crate::runtime::ValidationError> {
@@ -188,6 +220,7 @@ fn field_check(field: &Field) -> Option<TokenStream> {
         match &field.ty {
             FieldType::String => {
                 let max = field.max_length? as usize;
+                let max = proc_macro2::Literal::usize_unsuffixed(max);
                 Some(quote!(crate::runtime::check_length(at, #wire, #value, #max)?;))
             }
             FieldType::Struct(_) => Some(quote! {

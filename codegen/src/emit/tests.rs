@@ -1,5 +1,5 @@
-//! `tests/examples.rs`: every documented JSON example decoded into its typed model and encoded back
-//! to an equal JSON value.
+//! The example tests: every documented JSON example decoded into its typed model and encoded
+//! back to an equal JSON value. They live inside the crate (`#[cfg(test)]`), next to the models.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -7,61 +7,29 @@ use quote::quote;
 use super::EmitError;
 use super::doc::module_doc;
 use super::types::ident;
-use crate::ir::{Api, Location, Operation, Service};
+use crate::ir::{Location, Operation, Service};
 use crate::spec::ExampleKind;
 
-pub fn examples_test(api: &Api) -> Result<TokenStream, EmitError> {
+/// `src/api/<service>/examples.rs`, or `None` when the service documents no example.
+pub fn examples_module(service: &Service) -> Result<Option<TokenStream>, EmitError> {
+    let mut tests = Vec::new();
+    for op in &service.operations {
+        tests.extend(operation_tests(service, op)?);
+    }
+    if tests.is_empty() {
+        return Ok(None);
+    }
     let docs = module_doc(&[
         "Every JSON example of the spec, decoded into its typed model and encoded back.".to_owned(),
         "Responses must come back equal; requests must come back equal once the path and query \
          fields, which travel in the URL, are taken out."
             .to_owned(),
     ]);
-    let services = api
-        .services
-        .iter()
-        .map(service_tests)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(quote! {
+    Ok(Some(quote! {
         #docs
-        #(#services)*
-    })
-}
-
-fn service_tests(service: &Service) -> Result<TokenStream, EmitError> {
-    let module = ident(&service.name);
-    let feature = &service.name;
-    let mut tests = Vec::new();
-    for op in &service.operations {
-        tests.extend(operation_tests(service, op)?);
-    }
-    if tests.is_empty() {
-        return Ok(TokenStream::new());
-    }
-    Ok(quote! {
-        #[cfg(feature = #feature)]
-        mod #module {
-            use wechatpay_apiv3::api::#module as api;
-
-            /// Decodes `json` as `T`, encodes it back and compares, leaving out `url_fields`.
-            fn round_trip<T>(json: &str, url_fields: &[&str])
-            where
-                T: serde::Serialize + serde::de::DeserializeOwned,
-            {
-                let mut expected: serde_json::Value = serde_json::from_str(json).expect("the example is JSON");
-                let decoded: T = serde_json::from_str(json).expect("the example decodes into its model");
-                let encoded = serde_json::to_value(&decoded).expect("the model encodes");
-                if let Some(object) = expected.as_object_mut() {
-                    for field in url_fields {
-                        object.remove(*field);
-                    }
-                }
-                assert_eq!(encoded, expected);
-            }
-
-            #(#tests)*
-        }
-    })
+        use crate::runtime::testing::round_trip;
+        #(#tests)*
+    }))
 }
 
 fn operation_tests(service: &Service, op: &Operation) -> Result<Vec<TokenStream>, EmitError> {
@@ -73,7 +41,7 @@ fn operation_tests(service: &Service, op: &Operation) -> Result<Vec<TokenStream>
             ExampleKind::Response => ("response", &mut responses),
         };
         *count += 1;
-        let name = ident(&format!("{}_{kind}_example_{count}", op.method_name));
+        let name = ident(&format!("{}_{kind}_example_{count}", op.method_name.trim_end_matches('_')));
         let (model, url_fields) = match example.kind {
             ExampleKind::Request => {
                 let url_fields: Vec<&str> = op
@@ -102,7 +70,7 @@ fn operation_tests(service: &Service, op: &Operation) -> Result<Vec<TokenStream>
             #[doc = #doc]
             #[test]
             fn #name() {
-                round_trip::<api::#model>(#json, &[#(#url_fields),*]);
+                round_trip::<super::#model>(#json, &[#(#url_fields),*]);
             }
         });
     }

@@ -10,10 +10,12 @@ use crate::api::ErrorCode;
 
 /// Serialises a request body to the exact bytes that are signed and sent.
 pub fn encode_json<T: Serialize>(body: &T) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(body).map_err(|error| Error::Validation(super::ValidationError {
-        field: String::new(),
-        rule: format!("the body cannot be serialised as JSON: {error}"),
-    }))
+    serde_json::to_vec(body).map_err(|error| {
+        Error::Validation(super::ValidationError {
+            field: String::new(),
+            rule: format!("the body cannot be serialised as JSON: {error}"),
+        })
+    })
 }
 
 /// Decodes a 2xx body into `T`, or an error body into [`Error::Api`].

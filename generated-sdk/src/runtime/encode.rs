@@ -4,7 +4,11 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Everything but RFC 3986 unreserved characters is encoded, in path segments and in query
 /// keys and values alike, so a value can never change the shape of the URL.
-const ENCODE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// A request target under construction: literal path pieces, encoded values, then the query.
 #[derive(Debug, Default)]
@@ -31,7 +35,8 @@ impl PathAndQuery {
 
     /// Appends `key=value` to the query, both percent-encoded.
     pub fn query(&mut self, key: &str, value: &str) {
-        self.query.push(if self.query.is_empty() { '?' } else { '&' });
+        self.query
+            .push(if self.query.is_empty() { '?' } else { '&' });
         self.query.extend(utf8_percent_encode(key, ENCODE));
         self.query.push('=');
         self.query.extend(utf8_percent_encode(value, ENCODE));

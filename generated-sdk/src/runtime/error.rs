@@ -69,7 +69,9 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(error) => error.request_id.as_deref(),
-            Error::Verification { request_id, .. } | Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::Verification { request_id, .. } | Error::Decode { request_id, .. } => {
+                request_id.as_deref()
+            }
             Error::Transport { .. } | Error::Validation(_) => None,
         }
     }
@@ -90,7 +92,11 @@ impl fmt::Display for Error {
                 reason,
                 body,
             } => {
-                write!(f, "cannot decode the HTTP {status} response body ({} bytes): {reason}", body.len())?;
+                write!(
+                    f,
+                    "cannot decode the HTTP {status} response body ({} bytes): {reason}",
+                    body.len()
+                )?;
                 write_request_id(f, request_id.as_deref())
             }
             Error::Validation(error) => error.fmt(f),
@@ -132,14 +138,19 @@ pub struct ApiError {
 impl ApiError {
     /// `FREQUENCY_LIMITED` and 5xx `SYSTEM_ERROR` may succeed later.
     pub fn is_retryable(&self) -> bool {
-        matches!(self.code, ErrorCode::FrequencyLimited)
-            || (self.status >= 500 && matches!(self.code, ErrorCode::SystemError))
+        // Compared by wire value: these are protocol rules, true whatever codes a spec lists.
+        let code = self.code.as_str();
+        code == "FREQUENCY_LIMITED" || (self.status >= 500 && code == "SYSTEM_ERROR")
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "WeChat Pay error {} (HTTP {}): {}", self.code, self.status, self.message)?;
+        write!(
+            f,
+            "WeChat Pay error {} (HTTP {}): {}",
+            self.code, self.status, self.message
+        )?;
         if let Some(detail) = &self.detail {
             if let Some(field) = &detail.field {
                 write!(f, "; field {field}")?;
@@ -180,7 +191,11 @@ pub struct ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "request field `{}` refused before sending: {}", self.field, self.rule)
+        write!(
+            f,
+            "request field `{}` refused before sending: {}",
+            self.field, self.rule
+        )
     }
 }
 

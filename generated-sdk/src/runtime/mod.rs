@@ -4,6 +4,8 @@
 mod decode;
 mod encode;
 mod error;
+#[cfg(test)]
+pub(crate) mod testing;
 mod transport;
 mod validate;
 

@@ -10,6 +10,8 @@ mod enums;
 mod models;
 pub mod operations;
 mod requests;
+#[cfg(test)]
+mod examples;
 pub use client::PlatsolutionClient;
 pub use enums::{
     RechargeChannel, AccountType, RechargeState, RechargeScene, EmployeeType,

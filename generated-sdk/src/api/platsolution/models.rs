@@ -128,7 +128,7 @@ impl RechargeAmount {
 impl crate::runtime::Validate for RechargeAmount {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.currency {
-            crate::runtime::check_length(at, "currency", value, 16usize)?;
+            crate::runtime::check_length(at, "currency", value, 16)?;
         }
         Ok(())
     }

@@ -86,22 +86,17 @@ impl ApplyRechargeRequest {
 }
 impl crate::runtime::Validate for ApplyRechargeRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
-        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32usize)?;
-        crate::runtime::check_length(
-            at,
-            "out_recharge_no",
-            &self.out_recharge_no,
-            64usize,
-        )?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "out_recharge_no", &self.out_recharge_no, 64)?;
         crate::runtime::Validate::validate_at(
             &self.recharge_amount,
             &crate::runtime::field_path(at, "recharge_amount"),
         )?;
         if let Some(value) = &self.notify_url {
-            crate::runtime::check_length(at, "notify_url", value, 1024usize)?;
+            crate::runtime::check_length(at, "notify_url", value, 1024)?;
         }
         if let Some(value) = &self.remark {
-            crate::runtime::check_length(at, "remark", value, 20usize)?;
+            crate::runtime::check_length(at, "remark", value, 20)?;
         }
         Ok(())
     }
@@ -137,13 +132,8 @@ impl QueryRechargeRequest {
 }
 impl crate::runtime::Validate for QueryRechargeRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
-        crate::runtime::check_length(
-            at,
-            "out_recharge_no",
-            &self.out_recharge_no,
-            64usize,
-        )?;
-        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32usize)?;
+        crate::runtime::check_length(at, "out_recharge_no", &self.out_recharge_no, 64)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         Ok(())
     }
 }
@@ -178,13 +168,8 @@ impl CloseRechargeRequest {
 }
 impl crate::runtime::Validate for CloseRechargeRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
-        crate::runtime::check_length(
-            at,
-            "out_recharge_no",
-            &self.out_recharge_no,
-            64usize,
-        )?;
-        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32usize)?;
+        crate::runtime::check_length(at, "out_recharge_no", &self.out_recharge_no, 64)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         Ok(())
     }
 }

@@ -3,33 +3,14 @@
 //! Every JSON example of the spec, decoded into its typed model and encoded back.
 //!
 //! Responses must come back equal; requests must come back equal once the path and query fields, which travel in the URL, are taken out.
-#[cfg(feature = "platsolution")]
-mod platsolution {
-    use wechatpay_apiv3::api::platsolution as api;
-    /// Decodes `json` as `T`, encodes it back and compares, leaving out `url_fields`.
-    fn round_trip<T>(json: &str, url_fields: &[&str])
-    where
-        T: serde::Serialize + serde::de::DeserializeOwned,
-    {
-        let mut expected: serde_json::Value = serde_json::from_str(json)
-            .expect("the example is JSON");
-        let decoded: T = serde_json::from_str(json)
-            .expect("the example decodes into its model");
-        let encoded = serde_json::to_value(&decoded).expect("the model encodes");
-        if let Some(object) = expected.as_object_mut() {
-            for field in url_fields {
-                object.remove(*field);
-            }
-        }
-        assert_eq!(encoded, expected);
-    }
-    /// apply_recharge: 请求示例(据 Java 示例代码)
-    #[test]
-    fn apply_recharge_request_example_1() {
-        round_trip::<
-            api::ApplyRechargeRequest,
-        >(
-            r#"{
+use crate::runtime::testing::round_trip;
+/// apply_recharge: 请求示例(据 Java 示例代码)
+#[test]
+fn apply_recharge_request_example_1() {
+    round_trip::<
+        super::ApplyRechargeRequest,
+    >(
+        r#"{
   "sub_mchid" : "1900001109",
   "out_recharge_no" : "cz202407181234",
   "recharge_scene" : "ECOMMERCE_DEPOSIT",
@@ -44,43 +25,43 @@ mod platsolution {
   ],
   "remark" : "example_remark"
 }"#,
-            &[],
-        );
-    }
-    /// apply_recharge: 应答示例
-    #[test]
-    fn apply_recharge_response_example_1() {
-        round_trip::<
-            api::RechargeApplyResponse,
-        >(
-            r#"{
+        &[],
+    );
+}
+/// apply_recharge: 应答示例
+#[test]
+fn apply_recharge_response_example_1() {
+    round_trip::<
+        super::RechargeApplyResponse,
+    >(
+        r#"{
   "recharge_id" : "172207846292553701",
   "out_recharge_no" : "cz202407181234",
   "recharge_url" : "https://www.payapp.qq.com/plat/recharge.html"
 }"#,
-            &[],
-        );
-    }
-    /// query_recharge: 请求示例(据 Java 示例代码)
-    #[test]
-    fn query_recharge_request_example_1() {
-        round_trip::<
-            api::QueryRechargeRequest,
-        >(
-            r#"{
+        &[],
+    );
+}
+/// query_recharge: 请求示例(据 Java 示例代码)
+#[test]
+fn query_recharge_request_example_1() {
+    round_trip::<
+        super::QueryRechargeRequest,
+    >(
+        r#"{
   "out_recharge_no" : "cz202407181234",
   "sub_mchid" : "1900102208"
 }"#,
-            &["out_recharge_no", "sub_mchid"],
-        );
-    }
-    /// query_recharge: 充值成功(扫码)
-    #[test]
-    fn query_recharge_response_example_1() {
-        round_trip::<
-            api::MchDeposit,
-        >(
-            r#"{
+        &["out_recharge_no", "sub_mchid"],
+    );
+}
+/// query_recharge: 充值成功(扫码)
+#[test]
+fn query_recharge_response_example_1() {
+    round_trip::<
+        super::MchDeposit,
+    >(
+        r#"{
   "sp_mchid" : "1900001109",
   "sub_mchid" : "1900001121",
   "recharge_id" : "100000202405180012345678",
@@ -105,16 +86,16 @@ mod platsolution {
     "QR_RECHARGE"
   ]
 }"#,
-            &[],
-        );
-    }
-    /// query_recharge: 充值成功(银行转账)
-    #[test]
-    fn query_recharge_response_example_2() {
-        round_trip::<
-            api::MchDeposit,
-        >(
-            r#"{
+        &[],
+    );
+}
+/// query_recharge: 充值成功(银行转账)
+#[test]
+fn query_recharge_response_example_2() {
+    round_trip::<
+        super::MchDeposit,
+    >(
+        r#"{
   "sp_mchid" : "1900001109",
   "sub_mchid" : "1900001121",
   "recharge_id" : "100000202405180012345678",
@@ -142,16 +123,16 @@ mod platsolution {
     "BANK_TRANSFER"
   ]
 }"#,
-            &[],
-        );
-    }
-    /// query_recharge: 充值成功(网银)
-    #[test]
-    fn query_recharge_response_example_3() {
-        round_trip::<
-            api::MchDeposit,
-        >(
-            r#"{
+        &[],
+    );
+}
+/// query_recharge: 充值成功(网银)
+#[test]
+fn query_recharge_response_example_3() {
+    round_trip::<
+        super::MchDeposit,
+    >(
+        r#"{
   "sp_mchid" : "2480304861",
   "sub_mchid" : "2600021157",
   "recharge_id" : "100000202405180012345678",
@@ -179,29 +160,29 @@ mod platsolution {
     "ONLINE_BANK"
   ]
 }"#,
-            &[],
-        );
-    }
-    /// close_recharge: 请求示例(据 curl 示例)
-    #[test]
-    fn close_recharge_request_example_1() {
-        round_trip::<
-            api::CloseRechargeRequest,
-        >(
-            r#"{
+        &[],
+    );
+}
+/// close_recharge: 请求示例(据 curl 示例)
+#[test]
+fn close_recharge_request_example_1() {
+    round_trip::<
+        super::CloseRechargeRequest,
+    >(
+        r#"{
   "out_recharge_no" : "cz2020042013",
   "sub_mchid" : "1900102208"
 }"#,
-            &["out_recharge_no", "sub_mchid"],
-        );
-    }
-    /// close_recharge: 应答示例
-    #[test]
-    fn close_recharge_response_example_1() {
-        round_trip::<
-            api::MchDeposit,
-        >(
-            r#"{
+        &["out_recharge_no", "sub_mchid"],
+    );
+}
+/// close_recharge: 应答示例
+#[test]
+fn close_recharge_response_example_1() {
+    round_trip::<
+        super::MchDeposit,
+    >(
+        r#"{
   "sp_mchid" : "1900001109",
   "sub_mchid" : "1900001121",
   "recharge_id" : "172234484162395401",
@@ -244,7 +225,6 @@ mod platsolution {
     "BANK_TRANSFER"
   ]
 }"#,
-            &[],
-        );
-    }
+        &[],
+    );
 }
