@@ -43,7 +43,11 @@ impl fmt::Display for Diagnostics {
             writeln!(f, "{diagnostic}")?;
         }
         let count = self.0.len();
-        write!(f, "{count} error{} in the spec; nothing was written", if count == 1 { "" } else { "s" })
+        write!(
+            f,
+            "{count} error{} in the spec; nothing was written",
+            if count == 1 { "" } else { "s" }
+        )
     }
 }
 

@@ -46,7 +46,9 @@ impl Output {
     }
 
     pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.files.iter().map(|(path, contents)| (path.as_str(), contents.as_str()))
+        self.files
+            .iter()
+            .map(|(path, contents)| (path.as_str(), contents.as_str()))
     }
 
     pub fn len(&self) -> usize {
@@ -68,7 +70,9 @@ impl Output {
             match fs::read(root.join(path)) {
                 Ok(existing) if existing == contents.as_bytes() => {}
                 Ok(_) => stale.push(Stale::Changed(path.clone())),
-                Err(error) if error.kind() == io::ErrorKind::NotFound => stale.push(Stale::Missing(path.clone())),
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                    stale.push(Stale::Missing(path.clone()))
+                }
                 Err(error) => return Err(error),
             }
         }
@@ -127,7 +131,10 @@ fn generated_files_on_disk(root: &Path) -> io::Result<Vec<String>> {
 
 fn first_line_has_marker(path: &Path) -> io::Result<bool> {
     let bytes = fs::read(path)?;
-    let first_line = bytes.split(|&byte| byte == b'\n').next().unwrap_or_default();
+    let first_line = bytes
+        .split(|&byte| byte == b'\n')
+        .next()
+        .unwrap_or_default();
     Ok(String::from_utf8_lossy(first_line).contains(MARKER))
 }
 
@@ -136,7 +143,8 @@ mod tests {
     use super::*;
 
     fn temp_root(name: &str) -> std::path::PathBuf {
-        let root = std::env::temp_dir().join(format!("codegen-output-{name}-{}", std::process::id()));
+        let root =
+            std::env::temp_dir().join(format!("codegen-output-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
         fs::create_dir_all(root.join(GENERATED_ROOT)).expect("temp dir");
         root
@@ -163,7 +171,10 @@ mod tests {
         );
         output.write(&root).expect("write");
         assert_eq!(output.check(&root).expect("check"), vec![]);
-        assert!(root.join("generated-sdk/hand.rs").exists(), "hand-written files are never touched");
+        assert!(
+            root.join("generated-sdk/hand.rs").exists(),
+            "hand-written files are never touched"
+        );
         let _ = fs::remove_dir_all(&root);
     }
 }

@@ -41,7 +41,10 @@ fn operation_tests(service: &Service, op: &Operation) -> Result<Vec<TokenStream>
             ExampleKind::Response => ("response", &mut responses),
         };
         *count += 1;
-        let name = ident(&format!("{}_{kind}_example_{count}", op.method_name.trim_end_matches('_')));
+        let name = ident(&format!(
+            "{}_{kind}_example_{count}",
+            op.method_name.trim_end_matches('_')
+        ));
         let (model, url_fields) = match example.kind {
             ExampleKind::Request => {
                 let url_fields: Vec<&str> = op

@@ -53,8 +53,10 @@ impl Resolver<'_> {
             _ if self.parsed.doc.types.contains(name) => FieldType::Struct(naming::type_name(name)),
             _ if self.parsed.doc.enums.contains(name) => FieldType::Enum(naming::type_name(name)),
             _ => {
-                self.errors
-                    .push(self.parsed.error(path, format!("unresolved type \"{name}\"")));
+                self.errors.push(
+                    self.parsed
+                        .error(path, format!("unresolved type \"{name}\"")),
+                );
                 FieldType::String
             }
         }
@@ -76,7 +78,11 @@ impl Resolver<'_> {
     }
 }
 
-fn build_service(parsed: &Parsed<ServiceDoc>, api_hosts: &spec::Hosts, errors: &mut Vec<Diagnostic>) -> Service {
+fn build_service(
+    parsed: &Parsed<ServiceDoc>,
+    api_hosts: &spec::Hosts,
+    errors: &mut Vec<Diagnostic>,
+) -> Service {
     let doc = &parsed.doc;
     let mut resolver = Resolver { parsed, errors };
     let structs = doc
@@ -88,7 +94,11 @@ fn build_service(parsed: &Parsed<ServiceDoc>, api_hosts: &spec::Hosts, errors: &
             fields: resolver.fields(&format!("types.{name}.fields"), &def.fields, Location::Body),
         })
         .collect();
-    let enums = doc.enums.iter().map(|(name, def)| build_enum(name, def)).collect();
+    let enums = doc
+        .enums
+        .iter()
+        .map(|(name, def)| build_enum(name, def))
+        .collect();
     let operations = doc
         .operations
         .iter()
@@ -99,7 +109,11 @@ fn build_service(parsed: &Parsed<ServiceDoc>, api_hosts: &spec::Hosts, errors: &
         client_name: format!("{}Client", naming::type_name(&doc.service.name)),
         title: doc.service.title.clone(),
         description: doc.service.description.clone(),
-        hosts: doc.service.hosts.clone().unwrap_or_else(|| api_hosts.clone()),
+        hosts: doc
+            .service
+            .hosts
+            .clone()
+            .unwrap_or_else(|| api_hosts.clone()),
         structs,
         enums,
         operations,
@@ -125,7 +139,11 @@ fn build_enum(name: &str, def: &spec::EnumDef) -> Enum {
 
 fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) -> Operation {
     let base = format!("operations.{id}");
-    let mut fields = resolver.fields(&format!("{base}.path_params"), &def.path_params, Location::Path);
+    let mut fields = resolver.fields(
+        &format!("{base}.path_params"),
+        &def.path_params,
+        Location::Path,
+    );
     fields.extend(resolver.fields(&format!("{base}.query"), &def.query, Location::Query));
     if let Some(body) = &def.body {
         fields.extend(resolver.fields(&format!("{base}.body"), body, Location::Body));

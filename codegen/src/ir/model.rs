@@ -42,7 +42,10 @@ impl Api {
     }
 
     pub fn operation_count(&self) -> usize {
-        self.services.iter().map(|service| service.operations.len()).sum()
+        self.services
+            .iter()
+            .map(|service| service.operations.len())
+            .sum()
     }
 
     pub fn type_count(&self) -> usize {
@@ -188,7 +191,9 @@ pub struct Request {
 
 impl Request {
     pub fn fields_in(&self, location: Location) -> impl Iterator<Item = &Field> {
-        self.fields.iter().filter(move |field| field.location == location)
+        self.fields
+            .iter()
+            .filter(move |field| field.location == location)
     }
 }
 

@@ -9,15 +9,17 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Every Rust keyword (strict, reserved and edition-dependent ones such as `gen`), plus the
 /// prelude-like names a generated item must not shadow.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
-    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Type names that would shadow items generated code relies on unqualified.
-const RESERVED_TYPES: &[&str] = &["Option", "Result", "Some", "None", "Ok", "Err", "String", "Vec", "Box", "Self"];
+const RESERVED_TYPES: &[&str] = &[
+    "Option", "Result", "Some", "None", "Ok", "Err", "String", "Vec", "Box", "Self",
+];
 
 pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
@@ -26,7 +28,11 @@ pub fn is_keyword(name: &str) -> bool {
 /// A struct field, parameter, method or module name: `snake_case`.
 pub fn field_name(wire: &str) -> String {
     let snake = wire.to_snake_case();
-    let snake = if snake.is_empty() { "field".to_owned() } else { snake };
+    let snake = if snake.is_empty() {
+        "field".to_owned()
+    } else {
+        snake
+    };
     if starts_with_digit(&snake) {
         format!("field_{snake}")
     } else if is_keyword(&snake) {
@@ -39,7 +45,11 @@ pub fn field_name(wire: &str) -> String {
 /// A struct or enum name: `UpperCamelCase`.
 pub fn type_name(name: &str) -> String {
     let camel = name.to_upper_camel_case();
-    let camel = if camel.is_empty() { "Type".to_owned() } else { camel };
+    let camel = if camel.is_empty() {
+        "Type".to_owned()
+    } else {
+        camel
+    };
     if starts_with_digit(&camel) {
         format!("T{camel}")
     } else if is_keyword(&camel) || RESERVED_TYPES.contains(&camel.as_str()) {
@@ -52,7 +62,11 @@ pub fn type_name(name: &str) -> String {
 /// An enum variant for a wire value: `BANK_TRANSFER` → `BankTransfer`, `1` → `V1`.
 pub fn variant_name(value: &str) -> String {
     let camel = value.to_upper_camel_case();
-    let camel = if camel.is_empty() { "Value".to_owned() } else { camel };
+    let camel = if camel.is_empty() {
+        "Value".to_owned()
+    } else {
+        camel
+    };
     if starts_with_digit(&camel) {
         format!("V{camel}")
     } else if is_keyword(&camel) {
@@ -96,7 +110,10 @@ mod tests {
         assert_eq!(field_name("outTradeNo"), "out_trade_no");
         assert_eq!(field_name("Content-Type"), "content_type");
         assert_eq!(type_name("mch_deposit"), "MchDeposit");
-        assert_eq!(variant_name("ONLINE_BANK_TYPE_CORPORATE"), "OnlineBankTypeCorporate");
+        assert_eq!(
+            variant_name("ONLINE_BANK_TYPE_CORPORATE"),
+            "OnlineBankTypeCorporate"
+        );
         assert_eq!(variant_name("REFUND.SUCCESS"), "RefundSuccess");
     }
 

@@ -64,11 +64,19 @@ pub fn read_sources(root: &Path) -> Result<Sources, Diagnostics> {
     let api = read_file(root, "spec/api.yaml")?;
     let services_dir = root.join("spec/services");
     let entries = std::fs::read_dir(&services_dir).map_err(|error| {
-        single("spec/services", format!("cannot read the directory: {error}"))
+        single(
+            "spec/services",
+            format!("cannot read the directory: {error}"),
+        )
     })?;
     let mut names = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|error| single("spec/services", format!("cannot list the directory: {error}")))?;
+        let entry = entry.map_err(|error| {
+            single(
+                "spec/services",
+                format!("cannot list the directory: {error}"),
+            )
+        })?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(".yaml") {
             names.push(name);
@@ -115,7 +123,10 @@ pub fn parse(sources: &Sources) -> Result<Spec, Diagnostics> {
     }
 }
 
-fn parse_file<T: DeserializeOwned>(source: &SourceFile, errors: &mut Vec<Diagnostic>) -> Option<Parsed<T>> {
+fn parse_file<T: DeserializeOwned>(
+    source: &SourceFile,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Parsed<T>> {
     let index = LocationIndex::build(&source.text);
     for (path, location) in &index.duplicate_keys {
         errors.push(Diagnostic {

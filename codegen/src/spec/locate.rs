@@ -82,7 +82,12 @@ impl Builder {
     }
 
     fn on_key(&mut self, key: String, location: Location) {
-        if let Some(Frame::Mapping { path, key: slot, seen }) = self.stack.last_mut() {
+        if let Some(Frame::Mapping {
+            path,
+            key: slot,
+            seen,
+        }) = self.stack.last_mut()
+        {
             let full = join(path, &key);
             if !seen.insert(key.clone()) {
                 self.duplicate_keys.push((full.clone(), location));
@@ -150,14 +155,23 @@ mod tests {
     fn finds_nested_keys_and_sequence_items() {
         let index = LocationIndex::build("a:\n  b:\n    - x: 1\n    - y: 2\n");
         assert_eq!(index.find("a.b"), Some(Location { line: 2, column: 3 }));
-        assert_eq!(index.find("a.b[1].y"), Some(Location { line: 4, column: 7 }));
+        assert_eq!(
+            index.find("a.b[1].y"),
+            Some(Location { line: 4, column: 7 })
+        );
         // Unknown paths fall back to their nearest known ancestor.
-        assert_eq!(index.find("a.b[1].y.z"), Some(Location { line: 4, column: 7 }));
+        assert_eq!(
+            index.find("a.b[1].y.z"),
+            Some(Location { line: 4, column: 7 })
+        );
     }
 
     #[test]
     fn reports_duplicate_keys() {
         let index = LocationIndex::build("a:\n  b: 1\n  b: 2\n");
-        assert_eq!(index.duplicate_keys, vec![("a.b".to_owned(), Location { line: 3, column: 3 })]);
+        assert_eq!(
+            index.duplicate_keys,
+            vec![("a.b".to_owned(), Location { line: 3, column: 3 })]
+        );
     }
 }

@@ -21,7 +21,10 @@ impl<T> Named<T> {
     }
 
     pub fn get(&self, name: &str) -> Option<&T> {
-        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value)
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value)
     }
 
     pub fn contains(&self, name: &str) -> bool {

@@ -1,0 +1,65 @@
+//! Facts about single fields: where `max_length` makes sense, and what fits in a URL.
+
+use super::schema::{self, FieldGroup, Kind, Role};
+use crate::diagnostic::Diagnostic;
+use crate::spec::{FieldDef, Parsed, ServiceDoc};
+
+pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
+    for group in schema::all_groups(&service.doc) {
+        for (name, field) in group.fields.iter() {
+            let path = group.field_path(name);
+            let kind = schema::resolve(&service.doc, &field.ty);
+            check_max_length(service, &path, field, kind, out);
+            check_url_param(service, &group, &path, field, kind, out);
+        }
+    }
+}
+
+/// `max_length` counts characters, so it means something only for text.
+fn check_max_length(
+    service: &Parsed<ServiceDoc>,
+    path: &str,
+    field: &FieldDef,
+    kind: Kind,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(max_length) = field.max_length else {
+        return;
+    };
+    let path = format!("{path}.max_length");
+    match kind {
+        Kind::String | Kind::Datetime if max_length == 0 => {
+            out.push(service.error(path, "max_length must be greater than 0"));
+        }
+        Kind::String | Kind::Datetime | Kind::Unknown => {}
+        _ => out.push(service.error(
+            path,
+            format!(
+                "max_length applies only to string and datetime fields, not to type \"{}\"",
+                field.ty
+            ),
+        )),
+    }
+}
+
+/// Path and query values are written into the URL as one piece of text each.
+fn check_url_param(
+    service: &Parsed<ServiceDoc>,
+    group: &FieldGroup,
+    path: &str,
+    field: &FieldDef,
+    kind: Kind,
+    out: &mut Vec<Diagnostic>,
+) {
+    let in_url = matches!(group.role, Role::PathParam | Role::Query);
+    if in_url && !kind.is_scalar() && !matches!(kind, Kind::Unknown) {
+        out.push(service.error(
+            format!("{path}.type"),
+            format!(
+                "a {} must be a string, integer, boolean, datetime or enum, not type \"{}\"",
+                group.role.describe(),
+                field.ty
+            ),
+        ));
+    }
+}

@@ -1,0 +1,72 @@
+//! Facts about one operation as a whole: its response, who may call it, and its request body.
+
+use super::error_rows;
+use crate::diagnostic::Diagnostic;
+use crate::spec::{HttpMethod, OperationDef, Parsed, ServiceDoc};
+
+pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
+    for (id, op) in service.doc.operations.iter() {
+        let base = format!("operations.{id}");
+        check_response(service, &base, op, out);
+        check_merchants(service, &base, op, out);
+        check_body_allowed(service, &base, op, out);
+        error_rows::check(service, &format!("{base}.errors"), &op.errors, out);
+    }
+}
+
+/// The operation's own response is its success; errors are described by the error rows.
+fn check_response(
+    service: &Parsed<ServiceDoc>,
+    base: &str,
+    op: &OperationDef,
+    out: &mut Vec<Diagnostic>,
+) {
+    let status = op.response.status;
+    if !(200..=299).contains(&status) {
+        out.push(service.error(
+            format!("{base}.response.status"),
+            format!("response status {status} must be a success status (2xx)"),
+        ));
+    }
+    if status == 204 && op.response.body.is_some() {
+        out.push(service.error(
+            format!("{base}.response.body"),
+            "a 204 No Content response cannot have a body",
+        ));
+    }
+}
+
+fn check_merchants(
+    service: &Parsed<ServiceDoc>,
+    base: &str,
+    op: &OperationDef,
+    out: &mut Vec<Diagnostic>,
+) {
+    let path = format!("{base}.merchants");
+    if op.merchants.is_empty() {
+        out.push(service.error(
+            path.as_str(),
+            "merchants must list at least one kind of merchant",
+        ));
+    }
+    for (i, merchant) in op.merchants.iter().enumerate() {
+        if merchant.trim().is_empty() {
+            out.push(service.error(format!("{path}[{i}]"), "merchant must not be empty"));
+        }
+    }
+}
+
+/// GET and DELETE requests carry no body in APIv3; the signature covers an empty one.
+fn check_body_allowed(
+    service: &Parsed<ServiceDoc>,
+    base: &str,
+    op: &OperationDef,
+    out: &mut Vec<Diagnostic>,
+) {
+    if matches!(op.method, HttpMethod::Get | HttpMethod::Delete) && op.body.is_some() {
+        out.push(service.error(
+            format!("{base}.body"),
+            format!("a {} request cannot have a body", op.method.as_str()),
+        ));
+    }
+}

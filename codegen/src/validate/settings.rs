@@ -1,0 +1,48 @@
+//! API-wide and per-service settings: hosts, service names and the common error table.
+
+use super::{error_rows, has_shape};
+use crate::diagnostic::Diagnostic;
+use crate::spec::{ApiDoc, Hosts, Parsed, ServiceDoc};
+
+pub(super) fn check_api(api: &Parsed<ApiDoc>, out: &mut Vec<Diagnostic>) {
+    check_hosts(api, "api.hosts", &api.doc.api.hosts, out);
+    error_rows::check(api, "errors", &api.doc.errors, out);
+}
+
+pub(super) fn check_service(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
+    let info = &service.doc.service;
+    // The name becomes a cargo feature and a module, so it must be a plain snake_case word.
+    let snake = has_shape(
+        &info.name,
+        |c| c.is_ascii_lowercase(),
+        |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_',
+    );
+    if !snake {
+        out.push(service.error(
+            "service.name",
+            format!(
+                "service name \"{}\" must match ^[a-z][a-z0-9_]*$",
+                info.name
+            ),
+        ));
+    }
+    if let Some(hosts) = &info.hosts {
+        check_hosts(service, "service.hosts", hosts, out);
+    }
+}
+
+/// Requests are signed, and the answers carry payment data: plain HTTP is never right.
+fn check_hosts<T>(file: &Parsed<T>, base: &str, hosts: &Hosts, out: &mut Vec<Diagnostic>) {
+    let backup = hosts.backup.as_ref().map(|backup| ("backup", backup));
+    for (key, host) in std::iter::once(("main", &hosts.main)).chain(backup) {
+        let named = host
+            .strip_prefix("https://")
+            .is_some_and(|rest| !rest.is_empty());
+        if !named {
+            out.push(file.error(
+                format!("{base}.{key}"),
+                format!("host \"{host}\" must start with \"https://\" and name a host"),
+            ));
+        }
+    }
+}

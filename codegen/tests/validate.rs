@@ -1,0 +1,369 @@
+//! The validation stage on small bad specs, one per kind of error, and on the real spec.
+//!
+//! Each fixture under `tests/fixtures/invalid/<kind>/spec/` is a minimal spec that parses but
+//! breaks the rules of one kind; its test pins every message, with file, line:column and path.
+
+use std::path::{Path, PathBuf};
+
+use codegen::spec::{SourceFile, Sources, parse, read_sources};
+use codegen::validate::validate;
+
+fn fixture(kind: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/invalid")
+        .join(kind)
+}
+
+/// Every diagnostic of the spec under `root`, as printed; empty when it validates.
+fn diagnostics(root: &Path) -> Vec<String> {
+    let sources = read_sources(root).expect("the fixture's files can be read");
+    let spec = parse(&sources).unwrap_or_else(|errors| panic!("the fixture must parse:\n{errors}"));
+    match validate(&spec) {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors.0.iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn assert_diagnostics(kind: &str, expected: &[&str]) {
+    let actual = diagnostics(&fixture(kind));
+    assert_eq!(
+        actual,
+        expected,
+        "diagnostics of fixture {kind}:\n{}",
+        actual.join("\n")
+    );
+}
+
+#[test]
+fn the_real_spec_is_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    assert_eq!(diagnostics(&root), Vec::<String>::new());
+}
+
+#[test]
+fn arrays_need_items_and_items_need_an_array() {
+    assert_diagnostics(
+        "array_items",
+        &[
+            "spec/services/demo.yaml:11:9: types.Batch.fields.ids.type: type \"array\" needs \"items\" naming the element type",
+            "spec/services/demo.yaml:15:9: types.Batch.fields.name.items: \"items\" is only allowed with type \"array\"",
+            "spec/services/demo.yaml:19:9: types.Batch.fields.matrix.items: nested arrays are not supported; make the element a type with an array field",
+        ],
+    );
+}
+
+#[test]
+fn service_names_and_operation_ids_are_unique_across_files() {
+    assert_diagnostics(
+        "duplicates_across_files",
+        &[
+            "spec/services/second.yaml:3:3: service.name: duplicate service name \"demo\": spec/services/first.yaml already uses it",
+            "spec/services/second.yaml:11:3: operations.get_thing: duplicate operation id \"get_thing\": spec/services/first.yaml already defines it; ids are unique across services",
+        ],
+    );
+}
+
+#[test]
+fn enums_need_non_blank_values() {
+    assert_diagnostics(
+        "enums",
+        &[
+            "spec/services/demo.yaml:9:5: enums.Empty.values: enum \"Empty\" has no values; an enum needs at least one",
+            "spec/services/demo.yaml:12:5: enums.EmptyMap.values: enum \"EmptyMap\" has no values; an enum needs at least one",
+            "spec/services/demo.yaml:16:7: enums.Blank.values.: enum value \"\" is blank; values must be non-empty strings",
+            "spec/services/demo.yaml:17:7: enums.Blank.values. : enum value \" \" is blank; values must be non-empty strings",
+        ],
+    );
+}
+
+#[test]
+fn error_rows_have_error_statuses_codes_and_descriptions() {
+    assert_diagnostics(
+        "error_rows",
+        &[
+            "spec/services/demo.yaml:21:9: operations.touch_thing.errors[1].status: error status 200 must be between 400 and 599",
+            "spec/services/demo.yaml:22:9: operations.touch_thing.errors[1].code: error code \"not_found\" must match ^[A-Z][A-Z0-9_]*$",
+            "spec/services/demo.yaml:23:9: operations.touch_thing.errors[1].description: error description must not be empty",
+            "spec/services/demo.yaml:25:9: operations.touch_thing.errors[2].status: error status 600 must be between 400 and 599",
+            "spec/services/demo.yaml:26:9: operations.touch_thing.errors[2].code: error code \"9_LIVES\" must match ^[A-Z][A-Z0-9_]*$",
+        ],
+    );
+}
+
+#[test]
+fn examples_must_be_json() {
+    assert_diagnostics(
+        "example_json",
+        &[
+            "spec/services/demo.yaml:27:9: operations.get_thing.examples[0].json: invalid JSON at line 3 column 3 of the example: expected `,` or `}`",
+        ],
+    );
+}
+
+#[test]
+fn examples_must_fit_their_schema() {
+    assert_diagnostics(
+        "example_schema",
+        &[
+            "spec/services/demo.yaml:77:9: operations.query_recharge.examples[0].json: $: missing required field \"sub_mchid\"",
+            "spec/services/demo.yaml:77:9: operations.query_recharge.examples[0].json: $.sub_mchd: unknown field; did you mean \"sub_mchid\"?",
+            "spec/services/demo.yaml:84:9: operations.query_recharge.examples[1].json: $.recharge_id: string has 5 characters, more than max_length 4",
+            "spec/services/demo.yaml:84:9: operations.query_recharge.examples[1].json: $.account_type: \"DEPOSTI\" is not a value of enum AccountType; did you mean \"DEPOSIT\"?",
+            "spec/services/demo.yaml:84:9: operations.query_recharge.examples[1].json: $.recharge_amount.amount: expected integer, found string \"5\"",
+            "spec/services/demo.yaml:84:9: operations.query_recharge.examples[1].json: $.recharge_amount.currency: expected string, found number 1.5",
+            "spec/services/demo.yaml:84:9: operations.query_recharge.examples[1].json: $.recharge_amount.paid: expected boolean, found string \"yes\"",
+            "spec/services/demo.yaml:84:9: operations.query_recharge.examples[1].json: $.recharge_amount.extra: unknown field",
+            "spec/services/demo.yaml:84:9: operations.query_recharge.examples[1].json: $.accept_time: expected an RFC 3339 date-time such as \"2015-05-20T13:29:35+08:00\", found string \"2015-05-20 13:29:35\"",
+            "spec/services/demo.yaml:84:9: operations.query_recharge.examples[1].json: $.channels[1]: expected string, found integer 7",
+            "spec/services/demo.yaml:100:9: operations.query_recharge.examples[2].json: $: expected object, found array",
+            "spec/services/demo.yaml:103:9: operations.query_recharge.examples[3].json: $.recharge_amount.amount: integer 9223372036854775808 does not fit in i64",
+            "spec/services/demo.yaml:115:9: operations.close_recharge.examples[0].kind: a response example needs a response body, but this operation has none",
+        ],
+    );
+}
+
+#[test]
+fn max_length_needs_text_and_url_params_need_scalars() {
+    assert_diagnostics(
+        "field_facts",
+        &[
+            "spec/services/demo.yaml:12:9: types.Amount.fields.total.max_length: max_length applies only to string and datetime fields, not to type \"integer\"",
+            "spec/services/demo.yaml:16:9: types.Amount.fields.currency.max_length: max_length must be greater than 0",
+            "spec/services/demo.yaml:32:9: operations.list_amounts.path_params.amount.type: a path parameter must be a string, integer, boolean, datetime or enum, not type \"Amount\"",
+            "spec/services/demo.yaml:37:9: operations.list_amounts.query.ids.type: a query parameter must be a string, integer, boolean, datetime or enum, not type \"array\"",
+        ],
+    );
+}
+
+#[test]
+fn operations_need_merchants_and_get_or_delete_has_no_body() {
+    assert_diagnostics(
+        "operation_facts",
+        &[
+            "spec/services/demo.yaml:10:5: operations.get_thing.merchants: merchants must list at least one kind of merchant",
+            "spec/services/demo.yaml:14:5: operations.get_thing.body: a GET request cannot have a body",
+            "spec/services/demo.yaml:23:23: operations.delete_thing.merchants[1]: merchant must not be empty",
+            "spec/services/demo.yaml:27:5: operations.delete_thing.body: a DELETE request cannot have a body",
+        ],
+    );
+}
+
+#[test]
+fn path_placeholders_match_required_path_params() {
+    assert_diagnostics(
+        "path_params",
+        &[
+            "spec/services/demo.yaml:13:5: operations.close_recharge.path: placeholder \"{out_recharge_n}\" is not declared in path_params; did you mean \"out_recharge_no\"?",
+            "spec/services/demo.yaml:13:5: operations.close_recharge.path: placeholder \"{out_recharge_n}\" appears twice in path",
+            "spec/services/demo.yaml:15:7: operations.close_recharge.path_params.out_recharge_no: path parameter \"out_recharge_no\" must be required: true; a path cannot omit it",
+            "spec/services/demo.yaml:15:7: operations.close_recharge.path_params.out_recharge_no: path parameter \"out_recharge_no\" does not appear in path \"/v3/recharges/{out_recharge_n}/close/{out_recharge_n}\"",
+            "spec/services/demo.yaml:26:5: operations.get_recharge.path: path \"v3/recharges/{}\" must start with \"/\"",
+            "spec/services/demo.yaml:26:5: operations.get_recharge.path: empty placeholder \"{}\" in path",
+            "spec/services/demo.yaml:35:5: operations.list_recharges.path: unbalanced braces in path \"/v3/recharges/{id\": \"{\" at offset 14 is never closed",
+        ],
+    );
+}
+
+#[test]
+fn request_fields_share_one_namespace_with_generated_types() {
+    assert_diagnostics(
+        "request_fields",
+        &[
+            "spec/services/demo.yaml:7:3: types.ApplyRechargeRequest: Rust name collision: the request type of operation \"apply_recharge\" and type \"ApplyRechargeRequest\" both become ApplyRechargeRequest",
+            "spec/services/demo.yaml:10:3: types.DemoClient: Rust name collision: the client of service \"demo\" and type \"DemoClient\" both become DemoClient",
+            "spec/services/demo.yaml:27:7: operations.apply_recharge.query.out_recharge_no: duplicate request field \"out_recharge_no\": it is both a path parameter and a query parameter; path, query and body fields make up one request type",
+            "spec/services/demo.yaml:34:7: operations.apply_recharge.body.sub_mchid: Rust name collision: query parameter \"subMchid\" and body field \"sub_mchid\" both become sub_mchid",
+        ],
+    );
+}
+
+#[test]
+fn a_response_body_must_name_a_type() {
+    assert_diagnostics(
+        "response_body_kind",
+        &[
+            "spec/services/demo.yaml:21:7: operations.get_state.response.body: response body must name a type, but \"State\" is an enum",
+            "spec/services/demo.yaml:31:7: operations.get_name.response.body: response body must name a type, but \"string\" is a builtin",
+        ],
+    );
+}
+
+#[test]
+fn responses_are_2xx_and_204_has_no_body() {
+    assert_diagnostics(
+        "responses",
+        &[
+            "spec/services/demo.yaml:19:7: operations.get_thing.response.status: response status 404 must be a success status (2xx)",
+            "spec/services/demo.yaml:30:7: operations.delete_thing.response.body: a 204 No Content response cannot have a body",
+        ],
+    );
+}
+
+#[test]
+fn names_that_become_one_rust_name_collide() {
+    assert_diagnostics(
+        "rust_name_collision",
+        &[
+            "spec/services/demo.yaml:13:7: types.MchDeposit.fields.outTradeNo: Rust name collision: field \"out_trade_no\" and field \"outTradeNo\" both become out_trade_no",
+            "spec/services/demo.yaml:16:3: types.MCHDeposit: Rust name collision: type \"MchDeposit\" and type \"MCHDeposit\" both become MchDeposit",
+            "spec/services/demo.yaml:24:7: enums.Channel.values.bank-transfer: Rust name collision: value \"BANK_TRANSFER\" and value \"bank-transfer\" both become BankTransfer",
+            "spec/services/demo.yaml:25:7: enums.Channel.values.UNKNOWN: Rust name collision: the fallback variant for unlisted values and value \"UNKNOWN\" both become Unknown",
+            "spec/services/demo.yaml:37:3: operations.getDeposit: Rust name collision: operation \"get_deposit\" and operation \"getDeposit\" both become get_deposit",
+        ],
+    );
+}
+
+#[test]
+fn hosts_service_names_and_common_error_rows_are_checked() {
+    assert_diagnostics(
+        "settings",
+        &[
+            "spec/api.yaml:4:5: api.hosts.main: host \"http://api.mch.weixin.qq.com\" must start with \"https://\" and name a host",
+            "spec/api.yaml:5:5: api.hosts.backup: host \"https://\" must start with \"https://\" and name a host",
+            "spec/api.yaml:11:5: errors[1].status: error status 302 must be between 400 and 599",
+            "spec/api.yaml:12:5: errors[1].code: error code \"Moved\" must match ^[A-Z][A-Z0-9_]*$",
+            "spec/api.yaml:13:5: errors[1].description: error description must not be empty",
+            "spec/services/demo.yaml:3:3: service.name: service name \"Plat-Solution\" must match ^[a-z][a-z0-9_]*$",
+            "spec/services/demo.yaml:8:5: service.hosts.backup: host \"http://apihk2.mch.weixin.qq.com\" must start with \"https://\" and name a host",
+        ],
+    );
+}
+
+/// Mistakes of many kinds in two files: none hides another, and the order is file, then line.
+#[test]
+fn every_error_is_reported_at_once() {
+    assert_diagnostics(
+        "several_errors",
+        &[
+            "spec/api.yaml:4:5: api.hosts.main: host \"http://api.mch.weixin.qq.com\" must start with \"https://\" and name a host",
+            "spec/services/demo.yaml:11:9: types.MchDeposit.fields.recharge_amount.type: unknown type \"RechargeAmout\"; did you mean \"RechargeAmount\"?",
+            "spec/services/demo.yaml:21:9: types.RechargeAmount.fields.amount.max_length: max_length applies only to string and datetime fields, not to type \"integer\"",
+            "spec/services/demo.yaml:26:5: enums.State.values: enum \"State\" has no values; an enum needs at least one",
+            "spec/services/demo.yaml:34:5: operations.close_recharge.path: placeholder \"{out_recharge_no}\" is not declared in path_params",
+            "spec/services/demo.yaml:35:5: operations.close_recharge.body: a GET request cannot have a body",
+            "spec/services/demo.yaml:45:9: operations.close_recharge.examples[0].json: $.extra: unknown field",
+        ],
+    );
+}
+
+#[test]
+fn a_type_and_an_enum_cannot_share_a_name() {
+    assert_diagnostics(
+        "type_enum_clash",
+        &[
+            "spec/services/demo.yaml:14:3: enums.Channel: duplicate name \"Channel\": it is both a type and an enum, which share one namespace",
+        ],
+    );
+}
+
+#[test]
+fn type_and_enum_names_are_pascal_case() {
+    assert_diagnostics(
+        "type_names",
+        &[
+            "spec/services/demo.yaml:7:3: types.mch_deposit: type name \"mch_deposit\" must be PascalCase (^[A-Z][A-Za-z0-9]*$)",
+            "spec/services/demo.yaml:10:3: types.Mch_Deposit2: type name \"Mch_Deposit2\" must be PascalCase (^[A-Z][A-Za-z0-9]*$)",
+            "spec/services/demo.yaml:17:3: enums.recharge-state: enum name \"recharge-state\" must be PascalCase (^[A-Z][A-Za-z0-9]*$)",
+        ],
+    );
+}
+
+#[test]
+fn unknown_type_names_are_reported_with_the_closest_name() {
+    assert_diagnostics(
+        "unknown_type",
+        &[
+            "spec/services/demo.yaml:11:9: types.MchDeposit.fields.recharge_amount.type: unknown type \"RechargeAmout\"; did you mean \"RechargeAmount\"?",
+            "spec/services/demo.yaml:14:9: types.MchDeposit.fields.memo.type: unknown type \"strng\"; did you mean \"string\"?",
+            "spec/services/demo.yaml:18:9: types.MchDeposit.fields.channels.items: unknown type \"RechargeChanel\"; did you mean \"RechargeChannel\"?",
+            "spec/services/demo.yaml:21:9: types.MchDeposit.fields.other.type: unknown type \"Zzz\"",
+            "spec/services/demo.yaml:44:7: operations.query_deposit.response.body: unknown type \"MchDepost\"; did you mean \"MchDeposit\"?",
+        ],
+    );
+}
+
+/// Multibyte text where byte offsets are computed, odd keys and deep JSON: errors, never a panic.
+#[test]
+fn odd_input_is_reported_without_panicking() {
+    let service = r#"
+service: {name: 充值, title: T, description: D, hosts: {main: "https://充"}}
+types:
+  充值单:
+    description: D
+    fields:
+      "a.b": {type: datetime, max_length: 1, description: D}
+      "": {type: array, items: 充值单, description: D}
+enums:
+  E: {description: D, values: {"値": null, "V.1": null}}
+operations:
+  "x.y":
+    title: T
+    description: D
+    merchants: [M]
+    updated: "2025"
+    method: GET
+    path: "/v3/{充值}/{单"
+    path_params: {充值: {type: E, required: true, description: D}}
+    response: {status: 200, body: 充值单}
+    examples:
+      - {title: T, kind: response, json: '{"a.b": "２０１５-05-20T13:29:35Z", "": [[[[{}]]]]}'}
+      - {title: T, kind: request, json: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[['}
+"#;
+    let sources = Sources {
+        api: SourceFile {
+            path: "spec/api.yaml".to_owned(),
+            text: "api: {title: T, hosts: {main: 'https://a'}}".to_owned(),
+        },
+        services: vec![SourceFile {
+            path: "spec/services/odd.yaml".to_owned(),
+            text: service.to_owned(),
+        }],
+    };
+    let spec = parse(&sources).unwrap_or_else(|errors| panic!("the spec must parse:\n{errors}"));
+    let errors = validate(&spec).expect_err("the odd spec breaks several rules");
+    assert!(errors.0.len() >= 5, "{errors}");
+}
+
+/// Parse-stage errors: the same file:line:column form, every file's errors together.
+fn parse_errors(api: &str, service: &str) -> Vec<String> {
+    let sources = Sources {
+        api: SourceFile {
+            path: "spec/api.yaml".to_owned(),
+            text: api.to_owned(),
+        },
+        services: vec![SourceFile {
+            path: "spec/services/demo.yaml".to_owned(),
+            text: service.to_owned(),
+        }],
+    };
+    match parse(&sources) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.0.iter().map(ToString::to_string).collect(),
+    }
+}
+
+const API: &str = "api:\n  title: t\n  hosts:\n    main: https://api.example.test\n";
+
+#[test]
+fn duplicate_yaml_keys_are_reported_with_their_line() {
+    let service = "service:\n  name: demo\n  title: t\n  description: d\nenums:\n  State:\n    description: s\n    values:\n      A: a\n      A: again\n";
+    assert_eq!(
+        parse_errors(API, service),
+        vec![
+            "spec/services/demo.yaml:10:7: enums.State.values.A: duplicate key; each name may appear once"
+        ]
+    );
+}
+
+#[test]
+fn misspelt_attributes_and_bad_yaml_in_several_files_are_all_reported() {
+    let api = "api:\n  title: t\n  hosts: [oops\n";
+    let service = "service:\n  name: demo\n  title: t\n  description: d\ntypes:\n  A:\n    description: a\n    fields:\n      x:\n        type: string\n        max_lenght: 3\n        description: x\n";
+    let errors = parse_errors(api, service);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].starts_with("spec/api.yaml:"), "{errors:?}");
+    assert_eq!(
+        errors[1],
+        "spec/services/demo.yaml:11:9: types.A.fields.x: unknown field `max_lenght`, expected one of `type`, `items`, `required`, `max_length`, `description`"
+    );
+}
