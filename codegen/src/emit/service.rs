@@ -41,7 +41,7 @@ fn module(service: &Service) -> TokenStream {
         escape_text(&service.title),
         escape_text(&service.description),
         format!(
-            "Enabled by the `{}` cargo feature. Host: {}.",
+            "Enabled by the `{}` cargo feature. Host: `{}`.",
             service.name, service.hosts.main
         ),
     ]);

@@ -4,7 +4,7 @@
 //!
 //! 平台商户为二级商户申请充值、查询充值结果和关闭充值。
 //!
-//! Enabled by the `platsolution` cargo feature. Host: https://api.mch.weixin.qq.com.
+//! Enabled by the `platsolution` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
 mod enums;
 mod models;

@@ -4,7 +4,7 @@
 //!
 //! Operations and fields named after Rust keywords and prelude items.
 //!
-//! Enabled by the `obstacle` cargo feature. Host: https://apihk.example.test.
+//! Enabled by the `obstacle` cargo feature. Host: `https://apihk.example.test`.
 mod client;
 mod enums;
 mod models;
