@@ -221,6 +221,8 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
         &sdk.join("src/runtime"),
         &root.join("generated-sdk/src/runtime"),
     );
+    // The manifest names the benchmark; `--lib` never builds it, but cargo wants the file there.
+    copy_dir(&sdk.join("benches"), &root.join("generated-sdk/benches"));
     generate(&fixture("naming"))
         .write(&root)
         .expect("write output");

@@ -4,8 +4,10 @@
 //! - [`api`] is generated: one module per service (each behind its cargo feature) with models,
 //!   enums that keep unknown values, request types whose required fields are constructor
 //!   arguments, and a client facade whose methods document their path and full error table.
-//! - [`runtime`] is written by hand: the [`Transport`](runtime::Transport) boundary, the error
-//!   type, percent-encoding and local validation. It knows nothing of any endpoint.
+//! - [`runtime`] is written by hand: the [`Client`](runtime::Client) that signs every request,
+//!   verifies every answer, retries what is safe and fails over to the backup host; the
+//!   [`Transport`](runtime::Transport) boundary; the error type; percent-encoding and local
+//!   validation. It knows nothing of any endpoint.
 #![deny(missing_docs, warnings)]
 
 // Generated code is formatted by prettyplease when it is written; rustfmt would reformat it

@@ -40,6 +40,12 @@ pub enum Error {
     },
     /// A request breaks a documented rule and was refused before any network I/O.
     Validation(ValidationError),
+    /// The client is misconfigured: a missing or unreadable key, a key that is not RSA-2048,
+    /// an empty merchant id. The reason never contains key material.
+    Config {
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 /// The kind of a transport failure.
@@ -61,7 +67,10 @@ impl Error {
         match self {
             Error::Api(error) => error.is_retryable(),
             Error::Transport { .. } => true,
-            Error::Verification { .. } | Error::Decode { .. } | Error::Validation(_) => false,
+            Error::Verification { .. }
+            | Error::Decode { .. }
+            | Error::Validation(_)
+            | Error::Config { .. } => false,
         }
     }
 
@@ -72,7 +81,7 @@ impl Error {
             Error::Verification { request_id, .. } | Error::Decode { request_id, .. } => {
                 request_id.as_deref()
             }
-            Error::Transport { .. } | Error::Validation(_) => None,
+            Error::Transport { .. } | Error::Validation(_) | Error::Config { .. } => None,
         }
     }
 }
@@ -100,6 +109,7 @@ impl fmt::Display for Error {
                 write_request_id(f, request_id.as_deref())
             }
             Error::Validation(error) => error.fmt(f),
+            Error::Config { reason } => write!(f, "client configuration error: {reason}"),
         }
     }
 }

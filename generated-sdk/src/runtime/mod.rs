@@ -1,17 +1,27 @@
 //! The hand-written runtime that generated operations call. It knows nothing of any endpoint:
 //! everything endpoint-specific comes from the generated `api` module.
 
+mod client;
+mod clock;
 mod decode;
 mod encode;
 mod error;
+mod keys;
+mod retry;
+pub mod sign;
 #[cfg(test)]
 pub(crate) mod testing;
 mod transport;
 mod validate;
+pub mod verify;
 
+pub use client::{Client, ClientBuilder};
+pub use clock::{Clock, SystemClock};
 pub use decode::{decode_empty, decode_json, encode_json};
 pub use encode::PathAndQuery;
 pub use error::{ApiError, Error, ErrorDetail, TransportErrorKind, ValidationError};
+pub use keys::{MerchantKey, WechatPayPublicKey};
+pub use retry::RetryPolicy;
 pub use transport::{ApiRequest, ApiResponse, Method, OperationInfo, Transport};
 pub use validate::{Validate, check_length, field_path};
 

@@ -161,3 +161,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::decode_json(response)
     }
 }
+impl crate::runtime::Client {
+    /// The operations of 平台收付通(二级商户充值), over this client's signing and verifying transport.
+    pub fn platsolution(&self) -> PlatsolutionClient<'_, crate::runtime::Client> {
+        PlatsolutionClient::new(self)
+    }
+}

@@ -91,3 +91,9 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
         crate::runtime::decode_json(response)
     }
 }
+impl crate::runtime::Client {
+    /// The operations of 命名障碍赛, over this client's signing and verifying transport.
+    pub fn obstacle(&self) -> ObstacleClient<'_, crate::runtime::Client> {
+        ObstacleClient::new(self)
+    }
+}

@@ -1,0 +1,150 @@
+//! One full call's client-side work (build the request, sign, send on loopback, verify, decode)
+//! next to the bare RSA-2048 sign + verify it cannot avoid, measured in the same run.
+//!
+//! The local server neither checks signatures nor signs per request (it replays one answer
+//! signed at start), so the call's only RSA work is the client's. `cargo bench -p
+//! wechatpay-apiv3` prints both and their ratio: the client's overhead beyond the two RSA
+//! operations.
+
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group};
+use wechatpay_apiv3::api::platsolution::QueryRechargeRequest;
+use wechatpay_apiv3::runtime::sign::{SigningInput, request_message};
+use wechatpay_apiv3::runtime::{MerchantKey, WechatPayPublicKey};
+
+#[expect(
+    dead_code,
+    reason = "the benchmark uses only the server and the test keys"
+)]
+#[path = "../tests/runtime/support.rs"]
+mod support;
+
+use support::{
+    DEPOSIT_ANSWER, FakeWechatPay, MERCHANT_KEY_PKCS8, PUBLIC_KEY_ID, WECHATPAY_PRIVATE,
+    WECHATPAY_PUBLIC,
+};
+
+/// Sign a request-sized message and verify an answer-sized one: the RSA floor of one call.
+struct RsaFloor {
+    merchant_key: MerchantKey,
+    wechatpay_key: WechatPayPublicKey,
+    request: Vec<u8>,
+    answer: Vec<u8>,
+    answer_signature: Vec<u8>,
+}
+
+impl RsaFloor {
+    fn new() -> Self {
+        let request = request_message(&SigningInput {
+            method: "GET",
+            path_and_query: "/v3/platsolution/ecommerce/recharges/out-recharge-no/cz202407181234?sub_mchid=1900102208",
+            timestamp: 1554208460,
+            nonce: "593BEC0C930BF1AFEB40B4A08C8FB242",
+            body: b"",
+        });
+        let answer = format!("1554208460\n5K8264ILTKCH16CQ2502SI8ZNMTM67VS\n{DEPOSIT_ANSWER}\n")
+            .into_bytes();
+        let platform = MerchantKey::from_pem(WECHATPAY_PRIVATE).expect("the test WeChat Pay key");
+        RsaFloor {
+            merchant_key: MerchantKey::from_pem(MERCHANT_KEY_PKCS8).expect("the test merchant key"),
+            wechatpay_key: WechatPayPublicKey::from_pem(PUBLIC_KEY_ID, WECHATPAY_PUBLIC)
+                .expect("public key"),
+            answer_signature: platform.sign(&answer).expect("sign"),
+            request,
+            answer,
+        }
+    }
+
+    fn run(&self) {
+        let signature = self.merchant_key.sign(&self.request).expect("sign");
+        assert!(
+            self.wechatpay_key
+                .verify(&self.answer, &self.answer_signature)
+        );
+        std::hint::black_box(signature);
+    }
+}
+
+struct Call {
+    runtime: tokio::runtime::Runtime,
+    client: wechatpay_apiv3::runtime::Client,
+    _server: FakeWechatPay,
+}
+
+impl Call {
+    fn new() -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let server = runtime.block_on(FakeWechatPay::start_replaying(DEPOSIT_ANSWER));
+        let client = support::client_builder(&server.url())
+            .build()
+            .expect("client");
+        Call {
+            runtime,
+            client,
+            _server: server,
+        }
+    }
+
+    async fn once(client: &wechatpay_apiv3::runtime::Client) {
+        let request = QueryRechargeRequest::new("cz202407181234", "1900102208");
+        let deposit = client
+            .platsolution()
+            .query_recharge(&request)
+            .await
+            .expect("a verified answer");
+        std::hint::black_box(deposit);
+    }
+
+    fn run(&self) {
+        self.runtime.block_on(Self::once(&self.client));
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let floor = RsaFloor::new();
+    c.bench_function("rsa2048_sign_plus_verify", |b| b.iter(|| floor.run()));
+    let call = Call::new();
+    c.bench_function("query_recharge_full_call", |b| {
+        b.to_async(&call.runtime).iter(|| Call::once(&call.client))
+    });
+}
+
+criterion_group! {
+    name = group;
+    config = Criterion::default().measurement_time(Duration::from_secs(5)).warm_up_time(Duration::from_secs(1));
+    targets = benches
+}
+
+/// Both measured again, interleaved, so the ratio compares like with like on a busy machine.
+fn print_ratio() {
+    let floor = RsaFloor::new();
+    let call = Call::new();
+    let rounds = 2_000;
+    let (mut rsa, mut full) = (Duration::ZERO, Duration::ZERO);
+    for _ in 0..rounds {
+        let started = Instant::now();
+        floor.run();
+        rsa += started.elapsed();
+        let started = Instant::now();
+        call.run();
+        full += started.elapsed();
+    }
+    let per = |total: Duration| total.as_secs_f64() * 1e6 / f64::from(rounds);
+    println!(
+        "interleaved over {rounds} rounds: RSA sign+verify {:.1} µs, full call {:.1} µs, ratio {:.3} (overhead {:.1}%)",
+        per(rsa),
+        per(full),
+        per(full) / per(rsa),
+        (per(full) / per(rsa) - 1.0) * 100.0
+    );
+}
+
+fn main() {
+    group();
+    Criterion::default().configure_from_args().final_summary();
+    print_ratio();
+}

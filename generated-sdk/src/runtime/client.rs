@@ -1,0 +1,486 @@
+//! The client: signs every attempt afresh, verifies every 2xx answer, retries what is safe to
+//! retry with backoff, and fails over to the backup host when the main one cannot be reached.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, USER_AGENT};
+
+use super::clock::{Clock, SystemClock};
+use super::error::{Error, TransportErrorKind};
+use super::keys::{MerchantKey, WechatPayPublicKey};
+use super::retry::RetryPolicy;
+use super::sign::{SigningInput, authorization, nonce};
+use super::transport::{ApiRequest, ApiResponse, OperationInfo, Transport};
+use super::verify::{SignatureHeaders, verify};
+
+/// How long the main host is avoided after it failed, before a request tries it again.
+const DEFAULT_FAILBACK_AFTER_SECONDS: i64 = 30;
+
+/// A WeChat Pay APIv3 client for one merchant. Cheap to clone; clones share connections and
+/// the failover state. Two clients for two merchants in one process are fully independent.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    mchid: String,
+    serial_no: String,
+    merchant_key: MerchantKey,
+    wechatpay_key: WechatPayPublicKey,
+    http: reqwest::Client,
+    main_base_url: Option<String>,
+    backup_base_url: Option<String>,
+    user_agent: String,
+    clock: Arc<dyn Clock>,
+    retry: RetryPolicy,
+    failback_after: i64,
+    /// When the main host last failed to answer (connect error or timeout), in clock seconds.
+    main_down_since: Mutex<Option<i64>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("mchid", &self.inner.mchid)
+            .field("serial_no", &self.inner.serial_no)
+            .field("merchant_key", &self.inner.merchant_key)
+            .field("wechatpay_key", &self.inner.wechatpay_key)
+            .field("main_base_url", &self.inner.main_base_url)
+            .field("backup_base_url", &self.inner.backup_base_url)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts a builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The merchant id (商户号) requests are signed for.
+    pub fn mchid(&self) -> &str {
+        &self.inner.mchid
+    }
+}
+
+/// Where the merchant private key comes from.
+enum KeySource {
+    Pem(Vec<u8>),
+    File(PathBuf),
+}
+
+/// Builds a [`Client`]; every problem is reported by [`ClientBuilder::build`].
+#[derive(Default)]
+pub struct ClientBuilder {
+    mchid: Option<String>,
+    serial_no: Option<String>,
+    merchant_key: Option<KeySource>,
+    wechatpay_key: Option<(String, KeySource)>,
+    main_base_url: Option<String>,
+    backup_base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent_suffix: Option<String>,
+    http: Option<reqwest::Client>,
+    clock: Option<Arc<dyn Clock>>,
+    retry: Option<RetryPolicy>,
+    failback_after: Option<Duration>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("mchid", &self.mchid)
+            .field("serial_no", &self.serial_no)
+            .field("main_base_url", &self.main_base_url)
+            .field("backup_base_url", &self.backup_base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The merchant id (商户号). Required.
+    pub fn mchid(mut self, mchid: impl Into<String>) -> Self {
+        self.mchid = Some(mchid.into());
+        self
+    }
+
+    /// The serial number of the merchant API certificate (商户API证书序列号). Required.
+    pub fn serial_no(mut self, serial_no: impl Into<String>) -> Self {
+        self.serial_no = Some(serial_no.into());
+        self
+    }
+
+    /// The merchant API private key as PEM (PKCS#8 or PKCS#1). Required (this or the file).
+    pub fn merchant_key_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.merchant_key = Some(KeySource::Pem(pem.into()));
+        self
+    }
+
+    /// The merchant API private key file (`apiclient_key.pem`).
+    pub fn merchant_key_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.merchant_key = Some(KeySource::File(path.into()));
+        self
+    }
+
+    /// The WeChat Pay public key as PEM, with its id `PUB_KEY_ID_…`. Required (this or the file).
+    pub fn wechatpay_public_key_pem(
+        mut self,
+        id: impl Into<String>,
+        pem: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.wechatpay_key = Some((id.into(), KeySource::Pem(pem.into())));
+        self
+    }
+
+    /// The WeChat Pay public key file (`pub_key.pem`), with its id `PUB_KEY_ID_…`.
+    pub fn wechatpay_public_key_file(
+        mut self,
+        id: impl Into<String>,
+        path: impl Into<PathBuf>,
+    ) -> Self {
+        self.wechatpay_key = Some((id.into(), KeySource::File(path.into())));
+        self
+    }
+
+    /// Replaces every operation's main host, e.g. `http://127.0.0.1:8080` for tests or a proxy.
+    pub fn main_base_url(mut self, url: impl Into<String>) -> Self {
+        self.main_base_url = Some(url.into());
+        self
+    }
+
+    /// Replaces every operation's backup host.
+    pub fn backup_base_url(mut self, url: impl Into<String>) -> Self {
+        self.backup_base_url = Some(url.into());
+        self
+    }
+
+    /// The time one attempt may take, from connecting to the last body byte. Default 10 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The time connecting may take. Default 5 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Appended to the `User-Agent` header, e.g. your application's name and version.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Sends with this HTTP client instead of one built here; its own timeouts then apply.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Reads the time from `clock` (for signing, verification and failover), e.g. in tests.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// How often and how patiently to retry.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// How long the main host is avoided after failing before it is tried again. Default 30 s.
+    pub fn failback_after(mut self, after: Duration) -> Self {
+        self.failback_after = Some(after);
+        self
+    }
+
+    /// Checks everything and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let mchid = non_empty(self.mchid, "the merchant id (mchid)")?;
+        let serial_no = non_empty(
+            self.serial_no,
+            "the merchant certificate serial number (serial_no)",
+        )?;
+        let merchant_key = match self.merchant_key {
+            Some(KeySource::Pem(pem)) => MerchantKey::from_pem(&pem)?,
+            Some(KeySource::File(path)) => MerchantKey::from_pem_file(path)?,
+            None => return Err(config("the merchant private key is not set")),
+        };
+        let wechatpay_key = match self.wechatpay_key {
+            Some((id, KeySource::Pem(pem))) => WechatPayPublicKey::from_pem(id, &pem)?,
+            Some((id, KeySource::File(path))) => WechatPayPublicKey::from_pem_file(id, path)?,
+            None => return Err(config("the WeChat Pay public key is not set")),
+        };
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout.unwrap_or(Duration::from_secs(10)))
+                .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(5)))
+                .build()
+                .map_err(|error| config(&format!("cannot build the HTTP client: {error}")))?,
+        };
+        let mut user_agent = format!(
+            "wechatpay-apiv3-rust/{} ({}; {})",
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        );
+        if let Some(suffix) = self.user_agent_suffix {
+            user_agent.push(' ');
+            user_agent.push_str(&suffix);
+        }
+        let failback_after = self
+            .failback_after
+            .map(|after| i64::try_from(after.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or(DEFAULT_FAILBACK_AFTER_SECONDS);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                mchid,
+                serial_no,
+                merchant_key,
+                wechatpay_key,
+                http,
+                main_base_url: self.main_base_url.map(trim_slash),
+                backup_base_url: self.backup_base_url.map(trim_slash),
+                user_agent,
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                retry: self.retry.unwrap_or_default(),
+                failback_after,
+                main_down_since: Mutex::new(None),
+            }),
+        })
+    }
+}
+
+fn non_empty(value: Option<String>, what: &str) -> Result<String, Error> {
+    match value {
+        Some(value) if !value.trim().is_empty() => Ok(value),
+        _ => Err(config(&format!("{what} is empty"))),
+    }
+}
+
+fn trim_slash(url: String) -> String {
+    url.trim_end_matches('/').to_owned()
+}
+
+fn config(reason: &str) -> Error {
+    Error::Config {
+        reason: reason.to_owned(),
+    }
+}
+
+/// Which host an attempt goes to.
+struct Host {
+    base_url: String,
+    is_backup: bool,
+}
+
+/// The outcome of one attempt that got an answer.
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Transport for Client {
+    async fn send(&self, request: ApiRequest) -> Result<ApiResponse, Error> {
+        let operation = request.operation;
+        let max_attempts = self.inner.retry.max_attempts.max(1);
+        let mut attempt = 1;
+        loop {
+            let host = self.choose_host(operation);
+            let outcome = self.attempt(&request, &host).await;
+            let retry = match &outcome {
+                Ok(answer) => {
+                    if !host.is_backup {
+                        self.main_is_up();
+                    }
+                    answer_is_retryable(answer, operation)
+                }
+                Err(Error::Transport { kind, .. }) => {
+                    let unreachable = matches!(
+                        kind,
+                        TransportErrorKind::Connect | TransportErrorKind::Timeout
+                    );
+                    if unreachable && !host.is_backup {
+                        self.main_is_down();
+                    }
+                    // A refused connection never reached WeChat Pay; anything later might have.
+                    *kind == TransportErrorKind::Connect || operation.retry_safe
+                }
+                Err(_) => false,
+            };
+            if retry && attempt < max_attempts {
+                attempt += 1;
+                tokio::time::sleep(self.inner.retry.delay(attempt)).await;
+                continue;
+            }
+            return self.finish(outcome?);
+        }
+    }
+}
+
+/// 429 `FREQUENCY_LIMITED` always (nothing was done); 5xx `SYSTEM_ERROR` when the operation is
+/// safe to repeat.
+fn answer_is_retryable(answer: &Answer, operation: &OperationInfo) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Code {
+        code: String,
+    }
+    let code = serde_json::from_slice::<Code>(&answer.body)
+        .map(|body| body.code)
+        .unwrap_or_default();
+    match answer.status {
+        429 => code == "FREQUENCY_LIMITED",
+        500..=599 => code == "SYSTEM_ERROR" && operation.retry_safe,
+        _ => false,
+    }
+}
+
+impl Client {
+    fn choose_host(&self, operation: &OperationInfo) -> Host {
+        let inner = &self.inner;
+        let main = inner
+            .main_base_url
+            .clone()
+            .unwrap_or_else(|| operation.main_host.to_owned());
+        let backup = inner
+            .backup_base_url
+            .clone()
+            .or_else(|| operation.backup_host.map(str::to_owned));
+        let main_down = match *inner
+            .main_down_since
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        {
+            Some(since) => inner.clock.now().saturating_sub(since) < inner.failback_after,
+            None => false,
+        };
+        match backup {
+            Some(backup) if main_down => Host {
+                base_url: backup,
+                is_backup: true,
+            },
+            _ => Host {
+                base_url: main,
+                is_backup: false,
+            },
+        }
+    }
+
+    fn main_is_down(&self) {
+        let now = self.inner.clock.now();
+        *self
+            .inner
+            .main_down_since
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(now);
+    }
+
+    fn main_is_up(&self) {
+        *self
+            .inner
+            .main_down_since
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+    }
+
+    /// One attempt, signed afresh: a new nonce and timestamp every time.
+    async fn attempt(&self, request: &ApiRequest, host: &Host) -> Result<Answer, Error> {
+        let inner = &self.inner;
+        let body = request.body.as_deref().unwrap_or_default();
+        let method = request.operation.method.as_str();
+        let nonce = nonce()?;
+        let signing = SigningInput {
+            method,
+            path_and_query: &request.path_and_query,
+            timestamp: inner.clock.now(),
+            nonce: &nonce,
+            body,
+        };
+        let authorization = authorization(
+            &inner.merchant_key,
+            &inner.mchid,
+            &inner.serial_no,
+            &signing,
+        )?;
+        let url = format!("{}{}", host.base_url, request.path_and_query);
+        let method = reqwest::Method::from_bytes(method.as_bytes())
+            .map_err(|_| config("bad HTTP method"))?;
+        let mut builder = inner
+            .http
+            .request(method, &url)
+            .header(AUTHORIZATION, authorization)
+            .header(ACCEPT, "application/json")
+            .header(USER_AGENT, &inner.user_agent)
+            .header("Wechatpay-Serial", inner.wechatpay_key.id());
+        if let Some(body) = &request.body {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let response = builder.send().await.map_err(transport_error)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(transport_error)?;
+        Ok(Answer {
+            status,
+            headers,
+            body: body.to_vec(),
+        })
+    }
+
+    /// Verifies a 2xx answer before anything of it is used; error answers need no signature.
+    fn finish(&self, answer: Answer) -> Result<ApiResponse, Error> {
+        let header = |name: &str| {
+            answer
+                .headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+        };
+        let request_id = header("Request-ID").map(str::to_owned);
+        if (200..300).contains(&answer.status) {
+            let headers = SignatureHeaders {
+                timestamp: header("Wechatpay-Timestamp"),
+                nonce: header("Wechatpay-Nonce"),
+                signature: header("Wechatpay-Signature"),
+                serial: header("Wechatpay-Serial"),
+            };
+            if let Err(reason) = verify(
+                &headers,
+                &answer.body,
+                self.inner.clock.now(),
+                &self.inner.wechatpay_key,
+            ) {
+                return Err(Error::Verification { reason, request_id });
+            }
+        }
+        Ok(ApiResponse {
+            status: answer.status,
+            request_id,
+            body: answer.body,
+        })
+    }
+}
+
+fn transport_error(error: reqwest::Error) -> Error {
+    let kind = if error.is_connect() {
+        TransportErrorKind::Connect
+    } else if error.is_timeout() {
+        TransportErrorKind::Timeout
+    } else {
+        TransportErrorKind::Other
+    };
+    Error::Transport {
+        kind,
+        source: Box::new(error),
+    }
+}

@@ -1,0 +1,83 @@
+//! Response verification: `Wechatpay-Timestamp`, `-Nonce`, `-Signature` and `-Serial` over
+//! `TIMESTAMP\nNONCE\nBODY\n`, checked before a byte of the body is trusted.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+
+use super::keys::WechatPayPublicKey;
+
+/// A timestamp this far (seconds) from the local clock, either way, is refused.
+pub const MAX_CLOCK_SKEW_SECONDS: i64 = 300;
+
+/// The prefix of the signatures WeChat Pay sends to probe that merchants really verify.
+const SIGNTEST_PREFIX: &str = "WECHATPAY/SIGNTEST/";
+
+/// The four signature headers of a response or notification.
+#[derive(Debug, Clone, Copy)]
+pub struct SignatureHeaders<'a> {
+    /// `Wechatpay-Timestamp`
+    pub timestamp: Option<&'a str>,
+    /// `Wechatpay-Nonce`
+    pub nonce: Option<&'a str>,
+    /// `Wechatpay-Signature`
+    pub signature: Option<&'a str>,
+    /// `Wechatpay-Serial`
+    pub serial: Option<&'a str>,
+}
+
+/// Checks the headers and signature of `body` against `key`, with `now` the local Unix time.
+/// Returns why verification failed.
+pub fn verify(
+    headers: &SignatureHeaders<'_>,
+    body: &[u8],
+    now: i64,
+    key: &WechatPayPublicKey,
+) -> Result<(), String> {
+    let timestamp = required(headers.timestamp, "Wechatpay-Timestamp")?;
+    let nonce = required(headers.nonce, "Wechatpay-Nonce")?;
+    let signature = required(headers.signature, "Wechatpay-Signature")?;
+    let serial = required(headers.serial, "Wechatpay-Serial")?;
+
+    let seconds: i64 = timestamp
+        .trim()
+        .parse()
+        .map_err(|_| format!("Wechatpay-Timestamp {timestamp:?} is not a Unix time"))?;
+    let skew = now.saturating_sub(seconds);
+    if skew.abs() >= MAX_CLOCK_SKEW_SECONDS {
+        return Err(format!(
+            "Wechatpay-Timestamp is {} s {} the local clock (the limit is {MAX_CLOCK_SKEW_SECONDS} s); \
+             a replayed answer, or the local clock is off by that much",
+            skew.abs(),
+            if skew > 0 { "behind" } else { "ahead of" }
+        ));
+    }
+    if serial != key.id() {
+        return Err(format!(
+            "Wechatpay-Serial {serial:?} is not a configured key (configured: {:?})",
+            key.id()
+        ));
+    }
+    if signature.starts_with(SIGNTEST_PREFIX) {
+        return Err("a WECHATPAY/SIGNTEST/ probe signature, which never verifies".to_owned());
+    }
+    let signature = BASE64
+        .decode(signature.trim())
+        .map_err(|_| "Wechatpay-Signature is not valid base64".to_owned())?;
+    let mut message = Vec::with_capacity(timestamp.len() + nonce.len() + body.len() + 3);
+    for part in [timestamp.as_bytes(), nonce.as_bytes(), body] {
+        message.extend_from_slice(part);
+        message.push(b'\n');
+    }
+    if key.verify(&message, &signature) {
+        Ok(())
+    } else {
+        Err("the signature does not match the body and headers".to_owned())
+    }
+}
+
+fn required<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, String> {
+    match value {
+        Some(value) if !value.is_empty() => Ok(value),
+        _ => Err(format!("the {name} header is missing")),
+    }
+}

@@ -1,0 +1,406 @@
+//! A local stand-in for WeChat Pay on 127.0.0.1: it checks each request's signature the way
+//! WeChat Pay does (with the merchant's public key) and signs its answers with a test WeChat Pay
+//! key, and can misbehave on demand.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use aws_lc_rs::rsa::KeyPair;
+use aws_lc_rs::signature::{RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, UnparsedPublicKey};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{PrivateKeyDer, SubjectPublicKeyInfoDer};
+use tokio::net::TcpListener;
+
+pub const MCHID: &str = "1900000001";
+pub const SERIAL_NO: &str = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
+pub const PUBLIC_KEY_ID: &str = "PUB_KEY_ID_0119000000012024000000000000000001";
+
+pub const MERCHANT_KEY_PKCS8: &[u8] = include_bytes!("../keys/merchant_pkcs8.pem");
+pub const MERCHANT_KEY_PKCS1: &[u8] = include_bytes!("../keys/merchant_pkcs1.pem");
+pub const MERCHANT_PUBLIC: &[u8] = include_bytes!("../keys/merchant_public.pem");
+pub const WECHATPAY_PRIVATE: &[u8] = include_bytes!("../keys/wechatpay_private.pem");
+pub const WECHATPAY_PUBLIC: &[u8] = include_bytes!("../keys/wechatpay_public.pem");
+pub const WEAK_KEY: &[u8] = include_bytes!("../keys/weak_1024.pem");
+
+/// How the server treats the next request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Behaviour {
+    /// Close the connection without answering.
+    Drop,
+    /// Answer with this status and body (signed as usual).
+    Answer(u16, String),
+    /// Answer normally, then spoil the signed answer this way.
+    Tamper(Tamper),
+}
+
+/// Ways to spoil a signed answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tamper {
+    FlipSignatureByte,
+    ChangeBodyByte,
+    StaleTimestamp,
+    UnknownSerial,
+    MissingHeader(&'static str),
+    SigntestProbe,
+}
+
+/// One request as the server received it, and whether its signature checked out.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub method: String,
+    pub target: String,
+    pub authorization: String,
+    pub nonce: String,
+    pub timestamp: i64,
+    pub body: Vec<u8>,
+    pub signature_valid: bool,
+    pub wechatpay_serial: Option<String>,
+    pub content_type: Option<String>,
+    pub accept: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+type Handler = dyn Fn(&Received) -> (u16, String) + Send + Sync;
+
+pub struct FakeWechatPay {
+    pub addr: SocketAddr,
+    state: Arc<State>,
+}
+
+struct State {
+    merchant_public: Vec<u8>,
+    wechatpay_private: KeyPair,
+    received: Mutex<Vec<Received>>,
+    script: Mutex<VecDeque<Behaviour>>,
+    handler: Box<Handler>,
+    /// Off in benchmarks, which must not count the server's RSA work.
+    verify_requests: bool,
+    /// An answer signed once and replayed to every request (benchmarks).
+    replay: Option<Response<Full<Bytes>>>,
+}
+
+impl FakeWechatPay {
+    /// Starts a server whose answers come from `handler`.
+    pub async fn start(
+        handler: impl Fn(&Received) -> (u16, String) + Send + Sync + 'static,
+    ) -> FakeWechatPay {
+        Self::start_with(handler, true).await
+    }
+
+    /// As [`start`], optionally skipping the request signature check (for benchmarks).
+    pub async fn start_with(
+        handler: impl Fn(&Received) -> (u16, String) + Send + Sync + 'static,
+        verify_requests: bool,
+    ) -> FakeWechatPay {
+        Self::start_on("127.0.0.1:0", handler, verify_requests).await
+    }
+
+    /// As [`start_with`], on a given address (to bring a "down" host back on its old port).
+    pub async fn start_on(
+        addr: &str,
+        handler: impl Fn(&Received) -> (u16, String) + Send + Sync + 'static,
+        verify_requests: bool,
+    ) -> FakeWechatPay {
+        Self::start_full(addr, Box::new(handler), verify_requests, None).await
+    }
+
+    /// A server for benchmarks: no request check, and `body` signed once (now) and replayed, so
+    /// the only RSA work per call is the client's. Answers stay fresh for the 300 s window.
+    pub async fn start_replaying(body: &'static str) -> FakeWechatPay {
+        Self::start_full(
+            "127.0.0.1:0",
+            Box::new(move |_: &Received| (200, body.to_owned())),
+            false,
+            Some(body),
+        )
+        .await
+    }
+
+    async fn start_full(
+        addr: &str,
+        handler: Box<Handler>,
+        verify_requests: bool,
+        replay: Option<&str>,
+    ) -> FakeWechatPay {
+        let listener = TcpListener::bind(addr).await.expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local addr");
+        let merchant_public = SubjectPublicKeyInfoDer::from_pem_slice(MERCHANT_PUBLIC)
+            .expect("merchant public key")
+            .as_ref()
+            .to_vec();
+        let PrivateKeyDer::Pkcs8(private) =
+            PrivateKeyDer::from_pem_slice(WECHATPAY_PRIVATE).expect("pem")
+        else {
+            panic!("the test WeChat Pay key is PKCS#8");
+        };
+        let wechatpay_private = KeyPair::from_pkcs8(private.secret_pkcs8_der()).expect("RSA key");
+        let mut state = State {
+            merchant_public,
+            wechatpay_private,
+            received: Mutex::new(Vec::new()),
+            script: Mutex::new(VecDeque::new()),
+            handler,
+            verify_requests,
+            replay: None,
+        };
+        state.replay = replay.map(|body| state.respond(200, body.to_owned(), None));
+        let state = Arc::new(state);
+        let server_state = state.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let state = server_state.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| {
+                        let state = state.clone();
+                        async move { state.serve(request).await }
+                    });
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        FakeWechatPay { addr, state }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Queues behaviours for the next requests, in order; afterwards the handler answers.
+    pub fn script(&self, behaviours: impl IntoIterator<Item = Behaviour>) {
+        self.state.script.lock().expect("lock").extend(behaviours);
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.state.received.lock().expect("lock").clone()
+    }
+}
+
+impl State {
+    async fn serve(
+        self: Arc<Self>,
+        request: Request<Incoming>,
+    ) -> Result<Response<Full<Bytes>>, std::io::Error> {
+        if let Some(answer) = &self.replay {
+            let _ = request.into_body().collect().await;
+            return Ok(answer.clone());
+        }
+        let received = self.receive(request).await;
+        self.received.lock().expect("lock").push(received.clone());
+        let behaviour = self.script.lock().expect("lock").pop_front();
+        if !received.signature_valid {
+            return Ok(self.respond(
+                401,
+                r#"{"code":"SIGN_ERROR","message":"签名错误"}"#.to_owned(),
+                None,
+            ));
+        }
+        match behaviour {
+            Some(Behaviour::Drop) => {
+                Err(std::io::Error::other("dropping the connection on purpose"))
+            }
+            Some(Behaviour::Answer(status, body)) => Ok(self.respond(status, body, None)),
+            Some(Behaviour::Tamper(tamper)) => {
+                let (status, body) = (self.handler)(&received);
+                Ok(self.respond(status, body, Some(tamper)))
+            }
+            None => {
+                let (status, body) = (self.handler)(&received);
+                Ok(self.respond(status, body, None))
+            }
+        }
+    }
+
+    async fn receive(&self, request: Request<Incoming>) -> Received {
+        let (parts, body) = request.into_parts();
+        let body = body
+            .collect()
+            .await
+            .map(|collected| collected.to_bytes().to_vec())
+            .unwrap_or_default();
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        let authorization = header("authorization").unwrap_or_default();
+        let fields = parse_authorization(&authorization);
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+                .unwrap_or_default()
+        };
+        let target = parts
+            .uri
+            .path_and_query()
+            .map(|pq| pq.as_str().to_owned())
+            .unwrap_or_default();
+        let timestamp: i64 = field("timestamp").parse().unwrap_or_default();
+        let nonce = field("nonce_str");
+        let message = format!("{}\n{}\n{}\n{}\n", parts.method, target, timestamp, nonce);
+        let mut message = message.into_bytes();
+        message.extend_from_slice(&body);
+        message.push(b'\n');
+        let signature = BASE64.decode(field("signature")).unwrap_or_default();
+        let signature_valid = !self.verify_requests
+            || (authorization.starts_with("WECHATPAY2-SHA256-RSA2048 ")
+                && field("mchid") == MCHID
+                && field("serial_no") == SERIAL_NO
+                && UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &self.merchant_public)
+                    .verify(&message, &signature)
+                    .is_ok());
+        Received {
+            method: parts.method.to_string(),
+            target,
+            authorization,
+            nonce,
+            timestamp,
+            body,
+            signature_valid,
+            wechatpay_serial: header("wechatpay-serial"),
+            content_type: header("content-type"),
+            accept: header("accept"),
+            user_agent: header("user-agent"),
+        }
+    }
+
+    fn respond(&self, status: u16, body: String, tamper: Option<Tamper>) -> Response<Full<Bytes>> {
+        let mut timestamp = now();
+        if tamper == Some(Tamper::StaleTimestamp) {
+            timestamp -= 301;
+        }
+        let nonce = "5K8264ILTKCH16CQ2502SI8ZNMTM67VS";
+        let mut signature = sign_answer(&self.wechatpay_private, timestamp, nonce, body.as_bytes());
+        let mut body = body.into_bytes();
+        match tamper {
+            Some(Tamper::FlipSignatureByte) => signature[10] ^= 0x01,
+            Some(Tamper::ChangeBodyByte) if !body.is_empty() => {
+                let last = body.len() - 2;
+                body[last] ^= 0x01;
+            }
+            _ => {}
+        }
+        let mut signature = BASE64.encode(signature);
+        if tamper == Some(Tamper::SigntestProbe) {
+            signature = format!("WECHATPAY/SIGNTEST/{signature}");
+        }
+        let serial = if tamper == Some(Tamper::UnknownSerial) {
+            "PUB_KEY_ID_UNKNOWN"
+        } else {
+            PUBLIC_KEY_ID
+        };
+        let mut headers = vec![
+            ("Wechatpay-Timestamp", timestamp.to_string()),
+            ("Wechatpay-Nonce", nonce.to_owned()),
+            ("Wechatpay-Signature", signature),
+            ("Wechatpay-Serial", serial.to_owned()),
+            ("Request-ID", "08F78BB5AF0610D302839DC9".to_owned()),
+            ("Content-Type", "application/json".to_owned()),
+        ];
+        if let Some(Tamper::MissingHeader(name)) = tamper {
+            headers.retain(|(header, _)| *header != name);
+        }
+        let mut response = Response::builder().status(status);
+        for (name, value) in headers {
+            response = response.header(name, value);
+        }
+        response
+            .body(Full::new(Bytes::from(body)))
+            .expect("a valid response")
+    }
+}
+
+pub fn sign_answer(key: &KeyPair, timestamp: i64, nonce: &str, body: &[u8]) -> Vec<u8> {
+    let mut message = format!("{timestamp}\n{nonce}\n").into_bytes();
+    message.extend_from_slice(body);
+    message.push(b'\n');
+    let mut signature = vec![0; key.public_modulus_len()];
+    key.sign(
+        &RSA_PKCS1_SHA256,
+        &aws_lc_rs::rand::SystemRandom::new(),
+        &message,
+        &mut signature,
+    )
+    .expect("sign");
+    signature
+}
+
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// `WECHATPAY2-SHA256-RSA2048 a="1",b="2"` → `[(a, 1), (b, 2)]`.
+pub fn parse_authorization(value: &str) -> Vec<(String, String)> {
+    let Some((_, fields)) = value.split_once(' ') else {
+        return Vec::new();
+    };
+    fields
+        .split(',')
+        .filter_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            Some((
+                key.trim().to_owned(),
+                value.trim().trim_matches('"').to_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// Answers the three recharge operations with their documented examples.
+pub fn recharge_handler(received: &Received) -> (u16, String) {
+    if received
+        .target
+        .starts_with("/v3/platsolution/ecommerce/recharges/apply")
+    {
+        (200, APPLY_ANSWER.to_owned())
+    } else if received
+        .target
+        .starts_with("/v3/platsolution/ecommerce/recharges/out-recharge-no/")
+    {
+        (200, DEPOSIT_ANSWER.to_owned())
+    } else {
+        (
+            404,
+            r#"{"code":"NOT_FOUND","message":"no such path"}"#.to_owned(),
+        )
+    }
+}
+
+pub const APPLY_ANSWER: &str = r#"{"recharge_id":"172207846292553701","out_recharge_no":"cz202407181234","recharge_url":"https://www.payapp.qq.com/plat/recharge.html"}"#;
+
+pub const DEPOSIT_ANSWER: &str = r#"{"sp_mchid":"1900001109","sub_mchid":"1900001121","recharge_id":"100000202405180012345678","out_recharge_no":"cz202407181234","recharge_channel":"QR_RECHARGE","account_type":"DEPOSIT","recharge_state":"SUCCESS","recharge_scene":"ECOMMERCE_DEPOSIT","recharge_state_desc":"充值成功","recharge_amount":{"amount":500000,"currency":"CNY"},"qr_recharge_info":{"employee_type":"STAFF","openid":"owYiu0WOJdGCYxoHrPabGhI39uT4"},"accept_time":"2015-05-19T13:29:35+08:00","success_time":"2015-05-20T14:29:35+08:00","available_recharge_channels":["QR_RECHARGE"]}"#;
+
+/// A client for `server` (main host) with the test keys; `backup` overrides the backup host.
+pub fn client_builder(main: &str) -> wechatpay_apiv3::runtime::ClientBuilder {
+    wechatpay_apiv3::runtime::Client::builder()
+        .mchid(MCHID)
+        .serial_no(SERIAL_NO)
+        .merchant_key_pem(MERCHANT_KEY_PKCS8)
+        .wechatpay_public_key_pem(PUBLIC_KEY_ID, WECHATPAY_PUBLIC)
+        .main_base_url(main)
+}
+
+/// A port on 127.0.0.1 where nothing listens: connecting is refused at once.
+pub async fn closed_port_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    format!("http://{addr}")
+}
