@@ -149,6 +149,8 @@ impl ClientBuilder {
     }
 
     /// Replaces every operation's main host, e.g. `http://127.0.0.1:8080` for tests or a proxy.
+    /// Without [`backup_base_url`](Self::backup_base_url) there is then no backup host.
+    /// Without [`backup_base_url`](Self::backup_base_url) there is then no backup host.
     pub fn main_base_url(mut self, url: impl Into<String>) -> Self {
         self.main_base_url = Some(url.into());
         self
@@ -352,10 +354,13 @@ impl Client {
             .main_base_url
             .clone()
             .unwrap_or_else(|| operation.main_host.to_owned());
-        let backup = inner
-            .backup_base_url
-            .clone()
-            .or_else(|| operation.backup_host.map(str::to_owned));
+        // Overriding the main host (a proxy, a test server) without naming a backup means there
+        // is none: failing over to WeChat Pay's real backup host would bypass the override.
+        let backup = match (&inner.main_base_url, &inner.backup_base_url) {
+            (_, Some(backup)) => Some(backup.clone()),
+            (None, None) => operation.backup_host.map(str::to_owned),
+            (Some(_), None) => None,
+        };
         let main_down = match *inner
             .main_down_since
             .lock()

@@ -149,6 +149,14 @@ async fn each_missing_signature_header_is_refused() {
 }
 
 #[tokio::test]
+async fn a_signature_that_is_not_base64_is_refused() {
+    assert_eq!(
+        refused_with(Tamper::NotBase64).await,
+        "Wechatpay-Signature is not valid base64"
+    );
+}
+
+#[tokio::test]
 async fn a_signtest_probe_is_refused() {
     assert_eq!(
         refused_with(Tamper::SigntestProbe).await,

@@ -245,3 +245,84 @@ async fn fails_over_to_the_backup_host_and_returns_to_the_main_one_when_it_answe
         .expect("the main host again");
     assert_eq!((main.received().len(), backup.received().len()), (2, 2));
 }
+
+#[tokio::test]
+async fn a_timeout_is_retried_for_safe_operations_only() {
+    let server = FakeWechatPay::start(recharge_handler).await;
+    let client = client_builder(&server.url())
+        .timeout(Duration::from_millis(300))
+        .retry_policy(FAST)
+        .build()
+        .expect("client");
+
+    server.script([Behaviour::Delay(Duration::from_secs(2))]);
+    PlatsolutionClient::new(&client)
+        .query_recharge(&query())
+        .await
+        .expect("the second attempt");
+    assert_resigned(&server, 2);
+
+    server.script([Behaviour::Delay(Duration::from_secs(2))]);
+    let error = client.send(pay()).await.expect_err("timed out");
+    assert!(
+        matches!(
+            error,
+            Error::Transport {
+                kind: TransportErrorKind::Timeout,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        error.is_retryable(),
+        "the caller decides: it may query the order first"
+    );
+    assert_eq!(server.received().len(), 3, "the unsafe POST was sent once");
+}
+
+#[tokio::test]
+async fn a_main_host_that_times_out_fails_over_to_the_backup_host() {
+    let main = FakeWechatPay::start(recharge_handler).await;
+    let backup = FakeWechatPay::start(recharge_handler).await;
+    main.script([Behaviour::Delay(Duration::from_secs(2))]);
+    let client = client_builder(&main.url())
+        .backup_base_url(backup.url())
+        .timeout(Duration::from_millis(300))
+        .retry_policy(FAST)
+        .build()
+        .expect("client");
+    PlatsolutionClient::new(&client)
+        .query_recharge(&query())
+        .await
+        .expect("answered by the backup host");
+    assert_eq!((main.received().len(), backup.received().len()), (1, 1));
+}
+
+#[tokio::test]
+async fn overriding_only_the_main_host_never_fails_over_to_the_real_backup_host() {
+    let main = closed_port_url().await;
+    let client = client_builder(&main)
+        .retry_policy(FAST)
+        .build()
+        .expect("client");
+    let error = PlatsolutionClient::new(&client)
+        .query_recharge(&query())
+        .await
+        .expect_err("unreachable");
+    let shown = error.to_string();
+    assert!(
+        matches!(
+            error,
+            Error::Transport {
+                kind: TransportErrorKind::Connect,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        shown.contains("127.0.0.1") && !shown.contains("api2.mch.weixin.qq.com"),
+        "{shown}"
+    );
+}

@@ -40,6 +40,8 @@ pub enum Behaviour {
     Answer(u16, String),
     /// Answer normally, then spoil the signed answer this way.
     Tamper(Tamper),
+    /// Wait this long, then answer normally.
+    Delay(std::time::Duration),
 }
 
 /// Ways to spoil a signed answer.
@@ -51,6 +53,7 @@ pub enum Tamper {
     UnknownSerial,
     MissingHeader(&'static str),
     SigntestProbe,
+    NotBase64,
 }
 
 /// One request as the server received it, and whether its signature checked out.
@@ -217,6 +220,11 @@ impl State {
                 let (status, body) = (self.handler)(&received);
                 Ok(self.respond(status, body, Some(tamper)))
             }
+            Some(Behaviour::Delay(delay)) => {
+                tokio::time::sleep(delay).await;
+                let (status, body) = (self.handler)(&received);
+                Ok(self.respond(status, body, None))
+            }
             None => {
                 let (status, body) = (self.handler)(&received);
                 Ok(self.respond(status, body, None))
@@ -300,6 +308,9 @@ impl State {
         let mut signature = BASE64.encode(signature);
         if tamper == Some(Tamper::SigntestProbe) {
             signature = format!("WECHATPAY/SIGNTEST/{signature}");
+        }
+        if tamper == Some(Tamper::NotBase64) {
+            signature = format!("{}!*", &signature[..20]);
         }
         let serial = if tamper == Some(Tamper::UnknownSerial) {
             "PUB_KEY_ID_UNKNOWN"
