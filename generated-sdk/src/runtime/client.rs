@@ -9,7 +9,9 @@ use std::time::Duration;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, USER_AGENT};
 
 use super::clock::{Clock, SystemClock};
+use super::crypto::ApiV3Key;
 use super::error::{Error, TransportErrorKind};
+use super::keyring::{KeyRing, VerifyingKey};
 use super::keys::{MerchantKey, WechatPayPublicKey};
 use super::retry::RetryPolicy;
 use super::sign::{SigningInput, authorization, nonce};
@@ -30,7 +32,8 @@ struct Inner {
     mchid: String,
     serial_no: String,
     merchant_key: MerchantKey,
-    wechatpay_key: WechatPayPublicKey,
+    keys: KeyRing,
+    api_v3_key: Option<ApiV3Key>,
     http: reqwest::Client,
     main_base_url: Option<String>,
     backup_base_url: Option<String>,
@@ -48,7 +51,8 @@ impl fmt::Debug for Client {
             .field("mchid", &self.inner.mchid)
             .field("serial_no", &self.inner.serial_no)
             .field("merchant_key", &self.inner.merchant_key)
-            .field("wechatpay_key", &self.inner.wechatpay_key)
+            .field("keys", &self.inner.keys.serials())
+            .field("api_v3_key", &self.inner.api_v3_key)
             .field("main_base_url", &self.inner.main_base_url)
             .field("backup_base_url", &self.inner.backup_base_url)
             .field("retry", &self.inner.retry)
@@ -66,6 +70,26 @@ impl Client {
     pub fn mchid(&self) -> &str {
         &self.inner.mchid
     }
+
+    /// The keys this client verifies answers and notifications with.
+    pub fn keys(&self) -> &KeyRing {
+        &self.inner.keys
+    }
+
+    /// The current time of the client's clock, in Unix seconds.
+    pub fn now(&self) -> i64 {
+        self.inner.clock.now()
+    }
+
+    /// The APIv3 key, when one is configured.
+    pub(crate) fn api_v3_key(&self) -> Option<&ApiV3Key> {
+        self.inner.api_v3_key.as_ref()
+    }
+
+    /// The merchant private key, for decrypting sensitive fields of answers.
+    pub fn merchant_key(&self) -> &MerchantKey {
+        &self.inner.merchant_key
+    }
 }
 
 /// Where the merchant private key comes from.
@@ -81,6 +105,7 @@ pub struct ClientBuilder {
     serial_no: Option<String>,
     merchant_key: Option<KeySource>,
     wechatpay_key: Option<(String, KeySource)>,
+    api_v3_key: Option<Vec<u8>>,
     main_base_url: Option<String>,
     backup_base_url: Option<String>,
     timeout: Option<Duration>,
@@ -145,6 +170,13 @@ impl ClientBuilder {
         path: impl Into<PathBuf>,
     ) -> Self {
         self.wechatpay_key = Some((id.into(), KeySource::File(path.into())));
+        self
+    }
+
+    /// The APIv3 key (APIv3密钥, 32 bytes): needed to decrypt notifications and platform
+    /// certificates. It is zeroed when the client is dropped.
+    pub fn api_v3_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.api_v3_key = Some(key.into());
         self
     }
 
@@ -216,10 +248,23 @@ impl ClientBuilder {
             Some(KeySource::File(path)) => MerchantKey::from_pem_file(path)?,
             None => return Err(config("the merchant private key is not set")),
         };
-        let wechatpay_key = match self.wechatpay_key {
-            Some((id, KeySource::Pem(pem))) => WechatPayPublicKey::from_pem(id, &pem)?,
-            Some((id, KeySource::File(path))) => WechatPayPublicKey::from_pem_file(id, path)?,
+        let keys = KeyRing::new();
+        match self.wechatpay_key {
+            Some((id, KeySource::Pem(pem))) => {
+                keys.insert(VerifyingKey::from(&WechatPayPublicKey::from_pem(id, &pem)?))
+            }
+            Some((id, KeySource::File(path))) => keys.insert(VerifyingKey::from(
+                &WechatPayPublicKey::from_pem_file(id, path)?,
+            )),
             None => return Err(config("the WeChat Pay public key is not set")),
+        }
+        let api_v3_key = match self.api_v3_key {
+            Some(mut key) => {
+                let parsed = ApiV3Key::new(&key);
+                zeroize::Zeroize::zeroize(&mut key);
+                Some(parsed?)
+            }
+            None => None,
         };
         let http = match self.http {
             Some(http) => http,
@@ -248,7 +293,8 @@ impl ClientBuilder {
                 mchid,
                 serial_no,
                 merchant_key,
-                wechatpay_key,
+                keys,
+                api_v3_key,
                 http,
                 main_base_url: self.main_base_url.map(trim_slash),
                 backup_base_url: self.backup_base_url.map(trim_slash),
@@ -425,8 +471,12 @@ impl Client {
             .request(method, &url)
             .header(AUTHORIZATION, authorization)
             .header(ACCEPT, "application/json")
-            .header(USER_AGENT, &inner.user_agent)
-            .header("Wechatpay-Serial", inner.wechatpay_key.id());
+            .header(USER_AGENT, &inner.user_agent);
+        // The serial names the key WeChat Pay should sign its answer with (and that encrypted
+        // any sensitive field): the public key in public-key mode, else the newest certificate.
+        if let Some(key) = inner.keys.encryption_key(inner.clock.now()) {
+            builder = builder.header("Wechatpay-Serial", key.serial);
+        }
         if let Some(body) = &request.body {
             builder = builder
                 .header(CONTENT_TYPE, "application/json")
@@ -459,13 +509,16 @@ impl Client {
                 signature: header("Wechatpay-Signature"),
                 serial: header("Wechatpay-Serial"),
             };
-            if let Err(reason) = verify(
+            if let Err(failure) = verify(
                 &headers,
                 &answer.body,
                 self.inner.clock.now(),
-                &self.inner.wechatpay_key,
+                &self.inner.keys,
             ) {
-                return Err(Error::Verification { reason, request_id });
+                return Err(Error::Verification {
+                    reason: failure.into_reason(),
+                    request_id,
+                });
             }
         }
         Ok(ApiResponse {

@@ -27,9 +27,10 @@ pub enum Error {
         /// The underlying error.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// A response body did not decode into the documented model; the raw body is kept.
+    /// A response body (or a notification) did not decode into the documented model; the raw
+    /// body is kept.
     Decode {
-        /// The HTTP status code.
+        /// The HTTP status code; 0 for a notification.
         status: u16,
         /// The `Request-ID` header, if present.
         request_id: Option<String>,
@@ -40,6 +41,12 @@ pub enum Error {
     },
     /// A request breaks a documented rule and was refused before any network I/O.
     Validation(ValidationError),
+    /// Encrypted data did not decrypt: a wrong APIv3 key, tampered ciphertext, nonce or
+    /// associated data, a truncated tag, or data that is not base64.
+    Decryption {
+        /// Why decryption failed.
+        reason: String,
+    },
     /// The client is misconfigured: a missing or unreadable key, a key that is not RSA-2048,
     /// an empty merchant id. The reason never contains key material.
     Config {
@@ -70,7 +77,8 @@ impl Error {
             Error::Verification { .. }
             | Error::Decode { .. }
             | Error::Validation(_)
-            | Error::Config { .. } => false,
+            | Error::Config { .. }
+            | Error::Decryption { .. } => false,
         }
     }
 
@@ -81,7 +89,10 @@ impl Error {
             Error::Verification { request_id, .. } | Error::Decode { request_id, .. } => {
                 request_id.as_deref()
             }
-            Error::Transport { .. } | Error::Validation(_) | Error::Config { .. } => None,
+            Error::Transport { .. }
+            | Error::Validation(_)
+            | Error::Config { .. }
+            | Error::Decryption { .. } => None,
         }
     }
 }
@@ -110,6 +121,7 @@ impl fmt::Display for Error {
             }
             Error::Validation(error) => error.fmt(f),
             Error::Config { reason } => write!(f, "client configuration error: {reason}"),
+            Error::Decryption { reason } => write!(f, "decryption failed: {reason}"),
         }
     }
 }

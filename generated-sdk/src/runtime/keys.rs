@@ -6,8 +6,13 @@
 use std::fmt;
 use std::path::Path;
 
-use aws_lc_rs::rsa::{KeyPair, PublicKey};
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::rsa::{
+    KeyPair, OAEP_SHA1_MGF1SHA1, OaepPrivateDecryptingKey, PrivateDecryptingKey, PublicKey,
+};
 use aws_lc_rs::signature::{RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, UnparsedPublicKey};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{PrivateKeyDer, SubjectPublicKeyInfoDer};
 
@@ -19,6 +24,7 @@ const RSA_2048_BYTES: usize = 256;
 /// The merchant API private key (商户API证书私钥), RSA-2048, from PKCS#8 or PKCS#1 PEM.
 pub struct MerchantKey {
     pair: KeyPair,
+    decrypting: OaepPrivateDecryptingKey,
 }
 
 impl MerchantKey {
@@ -45,7 +51,33 @@ impl MerchantKey {
                 pair.public_modulus_len() * 8
             )));
         }
-        Ok(MerchantKey { pair })
+        let decrypting = pair
+            .as_der()
+            .ok()
+            .and_then(|pkcs8| PrivateDecryptingKey::from_pkcs8(pkcs8.as_ref()).ok())
+            .and_then(|key| OaepPrivateDecryptingKey::new(key).ok())
+            .ok_or_else(|| config("the merchant private key cannot decrypt"))?;
+        Ok(MerchantKey { pair, decrypting })
+    }
+
+    /// Decrypts a sensitive field WeChat Pay encrypted for the merchant (RSA-OAEP, SHA-1,
+    /// MGF1-SHA-1, base64).
+    pub fn decrypt_sensitive(&self, ciphertext: &str) -> Result<String, Error> {
+        let failed = |reason: &str| Error::Decryption {
+            reason: reason.to_owned(),
+        };
+        let data = BASE64
+            .decode(ciphertext.trim())
+            .map_err(|_| failed("the sensitive field is not valid base64"))?;
+        let mut output = vec![0; self.decrypting.min_output_size()];
+        let plaintext = self
+            .decrypting
+            .decrypt(&OAEP_SHA1_MGF1SHA1, &data, &mut output, None)
+            .map_err(|_| {
+                failed("the sensitive field does not decrypt with the merchant private key")
+            })?;
+        String::from_utf8(plaintext.to_vec())
+            .map_err(|_| failed("the decrypted sensitive field is not UTF-8"))
     }
 
     /// Reads a PEM private key file.
@@ -127,6 +159,16 @@ impl WechatPayPublicKey {
     /// The key id, `PUB_KEY_ID_…`.
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// The key as X.509 `SubjectPublicKeyInfo` DER.
+    pub fn spki_der(&self) -> &[u8] {
+        &self.spki_der
+    }
+
+    /// Encrypts a sensitive field for WeChat Pay with this key (RSA-OAEP, SHA-1), base64.
+    pub fn encrypt_sensitive(&self, plaintext: &str) -> Result<String, Error> {
+        super::crypto::encrypt_sensitive(&self.spki_der, plaintext)
     }
 
     /// Whether `signature` is a valid SHA256withRSA signature of `message` by this key.

@@ -3,10 +3,13 @@
 
 mod client;
 mod clock;
+mod crypto;
 mod decode;
 mod encode;
 mod error;
+mod keyring;
 mod keys;
+mod notify;
 mod retry;
 pub mod sign;
 #[cfg(test)]
@@ -17,10 +20,13 @@ pub mod verify;
 
 pub use client::{Client, ClientBuilder};
 pub use clock::{Clock, SystemClock};
+pub use crypto::ApiV3Key;
 pub use decode::{decode_empty, decode_json, encode_json};
 pub use encode::PathAndQuery;
 pub use error::{ApiError, Error, ErrorDetail, TransportErrorKind, ValidationError};
+pub use keyring::{KeyKind, KeyRing, VerifyingKey};
 pub use keys::{MerchantKey, WechatPayPublicKey};
+pub use notify::{EncryptedResource, Envelope, HeaderSource, Notification, NotificationReply};
 pub use retry::RetryPolicy;
 pub use transport::{ApiRequest, ApiResponse, Method, OperationInfo, Transport};
 pub use validate::{Validate, check_length, field_path};

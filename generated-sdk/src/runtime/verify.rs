@@ -4,7 +4,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use super::keys::WechatPayPublicKey;
+use super::keyring::KeyRing;
 
 /// A timestamp this far (seconds) from the local clock, either way, is refused.
 pub const MAX_CLOCK_SKEW_SECONDS: i64 = 300;
@@ -25,44 +25,67 @@ pub struct SignatureHeaders<'a> {
     pub serial: Option<&'a str>,
 }
 
-/// Checks the headers and signature of `body` against `key`, with `now` the local Unix time.
-/// Returns why verification failed.
+/// Why verification failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifyFailure {
+    /// The `Wechatpay-Serial` names no key of the ring (it may be worth refreshing the ring).
+    UnknownSerial(String),
+    /// Anything else; the text says what.
+    Other(String),
+}
+
+impl VerifyFailure {
+    /// The reason, for error messages.
+    pub fn into_reason(self) -> String {
+        match self {
+            VerifyFailure::UnknownSerial(reason) | VerifyFailure::Other(reason) => reason,
+        }
+    }
+}
+
+/// Checks the headers and signature of `body` against the ring's keys, with `now` the local Unix
+/// time: the timestamp window first (a replay is refused before any RSA work), then the serial,
+/// the probe prefix, base64 and finally the RSA signature.
 pub fn verify(
     headers: &SignatureHeaders<'_>,
     body: &[u8],
     now: i64,
-    key: &WechatPayPublicKey,
-) -> Result<(), String> {
-    let timestamp = required(headers.timestamp, "Wechatpay-Timestamp")?;
-    let nonce = required(headers.nonce, "Wechatpay-Nonce")?;
-    let signature = required(headers.signature, "Wechatpay-Signature")?;
-    let serial = required(headers.serial, "Wechatpay-Serial")?;
+    keys: &KeyRing,
+) -> Result<(), VerifyFailure> {
+    let other = VerifyFailure::Other;
+    let timestamp = required(headers.timestamp, "Wechatpay-Timestamp").map_err(other)?;
+    let nonce = required(headers.nonce, "Wechatpay-Nonce").map_err(other)?;
+    let signature = required(headers.signature, "Wechatpay-Signature").map_err(other)?;
+    let serial = required(headers.serial, "Wechatpay-Serial").map_err(other)?;
 
-    let seconds: i64 = timestamp
-        .trim()
-        .parse()
-        .map_err(|_| format!("Wechatpay-Timestamp {timestamp:?} is not a Unix time"))?;
+    let seconds: i64 = timestamp.trim().parse().map_err(|_| {
+        other(format!(
+            "Wechatpay-Timestamp {timestamp:?} is not a Unix time"
+        ))
+    })?;
     let skew = now.saturating_sub(seconds);
     if skew.abs() >= MAX_CLOCK_SKEW_SECONDS {
-        return Err(format!(
+        return Err(other(format!(
             "Wechatpay-Timestamp is {} s {} the local clock (the limit is {MAX_CLOCK_SKEW_SECONDS} s); \
              a replayed answer, or the local clock is off by that much",
             skew.abs(),
             if skew > 0 { "behind" } else { "ahead of" }
-        ));
+        )));
     }
-    if serial != key.id() {
-        return Err(format!(
+    let Some(key) = keys.find(serial, now) else {
+        return Err(VerifyFailure::UnknownSerial(format!(
             "Wechatpay-Serial {serial:?} is not a configured key (configured: {:?})",
-            key.id()
-        ));
-    }
+            keys.serials()
+        )));
+    };
     if signature.starts_with(SIGNTEST_PREFIX) {
-        return Err("a WECHATPAY/SIGNTEST/ probe signature, which never verifies".to_owned());
+        return Err(other(
+            "a WECHATPAY/SIGNTEST/ probe signature, which never verifies".to_owned(),
+        ));
     }
     let signature = BASE64
         .decode(signature.trim())
-        .map_err(|_| "Wechatpay-Signature is not valid base64".to_owned())?;
+        .map_err(|_| other("Wechatpay-Signature is not valid base64".to_owned()))?;
     let mut message = Vec::with_capacity(timestamp.len() + nonce.len() + body.len() + 3);
     for part in [timestamp.as_bytes(), nonce.as_bytes(), body] {
         message.extend_from_slice(part);
@@ -71,7 +94,9 @@ pub fn verify(
     if key.verify(&message, &signature) {
         Ok(())
     } else {
-        Err("the signature does not match the body and headers".to_owned())
+        Err(other(
+            "the signature does not match the body and headers".to_owned(),
+        ))
     }
 }
 

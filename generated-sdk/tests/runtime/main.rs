@@ -3,6 +3,7 @@
 
 mod construction;
 mod end_to_end;
+mod notifications;
 mod resilience;
 mod signing;
 mod support;

@@ -415,3 +415,131 @@ pub async fn closed_port_url() -> String {
     drop(listener);
     format!("http://{addr}")
 }
+
+pub const API_V3_KEY: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUV";
+
+/// Ways to spoil a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationTamper {
+    None,
+    FlipSignatureByte,
+    ChangeBody,
+    StaleTimestamp,
+    UnknownSerial,
+    SigntestProbe,
+    WrongApiV3Key,
+    ChangeNonce,
+    ChangeAssociatedData,
+    TruncateTag,
+    CiphertextNotBase64,
+}
+
+/// A notification as WeChat Pay would POST it: headers and the exact body bytes, the resource
+/// encrypted with `API_V3_KEY` (AEAD_AES_256_GCM) and the whole signed with `signing_key_pem`
+/// under `serial`.
+pub fn notification(
+    event_type: &str,
+    resource: &str,
+    signing_key_pem: &[u8],
+    serial: &str,
+    tamper: NotificationTamper,
+) -> (Vec<(String, String)>, Vec<u8>) {
+    use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
+    let key_bytes: &[u8] = if tamper == NotificationTamper::WrongApiV3Key {
+        b"VUTSRQPONMLKJIHGFEDCBA9876543210"
+    } else {
+        API_V3_KEY
+    };
+    let nonce = "fdasflkja484";
+    let associated_data = "transaction";
+    let key = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, key_bytes).expect("key"));
+    let mut data = resource.as_bytes().to_vec();
+    let nonce_bytes: [u8; 12] = nonce.as_bytes().try_into().expect("12 bytes");
+    key.seal_in_place_append_tag(
+        Nonce::assume_unique_for_key(nonce_bytes),
+        Aad::from(associated_data),
+        &mut data,
+    )
+    .expect("seal");
+    if tamper == NotificationTamper::TruncateTag {
+        data.truncate(10);
+    }
+    let mut ciphertext = BASE64.encode(&data);
+    if tamper == NotificationTamper::CiphertextNotBase64 {
+        ciphertext = format!("{}$%", &ciphertext[..8]);
+    }
+    let nonce = if tamper == NotificationTamper::ChangeNonce {
+        "fdasflkja485"
+    } else {
+        nonce
+    };
+    let associated_data = if tamper == NotificationTamper::ChangeAssociatedData {
+        "transactioN"
+    } else {
+        associated_data
+    };
+    let body = serde_json::json!({
+        "id": "EV-2018022511223320873",
+        "create_time": "2015-05-20T13:29:35+08:00",
+        "resource_type": "encrypt-resource",
+        "event_type": event_type,
+        "summary": "退款成功",
+        "resource": {
+            "original_type": "refund",
+            "algorithm": "AEAD_AES_256_GCM",
+            "ciphertext": ciphertext,
+            "associated_data": associated_data,
+            "nonce": nonce
+        }
+    })
+    .to_string()
+    .into_bytes();
+
+    let PrivateKeyDer::Pkcs8(private) =
+        PrivateKeyDer::from_pem_slice(signing_key_pem).expect("pem")
+    else {
+        panic!("test signing keys are PKCS#8");
+    };
+    let signer = KeyPair::from_pkcs8(private.secret_pkcs8_der()).expect("RSA key");
+    let timestamp = if tamper == NotificationTamper::StaleTimestamp {
+        now() - 400
+    } else {
+        now()
+    };
+    let signature_nonce = "VXWEq4BR4RpHgDJ4OdLzYQE1YWx8WlAq";
+    let mut signature = sign_answer(&signer, timestamp, signature_nonce, &body);
+    if tamper == NotificationTamper::FlipSignatureByte {
+        signature[0] ^= 0x80;
+    }
+    let mut signature = BASE64.encode(signature);
+    if tamper == NotificationTamper::SigntestProbe {
+        signature = format!("WECHATPAY/SIGNTEST/{signature}");
+    }
+    let mut body = body;
+    if tamper == NotificationTamper::ChangeBody {
+        let text = String::from_utf8(body)
+            .expect("UTF-8")
+            .replace("退款成功", "退款失败");
+        body = text.into_bytes();
+    }
+    let serial = if tamper == NotificationTamper::UnknownSerial {
+        "PUB_KEY_ID_SOMEONE_ELSE"
+    } else {
+        serial
+    };
+    let headers = vec![
+        ("Wechatpay-Timestamp".to_owned(), timestamp.to_string()),
+        ("wechatpay-nonce".to_owned(), signature_nonce.to_owned()),
+        ("Wechatpay-Signature".to_owned(), signature),
+        ("Wechatpay-Serial".to_owned(), serial.to_owned()),
+        (
+            "Wechatpay-Signature-Type".to_owned(),
+            "WECHATPAY2-SHA256-RSA2048".to_owned(),
+        ),
+        (
+            "Request-ID".to_owned(),
+            "08F78BB5AF0610D302839DC9".to_owned(),
+        ),
+    ];
+    (headers, body)
+}
