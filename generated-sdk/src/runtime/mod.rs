@@ -1,6 +1,8 @@
 //! The hand-written runtime that generated operations call. It knows nothing of any endpoint:
 //! everything endpoint-specific comes from the generated `api` module.
 
+#[cfg(feature = "axum")]
+mod axum;
 mod client;
 mod clock;
 mod crypto;
@@ -18,6 +20,8 @@ mod transport;
 mod validate;
 pub mod verify;
 
+#[cfg(feature = "axum")]
+pub use axum::WechatPayNotification;
 pub use client::{Client, ClientBuilder};
 pub use clock::{Clock, SystemClock};
 pub use crypto::ApiV3Key;

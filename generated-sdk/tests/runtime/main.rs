@@ -1,6 +1,8 @@
 //! The hand-written runtime: signing known answers, client construction, and end-to-end calls
 //! against a local server that checks and signs like WeChat Pay.
 
+#[cfg(feature = "axum")]
+mod axum_adapter;
 mod construction;
 mod end_to_end;
 mod notifications;
