@@ -16,7 +16,7 @@ use super::keys::{MerchantKey, WechatPayPublicKey};
 use super::retry::RetryPolicy;
 use super::sign::{SigningInput, authorization, nonce};
 use super::transport::{ApiRequest, ApiResponse, OperationInfo, Transport};
-use super::verify::{SignatureHeaders, verify};
+use super::verify::{SignatureHeaders, VerifyFailure, verify};
 
 /// How long the main host is avoided after it failed, before a request tries it again.
 const DEFAULT_FAILBACK_AFTER_SECONDS: i64 = 30;
@@ -28,7 +28,7 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     mchid: String,
     serial_no: String,
     merchant_key: MerchantKey,
@@ -43,6 +43,10 @@ struct Inner {
     failback_after: i64,
     /// When the main host last failed to answer (connect error or timeout), in clock seconds.
     main_down_since: Mutex<Option<i64>>,
+    /// Where platform certificates are downloaded from, in certificate or migration mode.
+    certificates: Option<&'static OperationInfo>,
+    /// Held while certificates download (single flight); the time of the last download.
+    last_certificate_refresh: tokio::sync::Mutex<Option<i64>>,
 }
 
 impl fmt::Debug for Client {
@@ -86,6 +90,23 @@ impl Client {
         self.inner.api_v3_key.as_ref()
     }
 
+    /// Where certificates are downloaded from, in certificate or migration mode.
+    pub(crate) fn certificate_operation(&self) -> Option<&'static OperationInfo> {
+        self.inner.certificates
+    }
+
+    pub(crate) fn certificate_refresh_lock(&self) -> &tokio::sync::Mutex<Option<i64>> {
+        &self.inner.last_certificate_refresh
+    }
+
+    pub(crate) fn downgrade(&self) -> std::sync::Weak<Inner> {
+        Arc::downgrade(&self.inner)
+    }
+
+    pub(crate) fn upgrade(weak: &std::sync::Weak<Inner>) -> Option<Client> {
+        weak.upgrade().map(|inner| Client { inner })
+    }
+
     /// The merchant private key, for decrypting sensitive fields of answers.
     pub fn merchant_key(&self) -> &MerchantKey {
         &self.inner.merchant_key
@@ -106,6 +127,7 @@ pub struct ClientBuilder {
     merchant_key: Option<KeySource>,
     wechatpay_key: Option<(String, KeySource)>,
     api_v3_key: Option<Vec<u8>>,
+    certificates: Option<&'static OperationInfo>,
     main_base_url: Option<String>,
     backup_base_url: Option<String>,
     timeout: Option<Duration>,
@@ -177,6 +199,21 @@ impl ClientBuilder {
     /// certificates. It is zeroed when the client is dropped.
     pub fn api_v3_key(mut self, key: impl Into<Vec<u8>>) -> Self {
         self.api_v3_key = Some(key.into());
+        self
+    }
+
+    /// Verifies with platform certificates (平台证书), downloaded from `GET /v3/certificates`
+    /// when an answer names a serial the client does not know, and by
+    /// [`Client::refresh_platform_certificates`]. Needs the APIv3 key. With a WeChat Pay public
+    /// key as well, the client is in migration mode and accepts both.
+    pub fn platform_certificates(self) -> Self {
+        self.platform_certificates_from(&super::certificates::DOWNLOAD_CERTIFICATES)
+    }
+
+    /// As [`platform_certificates`](Self::platform_certificates), downloading from another
+    /// operation (the global API's `GET /v3/global/certificates`).
+    pub fn platform_certificates_from(mut self, operation: &'static OperationInfo) -> Self {
+        self.certificates = Some(operation);
         self
     }
 
@@ -256,7 +293,12 @@ impl ClientBuilder {
             Some((id, KeySource::File(path))) => keys.insert(VerifyingKey::from(
                 &WechatPayPublicKey::from_pem_file(id, path)?,
             )),
-            None => return Err(config("the WeChat Pay public key is not set")),
+            None if self.certificates.is_some() => {}
+            None => {
+                return Err(config(
+                    "neither a WeChat Pay public key nor platform certificates are configured",
+                ));
+            }
         }
         let api_v3_key = match self.api_v3_key {
             Some(mut key) => {
@@ -266,6 +308,11 @@ impl ClientBuilder {
             }
             None => None,
         };
+        if self.certificates.is_some() && api_v3_key.is_none() {
+            return Err(config(
+                "platform certificates need the APIv3 key to decrypt them",
+            ));
+        }
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -303,6 +350,8 @@ impl ClientBuilder {
                 retry: self.retry.unwrap_or_default(),
                 failback_after,
                 main_down_since: Mutex::new(None),
+                certificates: self.certificates,
+                last_certificate_refresh: tokio::sync::Mutex::new(None),
             }),
         })
     }
@@ -331,21 +380,45 @@ struct Host {
     is_backup: bool,
 }
 
-/// The outcome of one attempt that got an answer.
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: Vec<u8>,
+/// The outcome of one attempt that got an answer, not yet verified.
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Answer {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    pub(crate) fn signature_headers(&self) -> SignatureHeaders<'_> {
+        SignatureHeaders {
+            timestamp: self.header("Wechatpay-Timestamp"),
+            nonce: self.header("Wechatpay-Nonce"),
+            signature: self.header("Wechatpay-Signature"),
+            serial: self.header("Wechatpay-Serial"),
+        }
+    }
 }
 
 impl Transport for Client {
     async fn send(&self, request: ApiRequest) -> Result<ApiResponse, Error> {
+        let answer = self.send_attempts(&request).await?;
+        self.verify_answer(answer).await
+    }
+}
+
+impl Client {
+    /// Sends `request`, retrying what is safe to retry and failing over to the backup host;
+    /// returns the last answer unverified.
+    pub(crate) async fn send_attempts(&self, request: &ApiRequest) -> Result<Answer, Error> {
         let operation = request.operation;
         let max_attempts = self.inner.retry.max_attempts.max(1);
         let mut attempt = 1;
         loop {
             let host = self.choose_host(operation);
-            let outcome = self.attempt(&request, &host).await;
+            let outcome = self.attempt(request, &host).await;
             let retry = match &outcome {
                 Ok(answer) => {
                     if !host.is_backup {
@@ -371,8 +444,44 @@ impl Transport for Client {
                 tokio::time::sleep(self.inner.retry.delay(attempt)).await;
                 continue;
             }
-            return self.finish(outcome?);
+            return outcome;
         }
+    }
+
+    /// Verifies a 2xx answer before anything of it is used (error answers need no signature).
+    /// In certificate mode an unknown serial first refreshes the platform certificates, once.
+    async fn verify_answer(&self, answer: Answer) -> Result<ApiResponse, Error> {
+        let request_id = answer.header("Request-ID").map(str::to_owned);
+        if (200..300).contains(&answer.status) {
+            let mut result = verify(
+                &answer.signature_headers(),
+                &answer.body,
+                self.now(),
+                &self.inner.keys,
+            );
+            if matches!(result, Err(VerifyFailure::UnknownSerial(_)))
+                && self.inner.certificates.is_some()
+            {
+                self.refresh_platform_certificates_if_due().await?;
+                result = verify(
+                    &answer.signature_headers(),
+                    &answer.body,
+                    self.now(),
+                    &self.inner.keys,
+                );
+            }
+            if let Err(failure) = result {
+                return Err(Error::Verification {
+                    reason: failure.into_reason(),
+                    request_id,
+                });
+            }
+        }
+        Ok(ApiResponse {
+            status: answer.status,
+            request_id,
+            body: answer.body,
+        })
     }
 }
 
@@ -490,41 +599,6 @@ impl Client {
             status,
             headers,
             body: body.to_vec(),
-        })
-    }
-
-    /// Verifies a 2xx answer before anything of it is used; error answers need no signature.
-    fn finish(&self, answer: Answer) -> Result<ApiResponse, Error> {
-        let header = |name: &str| {
-            answer
-                .headers
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-        };
-        let request_id = header("Request-ID").map(str::to_owned);
-        if (200..300).contains(&answer.status) {
-            let headers = SignatureHeaders {
-                timestamp: header("Wechatpay-Timestamp"),
-                nonce: header("Wechatpay-Nonce"),
-                signature: header("Wechatpay-Signature"),
-                serial: header("Wechatpay-Serial"),
-            };
-            if let Err(failure) = verify(
-                &headers,
-                &answer.body,
-                self.inner.clock.now(),
-                &self.inner.keys,
-            ) {
-                return Err(Error::Verification {
-                    reason: failure.into_reason(),
-                    request_id,
-                });
-            }
-        }
-        Ok(ApiResponse {
-            status: answer.status,
-            request_id,
-            body: answer.body,
         })
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg(feature = "axum")]
 mod axum;
+mod certificates;
 mod client;
 mod clock;
 mod crypto;
@@ -22,6 +23,7 @@ pub mod verify;
 
 #[cfg(feature = "axum")]
 pub use axum::WechatPayNotification;
+pub use certificates::{DOWNLOAD_CERTIFICATES, parse_certificate};
 pub use client::{Client, ClientBuilder};
 pub use clock::{Clock, SystemClock};
 pub use crypto::ApiV3Key;

@@ -3,6 +3,7 @@
 
 #[cfg(feature = "axum")]
 mod axum_adapter;
+mod certificates;
 mod construction;
 mod end_to_end;
 mod notifications;

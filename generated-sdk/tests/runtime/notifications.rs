@@ -180,7 +180,7 @@ fn without_an_api_v3_key_decryption_is_a_configuration_error() {
     assert!(matches!(error, Error::Config { .. }), "{error:?}");
 }
 
-const CERTIFICATE_SERIAL: &str = "7132D72A03E93CDDF8C03BBD1F37EEDF39ED3E7C";
+const CERTIFICATE_SERIAL: &str = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
 
 fn platform_certificate(serial: &str) -> VerifyingKey {
     use rustls_pki_types::SubjectPublicKeyInfoDer;

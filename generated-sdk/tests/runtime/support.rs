@@ -89,6 +89,8 @@ struct State {
     verify_requests: bool,
     /// An answer signed once and replayed to every request (benchmarks).
     replay: Option<Response<Full<Bytes>>>,
+    /// The serial answers are signed under.
+    serial: Mutex<String>,
 }
 
 impl FakeWechatPay {
@@ -154,6 +156,7 @@ impl FakeWechatPay {
             handler,
             verify_requests,
             replay: None,
+            serial: Mutex::new(PUBLIC_KEY_ID.to_owned()),
         };
         state.replay = replay.map(|body| state.respond(200, body.to_owned(), None));
         let state = Arc::new(state);
@@ -185,6 +188,11 @@ impl FakeWechatPay {
     /// Queues behaviours for the next requests, in order; afterwards the handler answers.
     pub fn script(&self, behaviours: impl IntoIterator<Item = Behaviour>) {
         self.state.script.lock().expect("lock").extend(behaviours);
+    }
+
+    /// Signs answers under `serial` from now on (a platform certificate's serial, say).
+    pub fn sign_as(&self, serial: &str) {
+        *self.state.serial.lock().expect("lock") = serial.to_owned();
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -313,15 +321,15 @@ impl State {
             signature = format!("{}!*", &signature[..20]);
         }
         let serial = if tamper == Some(Tamper::UnknownSerial) {
-            "PUB_KEY_ID_UNKNOWN"
+            "PUB_KEY_ID_UNKNOWN".to_owned()
         } else {
-            PUBLIC_KEY_ID
+            self.serial.lock().expect("lock").clone()
         };
         let mut headers = vec![
             ("Wechatpay-Timestamp", timestamp.to_string()),
             ("Wechatpay-Nonce", nonce.to_owned()),
             ("Wechatpay-Signature", signature),
-            ("Wechatpay-Serial", serial.to_owned()),
+            ("Wechatpay-Serial", serial),
             ("Request-ID", "08F78BB5AF0610D302839DC9".to_owned()),
             ("Content-Type", "application/json".to_owned()),
         ];
@@ -542,4 +550,56 @@ pub fn notification(
         ),
     ];
     (headers, body)
+}
+
+pub const CERTIFICATE_SERIAL: &str = "7132D72A03E93CDDF8C03BBD1F37EEDF39ED3E7C";
+pub const CERTIFICATE: &[u8] = include_bytes!("../keys/wechatpay_certificate.pem");
+pub const EXPIRED_CERTIFICATE: &[u8] = include_bytes!("../keys/expired_certificate.pem");
+
+/// `AEAD_AES_256_GCM` with `API_V3_KEY`, base64 of data ‖ tag.
+pub fn encrypt_with_api_v3_key(plaintext: &[u8], nonce: &str, associated_data: &str) -> String {
+    use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
+    let key = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, API_V3_KEY).expect("key"));
+    let nonce: [u8; 12] = nonce.as_bytes().try_into().expect("12 bytes");
+    let mut data = plaintext.to_vec();
+    key.seal_in_place_append_tag(
+        Nonce::assume_unique_for_key(nonce),
+        Aad::from(associated_data),
+        &mut data,
+    )
+    .expect("seal");
+    BASE64.encode(data)
+}
+
+/// The JSON of `GET /v3/certificates` listing `certificates` as (serial, PEM).
+pub fn certificate_download(certificates: &[(&str, &[u8])]) -> String {
+    let data: Vec<serde_json::Value> = certificates
+        .iter()
+        .map(|(serial, pem)| {
+            serde_json::json!({
+                "serial_no": serial,
+                "effective_time": "2026-01-01T00:00:00+08:00",
+                "expire_time": "2126-01-01T00:00:00+08:00",
+                "encrypt_certificate": {
+                    "algorithm": "AEAD_AES_256_GCM",
+                    "nonce": "61f9c719728a",
+                    "associated_data": "certificate",
+                    "ciphertext": encrypt_with_api_v3_key(pem, "61f9c719728a", "certificate")
+                }
+            })
+        })
+        .collect();
+    serde_json::json!({ "data": data }).to_string()
+}
+
+/// Recharge answers, plus the valid platform certificate at `GET /v3/certificates`.
+pub fn recharge_and_certificates_handler(received: &Received) -> (u16, String) {
+    if received.target == "/v3/certificates" {
+        (
+            200,
+            certificate_download(&[(CERTIFICATE_SERIAL, CERTIFICATE)]),
+        )
+    } else {
+        recharge_handler(received)
+    }
 }

@@ -1,0 +1,247 @@
+//! Platform certificates (平台证书): downloaded, decrypted with the APIv3 key, checked (validity
+//! window, the download's own signature by a certificate it contains) and put in the key ring.
+//!
+//! Merchants who only have a WeChat Pay public key never download anything: start-up and every
+//! call work without this module. A merchant without platform certificates is told so
+//! (`RESOURCE_NOT_EXISTS`), with the advice to use the public key.
+
+use std::sync::Weak;
+use std::time::Duration;
+
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+use serde::Deserialize;
+use x509_cert::Certificate;
+use x509_cert::der::{Decode, Encode};
+
+use super::client::Client;
+use super::error::{ApiError, Error};
+use super::keyring::{KeyKind, KeyRing, VerifyingKey};
+use super::transport::{ApiRequest, Method, OperationInfo};
+use super::verify::verify;
+
+/// `GET /v3/certificates` on the main (and backup) host.
+pub static DOWNLOAD_CERTIFICATES: OperationInfo = OperationInfo {
+    id: "download_certificates",
+    method: Method::Get,
+    path: "/v3/certificates",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+
+/// An unknown serial triggers at most one download per this many seconds.
+const MIN_SECONDS_BETWEEN_DOWNLOADS: i64 = 60;
+
+#[derive(Deserialize)]
+struct Download {
+    data: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    serial_no: String,
+    encrypt_certificate: EncryptedCertificate,
+}
+
+#[derive(Deserialize)]
+struct EncryptedCertificate {
+    algorithm: String,
+    nonce: String,
+    #[serde(default)]
+    associated_data: Option<String>,
+    ciphertext: String,
+}
+
+/// A platform certificate's serial, validity and public key, read from its PEM.
+pub fn parse_certificate(pem: &[u8]) -> Result<VerifyingKey, Error> {
+    let bad = |reason: String| Error::Decode {
+        status: 0,
+        request_id: None,
+        reason,
+        body: pem.to_vec(),
+    };
+    let der =
+        CertificateDer::from_pem_slice(pem).map_err(|_| bad("not a PEM certificate".to_owned()))?;
+    let certificate = Certificate::from_der(der.as_ref())
+        .map_err(|error| bad(format!("not an X.509 certificate: {error}")))?;
+    let tbs = &certificate.tbs_certificate;
+    let serial = tbs
+        .serial_number
+        .as_bytes()
+        .iter()
+        .map(|byte| format!("{byte:02X}"))
+        .collect::<String>();
+    let seconds = |time: x509_cert::time::Time| {
+        i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
+    };
+    let spki_der = tbs
+        .subject_public_key_info
+        .to_der()
+        .map_err(|error| bad(format!("unreadable public key: {error}")))?;
+    Ok(VerifyingKey {
+        serial,
+        spki_der,
+        kind: KeyKind::PlatformCertificate {
+            not_before: seconds(tbs.validity.not_before),
+            not_after: seconds(tbs.validity.not_after),
+        },
+    })
+}
+
+impl Client {
+    /// Downloads the platform certificates now, checks them and adds the valid ones to the key
+    /// ring; returns how many were added. Concurrent calls share one download.
+    pub async fn refresh_platform_certificates(&self) -> Result<usize, Error> {
+        let mut last = self.certificate_refresh_lock().lock().await;
+        let added = self.download_certificates().await?;
+        *last = Some(self.now());
+        Ok(added)
+    }
+
+    /// Refreshes unless a download finished in the last minute (single flight, rate limited):
+    /// a forger sending unknown serials cannot make the client hammer WeChat Pay.
+    pub(crate) async fn refresh_platform_certificates_if_due(&self) -> Result<(), Error> {
+        let mut last = self.certificate_refresh_lock().lock().await;
+        if let Some(at) = *last
+            && self.now().saturating_sub(at) < MIN_SECONDS_BETWEEN_DOWNLOADS
+        {
+            return Ok(());
+        }
+        // Recorded even on failure, so failures are rate limited too.
+        *last = Some(self.now());
+        self.download_certificates().await.map(|_| ())
+    }
+
+    /// Refreshes the certificates every `period` in the background, until the client is dropped.
+    /// Call it from inside a tokio runtime.
+    pub fn spawn_certificate_refresh(&self, period: Duration) -> tokio::task::JoinHandle<()> {
+        let weak: Weak<super::client::Inner> = self.downgrade();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(period).await;
+                let Some(client) = Client::upgrade(&weak) else {
+                    return;
+                };
+                // A failed refresh keeps the certificates already held; the next period retries.
+                let _ = client.refresh_platform_certificates().await;
+            }
+        })
+    }
+
+    async fn download_certificates(&self) -> Result<usize, Error> {
+        let operation = self.certificate_operation().ok_or_else(|| Error::Config {
+            reason: "platform certificates are not enabled (ClientBuilder::platform_certificates)"
+                .to_owned(),
+        })?;
+        let request = ApiRequest {
+            operation,
+            path_and_query: operation.path.to_owned(),
+            body: None,
+        };
+        let answer = self.send_attempts(&request).await?;
+        let request_id = answer.header("Request-ID").map(str::to_owned);
+        if !(200..300).contains(&answer.status) {
+            let response = super::transport::ApiResponse {
+                status: answer.status,
+                request_id,
+                body: answer.body,
+            };
+            return Err(match super::decode::decode_empty(response) {
+                Err(Error::Api(error)) if error.code.as_str() == "RESOURCE_NOT_EXISTS" => {
+                    no_certificates(&error)
+                }
+                Err(error) => error,
+                Ok(()) => unreachable_status(),
+            });
+        }
+        let download: Download =
+            serde_json::from_slice(&answer.body).map_err(|error| Error::Decode {
+                status: answer.status,
+                request_id: request_id.clone(),
+                reason: format!("not a certificate download: {error}"),
+                body: answer.body.clone(),
+            })?;
+        let now = self.now();
+        let fresh = KeyRing::new();
+        for entry in &download.data {
+            let key = self.decrypt_certificate(entry)?;
+            if key.is_valid_at(now) {
+                fresh.insert(key);
+            }
+        }
+        if fresh.is_empty() {
+            return Err(Error::Verification {
+                reason: "the download holds no certificate valid now".to_owned(),
+                request_id,
+            });
+        }
+        // The download must be signed by one of the certificates it carries.
+        verify(&answer.signature_headers(), &answer.body, now, &fresh).map_err(|failure| {
+            Error::Verification {
+                reason: format!(
+                    "the certificate download is not signed by a certificate it contains: {}",
+                    failure.into_reason()
+                ),
+                request_id,
+            }
+        })?;
+        let serials = fresh.serials();
+        for serial in &serials {
+            if let Some(key) = fresh.find(serial, now) {
+                self.keys().insert(key);
+            }
+        }
+        Ok(serials.len())
+    }
+
+    fn decrypt_certificate(&self, entry: &Entry) -> Result<VerifyingKey, Error> {
+        let encrypted = &entry.encrypt_certificate;
+        if encrypted.algorithm != "AEAD_AES_256_GCM" {
+            return Err(Error::Decryption {
+                reason: format!(
+                    "unsupported certificate algorithm {:?}",
+                    encrypted.algorithm
+                ),
+            });
+        }
+        let key = self.api_v3_key().ok_or_else(|| Error::Config {
+            reason: "platform certificates need the APIv3 key".to_owned(),
+        })?;
+        let pem = key.decrypt(
+            &encrypted.ciphertext,
+            &encrypted.nonce,
+            encrypted.associated_data.as_deref().unwrap_or_default(),
+        )?;
+        let certificate = parse_certificate(&pem)?;
+        if !certificate.serial.eq_ignore_ascii_case(&entry.serial_no) {
+            return Err(Error::Verification {
+                reason: format!(
+                    "certificate serial {} does not match its listing {}",
+                    certificate.serial, entry.serial_no
+                ),
+                request_id: None,
+            });
+        }
+        Ok(certificate)
+    }
+}
+
+fn no_certificates(error: &ApiError) -> Error {
+    Error::Config {
+        reason: format!(
+            "this merchant has no platform certificates (RESOURCE_NOT_EXISTS: {}); use public-key mode: \
+             ClientBuilder::wechatpay_public_key_pem with the PUB_KEY_ID_… from the merchant platform",
+            error.message
+        ),
+    }
+}
+
+fn unreachable_status() -> Error {
+    Error::Decode {
+        status: 0,
+        request_id: None,
+        reason: "a non-2xx certificate download decoded as success".to_owned(),
+        body: Vec::new(),
+    }
+}
