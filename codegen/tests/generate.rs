@@ -223,6 +223,16 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
     );
     // The manifest names the benchmark; `--lib` never builds it, but cargo wants the file there.
     copy_dir(&sdk.join("benches"), &root.join("generated-sdk/benches"));
+    // A hand-written test of the generated sensitive-field handling, with the test keys.
+    copy_dir(
+        &sdk.join("tests/keys"),
+        &root.join("generated-sdk/tests/keys"),
+    );
+    fs::copy(
+        fixture("naming").join("sdk_tests/sensitive.rs"),
+        root.join("generated-sdk/tests/sensitive.rs"),
+    )
+    .expect("copy the sensitive test");
     generate(&fixture("naming"))
         .write(&root)
         .expect("write output");
@@ -236,7 +246,14 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let result = Command::new(cargo)
-        .args(["test", "--offline", "--lib", "--manifest-path"])
+        .args([
+            "test",
+            "--offline",
+            "--lib",
+            "--test",
+            "sensitive",
+            "--manifest-path",
+        ])
         .arg(root.join("Cargo.toml"))
         .env(
             "CARGO_TARGET_DIR",
@@ -256,6 +273,11 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
     );
     assert!(
         stdout.contains("examples::get_self_response_example_1 ... ok"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .contains("sensitive_fields_are_encrypted_before_sending_and_the_serial_named ... ok"),
         "{stdout}"
     );
     let _ = fs::remove_dir_all(&root);

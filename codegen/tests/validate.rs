@@ -364,6 +364,34 @@ fn misspelt_attributes_and_bad_yaml_in_several_files_are_all_reported() {
     assert!(errors[0].starts_with("spec/api.yaml:"), "{errors:?}");
     assert_eq!(
         errors[1],
-        "spec/services/demo.yaml:11:9: types.A.fields.x: unknown field `max_lenght`, expected one of `type`, `items`, `required`, `max_length`, `description`"
+        "spec/services/demo.yaml:11:9: types.A.fields.x: unknown field `max_lenght`, expected one of `type`, `items`, `required`, `max_length`, `sensitive`, `description`"
+    );
+}
+
+#[test]
+fn only_string_fields_can_be_sensitive() {
+    let service = "service:\n  name: demo\n  title: t\n  description: d\ntypes:\n  A:\n    description: a\n    fields:\n      amount:\n        type: integer\n        sensitive: true\n        description: x\n      name:\n        type: string\n        sensitive: true\n        description: y\n";
+    let sources = Sources {
+        api: SourceFile {
+            path: "spec/api.yaml".to_owned(),
+            text: API.to_owned(),
+        },
+        services: vec![SourceFile {
+            path: "spec/services/demo.yaml".to_owned(),
+            text: service.to_owned(),
+        }],
+    };
+    let spec = parse(&sources).expect("parses");
+    let errors: Vec<String> = validate(&spec)
+        .expect_err("integer marked sensitive")
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            "spec/services/demo.yaml:11:9: types.A.fields.amount.sensitive: only string fields can be sensitive, not type \"integer\""
+        ]
     );
 }

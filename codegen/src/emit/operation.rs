@@ -79,7 +79,11 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
             .collect::<Vec<_>>()
             .iter(),
     );
-    let methods = service.operations.iter().map(|op| method(api, op));
+    let sensitive = super::service::sensitive_types(service);
+    let methods = service
+        .operations
+        .iter()
+        .map(|op| method(api, op, &sensitive));
     let struct_doc = doc_paragraphs(&[
         format!("The operations of {}.", escape_text(&service.title)),
         format!(
@@ -122,7 +126,26 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
     }
 }
 
-fn method(api: &Api, op: &Operation) -> TokenStream {
+/// Whether the request holds a sensitive field, directly or in a nested type.
+fn request_is_sensitive(op: &Operation, sensitive: &std::collections::BTreeSet<String>) -> bool {
+    fn nested(ty: &FieldType, sensitive: &std::collections::BTreeSet<String>) -> bool {
+        match ty {
+            FieldType::Struct(name) => sensitive.contains(name),
+            FieldType::Array(items) => nested(items, sensitive),
+            _ => false,
+        }
+    }
+    op.request
+        .fields
+        .iter()
+        .any(|field| field.sensitive || nested(&field.ty, sensitive))
+}
+
+fn method(
+    api: &Api,
+    op: &Operation,
+    sensitive: &std::collections::BTreeSet<String>,
+) -> TokenStream {
     let docs = method_docs(api, op);
     let name = ident(&op.method_name);
     let request = ident(&op.request.name);
@@ -140,10 +163,24 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         }
         None => (quote!(()), quote!(crate::runtime::decode_empty(response))),
     };
+    // Limits apply to the plaintext; the request is then encrypted with the key whose serial it names.
+    let (encrypt, serial) = if request_is_sensitive(op, sensitive) {
+        (
+            quote! {
+                let encryptor = self.transport.sensitive_encryptor()?;
+                let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(request, &encryptor)?;
+                let request = &encrypted;
+            },
+            quote!(Some(encryptor.serial().to_owned())),
+        )
+    } else {
+        (TokenStream::new(), quote!(None))
+    };
     quote! {
         #docs
         pub async fn #name(&self, request: &#request) -> Result<#output, Error> {
             crate::runtime::Validate::validate(request)?;
+            #encrypt
             #target
             let response = self
                 .transport
@@ -151,6 +188,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
                     operation: &operations::#constant,
                     path_and_query: target.finish(),
                     body: #body,
+                    wechatpay_serial: #serial,
                 })
                 .await?;
             #decode

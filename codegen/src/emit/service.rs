@@ -120,6 +120,34 @@ pub fn imports<'a>(
     quote!(#enums #models)
 }
 
+/// Types that hold a sensitive field, directly or through nested types (a fixed point).
+pub fn sensitive_types(service: &Service) -> BTreeSet<String> {
+    let mut found: BTreeSet<String> = BTreeSet::new();
+    loop {
+        let before = found.len();
+        for model in &service.structs {
+            let holds = model
+                .fields
+                .iter()
+                .any(|field| field.sensitive || mentions(&field.ty, &found));
+            if holds {
+                found.insert(model.name.clone());
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
+fn mentions(ty: &FieldType, names: &BTreeSet<String>) -> bool {
+    match ty {
+        FieldType::Struct(name) => names.contains(name),
+        FieldType::Array(items) => mentions(items, names),
+        _ => false,
+    }
+}
+
 /// Types callers build: everything reachable from a request's fields.
 fn constructed_types(service: &Service) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
@@ -141,6 +169,7 @@ fn constructed_types(service: &Service) -> BTreeSet<String> {
 
 fn models(service: &Service) -> TokenStream {
     let constructed = constructed_types(service);
+    let sensitive = sensitive_types(service);
     let docs = module_doc(&[format!(
         "Models of {}: the objects its requests and responses carry.",
         escape_text(&service.title)
@@ -165,6 +194,7 @@ fn models(service: &Service) -> TokenStream {
             docs: vec![escape_text(&model.description), usage.to_owned()],
             fields: &model.fields,
             constructed: built,
+            sensitive_types: &sensitive,
         })
     });
     quote! {
@@ -204,6 +234,7 @@ fn enums(service: &Service) -> TokenStream {
 }
 
 fn requests(service: &Service) -> TokenStream {
+    let sensitive = sensitive_types(service);
     let docs = module_doc(&[format!(
         "Request types of {}: one per operation, holding its path, query and body fields by wire name.",
         escape_text(&service.title)
@@ -232,6 +263,7 @@ fn requests(service: &Service) -> TokenStream {
             ],
             fields: &op.request.fields,
             constructed: true,
+            sensitive_types: &sensitive,
         })
     });
     quote! {

@@ -1,5 +1,7 @@
 //! Structs: named models and per-operation request types share this emitter.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -15,6 +17,25 @@ pub struct StructSpec<'a> {
     /// Whether callers build it (requests and the types inside them): adds `new`, setters and
     /// `Validate`.
     pub constructed: bool,
+    /// Types of the service that hold sensitive fields, directly or nested.
+    pub sensitive_types: &'a BTreeSet<String>,
+}
+
+impl StructSpec<'_> {
+    /// Whether this struct holds a sensitive field, directly or in a nested type.
+    pub fn holds_sensitive(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|field| field.sensitive || self.nested_sensitive(&field.ty))
+    }
+
+    fn nested_sensitive(&self, ty: &FieldType) -> bool {
+        match ty {
+            FieldType::Struct(name) => self.sensitive_types.contains(name),
+            FieldType::Array(items) => self.nested_sensitive(items),
+            _ => false,
+        }
+    }
 }
 
 pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
@@ -29,15 +50,27 @@ pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
             .filter(|field| !field.required)
             .map(setter);
         let validate = validate_impl(spec);
+        let encrypt = if spec.holds_sensitive() {
+            encrypt_impl(spec)
+        } else {
+            TokenStream::new()
+        };
         quote! {
             impl #name {
                 #constructor
                 #(#setters)*
             }
             #validate
+            #encrypt
         }
     } else {
         TokenStream::new()
+    };
+    // Sensitive values never reach logs: such structs get a `Debug` that redacts them.
+    let (debug_derive, debug_impl) = if spec.fields.iter().any(|field| field.sensitive) {
+        (TokenStream::new(), redacting_debug(spec))
+    } else {
+        (quote!(Debug,), TokenStream::new())
     };
     // A type whose fields are all optional also gets `Default`, which `new()` then mirrors.
     let default = if spec.constructed && spec.fields.iter().all(|field| !field.required) {
@@ -47,11 +80,12 @@ pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
     };
     quote! {
         #docs
-        #[derive(Debug, Clone, #default PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(#debug_derive Clone, #default PartialEq, serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+        #debug_impl
         #methods
     }
 }
@@ -63,6 +97,9 @@ fn field_doc(field: &Field) -> TokenStream {
     ];
     if let Some(max) = field.max_length {
         facts.push(format!("at most {max} characters"));
+    }
+    if field.sensitive {
+        facts.push("sensitive: encrypted before sending, redacted in `Debug`".to_owned());
     }
     facts.push(if field.required {
         "required".to_owned()
@@ -243,5 +280,74 @@ fn field_check(field: &Field) -> Option<TokenStream> {
                 #inner
             }
         })
+    }
+}
+
+/// `Debug` that prints `<redacted>` in place of every sensitive value.
+fn redacting_debug(spec: &StructSpec<'_>) -> TokenStream {
+    let name = ident(spec.name);
+    let label = spec.name;
+    let fields = spec.fields.iter().map(|field| {
+        let rust = ident(&field.rust_name);
+        let shown = &field.rust_name;
+        match (field.sensitive, field.required) {
+            (false, _) => quote!(.field(#shown, &self.#rust)),
+            (true, true) => quote!(.field(#shown, &"<redacted>")),
+            (true, false) => quote!(.field(#shown, &self.#rust.as_ref().map(|_| "<redacted>"))),
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label) #(#fields)* .finish()
+            }
+        }
+    }
+}
+
+/// `EncryptSensitive`: a copy with every sensitive value encrypted, nested types included.
+fn encrypt_impl(spec: &StructSpec<'_>) -> TokenStream {
+    let name = ident(spec.name);
+    let steps = spec.fields.iter().filter_map(|field| {
+        let rust = ident(&field.rust_name);
+        let encrypt_value = if field.sensitive {
+            quote!(encryptor.encrypt(value)?)
+        } else if spec.nested_sensitive(&field.ty) {
+            match &field.ty {
+                FieldType::Array(_) => quote! {
+                    value
+                        .iter()
+                        .map(|item| crate::runtime::EncryptSensitive::encrypt_sensitive(item, encryptor))
+                        .collect::<Result<_, _>>()?
+                },
+                _ => quote!(crate::runtime::EncryptSensitive::encrypt_sensitive(value, encryptor)?),
+            }
+        } else {
+            return None;
+        };
+        Some(if field.required {
+            quote! {
+                let value = &self.#rust;
+                copy.#rust = #encrypt_value;
+            }
+        } else {
+            quote! {
+                if let Some(value) = &self.#rust {
+                    copy.#rust = Some(#encrypt_value);
+                }
+            }
+        })
+    });
+    quote! {
+        impl crate::runtime::EncryptSensitive for #name {
+            fn encrypt_sensitive(
+                &self,
+                encryptor: &crate::runtime::SensitiveEncryptor,
+            ) -> Result<Self, crate::runtime::Error> {
+                let mut copy = self.clone();
+                #(#steps)*
+                Ok(copy)
+            }
+        }
     }
 }

@@ -71,6 +71,7 @@ impl Resolver<'_> {
                 ty: self.field_type(&format!("{path}.{wire}.type"), def),
                 required: def.required,
                 max_length: def.max_length,
+                sensitive: def.sensitive,
                 description: def.description.clone(),
                 location,
             })

@@ -103,6 +103,7 @@ pub struct Field {
     pub ty: FieldType,
     pub required: bool,
     pub max_length: Option<u32>,
+    pub sensitive: bool,
     pub description: String,
     pub location: Location,
 }

@@ -90,6 +90,9 @@ pub struct FieldDef {
     /// The documented limit, `string(64)` in the docs; counted in characters.
     #[serde(default)]
     pub max_length: Option<u32>,
+    /// 敏感信息: encrypted with RSA-OAEP before sending, redacted in `Debug`.
+    #[serde(default)]
+    pub sensitive: bool,
     pub description: String,
 }
 

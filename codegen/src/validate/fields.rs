@@ -10,6 +10,7 @@ pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
             let path = group.field_path(name);
             let kind = schema::resolve(&service.doc, &field.ty);
             check_max_length(service, &path, field, kind, out);
+            check_sensitive(service, &path, field, kind, out);
             check_url_param(service, &group, &path, field, kind, out);
         }
     }
@@ -39,6 +40,25 @@ fn check_max_length(
                 field.ty
             ),
         )),
+    }
+}
+
+/// Only text can be encrypted with RSA-OAEP and sent as its base64 ciphertext.
+fn check_sensitive(
+    service: &Parsed<ServiceDoc>,
+    path: &str,
+    field: &FieldDef,
+    kind: Kind,
+    out: &mut Vec<Diagnostic>,
+) {
+    if field.sensitive && !matches!(kind, Kind::String | Kind::Unknown) {
+        out.push(service.error(
+            format!("{path}.sensitive"),
+            format!(
+                "only string fields can be sensitive, not type \"{}\"",
+                field.ty
+            ),
+        ));
     }
 }
 

@@ -3,12 +3,27 @@
 //! fails is answered for you with `{"code":"FAIL","message":…}` (401 for a bad signature), so
 //! WeChat Pay sends it again and nothing unverified reaches your code.
 //!
-//! ```ignore
-//! async fn refund(WechatPayNotification(event): WechatPayNotification<Refund>) -> NotificationReply {
-//!     // event.resource is verified and decrypted
+//! ```no_run
+//! # async fn run(client: wechatpay_apiv3::runtime::Client) -> std::io::Result<()> {
+//! use axum::Router;
+//! use axum::routing::post;
+//! use wechatpay_apiv3::runtime::{NotificationReply, WechatPayNotification};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Refund {
+//!     out_trade_no: String,
+//! }
+//!
+//! async fn on_refund(WechatPayNotification(event): WechatPayNotification<Refund>) -> NotificationReply {
+//!     // Verified and decrypted: safe to act on.
+//!     println!("refunded {}", event.resource.out_trade_no);
 //!     NotificationReply::success()
 //! }
-//! let app = Router::new().route("/notify/refund", post(refund)).with_state(client);
+//!
+//! let app: Router = Router::new().route("/notify/refund", post(on_refund)).with_state(client);
+//! # let _ = app;
+//! # Ok(())
+//! # }
 //! ```
 
 use axum::extract::{FromRef, FromRequest, Request};

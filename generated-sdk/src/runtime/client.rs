@@ -14,6 +14,7 @@ use super::error::{Error, TransportErrorKind};
 use super::keyring::{KeyRing, VerifyingKey};
 use super::keys::{MerchantKey, WechatPayPublicKey};
 use super::retry::RetryPolicy;
+use super::sensitive::SensitiveEncryptor;
 use super::sign::{SigningInput, authorization, nonce};
 use super::transport::{ApiRequest, ApiResponse, OperationInfo, Transport};
 use super::verify::{SignatureHeaders, VerifyFailure, verify};
@@ -407,6 +408,17 @@ impl Transport for Client {
         let answer = self.send_attempts(&request).await?;
         self.verify_answer(answer).await
     }
+
+    /// The WeChat Pay public key when configured, else the newest valid platform certificate.
+    fn sensitive_encryptor(&self) -> Result<SensitiveEncryptor, Error> {
+        self.inner
+            .keys
+            .encryption_key(self.now())
+            .map(SensitiveEncryptor::new)
+            .ok_or_else(|| {
+                config("no WeChat Pay key to encrypt sensitive fields with (download the platform certificates first)")
+            })
+    }
 }
 
 impl Client {
@@ -583,8 +595,15 @@ impl Client {
             .header(USER_AGENT, &inner.user_agent);
         // The serial names the key WeChat Pay should sign its answer with (and that encrypted
         // any sensitive field): the public key in public-key mode, else the newest certificate.
-        if let Some(key) = inner.keys.encryption_key(inner.clock.now()) {
-            builder = builder.header("Wechatpay-Serial", key.serial);
+        let serial = match &request.wechatpay_serial {
+            Some(serial) => Some(serial.clone()),
+            None => inner
+                .keys
+                .encryption_key(inner.clock.now())
+                .map(|key| key.serial),
+        };
+        if let Some(serial) = serial {
+            builder = builder.header("Wechatpay-Serial", serial);
         }
         if let Some(body) = &request.body {
             builder = builder

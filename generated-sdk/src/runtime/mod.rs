@@ -14,6 +14,7 @@ mod keyring;
 mod keys;
 mod notify;
 mod retry;
+mod sensitive;
 pub mod sign;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -34,6 +35,7 @@ pub use keyring::{KeyKind, KeyRing, VerifyingKey};
 pub use keys::{MerchantKey, WechatPayPublicKey};
 pub use notify::{EncryptedResource, Envelope, HeaderSource, Notification, NotificationReply};
 pub use retry::RetryPolicy;
+pub use sensitive::{EncryptSensitive, SensitiveEncryptor};
 pub use transport::{ApiRequest, ApiResponse, Method, OperationInfo, Transport};
 pub use validate::{Validate, check_length, field_path};
 

@@ -3,6 +3,7 @@
 use std::future::Future;
 
 use super::error::Error;
+use super::sensitive::SensitiveEncryptor;
 
 /// An HTTP method WeChat Pay uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,6 +59,9 @@ pub struct ApiRequest {
     pub path_and_query: String,
     /// The exact JSON bytes of the body; `None` sends an empty body.
     pub body: Option<Vec<u8>>,
+    /// The serial of the key sensitive fields were encrypted with; the request must name it in
+    /// `Wechatpay-Serial`. `None` lets the transport choose.
+    pub wechatpay_serial: Option<String>,
 }
 
 /// A response whose signature the transport has already verified.
@@ -78,4 +82,13 @@ pub struct ApiResponse {
 pub trait Transport: Send + Sync {
     /// Sends `request` and returns the response, whatever its status.
     fn send(&self, request: ApiRequest) -> impl Future<Output = Result<ApiResponse, Error>> + Send;
+
+    /// The key to encrypt sensitive request fields with. A transport without WeChat Pay keys
+    /// cannot send such fields.
+    fn sensitive_encryptor(&self) -> Result<SensitiveEncryptor, Error> {
+        Err(Error::Config {
+            reason: "this transport holds no WeChat Pay key to encrypt sensitive fields with"
+                .to_owned(),
+        })
+    }
 }

@@ -139,6 +139,7 @@ fn pay() -> ApiRequest {
         operation: &PAY,
         path_and_query: "/v3/test/pay".to_owned(),
         body: Some(br#"{"amount":1}"#.to_vec()),
+        wechatpay_serial: None,
     }
 }
 

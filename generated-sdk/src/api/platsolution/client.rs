@@ -63,6 +63,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::APPLY_RECHARGE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
             })
             .await?;
         crate::runtime::decode_json(response)
@@ -110,6 +111,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_RECHARGE,
                 path_and_query: target.finish(),
                 body: None,
+                wechatpay_serial: None,
             })
             .await?;
         crate::runtime::decode_json(response)
@@ -156,6 +158,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::CLOSE_RECHARGE,
                 path_and_query: target.finish(),
                 body: None,
+                wechatpay_serial: None,
             })
             .await?;
         crate::runtime::decode_json(response)

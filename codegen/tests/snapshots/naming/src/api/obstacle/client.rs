@@ -39,6 +39,12 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
     /// | 404 | `NOT_FOUND` | no \| such | none | 业务 |
     pub async fn match_(&self, request: &MatchRequest) -> Result<(), Error> {
         crate::runtime::Validate::validate(request)?;
+        let encryptor = self.transport.sensitive_encryptor()?;
+        let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
+            request,
+            &encryptor,
+        )?;
+        let request = &encrypted;
         let mut target = PathAndQuery::new();
         target.literal("/v3/things/");
         target.segment(&request.type_);
@@ -52,6 +58,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
                 operation: &operations::MATCH,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
             .await?;
         crate::runtime::decode_empty(response)
@@ -86,6 +93,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
                 operation: &operations::GET_SELF,
                 path_and_query: target.finish(),
                 body: None,
+                wechatpay_serial: None,
             })
             .await?;
         crate::runtime::decode_json(response)

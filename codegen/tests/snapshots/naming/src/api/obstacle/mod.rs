@@ -14,5 +14,5 @@ mod requests;
 mod examples;
 pub use client::ObstacleClient;
 pub use enums::Match;
-pub use models::{Option_, Self_};
+pub use models::{Option_, Owner, Self_};
 pub use requests::{MatchRequest, GetSelfRequest};

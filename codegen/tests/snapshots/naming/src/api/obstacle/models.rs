@@ -28,6 +28,11 @@ pub struct Option_ {
     /// Wire: `gen`, `object Self_`, optional.
     #[serde(rename = "gen", default, skip_serializing_if = "Option::is_none")]
     pub gen_: Option<Self_>,
+    /// a nested type holding sensitive fields
+    ///
+    /// Wire: `owner`, `object Owner`, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Owner>,
 }
 impl Option_ {
     /// Builds `Option_` from its required fields (`type`); optional fields start as `None`.
@@ -37,6 +42,7 @@ impl Option_ {
             field_3ds_info: None,
             out_trade_no: None,
             gen_: None,
+            owner: None,
         }
     }
     /// Sets the optional `3ds_info`.
@@ -54,6 +60,11 @@ impl Option_ {
         self.gen_ = Some(value);
         self
     }
+    /// Sets the optional `owner`.
+    pub fn with_owner(mut self, value: Owner) -> Self {
+        self.owner = Some(value);
+        self
+    }
 }
 impl crate::runtime::Validate for Option_ {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
@@ -64,7 +75,96 @@ impl crate::runtime::Validate for Option_ {
                 &crate::runtime::field_path(at, "gen"),
             )?;
         }
+        if let Some(value) = &self.owner {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "owner"),
+            )?;
+        }
         Ok(())
+    }
+}
+impl crate::runtime::EncryptSensitive for Option_ {
+    fn encrypt_sensitive(
+        &self,
+        encryptor: &crate::runtime::SensitiveEncryptor,
+    ) -> Result<Self, crate::runtime::Error> {
+        let mut copy = self.clone();
+        if let Some(value) = &self.owner {
+            copy.owner = Some(
+                crate::runtime::EncryptSensitive::encrypt_sensitive(value, encryptor)?,
+            );
+        }
+        Ok(copy)
+    }
+}
+/// 敏感信息的持有人
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Owner {
+    /// 【证件号码】 敏感信息,需加密
+    ///
+    /// Wire: `id_card_number`, `string`, sensitive: encrypted before sending, redacted in `Debug`, required.
+    pub id_card_number: String,
+    /// 【姓名】 敏感信息,需加密
+    ///
+    /// Wire: `name`, `string`, sensitive: encrypted before sending, redacted in `Debug`, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// not sensitive
+    ///
+    /// Wire: `city`, `string`, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+}
+impl std::fmt::Debug for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Owner")
+            .field("id_card_number", &"<redacted>")
+            .field("name", &self.name.as_ref().map(|_| "<redacted>"))
+            .field("city", &self.city)
+            .finish()
+    }
+}
+impl Owner {
+    /// Builds `Owner` from its required fields (`id_card_number`); optional fields start as `None`.
+    pub fn new(id_card_number: impl Into<String>) -> Self {
+        Self {
+            id_card_number: id_card_number.into(),
+            name: None,
+            city: None,
+        }
+    }
+    /// Sets the optional `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets the optional `city`.
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for Owner {
+    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+impl crate::runtime::EncryptSensitive for Owner {
+    fn encrypt_sensitive(
+        &self,
+        encryptor: &crate::runtime::SensitiveEncryptor,
+    ) -> Result<Self, crate::runtime::Error> {
+        let mut copy = self.clone();
+        let value = &self.id_card_number;
+        copy.id_card_number = encryptor.encrypt(value)?;
+        if let Some(value) = &self.name {
+            copy.name = Some(encryptor.encrypt(value)?);
+        }
+        Ok(copy)
     }
 }
 /// A type named Self.

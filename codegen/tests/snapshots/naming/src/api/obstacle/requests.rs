@@ -49,6 +49,20 @@ impl crate::runtime::Validate for MatchRequest {
         Ok(())
     }
 }
+impl crate::runtime::EncryptSensitive for MatchRequest {
+    fn encrypt_sensitive(
+        &self,
+        encryptor: &crate::runtime::SensitiveEncryptor,
+    ) -> Result<Self, crate::runtime::Error> {
+        let mut copy = self.clone();
+        let value = &self.option;
+        copy.option = crate::runtime::EncryptSensitive::encrypt_sensitive(
+            value,
+            encryptor,
+        )?;
+        Ok(copy)
+    }
+}
 /// The request of `get_self` (读取): `GET /v3/self`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
