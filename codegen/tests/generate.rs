@@ -223,16 +223,16 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
     );
     // The manifest names the benchmark; `--lib` never builds it, but cargo wants the file there.
     copy_dir(&sdk.join("benches"), &root.join("generated-sdk/benches"));
-    // A hand-written test of the generated sensitive-field handling, with the test keys.
+    // Hand-written tests of generated sensitive fields and events, with the test keys.
     copy_dir(
         &sdk.join("tests/keys"),
         &root.join("generated-sdk/tests/keys"),
     );
     fs::copy(
-        fixture("naming").join("sdk_tests/sensitive.rs"),
-        root.join("generated-sdk/tests/sensitive.rs"),
+        fixture("naming").join("sdk_tests/extras.rs"),
+        root.join("generated-sdk/tests/extras.rs"),
     )
-    .expect("copy the sensitive test");
+    .expect("copy the extra tests");
     generate(&fixture("naming"))
         .write(&root)
         .expect("write output");
@@ -251,7 +251,7 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
             "--offline",
             "--lib",
             "--test",
-            "sensitive",
+            "extras",
             "--manifest-path",
         ])
         .arg(root.join("Cargo.toml"))

@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::EmitError;
 use super::format::header;
-use crate::ir::{Api, Field, FieldType, Location, Operation, Service};
+use crate::ir::{Api, Field, FieldType, Location, Notification, Operation, Service};
 use crate::output::Output;
 use crate::spec::{ErrorRow, ExampleKind};
 
@@ -33,8 +33,75 @@ pub fn emit_docs(api: &Api, output: &mut Output) -> Result<(), EmitError> {
             let page = operation_page(api, service, op);
             output.add(path.clone(), render(&page, &path)?);
         }
+        for notification in &service.notifications {
+            let path = format!(
+                "generated-sdk/docs/{}/notifications/{}.md",
+                service.name, notification.id
+            );
+            let page = notification_page(api, service, notification);
+            output.add(path.clone(), render(&page, &path)?);
+        }
     }
     Ok(())
+}
+
+#[derive(Template)]
+#[template(path = "docs_notification.md", escape = "none")]
+struct NotificationPage {
+    header: String,
+    title: String,
+    description: String,
+    event: String,
+    variant: String,
+    resource: String,
+    event_types: Vec<(String, String)>,
+    tables: Vec<FieldTable>,
+    examples: Vec<(String, String)>,
+}
+
+fn notification_page(
+    api: &Api,
+    service: &Service,
+    notification: &Notification,
+) -> NotificationPage {
+    let mut enums = BTreeSet::new();
+    let mut tables = Vec::new();
+    if let Some(model) = service
+        .structs
+        .iter()
+        .find(|model| model.name == notification.resource)
+    {
+        let fields: Vec<&Field> = model.fields.iter().collect();
+        tables.push(table(
+            format!("{} (resource)", model.name),
+            &fields,
+            &mut enums,
+        ));
+        tables.extend(nested_tables(service, &fields, &mut enums));
+    }
+    NotificationPage {
+        header: header("<!--", &api.sources),
+        title: notification.title.clone(),
+        description: notification.description.clone(),
+        event: format!("wechatpay_apiv3::api::{}::Event", service.name),
+        variant: notification.variant.clone(),
+        resource: notification.resource.clone(),
+        event_types: notification
+            .event_types
+            .iter()
+            .map(|(event_type, meaning)| {
+                (
+                    event_type.clone(),
+                    meaning
+                        .as_deref()
+                        .map(cell)
+                        .unwrap_or_else(|| "(文档未给出含义)".to_owned()),
+                )
+            })
+            .collect(),
+        tables,
+        examples: notification.examples.clone(),
+    }
 }
 
 fn render(template: &impl Template, name: &str) -> Result<String, EmitError> {
@@ -60,6 +127,13 @@ struct ServiceSummary {
     description: String,
     host: String,
     operations: Vec<OperationSummary>,
+    notifications: Vec<NotificationSummary>,
+}
+
+struct NotificationSummary {
+    id: String,
+    title: String,
+    event_types: String,
 }
 
 struct OperationSummary {
@@ -83,6 +157,20 @@ fn service_summary(service: &Service) -> ServiceSummary {
                 title: cell(&op.title),
                 method: op.method.as_str(),
                 path: op.path.clone(),
+            })
+            .collect(),
+        notifications: service
+            .notifications
+            .iter()
+            .map(|notification| NotificationSummary {
+                id: notification.id.clone(),
+                title: cell(&notification.title),
+                event_types: notification
+                    .event_types
+                    .iter()
+                    .map(|(event_type, _)| format!("`{event_type}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
             .collect(),
     }

@@ -4,6 +4,7 @@ mod api;
 mod doc;
 mod docs;
 mod enums;
+mod events;
 mod format;
 mod manifest;
 mod operation;
@@ -13,6 +14,7 @@ mod tests;
 mod types;
 
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::ir::Api;
 use crate::output::Output;
@@ -45,9 +47,44 @@ pub fn emit(api: &Api) -> Result<Output, EmitError> {
             &api.sources,
         )?,
     );
-    for service in &api.services {
-        service::emit_service(api, service, &mut output)?;
+    for service_output in emit_services(api)? {
+        for (path, contents) in service_output.files() {
+            output.add(path, contents.to_owned());
+        }
     }
     docs::emit_docs(api, &mut output)?;
     Ok(output)
+}
+
+/// The services' files, emitted on every core: services are independent, each goes into its own
+/// [`Output`], and they are returned in service order, so the result never depends on threads
+/// (and the first error reported is that of the first failing service).
+fn emit_services(api: &Api) -> Result<Vec<Output>, EmitError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, api.services.len().max(1));
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        while let Some(service) = api.services.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let mut output = Output::default();
+            let result = service::emit_service(api, service, &mut output).map(|()| output);
+            done.push((service.name.as_str(), result));
+        }
+        done
+    };
+    let mut results: Vec<(&str, Result<Output, EmitError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let order = |name: &str| api.services.iter().position(|service| service.name == name);
+    results.sort_by_key(|(name, _)| order(name));
+    results.into_iter().map(|(_, result)| result).collect()
 }

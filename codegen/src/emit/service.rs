@@ -29,6 +29,10 @@ pub fn emit_service(api: &Api, service: &Service, output: &mut Output) -> Result
         let path = format!("{dir}/{name}");
         output.add(path.clone(), rust_file(&path, tokens, &api.sources)?);
     }
+    if let Some(tokens) = super::events::events_module(service) {
+        let path = format!("{dir}/events.rs");
+        output.add(path.clone(), rust_file(&path, tokens, &api.sources)?);
+    }
     if let Some(tokens) = examples_module(service)? {
         let path = format!("{dir}/examples.rs");
         output.add(path.clone(), rust_file(&path, tokens, &api.sources)?);
@@ -57,7 +61,17 @@ fn module(service: &Service) -> TokenStream {
             quote!(pub use #module::{#(#list),*};)
         }
     };
-    let examples = if service.operations.iter().any(|op| !op.examples.is_empty()) {
+    let events = if service.notifications.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            mod events;
+            pub use events::Event;
+        }
+    };
+    let examples = if service.operations.iter().any(|op| !op.examples.is_empty())
+        || service.notifications.iter().any(|n| !n.examples.is_empty())
+    {
         quote! {
             #[cfg(test)]
             mod examples;
@@ -77,6 +91,7 @@ fn module(service: &Service) -> TokenStream {
         mod requests;
 
         #examples
+        #events
 
         pub use client::#client;
         #enums

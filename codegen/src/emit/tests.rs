@@ -16,6 +16,25 @@ pub fn examples_module(service: &Service) -> Result<Option<TokenStream>, EmitErr
     for op in &service.operations {
         tests.extend(operation_tests(service, op)?);
     }
+    for notification in &service.notifications {
+        for (index, (title, json)) in notification.examples.iter().enumerate() {
+            let name = ident(&format!(
+                "{}_notification_example_{}",
+                crate::ir::naming::field_name(&notification.id).trim_end_matches('_'),
+                index + 1
+            ));
+            let model = ident(&notification.resource);
+            let json = raw_string(json);
+            let doc = format!(" {} (notification): {title}", notification.id);
+            tests.push(quote! {
+                #[doc = #doc]
+                #[test]
+                fn #name() {
+                    round_trip::<super::#model>(#json, &[]);
+                }
+            });
+        }
+    }
     if tests.is_empty() {
         return Ok(None);
     }

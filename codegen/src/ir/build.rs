@@ -105,6 +105,27 @@ fn build_service(
         .iter()
         .map(|(id, def)| build_operation(&mut resolver, id, def))
         .collect();
+    let notifications = doc
+        .notifications
+        .iter()
+        .map(|(id, def)| Notification {
+            id: id.to_owned(),
+            variant: naming::type_name(id),
+            title: def.title.clone(),
+            description: def.description.clone(),
+            event_types: def
+                .event_types
+                .iter()
+                .map(|(name, meaning)| (name.to_owned(), meaning.clone()))
+                .collect(),
+            resource: naming::type_name(&def.resource),
+            examples: def
+                .examples
+                .iter()
+                .map(|example| (example.title.clone(), example.json.clone()))
+                .collect(),
+        })
+        .collect();
     Service {
         name: doc.service.name.clone(),
         client_name: format!("{}Client", naming::type_name(&doc.service.name)),
@@ -118,6 +139,7 @@ fn build_service(
         structs,
         enums,
         operations,
+        notifications,
         source: parsed.file.clone(),
     }
 }

@@ -78,7 +78,24 @@ pub struct Service {
     pub structs: Vec<Struct>,
     pub enums: Vec<Enum>,
     pub operations: Vec<Operation>,
+    pub notifications: Vec<Notification>,
     pub source: String,
+}
+
+/// A notification: the variant of the service's `Event` enum its event types decode into.
+#[derive(Debug, Clone)]
+pub struct Notification {
+    pub id: String,
+    /// The `Event` variant, e.g. `Refund`.
+    pub variant: String,
+    pub title: String,
+    pub description: String,
+    /// Event types with their meanings.
+    pub event_types: Vec<(String, Option<String>)>,
+    /// The struct of the decrypted resource.
+    pub resource: String,
+    /// (title, JSON) of documented resources.
+    pub examples: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]

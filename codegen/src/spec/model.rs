@@ -54,6 +54,32 @@ pub struct ServiceDoc {
     pub enums: Named<EnumDef>,
     #[serde(default)]
     pub operations: Named<OperationDef>,
+    /// Notifications (回调通知) WeChat Pay sends, by id.
+    #[serde(default)]
+    pub notifications: Named<NotificationDef>,
+}
+
+/// A notification: the event types it comes with and the type of its decrypted resource.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationDef {
+    pub title: String,
+    pub description: String,
+    /// Each `event_type` with its documented meaning.
+    pub event_types: Named<Option<String>>,
+    /// The type of the decrypted `resource`.
+    pub resource: String,
+    /// Decrypted resources as documented.
+    #[serde(default)]
+    pub examples: Vec<NotificationExampleDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationExampleDef {
+    pub title: String,
+    /// The decrypted resource's JSON, kept verbatim.
+    pub json: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

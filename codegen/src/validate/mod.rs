@@ -11,6 +11,7 @@ mod error_rows;
 mod examples;
 mod fields;
 mod names;
+mod notifications;
 mod operations;
 mod paths;
 mod references;
@@ -46,6 +47,7 @@ fn check_service(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     enums::check(service, out);
     operations::check(service, out);
     examples::check(service, out);
+    notifications::check(service, out);
 }
 
 /// Whether `text` is one `first` character followed by `rest` characters: the shape of the

@@ -33,7 +33,9 @@ pub use encode::PathAndQuery;
 pub use error::{ApiError, Error, ErrorDetail, TransportErrorKind, ValidationError};
 pub use keyring::{KeyKind, KeyRing, VerifyingKey};
 pub use keys::{MerchantKey, WechatPayPublicKey};
-pub use notify::{EncryptedResource, Envelope, HeaderSource, Notification, NotificationReply};
+pub use notify::{
+    EncryptedResource, Envelope, HeaderSource, Notification, NotificationEvent, NotificationReply,
+};
 pub use retry::RetryPolicy;
 pub use sensitive::{EncryptSensitive, SensitiveEncryptor};
 pub use transport::{ApiRequest, ApiResponse, Method, OperationInfo, Transport};

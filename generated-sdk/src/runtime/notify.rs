@@ -79,6 +79,13 @@ struct RawNotification {
     resource: EncryptedResource,
 }
 
+/// Implemented by each service's generated `Event` enum: decodes a decrypted resource by its
+/// `event_type`, keeping events the spec does not describe untyped.
+pub trait NotificationEvent: Sized {
+    /// Decodes `resource` (decrypted JSON) as the model documented for `event_type`.
+    fn decode(event_type: &str, resource: &[u8]) -> Result<Self, serde_json::Error>;
+}
+
 /// A verified, decrypted notification with its resource decoded as `T`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notification<T> {
@@ -109,6 +116,31 @@ impl Client {
             ),
             body: plaintext,
         })?;
+        Ok(Notification {
+            envelope,
+            original_type,
+            resource,
+        })
+    }
+
+    /// As [`parse_notification`](Self::parse_notification), decoding the resource into the
+    /// service's generated `Event` enum by the envelope's `event_type`.
+    pub fn parse_event<E: NotificationEvent>(
+        &self,
+        headers: &(impl HeaderSource + ?Sized),
+        body: &[u8],
+    ) -> Result<Notification<E>, Error> {
+        let (envelope, original_type, plaintext) = self.open_notification(headers, body)?;
+        let resource =
+            E::decode(&envelope.event_type, &plaintext).map_err(|error| Error::Decode {
+                status: 0,
+                request_id: headers.header("Request-ID").map(str::to_owned),
+                reason: format!(
+                    "the decrypted {} resource does not match its model: {error}",
+                    envelope.event_type
+                ),
+                body: plaintext,
+            })?;
         Ok(Notification {
             envelope,
             original_type,

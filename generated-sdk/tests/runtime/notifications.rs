@@ -359,3 +359,49 @@ fn debug_never_shows_the_api_v3_key() {
     assert!(debug.contains("ApiV3Key(redacted)"), "{debug}");
     assert!(!debug.contains("0123456789ABCDEF"), "{debug}");
 }
+
+/// What a service's generated `Event` enum does, written out for the test.
+#[derive(Debug, PartialEq)]
+enum TestEvent {
+    Refund(RefundResource),
+    Unknown(serde_json::Value),
+}
+
+impl wechatpay_apiv3::runtime::NotificationEvent for TestEvent {
+    fn decode(event_type: &str, resource: &[u8]) -> Result<Self, serde_json::Error> {
+        match event_type {
+            "REFUND.SUCCESS" | "REFUND.ABNORMAL" => {
+                serde_json::from_slice(resource).map(Self::Refund)
+            }
+            _ => serde_json::from_slice(resource).map(Self::Unknown),
+        }
+    }
+}
+
+#[test]
+fn events_are_decoded_by_event_type() {
+    let (headers, body) = notification(
+        "REFUND.ABNORMAL",
+        REFUND,
+        WECHATPAY_PRIVATE,
+        PUBLIC_KEY_ID,
+        NotificationTamper::None,
+    );
+    let parsed = client()
+        .parse_event::<TestEvent>(&headers, &body)
+        .expect("accepted");
+    assert!(
+        matches!(parsed.resource, TestEvent::Refund(ref refund) if refund.mchid == "1900000100")
+    );
+    let (headers, body) = notification(
+        "TRANSACTION.SUCCESS",
+        REFUND,
+        WECHATPAY_PRIVATE,
+        PUBLIC_KEY_ID,
+        NotificationTamper::None,
+    );
+    let parsed = client()
+        .parse_event::<TestEvent>(&headers, &body)
+        .expect("accepted");
+    assert!(matches!(parsed.resource, TestEvent::Unknown(_)));
+}

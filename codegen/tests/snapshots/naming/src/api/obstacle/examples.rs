@@ -19,3 +19,8 @@ fn match_request_example_1() {
 fn get_self_response_example_1() {
     round_trip::<super::Self_>(r#"{"self": ["ok_value", "1"]}"#, &[]);
 }
+/// self_changed (notification): 解密后的资源
+#[test]
+fn self_changed_notification_example_1() {
+    round_trip::<super::Self_>(r#"{"self": ["1", "SELF"]}"#, &[]);
+}

@@ -12,6 +12,8 @@ pub mod operations;
 mod requests;
 #[cfg(test)]
 mod examples;
+mod events;
+pub use events::Event;
 pub use client::ObstacleClient;
 pub use enums::Match;
 pub use models::{Option_, Owner, Self_};
