@@ -16,4 +16,8 @@
 pub mod api;
 pub mod runtime;
 
+/// The `wxpay` command-line tool (cargo feature `cli`).
+#[cfg(feature = "cli")]
+pub mod cli;
+
 pub use runtime::Error;

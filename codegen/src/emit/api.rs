@@ -38,6 +38,10 @@ pub fn api_module(api: &Api) -> TokenStream {
         mod error_code;
         pub use error_code::ErrorCode;
 
+        /// The operation table of the `wxpay` tool.
+        #[cfg(feature = "cli")]
+        pub mod cli;
+
         /// 主域名: the host requests go to first.
         pub const MAIN_HOST: &str = #main;
         /// 备域名: the host requests fail over to when the main host cannot be reached.

@@ -1,6 +1,7 @@
 //! Stage 4: emission. One function per kind of file; everything goes into one [`Output`].
 
 mod api;
+mod cli;
 mod doc;
 mod docs;
 mod enums;
@@ -52,6 +53,10 @@ pub fn emit(api: &Api) -> Result<Output, EmitError> {
             output.add(path, contents.to_owned());
         }
     }
+    output.add(
+        "generated-sdk/src/api/cli.rs",
+        format::rust_file("src/api/cli.rs", cli::cli_module(api), &api.sources)?,
+    );
     docs::emit_docs(api, &mut output)?;
     Ok(output)
 }

@@ -164,7 +164,7 @@ fn mentions(ty: &FieldType, names: &BTreeSet<String>) -> bool {
 }
 
 /// Types callers build: everything reachable from a request's fields.
-fn constructed_types(service: &Service) -> BTreeSet<String> {
+pub fn constructed_types(service: &Service) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let mut pending: Vec<&FieldType> = service
         .operations

@@ -87,7 +87,7 @@ impl Client {
     }
 
     /// The APIv3 key, when one is configured.
-    pub(crate) fn api_v3_key(&self) -> Option<&ApiV3Key> {
+    pub fn api_v3_key(&self) -> Option<&ApiV3Key> {
         self.inner.api_v3_key.as_ref()
     }
 

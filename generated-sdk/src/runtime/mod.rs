@@ -35,6 +35,7 @@ pub use keyring::{KeyKind, KeyRing, VerifyingKey};
 pub use keys::{MerchantKey, WechatPayPublicKey};
 pub use notify::{
     EncryptedResource, Envelope, HeaderSource, Notification, NotificationEvent, NotificationReply,
+    open_notification,
 };
 pub use retry::RetryPolicy;
 pub use sensitive::{EncryptSensitive, SensitiveEncryptor};

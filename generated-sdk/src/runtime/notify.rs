@@ -7,7 +7,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::client::Client;
+use super::crypto::ApiV3Key;
 use super::error::Error;
+use super::keyring::KeyRing;
 use super::verify::{SignatureHeaders, verify};
 
 /// The only algorithm WeChat Pay encrypts notification resources with.
@@ -155,45 +157,56 @@ impl Client {
         headers: &(impl HeaderSource + ?Sized),
         body: &[u8],
     ) -> Result<(Envelope, String, Vec<u8>), Error> {
-        let request_id = headers.header("Request-ID").map(str::to_owned);
-        let signature = SignatureHeaders {
-            timestamp: headers.header("Wechatpay-Timestamp"),
-            nonce: headers.header("Wechatpay-Nonce"),
-            signature: headers.header("Wechatpay-Signature"),
-            serial: headers.header("Wechatpay-Serial"),
-        };
-        verify(&signature, body, self.now(), self.keys()).map_err(|failure| {
-            Error::Verification {
-                reason: failure.into_reason(),
-                request_id: request_id.clone(),
-            }
-        })?;
-        let raw: RawNotification = serde_json::from_slice(body).map_err(|error| Error::Decode {
-            status: 0,
-            request_id,
-            reason: format!("not a WeChat Pay notification: {error}"),
-            body: body.to_vec(),
-        })?;
-        if raw.resource.algorithm != AEAD_AES_256_GCM {
-            return Err(Error::Decryption {
-                reason: format!(
-                    "unsupported algorithm {:?}; expected {AEAD_AES_256_GCM}",
-                    raw.resource.algorithm
-                ),
-            });
-        }
-        let key = self.api_v3_key().ok_or_else(|| Error::Config {
-            reason: "decrypting notifications needs the APIv3 key (ClientBuilder::api_v3_key)"
-                .to_owned(),
-        })?;
-        let resource = &raw.resource;
-        let plaintext = key.decrypt(
-            &resource.ciphertext,
-            &resource.nonce,
-            resource.associated_data.as_deref().unwrap_or_default(),
-        )?;
-        Ok((raw.envelope, raw.resource.original_type, plaintext))
+        open_notification(self.keys(), self.api_v3_key(), self.now(), headers, body)
     }
+}
+
+/// Verifies a notification against `keys` at Unix time `now` and decrypts its resource with
+/// `api_v3_key`: its envelope, the resource's `original_type`, and the decrypted bytes. For
+/// tools that verify notifications without a merchant private key.
+pub fn open_notification(
+    keys: &KeyRing,
+    api_v3_key: Option<&ApiV3Key>,
+    now: i64,
+    headers: &(impl HeaderSource + ?Sized),
+    body: &[u8],
+) -> Result<(Envelope, String, Vec<u8>), Error> {
+    let request_id = headers.header("Request-ID").map(str::to_owned);
+    let signature = SignatureHeaders {
+        timestamp: headers.header("Wechatpay-Timestamp"),
+        nonce: headers.header("Wechatpay-Nonce"),
+        signature: headers.header("Wechatpay-Signature"),
+        serial: headers.header("Wechatpay-Serial"),
+    };
+    verify(&signature, body, now, keys).map_err(|failure| Error::Verification {
+        reason: failure.into_reason(),
+        request_id: request_id.clone(),
+    })?;
+    let raw: RawNotification = serde_json::from_slice(body).map_err(|error| Error::Decode {
+        status: 0,
+        request_id,
+        reason: format!("not a WeChat Pay notification: {error}"),
+        body: body.to_vec(),
+    })?;
+    if raw.resource.algorithm != AEAD_AES_256_GCM {
+        return Err(Error::Decryption {
+            reason: format!(
+                "unsupported algorithm {:?}; expected {AEAD_AES_256_GCM}",
+                raw.resource.algorithm
+            ),
+        });
+    }
+    let key = api_v3_key.ok_or_else(|| Error::Config {
+        reason: "decrypting notifications needs the APIv3 key (ClientBuilder::api_v3_key)"
+            .to_owned(),
+    })?;
+    let resource = &raw.resource;
+    let plaintext = key.decrypt(
+        &resource.ciphertext,
+        &resource.nonce,
+        resource.associated_data.as_deref().unwrap_or_default(),
+    )?;
+    Ok((raw.envelope, raw.resource.original_type, plaintext))
 }
 
 /// The answer to give WeChat Pay for a notification.

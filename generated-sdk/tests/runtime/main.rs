@@ -4,6 +4,8 @@
 #[cfg(feature = "axum")]
 mod axum_adapter;
 mod certificates;
+#[cfg(feature = "cli")]
+mod cli;
 mod construction;
 mod end_to_end;
 mod notifications;

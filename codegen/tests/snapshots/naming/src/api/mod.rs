@@ -5,6 +5,9 @@
 //! One module per service, each behind the cargo feature of the same name, plus the error codes every operation can answer with.
 mod error_code;
 pub use error_code::ErrorCode;
+/// The operation table of the `wxpay` tool.
+#[cfg(feature = "cli")]
+pub mod cli;
 /// 主域名: the host requests go to first.
 pub const MAIN_HOST: &str = "https://api.example.test";
 /// 备域名: the host requests fail over to when the main host cannot be reached.

@@ -1,0 +1,427 @@
+//! Arguments, configuration and exit statuses of `wxpay`.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+
+use super::{CliOperation, Shape};
+use crate::Error;
+use crate::api::cli::{call, operations};
+use crate::runtime::{
+    ApiV3Key, Client, KeyRing, VerifyingKey, WechatPayPublicKey, open_notification,
+};
+
+/// Why `wxpay` stopped, as its exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    /// A local error before any network I/O: usage, unreadable key, invalid request.
+    Local = 1,
+    /// WeChat Pay answered with an error status.
+    Api = 2,
+    /// A signature, serial, timestamp or decryption check failed; nothing was printed.
+    Verification = 3,
+    /// No answer, after retries.
+    Transport = 4,
+}
+
+struct Failure {
+    exit: Exit,
+    message: String,
+}
+
+impl Failure {
+    fn local(message: impl Into<String>) -> Self {
+        Failure {
+            exit: Exit::Local,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        let exit = match &error {
+            Error::Api(_) => Exit::Api,
+            Error::Verification { .. } | Error::Decryption { .. } => Exit::Verification,
+            Error::Transport { .. } => Exit::Transport,
+            Error::Decode { status, .. } if *status >= 300 => Exit::Api,
+            Error::Decode { status: 0, .. } => Exit::Local,
+            Error::Decode { .. } => Exit::Transport,
+            _ => Exit::Local,
+        };
+        let message = match &error {
+            Error::Api(api) => format!(
+                "HTTP {} {}: {} (Request-ID {})",
+                api.status,
+                api.code,
+                api.message,
+                api.request_id.as_deref().unwrap_or("none")
+            ),
+            other => other.to_string(),
+        };
+        Failure { exit, message }
+    }
+}
+
+/// Runs `wxpay` with the process's arguments and returns its exit status.
+pub fn main() -> ExitCode {
+    let matches = match command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) if !error.use_stderr() => {
+            // --help and --version go to stdout with status 0.
+            let _ = error.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            let rendered = error.render().to_string();
+            let first = rendered.lines().next().unwrap_or("invalid arguments");
+            eprintln!("wxpay: {}", first.trim_start_matches("error: "));
+            return ExitCode::from(Exit::Local as u8);
+        }
+    };
+    match run(&matches) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("wxpay: {}", failure.message.replace('\n', " "));
+            ExitCode::from(failure.exit as u8)
+        }
+    }
+}
+
+fn command() -> Command {
+    let listing: Vec<String> = operations()
+        .iter()
+        .map(|operation| format!("  {:<28} {}", operation.info.id, operation.title))
+        .collect();
+    let listing = format!("Operations:\n{}", listing.join("\n"));
+    let calls = operations().into_iter().map(operation_command);
+    Command::new("wxpay")
+        .about("Call WeChat Pay APIv3 operations, generated from the spec")
+        .after_help(listing.clone())
+        .subcommand_required(true)
+        .args(config_args())
+        .subcommand(Command::new("list").about("One line per operation: id, method, path"))
+        .subcommand(
+            Command::new("call")
+                .about("Send one operation; REQUEST is a JSON object of its path, query and body fields")
+                .subcommand_required(true)
+                .after_help(listing)
+                .subcommands(calls),
+        )
+        .subcommand(
+            Command::new("notify")
+                .about("Verify and decrypt a captured notification; print {\"envelope\", \"resource\"}")
+                .arg(file_arg("headers", "A file of `Name: value` header lines"))
+                .arg(file_arg("body", "The raw body as received")),
+        )
+}
+
+fn file_arg(name: &'static str, help: &'static str) -> Arg {
+    Arg::new(name)
+        .long(name)
+        .value_name("FILE")
+        .required(true)
+        .help(help)
+}
+
+fn config_args() -> Vec<Arg> {
+    let flag = |name: &'static str, env: &'static str, help: &'static str| {
+        Arg::new(name)
+            .long(name)
+            .env(env)
+            .global(true)
+            .action(ArgAction::Set)
+            .help(help)
+    };
+    vec![
+        flag("mchid", "WECHATPAY_MCHID", "Merchant id (商户号)"),
+        flag(
+            "serial-no",
+            "WECHATPAY_SERIAL_NO",
+            "Merchant API certificate serial number",
+        ),
+        flag(
+            "private-key",
+            "WECHATPAY_PRIVATE_KEY",
+            "Path to the merchant private key PEM",
+        ),
+        flag(
+            "public-key",
+            "WECHATPAY_PUBLIC_KEY",
+            "Path to the WeChat Pay public key PEM",
+        ),
+        flag(
+            "public-key-id",
+            "WECHATPAY_PUBLIC_KEY_ID",
+            "The WeChat Pay public key id (PUB_KEY_ID_…)",
+        ),
+        flag(
+            "base-url",
+            "WECHATPAY_BASE_URL",
+            "Replaces the operation's main host",
+        ),
+        flag(
+            "backup-base-url",
+            "WECHATPAY_BACKUP_BASE_URL",
+            "Replaces the backup host",
+        ),
+        flag(
+            "api-v3-key-file",
+            "WECHATPAY_API_V3_KEY_FILE",
+            "Path to a file holding the APIv3 key",
+        ),
+        Arg::new("timeout")
+            .long("timeout")
+            .global(true)
+            .value_parser(clap::value_parser!(u64))
+            .help("Seconds one attempt may take"),
+    ]
+}
+
+fn operation_command(operation: &'static CliOperation) -> Command {
+    let mut fields = vec![
+        format!("{} {}", operation.info.method.as_str(), operation.info.path),
+        String::new(),
+    ];
+    fields.push("Fields (name, type, required, max length, location: meaning):".to_owned());
+    for field in operation.fields {
+        fields.push(field_line(
+            field.name,
+            &field.shape,
+            field.required,
+            field.max_length,
+            &format!("{:?}", field.location),
+            field.description,
+            2,
+        ));
+        describe_nested(&field.shape, 4, &mut fields);
+    }
+    Command::new(operation.info.id)
+        .about(operation.title)
+        .long_about(format!("{}\n\n{}", operation.title, fields.join("\n")))
+        .arg(
+            Arg::new("request")
+                .value_name("REQUEST")
+                .help("JSON, @file, or - (stdin; also when omitted)"),
+        )
+}
+
+fn field_line(
+    name: &str,
+    shape: &Shape,
+    required: bool,
+    max: Option<usize>,
+    location: &str,
+    meaning: &str,
+    indent: usize,
+) -> String {
+    let max = max.map(|max| format!(", max {max}")).unwrap_or_default();
+    let required = if required { "required" } else { "optional" };
+    format!(
+        "{:indent$}{name}: {shape}, {required}{max}, {}: {meaning}",
+        "",
+        location.to_lowercase()
+    )
+}
+
+fn describe_nested(shape: &Shape, indent: usize, lines: &mut Vec<String>) {
+    match shape {
+        Shape::Object(fields) => {
+            for field in *fields {
+                lines.push(field_line(
+                    field.name,
+                    &field.shape,
+                    field.required,
+                    field.max_length,
+                    "body",
+                    field.description,
+                    indent,
+                ));
+                describe_nested(&field.shape, indent + 2, lines);
+            }
+        }
+        Shape::Array(items) => describe_nested(items, indent, lines),
+        _ => {}
+    }
+}
+
+fn run(matches: &ArgMatches) -> Result<(), Failure> {
+    match matches.subcommand() {
+        Some(("list", _)) => {
+            for operation in operations() {
+                println!(
+                    "{}\t{}\t{}",
+                    operation.info.id,
+                    operation.info.method.as_str(),
+                    operation.info.path
+                );
+            }
+            Ok(())
+        }
+        Some(("call", call_matches)) => {
+            let Some((id, operation_matches)) = call_matches.subcommand() else {
+                return Err(Failure::local(
+                    "name an operation: wxpay call <operation_id>",
+                ));
+            };
+            call_operation(matches, id, operation_matches)
+        }
+        Some(("notify", notify_matches)) => notify(matches, notify_matches),
+        _ => Err(Failure::local("unknown command; see wxpay --help")),
+    }
+}
+
+fn call_operation(
+    matches: &ArgMatches,
+    id: &str,
+    operation_matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let operation = operations()
+        .into_iter()
+        .find(|operation| operation.info.id == id)
+        .ok_or_else(|| Failure::local(format!("unknown operation {id:?}")))?;
+    let text = read_request(
+        operation_matches
+            .get_one::<String>("request")
+            .map(String::as_str),
+    )?;
+    let request: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|error| Failure::local(format!("the request is not JSON: {error}")))?;
+    super::check(operation.fields, &request)
+        .map_err(|error| Failure::from(Error::Validation(error)))?;
+    let client = client(matches)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| Failure::local(format!("cannot start the async runtime: {error}")))?;
+    let response = runtime.block_on(call(&client, id, request))?;
+    if let Some(response) = response {
+        let text = serde_json::to_string_pretty(&response)
+            .map_err(|error| Failure::local(format!("cannot print the response: {error}")))?;
+        println!("{text}");
+    }
+    Ok(())
+}
+
+fn read_request(argument: Option<&str>) -> Result<String, Failure> {
+    match argument {
+        None | Some("-") => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|error| {
+                    Failure::local(format!("cannot read the request from stdin: {error}"))
+                })?;
+            Ok(text)
+        }
+        Some(argument) => match argument.strip_prefix('@') {
+            Some(path) => read_text(Path::new(path), "request"),
+            None => Ok(argument.to_owned()),
+        },
+    }
+}
+
+fn read_text(path: &Path, what: &str) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|error| {
+        Failure::local(format!(
+            "cannot read the {what} file {}: {error}",
+            path.display()
+        ))
+    })
+}
+
+fn setting<'a>(matches: &'a ArgMatches, name: &str) -> Option<&'a str> {
+    matches.get_one::<String>(name).map(String::as_str)
+}
+
+fn required<'a>(matches: &'a ArgMatches, name: &str, env: &str) -> Result<&'a str, Failure> {
+    setting(matches, name).ok_or_else(|| Failure::local(format!("missing --{name} (or {env})")))
+}
+
+fn api_v3_key(matches: &ArgMatches) -> Result<Option<Vec<u8>>, Failure> {
+    match setting(matches, "api-v3-key-file") {
+        Some(path) => Ok(Some(
+            read_text(Path::new(path), "APIv3 key")?
+                .trim_end()
+                .as_bytes()
+                .to_vec(),
+        )),
+        None => Ok(None),
+    }
+}
+
+fn client(matches: &ArgMatches) -> Result<Client, Failure> {
+    let mut builder = Client::builder()
+        .mchid(required(matches, "mchid", "WECHATPAY_MCHID")?)
+        .serial_no(required(matches, "serial-no", "WECHATPAY_SERIAL_NO")?)
+        .merchant_key_file(PathBuf::from(required(
+            matches,
+            "private-key",
+            "WECHATPAY_PRIVATE_KEY",
+        )?));
+    match setting(matches, "public-key") {
+        Some(path) => {
+            let id = required(matches, "public-key-id", "WECHATPAY_PUBLIC_KEY_ID")?;
+            builder = builder.wechatpay_public_key_file(id, PathBuf::from(path));
+        }
+        // Without a public key the tool verifies with downloaded platform certificates.
+        None => builder = builder.platform_certificates(),
+    }
+    if let Some(key) = api_v3_key(matches)? {
+        builder = builder.api_v3_key(key);
+    }
+    if let Some(url) = setting(matches, "base-url") {
+        builder = builder.main_base_url(url);
+    }
+    if let Some(url) = setting(matches, "backup-base-url") {
+        builder = builder.backup_base_url(url);
+    }
+    if let Some(seconds) = matches.get_one::<u64>("timeout") {
+        builder = builder.timeout(Duration::from_secs(*seconds));
+    }
+    Ok(builder.user_agent_suffix("wxpay-cli").build()?)
+}
+
+fn notify(matches: &ArgMatches, notify_matches: &ArgMatches) -> Result<(), Failure> {
+    let headers_path = required(notify_matches, "headers", "")?;
+    let body_path = required(notify_matches, "body", "")?;
+    let headers: Vec<(String, String)> = read_text(Path::new(headers_path), "headers")?
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+        .collect();
+    let body = std::fs::read(body_path).map_err(|error| {
+        Failure::local(format!("cannot read the body file {body_path}: {error}"))
+    })?;
+    let id = required(matches, "public-key-id", "WECHATPAY_PUBLIC_KEY_ID")?;
+    let key = WechatPayPublicKey::from_pem_file(
+        id,
+        required(matches, "public-key", "WECHATPAY_PUBLIC_KEY")?,
+    )?;
+    let keys = KeyRing::new();
+    keys.insert(VerifyingKey::from(&key));
+    let api_v3_key = match api_v3_key(matches)? {
+        Some(bytes) => ApiV3Key::new(&bytes)?,
+        None => {
+            return Err(Failure::local(
+                "missing --api-v3-key-file (or WECHATPAY_API_V3_KEY_FILE)",
+            ));
+        }
+    };
+    let now = chrono::Utc::now().timestamp();
+    let (envelope, _, plaintext) =
+        open_notification(&keys, Some(&api_v3_key), now, headers.as_slice(), &body)?;
+    let resource: serde_json::Value = serde_json::from_slice(&plaintext).map_err(|error| {
+        Failure::from(Error::Decryption {
+            reason: format!("the resource is not JSON: {error}"),
+        })
+    })?;
+    let output = serde_json::json!({ "envelope": envelope, "resource": resource });
+    let text =
+        serde_json::to_string_pretty(&output).map_err(|error| Failure::local(error.to_string()))?;
+    println!("{text}");
+    Ok(())
+}

@@ -1,0 +1,342 @@
+//! `wxpay` as a subprocess against the local verifying server: every operation and every exit
+//! status (0 success, 1 local error, 2 API error, 3 verification failure, 4 transport error).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::support::{
+    API_V3_KEY, Behaviour, FakeWechatPay, MCHID, NotificationTamper, PUBLIC_KEY_ID, SERIAL_NO,
+    Tamper, WECHATPAY_PRIVATE, closed_port_url, notification, recharge_handler,
+};
+
+fn keys() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys")
+}
+
+/// A scratch directory for files the tool reads.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/wxpay-tests")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn wxpay(base_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wxpay"));
+    command
+        .args(args)
+        .env_clear()
+        .env("WECHATPAY_MCHID", MCHID)
+        .env("WECHATPAY_SERIAL_NO", SERIAL_NO)
+        .env("WECHATPAY_PRIVATE_KEY", keys().join("merchant_pkcs8.pem"))
+        .env("WECHATPAY_PUBLIC_KEY", keys().join("wechatpay_public.pem"))
+        .env("WECHATPAY_PUBLIC_KEY_ID", PUBLIC_KEY_ID)
+        .env("WECHATPAY_BASE_URL", base_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("run wxpay");
+    if let Some(mut input) = child.stdin.take() {
+        use std::io::Write;
+        let _ = input.write_all(stdin.unwrap_or_default().as_bytes());
+    }
+    child.wait_with_output().expect("wxpay finishes")
+}
+
+/// Runs the tool off the async runtime, so the local server keeps answering meanwhile.
+async fn run(base_url: &str, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let base_url = base_url.to_owned();
+    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+    let stdin = stdin.map(str::to_owned);
+    let output = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        wxpay(&base_url, &args, stdin.as_deref())
+    })
+    .await
+    .expect("joined");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+const APPLY: &str = r#"{"sub_mchid":"1900001109","out_recharge_no":"cz202407181234","recharge_scene":"ECOMMERCE_DEPOSIT","account_type":"DEPOSIT","recharge_amount":{"amount":500000,"currency":"CNY"},"remark":"充值备注"}"#;
+const QUERY: &str = r#"{"out_recharge_no":"cz202407181234","sub_mchid":"1900102208"}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_prints_every_operation_sorted() {
+    let (status, stdout, _) = run("http://127.0.0.1:1", &["list"], None).await;
+    assert_eq!(status, 0);
+    assert_eq!(
+        stdout,
+        "apply_recharge\tPOST\t/v3/platsolution/ecommerce/recharges/apply\n\
+         close_recharge\tPOST\t/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close\n\
+         query_recharge\tGET\t/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_succeeds_signed_and_verified() {
+    let server = FakeWechatPay::start(recharge_handler).await;
+    let dir = scratch("every-operation");
+    let request_file = dir.join("close.json");
+    std::fs::write(
+        &request_file,
+        r#"{"out_recharge_no":"cz 中/1","sub_mchid":"1900102208"}"#,
+    )
+    .expect("write");
+    let at_file = format!("@{}", request_file.display());
+
+    let (status, stdout, stderr) =
+        run(&server.url(), &["call", "apply_recharge", APPLY], None).await;
+    assert_eq!(status, 0, "{stderr}");
+    let answer: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    assert_eq!(
+        answer["recharge_url"],
+        "https://www.payapp.qq.com/plat/recharge.html"
+    );
+
+    let (status, stdout, stderr) =
+        run(&server.url(), &["call", "query_recharge"], Some(QUERY)).await;
+    assert_eq!(status, 0, "{stderr}");
+    let answer: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    assert_eq!(answer["recharge_state"], "SUCCESS");
+    assert_eq!(answer["recharge_amount"]["amount"], 500000);
+
+    let (status, _, stderr) = run(&server.url(), &["call", "close_recharge", &at_file], None).await;
+    assert_eq!(status, 0, "{stderr}");
+
+    let received = server.received();
+    assert_eq!(received.len(), 3);
+    assert!(received.iter().all(|request| request.signature_valid));
+    assert!(received.iter().all(|request| {
+        request
+            .user_agent
+            .as_deref()
+            .is_some_and(|agent| agent.ends_with("wxpay-cli"))
+    }));
+    assert_eq!(
+        received[2].target,
+        "/v3/platsolution/ecommerce/recharges/out-recharge-no/cz%20%E4%B8%AD%2F1/close?sub_mchid=1900102208"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_errors_exit_1_before_any_network_io() {
+    let server = FakeWechatPay::start(recharge_handler).await;
+    let url = server.url();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["call", "query_recharge", "{not json"],
+            "the request is not JSON",
+        ),
+        (
+            &["call", "query_recharge", r#"{"sub_mchid":"1900102208"}"#],
+            "`out_recharge_no` refused before sending: required",
+        ),
+        (
+            &[
+                "call",
+                "query_recharge",
+                r#"{"out_recharge_no":1,"sub_mchid":"1"}"#,
+            ],
+            "expected string, found a number",
+        ),
+        (
+            &[
+                "call",
+                "apply_recharge",
+                r#"{"sub_mchid":"1","out_recharge_no":"2","recharge_scene":"OTHER","account_type":"DEPOSIT","recharge_amount":{}}"#,
+            ],
+            "\"OTHER\" is not a documented value",
+        ),
+        (
+            &[
+                "call",
+                "query_recharge",
+                r#"{"out_recharge_no":"1","sub_mchid":"1","extra":1}"#,
+            ],
+            "`extra` refused before sending: unknown field",
+        ),
+        (
+            &["call", "no_such_operation", "{}"],
+            "unrecognized subcommand",
+        ),
+        (
+            &[
+                "call",
+                "query_recharge",
+                "--private-key",
+                "/nonexistent.pem",
+                QUERY,
+            ],
+            "cannot read the merchant private key file /nonexistent.pem",
+        ),
+        (&["frobnicate"], "unrecognized subcommand"),
+    ];
+    for (args, expected) in cases {
+        let (status, stdout, stderr) = run(&url, args, None).await;
+        assert_eq!(status, 1, "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    }
+    assert!(server.received().is_empty(), "nothing was sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_error_exits_2_with_status_code_message_and_request_id() {
+    let server = FakeWechatPay::start(recharge_handler).await;
+    server.script([Behaviour::Answer(
+        404,
+        r#"{"code":"NOT_FOUND","message":"充值单不存在"}"#.to_owned(),
+    )]);
+    let (status, stdout, stderr) =
+        run(&server.url(), &["call", "query_recharge", QUERY], None).await;
+    assert_eq!(status, 2);
+    assert!(stdout.is_empty());
+    assert_eq!(
+        stderr.trim_end(),
+        "wxpay: HTTP 404 NOT_FOUND: 充值单不存在 (Request-ID 08F78BB5AF0610D302839DC9)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_verification_failure_exits_3_printing_nothing() {
+    for tamper in [
+        Tamper::FlipSignatureByte,
+        Tamper::StaleTimestamp,
+        Tamper::UnknownSerial,
+        Tamper::MissingHeader("Wechatpay-Signature"),
+    ] {
+        let server = FakeWechatPay::start(recharge_handler).await;
+        server.script([Behaviour::Tamper(tamper)]);
+        let (status, stdout, stderr) =
+            run(&server.url(), &["call", "query_recharge", QUERY], None).await;
+        assert_eq!(status, 3, "{tamper:?}: {stderr}");
+        assert!(stdout.is_empty(), "{tamper:?}");
+        assert!(stderr.contains("verification failed"), "{stderr}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transport_error_exits_4_after_retries() {
+    let url = closed_port_url().await;
+    let (status, stdout, stderr) = run(
+        &url,
+        &["call", "query_recharge", QUERY, "--timeout", "2"],
+        None,
+    )
+    .await;
+    assert_eq!(status, 4, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.starts_with("wxpay: transport error (Connect)"),
+        "{stderr}"
+    );
+}
+
+fn write_notification(dir: &Path, tamper: NotificationTamper) -> (String, String) {
+    let resource = r#"{"out_trade_no":"20150806125346","refund_status":"SUCCESS"}"#;
+    let (headers, body) = notification(
+        "REFUND.SUCCESS",
+        resource,
+        WECHATPAY_PRIVATE,
+        PUBLIC_KEY_ID,
+        tamper,
+    );
+    let headers: Vec<String> = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}"))
+        .collect();
+    let headers_file = dir.join("headers.txt");
+    let body_file = dir.join("body.json");
+    std::fs::write(&headers_file, headers.join("\n")).expect("write");
+    std::fs::write(&body_file, body).expect("write");
+    (
+        headers_file.display().to_string(),
+        body_file.display().to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notify_prints_the_envelope_and_resource_or_exits_3() {
+    let dir = scratch("notify");
+    let key_file = dir.join("apiv3.key");
+    std::fs::write(&key_file, [API_V3_KEY, b"\n"].concat()).expect("write");
+    let key_arg = key_file.display().to_string();
+
+    let (headers, body) = write_notification(&dir, NotificationTamper::None);
+    let args = [
+        "notify",
+        "--headers",
+        &headers,
+        "--body",
+        &body,
+        "--api-v3-key-file",
+        &key_arg,
+    ];
+    let (status, stdout, stderr) = run("http://127.0.0.1:1", &args, None).await;
+    assert_eq!(status, 0, "{stderr}");
+    let printed: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(printed["envelope"]["event_type"], "REFUND.SUCCESS");
+    assert_eq!(printed["resource"]["out_trade_no"], "20150806125346");
+
+    for tamper in [
+        NotificationTamper::ChangeBody,
+        NotificationTamper::WrongApiV3Key,
+        NotificationTamper::SigntestProbe,
+    ] {
+        let (headers, body) = write_notification(&dir, tamper);
+        let args = [
+            "notify",
+            "--headers",
+            &headers,
+            "--body",
+            &body,
+            "--api-v3-key-file",
+            &key_arg,
+        ];
+        let (status, stdout, stderr) = run("http://127.0.0.1:1", &args, None).await;
+        assert_eq!(status, 3, "{tamper:?}: {stderr}");
+        assert!(stdout.is_empty(), "{tamper:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_lists_operations_and_each_operations_fields() {
+    let (status, stdout, _) = run("http://127.0.0.1:1", &["--help"], None).await;
+    assert_eq!(status, 0);
+    assert!(
+        stdout.contains("query_recharge") && stdout.contains("--public-key-id"),
+        "{stdout}"
+    );
+    let (status, stdout, _) = run("http://127.0.0.1:1", &["call", "--help"], None).await;
+    assert_eq!(status, 0);
+    assert!(
+        stdout.contains("apply_recharge") && stdout.contains("申请二级商户充值"),
+        "{stdout}"
+    );
+    let (status, stdout, _) = run(
+        "http://127.0.0.1:1",
+        &["call", "apply_recharge", "--help"],
+        None,
+    )
+    .await;
+    assert_eq!(status, 0);
+    assert!(
+        stdout.contains("remark: string, optional, max 20, body: 【充值备注】"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("recharge_scene: enum(ECOMMERCE_DEPOSIT|ECOMMERCE_PAYMENT), required"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("    currency: string, optional, max 16"),
+        "nested fields: {stdout}"
+    );
+}
