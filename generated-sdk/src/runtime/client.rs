@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, USER_AGENT};
+use zeroize::Zeroizing;
 
 use super::clock::{Clock, SystemClock};
 use super::crypto::ApiV3Key;
@@ -42,6 +43,8 @@ pub(crate) struct Inner {
     clock: Arc<dyn Clock>,
     retry: RetryPolicy,
     failback_after: i64,
+    /// The largest answer body read, in bytes.
+    max_body_bytes: usize,
     /// When the main host last failed to answer (connect error or timeout), in clock seconds.
     main_down_since: Mutex<Option<i64>>,
     /// Where platform certificates are downloaded from, in certificate or migration mode.
@@ -114,9 +117,9 @@ impl Client {
     }
 }
 
-/// Where the merchant private key comes from.
+/// Where a key comes from. PEM bytes are zeroed when dropped, whatever `build` does.
 enum KeySource {
-    Pem(Vec<u8>),
+    Pem(Zeroizing<Vec<u8>>),
     File(PathBuf),
 }
 
@@ -127,7 +130,7 @@ pub struct ClientBuilder {
     serial_no: Option<String>,
     merchant_key: Option<KeySource>,
     wechatpay_key: Option<(String, KeySource)>,
-    api_v3_key: Option<Vec<u8>>,
+    api_v3_key: Option<Zeroizing<Vec<u8>>>,
     certificates: Option<&'static OperationInfo>,
     main_base_url: Option<String>,
     backup_base_url: Option<String>,
@@ -138,6 +141,7 @@ pub struct ClientBuilder {
     clock: Option<Arc<dyn Clock>>,
     retry: Option<RetryPolicy>,
     failback_after: Option<Duration>,
+    max_body_bytes: Option<usize>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -166,7 +170,7 @@ impl ClientBuilder {
 
     /// The merchant API private key as PEM (PKCS#8 or PKCS#1). Required (this or the file).
     pub fn merchant_key_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.merchant_key = Some(KeySource::Pem(pem.into()));
+        self.merchant_key = Some(KeySource::Pem(Zeroizing::new(pem.into())));
         self
     }
 
@@ -182,7 +186,7 @@ impl ClientBuilder {
         id: impl Into<String>,
         pem: impl Into<Vec<u8>>,
     ) -> Self {
-        self.wechatpay_key = Some((id.into(), KeySource::Pem(pem.into())));
+        self.wechatpay_key = Some((id.into(), KeySource::Pem(Zeroizing::new(pem.into()))));
         self
     }
 
@@ -199,7 +203,7 @@ impl ClientBuilder {
     /// The APIv3 key (APIv3密钥, 32 bytes): needed to decrypt notifications and platform
     /// certificates. It is zeroed when the client is dropped.
     pub fn api_v3_key(mut self, key: impl Into<Vec<u8>>) -> Self {
-        self.api_v3_key = Some(key.into());
+        self.api_v3_key = Some(Zeroizing::new(key.into()));
         self
     }
 
@@ -274,6 +278,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest JSON answer body the client reads, in bytes; larger answers fail with
+    /// [`TransportErrorKind::TooLarge`] before they are buffered. Default 4 MiB.
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = Some(limit);
+        self
+    }
+
     /// Checks everything and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let mchid = non_empty(self.mchid, "the merchant id (mchid)")?;
@@ -302,11 +313,7 @@ impl ClientBuilder {
             }
         }
         let api_v3_key = match self.api_v3_key {
-            Some(mut key) => {
-                let parsed = ApiV3Key::new(&key);
-                zeroize::Zeroize::zeroize(&mut key);
-                Some(parsed?)
-            }
+            Some(key) => Some(ApiV3Key::new(&key)?),
             None => None,
         };
         if self.certificates.is_some() && api_v3_key.is_none() {
@@ -350,6 +357,7 @@ impl ClientBuilder {
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 retry: self.retry.unwrap_or_default(),
                 failback_after,
+                max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
                 main_down_since: Mutex::new(None),
                 certificates: self.certificates,
                 last_certificate_refresh: tokio::sync::Mutex::new(None),
@@ -447,7 +455,12 @@ impl Client {
                         self.main_is_down();
                     }
                     // A refused connection never reached WeChat Pay; anything later might have.
-                    *kind == TransportErrorKind::Connect || operation.retry_safe
+                    // An oversized answer would only come back oversized again.
+                    match kind {
+                        TransportErrorKind::Connect => true,
+                        TransportErrorKind::TooLarge => false,
+                        _ => operation.retry_safe,
+                    }
                 }
                 Err(_) => false,
             };
@@ -610,15 +623,54 @@ impl Client {
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
-        let response = builder.send().await.map_err(transport_error)?;
+        let mut response = builder.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport_error)?;
+        let header_bytes: usize = headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len())
+            .sum();
+        if header_bytes > MAX_HEADER_BYTES {
+            return Err(too_large(format!(
+                "the answer's headers are {header_bytes} bytes, over the {MAX_HEADER_BYTES}-byte limit"
+            )));
+        }
+        let limit = inner.max_body_bytes;
+        if let Some(length) = response.content_length()
+            && length > limit as u64
+        {
+            return Err(too_large(format!(
+                "the answer announces {length} bytes, over the {limit}-byte limit (ClientBuilder::max_body_bytes)"
+            )));
+        }
+        // Read chunk by chunk so an answer without Content-Length cannot grow past the limit either.
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large(format!(
+                    "the answer is over the {limit}-byte limit (ClientBuilder::max_body_bytes)"
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Answer {
             status,
             headers,
-            body: body.to_vec(),
+            body,
         })
+    }
+}
+
+/// No WeChat Pay answer has anywhere near this much header data.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// JSON answers are small; the default leaves room for the largest documented lists.
+const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+fn too_large(reason: String) -> Error {
+    Error::Transport {
+        kind: TransportErrorKind::TooLarge,
+        source: reason.into(),
     }
 }
 

@@ -63,6 +63,8 @@ pub enum TransportErrorKind {
     Connect,
     /// No response arrived in time.
     Timeout,
+    /// The answer was larger than the configured limit; it was not read further.
+    TooLarge,
     /// Any other I/O or protocol failure.
     Other,
 }
@@ -73,7 +75,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(error) => error.is_retryable(),
-            Error::Transport { .. } => true,
+            Error::Transport { kind, .. } => *kind != TransportErrorKind::TooLarge,
             Error::Verification { .. }
             | Error::Decode { .. }
             | Error::Validation(_)

@@ -15,6 +15,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{PrivateKeyDer, SubjectPublicKeyInfoDer};
+use zeroize::Zeroize;
 
 use super::error::Error;
 
@@ -30,21 +31,12 @@ pub struct MerchantKey {
 impl MerchantKey {
     /// Reads a PEM private key (`BEGIN PRIVATE KEY` or `BEGIN RSA PRIVATE KEY`).
     pub fn from_pem(pem: &[u8]) -> Result<Self, Error> {
-        let der = PrivateKeyDer::from_pem_slice(pem)
+        let mut der = PrivateKeyDer::from_pem_slice(pem)
             .map_err(|_| config("the merchant private key is not a PEM private key"))?;
-        let pair = match &der {
-            PrivateKeyDer::Pkcs8(key) => KeyPair::from_pkcs8(key.secret_pkcs8_der()),
-            PrivateKeyDer::Pkcs1(key) => KeyPair::from_der(key.secret_pkcs1_der()),
-            _ => return Err(config("the merchant private key is not an RSA key")),
-        }
-        .map_err(|rejected| match rejected.description_() {
-            "TooSmall" => config(
-                "the merchant private key is smaller than RSA-2048, which WeChat Pay requires",
-            ),
-            other => config(&format!(
-                "the merchant private key is not a usable RSA key ({other})"
-            )),
-        })?;
+        let pair = Self::key_pair(&der);
+        // The decoded DER is key material: zeroed here, whatever the outcome.
+        der.zeroize();
+        let pair = pair?;
         if pair.public_modulus_len() != RSA_2048_BYTES {
             return Err(config(&format!(
                 "the merchant private key is RSA-{}, WeChat Pay requires RSA-2048",
@@ -78,6 +70,22 @@ impl MerchantKey {
             })?;
         String::from_utf8(plaintext.to_vec())
             .map_err(|_| failed("the decrypted sensitive field is not UTF-8"))
+    }
+
+    fn key_pair(der: &PrivateKeyDer<'_>) -> Result<KeyPair, Error> {
+        match der {
+            PrivateKeyDer::Pkcs8(key) => KeyPair::from_pkcs8(key.secret_pkcs8_der()),
+            PrivateKeyDer::Pkcs1(key) => KeyPair::from_der(key.secret_pkcs1_der()),
+            _ => return Err(config("the merchant private key is not an RSA key")),
+        }
+        .map_err(|rejected| match rejected.description_() {
+            "TooSmall" => config(
+                "the merchant private key is smaller than RSA-2048, which WeChat Pay requires",
+            ),
+            other => config(&format!(
+                "the merchant private key is not a usable RSA key ({other})"
+            )),
+        })
     }
 
     /// Reads a PEM private key file.

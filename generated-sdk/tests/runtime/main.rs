@@ -8,6 +8,7 @@ mod certificates;
 mod cli;
 mod construction;
 mod end_to_end;
+mod limits;
 mod notifications;
 mod resilience;
 mod signing;

@@ -42,6 +42,8 @@ pub enum Behaviour {
     Tamper(Tamper),
     /// Wait this long, then answer normally.
     Delay(std::time::Duration),
+    /// Answer normally with an extra header of this many bytes.
+    LargeHeader(usize),
 }
 
 /// Ways to spoil a signed answer.
@@ -227,6 +229,13 @@ impl State {
             Some(Behaviour::Tamper(tamper)) => {
                 let (status, body) = (self.handler)(&received);
                 Ok(self.respond(status, body, Some(tamper)))
+            }
+            Some(Behaviour::LargeHeader(size)) => {
+                let (status, body) = (self.handler)(&received);
+                let mut response = self.respond(status, body, None);
+                let value = hyper::header::HeaderValue::from_str(&"x".repeat(size)).expect("ASCII");
+                response.headers_mut().insert("X-Padding", value);
+                Ok(response)
             }
             Some(Behaviour::Delay(delay)) => {
                 tokio::time::sleep(delay).await;
