@@ -8,6 +8,7 @@ mod enums;
 mod events;
 mod format;
 mod manifest;
+mod openapi;
 mod operation;
 mod service;
 mod structs;
@@ -58,6 +59,7 @@ pub fn emit(api: &Api) -> Result<Output, EmitError> {
         format::rust_file("src/api/cli.rs", cli::cli_module(api), &api.sources)?,
     );
     docs::emit_docs(api, &mut output)?;
+    output.add(openapi::PATH, openapi::openapi(api)?);
     Ok(output)
 }
 
