@@ -108,20 +108,8 @@ impl Client {
         headers: &(impl HeaderSource + ?Sized),
         body: &[u8],
     ) -> Result<Notification<T>, Error> {
-        let (envelope, original_type, plaintext) = self.open_notification(headers, body)?;
-        let resource = serde_json::from_slice(&plaintext).map_err(|error| Error::Decode {
-            status: 0,
-            request_id: headers.header("Request-ID").map(str::to_owned),
-            reason: format!(
-                "the decrypted {} resource does not match its model: {error}",
-                envelope.event_type
-            ),
-            body: plaintext,
-        })?;
-        Ok(Notification {
-            envelope,
-            original_type,
-            resource,
+        self.parse_with(headers, body, |_, plaintext| {
+            serde_json::from_slice(plaintext)
         })
     }
 
@@ -132,17 +120,26 @@ impl Client {
         headers: &(impl HeaderSource + ?Sized),
         body: &[u8],
     ) -> Result<Notification<E>, Error> {
+        self.parse_with(headers, body, E::decode)
+    }
+
+    /// Opens the notification, then decodes its resource with `decode(event_type, plaintext)`.
+    fn parse_with<T>(
+        &self,
+        headers: &(impl HeaderSource + ?Sized),
+        body: &[u8],
+        decode: impl FnOnce(&str, &[u8]) -> Result<T, serde_json::Error>,
+    ) -> Result<Notification<T>, Error> {
         let (envelope, original_type, plaintext) = self.open_notification(headers, body)?;
-        let resource =
-            E::decode(&envelope.event_type, &plaintext).map_err(|error| Error::Decode {
-                status: 0,
-                request_id: headers.header("Request-ID").map(str::to_owned),
-                reason: format!(
-                    "the decrypted {} resource does not match its model: {error}",
-                    envelope.event_type
-                ),
-                body: plaintext,
-            })?;
+        let resource = decode(&envelope.event_type, &plaintext).map_err(|error| Error::Decode {
+            status: 0,
+            request_id: headers.header("Request-ID").map(str::to_owned),
+            reason: format!(
+                "the decrypted {} resource does not match its model: {error}",
+                envelope.event_type
+            ),
+            body: plaintext,
+        })?;
         Ok(Notification {
             envelope,
             original_type,
