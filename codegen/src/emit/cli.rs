@@ -73,7 +73,7 @@ fn service_section(service: &Service) -> TokenStream {
                 "{prefix}_{}",
                 heck::ToShoutySnakeCase::to_shouty_snake_case(model.name.as_str())
             ));
-            let fields = model.fields.iter().map(|field| field_entry(service, field));
+            let fields = model.fields.iter().map(|field| field_entry(service, field, None));
             let doc = format!(" The fields of `{}`.", model.name);
             quote! {
                 #[cfg(feature = #feature)]
@@ -86,11 +86,11 @@ fn service_section(service: &Service) -> TokenStream {
     let operations = service.operations.iter().map(|op| {
         let constant = ident(&op.const_name);
         let title = &op.title;
-        let fields = op
-            .request
-            .fields
-            .iter()
-            .map(|field| field_entry(service, field));
+        let common = op.request.fields.iter().map(|field| field_entry(service, field, None));
+        let by_mode = op.request.modes.iter().flat_map(|mode| {
+            mode.fields.iter().map(move |field| field_entry(service, field, Some(&mode.key)))
+        });
+        let fields = common.chain(by_mode);
         let service_name = &service.name;
         quote! {
             CliOperation {
@@ -110,7 +110,11 @@ fn service_section(service: &Service) -> TokenStream {
     }
 }
 
-fn field_entry(service: &Service, field: &Field) -> TokenStream {
+fn field_entry(service: &Service, field: &Field, mode: Option<&str>) -> TokenStream {
+    let mode = match mode {
+        Some(mode) => quote!(Some(#mode)),
+        None => quote!(None),
+    };
     let name = &field.wire_name;
     let shape = shape(service, &field.ty);
     let required = field.required;
@@ -134,6 +138,7 @@ fn field_entry(service: &Service, field: &Field) -> TokenStream {
             required: #required,
             max_length: #max_length,
             location: #location,
+            mode: #mode,
             description: #description,
         }
     }
@@ -180,6 +185,17 @@ fn call_arm(service: &Service, op: &Operation) -> TokenStream {
     let module = ident(&service.name);
     let request = ident(&op.request.name);
     let method = ident(&op.method_name);
+    if op.response.download.is_some() {
+        // The file goes to stdout as it arrives.
+        return quote! {
+            #[cfg(feature = #feature)]
+            #id => {
+                let request: crate::api::#module::#request = crate::cli::decode(request)?;
+                client.#module().#method(&request, &mut std::io::stdout()).await?;
+                Ok(None)
+            }
+        };
+    }
     let respond = if op.response.body.is_some() {
         quote!(crate::cli::encode(&response).map(Some))
     } else {

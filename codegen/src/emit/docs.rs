@@ -254,7 +254,13 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
             request_tables.push(table(heading.to_owned(), &fields, &mut enums));
         }
     }
-    let request_fields: Vec<&Field> = op.request.fields.iter().collect();
+    // Each mode's fields: a request sends exactly one mode's set.
+    for mode in &op.request.modes {
+        let fields: Vec<&Field> = mode.fields.iter().collect();
+        let heading = format!("商户模式: {} (`{}`, Rust `{}`)", mode.title, mode.key, mode.struct_name);
+        request_tables.push(table(heading, &fields, &mut enums));
+    }
+    let request_fields: Vec<&Field> = op.request.all_fields().collect();
     request_tables.extend(nested_tables(service, &request_fields, &mut enums));
     let mut response_tables = Vec::new();
     if let Some(body) = &op.response.body

@@ -171,7 +171,7 @@ fn parameters(service: &Service, op: &Operation) -> Result<Vec<Value>, EmitError
     let context = |field: &Field| format!("operation \"{}\", field \"{}\"", op.id, field.wire_name);
     let mut parameters = Vec::new();
     for (location, place) in [(Location::Path, "path"), (Location::Query, "query")] {
-        for field in op.request.fields_in(location) {
+        for field in op.request.all_fields_in(location) {
             let mut schema = type_schema(service, &field.ty, Enums::Inline, &context(field))?;
             constraints(&mut schema, field);
             let mut parameter = Map::new();
@@ -191,7 +191,7 @@ fn parameters(service: &Service, op: &Operation) -> Result<Vec<Value>, EmitError
 }
 
 fn request_body(service: &Service, op: &Operation) -> Result<Value, EmitError> {
-    let fields: Vec<&Field> = op.request.fields_in(Location::Body).collect();
+    let fields: Vec<&Field> = op.request.all_fields_in(Location::Body).collect();
     let mut schema = object_schema(service, &fields, &format!("operation \"{}\"", op.id))?;
     if let Value::Object(schema) = &mut schema {
         schema.insert(

@@ -68,7 +68,16 @@ fn method_tokens(method: HttpMethod) -> TokenStream {
 pub fn client(api: &Api, service: &Service) -> TokenStream {
     let docs = module_doc(&[format!("The client facade of {}.", service.title)]);
     let name = ident(&service.client_name);
-    let requests = service.operations.iter().map(|op| ident(&op.request.name));
+    let requests = service.operations.iter().flat_map(|op| {
+        let mode_enum = op
+            .request
+            .modes
+            .iter()
+            .any(|mode| mode.fields.iter().any(|field| field.location == Location::Query))
+            .then(|| op.request.mode_enum())
+            .flatten();
+        std::iter::once(ident(&op.request.name)).chain(mode_enum.map(|name| ident(&name)))
+    });
     let response_types = imports(
         service,
         "client",
@@ -76,9 +85,14 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
             .operations
             .iter()
             .filter_map(|op| op.response.body.clone().map(FieldType::Struct))
+            .chain(service.operations.iter().filter_map(|op| op.paging.as_ref().map(|paging| paging.item_type.clone())))
             .collect::<Vec<_>>()
             .iter(),
     );
+    let pagers = service
+        .operations
+        .iter()
+        .map(|op| super::paging::pager(&service.client_name, op));
     let sensitive = super::service::sensitive_types(service);
     let methods = service
         .operations
@@ -116,6 +130,8 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
 
             #(#methods)*
         }
+
+        #(#pagers)*
 
         impl crate::runtime::Client {
             #accessor_doc
@@ -176,23 +192,47 @@ fn method(
     } else {
         (TokenStream::new(), quote!(None))
     };
+    let api_request = quote! {
+        ApiRequest {
+            operation: &operations::#constant,
+            path_and_query: target.finish(),
+            body: #body,
+            wechatpay_serial: #serial,
+        }
+    };
+    if let Some(download) = &op.response.download {
+        // A file: streamed into the caller's writer and checked as the spec says.
+        let digest_header = &download.digest_header;
+        let signed_body = &download.signed_body;
+        return quote! {
+            #docs
+            pub async fn #name(
+                &self,
+                request: &#request,
+                sink: &mut (dyn std::io::Write + Send),
+            ) -> Result<crate::runtime::Downloaded, Error> {
+                crate::runtime::Validate::validate(request)?;
+                #encrypt
+                #target
+                let check = crate::runtime::DownloadCheck {
+                    digest_header: #digest_header,
+                    signed_body: #signed_body,
+                };
+                self.transport.download(#api_request, check, sink).await
+            }
+        };
+    }
+    let pages = super::paging::pages_method(op);
     quote! {
         #docs
         pub async fn #name(&self, request: &#request) -> Result<#output, Error> {
             crate::runtime::Validate::validate(request)?;
             #encrypt
             #target
-            let response = self
-                .transport
-                .send(ApiRequest {
-                    operation: &operations::#constant,
-                    path_and_query: target.finish(),
-                    body: #body,
-                    wechatpay_serial: #serial,
-                })
-                .await?;
+            let response = self.transport.send(#api_request).await?;
             #decode
         }
+        #pages
     }
 }
 
@@ -222,22 +262,56 @@ fn target_building(op: &Operation) -> TokenStream {
     if !rest.is_empty() {
         statements.push(quote!(target.literal(#rest);));
     }
-    for field in op.request.fields_in(Location::Query) {
-        let wire = &field.wire_name;
-        if field.required {
-            let value = string_value(field, quote!(request.));
-            statements.push(quote!(target.query(#wire, #value);));
-        } else {
-            let name = ident(&field.rust_name);
-            let value = scalar_as_str(&field.ty, quote!(value));
+    statements.extend(op.request.fields_in(Location::Query).map(|field| query_statement(field, quote!(request.))));
+    // The chosen merchant mode adds its own query fields.
+    if let Some(mode_enum) = op.request.mode_enum() {
+        let mode_enum = ident(&mode_enum);
+        let arms: Vec<TokenStream> = op
+            .request
+            .modes
+            .iter()
+            .map(|mode| {
+                let variant = ident(&mode.variant);
+                let pushes: Vec<TokenStream> = mode
+                    .fields
+                    .iter()
+                    .filter(|field| field.location == Location::Query)
+                    .map(|field| query_statement(field, quote!(mode.)))
+                    .collect();
+                if pushes.is_empty() {
+                    quote!(#mode_enum::#variant(_) => {})
+                } else {
+                    quote!(#mode_enum::#variant(mode) => { #(#pushes)* })
+                }
+            })
+            .collect();
+        let any_query = op.request.modes.iter().flat_map(|mode| &mode.fields).any(|field| field.location == Location::Query);
+        if any_query {
             statements.push(quote! {
-                if let Some(value) = &request.#name {
-                    target.query(#wire, #value);
+                match &request.mode {
+                    #(#arms)*
                 }
             });
         }
     }
     quote!(#(#statements)*)
+}
+
+/// `target.query(…)` for one query field of `owner` (`request.` or `mode.`).
+fn query_statement(field: &Field, owner: TokenStream) -> TokenStream {
+    let wire = &field.wire_name;
+    if field.required {
+        let value = string_value(field, owner);
+        quote!(target.query(#wire, #value);)
+    } else {
+        let name = ident(&field.rust_name);
+        let value = scalar_as_str(&field.ty, quote!(value));
+        quote! {
+            if let Some(value) = &#owner #name {
+                target.query(#wire, #value);
+            }
+        }
+    }
 }
 
 fn string_value(field: &Field, owner: TokenStream) -> TokenStream {

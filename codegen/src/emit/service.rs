@@ -51,7 +51,23 @@ fn module(service: &Service) -> TokenStream {
     ]);
     let models = names(service.structs.iter().map(|s| s.name.as_str()));
     let enums = names(service.enums.iter().map(|e| e.name.as_str()));
-    let requests = names(service.operations.iter().map(|op| op.request.name.as_str()));
+    let mode_names: Vec<String> = service
+        .operations
+        .iter()
+        .flat_map(|op| {
+            op.request
+                .mode_enum()
+                .into_iter()
+                .chain(op.request.modes.iter().map(|mode| mode.struct_name.clone()))
+        })
+        .collect();
+    let requests = names(
+        service
+            .operations
+            .iter()
+            .map(|op| op.request.name.as_str())
+            .chain(mode_names.iter().map(String::as_str)),
+    );
     let client = ident(&service.client_name);
     let reexport = |module: &str, list: &[proc_macro2::Ident]| {
         let module = ident(module);
@@ -169,7 +185,7 @@ pub fn constructed_types(service: &Service) -> BTreeSet<String> {
     let mut pending: Vec<&FieldType> = service
         .operations
         .iter()
-        .flat_map(|op| op.request.fields.iter().map(|field| &field.ty))
+        .flat_map(|op| op.request.all_fields().map(|field| &field.ty))
         .collect();
     while let Some(ty) = pending.pop() {
         if let Some(name) = named_types(ty)
@@ -210,6 +226,7 @@ fn models(service: &Service) -> TokenStream {
             fields: &model.fields,
             constructed: built,
             sensitive_types: &sensitive,
+            mode: None,
         })
     });
     quote! {
@@ -260,10 +277,11 @@ fn requests(service: &Service) -> TokenStream {
         service
             .operations
             .iter()
-            .flat_map(|op| op.request.fields.iter().map(|f| &f.ty)),
+            .flat_map(|op| op.request.all_fields().map(|f| &f.ty)),
     );
     let structs = service.operations.iter().map(|op| {
-        emit_struct(&StructSpec {
+        let mode_enum = op.request.mode_enum();
+        let request = emit_struct(&StructSpec {
             name: &op.request.name,
             docs: vec![
                 format!(
@@ -279,7 +297,32 @@ fn requests(service: &Service) -> TokenStream {
             fields: &op.request.fields,
             constructed: true,
             sensitive_types: &sensitive,
-        })
+            mode: mode_enum.as_deref(),
+        });
+        let modes = op.request.modes.iter().map(|mode| {
+            emit_struct(&StructSpec {
+                name: &mode.struct_name,
+                docs: vec![format!(
+                    "{} (`{}`) of `{}`: the fields only this merchant mode sends.",
+                    escape_text(&mode.title),
+                    mode.key,
+                    op.method_name
+                )],
+                fields: &mode.fields,
+                constructed: true,
+                sensitive_types: &sensitive,
+                mode: None,
+            })
+        });
+        let mode_enum = match &mode_enum {
+            Some(name) => super::modes::mode_enum(name, op),
+            None => TokenStream::new(),
+        };
+        quote! {
+            #request
+            #mode_enum
+            #(#modes)*
+        }
     });
     quote! {
         #docs

@@ -19,6 +19,8 @@ pub struct StructSpec<'a> {
     pub constructed: bool,
     /// Types of the service that hold sensitive fields, directly or nested.
     pub sensitive_types: &'a BTreeSet<String>,
+    /// The enum of merchant modes a request holds in its `mode` field, if any.
+    pub mode: Option<&'a str>,
 }
 
 impl StructSpec<'_> {
@@ -41,6 +43,14 @@ impl StructSpec<'_> {
 pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
     let name = ident(spec.name);
     let docs = doc_paragraphs(&spec.docs);
+    let mode_field = spec.mode.map(|mode| {
+        let mode = ident(mode);
+        quote! {
+            /// The merchant mode: exactly one mode's fields are sent, never a mix.
+            #[serde(flatten)]
+            pub mode: #mode,
+        }
+    });
     let fields = spec.fields.iter().map(field_decl);
     let methods = if spec.constructed {
         let constructor = constructor(spec);
@@ -73,7 +83,7 @@ pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
         (quote!(Debug,), TokenStream::new())
     };
     // A type whose fields are all optional also gets `Default`, which `new()` then mirrors.
-    let default = if spec.constructed && spec.fields.iter().all(|field| !field.required) {
+    let default = if spec.constructed && spec.mode.is_none() && spec.fields.iter().all(|field| !field.required) {
         quote!(Default,)
     } else {
         TokenStream::new()
@@ -83,6 +93,7 @@ pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
         #[derive(#debug_derive Clone, #default PartialEq, serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
+            #mode_field
             #(#fields)*
         }
         #debug_impl
@@ -168,6 +179,11 @@ fn into_value(field: &Field, value: TokenStream) -> TokenStream {
 
 fn constructor(spec: &StructSpec<'_>) -> TokenStream {
     let required: Vec<&Field> = spec.fields.iter().filter(|field| field.required).collect();
+    let mode_param = spec.mode.map(|mode| {
+        let mode = ident(mode);
+        quote!(mode: #mode,)
+    });
+    let mode_init = spec.mode.map(|_| quote!(mode,));
     let params = required.iter().map(|field| {
         let name = ident(&field.rust_name);
         let ty = parameter_type(&field.ty);
@@ -183,16 +199,22 @@ fn constructor(spec: &StructSpec<'_>) -> TokenStream {
             quote!(#name: None)
         }
     });
-    let doc = if required.is_empty() {
+    let names: Vec<String> = required
+        .iter()
+        .map(|field| format!("`{}`", field.wire_name))
+        .collect();
+    let doc = if spec.mode.is_some() {
+        format!(
+            "Builds `{}` from its merchant mode and required fields ({}); optional fields start as `None`.",
+            spec.name,
+            names.join(", ")
+        )
+    } else if required.is_empty() {
         format!(
             "Builds `{}` with every field empty; all of them are optional.",
             spec.name
         )
     } else {
-        let names: Vec<String> = required
-            .iter()
-            .map(|field| format!("`{}`", field.wire_name))
-            .collect();
         format!(
             "Builds `{}` from its required fields ({}); optional fields start as `None`.",
             spec.name,
@@ -202,7 +224,7 @@ fn constructor(spec: &StructSpec<'_>) -> TokenStream {
     let doc = doc_attrs(&doc);
     // More required fields than clippy's argument limit would need a builder; none of the spec's
     // types has that many yet, and validation does not forbid it, so the limit is lifted only there.
-    let allow = if required.len() > 7 {
+    let allow = if required.len() + usize::from(spec.mode.is_some()) > 7 {
         quote!(#[allow(clippy::too_many_arguments)])
     } else {
         TokenStream::new()
@@ -210,8 +232,8 @@ fn constructor(spec: &StructSpec<'_>) -> TokenStream {
     quote! {
         #doc
         #allow
-        pub fn new(#(#params),*) -> Self {
-            Self { #(#inits),* }
+        pub fn new(#mode_param #(#params),*) -> Self {
+            Self { #mode_init #(#inits),* }
         }
     }
 }
@@ -234,7 +256,10 @@ fn setter(field: &Field) -> TokenStream {
 /// `Validate`: every documented length limit, and the limits of nested types.
 fn validate_impl(spec: &StructSpec<'_>) -> TokenStream {
     let name = ident(spec.name);
-    let checks: Vec<TokenStream> = spec.fields.iter().filter_map(field_check).collect();
+    let mut checks: Vec<TokenStream> = spec.fields.iter().filter_map(field_check).collect();
+    if spec.mode.is_some() {
+        checks.insert(0, quote!(crate::runtime::Validate::validate_at(&self.mode, at)?;));
+    }
     let at = if checks.is_empty() {
         quote!(_at)
     } else {
@@ -264,7 +289,8 @@ fn field_check(field: &Field) -> Option<TokenStream> {
                 crate::runtime::Validate::validate_at(#value, &crate::runtime::field_path(at, #wire))?;
             }),
             FieldType::Array(items) if matches!(**items, FieldType::Struct(_)) => Some(quote! {
-                for (index, item) in #value.iter().enumerate() {
+                // `#value` may be `&self.field`: parenthesised, so `.iter()` applies to the reference.
+                for (index, item) in (#value).iter().enumerate() {
                     crate::runtime::Validate::validate_at(item, &crate::runtime::field_path(at, &format!("{}[{index}]", #wire)))?;
                 }
             }),
@@ -349,5 +375,42 @@ fn encrypt_impl(spec: &StructSpec<'_>) -> TokenStream {
                 Ok(copy)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A required array of structs is checked through `(&self.items).iter()`: without the
+    /// parentheses `&self.items.iter().enumerate()` borrows the iterator, which does not compile
+    /// (first seen when generating the whole converted API).
+    #[test]
+    fn required_arrays_of_structs_are_validated_item_by_item() {
+        let field = Field {
+            wire_name: "items".to_owned(),
+            rust_name: "items".to_owned(),
+            ty: FieldType::Array(Box::new(FieldType::Struct("Item".to_owned()))),
+            required: true,
+            max_length: None,
+            sensitive: false,
+            description: String::new(),
+            location: Location::Body,
+        };
+        let check = field_check(&field).map(|tokens| tokens.to_string());
+        let check = check.unwrap_or_default().replace(' ', "");
+        assert!(
+            check.contains("in(&self.items).iter().enumerate()"),
+            "{check}"
+        );
+        let mut optional = field;
+        optional.required = false;
+        let check = field_check(&optional).map(|tokens| tokens.to_string());
+        assert!(
+            check
+                .unwrap_or_default()
+                .replace(' ', "")
+                .contains("in(value).iter().enumerate()")
+        );
     }
 }

@@ -68,8 +68,7 @@ fn operation_tests(service: &Service, op: &Operation) -> Result<Vec<TokenStream>
             ExampleKind::Request => {
                 let url_fields: Vec<&str> = op
                     .request
-                    .fields
-                    .iter()
+                    .all_fields()
                     .filter(|field| field.location != Location::Body)
                     .map(|field| field.wire_name.as_str())
                     .collect();

@@ -162,15 +162,27 @@ fn build_enum(name: &str, def: &spec::EnumDef) -> Enum {
 
 fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) -> Operation {
     let base = format!("operations.{id}");
-    let mut fields = resolver.fields(
-        &format!("{base}.path_params"),
-        &def.path_params,
-        Location::Path,
-    );
+    let mut fields = resolver.fields(&format!("{base}.path_params"), &def.path_params, Location::Path);
     fields.extend(resolver.fields(&format!("{base}.query"), &def.query, Location::Query));
     if let Some(body) = &def.body {
         fields.extend(resolver.fields(&format!("{base}.body"), body, Location::Body));
     }
+    let request_name = format!("{}Request", naming::type_name(id));
+    let stem = naming::type_name(id);
+    // Fields named by a mode move into that mode's struct; the rest are sent in every mode.
+    let modes: Vec<Mode> = def
+        .modes
+        .iter()
+        .map(|(key, mode)| Mode {
+            key: key.to_owned(),
+            variant: naming::type_name(key),
+            title: mode.title.clone(),
+            struct_name: format!("{stem}{}", naming::type_name(key)),
+            fields: fields.iter().filter(|field| mode.fields.contains(&field.wire_name)).cloned().collect(),
+        })
+        .collect();
+    fields.retain(|field| !def.modes.iter().any(|(_, mode)| mode.fields.contains(&field.wire_name)));
+    let paging = def.paging.as_ref().and_then(|paging| build_paging(resolver, &fields, def, paging));
     Operation {
         id: id.to_owned(),
         method_name: naming::field_name(id),
@@ -192,14 +204,20 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
             })
             .collect(),
         request: Request {
-            name: format!("{}Request", naming::type_name(id)),
+            name: request_name,
             fields,
             has_body: def.body.is_some(),
+            modes,
         },
         response: Response {
             status: def.response.status,
             body: def.response.body.as_deref().map(naming::type_name),
+            download: def.response.download.as_ref().map(|download| Download {
+                digest_header: download.digest_header.clone(),
+                signed_body: download.signed_body.clone(),
+            }),
         },
+        paging,
         errors: def.errors.clone(),
         examples: def
             .examples
@@ -211,4 +229,28 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
             })
             .collect(),
     }
+}
+
+/// The paging fields, resolved; validation has checked they exist with the right types.
+fn build_paging(
+    resolver: &mut Resolver<'_>,
+    request_fields: &[Field],
+    def: &OperationDef,
+    paging: &spec::PagingDef,
+) -> Option<Paging> {
+    let find = |name: &str| request_fields.iter().find(|field| field.wire_name == name).cloned();
+    let body = def.response.body.as_deref()?;
+    let model = resolver.parsed.doc.types.get(body)?;
+    let response_fields = resolver.fields(&format!("types.{body}.fields"), &model.fields, Location::Body);
+    let response_field = |name: &str| response_fields.iter().find(|field| field.wire_name == name).cloned();
+    let items = response_field(&paging.items)?;
+    let FieldType::Array(item_type) = &items.ty else { return None };
+    Some(Paging {
+        offset: find(&paging.offset)?,
+        limit: find(&paging.limit)?,
+        max_limit: paging.max_limit,
+        item_type: (**item_type).clone(),
+        items,
+        total: paging.total.as_deref().and_then(response_field),
+    })
 }

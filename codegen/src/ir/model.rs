@@ -181,6 +181,7 @@ pub struct Operation {
     pub headers: Vec<Header>,
     pub request: Request,
     pub response: Response,
+    pub paging: Option<Paging>,
     pub errors: Vec<ErrorRow>,
     pub examples: Vec<Example>,
 }
@@ -202,9 +203,68 @@ pub struct Header {
 #[derive(Debug, Clone)]
 pub struct Request {
     pub name: String,
+    /// Fields every mode sends.
     pub fields: Vec<Field>,
     /// Whether a JSON body is sent (a body with no fields is still `{}`).
     pub has_body: bool,
+    /// Mutually exclusive merchant modes; empty when the operation has none.
+    pub modes: Vec<Mode>,
+}
+
+impl Request {
+    /// The enum of the request's modes, e.g. `MicropayPayMode`, when it has modes.
+    pub fn mode_enum(&self) -> Option<String> {
+        if self.modes.is_empty() {
+            None
+        } else {
+            Some(format!("{}Mode", self.name.trim_end_matches("Request")))
+        }
+    }
+
+    /// The fields at `location`, those of all modes included.
+    pub fn all_fields_in(&self, location: Location) -> impl Iterator<Item = &Field> {
+        self.all_fields().filter(move |field| field.location == location)
+    }
+
+    /// Every field, those of all modes included.
+    pub fn all_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().chain(self.modes.iter().flat_map(|mode| mode.fields.iter()))
+    }
+}
+
+/// One merchant mode (直连 / 机构) and the fields only it sends.
+#[derive(Debug, Clone)]
+pub struct Mode {
+    /// The spec's key, e.g. `direct`.
+    pub key: String,
+    /// The enum variant, e.g. `Direct`.
+    pub variant: String,
+    pub title: String,
+    /// The struct holding the mode's fields, e.g. `MicropayPayDirect`.
+    pub struct_name: String,
+    pub fields: Vec<Field>,
+}
+
+/// Offset paging of a list operation.
+#[derive(Debug, Clone)]
+pub struct Paging {
+    /// The offset query field.
+    pub offset: Field,
+    /// The page-size query field.
+    pub limit: Field,
+    pub max_limit: u32,
+    /// The response's array field and its element type.
+    pub items: Field,
+    pub item_type: FieldType,
+    /// The response's total-count field.
+    pub total: Option<Field>,
+}
+
+/// A file download's integrity check.
+#[derive(Debug, Clone)]
+pub struct Download {
+    pub digest_header: String,
+    pub signed_body: String,
 }
 
 impl Request {
@@ -220,6 +280,8 @@ pub struct Response {
     pub status: u16,
     /// The struct the body decodes into; `None` for no body.
     pub body: Option<String>,
+    /// The body is a file streamed to the caller.
+    pub download: Option<Download>,
 }
 
 #[derive(Debug, Clone)]

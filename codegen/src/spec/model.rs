@@ -176,6 +176,12 @@ pub struct OperationDef {
     /// The JSON body's fields; absent when the request has no body.
     #[serde(default)]
     pub body: Option<Named<FieldDef>>,
+    /// Mutually exclusive merchant modes (直连 / 机构): each names the request fields only it sends.
+    #[serde(default)]
+    pub modes: Named<ModeDef>,
+    /// How a list operation pages.
+    #[serde(default)]
+    pub paging: Option<PagingDef>,
     pub response: ResponseDef,
     /// 业务错误码: the operation's own error rows, all repeats kept.
     #[serde(default)]
@@ -199,6 +205,47 @@ pub struct ResponseDef {
     /// The name of the type the body decodes into; absent for a response with no body (204).
     #[serde(default)]
     pub body: Option<String>,
+    /// The body is a file, streamed to the caller instead of decoded.
+    #[serde(default)]
+    pub download: Option<DownloadDef>,
+}
+
+/// One merchant mode: its title and the request fields that belong to it alone.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModeDef {
+    pub title: String,
+    /// Wire names of fields declared in `path_params`, `query` or `body`; their `required`
+    /// applies within this mode.
+    pub fields: Vec<String>,
+}
+
+/// Offset paging: which query fields move through the list and where the items are.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagingDef {
+    /// The query field with the index of the first item.
+    pub offset: String,
+    /// The query field with the page size.
+    pub limit: String,
+    /// The documented largest page size.
+    pub max_limit: u32,
+    /// The response's array field holding one page of items.
+    pub items: String,
+    /// The response's field with the total number of items, when there is one.
+    #[serde(default)]
+    pub total: Option<String>,
+}
+
+/// A file download and how its integrity is proven.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DownloadDef {
+    /// The header carrying the hex SHA-1 of the file as sent.
+    pub digest_header: String,
+    /// What the response signature covers instead of the body, with `{digest}` standing for
+    /// the header's value, e.g. `{"sha1":"{digest}"}`.
+    pub signed_body: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

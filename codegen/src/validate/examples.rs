@@ -39,10 +39,79 @@ fn check_example(
     let Some(fields) = fields_of(&service.doc, id, op, example.kind) else {
         return;
     };
+    // A mode's fields are required only within that mode: checked below, not field by field.
+    let relaxed: Vec<(&str, FieldDef)> = fields
+        .iter()
+        .map(|(name, field)| {
+            let mut field = (*field).clone();
+            if example.kind == ExampleKind::Request
+                && op
+                    .modes
+                    .iter()
+                    .any(|(_, mode)| mode.fields.iter().any(|f| f == name))
+            {
+                field.required = false;
+            }
+            (*name, field)
+        })
+        .collect();
+    let relaxed: Vec<(&str, &FieldDef)> =
+        relaxed.iter().map(|(name, field)| (*name, field)).collect();
+    if example.kind == ExampleKind::Request
+        && let Some(problem) = mode_problem(op, &value)
+    {
+        out.push(service.error(json_path.as_str(), problem));
+    }
     let mut conform = Conform::new(&service.doc);
-    conform.object("$", &value, &fields);
+    conform.object("$", &value, &relaxed);
     for problem in conform.problems {
         out.push(service.error(json_path.as_str(), problem));
+    }
+}
+
+/// A request example must use exactly one mode, with that mode's required fields.
+fn mode_problem(op: &OperationDef, value: &Value) -> Option<String> {
+    if op.modes.is_empty() {
+        return None;
+    }
+    let object = value.as_object()?;
+    let used: Vec<&str> = op
+        .modes
+        .iter()
+        .filter(|(_, mode)| mode.fields.iter().any(|field| object.contains_key(field)))
+        .map(|(key, _)| key)
+        .collect();
+    let [key] = used.as_slice() else {
+        return Some(if used.is_empty() {
+            "the example uses no merchant mode's fields".to_owned()
+        } else {
+            format!(
+                "the example mixes the fields of modes {}",
+                used.join(" and ")
+            )
+        });
+    };
+    let mode = op.modes.get(key)?;
+    let missing: Vec<&str> = mode
+        .fields
+        .iter()
+        .filter(|name| {
+            let required = op
+                .query
+                .get(name)
+                .or_else(|| op.body.as_ref().and_then(|body| body.get(name)))
+                .is_some_and(|field| field.required);
+            required && !object.contains_key(name.as_str())
+        })
+        .map(String::as_str)
+        .collect();
+    if missing.is_empty() {
+        None
+    } else {
+        Some(format!(
+            "mode {key} is missing its required {}",
+            missing.join(", ")
+        ))
     }
 }
 

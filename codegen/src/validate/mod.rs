@@ -4,6 +4,7 @@
 //! checks that depend on a type resolving skip what `references` already reported, so one mistake
 //! gives one message.
 
+mod capabilities;
 mod conform;
 mod datetime;
 mod enums;
@@ -48,6 +49,7 @@ fn check_service(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     operations::check(service, out);
     examples::check(service, out);
     notifications::check(service, out);
+    capabilities::check(service, out);
 }
 
 /// Whether `text` is one `first` character followed by `rest` characters: the shape of the

@@ -11,6 +11,7 @@ const PLATSOLUTION_RECHARGE_AMOUNT: &[CliField] = &[
         required: false,
         max_length: None,
         location: FieldLocation::Body,
+        mode: None,
         description: "【总金额】 单位为分",
     },
     CliField {
@@ -19,6 +20,7 @@ const PLATSOLUTION_RECHARGE_AMOUNT: &[CliField] = &[
         required: false,
         max_length: Some(16),
         location: FieldLocation::Body,
+        mode: None,
         description: "【货币类型】 人民币为CNY",
     },
 ];
@@ -36,6 +38,7 @@ const PLATSOLUTION_OPERATIONS: &[CliOperation] = &[
                 required: true,
                 max_length: Some(32),
                 location: FieldLocation::Body,
+                mode: None,
                 description: "【二级商户号】 微信支付分配的商户号,出资商户号",
             },
             CliField {
@@ -44,6 +47,7 @@ const PLATSOLUTION_OPERATIONS: &[CliOperation] = &[
                 required: true,
                 max_length: Some(64),
                 location: FieldLocation::Body,
+                mode: None,
                 description: "【商户充值单号】 商户系统内部的充值单号,只能由数字、大小写字母组成,在平台商户系统内部唯一",
             },
             CliField {
@@ -52,6 +56,7 @@ const PLATSOLUTION_OPERATIONS: &[CliOperation] = &[
                 required: true,
                 max_length: None,
                 location: FieldLocation::Body,
+                mode: None,
                 description: "【充值场景】 按照实际情况填写",
             },
             CliField {
@@ -60,6 +65,7 @@ const PLATSOLUTION_OPERATIONS: &[CliOperation] = &[
                 required: true,
                 max_length: None,
                 location: FieldLocation::Body,
+                mode: None,
                 description: "【充值入账账户】 使用充值场景所支持的入账账户",
             },
             CliField {
@@ -68,6 +74,7 @@ const PLATSOLUTION_OPERATIONS: &[CliOperation] = &[
                 required: true,
                 max_length: None,
                 location: FieldLocation::Body,
+                mode: None,
                 description: "【充值金额】 单位为分,仅支持CNY",
             },
             CliField {
@@ -76,6 +83,7 @@ const PLATSOLUTION_OPERATIONS: &[CliOperation] = &[
                 required: false,
                 max_length: Some(1024),
                 location: FieldLocation::Body,
+                mode: None,
                 description: "【商户回调地址】 异步接收充值结果的回调地址",
             },
             CliField {
@@ -86,6 +94,7 @@ const PLATSOLUTION_OPERATIONS: &[CliOperation] = &[
                 required: false,
                 max_length: None,
                 location: FieldLocation::Body,
+                mode: None,
                 description: "【可用充值渠道列表】 缺省展示全部充值渠道。若传入可用渠道列表,以传入内容为准",
             },
             CliField {
@@ -94,6 +103,7 @@ const PLATSOLUTION_OPERATIONS: &[CliOperation] = &[
                 required: false,
                 max_length: Some(20),
                 location: FieldLocation::Body,
+                mode: None,
                 description: "【充值备注】 将在充值页面展示。UTF8编码,最多允许20个字符",
             },
         ],
@@ -109,6 +119,7 @@ const PLATSOLUTION_OPERATIONS: &[CliOperation] = &[
                 required: true,
                 max_length: Some(64),
                 location: FieldLocation::Path,
+                mode: None,
                 description: "【商户充值单号】 商户系统内部的充值单号,只能由数字、大小写字母组成,在平台商户系统内部唯一",
             },
             CliField {
@@ -117,6 +128,7 @@ const PLATSOLUTION_OPERATIONS: &[CliOperation] = &[
                 required: true,
                 max_length: Some(32),
                 location: FieldLocation::Query,
+                mode: None,
                 description: "【二级商户号】 二级商户号",
             },
         ],
@@ -132,6 +144,7 @@ const PLATSOLUTION_OPERATIONS: &[CliOperation] = &[
                 required: true,
                 max_length: Some(64),
                 location: FieldLocation::Path,
+                mode: None,
                 description: "【商户充值单号】 商户系统内部的充值单号,只能由数字、大小写字母组成,在平台商户系统内部唯一",
             },
             CliField {
@@ -140,6 +153,7 @@ const PLATSOLUTION_OPERATIONS: &[CliOperation] = &[
                 required: true,
                 max_length: Some(32),
                 location: FieldLocation::Query,
+                mode: None,
                 description: "【二级商户号】 二级商户号",
             },
         ],

@@ -69,6 +69,8 @@ pub struct CliField {
     pub max_length: Option<usize>,
     /// Path, query or body.
     pub location: FieldLocation,
+    /// The merchant mode the field belongs to, when only one mode sends it.
+    pub mode: Option<&'static str>,
     /// The documented meaning.
     pub description: &'static str,
 }

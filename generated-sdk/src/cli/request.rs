@@ -10,9 +10,47 @@ use super::{CliField, Shape};
 use crate::Error;
 use crate::runtime::ValidationError;
 
-/// Checks `value` against `fields`; the first problem names the field and the rule.
+/// Checks `value` against `fields`; the first problem names the field and the rule. Fields of
+/// merchant modes must all come from one mode, whose required fields are then required.
 pub fn check(fields: &[CliField], value: &Value) -> Result<(), ValidationError> {
-    object(fields, value, "")
+    let Some(map) = value.as_object() else {
+        return object(fields, value, "");
+    };
+    let mut modes: Vec<&str> = fields.iter().filter_map(|field| field.mode).collect();
+    modes.dedup();
+    if modes.is_empty() {
+        return object(fields, value, "");
+    }
+    let used: Vec<&str> = modes
+        .iter()
+        .copied()
+        .filter(|mode| {
+            fields
+                .iter()
+                .any(|field| field.mode == Some(mode) && map.contains_key(field.name))
+        })
+        .collect();
+    let chosen = match used.as_slice() {
+        [mode] => *mode,
+        [] => {
+            return Err(refuse(
+                "",
+                format!("choose one merchant mode ({}) and give its fields", modes.join(", ")),
+            ));
+        }
+        _ => {
+            return Err(refuse(
+                "",
+                format!("the fields of modes {} are mixed; send one mode only", used.join(" and ")),
+            ));
+        }
+    };
+    let in_mode: Vec<CliField> = fields
+        .iter()
+        .filter(|field| field.mode.is_none() || field.mode == Some(chosen))
+        .copied()
+        .collect();
+    object(&in_mode, value, "")
 }
 
 fn object(fields: &[CliField], value: &Value, at: &str) -> Result<(), ValidationError> {
@@ -135,6 +173,7 @@ mod tests {
         required: false,
         max_length: Some(3),
         location: FieldLocation::Body,
+        mode: None,
         description: "",
     }];
     const FIELDS: &[CliField] = &[
@@ -144,6 +183,7 @@ mod tests {
             required: true,
             max_length: None,
             location: FieldLocation::Path,
+            mode: None,
             description: "",
         },
         CliField {
@@ -152,6 +192,7 @@ mod tests {
             required: false,
             max_length: None,
             location: FieldLocation::Body,
+            mode: None,
             description: "",
         },
         CliField {
@@ -160,6 +201,7 @@ mod tests {
             required: false,
             max_length: None,
             location: FieldLocation::Body,
+            mode: None,
             description: "",
         },
     ];

@@ -384,9 +384,9 @@ fn config(reason: &str) -> Error {
 }
 
 /// Which host an attempt goes to.
-struct Host {
-    base_url: String,
-    is_backup: bool,
+pub(crate) struct Host {
+    pub(crate) base_url: String,
+    pub(crate) is_backup: bool,
 }
 
 /// The outcome of one attempt that got an answer, not yet verified.
@@ -415,6 +415,15 @@ impl Transport for Client {
     async fn send(&self, request: ApiRequest) -> Result<ApiResponse, Error> {
         let answer = self.send_attempts(&request).await?;
         self.verify_answer(answer).await
+    }
+
+    async fn download(
+        &self,
+        request: ApiRequest,
+        check: super::download::DownloadCheck,
+        sink: &mut (dyn std::io::Write + Send),
+    ) -> Result<super::download::Downloaded, Error> {
+        self.download_file(&request, check, sink).await
     }
 
     /// The WeChat Pay public key when configured, else the newest valid platform certificate.
@@ -528,7 +537,7 @@ fn answer_is_retryable(answer: &Answer, operation: &OperationInfo) -> bool {
 }
 
 impl Client {
-    fn choose_host(&self, operation: &OperationInfo) -> Host {
+    pub(crate) fn choose_host(&self, operation: &OperationInfo) -> Host {
         let inner = &self.inner;
         let main = inner
             .main_base_url
@@ -561,7 +570,7 @@ impl Client {
         }
     }
 
-    fn main_is_down(&self) {
+    pub(crate) fn main_is_down(&self) {
         let now = self.inner.clock.now();
         *self
             .inner
@@ -570,7 +579,7 @@ impl Client {
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(now);
     }
 
-    fn main_is_up(&self) {
+    pub(crate) fn main_is_up(&self) {
         *self
             .inner
             .main_down_since
@@ -580,6 +589,12 @@ impl Client {
 
     /// One attempt, signed afresh: a new nonce and timestamp every time.
     async fn attempt(&self, request: &ApiRequest, host: &Host) -> Result<Answer, Error> {
+        let response = self.start(request, host).await?;
+        self.read_answer(response).await
+    }
+
+    /// Signs `request` afresh and sends it to `host`; returns once the status and headers are in.
+    pub(crate) async fn start(&self, request: &ApiRequest, host: &Host) -> Result<reqwest::Response, Error> {
         let inner = &self.inner;
         let body = request.body.as_deref().unwrap_or_default();
         let method = request.operation.method.as_str();
@@ -623,10 +638,9 @@ impl Client {
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
-        let mut response = builder.send().await.map_err(transport_error)?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let header_bytes: usize = headers
+        let response = builder.send().await.map_err(transport_error)?;
+        let header_bytes: usize = response
+            .headers()
             .iter()
             .map(|(name, value)| name.as_str().len() + value.len())
             .sum();
@@ -635,7 +649,14 @@ impl Client {
                 "the answer's headers are {header_bytes} bytes, over the {MAX_HEADER_BYTES}-byte limit"
             )));
         }
-        let limit = inner.max_body_bytes;
+        Ok(response)
+    }
+
+    /// Reads an answer's body, up to the configured limit.
+    pub(crate) async fn read_answer(&self, mut response: reqwest::Response) -> Result<Answer, Error> {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let limit = self.inner.max_body_bytes;
         if let Some(length) = response.content_length()
             && length > limit as u64
         {

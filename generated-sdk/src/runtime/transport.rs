@@ -3,6 +3,7 @@
 use std::future::Future;
 
 use super::error::Error;
+use super::download::{DownloadCheck, Downloaded};
 use super::sensitive::SensitiveEncryptor;
 
 /// An HTTP method WeChat Pay uses.
@@ -82,6 +83,20 @@ pub struct ApiResponse {
 pub trait Transport: Send + Sync {
     /// Sends `request` and returns the response, whatever its status.
     fn send(&self, request: ApiRequest) -> impl Future<Output = Result<ApiResponse, Error>> + Send;
+
+    /// Sends `request` and streams the answer's file into `sink`, checking it as `check` says.
+    /// Only a transport that verifies signatures can download.
+    fn download(
+        &self,
+        request: ApiRequest,
+        check: DownloadCheck,
+        sink: &mut (dyn std::io::Write + Send),
+    ) -> impl Future<Output = Result<Downloaded, Error>> + Send {
+        let _ = (request, check, sink);
+        std::future::ready(Err(Error::Config {
+            reason: "this transport cannot download files".to_owned(),
+        }))
+    }
 
     /// The key to encrypt sensitive request fields with. A transport without WeChat Pay keys
     /// cannot send such fields.

@@ -63,12 +63,13 @@ pub fn verify(
             "Wechatpay-Timestamp {timestamp:?} is not a Unix time"
         ))
     })?;
+    // `unsigned_abs`: a saturated `i64::MIN` (a clock far before 1970) has no `abs`.
     let skew = now.saturating_sub(seconds);
-    if skew.abs() >= MAX_CLOCK_SKEW_SECONDS {
+    if skew.unsigned_abs() >= MAX_CLOCK_SKEW_SECONDS.unsigned_abs() {
         return Err(other(format!(
             "Wechatpay-Timestamp is {} s {} the local clock (the limit is {MAX_CLOCK_SKEW_SECONDS} s); \
              a replayed answer, or the local clock is off by that much",
-            skew.abs(),
+            skew.unsigned_abs(),
             if skew > 0 { "behind" } else { "ahead of" }
         )));
     }

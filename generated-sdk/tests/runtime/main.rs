@@ -7,6 +7,7 @@ mod certificates;
 #[cfg(feature = "cli")]
 mod cli;
 mod construction;
+mod download;
 mod end_to_end;
 mod limits;
 mod notifications;

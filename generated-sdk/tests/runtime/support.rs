@@ -44,6 +44,9 @@ pub enum Behaviour {
     Delay(std::time::Duration),
     /// Answer normally with an extra header of this many bytes.
     LargeHeader(usize),
+    /// Answer with a file: `content` as the body, `announced` as its SHA-1 header, the signature
+    /// over `{"sha1":"<announced>"}`.
+    File { content: Vec<u8>, announced: String },
 }
 
 /// Ways to spoil a signed answer.
@@ -235,6 +238,19 @@ impl State {
                 let mut response = self.respond(status, body, None);
                 let value = hyper::header::HeaderValue::from_str(&"x".repeat(size)).expect("ASCII");
                 response.headers_mut().insert("X-Padding", value);
+                Ok(response)
+            }
+            Some(Behaviour::File { content, announced }) => {
+                let signed = format!(r#"{{"sha1":"{announced}"}}"#);
+                let mut response = self.respond(200, signed, None);
+                response.headers_mut().insert(
+                    "Wechatpay-Statement-Sha1",
+                    announced.parse().expect("ASCII"),
+                );
+                response
+                    .headers_mut()
+                    .insert("Content-Type", "text/plain".parse().expect("ASCII"));
+                *response.body_mut() = Full::new(Bytes::from(content));
                 Ok(response)
             }
             Some(Behaviour::Delay(delay)) => {

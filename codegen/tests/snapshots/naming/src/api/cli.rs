@@ -11,6 +11,7 @@ const OBSTACLE_OPTION: &[CliField] = &[
         required: true,
         max_length: Some(8),
         location: FieldLocation::Body,
+        mode: None,
         description: "【类型】 a field named after a keyword",
     },
     CliField {
@@ -19,6 +20,7 @@ const OBSTACLE_OPTION: &[CliField] = &[
         required: false,
         max_length: None,
         location: FieldLocation::Body,
+        mode: None,
         description: "a field whose name starts with a digit",
     },
     CliField {
@@ -27,6 +29,7 @@ const OBSTACLE_OPTION: &[CliField] = &[
         required: false,
         max_length: None,
         location: FieldLocation::Body,
+        mode: None,
         description: "a camelCase wire name",
     },
     CliField {
@@ -35,6 +38,7 @@ const OBSTACLE_OPTION: &[CliField] = &[
         required: false,
         max_length: None,
         location: FieldLocation::Body,
+        mode: None,
         description: "an edition 2024 keyword, of a type named Self",
     },
     CliField {
@@ -43,6 +47,7 @@ const OBSTACLE_OPTION: &[CliField] = &[
         required: false,
         max_length: None,
         location: FieldLocation::Body,
+        mode: None,
         description: "a nested type holding sensitive fields",
     },
 ];
@@ -55,6 +60,7 @@ const OBSTACLE_OWNER: &[CliField] = &[
         required: true,
         max_length: None,
         location: FieldLocation::Body,
+        mode: None,
         description: "【证件号码】 敏感信息,需加密",
     },
     CliField {
@@ -63,6 +69,7 @@ const OBSTACLE_OWNER: &[CliField] = &[
         required: false,
         max_length: None,
         location: FieldLocation::Body,
+        mode: None,
         description: "【姓名】 敏感信息,需加密",
     },
     CliField {
@@ -71,6 +78,7 @@ const OBSTACLE_OWNER: &[CliField] = &[
         required: false,
         max_length: None,
         location: FieldLocation::Body,
+        mode: None,
         description: "not sensitive",
     },
 ];
@@ -83,12 +91,106 @@ const OBSTACLE_SELF: &[CliField] = &[
         required: false,
         max_length: None,
         location: FieldLocation::Body,
+        mode: None,
         description: "see [the docs](https://example.test/a_b) <b>",
     },
 ];
 #[cfg(feature = "obstacle")]
 /// The operations of `obstacle`.
 const OBSTACLE_OPERATIONS: &[CliOperation] = &[
+    CliOperation {
+        info: &crate::api::obstacle::operations::PAY,
+        service: "obstacle",
+        title: "付款",
+        fields: &[
+            CliField {
+                name: "amount",
+                shape: Shape::Integer,
+                required: true,
+                max_length: None,
+                location: FieldLocation::Body,
+                mode: None,
+                description: "金额",
+            },
+            CliField {
+                name: "mchid",
+                shape: Shape::String,
+                required: true,
+                max_length: Some(32),
+                location: FieldLocation::Body,
+                mode: Some("direct"),
+                description: "直连商户号",
+            },
+            CliField {
+                name: "sp_appid",
+                shape: Shape::String,
+                required: true,
+                max_length: None,
+                location: FieldLocation::Query,
+                mode: Some("institution"),
+                description: "机构 AppID, in the query",
+            },
+            CliField {
+                name: "sp_mchid",
+                shape: Shape::String,
+                required: true,
+                max_length: None,
+                location: FieldLocation::Body,
+                mode: Some("institution"),
+                description: "机构商户号",
+            },
+            CliField {
+                name: "sub_mchid",
+                shape: Shape::String,
+                required: false,
+                max_length: None,
+                location: FieldLocation::Body,
+                mode: Some("institution"),
+                description: "子商户号",
+            },
+        ],
+    },
+    CliOperation {
+        info: &crate::api::obstacle::operations::LIST_THINGS,
+        service: "obstacle",
+        title: "列出",
+        fields: &[
+            CliField {
+                name: "offset",
+                shape: Shape::Integer,
+                required: false,
+                max_length: None,
+                location: FieldLocation::Query,
+                mode: None,
+                description: "start index",
+            },
+            CliField {
+                name: "count",
+                shape: Shape::Integer,
+                required: false,
+                max_length: None,
+                location: FieldLocation::Query,
+                mode: None,
+                description: "page size",
+            },
+        ],
+    },
+    CliOperation {
+        info: &crate::api::obstacle::operations::DOWNLOAD_BILL,
+        service: "obstacle",
+        title: "下载",
+        fields: &[
+            CliField {
+                name: "date",
+                shape: Shape::String,
+                required: true,
+                max_length: None,
+                location: FieldLocation::Query,
+                mode: None,
+                description: "账单日期",
+            },
+        ],
+    },
     CliOperation {
         info: &crate::api::obstacle::operations::MATCH,
         service: "obstacle",
@@ -100,6 +202,7 @@ const OBSTACLE_OPERATIONS: &[CliOperation] = &[
                 required: true,
                 max_length: Some(32),
                 location: FieldLocation::Path,
+                mode: None,
                 description: "a path parameter named type",
             },
             CliField {
@@ -108,6 +211,7 @@ const OBSTACLE_OPERATIONS: &[CliOperation] = &[
                 required: false,
                 max_length: None,
                 location: FieldLocation::Query,
+                mode: None,
                 description: "an optional enum query parameter named async",
             },
             CliField {
@@ -116,6 +220,7 @@ const OBSTACLE_OPERATIONS: &[CliOperation] = &[
                 required: true,
                 max_length: None,
                 location: FieldLocation::Body,
+                mode: None,
                 description: "a body field holding the Option type",
             },
         ],
@@ -143,6 +248,29 @@ pub async fn call(
 ) -> Result<Option<serde_json::Value>, crate::Error> {
     let _ = (client, &request);
     match id {
+        #[cfg(feature = "obstacle")]
+        "pay" => {
+            let request: crate::api::obstacle::PayRequest = crate::cli::decode(request)?;
+            let response = client.obstacle().pay(&request).await?;
+            let () = response;
+            Ok(None)
+        }
+        #[cfg(feature = "obstacle")]
+        "list_things" => {
+            let request: crate::api::obstacle::ListThingsRequest = crate::cli::decode(
+                request,
+            )?;
+            let response = client.obstacle().list_things(&request).await?;
+            crate::cli::encode(&response).map(Some)
+        }
+        #[cfg(feature = "obstacle")]
+        "download_bill" => {
+            let request: crate::api::obstacle::DownloadBillRequest = crate::cli::decode(
+                request,
+            )?;
+            client.obstacle().download_bill(&request, &mut std::io::stdout()).await?;
+            Ok(None)
+        }
         #[cfg(feature = "obstacle")]
         "match" => {
             let request: crate::api::obstacle::MatchRequest = crate::cli::decode(

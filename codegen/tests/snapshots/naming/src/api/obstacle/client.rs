@@ -2,8 +2,11 @@
 
 //! The client facade of 命名障碍赛.
 use super::operations;
-use super::requests::{MatchRequest, GetSelfRequest};
-use super::models::Self_;
+use super::requests::{
+    PayRequest, PayMode, ListThingsRequest, DownloadBillRequest, MatchRequest,
+    GetSelfRequest,
+};
+use super::models::{Self_, Thing, ThingList};
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 命名障碍赛.
 ///
@@ -15,6 +18,153 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
     /// Wraps a transport.
     pub fn new(transport: &'a T) -> Self {
         Self { transport }
+    }
+    /// 付款
+    ///
+    /// An operation with two merchant modes.
+    ///
+    /// `POST /v3/pay`
+    ///
+    /// 支持商户: 直连商户、机构 · 更新时间: 2026.01.01 · operation id `pay`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 500 | `SYSTEM_ERROR` | 系统异常 | 稍后重试 | 公共 |
+    pub async fn pay(&self, request: &PayRequest) -> Result<(), Error> {
+        crate::runtime::Validate::validate(request)?;
+        let mut target = PathAndQuery::new();
+        target.literal("/v3/pay");
+        match &request.mode {
+            PayMode::Direct(_) => {}
+            PayMode::Institution(mode) => {
+                target.query("sp_appid", &mode.sp_appid);
+            }
+        }
+        let response = self
+            .transport
+            .send(ApiRequest {
+                operation: &operations::PAY,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+            .await?;
+        crate::runtime::decode_empty(response)
+    }
+    /// 列出
+    ///
+    /// A paged list.
+    ///
+    /// `GET /v3/things`
+    ///
+    /// 支持商户: 普通商户 · 更新时间: 2026.01.01 · operation id `list_things`
+    ///
+    /// Answers HTTP 200 with a [`ThingList`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 500 | `SYSTEM_ERROR` | 系统异常 | 稍后重试 | 公共 |
+    pub async fn list_things(
+        &self,
+        request: &ListThingsRequest,
+    ) -> Result<ThingList, Error> {
+        crate::runtime::Validate::validate(request)?;
+        let mut target = PathAndQuery::new();
+        target.literal("/v3/things");
+        if let Some(value) = &request.offset {
+            target.query("offset", &value.to_string());
+        }
+        if let Some(value) = &request.count {
+            target.query("count", &value.to_string());
+        }
+        let response = self
+            .transport
+            .send(ApiRequest {
+                operation: &operations::LIST_THINGS,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+            .await?;
+        crate::runtime::decode_json(response)
+    }
+    /// Every item of [`Self::list_things`], fetched page by page: `offset` starts at 0 unless set, `count` is the documented maximum 20 unless set.
+    pub fn list_things_pages(
+        &self,
+        request: &ListThingsRequest,
+    ) -> ListThingsPages<'_, 'a, T> {
+        let mut request = request.clone();
+        request.offset = request.offset.or(Some(0i64));
+        request.count = request.count.or(Some(20i64));
+        ListThingsPages {
+            client: self,
+            request,
+            items: std::collections::VecDeque::new(),
+            finished: false,
+            pages: 0,
+        }
+    }
+    /// 下载
+    ///
+    /// A file download.
+    ///
+    /// `GET /v3/bills`
+    ///
+    /// 支持商户: 普通商户 · 更新时间: 2026.01.01 · operation id `download_bill`
+    ///
+    /// Answers HTTP 200 with no body.
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 500 | `SYSTEM_ERROR` | 系统异常 | 稍后重试 | 公共 |
+    pub async fn download_bill(
+        &self,
+        request: &DownloadBillRequest,
+        sink: &mut (dyn std::io::Write + Send),
+    ) -> Result<crate::runtime::Downloaded, Error> {
+        crate::runtime::Validate::validate(request)?;
+        let mut target = PathAndQuery::new();
+        target.literal("/v3/bills");
+        target.query("date", &request.date);
+        let check = crate::runtime::DownloadCheck {
+            digest_header: "Wechatpay-Statement-Sha1",
+            signed_body: "{\"sha1\":\"{digest}\"}",
+        };
+        self.transport
+            .download(
+                ApiRequest {
+                    operation: &operations::DOWNLOAD_BILL,
+                    path_and_query: target.finish(),
+                    body: None,
+                    wechatpay_serial: None,
+                },
+                check,
+                sink,
+            )
+            .await
     }
     /// 关键字操作
     ///
@@ -97,6 +247,59 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
             })
             .await?;
         crate::runtime::decode_json(response)
+    }
+}
+/// The items of `list_things`, page by page.
+pub struct ListThingsPages<'c, 'a, T> {
+    client: &'c ObstacleClient<'a, T>,
+    request: ListThingsRequest,
+    items: std::collections::VecDeque<Thing>,
+    finished: bool,
+    pages: u32,
+}
+impl<T: Transport> ListThingsPages<'_, '_, T> {
+    /// The next item, fetching the next page when this one is used up; `None` after the last.
+    pub async fn next(&mut self) -> Option<Result<Thing, Error>> {
+        loop {
+            if let Some(item) = self.items.pop_front() {
+                return Some(Ok(item));
+            }
+            if self.finished {
+                return None;
+            }
+            if let Err(error) = self.fetch().await {
+                self.finished = true;
+                return Some(Err(error));
+            }
+        }
+    }
+    /// Every remaining item.
+    pub async fn collect(mut self) -> Result<Vec<Thing>, Error> {
+        let mut all = Vec::new();
+        while let Some(item) = self.next().await {
+            all.push(item?);
+        }
+        Ok(all)
+    }
+    async fn fetch(&mut self) -> Result<(), Error> {
+        let page = self.client.list_things(&self.request).await?;
+        let items = page.things.unwrap_or_default();
+        let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
+        let offset = self.request.offset.unwrap_or(0).saturating_add(count);
+        self.request.offset = Some(offset);
+        self.pages += 1;
+        self.finished = count == 0 || count < self.request.count.unwrap_or(i64::MAX)
+            || page.total_count.is_some_and(|total| offset >= total);
+        if !self.finished && self.pages >= 100000u32 {
+            return Err(Error::Decode {
+                status: 200,
+                request_id: None,
+                reason: "paging did not end after 100000 pages".to_owned(),
+                body: Vec::new(),
+            });
+        }
+        self.items.extend(items);
+        Ok(())
     }
 }
 impl crate::runtime::Client {

@@ -4,6 +4,20 @@
 //!
 //! Responses must come back equal; requests must come back equal once the path and query fields, which travel in the URL, are taken out.
 use crate::runtime::testing::round_trip;
+/// pay: 直连
+#[test]
+fn pay_request_example_1() {
+    round_trip::<
+        super::PayRequest,
+    >(r#"{"mchid": "1900000100", "amount": 1}"#, &["sp_appid"]);
+}
+/// pay: 机构
+#[test]
+fn pay_request_example_2() {
+    round_trip::<
+        super::PayRequest,
+    >(r#"{"sp_mchid": "1900000109", "sp_appid": "wx1", "amount": 1}"#, &["sp_appid"]);
+}
 /// match: request
 #[test]
 fn match_request_example_1() {

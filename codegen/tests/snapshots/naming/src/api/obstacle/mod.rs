@@ -16,5 +16,8 @@ mod events;
 pub use events::Event;
 pub use client::ObstacleClient;
 pub use enums::Match;
-pub use models::{Option_, Owner, Self_};
-pub use requests::{MatchRequest, GetSelfRequest};
+pub use models::{Option_, Owner, Thing, ThingList, Self_};
+pub use requests::{
+    PayRequest, ListThingsRequest, DownloadBillRequest, MatchRequest, GetSelfRequest,
+    PayMode, PayDirect, PayInstitution,
+};

@@ -167,6 +167,34 @@ impl crate::runtime::EncryptSensitive for Owner {
         Ok(copy)
     }
 }
+/// One listed thing.
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Thing {
+    /// the thing's number
+    ///
+    /// Wire: `id`, `integer`, required.
+    pub id: i64,
+}
+/// One page of things.
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ThingList {
+    /// the page's things
+    ///
+    /// Wire: `things`, `array[object Thing]`, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub things: Option<Vec<Thing>>,
+    /// how many things there are
+    ///
+    /// Wire: `total_count`, `integer`, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+}
 /// A type named Self.
 ///
 /// Sent in requests (and possibly returned in responses).

@@ -2,6 +2,33 @@
 
 //! What the spec says about each operation of 命名障碍赛: method, path, hosts and whether a retry is safe.
 use crate::runtime::{Method, OperationInfo};
+/// `POST /v3/pay`: 付款
+pub const PAY: OperationInfo = OperationInfo {
+    id: "pay",
+    method: Method::Post,
+    path: "/v3/pay",
+    retry_safe: false,
+    main_host: "https://apihk.example.test",
+    backup_host: None,
+};
+/// `GET /v3/things`: 列出
+pub const LIST_THINGS: OperationInfo = OperationInfo {
+    id: "list_things",
+    method: Method::Get,
+    path: "/v3/things",
+    retry_safe: true,
+    main_host: "https://apihk.example.test",
+    backup_host: None,
+};
+/// `GET /v3/bills`: 下载
+pub const DOWNLOAD_BILL: OperationInfo = OperationInfo {
+    id: "download_bill",
+    method: Method::Get,
+    path: "/v3/bills",
+    retry_safe: true,
+    main_host: "https://apihk.example.test",
+    backup_host: None,
+};
 /// `POST /v3/things/{type}/do`: 关键字操作
 pub const MATCH: OperationInfo = OperationInfo {
     id: "match",
@@ -21,4 +48,10 @@ pub const GET_SELF: OperationInfo = OperationInfo {
     backup_host: None,
 };
 /// Every operation of this service, in spec order.
-pub const ALL: &[&OperationInfo] = &[&MATCH, &GET_SELF];
+pub const ALL: &[&OperationInfo] = &[
+    &PAY,
+    &LIST_THINGS,
+    &DOWNLOAD_BILL,
+    &MATCH,
+    &GET_SELF,
+];

@@ -3,6 +3,180 @@
 //! Request types of 命名障碍赛: one per operation, holding its path, query and body fields by wire name.
 use super::enums::Match;
 use super::models::Option_;
+/// The request of `pay` (付款): `POST /v3/pay`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PayRequest {
+    /// The merchant mode: exactly one mode's fields are sent, never a mix.
+    #[serde(flatten)]
+    pub mode: PayMode,
+    /// 金额
+    ///
+    /// Wire: `amount`, `integer`, required.
+    pub amount: i64,
+}
+impl PayRequest {
+    /// Builds `PayRequest` from its merchant mode and required fields (`amount`); optional fields start as `None`.
+    pub fn new(mode: PayMode, amount: i64) -> Self {
+        Self { mode, amount }
+    }
+}
+impl crate::runtime::Validate for PayRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::Validate::validate_at(&self.mode, at)?;
+        Ok(())
+    }
+}
+/// The merchant modes of `pay`: exactly one, chosen by the variant.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum PayMode {
+    /// 直连模式 (`direct`).
+    Direct(PayDirect),
+    /// 机构模式 (`institution`).
+    Institution(PayInstitution),
+}
+impl crate::runtime::Validate for PayMode {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        match self {
+            Self::Direct(mode) => crate::runtime::Validate::validate_at(mode, at),
+            Self::Institution(mode) => crate::runtime::Validate::validate_at(mode, at),
+        }
+    }
+}
+impl From<PayDirect> for PayMode {
+    fn from(mode: PayDirect) -> Self {
+        Self::Direct(mode)
+    }
+}
+impl From<PayInstitution> for PayMode {
+    fn from(mode: PayInstitution) -> Self {
+        Self::Institution(mode)
+    }
+}
+/// 直连模式 (`direct`) of `pay`: the fields only this merchant mode sends.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PayDirect {
+    /// 直连商户号
+    ///
+    /// Wire: `mchid`, `string`, at most 32 characters, required.
+    pub mchid: String,
+}
+impl PayDirect {
+    /// Builds `PayDirect` from its required fields (`mchid`); optional fields start as `None`.
+    pub fn new(mchid: impl Into<String>) -> Self {
+        Self { mchid: mchid.into() }
+    }
+}
+impl crate::runtime::Validate for PayDirect {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "mchid", &self.mchid, 32)?;
+        Ok(())
+    }
+}
+/// 机构模式 (`institution`) of `pay`: the fields only this merchant mode sends.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PayInstitution {
+    /// 机构 AppID, in the query
+    ///
+    /// Wire: `sp_appid`, `string`, required, query parameter.
+    #[serde(skip_serializing)]
+    pub sp_appid: String,
+    /// 机构商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_mchid: Option<String>,
+}
+impl PayInstitution {
+    /// Builds `PayInstitution` from its required fields (`sp_appid`, `sp_mchid`); optional fields start as `None`.
+    pub fn new(sp_appid: impl Into<String>, sp_mchid: impl Into<String>) -> Self {
+        Self {
+            sp_appid: sp_appid.into(),
+            sp_mchid: sp_mchid.into(),
+            sub_mchid: None,
+        }
+    }
+    /// Sets the optional `sub_mchid`.
+    pub fn with_sub_mchid(mut self, value: impl Into<String>) -> Self {
+        self.sub_mchid = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for PayInstitution {
+    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// The request of `list_things` (列出): `GET /v3/things`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ListThingsRequest {
+    /// start index
+    ///
+    /// Wire: `offset`, `integer`, optional, query parameter.
+    #[serde(skip_serializing, default)]
+    pub offset: Option<i64>,
+    /// page size
+    ///
+    /// Wire: `count`, `integer`, optional, query parameter.
+    #[serde(skip_serializing, default)]
+    pub count: Option<i64>,
+}
+impl ListThingsRequest {
+    /// Builds `ListThingsRequest` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self { offset: None, count: None }
+    }
+    /// Sets the optional `offset`.
+    pub fn with_offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Sets the optional `count`.
+    pub fn with_count(mut self, value: i64) -> Self {
+        self.count = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for ListThingsRequest {
+    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
+/// The request of `download_bill` (下载): `GET /v3/bills`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DownloadBillRequest {
+    /// 账单日期
+    ///
+    /// Wire: `date`, `string`, required, query parameter.
+    #[serde(skip_serializing)]
+    pub date: String,
+}
+impl DownloadBillRequest {
+    /// Builds `DownloadBillRequest` from its required fields (`date`); optional fields start as `None`.
+    pub fn new(date: impl Into<String>) -> Self {
+        Self { date: date.into() }
+    }
+}
+impl crate::runtime::Validate for DownloadBillRequest {
+    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
+        Ok(())
+    }
+}
 /// The request of `match_` (关键字操作): `POST /v3/things/{type}/do`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.

@@ -1,0 +1,125 @@
+//! File downloads (statements): streamed to the caller's writer, never buffered whole. The
+//! answer's signature covers a small JSON carrying the file's digest (as the spec says), and the
+//! digest of the bytes actually received is compared at the end.
+
+use std::io::Write;
+
+use aws_lc_rs::digest::{Context, SHA1_FOR_LEGACY_USE_ONLY};
+
+use super::client::Client;
+use super::error::{Error, TransportErrorKind};
+use super::transport::{ApiRequest, ApiResponse};
+use super::verify::verify;
+
+/// How a download proves its integrity, from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DownloadCheck {
+    /// The header with the hex SHA-1 of the file, e.g. `Wechatpay-Statement-Sha1`.
+    pub digest_header: &'static str,
+    /// What the answer's signature covers, `{digest}` standing for the header's value.
+    pub signed_body: &'static str,
+}
+
+/// What a finished download wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Downloaded {
+    /// Bytes written to the sink.
+    pub bytes: u64,
+    /// The SHA-1 of those bytes, lower-case hex; equal to the announced one.
+    pub sha1: String,
+    /// The `Request-ID` header.
+    pub request_id: Option<String>,
+}
+
+impl Client {
+    /// Sends `request` and streams a 2xx answer's body into `sink`, after verifying the
+    /// signature over `check.signed_body`; fails at the end if the SHA-1 of what arrived differs
+    /// from the announced one (what was already written stays written: write to a temporary file
+    /// and keep it only on success). Error answers are returned as [`Error::Api`].
+    pub async fn download_file(
+        &self,
+        request: &ApiRequest,
+        check: DownloadCheck,
+        sink: &mut (dyn Write + Send),
+    ) -> Result<Downloaded, Error> {
+        let host = self.choose_host(request.operation);
+        let mut response = match self.start(request, &host).await {
+            Ok(response) => response,
+            Err(error) => {
+                if matches!(error, Error::Transport { kind: TransportErrorKind::Connect | TransportErrorKind::Timeout, .. })
+                    && !host.is_backup
+                {
+                    self.main_is_down();
+                }
+                return Err(error);
+            }
+        };
+        let request_id = header(&response, "Request-ID");
+        if !response.status().is_success() {
+            let answer = self.read_answer(response).await?;
+            let error = ApiResponse {
+                status: answer.status,
+                request_id,
+                body: answer.body,
+            };
+            return Err(super::decode::decode_empty(error).err().unwrap_or_else(not_a_download));
+        }
+        let announced = header(&response, check.digest_header).ok_or_else(|| Error::Verification {
+            reason: format!("the {} header is missing", check.digest_header),
+            request_id: request_id.clone(),
+        })?;
+        let signed = check.signed_body.replace("{digest}", &announced);
+        let signature = super::verify::SignatureHeaders {
+            timestamp: response.headers().get("Wechatpay-Timestamp").and_then(|v| v.to_str().ok()),
+            nonce: response.headers().get("Wechatpay-Nonce").and_then(|v| v.to_str().ok()),
+            signature: response.headers().get("Wechatpay-Signature").and_then(|v| v.to_str().ok()),
+            serial: response.headers().get("Wechatpay-Serial").and_then(|v| v.to_str().ok()),
+        };
+        verify(&signature, signed.as_bytes(), self.now(), self.keys()).map_err(|failure| Error::Verification {
+            reason: failure.into_reason(),
+            request_id: request_id.clone(),
+        })?;
+        let mut digest = Context::new(&SHA1_FOR_LEGACY_USE_ONLY);
+        let mut bytes = 0u64;
+        while let Some(chunk) = response.chunk().await.map_err(|error| Error::Transport {
+            kind: TransportErrorKind::Other,
+            source: Box::new(error),
+        })? {
+            digest.update(&chunk);
+            bytes += chunk.len() as u64;
+            sink.write_all(&chunk).map_err(|error| Error::Transport {
+                kind: TransportErrorKind::Other,
+                source: Box::new(error),
+            })?;
+        }
+        sink.flush().map_err(|error| Error::Transport {
+            kind: TransportErrorKind::Other,
+            source: Box::new(error),
+        })?;
+        let sha1: String = digest.finish().as_ref().iter().map(|byte| format!("{byte:02x}")).collect();
+        if !sha1.eq_ignore_ascii_case(announced.trim()) {
+            return Err(Error::Verification {
+                reason: format!(
+                    "the downloaded file's SHA-1 {sha1} does not match {} {announced}",
+                    check.digest_header
+                ),
+                request_id,
+            });
+        }
+        Ok(Downloaded {
+            bytes,
+            sha1,
+            request_id,
+        })
+    }
+}
+
+fn header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response.headers().get(name).and_then(|value| value.to_str().ok()).map(str::to_owned)
+}
+
+fn not_a_download() -> Error {
+    Error::Config {
+        reason: "a non-2xx download answer decoded as success".to_owned(),
+    }
+}

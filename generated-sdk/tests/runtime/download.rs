@@ -1,0 +1,134 @@
+//! File downloads through the real client: streamed into a writer, the signature checked over
+//! the announced digest, and the digest of what arrived compared at the end.
+
+use wechatpay_apiv3::Error;
+use wechatpay_apiv3::runtime::{ApiRequest, DownloadCheck, Method, OperationInfo};
+
+use crate::support::{Behaviour, FakeWechatPay, Tamper, client_builder, recharge_handler};
+
+static BILL: OperationInfo = OperationInfo {
+    id: "test_download",
+    method: Method::Get,
+    path: "/v3/bills",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: None,
+};
+
+const CHECK: DownloadCheck = DownloadCheck {
+    digest_header: "Wechatpay-Statement-Sha1",
+    signed_body: r#"{"sha1":"{digest}"}"#,
+};
+
+fn request() -> ApiRequest {
+    ApiRequest {
+        operation: &BILL,
+        path_and_query: "/v3/bills?date=20180130".to_owned(),
+        body: None,
+        wechatpay_serial: None,
+    }
+}
+
+/// `printf '…' | sha1sum` of the statement below.
+fn sha1_hex(content: &[u8]) -> String {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, content);
+    digest
+        .as_ref()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+fn statement() -> Vec<u8> {
+    let mut content = "交易时间,公众账号ID,商户号,微信订单号,商户订单号\n"
+        .repeat(1)
+        .into_bytes();
+    for row in 0..5000 {
+        content.extend_from_slice(
+            format!(
+                "`2018-01-30 10:00:{:02},`wx1,`1900000109,`42000{row:010},`order{row}\n",
+                row % 60
+            )
+            .as_bytes(),
+        );
+    }
+    content
+}
+
+#[tokio::test]
+async fn a_statement_streams_and_its_digest_is_checked() {
+    let server = FakeWechatPay::start(recharge_handler).await;
+    let content = statement();
+    server.script([Behaviour::File {
+        content: content.clone(),
+        announced: sha1_hex(&content),
+    }]);
+    let client = client_builder(&server.url())
+        .max_body_bytes(1024)
+        .build()
+        .expect("client");
+    let mut file = Vec::new();
+    let downloaded = client
+        .download_file(&request(), CHECK, &mut file)
+        .await
+        .expect("a good download");
+    assert_eq!(
+        file, content,
+        "every byte, although larger than the JSON body limit: streamed, not buffered"
+    );
+    assert_eq!(downloaded.bytes, content.len() as u64);
+    assert_eq!(downloaded.sha1, sha1_hex(&content));
+    assert!(server.received()[0].signature_valid);
+}
+
+#[tokio::test]
+async fn a_wrong_digest_fails_at_the_end() {
+    let server = FakeWechatPay::start(recharge_handler).await;
+    let content = statement();
+    server.script([Behaviour::File {
+        content,
+        announced: "0".repeat(40),
+    }]);
+    let client = client_builder(&server.url()).build().expect("client");
+    let mut file = Vec::new();
+    let error = client
+        .download_file(&request(), CHECK, &mut file)
+        .await
+        .expect_err("digest mismatch");
+    assert!(
+        matches!(&error, Error::Verification { reason, .. } if reason.contains("does not match Wechatpay-Statement-Sha1")),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_forged_download_signature_is_refused_before_any_byte_is_written() {
+    let server = FakeWechatPay::start(|_: &crate::support::Received| (200, "x".to_owned())).await;
+    server.script([Behaviour::Tamper(Tamper::FlipSignatureByte)]);
+    let client = client_builder(&server.url()).build().expect("client");
+    let mut file = Vec::new();
+    let error = client
+        .download_file(&request(), CHECK, &mut file)
+        .await
+        .expect_err("refused");
+    assert!(matches!(error, Error::Verification { .. }), "{error:?}");
+    assert!(file.is_empty());
+}
+
+#[tokio::test]
+async fn an_error_answer_to_a_download_is_an_api_error() {
+    let server = FakeWechatPay::start(recharge_handler).await;
+    server.script([Behaviour::Answer(
+        400,
+        r#"{"code":"PARAM_ERROR","message":"日期不能超过180天"}"#.to_owned(),
+    )]);
+    let client = client_builder(&server.url()).build().expect("client");
+    let error = client
+        .download_file(&request(), CHECK, &mut Vec::new())
+        .await
+        .expect_err("400");
+    assert!(
+        matches!(&error, Error::Api(api) if api.status == 400 && api.message == "日期不能超过180天"),
+        "{error:?}"
+    );
+}
