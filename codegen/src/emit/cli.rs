@@ -73,7 +73,10 @@ fn service_section(service: &Service) -> TokenStream {
                 "{prefix}_{}",
                 heck::ToShoutySnakeCase::to_shouty_snake_case(model.name.as_str())
             ));
-            let fields = model.fields.iter().map(|field| field_entry(service, field, None));
+            let fields = model
+                .fields
+                .iter()
+                .map(|field| field_entry(service, field, None));
             let doc = format!(" The fields of `{}`.", model.name);
             quote! {
                 #[cfg(feature = #feature)]
@@ -86,9 +89,15 @@ fn service_section(service: &Service) -> TokenStream {
     let operations = service.operations.iter().map(|op| {
         let constant = ident(&op.const_name);
         let title = &op.title;
-        let common = op.request.fields.iter().map(|field| field_entry(service, field, None));
+        let common = op
+            .request
+            .fields
+            .iter()
+            .map(|field| field_entry(service, field, None));
         let by_mode = op.request.modes.iter().flat_map(|mode| {
-            mode.fields.iter().map(move |field| field_entry(service, field, Some(&mode.key)))
+            mode.fields
+                .iter()
+                .map(move |field| field_entry(service, field, Some(&mode.key)))
         });
         let fields = common.chain(by_mode);
         let service_name = &service.name;
@@ -196,11 +205,15 @@ fn call_arm(service: &Service, op: &Operation) -> TokenStream {
             }
         };
     }
-    let respond = if op.response.body.is_some() {
-        quote!(crate::cli::encode(&response).map(Some))
-    } else {
+    let call = if op.response.body.is_some() {
         quote! {
-            let () = response;
+            let response = client.#module().#method(&request).await?;
+            crate::cli::encode(&response).map(Some)
+        }
+    } else {
+        // A 204: nothing to print.
+        quote! {
+            client.#module().#method(&request).await?;
             Ok(None)
         }
     };
@@ -208,8 +221,7 @@ fn call_arm(service: &Service, op: &Operation) -> TokenStream {
         #[cfg(feature = #feature)]
         #id => {
             let request: crate::api::#module::#request = crate::cli::decode(request)?;
-            let response = client.#module().#method(&request).await?;
-            #respond
+            #call
         }
     }
 }

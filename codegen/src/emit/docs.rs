@@ -257,7 +257,10 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
     // Each mode's fields: a request sends exactly one mode's set.
     for mode in &op.request.modes {
         let fields: Vec<&Field> = mode.fields.iter().collect();
-        let heading = format!("商户模式: {} (`{}`, Rust `{}`)", mode.title, mode.key, mode.struct_name);
+        let heading = format!(
+            "商户模式: {} (`{}`, Rust `{}`)",
+            mode.title, mode.key, mode.struct_name
+        );
         request_tables.push(table(heading, &fields, &mut enums));
     }
     let request_fields: Vec<&Field> = op.request.all_fields().collect();

@@ -38,7 +38,8 @@ pub fn events_module(service: &Service) -> Option<TokenStream> {
         ]);
         let variant = ident(&notification.variant);
         let resource = ident(&notification.resource);
-        quote!(#doc #variant(#resource),)
+        // Boxed: resources are large and differ in size, an event is moved around whole.
+        quote!(#doc #variant(Box<#resource>),)
     });
     let arms = service.notifications.iter().map(|notification| {
         let variant = ident(&notification.variant);
@@ -46,7 +47,7 @@ pub fn events_module(service: &Service) -> Option<TokenStream> {
             .event_types
             .iter()
             .map(|(event_type, _)| event_type);
-        quote!(#(#types)|* => serde_json::from_slice(resource).map(Self::#variant),)
+        quote!(#(#types)|* => serde_json::from_slice(resource).map(|resource| Self::#variant(Box::new(resource))),)
     });
     Some(quote! {
         #docs

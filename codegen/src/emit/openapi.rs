@@ -163,7 +163,54 @@ fn operation(api: &Api, service: &Service, op: &Operation) -> Result<Value, Emit
     operation.insert("x-merchants".into(), json!(op.merchants));
     operation.insert("x-updated".into(), json!(op.updated));
     operation.insert("x-retry-safe".into(), json!(op.retry_safe));
+    if !op.request.modes.is_empty() {
+        operation.insert("x-modes".into(), modes_extension(op));
+    }
     Ok(Value::Object(operation))
+}
+
+/// The request fields at `location`: the common ones as they are, then each merchant mode's with
+/// `required` off, since they are required only within their mode (see `x-modes`).
+fn request_fields(op: &Operation, location: Location) -> Vec<Field> {
+    let common = op.request.fields_in(location).cloned();
+    let by_mode = op.request.modes.iter().flat_map(|mode| {
+        mode.fields
+            .iter()
+            .filter(move |field| field.location == location)
+            .map(|field| {
+                let mut field = field.clone();
+                field.required = false;
+                field
+            })
+    });
+    common.chain(by_mode).collect()
+}
+
+/// `x-modes`: each merchant mode with its fields and the ones it requires.
+fn modes_extension(op: &Operation) -> Value {
+    let modes: Map<String, Value> = op
+        .request
+        .modes
+        .iter()
+        .map(|mode| {
+            let fields: Vec<&str> = mode
+                .fields
+                .iter()
+                .map(|field| field.wire_name.as_str())
+                .collect();
+            let required: Vec<&str> = mode
+                .fields
+                .iter()
+                .filter(|field| field.required)
+                .map(|field| field.wire_name.as_str())
+                .collect();
+            (
+                mode.key.clone(),
+                json!({"title": mode.title, "fields": fields, "required": required}),
+            )
+        })
+        .collect();
+    Value::Object(modes)
 }
 
 /// Path parameters, then query parameters, in spec order.
@@ -171,7 +218,7 @@ fn parameters(service: &Service, op: &Operation) -> Result<Vec<Value>, EmitError
     let context = |field: &Field| format!("operation \"{}\", field \"{}\"", op.id, field.wire_name);
     let mut parameters = Vec::new();
     for (location, place) in [(Location::Path, "path"), (Location::Query, "query")] {
-        for field in op.request.all_fields_in(location) {
+        for field in &request_fields(op, location) {
             let mut schema = type_schema(service, &field.ty, Enums::Inline, &context(field))?;
             constraints(&mut schema, field);
             let mut parameter = Map::new();
@@ -191,7 +238,8 @@ fn parameters(service: &Service, op: &Operation) -> Result<Vec<Value>, EmitError
 }
 
 fn request_body(service: &Service, op: &Operation) -> Result<Value, EmitError> {
-    let fields: Vec<&Field> = op.request.all_fields_in(Location::Body).collect();
+    let owned = request_fields(op, Location::Body);
+    let fields: Vec<&Field> = owned.iter().collect();
     let mut schema = object_schema(service, &fields, &format!("operation \"{}\"", op.id))?;
     if let Value::Object(schema) = &mut schema {
         schema.insert(

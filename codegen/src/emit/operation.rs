@@ -73,7 +73,11 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
             .request
             .modes
             .iter()
-            .any(|mode| mode.fields.iter().any(|field| field.location == Location::Query))
+            .any(|mode| {
+                mode.fields
+                    .iter()
+                    .any(|field| field.location == Location::Query)
+            })
             .then(|| op.request.mode_enum())
             .flatten();
         std::iter::once(ident(&op.request.name)).chain(mode_enum.map(|name| ident(&name)))
@@ -85,7 +89,12 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
             .operations
             .iter()
             .filter_map(|op| op.response.body.clone().map(FieldType::Struct))
-            .chain(service.operations.iter().filter_map(|op| op.paging.as_ref().map(|paging| paging.item_type.clone())))
+            .chain(
+                service
+                    .operations
+                    .iter()
+                    .filter_map(|op| op.paging.as_ref().map(|paging| paging.item_type.clone())),
+            )
             .collect::<Vec<_>>()
             .iter(),
     );
@@ -262,7 +271,11 @@ fn target_building(op: &Operation) -> TokenStream {
     if !rest.is_empty() {
         statements.push(quote!(target.literal(#rest);));
     }
-    statements.extend(op.request.fields_in(Location::Query).map(|field| query_statement(field, quote!(request.))));
+    statements.extend(
+        op.request
+            .fields_in(Location::Query)
+            .map(|field| query_statement(field, quote!(request.))),
+    );
     // The chosen merchant mode adds its own query fields.
     if let Some(mode_enum) = op.request.mode_enum() {
         let mode_enum = ident(&mode_enum);
@@ -285,7 +298,12 @@ fn target_building(op: &Operation) -> TokenStream {
                 }
             })
             .collect();
-        let any_query = op.request.modes.iter().flat_map(|mode| &mode.fields).any(|field| field.location == Location::Query);
+        let any_query = op
+            .request
+            .modes
+            .iter()
+            .flat_map(|mode| &mode.fields)
+            .any(|field| field.location == Location::Query);
         if any_query {
             statements.push(quote! {
                 match &request.mode {
@@ -305,7 +323,11 @@ fn query_statement(field: &Field, owner: TokenStream) -> TokenStream {
         quote!(target.query(#wire, #value);)
     } else {
         let name = ident(&field.rust_name);
-        let value = scalar_as_str(&field.ty, quote!(value));
+        // `value` is already a reference here: a string needs no further borrow.
+        let value = match field.ty {
+            FieldType::String => quote!(value),
+            _ => scalar_as_str(&field.ty, quote!(value)),
+        };
         quote! {
             if let Some(value) = &#owner #name {
                 target.query(#wire, #value);

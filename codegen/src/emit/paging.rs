@@ -39,10 +39,16 @@ pub fn pages_method(op: &Operation) -> TokenStream {
             quote!(request.#field_name = request.#field_name.or(Some(#default));)
         }
     });
+    // Defaults are written only into optional fields; with none, the copy is never changed.
+    let clone = if paging.offset.required && paging.limit.required {
+        quote!(let request = request.clone();)
+    } else {
+        quote!(let mut request = request.clone();)
+    };
     quote! {
         #doc
         pub fn #name(&self, request: &#request) -> #pager<'_, 'a, T> {
-            let mut request = request.clone();
+            #clone
             #(#set_defaults)*
             #pager {
                 client: self,

@@ -83,7 +83,10 @@ pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
         (quote!(Debug,), TokenStream::new())
     };
     // A type whose fields are all optional also gets `Default`, which `new()` then mirrors.
-    let default = if spec.constructed && spec.mode.is_none() && spec.fields.iter().all(|field| !field.required) {
+    let default = if spec.constructed
+        && spec.mode.is_none()
+        && spec.fields.iter().all(|field| !field.required)
+    {
         quote!(Default,)
     } else {
         TokenStream::new()
@@ -258,7 +261,10 @@ fn validate_impl(spec: &StructSpec<'_>) -> TokenStream {
     let name = ident(spec.name);
     let mut checks: Vec<TokenStream> = spec.fields.iter().filter_map(field_check).collect();
     if spec.mode.is_some() {
-        checks.insert(0, quote!(crate::runtime::Validate::validate_at(&self.mode, at)?;));
+        checks.insert(
+            0,
+            quote!(crate::runtime::Validate::validate_at(&self.mode, at)?;),
+        );
     }
     let at = if checks.is_empty() {
         quote!(_at)

@@ -162,7 +162,11 @@ fn build_enum(name: &str, def: &spec::EnumDef) -> Enum {
 
 fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) -> Operation {
     let base = format!("operations.{id}");
-    let mut fields = resolver.fields(&format!("{base}.path_params"), &def.path_params, Location::Path);
+    let mut fields = resolver.fields(
+        &format!("{base}.path_params"),
+        &def.path_params,
+        Location::Path,
+    );
     fields.extend(resolver.fields(&format!("{base}.query"), &def.query, Location::Query));
     if let Some(body) = &def.body {
         fields.extend(resolver.fields(&format!("{base}.body"), body, Location::Body));
@@ -178,11 +182,22 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
             variant: naming::type_name(key),
             title: mode.title.clone(),
             struct_name: format!("{stem}{}", naming::type_name(key)),
-            fields: fields.iter().filter(|field| mode.fields.contains(&field.wire_name)).cloned().collect(),
+            fields: fields
+                .iter()
+                .filter(|field| mode.fields.contains(&field.wire_name))
+                .cloned()
+                .collect(),
         })
         .collect();
-    fields.retain(|field| !def.modes.iter().any(|(_, mode)| mode.fields.contains(&field.wire_name)));
-    let paging = def.paging.as_ref().and_then(|paging| build_paging(resolver, &fields, def, paging));
+    fields.retain(|field| {
+        !def.modes
+            .iter()
+            .any(|(_, mode)| mode.fields.contains(&field.wire_name))
+    });
+    let paging = def
+        .paging
+        .as_ref()
+        .and_then(|paging| build_paging(resolver, &fields, def, paging));
     Operation {
         id: id.to_owned(),
         method_name: naming::field_name(id),
@@ -238,13 +253,29 @@ fn build_paging(
     def: &OperationDef,
     paging: &spec::PagingDef,
 ) -> Option<Paging> {
-    let find = |name: &str| request_fields.iter().find(|field| field.wire_name == name).cloned();
+    let find = |name: &str| {
+        request_fields
+            .iter()
+            .find(|field| field.wire_name == name)
+            .cloned()
+    };
     let body = def.response.body.as_deref()?;
     let model = resolver.parsed.doc.types.get(body)?;
-    let response_fields = resolver.fields(&format!("types.{body}.fields"), &model.fields, Location::Body);
-    let response_field = |name: &str| response_fields.iter().find(|field| field.wire_name == name).cloned();
+    let response_fields = resolver.fields(
+        &format!("types.{body}.fields"),
+        &model.fields,
+        Location::Body,
+    );
+    let response_field = |name: &str| {
+        response_fields
+            .iter()
+            .find(|field| field.wire_name == name)
+            .cloned()
+    };
     let items = response_field(&paging.items)?;
-    let FieldType::Array(item_type) = &items.ty else { return None };
+    let FieldType::Array(item_type) = &items.ty else {
+        return None;
+    };
     Some(Paging {
         offset: find(&paging.offset)?,
         limit: find(&paging.limit)?,

@@ -223,12 +223,15 @@ impl Request {
 
     /// The fields at `location`, those of all modes included.
     pub fn all_fields_in(&self, location: Location) -> impl Iterator<Item = &Field> {
-        self.all_fields().filter(move |field| field.location == location)
+        self.all_fields()
+            .filter(move |field| field.location == location)
     }
 
     /// Every field, those of all modes included.
     pub fn all_fields(&self) -> impl Iterator<Item = &Field> {
-        self.fields.iter().chain(self.modes.iter().flat_map(|mode| mode.fields.iter()))
+        self.fields
+            .iter()
+            .chain(self.modes.iter().flat_map(|mode| mode.fields.iter()))
     }
 }
 

@@ -35,13 +35,19 @@ pub fn check(fields: &[CliField], value: &Value) -> Result<(), ValidationError> 
         [] => {
             return Err(refuse(
                 "",
-                format!("choose one merchant mode ({}) and give its fields", modes.join(", ")),
+                format!(
+                    "choose one merchant mode ({}) and give its fields",
+                    modes.join(", ")
+                ),
             ));
         }
         _ => {
             return Err(refuse(
                 "",
-                format!("the fields of modes {} are mixed; send one mode only", used.join(" and ")),
+                format!(
+                    "the fields of modes {} are mixed; send one mode only",
+                    used.join(" and ")
+                ),
             ));
         }
     };

@@ -594,7 +594,11 @@ impl Client {
     }
 
     /// Signs `request` afresh and sends it to `host`; returns once the status and headers are in.
-    pub(crate) async fn start(&self, request: &ApiRequest, host: &Host) -> Result<reqwest::Response, Error> {
+    pub(crate) async fn start(
+        &self,
+        request: &ApiRequest,
+        host: &Host,
+    ) -> Result<reqwest::Response, Error> {
         let inner = &self.inner;
         let body = request.body.as_deref().unwrap_or_default();
         let method = request.operation.method.as_str();
@@ -653,7 +657,10 @@ impl Client {
     }
 
     /// Reads an answer's body, up to the configured limit.
-    pub(crate) async fn read_answer(&self, mut response: reqwest::Response) -> Result<Answer, Error> {
+    pub(crate) async fn read_answer(
+        &self,
+        mut response: reqwest::Response,
+    ) -> Result<Answer, Error> {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let limit = self.inner.max_body_bytes;

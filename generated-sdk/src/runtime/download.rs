@@ -46,8 +46,13 @@ impl Client {
         let mut response = match self.start(request, &host).await {
             Ok(response) => response,
             Err(error) => {
-                if matches!(error, Error::Transport { kind: TransportErrorKind::Connect | TransportErrorKind::Timeout, .. })
-                    && !host.is_backup
+                if matches!(
+                    error,
+                    Error::Transport {
+                        kind: TransportErrorKind::Connect | TransportErrorKind::Timeout,
+                        ..
+                    }
+                ) && !host.is_backup
                 {
                     self.main_is_down();
                 }
@@ -62,22 +67,39 @@ impl Client {
                 request_id,
                 body: answer.body,
             };
-            return Err(super::decode::decode_empty(error).err().unwrap_or_else(not_a_download));
+            return Err(super::decode::decode_empty(error)
+                .err()
+                .unwrap_or_else(not_a_download));
         }
-        let announced = header(&response, check.digest_header).ok_or_else(|| Error::Verification {
-            reason: format!("the {} header is missing", check.digest_header),
-            request_id: request_id.clone(),
-        })?;
+        let announced =
+            header(&response, check.digest_header).ok_or_else(|| Error::Verification {
+                reason: format!("the {} header is missing", check.digest_header),
+                request_id: request_id.clone(),
+            })?;
         let signed = check.signed_body.replace("{digest}", &announced);
         let signature = super::verify::SignatureHeaders {
-            timestamp: response.headers().get("Wechatpay-Timestamp").and_then(|v| v.to_str().ok()),
-            nonce: response.headers().get("Wechatpay-Nonce").and_then(|v| v.to_str().ok()),
-            signature: response.headers().get("Wechatpay-Signature").and_then(|v| v.to_str().ok()),
-            serial: response.headers().get("Wechatpay-Serial").and_then(|v| v.to_str().ok()),
+            timestamp: response
+                .headers()
+                .get("Wechatpay-Timestamp")
+                .and_then(|v| v.to_str().ok()),
+            nonce: response
+                .headers()
+                .get("Wechatpay-Nonce")
+                .and_then(|v| v.to_str().ok()),
+            signature: response
+                .headers()
+                .get("Wechatpay-Signature")
+                .and_then(|v| v.to_str().ok()),
+            serial: response
+                .headers()
+                .get("Wechatpay-Serial")
+                .and_then(|v| v.to_str().ok()),
         };
-        verify(&signature, signed.as_bytes(), self.now(), self.keys()).map_err(|failure| Error::Verification {
-            reason: failure.into_reason(),
-            request_id: request_id.clone(),
+        verify(&signature, signed.as_bytes(), self.now(), self.keys()).map_err(|failure| {
+            Error::Verification {
+                reason: failure.into_reason(),
+                request_id: request_id.clone(),
+            }
         })?;
         let mut digest = Context::new(&SHA1_FOR_LEGACY_USE_ONLY);
         let mut bytes = 0u64;
@@ -96,8 +118,19 @@ impl Client {
             kind: TransportErrorKind::Other,
             source: Box::new(error),
         })?;
-        let sha1: String = digest.finish().as_ref().iter().map(|byte| format!("{byte:02x}")).collect();
-        if !sha1.eq_ignore_ascii_case(announced.trim()) {
+        let raw = digest.finish();
+        let sha1: String = raw
+            .as_ref()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        // The documentation says only "SHA1"; hex is what SDKs compare, and a base64 form of the
+        // same 20 bytes is accepted too, since one community description shows base64 values.
+        let announced_trimmed = announced.trim();
+        let matches = sha1.eq_ignore_ascii_case(announced_trimmed)
+            || base64::Engine::encode(&base64::engine::general_purpose::STANDARD, raw.as_ref())
+                == announced_trimmed;
+        if !matches {
             return Err(Error::Verification {
                 reason: format!(
                     "the downloaded file's SHA-1 {sha1} does not match {} {announced}",
@@ -115,7 +148,11 @@ impl Client {
 }
 
 fn header(response: &reqwest::Response, name: &str) -> Option<String> {
-    response.headers().get(name).and_then(|value| value.to_str().ok()).map(str::to_owned)
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
 }
 
 fn not_a_download() -> Error {

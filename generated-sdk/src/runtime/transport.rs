@@ -2,8 +2,8 @@
 
 use std::future::Future;
 
-use super::error::Error;
 use super::download::{DownloadCheck, Downloaded};
+use super::error::Error;
 use super::sensitive::SensitiveEncryptor;
 
 /// An HTTP method WeChat Pay uses.

@@ -70,12 +70,19 @@ const QUERY: &str = r#"{"out_recharge_no":"cz202407181234","sub_mchid":"19001022
 async fn list_prints_every_operation_sorted() {
     let (status, stdout, _) = run("http://127.0.0.1:1", &["list"], None).await;
     assert_eq!(status, 0);
-    assert_eq!(
-        stdout,
-        "apply_recharge\tPOST\t/v3/platsolution/ecommerce/recharges/apply\n\
-         close_recharge\tPOST\t/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close\n\
-         query_recharge\tGET\t/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}\n"
-    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    let mut sorted = lines.clone();
+    sorted.sort_unstable();
+    assert_eq!(lines, sorted, "sorted by operation id");
+    assert_eq!(lines.len(), wechatpay_apiv3::api::cli::operations().len());
+    for expected in [
+        "apply_recharge\tPOST\t/v3/platsolution/ecommerce/recharges/apply",
+        "query_recharge\tGET\t/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}",
+        "list_refunds\tGET\t/v3/global/refunds",
+        "reverse_by_out_trade_no\tPOST\t/v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse",
+    ] {
+        assert!(lines.contains(&expected), "{expected}:\n{stdout}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

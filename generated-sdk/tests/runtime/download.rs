@@ -40,9 +40,10 @@ fn sha1_hex(content: &[u8]) -> String {
 }
 
 fn statement() -> Vec<u8> {
-    let mut content = "交易时间,公众账号ID,商户号,微信订单号,商户订单号\n"
-        .repeat(1)
-        .into_bytes();
+    let mut content = "交易时间,公众账号ID,商户号,微信订单号,商户订单号
+"
+    .as_bytes()
+    .to_vec();
     for row in 0..5000 {
         content.extend_from_slice(
             format!(

@@ -9,6 +9,7 @@ mod cli;
 mod construction;
 mod download;
 mod end_to_end;
+mod global;
 mod limits;
 mod notifications;
 mod resilience;

@@ -251,8 +251,7 @@ pub async fn call(
         #[cfg(feature = "obstacle")]
         "pay" => {
             let request: crate::api::obstacle::PayRequest = crate::cli::decode(request)?;
-            let response = client.obstacle().pay(&request).await?;
-            let () = response;
+            client.obstacle().pay(&request).await?;
             Ok(None)
         }
         #[cfg(feature = "obstacle")]
@@ -276,8 +275,7 @@ pub async fn call(
             let request: crate::api::obstacle::MatchRequest = crate::cli::decode(
                 request,
             )?;
-            let response = client.obstacle().match_(&request).await?;
-            let () = response;
+            client.obstacle().match_(&request).await?;
             Ok(None)
         }
         #[cfg(feature = "obstacle")]

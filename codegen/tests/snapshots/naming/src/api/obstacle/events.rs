@@ -12,7 +12,7 @@ pub enum Event {
     ///
     /// - `SELF.CHANGED`: 已变更
     /// - `SELF.GONE`
-    SelfChanged(Self_),
+    SelfChanged(Box<Self_>),
     /// An event type this version of the SDK does not describe, decoded untyped.
     Unknown(serde_json::Value),
 }
@@ -20,7 +20,8 @@ impl crate::runtime::NotificationEvent for Event {
     fn decode(event_type: &str, resource: &[u8]) -> Result<Self, serde_json::Error> {
         match event_type {
             "SELF.CHANGED" | "SELF.GONE" => {
-                serde_json::from_slice(resource).map(Self::SelfChanged)
+                serde_json::from_slice(resource)
+                    .map(|resource| Self::SelfChanged(Box::new(resource)))
             }
             _ => serde_json::from_slice(resource).map(Self::Unknown),
         }
