@@ -213,6 +213,7 @@ fn method(
         // A file: streamed into the caller's writer and checked as the spec says.
         let digest_header = &download.digest_header;
         let signed_body = &download.signed_body;
+        let gzip = download.gzip;
         return quote! {
             #docs
             pub async fn #name(
@@ -226,6 +227,7 @@ fn method(
                 let check = crate::runtime::DownloadCheck {
                     digest_header: #digest_header,
                     signed_body: #signed_body,
+                    gzip: #gzip,
                 };
                 self.transport.download(#api_request, check, sink).await
             }

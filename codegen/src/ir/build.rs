@@ -230,6 +230,7 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
             download: def.response.download.as_ref().map(|download| Download {
                 digest_header: download.digest_header.clone(),
                 signed_body: download.signed_body.clone(),
+                gzip: download.gzip,
             }),
         },
         paging,

@@ -268,6 +268,7 @@ pub struct Paging {
 pub struct Download {
     pub digest_header: String,
     pub signed_body: String,
+    pub gzip: bool,
 }
 
 impl Request {

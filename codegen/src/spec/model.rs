@@ -246,6 +246,10 @@ pub struct DownloadDef {
     /// What the response signature covers instead of the body, with `{digest}` standing for
     /// the header's value, e.g. `{"sha1":"{digest}"}`.
     pub signed_body: String,
+    /// Ask for the file gzip-compressed (`Accept-Encoding: gzip`) and decode it while
+    /// streaming; the digest is of the decoded file.
+    #[serde(default)]
+    pub gzip: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

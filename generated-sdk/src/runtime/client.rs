@@ -589,7 +589,7 @@ impl Client {
 
     /// One attempt, signed afresh: a new nonce and timestamp every time.
     async fn attempt(&self, request: &ApiRequest, host: &Host) -> Result<Answer, Error> {
-        let response = self.start(request, host).await?;
+        let response = self.start(request, host, false).await?;
         self.read_answer(response).await
     }
 
@@ -598,6 +598,7 @@ impl Client {
         &self,
         request: &ApiRequest,
         host: &Host,
+        accept_gzip: bool,
     ) -> Result<reqwest::Response, Error> {
         let inner = &self.inner;
         let body = request.body.as_deref().unwrap_or_default();
@@ -636,6 +637,9 @@ impl Client {
         };
         if let Some(serial) = serial {
             builder = builder.header("Wechatpay-Serial", serial);
+        }
+        if accept_gzip {
+            builder = builder.header(reqwest::header::ACCEPT_ENCODING, "gzip");
         }
         if let Some(body) = &request.body {
             builder = builder

@@ -54,7 +54,7 @@ struct ErrorBody {
 }
 
 fn api_error(response: ApiResponse) -> Error {
-    match serde_json::from_slice::<ErrorBody>(&response.body) {
+    match error_body(&response.body) {
         Ok(body) => Error::Api(Box::new(ApiError {
             status: response.status,
             code: ErrorCode::from(body.code),
@@ -63,11 +63,22 @@ fn api_error(response: ApiResponse) -> Error {
             request_id: response.request_id,
         })),
         // A proxy's HTML page or an empty 502: not WeChat's error format, so keep the raw body.
-        Err(error) => Error::Decode {
+        Err(reason) => Error::Decode {
             status: response.status,
             request_id: response.request_id,
-            reason: format!("not a WeChat Pay error body: {error}"),
+            reason: format!("not a WeChat Pay error body: {reason}"),
             body: response.body,
         },
+    }
+}
+
+/// The error body, if `body` is one. serde also reads a struct from a JSON array
+/// (`["SYSTEM_ERROR"]`), which is no WeChat Pay error body.
+fn error_body(body: &[u8]) -> Result<ErrorBody, String> {
+    let parsed: ErrorBody = serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    if body.trim_ascii_start().starts_with(b"{") {
+        Ok(parsed)
+    } else {
+        Err("a JSON array, not an object".to_owned())
     }
 }

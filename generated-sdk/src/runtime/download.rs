@@ -18,6 +18,9 @@ pub struct DownloadCheck {
     pub digest_header: &'static str,
     /// What the answer's signature covers, `{digest}` standing for the header's value.
     pub signed_body: &'static str,
+    /// Ask for gzip (`Accept-Encoding: gzip`) and decode a gzip answer while streaming; the
+    /// digest is then of the decoded file.
+    pub gzip: bool,
 }
 
 /// What a finished download wrote.
@@ -43,7 +46,7 @@ impl Client {
         sink: &mut (dyn Write + Send),
     ) -> Result<Downloaded, Error> {
         let host = self.choose_host(request.operation);
-        let mut response = match self.start(request, &host).await {
+        let mut response = match self.start(request, &host, check.gzip).await {
             Ok(response) => response,
             Err(error) => {
                 if matches!(
@@ -101,23 +104,35 @@ impl Client {
                 request_id: request_id.clone(),
             }
         })?;
-        let mut digest = Context::new(&SHA1_FOR_LEGACY_USE_ONLY);
-        let mut bytes = 0u64;
-        while let Some(chunk) = response.chunk().await.map_err(|error| Error::Transport {
-            kind: TransportErrorKind::Other,
-            source: Box::new(error),
-        })? {
-            digest.update(&chunk);
-            bytes += chunk.len() as u64;
-            sink.write_all(&chunk).map_err(|error| Error::Transport {
-                kind: TransportErrorKind::Other,
-                source: Box::new(error),
-            })?;
+        let gzipped = response
+            .headers()
+            .get(reqwest::header::CONTENT_ENCODING)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.eq_ignore_ascii_case("gzip"));
+        let out = DigestingWriter {
+            digest: Context::new(&SHA1_FOR_LEGACY_USE_ONLY),
+            bytes: 0,
+            sink,
+        };
+        // A gzip answer is decoded as it streams; the digest is of the decoded file.
+        let mut output = if gzipped {
+            Output::Gzip(Box::new(flate2::write::GzDecoder::new(out)))
+        } else {
+            Output::Plain(out)
+        };
+        while let Some(chunk) = response.chunk().await.map_err(io_error)? {
+            match &mut output {
+                Output::Plain(out) => out.write_all(&chunk),
+                Output::Gzip(decoder) => decoder.write_all(&chunk),
+            }
+            .map_err(io_error)?;
         }
-        sink.flush().map_err(|error| Error::Transport {
-            kind: TransportErrorKind::Other,
-            source: Box::new(error),
-        })?;
+        let mut out = match output {
+            Output::Plain(out) => out,
+            Output::Gzip(decoder) => decoder.finish().map_err(io_error)?,
+        };
+        out.flush().map_err(io_error)?;
+        let (digest, bytes) = (out.digest, out.bytes);
         let raw = digest.finish();
         let sha1: String = raw
             .as_ref()
@@ -144,6 +159,39 @@ impl Client {
             sha1,
             request_id,
         })
+    }
+}
+
+/// Passes bytes to the caller's sink, hashing and counting them on the way.
+struct DigestingWriter<'a> {
+    digest: Context,
+    bytes: u64,
+    sink: &'a mut (dyn Write + Send),
+}
+
+impl Write for DigestingWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.sink.write(bytes)?;
+        self.digest.update(&bytes[..written]);
+        self.bytes += written as u64;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.sink.flush()
+    }
+}
+
+/// Where streamed bytes go: straight through, or through a gzip decoder first.
+enum Output<'a> {
+    Plain(DigestingWriter<'a>),
+    Gzip(Box<flate2::write::GzDecoder<DigestingWriter<'a>>>),
+}
+
+fn io_error(error: impl std::error::Error + Send + Sync + 'static) -> Error {
+    Error::Transport {
+        kind: TransportErrorKind::Other,
+        source: Box::new(error),
     }
 }
 

@@ -18,6 +18,7 @@ static BILL: OperationInfo = OperationInfo {
 const CHECK: DownloadCheck = DownloadCheck {
     digest_header: "Wechatpay-Statement-Sha1",
     signed_body: r#"{"sha1":"{digest}"}"#,
+    gzip: false,
 };
 
 fn request() -> ApiRequest {
@@ -132,4 +133,31 @@ async fn an_error_answer_to_a_download_is_an_api_error() {
         matches!(&error, Error::Api(api) if api.status == 400 && api.message == "日期不能超过180天"),
         "{error:?}"
     );
+}
+
+#[tokio::test]
+async fn a_gzip_statement_is_decoded_while_streaming_and_its_digest_checked() {
+    use std::io::Write;
+    let server = FakeWechatPay::start(recharge_handler).await;
+    let content = statement();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&content).expect("compress");
+    let compressed = encoder.finish().expect("compress");
+    assert!(compressed.len() < content.len() / 4);
+    server.script([Behaviour::GzipFile {
+        content: compressed,
+        announced: sha1_hex(&content),
+    }]);
+    let client = client_builder(&server.url()).build().expect("client");
+    let check = DownloadCheck {
+        gzip: true,
+        ..CHECK
+    };
+    let mut file = Vec::new();
+    let downloaded = client
+        .download_file(&request(), check, &mut file)
+        .await
+        .expect("decoded");
+    assert_eq!(file, content, "the caller gets the decoded file");
+    assert_eq!(downloaded.bytes, content.len() as u64);
 }

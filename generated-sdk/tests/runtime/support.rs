@@ -47,6 +47,8 @@ pub enum Behaviour {
     /// Answer with a file: `content` as the body, `announced` as its SHA-1 header, the signature
     /// over `{"sha1":"<announced>"}`.
     File { content: Vec<u8>, announced: String },
+    /// As `File`, the content gzip-compressed and sent with `Content-Encoding: gzip`.
+    GzipFile { content: Vec<u8>, announced: String },
 }
 
 /// Ways to spoil a signed answer.
@@ -241,17 +243,10 @@ impl State {
                 Ok(response)
             }
             Some(Behaviour::File { content, announced }) => {
-                let signed = format!(r#"{{"sha1":"{announced}"}}"#);
-                let mut response = self.respond(200, signed, None);
-                response.headers_mut().insert(
-                    "Wechatpay-Statement-Sha1",
-                    announced.parse().expect("ASCII"),
-                );
-                response
-                    .headers_mut()
-                    .insert("Content-Type", "text/plain".parse().expect("ASCII"));
-                *response.body_mut() = Full::new(Bytes::from(content));
-                Ok(response)
+                Ok(self.file(content, &announced, false))
+            }
+            Some(Behaviour::GzipFile { content, announced }) => {
+                Ok(self.file(content, &announced, true))
             }
             Some(Behaviour::Delay(delay)) => {
                 tokio::time::sleep(delay).await;
@@ -320,6 +315,23 @@ impl State {
             accept: header("accept"),
             user_agent: header("user-agent"),
         }
+    }
+
+    /// A file answer: signed over `{"sha1":"<announced>"}`, `content` as the body.
+    fn file(&self, content: Vec<u8>, announced: &str, gzip: bool) -> Response<Full<Bytes>> {
+        let signed = format!(r#"{{"sha1":"{announced}"}}"#);
+        let mut response = self.respond(200, signed, None);
+        let headers = response.headers_mut();
+        headers.insert(
+            "Wechatpay-Statement-Sha1",
+            announced.parse().expect("ASCII"),
+        );
+        headers.insert("Content-Type", "text/plain".parse().expect("ASCII"));
+        if gzip {
+            headers.insert("Content-Encoding", "gzip".parse().expect("ASCII"));
+        }
+        *response.body_mut() = Full::new(Bytes::from(content));
+        response
     }
 
     fn respond(&self, status: u16, body: String, tamper: Option<Tamper>) -> Response<Full<Bytes>> {

@@ -152,6 +152,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
         let check = crate::runtime::DownloadCheck {
             digest_header: "Wechatpay-Statement-Sha1",
             signed_body: "{\"sha1\":\"{digest}\"}",
+            gzip: false,
         };
         self.transport
             .download(
