@@ -7,7 +7,6 @@ use serde::Deserialize;
 use crate::api::ErrorCode;
 
 /// Everything that can go wrong calling WeChat Pay.
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// WeChat Pay answered with a 4xx or 5xx status and an error body (boxed: it is the
@@ -67,6 +66,53 @@ pub enum TransportErrorKind {
     TooLarge,
     /// Any other I/O or protocol failure.
     Other,
+}
+
+/// The body of a `Decode` error as text, cut to a readable length: a full answer printed as a
+/// list of byte values helps nobody.
+fn body_preview(body: &[u8]) -> String {
+    const SHOWN: usize = 512;
+    let text = String::from_utf8_lossy(body);
+    match text.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], body.len()),
+        None => text.into_owned(),
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(error) => f.debug_tuple("Api").field(error).finish(),
+            Error::Verification { reason, request_id } => f
+                .debug_struct("Verification")
+                .field("reason", reason)
+                .field("request_id", request_id)
+                .finish(),
+            Error::Transport { kind, source } => f
+                .debug_struct("Transport")
+                .field("kind", kind)
+                .field("source", source)
+                .finish(),
+            Error::Decode {
+                status,
+                request_id,
+                reason,
+                body,
+            } => f
+                .debug_struct("Decode")
+                .field("status", status)
+                .field("request_id", request_id)
+                .field("reason", reason)
+                .field("body", &body_preview(body))
+                .finish(),
+            Error::Validation(error) => f.debug_tuple("Validation").field(error).finish(),
+            Error::Decryption { reason } => f
+                .debug_struct("Decryption")
+                .field("reason", reason)
+                .finish(),
+            Error::Config { reason } => f.debug_struct("Config").field("reason", reason).finish(),
+        }
+    }
 }
 
 impl Error {
@@ -226,5 +272,24 @@ impl fmt::Display for ValidationError {
 impl From<ValidationError> for Error {
     fn from(error: ValidationError) -> Self {
         Error::Validation(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decode_error_shows_its_body_as_text_cut_short() {
+        let error = Error::Decode {
+            status: 200,
+            request_id: None,
+            reason: "bad".to_owned(),
+            body: format!("{{\"id\":\"{}\"}}", "x".repeat(2000)).into_bytes(),
+        };
+        let shown = format!("{error:?}");
+        assert!(shown.contains(r#"body: "{\"id\":\"xxx"#), "{shown}");
+        assert!(shown.contains("(2009 bytes)"), "{shown}");
+        assert!(shown.len() < 700, "{}", shown.len());
     }
 }
