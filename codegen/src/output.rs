@@ -104,6 +104,10 @@ impl Output {
     }
 }
 
+/// Folders under `generated-sdk/` that are never generated: build output and the separate fuzz
+/// crate, whose corpora can hold many thousands of files.
+const NEVER_GENERATED: &[&str] = &["target", "fuzz"];
+
 /// Files under `generated-sdk/` whose first line carries [`MARKER`], as sorted relative paths.
 fn generated_files_on_disk(root: &Path) -> io::Result<Vec<String>> {
     let mut found = Vec::new();
@@ -119,7 +123,9 @@ fn generated_files_on_disk(root: &Path) -> io::Result<Vec<String>> {
             let name = entry.file_name().to_string_lossy().into_owned();
             let relative = format!("{dir}/{name}");
             if entry.file_type()?.is_dir() {
-                pending.push(relative);
+                if !NEVER_GENERATED.contains(&name.as_str()) {
+                    pending.push(relative);
+                }
             } else if first_line_has_marker(&entry.path())? {
                 found.push(relative);
             }

@@ -522,13 +522,8 @@ impl Client {
 /// 429 `FREQUENCY_LIMITED` always (nothing was done); 5xx `SYSTEM_ERROR` when the operation is
 /// safe to repeat.
 fn answer_is_retryable(answer: &Answer, operation: &OperationInfo) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Code {
-        code: String,
-    }
-    let code = serde_json::from_slice::<Code>(&answer.body)
-        .map(|body| body.code)
-        .unwrap_or_default();
+    // The same reading as error answers get: only a JSON object with a string `code` counts.
+    let code = super::decode::error_code(&answer.body).unwrap_or_default();
     match answer.status {
         429 => code == "FREQUENCY_LIMITED",
         500..=599 => code == "SYSTEM_ERROR" && operation.retry_safe,

@@ -327,3 +327,25 @@ async fn overriding_only_the_main_host_never_fails_over_to_the_real_backup_host(
         "{shown}"
     );
 }
+
+#[tokio::test]
+async fn a_json_array_is_not_a_retryable_error_body() {
+    let server = FakeWechatPay::start(recharge_handler).await;
+    server.script([Behaviour::Answer(
+        429,
+        r#"["FREQUENCY_LIMITED"]"#.to_owned(),
+    )]);
+    let client = client_builder(&server.url())
+        .retry_policy(FAST)
+        .build()
+        .expect("client");
+    let error = PlatsolutionClient::new(&client)
+        .query_recharge(&query())
+        .await
+        .expect_err("no error body");
+    assert!(
+        matches!(error, Error::Decode { status: 429, .. }),
+        "{error:?}"
+    );
+    assert_eq!(server.received().len(), 1, "not retried");
+}
