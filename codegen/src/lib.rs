@@ -4,11 +4,13 @@
 //! resolves Rust names and types, and [`emit`] renders the generated crate into one
 //! [`output::Output`], so `gen` writes exactly what `gen --check` compares.
 
+pub mod convert;
 pub mod diagnostic;
 pub mod emit;
 pub mod ir;
 pub mod output;
 pub mod spec;
+pub mod synth;
 pub mod validate;
 
 use std::fmt;

@@ -1,19 +1,34 @@
-//! `cargo xtask gen` writes the generated SDK from `spec/`; `cargo xtask gen --check` only
-//! compares and fails when anything is stale.
+//! Project tasks. `cargo xtask gen` writes the generated SDK from `spec/`; `cargo xtask gen
+//! --check` only compares and fails when anything is stale. `convert`, `synth` and `bench`
+//! measure the generator at the scale of the whole API (see `xtask/bench/BENCHMARKS.md`).
 
-use std::path::{Path, PathBuf};
+mod bench;
+mod chart;
+mod convert;
+mod generate;
+mod measure;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask gen [--check] [--root DIR]\n\n\
+use generate::Mode;
+
+const USAGE: &str = "usage: cargo xtask gen [--check] [--root DIR]\n\
+  \x20      cargo xtask convert --input FILE --out DIR\n\
+  \x20      cargo xtask synth --operations N --out DIR [--seed S]\n\
+  \x20      cargo xtask bench [--quick]\n\n\
   gen            write generated-sdk/ from spec/\n\
   gen --check    write nothing; fail naming every stale or extra generated file\n\
-  --root DIR     the workspace to work on (default: this one)";
+  --root DIR     the workspace to work on (default: this one)\n\
+  convert        turn the community description (community-api.json) into DIR/spec/\n\
+  synth          write a deterministic synthetic spec of N operations into DIR/spec/\n\
+  bench          measure generation and build times; writes xtask/bench/BENCHMARKS.md and .svg\n\
+  \x20              (--quick: our spec and synthetic N = 100 only, no crate builds)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match parse_args(&args) {
-        Some((mode, root)) => generate(&root, mode),
+    match run(&args) {
+        Some(code) => code,
         None => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -21,92 +36,95 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_args(args: &[String]) -> Option<(Mode, PathBuf)> {
-    let (command, mut rest) = args.split_first()?;
-    if command != "gen" {
-        return None;
+/// Runs the command `args` names, or `None` when they do not parse.
+fn run(args: &[String]) -> Option<ExitCode> {
+    let (command, rest) = args.split_first()?;
+    match command.as_str() {
+        "gen" => {
+            let flags = Flags::parse(rest, &["--check"], &["--root"])?;
+            let mode = if flags.has("--check") {
+                Mode::Check
+            } else {
+                Mode::Write
+            };
+            let root = flags
+                .path("--root")
+                .unwrap_or_else(generate::workspace_root);
+            Some(generate::generate(&root, mode))
+        }
+        "convert" => {
+            let flags = Flags::parse(rest, &[], &["--input", "--out"])?;
+            Some(convert::convert(
+                &flags.path("--input")?,
+                &flags.path("--out")?,
+            ))
+        }
+        "synth" => {
+            let flags = Flags::parse(rest, &[], &["--operations", "--out", "--seed"])?;
+            let operations = flags.value("--operations")?.parse().ok()?;
+            let seed = match flags.value("--seed") {
+                Some(seed) => seed.parse().ok()?,
+                None => 1,
+            };
+            Some(convert::synth(operations, seed, &flags.path("--out")?))
+        }
+        "bench" => {
+            let flags = Flags::parse(rest, &["--quick"], &[])?;
+            Some(bench::run(flags.has("--quick")))
+        }
+        // Children of `bench`: one measured generation, and one command's peak memory.
+        "bench-gen" => {
+            let flags = Flags::parse(rest, &[], &["--root"])?;
+            Some(measure::generation(&flags.path("--root")?))
+        }
+        "measure" => {
+            let (separator, command) = rest.split_first()?;
+            (separator == "--").then(|| measure::command(command))
+        }
+        _ => None,
     }
-    let mut mode = Mode::Write;
-    let mut root = workspace_root();
-    while let Some((flag, tail)) = rest.split_first() {
-        rest = tail;
-        match flag.as_str() {
-            "--check" => mode = Mode::Check,
-            "--root" => {
-                let (dir, tail) = rest.split_first()?;
-                root = PathBuf::from(dir);
+}
+
+/// `--flag` switches and `--key value` options, each at most once; anything else is refused.
+struct Flags {
+    switches: Vec<String>,
+    values: Vec<(String, String)>,
+}
+
+impl Flags {
+    fn parse(mut rest: &[String], switches: &[&str], keys: &[&str]) -> Option<Flags> {
+        let mut flags = Flags {
+            switches: Vec::new(),
+            values: Vec::new(),
+        };
+        while let Some((flag, tail)) = rest.split_first() {
+            rest = tail;
+            if switches.contains(&flag.as_str()) {
+                flags.switches.push(flag.clone());
+            } else if keys.contains(&flag.as_str()) {
+                let (value, tail) = rest.split_first()?;
+                flags.values.push((flag.clone(), value.clone()));
                 rest = tail;
+            } else {
+                return None;
             }
-            _ => return None,
         }
+        Some(flags)
     }
-    Some((mode, root))
-}
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Write,
-    Check,
-}
-
-fn workspace_root() -> PathBuf {
-    // xtask lives one level below the workspace root.
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
-}
-
-fn generate(root: &Path, mode: Mode) -> ExitCode {
-    let started = Instant::now();
-    let generated = match codegen::generate_from(root) {
-        Ok(generated) => generated,
-        Err(error) => {
-            eprintln!("{error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let result = match mode {
-        Mode::Write => generated.output.write(root),
-        Mode::Check => generated.output.check(root),
-    };
-    let stale = match result {
-        Ok(stale) => stale,
-        Err(error) => {
-            eprintln!(
-                "cannot {} generated files: {error}",
-                if mode == Mode::Write { "write" } else { "read" }
-            );
-            return ExitCode::FAILURE;
-        }
-    };
-    if mode == Mode::Check && !stale.is_empty() {
-        for file in &stale {
-            eprintln!("{file}");
-        }
-        eprintln!(
-            "{} generated file(s) are stale: run `cargo xtask gen` and commit",
-            stale.len()
-        );
-        return ExitCode::FAILURE;
+    fn has(&self, switch: &str) -> bool {
+        self.switches.iter().any(|s| s == switch)
     }
-    println!(
-        "{}: {} operations, {} types, {} files ({} {}) in {} ms",
-        if mode == Mode::Write {
-            "generated"
-        } else {
-            "up to date"
-        },
-        generated.operations,
-        generated.types,
-        generated.output.len(),
-        stale.len(),
-        if mode == Mode::Write {
-            "written"
-        } else {
-            "stale"
-        },
-        started.elapsed().as_millis()
-    );
-    ExitCode::SUCCESS
+
+    fn value(&self, key: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn path(&self, key: &str) -> Option<PathBuf> {
+        self.value(key).map(PathBuf::from)
+    }
 }

@@ -112,15 +112,47 @@ fn single(file: &str, message: String) -> Diagnostics {
 pub fn parse(sources: &Sources) -> Result<Spec, Diagnostics> {
     let mut errors = Vec::new();
     let api = parse_file::<ApiDoc>(&sources.api, &mut errors);
-    let services: Vec<_> = sources
-        .services
-        .iter()
-        .filter_map(|source| parse_file::<ServiceDoc>(source, &mut errors))
-        .collect();
+    let mut services = Vec::new();
+    for (parsed, mut chunk_errors) in parse_services(&sources.services) {
+        services.extend(parsed);
+        errors.append(&mut chunk_errors);
+    }
     match api {
         Some(api) if errors.is_empty() => Ok(Spec { api, services }),
         _ => Err(Diagnostics(errors)),
     }
+}
+
+/// Service files are independent, so they are parsed on every core, in contiguous chunks whose
+/// results are concatenated in file order: the outcome never depends on threads.
+fn parse_services(sources: &[SourceFile]) -> Vec<(Vec<Parsed<ServiceDoc>>, Vec<Diagnostic>)> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let chunk_size = sources.len().div_ceil(threads).max(1);
+    let parse_chunk = |chunk: &[SourceFile]| {
+        let mut errors = Vec::new();
+        let parsed = chunk
+            .iter()
+            .filter_map(|source| parse_file::<ServiceDoc>(source, &mut errors))
+            .collect();
+        (parsed, errors)
+    };
+    if sources.len() <= 1 {
+        return vec![parse_chunk(sources)];
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = sources
+            .chunks(chunk_size)
+            .map(|chunk| scope.spawn(move || parse_chunk(chunk)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 fn parse_file<T: DeserializeOwned>(

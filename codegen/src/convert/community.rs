@@ -1,0 +1,133 @@
+//! The community OpenAPI-like description (`community-api.json`): one record per operation, its
+//! parameters and its request and response schemas as trees of properties.
+//!
+//! Every attribute is optional or defaulted here: the file is third-party data, so a missing key
+//! becomes a warning in the conversion, never a panic.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// The whole file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Description {
+    #[serde(default)]
+    pub source: Option<String>,
+    pub operations: Vec<Operation>,
+}
+
+/// One operation as the community description has it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Operation {
+    pub method: String,
+    pub path: String,
+    #[serde(default)]
+    pub host: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// The kinds of merchant that may call it (直连商户, 服务商, …).
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub last_updated: Option<String>,
+    /// The request content type: `application/json`, `multipart/form-data` or none.
+    #[serde(default)]
+    pub consumes: Option<String>,
+    #[serde(default)]
+    pub path_params: Vec<Parameter>,
+    #[serde(default)]
+    pub query_params: Vec<Parameter>,
+    #[serde(default)]
+    pub header_params: Vec<Parameter>,
+    #[serde(default)]
+    pub request_body: Option<Schema>,
+    /// By status code as text (`"200"`, `"204"`).
+    #[serde(default)]
+    pub responses: BTreeMap<String, Option<Schema>>,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Parameter {
+    pub name: String,
+    #[serde(rename = "type", default)]
+    pub ty: Option<String>,
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default, rename = "enum")]
+    pub values: Option<Vec<serde_json::Value>>,
+    #[serde(default)]
+    pub items: Option<Box<Schema>>,
+}
+
+/// A schema node: a body, a property (then with `name` and `required`) or an array's items.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Schema {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(rename = "type", default)]
+    pub ty: Option<String>,
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default, rename = "enum")]
+    pub values: Option<Vec<serde_json::Value>>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `None` for a scalar; `Some(empty)` for an object whose fields are not described.
+    #[serde(default)]
+    pub properties: Option<Vec<Schema>>,
+    #[serde(default)]
+    pub items: Option<Box<Schema>>,
+}
+
+impl Parameter {
+    /// The parameter as a schema node, so parameters and properties convert alike.
+    pub fn as_schema(&self) -> Schema {
+        Schema {
+            name: Some(self.name.clone()),
+            ty: self.ty.clone(),
+            format: self.format.clone(),
+            values: self.values.clone(),
+            required: self.required,
+            description: None,
+            properties: None,
+            items: self.items.clone(),
+        }
+    }
+}
+
+impl Schema {
+    /// How many properties this node holds, at every depth (itself not counted).
+    pub fn count_descendants(&self) -> usize {
+        let properties = self.properties.iter().flatten();
+        let own: usize = properties.map(|child| 1 + child.count_descendants()).sum();
+        own + self
+            .items
+            .as_ref()
+            .map_or(0, |items| items.count_descendants())
+    }
+}
+
+impl Operation {
+    /// Every parameter and property of the operation, at every depth: what "fields" counts.
+    pub fn count_fields(&self) -> usize {
+        let params = self.path_params.len() + self.query_params.len();
+        let body = self
+            .request_body
+            .as_ref()
+            .map_or(0, Schema::count_descendants);
+        let responses: usize = self
+            .responses
+            .values()
+            .flatten()
+            .map(Schema::count_descendants)
+            .sum();
+        params + body + responses
+    }
+}

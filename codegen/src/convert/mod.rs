@@ -1,0 +1,162 @@
+//! `cargo xtask convert`: the community description of the whole APIv3 (`community-api.json`)
+//! turned into a spec in our format, as a benchmark input for the pipeline.
+//!
+//! Not a pipeline stage: it writes YAML that the normal pipeline then reads. One service per
+//! top-level group of paths; nested objects get deterministic names; what the format cannot
+//! express yet (multipart uploads, arrays without items, path parameters declared elsewhere, …)
+//! is skipped with one warning each. Decisions:
+//! - `number` becomes `integer` with a warning unless its format says it is whole: amounts are
+//!   cents, and the format has no decimal type; a string would not decode a JSON number at all.
+//! - `string` with format `rfc3339` or `date-time` becomes `datetime`; other formats are strings.
+//! - enums on integers or numbers are dropped (our enums are strings on the wire), with a warning.
+//! - `merchants` are the description's roles (placeholder `(converted)` where none); `retry_safe`
+//!   is true for GET only; no error rows and no examples.
+
+pub mod community;
+mod naming;
+mod operation;
+mod schema;
+mod yaml;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::io;
+use std::path::Path;
+
+use crate::spec::Sources;
+use community::{Description, Operation};
+use operation::Operations;
+
+/// A converted spec, in memory.
+#[derive(Debug, Clone)]
+pub struct Conversion {
+    pub sources: Sources,
+    /// One line each: what was skipped or carried over lossily, and where.
+    pub warnings: Vec<String>,
+    pub summary: Summary,
+}
+
+/// What was carried over and what was skipped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub operations: usize,
+    pub operations_carried: usize,
+    /// Parameters and properties at every depth (headers not counted).
+    pub fields: usize,
+    pub fields_carried: usize,
+    pub numbers_as_integers: usize,
+    pub services: usize,
+    pub types: usize,
+    pub enums: usize,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "operations: {} of {} carried over ({} skipped); fields: {} of {} carried over ({} \
+             skipped, {} numbers as integers); {} services, {} types, {} enums",
+            self.operations_carried,
+            self.operations,
+            self.operations - self.operations_carried,
+            self.fields_carried,
+            self.fields,
+            self.fields - self.fields_carried,
+            self.numbers_as_integers,
+            self.services,
+            self.types,
+            self.enums,
+        )
+    }
+}
+
+/// Why nothing was converted.
+#[derive(Debug)]
+pub enum ConvertError {
+    /// The input is not the community description's JSON.
+    Json(serde_json::Error),
+    /// Rendering YAML failed (a bug).
+    Yaml(serde_yaml::Error),
+}
+
+impl fmt::Display for ConvertError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConvertError::Json(error) => write!(f, "not a community API description: {error}"),
+            ConvertError::Yaml(error) => write!(f, "cannot render the converted spec: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ConvertError {}
+
+/// Converts the text of `community-api.json`.
+pub fn convert_json(json: &str) -> Result<Conversion, ConvertError> {
+    let description: Description = serde_json::from_str(json).map_err(ConvertError::Json)?;
+    convert(&description.operations)
+}
+
+/// Converts operations in the community description's shape (also what `synth` makes).
+pub fn convert(operations: &[Operation]) -> Result<Conversion, ConvertError> {
+    let mut warnings = Vec::new();
+    let mut summary = Summary {
+        operations: operations.len(),
+        ..Summary::default()
+    };
+    let mut by_service: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
+    for op in operations {
+        summary.fields += op.count_fields();
+        if let Some(reason) = operation::unsupported(op) {
+            warnings.push(format!(
+                "{} {}: skipped operation: {reason}",
+                op.method, op.path
+            ));
+            continue;
+        }
+        by_service
+            .entry(naming::service_name(&op.path))
+            .or_default()
+            .push(op);
+    }
+    let mut ids = BTreeSet::new();
+    let mut services = Vec::new();
+    for (name, ops) in &by_service {
+        let mut converted = Operations::new(name, ops, &mut ids);
+        let service = converted.service(&mut warnings);
+        summary.operations_carried += service.operations.len();
+        summary.fields_carried += converted.log.carried;
+        summary.numbers_as_integers += converted.log.numbers_as_integers;
+        summary.types += service.types.len();
+        summary.enums += service.enums.len();
+        services.push(service);
+    }
+    summary.services = services.len();
+    if summary.numbers_as_integers > 0 {
+        warnings.push(format!(
+            "lossy: {} `number` fields without an integer format carried as integer (the \
+             format has no decimal type; a fraction would fail to decode)",
+            summary.numbers_as_integers
+        ));
+    }
+    let sources =
+        yaml::sources("微信支付 APIv3 (converted)", &services).map_err(ConvertError::Yaml)?;
+    Ok(Conversion {
+        sources,
+        warnings,
+        summary,
+    })
+}
+
+/// Writes the converted spec under `root` (`root/spec/api.yaml`, `root/spec/services/*.yaml`),
+/// replacing any service files already there.
+pub fn write(sources: &Sources, root: &Path) -> io::Result<()> {
+    let services = root.join("spec/services");
+    if services.exists() {
+        std::fs::remove_dir_all(&services)?;
+    }
+    std::fs::create_dir_all(&services)?;
+    for file in std::iter::once(&sources.api).chain(&sources.services) {
+        std::fs::write(root.join(&file.path), &file.text)?;
+    }
+    Ok(())
+}

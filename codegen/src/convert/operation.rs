@@ -1,0 +1,245 @@
+//! One service's operations: which can be carried over, their ids, and their request and
+//! response fields.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::community::{Operation, Schema};
+use super::naming::path_words;
+use super::schema::{At, Log, Place, Types};
+use super::yaml::{OperationOut, ServiceOut};
+use crate::ir::naming;
+
+/// Why the format cannot express `op` at all, or `None` when it can.
+pub fn unsupported(op: &Operation) -> Option<String> {
+    if !matches!(
+        op.method.as_str(),
+        "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
+    ) {
+        return Some(format!("method {:?} is not supported", op.method));
+    }
+    if op.consumes.as_deref() == Some("multipart/form-data") {
+        return Some("multipart upload (multipart/form-data)".to_owned());
+    }
+    if matches!(op.method.as_str(), "GET" | "DELETE") && op.request_body.is_some() {
+        return Some(format!("a {} request with a body", op.method));
+    }
+    let Some(placeholders) = placeholders(&op.path) else {
+        return Some("unbalanced or empty braces in the path".to_owned());
+    };
+    let declared: BTreeSet<&str> = op.path_params.iter().map(|p| p.name.as_str()).collect();
+    if placeholders != declared {
+        return Some(format!(
+            "path placeholders {placeholders:?} do not match the declared path parameters \
+             {declared:?} (declared as query or body parameters in the source)"
+        ));
+    }
+    if success_status(op).is_none() {
+        return Some("no success (2xx) response".to_owned());
+    }
+    None
+}
+
+/// The names between braces, or `None` when the braces do not pair up or one is empty.
+fn placeholders(path: &str) -> Option<BTreeSet<&str>> {
+    let mut names = BTreeSet::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}')? + open;
+        let name = &rest[open + 1..close];
+        if name.is_empty() || name.contains('{') {
+            return None;
+        }
+        names.insert(name);
+        rest = &rest[close + 1..];
+    }
+    (!rest.contains('}')).then_some(names)
+}
+
+/// The lowest 2xx status the operation documents.
+fn success_status(op: &Operation) -> Option<u16> {
+    op.responses
+        .keys()
+        .filter_map(|status| status.parse::<u16>().ok())
+        .filter(|status| (200..300).contains(status))
+        .min()
+}
+
+/// The operations of one service, with the ids given to them.
+pub struct Operations<'a> {
+    name: &'a str,
+    ops: Vec<(&'a Operation, String)>,
+    types: Types,
+    pub log: Log,
+}
+
+impl<'a> Operations<'a> {
+    /// Gives each operation an id unique across services (`ids` holds those already given):
+    /// method and path words, then with the service name, then numbered.
+    pub fn new(name: &'a str, ops: &[&'a Operation], ids: &mut BTreeSet<String>) -> Self {
+        let mut types = Types::default();
+        types.reserve(&format!("{}Client", naming::type_name(name)));
+        let ops = ops
+            .iter()
+            .map(|op| {
+                let method = op.method.to_ascii_lowercase();
+                let words = path_words(&op.path, 1);
+                let join = |parts: &[&str]| {
+                    let parts: Vec<&str> =
+                        parts.iter().copied().filter(|p| !p.is_empty()).collect();
+                    parts.join("_")
+                };
+                let mut candidates = vec![join(&[&method, &words]), join(&[&method, name, &words])];
+                candidates.retain(|id| !ids.contains(id));
+                let id = candidates.into_iter().next().unwrap_or_else(|| {
+                    let base = join(&[&method, name, &words]);
+                    (2..)
+                        .map(|n| format!("{base}_{n}"))
+                        .find(|id| !ids.contains(id))
+                        .unwrap_or(base)
+                });
+                ids.insert(id.clone());
+                types.reserve(&format!("{}Request", naming::type_name(&id)));
+                (*op, id)
+            })
+            .collect();
+        Operations {
+            name,
+            ops,
+            types,
+            log: Log::default(),
+        }
+    }
+
+    /// The service: its operations in input order, then the types they made.
+    pub fn service(&mut self, warnings: &mut Vec<String>) -> ServiceOut {
+        let ops = std::mem::take(&mut self.ops);
+        let operations = ops.iter().map(|(op, id)| self.operation(op, id)).collect();
+        let mut tags: BTreeMap<&str, usize> = BTreeMap::new();
+        for (op, _) in &ops {
+            if let Some(tag) = op.tags.first() {
+                *tags.entry(tag.as_str()).or_default() += 1;
+            }
+        }
+        let title = tags
+            .iter()
+            .max_by_key(|(tag, count)| (**count, std::cmp::Reverse(**tag)))
+            .map_or_else(|| self.name.to_owned(), |(tag, _)| (*tag).to_owned());
+        warnings.append(&mut self.log.warnings);
+        let types = std::mem::take(&mut self.types);
+        ServiceOut {
+            name: self.name.to_owned(),
+            title,
+            description: format!(
+                "Converted from the community description: {} operations.",
+                ops.len()
+            ),
+            types: types.types,
+            enums: types.enums,
+            operations,
+        }
+    }
+
+    fn operation(&mut self, op: &Operation, id: &str) -> OperationOut {
+        let label = format!("{} {}", op.method, op.path);
+        let camel = naming::type_name(id);
+        let request = format!("{camel}Request");
+        let at = |path: &str| At {
+            operation: &label,
+            path: path.to_owned(),
+        };
+        // Path, query and body fields make one request struct: one set of names for all three.
+        let mut seen = BTreeSet::new();
+        let mut params = |params: &[super::community::Parameter], path: &str, log: &mut Log| {
+            let schemas: Vec<Schema> = params.iter().map(|p| p.as_schema()).collect();
+            let place = Place::Url;
+            self.types
+                .fields(&schemas, &request, place, &at(path), &mut seen, log)
+        };
+        let mut path_params = params(&op.path_params, "path", &mut self.log);
+        for (_, field) in &mut path_params {
+            field.required = true;
+        }
+        let query = params(&op.query_params, "query", &mut self.log);
+        let body = op.request_body.as_ref().map(|body| {
+            let properties = body.properties.as_deref().unwrap_or_default();
+            self.types.fields(
+                properties,
+                &request,
+                Place::Json,
+                &at("request"),
+                &mut seen,
+                &mut self.log,
+            )
+        });
+        let status = success_status(op).unwrap_or(200);
+        for other in op.responses.keys().filter(|s| **s != status.to_string()) {
+            at(&format!("response {other}"))
+                .warn(&mut self.log, "skipped: only one response is kept");
+        }
+        let response_body = self.response(op, status, &camel, &at(&format!("response {status}")));
+        let headers = op
+            .header_params
+            .iter()
+            .map(|header| (header.name.clone(), header.required))
+            .collect();
+        OperationOut {
+            id: id.to_owned(),
+            title: op.summary.clone().unwrap_or_else(|| label.clone()),
+            description: format!(
+                "{} (converted from the community description; tags: {})",
+                op.summary.as_deref().unwrap_or(&label),
+                op.tags.join(", ")
+            ),
+            merchants: if op.roles.is_empty() {
+                vec!["(converted)".to_owned()]
+            } else {
+                op.roles.clone()
+            },
+            updated: op
+                .last_updated
+                .clone()
+                .unwrap_or_else(|| "(unknown)".to_owned()),
+            method: op.method.clone(),
+            path: op.path.clone(),
+            headers,
+            path_params,
+            query,
+            body,
+            status,
+            response_body,
+        }
+    }
+
+    /// The type the success body decodes into; none for 204 or a body with no described fields.
+    fn response(
+        &mut self,
+        op: &Operation,
+        status: u16,
+        camel: &str,
+        at: &At<'_>,
+    ) -> Option<String> {
+        let schema = op.responses.get(&status.to_string())?.as_ref()?;
+        if status == 204 {
+            return None;
+        }
+        let properties = schema.properties.as_deref().unwrap_or_default();
+        if properties.is_empty() {
+            at.warn(
+                &mut self.log,
+                "skipped: response object without described fields; not decoded",
+            );
+            return None;
+        }
+        let description = schema
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("(converted) the response of {}", at.operation));
+        Some(self.types.object_type(
+            properties,
+            &format!("{camel}Response"),
+            &description,
+            at,
+            &mut self.log,
+        ))
+    }
+}

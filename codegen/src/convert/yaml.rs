@@ -1,0 +1,225 @@
+//! The converted spec as our YAML format: a small model of what the converter produces, rendered
+//! through `serde_yaml` so quoting is always right.
+
+use serde_yaml::{Mapping, Value};
+
+use crate::spec::{SourceFile, Sources};
+
+/// One field, path, query or body parameter, as written under `fields:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldOut {
+    pub ty: String,
+    pub items: Option<String>,
+    pub required: bool,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeOut {
+    pub name: String,
+    pub description: String,
+    pub fields: Vec<(String, FieldOut)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumOut {
+    pub name: String,
+    pub description: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OperationOut {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub merchants: Vec<String>,
+    pub updated: String,
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, bool)>,
+    pub path_params: Vec<(String, FieldOut)>,
+    pub query: Vec<(String, FieldOut)>,
+    pub body: Option<Vec<(String, FieldOut)>>,
+    pub status: u16,
+    pub response_body: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceOut {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub types: Vec<TypeOut>,
+    pub enums: Vec<EnumOut>,
+    pub operations: Vec<OperationOut>,
+}
+
+/// `spec/api.yaml` and one `spec/services/<name>.yaml` per service, sorted by file name like
+/// [`crate::spec::read_sources`] sorts them.
+pub fn sources(title: &str, services: &[ServiceOut]) -> Result<Sources, serde_yaml::Error> {
+    let api = SourceFile {
+        path: "spec/api.yaml".to_owned(),
+        text: render(&api_doc(title))?,
+    };
+    let mut files = services
+        .iter()
+        .map(|service| {
+            Ok(SourceFile {
+                path: format!("spec/services/{}.yaml", service.name),
+                text: render(&service_doc(service))?,
+            })
+        })
+        .collect::<Result<Vec<_>, serde_yaml::Error>>()?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Sources {
+        api,
+        services: files,
+    })
+}
+
+fn render(value: &Value) -> Result<String, serde_yaml::Error> {
+    let text = serde_yaml::to_string(value)?;
+    Ok(format!(
+        "# Converted by `cargo xtask convert` from the community description; a benchmark \
+         input, not a reviewed spec.\n{text}"
+    ))
+}
+
+fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    let mut mapping = Mapping::new();
+    for (key, value) in entries {
+        mapping.insert(Value::from(key), value);
+    }
+    Value::Mapping(mapping)
+}
+
+fn api_doc(title: &str) -> Value {
+    map([
+        (
+            "api",
+            map([
+                ("title", Value::from(title)),
+                (
+                    "hosts",
+                    map([
+                        ("main", Value::from("https://api.mch.weixin.qq.com")),
+                        ("backup", Value::from("https://api2.mch.weixin.qq.com")),
+                    ]),
+                ),
+            ]),
+        ),
+        ("errors", Value::Sequence(Vec::new())),
+    ])
+}
+
+fn service_doc(service: &ServiceOut) -> Value {
+    let mut doc = Mapping::new();
+    doc.insert(
+        "service".into(),
+        map([
+            ("name", Value::from(service.name.as_str())),
+            ("title", Value::from(service.title.as_str())),
+            ("description", Value::from(service.description.as_str())),
+        ]),
+    );
+    let types = service.types.iter().map(|def| {
+        let value = map([
+            ("description", Value::from(def.description.as_str())),
+            ("fields", fields(&def.fields)),
+        ]);
+        (def.name.as_str(), value)
+    });
+    doc.insert("types".into(), named(types));
+    let enums = service.enums.iter().map(|def| {
+        let mut values = Mapping::new();
+        for value in &def.values {
+            values.insert(Value::from(value.as_str()), Value::Null);
+        }
+        let value = map([
+            ("description", Value::from(def.description.as_str())),
+            ("values", Value::Mapping(values)),
+        ]);
+        (def.name.as_str(), value)
+    });
+    doc.insert("enums".into(), named(enums));
+    let operations = service
+        .operations
+        .iter()
+        .map(|op| (op.id.as_str(), operation(op)));
+    doc.insert("operations".into(), named(operations));
+    Value::Mapping(doc)
+}
+
+fn named<'a>(entries: impl Iterator<Item = (&'a str, Value)>) -> Value {
+    let mut mapping = Mapping::new();
+    for (name, value) in entries {
+        mapping.insert(Value::from(name), value);
+    }
+    Value::Mapping(mapping)
+}
+
+fn fields(fields: &[(String, FieldOut)]) -> Value {
+    named(
+        fields
+            .iter()
+            .map(|(name, field)| (name.as_str(), field_value(field))),
+    )
+}
+
+fn field_value(field: &FieldOut) -> Value {
+    let mut mapping = Mapping::new();
+    mapping.insert("type".into(), Value::from(field.ty.as_str()));
+    if let Some(items) = &field.items {
+        mapping.insert("items".into(), Value::from(items.as_str()));
+    }
+    if field.required {
+        mapping.insert("required".into(), Value::Bool(true));
+    }
+    mapping.insert(
+        "description".into(),
+        Value::from(field.description.as_str()),
+    );
+    Value::Mapping(mapping)
+}
+
+fn operation(op: &OperationOut) -> Value {
+    let mut mapping = Mapping::new();
+    let mut put = |key: &str, value: Value| {
+        mapping.insert(Value::from(key), value);
+    };
+    put("title", Value::from(op.title.as_str()));
+    put("description", Value::from(op.description.as_str()));
+    let merchants = op.merchants.iter().map(|m| Value::from(m.as_str()));
+    put("merchants", Value::Sequence(merchants.collect()));
+    put("updated", Value::from(op.updated.as_str()));
+    put("method", Value::from(op.method.as_str()));
+    put("path", Value::from(op.path.as_str()));
+    put("retry_safe", Value::Bool(op.method == "GET"));
+    if !op.headers.is_empty() {
+        let headers = op.headers.iter().map(|(name, required)| {
+            let value = map([
+                ("required", Value::Bool(*required)),
+                ("description", Value::from("(converted; undocumented)")),
+            ]);
+            (name.as_str(), value)
+        });
+        put("headers", named(headers));
+    }
+    if !op.path_params.is_empty() {
+        put("path_params", fields(&op.path_params));
+    }
+    if !op.query.is_empty() {
+        put("query", fields(&op.query));
+    }
+    if let Some(body) = &op.body {
+        put("body", fields(body));
+    }
+    let mut response = Mapping::new();
+    response.insert("status".into(), Value::from(op.status));
+    if let Some(body) = &op.response_body {
+        response.insert("body".into(), Value::from(body.as_str()));
+    }
+    put("response", Value::Mapping(response));
+    Value::Mapping(mapping)
+}

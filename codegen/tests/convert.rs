@@ -1,0 +1,151 @@
+//! The converter from the community description: names, skipped constructs, enum dedupe, and
+//! that what it writes passes the pipeline, for a small fixture and for the real description.
+
+use std::path::Path;
+use std::time::Instant;
+
+use codegen::convert::{self, Conversion};
+
+fn fixture() -> Conversion {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert/community.json");
+    let json = std::fs::read_to_string(path).expect("read the fixture");
+    convert::convert_json(&json).expect("the fixture converts")
+}
+
+fn service<'a>(conversion: &'a Conversion, name: &str) -> &'a str {
+    let path = format!("spec/services/{name}.yaml");
+    let file = conversion
+        .sources
+        .services
+        .iter()
+        .find(|file| file.path == path);
+    &file.unwrap_or_else(|| panic!("no {path}")).text
+}
+
+fn warned(conversion: &Conversion, text: &str) -> bool {
+    conversion
+        .warnings
+        .iter()
+        .any(|warning| warning.contains(text))
+}
+
+#[test]
+fn nested_objects_are_named_after_their_parent_and_identical_shapes_are_shared() {
+    let conversion = fixture();
+    let pay = service(&conversion, "pay");
+    assert!(
+        pay.contains("  PostTransactionsJsapiRequestAmount:\n"),
+        "{pay}"
+    );
+    assert!(
+        pay.contains("  PostTransactionsJsapiRequestDetail:\n"),
+        "{pay}"
+    );
+    assert!(
+        pay.contains("  PostTransactionsJsapiRequestDetailGoodsDetail:\n"),
+        "{pay}"
+    );
+    assert!(pay.contains("  PostTransactionsJsapiResponse:\n"), "{pay}");
+    assert!(
+        !pay.contains("PostTransactionsJsapiResponseAmount"),
+        "the response's amount has the request's shape and reuses its type:\n{pay}"
+    );
+    assert!(
+        pay.contains("  get_transactions_id_by_transaction_id:\n"),
+        "{pay}"
+    );
+    assert!(
+        pay.contains("type: datetime"),
+        "rfc3339 strings are datetimes"
+    );
+    assert!(
+        pay.contains("merchants:\n    - (converted)"),
+        "no roles: the placeholder"
+    );
+}
+
+#[test]
+fn what_the_format_cannot_express_is_skipped_with_one_warning_each() {
+    let conversion = fixture();
+    for expected in [
+        "POST /v3/merchant/media/upload: skipped operation: multipart upload",
+        "POST /v3/refund/domestic/refunds/{out_refund_no}/close: skipped operation: path placeholders",
+        "request.tags: skipped: array without items",
+        "request.matrix: skipped: nested arrays are not supported",
+        "request.extra: skipped: object without described fields",
+        "request.appid: skipped: another field of this object has the same (Rust) name",
+        "query.ids: skipped: a URL parameter cannot be an array",
+        "lossy: 1 `number` fields",
+    ] {
+        assert!(
+            warned(&conversion, expected),
+            "{expected}\n{:#?}",
+            conversion.warnings
+        );
+    }
+    let summary = &conversion.summary;
+    assert_eq!((summary.operations, summary.operations_carried), (5, 3));
+    assert_eq!(summary.fields - summary.fields_carried, 8, "{summary}");
+    assert_eq!(summary.numbers_as_integers, 1);
+}
+
+#[test]
+fn enum_values_are_deduplicated_with_a_warning_and_identical_enums_shared() {
+    let conversion = fixture();
+    assert!(warned(
+        &conversion,
+        "request.scene: enum: duplicate value \"APP\" dropped"
+    ));
+    assert!(warned(
+        &conversion,
+        "request.scene: enum: blank value dropped"
+    ));
+    assert!(warned(
+        &conversion,
+        "request.scene: enum: value \"web\" dropped, its Rust variant is taken"
+    ));
+    let pay = service(&conversion, "pay");
+    assert!(
+        pay.contains("  PostTransactionsJsapiRequestScene:\n    description: (converted) the values at request.scene\n    values:\n      APP: null\n      WEB: null\n"),
+        "{pay}"
+    );
+    let refund = service(&conversion, "refund");
+    assert_eq!(refund.matches("values:").count(), 1, "{refund}");
+}
+
+#[test]
+fn the_converted_fixture_passes_the_whole_pipeline() {
+    let conversion = fixture();
+    let generated =
+        codegen::generate(&conversion.sources).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(generated.operations, 3);
+    let client = generated
+        .output
+        .get("generated-sdk/src/api/pay/client.rs")
+        .expect("the pay client");
+    assert!(client.contains("pub async fn get_transactions_id_by_transaction_id("));
+}
+
+/// The real description (1,019 operations) converts and its spec validates, in memory.
+#[test]
+fn the_real_community_description_converts_into_a_valid_spec() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/community-api.json");
+    let Ok(json) = std::fs::read_to_string(&path) else {
+        eprintln!("skipped: {} is not there", path.display());
+        return;
+    };
+    let started = Instant::now();
+    let conversion = convert::convert_json(&json).expect("converts");
+    let spec = codegen::spec::parse(&conversion.sources).unwrap_or_else(|error| panic!("{error}"));
+    codegen::validate::validate(&spec).unwrap_or_else(|error| panic!("{error}"));
+    codegen::ir::build(&spec).unwrap_or_else(|error| panic!("{error}"));
+    let summary = &conversion.summary;
+    assert_eq!(summary.operations, 1019);
+    assert!(summary.operations_carried >= 990, "{summary}");
+    assert!(
+        summary.fields_carried * 100 >= summary.fields * 98,
+        "{summary}"
+    );
+    eprintln!("{summary} in {:?}", started.elapsed());
+}
