@@ -4,7 +4,9 @@
 use wechatpay_apiv3::Error;
 use wechatpay_apiv3::runtime::{ApiRequest, DownloadCheck, Method, OperationInfo};
 
-use crate::support::{Behaviour, FakeWechatPay, Tamper, client_builder, recharge_handler};
+use crate::support::{
+    Behaviour, FakeWechatPay, Tamper, client_builder, recharge_handler, sha1_hex,
+};
 
 static BILL: OperationInfo = OperationInfo {
     id: "test_download",
@@ -28,16 +30,6 @@ fn request() -> ApiRequest {
         body: None,
         wechatpay_serial: None,
     }
-}
-
-/// `printf '…' | sha1sum` of the statement below.
-fn sha1_hex(content: &[u8]) -> String {
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, content);
-    digest
-        .as_ref()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
 }
 
 fn statement() -> Vec<u8> {

@@ -20,7 +20,7 @@ use wechatpay_apiv3::runtime::{Client, RetryPolicy};
 
 use crate::support::{
     API_V3_KEY, Behaviour, CERTIFICATE, CERTIFICATE_SERIAL, FakeWechatPay, MCHID,
-    MERCHANT_KEY_PKCS8, Received, SERIAL_NO, certificate_download, client_builder,
+    MERCHANT_KEY_PKCS8, Received, SERIAL_NO, certificate_download, client_builder, sha1_hex,
 };
 
 const OPENAPI: &str = include_str!("../../openapi.json");
@@ -241,15 +241,6 @@ async fn a_reverse_answers_204_verified_over_the_empty_body() {
         .await
         .expect_err("a forged 204");
     assert!(matches!(error, Error::Verification { .. }), "{error:?}");
-}
-
-fn sha1_hex(content: &[u8]) -> String {
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, content);
-    digest
-        .as_ref()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
 }
 
 #[tokio::test]

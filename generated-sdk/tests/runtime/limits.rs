@@ -1,19 +1,11 @@
 //! Limits and secrets: oversized answers are refused before they are buffered, and key material
 //! never reaches an error message or `Debug`.
 
-use std::time::Duration;
-
 use wechatpay_apiv3::Error;
 use wechatpay_apiv3::api::platsolution::{PlatsolutionClient, QueryRechargeRequest};
-use wechatpay_apiv3::runtime::{MerchantKey, RetryPolicy, TransportErrorKind, WechatPayPublicKey};
+use wechatpay_apiv3::runtime::{MerchantKey, TransportErrorKind, WechatPayPublicKey};
 
-use crate::support::{Behaviour, FakeWechatPay, client_builder, recharge_handler};
-
-const FAST: RetryPolicy = RetryPolicy {
-    max_attempts: 3,
-    base_delay: Duration::from_millis(1),
-    max_delay: Duration::from_millis(2),
-};
+use crate::support::{Behaviour, FAST, FakeWechatPay, client_builder, recharge_handler};
 
 fn query() -> QueryRechargeRequest {
     QueryRechargeRequest::new("cz202407181234", "1900102208")

@@ -7,17 +7,11 @@ use std::time::Duration;
 use wechatpay_apiv3::Error;
 use wechatpay_apiv3::api::platsolution::{PlatsolutionClient, QueryRechargeRequest};
 use wechatpay_apiv3::runtime::{
-    ApiRequest, Clock, Method, OperationInfo, RetryPolicy, Transport, TransportErrorKind,
+    ApiRequest, Clock, Method, OperationInfo, Transport, TransportErrorKind,
 };
 
 use crate::support::{
-    Behaviour, FakeWechatPay, client_builder, closed_port_url, now, recharge_handler,
-};
-
-const FAST: RetryPolicy = RetryPolicy {
-    max_attempts: 3,
-    base_delay: Duration::from_millis(1),
-    max_delay: Duration::from_millis(5),
+    Behaviour, FAST, FakeWechatPay, client_builder, closed_port_url, now, recharge_handler,
 };
 
 fn system_error() -> Behaviour {

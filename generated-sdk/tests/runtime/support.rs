@@ -640,3 +640,20 @@ pub fn recharge_and_certificates_handler(received: &Received) -> (u16, String) {
         recharge_handler(received)
     }
 }
+
+/// Retries with waits of a few milliseconds, so retry tests stay fast.
+pub const FAST: wechatpay_apiv3::runtime::RetryPolicy = wechatpay_apiv3::runtime::RetryPolicy {
+    max_attempts: 3,
+    base_delay: std::time::Duration::from_millis(1),
+    max_delay: std::time::Duration::from_millis(5),
+};
+
+/// The lower-case hex SHA-1 of `content`, as `Wechatpay-Statement-Sha1` announces it.
+pub fn sha1_hex(content: &[u8]) -> String {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, content);
+    digest
+        .as_ref()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
