@@ -200,7 +200,9 @@ fn call_arm(service: &Service, op: &Operation) -> TokenStream {
             #[cfg(feature = #feature)]
             #id => {
                 let request: crate::api::#module::#request = crate::cli::decode(request)?;
-                client.#module().#method(&request, &mut std::io::stdout()).await?;
+                let mut sink = crate::cli::Progress::to_stdout();
+                client.#module().#method(&request, &mut sink).await?;
+                sink.finish();
                 Ok(None)
             }
         };

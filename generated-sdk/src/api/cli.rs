@@ -1192,7 +1192,9 @@ pub async fn call(
             let request: crate::api::global::DownloadStatementRequest = crate::cli::decode(
                 request,
             )?;
-            client.global().download_statement(&request, &mut std::io::stdout()).await?;
+            let mut sink = crate::cli::Progress::to_stdout();
+            client.global().download_statement(&request, &mut sink).await?;
+            sink.finish();
             Ok(None)
         }
         #[cfg(feature = "global")]

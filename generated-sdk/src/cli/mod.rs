@@ -3,11 +3,13 @@
 //! and maps outcomes to exit statuses.
 
 mod app;
+mod progress;
 mod request;
 
 use std::fmt;
 
 pub use app::main;
+pub use progress::Progress;
 pub use request::{check, decode, encode};
 
 use crate::runtime::OperationInfo;

@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 use crate::support::{
     API_V3_KEY, Behaviour, FakeWechatPay, MCHID, NotificationTamper, PUBLIC_KEY_ID, SERIAL_NO,
-    Tamper, WECHATPAY_PRIVATE, closed_port_url, notification, recharge_handler,
+    Tamper, WECHATPAY_PRIVATE, closed_port_url, notification, recharge_handler, sha1_hex,
 };
 
 fn keys() -> PathBuf {
@@ -345,5 +345,44 @@ async fn help_lists_operations_and_each_operations_fields() {
     assert!(
         stdout.contains("    currency: string, optional, max 16"),
         "nested fields: {stdout}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_download_streams_to_stdout_or_exits_3_on_a_bad_digest() {
+    let server = FakeWechatPay::start(recharge_handler).await;
+    let statement = "交易时间,商户号\n`2018-01-30 10:00:00,`1900000109\n".repeat(50);
+    let request = r#"{"date":"20180130","mchid":"1900000109"}"#;
+    server.script([Behaviour::File {
+        content: statement.clone().into_bytes(),
+        announced: sha1_hex(statement.as_bytes()),
+    }]);
+    let (status, stdout, stderr) = run(
+        &server.url(),
+        &["call", "download_statement", request],
+        None,
+    )
+    .await;
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(stdout, statement, "the file, byte for byte");
+    assert!(
+        stderr.is_empty(),
+        "no progress line when stderr is not a terminal: {stderr:?}"
+    );
+
+    server.script([Behaviour::File {
+        content: statement.into_bytes(),
+        announced: sha1_hex(b"other"),
+    }]);
+    let (status, _, stderr) = run(
+        &server.url(),
+        &["call", "download_statement", request],
+        None,
+    )
+    .await;
+    assert_eq!(status, 3, "{stderr}");
+    assert!(
+        stderr.contains("does not match Wechatpay-Statement-Sha1"),
+        "{stderr}"
     );
 }

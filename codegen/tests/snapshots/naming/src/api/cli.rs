@@ -267,7 +267,9 @@ pub async fn call(
             let request: crate::api::obstacle::DownloadBillRequest = crate::cli::decode(
                 request,
             )?;
-            client.obstacle().download_bill(&request, &mut std::io::stdout()).await?;
+            let mut sink = crate::cli::Progress::to_stdout();
+            client.obstacle().download_bill(&request, &mut sink).await?;
+            sink.finish();
             Ok(None)
         }
         #[cfg(feature = "obstacle")]
