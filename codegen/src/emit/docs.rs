@@ -193,6 +193,8 @@ struct OperationPage {
     request: String,
     output: String,
     retry: &'static str,
+    paging: Option<String>,
+    download: Option<String>,
     headers: Vec<HeaderView>,
     request_tables: Vec<FieldTable>,
     status: u16,
@@ -291,6 +293,24 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
         method_name: op.method_name.clone(),
         request: op.request.name.clone(),
         output: op.response.body.clone().unwrap_or_else(|| "()".to_owned()),
+        paging: op.paging.as_ref().map(|paging| {
+            format!(
+                "`{}_pages` walks every item: `{}` from 0, `{}` up to {}, items in `{}`",
+                op.method_name.trim_end_matches('_'),
+                paging.offset.wire_name,
+                paging.limit.wire_name,
+                paging.max_limit,
+                paging.items.wire_name
+            )
+        }),
+        download: op.response.download.as_ref().map(|download| {
+            format!(
+                "a file streamed into a writer; signature over `{}`, SHA-1 from `{}` checked at the end{}",
+                cell(&download.signed_body),
+                download.digest_header,
+                if download.gzip { ", gzip decoded" } else { "" }
+            )
+        }),
         retry: if op.retry_safe {
             "safe to retry"
         } else {

@@ -362,9 +362,14 @@ fn method_docs(api: &Api, op: &Operation) -> TokenStream {
         escape_text(&op.updated),
         op.id
     ));
-    paragraphs.push(match &op.response.body {
-        Some(body) => format!("Answers HTTP {} with a [`{body}`].", op.response.status),
-        None => format!("Answers HTTP {} with no body.", op.response.status),
+    paragraphs.push(match (&op.response.body, &op.response.download) {
+        (_, Some(download)) => format!(
+            "Answers HTTP {} with a file, streamed into `sink`: the signature over `{}` is checked \
+             before the first byte is written, the SHA-1 announced in `{}` after the last.",
+            op.response.status, download.signed_body, download.digest_header
+        ),
+        (Some(body), None) => format!("Answers HTTP {} with a [`{body}`].", op.response.status),
+        (None, None) => format!("Answers HTTP {} with no body.", op.response.status),
     });
     paragraphs.push(if op.retry_safe {
         "Safe to retry: sending it again cannot do the work twice.".to_owned()

@@ -439,7 +439,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     ///
     /// 支持商户: 直连模式、机构模式 · 更新时间: 2025.01.07 · operation id `download_statement`
     ///
-    /// Answers HTTP 200 with no body.
+    /// Answers HTTP 200 with a file, streamed into `sink`: the signature over `{"sha1":"{digest}"}` is checked before the first byte is written, the SHA-1 announced in `Wechatpay-Statement-Sha1` after the last.
     ///
     /// Safe to retry: sending it again cannot do the work twice.
     ///

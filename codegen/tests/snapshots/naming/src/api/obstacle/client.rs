@@ -128,7 +128,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
     ///
     /// 支持商户: 普通商户 · 更新时间: 2026.01.01 · operation id `download_bill`
     ///
-    /// Answers HTTP 200 with no body.
+    /// Answers HTTP 200 with a file, streamed into `sink`: the signature over `{"sha1":"{digest}"}` is checked before the first byte is written, the SHA-1 announced in `Wechatpay-Statement-Sha1` after the last.
     ///
     /// Safe to retry: sending it again cannot do the work twice.
     ///
