@@ -225,7 +225,7 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
     copy_dir(&sdk.join("benches"), &root.join("generated-sdk/benches"));
     // Hand-written tests of generated sensitive fields and events, with the test keys.
     copy_dir(
-        &sdk.join("tests/keys"),
+        &sdk.join("src/testkit/keys"),
         &root.join("generated-sdk/tests/keys"),
     );
     fs::copy(

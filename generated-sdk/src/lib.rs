@@ -8,6 +8,7 @@
 //!   verifies every answer, retries what is safe and fails over to the backup host; the
 //!   [`Transport`](runtime::Transport) boundary; the error type; percent-encoding and local
 //!   validation. It knows nothing of any endpoint.
+//! - [`testkit`] (cargo feature `testkit`) is a local WeChat Pay driven by the spec, for tests.
 #![deny(missing_docs, warnings)]
 
 // Generated code is formatted by prettyplease when it is written; rustfmt would reformat it
@@ -19,5 +20,9 @@ pub mod runtime;
 /// The `wxpay` command-line tool (cargo feature `cli`).
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(any(feature = "cli", feature = "testkit"))]
+pub mod schema;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use runtime::Error;

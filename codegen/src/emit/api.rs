@@ -38,9 +38,12 @@ pub fn api_module(api: &Api) -> TokenStream {
         mod error_code;
         pub use error_code::ErrorCode;
 
-        /// The operation table of the `wxpay` tool.
+        /// The `wxpay` tool's dispatch from an operation id to the typed call.
         #[cfg(feature = "cli")]
         pub mod cli;
+        /// The spec as data, for the `wxpay` tool and the sandbox.
+        #[cfg(any(feature = "cli", feature = "testkit"))]
+        pub mod schema;
 
         /// 主域名: the host requests go to first.
         pub const MAIN_HOST: &str = #main;

@@ -1,7 +1,6 @@
 //! Stage 4: emission. One function per kind of file; everything goes into one [`Output`].
 
 mod api;
-mod cli;
 mod doc;
 mod docs;
 mod enums;
@@ -12,6 +11,7 @@ mod modes;
 mod openapi;
 mod operation;
 mod paging;
+mod schema;
 mod service;
 mod structs;
 mod tests;
@@ -58,7 +58,15 @@ pub fn emit(api: &Api) -> Result<Output, EmitError> {
     }
     output.add(
         "generated-sdk/src/api/cli.rs",
-        format::rust_file("src/api/cli.rs", cli::cli_module(api), &api.sources)?,
+        format::rust_file("src/api/cli.rs", schema::cli_module(api), &api.sources)?,
+    );
+    output.add(
+        "generated-sdk/src/api/schema.rs",
+        format::rust_file(
+            "src/api/schema.rs",
+            schema::schema_module(api),
+            &api.sources,
+        )?,
     );
     docs::emit_docs(api, &mut output)?;
     output.add(openapi::PATH, openapi::openapi(api)?);

@@ -126,6 +126,11 @@ fn build_service(
                 .collect(),
         })
         .collect();
+    let lifecycles = doc
+        .lifecycles
+        .iter()
+        .map(|(id, def)| build_lifecycle(doc, id, def))
+        .collect();
     Service {
         name: doc.service.name.clone(),
         client_name: format!("{}Client", naming::type_name(&doc.service.name)),
@@ -140,7 +145,52 @@ fn build_service(
         enums,
         operations,
         notifications,
+        lifecycles,
         source: parsed.file.clone(),
+    }
+}
+
+/// Validation has checked that every step names an operation and an error row of it.
+fn build_lifecycle(doc: &spec::ServiceDoc, id: &str, def: &spec::LifecycleDef) -> Lifecycle {
+    let steps = def
+        .steps
+        .iter()
+        .map(|(operation, step)| {
+            let action = match (&step.create, &step.to) {
+                (Some(state), _) => StepAction::Create(state.clone()),
+                (None, Some(state)) => StepAction::Move(state.clone()),
+                (None, None) => StepAction::Read,
+            };
+            let description = step.exists.as_ref().or(step.missing.as_ref());
+            let refusal = doc
+                .operations
+                .get(operation)
+                .and_then(|op| {
+                    op.errors
+                        .iter()
+                        .find(|row| Some(&row.description) == description)
+                })
+                .cloned()
+                .unwrap_or_else(|| spec::ErrorRow {
+                    status: 400,
+                    code: "INVALID_REQUEST".to_owned(),
+                    description: description.cloned().unwrap_or_default(),
+                    solution: String::new(),
+                });
+            Step {
+                operation: operation.to_owned(),
+                action,
+                refusal,
+            }
+        })
+        .collect();
+    Lifecycle {
+        id: id.to_owned(),
+        title: def.title.clone(),
+        key: def.key.clone(),
+        state_field: def.state.clone(),
+        ids: def.ids.clone(),
+        steps,
     }
 }
 

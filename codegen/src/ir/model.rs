@@ -79,7 +79,41 @@ pub struct Service {
     pub enums: Vec<Enum>,
     pub operations: Vec<Operation>,
     pub notifications: Vec<Notification>,
+    pub lifecycles: Vec<Lifecycle>,
     pub source: String,
+}
+
+/// A documented lifecycle the sandbox keeps state for.
+#[derive(Debug, Clone)]
+pub struct Lifecycle {
+    pub id: String,
+    pub title: String,
+    /// The request field naming an instance.
+    pub key: String,
+    /// The response field holding the state.
+    pub state_field: String,
+    /// Response fields given a fresh number when an instance is created.
+    pub ids: Vec<String>,
+    pub steps: Vec<Step>,
+}
+
+/// One operation's part in a lifecycle.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub operation: String,
+    pub action: StepAction,
+    /// The error row answered when a created key is taken (`Create`) or a key is unknown.
+    pub refusal: ErrorRow,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepAction {
+    /// Creates an instance in this state.
+    Create(String),
+    /// Moves an instance to this state.
+    Move(String),
+    /// Reads an instance.
+    Read,
 }
 
 /// A notification: the variant of the service's `Event` enum its event types decode into.

@@ -57,6 +57,44 @@ pub struct ServiceDoc {
     /// Notifications (回调通知) WeChat Pay sends, by id.
     #[serde(default)]
     pub notifications: Named<NotificationDef>,
+    /// Documented lifecycles (an order's states) the sandbox of the `testkit` feature keeps.
+    #[serde(default)]
+    pub lifecycles: Named<LifecycleDef>,
+}
+
+/// A lifecycle: the operations that create, read and move one kind of instance (a recharge, an
+/// order), keyed by a request field, its state held in a response field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifecycleDef {
+    pub title: String,
+    /// The request field naming the instance in every step (path, query or body).
+    pub key: String,
+    /// The response field holding the state; an enum field of every step's response.
+    pub state: String,
+    /// Response fields given a fresh number when an instance is created (WeChat Pay's own ids).
+    #[serde(default)]
+    pub ids: Vec<String>,
+    /// Operation id → what it does to the instance.
+    pub steps: Named<StepDef>,
+}
+
+/// One operation's part in a lifecycle. With neither `create` nor `to` it only reads.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepDef {
+    /// Creates the instance in this state.
+    #[serde(default)]
+    pub create: Option<String>,
+    /// Moves an existing instance to this state.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// For `create`: the description of the operation's error row answered when the key is taken.
+    #[serde(default)]
+    pub exists: Option<String>,
+    /// For the other steps: the description of the error row answered when the key is unknown.
+    #[serde(default)]
+    pub missing: Option<String>,
 }
 
 /// A notification: the event types it comes with and the type of its decrypted resource.

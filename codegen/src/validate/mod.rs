@@ -11,6 +11,7 @@ mod enums;
 mod error_rows;
 mod examples;
 mod fields;
+mod lifecycles;
 mod names;
 mod notifications;
 mod operations;
@@ -49,6 +50,7 @@ fn check_service(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     operations::check(service, out);
     examples::check(service, out);
     notifications::check(service, out);
+    lifecycles::check(service, out);
     capabilities::check(service, out);
 }
 

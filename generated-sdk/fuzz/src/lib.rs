@@ -30,8 +30,8 @@ pub const API_V3_KEY: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUV";
 pub const RESOURCE: &str =
     r#"{"mchid":"1900000100","out_trade_no":"20150806125346","refund_status":"SUCCESS"}"#;
 
-const WECHATPAY_PRIVATE: &[u8] = include_bytes!("../../tests/keys/wechatpay_private.pem");
-const WECHATPAY_PUBLIC: &[u8] = include_bytes!("../../tests/keys/wechatpay_public.pem");
+const WECHATPAY_PRIVATE: &[u8] = include_bytes!("../../src/testkit/keys/wechatpay_private.pem");
+const WECHATPAY_PUBLIC: &[u8] = include_bytes!("../../src/testkit/keys/wechatpay_public.pem");
 const ANSWER: &str = r#"{"recharge_id":"172207846292553701","out_recharge_no":"cz202407181234"}"#;
 
 /// A ring holding only the test WeChat Pay public key.

@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use super::{CliOperation, Shape};
 use crate::Error;
-use crate::api::cli::{call, operations};
+use crate::api::cli::call;
+use crate::api::schema::operations;
 use crate::runtime::{
     ApiV3Key, Client, KeyRing, VerifyingKey, WechatPayPublicKey, open_notification,
 };
+use crate::schema::{Operation, Shape};
 
 /// Why `wxpay` stopped, as its exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,13 +28,13 @@ enum Exit {
     Transport = 4,
 }
 
-struct Failure {
+pub(super) struct Failure {
     exit: Exit,
     message: String,
 }
 
 impl Failure {
-    fn local(message: impl Into<String>) -> Self {
+    pub(super) fn local(message: impl Into<String>) -> Self {
         Failure {
             exit: Exit::Local,
             message: message.into(),
@@ -117,6 +118,24 @@ fn command() -> Command {
                 .arg(file_arg("headers", "A file of `Name: value` header lines"))
                 .arg(file_arg("body", "The raw body as received")),
         )
+        .subcommand(
+            Command::new("sandbox")
+                .about("Serve a local WeChat Pay driven by the spec; print the settings a client needs")
+                .arg(
+                    Arg::new("port")
+                        .long("port")
+                        .value_name("PORT")
+                        .value_parser(clap::value_parser!(u16))
+                        .default_value("0")
+                        .help("The port on 127.0.0.1 (0: any free port)"),
+                )
+                .arg(
+                    Arg::new("keys-dir")
+                        .long("keys-dir")
+                        .value_name("DIR")
+                        .help("Where to write the sandbox's key files (default: a new folder in the temp dir)"),
+                ),
+        )
 }
 
 fn file_arg(name: &'static str, help: &'static str) -> Arg {
@@ -181,7 +200,7 @@ fn config_args() -> Vec<Arg> {
     ]
 }
 
-fn operation_command(operation: &'static CliOperation) -> Command {
+fn operation_command(operation: &'static Operation) -> Command {
     let mut fields = vec![
         format!("{} {}", operation.info.method.as_str(), operation.info.path),
         String::new(),
@@ -270,6 +289,7 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
             call_operation(matches, id, operation_matches)
         }
         Some(("notify", notify_matches)) => notify(matches, notify_matches),
+        Some(("sandbox", sandbox_matches)) => super::sandbox::serve(sandbox_matches),
         _ => Err(Failure::local("unknown command; see wxpay --help")),
     }
 }
@@ -290,8 +310,12 @@ fn call_operation(
     )?;
     let request: serde_json::Value = serde_json::from_str(&text)
         .map_err(|error| Failure::local(format!("the request is not JSON: {error}")))?;
-    super::check(operation.fields, &request)
-        .map_err(|error| Failure::from(Error::Validation(error)))?;
+    crate::schema::check(operation.fields, &request).map_err(|violation| {
+        Failure::from(Error::Validation(crate::runtime::ValidationError {
+            field: violation.field,
+            rule: violation.issue,
+        }))
+    })?;
     let client = client(matches)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

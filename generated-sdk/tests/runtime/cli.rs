@@ -10,7 +10,7 @@ use crate::support::{
 };
 
 fn keys() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src/testkit/keys")
 }
 
 /// A scratch directory for files the tool reads.
@@ -74,7 +74,10 @@ async fn list_prints_every_operation_sorted() {
     let mut sorted = lines.clone();
     sorted.sort_unstable();
     assert_eq!(lines, sorted, "sorted by operation id");
-    assert_eq!(lines.len(), wechatpay_apiv3::api::cli::operations().len());
+    assert_eq!(
+        lines.len(),
+        wechatpay_apiv3::api::schema::operations().len()
+    );
     for expected in [
         "apply_recharge\tPOST\t/v3/platsolution/ecommerce/recharges/apply",
         "query_recharge\tGET\t/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}",

@@ -25,7 +25,7 @@ fn builds_from_pkcs8_pkcs1_and_files() {
         .merchant_key_pem(MERCHANT_KEY_PKCS1)
         .build();
     assert!(pkcs1.is_ok());
-    let keys = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys");
+    let keys = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/testkit/keys");
     let from_files = Client::builder()
         .mchid(MCHID)
         .serial_no(SERIAL_NO)

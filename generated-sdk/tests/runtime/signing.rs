@@ -1,5 +1,5 @@
 //! Known-answer tests: with a fixed key, timestamp and nonce the signature equals the one
-//! `openssl dgst -sha256 -sign tests/keys/merchant_pkcs8.pem | base64` gives for the same message.
+//! `openssl dgst -sha256 -sign src/testkit/keys/merchant_pkcs8.pem | base64` gives for the same message.
 
 use wechatpay_apiv3::Error;
 use wechatpay_apiv3::api::platsolution::{CloseRechargeRequest, PlatsolutionClient};
@@ -34,7 +34,7 @@ fn signature_of(key: &[u8], method: &str, path_and_query: &str, body: &[u8]) -> 
 }
 
 // printf 'GET\n/v3/…/out-recharge-no/cz202407181234?sub_mchid=1900102208\n1554208460\n593B…B242\n\n'
-//   | openssl dgst -sha256 -sign tests/keys/merchant_pkcs8.pem | base64 -w0
+//   | openssl dgst -sha256 -sign src/testkit/keys/merchant_pkcs8.pem | base64 -w0
 const GET_SIGNATURE: &str = "zLZaMkx60gxXB/8LLkB1S52xoKAfc/pG/NSpel0COUjVI8pZLDPJ+H42ZxOd+ZndwWGYG4UkBM3IvD/eHFc1QiuFS3GtI5mK1aZ8peWv+V0w2baPN51t588KHeRw1ZkCK2+6SVR0K1O89PRUp18eVvBNNc630b+TVELTdDmO8qFnZzQdnU7BSgnUfa6boguhzV7etcG5awa/hyA2WF1jBiImtqRYworr8GD3BT5mye8vkSAFD7Jo6VNk+bqCR1c9NJAUcuPF2wI54Fcx352Oq8TtKKp/4XK5IhKtnCdMPcci7sB4KcYylOBpXewu6I6+pJeVDpaXnL9klulFG57xIA==";
 // The same for POST /v3/platsolution/ecommerce/recharges/apply with a UTF-8 (Chinese) body.
 const POST_SIGNATURE: &str = "oP54MUTIzeIqvz5Pwx6lQImq3jVA0Qg6hHww++whQKwSZOlyYZwBcVb9EMB4rwHGNMNwv4N6HBtC3SH5knWLmtp7pO5jOFu4OYmidpx1rzmc6pyqZWNVajI/flKzsABC1H5HZeuTrDSReZnIk839LpMsbUHZM38tUdsg7l2MYxSv1NA2WzHfTXl7pxxk2/IU8Wl5sXZm3K8Q/X7/Kg0k/0b1/KaQd+mP7H+StTc0DpH91toqjIM/o7NQ1ixnwlZLS2eq684VUW9UKRZKhmAuiZgRNL58+6vWUcTZfkPOCYsAv+fnj6z1LEzYi9BTU8kAj73FlvxhSVOW7/GrddylUg==";

@@ -24,12 +24,12 @@ pub const MCHID: &str = "1900000001";
 pub const SERIAL_NO: &str = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
 pub const PUBLIC_KEY_ID: &str = "PUB_KEY_ID_0119000000012024000000000000000001";
 
-pub const MERCHANT_KEY_PKCS8: &[u8] = include_bytes!("../keys/merchant_pkcs8.pem");
-pub const MERCHANT_KEY_PKCS1: &[u8] = include_bytes!("../keys/merchant_pkcs1.pem");
-pub const MERCHANT_PUBLIC: &[u8] = include_bytes!("../keys/merchant_public.pem");
-pub const WECHATPAY_PRIVATE: &[u8] = include_bytes!("../keys/wechatpay_private.pem");
-pub const WECHATPAY_PUBLIC: &[u8] = include_bytes!("../keys/wechatpay_public.pem");
-pub const WEAK_KEY: &[u8] = include_bytes!("../keys/weak_1024.pem");
+pub const MERCHANT_KEY_PKCS8: &[u8] = include_bytes!("../../src/testkit/keys/merchant_pkcs8.pem");
+pub const MERCHANT_KEY_PKCS1: &[u8] = include_bytes!("../../src/testkit/keys/merchant_pkcs1.pem");
+pub const MERCHANT_PUBLIC: &[u8] = include_bytes!("../../src/testkit/keys/merchant_public.pem");
+pub const WECHATPAY_PRIVATE: &[u8] = include_bytes!("../../src/testkit/keys/wechatpay_private.pem");
+pub const WECHATPAY_PUBLIC: &[u8] = include_bytes!("../../src/testkit/keys/wechatpay_public.pem");
+pub const WEAK_KEY: &[u8] = include_bytes!("../../src/testkit/keys/weak_1024.pem");
 
 /// How the server treats the next request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -590,8 +590,9 @@ pub fn notification(
 }
 
 pub const CERTIFICATE_SERIAL: &str = "7132D72A03E93CDDF8C03BBD1F37EEDF39ED3E7C";
-pub const CERTIFICATE: &[u8] = include_bytes!("../keys/wechatpay_certificate.pem");
-pub const EXPIRED_CERTIFICATE: &[u8] = include_bytes!("../keys/expired_certificate.pem");
+pub const CERTIFICATE: &[u8] = include_bytes!("../../src/testkit/keys/wechatpay_certificate.pem");
+pub const EXPIRED_CERTIFICATE: &[u8] =
+    include_bytes!("../../src/testkit/keys/expired_certificate.pem");
 
 /// `AEAD_AES_256_GCM` with `API_V3_KEY`, base64 of data ‖ tag.
 pub fn encrypt_with_api_v3_key(plaintext: &[u8], nonce: &str, associated_data: &str) -> String {

@@ -5,9 +5,12 @@
 //! One module per service, each behind the cargo feature of the same name, plus the error codes every operation can answer with.
 mod error_code;
 pub use error_code::ErrorCode;
-/// The operation table of the `wxpay` tool.
+/// The `wxpay` tool's dispatch from an operation id to the typed call.
 #[cfg(feature = "cli")]
 pub mod cli;
+/// The spec as data, for the `wxpay` tool and the sandbox.
+#[cfg(any(feature = "cli", feature = "testkit"))]
+pub mod schema;
 /// 主域名: the host requests go to first.
 pub const MAIN_HOST: &str = "https://api.example.test";
 /// 备域名: the host requests fail over to when the main host cannot be reached.

@@ -1,0 +1,202 @@
+//! Lifecycles: steps that name operations of the file, a key every step's request carries, a
+//! state field every step's response holds as an enum with the named states, and error rows the
+//! operation documents.
+
+use super::schema::{self, Kind};
+use crate::diagnostic::Diagnostic;
+use crate::spec::{EnumDef, OperationDef, Parsed, ServiceDoc, StepDef};
+
+pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
+    for (id, lifecycle) in service.doc.lifecycles.iter() {
+        let path = format!("lifecycles.{id}");
+        if lifecycle.steps.is_empty() {
+            out.push(service.error(format!("{path}.steps"), "a lifecycle needs steps"));
+        }
+        if !lifecycle
+            .steps
+            .iter()
+            .any(|(_, step)| step.create.is_some())
+        {
+            out.push(service.error(
+                format!("{path}.steps"),
+                "no step creates an instance; give one step `create: <state>`",
+            ));
+        }
+        for (i, field) in lifecycle.ids.iter().enumerate() {
+            let in_some_response = lifecycle.steps.iter().any(|(op_id, _)| {
+                response_fields(&service.doc, op_id)
+                    .is_some_and(|fields| fields.contains(&field.as_str()))
+            });
+            if !in_some_response {
+                out.push(service.error(
+                    format!("{path}.ids[{i}]"),
+                    format!("\"{field}\" is not a field of any step's response"),
+                ));
+            }
+        }
+        for (op_id, step) in lifecycle.steps.iter() {
+            let step_path = format!("{path}.steps.{op_id}");
+            let Some(operation) = service.doc.operations.get(op_id) else {
+                let known: Vec<&str> = service.doc.operations.names().collect();
+                out.push(service.error(
+                    step_path,
+                    format!(
+                        "no operation \"{op_id}\" in this file (known: {})",
+                        known.join(", ")
+                    ),
+                ));
+                continue;
+            };
+            let has_key = operation.path_params.contains(&lifecycle.key)
+                || operation.query.contains(&lifecycle.key)
+                || operation
+                    .body
+                    .as_ref()
+                    .is_some_and(|body| body.contains(&lifecycle.key));
+            if !has_key {
+                out.push(service.error(
+                    step_path.as_str(),
+                    format!(
+                        "the request has no field \"{}\" (the lifecycle's key)",
+                        lifecycle.key
+                    ),
+                ));
+            }
+            // A creating answer may leave the state out (the recharge application answers
+            // only with its ids and URL); every other step reports it.
+            let states = state_enum(
+                service,
+                operation,
+                &lifecycle.state,
+                step.create.is_none(),
+                &step_path,
+                out,
+            );
+            check_step(service, &step_path, step, operation, states, out);
+        }
+    }
+}
+
+/// The enum of the state field in the operation's response, reporting where it is missing.
+fn state_enum<'a>(
+    service: &'a Parsed<ServiceDoc>,
+    operation: &OperationDef,
+    state: &str,
+    must_report: bool,
+    step_path: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<&'a EnumDef> {
+    let body = operation.response.body.as_deref()?;
+    let Kind::Struct(def) = schema::resolve(&service.doc, body) else {
+        return None;
+    };
+    let Some(field) = def.fields.get(state) else {
+        if !must_report {
+            return None;
+        }
+        out.push(service.error(
+            step_path,
+            format!("the response type {body} has no field \"{state}\" (the lifecycle's state)"),
+        ));
+        return None;
+    };
+    match schema::resolve(&service.doc, &field.ty) {
+        Kind::Enum(_, def) => Some(def),
+        _ => {
+            out.push(service.error(
+                step_path,
+                format!("{body}.{state} must be an enum to hold the lifecycle's state"),
+            ));
+            None
+        }
+    }
+}
+
+fn check_step(
+    service: &Parsed<ServiceDoc>,
+    step_path: &str,
+    step: &StepDef,
+    operation: &OperationDef,
+    states: Option<&EnumDef>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if step.create.is_some() && step.to.is_some() {
+        out.push(service.error(step_path, "a step either creates or moves; not both"));
+    }
+    if operation.response.body.is_none() && (step.create.is_some() || step.to.is_some()) {
+        // Without a body there is no state to answer; reading such a step is still allowed.
+        out.push(service.error(
+            step_path,
+            "the operation answers without a body, so it cannot report the new state",
+        ));
+    }
+    for (attribute, value) in [("create", &step.create), ("to", &step.to)] {
+        let (Some(value), Some(states)) = (value, states) else {
+            continue;
+        };
+        if !states.values.contains(value) {
+            let known: Vec<&str> = states.values.names().collect();
+            out.push(service.error(
+                format!("{step_path}.{attribute}"),
+                format!("\"{value}\" is not a state (known: {})", known.join(", ")),
+            ));
+        }
+    }
+    let (needed, other) = if step.create.is_some() {
+        (("exists", &step.exists), ("missing", &step.missing))
+    } else {
+        (("missing", &step.missing), ("exists", &step.exists))
+    };
+    if other.1.is_some() {
+        out.push(service.error(
+            format!("{step_path}.{}", other.0),
+            format!(
+                "`{}` belongs to {} steps",
+                other.0,
+                if other.0 == "exists" {
+                    "creating"
+                } else {
+                    "non-creating"
+                }
+            ),
+        ));
+    }
+    match needed.1 {
+        None => out.push(service.error(
+            step_path,
+            format!(
+                "the step needs `{}: <description of one of its error rows>`",
+                needed.0
+            ),
+        )),
+        Some(description) => {
+            if !operation
+                .errors
+                .iter()
+                .any(|row| &row.description == description)
+            {
+                let known: Vec<&str> = operation
+                    .errors
+                    .iter()
+                    .map(|row| row.description.as_str())
+                    .collect();
+                out.push(service.error(
+                    format!("{step_path}.{}", needed.0),
+                    format!(
+                        "\"{description}\" is not an error row of the operation (known: {})",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// The top-level field names of an operation's response type.
+fn response_fields<'a>(doc: &'a ServiceDoc, op_id: &str) -> Option<Vec<&'a str>> {
+    let body = doc.operations.get(op_id)?.response.body.as_deref()?;
+    match schema::resolve(doc, body) {
+        Kind::Struct(def) => Some(def.fields.iter().map(|(name, _)| name).collect()),
+        _ => None,
+    }
+}

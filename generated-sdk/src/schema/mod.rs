@@ -1,0 +1,215 @@
+//! The spec as data (cargo features `cli` and `testkit`): every operation's fields with their
+//! JSON shape, requirement, limit and meaning, its documented examples, answer and error rows,
+//! and the notifications and lifecycles of each service. The table itself is generated
+//! (`crate::api::schema`); this module holds its types and the request check both the `wxpay`
+//! tool and the sandbox apply.
+
+mod check;
+
+use std::fmt;
+
+pub use check::{Violation, check, check_fields};
+
+use crate::runtime::OperationInfo;
+
+/// Where a request field goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldLocation {
+    /// A path parameter.
+    Path,
+    /// A query parameter.
+    Query,
+    /// A field of the JSON body.
+    Body,
+}
+
+impl FieldLocation {
+    /// The name WeChat Pay uses in an error's `detail.location`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldLocation::Path => "path",
+            FieldLocation::Query => "query",
+            FieldLocation::Body => "body",
+        }
+    }
+}
+
+/// The JSON shape a field must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A string.
+    String,
+    /// An integer (i64).
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// An RFC 3339 time as a string.
+    DateTime,
+    /// One of these documented values.
+    Enum(&'static [&'static str]),
+    /// An object with these fields.
+    Object(&'static [Field]),
+    /// An array of this shape.
+    Array(&'static Shape),
+}
+
+impl fmt::Display for Shape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Shape::String => f.write_str("string"),
+            Shape::Integer => f.write_str("integer"),
+            Shape::Boolean => f.write_str("boolean"),
+            Shape::DateTime => f.write_str("datetime"),
+            Shape::Enum(values) => write!(f, "enum({})", values.join("|")),
+            Shape::Object(_) => f.write_str("object"),
+            Shape::Array(items) => write!(f, "array[{items}]"),
+        }
+    }
+}
+
+/// One field of a request, as the spec documents it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    /// The wire name.
+    pub name: &'static str,
+    /// The JSON shape.
+    pub shape: Shape,
+    /// Whether the field must be present.
+    pub required: bool,
+    /// The documented length limit, in characters.
+    pub max_length: Option<usize>,
+    /// Path, query or body.
+    pub location: FieldLocation,
+    /// The merchant mode the field belongs to, when only one mode sends it.
+    pub mode: Option<&'static str>,
+    /// The documented meaning.
+    pub description: &'static str,
+}
+
+/// One documented error row (业务错误码 or 公共错误码).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorRow {
+    /// The HTTP status.
+    pub status: u16,
+    /// The error code, e.g. `NOT_FOUND`.
+    pub code: &'static str,
+    /// The documented description, used as the message.
+    pub description: &'static str,
+    /// The documented solution.
+    pub solution: &'static str,
+}
+
+/// How a download's file is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Download {
+    /// The header announcing the file's digest, e.g. `Wechatpay-Statement-Sha1`.
+    pub digest_header: &'static str,
+    /// What the signature covers instead of the body, `{digest}` standing for the digest.
+    pub signed_body: &'static str,
+    /// Whether the file travels gzip-compressed.
+    pub gzip: bool,
+}
+
+/// An operation's documented answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Response {
+    /// The success status, e.g. 200 or 204.
+    pub status: u16,
+    /// The first documented answer body, as written in the docs.
+    pub example: Option<&'static str>,
+    /// The top-level fields of the answer's type.
+    pub fields: &'static [&'static str],
+    /// Those of them that are always present.
+    pub required: &'static [&'static str],
+    /// For a file download: how the file is checked.
+    pub download: Option<Download>,
+}
+
+/// One operation, as the spec documents it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// Method, path, hosts.
+    pub info: &'static OperationInfo,
+    /// The service (cargo feature) it belongs to.
+    pub service: &'static str,
+    /// The documented title.
+    pub title: &'static str,
+    /// Path, query and body fields together.
+    pub fields: &'static [Field],
+    /// The first documented request: path, query and body fields together, by wire name.
+    pub request_example: Option<&'static str>,
+    /// The documented answer.
+    pub response: Response,
+    /// The operation's own error rows (业务错误码).
+    pub errors: &'static [ErrorRow],
+}
+
+/// One `event_type` of a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventType {
+    /// The wire value, e.g. `REFUND.SUCCESS`.
+    pub name: &'static str,
+    /// The documented meaning, sent as the notification's `summary`.
+    pub meaning: Option<&'static str>,
+}
+
+/// A notification WeChat Pay sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Notification {
+    /// The service (cargo feature) it belongs to.
+    pub service: &'static str,
+    /// The notification id, also the resource's `original_type`.
+    pub id: &'static str,
+    /// The documented title.
+    pub title: &'static str,
+    /// The event types it comes with.
+    pub event_types: &'static [EventType],
+    /// The first documented decrypted resource.
+    pub example: Option<&'static str>,
+}
+
+/// A documented lifecycle: the operations that create, read and move one kind of instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifecycle {
+    /// The lifecycle id, e.g. `recharge`.
+    pub id: &'static str,
+    /// The documented title.
+    pub title: &'static str,
+    /// The request field naming an instance.
+    pub key: &'static str,
+    /// The response field holding the state.
+    pub state_field: &'static str,
+    /// Response fields given a fresh number when an instance is created.
+    pub ids: &'static [&'static str],
+    /// What each operation does.
+    pub steps: &'static [Step],
+}
+
+/// One operation's part in a lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    /// The operation id.
+    pub operation: &'static str,
+    /// What it does.
+    pub action: StepAction,
+    /// The row answered when a created key is taken, or when the key is unknown.
+    pub refusal: ErrorRow,
+}
+
+/// What a step does to an instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepAction {
+    /// Creates an instance in this state.
+    Create(&'static str),
+    /// Moves an instance to this state.
+    Move(&'static str),
+    /// Reads an instance.
+    Read,
+}
+
+/// The operation with this id, among the enabled features.
+pub fn operation(id: &str) -> Option<&'static Operation> {
+    crate::api::schema::operations()
+        .into_iter()
+        .find(|operation| operation.info.id == id)
+}

@@ -1,0 +1,43 @@
+//! A local WeChat Pay to test against (cargo feature `testkit`).
+//!
+//! WeChat Pay has no APIv3 sandbox. [`Sandbox`] is one, driven by the spec this crate was
+//! generated from, so it covers every operation:
+//!
+//! - it listens on 127.0.0.1, checks every request's `Authorization` signature with the
+//!   merchant's public key (401 `SIGN_ERROR`), and its path, query and body against the spec:
+//!   required fields, types, length limits, documented enum values, unknown fields (400
+//!   `PARAM_ERROR` with a `detail` naming the field, its value, the issue and where it was);
+//! - it answers signed with its own WeChat Pay key, with a `Request-ID`: what the test
+//!   registered ([`Sandbox::answer`]), else what the spec's lifecycles say (a recharge applied
+//!   for is `RECHARGING` until closed; an unknown one is 404 `NOT_FOUND`; a reused
+//!   `out_recharge_no` is refused as documented), else the documented example;
+//! - it misbehaves on demand ([`Fault`]: errors, dropped connections, delays, bad signatures,
+//!   missing headers, stale timestamps, unknown serials), builds signed and encrypted
+//!   notifications ([`Sandbox::notification`]) and records every request ([`Sandbox::requests`]).
+//!
+//! ```no_run
+//! # async fn flow() -> Result<(), Box<dyn std::error::Error>> {
+//! use wechatpay_apiv3::testkit::Sandbox;
+//!
+//! let sandbox = Sandbox::start().await?;
+//! let client = sandbox.client()?; // the sandbox's merchant, keys and URL
+//! // … call `client` as in production; assert on `sandbox.requests()` …
+//! # Ok(()) }
+//! ```
+//!
+//! Its keys ([`keys`]) are published with this crate: never use them anywhere else.
+
+mod answer;
+mod error;
+mod fault;
+pub mod keys;
+mod lifecycle;
+mod notification;
+mod route;
+mod sandbox;
+
+pub use answer::{Answer, sha1_hex};
+pub use error::TestkitError;
+pub use fault::Fault;
+pub use notification::{NotificationBuilder, NotificationFault, SimulatedNotification};
+pub use sandbox::{RawResponse, Recorded, Sandbox, SandboxBuilder, parse_authorization};

@@ -1,0 +1,294 @@
+//! Notifications as WeChat Pay sends them: the resource encrypted with the APIv3 key
+//! (AEAD_AES_256_GCM), the envelope signed with the WeChat Pay key, as bytes and headers or
+//! POSTed to a URL.
+
+use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+
+use super::error::TestkitError;
+use super::keys;
+use crate::runtime::MerchantKey;
+use crate::schema::Notification;
+
+/// A way to spoil a notification, for tests of the receiving side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationFault {
+    /// Flip one bit of the signature.
+    BadSignature,
+    /// Change the body after signing.
+    TamperBody,
+    /// Sign with a timestamp 400 s old.
+    StaleTimestamp,
+    /// Name a key serial the receiver does not know.
+    UnknownSerial,
+    /// Encrypt with another APIv3 key.
+    WrongApiV3Key,
+    /// Announce another nonce than the one the resource was encrypted with.
+    WrongNonce,
+    /// Announce other associated data than the resource was encrypted with.
+    WrongAssociatedData,
+    /// Cut the ciphertext short, tag included.
+    TruncatedCiphertext,
+    /// Send a ciphertext that is not base64.
+    GarbledCiphertext,
+}
+
+/// A notification ready to deliver: the exact body bytes and the headers that go with them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulatedNotification {
+    /// `Wechatpay-Timestamp`, `Wechatpay-Nonce`, `Wechatpay-Signature`, `Wechatpay-Serial`,
+    /// `Wechatpay-Signature-Type`, `Request-ID` and `Content-Type`.
+    pub headers: Vec<(String, String)>,
+    /// The JSON envelope.
+    pub body: Vec<u8>,
+}
+
+impl SimulatedNotification {
+    /// POSTs the notification to `url` and returns the receiver's status and body.
+    pub async fn post(&self, url: &str) -> Result<(u16, String), TestkitError> {
+        let mut request = reqwest::Client::new().post(url).body(self.body.clone());
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        let response = request.send().await.map_err(|error| {
+            TestkitError::new(format!("cannot POST the notification to {url}: {error}"))
+        })?;
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap_or_default();
+        Ok((status, body))
+    }
+}
+
+/// Builds a notification for one event type; from [`Sandbox::notification`](super::Sandbox::notification).
+#[derive(Debug, Clone)]
+pub struct NotificationBuilder {
+    event_type: String,
+    summary: String,
+    original_type: String,
+    resource: String,
+    signing_key: Option<Vec<u8>>,
+    serial: String,
+    fault: Option<NotificationFault>,
+    probe: bool,
+}
+
+impl NotificationBuilder {
+    pub(crate) fn new(
+        notification: Option<&Notification>,
+        event_type: &str,
+        serial: String,
+    ) -> NotificationBuilder {
+        let meaning = notification.and_then(|notification| {
+            notification
+                .event_types
+                .iter()
+                .find(|candidate| candidate.name == event_type)
+                .and_then(|candidate| candidate.meaning)
+        });
+        NotificationBuilder {
+            event_type: event_type.to_owned(),
+            summary: meaning
+                .or(notification.map(|notification| notification.title))
+                .unwrap_or_default()
+                .to_owned(),
+            original_type: notification
+                .map(|notification| notification.id)
+                .unwrap_or_default()
+                .to_owned(),
+            resource: notification
+                .and_then(|notification| notification.example)
+                .unwrap_or("{}")
+                .to_owned(),
+            signing_key: None,
+            serial,
+            fault: None,
+            probe: false,
+        }
+    }
+
+    /// The decrypted resource to send, as JSON text (default: the spec's documented example).
+    pub fn resource(mut self, json: impl Into<String>) -> Self {
+        self.resource = json.into();
+        self
+    }
+
+    /// The `summary` of the envelope (default: the event type's documented meaning).
+    pub fn summary(mut self, summary: impl Into<String>) -> Self {
+        self.summary = summary.into();
+        self
+    }
+
+    /// Signs with another RSA private key (PKCS#8 or PKCS#1 PEM) under `serial`.
+    pub fn signed_with(mut self, private_key_pem: &[u8], serial: impl Into<String>) -> Self {
+        self.signing_key = Some(private_key_pem.to_vec());
+        self.serial = serial.into();
+        self
+    }
+
+    /// Spoils the notification this way.
+    pub fn fault(mut self, fault: NotificationFault) -> Self {
+        self.fault = Some(fault);
+        self
+    }
+
+    /// Makes it a signature probe: the signature starts with `WECHATPAY/SIGNTEST/`, and a
+    /// receiver must refuse it.
+    pub fn signtest_probe(mut self) -> Self {
+        self.probe = true;
+        self
+    }
+
+    /// The notification's headers and body.
+    pub fn build(self) -> Result<SimulatedNotification, TestkitError> {
+        let fault = self.fault;
+        let api_v3_key: &[u8] = if fault == Some(NotificationFault::WrongApiV3Key) {
+            b"VUTSRQPONMLKJIHGFEDCBA9876543210"
+        } else {
+            keys::API_V3_KEY
+        };
+        let nonce = crate::runtime::sign::nonce()?;
+        let nonce: String = nonce.chars().take(12).collect();
+        let associated_data = self.original_type.clone();
+        let mut ciphertext = encrypt(
+            api_v3_key,
+            &nonce,
+            &associated_data,
+            self.resource.as_bytes(),
+        )?;
+        if fault == Some(NotificationFault::TruncatedCiphertext) {
+            ciphertext.truncate(10);
+        }
+        let mut ciphertext = BASE64.encode(ciphertext);
+        if fault == Some(NotificationFault::GarbledCiphertext) {
+            ciphertext = format!("{}$%", ciphertext.chars().take(8).collect::<String>());
+        }
+        let announced_nonce = if fault == Some(NotificationFault::WrongNonce) {
+            other_text(&nonce)
+        } else {
+            nonce
+        };
+        let announced_data = if fault == Some(NotificationFault::WrongAssociatedData) {
+            format!("{associated_data}-changed")
+        } else {
+            associated_data
+        };
+        let id = format!(
+            "EV-{}",
+            crate::runtime::sign::nonce()?
+                .to_uppercase()
+                .chars()
+                .take(20)
+                .collect::<String>()
+        );
+        let body = serde_json::json!({
+            "id": id,
+            "create_time": now_in_beijing(),
+            "resource_type": "encrypt-resource",
+            "event_type": self.event_type,
+            "summary": self.summary,
+            "resource": {
+                "original_type": self.original_type,
+                "algorithm": "AEAD_AES_256_GCM",
+                "ciphertext": ciphertext,
+                "associated_data": announced_data,
+                "nonce": announced_nonce,
+            }
+        })
+        .to_string()
+        .into_bytes();
+        let key = MerchantKey::from_pem(
+            self.signing_key
+                .as_deref()
+                .unwrap_or(keys::WECHATPAY_PRIVATE_KEY),
+        )?;
+        let timestamp = chrono::Utc::now().timestamp()
+            - if fault == Some(NotificationFault::StaleTimestamp) {
+                400
+            } else {
+                0
+            };
+        let signature_nonce = crate::runtime::sign::nonce()?;
+        let mut message = format!("{timestamp}\n{signature_nonce}\n").into_bytes();
+        message.extend_from_slice(&body);
+        message.push(b'\n');
+        let mut signature = key.sign(&message)?;
+        if fault == Some(NotificationFault::BadSignature)
+            && let Some(byte) = signature.first_mut()
+        {
+            *byte ^= 0x80;
+        }
+        let mut signature = BASE64.encode(signature);
+        if self.probe {
+            signature = format!("WECHATPAY/SIGNTEST/{signature}");
+        }
+        let mut body = body;
+        if fault == Some(NotificationFault::TamperBody) {
+            let at = body.len().saturating_sub(2);
+            if let Some(byte) = body.get_mut(at) {
+                *byte ^= 0x01;
+            }
+        }
+        let serial = if fault == Some(NotificationFault::UnknownSerial) {
+            "PUB_KEY_ID_UNKNOWN_TO_THE_RECEIVER".to_owned()
+        } else {
+            self.serial
+        };
+        let headers = vec![
+            ("Wechatpay-Timestamp".to_owned(), timestamp.to_string()),
+            ("Wechatpay-Nonce".to_owned(), signature_nonce),
+            ("Wechatpay-Signature".to_owned(), signature),
+            ("Wechatpay-Serial".to_owned(), serial),
+            (
+                "Wechatpay-Signature-Type".to_owned(),
+                "WECHATPAY2-SHA256-RSA2048".to_owned(),
+            ),
+            ("Request-ID".to_owned(), crate::runtime::sign::nonce()?),
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+        ];
+        Ok(SimulatedNotification { headers, body })
+    }
+}
+
+/// `AEAD_AES_256_GCM`: data ‖ 16-byte tag.
+pub(crate) fn encrypt(
+    key: &[u8],
+    nonce: &str,
+    associated_data: &str,
+    plaintext: &[u8],
+) -> Result<Vec<u8>, TestkitError> {
+    let cipher = UnboundKey::new(&AES_256_GCM, key)
+        .map(LessSafeKey::new)
+        .map_err(|_| TestkitError::new("the APIv3 key must be 32 bytes"))?;
+    let nonce: [u8; 12] = nonce
+        .as_bytes()
+        .try_into()
+        .map_err(|_| TestkitError::new("the nonce must be 12 bytes"))?;
+    let mut data = plaintext.to_vec();
+    cipher
+        .seal_in_place_append_tag(
+            Nonce::assume_unique_for_key(nonce),
+            Aad::from(associated_data),
+            &mut data,
+        )
+        .map_err(|_| TestkitError::new("AES-256-GCM encryption failed"))?;
+    Ok(data)
+}
+
+/// A text of the same length that differs in every character.
+fn other_text(text: &str) -> String {
+    text.chars()
+        .map(|c| if c == 'a' { 'b' } else { 'a' })
+        .collect()
+}
+
+/// Now, as WeChat Pay writes times: RFC 3339 in Beijing time.
+fn now_in_beijing() -> String {
+    let now = chrono::Utc::now();
+    match chrono::FixedOffset::east_opt(8 * 3600) {
+        Some(offset) => now
+            .with_timezone(&offset)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        None => now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+    }
+}
