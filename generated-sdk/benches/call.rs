@@ -1,8 +1,8 @@
 //! One full call's client-side work (build the request, sign, send on loopback, verify, decode)
 //! next to the bare RSA-2048 sign + verify it cannot avoid, measured in the same run.
 //!
-//! The local server neither checks signatures nor signs per request (it replays one answer
-//! signed at start), so the call's only RSA work is the client's. `cargo bench -p
+//! The sandbox neither checks signatures nor signs per request (it replays one answer signed
+//! once), so the call's only RSA work is the client's. `cargo bench -p
 //! wechatpay-apiv3` prints both and their ratio: the client's overhead beyond the two RSA
 //! operations.
 
@@ -12,18 +12,10 @@ use criterion::{Criterion, criterion_group};
 use wechatpay_apiv3::api::platsolution::QueryRechargeRequest;
 use wechatpay_apiv3::runtime::sign::{SigningInput, request_message};
 use wechatpay_apiv3::runtime::{MerchantKey, WechatPayPublicKey};
+use wechatpay_apiv3::testkit::{Answer, Sandbox, keys};
 
-#[expect(
-    dead_code,
-    reason = "the benchmark uses only the server and the test keys"
-)]
-#[path = "../tests/runtime/support.rs"]
-mod support;
-
-use support::{
-    DEPOSIT_ANSWER, FakeWechatPay, MERCHANT_KEY_PKCS8, PUBLIC_KEY_ID, WECHATPAY_PRIVATE,
-    WECHATPAY_PUBLIC,
-};
+/// The documented answer of `query_recharge`.
+const DEPOSIT_ANSWER: &str = r#"{"sp_mchid":"1900001109","sub_mchid":"1900001121","recharge_id":"100000202405180012345678","out_recharge_no":"cz202407181234","recharge_channel":"QR_RECHARGE","account_type":"DEPOSIT","recharge_state":"SUCCESS","recharge_scene":"ECOMMERCE_DEPOSIT","recharge_state_desc":"充值成功","recharge_amount":{"amount":500000,"currency":"CNY"},"qr_recharge_info":{"employee_type":"STAFF","openid":"owYiu0WOJdGCYxoHrPabGhI39uT4"},"accept_time":"2015-05-19T13:29:35+08:00","success_time":"2015-05-20T14:29:35+08:00","available_recharge_channels":["QR_RECHARGE"]}"#;
 
 /// Sign a request-sized message and verify an answer-sized one: the RSA floor of one call.
 struct RsaFloor {
@@ -45,11 +37,16 @@ impl RsaFloor {
         });
         let answer = format!("1554208460\n5K8264ILTKCH16CQ2502SI8ZNMTM67VS\n{DEPOSIT_ANSWER}\n")
             .into_bytes();
-        let platform = MerchantKey::from_pem(WECHATPAY_PRIVATE).expect("the test WeChat Pay key");
+        let platform =
+            MerchantKey::from_pem(keys::WECHATPAY_PRIVATE_KEY).expect("the test WeChat Pay key");
         RsaFloor {
-            merchant_key: MerchantKey::from_pem(MERCHANT_KEY_PKCS8).expect("the test merchant key"),
-            wechatpay_key: WechatPayPublicKey::from_pem(PUBLIC_KEY_ID, WECHATPAY_PUBLIC)
-                .expect("public key"),
+            merchant_key: MerchantKey::from_pem(keys::MERCHANT_PRIVATE_KEY)
+                .expect("the test merchant key"),
+            wechatpay_key: WechatPayPublicKey::from_pem(
+                keys::PUBLIC_KEY_ID,
+                keys::WECHATPAY_PUBLIC_KEY,
+            )
+            .expect("public key"),
             answer_signature: platform.sign(&answer).expect("sign"),
             request,
             answer,
@@ -69,7 +66,7 @@ impl RsaFloor {
 struct Call {
     runtime: tokio::runtime::Runtime,
     client: wechatpay_apiv3::runtime::Client,
-    _server: FakeWechatPay,
+    _sandbox: Sandbox,
 }
 
 impl Call {
@@ -78,14 +75,20 @@ impl Call {
             .enable_all()
             .build()
             .expect("runtime");
-        let server = runtime.block_on(FakeWechatPay::start_replaying(DEPOSIT_ANSWER));
-        let client = support::client_builder(&server.url())
-            .build()
-            .expect("client");
+        let sandbox = runtime
+            .block_on(
+                Sandbox::builder()
+                    .skip_signature_check()
+                    .sign_once()
+                    .handler(|_| Some(Answer::ok(DEPOSIT_ANSWER)))
+                    .start(),
+            )
+            .expect("the sandbox starts");
+        let client = sandbox.client().expect("client");
         Call {
             runtime,
             client,
-            _server: server,
+            _sandbox: sandbox,
         }
     }
 

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use super::answer::Answer;
+
 /// A way for the sandbox to misbehave on one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
@@ -12,6 +14,8 @@ pub enum Fault {
         /// The error code, e.g. `SYSTEM_ERROR`.
         code: String,
     },
+    /// Answer this instead (signed as usual), whatever the request.
+    Respond(Answer),
     /// Close the connection without answering.
     Drop,
     /// Wait this long, then answer normally.

@@ -74,6 +74,19 @@ pub struct NotificationBuilder {
 }
 
 impl NotificationBuilder {
+    /// A notification of `event_type` signed with the sandbox's WeChat Pay key under its public
+    /// key id; when the spec describes the event type, its summary and documented resource.
+    pub fn for_event(event_type: &str) -> NotificationBuilder {
+        let notifications = crate::api::schema::notifications();
+        let notification = notifications.into_iter().find(|notification| {
+            notification
+                .event_types
+                .iter()
+                .any(|candidate| candidate.name == event_type)
+        });
+        NotificationBuilder::new(notification, event_type, keys::PUBLIC_KEY_ID.to_owned())
+    }
+
     pub(crate) fn new(
         notification: Option<&Notification>,
         event_type: &str,

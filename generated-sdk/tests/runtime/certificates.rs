@@ -7,10 +7,11 @@ use wechatpay_apiv3::Error;
 use wechatpay_apiv3::api::platsolution::{PlatsolutionClient, QueryRechargeRequest};
 use wechatpay_apiv3::runtime::{Client, KeyKind, RetryPolicy, parse_certificate};
 
+use wechatpay_apiv3::testkit::Fault;
+
 use crate::support::{
-    API_V3_KEY, Behaviour, CERTIFICATE, CERTIFICATE_SERIAL, EXPIRED_CERTIFICATE, FakeWechatPay,
-    MCHID, MERCHANT_KEY_PKCS8, SERIAL_NO, Tamper, certificate_download, now,
-    recharge_and_certificates_handler,
+    API_V3_KEY, CERTIFICATE, CERTIFICATE_SERIAL, EXPIRED_CERTIFICATE, FakeWechatPay, MCHID,
+    MERCHANT_KEY_PKCS8, SERIAL_NO, certificate_download, now, recharge_and_certificates_handler,
 };
 
 fn certificate_client(server: &FakeWechatPay) -> Client {
@@ -148,7 +149,7 @@ async fn a_download_with_only_expired_certificates_is_refused() {
 async fn a_download_not_signed_by_its_own_certificates_is_refused() {
     let server = FakeWechatPay::start(recharge_and_certificates_handler).await;
     server.sign_as(CERTIFICATE_SERIAL);
-    server.script([Behaviour::Tamper(Tamper::FlipSignatureByte)]);
+    server.script([Fault::BadSignature]);
     let client = certificate_client(&server);
     let error = client
         .refresh_platform_certificates()

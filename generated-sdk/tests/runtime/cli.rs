@@ -4,9 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use wechatpay_apiv3::testkit::Fault;
+
 use crate::support::{
-    API_V3_KEY, Behaviour, FakeWechatPay, MCHID, NotificationTamper, PUBLIC_KEY_ID, SERIAL_NO,
-    Tamper, WECHATPAY_PRIVATE, closed_port_url, notification, recharge_handler, sha1_hex,
+    API_V3_KEY, FakeWechatPay, MCHID, NotificationTamper, PUBLIC_KEY_ID, SERIAL_NO,
+    WECHATPAY_PRIVATE, closed_port_url, file_answer, notification, recharge_handler, respond,
+    sha1_hex,
 };
 
 fn keys() -> PathBuf {
@@ -200,7 +203,7 @@ async fn local_errors_exit_1_before_any_network_io() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_api_error_exits_2_with_status_code_message_and_request_id() {
     let server = FakeWechatPay::start(recharge_handler).await;
-    server.script([Behaviour::Answer(
+    server.script([respond(
         404,
         r#"{"code":"NOT_FOUND","message":"充值单不存在"}"#.to_owned(),
     )]);
@@ -208,22 +211,26 @@ async fn an_api_error_exits_2_with_status_code_message_and_request_id() {
         run(&server.url(), &["call", "query_recharge", QUERY], None).await;
     assert_eq!(status, 2);
     assert!(stdout.is_empty());
+    let request_id = server.sandbox.requests()[0]
+        .request_id
+        .clone()
+        .expect("answered");
     assert_eq!(
         stderr.trim_end(),
-        "wxpay: HTTP 404 NOT_FOUND: 充值单不存在 (Request-ID 08F78BB5AF0610D302839DC9)"
+        format!("wxpay: HTTP 404 NOT_FOUND: 充值单不存在 (Request-ID {request_id})")
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_verification_failure_exits_3_printing_nothing() {
     for tamper in [
-        Tamper::FlipSignatureByte,
-        Tamper::StaleTimestamp,
-        Tamper::UnknownSerial,
-        Tamper::MissingHeader("Wechatpay-Signature"),
+        Fault::BadSignature,
+        Fault::StaleTimestamp,
+        Fault::UnknownSerial,
+        Fault::OmitHeader("Wechatpay-Signature"),
     ] {
         let server = FakeWechatPay::start(recharge_handler).await;
-        server.script([Behaviour::Tamper(tamper)]);
+        server.script([tamper.clone()]);
         let (status, stdout, stderr) =
             run(&server.url(), &["call", "query_recharge", QUERY], None).await;
         assert_eq!(status, 3, "{tamper:?}: {stderr}");
@@ -356,10 +363,11 @@ async fn a_statement_download_streams_to_stdout_or_exits_3_on_a_bad_digest() {
     let server = FakeWechatPay::start(recharge_handler).await;
     let statement = "交易时间,商户号\n`2018-01-30 10:00:00,`1900000109\n".repeat(50);
     let request = r#"{"date":"20180130","mchid":"1900000109"}"#;
-    server.script([Behaviour::File {
-        content: statement.clone().into_bytes(),
-        announced: sha1_hex(statement.as_bytes()),
-    }]);
+    server.script([file_answer(
+        statement.clone().into_bytes(),
+        sha1_hex(statement.as_bytes()),
+        false,
+    )]);
     let (status, stdout, stderr) = run(
         &server.url(),
         &["call", "download_statement", request],
@@ -373,10 +381,11 @@ async fn a_statement_download_streams_to_stdout_or_exits_3_on_a_bad_digest() {
         "no progress line when stderr is not a terminal: {stderr:?}"
     );
 
-    server.script([Behaviour::File {
-        content: statement.into_bytes(),
-        announced: sha1_hex(b"other"),
-    }]);
+    server.script([file_answer(
+        statement.into_bytes(),
+        sha1_hex(b"other"),
+        false,
+    )]);
     let (status, _, stderr) = run(
         &server.url(),
         &["call", "download_statement", request],

@@ -4,8 +4,10 @@
 use wechatpay_apiv3::Error;
 use wechatpay_apiv3::runtime::{ApiRequest, DownloadCheck, Method, OperationInfo};
 
+use wechatpay_apiv3::testkit::Fault;
+
 use crate::support::{
-    Behaviour, FakeWechatPay, Tamper, client_builder, recharge_handler, sha1_hex,
+    FakeWechatPay, client_builder, file_answer, recharge_handler, respond, sha1_hex,
 };
 
 static BILL: OperationInfo = OperationInfo {
@@ -53,10 +55,7 @@ fn statement() -> Vec<u8> {
 async fn a_statement_streams_and_its_digest_is_checked() {
     let server = FakeWechatPay::start(recharge_handler).await;
     let content = statement();
-    server.script([Behaviour::File {
-        content: content.clone(),
-        announced: sha1_hex(&content),
-    }]);
+    server.script([file_answer(content.clone(), sha1_hex(&content), false)]);
     let client = client_builder(&server.url())
         .max_body_bytes(1024)
         .build()
@@ -79,10 +78,7 @@ async fn a_statement_streams_and_its_digest_is_checked() {
 async fn a_wrong_digest_fails_at_the_end() {
     let server = FakeWechatPay::start(recharge_handler).await;
     let content = statement();
-    server.script([Behaviour::File {
-        content,
-        announced: "0".repeat(40),
-    }]);
+    server.script([file_answer(content, "0".repeat(40), false)]);
     let client = client_builder(&server.url()).build().expect("client");
     let mut file = Vec::new();
     let error = client
@@ -98,7 +94,7 @@ async fn a_wrong_digest_fails_at_the_end() {
 #[tokio::test]
 async fn a_forged_download_signature_is_refused_before_any_byte_is_written() {
     let server = FakeWechatPay::start(|_: &crate::support::Received| (200, "x".to_owned())).await;
-    server.script([Behaviour::Tamper(Tamper::FlipSignatureByte)]);
+    server.script([Fault::BadSignature]);
     let client = client_builder(&server.url()).build().expect("client");
     let mut file = Vec::new();
     let error = client
@@ -112,7 +108,7 @@ async fn a_forged_download_signature_is_refused_before_any_byte_is_written() {
 #[tokio::test]
 async fn an_error_answer_to_a_download_is_an_api_error() {
     let server = FakeWechatPay::start(recharge_handler).await;
-    server.script([Behaviour::Answer(
+    server.script([respond(
         400,
         r#"{"code":"PARAM_ERROR","message":"日期不能超过180天"}"#.to_owned(),
     )]);
@@ -132,14 +128,11 @@ async fn a_gzip_statement_is_decoded_while_streaming_and_its_digest_checked() {
     use std::io::Write;
     let server = FakeWechatPay::start(recharge_handler).await;
     let content = statement();
+    // The sandbox compresses; the statement shrinks well, so decoding is really exercised.
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(&content).expect("compress");
-    let compressed = encoder.finish().expect("compress");
-    assert!(compressed.len() < content.len() / 4);
-    server.script([Behaviour::GzipFile {
-        content: compressed,
-        announced: sha1_hex(&content),
-    }]);
+    assert!(encoder.finish().expect("compress").len() < content.len() / 4);
+    server.script([file_answer(content.clone(), sha1_hex(&content), true)]);
     let client = client_builder(&server.url()).build().expect("client");
     let check = DownloadCheck {
         gzip: true,

@@ -8,9 +8,9 @@ use wechatpay_apiv3::api::platsolution::{
 };
 use wechatpay_apiv3::runtime::{ApiRequest, Method, OperationInfo, Transport};
 
-use crate::support::{
-    Behaviour, FakeWechatPay, PUBLIC_KEY_ID, Tamper, client_builder, recharge_handler,
-};
+use wechatpay_apiv3::testkit::Fault;
+
+use crate::support::{FakeWechatPay, PUBLIC_KEY_ID, client_builder, recharge_handler, respond};
 
 fn apply_request() -> ApplyRechargeRequest {
     ApplyRechargeRequest::new(
@@ -82,9 +82,9 @@ async fn all_three_recharge_operations_succeed_signed_and_verified() {
     assert!(received[2].body.is_empty());
 }
 
-async fn refused_with(tamper: Tamper) -> String {
+async fn refused_with(tamper: Fault) -> String {
     let server = FakeWechatPay::start(recharge_handler).await;
-    server.script([Behaviour::Tamper(tamper)]);
+    server.script([tamper.clone()]);
     let client = client_builder(&server.url()).build().expect("client");
     let result = PlatsolutionClient::new(&client)
         .query_recharge(&QueryRechargeRequest::new("cz202407181234", "1900102208"))
@@ -96,7 +96,7 @@ async fn refused_with(tamper: Tamper) -> String {
     );
     match result {
         Err(Error::Verification { reason, request_id }) => {
-            assert_eq!(request_id.as_deref(), Some("08F78BB5AF0610D302839DC9"));
+            assert_eq!(request_id, server.sandbox.requests()[0].request_id);
             reason
         }
         other => panic!("{tamper:?}: expected a verification error, got {other:?}"),
@@ -106,7 +106,7 @@ async fn refused_with(tamper: Tamper) -> String {
 #[tokio::test]
 async fn a_flipped_signature_byte_is_refused() {
     assert_eq!(
-        refused_with(Tamper::FlipSignatureByte).await,
+        refused_with(Fault::BadSignature).await,
         "the signature does not match the body and headers"
     );
 }
@@ -114,23 +114,25 @@ async fn a_flipped_signature_byte_is_refused() {
 #[tokio::test]
 async fn a_changed_body_byte_is_refused() {
     assert_eq!(
-        refused_with(Tamper::ChangeBodyByte).await,
+        refused_with(Fault::TamperBody).await,
         "the signature does not match the body and headers"
     );
 }
 
 #[tokio::test]
 async fn a_stale_timestamp_is_refused_saying_how_far_off_it_is() {
-    let reason = refused_with(Tamper::StaleTimestamp).await;
+    let reason = refused_with(Fault::StaleTimestamp).await;
     assert!(reason.starts_with("Wechatpay-Timestamp is 30"), "{reason}");
     assert!(reason.contains("the limit is 300 s"), "{reason}");
 }
 
 #[tokio::test]
 async fn an_unknown_serial_is_refused() {
-    let reason = refused_with(Tamper::UnknownSerial).await;
+    let reason = refused_with(Fault::UnknownSerial).await;
     assert!(
-        reason.starts_with("Wechatpay-Serial \"PUB_KEY_ID_UNKNOWN\" is not a configured key"),
+        reason.starts_with(
+            "Wechatpay-Serial \"PUB_KEY_ID_UNKNOWN_TO_THE_CLIENT\" is not a configured key"
+        ),
         "{reason}"
     );
 }
@@ -143,7 +145,7 @@ async fn each_missing_signature_header_is_refused() {
         "Wechatpay-Signature",
         "Wechatpay-Serial",
     ] {
-        let reason = refused_with(Tamper::MissingHeader(header)).await;
+        let reason = refused_with(Fault::OmitHeader(header)).await;
         assert_eq!(reason, format!("the {header} header is missing"));
     }
 }
@@ -151,7 +153,7 @@ async fn each_missing_signature_header_is_refused() {
 #[tokio::test]
 async fn a_signature_that_is_not_base64_is_refused() {
     assert_eq!(
-        refused_with(Tamper::NotBase64).await,
+        refused_with(Fault::GarbledSignature).await,
         "Wechatpay-Signature is not valid base64"
     );
 }
@@ -159,7 +161,7 @@ async fn a_signature_that_is_not_base64_is_refused() {
 #[tokio::test]
 async fn a_signtest_probe_is_refused() {
     assert_eq!(
-        refused_with(Tamper::SigntestProbe).await,
+        refused_with(Fault::SigntestProbe).await,
         "a WECHATPAY/SIGNTEST/ probe signature, which never verifies"
     );
 }
@@ -167,7 +169,7 @@ async fn a_signtest_probe_is_refused() {
 #[tokio::test]
 async fn error_answers_surface_code_message_detail_and_request_id() {
     let server = FakeWechatPay::start(recharge_handler).await;
-    server.script([Behaviour::Answer(
+    server.script([respond(
         400,
         r#"{"code":"PARAM_ERROR","message":"参数错误","detail":{"field":"/sub_mchid","value":"19","issue":"too short","location":"body"}}"#.to_owned(),
     )]);
@@ -188,12 +190,14 @@ async fn error_answers_surface_code_message_detail_and_request_id() {
     assert_eq!(detail.value, Some(serde_json::json!("19")));
     assert_eq!(detail.issue.as_deref(), Some("too short"));
     assert_eq!(detail.location.as_deref(), Some("body"));
-    assert_eq!(api.request_id.as_deref(), Some("08F78BB5AF0610D302839DC9"));
+    let request_id = server.sandbox.requests()[0]
+        .request_id
+        .clone()
+        .expect("answered");
+    assert_eq!(api.request_id.as_deref(), Some(request_id.as_str()));
     let shown = error.to_string();
     assert!(
-        shown.contains("PARAM_ERROR")
-            && shown.contains("参数错误")
-            && shown.contains("08F78BB5AF0610D302839DC9"),
+        shown.contains("PARAM_ERROR") && shown.contains("参数错误") && shown.contains(&request_id),
         "{shown}"
     );
 }
@@ -201,7 +205,7 @@ async fn error_answers_surface_code_message_detail_and_request_id() {
 #[tokio::test]
 async fn a_404_surfaces_not_found() {
     let server = FakeWechatPay::start(recharge_handler).await;
-    server.script([Behaviour::Answer(
+    server.script([respond(
         404,
         r#"{"code":"NOT_FOUND","message":"充值单不存在"}"#.to_owned(),
     )]);
@@ -239,7 +243,7 @@ async fn an_empty_204_answer_is_verified_too() {
     let answer = client.send(request()).await.expect("a verified 204");
     assert_eq!((answer.status, answer.body.len()), (204, 0));
 
-    server.script([Behaviour::Tamper(Tamper::FlipSignatureByte)]);
+    server.script([Fault::BadSignature]);
     let error = client.send(request()).await.expect_err("a forged 204");
     assert!(matches!(error, Error::Verification { .. }), "{error:?}");
 }
@@ -256,16 +260,29 @@ impl wechatpay_apiv3::runtime::Clock for OffsetClock {
 
 #[tokio::test]
 async fn a_replayed_answer_is_accepted_inside_the_window_and_refused_after_it() {
-    let server = FakeWechatPay::start_replaying(crate::support::DEPOSIT_ANSWER).await;
+    // One answer signed once and replayed; the late client's requests are as far off as its
+    // clock, so the sandbox does not check them.
+    let sandbox = wechatpay_apiv3::testkit::Sandbox::builder()
+        .skip_signature_check()
+        .sign_once()
+        .handler(|_| {
+            Some(wechatpay_apiv3::testkit::Answer::ok(
+                crate::support::DEPOSIT_ANSWER,
+            ))
+        })
+        .start()
+        .await
+        .expect("the sandbox starts");
     let query = QueryRechargeRequest::new("cz202407181234", "1900102208");
-    let fresh = client_builder(&server.url()).build().expect("client");
+    let fresh = sandbox.client().expect("client");
     fresh
         .platsolution()
         .query_recharge(&query)
         .await
         .expect("inside the 300 s window");
 
-    let later = client_builder(&server.url())
+    let later = sandbox
+        .client_builder()
         .clock(std::sync::Arc::new(OffsetClock(301)))
         .build()
         .expect("client");

@@ -18,9 +18,11 @@ use wechatpay_apiv3::api::global::{
 };
 use wechatpay_apiv3::runtime::{Client, RetryPolicy};
 
+use wechatpay_apiv3::testkit::Fault;
+
 use crate::support::{
-    API_V3_KEY, Behaviour, CERTIFICATE, CERTIFICATE_SERIAL, FakeWechatPay, MCHID,
-    MERCHANT_KEY_PKCS8, Received, SERIAL_NO, certificate_download, client_builder, sha1_hex,
+    API_V3_KEY, CERTIFICATE, CERTIFICATE_SERIAL, FakeWechatPay, MCHID, MERCHANT_KEY_PKCS8,
+    Received, SERIAL_NO, certificate_download, client_builder, file_answer, sha1_hex,
 };
 
 const OPENAPI: &str = include_str!("../../openapi.json");
@@ -234,7 +236,7 @@ async fn a_reverse_answers_204_verified_over_the_empty_body() {
         r#"{"mchid":"1900000100"}"#
     );
 
-    server.script([Behaviour::Tamper(crate::support::Tamper::FlipSignatureByte)]);
+    server.script([Fault::BadSignature]);
     let error = client
         .global()
         .reverse_by_out_trade_no(&reverse)
@@ -255,10 +257,7 @@ async fn a_statement_downloads_with_a_good_digest_and_fails_with_a_bad_one() {
         "20180130",
     );
 
-    server.script([Behaviour::File {
-        content: statement.clone(),
-        announced: sha1_hex(&statement),
-    }]);
+    server.script([file_answer(statement.clone(), sha1_hex(&statement), false)]);
     let mut file = Vec::new();
     let downloaded = client
         .global()
@@ -272,10 +271,7 @@ async fn a_statement_downloads_with_a_good_digest_and_fails_with_a_bad_one() {
         "/v3/global/statements?date=20180130&mchid=1900000109"
     );
 
-    server.script([Behaviour::File {
-        content: statement,
-        announced: sha1_hex(b"another file"),
-    }]);
+    server.script([file_answer(statement, sha1_hex(b"another file"), false)]);
     let error = client
         .global()
         .download_statement(&request, &mut Vec::new())

@@ -5,7 +5,9 @@ use wechatpay_apiv3::Error;
 use wechatpay_apiv3::api::platsolution::{PlatsolutionClient, QueryRechargeRequest};
 use wechatpay_apiv3::runtime::{MerchantKey, TransportErrorKind, WechatPayPublicKey};
 
-use crate::support::{Behaviour, FAST, FakeWechatPay, client_builder, recharge_handler};
+use wechatpay_apiv3::testkit::Fault;
+
+use crate::support::{FAST, FakeWechatPay, client_builder, recharge_handler};
 
 fn query() -> QueryRechargeRequest {
     QueryRechargeRequest::new("cz202407181234", "1900102208")
@@ -64,7 +66,7 @@ async fn answers_within_the_limit_are_read_whole() {
 #[tokio::test]
 async fn oversized_headers_are_refused() {
     let server = FakeWechatPay::start(recharge_handler).await;
-    server.script([Behaviour::LargeHeader(70 * 1024)]);
+    server.script([Fault::LargeHeader(70 * 1024)]);
     let client = client_builder(&server.url())
         .retry_policy(FAST)
         .build()

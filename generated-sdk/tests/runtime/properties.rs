@@ -7,14 +7,11 @@
 
 use std::sync::LazyLock;
 
-use aws_lc_rs::rsa::KeyPair;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::Index;
-use rustls_pki_types::PrivatePkcs8KeyDer;
-use rustls_pki_types::pem::PemObject;
 use wechatpay_apiv3::Error;
 use wechatpay_apiv3::runtime::verify::{SignatureHeaders, verify};
 use wechatpay_apiv3::runtime::{
@@ -52,11 +49,8 @@ fn ring() -> &'static KeyRing {
 
 /// The signature of the genuine answer: `BODY` signed at `NOW` with `NONCE`.
 fn genuine_signature() -> &'static [u8] {
-    static SIGNATURE: LazyLock<Vec<u8>> = LazyLock::new(|| {
-        let der = PrivatePkcs8KeyDer::from_pem_slice(WECHATPAY_PRIVATE).expect("PKCS#8");
-        let key = KeyPair::from_pkcs8(der.secret_pkcs8_der()).expect("RSA key");
-        sign_answer(&key, NOW, NONCE, BODY)
-    });
+    static SIGNATURE: LazyLock<Vec<u8>> =
+        LazyLock::new(|| sign_answer(WECHATPAY_PRIVATE, NOW, NONCE, BODY));
     &SIGNATURE
 }
 

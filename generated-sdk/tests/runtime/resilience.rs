@@ -10,12 +10,14 @@ use wechatpay_apiv3::runtime::{
     ApiRequest, Clock, Method, OperationInfo, Transport, TransportErrorKind,
 };
 
+use wechatpay_apiv3::testkit::Fault;
+
 use crate::support::{
-    Behaviour, FAST, FakeWechatPay, client_builder, closed_port_url, now, recharge_handler,
+    FAST, FakeWechatPay, client_builder, closed_port_url, now, recharge_handler, respond,
 };
 
-fn system_error() -> Behaviour {
-    Behaviour::Answer(
+fn system_error() -> Fault {
+    respond(
         500,
         r#"{"code":"SYSTEM_ERROR","message":"系统异常,请稍后重试"}"#.to_owned(),
     )
@@ -49,7 +51,7 @@ fn assert_resigned(server: &FakeWechatPay, attempts: usize) {
 #[tokio::test]
 async fn dropped_connections_are_retried_with_fresh_signatures() {
     let server = FakeWechatPay::start(recharge_handler).await;
-    server.script([Behaviour::Drop, Behaviour::Drop]);
+    server.script([Fault::Drop, Fault::Drop]);
     let client = client_builder(&server.url())
         .retry_policy(FAST)
         .build()
@@ -79,7 +81,7 @@ async fn system_errors_are_retried_for_safe_operations() {
 #[tokio::test]
 async fn frequency_limits_are_retried() {
     let server = FakeWechatPay::start(recharge_handler).await;
-    server.script([Behaviour::Answer(
+    server.script([respond(
         429,
         r#"{"code":"FREQUENCY_LIMITED","message":"频率超限"}"#.to_owned(),
     )]);
@@ -153,7 +155,7 @@ async fn a_post_not_safe_to_repeat_is_not_retried_after_a_system_error_or_a_drop
     assert_eq!(answer.status, 500);
     assert_eq!(server.received().len(), 1);
 
-    server.script([Behaviour::Drop]);
+    server.script([Fault::Drop]);
     let error = client
         .send(pay())
         .await
@@ -250,14 +252,14 @@ async fn a_timeout_is_retried_for_safe_operations_only() {
         .build()
         .expect("client");
 
-    server.script([Behaviour::Delay(Duration::from_secs(2))]);
+    server.script([Fault::Delay(Duration::from_secs(2))]);
     PlatsolutionClient::new(&client)
         .query_recharge(&query())
         .await
         .expect("the second attempt");
     assert_resigned(&server, 2);
 
-    server.script([Behaviour::Delay(Duration::from_secs(2))]);
+    server.script([Fault::Delay(Duration::from_secs(2))]);
     let error = client.send(pay()).await.expect_err("timed out");
     assert!(
         matches!(
@@ -280,7 +282,7 @@ async fn a_timeout_is_retried_for_safe_operations_only() {
 async fn a_main_host_that_times_out_fails_over_to_the_backup_host() {
     let main = FakeWechatPay::start(recharge_handler).await;
     let backup = FakeWechatPay::start(recharge_handler).await;
-    main.script([Behaviour::Delay(Duration::from_secs(2))]);
+    main.script([Fault::Delay(Duration::from_secs(2))]);
     let client = client_builder(&main.url())
         .backup_base_url(backup.url())
         .timeout(Duration::from_millis(300))
@@ -325,10 +327,7 @@ async fn overriding_only_the_main_host_never_fails_over_to_the_real_backup_host(
 #[tokio::test]
 async fn a_json_array_is_not_a_retryable_error_body() {
     let server = FakeWechatPay::start(recharge_handler).await;
-    server.script([Behaviour::Answer(
-        429,
-        r#"["FREQUENCY_LIMITED"]"#.to_owned(),
-    )]);
+    server.script([respond(429, r#"["FREQUENCY_LIMITED"]"#.to_owned())]);
     let client = client_builder(&server.url())
         .retry_policy(FAST)
         .build()
