@@ -398,3 +398,89 @@ async fn a_statement_download_streams_to_stdout_or_exits_3_on_a_bad_digest() {
         "{stderr}"
     );
 }
+
+/// Kills the sandbox process when the test ends, passed or not.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn wxpay_sandbox_prints_what_a_client_needs_and_serves_the_recharge_lifecycle() {
+    use std::io::BufRead;
+    let dir = scratch("sandbox-keys");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wxpay"))
+        .args(["sandbox", "--port", "0", "--keys-dir"])
+        .arg(&dir)
+        .env_clear()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wxpay sandbox");
+    let stdout = child.stdout.take().expect("stdout");
+    let running = Running(child);
+    // The exports, read until the last one; the process keeps serving.
+    let mut settings: Vec<(String, String)> = Vec::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.expect("a line");
+        if let Some((name, value)) = line
+            .strip_prefix("export ")
+            .and_then(|export| export.split_once('='))
+        {
+            settings.push((name.to_owned(), value.to_owned()));
+            if name == "WECHATPAY_API_V3_KEY_FILE" {
+                break;
+            }
+        }
+    }
+    let names: Vec<&str> = settings.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "WECHATPAY_BASE_URL",
+            "WECHATPAY_MCHID",
+            "WECHATPAY_SERIAL_NO",
+            "WECHATPAY_PRIVATE_KEY",
+            "WECHATPAY_PUBLIC_KEY_ID",
+            "WECHATPAY_PUBLIC_KEY",
+            "WECHATPAY_API_V3_KEY_FILE",
+        ]
+    );
+    let call = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_wxpay"))
+            .args(args)
+            .env_clear()
+            .envs(settings.iter().map(|(name, value)| (name, value)))
+            .output()
+            .expect("run wxpay call");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (status, stdout, stderr) = call(&["call", "apply_recharge", APPLY]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stdout.contains("\"out_recharge_no\": \"cz202407181234\""),
+        "{stdout}"
+    );
+    let query = r#"{"out_recharge_no":"cz202407181234","sub_mchid":"1900001109"}"#;
+    let (status, stdout, _) = call(&["call", "query_recharge", query]);
+    assert_eq!(status, 0);
+    assert!(
+        stdout.contains("\"recharge_state\": \"RECHARGING\""),
+        "{stdout}"
+    );
+    let (status, _, stderr) = call(&["call", "apply_recharge", APPLY]);
+    assert_eq!(status, 2);
+    assert!(
+        stderr.contains("INVALID_REQUEST: 该业务充值单号已存在"),
+        "{stderr}"
+    );
+    drop(running);
+}

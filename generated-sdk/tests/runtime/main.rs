@@ -14,5 +14,6 @@ mod limits;
 mod notifications;
 mod properties;
 mod resilience;
+mod sandbox;
 mod signing;
 mod support;
