@@ -61,7 +61,7 @@ impl SimulatedNotification {
 }
 
 /// Builds a notification for one event type; from [`Sandbox::notification`](super::Sandbox::notification).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct NotificationBuilder {
     event_type: String,
     summary: String,
@@ -71,6 +71,22 @@ pub struct NotificationBuilder {
     serial: String,
     fault: Option<NotificationFault>,
     probe: bool,
+}
+
+// By hand, so a signing key given to `signed_with` never shows.
+impl std::fmt::Debug for NotificationBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotificationBuilder")
+            .field("event_type", &self.event_type)
+            .field("serial", &self.serial)
+            .field("fault", &self.fault)
+            .field("probe", &self.probe)
+            .field(
+                "signing_key",
+                &self.signing_key.as_ref().map(|_| "<redacted>"),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 impl NotificationBuilder {

@@ -576,3 +576,48 @@ async fn a_notification_is_posted_to_a_receiver() {
         .parse_event::<Event>(&arrived.headers, &arrived.body)
         .expect("verified as received");
 }
+
+#[test]
+fn a_signing_key_never_shows_in_debug_output() {
+    let builder = wechatpay_apiv3::testkit::NotificationBuilder::for_event("REFUND.SUCCESS")
+        .signed_with(keys::MERCHANT_PRIVATE_KEY, "SERIAL");
+    let shown = format!("{builder:?}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+    assert!(!shown.contains("PRIVATE"), "{shown}");
+    assert!(!shown.contains("MII"), "{shown}");
+}
+
+mod arbitrary_requests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Whatever a client sends, the sandbox answers with a WeChat Pay error body or a
+        /// documented answer, and keeps serving.
+        #[test]
+        fn any_request_gets_a_coded_answer(
+            body in proptest::collection::vec(any::<u8>(), 0..64),
+            query in "[a-z_=&%0-9]{0,24}",
+            segment in "[a-zA-Z0-9%-]{1,12}",
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(async {
+                let sandbox = started().await;
+                let targets = [
+                    (APPLY.to_owned(), "POST"),
+                    (format!("/v3/platsolution/ecommerce/recharges/out-recharge-no/{segment}?{query}"), "GET"),
+                    (format!("/v3/global/refunds?{query}"), "GET"),
+                ];
+                for (target, method) in targets {
+                    let answer = sandbox.send_raw(method, &target, &body).await.expect("answered");
+                    let coded = answer.json()["code"].is_string();
+                    prop_assert!(answer.status == 200 || (answer.status >= 400 && coded), "{} {}: {} {}", method, target, answer.status, answer.body);
+                }
+                Ok(())
+            })?;
+        }
+    }
+}
