@@ -1,8 +1,9 @@
 //! One full call's client-side work (build the request, sign, send on loopback, verify, decode)
 //! next to the bare RSA-2048 sign + verify it cannot avoid, measured in the same run.
 //!
-//! The sandbox neither checks signatures nor signs per request (it replays one answer signed
-//! once), so the call's only RSA work is the client's. `cargo bench -p
+//! The loopback server here neither checks signatures nor signs per request (it replays one
+//! answer signed at start, and does nothing else: not even the sandbox's routing, field checks
+//! and recording), so the call's only RSA work and nearly all its other work is the client's. `cargo bench -p
 //! wechatpay-apiv3` prints both and their ratio: the client's overhead beyond the two RSA
 //! operations.
 
@@ -12,7 +13,7 @@ use criterion::{Criterion, criterion_group};
 use wechatpay_apiv3::api::platsolution::QueryRechargeRequest;
 use wechatpay_apiv3::runtime::sign::{SigningInput, request_message};
 use wechatpay_apiv3::runtime::{MerchantKey, WechatPayPublicKey};
-use wechatpay_apiv3::testkit::{Answer, Sandbox, keys};
+use wechatpay_apiv3::testkit::keys;
 
 /// The documented answer of `query_recharge`.
 const DEPOSIT_ANSWER: &str = r#"{"sp_mchid":"1900001109","sub_mchid":"1900001121","recharge_id":"100000202405180012345678","out_recharge_no":"cz202407181234","recharge_channel":"QR_RECHARGE","account_type":"DEPOSIT","recharge_state":"SUCCESS","recharge_scene":"ECOMMERCE_DEPOSIT","recharge_state_desc":"充值成功","recharge_amount":{"amount":500000,"currency":"CNY"},"qr_recharge_info":{"employee_type":"STAFF","openid":"owYiu0WOJdGCYxoHrPabGhI39uT4"},"accept_time":"2015-05-19T13:29:35+08:00","success_time":"2015-05-20T14:29:35+08:00","available_recharge_channels":["QR_RECHARGE"]}"#;
@@ -66,7 +67,7 @@ impl RsaFloor {
 struct Call {
     runtime: tokio::runtime::Runtime,
     client: wechatpay_apiv3::runtime::Client,
-    _sandbox: Sandbox,
+    _server: tokio::task::JoinHandle<()>,
 }
 
 impl Call {
@@ -75,20 +76,19 @@ impl Call {
             .enable_all()
             .build()
             .expect("runtime");
-        let sandbox = runtime
-            .block_on(
-                Sandbox::builder()
-                    .skip_signature_check()
-                    .sign_once()
-                    .handler(|_| Some(Answer::ok(DEPOSIT_ANSWER)))
-                    .start(),
-            )
-            .expect("the sandbox starts");
-        let client = sandbox.client().expect("client");
+        let (url, server) = runtime.block_on(replaying_server(DEPOSIT_ANSWER));
+        let client = wechatpay_apiv3::runtime::Client::builder()
+            .mchid(keys::MCHID)
+            .serial_no(keys::SERIAL_NO)
+            .merchant_key_pem(keys::MERCHANT_PRIVATE_KEY)
+            .wechatpay_public_key_pem(keys::PUBLIC_KEY_ID, keys::WECHATPAY_PUBLIC_KEY)
+            .main_base_url(url)
+            .build()
+            .expect("client");
         Call {
             runtime,
             client,
-            _sandbox: sandbox,
+            _server: server,
         }
     }
 
@@ -105,6 +105,56 @@ impl Call {
     fn run(&self) {
         self.runtime.block_on(Self::once(&self.client));
     }
+}
+
+/// A server on 127.0.0.1 answering every request with `body`, signed once now (answers stay
+/// fresh for the 300 s window, longer than the benchmark).
+async fn replaying_server(body: &'static str) -> (String, tokio::task::JoinHandle<()>) {
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::Bytes;
+
+    let timestamp = chrono::Utc::now().timestamp();
+    let nonce = "5K8264ILTKCH16CQ2502SI8ZNMTM67VS";
+    let key = MerchantKey::from_pem(keys::WECHATPAY_PRIVATE_KEY).expect("the test WeChat Pay key");
+    let signature = key
+        .sign(format!("{timestamp}\n{nonce}\n{body}\n").as_bytes())
+        .expect("sign");
+    let answer = hyper::Response::builder()
+        .header("Wechatpay-Timestamp", timestamp.to_string())
+        .header("Wechatpay-Nonce", nonce)
+        .header(
+            "Wechatpay-Signature",
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, signature),
+        )
+        .header("Wechatpay-Serial", keys::PUBLIC_KEY_ID)
+        .header("Request-ID", "08F78BB5AF0610D302839DC9")
+        .header("Content-Type", "application/json")
+        .body(Full::new(Bytes::from(body)))
+        .expect("a response");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let server = tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(
+                    move |request: hyper::Request<hyper::body::Incoming>| {
+                        let answer = answer.clone();
+                        async move {
+                            let _ = request.into_body().collect().await;
+                            Ok::<_, std::convert::Infallible>(answer)
+                        }
+                    },
+                );
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    (url, server)
 }
 
 fn benches(c: &mut Criterion) {
