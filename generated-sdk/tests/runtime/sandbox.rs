@@ -621,3 +621,32 @@ mod arbitrary_requests {
         }
     }
 }
+
+#[tokio::test]
+async fn a_client_in_certificate_mode_downloads_the_sandbox_certificate() {
+    let sandbox = started().await;
+    sandbox.sign_as(keys::CERTIFICATE_SERIAL);
+    let client = wechatpay_apiv3::runtime::Client::builder()
+        .mchid(keys::MCHID)
+        .serial_no(keys::SERIAL_NO)
+        .merchant_key_pem(keys::MERCHANT_PRIVATE_KEY)
+        .api_v3_key(keys::API_V3_KEY.to_vec())
+        .platform_certificates()
+        .main_base_url(sandbox.url())
+        .build()
+        .expect("client");
+    client
+        .platsolution()
+        .apply_recharge(&apply("cz1"))
+        .await
+        .expect("verified with the downloaded certificate");
+    let operations: Vec<Option<&str>> = sandbox
+        .requests()
+        .iter()
+        .map(|request| request.operation)
+        .collect();
+    assert_eq!(
+        operations,
+        [Some("apply_recharge"), Some("download_certificates")]
+    );
+}
