@@ -14,6 +14,24 @@ pub fn header(prefix: &str, sources: &[String]) -> String {
     }
 }
 
+/// A JSON object pretty-printed, its first member `key` holding the generated-file header so the
+/// marker is on the first line (JSON has no comments).
+pub fn json_file(
+    name: &str,
+    key: &str,
+    value: &serde_json::Value,
+    sources: &[String],
+) -> Result<String, EmitError> {
+    let marker = format!("{MARKER} from {}. Do not edit.", sources.join(", "));
+    let fail = |error: serde_json::Error| EmitError(format!("{name}: cannot serialize: {error}"));
+    let pretty = serde_json::to_string_pretty(value).map_err(fail)?;
+    let marker = serde_json::to_string(&marker).map_err(fail)?;
+    let rest = pretty
+        .strip_prefix("{\n")
+        .ok_or_else(|| EmitError(format!("{name}: the document is not a non-empty object")))?;
+    Ok(format!("{{\"{key}\": {marker},\n{rest}\n"))
+}
+
 /// Parses the tokens as a file, formats them with prettyplease and adds the header.
 pub fn rust_file(name: &str, tokens: TokenStream, sources: &[String]) -> Result<String, EmitError> {
     let file: syn::File = syn::parse2(tokens).map_err(|error| {

@@ -1,6 +1,7 @@
 //! Stage 4: emission. One function per kind of file; everything goes into one [`Output`].
 
 mod api;
+mod cli;
 mod doc;
 mod docs;
 mod enums;
@@ -58,7 +59,7 @@ pub fn emit(api: &Api) -> Result<Output, EmitError> {
     }
     output.add(
         "generated-sdk/src/api/cli.rs",
-        format::rust_file("src/api/cli.rs", schema::cli_module(api), &api.sources)?,
+        format::rust_file("src/api/cli.rs", cli::cli_module(api), &api.sources)?,
     );
     output.add(
         "generated-sdk/src/api/schema.rs",
@@ -68,6 +69,12 @@ pub fn emit(api: &Api) -> Result<Output, EmitError> {
             &api.sources,
         )?,
     );
+    for service in &api.services {
+        output.add(
+            format!("generated-sdk/src/api/{}/schema.json", service.name),
+            schema::service_tables(api, service)?,
+        );
+    }
     docs::emit_docs(api, &mut output)?;
     output.add(openapi::PATH, openapi::openapi(api)?);
     Ok(output)

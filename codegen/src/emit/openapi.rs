@@ -17,7 +17,6 @@ use serde_json::{Map, Value, json};
 
 use super::EmitError;
 use crate::ir::{Api, Enum, Field, FieldType, Location, Notification, Operation, Service};
-use crate::output::MARKER;
 use crate::spec::{ErrorRow, ExampleKind, Hosts};
 
 /// Where the document goes in the output.
@@ -42,14 +41,7 @@ const SIGNATURE_HEADERS: [(&str, &str); 4] = [
 /// The document, with the marker on its first line.
 pub fn openapi(api: &Api) -> Result<String, EmitError> {
     let document = sorted(document(api)?);
-    let marker = format!("{MARKER} from {}. Do not edit.", api.sources.join(", "));
-    let fail = |error: serde_json::Error| EmitError(format!("{PATH}: cannot serialize: {error}"));
-    let pretty = serde_json::to_string_pretty(&document).map_err(fail)?;
-    let marker = serde_json::to_string(&marker).map_err(fail)?;
-    let rest = pretty
-        .strip_prefix("{\n")
-        .ok_or_else(|| EmitError(format!("{PATH}: the document is not a non-empty object")))?;
-    Ok(format!("{{\"x-generated\": {marker},\n{rest}\n"))
+    super::format::json_file(PATH, "x-generated", &document, &api.sources)
 }
 
 fn document(api: &Api) -> Result<Value, EmitError> {

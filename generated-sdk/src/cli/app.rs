@@ -9,10 +9,10 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use crate::Error;
 use crate::api::cli::call;
-use crate::api::schema::operations;
 use crate::runtime::{
     ApiV3Key, Client, KeyRing, VerifyingKey, WechatPayPublicKey, open_notification,
 };
+use crate::schema::operations;
 use crate::schema::{Operation, Shape};
 
 /// Why `wxpay` stopped, as its exit status.
@@ -206,20 +206,20 @@ fn operation_command(operation: &'static Operation) -> Command {
         String::new(),
     ];
     fields.push("Fields (name, type, required, max length, location: meaning):".to_owned());
-    for field in operation.fields {
+    for field in &operation.fields {
         fields.push(field_line(
-            field.name,
+            &field.name,
             &field.shape,
             field.required,
             field.max_length,
-            &format!("{:?}", field.location),
-            field.description,
+            field.location.as_str(),
+            &field.description,
             2,
         ));
         describe_nested(&field.shape, 4, &mut fields);
     }
     Command::new(operation.info.id)
-        .about(operation.title)
+        .about(operation.title.clone())
         .long_about(format!("{}\n\n{}", operation.title, fields.join("\n")))
         .arg(
             Arg::new("request")
@@ -249,14 +249,14 @@ fn field_line(
 fn describe_nested(shape: &Shape, indent: usize, lines: &mut Vec<String>) {
     match shape {
         Shape::Object(fields) => {
-            for field in *fields {
+            for field in fields.iter() {
                 lines.push(field_line(
-                    field.name,
+                    &field.name,
                     &field.shape,
                     field.required,
                     field.max_length,
                     "body",
-                    field.description,
+                    &field.description,
                     indent,
                 ));
                 describe_nested(&field.shape, indent + 2, lines);
@@ -310,7 +310,7 @@ fn call_operation(
     )?;
     let request: serde_json::Value = serde_json::from_str(&text)
         .map_err(|error| Failure::local(format!("the request is not JSON: {error}")))?;
-    crate::schema::check(operation.fields, &request).map_err(|violation| {
+    crate::schema::check(&operation.fields, &request).map_err(|violation| {
         Failure::from(Error::Validation(crate::runtime::ValidationError {
             field: violation.field,
             rule: violation.issue,

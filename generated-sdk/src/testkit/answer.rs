@@ -111,9 +111,9 @@ impl Unsigned {
         gzip: bool,
     ) -> Unsigned {
         let digest = announced.map_or_else(|| sha1_hex(content), str::to_owned);
-        let header = download.map_or("Wechatpay-Statement-Sha1", |d| d.digest_header);
+        let header = download.map_or("Wechatpay-Statement-Sha1", |d| d.digest_header.as_str());
         let signed = download
-            .map_or(r#"{"sha1":"{digest}"}"#, |d| d.signed_body)
+            .map_or(r#"{"sha1":"{digest}"}"#, |d| d.signed_body.as_str())
             .replace("{digest}", &digest);
         let mut headers = vec![
             ("Content-Type".to_owned(), "text/plain".to_owned()),

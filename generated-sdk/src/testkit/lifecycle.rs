@@ -20,7 +20,7 @@ pub(crate) enum Outcome {
 /// Every instance, by lifecycle id and key.
 #[derive(Debug, Default)]
 pub(crate) struct Instances {
-    records: HashMap<(&'static str, String), Map<String, Value>>,
+    records: HashMap<(String, String), Map<String, Value>>,
     issued: u64,
 }
 
@@ -29,7 +29,7 @@ impl Instances {
     /// an instance.
     pub(crate) fn step(
         &mut self,
-        lifecycles: &[&'static Lifecycle],
+        lifecycles: &[&Lifecycle],
         operation: &Operation,
         request: &Value,
     ) -> Option<Outcome> {
@@ -40,26 +40,26 @@ impl Instances {
                 .find(|step| step.operation == operation.info.id)
                 .map(|step| (*lifecycle, step))
         })?;
-        let key = key_text(request.get(lifecycle.key)?)?;
-        let slot = (lifecycle.id, key);
-        Some(match step.action {
+        let key = key_text(request.get(&lifecycle.key)?)?;
+        let slot = (lifecycle.id.clone(), key);
+        Some(match &step.action {
             StepAction::Create(state) => {
                 if self.records.contains_key(&slot) {
-                    return Some(Outcome::Refuse(step.refusal));
+                    return Some(Outcome::Refuse(step.refusal.clone()));
                 }
                 let mut record = request.as_object().cloned().unwrap_or_default();
-                for field in lifecycle.ids {
+                for field in &lifecycle.ids {
                     let id = self.fresh_id(operation, field);
-                    record.insert((*field).to_owned(), Value::String(id));
+                    record.insert(field.clone(), Value::String(id));
                 }
-                record.insert(lifecycle.state_field.to_owned(), state.into());
+                record.insert(lifecycle.state_field.clone(), state.as_str().into());
                 let answer = answer(operation, &record);
                 self.records.insert(slot, record);
                 Outcome::Answer(answer)
             }
             StepAction::Move(state) => match self.records.get_mut(&slot) {
                 Some(record) => {
-                    record.insert(lifecycle.state_field.to_owned(), state.into());
+                    record.insert(lifecycle.state_field.clone(), state.as_str().into());
                     Outcome::Answer(answer(operation, record))
                 }
                 None => missing(step),
@@ -73,9 +73,9 @@ impl Instances {
 
     /// The state of an instance, if there is one.
     pub(crate) fn state(&self, lifecycle: &Lifecycle, key: &str) -> Option<String> {
-        let record = self.records.get(&(lifecycle.id, key.to_owned()))?;
+        let record = self.records.get(&(lifecycle.id.clone(), key.to_owned()))?;
         record
-            .get(lifecycle.state_field)
+            .get(&lifecycle.state_field)
             .and_then(Value::as_str)
             .map(str::to_owned)
     }
@@ -88,11 +88,14 @@ impl Instances {
         state: &str,
         fields: Map<String, Value>,
     ) -> bool {
-        let Some(record) = self.records.get_mut(&(lifecycle.id, key.to_owned())) else {
+        let Some(record) = self
+            .records
+            .get_mut(&(lifecycle.id.clone(), key.to_owned()))
+        else {
             return false;
         };
         record.extend(fields);
-        record.insert(lifecycle.state_field.to_owned(), state.into());
+        record.insert(lifecycle.state_field.clone(), state.into());
         true
     }
 
@@ -102,6 +105,7 @@ impl Instances {
         let width = operation
             .response
             .example
+            .as_deref()
             .and_then(|example| serde_json::from_str::<Value>(example).ok())
             .and_then(|example| example.get(field).and_then(Value::as_str).map(str::len))
             .unwrap_or(20)
@@ -113,7 +117,7 @@ impl Instances {
 }
 
 fn missing(step: &Step) -> Outcome {
-    Outcome::Refuse(step.refusal)
+    Outcome::Refuse(step.refusal.clone())
 }
 
 /// Keys are compared as text, whatever their JSON type.
@@ -131,16 +135,17 @@ fn answer(operation: &Operation, record: &Map<String, Value>) -> Value {
     let example: Map<String, Value> = operation
         .response
         .example
+        .as_deref()
         .and_then(|example| serde_json::from_str(example).ok())
         .unwrap_or_default();
     let mut answer = Map::new();
-    for field in operation.response.fields {
-        if let Some(value) = record.get(*field) {
-            answer.insert((*field).to_owned(), value.clone());
+    for field in &operation.response.fields {
+        if let Some(value) = record.get(field) {
+            answer.insert(field.clone(), value.clone());
         } else if operation.response.required.contains(field)
-            && let Some(value) = example.get(*field)
+            && let Some(value) = example.get(field)
         {
-            answer.insert((*field).to_owned(), value.clone());
+            answer.insert(field.clone(), value.clone());
         }
     }
     Value::Object(answer)

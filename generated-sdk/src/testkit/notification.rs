@@ -93,7 +93,7 @@ impl NotificationBuilder {
     /// A notification of `event_type` signed with the sandbox's WeChat Pay key under its public
     /// key id; when the spec describes the event type, its summary and documented resource.
     pub fn for_event(event_type: &str) -> NotificationBuilder {
-        let notifications = crate::api::schema::notifications();
+        let notifications = crate::schema::notifications();
         let notification = notifications.into_iter().find(|notification| {
             notification
                 .event_types
@@ -113,20 +113,20 @@ impl NotificationBuilder {
                 .event_types
                 .iter()
                 .find(|candidate| candidate.name == event_type)
-                .and_then(|candidate| candidate.meaning)
+                .and_then(|candidate| candidate.meaning.as_deref())
         });
         NotificationBuilder {
             event_type: event_type.to_owned(),
             summary: meaning
-                .or(notification.map(|notification| notification.title))
+                .or(notification.map(|notification| notification.title.as_str()))
                 .unwrap_or_default()
                 .to_owned(),
             original_type: notification
-                .map(|notification| notification.id)
+                .map(|notification| notification.id.as_str())
                 .unwrap_or_default()
                 .to_owned(),
             resource: notification
-                .and_then(|notification| notification.example)
+                .and_then(|notification| notification.example.as_deref())
                 .unwrap_or("{}")
                 .to_owned(),
             signing_key: None,

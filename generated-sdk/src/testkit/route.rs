@@ -55,7 +55,7 @@ pub(crate) fn request_object(
 ) -> Result<Value, Violation> {
     let mut object = Map::new();
     for (name, text) in params {
-        let value = from_text(operation.fields, name, &text, FieldLocation::Path)?;
+        let value = from_text(&operation.fields, name, &text, FieldLocation::Path)?;
         object.insert(name.to_owned(), value);
     }
     for pair in query
@@ -66,7 +66,7 @@ pub(crate) fn request_object(
         let (name, text) = pair.split_once('=').unwrap_or((pair, ""));
         let name = decode(name, FieldLocation::Query)?;
         let text = decode(text, FieldLocation::Query)?;
-        let value = from_text(operation.fields, &name, &text, FieldLocation::Query)?;
+        let value = from_text(&operation.fields, &name, &text, FieldLocation::Query)?;
         if object.insert(name.clone(), value).is_some() {
             return Err(violation(
                 &name,
@@ -128,7 +128,7 @@ fn from_text(
         let known: Vec<&str> = fields
             .iter()
             .filter(|field| field.location == location)
-            .map(|field| field.name)
+            .map(|field| field.name.as_str())
             .collect();
         return Err(violation(
             name,

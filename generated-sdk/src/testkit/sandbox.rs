@@ -35,21 +35,23 @@ use crate::schema::{self, ErrorRow, Lifecycle, Operation, Response as Documented
 const MAX_BODY: usize = 8 * 1024 * 1024;
 
 /// `GET /v3/certificates`, which the runtime knows without the spec.
-static CERTIFICATES: Operation = Operation {
-    info: &DOWNLOAD_CERTIFICATES,
-    service: "runtime",
-    title: "下载平台证书",
-    fields: &[],
-    request_example: None,
-    response: Documented {
-        status: 200,
-        example: None,
-        fields: &["data"],
-        required: &["data"],
-        download: None,
-    },
-    errors: &[],
-};
+fn certificates() -> Operation {
+    Operation {
+        info: &DOWNLOAD_CERTIFICATES,
+        service: "runtime".to_owned(),
+        title: "下载平台证书".to_owned(),
+        fields: Vec::new(),
+        request_example: None,
+        response: Documented {
+            status: 200,
+            example: None,
+            fields: vec!["data".to_owned()],
+            required: vec!["data".to_owned()],
+            download: None,
+        },
+        errors: Vec::new(),
+    }
+}
 
 /// An answer computed by the test for requests it wants to handle itself.
 type Handler = dyn Fn(&Recorded) -> Option<Answer> + Send + Sync;
@@ -181,8 +183,9 @@ impl SandboxBuilder {
         let address = listener
             .local_addr()
             .map_err(|error| TestkitError::new(format!("no local address: {error}")))?;
-        let mut operations = crate::api::schema::operations();
-        operations.push(&CERTIFICATES);
+        let mut operations = crate::schema::operations();
+        static CERTIFICATES: std::sync::OnceLock<Operation> = std::sync::OnceLock::new();
+        operations.push(CERTIFICATES.get_or_init(certificates));
         let shared = Arc::new(Shared {
             merchant: WechatPayPublicKey::from_pem(keys::SERIAL_NO, keys::MERCHANT_PUBLIC_KEY)?,
             signer: Signer {
@@ -193,7 +196,7 @@ impl SandboxBuilder {
             handler: self.handler,
             observer: self.observer,
             operations,
-            lifecycles: crate::api::schema::lifecycles(),
+            lifecycles: crate::schema::lifecycles(),
             state: Mutex::new(State {
                 serial: keys::PUBLIC_KEY_ID.to_owned(),
                 ..State::default()
@@ -385,7 +388,12 @@ impl Sandbox {
             .find(|lifecycle| lifecycle.id == id)
             .copied()
             .ok_or_else(|| {
-                let known: Vec<&str> = self.shared.lifecycles.iter().map(|l| l.id).collect();
+                let known: Vec<&str> = self
+                    .shared
+                    .lifecycles
+                    .iter()
+                    .map(|l| l.id.as_str())
+                    .collect();
                 TestkitError::new(format!(
                     "no lifecycle {id:?} in the spec (known: {})",
                     known.join(", ")
@@ -396,7 +404,7 @@ impl Sandbox {
     /// A notification of `event_type`, signed by the sandbox's WeChat Pay key with its
     /// documented resource; unknown event types are refused.
     pub fn notification(&self, event_type: &str) -> Result<NotificationBuilder, TestkitError> {
-        let notifications = crate::api::schema::notifications();
+        let notifications = crate::schema::notifications();
         let notification = notifications
             .iter()
             .find(|notification| {
@@ -408,7 +416,9 @@ impl Sandbox {
             .ok_or_else(|| {
                 let known: Vec<&str> = notifications
                     .iter()
-                    .flat_map(|notification| notification.event_types.iter().map(|e| e.name))
+                    .flat_map(|notification| {
+                        notification.event_types.iter().map(|e| e.name.as_str())
+                    })
                     .collect();
                 TestkitError::new(format!(
                     "the spec describes no event type {event_type:?} (known: {})",
@@ -657,7 +667,7 @@ impl Shared {
             );
         };
         let request = match route::request_object(operation, params, query, &recorded.body)
-            .and_then(|request| schema::check(operation.fields, &request).map(|()| request))
+            .and_then(|request| schema::check(&operation.fields, &request).map(|()| request))
         {
             Ok(request) => request,
             Err(violation) => return param_error(&violation),
@@ -727,16 +737,19 @@ fn documented(operation: &'static Operation) -> Unsigned {
         return Unsigned::json(200, certificate_list());
     }
     if response.download.is_some() {
-        let content = response.example.unwrap_or(
+        let content = response.example.as_deref().unwrap_or(
             "交易时间,公众账号ID,商户号\n`2026-01-01 00:00:00,`wx0000000000000000,`1900000001\n",
         );
-        let gzip = response.download.is_some_and(|download| download.gzip);
+        let gzip = response
+            .download
+            .as_ref()
+            .is_some_and(|download| download.gzip);
         return Unsigned::file(response.download.as_ref(), content.as_bytes(), None, gzip);
     }
     if response.status == 204 {
         return Unsigned::json(204, Vec::new());
     }
-    match response.example {
+    match response.example.as_deref() {
         // Compact, as WeChat Pay sends it.
         Some(example) => Unsigned::json(
             response.status,
@@ -773,7 +786,7 @@ fn unsigned(answer: Answer, operation: Option<&'static Operation>) -> Unsigned {
 }
 
 fn documented_error(row: &ErrorRow) -> Unsigned {
-    error_body(row.status, row.code, row.description, None)
+    error_body(row.status, &row.code, &row.description, None)
 }
 
 /// 400 `PARAM_ERROR` with WeChat Pay's `detail`: the field, its value, the issue and where.

@@ -1,0 +1,117 @@
+//! `src/api/cli.rs` (cargo feature `cli`): the `wxpay` tool's dispatch from an operation id to
+//! the typed call. The tool itself is hand-written in `src/cli/`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::doc::module_doc;
+use super::types::ident;
+use crate::ir::{Api, Operation, Service};
+
+/// `src/api/cli.rs` (cargo feature `cli`): the dispatch from an operation id to the typed call.
+pub fn cli_module(api: &Api) -> TokenStream {
+    let docs = module_doc(&[
+        "The `wxpay` tool's dispatch from an operation id to the typed call, generated from the spec.".to_owned(),
+        "Each operation has its own small function returning a boxed future, so no function holds \
+         every operation's state machine (at the size of the whole API that one function would \
+         dominate the crate's build)."
+            .to_owned(),
+    ]);
+    let arms = api.services.iter().flat_map(|service| {
+        let feature = &service.name;
+        let module = ident(&service.name);
+        service.operations.iter().map(move |op| {
+            let id = &op.id;
+            let function = ident(&op.method_name);
+            quote! {
+                #[cfg(feature = #feature)]
+                #id => Some(#module::#function),
+            }
+        })
+    });
+    let modules = api.services.iter().map(call_module);
+    quote! {
+        #docs
+
+        /// One typed call in progress; its answer as JSON.
+        type Call<'a> = std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<Option<serde_json::Value>, crate::Error>> + 'a>,
+        >;
+
+        /// Decodes `request` into the operation's typed request, calls it, and returns the typed
+        /// response as JSON (`None` for a response with no body).
+        pub async fn call(
+            client: &crate::runtime::Client,
+            id: &str,
+            request: serde_json::Value,
+        ) -> Result<Option<serde_json::Value>, crate::Error> {
+            let call: Option<fn(&crate::runtime::Client, serde_json::Value) -> Call<'_>> = match id {
+                #(#arms)*
+                _ => None,
+            };
+            match call {
+                Some(call) => call(client, request).await,
+                None => Err(crate::cli::unknown_operation(id)),
+            }
+        }
+
+        #(#modules)*
+    }
+}
+
+/// The call functions of one service's operations.
+fn call_module(service: &Service) -> TokenStream {
+    let feature = &service.name;
+    let module = ident(&service.name);
+    let functions = service
+        .operations
+        .iter()
+        .map(|op| call_function(service, op));
+    let doc = format!(" The calls of `{}`.", service.name);
+    quote! {
+        #[cfg(feature = #feature)]
+        #[doc = #doc]
+        mod #module {
+            use super::Call;
+
+            #(#functions)*
+        }
+    }
+}
+
+/// The typed call of one operation (feature `cli`).
+fn call_function(service: &Service, op: &Operation) -> TokenStream {
+    let module = ident(&service.name);
+    let request = ident(&op.request.name);
+    let method = ident(&op.method_name);
+    let body = if op.response.download.is_some() {
+        // The file goes to stdout as it arrives.
+        quote! {
+            let mut sink = crate::cli::Progress::to_stdout();
+            client.#module().#method(&request, &mut sink).await?;
+            sink.finish();
+            Ok(None)
+        }
+    } else if op.response.body.is_some() {
+        quote! {
+            let response = client.#module().#method(&request).await?;
+            crate::cli::encode(&response).map(Some)
+        }
+    } else {
+        // A 204: nothing to print.
+        quote! {
+            client.#module().#method(&request).await?;
+            Ok(None)
+        }
+    };
+    let doc = format!(" `{}`: {}", op.id, super::doc::escape_text(&op.title));
+    quote! {
+        #[doc = #doc]
+        pub(super) fn #method(client: &crate::runtime::Client, request: serde_json::Value) -> Call<'_> {
+            Box::pin(async move {
+                let request: crate::api::#module::#request = crate::cli::decode(request)?;
+                #body
+            })
+        }
+    }
+}
