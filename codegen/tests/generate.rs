@@ -196,7 +196,9 @@ fn naming_obstacle_course_matches_its_snapshot() {
         .get("generated-sdk/src/api/obstacle/models.rs")
         .expect("models");
     assert!(models.contains("pub struct Option_ {"));
-    assert!(models.contains("#[serde(rename = \"type\")]\n    pub type_: String,"));
+    assert!(models.contains("pub type_: String,"));
+    assert!(models.contains("type_: fields.required(\"type\")?,"));
+    assert!(models.contains("members.required(\"type\", &value.type_);"));
     assert!(models.contains("pub field_3ds_info: Option<String>,"));
     assert!(models.contains("see \\[the docs\\](<https://example.test/a_b>) &lt;b&gt;"));
     let enums = output

@@ -14,6 +14,7 @@ mod error;
 mod keyring;
 mod keys;
 mod notify;
+mod object;
 mod retry;
 mod sensitive;
 pub mod sign;
@@ -39,6 +40,7 @@ pub use notify::{
     EncryptedResource, Envelope, HeaderSource, Notification, NotificationEvent, NotificationReply,
     open_notification,
 };
+pub use object::{Fields, Members, decode_object, encode_object};
 pub use retry::RetryPolicy;
 pub use sensitive::{EncryptSensitive, SensitiveEncryptor};
 pub use transport::{ApiRequest, ApiResponse, Method, OperationInfo, Transport};

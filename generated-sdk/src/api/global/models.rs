@@ -8,7 +8,7 @@ use super::enums::{
 /// 支付者(付款码支付请求)。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayPayer {
     /// 【授权码】 扫码支付授权码,即用户打开微信钱包显示的支付对应的数字
@@ -29,10 +29,34 @@ impl crate::runtime::Validate for MicropayPayer {
         Ok(())
     }
 }
+impl serde::Serialize for MicropayPayer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayPayer) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("auth_code", &value.auth_code);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayPayer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayPayer, serde_json::Error> {
+            Ok(MicropayPayer {
+                auth_code: fields.required("auth_code")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 订单金额(付款码支付请求)。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayAmount {
     /// 【总金额】
@@ -42,7 +66,6 @@ pub struct MicropayAmount {
     /// 【货币类型】
     ///
     /// Wire: `currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 impl MicropayAmount {
@@ -61,36 +84,57 @@ impl crate::runtime::Validate for MicropayAmount {
         Ok(())
     }
 }
+impl serde::Serialize for MicropayAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("total", &value.total);
+            members.optional("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayAmount, serde_json::Error> {
+            Ok(MicropayAmount {
+                total: fields.required("total")?,
+                currency: fields.optional("currency")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 场景信息(付款码支付请求)。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MicropaySceneInfo {
     /// 【商户端设备号】
     ///
     /// Wire: `device_id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
     /// 【商户端设备IP】
     ///
     /// Wire: `device_ip`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_ip: Option<String>,
     /// 【用户终端IP】
     ///
     /// Wire: `payer_client_ip`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer_client_ip: Option<String>,
     /// 【操作员ID】
     ///
     /// Wire: `operator_id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator_id: Option<String>,
     /// 【商户门店信息】
     ///
     /// Wire: `store_info`, `object StoreInfo`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_info: Option<StoreInfo>,
 }
 impl MicropaySceneInfo {
@@ -141,16 +185,47 @@ impl crate::runtime::Validate for MicropaySceneInfo {
         Ok(())
     }
 }
+impl serde::Serialize for MicropaySceneInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropaySceneInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.optional("device_id", &value.device_id);
+            members.optional("device_ip", &value.device_ip);
+            members.optional("payer_client_ip", &value.payer_client_ip);
+            members.optional("operator_id", &value.operator_id);
+            members.optional("store_info", &value.store_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropaySceneInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropaySceneInfo, serde_json::Error> {
+            Ok(MicropaySceneInfo {
+                device_id: fields.optional("device_id")?,
+                device_ip: fields.optional("device_ip")?,
+                payer_client_ip: fields.optional("payer_client_ip")?,
+                operator_id: fields.optional("operator_id")?,
+                store_info: fields.optional("store_info")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 商户门店信息。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StoreInfo {
     /// 【编号】
     ///
     /// Wire: `id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// 【名称】
     ///
@@ -181,26 +256,51 @@ impl crate::runtime::Validate for StoreInfo {
         Ok(())
     }
 }
+impl serde::Serialize for StoreInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &StoreInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("id", &value.id);
+            members.required("name", &value.name);
+            members.required("address", &value.address);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for StoreInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<StoreInfo, serde_json::Error> {
+            Ok(StoreInfo {
+                id: fields.optional("id")?,
+                name: fields.required("name")?,
+                address: fields.required("address")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 优惠功能(付款码支付请求)。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayDetail {
     /// 【订单原价】
     ///
     /// Wire: `cost_price`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_price: Option<i64>,
     /// 【商品小票ID】
     ///
     /// Wire: `receipt_id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt_id: Option<String>,
     /// 【单品列表】
     ///
     /// Wire: `goods_detail`, `array[object MicropayGoods]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_detail: Option<Vec<MicropayGoods>>,
 }
 impl MicropayDetail {
@@ -244,10 +344,38 @@ impl crate::runtime::Validate for MicropayDetail {
         Ok(())
     }
 }
+impl serde::Serialize for MicropayDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayDetail) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("cost_price", &value.cost_price);
+            members.optional("receipt_id", &value.receipt_id);
+            members.optional("goods_detail", &value.goods_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayDetail, serde_json::Error> {
+            Ok(MicropayDetail {
+                cost_price: fields.optional("cost_price")?,
+                receipt_id: fields.optional("receipt_id")?,
+                goods_detail: fields.optional("goods_detail")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 单品(付款码支付请求)。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayGoods {
     /// 【商品编码】
@@ -257,12 +385,10 @@ pub struct MicropayGoods {
     /// 【微信侧商品编码】
     ///
     /// Wire: `wxpay_goods_id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wxpay_goods_id: Option<String>,
     /// 【商品名称】
     ///
     /// Wire: `goods_name`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_name: Option<String>,
     /// 【商品数量】
     ///
@@ -300,10 +426,42 @@ impl crate::runtime::Validate for MicropayGoods {
         Ok(())
     }
 }
+impl serde::Serialize for MicropayGoods {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayGoods) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("goods_id", &value.goods_id);
+            members.optional("wxpay_goods_id", &value.wxpay_goods_id);
+            members.optional("goods_name", &value.goods_name);
+            members.required("quantity", &value.quantity);
+            members.required("price", &value.price);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayGoods {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayGoods, serde_json::Error> {
+            Ok(MicropayGoods {
+                goods_id: fields.required("goods_id")?,
+                wxpay_goods_id: fields.optional("wxpay_goods_id")?,
+                goods_name: fields.optional("goods_name")?,
+                quantity: fields.required("quantity")?,
+                price: fields.required("price")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 提交付款码支付的应答。直连模式返回 mchid/appid,机构模式返回 sp_mchid/sub_mchid/sp_appid/sub_appid:两种模式的字段都在此类型中且均为选填。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayTransaction {
     /// 【微信支付订单号】
@@ -313,32 +471,26 @@ pub struct MicropayTransaction {
     /// 【商户号】
     ///
     /// Wire: `mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mchid: Option<String>,
     /// 【APPID】
     ///
     /// Wire: `appid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
     /// 【子商户号】
     ///
     /// Wire: `sub_mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_mchid: Option<String>,
     /// 【机构商户号】
     ///
     /// Wire: `sp_mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_mchid: Option<String>,
     /// 【机构APPID】
     ///
     /// Wire: `sp_appid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_appid: Option<String>,
     /// 【子商户APPID】
     ///
     /// Wire: `sub_appid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_appid: Option<String>,
     /// 【商户订单号】
     ///
@@ -363,7 +515,6 @@ pub struct MicropayTransaction {
     /// 【商户数据】
     ///
     /// Wire: `attach`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attach: Option<String>,
     /// 【支付完成时间】
     ///
@@ -372,7 +523,6 @@ pub struct MicropayTransaction {
     /// 【支付者】
     ///
     /// Wire: `payer`, `object MicropayTransactionPayer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<MicropayTransactionPayer>,
     /// 【订单金额】
     ///
@@ -381,35 +531,115 @@ pub struct MicropayTransaction {
     /// 【优惠功能】
     ///
     /// Wire: `detail`, `array[object MicropayPromotion]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<MicropayPromotion>>,
+}
+impl serde::Serialize for MicropayTransaction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayTransaction) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(17);
+            members.required("id", &value.id);
+            members.optional("mchid", &value.mchid);
+            members.optional("appid", &value.appid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("sp_mchid", &value.sp_mchid);
+            members.optional("sp_appid", &value.sp_appid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("trade_type", &value.trade_type);
+            members.required("trade_state", &value.trade_state);
+            members.required("trade_state_desc", &value.trade_state_desc);
+            members.required("bank_type", &value.bank_type);
+            members.optional("attach", &value.attach);
+            members.required("success_time", &value.success_time);
+            members.optional("payer", &value.payer);
+            members.required("amount", &value.amount);
+            members.optional("detail", &value.detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayTransaction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayTransaction, serde_json::Error> {
+            Ok(MicropayTransaction {
+                id: fields.required("id")?,
+                mchid: fields.optional("mchid")?,
+                appid: fields.optional("appid")?,
+                sub_mchid: fields.optional("sub_mchid")?,
+                sp_mchid: fields.optional("sp_mchid")?,
+                sp_appid: fields.optional("sp_appid")?,
+                sub_appid: fields.optional("sub_appid")?,
+                out_trade_no: fields.required("out_trade_no")?,
+                trade_type: fields.required("trade_type")?,
+                trade_state: fields.required("trade_state")?,
+                trade_state_desc: fields.required("trade_state_desc")?,
+                bank_type: fields.required("bank_type")?,
+                attach: fields.optional("attach")?,
+                success_time: fields.required("success_time")?,
+                payer: fields.optional("payer")?,
+                amount: fields.required("amount")?,
+                detail: fields.optional("detail")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 支付者(付款码支付应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayTransactionPayer {
     /// 【用户标识】
     ///
     /// Wire: `openid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// 【用户标识（机构）】
     ///
     /// Wire: `sp_openid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_openid: Option<String>,
     /// 【用户标识（特约商户）】
     ///
     /// Wire: `sub_openid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_openid: Option<String>,
+}
+impl serde::Serialize for MicropayTransactionPayer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayTransactionPayer) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("openid", &value.openid);
+            members.optional("sp_openid", &value.sp_openid);
+            members.optional("sub_openid", &value.sub_openid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayTransactionPayer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayTransactionPayer, serde_json::Error> {
+            Ok(MicropayTransactionPayer {
+                openid: fields.optional("openid")?,
+                sp_openid: fields.optional("sp_openid")?,
+                sub_openid: fields.optional("sub_openid")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 订单金额(付款码支付应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayTransactionAmount {
     /// 【订单金额】
@@ -419,7 +649,6 @@ pub struct MicropayTransactionAmount {
     /// 【货币类型】
     ///
     /// Wire: `currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// 【用户支付金额】
     ///
@@ -428,18 +657,48 @@ pub struct MicropayTransactionAmount {
     /// 【支付货币类型】
     ///
     /// Wire: `payer_currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer_currency: Option<String>,
     /// 【汇率】
     ///
     /// Wire: `exchange_rate`, `object ExchangeRate`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<ExchangeRate>,
+}
+impl serde::Serialize for MicropayTransactionAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayTransactionAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("total", &value.total);
+            members.optional("currency", &value.currency);
+            members.required("payer_total", &value.payer_total);
+            members.optional("payer_currency", &value.payer_currency);
+            members.optional("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayTransactionAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayTransactionAmount, serde_json::Error> {
+            Ok(MicropayTransactionAmount {
+                total: fields.required("total")?,
+                currency: fields.optional("currency")?,
+                payer_total: fields.required("payer_total")?,
+                payer_currency: fields.optional("payer_currency")?,
+                exchange_rate: fields.optional("exchange_rate")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 优惠功能(付款码支付应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayPromotion {
     /// 【券ID】
@@ -449,17 +708,14 @@ pub struct MicropayPromotion {
     /// 【优惠名称】
     ///
     /// Wire: `name`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 【优惠范围】
     ///
     /// Wire: `scope`, `enum PromotionScope`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<PromotionScope>,
     /// 【优惠类型】
     ///
     /// Wire: `type`, `enum PromotionType`, optional.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PromotionType>,
     /// 【优惠券面额】
     ///
@@ -468,38 +724,86 @@ pub struct MicropayPromotion {
     /// 【货币类型】
     ///
     /// Wire: `currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// 【活动ID】
     ///
     /// Wire: `activity_id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_id: Option<String>,
     /// 【微信出资】
     ///
     /// Wire: `wechatpay_contribute_amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wechatpay_contribute_amount: Option<i64>,
     /// 【商户出资】
     ///
     /// Wire: `merchant_contribute_amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_contribute_amount: Option<i64>,
     /// 【其他出资】
     ///
     /// Wire: `other_contribute_amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_contribute_amount: Option<i64>,
     /// 【单品列表】
     ///
     /// Wire: `goods_detail`, `array[object MicropayPromotionGoods]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_detail: Option<Vec<MicropayPromotionGoods>>,
+}
+impl serde::Serialize for MicropayPromotion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayPromotion) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(11);
+            members.required("promotion_id", &value.promotion_id);
+            members.optional("name", &value.name);
+            members.optional("scope", &value.scope);
+            members.optional("type", &value.type_);
+            members.required("amount", &value.amount);
+            members.optional("currency", &value.currency);
+            members.optional("activity_id", &value.activity_id);
+            members
+                .optional(
+                    "wechatpay_contribute_amount",
+                    &value.wechatpay_contribute_amount,
+                );
+            members
+                .optional(
+                    "merchant_contribute_amount",
+                    &value.merchant_contribute_amount,
+                );
+            members.optional("other_contribute_amount", &value.other_contribute_amount);
+            members.optional("goods_detail", &value.goods_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayPromotion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayPromotion, serde_json::Error> {
+            Ok(MicropayPromotion {
+                promotion_id: fields.required("promotion_id")?,
+                name: fields.optional("name")?,
+                scope: fields.optional("scope")?,
+                type_: fields.optional("type")?,
+                amount: fields.required("amount")?,
+                currency: fields.optional("currency")?,
+                activity_id: fields.optional("activity_id")?,
+                wechatpay_contribute_amount: fields
+                    .optional("wechatpay_contribute_amount")?,
+                merchant_contribute_amount: fields
+                    .optional("merchant_contribute_amount")?,
+                other_contribute_amount: fields.optional("other_contribute_amount")?,
+                goods_detail: fields.optional("goods_detail")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 单品(付款码支付应答的优惠功能)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayPromotionGoods {
     /// 【商品编码】
@@ -509,7 +813,6 @@ pub struct MicropayPromotionGoods {
     /// 【商品备注】
     ///
     /// Wire: `goods_remark`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_remark: Option<String>,
     /// 【商品数量】
     ///
@@ -520,41 +823,65 @@ pub struct MicropayPromotionGoods {
     /// Wire: `price`, `integer`, required.
     pub price: i64,
 }
+impl serde::Serialize for MicropayPromotionGoods {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayPromotionGoods) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("goods_id", &value.goods_id);
+            members.optional("goods_remark", &value.goods_remark);
+            members.required("quantity", &value.quantity);
+            members.required("price", &value.price);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayPromotionGoods {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayPromotionGoods, serde_json::Error> {
+            Ok(MicropayPromotionGoods {
+                goods_id: fields.required("goods_id")?,
+                goods_remark: fields.optional("goods_remark")?,
+                quantity: fields.required("quantity")?,
+                price: fields.required("price")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 查询订单的应答。直连模式返回 mchid/appid,机构模式返回 sp_mchid/sub_mchid/sp_appid/sub_appid:两种模式的字段都在此类型中且均为选填。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Transaction {
     /// 【Merchant ID】 Merchant ID assigned by WeChat Pay
     ///
     /// Wire: `mchid`, `string`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mchid: Option<String>,
     /// 【APPID】 APPID corresponding to the mobile app applied for by the merchant on the WeChat Open Platform
     ///
     /// Wire: `appid`, `string`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
     /// 【Institution's Merchant ID】 Institution's Merchant ID assigned by WeChat Pay
     ///
     /// Wire: `sp_mchid`, `string`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_mchid: Option<String>,
     /// 【Sub-merchant ID】 Sub-merchant ID assigned
     ///
     /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_mchid: Option<String>,
     /// 【机构APPID】
     ///
     /// Wire: `sp_appid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_appid: Option<String>,
     /// 【子商户APPID】
     ///
     /// Wire: `sub_appid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_appid: Option<String>,
     /// 【商户订单号】
     ///
@@ -567,7 +894,6 @@ pub struct Transaction {
     /// 【商户数据】
     ///
     /// Wire: `attach`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attach: Option<String>,
     /// 【交易类型】
     ///
@@ -600,35 +926,115 @@ pub struct Transaction {
     /// 【优惠功能】
     ///
     /// Wire: `promotion_detail`, `array[object TransactionPromotion]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_detail: Option<Vec<TransactionPromotion>>,
+}
+impl serde::Serialize for Transaction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Transaction) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(17);
+            members.optional("mchid", &value.mchid);
+            members.optional("appid", &value.appid);
+            members.optional("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("sp_appid", &value.sp_appid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("id", &value.id);
+            members.optional("attach", &value.attach);
+            members.required("trade_type", &value.trade_type);
+            members.required("bank_type", &value.bank_type);
+            members.required("success_time", &value.success_time);
+            members.required("trade_state", &value.trade_state);
+            members.required("trade_state_desc", &value.trade_state_desc);
+            members.required("payer", &value.payer);
+            members.required("amount", &value.amount);
+            members.optional("promotion_detail", &value.promotion_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Transaction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Transaction, serde_json::Error> {
+            Ok(Transaction {
+                mchid: fields.optional("mchid")?,
+                appid: fields.optional("appid")?,
+                sp_mchid: fields.optional("sp_mchid")?,
+                sub_mchid: fields.optional("sub_mchid")?,
+                sp_appid: fields.optional("sp_appid")?,
+                sub_appid: fields.optional("sub_appid")?,
+                out_trade_no: fields.required("out_trade_no")?,
+                id: fields.required("id")?,
+                attach: fields.optional("attach")?,
+                trade_type: fields.required("trade_type")?,
+                bank_type: fields.required("bank_type")?,
+                success_time: fields.required("success_time")?,
+                trade_state: fields.required("trade_state")?,
+                trade_state_desc: fields.required("trade_state_desc")?,
+                payer: fields.required("payer")?,
+                amount: fields.required("amount")?,
+                promotion_detail: fields.optional("promotion_detail")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 支付者(查询订单应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionPayer {
     /// 【用户标识】
     ///
     /// Wire: `openid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// 【机构用户标识】
     ///
     /// Wire: `sp_openid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_openid: Option<String>,
     /// 【子商户用户标识】
     ///
     /// Wire: `sub_openid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_openid: Option<String>,
+}
+impl serde::Serialize for TransactionPayer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransactionPayer) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("openid", &value.openid);
+            members.optional("sp_openid", &value.sp_openid);
+            members.optional("sub_openid", &value.sub_openid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransactionPayer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransactionPayer, serde_json::Error> {
+            Ok(TransactionPayer {
+                openid: fields.optional("openid")?,
+                sp_openid: fields.optional("sp_openid")?,
+                sub_openid: fields.optional("sub_openid")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 订单金额(查询订单应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionAmount {
     /// 【订单金额】
@@ -650,13 +1056,44 @@ pub struct TransactionAmount {
     /// 【汇率信息】
     ///
     /// Wire: `exchange_rate`, `object ExchangeRate`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<ExchangeRate>,
+}
+impl serde::Serialize for TransactionAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransactionAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("total", &value.total);
+            members.required("payer_total", &value.payer_total);
+            members.required("currency", &value.currency);
+            members.required("payer_currency", &value.payer_currency);
+            members.optional("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransactionAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransactionAmount, serde_json::Error> {
+            Ok(TransactionAmount {
+                total: fields.required("total")?,
+                payer_total: fields.required("payer_total")?,
+                currency: fields.required("currency")?,
+                payer_currency: fields.required("payer_currency")?,
+                exchange_rate: fields.optional("exchange_rate")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 优惠功能(查询订单应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionPromotion {
     /// 【券ID】
@@ -666,17 +1103,14 @@ pub struct TransactionPromotion {
     /// 【优惠名称】
     ///
     /// Wire: `name`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 【优惠范围】
     ///
     /// Wire: `scope`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// 【优惠类型】
     ///
     /// Wire: `type`, `enum PromotionType`, optional.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PromotionType>,
     /// 【优惠券面额】
     ///
@@ -689,33 +1123,77 @@ pub struct TransactionPromotion {
     /// 【活动ID】
     ///
     /// Wire: `activity_id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_id: Option<String>,
     /// 【微信出资】
     ///
     /// Wire: `wxpay_contribute_amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wxpay_contribute_amount: Option<i64>,
     /// 【商户出资】
     ///
     /// Wire: `merchant_contribute_amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_contribute_amount: Option<i64>,
     /// 【其他出资】
     ///
     /// Wire: `other_contribute_amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_contribute_amount: Option<i64>,
     /// 【单品列表】
     ///
     /// Wire: `goods_detail`, `array[object TransactionPromotionGoods]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_detail: Option<Vec<TransactionPromotionGoods>>,
+}
+impl serde::Serialize for TransactionPromotion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransactionPromotion) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(11);
+            members.required("promotion_id", &value.promotion_id);
+            members.optional("name", &value.name);
+            members.optional("scope", &value.scope);
+            members.optional("type", &value.type_);
+            members.required("amount", &value.amount);
+            members.required("currency", &value.currency);
+            members.optional("activity_id", &value.activity_id);
+            members.optional("wxpay_contribute_amount", &value.wxpay_contribute_amount);
+            members
+                .optional(
+                    "merchant_contribute_amount",
+                    &value.merchant_contribute_amount,
+                );
+            members.optional("other_contribute_amount", &value.other_contribute_amount);
+            members.optional("goods_detail", &value.goods_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransactionPromotion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransactionPromotion, serde_json::Error> {
+            Ok(TransactionPromotion {
+                promotion_id: fields.required("promotion_id")?,
+                name: fields.optional("name")?,
+                scope: fields.optional("scope")?,
+                type_: fields.optional("type")?,
+                amount: fields.required("amount")?,
+                currency: fields.required("currency")?,
+                activity_id: fields.optional("activity_id")?,
+                wxpay_contribute_amount: fields.optional("wxpay_contribute_amount")?,
+                merchant_contribute_amount: fields
+                    .optional("merchant_contribute_amount")?,
+                other_contribute_amount: fields.optional("other_contribute_amount")?,
+                goods_detail: fields.optional("goods_detail")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 单品(查询订单应答的优惠功能)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionPromotionGoods {
     /// 【商品编码】
@@ -725,7 +1203,6 @@ pub struct TransactionPromotionGoods {
     /// 【商品备注】
     ///
     /// Wire: `goods_remark`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_remark: Option<String>,
     /// 【商品优惠金额】
     ///
@@ -740,27 +1217,83 @@ pub struct TransactionPromotionGoods {
     /// Wire: `price`, `integer`, required.
     pub price: i64,
 }
+impl serde::Serialize for TransactionPromotionGoods {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransactionPromotionGoods) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("goods_id", &value.goods_id);
+            members.optional("goods_remark", &value.goods_remark);
+            members.required("discount_amount", &value.discount_amount);
+            members.required("quantity", &value.quantity);
+            members.required("price", &value.price);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransactionPromotionGoods {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransactionPromotionGoods, serde_json::Error> {
+            Ok(TransactionPromotionGoods {
+                goods_id: fields.required("goods_id")?,
+                goods_remark: fields.optional("goods_remark")?,
+                discount_amount: fields.required("discount_amount")?,
+                quantity: fields.required("quantity")?,
+                price: fields.required("price")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 汇率信息。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExchangeRate {
     /// 【汇率类型】
     ///
     /// Wire: `type`, `enum ExchangeRateType`, optional.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ExchangeRateType>,
     /// 【汇率值】
     ///
     /// Wire: `rate`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<i64>,
+}
+impl serde::Serialize for ExchangeRate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ExchangeRate) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("type", &value.type_);
+            members.optional("rate", &value.rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExchangeRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ExchangeRate, serde_json::Error> {
+            Ok(ExchangeRate {
+                type_: fields.optional("type")?,
+                rate: fields.optional("rate")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 退款金额(申请退款请求)。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRefundAmount {
     /// 【退款金额】
@@ -791,10 +1324,38 @@ impl crate::runtime::Validate for CreateRefundAmount {
         Ok(())
     }
 }
+impl serde::Serialize for CreateRefundAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreateRefundAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("refund", &value.refund);
+            members.required("total", &value.total);
+            members.required("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateRefundAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateRefundAmount, serde_json::Error> {
+            Ok(CreateRefundAmount {
+                refund: fields.required("refund")?,
+                total: fields.required("total")?,
+                currency: fields.required("currency")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 申请退款的应答。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRefundResponse {
     /// 【微信支付退款订单号】
@@ -816,13 +1377,44 @@ pub struct CreateRefundResponse {
     /// 【优惠退款详情】
     ///
     /// Wire: `detail`, `object RefundPromotion`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<RefundPromotion>,
+}
+impl serde::Serialize for CreateRefundResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreateRefundResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("id", &value.id);
+            members.required("out_refund_no", &value.out_refund_no);
+            members.required("create_time", &value.create_time);
+            members.required("amount", &value.amount);
+            members.optional("detail", &value.detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateRefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateRefundResponse, serde_json::Error> {
+            Ok(CreateRefundResponse {
+                id: fields.required("id")?,
+                out_refund_no: fields.required("out_refund_no")?,
+                create_time: fields.required("create_time")?,
+                amount: fields.required("amount")?,
+                detail: fields.optional("detail")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 退款金额(申请退款应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRefundResultAmount {
     /// 【退款金额】
@@ -846,10 +1438,42 @@ pub struct CreateRefundResultAmount {
     /// Wire: `exchange_rate`, `object ExchangeRate`, required.
     pub exchange_rate: ExchangeRate,
 }
+impl serde::Serialize for CreateRefundResultAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreateRefundResultAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("refund", &value.refund);
+            members.required("currency", &value.currency);
+            members.required("payer_refund", &value.payer_refund);
+            members.required("payer_currency", &value.payer_currency);
+            members.required("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateRefundResultAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateRefundResultAmount, serde_json::Error> {
+            Ok(CreateRefundResultAmount {
+                refund: fields.required("refund")?,
+                currency: fields.required("currency")?,
+                payer_refund: fields.required("payer_refund")?,
+                payer_currency: fields.required("payer_currency")?,
+                exchange_rate: fields.required("exchange_rate")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 优惠退款详情(申请退款、查询单笔退款与查询所有退款的应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundPromotion {
     /// 【券ID】
@@ -859,32 +1483,62 @@ pub struct RefundPromotion {
     /// 【优惠范围】
     ///
     /// Wire: `scope`, `enum PromotionScope`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<PromotionScope>,
     /// 【优惠类型】
     ///
     /// Wire: `type`, `enum PromotionType`, optional.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PromotionType>,
     /// 【优惠券面额】
     ///
     /// Wire: `amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// 【优惠券退款额】
     ///
     /// Wire: `refund_amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_amount: Option<i64>,
     /// 【货币类型】
     ///
     /// Wire: `currency`, `string`, required.
     pub currency: String,
 }
+impl serde::Serialize for RefundPromotion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundPromotion) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(6);
+            members.required("promotion_id", &value.promotion_id);
+            members.optional("scope", &value.scope);
+            members.optional("type", &value.type_);
+            members.optional("amount", &value.amount);
+            members.optional("refund_amount", &value.refund_amount);
+            members.required("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundPromotion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundPromotion, serde_json::Error> {
+            Ok(RefundPromotion {
+                promotion_id: fields.required("promotion_id")?,
+                scope: fields.optional("scope")?,
+                type_: fields.optional("type")?,
+                amount: fields.optional("amount")?,
+                refund_amount: fields.optional("refund_amount")?,
+                currency: fields.required("currency")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 查询单笔退款的应答。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Refund {
     /// 【WeChat Pay refund order No.】 WeChat Pay refund order No. Example: 1217752501201407033233368018
@@ -906,22 +1560,18 @@ pub struct Refund {
     /// 【退款渠道】
     ///
     /// Wire: `channel`, `enum RefundChannel`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<RefundChannel>,
     /// 【退款入账账户】
     ///
     /// Wire: `recv_account`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recv_account: Option<String>,
     /// 【退款资金来源】
     ///
     /// Wire: `fund_source`, `enum FundSource`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fund_source: Option<FundSource>,
     /// 【退款成功时间】
     ///
     /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_time: Option<crate::runtime::DateTime>,
     /// 【退款创建时间】
     ///
@@ -938,13 +1588,58 @@ pub struct Refund {
     /// 【优惠退款详情】
     ///
     /// Wire: `detail`, `object RefundPromotion`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<RefundPromotion>,
+}
+impl serde::Serialize for Refund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Refund) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(12);
+            members.required("id", &value.id);
+            members.required("out_refund_no", &value.out_refund_no);
+            members.required("transaction_id", &value.transaction_id);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.optional("channel", &value.channel);
+            members.optional("recv_account", &value.recv_account);
+            members.optional("fund_source", &value.fund_source);
+            members.optional("success_time", &value.success_time);
+            members.required("create_time", &value.create_time);
+            members.required("status", &value.status);
+            members.required("amount", &value.amount);
+            members.optional("detail", &value.detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Refund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Refund, serde_json::Error> {
+            Ok(Refund {
+                id: fields.required("id")?,
+                out_refund_no: fields.required("out_refund_no")?,
+                transaction_id: fields.required("transaction_id")?,
+                out_trade_no: fields.required("out_trade_no")?,
+                channel: fields.optional("channel")?,
+                recv_account: fields.optional("recv_account")?,
+                fund_source: fields.optional("fund_source")?,
+                success_time: fields.optional("success_time")?,
+                create_time: fields.required("create_time")?,
+                status: fields.required("status")?,
+                amount: fields.required("amount")?,
+                detail: fields.optional("detail")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 退款金额(查询单笔退款与查询所有退款的应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundAmount {
     /// 【退款金额】
@@ -954,7 +1649,6 @@ pub struct RefundAmount {
     /// 【货币类型】
     ///
     /// Wire: `currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// 【用户退款金额】
     ///
@@ -969,10 +1663,42 @@ pub struct RefundAmount {
     /// Wire: `exchange_rate`, `object ExchangeRate`, required.
     pub exchange_rate: ExchangeRate,
 }
+impl serde::Serialize for RefundAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("refund", &value.refund);
+            members.optional("currency", &value.currency);
+            members.required("payer_refund", &value.payer_refund);
+            members.required("payer_currency", &value.payer_currency);
+            members.required("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundAmount, serde_json::Error> {
+            Ok(RefundAmount {
+                refund: fields.required("refund")?,
+                currency: fields.optional("currency")?,
+                payer_refund: fields.required("payer_refund")?,
+                payer_currency: fields.required("payer_currency")?,
+                exchange_rate: fields.required("exchange_rate")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 查询所有退款的应答。直连模式返回 mchid,机构模式返回 sp_mchid/sub_mchid:两种模式的字段都在此类型中且均为选填。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundList {
     /// 【微信支付交易订单号】
@@ -982,17 +1708,14 @@ pub struct RefundList {
     /// 【商户号】
     ///
     /// Wire: `mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mchid: Option<String>,
     /// 【子商户号】
     ///
     /// Wire: `sub_mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_mchid: Option<String>,
     /// 【机构商户号】
     ///
     /// Wire: `sp_mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_mchid: Option<String>,
     /// 【商户原交易订单号】
     ///
@@ -1015,10 +1738,50 @@ pub struct RefundList {
     /// Wire: `current_total_num`, `integer`, required.
     pub current_total_num: i64,
 }
+impl serde::Serialize for RefundList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundList) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(9);
+            members.required("id", &value.id);
+            members.optional("mchid", &value.mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("sp_mchid", &value.sp_mchid);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("amount", &value.amount);
+            members.required("data", &value.data);
+            members.required("total_num", &value.total_num);
+            members.required("current_total_num", &value.current_total_num);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundList, serde_json::Error> {
+            Ok(RefundList {
+                id: fields.required("id")?,
+                mchid: fields.optional("mchid")?,
+                sub_mchid: fields.optional("sub_mchid")?,
+                sp_mchid: fields.optional("sp_mchid")?,
+                out_trade_no: fields.required("out_trade_no")?,
+                amount: fields.required("amount")?,
+                data: fields.required("data")?,
+                total_num: fields.required("total_num")?,
+                current_total_num: fields.required("current_total_num")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 订单金额(查询所有退款的应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundListAmount {
     /// 【订单金额】
@@ -1028,7 +1791,6 @@ pub struct RefundListAmount {
     /// 【货币类型】
     ///
     /// Wire: `currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// 【用户支付金额】
     ///
@@ -1039,10 +1801,40 @@ pub struct RefundListAmount {
     /// Wire: `payer_currency`, `string`, required.
     pub payer_currency: String,
 }
+impl serde::Serialize for RefundListAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundListAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("total", &value.total);
+            members.optional("currency", &value.currency);
+            members.required("payer_total", &value.payer_total);
+            members.required("payer_currency", &value.payer_currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundListAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundListAmount, serde_json::Error> {
+            Ok(RefundListAmount {
+                total: fields.required("total")?,
+                currency: fields.optional("currency")?,
+                payer_total: fields.required("payer_total")?,
+                payer_currency: fields.required("payer_currency")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 退款单(查询所有退款的应答中 data 的一项)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundListItem {
     /// 【微信退款单号】
@@ -1056,22 +1848,18 @@ pub struct RefundListItem {
     /// 【退款渠道】
     ///
     /// Wire: `channel`, `enum RefundChannel`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<RefundChannel>,
     /// 【退款入账账户】
     ///
     /// Wire: `recv_account`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recv_account: Option<String>,
     /// 【退款资金来源】
     ///
     /// Wire: `fund_source`, `enum FundSource`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fund_source: Option<FundSource>,
     /// 【退款成功时间】
     ///
     /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_time: Option<crate::runtime::DateTime>,
     /// 【退款创建时间】
     ///
@@ -1088,13 +1876,54 @@ pub struct RefundListItem {
     /// 【优惠退款详情】
     ///
     /// Wire: `refund_detail`, `object RefundPromotion`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_detail: Option<RefundPromotion>,
+}
+impl serde::Serialize for RefundListItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundListItem) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(10);
+            members.required("id", &value.id);
+            members.required("out_refund_no", &value.out_refund_no);
+            members.optional("channel", &value.channel);
+            members.optional("recv_account", &value.recv_account);
+            members.optional("fund_source", &value.fund_source);
+            members.optional("success_time", &value.success_time);
+            members.required("create_time", &value.create_time);
+            members.required("status", &value.status);
+            members.required("amount", &value.amount);
+            members.optional("refund_detail", &value.refund_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundListItem, serde_json::Error> {
+            Ok(RefundListItem {
+                id: fields.required("id")?,
+                out_refund_no: fields.required("out_refund_no")?,
+                channel: fields.optional("channel")?,
+                recv_account: fields.optional("recv_account")?,
+                fund_source: fields.optional("fund_source")?,
+                success_time: fields.optional("success_time")?,
+                create_time: fields.required("create_time")?,
+                status: fields.required("status")?,
+                amount: fields.required("amount")?,
+                refund_detail: fields.optional("refund_detail")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 下载平台证书的应答:平台证书列表。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CertificateList {
     /// 【平台证书列表】
@@ -1102,10 +1931,34 @@ pub struct CertificateList {
     /// Wire: `data`, `array[object Certificate]`, required.
     pub data: Vec<Certificate>,
 }
+impl serde::Serialize for CertificateList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CertificateList) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("data", &value.data);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CertificateList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CertificateList, serde_json::Error> {
+            Ok(CertificateList {
+                data: fields.required("data")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 平台证书。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Certificate {
     /// 【证书序列号】 证书的序列号。示例值:5157F09EFDC096DE15EBE81A47057A7232F1B8E1
@@ -1125,10 +1978,40 @@ pub struct Certificate {
     /// Wire: `encrypt_certificate`, `object EncryptCertificate`, required.
     pub encrypt_certificate: EncryptCertificate,
 }
+impl serde::Serialize for Certificate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Certificate) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("serial_no", &value.serial_no);
+            members.required("effective_time", &value.effective_time);
+            members.required("expire_time", &value.expire_time);
+            members.required("encrypt_certificate", &value.encrypt_certificate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Certificate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Certificate, serde_json::Error> {
+            Ok(Certificate {
+                serial_no: fields.required("serial_no")?,
+                effective_time: fields.required("effective_time")?,
+                expire_time: fields.required("expire_time")?,
+                encrypt_certificate: fields.required("encrypt_certificate")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 证书信息:用 APIv3 密钥以 AEAD_AES_256_GCM 加密的平台证书。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EncryptCertificate {
     /// 【加密证书的算法】 加密证书的算法,密钥为API KEY, 需要登录商户平台设置。示例值:AEAD_AES_256_GCM
@@ -1148,16 +2031,45 @@ pub struct EncryptCertificate {
     /// Wire: `ciphertext`, `string`, at most 344 characters, required.
     pub ciphertext: String,
 }
+impl serde::Serialize for EncryptCertificate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &EncryptCertificate) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("algorithm", &value.algorithm);
+            members.required("nonce", &value.nonce);
+            members.required("associated_data", &value.associated_data);
+            members.required("ciphertext", &value.ciphertext);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for EncryptCertificate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<EncryptCertificate, serde_json::Error> {
+            Ok(EncryptCertificate {
+                algorithm: fields.required("algorithm")?,
+                nonce: fields.required("nonce")?,
+                associated_data: fields.required("associated_data")?,
+                ciphertext: fields.required("ciphertext")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 查询资金结算明细的应答。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SettlementList {
     /// 【Settlement Information List】 Details of the settlement information
     ///
     /// Wire: `data`, `array[object Settlement]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Settlement>>,
     /// 【Total Count】 Total number of resources. If offset is 0 or no record is found for this query, this parameter is returned.
     ///
@@ -1172,10 +2084,40 @@ pub struct SettlementList {
     /// Wire: `limit`, `integer`, required.
     pub limit: i64,
 }
+impl serde::Serialize for SettlementList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &SettlementList) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.optional("data", &value.data);
+            members.required("total_count", &value.total_count);
+            members.required("offset", &value.offset);
+            members.required("limit", &value.limit);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for SettlementList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<SettlementList, serde_json::Error> {
+            Ok(SettlementList {
+                data: fields.optional("data")?,
+                total_count: fields.required("total_count")?,
+                offset: fields.required("offset")?,
+                limit: fields.required("limit")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 结算信息(查询资金结算明细的应答中 data 的一项)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Settlement {
     /// 【付款批次号】
@@ -1201,18 +2143,52 @@ pub struct Settlement {
     /// 【钱包主体】
     ///
     /// Wire: `wallet_region`, `enum WalletRegion`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet_region: Option<WalletRegion>,
     /// 【分账业务金额】
     ///
     /// Wire: `split_amount`, `object SplitAmount`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_amount: Option<SplitAmount>,
+}
+impl serde::Serialize for Settlement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Settlement) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.required("batch_id", &value.batch_id);
+            members.required("settlement_date", &value.settlement_date);
+            members.required("trade_start_date", &value.trade_start_date);
+            members.required("trade_end_date", &value.trade_end_date);
+            members.required("amount", &value.amount);
+            members.optional("wallet_region", &value.wallet_region);
+            members.optional("split_amount", &value.split_amount);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Settlement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Settlement, serde_json::Error> {
+            Ok(Settlement {
+                batch_id: fields.required("batch_id")?,
+                settlement_date: fields.required("settlement_date")?,
+                trade_start_date: fields.required("trade_start_date")?,
+                trade_end_date: fields.required("trade_end_date")?,
+                amount: fields.required("amount")?,
+                wallet_region: fields.optional("wallet_region")?,
+                split_amount: fields.optional("split_amount")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 金额(结算信息)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SettlementAmount {
     /// 【已结算金额】
@@ -1244,10 +2220,46 @@ pub struct SettlementAmount {
     /// Wire: `fee`, `integer`, required.
     pub fee: i64,
 }
+impl serde::Serialize for SettlementAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &SettlementAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.required("settled", &value.settled);
+            members.required("unsettle", &value.unsettle);
+            members.required("currency", &value.currency);
+            members.required("pay", &value.pay);
+            members.required("refund", &value.refund);
+            members.required("net", &value.net);
+            members.required("fee", &value.fee);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for SettlementAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<SettlementAmount, serde_json::Error> {
+            Ok(SettlementAmount {
+                settled: fields.required("settled")?,
+                unsettle: fields.required("unsettle")?,
+                currency: fields.required("currency")?,
+                pay: fields.required("pay")?,
+                refund: fields.required("refund")?,
+                net: fields.required("net")?,
+                fee: fields.required("fee")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 分账业务金额(结算信息)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitAmount {
     /// 【已结算金额】
@@ -1271,26 +2283,55 @@ pub struct SplitAmount {
     /// Wire: `refund`, `integer`, required.
     pub refund: i64,
 }
+impl serde::Serialize for SplitAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &SplitAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("settled", &value.settled);
+            members.required("unsettle", &value.unsettle);
+            members.required("currency", &value.currency);
+            members.required("pay", &value.pay);
+            members.required("refund", &value.refund);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for SplitAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<SplitAmount, serde_json::Error> {
+            Ok(SplitAmount {
+                settled: fields.required("settled")?,
+                unsettle: fields.required("unsettle")?,
+                currency: fields.required("currency")?,
+                pay: fields.required("pay")?,
+                refund: fields.required("refund")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 退款通知解密后的资源。直连模式含 mchid,机构模式含 sp_mchid/sub_mchid:两种模式的字段都在此类型中且均为选填。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundNotificationResource {
     /// 【微信商户号】
     ///
     /// Wire: `mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mchid: Option<String>,
     /// 【机构商户号】
     ///
     /// Wire: `sp_mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_mchid: Option<String>,
     /// 【子商户号】
     ///
     /// Wire: `sub_mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_mchid: Option<String>,
     /// 【商户订单号】
     ///
@@ -1315,63 +2356,134 @@ pub struct RefundNotificationResource {
     /// 【退款入账账户】
     ///
     /// Wire: `recv_account`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recv_account: Option<String>,
     /// 【退款资金来源】
     ///
     /// Wire: `fund_source`, `enum FundSource`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fund_source: Option<FundSource>,
     /// 【退款成功时间】
     ///
     /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_time: Option<crate::runtime::DateTime>,
     /// 【退款金额信息】
     ///
     /// Wire: `amount`, `object RefundNotificationAmount`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<RefundNotificationAmount>,
+}
+impl serde::Serialize for RefundNotificationResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundNotificationResource) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(12);
+            members.optional("mchid", &value.mchid);
+            members.optional("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("transaction_id", &value.transaction_id);
+            members.required("out_refund_no", &value.out_refund_no);
+            members.required("refund_id", &value.refund_id);
+            members.required("refund_status", &value.refund_status);
+            members.optional("recv_account", &value.recv_account);
+            members.optional("fund_source", &value.fund_source);
+            members.optional("success_time", &value.success_time);
+            members.optional("amount", &value.amount);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundNotificationResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundNotificationResource, serde_json::Error> {
+            Ok(RefundNotificationResource {
+                mchid: fields.optional("mchid")?,
+                sp_mchid: fields.optional("sp_mchid")?,
+                sub_mchid: fields.optional("sub_mchid")?,
+                out_trade_no: fields.required("out_trade_no")?,
+                transaction_id: fields.required("transaction_id")?,
+                out_refund_no: fields.required("out_refund_no")?,
+                refund_id: fields.required("refund_id")?,
+                refund_status: fields.required("refund_status")?,
+                recv_account: fields.optional("recv_account")?,
+                fund_source: fields.optional("fund_source")?,
+                success_time: fields.optional("success_time")?,
+                amount: fields.optional("amount")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 退款金额信息(退款通知)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundNotificationAmount {
     /// 【订单总金额】
     ///
     /// Wire: `total`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// 【退款金额】
     ///
     /// Wire: `refund`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund: Option<i64>,
     /// 【货币类型】
     ///
     /// Wire: `currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// 【用户实际支付金额】
     ///
     /// Wire: `payer_total`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer_total: Option<i64>,
     /// 【退款给用户的金额】 不包含所有优惠券金额
     ///
     /// Wire: `payer_refund`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer_refund: Option<i64>,
     /// 【用户支付币种】
     ///
     /// Wire: `payer_currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer_currency: Option<String>,
     /// 【汇率信息】
     ///
     /// Wire: `exchange_rate`, `object ExchangeRate`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<ExchangeRate>,
+}
+impl serde::Serialize for RefundNotificationAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundNotificationAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.optional("total", &value.total);
+            members.optional("refund", &value.refund);
+            members.optional("currency", &value.currency);
+            members.optional("payer_total", &value.payer_total);
+            members.optional("payer_refund", &value.payer_refund);
+            members.optional("payer_currency", &value.payer_currency);
+            members.optional("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundNotificationAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundNotificationAmount, serde_json::Error> {
+            Ok(RefundNotificationAmount {
+                total: fields.optional("total")?,
+                refund: fields.optional("refund")?,
+                currency: fields.optional("currency")?,
+                payer_total: fields.optional("payer_total")?,
+                payer_refund: fields.optional("payer_refund")?,
+                payer_currency: fields.optional("payer_currency")?,
+                exchange_rate: fields.optional("exchange_rate")?,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
