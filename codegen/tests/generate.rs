@@ -142,7 +142,7 @@ fn a_field_and_an_endpoint_added_to_the_yaml_show_up_with_no_rust_edited() {
         .get("generated-sdk/src/api/platsolution/client.rs")
         .expect("client");
     assert!(
-        client.contains("pub async fn query_recharge_by_id("),
+        client.contains("pub fn query_recharge_by_id("),
         "new method"
     );
     assert!(client.contains("target.segment(&request.recharge_id);"));
@@ -191,7 +191,11 @@ fn naming_obstacle_course_matches_its_snapshot() {
     let client = output
         .get("generated-sdk/src/api/obstacle/client.rs")
         .expect("client");
-    assert!(client.contains("pub async fn match_(&self, request: &MatchRequest)"));
+    assert!(
+        client.contains(
+            "pub fn match_(&self, request: &MatchRequest) -> crate::runtime::Call<'a, ()>"
+        )
+    );
     let models = output
         .get("generated-sdk/src/api/obstacle/models.rs")
         .expect("models");

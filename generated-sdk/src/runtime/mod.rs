@@ -3,6 +3,7 @@
 
 #[cfg(feature = "axum")]
 mod axum;
+mod call;
 mod certificates;
 mod client;
 mod clock;
@@ -26,6 +27,7 @@ pub mod verify;
 
 #[cfg(feature = "axum")]
 pub use axum::WechatPayNotification;
+pub use call::Call;
 pub use certificates::{DOWNLOAD_CERTIFICATES, parse_certificate};
 pub use client::{Client, ClientBuilder};
 pub use clock::{Clock, SystemClock};
