@@ -330,14 +330,13 @@ fn validate_impl(spec: &StructSpec<'_>) -> TokenStream {
             quote!(crate::runtime::Validate::validate_at(&self.mode, at)?;),
         );
     }
-    let at = if checks.is_empty() {
-        quote!(_at)
-    } else {
-        quote!(at)
-    };
+    // Nothing to check: the trait's default, which accepts.
+    if checks.is_empty() {
+        return quote!(impl crate::runtime::Validate for #name {});
+    }
     quote! {
         impl crate::runtime::Validate for #name {
-            fn validate_at(&self, #at: &str) -> Result<(), crate::runtime::ValidationError> {
+            fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
                 #(#checks)*
                 Ok(())
             }

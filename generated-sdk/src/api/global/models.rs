@@ -24,11 +24,7 @@ impl MicropayPayer {
         }
     }
 }
-impl crate::runtime::Validate for MicropayPayer {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
+impl crate::runtime::Validate for MicropayPayer {}
 impl serde::Serialize for MicropayPayer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &MicropayPayer) -> crate::runtime::Members {
@@ -79,11 +75,7 @@ impl MicropayAmount {
         self
     }
 }
-impl crate::runtime::Validate for MicropayAmount {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
+impl crate::runtime::Validate for MicropayAmount {}
 impl serde::Serialize for MicropayAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &MicropayAmount) -> crate::runtime::Members {
@@ -251,11 +243,7 @@ impl StoreInfo {
         self
     }
 }
-impl crate::runtime::Validate for StoreInfo {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
+impl crate::runtime::Validate for StoreInfo {}
 impl serde::Serialize for StoreInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &StoreInfo) -> crate::runtime::Members {
@@ -421,11 +409,7 @@ impl MicropayGoods {
         self
     }
 }
-impl crate::runtime::Validate for MicropayGoods {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
+impl crate::runtime::Validate for MicropayGoods {}
 impl serde::Serialize for MicropayGoods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &MicropayGoods) -> crate::runtime::Members {
@@ -1319,11 +1303,7 @@ impl CreateRefundAmount {
         }
     }
 }
-impl crate::runtime::Validate for CreateRefundAmount {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
+impl crate::runtime::Validate for CreateRefundAmount {}
 impl serde::Serialize for CreateRefundAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CreateRefundAmount) -> crate::runtime::Members {

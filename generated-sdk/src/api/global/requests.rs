@@ -2122,11 +2122,7 @@ impl DownloadCertificatesRequest {
         Self {}
     }
 }
-impl crate::runtime::Validate for DownloadCertificatesRequest {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
+impl crate::runtime::Validate for DownloadCertificatesRequest {}
 impl serde::Serialize for DownloadCertificatesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &DownloadCertificatesRequest) -> crate::runtime::Members {

@@ -173,11 +173,7 @@ impl Owner {
         self
     }
 }
-impl crate::runtime::Validate for Owner {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
+impl crate::runtime::Validate for Owner {}
 impl crate::runtime::EncryptSensitive for Owner {
     fn encrypt_sensitive(
         &self,
@@ -318,11 +314,7 @@ impl Self_ {
         self
     }
 }
-impl crate::runtime::Validate for Self_ {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
+impl crate::runtime::Validate for Self_ {}
 impl serde::Serialize for Self_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &Self_) -> crate::runtime::Members {

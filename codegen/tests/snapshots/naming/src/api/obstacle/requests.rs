@@ -158,11 +158,7 @@ impl PayInstitution {
         self
     }
 }
-impl crate::runtime::Validate for PayInstitution {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
+impl crate::runtime::Validate for PayInstitution {}
 impl serde::Serialize for PayInstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &PayInstitution) -> crate::runtime::Members {
@@ -221,11 +217,7 @@ impl ListThingsRequest {
         self
     }
 }
-impl crate::runtime::Validate for ListThingsRequest {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
+impl crate::runtime::Validate for ListThingsRequest {}
 impl serde::Serialize for ListThingsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &ListThingsRequest) -> crate::runtime::Members {
@@ -266,11 +258,7 @@ impl DownloadBillRequest {
         Self { date: date.into() }
     }
 }
-impl crate::runtime::Validate for DownloadBillRequest {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
+impl crate::runtime::Validate for DownloadBillRequest {}
 impl serde::Serialize for DownloadBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &DownloadBillRequest) -> crate::runtime::Members {
@@ -389,11 +377,7 @@ impl GetSelfRequest {
         Self {}
     }
 }
-impl crate::runtime::Validate for GetSelfRequest {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
+impl crate::runtime::Validate for GetSelfRequest {}
 impl serde::Serialize for GetSelfRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &GetSelfRequest) -> crate::runtime::Members {
