@@ -154,20 +154,60 @@ fn serialize_impl(spec: &StructSpec<'_>) -> TokenStream {
 }
 
 /// `Deserialize` through the runtime's shared object decoder: the struct's own code is one
-/// plain function taking each member by wire name (see `runtime/object.rs` for why).
+/// plain function that decodes each member by wire name into a slot (a tuple of `Option`s), checks
+/// once that all went well, and moves the slots into the struct. No `?` per field: that was most
+/// of the crate's machine code (see `runtime/object.rs`).
 fn deserialize_impl(spec: &StructSpec<'_>) -> TokenStream {
     let name = ident(spec.name);
-    let inits = spec.fields.iter().map(|field| {
-        let rust = ident(&field.rust_name);
+    let slot = |index: usize| syn::Index::from(index);
+    let binding = |index: usize| ident(&format!("f{index}"));
+    let takes = spec.fields.iter().enumerate().map(|(index, field)| {
         let wire = &field.wire_name;
+        let slot = slot(index);
         if field.required {
-            quote!(#rust: fields.required(#wire)?,)
+            quote!(fields.required(#wire, &mut slots.#slot);)
         } else {
-            quote!(#rust: fields.optional(#wire)?,)
+            quote!(fields.optional(#wire, &mut slots.#slot);)
         }
+    });
+    let nones = spec.fields.iter().map(|_| quote!(None));
+    let patterns = spec.fields.iter().enumerate().map(|(index, field)| {
+        let binding = binding(index);
+        if field.required {
+            quote!(Some(#binding))
+        } else {
+            quote!(#binding)
+        }
+    });
+    let inits = spec.fields.iter().enumerate().map(|(index, field)| {
+        let rust = ident(&field.rust_name);
+        let binding = binding(index);
+        quote!(#rust: #binding,)
     });
     // The mode takes what the struct's own fields left, so it comes last.
     let mode = spec.mode.map(|_| quote!(mode: fields.rest()?,));
+    let construct = quote!(Ok(#name { #(#inits)* #mode }));
+    let body = if spec.fields.is_empty() {
+        construct
+    } else if spec.fields.iter().any(|field| field.required) {
+        quote! {
+            let mut slots = (#(#nones,)*);
+            #(#takes)*
+            fields.finish()?;
+            match slots {
+                (#(#patterns,)*) => #construct,
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+    } else {
+        quote! {
+            let mut slots = (#(#nones,)*);
+            #(#takes)*
+            fields.finish()?;
+            let (#(#patterns,)*) = slots;
+            #construct
+        }
+    };
     let fields = if spec.fields.is_empty() && spec.mode.is_none() {
         quote!(_fields)
     } else {
@@ -177,7 +217,7 @@ fn deserialize_impl(spec: &StructSpec<'_>) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 fn build(#fields: &mut crate::runtime::Fields) -> Result<#name, serde_json::Error> {
-                    Ok(#name { #(#inits)* #mode })
+                    #body
                 }
                 crate::runtime::decode_object(deserializer, build)
             }

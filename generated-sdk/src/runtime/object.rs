@@ -16,46 +16,63 @@ use serde_json::{Map, Value};
 
 /// The members of one JSON object, taken by wire name while a generated struct is built.
 /// Members no field takes are ignored, as unknown response fields must be.
+///
+/// Each member is decoded into a slot and a failure kept for [`Fields::finish`], rather than
+/// returned at once: a `?` per field in every generated struct was most of the crate's code.
 #[derive(Debug, Default)]
 pub struct Fields {
     members: Map<String, Value>,
+    error: Option<serde_json::Error>,
 }
 
 impl Fields {
-    /// Takes and decodes the member `name`, which must be there.
-    pub fn required<T: DeserializeOwned>(
-        &mut self,
-        name: &'static str,
-    ) -> Result<T, serde_json::Error> {
+    /// Takes and decodes the member `name` into `slot`; it must be there.
+    pub fn required<T: DeserializeOwned>(&mut self, name: &'static str, slot: &mut Option<T>) {
         match self.members.remove(name) {
-            Some(value) => decode_member(name, value),
-            None => Err(de::Error::missing_field(name)),
+            Some(value) => self.decode(name, value, slot),
+            None => self.fail(de::Error::missing_field(name)),
         }
     }
 
-    /// Takes and decodes the member `name`; absent or `null` is `None`.
-    pub fn optional<T: DeserializeOwned>(
-        &mut self,
-        name: &'static str,
-    ) -> Result<Option<T>, serde_json::Error> {
+    /// Takes and decodes the member `name` into `slot`; absent or `null` leaves it `None`.
+    pub fn optional<T: DeserializeOwned>(&mut self, name: &'static str, slot: &mut Option<T>) {
         match self.members.remove(name) {
-            Some(value) => decode_member(name, value),
-            None => Ok(None),
+            Some(Value::Null) | None => {}
+            Some(value) => self.decode(name, value, slot),
         }
+    }
+
+    fn decode<T: DeserializeOwned>(&mut self, name: &str, value: Value, slot: &mut Option<T>) {
+        match T::deserialize(value) {
+            Ok(decoded) => *slot = Some(decoded),
+            Err(error) => self.fail(member_error(name, &error)),
+        }
+    }
+
+    fn fail(&mut self, error: serde_json::Error) {
+        if self.error.is_none() {
+            self.error = Some(error);
+        }
+    }
+
+    /// The first member that was missing or did not decode, if any.
+    pub fn finish(&mut self) -> Result<(), serde_json::Error> {
+        match self.error.take() {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    /// The error for a required slot left empty after [`Fields::finish`] succeeded, which
+    /// cannot happen: every required member either filled its slot or failed.
+    pub fn incomplete() -> serde_json::Error {
+        de::Error::custom("a required member was not decoded")
     }
 
     /// Decodes every member not taken yet as one object: the fields of a flattened merchant
     /// mode, which sit beside the request's own fields on the wire.
     pub fn rest<T: DeserializeOwned>(&mut self) -> Result<T, serde_json::Error> {
         T::deserialize(Value::Object(std::mem::take(&mut self.members)))
-    }
-}
-
-/// Decodes one member, naming it in the error (nested members name their whole path).
-fn decode_member<T: DeserializeOwned>(name: &str, value: Value) -> Result<T, serde_json::Error> {
-    match T::deserialize(value) {
-        Ok(decoded) => Ok(decoded),
-        Err(error) => Err(member_error(name, &error)),
     }
 }
 
@@ -169,7 +186,10 @@ impl<'de> Visitor<'de> for FieldsVisitor {
             }
             members.insert(name, value);
         }
-        Ok(Fields { members })
+        Ok(Fields {
+            members,
+            error: None,
+        })
     }
 }
 
@@ -184,10 +204,14 @@ mod tests {
     }
 
     fn build(fields: &mut Fields) -> Result<Sample, serde_json::Error> {
-        Ok(Sample {
-            id: fields.required("id")?,
-            count: fields.optional("count")?,
-        })
+        let mut slots = (None, None);
+        fields.required("id", &mut slots.0);
+        fields.optional("count", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => Ok(Sample { id: f0, count: f1 }),
+            _ => Err(Fields::incomplete()),
+        }
     }
 
     fn decode(json: &str) -> Result<Sample, String> {

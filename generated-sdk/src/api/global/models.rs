@@ -42,9 +42,13 @@ impl<'de> serde::Deserialize<'de> for MicropayPayer {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MicropayPayer, serde_json::Error> {
-            Ok(MicropayPayer {
-                auth_code: fields.required("auth_code")?,
-            })
+            let mut slots = (None,);
+            fields.required("auth_code", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(MicropayPayer { auth_code: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -94,10 +98,19 @@ impl<'de> serde::Deserialize<'de> for MicropayAmount {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MicropayAmount, serde_json::Error> {
-            Ok(MicropayAmount {
-                total: fields.required("total")?,
-                currency: fields.optional("currency")?,
-            })
+            let mut slots = (None, None);
+            fields.required("total", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1) => {
+                    Ok(MicropayAmount {
+                        total: f0,
+                        currency: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -198,12 +211,20 @@ impl<'de> serde::Deserialize<'de> for MicropaySceneInfo {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MicropaySceneInfo, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.optional("device_id", &mut slots.0);
+            fields.optional("device_ip", &mut slots.1);
+            fields.optional("payer_client_ip", &mut slots.2);
+            fields.optional("operator_id", &mut slots.3);
+            fields.optional("store_info", &mut slots.4);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4) = slots;
             Ok(MicropaySceneInfo {
-                device_id: fields.optional("device_id")?,
-                device_ip: fields.optional("device_ip")?,
-                payer_client_ip: fields.optional("payer_client_ip")?,
-                operator_id: fields.optional("operator_id")?,
-                store_info: fields.optional("store_info")?,
+                device_id: f0,
+                device_ip: f1,
+                payer_client_ip: f2,
+                operator_id: f3,
+                store_info: f4,
             })
         }
         crate::runtime::decode_object(deserializer, build)
@@ -263,11 +284,21 @@ impl<'de> serde::Deserialize<'de> for StoreInfo {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<StoreInfo, serde_json::Error> {
-            Ok(StoreInfo {
-                id: fields.optional("id")?,
-                name: fields.required("name")?,
-                address: fields.required("address")?,
-            })
+            let mut slots = (None, None, None);
+            fields.optional("id", &mut slots.0);
+            fields.required("name", &mut slots.1);
+            fields.required("address", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), Some(f2)) => {
+                    Ok(StoreInfo {
+                        id: f0,
+                        name: f1,
+                        address: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -351,10 +382,16 @@ impl<'de> serde::Deserialize<'de> for MicropayDetail {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MicropayDetail, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("cost_price", &mut slots.0);
+            fields.optional("receipt_id", &mut slots.1);
+            fields.optional("goods_detail", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
             Ok(MicropayDetail {
-                cost_price: fields.optional("cost_price")?,
-                receipt_id: fields.optional("receipt_id")?,
-                goods_detail: fields.optional("goods_detail")?,
+                cost_price: f0,
+                receipt_id: f1,
+                goods_detail: f2,
             })
         }
         crate::runtime::decode_object(deserializer, build)
@@ -431,13 +468,25 @@ impl<'de> serde::Deserialize<'de> for MicropayGoods {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MicropayGoods, serde_json::Error> {
-            Ok(MicropayGoods {
-                goods_id: fields.required("goods_id")?,
-                wxpay_goods_id: fields.optional("wxpay_goods_id")?,
-                goods_name: fields.optional("goods_name")?,
-                quantity: fields.required("quantity")?,
-                price: fields.required("price")?,
-            })
+            let mut slots = (None, None, None, None, None);
+            fields.required("goods_id", &mut slots.0);
+            fields.optional("wxpay_goods_id", &mut slots.1);
+            fields.optional("goods_name", &mut slots.2);
+            fields.required("quantity", &mut slots.3);
+            fields.required("price", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, Some(f3), Some(f4)) => {
+                    Ok(MicropayGoods {
+                        goods_id: f0,
+                        wxpay_goods_id: f1,
+                        goods_name: f2,
+                        quantity: f3,
+                        price: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -550,25 +599,85 @@ impl<'de> serde::Deserialize<'de> for MicropayTransaction {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MicropayTransaction, serde_json::Error> {
-            Ok(MicropayTransaction {
-                id: fields.required("id")?,
-                mchid: fields.optional("mchid")?,
-                appid: fields.optional("appid")?,
-                sub_mchid: fields.optional("sub_mchid")?,
-                sp_mchid: fields.optional("sp_mchid")?,
-                sp_appid: fields.optional("sp_appid")?,
-                sub_appid: fields.optional("sub_appid")?,
-                out_trade_no: fields.required("out_trade_no")?,
-                trade_type: fields.required("trade_type")?,
-                trade_state: fields.required("trade_state")?,
-                trade_state_desc: fields.required("trade_state_desc")?,
-                bank_type: fields.required("bank_type")?,
-                attach: fields.optional("attach")?,
-                success_time: fields.required("success_time")?,
-                payer: fields.optional("payer")?,
-                amount: fields.required("amount")?,
-                detail: fields.optional("detail")?,
-            })
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("id", &mut slots.0);
+            fields.optional("mchid", &mut slots.1);
+            fields.optional("appid", &mut slots.2);
+            fields.optional("sub_mchid", &mut slots.3);
+            fields.optional("sp_mchid", &mut slots.4);
+            fields.optional("sp_appid", &mut slots.5);
+            fields.optional("sub_appid", &mut slots.6);
+            fields.required("out_trade_no", &mut slots.7);
+            fields.required("trade_type", &mut slots.8);
+            fields.required("trade_state", &mut slots.9);
+            fields.required("trade_state_desc", &mut slots.10);
+            fields.required("bank_type", &mut slots.11);
+            fields.optional("attach", &mut slots.12);
+            fields.required("success_time", &mut slots.13);
+            fields.optional("payer", &mut slots.14);
+            fields.required("amount", &mut slots.15);
+            fields.optional("detail", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    f2,
+                    f3,
+                    f4,
+                    f5,
+                    f6,
+                    Some(f7),
+                    Some(f8),
+                    Some(f9),
+                    Some(f10),
+                    Some(f11),
+                    f12,
+                    Some(f13),
+                    f14,
+                    Some(f15),
+                    f16,
+                ) => {
+                    Ok(MicropayTransaction {
+                        id: f0,
+                        mchid: f1,
+                        appid: f2,
+                        sub_mchid: f3,
+                        sp_mchid: f4,
+                        sp_appid: f5,
+                        sub_appid: f6,
+                        out_trade_no: f7,
+                        trade_type: f8,
+                        trade_state: f9,
+                        trade_state_desc: f10,
+                        bank_type: f11,
+                        attach: f12,
+                        success_time: f13,
+                        payer: f14,
+                        amount: f15,
+                        detail: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -611,10 +720,16 @@ impl<'de> serde::Deserialize<'de> for MicropayTransactionPayer {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MicropayTransactionPayer, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("openid", &mut slots.0);
+            fields.optional("sp_openid", &mut slots.1);
+            fields.optional("sub_openid", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
             Ok(MicropayTransactionPayer {
-                openid: fields.optional("openid")?,
-                sp_openid: fields.optional("sp_openid")?,
-                sub_openid: fields.optional("sub_openid")?,
+                openid: f0,
+                sp_openid: f1,
+                sub_openid: f2,
             })
         }
         crate::runtime::decode_object(deserializer, build)
@@ -668,13 +783,25 @@ impl<'de> serde::Deserialize<'de> for MicropayTransactionAmount {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MicropayTransactionAmount, serde_json::Error> {
-            Ok(MicropayTransactionAmount {
-                total: fields.required("total")?,
-                currency: fields.optional("currency")?,
-                payer_total: fields.required("payer_total")?,
-                payer_currency: fields.optional("payer_currency")?,
-                exchange_rate: fields.optional("exchange_rate")?,
-            })
+            let mut slots = (None, None, None, None, None);
+            fields.required("total", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.required("payer_total", &mut slots.2);
+            fields.optional("payer_currency", &mut slots.3);
+            fields.optional("exchange_rate", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), f3, f4) => {
+                    Ok(MicropayTransactionAmount {
+                        total: f0,
+                        currency: f1,
+                        payer_total: f2,
+                        payer_currency: f3,
+                        exchange_rate: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -765,21 +892,49 @@ impl<'de> serde::Deserialize<'de> for MicropayPromotion {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MicropayPromotion, serde_json::Error> {
-            Ok(MicropayPromotion {
-                promotion_id: fields.required("promotion_id")?,
-                name: fields.optional("name")?,
-                scope: fields.optional("scope")?,
-                type_: fields.optional("type")?,
-                amount: fields.required("amount")?,
-                currency: fields.optional("currency")?,
-                activity_id: fields.optional("activity_id")?,
-                wechatpay_contribute_amount: fields
-                    .optional("wechatpay_contribute_amount")?,
-                merchant_contribute_amount: fields
-                    .optional("merchant_contribute_amount")?,
-                other_contribute_amount: fields.optional("other_contribute_amount")?,
-                goods_detail: fields.optional("goods_detail")?,
-            })
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("promotion_id", &mut slots.0);
+            fields.optional("name", &mut slots.1);
+            fields.optional("scope", &mut slots.2);
+            fields.optional("type", &mut slots.3);
+            fields.required("amount", &mut slots.4);
+            fields.optional("currency", &mut slots.5);
+            fields.optional("activity_id", &mut slots.6);
+            fields.optional("wechatpay_contribute_amount", &mut slots.7);
+            fields.optional("merchant_contribute_amount", &mut slots.8);
+            fields.optional("other_contribute_amount", &mut slots.9);
+            fields.optional("goods_detail", &mut slots.10);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
+                    Ok(MicropayPromotion {
+                        promotion_id: f0,
+                        name: f1,
+                        scope: f2,
+                        type_: f3,
+                        amount: f4,
+                        currency: f5,
+                        activity_id: f6,
+                        wechatpay_contribute_amount: f7,
+                        merchant_contribute_amount: f8,
+                        other_contribute_amount: f9,
+                        goods_detail: f10,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -827,12 +982,23 @@ impl<'de> serde::Deserialize<'de> for MicropayPromotionGoods {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MicropayPromotionGoods, serde_json::Error> {
-            Ok(MicropayPromotionGoods {
-                goods_id: fields.required("goods_id")?,
-                goods_remark: fields.optional("goods_remark")?,
-                quantity: fields.required("quantity")?,
-                price: fields.required("price")?,
-            })
+            let mut slots = (None, None, None, None);
+            fields.required("goods_id", &mut slots.0);
+            fields.optional("goods_remark", &mut slots.1);
+            fields.required("quantity", &mut slots.2);
+            fields.required("price", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), Some(f3)) => {
+                    Ok(MicropayPromotionGoods {
+                        goods_id: f0,
+                        goods_remark: f1,
+                        quantity: f2,
+                        price: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -945,25 +1111,85 @@ impl<'de> serde::Deserialize<'de> for Transaction {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<Transaction, serde_json::Error> {
-            Ok(Transaction {
-                mchid: fields.optional("mchid")?,
-                appid: fields.optional("appid")?,
-                sp_mchid: fields.optional("sp_mchid")?,
-                sub_mchid: fields.optional("sub_mchid")?,
-                sp_appid: fields.optional("sp_appid")?,
-                sub_appid: fields.optional("sub_appid")?,
-                out_trade_no: fields.required("out_trade_no")?,
-                id: fields.required("id")?,
-                attach: fields.optional("attach")?,
-                trade_type: fields.required("trade_type")?,
-                bank_type: fields.required("bank_type")?,
-                success_time: fields.required("success_time")?,
-                trade_state: fields.required("trade_state")?,
-                trade_state_desc: fields.required("trade_state_desc")?,
-                payer: fields.required("payer")?,
-                amount: fields.required("amount")?,
-                promotion_detail: fields.optional("promotion_detail")?,
-            })
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.optional("mchid", &mut slots.0);
+            fields.optional("appid", &mut slots.1);
+            fields.optional("sp_mchid", &mut slots.2);
+            fields.optional("sub_mchid", &mut slots.3);
+            fields.optional("sp_appid", &mut slots.4);
+            fields.optional("sub_appid", &mut slots.5);
+            fields.required("out_trade_no", &mut slots.6);
+            fields.required("id", &mut slots.7);
+            fields.optional("attach", &mut slots.8);
+            fields.required("trade_type", &mut slots.9);
+            fields.required("bank_type", &mut slots.10);
+            fields.required("success_time", &mut slots.11);
+            fields.required("trade_state", &mut slots.12);
+            fields.required("trade_state_desc", &mut slots.13);
+            fields.required("payer", &mut slots.14);
+            fields.required("amount", &mut slots.15);
+            fields.optional("promotion_detail", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    f0,
+                    f1,
+                    f2,
+                    f3,
+                    f4,
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    Some(f9),
+                    Some(f10),
+                    Some(f11),
+                    Some(f12),
+                    Some(f13),
+                    Some(f14),
+                    Some(f15),
+                    f16,
+                ) => {
+                    Ok(Transaction {
+                        mchid: f0,
+                        appid: f1,
+                        sp_mchid: f2,
+                        sub_mchid: f3,
+                        sp_appid: f4,
+                        sub_appid: f5,
+                        out_trade_no: f6,
+                        id: f7,
+                        attach: f8,
+                        trade_type: f9,
+                        bank_type: f10,
+                        success_time: f11,
+                        trade_state: f12,
+                        trade_state_desc: f13,
+                        payer: f14,
+                        amount: f15,
+                        promotion_detail: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1006,10 +1232,16 @@ impl<'de> serde::Deserialize<'de> for TransactionPayer {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<TransactionPayer, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("openid", &mut slots.0);
+            fields.optional("sp_openid", &mut slots.1);
+            fields.optional("sub_openid", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
             Ok(TransactionPayer {
-                openid: fields.optional("openid")?,
-                sp_openid: fields.optional("sp_openid")?,
-                sub_openid: fields.optional("sub_openid")?,
+                openid: f0,
+                sp_openid: f1,
+                sub_openid: f2,
             })
         }
         crate::runtime::decode_object(deserializer, build)
@@ -1063,13 +1295,25 @@ impl<'de> serde::Deserialize<'de> for TransactionAmount {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<TransactionAmount, serde_json::Error> {
-            Ok(TransactionAmount {
-                total: fields.required("total")?,
-                payer_total: fields.required("payer_total")?,
-                currency: fields.required("currency")?,
-                payer_currency: fields.required("payer_currency")?,
-                exchange_rate: fields.optional("exchange_rate")?,
-            })
+            let mut slots = (None, None, None, None, None);
+            fields.required("total", &mut slots.0);
+            fields.required("payer_total", &mut slots.1);
+            fields.required("currency", &mut slots.2);
+            fields.required("payer_currency", &mut slots.3);
+            fields.optional("exchange_rate", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                    Ok(TransactionAmount {
+                        total: f0,
+                        payer_total: f1,
+                        currency: f2,
+                        payer_currency: f3,
+                        exchange_rate: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1156,20 +1400,49 @@ impl<'de> serde::Deserialize<'de> for TransactionPromotion {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<TransactionPromotion, serde_json::Error> {
-            Ok(TransactionPromotion {
-                promotion_id: fields.required("promotion_id")?,
-                name: fields.optional("name")?,
-                scope: fields.optional("scope")?,
-                type_: fields.optional("type")?,
-                amount: fields.required("amount")?,
-                currency: fields.required("currency")?,
-                activity_id: fields.optional("activity_id")?,
-                wxpay_contribute_amount: fields.optional("wxpay_contribute_amount")?,
-                merchant_contribute_amount: fields
-                    .optional("merchant_contribute_amount")?,
-                other_contribute_amount: fields.optional("other_contribute_amount")?,
-                goods_detail: fields.optional("goods_detail")?,
-            })
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("promotion_id", &mut slots.0);
+            fields.optional("name", &mut slots.1);
+            fields.optional("scope", &mut slots.2);
+            fields.optional("type", &mut slots.3);
+            fields.required("amount", &mut slots.4);
+            fields.required("currency", &mut slots.5);
+            fields.optional("activity_id", &mut slots.6);
+            fields.optional("wxpay_contribute_amount", &mut slots.7);
+            fields.optional("merchant_contribute_amount", &mut slots.8);
+            fields.optional("other_contribute_amount", &mut slots.9);
+            fields.optional("goods_detail", &mut slots.10);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3, Some(f4), Some(f5), f6, f7, f8, f9, f10) => {
+                    Ok(TransactionPromotion {
+                        promotion_id: f0,
+                        name: f1,
+                        scope: f2,
+                        type_: f3,
+                        amount: f4,
+                        currency: f5,
+                        activity_id: f6,
+                        wxpay_contribute_amount: f7,
+                        merchant_contribute_amount: f8,
+                        other_contribute_amount: f9,
+                        goods_detail: f10,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1222,13 +1495,25 @@ impl<'de> serde::Deserialize<'de> for TransactionPromotionGoods {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<TransactionPromotionGoods, serde_json::Error> {
-            Ok(TransactionPromotionGoods {
-                goods_id: fields.required("goods_id")?,
-                goods_remark: fields.optional("goods_remark")?,
-                discount_amount: fields.required("discount_amount")?,
-                quantity: fields.required("quantity")?,
-                price: fields.required("price")?,
-            })
+            let mut slots = (None, None, None, None, None);
+            fields.required("goods_id", &mut slots.0);
+            fields.optional("goods_remark", &mut slots.1);
+            fields.required("discount_amount", &mut slots.2);
+            fields.required("quantity", &mut slots.3);
+            fields.required("price", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                    Ok(TransactionPromotionGoods {
+                        goods_id: f0,
+                        goods_remark: f1,
+                        discount_amount: f2,
+                        quantity: f3,
+                        price: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1266,9 +1551,14 @@ impl<'de> serde::Deserialize<'de> for ExchangeRate {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ExchangeRate, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("type", &mut slots.0);
+            fields.optional("rate", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
             Ok(ExchangeRate {
-                type_: fields.optional("type")?,
-                rate: fields.optional("rate")?,
+                type_: f0,
+                rate: f1,
             })
         }
         crate::runtime::decode_object(deserializer, build)
@@ -1323,11 +1613,21 @@ impl<'de> serde::Deserialize<'de> for CreateRefundAmount {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<CreateRefundAmount, serde_json::Error> {
-            Ok(CreateRefundAmount {
-                refund: fields.required("refund")?,
-                total: fields.required("total")?,
-                currency: fields.required("currency")?,
-            })
+            let mut slots = (None, None, None);
+            fields.required("refund", &mut slots.0);
+            fields.required("total", &mut slots.1);
+            fields.required("currency", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(CreateRefundAmount {
+                        refund: f0,
+                        total: f1,
+                        currency: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1380,13 +1680,25 @@ impl<'de> serde::Deserialize<'de> for CreateRefundResponse {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<CreateRefundResponse, serde_json::Error> {
-            Ok(CreateRefundResponse {
-                id: fields.required("id")?,
-                out_refund_no: fields.required("out_refund_no")?,
-                create_time: fields.required("create_time")?,
-                amount: fields.required("amount")?,
-                detail: fields.optional("detail")?,
-            })
+            let mut slots = (None, None, None, None, None);
+            fields.required("id", &mut slots.0);
+            fields.required("out_refund_no", &mut slots.1);
+            fields.required("create_time", &mut slots.2);
+            fields.required("amount", &mut slots.3);
+            fields.optional("detail", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                    Ok(CreateRefundResponse {
+                        id: f0,
+                        out_refund_no: f1,
+                        create_time: f2,
+                        amount: f3,
+                        detail: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1439,13 +1751,25 @@ impl<'de> serde::Deserialize<'de> for CreateRefundResultAmount {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<CreateRefundResultAmount, serde_json::Error> {
-            Ok(CreateRefundResultAmount {
-                refund: fields.required("refund")?,
-                currency: fields.required("currency")?,
-                payer_refund: fields.required("payer_refund")?,
-                payer_currency: fields.required("payer_currency")?,
-                exchange_rate: fields.required("exchange_rate")?,
-            })
+            let mut slots = (None, None, None, None, None);
+            fields.required("refund", &mut slots.0);
+            fields.required("currency", &mut slots.1);
+            fields.required("payer_refund", &mut slots.2);
+            fields.required("payer_currency", &mut slots.3);
+            fields.required("exchange_rate", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                    Ok(CreateRefundResultAmount {
+                        refund: f0,
+                        currency: f1,
+                        payer_refund: f2,
+                        payer_currency: f3,
+                        exchange_rate: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1503,14 +1827,27 @@ impl<'de> serde::Deserialize<'de> for RefundPromotion {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<RefundPromotion, serde_json::Error> {
-            Ok(RefundPromotion {
-                promotion_id: fields.required("promotion_id")?,
-                scope: fields.optional("scope")?,
-                type_: fields.optional("type")?,
-                amount: fields.optional("amount")?,
-                refund_amount: fields.optional("refund_amount")?,
-                currency: fields.required("currency")?,
-            })
+            let mut slots = (None, None, None, None, None, None);
+            fields.required("promotion_id", &mut slots.0);
+            fields.optional("scope", &mut slots.1);
+            fields.optional("type", &mut slots.2);
+            fields.optional("amount", &mut slots.3);
+            fields.optional("refund_amount", &mut slots.4);
+            fields.required("currency", &mut slots.5);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3, f4, Some(f5)) => {
+                    Ok(RefundPromotion {
+                        promotion_id: f0,
+                        scope: f1,
+                        type_: f2,
+                        amount: f3,
+                        refund_amount: f4,
+                        currency: f5,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1598,20 +1935,65 @@ impl<'de> serde::Deserialize<'de> for Refund {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<Refund, serde_json::Error> {
-            Ok(Refund {
-                id: fields.required("id")?,
-                out_refund_no: fields.required("out_refund_no")?,
-                transaction_id: fields.required("transaction_id")?,
-                out_trade_no: fields.required("out_trade_no")?,
-                channel: fields.optional("channel")?,
-                recv_account: fields.optional("recv_account")?,
-                fund_source: fields.optional("fund_source")?,
-                success_time: fields.optional("success_time")?,
-                create_time: fields.required("create_time")?,
-                status: fields.required("status")?,
-                amount: fields.required("amount")?,
-                detail: fields.optional("detail")?,
-            })
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("id", &mut slots.0);
+            fields.required("out_refund_no", &mut slots.1);
+            fields.required("transaction_id", &mut slots.2);
+            fields.required("out_trade_no", &mut slots.3);
+            fields.optional("channel", &mut slots.4);
+            fields.optional("recv_account", &mut slots.5);
+            fields.optional("fund_source", &mut slots.6);
+            fields.optional("success_time", &mut slots.7);
+            fields.required("create_time", &mut slots.8);
+            fields.required("status", &mut slots.9);
+            fields.required("amount", &mut slots.10);
+            fields.optional("detail", &mut slots.11);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    f4,
+                    f5,
+                    f6,
+                    f7,
+                    Some(f8),
+                    Some(f9),
+                    Some(f10),
+                    f11,
+                ) => {
+                    Ok(Refund {
+                        id: f0,
+                        out_refund_no: f1,
+                        transaction_id: f2,
+                        out_trade_no: f3,
+                        channel: f4,
+                        recv_account: f5,
+                        fund_source: f6,
+                        success_time: f7,
+                        create_time: f8,
+                        status: f9,
+                        amount: f10,
+                        detail: f11,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1664,13 +2046,25 @@ impl<'de> serde::Deserialize<'de> for RefundAmount {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<RefundAmount, serde_json::Error> {
-            Ok(RefundAmount {
-                refund: fields.required("refund")?,
-                currency: fields.optional("currency")?,
-                payer_refund: fields.required("payer_refund")?,
-                payer_currency: fields.required("payer_currency")?,
-                exchange_rate: fields.required("exchange_rate")?,
-            })
+            let mut slots = (None, None, None, None, None);
+            fields.required("refund", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.required("payer_refund", &mut slots.2);
+            fields.required("payer_currency", &mut slots.3);
+            fields.required("exchange_rate", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                    Ok(RefundAmount {
+                        refund: f0,
+                        currency: f1,
+                        payer_refund: f2,
+                        payer_currency: f3,
+                        exchange_rate: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1743,17 +2137,43 @@ impl<'de> serde::Deserialize<'de> for RefundList {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<RefundList, serde_json::Error> {
-            Ok(RefundList {
-                id: fields.required("id")?,
-                mchid: fields.optional("mchid")?,
-                sub_mchid: fields.optional("sub_mchid")?,
-                sp_mchid: fields.optional("sp_mchid")?,
-                out_trade_no: fields.required("out_trade_no")?,
-                amount: fields.required("amount")?,
-                data: fields.required("data")?,
-                total_num: fields.required("total_num")?,
-                current_total_num: fields.required("current_total_num")?,
-            })
+            let mut slots = (None, None, None, None, None, None, None, None, None);
+            fields.required("id", &mut slots.0);
+            fields.optional("mchid", &mut slots.1);
+            fields.optional("sub_mchid", &mut slots.2);
+            fields.optional("sp_mchid", &mut slots.3);
+            fields.required("out_trade_no", &mut slots.4);
+            fields.required("amount", &mut slots.5);
+            fields.required("data", &mut slots.6);
+            fields.required("total_num", &mut slots.7);
+            fields.required("current_total_num", &mut slots.8);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    f2,
+                    f3,
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                ) => {
+                    Ok(RefundList {
+                        id: f0,
+                        mchid: f1,
+                        sub_mchid: f2,
+                        sp_mchid: f3,
+                        out_trade_no: f4,
+                        amount: f5,
+                        data: f6,
+                        total_num: f7,
+                        current_total_num: f8,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1801,12 +2221,23 @@ impl<'de> serde::Deserialize<'de> for RefundListAmount {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<RefundListAmount, serde_json::Error> {
-            Ok(RefundListAmount {
-                total: fields.required("total")?,
-                currency: fields.optional("currency")?,
-                payer_total: fields.required("payer_total")?,
-                payer_currency: fields.required("payer_currency")?,
-            })
+            let mut slots = (None, None, None, None);
+            fields.required("total", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.required("payer_total", &mut slots.2);
+            fields.required("payer_currency", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), Some(f3)) => {
+                    Ok(RefundListAmount {
+                        total: f0,
+                        currency: f1,
+                        payer_total: f2,
+                        payer_currency: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1884,18 +2315,46 @@ impl<'de> serde::Deserialize<'de> for RefundListItem {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<RefundListItem, serde_json::Error> {
-            Ok(RefundListItem {
-                id: fields.required("id")?,
-                out_refund_no: fields.required("out_refund_no")?,
-                channel: fields.optional("channel")?,
-                recv_account: fields.optional("recv_account")?,
-                fund_source: fields.optional("fund_source")?,
-                success_time: fields.optional("success_time")?,
-                create_time: fields.required("create_time")?,
-                status: fields.required("status")?,
-                amount: fields.required("amount")?,
-                refund_detail: fields.optional("refund_detail")?,
-            })
+            let mut slots = (None, None, None, None, None, None, None, None, None, None);
+            fields.required("id", &mut slots.0);
+            fields.required("out_refund_no", &mut slots.1);
+            fields.optional("channel", &mut slots.2);
+            fields.optional("recv_account", &mut slots.3);
+            fields.optional("fund_source", &mut slots.4);
+            fields.optional("success_time", &mut slots.5);
+            fields.required("create_time", &mut slots.6);
+            fields.required("status", &mut slots.7);
+            fields.required("amount", &mut slots.8);
+            fields.optional("refund_detail", &mut slots.9);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    f2,
+                    f3,
+                    f4,
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                    f9,
+                ) => {
+                    Ok(RefundListItem {
+                        id: f0,
+                        out_refund_no: f1,
+                        channel: f2,
+                        recv_account: f3,
+                        fund_source: f4,
+                        success_time: f5,
+                        create_time: f6,
+                        status: f7,
+                        amount: f8,
+                        refund_detail: f9,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1928,9 +2387,13 @@ impl<'de> serde::Deserialize<'de> for CertificateList {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<CertificateList, serde_json::Error> {
-            Ok(CertificateList {
-                data: fields.required("data")?,
-            })
+            let mut slots = (None,);
+            fields.required("data", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(CertificateList { data: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1978,12 +2441,23 @@ impl<'de> serde::Deserialize<'de> for Certificate {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<Certificate, serde_json::Error> {
-            Ok(Certificate {
-                serial_no: fields.required("serial_no")?,
-                effective_time: fields.required("effective_time")?,
-                expire_time: fields.required("expire_time")?,
-                encrypt_certificate: fields.required("encrypt_certificate")?,
-            })
+            let mut slots = (None, None, None, None);
+            fields.required("serial_no", &mut slots.0);
+            fields.required("effective_time", &mut slots.1);
+            fields.required("expire_time", &mut slots.2);
+            fields.required("encrypt_certificate", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                    Ok(Certificate {
+                        serial_no: f0,
+                        effective_time: f1,
+                        expire_time: f2,
+                        encrypt_certificate: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -2031,12 +2505,23 @@ impl<'de> serde::Deserialize<'de> for EncryptCertificate {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<EncryptCertificate, serde_json::Error> {
-            Ok(EncryptCertificate {
-                algorithm: fields.required("algorithm")?,
-                nonce: fields.required("nonce")?,
-                associated_data: fields.required("associated_data")?,
-                ciphertext: fields.required("ciphertext")?,
-            })
+            let mut slots = (None, None, None, None);
+            fields.required("algorithm", &mut slots.0);
+            fields.required("nonce", &mut slots.1);
+            fields.required("associated_data", &mut slots.2);
+            fields.required("ciphertext", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                    Ok(EncryptCertificate {
+                        algorithm: f0,
+                        nonce: f1,
+                        associated_data: f2,
+                        ciphertext: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -2084,12 +2569,23 @@ impl<'de> serde::Deserialize<'de> for SettlementList {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<SettlementList, serde_json::Error> {
-            Ok(SettlementList {
-                data: fields.optional("data")?,
-                total_count: fields.required("total_count")?,
-                offset: fields.required("offset")?,
-                limit: fields.required("limit")?,
-            })
+            let mut slots = (None, None, None, None);
+            fields.optional("data", &mut slots.0);
+            fields.required("total_count", &mut slots.1);
+            fields.required("offset", &mut slots.2);
+            fields.required("limit", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), Some(f2), Some(f3)) => {
+                    Ok(SettlementList {
+                        data: f0,
+                        total_count: f1,
+                        offset: f2,
+                        limit: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -2152,15 +2648,29 @@ impl<'de> serde::Deserialize<'de> for Settlement {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<Settlement, serde_json::Error> {
-            Ok(Settlement {
-                batch_id: fields.required("batch_id")?,
-                settlement_date: fields.required("settlement_date")?,
-                trade_start_date: fields.required("trade_start_date")?,
-                trade_end_date: fields.required("trade_end_date")?,
-                amount: fields.required("amount")?,
-                wallet_region: fields.optional("wallet_region")?,
-                split_amount: fields.optional("split_amount")?,
-            })
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.required("batch_id", &mut slots.0);
+            fields.required("settlement_date", &mut slots.1);
+            fields.required("trade_start_date", &mut slots.2);
+            fields.required("trade_end_date", &mut slots.3);
+            fields.required("amount", &mut slots.4);
+            fields.optional("wallet_region", &mut slots.5);
+            fields.optional("split_amount", &mut slots.6);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
+                    Ok(Settlement {
+                        batch_id: f0,
+                        settlement_date: f1,
+                        trade_start_date: f2,
+                        trade_end_date: f3,
+                        amount: f4,
+                        wallet_region: f5,
+                        split_amount: f6,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -2223,15 +2733,37 @@ impl<'de> serde::Deserialize<'de> for SettlementAmount {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<SettlementAmount, serde_json::Error> {
-            Ok(SettlementAmount {
-                settled: fields.required("settled")?,
-                unsettle: fields.required("unsettle")?,
-                currency: fields.required("currency")?,
-                pay: fields.required("pay")?,
-                refund: fields.required("refund")?,
-                net: fields.required("net")?,
-                fee: fields.required("fee")?,
-            })
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.required("settled", &mut slots.0);
+            fields.required("unsettle", &mut slots.1);
+            fields.required("currency", &mut slots.2);
+            fields.required("pay", &mut slots.3);
+            fields.required("refund", &mut slots.4);
+            fields.required("net", &mut slots.5);
+            fields.required("fee", &mut slots.6);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                ) => {
+                    Ok(SettlementAmount {
+                        settled: f0,
+                        unsettle: f1,
+                        currency: f2,
+                        pay: f3,
+                        refund: f4,
+                        net: f5,
+                        fee: f6,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -2284,13 +2816,25 @@ impl<'de> serde::Deserialize<'de> for SplitAmount {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<SplitAmount, serde_json::Error> {
-            Ok(SplitAmount {
-                settled: fields.required("settled")?,
-                unsettle: fields.required("unsettle")?,
-                currency: fields.required("currency")?,
-                pay: fields.required("pay")?,
-                refund: fields.required("refund")?,
-            })
+            let mut slots = (None, None, None, None, None);
+            fields.required("settled", &mut slots.0);
+            fields.required("unsettle", &mut slots.1);
+            fields.required("currency", &mut slots.2);
+            fields.required("pay", &mut slots.3);
+            fields.required("refund", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                    Ok(SplitAmount {
+                        settled: f0,
+                        unsettle: f1,
+                        currency: f2,
+                        pay: f3,
+                        refund: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -2378,20 +2922,65 @@ impl<'de> serde::Deserialize<'de> for RefundNotificationResource {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<RefundNotificationResource, serde_json::Error> {
-            Ok(RefundNotificationResource {
-                mchid: fields.optional("mchid")?,
-                sp_mchid: fields.optional("sp_mchid")?,
-                sub_mchid: fields.optional("sub_mchid")?,
-                out_trade_no: fields.required("out_trade_no")?,
-                transaction_id: fields.required("transaction_id")?,
-                out_refund_no: fields.required("out_refund_no")?,
-                refund_id: fields.required("refund_id")?,
-                refund_status: fields.required("refund_status")?,
-                recv_account: fields.optional("recv_account")?,
-                fund_source: fields.optional("fund_source")?,
-                success_time: fields.optional("success_time")?,
-                amount: fields.optional("amount")?,
-            })
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.optional("mchid", &mut slots.0);
+            fields.optional("sp_mchid", &mut slots.1);
+            fields.optional("sub_mchid", &mut slots.2);
+            fields.required("out_trade_no", &mut slots.3);
+            fields.required("transaction_id", &mut slots.4);
+            fields.required("out_refund_no", &mut slots.5);
+            fields.required("refund_id", &mut slots.6);
+            fields.required("refund_status", &mut slots.7);
+            fields.optional("recv_account", &mut slots.8);
+            fields.optional("fund_source", &mut slots.9);
+            fields.optional("success_time", &mut slots.10);
+            fields.optional("amount", &mut slots.11);
+            fields.finish()?;
+            match slots {
+                (
+                    f0,
+                    f1,
+                    f2,
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    f9,
+                    f10,
+                    f11,
+                ) => {
+                    Ok(RefundNotificationResource {
+                        mchid: f0,
+                        sp_mchid: f1,
+                        sub_mchid: f2,
+                        out_trade_no: f3,
+                        transaction_id: f4,
+                        out_refund_no: f5,
+                        refund_id: f6,
+                        refund_status: f7,
+                        recv_account: f8,
+                        fund_source: f9,
+                        success_time: f10,
+                        amount: f11,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -2454,14 +3043,24 @@ impl<'de> serde::Deserialize<'de> for RefundNotificationAmount {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<RefundNotificationAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.optional("total", &mut slots.0);
+            fields.optional("refund", &mut slots.1);
+            fields.optional("currency", &mut slots.2);
+            fields.optional("payer_total", &mut slots.3);
+            fields.optional("payer_refund", &mut slots.4);
+            fields.optional("payer_currency", &mut slots.5);
+            fields.optional("exchange_rate", &mut slots.6);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4, f5, f6) = slots;
             Ok(RefundNotificationAmount {
-                total: fields.optional("total")?,
-                refund: fields.optional("refund")?,
-                currency: fields.optional("currency")?,
-                payer_total: fields.optional("payer_total")?,
-                payer_refund: fields.optional("payer_refund")?,
-                payer_currency: fields.optional("payer_currency")?,
-                exchange_rate: fields.optional("exchange_rate")?,
+                total: f0,
+                refund: f1,
+                currency: f2,
+                payer_total: f3,
+                payer_refund: f4,
+                payer_currency: f5,
+                exchange_rate: f6,
             })
         }
         crate::runtime::decode_object(deserializer, build)

@@ -178,20 +178,62 @@ impl<'de> serde::Deserialize<'de> for MicropayPayRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MicropayPayRequest, serde_json::Error> {
-            Ok(MicropayPayRequest {
-                description: fields.required("description")?,
-                attach: fields.optional("attach")?,
-                out_trade_no: fields.required("out_trade_no")?,
-                goods_tag: fields.optional("goods_tag")?,
-                trade_type: fields.required("trade_type")?,
-                limit_pay: fields.optional("limit_pay")?,
-                merchant_category_code: fields.required("merchant_category_code")?,
-                payer: fields.optional("payer")?,
-                amount: fields.required("amount")?,
-                scene_info: fields.optional("scene_info")?,
-                detail: fields.optional("detail")?,
-                mode: fields.rest()?,
-            })
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("description", &mut slots.0);
+            fields.optional("attach", &mut slots.1);
+            fields.required("out_trade_no", &mut slots.2);
+            fields.optional("goods_tag", &mut slots.3);
+            fields.required("trade_type", &mut slots.4);
+            fields.optional("limit_pay", &mut slots.5);
+            fields.required("merchant_category_code", &mut slots.6);
+            fields.optional("payer", &mut slots.7);
+            fields.required("amount", &mut slots.8);
+            fields.optional("scene_info", &mut slots.9);
+            fields.optional("detail", &mut slots.10);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    Some(f2),
+                    f3,
+                    Some(f4),
+                    f5,
+                    Some(f6),
+                    f7,
+                    Some(f8),
+                    f9,
+                    f10,
+                ) => {
+                    Ok(MicropayPayRequest {
+                        description: f0,
+                        attach: f1,
+                        out_trade_no: f2,
+                        goods_tag: f3,
+                        trade_type: f4,
+                        limit_pay: f5,
+                        merchant_category_code: f6,
+                        payer: f7,
+                        amount: f8,
+                        scene_info: f9,
+                        detail: f10,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -270,10 +312,19 @@ impl<'de> serde::Deserialize<'de> for MicropayPayDirect {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MicropayPayDirect, serde_json::Error> {
-            Ok(MicropayPayDirect {
-                mchid: fields.required("mchid")?,
-                appid: fields.required("appid")?,
-            })
+            let mut slots = (None, None);
+            fields.required("mchid", &mut slots.0);
+            fields.required("appid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(MicropayPayDirect {
+                        mchid: f0,
+                        appid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -350,12 +401,23 @@ impl<'de> serde::Deserialize<'de> for MicropayPayInstitution {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MicropayPayInstitution, serde_json::Error> {
-            Ok(MicropayPayInstitution {
-                sub_mchid: fields.required("sub_mchid")?,
-                sp_mchid: fields.required("sp_mchid")?,
-                sp_appid: fields.required("sp_appid")?,
-                sub_appid: fields.optional("sub_appid")?,
-            })
+            let mut slots = (None, None, None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("sp_mchid", &mut slots.1);
+            fields.required("sp_appid", &mut slots.2);
+            fields.optional("sub_appid", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), f3) => {
+                    Ok(MicropayPayInstitution {
+                        sub_mchid: f0,
+                        sp_mchid: f1,
+                        sp_appid: f2,
+                        sub_appid: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -403,10 +465,18 @@ impl<'de> serde::Deserialize<'de> for QueryOrderByIdRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QueryOrderByIdRequest, serde_json::Error> {
-            Ok(QueryOrderByIdRequest {
-                id: fields.required("id")?,
-                mode: fields.rest()?,
-            })
+            let mut slots = (None,);
+            fields.required("id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(QueryOrderByIdRequest {
+                        id: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -474,9 +544,13 @@ impl<'de> serde::Deserialize<'de> for QueryOrderByIdDirect {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QueryOrderByIdDirect, serde_json::Error> {
-            Ok(QueryOrderByIdDirect {
-                mchid: fields.required("mchid")?,
-            })
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(QueryOrderByIdDirect { mchid: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -525,10 +599,19 @@ impl<'de> serde::Deserialize<'de> for QueryOrderByIdInstitution {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QueryOrderByIdInstitution, serde_json::Error> {
-            Ok(QueryOrderByIdInstitution {
-                sub_mchid: fields.required("sub_mchid")?,
-                sp_mchid: fields.required("sp_mchid")?,
-            })
+            let mut slots = (None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("sp_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QueryOrderByIdInstitution {
+                        sub_mchid: f0,
+                        sp_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -582,10 +665,18 @@ impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QueryOrderByOutTradeNoRequest, serde_json::Error> {
-            Ok(QueryOrderByOutTradeNoRequest {
-                out_trade_no: fields.required("out_trade_no")?,
-                mode: fields.rest()?,
-            })
+            let mut slots = (None,);
+            fields.required("out_trade_no", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(QueryOrderByOutTradeNoRequest {
+                        out_trade_no: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -653,9 +744,17 @@ impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoDirect {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QueryOrderByOutTradeNoDirect, serde_json::Error> {
-            Ok(QueryOrderByOutTradeNoDirect {
-                mchid: fields.required("mchid")?,
-            })
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(QueryOrderByOutTradeNoDirect {
+                        mchid: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -706,10 +805,19 @@ impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoInstitution {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QueryOrderByOutTradeNoInstitution, serde_json::Error> {
-            Ok(QueryOrderByOutTradeNoInstitution {
-                sub_mchid: fields.required("sub_mchid")?,
-                sp_mchid: fields.required("sp_mchid")?,
-            })
+            let mut slots = (None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("sp_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QueryOrderByOutTradeNoInstitution {
+                        sub_mchid: f0,
+                        sp_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -832,16 +940,30 @@ impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<CreateRefundRequest, serde_json::Error> {
-            Ok(CreateRefundRequest {
-                transaction_id: fields.optional("transaction_id")?,
-                out_trade_no: fields.optional("out_trade_no")?,
-                out_refund_no: fields.required("out_refund_no")?,
-                reason: fields.optional("reason")?,
-                amount: fields.optional("amount")?,
-                notify_url: fields.optional("notify_url")?,
-                source: fields.optional("source")?,
-                mode: fields.rest()?,
-            })
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.optional("transaction_id", &mut slots.0);
+            fields.optional("out_trade_no", &mut slots.1);
+            fields.required("out_refund_no", &mut slots.2);
+            fields.optional("reason", &mut slots.3);
+            fields.optional("amount", &mut slots.4);
+            fields.optional("notify_url", &mut slots.5);
+            fields.optional("source", &mut slots.6);
+            fields.finish()?;
+            match slots {
+                (f0, f1, Some(f2), f3, f4, f5, f6) => {
+                    Ok(CreateRefundRequest {
+                        transaction_id: f0,
+                        out_trade_no: f1,
+                        out_refund_no: f2,
+                        reason: f3,
+                        amount: f4,
+                        notify_url: f5,
+                        source: f6,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -920,10 +1042,19 @@ impl<'de> serde::Deserialize<'de> for CreateRefundDirect {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<CreateRefundDirect, serde_json::Error> {
-            Ok(CreateRefundDirect {
-                mchid: fields.required("mchid")?,
-                appid: fields.required("appid")?,
-            })
+            let mut slots = (None, None);
+            fields.required("mchid", &mut slots.0);
+            fields.required("appid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(CreateRefundDirect {
+                        mchid: f0,
+                        appid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -995,12 +1126,23 @@ impl<'de> serde::Deserialize<'de> for CreateRefundInstitution {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<CreateRefundInstitution, serde_json::Error> {
-            Ok(CreateRefundInstitution {
-                sp_mchid: fields.required("sp_mchid")?,
-                sub_mchid: fields.required("sub_mchid")?,
-                sp_appid: fields.required("sp_appid")?,
-                sub_appid: fields.optional("sub_appid")?,
-            })
+            let mut slots = (None, None, None, None);
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.required("sp_appid", &mut slots.2);
+            fields.optional("sub_appid", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), f3) => {
+                    Ok(CreateRefundInstitution {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        sp_appid: f2,
+                        sub_appid: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1054,10 +1196,18 @@ impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QueryRefundByOutRefundNoRequest, serde_json::Error> {
-            Ok(QueryRefundByOutRefundNoRequest {
-                out_refund_no: fields.required("out_refund_no")?,
-                mode: fields.rest()?,
-            })
+            let mut slots = (None,);
+            fields.required("out_refund_no", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(QueryRefundByOutRefundNoRequest {
+                        out_refund_no: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1125,9 +1275,17 @@ impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoDirect {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QueryRefundByOutRefundNoDirect, serde_json::Error> {
-            Ok(QueryRefundByOutRefundNoDirect {
-                mchid: fields.required("mchid")?,
-            })
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(QueryRefundByOutRefundNoDirect {
+                        mchid: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1178,10 +1336,19 @@ impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoInstitution {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QueryRefundByOutRefundNoInstitution, serde_json::Error> {
-            Ok(QueryRefundByOutRefundNoInstitution {
-                sub_mchid: fields.required("sub_mchid")?,
-                sp_mchid: fields.required("sp_mchid")?,
-            })
+            let mut slots = (None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("sp_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QueryRefundByOutRefundNoInstitution {
+                        sub_mchid: f0,
+                        sp_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1232,10 +1399,18 @@ impl<'de> serde::Deserialize<'de> for QueryRefundByIdRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QueryRefundByIdRequest, serde_json::Error> {
-            Ok(QueryRefundByIdRequest {
-                refund_id: fields.required("refund_id")?,
-                mode: fields.rest()?,
-            })
+            let mut slots = (None,);
+            fields.required("refund_id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(QueryRefundByIdRequest {
+                        refund_id: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1303,9 +1478,13 @@ impl<'de> serde::Deserialize<'de> for QueryRefundByIdDirect {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QueryRefundByIdDirect, serde_json::Error> {
-            Ok(QueryRefundByIdDirect {
-                mchid: fields.required("mchid")?,
-            })
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(QueryRefundByIdDirect { mchid: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1354,10 +1533,19 @@ impl<'de> serde::Deserialize<'de> for QueryRefundByIdInstitution {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QueryRefundByIdInstitution, serde_json::Error> {
-            Ok(QueryRefundByIdInstitution {
-                sub_mchid: fields.required("sub_mchid")?,
-                sp_mchid: fields.required("sp_mchid")?,
-            })
+            let mut slots = (None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("sp_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QueryRefundByIdInstitution {
+                        sub_mchid: f0,
+                        sp_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1438,13 +1626,24 @@ impl<'de> serde::Deserialize<'de> for ListRefundsRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ListRefundsRequest, serde_json::Error> {
-            Ok(ListRefundsRequest {
-                transaction_id: fields.optional("transaction_id")?,
-                out_trade_no: fields.optional("out_trade_no")?,
-                offset: fields.required("offset")?,
-                count: fields.required("count")?,
-                mode: fields.rest()?,
-            })
+            let mut slots = (None, None, None, None);
+            fields.optional("transaction_id", &mut slots.0);
+            fields.optional("out_trade_no", &mut slots.1);
+            fields.required("offset", &mut slots.2);
+            fields.required("count", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (f0, f1, Some(f2), Some(f3)) => {
+                    Ok(ListRefundsRequest {
+                        transaction_id: f0,
+                        out_trade_no: f1,
+                        offset: f2,
+                        count: f3,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1512,9 +1711,13 @@ impl<'de> serde::Deserialize<'de> for ListRefundsDirect {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ListRefundsDirect, serde_json::Error> {
-            Ok(ListRefundsDirect {
-                mchid: fields.required("mchid")?,
-            })
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(ListRefundsDirect { mchid: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1563,10 +1766,19 @@ impl<'de> serde::Deserialize<'de> for ListRefundsInstitution {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ListRefundsInstitution, serde_json::Error> {
-            Ok(ListRefundsInstitution {
-                sub_mchid: fields.required("sub_mchid")?,
-                sp_mchid: fields.required("sp_mchid")?,
-            })
+            let mut slots = (None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("sp_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(ListRefundsInstitution {
+                        sub_mchid: f0,
+                        sp_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1614,10 +1826,18 @@ impl<'de> serde::Deserialize<'de> for DownloadStatementRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<DownloadStatementRequest, serde_json::Error> {
-            Ok(DownloadStatementRequest {
-                date: fields.required("date")?,
-                mode: fields.rest()?,
-            })
+            let mut slots = (None,);
+            fields.required("date", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(DownloadStatementRequest {
+                        date: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1685,9 +1905,17 @@ impl<'de> serde::Deserialize<'de> for DownloadStatementDirect {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<DownloadStatementDirect, serde_json::Error> {
-            Ok(DownloadStatementDirect {
-                mchid: fields.required("mchid")?,
-            })
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(DownloadStatementDirect {
+                        mchid: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1743,10 +1971,19 @@ impl<'de> serde::Deserialize<'de> for DownloadStatementInstitution {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<DownloadStatementInstitution, serde_json::Error> {
-            Ok(DownloadStatementInstitution {
-                sp_mchid: fields.required("sp_mchid")?,
-                sub_mchid: fields.optional("sub_mchid")?,
-            })
+            let mut slots = (None, None);
+            fields.required("sp_mchid", &mut slots.0);
+            fields.optional("sub_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1) => {
+                    Ok(DownloadStatementInstitution {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1797,10 +2034,18 @@ impl<'de> serde::Deserialize<'de> for ReverseByOutTradeNoRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ReverseByOutTradeNoRequest, serde_json::Error> {
-            Ok(ReverseByOutTradeNoRequest {
-                out_trade_no: fields.required("out_trade_no")?,
-                mode: fields.rest()?,
-            })
+            let mut slots = (None,);
+            fields.required("out_trade_no", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(ReverseByOutTradeNoRequest {
+                        out_trade_no: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1870,9 +2115,17 @@ impl<'de> serde::Deserialize<'de> for ReverseByOutTradeNoDirect {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ReverseByOutTradeNoDirect, serde_json::Error> {
-            Ok(ReverseByOutTradeNoDirect {
-                mchid: fields.required("mchid")?,
-            })
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(ReverseByOutTradeNoDirect {
+                        mchid: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1924,10 +2177,19 @@ impl<'de> serde::Deserialize<'de> for ReverseByOutTradeNoInstitution {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ReverseByOutTradeNoInstitution, serde_json::Error> {
-            Ok(ReverseByOutTradeNoInstitution {
-                sp_mchid: fields.required("sp_mchid")?,
-                sub_mchid: fields.required("sub_mchid")?,
-            })
+            let mut slots = (None, None);
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(ReverseByOutTradeNoInstitution {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -1975,10 +2237,18 @@ impl<'de> serde::Deserialize<'de> for ReverseByIdRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ReverseByIdRequest, serde_json::Error> {
-            Ok(ReverseByIdRequest {
-                id: fields.required("id")?,
-                mode: fields.rest()?,
-            })
+            let mut slots = (None,);
+            fields.required("id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(ReverseByIdRequest {
+                        id: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -2048,9 +2318,13 @@ impl<'de> serde::Deserialize<'de> for ReverseByIdDirect {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ReverseByIdDirect, serde_json::Error> {
-            Ok(ReverseByIdDirect {
-                mchid: fields.required("mchid")?,
-            })
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(ReverseByIdDirect { mchid: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -2102,10 +2376,19 @@ impl<'de> serde::Deserialize<'de> for ReverseByIdInstitution {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ReverseByIdInstitution, serde_json::Error> {
-            Ok(ReverseByIdInstitution {
-                sp_mchid: fields.required("sp_mchid")?,
-                sub_mchid: fields.required("sub_mchid")?,
-            })
+            let mut slots = (None, None);
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(ReverseByIdInstitution {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -2231,14 +2514,27 @@ impl<'de> serde::Deserialize<'de> for ListSettlementsRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ListSettlementsRequest, serde_json::Error> {
-            Ok(ListSettlementsRequest {
-                sub_mchid: fields.optional("sub_mchid")?,
-                settle_state: fields.required("settle_state")?,
-                settle_start_date: fields.optional("settle_start_date")?,
-                settle_end_date: fields.optional("settle_end_date")?,
-                limit: fields.required("limit")?,
-                offset: fields.required("offset")?,
-            })
+            let mut slots = (None, None, None, None, None, None);
+            fields.optional("sub_mchid", &mut slots.0);
+            fields.required("settle_state", &mut slots.1);
+            fields.optional("settle_start_date", &mut slots.2);
+            fields.optional("settle_end_date", &mut slots.3);
+            fields.required("limit", &mut slots.4);
+            fields.required("offset", &mut slots.5);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), f2, f3, Some(f4), Some(f5)) => {
+                    Ok(ListSettlementsRequest {
+                        sub_mchid: f0,
+                        settle_state: f1,
+                        settle_start_date: f2,
+                        settle_end_date: f3,
+                        limit: f4,
+                        offset: f5,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }

@@ -118,26 +118,85 @@ impl<'de> serde::Deserialize<'de> for MchDeposit {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MchDeposit, serde_json::Error> {
-            Ok(MchDeposit {
-                sp_mchid: fields.required("sp_mchid")?,
-                sub_mchid: fields.required("sub_mchid")?,
-                recharge_id: fields.required("recharge_id")?,
-                out_recharge_no: fields.required("out_recharge_no")?,
-                recharge_channel: fields.optional("recharge_channel")?,
-                account_type: fields.required("account_type")?,
-                recharge_state: fields.required("recharge_state")?,
-                recharge_scene: fields.required("recharge_scene")?,
-                recharge_state_desc: fields.optional("recharge_state_desc")?,
-                recharge_amount: fields.required("recharge_amount")?,
-                bank_transfer_info: fields.optional("bank_transfer_info")?,
-                qr_recharge_info: fields.optional("qr_recharge_info")?,
-                online_bank_recharge_info: fields.optional("online_bank_recharge_info")?,
-                accept_time: fields.optional("accept_time")?,
-                success_time: fields.optional("success_time")?,
-                close_time: fields.optional("close_time")?,
-                available_recharge_channels: fields
-                    .optional("available_recharge_channels")?,
-            })
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.required("recharge_id", &mut slots.2);
+            fields.required("out_recharge_no", &mut slots.3);
+            fields.optional("recharge_channel", &mut slots.4);
+            fields.required("account_type", &mut slots.5);
+            fields.required("recharge_state", &mut slots.6);
+            fields.required("recharge_scene", &mut slots.7);
+            fields.optional("recharge_state_desc", &mut slots.8);
+            fields.required("recharge_amount", &mut slots.9);
+            fields.optional("bank_transfer_info", &mut slots.10);
+            fields.optional("qr_recharge_info", &mut slots.11);
+            fields.optional("online_bank_recharge_info", &mut slots.12);
+            fields.optional("accept_time", &mut slots.13);
+            fields.optional("success_time", &mut slots.14);
+            fields.optional("close_time", &mut slots.15);
+            fields.optional("available_recharge_channels", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    f4,
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    Some(f9),
+                    f10,
+                    f11,
+                    f12,
+                    f13,
+                    f14,
+                    f15,
+                    f16,
+                ) => {
+                    Ok(MchDeposit {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        recharge_id: f2,
+                        out_recharge_no: f3,
+                        recharge_channel: f4,
+                        account_type: f5,
+                        recharge_state: f6,
+                        recharge_scene: f7,
+                        recharge_state_desc: f8,
+                        recharge_amount: f9,
+                        bank_transfer_info: f10,
+                        qr_recharge_info: f11,
+                        online_bank_recharge_info: f12,
+                        accept_time: f13,
+                        success_time: f14,
+                        close_time: f15,
+                        available_recharge_channels: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -202,9 +261,14 @@ impl<'de> serde::Deserialize<'de> for RechargeAmount {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<RechargeAmount, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("amount", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
             Ok(RechargeAmount {
-                amount: fields.optional("amount")?,
-                currency: fields.optional("currency")?,
+                amount: f0,
+                currency: f1,
             })
         }
         crate::runtime::decode_object(deserializer, build)
@@ -268,14 +332,24 @@ impl<'de> serde::Deserialize<'de> for BankTransferInfo {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<BankTransferInfo, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.optional("bill_no", &mut slots.0);
+            fields.optional("memo", &mut slots.1);
+            fields.optional("return_time", &mut slots.2);
+            fields.optional("return_reason", &mut slots.3);
+            fields.optional("bank_name", &mut slots.4);
+            fields.optional("bank_card_tail", &mut slots.5);
+            fields.optional("bank_account_name", &mut slots.6);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4, f5, f6) = slots;
             Ok(BankTransferInfo {
-                bill_no: fields.optional("bill_no")?,
-                memo: fields.optional("memo")?,
-                return_time: fields.optional("return_time")?,
-                return_reason: fields.optional("return_reason")?,
-                bank_name: fields.optional("bank_name")?,
-                bank_card_tail: fields.optional("bank_card_tail")?,
-                bank_account_name: fields.optional("bank_account_name")?,
+                bill_no: f0,
+                memo: f1,
+                return_time: f2,
+                return_reason: f3,
+                bank_name: f4,
+                bank_card_tail: f5,
+                bank_account_name: f6,
             })
         }
         crate::runtime::decode_object(deserializer, build)
@@ -314,9 +388,14 @@ impl<'de> serde::Deserialize<'de> for QrRechargeInfo {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QrRechargeInfo, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("openid", &mut slots.0);
+            fields.optional("employee_type", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
             Ok(QrRechargeInfo {
-                openid: fields.optional("openid")?,
-                employee_type: fields.optional("employee_type")?,
+                openid: f0,
+                employee_type: f1,
             })
         }
         crate::runtime::decode_object(deserializer, build)
@@ -380,14 +459,24 @@ impl<'de> serde::Deserialize<'de> for OnlineBankRechargeInfo {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<OnlineBankRechargeInfo, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.optional("bill_no", &mut slots.0);
+            fields.optional("return_time", &mut slots.1);
+            fields.optional("return_reason", &mut slots.2);
+            fields.optional("bank_name", &mut slots.3);
+            fields.optional("online_bank_type", &mut slots.4);
+            fields.optional("bank_card_tail", &mut slots.5);
+            fields.optional("bank_account_name", &mut slots.6);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4, f5, f6) = slots;
             Ok(OnlineBankRechargeInfo {
-                bill_no: fields.optional("bill_no")?,
-                return_time: fields.optional("return_time")?,
-                return_reason: fields.optional("return_reason")?,
-                bank_name: fields.optional("bank_name")?,
-                online_bank_type: fields.optional("online_bank_type")?,
-                bank_card_tail: fields.optional("bank_card_tail")?,
-                bank_account_name: fields.optional("bank_account_name")?,
+                bill_no: f0,
+                return_time: f1,
+                return_reason: f2,
+                bank_name: f3,
+                online_bank_type: f4,
+                bank_card_tail: f5,
+                bank_account_name: f6,
             })
         }
         crate::runtime::decode_object(deserializer, build)
@@ -431,11 +520,21 @@ impl<'de> serde::Deserialize<'de> for RechargeApplyResponse {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<RechargeApplyResponse, serde_json::Error> {
-            Ok(RechargeApplyResponse {
-                recharge_id: fields.required("recharge_id")?,
-                out_recharge_no: fields.required("out_recharge_no")?,
-                recharge_url: fields.required("recharge_url")?,
-            })
+            let mut slots = (None, None, None);
+            fields.required("recharge_id", &mut slots.0);
+            fields.required("out_recharge_no", &mut slots.1);
+            fields.required("recharge_url", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(RechargeApplyResponse {
+                        recharge_id: f0,
+                        out_recharge_no: f1,
+                        recharge_url: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }

@@ -126,17 +126,31 @@ impl<'de> serde::Deserialize<'de> for ApplyRechargeRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ApplyRechargeRequest, serde_json::Error> {
-            Ok(ApplyRechargeRequest {
-                sub_mchid: fields.required("sub_mchid")?,
-                out_recharge_no: fields.required("out_recharge_no")?,
-                recharge_scene: fields.required("recharge_scene")?,
-                account_type: fields.required("account_type")?,
-                recharge_amount: fields.required("recharge_amount")?,
-                notify_url: fields.optional("notify_url")?,
-                available_recharge_channels: fields
-                    .optional("available_recharge_channels")?,
-                remark: fields.optional("remark")?,
-            })
+            let mut slots = (None, None, None, None, None, None, None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("out_recharge_no", &mut slots.1);
+            fields.required("recharge_scene", &mut slots.2);
+            fields.required("account_type", &mut slots.3);
+            fields.required("recharge_amount", &mut slots.4);
+            fields.optional("notify_url", &mut slots.5);
+            fields.optional("available_recharge_channels", &mut slots.6);
+            fields.optional("remark", &mut slots.7);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6, f7) => {
+                    Ok(ApplyRechargeRequest {
+                        sub_mchid: f0,
+                        out_recharge_no: f1,
+                        recharge_scene: f2,
+                        account_type: f3,
+                        recharge_amount: f4,
+                        notify_url: f5,
+                        available_recharge_channels: f6,
+                        remark: f7,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -190,10 +204,19 @@ impl<'de> serde::Deserialize<'de> for QueryRechargeRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QueryRechargeRequest, serde_json::Error> {
-            Ok(QueryRechargeRequest {
-                out_recharge_no: fields.required("out_recharge_no")?,
-                sub_mchid: fields.required("sub_mchid")?,
-            })
+            let mut slots = (None, None);
+            fields.required("out_recharge_no", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QueryRechargeRequest {
+                        out_recharge_no: f0,
+                        sub_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -247,10 +270,19 @@ impl<'de> serde::Deserialize<'de> for CloseRechargeRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<CloseRechargeRequest, serde_json::Error> {
-            Ok(CloseRechargeRequest {
-                out_recharge_no: fields.required("out_recharge_no")?,
-                sub_mchid: fields.required("sub_mchid")?,
-            })
+            let mut slots = (None, None);
+            fields.required("out_recharge_no", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(CloseRechargeRequest {
+                        out_recharge_no: f0,
+                        sub_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }

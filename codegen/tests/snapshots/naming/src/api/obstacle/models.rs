@@ -114,13 +114,25 @@ impl<'de> serde::Deserialize<'de> for Option_ {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<Option_, serde_json::Error> {
-            Ok(Option_ {
-                type_: fields.required("type")?,
-                field_3ds_info: fields.optional("3ds_info")?,
-                out_trade_no: fields.optional("outTradeNo")?,
-                gen_: fields.optional("gen")?,
-                owner: fields.optional("owner")?,
-            })
+            let mut slots = (None, None, None, None, None);
+            fields.required("type", &mut slots.0);
+            fields.optional("3ds_info", &mut slots.1);
+            fields.optional("outTradeNo", &mut slots.2);
+            fields.optional("gen", &mut slots.3);
+            fields.optional("owner", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3, f4) => {
+                    Ok(Option_ {
+                        type_: f0,
+                        field_3ds_info: f1,
+                        out_trade_no: f2,
+                        gen_: f3,
+                        owner: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -207,11 +219,21 @@ impl<'de> serde::Deserialize<'de> for Owner {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<Owner, serde_json::Error> {
-            Ok(Owner {
-                id_card_number: fields.required("id_card_number")?,
-                name: fields.optional("name")?,
-                city: fields.optional("city")?,
-            })
+            let mut slots = (None, None, None);
+            fields.required("id_card_number", &mut slots.0);
+            fields.optional("name", &mut slots.1);
+            fields.optional("city", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2) => {
+                    Ok(Owner {
+                        id_card_number: f0,
+                        name: f1,
+                        city: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -244,9 +266,13 @@ impl<'de> serde::Deserialize<'de> for Thing {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<Thing, serde_json::Error> {
-            Ok(Thing {
-                id: fields.required("id")?,
-            })
+            let mut slots = (None,);
+            fields.required("id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(Thing { id: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -284,9 +310,14 @@ impl<'de> serde::Deserialize<'de> for ThingList {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ThingList, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("things", &mut slots.0);
+            fields.optional("total_count", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
             Ok(ThingList {
-                things: fields.optional("things")?,
-                total_count: fields.optional("total_count")?,
+                things: f0,
+                total_count: f1,
             })
         }
         crate::runtime::decode_object(deserializer, build)
@@ -332,9 +363,11 @@ impl<'de> serde::Deserialize<'de> for Self_ {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<Self_, serde_json::Error> {
-            Ok(Self_ {
-                self_: fields.optional("self")?,
-            })
+            let mut slots = (None,);
+            fields.optional("self", &mut slots.0);
+            fields.finish()?;
+            let (f0,) = slots;
+            Ok(Self_ { self_: f0 })
         }
         crate::runtime::decode_object(deserializer, build)
     }

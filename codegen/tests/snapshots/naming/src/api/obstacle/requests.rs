@@ -46,10 +46,18 @@ impl<'de> serde::Deserialize<'de> for PayRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<PayRequest, serde_json::Error> {
-            Ok(PayRequest {
-                amount: fields.required("amount")?,
-                mode: fields.rest()?,
-            })
+            let mut slots = (None,);
+            fields.required("amount", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(PayRequest {
+                        amount: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -119,9 +127,13 @@ impl<'de> serde::Deserialize<'de> for PayDirect {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<PayDirect, serde_json::Error> {
-            Ok(PayDirect {
-                mchid: fields.required("mchid")?,
-            })
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(PayDirect { mchid: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -177,11 +189,21 @@ impl<'de> serde::Deserialize<'de> for PayInstitution {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<PayInstitution, serde_json::Error> {
-            Ok(PayInstitution {
-                sp_appid: fields.required("sp_appid")?,
-                sp_mchid: fields.required("sp_mchid")?,
-                sub_mchid: fields.optional("sub_mchid")?,
-            })
+            let mut slots = (None, None, None);
+            fields.required("sp_appid", &mut slots.0);
+            fields.required("sp_mchid", &mut slots.1);
+            fields.optional("sub_mchid", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), f2) => {
+                    Ok(PayInstitution {
+                        sp_appid: f0,
+                        sp_mchid: f1,
+                        sub_mchid: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -233,9 +255,14 @@ impl<'de> serde::Deserialize<'de> for ListThingsRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ListThingsRequest, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("offset", &mut slots.0);
+            fields.optional("count", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
             Ok(ListThingsRequest {
-                offset: fields.optional("offset")?,
-                count: fields.optional("count")?,
+                offset: f0,
+                count: f1,
             })
         }
         crate::runtime::decode_object(deserializer, build)
@@ -274,9 +301,13 @@ impl<'de> serde::Deserialize<'de> for DownloadBillRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<DownloadBillRequest, serde_json::Error> {
-            Ok(DownloadBillRequest {
-                date: fields.required("date")?,
-            })
+            let mut slots = (None,);
+            fields.required("date", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(DownloadBillRequest { date: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
@@ -356,11 +387,21 @@ impl<'de> serde::Deserialize<'de> for MatchRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<MatchRequest, serde_json::Error> {
-            Ok(MatchRequest {
-                type_: fields.required("type")?,
-                async_: fields.optional("async")?,
-                option: fields.required("option")?,
-            })
+            let mut slots = (None, None, None);
+            fields.required("type", &mut slots.0);
+            fields.optional("async", &mut slots.1);
+            fields.required("option", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2)) => {
+                    Ok(MatchRequest {
+                        type_: f0,
+                        async_: f1,
+                        option: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }
