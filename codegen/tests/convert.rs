@@ -123,7 +123,7 @@ fn the_converted_fixture_passes_the_whole_pipeline() {
         .output
         .get("generated-sdk/src/api/pay/client.rs")
         .expect("the pay client");
-    assert!(client.contains("pub async fn get_transactions_id_by_transaction_id("));
+    assert!(client.contains("pub fn get_transactions_id_by_transaction_id("));
 }
 
 /// The real description (1,019 operations) converts and its spec validates, in memory.

@@ -142,7 +142,7 @@ fn a_field_and_an_endpoint_added_to_the_yaml_show_up_with_no_rust_edited() {
         .get("generated-sdk/src/api/platsolution/client.rs")
         .expect("client");
     assert!(
-        client.contains("pub async fn query_recharge_by_id("),
+        client.contains("pub fn query_recharge_by_id("),
         "new method"
     );
     assert!(client.contains("target.segment(&request.recharge_id);"));
@@ -191,12 +191,19 @@ fn naming_obstacle_course_matches_its_snapshot() {
     let client = output
         .get("generated-sdk/src/api/obstacle/client.rs")
         .expect("client");
-    assert!(client.contains("pub async fn match_(&self, request: &MatchRequest)"));
+    assert!(
+        client.contains(
+            "pub fn match_(&self, request: &MatchRequest) -> crate::runtime::Call<'a, ()>"
+        )
+    );
     let models = output
         .get("generated-sdk/src/api/obstacle/models.rs")
         .expect("models");
     assert!(models.contains("pub struct Option_ {"));
-    assert!(models.contains("#[serde(rename = \"type\")]\n    pub type_: String,"));
+    assert!(models.contains("pub type_: String,"));
+    assert!(models.contains("fields.required(\"type\", &mut slots.0);"));
+    assert!(models.contains("type_: f0,"));
+    assert!(models.contains("members.required(\"type\", &value.type_);"));
     assert!(models.contains("pub field_3ds_info: Option<String>,"));
     assert!(models.contains("see \\[the docs\\](<https://example.test/a_b>) &lt;b&gt;"));
     let enums = output

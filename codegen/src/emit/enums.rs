@@ -38,6 +38,18 @@ pub fn emit_enum(name: &str, docs: &[String], variants: &[VariantSpec]) -> Token
             quote!(#wire => Self::#rust,)
         })
         .collect();
+    // One table of values, in `From<&str>`; an unknown value keeps the caller's `String`. (The
+    // error code enum of a spec without error rows has no values at all.)
+    let from_string = if from_wire.is_empty() {
+        quote!(Self::#unknown(value))
+    } else {
+        quote! {
+            match Self::from(value.as_str()) {
+                Self::#unknown(_) => Self::#unknown(value),
+                known => known,
+            }
+        }
+    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -69,10 +81,7 @@ pub fn emit_enum(name: &str, docs: &[String], variants: &[VariantSpec]) -> Token
 
         impl From<String> for #name {
             fn from(value: String) -> Self {
-                match value.as_str() {
-                    #(#from_wire)*
-                    _ => Self::#unknown(value),
-                }
+                #from_string
             }
         }
 

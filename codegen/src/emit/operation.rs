@@ -64,7 +64,7 @@ fn method_tokens(method: HttpMethod) -> TokenStream {
     }
 }
 
-/// `client.rs`: the facade with one async method per operation.
+/// `client.rs`: the facade with one method per operation, each returning a `Call` to await.
 pub fn client(api: &Api, service: &Service) -> TokenStream {
     let docs = module_doc(&[format!("The client facade of {}.", service.title)]);
     let name = ident(&service.client_name);
@@ -184,15 +184,16 @@ fn method(
     let (output, decode) = match &op.response.body {
         Some(body) => {
             let body = ident(body);
-            (quote!(#body), quote!(crate::runtime::decode_json(response)))
+            (quote!(#body), quote!(crate::runtime::decode_json))
         }
-        None => (quote!(()), quote!(crate::runtime::decode_empty(response))),
+        None => (quote!(()), quote!(crate::runtime::decode_empty)),
     };
     // Limits apply to the plaintext; the request is then encrypted with the key whose serial it names.
-    let (encrypt, serial) = if request_is_sensitive(op, sensitive) {
+    let sensitive = request_is_sensitive(op, sensitive);
+    let (encrypt, serial) = if sensitive {
         (
             quote! {
-                let encryptor = self.transport.sensitive_encryptor()?;
+                let encryptor = encryptor?;
                 let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(request, &encryptor)?;
                 let request = &encrypted;
             },
@@ -214,6 +215,11 @@ fn method(
         let digest_header = &download.digest_header;
         let signed_body = &download.signed_body;
         let gzip = download.gzip;
+        let encryptor = if sensitive {
+            quote!(let encryptor = self.transport.sensitive_encryptor();)
+        } else {
+            TokenStream::new()
+        };
         return quote! {
             #docs
             pub async fn #name(
@@ -222,6 +228,7 @@ fn method(
                 sink: &mut (dyn std::io::Write + Send),
             ) -> Result<crate::runtime::Downloaded, Error> {
                 crate::runtime::Validate::validate(request)?;
+                #encryptor
                 #encrypt
                 #target
                 let check = crate::runtime::DownloadCheck {
@@ -234,14 +241,26 @@ fn method(
         };
     }
     let pages = super::paging::pages_method(op);
+    // The request is prepared by a plain function, not generic over the transport, and the
+    // answer awaited through the one `Call` type shared by every operation (see runtime/call.rs).
+    let (encryptor_param, encryptor_arg) = if sensitive {
+        (
+            quote!(encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,),
+            quote!(self.transport.sensitive_encryptor()),
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
     quote! {
         #docs
-        pub async fn #name(&self, request: &#request) -> Result<#output, Error> {
-            crate::runtime::Validate::validate(request)?;
-            #encrypt
-            #target
-            let response = self.transport.send(#api_request).await?;
-            #decode
+        pub fn #name(&self, request: &#request) -> crate::runtime::Call<'a, #output> {
+            fn prepare(request: &#request, #encryptor_param) -> Result<ApiRequest, Error> {
+                crate::runtime::Validate::validate(request)?;
+                #encrypt
+                #target
+                Ok(#api_request)
+            }
+            crate::runtime::Call::new(self.transport, prepare(request, #encryptor_arg), #decode)
         }
         #pages
     }

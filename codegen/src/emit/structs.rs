@@ -47,7 +47,6 @@ pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
         let mode = ident(mode);
         quote! {
             /// The merchant mode: exactly one mode's fields are sent, never a mix.
-            #[serde(flatten)]
             pub mode: #mode,
         }
     });
@@ -91,9 +90,10 @@ pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    let serde = [serialize_impl(spec), deserialize_impl(spec)];
     quote! {
         #docs
-        #[derive(#debug_derive Clone, #default PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(#debug_derive Clone, #default PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #mode_field
@@ -101,6 +101,127 @@ pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
         }
         #debug_impl
         #methods
+        #(#serde)*
+    }
+}
+
+/// `Serialize` through the runtime's shared object encoder: the struct's own code is one plain
+/// function listing its body members by wire name; path and query fields travel in the URL, and
+/// optional fields without a value are left out.
+fn serialize_impl(spec: &StructSpec<'_>) -> TokenStream {
+    let name = ident(spec.name);
+    let body: Vec<&Field> = spec
+        .fields
+        .iter()
+        .filter(|field| field.location == Location::Body)
+        .collect();
+    // The mode's fields sit first on the wire, where its field is declared.
+    let mode = spec.mode.map(|_| quote!(members.flatten(&value.mode);));
+    let adds = body.iter().map(|field| {
+        let rust = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        if field.required {
+            quote!(members.required(#wire, &value.#rust);)
+        } else {
+            quote!(members.optional(#wire, &value.#rust);)
+        }
+    });
+    let capacity = proc_macro2::Literal::usize_unsuffixed(body.len());
+    let members = if body.is_empty() && spec.mode.is_none() {
+        quote! {
+            fn members(_value: &#name) -> crate::runtime::Members {
+                crate::runtime::Members::default()
+            }
+        }
+    } else {
+        quote! {
+            fn members(value: &#name) -> crate::runtime::Members {
+                let mut members = crate::runtime::Members::with_capacity(#capacity);
+                #mode
+                #(#adds)*
+                members
+            }
+        }
+    };
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #members
+                crate::runtime::encode_object(members(self), serializer)
+            }
+        }
+    }
+}
+
+/// `Deserialize` through the runtime's shared object decoder: the struct's own code is one
+/// plain function that decodes each member by wire name into a slot (a tuple of `Option`s), checks
+/// once that all went well, and moves the slots into the struct. No `?` per field: that was most
+/// of the crate's machine code (see `runtime/object.rs`).
+fn deserialize_impl(spec: &StructSpec<'_>) -> TokenStream {
+    let name = ident(spec.name);
+    let slot = |index: usize| syn::Index::from(index);
+    let binding = |index: usize| ident(&format!("f{index}"));
+    let takes = spec.fields.iter().enumerate().map(|(index, field)| {
+        let wire = &field.wire_name;
+        let slot = slot(index);
+        if field.required {
+            quote!(fields.required(#wire, &mut slots.#slot);)
+        } else {
+            quote!(fields.optional(#wire, &mut slots.#slot);)
+        }
+    });
+    let nones = spec.fields.iter().map(|_| quote!(None));
+    let patterns = spec.fields.iter().enumerate().map(|(index, field)| {
+        let binding = binding(index);
+        if field.required {
+            quote!(Some(#binding))
+        } else {
+            quote!(#binding)
+        }
+    });
+    let inits = spec.fields.iter().enumerate().map(|(index, field)| {
+        let rust = ident(&field.rust_name);
+        let binding = binding(index);
+        quote!(#rust: #binding,)
+    });
+    // The mode takes what the struct's own fields left, so it comes last.
+    let mode = spec.mode.map(|_| quote!(mode: fields.rest()?,));
+    let construct = quote!(Ok(#name { #(#inits)* #mode }));
+    let body = if spec.fields.is_empty() {
+        construct
+    } else if spec.fields.iter().any(|field| field.required) {
+        quote! {
+            let mut slots = (#(#nones,)*);
+            #(#takes)*
+            fields.finish()?;
+            match slots {
+                (#(#patterns,)*) => #construct,
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+    } else {
+        quote! {
+            let mut slots = (#(#nones,)*);
+            #(#takes)*
+            fields.finish()?;
+            let (#(#patterns,)*) = slots;
+            #construct
+        }
+    };
+    let fields = if spec.fields.is_empty() && spec.mode.is_none() {
+        quote!(_fields)
+    } else {
+        quote!(fields)
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                fn build(#fields: &mut crate::runtime::Fields) -> Result<#name, serde_json::Error> {
+                    #body
+                }
+                crate::runtime::decode_object(deserializer, build)
+            }
+        }
     }
 }
 
@@ -135,32 +256,15 @@ fn field_decl(field: &Field) -> TokenStream {
     let doc = field_doc(field);
     let name = ident(&field.rust_name);
     let ty = rust_type(&field.ty);
-    let mut serde = Vec::new();
-    if field.rust_name != field.wire_name {
-        let wire = &field.wire_name;
-        serde.push(quote!(rename = #wire));
-    }
-    if field.location != Location::Body {
-        // Path and query values travel in the URL; the JSON body never carries them.
-        serde.push(quote!(skip_serializing));
-    }
+    // Wire names, skipped URL fields and absent options are the business of `serialize_impl`
+    // and `deserialize_impl`, so fields carry no serde attributes.
     let ty = if field.required {
         ty
     } else {
-        serde.push(quote!(default));
-        if field.location == Location::Body {
-            serde.push(quote!(skip_serializing_if = "Option::is_none"));
-        }
         quote!(Option<#ty>)
-    };
-    let serde = if serde.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(#[serde(#(#serde),*)])
     };
     quote! {
         #doc
-        #serde
         pub #name: #ty,
     }
 }
@@ -266,14 +370,13 @@ fn validate_impl(spec: &StructSpec<'_>) -> TokenStream {
             quote!(crate::runtime::Validate::validate_at(&self.mode, at)?;),
         );
     }
-    let at = if checks.is_empty() {
-        quote!(_at)
-    } else {
-        quote!(at)
-    };
+    // Nothing to check: the trait's default, which accepts.
+    if checks.is_empty() {
+        return quote!(impl crate::runtime::Validate for #name {});
+    }
     quote! {
         impl crate::runtime::Validate for #name {
-            fn validate_at(&self, #at: &str) -> Result<(), crate::runtime::ValidationError> {
+            fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
                 #(#checks)*
                 Ok(())
             }

@@ -75,15 +75,9 @@ impl From<&str> for ErrorCode {
 }
 impl From<String> for ErrorCode {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "FREQUENCY_LIMITED" => Self::FrequencyLimited,
-            "INVALID_REQUEST" => Self::InvalidRequest,
-            "NOT_FOUND" => Self::NotFound,
-            "NO_AUTH" => Self::NoAuth,
-            "PARAM_ERROR" => Self::ParamError,
-            "SIGN_ERROR" => Self::SignError,
-            "SYSTEM_ERROR" => Self::SystemError,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }

@@ -19,16 +19,36 @@ pub fn encode_json<T: Serialize>(body: &T) -> Result<Vec<u8>, Error> {
 }
 
 /// Decodes a 2xx body into `T`, or an error body into [`Error::Api`].
+///
+/// The body is parsed once into a JSON value by code shared by every type, and `T` decoded from
+/// that value: generated structs decode their members from values anyway, so each type's decoder
+/// is compiled for one deserializer only.
 pub fn decode_json<T: DeserializeOwned>(response: ApiResponse) -> Result<T, Error> {
+    let (value, response) = json_body(response)?;
+    match T::deserialize(value) {
+        Ok(decoded) => Ok(decoded),
+        Err(error) => Err(decode_error(response, &error)),
+    }
+}
+
+/// The JSON of a 2xx body, with the response kept for a later decoding error.
+fn json_body(response: ApiResponse) -> Result<(serde_json::Value, ApiResponse), Error> {
     if !is_success(response.status) {
         return Err(api_error(response));
     }
-    serde_json::from_slice(&response.body).map_err(|error| Error::Decode {
+    match serde_json::from_slice(&response.body) {
+        Ok(value) => Ok((value, response)),
+        Err(error) => Err(decode_error(response, &error)),
+    }
+}
+
+fn decode_error(response: ApiResponse, error: &serde_json::Error) -> Error {
+    Error::Decode {
         status: response.status,
         request_id: response.request_id,
         reason: error.to_string(),
         body: response.body,
-    })
+    }
 }
 
 /// Accepts a 2xx response whose body is documented as empty.

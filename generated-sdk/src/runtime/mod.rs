@@ -3,6 +3,7 @@
 
 #[cfg(feature = "axum")]
 mod axum;
+mod call;
 mod certificates;
 mod client;
 mod clock;
@@ -14,6 +15,7 @@ mod error;
 mod keyring;
 mod keys;
 mod notify;
+mod object;
 mod retry;
 mod sensitive;
 pub mod sign;
@@ -25,6 +27,7 @@ pub mod verify;
 
 #[cfg(feature = "axum")]
 pub use axum::WechatPayNotification;
+pub use call::Call;
 pub use certificates::{DOWNLOAD_CERTIFICATES, parse_certificate};
 pub use client::{Client, ClientBuilder};
 pub use clock::{Clock, SystemClock};
@@ -39,6 +42,7 @@ pub use notify::{
     EncryptedResource, Envelope, HeaderSource, Notification, NotificationEvent, NotificationReply,
     open_notification,
 };
+pub use object::{Fields, Members, decode_object, encode_object};
 pub use retry::RetryPolicy;
 pub use sensitive::{EncryptSensitive, SensitiveEncryptor};
 pub use transport::{ApiRequest, ApiResponse, Method, OperationInfo, Transport};

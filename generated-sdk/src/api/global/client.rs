@@ -50,23 +50,26 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
-    pub async fn micropay_pay(
+    pub fn micropay_pay(
         &self,
         request: &MicropayPayRequest,
-    ) -> Result<MicropayTransaction, Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/global/micropay/transactions/pay");
-        let response = self
-            .transport
-            .send(ApiRequest {
+    ) -> crate::runtime::Call<'a, MicropayTransaction> {
+        fn prepare(request: &MicropayPayRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/micropay/transactions/pay");
+            Ok(ApiRequest {
                 operation: &operations::MICROPAY_PAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_json(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
     }
     /// 查询订单(微信支付订单号)
     ///
@@ -100,33 +103,36 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
-    pub async fn query_order_by_id(
+    pub fn query_order_by_id(
         &self,
         request: &QueryOrderByIdRequest,
-    ) -> Result<Transaction, Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/global/transactions/id/");
-        target.segment(&request.id);
-        match &request.mode {
-            QueryOrderByIdMode::Direct(mode) => {
-                target.query("mchid", &mode.mchid);
+    ) -> crate::runtime::Call<'a, Transaction> {
+        fn prepare(request: &QueryOrderByIdRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/transactions/id/");
+            target.segment(&request.id);
+            match &request.mode {
+                QueryOrderByIdMode::Direct(mode) => {
+                    target.query("mchid", &mode.mchid);
+                }
+                QueryOrderByIdMode::Institution(mode) => {
+                    target.query("sub_mchid", &mode.sub_mchid);
+                    target.query("sp_mchid", &mode.sp_mchid);
+                }
             }
-            QueryOrderByIdMode::Institution(mode) => {
-                target.query("sub_mchid", &mode.sub_mchid);
-                target.query("sp_mchid", &mode.sp_mchid);
-            }
-        }
-        let response = self
-            .transport
-            .send(ApiRequest {
+            Ok(ApiRequest {
                 operation: &operations::QUERY_ORDER_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_json(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
     }
     /// 查询订单(商户订单号)
     ///
@@ -160,33 +166,38 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
-    pub async fn query_order_by_out_trade_no(
+    pub fn query_order_by_out_trade_no(
         &self,
         request: &QueryOrderByOutTradeNoRequest,
-    ) -> Result<Transaction, Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/global/transactions/out-trade-no/");
-        target.segment(&request.out_trade_no);
-        match &request.mode {
-            QueryOrderByOutTradeNoMode::Direct(mode) => {
-                target.query("mchid", &mode.mchid);
+    ) -> crate::runtime::Call<'a, Transaction> {
+        fn prepare(
+            request: &QueryOrderByOutTradeNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/transactions/out-trade-no/");
+            target.segment(&request.out_trade_no);
+            match &request.mode {
+                QueryOrderByOutTradeNoMode::Direct(mode) => {
+                    target.query("mchid", &mode.mchid);
+                }
+                QueryOrderByOutTradeNoMode::Institution(mode) => {
+                    target.query("sub_mchid", &mode.sub_mchid);
+                    target.query("sp_mchid", &mode.sp_mchid);
+                }
             }
-            QueryOrderByOutTradeNoMode::Institution(mode) => {
-                target.query("sub_mchid", &mode.sub_mchid);
-                target.query("sp_mchid", &mode.sp_mchid);
-            }
-        }
-        let response = self
-            .transport
-            .send(ApiRequest {
+            Ok(ApiRequest {
                 operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_json(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
     }
     /// 申请退款
     ///
@@ -223,23 +234,26 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
-    pub async fn create_refund(
+    pub fn create_refund(
         &self,
         request: &CreateRefundRequest,
-    ) -> Result<CreateRefundResponse, Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/global/refunds");
-        let response = self
-            .transport
-            .send(ApiRequest {
+    ) -> crate::runtime::Call<'a, CreateRefundResponse> {
+        fn prepare(request: &CreateRefundRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/refunds");
+            Ok(ApiRequest {
                 operation: &operations::CREATE_REFUND,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_json(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
     }
     /// 查询单笔退款(商户退款单号)
     ///
@@ -267,33 +281,38 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
-    pub async fn query_refund_by_out_refund_no(
+    pub fn query_refund_by_out_refund_no(
         &self,
         request: &QueryRefundByOutRefundNoRequest,
-    ) -> Result<Refund, Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/global/refunds/out-refund-no/");
-        target.segment(&request.out_refund_no);
-        match &request.mode {
-            QueryRefundByOutRefundNoMode::Direct(mode) => {
-                target.query("mchid", &mode.mchid);
+    ) -> crate::runtime::Call<'a, Refund> {
+        fn prepare(
+            request: &QueryRefundByOutRefundNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/refunds/out-refund-no/");
+            target.segment(&request.out_refund_no);
+            match &request.mode {
+                QueryRefundByOutRefundNoMode::Direct(mode) => {
+                    target.query("mchid", &mode.mchid);
+                }
+                QueryRefundByOutRefundNoMode::Institution(mode) => {
+                    target.query("sub_mchid", &mode.sub_mchid);
+                    target.query("sp_mchid", &mode.sp_mchid);
+                }
             }
-            QueryRefundByOutRefundNoMode::Institution(mode) => {
-                target.query("sub_mchid", &mode.sub_mchid);
-                target.query("sp_mchid", &mode.sp_mchid);
-            }
-        }
-        let response = self
-            .transport
-            .send(ApiRequest {
+            Ok(ApiRequest {
                 operation: &operations::QUERY_REFUND_BY_OUT_REFUND_NO,
                 path_and_query: target.finish(),
                 body: None,
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_json(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
     }
     /// 查询单笔退款(微信支付退款单号)
     ///
@@ -321,33 +340,36 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
-    pub async fn query_refund_by_id(
+    pub fn query_refund_by_id(
         &self,
         request: &QueryRefundByIdRequest,
-    ) -> Result<Refund, Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/global/refunds/id/");
-        target.segment(&request.refund_id);
-        match &request.mode {
-            QueryRefundByIdMode::Direct(mode) => {
-                target.query("mchid", &mode.mchid);
+    ) -> crate::runtime::Call<'a, Refund> {
+        fn prepare(request: &QueryRefundByIdRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/refunds/id/");
+            target.segment(&request.refund_id);
+            match &request.mode {
+                QueryRefundByIdMode::Direct(mode) => {
+                    target.query("mchid", &mode.mchid);
+                }
+                QueryRefundByIdMode::Institution(mode) => {
+                    target.query("sub_mchid", &mode.sub_mchid);
+                    target.query("sp_mchid", &mode.sp_mchid);
+                }
             }
-            QueryRefundByIdMode::Institution(mode) => {
-                target.query("sub_mchid", &mode.sub_mchid);
-                target.query("sp_mchid", &mode.sp_mchid);
-            }
-        }
-        let response = self
-            .transport
-            .send(ApiRequest {
+            Ok(ApiRequest {
                 operation: &operations::QUERY_REFUND_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_json(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
     }
     /// 查询所有退款
     ///
@@ -374,40 +396,43 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
-    pub async fn list_refunds(
+    pub fn list_refunds(
         &self,
         request: &ListRefundsRequest,
-    ) -> Result<RefundList, Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/global/refunds");
-        if let Some(value) = &request.transaction_id {
-            target.query("transaction_id", value);
-        }
-        if let Some(value) = &request.out_trade_no {
-            target.query("out_trade_no", value);
-        }
-        target.query("offset", &request.offset.to_string());
-        target.query("count", &request.count.to_string());
-        match &request.mode {
-            ListRefundsMode::Direct(mode) => {
-                target.query("mchid", &mode.mchid);
+    ) -> crate::runtime::Call<'a, RefundList> {
+        fn prepare(request: &ListRefundsRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/refunds");
+            if let Some(value) = &request.transaction_id {
+                target.query("transaction_id", value);
             }
-            ListRefundsMode::Institution(mode) => {
-                target.query("sub_mchid", &mode.sub_mchid);
-                target.query("sp_mchid", &mode.sp_mchid);
+            if let Some(value) = &request.out_trade_no {
+                target.query("out_trade_no", value);
             }
-        }
-        let response = self
-            .transport
-            .send(ApiRequest {
+            target.query("offset", &request.offset.to_string());
+            target.query("count", &request.count.to_string());
+            match &request.mode {
+                ListRefundsMode::Direct(mode) => {
+                    target.query("mchid", &mode.mchid);
+                }
+                ListRefundsMode::Institution(mode) => {
+                    target.query("sub_mchid", &mode.sub_mchid);
+                    target.query("sp_mchid", &mode.sp_mchid);
+                }
+            }
+            Ok(ApiRequest {
                 operation: &operations::LIST_REFUNDS,
                 path_and_query: target.finish(),
                 body: None,
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_json(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
     }
     /// Every item of [`Self::list_refunds`], fetched page by page: `offset` starts at 0 unless set, `count` is the documented maximum 20 unless set.
     pub fn list_refunds_pages(
@@ -521,25 +546,28 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
-    pub async fn reverse_by_out_trade_no(
+    pub fn reverse_by_out_trade_no(
         &self,
         request: &ReverseByOutTradeNoRequest,
-    ) -> Result<(), Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/global/micropay/transactions/out-trade-no/");
-        target.segment(&request.out_trade_no);
-        target.literal("/reverse");
-        let response = self
-            .transport
-            .send(ApiRequest {
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(request: &ReverseByOutTradeNoRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/micropay/transactions/out-trade-no/");
+            target.segment(&request.out_trade_no);
+            target.literal("/reverse");
+            Ok(ApiRequest {
                 operation: &operations::REVERSE_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_empty(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
     }
     /// 撤销订单(微信支付订单号)
     ///
@@ -568,25 +596,28 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
-    pub async fn reverse_by_id(
+    pub fn reverse_by_id(
         &self,
         request: &ReverseByIdRequest,
-    ) -> Result<(), Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/global/micropay/transactions/id/");
-        target.segment(&request.id);
-        target.literal("/reverse");
-        let response = self
-            .transport
-            .send(ApiRequest {
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(request: &ReverseByIdRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/micropay/transactions/id/");
+            target.segment(&request.id);
+            target.literal("/reverse");
+            Ok(ApiRequest {
                 operation: &operations::REVERSE_BY_ID,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_empty(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
     }
     /// 下载平台证书
     ///
@@ -620,23 +651,26 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
-    pub async fn download_certificates(
+    pub fn download_certificates(
         &self,
         request: &DownloadCertificatesRequest,
-    ) -> Result<CertificateList, Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/global/certificates");
-        let response = self
-            .transport
-            .send(ApiRequest {
+    ) -> crate::runtime::Call<'a, CertificateList> {
+        fn prepare(request: &DownloadCertificatesRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/certificates");
+            Ok(ApiRequest {
                 operation: &operations::DOWNLOAD_CERTIFICATES,
                 path_and_query: target.finish(),
                 body: None,
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_json(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
     }
     /// 查询资金结算明细
     ///
@@ -669,35 +703,38 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     /// | 500 | `SYSTEM_ERROR` | System error | System error. Try again later. | 业务 |
     /// | 400 | `PARAM_ERROR` | Parameter error | Parameter error. Check it and try again. | 业务 |
     /// | 429 | `FREQUENCY_LIMITED` | Too many attempts | Too many attempts. Try again later. | 业务 |
-    pub async fn list_settlements(
+    pub fn list_settlements(
         &self,
         request: &ListSettlementsRequest,
-    ) -> Result<SettlementList, Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/global/settle/settlements");
-        if let Some(value) = &request.sub_mchid {
-            target.query("sub_mchid", value);
-        }
-        target.query("settle_state", request.settle_state.as_str());
-        if let Some(value) = &request.settle_start_date {
-            target.query("settle_start_date", value);
-        }
-        if let Some(value) = &request.settle_end_date {
-            target.query("settle_end_date", value);
-        }
-        target.query("limit", &request.limit.to_string());
-        target.query("offset", &request.offset.to_string());
-        let response = self
-            .transport
-            .send(ApiRequest {
+    ) -> crate::runtime::Call<'a, SettlementList> {
+        fn prepare(request: &ListSettlementsRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/settle/settlements");
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            target.query("settle_state", request.settle_state.as_str());
+            if let Some(value) = &request.settle_start_date {
+                target.query("settle_start_date", value);
+            }
+            if let Some(value) = &request.settle_end_date {
+                target.query("settle_end_date", value);
+            }
+            target.query("limit", &request.limit.to_string());
+            target.query("offset", &request.offset.to_string());
+            Ok(ApiRequest {
                 operation: &operations::LIST_SETTLEMENTS,
                 path_and_query: target.finish(),
                 body: None,
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_json(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
     }
     /// Every item of [`Self::list_settlements`], fetched page by page: `offset` starts at 0 unless set, `limit` is the documented maximum 30 unless set.
     pub fn list_settlements_pages(

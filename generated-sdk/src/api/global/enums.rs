@@ -45,13 +45,9 @@ impl From<&str> for TradeType {
 }
 impl From<String> for TradeType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "JSAPI" => Self::Jsapi,
-            "NATIVE" => Self::Native,
-            "APP" => Self::App,
-            "MWEB" => Self::Mweb,
-            "MICROPAY" => Self::Micropay,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -104,10 +100,9 @@ impl From<&str> for ExchangeRateType {
 }
 impl From<String> for ExchangeRateType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "USERPAYMENT_RATE" => Self::UserpaymentRate,
-            "SETTLEMENT_RATE" => Self::SettlementRate,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -160,10 +155,9 @@ impl From<&str> for PromotionScope {
 }
 impl From<String> for PromotionScope {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "GLOBAL" => Self::Global,
-            "SINGLE" => Self::Single,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -216,10 +210,9 @@ impl From<&str> for PromotionType {
 }
 impl From<String> for PromotionType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "COUPON" => Self::Coupon,
-            "DISCOUNT" => Self::Discount,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -280,12 +273,9 @@ impl From<&str> for RefundChannel {
 }
 impl From<String> for RefundChannel {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "ORIGINAL" => Self::Original,
-            "BALANCE" => Self::Balance,
-            "OTHER_BALANCE" => Self::OtherBalance,
-            "OTHER_BANKCARD" => Self::OtherBankcard,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -338,10 +328,9 @@ impl From<&str> for FundSource {
 }
 impl From<String> for FundSource {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "REFUND_SOURCE_UNSETTLED_FUNDS" => Self::RefundSourceUnsettledFunds,
-            "REFUND_SOURCE_RECHARGE_FUNDS" => Self::RefundSourceRechargeFunds,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -402,12 +391,9 @@ impl From<&str> for RefundStatus {
 }
 impl From<String> for RefundStatus {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "SUCCESS" => Self::Success,
-            "REFUNDCLOSE" => Self::Refundclose,
-            "PROCESSING" => Self::Processing,
-            "ABNORMAL" => Self::Abnormal,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -464,11 +450,9 @@ impl From<&str> for NotificationRefundStatus {
 }
 impl From<String> for NotificationRefundStatus {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "SUCCESS" => Self::Success,
-            "CLOSED" => Self::Closed,
-            "ABNORMAL" => Self::Abnormal,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -521,10 +505,9 @@ impl From<&str> for SettleState {
 }
 impl From<String> for SettleState {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "SETTLED" => Self::Settled,
-            "UNSETTLE" => Self::Unsettle,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -577,10 +560,9 @@ impl From<&str> for WalletRegion {
 }
 impl From<String> for WalletRegion {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "CHINA_MAINLAND" => Self::ChinaMainland,
-            "CHINA_HONGKONG" => Self::ChinaHongkong,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }

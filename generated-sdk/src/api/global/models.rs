@@ -8,7 +8,7 @@ use super::enums::{
 /// 支付者(付款码支付请求)。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayPayer {
     /// 【授权码】 扫码支付授权码,即用户打开微信钱包显示的支付对应的数字
@@ -24,15 +24,39 @@ impl MicropayPayer {
         }
     }
 }
-impl crate::runtime::Validate for MicropayPayer {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl crate::runtime::Validate for MicropayPayer {}
+impl serde::Serialize for MicropayPayer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayPayer) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("auth_code", &value.auth_code);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayPayer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayPayer, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("auth_code", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(MicropayPayer { auth_code: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// 订单金额(付款码支付请求)。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayAmount {
     /// 【总金额】
@@ -42,7 +66,6 @@ pub struct MicropayAmount {
     /// 【货币类型】
     ///
     /// Wire: `currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 impl MicropayAmount {
@@ -56,41 +79,67 @@ impl MicropayAmount {
         self
     }
 }
-impl crate::runtime::Validate for MicropayAmount {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl crate::runtime::Validate for MicropayAmount {}
+impl serde::Serialize for MicropayAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("total", &value.total);
+            members.optional("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayAmount, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("total", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1) => {
+                    Ok(MicropayAmount {
+                        total: f0,
+                        currency: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// 场景信息(付款码支付请求)。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MicropaySceneInfo {
     /// 【商户端设备号】
     ///
     /// Wire: `device_id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
     /// 【商户端设备IP】
     ///
     /// Wire: `device_ip`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_ip: Option<String>,
     /// 【用户终端IP】
     ///
     /// Wire: `payer_client_ip`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer_client_ip: Option<String>,
     /// 【操作员ID】
     ///
     /// Wire: `operator_id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator_id: Option<String>,
     /// 【商户门店信息】
     ///
     /// Wire: `store_info`, `object StoreInfo`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_info: Option<StoreInfo>,
 }
 impl MicropaySceneInfo {
@@ -141,16 +190,55 @@ impl crate::runtime::Validate for MicropaySceneInfo {
         Ok(())
     }
 }
+impl serde::Serialize for MicropaySceneInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropaySceneInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.optional("device_id", &value.device_id);
+            members.optional("device_ip", &value.device_ip);
+            members.optional("payer_client_ip", &value.payer_client_ip);
+            members.optional("operator_id", &value.operator_id);
+            members.optional("store_info", &value.store_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropaySceneInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropaySceneInfo, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.optional("device_id", &mut slots.0);
+            fields.optional("device_ip", &mut slots.1);
+            fields.optional("payer_client_ip", &mut slots.2);
+            fields.optional("operator_id", &mut slots.3);
+            fields.optional("store_info", &mut slots.4);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4) = slots;
+            Ok(MicropaySceneInfo {
+                device_id: f0,
+                device_ip: f1,
+                payer_client_ip: f2,
+                operator_id: f3,
+                store_info: f4,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 商户门店信息。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StoreInfo {
     /// 【编号】
     ///
     /// Wire: `id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// 【名称】
     ///
@@ -176,31 +264,62 @@ impl StoreInfo {
         self
     }
 }
-impl crate::runtime::Validate for StoreInfo {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl crate::runtime::Validate for StoreInfo {}
+impl serde::Serialize for StoreInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &StoreInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("id", &value.id);
+            members.required("name", &value.name);
+            members.required("address", &value.address);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for StoreInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<StoreInfo, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("id", &mut slots.0);
+            fields.required("name", &mut slots.1);
+            fields.required("address", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), Some(f2)) => {
+                    Ok(StoreInfo {
+                        id: f0,
+                        name: f1,
+                        address: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// 优惠功能(付款码支付请求)。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayDetail {
     /// 【订单原价】
     ///
     /// Wire: `cost_price`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_price: Option<i64>,
     /// 【商品小票ID】
     ///
     /// Wire: `receipt_id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt_id: Option<String>,
     /// 【单品列表】
     ///
     /// Wire: `goods_detail`, `array[object MicropayGoods]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_detail: Option<Vec<MicropayGoods>>,
 }
 impl MicropayDetail {
@@ -244,10 +363,44 @@ impl crate::runtime::Validate for MicropayDetail {
         Ok(())
     }
 }
+impl serde::Serialize for MicropayDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayDetail) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("cost_price", &value.cost_price);
+            members.optional("receipt_id", &value.receipt_id);
+            members.optional("goods_detail", &value.goods_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayDetail, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("cost_price", &mut slots.0);
+            fields.optional("receipt_id", &mut slots.1);
+            fields.optional("goods_detail", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
+            Ok(MicropayDetail {
+                cost_price: f0,
+                receipt_id: f1,
+                goods_detail: f2,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 单品(付款码支付请求)。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayGoods {
     /// 【商品编码】
@@ -257,12 +410,10 @@ pub struct MicropayGoods {
     /// 【微信侧商品编码】
     ///
     /// Wire: `wxpay_goods_id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wxpay_goods_id: Option<String>,
     /// 【商品名称】
     ///
     /// Wire: `goods_name`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_name: Option<String>,
     /// 【商品数量】
     ///
@@ -295,15 +446,55 @@ impl MicropayGoods {
         self
     }
 }
-impl crate::runtime::Validate for MicropayGoods {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl crate::runtime::Validate for MicropayGoods {}
+impl serde::Serialize for MicropayGoods {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayGoods) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("goods_id", &value.goods_id);
+            members.optional("wxpay_goods_id", &value.wxpay_goods_id);
+            members.optional("goods_name", &value.goods_name);
+            members.required("quantity", &value.quantity);
+            members.required("price", &value.price);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayGoods {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayGoods, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("goods_id", &mut slots.0);
+            fields.optional("wxpay_goods_id", &mut slots.1);
+            fields.optional("goods_name", &mut slots.2);
+            fields.required("quantity", &mut slots.3);
+            fields.required("price", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, Some(f3), Some(f4)) => {
+                    Ok(MicropayGoods {
+                        goods_id: f0,
+                        wxpay_goods_id: f1,
+                        goods_name: f2,
+                        quantity: f3,
+                        price: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// 提交付款码支付的应答。直连模式返回 mchid/appid,机构模式返回 sp_mchid/sub_mchid/sp_appid/sub_appid:两种模式的字段都在此类型中且均为选填。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayTransaction {
     /// 【微信支付订单号】
@@ -313,32 +504,26 @@ pub struct MicropayTransaction {
     /// 【商户号】
     ///
     /// Wire: `mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mchid: Option<String>,
     /// 【APPID】
     ///
     /// Wire: `appid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
     /// 【子商户号】
     ///
     /// Wire: `sub_mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_mchid: Option<String>,
     /// 【机构商户号】
     ///
     /// Wire: `sp_mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_mchid: Option<String>,
     /// 【机构APPID】
     ///
     /// Wire: `sp_appid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_appid: Option<String>,
     /// 【子商户APPID】
     ///
     /// Wire: `sub_appid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_appid: Option<String>,
     /// 【商户订单号】
     ///
@@ -363,7 +548,6 @@ pub struct MicropayTransaction {
     /// 【商户数据】
     ///
     /// Wire: `attach`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attach: Option<String>,
     /// 【支付完成时间】
     ///
@@ -372,7 +556,6 @@ pub struct MicropayTransaction {
     /// 【支付者】
     ///
     /// Wire: `payer`, `object MicropayTransactionPayer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<MicropayTransactionPayer>,
     /// 【订单金额】
     ///
@@ -381,35 +564,181 @@ pub struct MicropayTransaction {
     /// 【优惠功能】
     ///
     /// Wire: `detail`, `array[object MicropayPromotion]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<MicropayPromotion>>,
+}
+impl serde::Serialize for MicropayTransaction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayTransaction) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(17);
+            members.required("id", &value.id);
+            members.optional("mchid", &value.mchid);
+            members.optional("appid", &value.appid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("sp_mchid", &value.sp_mchid);
+            members.optional("sp_appid", &value.sp_appid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("trade_type", &value.trade_type);
+            members.required("trade_state", &value.trade_state);
+            members.required("trade_state_desc", &value.trade_state_desc);
+            members.required("bank_type", &value.bank_type);
+            members.optional("attach", &value.attach);
+            members.required("success_time", &value.success_time);
+            members.optional("payer", &value.payer);
+            members.required("amount", &value.amount);
+            members.optional("detail", &value.detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayTransaction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayTransaction, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("id", &mut slots.0);
+            fields.optional("mchid", &mut slots.1);
+            fields.optional("appid", &mut slots.2);
+            fields.optional("sub_mchid", &mut slots.3);
+            fields.optional("sp_mchid", &mut slots.4);
+            fields.optional("sp_appid", &mut slots.5);
+            fields.optional("sub_appid", &mut slots.6);
+            fields.required("out_trade_no", &mut slots.7);
+            fields.required("trade_type", &mut slots.8);
+            fields.required("trade_state", &mut slots.9);
+            fields.required("trade_state_desc", &mut slots.10);
+            fields.required("bank_type", &mut slots.11);
+            fields.optional("attach", &mut slots.12);
+            fields.required("success_time", &mut slots.13);
+            fields.optional("payer", &mut slots.14);
+            fields.required("amount", &mut slots.15);
+            fields.optional("detail", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    f2,
+                    f3,
+                    f4,
+                    f5,
+                    f6,
+                    Some(f7),
+                    Some(f8),
+                    Some(f9),
+                    Some(f10),
+                    Some(f11),
+                    f12,
+                    Some(f13),
+                    f14,
+                    Some(f15),
+                    f16,
+                ) => {
+                    Ok(MicropayTransaction {
+                        id: f0,
+                        mchid: f1,
+                        appid: f2,
+                        sub_mchid: f3,
+                        sp_mchid: f4,
+                        sp_appid: f5,
+                        sub_appid: f6,
+                        out_trade_no: f7,
+                        trade_type: f8,
+                        trade_state: f9,
+                        trade_state_desc: f10,
+                        bank_type: f11,
+                        attach: f12,
+                        success_time: f13,
+                        payer: f14,
+                        amount: f15,
+                        detail: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 支付者(付款码支付应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayTransactionPayer {
     /// 【用户标识】
     ///
     /// Wire: `openid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// 【用户标识（机构）】
     ///
     /// Wire: `sp_openid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_openid: Option<String>,
     /// 【用户标识（特约商户）】
     ///
     /// Wire: `sub_openid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_openid: Option<String>,
+}
+impl serde::Serialize for MicropayTransactionPayer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayTransactionPayer) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("openid", &value.openid);
+            members.optional("sp_openid", &value.sp_openid);
+            members.optional("sub_openid", &value.sub_openid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayTransactionPayer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayTransactionPayer, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("openid", &mut slots.0);
+            fields.optional("sp_openid", &mut slots.1);
+            fields.optional("sub_openid", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
+            Ok(MicropayTransactionPayer {
+                openid: f0,
+                sp_openid: f1,
+                sub_openid: f2,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 订单金额(付款码支付应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayTransactionAmount {
     /// 【订单金额】
@@ -419,7 +748,6 @@ pub struct MicropayTransactionAmount {
     /// 【货币类型】
     ///
     /// Wire: `currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// 【用户支付金额】
     ///
@@ -428,18 +756,60 @@ pub struct MicropayTransactionAmount {
     /// 【支付货币类型】
     ///
     /// Wire: `payer_currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer_currency: Option<String>,
     /// 【汇率】
     ///
     /// Wire: `exchange_rate`, `object ExchangeRate`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<ExchangeRate>,
+}
+impl serde::Serialize for MicropayTransactionAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayTransactionAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("total", &value.total);
+            members.optional("currency", &value.currency);
+            members.required("payer_total", &value.payer_total);
+            members.optional("payer_currency", &value.payer_currency);
+            members.optional("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayTransactionAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayTransactionAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("total", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.required("payer_total", &mut slots.2);
+            fields.optional("payer_currency", &mut slots.3);
+            fields.optional("exchange_rate", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), f3, f4) => {
+                    Ok(MicropayTransactionAmount {
+                        total: f0,
+                        currency: f1,
+                        payer_total: f2,
+                        payer_currency: f3,
+                        exchange_rate: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 优惠功能(付款码支付应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayPromotion {
     /// 【券ID】
@@ -449,17 +819,14 @@ pub struct MicropayPromotion {
     /// 【优惠名称】
     ///
     /// Wire: `name`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 【优惠范围】
     ///
     /// Wire: `scope`, `enum PromotionScope`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<PromotionScope>,
     /// 【优惠类型】
     ///
     /// Wire: `type`, `enum PromotionType`, optional.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PromotionType>,
     /// 【优惠券面额】
     ///
@@ -468,38 +835,114 @@ pub struct MicropayPromotion {
     /// 【货币类型】
     ///
     /// Wire: `currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// 【活动ID】
     ///
     /// Wire: `activity_id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_id: Option<String>,
     /// 【微信出资】
     ///
     /// Wire: `wechatpay_contribute_amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wechatpay_contribute_amount: Option<i64>,
     /// 【商户出资】
     ///
     /// Wire: `merchant_contribute_amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_contribute_amount: Option<i64>,
     /// 【其他出资】
     ///
     /// Wire: `other_contribute_amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_contribute_amount: Option<i64>,
     /// 【单品列表】
     ///
     /// Wire: `goods_detail`, `array[object MicropayPromotionGoods]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_detail: Option<Vec<MicropayPromotionGoods>>,
+}
+impl serde::Serialize for MicropayPromotion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayPromotion) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(11);
+            members.required("promotion_id", &value.promotion_id);
+            members.optional("name", &value.name);
+            members.optional("scope", &value.scope);
+            members.optional("type", &value.type_);
+            members.required("amount", &value.amount);
+            members.optional("currency", &value.currency);
+            members.optional("activity_id", &value.activity_id);
+            members
+                .optional(
+                    "wechatpay_contribute_amount",
+                    &value.wechatpay_contribute_amount,
+                );
+            members
+                .optional(
+                    "merchant_contribute_amount",
+                    &value.merchant_contribute_amount,
+                );
+            members.optional("other_contribute_amount", &value.other_contribute_amount);
+            members.optional("goods_detail", &value.goods_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayPromotion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayPromotion, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("promotion_id", &mut slots.0);
+            fields.optional("name", &mut slots.1);
+            fields.optional("scope", &mut slots.2);
+            fields.optional("type", &mut slots.3);
+            fields.required("amount", &mut slots.4);
+            fields.optional("currency", &mut slots.5);
+            fields.optional("activity_id", &mut slots.6);
+            fields.optional("wechatpay_contribute_amount", &mut slots.7);
+            fields.optional("merchant_contribute_amount", &mut slots.8);
+            fields.optional("other_contribute_amount", &mut slots.9);
+            fields.optional("goods_detail", &mut slots.10);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
+                    Ok(MicropayPromotion {
+                        promotion_id: f0,
+                        name: f1,
+                        scope: f2,
+                        type_: f3,
+                        amount: f4,
+                        currency: f5,
+                        activity_id: f6,
+                        wechatpay_contribute_amount: f7,
+                        merchant_contribute_amount: f8,
+                        other_contribute_amount: f9,
+                        goods_detail: f10,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 单品(付款码支付应答的优惠功能)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayPromotionGoods {
     /// 【商品编码】
@@ -509,7 +952,6 @@ pub struct MicropayPromotionGoods {
     /// 【商品备注】
     ///
     /// Wire: `goods_remark`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_remark: Option<String>,
     /// 【商品数量】
     ///
@@ -520,41 +962,76 @@ pub struct MicropayPromotionGoods {
     /// Wire: `price`, `integer`, required.
     pub price: i64,
 }
+impl serde::Serialize for MicropayPromotionGoods {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayPromotionGoods) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("goods_id", &value.goods_id);
+            members.optional("goods_remark", &value.goods_remark);
+            members.required("quantity", &value.quantity);
+            members.required("price", &value.price);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayPromotionGoods {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayPromotionGoods, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("goods_id", &mut slots.0);
+            fields.optional("goods_remark", &mut slots.1);
+            fields.required("quantity", &mut slots.2);
+            fields.required("price", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), Some(f3)) => {
+                    Ok(MicropayPromotionGoods {
+                        goods_id: f0,
+                        goods_remark: f1,
+                        quantity: f2,
+                        price: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 查询订单的应答。直连模式返回 mchid/appid,机构模式返回 sp_mchid/sub_mchid/sp_appid/sub_appid:两种模式的字段都在此类型中且均为选填。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Transaction {
     /// 【Merchant ID】 Merchant ID assigned by WeChat Pay
     ///
     /// Wire: `mchid`, `string`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mchid: Option<String>,
     /// 【APPID】 APPID corresponding to the mobile app applied for by the merchant on the WeChat Open Platform
     ///
     /// Wire: `appid`, `string`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
     /// 【Institution's Merchant ID】 Institution's Merchant ID assigned by WeChat Pay
     ///
     /// Wire: `sp_mchid`, `string`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_mchid: Option<String>,
     /// 【Sub-merchant ID】 Sub-merchant ID assigned
     ///
     /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_mchid: Option<String>,
     /// 【机构APPID】
     ///
     /// Wire: `sp_appid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_appid: Option<String>,
     /// 【子商户APPID】
     ///
     /// Wire: `sub_appid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_appid: Option<String>,
     /// 【商户订单号】
     ///
@@ -567,7 +1044,6 @@ pub struct Transaction {
     /// 【商户数据】
     ///
     /// Wire: `attach`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attach: Option<String>,
     /// 【交易类型】
     ///
@@ -600,35 +1076,181 @@ pub struct Transaction {
     /// 【优惠功能】
     ///
     /// Wire: `promotion_detail`, `array[object TransactionPromotion]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_detail: Option<Vec<TransactionPromotion>>,
+}
+impl serde::Serialize for Transaction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Transaction) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(17);
+            members.optional("mchid", &value.mchid);
+            members.optional("appid", &value.appid);
+            members.optional("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("sp_appid", &value.sp_appid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("id", &value.id);
+            members.optional("attach", &value.attach);
+            members.required("trade_type", &value.trade_type);
+            members.required("bank_type", &value.bank_type);
+            members.required("success_time", &value.success_time);
+            members.required("trade_state", &value.trade_state);
+            members.required("trade_state_desc", &value.trade_state_desc);
+            members.required("payer", &value.payer);
+            members.required("amount", &value.amount);
+            members.optional("promotion_detail", &value.promotion_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Transaction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Transaction, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.optional("mchid", &mut slots.0);
+            fields.optional("appid", &mut slots.1);
+            fields.optional("sp_mchid", &mut slots.2);
+            fields.optional("sub_mchid", &mut slots.3);
+            fields.optional("sp_appid", &mut slots.4);
+            fields.optional("sub_appid", &mut slots.5);
+            fields.required("out_trade_no", &mut slots.6);
+            fields.required("id", &mut slots.7);
+            fields.optional("attach", &mut slots.8);
+            fields.required("trade_type", &mut slots.9);
+            fields.required("bank_type", &mut slots.10);
+            fields.required("success_time", &mut slots.11);
+            fields.required("trade_state", &mut slots.12);
+            fields.required("trade_state_desc", &mut slots.13);
+            fields.required("payer", &mut slots.14);
+            fields.required("amount", &mut slots.15);
+            fields.optional("promotion_detail", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    f0,
+                    f1,
+                    f2,
+                    f3,
+                    f4,
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    Some(f9),
+                    Some(f10),
+                    Some(f11),
+                    Some(f12),
+                    Some(f13),
+                    Some(f14),
+                    Some(f15),
+                    f16,
+                ) => {
+                    Ok(Transaction {
+                        mchid: f0,
+                        appid: f1,
+                        sp_mchid: f2,
+                        sub_mchid: f3,
+                        sp_appid: f4,
+                        sub_appid: f5,
+                        out_trade_no: f6,
+                        id: f7,
+                        attach: f8,
+                        trade_type: f9,
+                        bank_type: f10,
+                        success_time: f11,
+                        trade_state: f12,
+                        trade_state_desc: f13,
+                        payer: f14,
+                        amount: f15,
+                        promotion_detail: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 支付者(查询订单应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionPayer {
     /// 【用户标识】
     ///
     /// Wire: `openid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// 【机构用户标识】
     ///
     /// Wire: `sp_openid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_openid: Option<String>,
     /// 【子商户用户标识】
     ///
     /// Wire: `sub_openid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_openid: Option<String>,
+}
+impl serde::Serialize for TransactionPayer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransactionPayer) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("openid", &value.openid);
+            members.optional("sp_openid", &value.sp_openid);
+            members.optional("sub_openid", &value.sub_openid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransactionPayer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransactionPayer, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("openid", &mut slots.0);
+            fields.optional("sp_openid", &mut slots.1);
+            fields.optional("sub_openid", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
+            Ok(TransactionPayer {
+                openid: f0,
+                sp_openid: f1,
+                sub_openid: f2,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 订单金额(查询订单应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionAmount {
     /// 【订单金额】
@@ -650,13 +1272,56 @@ pub struct TransactionAmount {
     /// 【汇率信息】
     ///
     /// Wire: `exchange_rate`, `object ExchangeRate`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<ExchangeRate>,
+}
+impl serde::Serialize for TransactionAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransactionAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("total", &value.total);
+            members.required("payer_total", &value.payer_total);
+            members.required("currency", &value.currency);
+            members.required("payer_currency", &value.payer_currency);
+            members.optional("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransactionAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransactionAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("total", &mut slots.0);
+            fields.required("payer_total", &mut slots.1);
+            fields.required("currency", &mut slots.2);
+            fields.required("payer_currency", &mut slots.3);
+            fields.optional("exchange_rate", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                    Ok(TransactionAmount {
+                        total: f0,
+                        payer_total: f1,
+                        currency: f2,
+                        payer_currency: f3,
+                        exchange_rate: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 优惠功能(查询订单应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionPromotion {
     /// 【券ID】
@@ -666,17 +1331,14 @@ pub struct TransactionPromotion {
     /// 【优惠名称】
     ///
     /// Wire: `name`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 【优惠范围】
     ///
     /// Wire: `scope`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// 【优惠类型】
     ///
     /// Wire: `type`, `enum PromotionType`, optional.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PromotionType>,
     /// 【优惠券面额】
     ///
@@ -689,33 +1351,106 @@ pub struct TransactionPromotion {
     /// 【活动ID】
     ///
     /// Wire: `activity_id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_id: Option<String>,
     /// 【微信出资】
     ///
     /// Wire: `wxpay_contribute_amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wxpay_contribute_amount: Option<i64>,
     /// 【商户出资】
     ///
     /// Wire: `merchant_contribute_amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_contribute_amount: Option<i64>,
     /// 【其他出资】
     ///
     /// Wire: `other_contribute_amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_contribute_amount: Option<i64>,
     /// 【单品列表】
     ///
     /// Wire: `goods_detail`, `array[object TransactionPromotionGoods]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_detail: Option<Vec<TransactionPromotionGoods>>,
+}
+impl serde::Serialize for TransactionPromotion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransactionPromotion) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(11);
+            members.required("promotion_id", &value.promotion_id);
+            members.optional("name", &value.name);
+            members.optional("scope", &value.scope);
+            members.optional("type", &value.type_);
+            members.required("amount", &value.amount);
+            members.required("currency", &value.currency);
+            members.optional("activity_id", &value.activity_id);
+            members.optional("wxpay_contribute_amount", &value.wxpay_contribute_amount);
+            members
+                .optional(
+                    "merchant_contribute_amount",
+                    &value.merchant_contribute_amount,
+                );
+            members.optional("other_contribute_amount", &value.other_contribute_amount);
+            members.optional("goods_detail", &value.goods_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransactionPromotion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransactionPromotion, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("promotion_id", &mut slots.0);
+            fields.optional("name", &mut slots.1);
+            fields.optional("scope", &mut slots.2);
+            fields.optional("type", &mut slots.3);
+            fields.required("amount", &mut slots.4);
+            fields.required("currency", &mut slots.5);
+            fields.optional("activity_id", &mut slots.6);
+            fields.optional("wxpay_contribute_amount", &mut slots.7);
+            fields.optional("merchant_contribute_amount", &mut slots.8);
+            fields.optional("other_contribute_amount", &mut slots.9);
+            fields.optional("goods_detail", &mut slots.10);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3, Some(f4), Some(f5), f6, f7, f8, f9, f10) => {
+                    Ok(TransactionPromotion {
+                        promotion_id: f0,
+                        name: f1,
+                        scope: f2,
+                        type_: f3,
+                        amount: f4,
+                        currency: f5,
+                        activity_id: f6,
+                        wxpay_contribute_amount: f7,
+                        merchant_contribute_amount: f8,
+                        other_contribute_amount: f9,
+                        goods_detail: f10,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 单品(查询订单应答的优惠功能)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionPromotionGoods {
     /// 【商品编码】
@@ -725,7 +1460,6 @@ pub struct TransactionPromotionGoods {
     /// 【商品备注】
     ///
     /// Wire: `goods_remark`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_remark: Option<String>,
     /// 【商品优惠金额】
     ///
@@ -740,27 +1474,100 @@ pub struct TransactionPromotionGoods {
     /// Wire: `price`, `integer`, required.
     pub price: i64,
 }
+impl serde::Serialize for TransactionPromotionGoods {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransactionPromotionGoods) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("goods_id", &value.goods_id);
+            members.optional("goods_remark", &value.goods_remark);
+            members.required("discount_amount", &value.discount_amount);
+            members.required("quantity", &value.quantity);
+            members.required("price", &value.price);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransactionPromotionGoods {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransactionPromotionGoods, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("goods_id", &mut slots.0);
+            fields.optional("goods_remark", &mut slots.1);
+            fields.required("discount_amount", &mut slots.2);
+            fields.required("quantity", &mut slots.3);
+            fields.required("price", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                    Ok(TransactionPromotionGoods {
+                        goods_id: f0,
+                        goods_remark: f1,
+                        discount_amount: f2,
+                        quantity: f3,
+                        price: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 汇率信息。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExchangeRate {
     /// 【汇率类型】
     ///
     /// Wire: `type`, `enum ExchangeRateType`, optional.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<ExchangeRateType>,
     /// 【汇率值】
     ///
     /// Wire: `rate`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<i64>,
+}
+impl serde::Serialize for ExchangeRate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ExchangeRate) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("type", &value.type_);
+            members.optional("rate", &value.rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExchangeRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ExchangeRate, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("type", &mut slots.0);
+            fields.optional("rate", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(ExchangeRate {
+                type_: f0,
+                rate: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 退款金额(申请退款请求)。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRefundAmount {
     /// 【退款金额】
@@ -786,15 +1593,49 @@ impl CreateRefundAmount {
         }
     }
 }
-impl crate::runtime::Validate for CreateRefundAmount {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl crate::runtime::Validate for CreateRefundAmount {}
+impl serde::Serialize for CreateRefundAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreateRefundAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("refund", &value.refund);
+            members.required("total", &value.total);
+            members.required("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateRefundAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateRefundAmount, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("refund", &mut slots.0);
+            fields.required("total", &mut slots.1);
+            fields.required("currency", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(CreateRefundAmount {
+                        refund: f0,
+                        total: f1,
+                        currency: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// 申请退款的应答。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRefundResponse {
     /// 【微信支付退款订单号】
@@ -816,13 +1657,56 @@ pub struct CreateRefundResponse {
     /// 【优惠退款详情】
     ///
     /// Wire: `detail`, `object RefundPromotion`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<RefundPromotion>,
+}
+impl serde::Serialize for CreateRefundResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreateRefundResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("id", &value.id);
+            members.required("out_refund_no", &value.out_refund_no);
+            members.required("create_time", &value.create_time);
+            members.required("amount", &value.amount);
+            members.optional("detail", &value.detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateRefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateRefundResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("id", &mut slots.0);
+            fields.required("out_refund_no", &mut slots.1);
+            fields.required("create_time", &mut slots.2);
+            fields.required("amount", &mut slots.3);
+            fields.optional("detail", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                    Ok(CreateRefundResponse {
+                        id: f0,
+                        out_refund_no: f1,
+                        create_time: f2,
+                        amount: f3,
+                        detail: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 退款金额(申请退款应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRefundResultAmount {
     /// 【退款金额】
@@ -846,10 +1730,54 @@ pub struct CreateRefundResultAmount {
     /// Wire: `exchange_rate`, `object ExchangeRate`, required.
     pub exchange_rate: ExchangeRate,
 }
+impl serde::Serialize for CreateRefundResultAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreateRefundResultAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("refund", &value.refund);
+            members.required("currency", &value.currency);
+            members.required("payer_refund", &value.payer_refund);
+            members.required("payer_currency", &value.payer_currency);
+            members.required("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateRefundResultAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateRefundResultAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("refund", &mut slots.0);
+            fields.required("currency", &mut slots.1);
+            fields.required("payer_refund", &mut slots.2);
+            fields.required("payer_currency", &mut slots.3);
+            fields.required("exchange_rate", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                    Ok(CreateRefundResultAmount {
+                        refund: f0,
+                        currency: f1,
+                        payer_refund: f2,
+                        payer_currency: f3,
+                        exchange_rate: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 优惠退款详情(申请退款、查询单笔退款与查询所有退款的应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundPromotion {
     /// 【券ID】
@@ -859,32 +1787,75 @@ pub struct RefundPromotion {
     /// 【优惠范围】
     ///
     /// Wire: `scope`, `enum PromotionScope`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<PromotionScope>,
     /// 【优惠类型】
     ///
     /// Wire: `type`, `enum PromotionType`, optional.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PromotionType>,
     /// 【优惠券面额】
     ///
     /// Wire: `amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// 【优惠券退款额】
     ///
     /// Wire: `refund_amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_amount: Option<i64>,
     /// 【货币类型】
     ///
     /// Wire: `currency`, `string`, required.
     pub currency: String,
 }
+impl serde::Serialize for RefundPromotion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundPromotion) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(6);
+            members.required("promotion_id", &value.promotion_id);
+            members.optional("scope", &value.scope);
+            members.optional("type", &value.type_);
+            members.optional("amount", &value.amount);
+            members.optional("refund_amount", &value.refund_amount);
+            members.required("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundPromotion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundPromotion, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None);
+            fields.required("promotion_id", &mut slots.0);
+            fields.optional("scope", &mut slots.1);
+            fields.optional("type", &mut slots.2);
+            fields.optional("amount", &mut slots.3);
+            fields.optional("refund_amount", &mut slots.4);
+            fields.required("currency", &mut slots.5);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3, f4, Some(f5)) => {
+                    Ok(RefundPromotion {
+                        promotion_id: f0,
+                        scope: f1,
+                        type_: f2,
+                        amount: f3,
+                        refund_amount: f4,
+                        currency: f5,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 查询单笔退款的应答。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Refund {
     /// 【WeChat Pay refund order No.】 WeChat Pay refund order No. Example: 1217752501201407033233368018
@@ -906,22 +1877,18 @@ pub struct Refund {
     /// 【退款渠道】
     ///
     /// Wire: `channel`, `enum RefundChannel`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<RefundChannel>,
     /// 【退款入账账户】
     ///
     /// Wire: `recv_account`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recv_account: Option<String>,
     /// 【退款资金来源】
     ///
     /// Wire: `fund_source`, `enum FundSource`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fund_source: Option<FundSource>,
     /// 【退款成功时间】
     ///
     /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_time: Option<crate::runtime::DateTime>,
     /// 【退款创建时间】
     ///
@@ -938,13 +1905,103 @@ pub struct Refund {
     /// 【优惠退款详情】
     ///
     /// Wire: `detail`, `object RefundPromotion`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<RefundPromotion>,
+}
+impl serde::Serialize for Refund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Refund) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(12);
+            members.required("id", &value.id);
+            members.required("out_refund_no", &value.out_refund_no);
+            members.required("transaction_id", &value.transaction_id);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.optional("channel", &value.channel);
+            members.optional("recv_account", &value.recv_account);
+            members.optional("fund_source", &value.fund_source);
+            members.optional("success_time", &value.success_time);
+            members.required("create_time", &value.create_time);
+            members.required("status", &value.status);
+            members.required("amount", &value.amount);
+            members.optional("detail", &value.detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Refund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Refund, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("id", &mut slots.0);
+            fields.required("out_refund_no", &mut slots.1);
+            fields.required("transaction_id", &mut slots.2);
+            fields.required("out_trade_no", &mut slots.3);
+            fields.optional("channel", &mut slots.4);
+            fields.optional("recv_account", &mut slots.5);
+            fields.optional("fund_source", &mut slots.6);
+            fields.optional("success_time", &mut slots.7);
+            fields.required("create_time", &mut slots.8);
+            fields.required("status", &mut slots.9);
+            fields.required("amount", &mut slots.10);
+            fields.optional("detail", &mut slots.11);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    f4,
+                    f5,
+                    f6,
+                    f7,
+                    Some(f8),
+                    Some(f9),
+                    Some(f10),
+                    f11,
+                ) => {
+                    Ok(Refund {
+                        id: f0,
+                        out_refund_no: f1,
+                        transaction_id: f2,
+                        out_trade_no: f3,
+                        channel: f4,
+                        recv_account: f5,
+                        fund_source: f6,
+                        success_time: f7,
+                        create_time: f8,
+                        status: f9,
+                        amount: f10,
+                        detail: f11,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 退款金额(查询单笔退款与查询所有退款的应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundAmount {
     /// 【退款金额】
@@ -954,7 +2011,6 @@ pub struct RefundAmount {
     /// 【货币类型】
     ///
     /// Wire: `currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// 【用户退款金额】
     ///
@@ -969,10 +2025,54 @@ pub struct RefundAmount {
     /// Wire: `exchange_rate`, `object ExchangeRate`, required.
     pub exchange_rate: ExchangeRate,
 }
+impl serde::Serialize for RefundAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("refund", &value.refund);
+            members.optional("currency", &value.currency);
+            members.required("payer_refund", &value.payer_refund);
+            members.required("payer_currency", &value.payer_currency);
+            members.required("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("refund", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.required("payer_refund", &mut slots.2);
+            fields.required("payer_currency", &mut slots.3);
+            fields.required("exchange_rate", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                    Ok(RefundAmount {
+                        refund: f0,
+                        currency: f1,
+                        payer_refund: f2,
+                        payer_currency: f3,
+                        exchange_rate: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 查询所有退款的应答。直连模式返回 mchid,机构模式返回 sp_mchid/sub_mchid:两种模式的字段都在此类型中且均为选填。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundList {
     /// 【微信支付交易订单号】
@@ -982,17 +2082,14 @@ pub struct RefundList {
     /// 【商户号】
     ///
     /// Wire: `mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mchid: Option<String>,
     /// 【子商户号】
     ///
     /// Wire: `sub_mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_mchid: Option<String>,
     /// 【机构商户号】
     ///
     /// Wire: `sp_mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_mchid: Option<String>,
     /// 【商户原交易订单号】
     ///
@@ -1015,10 +2112,76 @@ pub struct RefundList {
     /// Wire: `current_total_num`, `integer`, required.
     pub current_total_num: i64,
 }
+impl serde::Serialize for RefundList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundList) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(9);
+            members.required("id", &value.id);
+            members.optional("mchid", &value.mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("sp_mchid", &value.sp_mchid);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("amount", &value.amount);
+            members.required("data", &value.data);
+            members.required("total_num", &value.total_num);
+            members.required("current_total_num", &value.current_total_num);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundList, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None);
+            fields.required("id", &mut slots.0);
+            fields.optional("mchid", &mut slots.1);
+            fields.optional("sub_mchid", &mut slots.2);
+            fields.optional("sp_mchid", &mut slots.3);
+            fields.required("out_trade_no", &mut slots.4);
+            fields.required("amount", &mut slots.5);
+            fields.required("data", &mut slots.6);
+            fields.required("total_num", &mut slots.7);
+            fields.required("current_total_num", &mut slots.8);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    f2,
+                    f3,
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                ) => {
+                    Ok(RefundList {
+                        id: f0,
+                        mchid: f1,
+                        sub_mchid: f2,
+                        sp_mchid: f3,
+                        out_trade_no: f4,
+                        amount: f5,
+                        data: f6,
+                        total_num: f7,
+                        current_total_num: f8,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 订单金额(查询所有退款的应答)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundListAmount {
     /// 【订单金额】
@@ -1028,7 +2191,6 @@ pub struct RefundListAmount {
     /// 【货币类型】
     ///
     /// Wire: `currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// 【用户支付金额】
     ///
@@ -1039,10 +2201,51 @@ pub struct RefundListAmount {
     /// Wire: `payer_currency`, `string`, required.
     pub payer_currency: String,
 }
+impl serde::Serialize for RefundListAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundListAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("total", &value.total);
+            members.optional("currency", &value.currency);
+            members.required("payer_total", &value.payer_total);
+            members.required("payer_currency", &value.payer_currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundListAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundListAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("total", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.required("payer_total", &mut slots.2);
+            fields.required("payer_currency", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), Some(f3)) => {
+                    Ok(RefundListAmount {
+                        total: f0,
+                        currency: f1,
+                        payer_total: f2,
+                        payer_currency: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 退款单(查询所有退款的应答中 data 的一项)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundListItem {
     /// 【微信退款单号】
@@ -1056,22 +2259,18 @@ pub struct RefundListItem {
     /// 【退款渠道】
     ///
     /// Wire: `channel`, `enum RefundChannel`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<RefundChannel>,
     /// 【退款入账账户】
     ///
     /// Wire: `recv_account`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recv_account: Option<String>,
     /// 【退款资金来源】
     ///
     /// Wire: `fund_source`, `enum FundSource`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fund_source: Option<FundSource>,
     /// 【退款成功时间】
     ///
     /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_time: Option<crate::runtime::DateTime>,
     /// 【退款创建时间】
     ///
@@ -1088,13 +2287,82 @@ pub struct RefundListItem {
     /// 【优惠退款详情】
     ///
     /// Wire: `refund_detail`, `object RefundPromotion`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_detail: Option<RefundPromotion>,
+}
+impl serde::Serialize for RefundListItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundListItem) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(10);
+            members.required("id", &value.id);
+            members.required("out_refund_no", &value.out_refund_no);
+            members.optional("channel", &value.channel);
+            members.optional("recv_account", &value.recv_account);
+            members.optional("fund_source", &value.fund_source);
+            members.optional("success_time", &value.success_time);
+            members.required("create_time", &value.create_time);
+            members.required("status", &value.status);
+            members.required("amount", &value.amount);
+            members.optional("refund_detail", &value.refund_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundListItem, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None, None);
+            fields.required("id", &mut slots.0);
+            fields.required("out_refund_no", &mut slots.1);
+            fields.optional("channel", &mut slots.2);
+            fields.optional("recv_account", &mut slots.3);
+            fields.optional("fund_source", &mut slots.4);
+            fields.optional("success_time", &mut slots.5);
+            fields.required("create_time", &mut slots.6);
+            fields.required("status", &mut slots.7);
+            fields.required("amount", &mut slots.8);
+            fields.optional("refund_detail", &mut slots.9);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    f2,
+                    f3,
+                    f4,
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                    f9,
+                ) => {
+                    Ok(RefundListItem {
+                        id: f0,
+                        out_refund_no: f1,
+                        channel: f2,
+                        recv_account: f3,
+                        fund_source: f4,
+                        success_time: f5,
+                        create_time: f6,
+                        status: f7,
+                        amount: f8,
+                        refund_detail: f9,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 下载平台证书的应答:平台证书列表。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CertificateList {
     /// 【平台证书列表】
@@ -1102,10 +2370,38 @@ pub struct CertificateList {
     /// Wire: `data`, `array[object Certificate]`, required.
     pub data: Vec<Certificate>,
 }
+impl serde::Serialize for CertificateList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CertificateList) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("data", &value.data);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CertificateList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CertificateList, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("data", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(CertificateList { data: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 平台证书。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Certificate {
     /// 【证书序列号】 证书的序列号。示例值:5157F09EFDC096DE15EBE81A47057A7232F1B8E1
@@ -1125,10 +2421,51 @@ pub struct Certificate {
     /// Wire: `encrypt_certificate`, `object EncryptCertificate`, required.
     pub encrypt_certificate: EncryptCertificate,
 }
+impl serde::Serialize for Certificate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Certificate) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("serial_no", &value.serial_no);
+            members.required("effective_time", &value.effective_time);
+            members.required("expire_time", &value.expire_time);
+            members.required("encrypt_certificate", &value.encrypt_certificate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Certificate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Certificate, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("serial_no", &mut slots.0);
+            fields.required("effective_time", &mut slots.1);
+            fields.required("expire_time", &mut slots.2);
+            fields.required("encrypt_certificate", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                    Ok(Certificate {
+                        serial_no: f0,
+                        effective_time: f1,
+                        expire_time: f2,
+                        encrypt_certificate: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 证书信息:用 APIv3 密钥以 AEAD_AES_256_GCM 加密的平台证书。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EncryptCertificate {
     /// 【加密证书的算法】 加密证书的算法,密钥为API KEY, 需要登录商户平台设置。示例值:AEAD_AES_256_GCM
@@ -1148,16 +2485,56 @@ pub struct EncryptCertificate {
     /// Wire: `ciphertext`, `string`, at most 344 characters, required.
     pub ciphertext: String,
 }
+impl serde::Serialize for EncryptCertificate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &EncryptCertificate) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("algorithm", &value.algorithm);
+            members.required("nonce", &value.nonce);
+            members.required("associated_data", &value.associated_data);
+            members.required("ciphertext", &value.ciphertext);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for EncryptCertificate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<EncryptCertificate, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("algorithm", &mut slots.0);
+            fields.required("nonce", &mut slots.1);
+            fields.required("associated_data", &mut slots.2);
+            fields.required("ciphertext", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                    Ok(EncryptCertificate {
+                        algorithm: f0,
+                        nonce: f1,
+                        associated_data: f2,
+                        ciphertext: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 查询资金结算明细的应答。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SettlementList {
     /// 【Settlement Information List】 Details of the settlement information
     ///
     /// Wire: `data`, `array[object Settlement]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Settlement>>,
     /// 【Total Count】 Total number of resources. If offset is 0 or no record is found for this query, this parameter is returned.
     ///
@@ -1172,10 +2549,51 @@ pub struct SettlementList {
     /// Wire: `limit`, `integer`, required.
     pub limit: i64,
 }
+impl serde::Serialize for SettlementList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &SettlementList) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.optional("data", &value.data);
+            members.required("total_count", &value.total_count);
+            members.required("offset", &value.offset);
+            members.required("limit", &value.limit);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for SettlementList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<SettlementList, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.optional("data", &mut slots.0);
+            fields.required("total_count", &mut slots.1);
+            fields.required("offset", &mut slots.2);
+            fields.required("limit", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), Some(f2), Some(f3)) => {
+                    Ok(SettlementList {
+                        data: f0,
+                        total_count: f1,
+                        offset: f2,
+                        limit: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 结算信息(查询资金结算明细的应答中 data 的一项)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Settlement {
     /// 【付款批次号】
@@ -1201,18 +2619,66 @@ pub struct Settlement {
     /// 【钱包主体】
     ///
     /// Wire: `wallet_region`, `enum WalletRegion`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet_region: Option<WalletRegion>,
     /// 【分账业务金额】
     ///
     /// Wire: `split_amount`, `object SplitAmount`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_amount: Option<SplitAmount>,
+}
+impl serde::Serialize for Settlement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Settlement) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.required("batch_id", &value.batch_id);
+            members.required("settlement_date", &value.settlement_date);
+            members.required("trade_start_date", &value.trade_start_date);
+            members.required("trade_end_date", &value.trade_end_date);
+            members.required("amount", &value.amount);
+            members.optional("wallet_region", &value.wallet_region);
+            members.optional("split_amount", &value.split_amount);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Settlement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Settlement, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.required("batch_id", &mut slots.0);
+            fields.required("settlement_date", &mut slots.1);
+            fields.required("trade_start_date", &mut slots.2);
+            fields.required("trade_end_date", &mut slots.3);
+            fields.required("amount", &mut slots.4);
+            fields.optional("wallet_region", &mut slots.5);
+            fields.optional("split_amount", &mut slots.6);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
+                    Ok(Settlement {
+                        batch_id: f0,
+                        settlement_date: f1,
+                        trade_start_date: f2,
+                        trade_end_date: f3,
+                        amount: f4,
+                        wallet_region: f5,
+                        split_amount: f6,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 金额(结算信息)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SettlementAmount {
     /// 【已结算金额】
@@ -1244,10 +2710,68 @@ pub struct SettlementAmount {
     /// Wire: `fee`, `integer`, required.
     pub fee: i64,
 }
+impl serde::Serialize for SettlementAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &SettlementAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.required("settled", &value.settled);
+            members.required("unsettle", &value.unsettle);
+            members.required("currency", &value.currency);
+            members.required("pay", &value.pay);
+            members.required("refund", &value.refund);
+            members.required("net", &value.net);
+            members.required("fee", &value.fee);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for SettlementAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<SettlementAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.required("settled", &mut slots.0);
+            fields.required("unsettle", &mut slots.1);
+            fields.required("currency", &mut slots.2);
+            fields.required("pay", &mut slots.3);
+            fields.required("refund", &mut slots.4);
+            fields.required("net", &mut slots.5);
+            fields.required("fee", &mut slots.6);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                ) => {
+                    Ok(SettlementAmount {
+                        settled: f0,
+                        unsettle: f1,
+                        currency: f2,
+                        pay: f3,
+                        refund: f4,
+                        net: f5,
+                        fee: f6,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 分账业务金额(结算信息)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SplitAmount {
     /// 【已结算金额】
@@ -1271,26 +2795,67 @@ pub struct SplitAmount {
     /// Wire: `refund`, `integer`, required.
     pub refund: i64,
 }
+impl serde::Serialize for SplitAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &SplitAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("settled", &value.settled);
+            members.required("unsettle", &value.unsettle);
+            members.required("currency", &value.currency);
+            members.required("pay", &value.pay);
+            members.required("refund", &value.refund);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for SplitAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<SplitAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("settled", &mut slots.0);
+            fields.required("unsettle", &mut slots.1);
+            fields.required("currency", &mut slots.2);
+            fields.required("pay", &mut slots.3);
+            fields.required("refund", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                    Ok(SplitAmount {
+                        settled: f0,
+                        unsettle: f1,
+                        currency: f2,
+                        pay: f3,
+                        refund: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 退款通知解密后的资源。直连模式含 mchid,机构模式含 sp_mchid/sub_mchid:两种模式的字段都在此类型中且均为选填。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundNotificationResource {
     /// 【微信商户号】
     ///
     /// Wire: `mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mchid: Option<String>,
     /// 【机构商户号】
     ///
     /// Wire: `sp_mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_mchid: Option<String>,
     /// 【子商户号】
     ///
     /// Wire: `sub_mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_mchid: Option<String>,
     /// 【商户订单号】
     ///
@@ -1315,63 +2880,189 @@ pub struct RefundNotificationResource {
     /// 【退款入账账户】
     ///
     /// Wire: `recv_account`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recv_account: Option<String>,
     /// 【退款资金来源】
     ///
     /// Wire: `fund_source`, `enum FundSource`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fund_source: Option<FundSource>,
     /// 【退款成功时间】
     ///
     /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_time: Option<crate::runtime::DateTime>,
     /// 【退款金额信息】
     ///
     /// Wire: `amount`, `object RefundNotificationAmount`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<RefundNotificationAmount>,
+}
+impl serde::Serialize for RefundNotificationResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundNotificationResource) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(12);
+            members.optional("mchid", &value.mchid);
+            members.optional("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("transaction_id", &value.transaction_id);
+            members.required("out_refund_no", &value.out_refund_no);
+            members.required("refund_id", &value.refund_id);
+            members.required("refund_status", &value.refund_status);
+            members.optional("recv_account", &value.recv_account);
+            members.optional("fund_source", &value.fund_source);
+            members.optional("success_time", &value.success_time);
+            members.optional("amount", &value.amount);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundNotificationResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundNotificationResource, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.optional("mchid", &mut slots.0);
+            fields.optional("sp_mchid", &mut slots.1);
+            fields.optional("sub_mchid", &mut slots.2);
+            fields.required("out_trade_no", &mut slots.3);
+            fields.required("transaction_id", &mut slots.4);
+            fields.required("out_refund_no", &mut slots.5);
+            fields.required("refund_id", &mut slots.6);
+            fields.required("refund_status", &mut slots.7);
+            fields.optional("recv_account", &mut slots.8);
+            fields.optional("fund_source", &mut slots.9);
+            fields.optional("success_time", &mut slots.10);
+            fields.optional("amount", &mut slots.11);
+            fields.finish()?;
+            match slots {
+                (
+                    f0,
+                    f1,
+                    f2,
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    f9,
+                    f10,
+                    f11,
+                ) => {
+                    Ok(RefundNotificationResource {
+                        mchid: f0,
+                        sp_mchid: f1,
+                        sub_mchid: f2,
+                        out_trade_no: f3,
+                        transaction_id: f4,
+                        out_refund_no: f5,
+                        refund_id: f6,
+                        refund_status: f7,
+                        recv_account: f8,
+                        fund_source: f9,
+                        success_time: f10,
+                        amount: f11,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 退款金额信息(退款通知)。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundNotificationAmount {
     /// 【订单总金额】
     ///
     /// Wire: `total`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// 【退款金额】
     ///
     /// Wire: `refund`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund: Option<i64>,
     /// 【货币类型】
     ///
     /// Wire: `currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// 【用户实际支付金额】
     ///
     /// Wire: `payer_total`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer_total: Option<i64>,
     /// 【退款给用户的金额】 不包含所有优惠券金额
     ///
     /// Wire: `payer_refund`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer_refund: Option<i64>,
     /// 【用户支付币种】
     ///
     /// Wire: `payer_currency`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer_currency: Option<String>,
     /// 【汇率信息】
     ///
     /// Wire: `exchange_rate`, `object ExchangeRate`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<ExchangeRate>,
+}
+impl serde::Serialize for RefundNotificationAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundNotificationAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.optional("total", &value.total);
+            members.optional("refund", &value.refund);
+            members.optional("currency", &value.currency);
+            members.optional("payer_total", &value.payer_total);
+            members.optional("payer_refund", &value.payer_refund);
+            members.optional("payer_currency", &value.payer_currency);
+            members.optional("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundNotificationAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundNotificationAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.optional("total", &mut slots.0);
+            fields.optional("refund", &mut slots.1);
+            fields.optional("currency", &mut slots.2);
+            fields.optional("payer_total", &mut slots.3);
+            fields.optional("payer_refund", &mut slots.4);
+            fields.optional("payer_currency", &mut slots.5);
+            fields.optional("exchange_rate", &mut slots.6);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4, f5, f6) = slots;
+            Ok(RefundNotificationAmount {
+                total: f0,
+                refund: f1,
+                currency: f2,
+                payer_total: f3,
+                payer_refund: f4,
+                payer_currency: f5,
+                exchange_rate: f6,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }

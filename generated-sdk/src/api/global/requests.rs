@@ -8,11 +8,10 @@ use super::models::{
 /// The request of `micropay_pay` (提交付款码支付): `POST /v3/global/micropay/transactions/pay`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayPayRequest {
     /// The merchant mode: exactly one mode's fields are sent, never a mix.
-    #[serde(flatten)]
     pub mode: MicropayPayMode,
     /// 【商品描述】 商品或支付单简要描述,格式要求:门店品牌名-城市分店名-实际商品名称。示例值:image形象店-深圳腾大- QQ公仔
     ///
@@ -21,7 +20,6 @@ pub struct MicropayPayRequest {
     /// 【商户数据】 附加数据,在查询API和支付通知中原样返回,该字段主要用于商户携带订单的自定义数据。示例值:自定义数据
     ///
     /// Wire: `attach`, `string`, at most 127 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attach: Option<String>,
     /// 【商户订单号】 商户系统内部的订单号,32个字符内、可包含字母;重新下单时请更换单号,其他说明见商户订单号。示例值:1217752501201407033233368018
     ///
@@ -30,7 +28,6 @@ pub struct MicropayPayRequest {
     /// 【商品标记】 商品标记。示例值:WXG
     ///
     /// Wire: `goods_tag`, `string`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_tag: Option<String>,
     /// 【交易类型】
     ///
@@ -39,7 +36,6 @@ pub struct MicropayPayRequest {
     /// 【指定支付方式】
     ///
     /// Wire: `limit_pay`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit_pay: Option<String>,
     /// 【MCC码】
     ///
@@ -48,7 +44,6 @@ pub struct MicropayPayRequest {
     /// 【支付者】
     ///
     /// Wire: `payer`, `object MicropayPayer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<MicropayPayer>,
     /// 【订单金额】
     ///
@@ -57,12 +52,10 @@ pub struct MicropayPayRequest {
     /// 【场景信息】
     ///
     /// Wire: `scene_info`, `object MicropaySceneInfo`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scene_info: Option<MicropaySceneInfo>,
     /// 【优惠功能】
     ///
     /// Wire: `detail`, `object MicropayDetail`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<MicropayDetail>,
 }
 impl MicropayPayRequest {
@@ -157,6 +150,94 @@ impl crate::runtime::Validate for MicropayPayRequest {
         Ok(())
     }
 }
+impl serde::Serialize for MicropayPayRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayPayRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(11);
+            members.flatten(&value.mode);
+            members.required("description", &value.description);
+            members.optional("attach", &value.attach);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.optional("goods_tag", &value.goods_tag);
+            members.required("trade_type", &value.trade_type);
+            members.optional("limit_pay", &value.limit_pay);
+            members.required("merchant_category_code", &value.merchant_category_code);
+            members.optional("payer", &value.payer);
+            members.required("amount", &value.amount);
+            members.optional("scene_info", &value.scene_info);
+            members.optional("detail", &value.detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayPayRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayPayRequest, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("description", &mut slots.0);
+            fields.optional("attach", &mut slots.1);
+            fields.required("out_trade_no", &mut slots.2);
+            fields.optional("goods_tag", &mut slots.3);
+            fields.required("trade_type", &mut slots.4);
+            fields.optional("limit_pay", &mut slots.5);
+            fields.required("merchant_category_code", &mut slots.6);
+            fields.optional("payer", &mut slots.7);
+            fields.required("amount", &mut slots.8);
+            fields.optional("scene_info", &mut slots.9);
+            fields.optional("detail", &mut slots.10);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    Some(f2),
+                    f3,
+                    Some(f4),
+                    f5,
+                    Some(f6),
+                    f7,
+                    Some(f8),
+                    f9,
+                    f10,
+                ) => {
+                    Ok(MicropayPayRequest {
+                        description: f0,
+                        attach: f1,
+                        out_trade_no: f2,
+                        goods_tag: f3,
+                        trade_type: f4,
+                        limit_pay: f5,
+                        merchant_category_code: f6,
+                        payer: f7,
+                        amount: f8,
+                        scene_info: f9,
+                        detail: f10,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The merchant modes of `micropay_pay`: exactly one, chosen by the variant.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -185,7 +266,7 @@ impl From<MicropayPayInstitution> for MicropayPayMode {
     }
 }
 /// 直连模式 (`direct`) of `micropay_pay`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayPayDirect {
     /// 【商户号】 微信支付分配的商户号。注意:仅适用于直连模式。示例值:1900000109
@@ -213,8 +294,43 @@ impl crate::runtime::Validate for MicropayPayDirect {
         Ok(())
     }
 }
+impl serde::Serialize for MicropayPayDirect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayPayDirect) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("mchid", &value.mchid);
+            members.required("appid", &value.appid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayPayDirect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayPayDirect, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("mchid", &mut slots.0);
+            fields.required("appid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(MicropayPayDirect {
+                        mchid: f0,
+                        appid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 机构模式 (`institution`) of `micropay_pay`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicropayPayInstitution {
     /// 【子商户号】 微信支付分配的子商户号。注意:仅适用于机构模式。示例值:1900000109
@@ -232,7 +348,6 @@ pub struct MicropayPayInstitution {
     /// 【子商户APPID】 子商户在微信开放平台申请移动应用对应的APPID。注意:仅适用于机构模式。示例值:wx8888888888888888
     ///
     /// Wire: `sub_appid`, `string`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_appid: Option<String>,
 }
 impl MicropayPayInstitution {
@@ -266,19 +381,58 @@ impl crate::runtime::Validate for MicropayPayInstitution {
         Ok(())
     }
 }
+impl serde::Serialize for MicropayPayInstitution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MicropayPayInstitution) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("sp_appid", &value.sp_appid);
+            members.optional("sub_appid", &value.sub_appid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MicropayPayInstitution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MicropayPayInstitution, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("sp_mchid", &mut slots.1);
+            fields.required("sp_appid", &mut slots.2);
+            fields.optional("sub_appid", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), f3) => {
+                    Ok(MicropayPayInstitution {
+                        sub_mchid: f0,
+                        sp_mchid: f1,
+                        sp_appid: f2,
+                        sub_appid: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `query_order_by_id` (查询订单(微信支付订单号)): `GET /v3/global/transactions/id/{id}`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOrderByIdRequest {
     /// The merchant mode: exactly one mode's fields are sent, never a mix.
-    #[serde(flatten)]
     pub mode: QueryOrderByIdMode,
     /// 【WeChat Pay order No.】 WeChat order No. corresponding to the original payment transaction
     ///
     /// Wire: `id`, `string`, at most 32 characters, required, path parameter.
-    #[serde(skip_serializing)]
     pub id: String,
 }
 impl QueryOrderByIdRequest {
@@ -292,6 +446,39 @@ impl crate::runtime::Validate for QueryOrderByIdRequest {
         crate::runtime::Validate::validate_at(&self.mode, at)?;
         crate::runtime::check_length(at, "id", &self.id, 32)?;
         Ok(())
+    }
+}
+impl serde::Serialize for QueryOrderByIdRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &QueryOrderByIdRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(0);
+            members.flatten(&value.mode);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryOrderByIdRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryOrderByIdRequest, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(QueryOrderByIdRequest {
+                        id: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// The merchant modes of `query_order_by_id`: exactly one, chosen by the variant.
@@ -322,13 +509,12 @@ impl From<QueryOrderByIdInstitution> for QueryOrderByIdMode {
     }
 }
 /// 直连模式 (`direct`) of `query_order_by_id`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOrderByIdDirect {
     /// 【Merchant ID】 Merchant ID assigned by WeChat Pay. Note: Only for Common mode. Example: 1900000109
     ///
     /// Wire: `mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub mchid: String,
 }
 impl QueryOrderByIdDirect {
@@ -343,19 +529,43 @@ impl crate::runtime::Validate for QueryOrderByIdDirect {
         Ok(())
     }
 }
+impl serde::Serialize for QueryOrderByIdDirect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &QueryOrderByIdDirect) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryOrderByIdDirect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryOrderByIdDirect, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(QueryOrderByIdDirect { mchid: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 机构模式 (`institution`) of `query_order_by_id`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOrderByIdInstitution {
     /// 【Sub-merchant ID】 Sub-merchant ID assigned by WeChat Pay. Note: Only for Institutional mode. Example: 1900000109
     ///
     /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub sub_mchid: String,
     /// 【Institution's Merchant ID】 Institution's Merchant ID assigned by WeChat Pay
     ///
     /// Wire: `sp_mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub sp_mchid: String,
 }
 impl QueryOrderByIdInstitution {
@@ -374,19 +584,49 @@ impl crate::runtime::Validate for QueryOrderByIdInstitution {
         Ok(())
     }
 }
+impl serde::Serialize for QueryOrderByIdInstitution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &QueryOrderByIdInstitution) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryOrderByIdInstitution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryOrderByIdInstitution, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("sp_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QueryOrderByIdInstitution {
+                        sub_mchid: f0,
+                        sp_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `query_order_by_out_trade_no` (查询订单(商户订单号)): `GET /v3/global/transactions/out-trade-no/{out_trade_no}`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOrderByOutTradeNoRequest {
     /// The merchant mode: exactly one mode's fields are sent, never a mix.
-    #[serde(flatten)]
     pub mode: QueryOrderByOutTradeNoMode,
     /// 【Merchant order No.】 Order No. corresponding to the original payment transaction
     ///
     /// Wire: `out_trade_no`, `string`, at most 32 characters, required, path parameter.
-    #[serde(skip_serializing)]
     pub out_trade_no: String,
 }
 impl QueryOrderByOutTradeNoRequest {
@@ -406,6 +646,39 @@ impl crate::runtime::Validate for QueryOrderByOutTradeNoRequest {
         crate::runtime::Validate::validate_at(&self.mode, at)?;
         crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 32)?;
         Ok(())
+    }
+}
+impl serde::Serialize for QueryOrderByOutTradeNoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &QueryOrderByOutTradeNoRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(0);
+            members.flatten(&value.mode);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryOrderByOutTradeNoRequest, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("out_trade_no", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(QueryOrderByOutTradeNoRequest {
+                        out_trade_no: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// The merchant modes of `query_order_by_out_trade_no`: exactly one, chosen by the variant.
@@ -436,13 +709,12 @@ impl From<QueryOrderByOutTradeNoInstitution> for QueryOrderByOutTradeNoMode {
     }
 }
 /// 直连模式 (`direct`) of `query_order_by_out_trade_no`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOrderByOutTradeNoDirect {
     /// 【Merchant ID】 Merchant ID assigned by WeChat Pay. Note: Only for Common mode. Example: 1900000109
     ///
     /// Wire: `mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub mchid: String,
 }
 impl QueryOrderByOutTradeNoDirect {
@@ -457,19 +729,47 @@ impl crate::runtime::Validate for QueryOrderByOutTradeNoDirect {
         Ok(())
     }
 }
+impl serde::Serialize for QueryOrderByOutTradeNoDirect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &QueryOrderByOutTradeNoDirect) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoDirect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryOrderByOutTradeNoDirect, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(QueryOrderByOutTradeNoDirect {
+                        mchid: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 机构模式 (`institution`) of `query_order_by_out_trade_no`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOrderByOutTradeNoInstitution {
     /// 【Sub-merchant ID】 Sub-merchant ID assigned by WeChat Pay. Note: Only for Institutional mode. Example: 1900000109
     ///
     /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub sub_mchid: String,
     /// 【Institution's Merchant ID】 Institution's Merchant ID assigned by WeChat Pay
     ///
     /// Wire: `sp_mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub sp_mchid: String,
 }
 impl QueryOrderByOutTradeNoInstitution {
@@ -488,24 +788,55 @@ impl crate::runtime::Validate for QueryOrderByOutTradeNoInstitution {
         Ok(())
     }
 }
+impl serde::Serialize for QueryOrderByOutTradeNoInstitution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            _value: &QueryOrderByOutTradeNoInstitution,
+        ) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoInstitution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryOrderByOutTradeNoInstitution, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("sp_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QueryOrderByOutTradeNoInstitution {
+                        sub_mchid: f0,
+                        sp_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `create_refund` (申请退款): `POST /v3/global/refunds`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRefundRequest {
     /// The merchant mode: exactly one mode's fields are sent, never a mix.
-    #[serde(flatten)]
     pub mode: CreateRefundMode,
     /// 【微信订单号】
     ///
     /// Wire: `transaction_id`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// 【商户订单号】
     ///
     /// Wire: `out_trade_no`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub out_trade_no: Option<String>,
     /// 【商户退款单号】
     ///
@@ -514,22 +845,18 @@ pub struct CreateRefundRequest {
     /// 【退款原因】
     ///
     /// Wire: `reason`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// 【订单金额】
     ///
     /// Wire: `amount`, `object CreateRefundAmount`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<CreateRefundAmount>,
     /// 【退款通知地址】
     ///
     /// Wire: `notify_url`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_url: Option<String>,
     /// 【source】
     ///
     /// Wire: `source`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 impl CreateRefundRequest {
@@ -589,6 +916,58 @@ impl crate::runtime::Validate for CreateRefundRequest {
         Ok(())
     }
 }
+impl serde::Serialize for CreateRefundRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreateRefundRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.flatten(&value.mode);
+            members.optional("transaction_id", &value.transaction_id);
+            members.optional("out_trade_no", &value.out_trade_no);
+            members.required("out_refund_no", &value.out_refund_no);
+            members.optional("reason", &value.reason);
+            members.optional("amount", &value.amount);
+            members.optional("notify_url", &value.notify_url);
+            members.optional("source", &value.source);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateRefundRequest, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.optional("transaction_id", &mut slots.0);
+            fields.optional("out_trade_no", &mut slots.1);
+            fields.required("out_refund_no", &mut slots.2);
+            fields.optional("reason", &mut slots.3);
+            fields.optional("amount", &mut slots.4);
+            fields.optional("notify_url", &mut slots.5);
+            fields.optional("source", &mut slots.6);
+            fields.finish()?;
+            match slots {
+                (f0, f1, Some(f2), f3, f4, f5, f6) => {
+                    Ok(CreateRefundRequest {
+                        transaction_id: f0,
+                        out_trade_no: f1,
+                        out_refund_no: f2,
+                        reason: f3,
+                        amount: f4,
+                        notify_url: f5,
+                        source: f6,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The merchant modes of `create_refund`: exactly one, chosen by the variant.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -617,7 +996,7 @@ impl From<CreateRefundInstitution> for CreateRefundMode {
     }
 }
 /// 直连模式 (`direct`) of `create_refund`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRefundDirect {
     /// 【商户号】
@@ -645,8 +1024,43 @@ impl crate::runtime::Validate for CreateRefundDirect {
         Ok(())
     }
 }
+impl serde::Serialize for CreateRefundDirect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreateRefundDirect) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("mchid", &value.mchid);
+            members.required("appid", &value.appid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateRefundDirect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateRefundDirect, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("mchid", &mut slots.0);
+            fields.required("appid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(CreateRefundDirect {
+                        mchid: f0,
+                        appid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 机构模式 (`institution`) of `create_refund`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRefundInstitution {
     /// 【机构商户号】
@@ -664,7 +1078,6 @@ pub struct CreateRefundInstitution {
     /// 【子商户APPID】
     ///
     /// Wire: `sub_appid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_appid: Option<String>,
 }
 impl CreateRefundInstitution {
@@ -693,19 +1106,58 @@ impl crate::runtime::Validate for CreateRefundInstitution {
         Ok(())
     }
 }
+impl serde::Serialize for CreateRefundInstitution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreateRefundInstitution) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("sp_appid", &value.sp_appid);
+            members.optional("sub_appid", &value.sub_appid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateRefundInstitution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateRefundInstitution, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.required("sp_appid", &mut slots.2);
+            fields.optional("sub_appid", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), f3) => {
+                    Ok(CreateRefundInstitution {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        sp_appid: f2,
+                        sub_appid: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `query_refund_by_out_refund_no` (查询单笔退款(商户退款单号)): `GET /v3/global/refunds/out-refund-no/{out_refund_no}`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRefundByOutRefundNoRequest {
     /// The merchant mode: exactly one mode's fields are sent, never a mix.
-    #[serde(flatten)]
     pub mode: QueryRefundByOutRefundNoMode,
     /// 【Merchant refund No.】 Returned refund order No. Example: 1217752501201407033233368018
     ///
     /// Wire: `out_refund_no`, `string`, at most 64 characters, required, path parameter.
-    #[serde(skip_serializing)]
     pub out_refund_no: String,
 }
 impl QueryRefundByOutRefundNoRequest {
@@ -725,6 +1177,39 @@ impl crate::runtime::Validate for QueryRefundByOutRefundNoRequest {
         crate::runtime::Validate::validate_at(&self.mode, at)?;
         crate::runtime::check_length(at, "out_refund_no", &self.out_refund_no, 64)?;
         Ok(())
+    }
+}
+impl serde::Serialize for QueryRefundByOutRefundNoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &QueryRefundByOutRefundNoRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(0);
+            members.flatten(&value.mode);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryRefundByOutRefundNoRequest, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("out_refund_no", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(QueryRefundByOutRefundNoRequest {
+                        out_refund_no: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// The merchant modes of `query_refund_by_out_refund_no`: exactly one, chosen by the variant.
@@ -755,13 +1240,12 @@ impl From<QueryRefundByOutRefundNoInstitution> for QueryRefundByOutRefundNoMode 
     }
 }
 /// 直连模式 (`direct`) of `query_refund_by_out_refund_no`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRefundByOutRefundNoDirect {
     /// 【Merchant ID】 Merchant ID assigned by WeChat Pay. Note: Only for Common mode. Example: 1900000109
     ///
     /// Wire: `mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub mchid: String,
 }
 impl QueryRefundByOutRefundNoDirect {
@@ -776,19 +1260,47 @@ impl crate::runtime::Validate for QueryRefundByOutRefundNoDirect {
         Ok(())
     }
 }
+impl serde::Serialize for QueryRefundByOutRefundNoDirect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &QueryRefundByOutRefundNoDirect) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoDirect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryRefundByOutRefundNoDirect, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(QueryRefundByOutRefundNoDirect {
+                        mchid: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 机构模式 (`institution`) of `query_refund_by_out_refund_no`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRefundByOutRefundNoInstitution {
     /// 【Sub-merchant ID】 Merchant ID assigned to sub-merchants by WeChat Pay. Note: Only for Institutional mode. Example: 1900000109
     ///
     /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub sub_mchid: String,
     /// 【Institution's Merchant ID】 Merchant ID assigned to merchants by WeChat Pay. Note: Only for Institutional mode. Example: 1900000100
     ///
     /// Wire: `sp_mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub sp_mchid: String,
 }
 impl QueryRefundByOutRefundNoInstitution {
@@ -807,19 +1319,51 @@ impl crate::runtime::Validate for QueryRefundByOutRefundNoInstitution {
         Ok(())
     }
 }
+impl serde::Serialize for QueryRefundByOutRefundNoInstitution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            _value: &QueryRefundByOutRefundNoInstitution,
+        ) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoInstitution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryRefundByOutRefundNoInstitution, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("sp_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QueryRefundByOutRefundNoInstitution {
+                        sub_mchid: f0,
+                        sp_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `query_refund_by_id` (查询单笔退款(微信支付退款单号)): `GET /v3/global/refunds/id/{refund_id}`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRefundByIdRequest {
     /// The merchant mode: exactly one mode's fields are sent, never a mix.
-    #[serde(flatten)]
     pub mode: QueryRefundByIdMode,
     /// 【WeChat Pay refund order No.】 WeChat Pay refund order No. Example: 1217752501201407033233368018
     ///
     /// Wire: `refund_id`, `string`, at most 32 characters, required, path parameter.
-    #[serde(skip_serializing)]
     pub refund_id: String,
 }
 impl QueryRefundByIdRequest {
@@ -836,6 +1380,39 @@ impl crate::runtime::Validate for QueryRefundByIdRequest {
         crate::runtime::Validate::validate_at(&self.mode, at)?;
         crate::runtime::check_length(at, "refund_id", &self.refund_id, 32)?;
         Ok(())
+    }
+}
+impl serde::Serialize for QueryRefundByIdRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &QueryRefundByIdRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(0);
+            members.flatten(&value.mode);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryRefundByIdRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryRefundByIdRequest, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("refund_id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(QueryRefundByIdRequest {
+                        refund_id: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// The merchant modes of `query_refund_by_id`: exactly one, chosen by the variant.
@@ -866,13 +1443,12 @@ impl From<QueryRefundByIdInstitution> for QueryRefundByIdMode {
     }
 }
 /// 直连模式 (`direct`) of `query_refund_by_id`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRefundByIdDirect {
     /// 【Merchant ID】 Merchant ID assigned by WeChat Pay. Note: Only for Common mode. Example: 1900000109
     ///
     /// Wire: `mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub mchid: String,
 }
 impl QueryRefundByIdDirect {
@@ -887,19 +1463,43 @@ impl crate::runtime::Validate for QueryRefundByIdDirect {
         Ok(())
     }
 }
+impl serde::Serialize for QueryRefundByIdDirect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &QueryRefundByIdDirect) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryRefundByIdDirect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryRefundByIdDirect, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(QueryRefundByIdDirect { mchid: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 机构模式 (`institution`) of `query_refund_by_id`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRefundByIdInstitution {
     /// 【Sub-merchant ID】 Merchant ID assigned to sub-merchants by WeChat Pay. Note: Only for Institutional mode. Example: 1900000109
     ///
     /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub sub_mchid: String,
     /// 【Institution's Merchant ID】 Merchant ID assigned to merchants by WeChat Pay. Note: Only for Institutional mode. Example: 1900000100
     ///
     /// Wire: `sp_mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub sp_mchid: String,
 }
 impl QueryRefundByIdInstitution {
@@ -918,34 +1518,61 @@ impl crate::runtime::Validate for QueryRefundByIdInstitution {
         Ok(())
     }
 }
+impl serde::Serialize for QueryRefundByIdInstitution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &QueryRefundByIdInstitution) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryRefundByIdInstitution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryRefundByIdInstitution, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("sp_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QueryRefundByIdInstitution {
+                        sub_mchid: f0,
+                        sp_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `list_refunds` (查询所有退款): `GET /v3/global/refunds`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListRefundsRequest {
     /// The merchant mode: exactly one mode's fields are sent, never a mix.
-    #[serde(flatten)]
     pub mode: ListRefundsMode,
     /// 【微信支付订单号】 微信支付订单号。示例值:1217752501201407033233368018
     ///
     /// Wire: `transaction_id`, `string`, at most 32 characters, optional, query parameter.
-    #[serde(skip_serializing, default)]
     pub transaction_id: Option<String>,
     /// 【商户订单号】 商户订单号。示例值:1217752501201407033233368018
     ///
     /// Wire: `out_trade_no`, `string`, at most 32 characters, optional, query parameter.
-    #[serde(skip_serializing, default)]
     pub out_trade_no: Option<String>,
     /// 【记录起始位置】 分页功能,起始位置。示例值:0
     ///
     /// Wire: `offset`, `integer`, required, query parameter.
-    #[serde(skip_serializing)]
     pub offset: i64,
     /// 【每页笔数】 分页功能,每页返回记录数,最大值限制为20。示例值:10
     ///
     /// Wire: `count`, `integer`, required, query parameter.
-    #[serde(skip_serializing)]
     pub count: i64,
 }
 impl ListRefundsRequest {
@@ -982,6 +1609,45 @@ impl crate::runtime::Validate for ListRefundsRequest {
         Ok(())
     }
 }
+impl serde::Serialize for ListRefundsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ListRefundsRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(0);
+            members.flatten(&value.mode);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRefundsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ListRefundsRequest, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.optional("transaction_id", &mut slots.0);
+            fields.optional("out_trade_no", &mut slots.1);
+            fields.required("offset", &mut slots.2);
+            fields.required("count", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (f0, f1, Some(f2), Some(f3)) => {
+                    Ok(ListRefundsRequest {
+                        transaction_id: f0,
+                        out_trade_no: f1,
+                        offset: f2,
+                        count: f3,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The merchant modes of `list_refunds`: exactly one, chosen by the variant.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -1010,13 +1676,12 @@ impl From<ListRefundsInstitution> for ListRefundsMode {
     }
 }
 /// 直连模式 (`direct`) of `list_refunds`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListRefundsDirect {
     /// 【商户号】 微信支付分配的商户号。注意:仅适用于直连模式。示例值:1900000109
     ///
     /// Wire: `mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub mchid: String,
 }
 impl ListRefundsDirect {
@@ -1031,19 +1696,43 @@ impl crate::runtime::Validate for ListRefundsDirect {
         Ok(())
     }
 }
+impl serde::Serialize for ListRefundsDirect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &ListRefundsDirect) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRefundsDirect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ListRefundsDirect, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(ListRefundsDirect { mchid: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 机构模式 (`institution`) of `list_refunds`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListRefundsInstitution {
     /// 【子商户号】 微信支付分配的子商户号。注意:仅适用于机构模式。示例值:1900000109
     ///
     /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub sub_mchid: String,
     /// 【机构商户号】 微信支付分配的机构商户号。注意:仅适用于机构模式。示例值:1900000100
     ///
     /// Wire: `sp_mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub sp_mchid: String,
 }
 impl ListRefundsInstitution {
@@ -1062,19 +1751,49 @@ impl crate::runtime::Validate for ListRefundsInstitution {
         Ok(())
     }
 }
+impl serde::Serialize for ListRefundsInstitution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &ListRefundsInstitution) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRefundsInstitution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ListRefundsInstitution, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("sp_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(ListRefundsInstitution {
+                        sub_mchid: f0,
+                        sp_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `download_statement` (下载对账单): `GET /v3/global/statements`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadStatementRequest {
     /// The merchant mode: exactly one mode's fields are sent, never a mix.
-    #[serde(flatten)]
     pub mode: DownloadStatementMode,
     /// 【Bill date】 Bill date in the format of 20180103. The Downloading Reconciliation API can only download bills within 180 days. Example: 20180130
     ///
     /// Wire: `date`, `string`, at most 8 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub date: String,
 }
 impl DownloadStatementRequest {
@@ -1088,6 +1807,39 @@ impl crate::runtime::Validate for DownloadStatementRequest {
         crate::runtime::Validate::validate_at(&self.mode, at)?;
         crate::runtime::check_length(at, "date", &self.date, 8)?;
         Ok(())
+    }
+}
+impl serde::Serialize for DownloadStatementRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &DownloadStatementRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(0);
+            members.flatten(&value.mode);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DownloadStatementRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<DownloadStatementRequest, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("date", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(DownloadStatementRequest {
+                        date: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// The merchant modes of `download_statement`: exactly one, chosen by the variant.
@@ -1118,13 +1870,12 @@ impl From<DownloadStatementInstitution> for DownloadStatementMode {
     }
 }
 /// 直连模式 (`direct`) of `download_statement`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadStatementDirect {
     /// 【Merchant ID】 Merchant ID assigned by WeChat Pay. Note: Only for Common mode. Example: 1900000109
     ///
     /// Wire: `mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub mchid: String,
 }
 impl DownloadStatementDirect {
@@ -1139,19 +1890,47 @@ impl crate::runtime::Validate for DownloadStatementDirect {
         Ok(())
     }
 }
+impl serde::Serialize for DownloadStatementDirect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &DownloadStatementDirect) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DownloadStatementDirect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<DownloadStatementDirect, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(DownloadStatementDirect {
+                        mchid: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 机构模式 (`institution`) of `download_statement`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadStatementInstitution {
     /// 【Institution's Merchant ID】 Institution's Merchant ID assigned by WeChat Pay. Note: Only for Institutional mode. Example: 1900000109
     ///
     /// Wire: `sp_mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub sp_mchid: String,
     /// 【Sub-merchant ID】 Sub-merchant ID assigned by WeChat Pay. If the sub_mchid is passed in, only the reconciliation for the sub-merchant transactions will be returned. If the sub_mchid is not passed in, the reconciliation for all sub-merchant transactions of the institution will be returned. Note: Only for Institutional mode. Example: 1900000109
     ///
     /// Wire: `sub_mchid`, `string`, at most 32 characters, optional, query parameter.
-    #[serde(skip_serializing, default)]
     pub sub_mchid: Option<String>,
 }
 impl DownloadStatementInstitution {
@@ -1177,19 +1956,49 @@ impl crate::runtime::Validate for DownloadStatementInstitution {
         Ok(())
     }
 }
+impl serde::Serialize for DownloadStatementInstitution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &DownloadStatementInstitution) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DownloadStatementInstitution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<DownloadStatementInstitution, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("sp_mchid", &mut slots.0);
+            fields.optional("sub_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1) => {
+                    Ok(DownloadStatementInstitution {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `reverse_by_out_trade_no` (撤销订单(商户订单号)): `POST /v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReverseByOutTradeNoRequest {
     /// The merchant mode: exactly one mode's fields are sent, never a mix.
-    #[serde(flatten)]
     pub mode: ReverseByOutTradeNoMode,
     /// 【Merchant order No.】 The order No. in the merchant system with a length of not more than 32 characters, including letters. If the authorization code changes, a new merchant order No. must be used. For more information, see Merchant Order No.
     ///
     /// Wire: `out_trade_no`, `string`, at most 32 characters, required, path parameter.
-    #[serde(skip_serializing)]
     pub out_trade_no: String,
 }
 impl ReverseByOutTradeNoRequest {
@@ -1206,6 +2015,39 @@ impl crate::runtime::Validate for ReverseByOutTradeNoRequest {
         crate::runtime::Validate::validate_at(&self.mode, at)?;
         crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 32)?;
         Ok(())
+    }
+}
+impl serde::Serialize for ReverseByOutTradeNoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReverseByOutTradeNoRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(0);
+            members.flatten(&value.mode);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReverseByOutTradeNoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReverseByOutTradeNoRequest, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("out_trade_no", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(ReverseByOutTradeNoRequest {
+                        out_trade_no: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// The merchant modes of `reverse_by_out_trade_no`: exactly one, chosen by the variant.
@@ -1236,7 +2078,7 @@ impl From<ReverseByOutTradeNoInstitution> for ReverseByOutTradeNoMode {
     }
 }
 /// 直连模式 (`direct`) of `reverse_by_out_trade_no`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReverseByOutTradeNoDirect {
     /// 【Merchant ID】 Merchant ID assigned by WeChat Pay
@@ -1256,8 +2098,40 @@ impl crate::runtime::Validate for ReverseByOutTradeNoDirect {
         Ok(())
     }
 }
+impl serde::Serialize for ReverseByOutTradeNoDirect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReverseByOutTradeNoDirect) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("mchid", &value.mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReverseByOutTradeNoDirect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReverseByOutTradeNoDirect, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(ReverseByOutTradeNoDirect {
+                        mchid: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 机构模式 (`institution`) of `reverse_by_out_trade_no`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReverseByOutTradeNoInstitution {
     /// 【Institution's Merchant ID】 Institution's Merchant ID assigned by WeChat Pay
@@ -1285,19 +2159,52 @@ impl crate::runtime::Validate for ReverseByOutTradeNoInstitution {
         Ok(())
     }
 }
+impl serde::Serialize for ReverseByOutTradeNoInstitution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReverseByOutTradeNoInstitution) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReverseByOutTradeNoInstitution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReverseByOutTradeNoInstitution, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(ReverseByOutTradeNoInstitution {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `reverse_by_id` (撤销订单(微信支付订单号)): `POST /v3/global/micropay/transactions/id/{id}/reverse`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReverseByIdRequest {
     /// The merchant mode: exactly one mode's fields are sent, never a mix.
-    #[serde(flatten)]
     pub mode: ReverseByIdMode,
     /// 【WeChat Pay order No.】 WeChat Pay order No.
     ///
     /// Wire: `id`, `string`, at most 32 characters, required, path parameter.
-    #[serde(skip_serializing)]
     pub id: String,
 }
 impl ReverseByIdRequest {
@@ -1311,6 +2218,39 @@ impl crate::runtime::Validate for ReverseByIdRequest {
         crate::runtime::Validate::validate_at(&self.mode, at)?;
         crate::runtime::check_length(at, "id", &self.id, 32)?;
         Ok(())
+    }
+}
+impl serde::Serialize for ReverseByIdRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReverseByIdRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(0);
+            members.flatten(&value.mode);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReverseByIdRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReverseByIdRequest, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(ReverseByIdRequest {
+                        id: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// The merchant modes of `reverse_by_id`: exactly one, chosen by the variant.
@@ -1341,7 +2281,7 @@ impl From<ReverseByIdInstitution> for ReverseByIdMode {
     }
 }
 /// 直连模式 (`direct`) of `reverse_by_id`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReverseByIdDirect {
     /// 【Merchant ID】 Merchant ID assigned by WeChat Pay
@@ -1361,8 +2301,36 @@ impl crate::runtime::Validate for ReverseByIdDirect {
         Ok(())
     }
 }
+impl serde::Serialize for ReverseByIdDirect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReverseByIdDirect) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("mchid", &value.mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReverseByIdDirect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReverseByIdDirect, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(ReverseByIdDirect { mchid: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 机构模式 (`institution`) of `reverse_by_id`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReverseByIdInstitution {
     /// 【Institution's Merchant ID】 Institution's Merchant ID assigned by WeChat Pay
@@ -1390,10 +2358,45 @@ impl crate::runtime::Validate for ReverseByIdInstitution {
         Ok(())
     }
 }
+impl serde::Serialize for ReverseByIdInstitution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReverseByIdInstitution) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReverseByIdInstitution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReverseByIdInstitution, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(ReverseByIdInstitution {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `download_certificates` (下载平台证书): `GET /v3/global/certificates`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadCertificatesRequest {}
 impl DownloadCertificatesRequest {
@@ -1402,46 +2405,56 @@ impl DownloadCertificatesRequest {
         Self {}
     }
 }
-impl crate::runtime::Validate for DownloadCertificatesRequest {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl crate::runtime::Validate for DownloadCertificatesRequest {}
+impl serde::Serialize for DownloadCertificatesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &DownloadCertificatesRequest) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DownloadCertificatesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            _fields: &mut crate::runtime::Fields,
+        ) -> Result<DownloadCertificatesRequest, serde_json::Error> {
+            Ok(DownloadCertificatesRequest {})
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// The request of `list_settlements` (查询资金结算明细): `GET /v3/global/settle/settlements`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListSettlementsRequest {
     /// 【Sub-merchant ID】 The merchant ID assigned by WeChat Pay for the sub-merchant. 1. For direct merchants or institutions, this field is not required 2. For service providers, this field is required. Example: 1900000101
     ///
     /// Wire: `sub_mchid`, `string`, at most 32 characters, optional, query parameter.
-    #[serde(skip_serializing, default)]
     pub sub_mchid: Option<String>,
     /// 【Settlement Status】 Fund settlement status. Enumerated values: SETTLED: Funds are settled UNSETTLE: Funds are not settled Example: SETTLED
     ///
     /// Wire: `settle_state`, `enum SettleState`, required, query parameter.
-    #[serde(skip_serializing)]
     pub settle_state: SettleState,
     /// 【Settlement Start Date】 1. Format: yyyyMMdd, such as 20091225 for Dec. 25, 2009. Time zone: GMT+8 Beijing. 2. If settle_state is SETTLED, this field is required. If settle_state is UNSETTLE, this field is invalid. Example: 20091225
     ///
     /// Wire: `settle_start_date`, `string`, at most 8 characters, optional, query parameter.
-    #[serde(skip_serializing, default)]
     pub settle_start_date: Option<String>,
     /// 【Settlement End Date】 1. Format: yyyyMMdd, such as 20091226 for Dec. 26, 2009. Time zone: GMT+8 Beijing. 2. If settle_state is SETTLED, this field is required. If settle_state is UNSETTLE, this field is invalid. 3. The settlement end data must be later than the settlement start date. Example: 20091226
     ///
     /// Wire: `settle_end_date`, `string`, at most 8 characters, optional, query parameter.
-    #[serde(skip_serializing, default)]
     pub settle_end_date: Option<String>,
     /// 【Maximum Count】 The maximum number of records returned, which is preferably 10 or less. The system supports up to 30 records. Example: 5
     ///
     /// Wire: `limit`, `integer`, required, query parameter.
-    #[serde(skip_serializing)]
     pub limit: i64,
     /// 【Start Position of Record】 The start position of the requested resources.
     ///
     /// Wire: `offset`, `integer`, required, query parameter.
-    #[serde(skip_serializing)]
     pub offset: i64,
 }
 impl ListSettlementsRequest {
@@ -1484,5 +2497,45 @@ impl crate::runtime::Validate for ListSettlementsRequest {
             crate::runtime::check_length(at, "settle_end_date", value, 8)?;
         }
         Ok(())
+    }
+}
+impl serde::Serialize for ListSettlementsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &ListSettlementsRequest) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListSettlementsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ListSettlementsRequest, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None);
+            fields.optional("sub_mchid", &mut slots.0);
+            fields.required("settle_state", &mut slots.1);
+            fields.optional("settle_start_date", &mut slots.2);
+            fields.optional("settle_end_date", &mut slots.3);
+            fields.required("limit", &mut slots.4);
+            fields.required("offset", &mut slots.5);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), f2, f3, Some(f4), Some(f5)) => {
+                    Ok(ListSettlementsRequest {
+                        sub_mchid: f0,
+                        settle_state: f1,
+                        settle_start_date: f2,
+                        settle_end_date: f3,
+                        limit: f4,
+                        offset: f5,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }

@@ -50,23 +50,26 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
     /// | 403 | `NO_AUTH` | 平台充值权限被处罚,无法发起充值 | 服务商登录「合作伙伴平台-账户中心-违约记录」查看详情 | 业务 |
     /// | 403 | `NO_AUTH` | 商户号出入金权限被管控 | 二级子商户前往「微信支付商户平台-账户中心-违约记录」或「商家助手小程序-风险处理」查看详情 | 业务 |
     /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请降低请求频率 | 业务 |
-    pub async fn apply_recharge(
+    pub fn apply_recharge(
         &self,
         request: &ApplyRechargeRequest,
-    ) -> Result<RechargeApplyResponse, Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/platsolution/ecommerce/recharges/apply");
-        let response = self
-            .transport
-            .send(ApiRequest {
+    ) -> crate::runtime::Call<'a, RechargeApplyResponse> {
+        fn prepare(request: &ApplyRechargeRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/ecommerce/recharges/apply");
+            Ok(ApiRequest {
                 operation: &operations::APPLY_RECHARGE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_json(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
     }
     /// 查询二级商户充值结果
     ///
@@ -96,25 +99,28 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
     /// | 404 | `NOT_FOUND` | 充值单不存在 | 请检查业务充值单号 | 业务 |
     /// | 403 | `NO_AUTH` | 服务商未开通平台收付通 | 服务商开通微信支付平台收付通 | 业务 |
     /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请降低请求频率 | 业务 |
-    pub async fn query_recharge(
+    pub fn query_recharge(
         &self,
         request: &QueryRechargeRequest,
-    ) -> Result<MchDeposit, Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/platsolution/ecommerce/recharges/out-recharge-no/");
-        target.segment(&request.out_recharge_no);
-        target.query("sub_mchid", &request.sub_mchid);
-        let response = self
-            .transport
-            .send(ApiRequest {
+    ) -> crate::runtime::Call<'a, MchDeposit> {
+        fn prepare(request: &QueryRechargeRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/ecommerce/recharges/out-recharge-no/");
+            target.segment(&request.out_recharge_no);
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
                 operation: &operations::QUERY_RECHARGE,
                 path_and_query: target.finish(),
                 body: None,
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_json(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
     }
     /// 关闭二级商户充值
     ///
@@ -142,26 +148,29 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
     /// | 404 | `NOT_FOUND` | 充值单不存在 | 请检查业务充值单号 | 业务 |
     /// | 403 | `NO_AUTH` | 服务商未开通平台收付通 | 服务商开通微信支付平台收付通 | 业务 |
     /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请降低请求频率 | 业务 |
-    pub async fn close_recharge(
+    pub fn close_recharge(
         &self,
         request: &CloseRechargeRequest,
-    ) -> Result<MchDeposit, Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/platsolution/ecommerce/recharges/out-recharge-no/");
-        target.segment(&request.out_recharge_no);
-        target.literal("/close");
-        target.query("sub_mchid", &request.sub_mchid);
-        let response = self
-            .transport
-            .send(ApiRequest {
+    ) -> crate::runtime::Call<'a, MchDeposit> {
+        fn prepare(request: &CloseRechargeRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/ecommerce/recharges/out-recharge-no/");
+            target.segment(&request.out_recharge_no);
+            target.literal("/close");
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
                 operation: &operations::CLOSE_RECHARGE,
                 path_and_query: target.finish(),
                 body: None,
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_json(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
     }
 }
 impl crate::runtime::Client {

@@ -37,11 +37,9 @@ impl From<&str> for RechargeChannel {
 }
 impl From<String> for RechargeChannel {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "BANK_TRANSFER" => Self::BankTransfer,
-            "QR_RECHARGE" => Self::QrRecharge,
-            "ONLINE_BANK" => Self::OnlineBank,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -94,10 +92,9 @@ impl From<&str> for AccountType {
 }
 impl From<String> for AccountType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "DEPOSIT" => Self::Deposit,
-            "OPERATION" => Self::Operation,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -154,11 +151,9 @@ impl From<&str> for RechargeState {
 }
 impl From<String> for RechargeState {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "SUCCESS" => Self::Success,
-            "RECHARGING" => Self::Recharging,
-            "CLOSED" => Self::Closed,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -211,10 +206,9 @@ impl From<&str> for RechargeScene {
 }
 impl From<String> for RechargeScene {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "ECOMMERCE_DEPOSIT" => Self::EcommerceDeposit,
-            "ECOMMERCE_PAYMENT" => Self::EcommercePayment,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -271,11 +265,9 @@ impl From<&str> for EmployeeType {
 }
 impl From<String> for EmployeeType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "ADMIN" => Self::Admin,
-            "STAFF" => Self::Staff,
-            "LEGAL_PERSON" => Self::LegalPerson,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }
@@ -328,10 +320,9 @@ impl From<&str> for OnlineBankType {
 }
 impl From<String> for OnlineBankType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "ONLINE_BANK_TYPE_CORPORATE" => Self::OnlineBankTypeCorporate,
-            "ONLINE_BANK_TYPE_PERSONAL" => Self::OnlineBankTypePersonal,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }

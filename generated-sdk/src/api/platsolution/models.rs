@@ -8,7 +8,7 @@ use super::enums::{
 /// 二级商户充值单:关闭二级商户充值与查询二级商户充值结果的应答。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MchDeposit {
     /// 【平台商户号】 微信支付分配的商户号
@@ -30,7 +30,6 @@ pub struct MchDeposit {
     /// 【充值渠道】 仅在“充值成功”时返回,其它状态不返回
     ///
     /// Wire: `recharge_channel`, `enum RechargeChannel`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recharge_channel: Option<RechargeChannel>,
     /// 【充值入账账户】 充值入账账户
     ///
@@ -47,7 +46,6 @@ pub struct MchDeposit {
     /// 【充值状态描述】 展示关闭充值的原因,如“平台商户主动关闭充值单”、“超过时间限制,系统自动关闭充值单”等
     ///
     /// Wire: `recharge_state_desc`, `string`, at most 64 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recharge_state_desc: Option<String>,
     /// 【充值金额】 单位为分,仅支持CNY。单笔限额规则:1、银行转账最多8亿元 2、扫码充值5万元
     ///
@@ -56,54 +54,166 @@ pub struct MchDeposit {
     /// 【转账充值的付款信息】 包括付款账户、银行附言等内容
     ///
     /// Wire: `bank_transfer_info`, `object BankTransferInfo`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_transfer_info: Option<BankTransferInfo>,
     /// 【扫码充值的付款信息】 包括充值用户OpenID
     ///
     /// Wire: `qr_recharge_info`, `object QrRechargeInfo`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qr_recharge_info: Option<QrRechargeInfo>,
     /// 【网银充值的付款信息】 包括付款账户、银行交易订单号等内容
     ///
     /// Wire: `online_bank_recharge_info`, `object OnlineBankRechargeInfo`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub online_bank_recharge_info: Option<OnlineBankRechargeInfo>,
     /// 【受理充值时间】 微信支付成功受理充值时间,不代表充值已经完成,使用rfc3339标准格式
     ///
     /// Wire: `accept_time`, `datetime (RFC 3339)`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_time: Option<crate::runtime::DateTime>,
     /// 【充值成功时间】 当状态为“充值成功”时返回,使用rfc3339标准格式
     ///
     /// Wire: `success_time`, `datetime (RFC 3339)`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_time: Option<crate::runtime::DateTime>,
     /// 【关闭充值时间】 当状态为“已关闭”时返回,使用rfc3339标准格式
     ///
     /// Wire: `close_time`, `datetime (RFC 3339)`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close_time: Option<crate::runtime::DateTime>,
     /// 【可用充值渠道列表】 申请充值时传入的可用渠道列表
     ///
     /// Wire: `available_recharge_channels`, `array[enum RechargeChannel]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_recharge_channels: Option<Vec<RechargeChannel>>,
+}
+impl serde::Serialize for MchDeposit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MchDeposit) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(17);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("recharge_id", &value.recharge_id);
+            members.required("out_recharge_no", &value.out_recharge_no);
+            members.optional("recharge_channel", &value.recharge_channel);
+            members.required("account_type", &value.account_type);
+            members.required("recharge_state", &value.recharge_state);
+            members.required("recharge_scene", &value.recharge_scene);
+            members.optional("recharge_state_desc", &value.recharge_state_desc);
+            members.required("recharge_amount", &value.recharge_amount);
+            members.optional("bank_transfer_info", &value.bank_transfer_info);
+            members.optional("qr_recharge_info", &value.qr_recharge_info);
+            members
+                .optional("online_bank_recharge_info", &value.online_bank_recharge_info);
+            members.optional("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("close_time", &value.close_time);
+            members
+                .optional(
+                    "available_recharge_channels",
+                    &value.available_recharge_channels,
+                );
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MchDeposit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MchDeposit, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.required("recharge_id", &mut slots.2);
+            fields.required("out_recharge_no", &mut slots.3);
+            fields.optional("recharge_channel", &mut slots.4);
+            fields.required("account_type", &mut slots.5);
+            fields.required("recharge_state", &mut slots.6);
+            fields.required("recharge_scene", &mut slots.7);
+            fields.optional("recharge_state_desc", &mut slots.8);
+            fields.required("recharge_amount", &mut slots.9);
+            fields.optional("bank_transfer_info", &mut slots.10);
+            fields.optional("qr_recharge_info", &mut slots.11);
+            fields.optional("online_bank_recharge_info", &mut slots.12);
+            fields.optional("accept_time", &mut slots.13);
+            fields.optional("success_time", &mut slots.14);
+            fields.optional("close_time", &mut slots.15);
+            fields.optional("available_recharge_channels", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    f4,
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    Some(f9),
+                    f10,
+                    f11,
+                    f12,
+                    f13,
+                    f14,
+                    f15,
+                    f16,
+                ) => {
+                    Ok(MchDeposit {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        recharge_id: f2,
+                        out_recharge_no: f3,
+                        recharge_channel: f4,
+                        account_type: f5,
+                        recharge_state: f6,
+                        recharge_scene: f7,
+                        recharge_state_desc: f8,
+                        recharge_amount: f9,
+                        bank_transfer_info: f10,
+                        qr_recharge_info: f11,
+                        online_bank_recharge_info: f12,
+                        accept_time: f13,
+                        success_time: f14,
+                        close_time: f15,
+                        available_recharge_channels: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 充值金额,单位为分,仅支持CNY。
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RechargeAmount {
     /// 【总金额】 单位为分
     ///
     /// Wire: `amount`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// 【货币类型】 人民币为CNY
     ///
     /// Wire: `currency`, `string`, at most 16 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 impl RechargeAmount {
@@ -133,111 +243,249 @@ impl crate::runtime::Validate for RechargeAmount {
         Ok(())
     }
 }
+impl serde::Serialize for RechargeAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RechargeAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("amount", &value.amount);
+            members.optional("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RechargeAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RechargeAmount, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("amount", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(RechargeAmount {
+                amount: f0,
+                currency: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 转账充值的付款信息,包括付款账户、银行附言等内容。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BankTransferInfo {
     /// 【转入的银行流水单号】 转入的银行流水单号
     ///
     /// Wire: `bill_no`, `string`, at most 64 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_no: Option<String>,
     /// 【转账充值附言】 转账充值附言
     ///
     /// Wire: `memo`, `string`, at most 1024 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
     /// 【银行转账退回时间】 使用rfc3339标准格式
     ///
     /// Wire: `return_time`, `datetime (RFC 3339)`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_time: Option<crate::runtime::DateTime>,
     /// 【银行转账退回原因】 银行转账退回原因
     ///
     /// Wire: `return_reason`, `string`, at most 256 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_reason: Option<String>,
     /// 【开户银行名称】 开户银行名称
     ///
     /// Wire: `bank_name`, `string`, at most 128 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// 【银行卡号后四位】 银行卡号后四位
     ///
     /// Wire: `bank_card_tail`, `string`, at most 4 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_card_tail: Option<String>,
     /// 【银行账户名称】 银行账户名称
     ///
     /// Wire: `bank_account_name`, `string`, at most 512 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_name: Option<String>,
+}
+impl serde::Serialize for BankTransferInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &BankTransferInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.optional("bill_no", &value.bill_no);
+            members.optional("memo", &value.memo);
+            members.optional("return_time", &value.return_time);
+            members.optional("return_reason", &value.return_reason);
+            members.optional("bank_name", &value.bank_name);
+            members.optional("bank_card_tail", &value.bank_card_tail);
+            members.optional("bank_account_name", &value.bank_account_name);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for BankTransferInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<BankTransferInfo, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.optional("bill_no", &mut slots.0);
+            fields.optional("memo", &mut slots.1);
+            fields.optional("return_time", &mut slots.2);
+            fields.optional("return_reason", &mut slots.3);
+            fields.optional("bank_name", &mut slots.4);
+            fields.optional("bank_card_tail", &mut slots.5);
+            fields.optional("bank_account_name", &mut slots.6);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4, f5, f6) = slots;
+            Ok(BankTransferInfo {
+                bill_no: f0,
+                memo: f1,
+                return_time: f2,
+                return_reason: f3,
+                bank_name: f4,
+                bank_card_tail: f5,
+                bank_account_name: f6,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 扫码充值的付款信息,包括充值用户OpenID。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QrRechargeInfo {
     /// 【用户
     ///
     /// Wire: `openid`, `string`, at most 64 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// 【员工类型】 员工类型
     ///
     /// Wire: `employee_type`, `enum EmployeeType`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employee_type: Option<EmployeeType>,
+}
+impl serde::Serialize for QrRechargeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &QrRechargeInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("openid", &value.openid);
+            members.optional("employee_type", &value.employee_type);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QrRechargeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QrRechargeInfo, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("openid", &mut slots.0);
+            fields.optional("employee_type", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(QrRechargeInfo {
+                openid: f0,
+                employee_type: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 网银充值的付款信息,包括付款账户、银行交易订单号等内容。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OnlineBankRechargeInfo {
     /// 【银行交易订单号】 银行交易订单号
     ///
     /// Wire: `bill_no`, `string`, at most 64 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_no: Option<String>,
     /// 【网银充值退回时间】 使用rfc3339标准格式
     ///
     /// Wire: `return_time`, `datetime (RFC 3339)`, at most 32 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_time: Option<crate::runtime::DateTime>,
     /// 【网银充值退回原因】 网银充值退回原因
     ///
     /// Wire: `return_reason`, `string`, at most 256 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_reason: Option<String>,
     /// 【开户银行名称】 开户银行名称
     ///
     /// Wire: `bank_name`, `string`, at most 128 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// 【网银类型】 网银类型
     ///
     /// Wire: `online_bank_type`, `enum OnlineBankType`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub online_bank_type: Option<OnlineBankType>,
     /// 【银行卡号后四位】 银行卡号后四位
     ///
     /// Wire: `bank_card_tail`, `string`, at most 4 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_card_tail: Option<String>,
     /// 【银行账户名称】 银行账户名称
     ///
     /// Wire: `bank_account_name`, `string`, at most 512 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_name: Option<String>,
+}
+impl serde::Serialize for OnlineBankRechargeInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &OnlineBankRechargeInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.optional("bill_no", &value.bill_no);
+            members.optional("return_time", &value.return_time);
+            members.optional("return_reason", &value.return_reason);
+            members.optional("bank_name", &value.bank_name);
+            members.optional("online_bank_type", &value.online_bank_type);
+            members.optional("bank_card_tail", &value.bank_card_tail);
+            members.optional("bank_account_name", &value.bank_account_name);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for OnlineBankRechargeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<OnlineBankRechargeInfo, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.optional("bill_no", &mut slots.0);
+            fields.optional("return_time", &mut slots.1);
+            fields.optional("return_reason", &mut slots.2);
+            fields.optional("bank_name", &mut slots.3);
+            fields.optional("online_bank_type", &mut slots.4);
+            fields.optional("bank_card_tail", &mut slots.5);
+            fields.optional("bank_account_name", &mut slots.6);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4, f5, f6) = slots;
+            Ok(OnlineBankRechargeInfo {
+                bill_no: f0,
+                return_time: f1,
+                return_reason: f2,
+                bank_name: f3,
+                online_bank_type: f4,
+                bank_card_tail: f5,
+                bank_account_name: f6,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// 申请二级商户充值的应答。
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RechargeApplyResponse {
     /// 【微信支付充值单号】 微信支付充值单号
@@ -252,4 +500,42 @@ pub struct RechargeApplyResponse {
     ///
     /// Wire: `recharge_url`, `string`, at most 2048 characters, required.
     pub recharge_url: String,
+}
+impl serde::Serialize for RechargeApplyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RechargeApplyResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("recharge_id", &value.recharge_id);
+            members.required("out_recharge_no", &value.out_recharge_no);
+            members.required("recharge_url", &value.recharge_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RechargeApplyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RechargeApplyResponse, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("recharge_id", &mut slots.0);
+            fields.required("out_recharge_no", &mut slots.1);
+            fields.required("recharge_url", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(RechargeApplyResponse {
+                        recharge_id: f0,
+                        out_recharge_no: f1,
+                        recharge_url: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }

@@ -6,7 +6,7 @@ use super::models::RechargeAmount;
 /// The request of `apply_recharge` (申请二级商户充值): `POST /v3/platsolution/ecommerce/recharges/apply`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyRechargeRequest {
     /// 【二级商户号】 微信支付分配的商户号,出资商户号
@@ -32,17 +32,14 @@ pub struct ApplyRechargeRequest {
     /// 【商户回调地址】 异步接收充值结果的回调地址
     ///
     /// Wire: `notify_url`, `string`, at most 1024 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_url: Option<String>,
     /// 【可用充值渠道列表】 缺省展示全部充值渠道。若传入可用渠道列表,以传入内容为准
     ///
     /// Wire: `available_recharge_channels`, `array[enum RechargeChannel]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_recharge_channels: Option<Vec<RechargeChannel>>,
     /// 【充值备注】 将在充值页面展示。UTF8编码,最多允许20个字符
     ///
     /// Wire: `remark`, `string`, at most 20 characters, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 impl ApplyRechargeRequest {
@@ -101,21 +98,76 @@ impl crate::runtime::Validate for ApplyRechargeRequest {
         Ok(())
     }
 }
+impl serde::Serialize for ApplyRechargeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ApplyRechargeRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(8);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("out_recharge_no", &value.out_recharge_no);
+            members.required("recharge_scene", &value.recharge_scene);
+            members.required("account_type", &value.account_type);
+            members.required("recharge_amount", &value.recharge_amount);
+            members.optional("notify_url", &value.notify_url);
+            members
+                .optional(
+                    "available_recharge_channels",
+                    &value.available_recharge_channels,
+                );
+            members.optional("remark", &value.remark);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplyRechargeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ApplyRechargeRequest, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("out_recharge_no", &mut slots.1);
+            fields.required("recharge_scene", &mut slots.2);
+            fields.required("account_type", &mut slots.3);
+            fields.required("recharge_amount", &mut slots.4);
+            fields.optional("notify_url", &mut slots.5);
+            fields.optional("available_recharge_channels", &mut slots.6);
+            fields.optional("remark", &mut slots.7);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6, f7) => {
+                    Ok(ApplyRechargeRequest {
+                        sub_mchid: f0,
+                        out_recharge_no: f1,
+                        recharge_scene: f2,
+                        account_type: f3,
+                        recharge_amount: f4,
+                        notify_url: f5,
+                        available_recharge_channels: f6,
+                        remark: f7,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `query_recharge` (查询二级商户充值结果): `GET /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRechargeRequest {
     /// 【商户充值单号】 商户系统内部的充值单号,只能由数字、大小写字母组成,在平台商户系统内部唯一
     ///
     /// Wire: `out_recharge_no`, `string`, at most 64 characters, required, path parameter.
-    #[serde(skip_serializing)]
     pub out_recharge_no: String,
     /// 【二级商户号】 二级商户号
     ///
     /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub sub_mchid: String,
 }
 impl QueryRechargeRequest {
@@ -137,21 +189,51 @@ impl crate::runtime::Validate for QueryRechargeRequest {
         Ok(())
     }
 }
+impl serde::Serialize for QueryRechargeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &QueryRechargeRequest) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryRechargeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryRechargeRequest, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("out_recharge_no", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QueryRechargeRequest {
+                        out_recharge_no: f0,
+                        sub_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `close_recharge` (关闭二级商户充值): `POST /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloseRechargeRequest {
     /// 【商户充值单号】 商户系统内部的充值单号,只能由数字、大小写字母组成,在平台商户系统内部唯一
     ///
     /// Wire: `out_recharge_no`, `string`, at most 64 characters, required, path parameter.
-    #[serde(skip_serializing)]
     pub out_recharge_no: String,
     /// 【二级商户号】 二级商户号
     ///
     /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
-    #[serde(skip_serializing)]
     pub sub_mchid: String,
 }
 impl CloseRechargeRequest {
@@ -171,5 +253,37 @@ impl crate::runtime::Validate for CloseRechargeRequest {
         crate::runtime::check_length(at, "out_recharge_no", &self.out_recharge_no, 64)?;
         crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         Ok(())
+    }
+}
+impl serde::Serialize for CloseRechargeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &CloseRechargeRequest) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CloseRechargeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CloseRechargeRequest, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("out_recharge_no", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(CloseRechargeRequest {
+                        out_recharge_no: f0,
+                        sub_mchid: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }

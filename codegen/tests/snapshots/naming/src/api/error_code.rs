@@ -37,10 +37,9 @@ impl From<&str> for ErrorCode {
 }
 impl From<String> for ErrorCode {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "NOT_FOUND" => Self::NotFound,
-            "SYSTEM_ERROR" => Self::SystemError,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }

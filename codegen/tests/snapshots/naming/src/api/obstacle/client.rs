@@ -39,26 +39,29 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
     /// | 状态码 | 错误码 | 描述 | 解决方案 | |
     /// |---|---|---|---|---|
     /// | 500 | `SYSTEM_ERROR` | 系统异常 | 稍后重试 | 公共 |
-    pub async fn pay(&self, request: &PayRequest) -> Result<(), Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/pay");
-        match &request.mode {
-            PayMode::Direct(_) => {}
-            PayMode::Institution(mode) => {
-                target.query("sp_appid", &mode.sp_appid);
+    pub fn pay(&self, request: &PayRequest) -> crate::runtime::Call<'a, ()> {
+        fn prepare(request: &PayRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/pay");
+            match &request.mode {
+                PayMode::Direct(_) => {}
+                PayMode::Institution(mode) => {
+                    target.query("sp_appid", &mode.sp_appid);
+                }
             }
-        }
-        let response = self
-            .transport
-            .send(ApiRequest {
+            Ok(ApiRequest {
                 operation: &operations::PAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_empty(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
     }
     /// 列出
     ///
@@ -80,29 +83,32 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
     /// | 状态码 | 错误码 | 描述 | 解决方案 | |
     /// |---|---|---|---|---|
     /// | 500 | `SYSTEM_ERROR` | 系统异常 | 稍后重试 | 公共 |
-    pub async fn list_things(
+    pub fn list_things(
         &self,
         request: &ListThingsRequest,
-    ) -> Result<ThingList, Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/things");
-        if let Some(value) = &request.offset {
-            target.query("offset", &value.to_string());
-        }
-        if let Some(value) = &request.count {
-            target.query("count", &value.to_string());
-        }
-        let response = self
-            .transport
-            .send(ApiRequest {
+    ) -> crate::runtime::Call<'a, ThingList> {
+        fn prepare(request: &ListThingsRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/things");
+            if let Some(value) = &request.offset {
+                target.query("offset", &value.to_string());
+            }
+            if let Some(value) = &request.count {
+                target.query("count", &value.to_string());
+            }
+            Ok(ApiRequest {
                 operation: &operations::LIST_THINGS,
                 path_and_query: target.finish(),
                 body: None,
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_json(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
     }
     /// Every item of [`Self::list_things`], fetched page by page: `offset` starts at 0 unless set, `count` is the documented maximum 20 unless set.
     pub fn list_things_pages(
@@ -188,31 +194,37 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
     /// |---|---|---|---|---|
     /// | 500 | `SYSTEM_ERROR` | 系统异常 | 稍后重试 | 公共 |
     /// | 404 | `NOT_FOUND` | no \| such | none | 业务 |
-    pub async fn match_(&self, request: &MatchRequest) -> Result<(), Error> {
-        crate::runtime::Validate::validate(request)?;
-        let encryptor = self.transport.sensitive_encryptor()?;
-        let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
-            request,
-            &encryptor,
-        )?;
-        let request = &encrypted;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/things/");
-        target.segment(&request.type_);
-        target.literal("/do");
-        if let Some(value) = &request.async_ {
-            target.query("async", value.as_str());
-        }
-        let response = self
-            .transport
-            .send(ApiRequest {
+    pub fn match_(&self, request: &MatchRequest) -> crate::runtime::Call<'a, ()> {
+        fn prepare(
+            request: &MatchRequest,
+            encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let encryptor = encryptor?;
+            let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
+                request,
+                &encryptor,
+            )?;
+            let request = &encrypted;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/things/");
+            target.segment(&request.type_);
+            target.literal("/do");
+            if let Some(value) = &request.async_ {
+                target.query("async", value.as_str());
+            }
+            Ok(ApiRequest {
                 operation: &operations::MATCH,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
-            .await?;
-        crate::runtime::decode_empty(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, self.transport.sensitive_encryptor()),
+            crate::runtime::decode_empty,
+        )
     }
     /// 读取
     ///
@@ -234,20 +246,23 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
     /// | 状态码 | 错误码 | 描述 | 解决方案 | |
     /// |---|---|---|---|---|
     /// | 500 | `SYSTEM_ERROR` | 系统异常 | 稍后重试 | 公共 |
-    pub async fn get_self(&self, request: &GetSelfRequest) -> Result<Self_, Error> {
-        crate::runtime::Validate::validate(request)?;
-        let mut target = PathAndQuery::new();
-        target.literal("/v3/self");
-        let response = self
-            .transport
-            .send(ApiRequest {
+    pub fn get_self(&self, request: &GetSelfRequest) -> crate::runtime::Call<'a, Self_> {
+        fn prepare(request: &GetSelfRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/self");
+            Ok(ApiRequest {
                 operation: &operations::GET_SELF,
                 path_and_query: target.finish(),
                 body: None,
                 wechatpay_serial: None,
             })
-            .await?;
-        crate::runtime::decode_json(response)
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
     }
 }
 /// The items of `list_things`, page by page.

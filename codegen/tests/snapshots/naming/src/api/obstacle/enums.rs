@@ -37,11 +37,9 @@ impl From<&str> for Match {
 }
 impl From<String> for Match {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "1" => Self::V1,
-            "SELF" => Self::Self_,
-            "ok_value" => Self::OkValue,
-            _ => Self::Unknown(value),
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
         }
     }
 }

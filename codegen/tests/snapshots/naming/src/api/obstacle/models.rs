@@ -5,33 +5,28 @@ use super::enums::Match;
 /// A type named like a prelude item.
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Option_ {
     /// 【类型】 a field named after a keyword
     ///
     /// Wire: `type`, `string`, at most 8 characters, required.
-    #[serde(rename = "type")]
     pub type_: String,
     /// a field whose name starts with a digit
     ///
     /// Wire: `3ds_info`, `string`, optional.
-    #[serde(rename = "3ds_info", default, skip_serializing_if = "Option::is_none")]
     pub field_3ds_info: Option<String>,
     /// a camelCase wire name
     ///
     /// Wire: `outTradeNo`, `integer`, optional.
-    #[serde(rename = "outTradeNo", default, skip_serializing_if = "Option::is_none")]
     pub out_trade_no: Option<i64>,
     /// an edition 2024 keyword, of a type named Self
     ///
     /// Wire: `gen`, `object Self_`, optional.
-    #[serde(rename = "gen", default, skip_serializing_if = "Option::is_none")]
     pub gen_: Option<Self_>,
     /// a nested type holding sensitive fields
     ///
     /// Wire: `owner`, `object Owner`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
 }
 impl Option_ {
@@ -98,10 +93,54 @@ impl crate::runtime::EncryptSensitive for Option_ {
         Ok(copy)
     }
 }
+impl serde::Serialize for Option_ {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Option_) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("type", &value.type_);
+            members.optional("3ds_info", &value.field_3ds_info);
+            members.optional("outTradeNo", &value.out_trade_no);
+            members.optional("gen", &value.gen_);
+            members.optional("owner", &value.owner);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Option_ {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Option_, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("type", &mut slots.0);
+            fields.optional("3ds_info", &mut slots.1);
+            fields.optional("outTradeNo", &mut slots.2);
+            fields.optional("gen", &mut slots.3);
+            fields.optional("owner", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3, f4) => {
+                    Ok(Option_ {
+                        type_: f0,
+                        field_3ds_info: f1,
+                        out_trade_no: f2,
+                        gen_: f3,
+                        owner: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 敏感信息的持有人
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Owner {
     /// 【证件号码】 敏感信息,需加密
@@ -111,12 +150,10 @@ pub struct Owner {
     /// 【姓名】 敏感信息,需加密
     ///
     /// Wire: `name`, `string`, sensitive: encrypted before sending, redacted in `Debug`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// not sensitive
     ///
     /// Wire: `city`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
 }
 impl std::fmt::Debug for Owner {
@@ -148,11 +185,7 @@ impl Owner {
         self
     }
 }
-impl crate::runtime::Validate for Owner {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
-    }
-}
+impl crate::runtime::Validate for Owner {}
 impl crate::runtime::EncryptSensitive for Owner {
     fn encrypt_sensitive(
         &self,
@@ -167,10 +200,48 @@ impl crate::runtime::EncryptSensitive for Owner {
         Ok(copy)
     }
 }
+impl serde::Serialize for Owner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Owner) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("id_card_number", &value.id_card_number);
+            members.optional("name", &value.name);
+            members.optional("city", &value.city);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Owner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Owner, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("id_card_number", &mut slots.0);
+            fields.optional("name", &mut slots.1);
+            fields.optional("city", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2) => {
+                    Ok(Owner {
+                        id_card_number: f0,
+                        name: f1,
+                        city: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// One listed thing.
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Thing {
     /// the thing's number
@@ -178,33 +249,89 @@ pub struct Thing {
     /// Wire: `id`, `integer`, required.
     pub id: i64,
 }
+impl serde::Serialize for Thing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Thing) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("id", &value.id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Thing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Thing, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(Thing { id: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// One page of things.
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThingList {
     /// the page's things
     ///
     /// Wire: `things`, `array[object Thing]`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub things: Option<Vec<Thing>>,
     /// how many things there are
     ///
     /// Wire: `total_count`, `integer`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
+}
+impl serde::Serialize for ThingList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ThingList) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("things", &value.things);
+            members.optional("total_count", &value.total_count);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThingList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ThingList, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("things", &mut slots.0);
+            fields.optional("total_count", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(ThingList {
+                things: f0,
+                total_count: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
 }
 /// A type named Self.
 ///
 /// Sent in requests (and possibly returned in responses).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Self_ {
     /// see \[the docs\](<https://example.test/a_b>) &lt;b&gt;
     ///
     /// Wire: `self`, `array[enum Match]`, optional.
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<Vec<Match>>,
 }
 impl Self_ {
@@ -218,8 +345,30 @@ impl Self_ {
         self
     }
 }
-impl crate::runtime::Validate for Self_ {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl crate::runtime::Validate for Self_ {}
+impl serde::Serialize for Self_ {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Self_) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.optional("self", &value.self_);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Self_ {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Self_, serde_json::Error> {
+            let mut slots = (None,);
+            fields.optional("self", &mut slots.0);
+            fields.finish()?;
+            let (f0,) = slots;
+            Ok(Self_ { self_: f0 })
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }

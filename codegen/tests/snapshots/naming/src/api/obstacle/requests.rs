@@ -6,11 +6,10 @@ use super::models::Option_;
 /// The request of `pay` (付款): `POST /v3/pay`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PayRequest {
     /// The merchant mode: exactly one mode's fields are sent, never a mix.
-    #[serde(flatten)]
     pub mode: PayMode,
     /// 金额
     ///
@@ -27,6 +26,40 @@ impl crate::runtime::Validate for PayRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
         crate::runtime::Validate::validate_at(&self.mode, at)?;
         Ok(())
+    }
+}
+impl serde::Serialize for PayRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &PayRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.flatten(&value.mode);
+            members.required("amount", &value.amount);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for PayRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<PayRequest, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("amount", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(PayRequest {
+                        amount: f0,
+                        mode: fields.rest()?,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// The merchant modes of `pay`: exactly one, chosen by the variant.
@@ -57,7 +90,7 @@ impl From<PayInstitution> for PayMode {
     }
 }
 /// 直连模式 (`direct`) of `pay`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PayDirect {
     /// 直连商户号
@@ -77,14 +110,41 @@ impl crate::runtime::Validate for PayDirect {
         Ok(())
     }
 }
+impl serde::Serialize for PayDirect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &PayDirect) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("mchid", &value.mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for PayDirect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<PayDirect, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(PayDirect { mchid: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 机构模式 (`institution`) of `pay`: the fields only this merchant mode sends.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PayInstitution {
     /// 机构 AppID, in the query
     ///
     /// Wire: `sp_appid`, `string`, required, query parameter.
-    #[serde(skip_serializing)]
     pub sp_appid: String,
     /// 机构商户号
     ///
@@ -93,7 +153,6 @@ pub struct PayInstitution {
     /// 子商户号
     ///
     /// Wire: `sub_mchid`, `string`, optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_mchid: Option<String>,
 }
 impl PayInstitution {
@@ -111,26 +170,57 @@ impl PayInstitution {
         self
     }
 }
-impl crate::runtime::Validate for PayInstitution {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl crate::runtime::Validate for PayInstitution {}
+impl serde::Serialize for PayInstitution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &PayInstitution) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for PayInstitution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<PayInstitution, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("sp_appid", &mut slots.0);
+            fields.required("sp_mchid", &mut slots.1);
+            fields.optional("sub_mchid", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), f2) => {
+                    Ok(PayInstitution {
+                        sp_appid: f0,
+                        sp_mchid: f1,
+                        sub_mchid: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// The request of `list_things` (列出): `GET /v3/things`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListThingsRequest {
     /// start index
     ///
     /// Wire: `offset`, `integer`, optional, query parameter.
-    #[serde(skip_serializing, default)]
     pub offset: Option<i64>,
     /// page size
     ///
     /// Wire: `count`, `integer`, optional, query parameter.
-    #[serde(skip_serializing, default)]
     pub count: Option<i64>,
 }
 impl ListThingsRequest {
@@ -149,21 +239,44 @@ impl ListThingsRequest {
         self
     }
 }
-impl crate::runtime::Validate for ListThingsRequest {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl crate::runtime::Validate for ListThingsRequest {}
+impl serde::Serialize for ListThingsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &ListThingsRequest) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListThingsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ListThingsRequest, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("offset", &mut slots.0);
+            fields.optional("count", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(ListThingsRequest {
+                offset: f0,
+                count: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// The request of `download_bill` (下载): `GET /v3/bills`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadBillRequest {
     /// 账单日期
     ///
     /// Wire: `date`, `string`, required, query parameter.
-    #[serde(skip_serializing)]
     pub date: String,
 }
 impl DownloadBillRequest {
@@ -172,26 +285,46 @@ impl DownloadBillRequest {
         Self { date: date.into() }
     }
 }
-impl crate::runtime::Validate for DownloadBillRequest {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl crate::runtime::Validate for DownloadBillRequest {}
+impl serde::Serialize for DownloadBillRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &DownloadBillRequest) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DownloadBillRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<DownloadBillRequest, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("date", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(DownloadBillRequest { date: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
 /// The request of `match_` (关键字操作): `POST /v3/things/{type}/do`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MatchRequest {
     /// a path parameter named type
     ///
     /// Wire: `type`, `string`, at most 32 characters, required, path parameter.
-    #[serde(rename = "type", skip_serializing)]
     pub type_: String,
     /// an optional enum query parameter named async
     ///
     /// Wire: `async`, `enum Match`, optional, query parameter.
-    #[serde(rename = "async", skip_serializing, default)]
     pub async_: Option<Match>,
     /// a body field holding the Option type
     ///
@@ -237,10 +370,46 @@ impl crate::runtime::EncryptSensitive for MatchRequest {
         Ok(copy)
     }
 }
+impl serde::Serialize for MatchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MatchRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("option", &value.option);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MatchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MatchRequest, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("type", &mut slots.0);
+            fields.optional("async", &mut slots.1);
+            fields.required("option", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2)) => {
+                    Ok(MatchRequest {
+                        type_: f0,
+                        async_: f1,
+                        option: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `get_self` (读取): `GET /v3/self`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSelfRequest {}
 impl GetSelfRequest {
@@ -249,8 +418,24 @@ impl GetSelfRequest {
         Self {}
     }
 }
-impl crate::runtime::Validate for GetSelfRequest {
-    fn validate_at(&self, _at: &str) -> Result<(), crate::runtime::ValidationError> {
-        Ok(())
+impl crate::runtime::Validate for GetSelfRequest {}
+impl serde::Serialize for GetSelfRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &GetSelfRequest) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetSelfRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            _fields: &mut crate::runtime::Fields,
+        ) -> Result<GetSelfRequest, serde_json::Error> {
+            Ok(GetSelfRequest {})
+        }
+        crate::runtime::decode_object(deserializer, build)
     }
 }
