@@ -13,6 +13,9 @@ use std::process::ExitCode;
 
 use generate::Mode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: cargo xtask gen [--check] [--root DIR]\n\
   \x20      cargo xtask convert --input FILE --out DIR\n\
   \x20      cargo xtask synth --operations N --out DIR [--seed S]\n\

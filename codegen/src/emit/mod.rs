@@ -38,66 +38,89 @@ impl std::error::Error for EmitError {}
 
 /// Every generated file for `api`.
 pub fn emit(api: &Api) -> Result<Output, EmitError> {
+    // The largest single files first, so the services' many small jobs fill in around them and
+    // no core idles at the end.
+    let mut jobs: Vec<Job<'_>> = vec![
+        Box::new(|output| {
+            let tokens = cli::cli_module(api);
+            output.add(
+                "generated-sdk/src/api/cli.rs",
+                format::rust_file("src/api/cli.rs", tokens, &api.sources)?,
+            );
+            Ok(())
+        }),
+        Box::new(|output| {
+            output.add(openapi::PATH, openapi::openapi(api)?);
+            Ok(())
+        }),
+        Box::new(|output| docs::emit_docs(api, output)),
+        Box::new(|output| {
+            output.add("generated-sdk/Cargo.toml", manifest::manifest(api)?);
+            output.add(
+                "generated-sdk/src/api/mod.rs",
+                format::rust_file("src/api/mod.rs", api::api_module(api), &api.sources)?,
+            );
+            output.add(
+                "generated-sdk/src/api/error_code.rs",
+                format::rust_file(
+                    "src/api/error_code.rs",
+                    api::error_code_module(api),
+                    &api.sources,
+                )?,
+            );
+            output.add(
+                "generated-sdk/src/api/schema.rs",
+                format::rust_file(
+                    "src/api/schema.rs",
+                    schema::schema_module(api),
+                    &api.sources,
+                )?,
+            );
+            Ok(())
+        }),
+    ];
+    for service in &api.services {
+        jobs.push(Box::new(move |output| {
+            service::emit_service(api, service, output)?;
+            output.add(
+                format!("generated-sdk/src/api/{}/schema.json", service.name),
+                schema::service_tables(api, service)?,
+            );
+            Ok(())
+        }));
+    }
     let mut output = Output::default();
-    output.add("generated-sdk/Cargo.toml", manifest::manifest(api)?);
-    output.add(
-        "generated-sdk/src/api/mod.rs",
-        format::rust_file("src/api/mod.rs", api::api_module(api), &api.sources)?,
-    );
-    output.add(
-        "generated-sdk/src/api/error_code.rs",
-        format::rust_file(
-            "src/api/error_code.rs",
-            api::error_code_module(api),
-            &api.sources,
-        )?,
-    );
-    for service_output in emit_services(api)? {
-        for (path, contents) in service_output.files() {
+    for done in run_on_every_core(&jobs) {
+        for (path, contents) in done?.files() {
             output.add(path, contents.to_owned());
         }
     }
-    output.add(
-        "generated-sdk/src/api/cli.rs",
-        format::rust_file("src/api/cli.rs", cli::cli_module(api), &api.sources)?,
-    );
-    output.add(
-        "generated-sdk/src/api/schema.rs",
-        format::rust_file(
-            "src/api/schema.rs",
-            schema::schema_module(api),
-            &api.sources,
-        )?,
-    );
-    for service in &api.services {
-        output.add(
-            format!("generated-sdk/src/api/{}/schema.json", service.name),
-            schema::service_tables(api, service)?,
-        );
-    }
-    docs::emit_docs(api, &mut output)?;
-    output.add(openapi::PATH, openapi::openapi(api)?);
     Ok(output)
 }
 
-/// The services' files, emitted on every core: services are independent, each goes into its own
-/// [`Output`], and they are returned in service order, so the result never depends on threads
-/// (and the first error reported is that of the first failing service).
-fn emit_services(api: &Api) -> Result<Vec<Output>, EmitError> {
+/// One independent piece of the output.
+type Job<'a> = Box<dyn Fn(&mut Output) -> Result<(), EmitError> + Sync + 'a>;
+
+/// Runs the jobs on every core, each into its own [`Output`], and returns the results in job
+/// order, so the result never depends on threads (and the first error reported is that of the
+/// first failing job).
+fn run_on_every_core(jobs: &[Job<'_>]) -> Vec<Result<Output, EmitError>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
-        .clamp(1, api.services.len().max(1));
+        .clamp(1, jobs.len().max(1));
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
-        while let Some(service) = api.services.get(next.fetch_add(1, Ordering::Relaxed)) {
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(index) else {
+                return done;
+            };
             let mut output = Output::default();
-            let result = service::emit_service(api, service, &mut output).map(|()| output);
-            done.push((service.name.as_str(), result));
+            done.push((index, job(&mut output).map(|()| output)));
         }
-        done
     };
-    let mut results: Vec<(&str, Result<Output, EmitError>)> = std::thread::scope(|scope| {
+    let mut results: Vec<(usize, Result<Output, EmitError>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
         workers
             .into_iter()
@@ -108,7 +131,6 @@ fn emit_services(api: &Api) -> Result<Vec<Output>, EmitError> {
             })
             .collect()
     });
-    let order = |name: &str| api.services.iter().position(|service| service.name == name);
-    results.sort_by_key(|(name, _)| order(name));
+    results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, result)| result).collect()
 }
