@@ -224,7 +224,6 @@ impl ClientBuilder {
 
     /// Replaces every operation's main host, e.g. `http://127.0.0.1:8080` for tests or a proxy.
     /// Without [`backup_base_url`](Self::backup_base_url) there is then no backup host.
-    /// Without [`backup_base_url`](Self::backup_base_url) there is then no backup host.
     pub fn main_base_url(mut self, url: impl Into<String>) -> Self {
         self.main_base_url = Some(url.into());
         self
