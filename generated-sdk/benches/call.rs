@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
 use wechatpay_apiv3::api::platsolution::QueryRechargeRequest;
-use wechatpay_apiv3::runtime::sign::{SigningInput, request_message};
+use wechatpay_apiv3::runtime::sign::{SigningInput, answer_message, request_message};
 use wechatpay_apiv3::runtime::{MerchantKey, WechatPayPublicKey};
 use wechatpay_apiv3::testkit::keys;
 
@@ -36,8 +36,11 @@ impl RsaFloor {
             nonce: "593BEC0C930BF1AFEB40B4A08C8FB242",
             body: b"",
         });
-        let answer = format!("1554208460\n5K8264ILTKCH16CQ2502SI8ZNMTM67VS\n{DEPOSIT_ANSWER}\n")
-            .into_bytes();
+        let answer = answer_message(
+            "1554208460",
+            "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+            DEPOSIT_ANSWER.as_bytes(),
+        );
         let platform =
             MerchantKey::from_pem(keys::WECHATPAY_PRIVATE_KEY).expect("the test WeChat Pay key");
         RsaFloor {
@@ -117,7 +120,11 @@ async fn replaying_server(body: &'static str) -> (String, tokio::task::JoinHandl
     let nonce = "5K8264ILTKCH16CQ2502SI8ZNMTM67VS";
     let key = MerchantKey::from_pem(keys::WECHATPAY_PRIVATE_KEY).expect("the test WeChat Pay key");
     let signature = key
-        .sign(format!("{timestamp}\n{nonce}\n{body}\n").as_bytes())
+        .sign(&answer_message(
+            &timestamp.to_string(),
+            nonce,
+            body.as_bytes(),
+        ))
         .expect("sign");
     let answer = hyper::Response::builder()
         .header("Wechatpay-Timestamp", timestamp.to_string())

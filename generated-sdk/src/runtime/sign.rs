@@ -41,6 +41,17 @@ pub fn request_message(input: &SigningInput<'_>) -> Vec<u8> {
     message
 }
 
+/// The three-line message an answer's or a notification's signature covers:
+/// `TIMESTAMP\nNONCE\nBODY\n`.
+pub fn answer_message(timestamp: &str, nonce: &str, body: &[u8]) -> Vec<u8> {
+    let mut message = Vec::with_capacity(timestamp.len() + nonce.len() + body.len() + 3);
+    for part in [timestamp.as_bytes(), nonce.as_bytes(), body] {
+        message.extend_from_slice(part);
+        message.push(b'\n');
+    }
+    message
+}
+
 /// The `Authorization` header value for a request.
 pub fn authorization(
     key: &MerchantKey,

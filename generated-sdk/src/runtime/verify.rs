@@ -87,11 +87,7 @@ pub fn verify(
     let signature = BASE64
         .decode(signature.trim())
         .map_err(|_| other("Wechatpay-Signature is not valid base64".to_owned()))?;
-    let mut message = Vec::with_capacity(timestamp.len() + nonce.len() + body.len() + 3);
-    for part in [timestamp.as_bytes(), nonce.as_bytes(), body] {
-        message.extend_from_slice(part);
-        message.push(b'\n');
-    }
+    let message = super::sign::answer_message(timestamp, nonce, body);
     if key.verify(&message, &signature) {
         Ok(())
     } else {

@@ -10,6 +10,7 @@ use hyper::body::Bytes;
 
 use super::fault::Fault;
 use crate::runtime::MerchantKey;
+use crate::runtime::sign::answer_message;
 use crate::schema::Download;
 
 /// An answer a test registers for an operation, replacing the documented example.
@@ -149,9 +150,7 @@ impl Signer {
         }
         let nonce = crate::runtime::sign::nonce().unwrap_or_else(|_| "0".repeat(32));
         let covered = unsigned.signed.as_deref().unwrap_or(&unsigned.body);
-        let mut message = format!("{timestamp}\n{nonce}\n").into_bytes();
-        message.extend_from_slice(covered);
-        message.push(b'\n');
+        let message = answer_message(&timestamp.to_string(), &nonce, covered);
         let mut signature = self.key.sign(&message).unwrap_or_default();
         let mut body = unsigned.body;
         match fault {

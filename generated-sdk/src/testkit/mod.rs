@@ -39,5 +39,8 @@ mod sandbox;
 pub use answer::{Answer, sha1_hex};
 pub use error::TestkitError;
 pub use fault::Fault;
-pub use notification::{NotificationBuilder, NotificationFault, SimulatedNotification};
+pub use notification::{
+    NotificationBuilder, NotificationFault, SimulatedNotification, certificate_list,
+    encrypt_with_api_v3_key,
+};
 pub use sandbox::{RawResponse, Recorded, Sandbox, SandboxBuilder, parse_authorization};

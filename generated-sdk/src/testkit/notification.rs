@@ -9,6 +9,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use super::error::TestkitError;
 use super::keys;
 use crate::runtime::MerchantKey;
+use crate::runtime::sign::answer_message;
 use crate::schema::Notification;
 
 /// A way to spoil a notification, for tests of the receiving side.
@@ -238,9 +239,7 @@ impl NotificationBuilder {
                 0
             };
         let signature_nonce = crate::runtime::sign::nonce()?;
-        let mut message = format!("{timestamp}\n{signature_nonce}\n").into_bytes();
-        message.extend_from_slice(&body);
-        message.push(b'\n');
+        let message = answer_message(&timestamp.to_string(), &signature_nonce, &body);
         let mut signature = key.sign(&message)?;
         if fault == Some(NotificationFault::BadSignature)
             && let Some(byte) = signature.first_mut()
@@ -279,8 +278,42 @@ impl NotificationBuilder {
     }
 }
 
+/// `AEAD_AES_256_GCM` with the sandbox's APIv3 key, as WeChat Pay encrypts resources and
+/// certificates: base64 of data ‖ 16-byte tag. `nonce` must be 12 bytes.
+pub fn encrypt_with_api_v3_key(
+    plaintext: &[u8],
+    nonce: &str,
+    associated_data: &str,
+) -> Result<String, TestkitError> {
+    encrypt(keys::API_V3_KEY, nonce, associated_data, plaintext).map(|data| BASE64.encode(data))
+}
+
+/// The JSON of `GET /v3/certificates` listing `certificates` as (serial, PEM), each encrypted
+/// with the sandbox's APIv3 key and valid from 2026 for 100 years.
+pub fn certificate_list(certificates: &[(&str, &[u8])]) -> Result<String, TestkitError> {
+    let nonce = "61f9c719728a";
+    let associated_data = "certificate";
+    let data = certificates
+        .iter()
+        .map(|(serial, pem)| {
+            Ok(serde_json::json!({
+                "serial_no": serial,
+                "effective_time": "2026-01-01T00:00:00+08:00",
+                "expire_time": "2126-01-01T00:00:00+08:00",
+                "encrypt_certificate": {
+                    "algorithm": "AEAD_AES_256_GCM",
+                    "nonce": nonce,
+                    "associated_data": associated_data,
+                    "ciphertext": encrypt_with_api_v3_key(pem, nonce, associated_data)?
+                }
+            }))
+        })
+        .collect::<Result<Vec<_>, TestkitError>>()?;
+    Ok(serde_json::json!({ "data": data }).to_string())
+}
+
 /// `AEAD_AES_256_GCM`: data ‖ 16-byte tag.
-pub(crate) fn encrypt(
+fn encrypt(
     key: &[u8],
     nonce: &str,
     associated_data: &str,

@@ -734,7 +734,11 @@ impl Shared {
 fn documented(operation: &'static Operation) -> Unsigned {
     let response = &operation.response;
     if operation.info.path.ends_with("/certificates") {
-        return Unsigned::json(200, certificate_list());
+        // Its own certificate, as the download lists it; encrypting a fixed PEM cannot fail.
+        let list =
+            super::notification::certificate_list(&[(keys::CERTIFICATE_SERIAL, keys::CERTIFICATE)])
+                .unwrap_or_default();
+        return Unsigned::json(200, list);
     }
     if response.download.is_some() {
         let content = response.example.as_deref().unwrap_or(
@@ -815,31 +819,6 @@ fn error_body(status: u16, code: &str, message: &str, detail: Option<Value>) -> 
         object.insert("detail".to_owned(), detail);
     }
     Unsigned::json(status, body.to_string())
-}
-
-/// The sandbox's platform certificate, encrypted with the APIv3 key, as `GET /v3/certificates`
-/// lists it.
-fn certificate_list() -> String {
-    let nonce = "61f9c719728a";
-    let associated_data = "certificate";
-    let ciphertext =
-        super::notification::encrypt(keys::API_V3_KEY, nonce, associated_data, keys::CERTIFICATE)
-            .map(|bytes| BASE64.encode(bytes))
-            .unwrap_or_default();
-    serde_json::json!({
-        "data": [{
-            "serial_no": keys::CERTIFICATE_SERIAL,
-            "effective_time": "2026-01-01T00:00:00+08:00",
-            "expire_time": "2126-01-01T00:00:00+08:00",
-            "encrypt_certificate": {
-                "algorithm": "AEAD_AES_256_GCM",
-                "nonce": nonce,
-                "associated_data": associated_data,
-                "ciphertext": ciphertext
-            }
-        }]
-    })
-    .to_string()
 }
 
 fn route_key(operation: &OperationInfo) -> String {

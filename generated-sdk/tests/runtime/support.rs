@@ -5,8 +5,6 @@
 
 use tokio::net::TcpListener;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use wechatpay_apiv3::testkit::{
     Answer, Fault, NotificationBuilder, NotificationFault, Recorded, Sandbox, keys,
 };
@@ -145,9 +143,8 @@ impl FakeWechatPay {
 /// WeChat Pay's answer signature, SHA256withRSA over `timestamp\nnonce\nbody\n`.
 pub fn sign_answer(key_pem: &[u8], timestamp: i64, nonce: &str, body: &[u8]) -> Vec<u8> {
     let key = wechatpay_apiv3::runtime::MerchantKey::from_pem(key_pem).expect("an RSA key");
-    let mut message = format!("{timestamp}\n{nonce}\n").into_bytes();
-    message.extend_from_slice(body);
-    message.push(b'\n');
+    let message =
+        wechatpay_apiv3::runtime::sign::answer_message(&timestamp.to_string(), nonce, body);
     key.sign(&message).expect("sign")
 }
 
@@ -258,38 +255,13 @@ pub const EXPIRED_CERTIFICATE: &[u8] =
 
 /// `AEAD_AES_256_GCM` with `API_V3_KEY`, base64 of data ‖ tag.
 pub fn encrypt_with_api_v3_key(plaintext: &[u8], nonce: &str, associated_data: &str) -> String {
-    use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
-    let key = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, API_V3_KEY).expect("key"));
-    let nonce: [u8; 12] = nonce.as_bytes().try_into().expect("12 bytes");
-    let mut data = plaintext.to_vec();
-    key.seal_in_place_append_tag(
-        Nonce::assume_unique_for_key(nonce),
-        Aad::from(associated_data),
-        &mut data,
-    )
-    .expect("seal");
-    BASE64.encode(data)
+    wechatpay_apiv3::testkit::encrypt_with_api_v3_key(plaintext, nonce, associated_data)
+        .expect("a 12-byte nonce")
 }
 
 /// The JSON of `GET /v3/certificates` listing `certificates` as (serial, PEM).
 pub fn certificate_download(certificates: &[(&str, &[u8])]) -> String {
-    let data: Vec<serde_json::Value> = certificates
-        .iter()
-        .map(|(serial, pem)| {
-            serde_json::json!({
-                "serial_no": serial,
-                "effective_time": "2026-01-01T00:00:00+08:00",
-                "expire_time": "2126-01-01T00:00:00+08:00",
-                "encrypt_certificate": {
-                    "algorithm": "AEAD_AES_256_GCM",
-                    "nonce": "61f9c719728a",
-                    "associated_data": "certificate",
-                    "ciphertext": encrypt_with_api_v3_key(pem, "61f9c719728a", "certificate")
-                }
-            })
-        })
-        .collect();
-    serde_json::json!({ "data": data }).to_string()
+    wechatpay_apiv3::testkit::certificate_list(certificates).expect("encrypted")
 }
 
 /// Recharge answers, plus the valid platform certificate at `GET /v3/certificates`.
