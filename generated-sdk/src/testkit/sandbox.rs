@@ -572,17 +572,17 @@ impl Shared {
         if let Some(Fault::Delay(delay)) = &fault {
             tokio::time::sleep(*delay).await;
         }
+        // An error fault is an answer like any other.
+        let fault = fault.map(|fault| match fault {
+            Fault::Error { status, code } => Fault::Respond(Answer::error(
+                status,
+                &code,
+                "the sandbox was told to fail this request",
+            )),
+            other => other,
+        });
         let decision = match fault {
             Some(Fault::Drop) => Decision::Drop,
-            Some(Fault::Error { status, code }) => Decision::Answer(
-                error_body(
-                    status,
-                    &code,
-                    "the sandbox was told to fail this request",
-                    None,
-                ),
-                None,
-            ),
             Some(Fault::Respond(answer)) => {
                 let operation = routed.map(|(operation, _)| operation);
                 Decision::Answer(unsigned(answer, operation), None)
