@@ -9,6 +9,10 @@ pub mod diagnostic;
 pub mod emit;
 pub mod ir;
 pub mod output;
+/// The rules a documented field puts on a value, shared with the generated crate so that the
+/// examples the generator checks and the requests the crate checks meet one definition.
+#[path = "../../generated-sdk/src/runtime/rules.rs"]
+pub mod rules;
 pub mod spec;
 pub mod synth;
 pub mod validate;

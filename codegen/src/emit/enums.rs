@@ -30,6 +30,7 @@ pub fn emit_enum(name: &str, docs: &[String], variants: &[VariantSpec]) -> Token
         let wire = &variant.wire;
         quote!(Self::#rust => #wire,)
     });
+    let wires = variants.iter().map(|variant| &variant.wire);
     let from_wire: Vec<TokenStream> = variants
         .iter()
         .map(|variant| {
@@ -67,6 +68,14 @@ pub fn emit_enum(name: &str, docs: &[String], variants: &[VariantSpec]) -> Token
                     #(#to_wire)*
                     Self::#unknown(value) => value,
                 }
+            }
+        }
+
+        impl crate::runtime::Documented for #name {
+            const VALUES: &'static [&'static str] = &[#(#wires),*];
+
+            fn as_wire(&self) -> &str {
+                self.as_str()
             }
         }
 

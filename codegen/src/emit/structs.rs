@@ -360,7 +360,8 @@ fn setter(field: &Field) -> TokenStream {
     }
 }
 
-/// `Validate`: every documented length limit, and the limits of nested types.
+/// `Validate`: every documented length limit and enum value (`runtime::rules`), and those of
+/// nested types.
 fn validate_impl(spec: &StructSpec<'_>) -> TokenStream {
     let name = ident(spec.name);
     let mut checks: Vec<TokenStream> = spec.fields.iter().filter_map(field_check).collect();
@@ -390,10 +391,19 @@ fn field_check(field: &Field) -> Option<TokenStream> {
     let check = |value: TokenStream| -> Option<TokenStream> {
         match &field.ty {
             FieldType::String => {
-                let max = field.max_length? as usize;
-                let max = proc_macro2::Literal::usize_unsuffixed(max);
+                let max = proc_macro2::Literal::u32_unsuffixed(field.max_length?);
                 Some(quote!(crate::runtime::check_length(at, #wire, #value, #max)?;))
             }
+            FieldType::DateTime => {
+                let max = proc_macro2::Literal::u32_unsuffixed(field.max_length?);
+                Some(quote!(crate::runtime::check_time_length(at, #wire, #value, #max)?;))
+            }
+            FieldType::Enum(_) => Some(quote!(crate::runtime::check_enum(at, #wire, #value)?;)),
+            FieldType::Array(items) if matches!(**items, FieldType::Enum(_)) => Some(quote! {
+                for (index, item) in (#value).iter().enumerate() {
+                    crate::runtime::check_enum(at, &format!("{}[{index}]", #wire), item)?;
+                }
+            }),
             FieldType::Struct(_) => Some(quote! {
                 crate::runtime::Validate::validate_at(#value, &crate::runtime::field_path(at, #wire))?;
             }),

@@ -39,7 +39,7 @@ impl<T> Named<T> {
         self.0.is_empty()
     }
 
-    pub fn names(&self) -> impl Iterator<Item = &str> {
+    pub fn names(&self) -> impl Iterator<Item = &str> + Clone {
         self.0.iter().map(|(name, _)| name.as_str())
     }
 }

@@ -7,13 +7,10 @@
 
 use serde_json::Value;
 
-use super::datetime;
 use super::schema::{self, Kind};
 use super::suggest;
+use crate::rules;
 use crate::spec::{EnumDef, FieldDef, ServiceDoc};
-
-/// An example of RFC 3339 for messages: the form WeChat Pay itself answers with.
-const DATETIME_SAMPLE: &str = "2015-05-20T13:29:35+08:00";
 
 /// Collects the problems of one JSON value, as `$.path: problem` messages.
 pub(super) struct Conform<'a> {
@@ -109,22 +106,14 @@ impl<'a> Conform<'a> {
         let Some(text) = value.as_str() else {
             return self.mismatch(at, "string", value);
         };
-        if !datetime::is_rfc3339(text) {
-            self.problems.push(format!(
-                "{at}: expected an RFC 3339 date-time such as \"{DATETIME_SAMPLE}\", found {}",
-                describe(value)
-            ));
+        if let Err(broken) = rules::datetime(text, max_length) {
+            self.problems.push(format!("{at}: {broken}"));
         }
-        self.length(at, text, max_length);
     }
 
-    /// Limits count characters, as the docs do (`string(64)` holds 64 Chinese characters too).
     fn length(&mut self, at: &str, text: &str, max_length: Option<u32>) {
-        let count = text.chars().count();
-        if let Some(max) = max_length.filter(|max| count > *max as usize) {
-            self.problems.push(format!(
-                "{at}: string has {count} characters, more than max_length {max}"
-            ));
+        if let Err(broken) = rules::length(text, max_length) {
+            self.problems.push(format!("{at}: {broken}"));
         }
     }
 
@@ -146,11 +135,13 @@ impl<'a> Conform<'a> {
             return self.mismatch(at, "string", value);
         };
         // An enum without values is reported by `enums`; every value would be "unlisted".
-        if !def.values.is_empty() && !def.values.contains(text) {
+        if def.values.is_empty() {
+            return;
+        }
+        if let Err(broken) = rules::member(text, def.values.names()) {
             let hint = suggest::hint(text, def.values.names());
-            self.problems.push(format!(
-                "{at}: \"{text}\" is not a value of enum {name}{hint}"
-            ));
+            self.problems
+                .push(format!("{at}: enum {name}: {broken}{hint}"));
         }
     }
 

@@ -6,7 +6,6 @@
 
 mod capabilities;
 mod conform;
-mod datetime;
 mod enums;
 mod error_rows;
 mod examples;

@@ -59,6 +59,20 @@ impl ErrorCode {
         }
     }
 }
+impl crate::runtime::Documented for ErrorCode {
+    const VALUES: &'static [&'static str] = &[
+        "FREQUENCY_LIMITED",
+        "INVALID_REQUEST",
+        "NOT_FOUND",
+        "NO_AUTH",
+        "PARAM_ERROR",
+        "SIGN_ERROR",
+        "SYSTEM_ERROR",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 impl From<&str> for ErrorCode {
     fn from(value: &str) -> Self {
         match value {

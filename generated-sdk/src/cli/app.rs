@@ -232,7 +232,7 @@ fn field_line(
     name: &str,
     shape: &Shape,
     required: bool,
-    max: Option<usize>,
+    max: Option<u32>,
     location: &str,
     meaning: &str,
     indent: usize,

@@ -17,6 +17,7 @@ mod keys;
 mod notify;
 mod object;
 mod retry;
+pub mod rules;
 mod sensitive;
 pub mod sign;
 #[cfg(test)]
@@ -46,7 +47,7 @@ pub use object::{Fields, Members, decode_object, encode_object};
 pub use retry::RetryPolicy;
 pub use sensitive::{EncryptSensitive, SensitiveEncryptor};
 pub use transport::{ApiRequest, ApiResponse, Method, OperationInfo, Transport};
-pub use validate::{Validate, check_length, field_path};
+pub use validate::{Documented, Validate, check_enum, check_length, check_time_length, field_path};
 
 /// An RFC 3339 time that keeps the offset WeChat Pay sent (`2015-05-20T13:29:35+08:00`).
 pub type DateTime = chrono::DateTime<chrono::FixedOffset>;

@@ -1,6 +1,7 @@
 //! Local checks of documented limits, run before a request is signed or sent.
 
 use super::error::ValidationError;
+use super::rules;
 
 /// Implemented by generated request and model types: checks every documented limit, nested
 /// types included, and names the first field that breaks one.
@@ -23,17 +24,43 @@ pub fn field_path(at: &str, field: &str) -> String {
     format!("{at}{field}.")
 }
 
-/// Checks a documented `string(N)` limit, counted in characters as the docs count them
-/// (`UTF8编码,最多允许20个字符`).
-pub fn check_length(at: &str, field: &str, value: &str, max: usize) -> Result<(), ValidationError> {
-    let length = value.chars().count();
-    if length <= max {
-        return Ok(());
-    }
-    Err(ValidationError {
+/// Checks a documented `string(N)` limit ([`rules::length`](super::rules::length)).
+pub fn check_length(at: &str, field: &str, value: &str, max: u32) -> Result<(), ValidationError> {
+    rules::length(value, Some(max)).map_err(|broken| refused(at, field, broken))
+}
+
+/// Checks a documented limit on a time: its RFC 3339 text as sent, against the same rule as a
+/// string's ([`rules::datetime`](super::rules::datetime)).
+pub fn check_time_length(
+    at: &str,
+    field: &str,
+    value: &super::DateTime,
+    max: u32,
+) -> Result<(), ValidationError> {
+    rules::datetime(&value.to_rfc3339(), Some(max)).map_err(|broken| refused(at, field, broken))
+}
+
+/// Implemented by generated enums: the values the spec documents. A request may send only these
+/// ([`rules::member`](super::rules::member)); answers keep unknown values instead.
+pub trait Documented {
+    /// The documented wire values, in spec order.
+    const VALUES: &'static [&'static str];
+
+    /// The value as sent.
+    fn as_wire(&self) -> &str;
+}
+
+/// Checks that an enum value in a request is a documented one.
+pub fn check_enum<E: Documented>(at: &str, field: &str, value: &E) -> Result<(), ValidationError> {
+    rules::member(value.as_wire(), E::VALUES.iter().copied())
+        .map_err(|broken| refused(at, field, broken))
+}
+
+fn refused(at: &str, field: &str, broken: rules::Broken) -> ValidationError {
+    ValidationError {
         field: format!("{at}{field}"),
-        rule: format!("at most {max} characters, got {length}"),
-    })
+        rule: broken.to_string(),
+    }
 }
 
 #[cfg(test)]

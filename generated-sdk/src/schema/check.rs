@@ -7,6 +7,7 @@ use std::fmt;
 use serde_json::Value;
 
 use super::{Field, FieldLocation, Shape};
+use crate::runtime::rules;
 
 /// The first rule a request broke: which field, the value it had, and where it travelled.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,15 +115,14 @@ fn object(
         let path = format!("{at}{}", field.name);
         let location = if top { field.location } else { location };
         match map.get(&field.name) {
-            None | Some(Value::Null) if field.required => {
-                return Err(Violation {
+            None | Some(Value::Null) => {
+                rules::presence(field.required, false).map_err(|broken| Violation {
                     field: path,
                     value: None,
-                    issue: "required".to_owned(),
+                    issue: broken.to_string(),
                     location,
-                });
+                })?;
             }
-            None | Some(Value::Null) => {}
             Some(value) => shape(&field.shape, field.max_length, value, &path, location)?,
         }
     }
@@ -131,7 +131,7 @@ fn object(
 
 fn shape(
     shape_: &Shape,
-    max_length: Option<usize>,
+    max_length: Option<u32>,
     value: &Value,
     path: &str,
     location: FieldLocation,
@@ -144,32 +144,14 @@ fn shape(
             location,
         })
     };
+    let broke = |broken: rules::Broken| refuse(broken.to_string());
     match (shape_, value) {
-        (Shape::String | Shape::DateTime, Value::String(text)) => {
-            let length = text.chars().count();
-            match max_length {
-                Some(max) if length > max => {
-                    refuse(format!("at most {max} characters, got {length}"))
-                }
-                _ if *shape_ == Shape::DateTime
-                    && chrono::DateTime::parse_from_rfc3339(text).is_err() =>
-                {
-                    refuse("not an RFC 3339 time (e.g. 2018-06-08T10:34:56+08:00)".to_owned())
-                }
-                _ => Ok(()),
-            }
-        }
+        (Shape::String, Value::String(text)) => rules::length(text, max_length).or_else(broke),
+        (Shape::DateTime, Value::String(text)) => rules::datetime(text, max_length).or_else(broke),
         (Shape::Integer, Value::Number(number)) if number.is_i64() => Ok(()),
         (Shape::Boolean, Value::Bool(_)) => Ok(()),
         (Shape::Enum(values), Value::String(text)) => {
-            if values.iter().any(|value| value == text) {
-                Ok(())
-            } else {
-                refuse(format!(
-                    "{text:?} is not a documented value ({})",
-                    values.join(", ")
-                ))
-            }
+            rules::member(text, values.iter().map(String::as_str)).or_else(broke)
         }
         (Shape::Object(fields), value) => object(fields, value, &format!("{path}."), location),
         (Shape::Array(items), Value::Array(elements)) => {
@@ -269,7 +251,7 @@ mod tests {
         );
         assert_eq!(
             problem(r#"{"id": "x", "at": "yesterday"}"#),
-            "at: not an RFC 3339 time (e.g. 2018-06-08T10:34:56+08:00) (body)"
+            "at: not an RFC 3339 time (e.g. 2015-05-20T13:29:35+08:00) (body)"
         );
         assert_eq!(
             problem(r#"[]"#),

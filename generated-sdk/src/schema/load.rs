@@ -109,7 +109,7 @@ struct FieldData {
     name: String,
     shape: ShapeData,
     required: bool,
-    max_length: Option<usize>,
+    max_length: Option<u32>,
     location: FieldLocation,
     mode: Option<String>,
     description: String,

@@ -83,7 +83,7 @@ pub struct Field {
     /// Whether the field must be present.
     pub required: bool,
     /// The documented length limit, in characters.
-    pub max_length: Option<usize>,
+    pub max_length: Option<u32>,
     /// Path, query or body.
     pub location: FieldLocation,
     /// The merchant mode the field belongs to, when only one mode sends it.

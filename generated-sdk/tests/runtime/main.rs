@@ -14,6 +14,7 @@ mod limits;
 mod notifications;
 mod properties;
 mod resilience;
+mod rules;
 mod sandbox;
 mod signing;
 mod support;

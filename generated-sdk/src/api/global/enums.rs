@@ -31,6 +31,18 @@ impl TradeType {
         }
     }
 }
+impl crate::runtime::Documented for TradeType {
+    const VALUES: &'static [&'static str] = &[
+        "JSAPI",
+        "NATIVE",
+        "APP",
+        "MWEB",
+        "MICROPAY",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 impl From<&str> for TradeType {
     fn from(value: &str) -> Self {
         match value {
@@ -89,6 +101,12 @@ impl ExchangeRateType {
         }
     }
 }
+impl crate::runtime::Documented for ExchangeRateType {
+    const VALUES: &'static [&'static str] = &["USERPAYMENT_RATE", "SETTLEMENT_RATE"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 impl From<&str> for ExchangeRateType {
     fn from(value: &str) -> Self {
         match value {
@@ -144,6 +162,12 @@ impl PromotionScope {
         }
     }
 }
+impl crate::runtime::Documented for PromotionScope {
+    const VALUES: &'static [&'static str] = &["GLOBAL", "SINGLE"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 impl From<&str> for PromotionScope {
     fn from(value: &str) -> Self {
         match value {
@@ -197,6 +221,12 @@ impl PromotionType {
             Self::Discount => "DISCOUNT",
             Self::Unknown(value) => value,
         }
+    }
+}
+impl crate::runtime::Documented for PromotionType {
+    const VALUES: &'static [&'static str] = &["COUPON", "DISCOUNT"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
     }
 }
 impl From<&str> for PromotionType {
@@ -260,6 +290,17 @@ impl RefundChannel {
         }
     }
 }
+impl crate::runtime::Documented for RefundChannel {
+    const VALUES: &'static [&'static str] = &[
+        "ORIGINAL",
+        "BALANCE",
+        "OTHER_BALANCE",
+        "OTHER_BANKCARD",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 impl From<&str> for RefundChannel {
     fn from(value: &str) -> Self {
         match value {
@@ -315,6 +356,15 @@ impl FundSource {
             Self::RefundSourceRechargeFunds => "REFUND_SOURCE_RECHARGE_FUNDS",
             Self::Unknown(value) => value,
         }
+    }
+}
+impl crate::runtime::Documented for FundSource {
+    const VALUES: &'static [&'static str] = &[
+        "REFUND_SOURCE_UNSETTLED_FUNDS",
+        "REFUND_SOURCE_RECHARGE_FUNDS",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
     }
 }
 impl From<&str> for FundSource {
@@ -378,6 +428,17 @@ impl RefundStatus {
         }
     }
 }
+impl crate::runtime::Documented for RefundStatus {
+    const VALUES: &'static [&'static str] = &[
+        "SUCCESS",
+        "REFUNDCLOSE",
+        "PROCESSING",
+        "ABNORMAL",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 impl From<&str> for RefundStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -438,6 +499,12 @@ impl NotificationRefundStatus {
         }
     }
 }
+impl crate::runtime::Documented for NotificationRefundStatus {
+    const VALUES: &'static [&'static str] = &["SUCCESS", "CLOSED", "ABNORMAL"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 impl From<&str> for NotificationRefundStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -494,6 +561,12 @@ impl SettleState {
         }
     }
 }
+impl crate::runtime::Documented for SettleState {
+    const VALUES: &'static [&'static str] = &["SETTLED", "UNSETTLE"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 impl From<&str> for SettleState {
     fn from(value: &str) -> Self {
         match value {
@@ -547,6 +620,12 @@ impl WalletRegion {
             Self::ChinaHongkong => "CHINA_HONGKONG",
             Self::Unknown(value) => value,
         }
+    }
+}
+impl crate::runtime::Documented for WalletRegion {
+    const VALUES: &'static [&'static str] = &["CHINA_MAINLAND", "CHINA_HONGKONG"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
     }
 }
 impl From<&str> for WalletRegion {

@@ -2490,6 +2490,7 @@ impl crate::runtime::Validate for ListSettlementsRequest {
         if let Some(value) = &self.sub_mchid {
             crate::runtime::check_length(at, "sub_mchid", value, 32)?;
         }
+        crate::runtime::check_enum(at, "settle_state", &self.settle_state)?;
         if let Some(value) = &self.settle_start_date {
             crate::runtime::check_length(at, "settle_start_date", value, 8)?;
         }

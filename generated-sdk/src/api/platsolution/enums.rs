@@ -25,6 +25,16 @@ impl RechargeChannel {
         }
     }
 }
+impl crate::runtime::Documented for RechargeChannel {
+    const VALUES: &'static [&'static str] = &[
+        "BANK_TRANSFER",
+        "QR_RECHARGE",
+        "ONLINE_BANK",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 impl From<&str> for RechargeChannel {
     fn from(value: &str) -> Self {
         match value {
@@ -79,6 +89,12 @@ impl AccountType {
             Self::Operation => "OPERATION",
             Self::Unknown(value) => value,
         }
+    }
+}
+impl crate::runtime::Documented for AccountType {
+    const VALUES: &'static [&'static str] = &["DEPOSIT", "OPERATION"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
     }
 }
 impl From<&str> for AccountType {
@@ -139,6 +155,12 @@ impl RechargeState {
         }
     }
 }
+impl crate::runtime::Documented for RechargeState {
+    const VALUES: &'static [&'static str] = &["SUCCESS", "RECHARGING", "CLOSED"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 impl From<&str> for RechargeState {
     fn from(value: &str) -> Self {
         match value {
@@ -193,6 +215,12 @@ impl RechargeScene {
             Self::EcommercePayment => "ECOMMERCE_PAYMENT",
             Self::Unknown(value) => value,
         }
+    }
+}
+impl crate::runtime::Documented for RechargeScene {
+    const VALUES: &'static [&'static str] = &["ECOMMERCE_DEPOSIT", "ECOMMERCE_PAYMENT"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
     }
 }
 impl From<&str> for RechargeScene {
@@ -253,6 +281,12 @@ impl EmployeeType {
         }
     }
 }
+impl crate::runtime::Documented for EmployeeType {
+    const VALUES: &'static [&'static str] = &["ADMIN", "STAFF", "LEGAL_PERSON"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 impl From<&str> for EmployeeType {
     fn from(value: &str) -> Self {
         match value {
@@ -307,6 +341,15 @@ impl OnlineBankType {
             Self::OnlineBankTypePersonal => "ONLINE_BANK_TYPE_PERSONAL",
             Self::Unknown(value) => value,
         }
+    }
+}
+impl crate::runtime::Documented for OnlineBankType {
+    const VALUES: &'static [&'static str] = &[
+        "ONLINE_BANK_TYPE_CORPORATE",
+        "ONLINE_BANK_TYPE_PERSONAL",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
     }
 }
 impl From<&str> for OnlineBankType {

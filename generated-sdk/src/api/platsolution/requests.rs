@@ -85,12 +85,23 @@ impl crate::runtime::Validate for ApplyRechargeRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
         crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         crate::runtime::check_length(at, "out_recharge_no", &self.out_recharge_no, 64)?;
+        crate::runtime::check_enum(at, "recharge_scene", &self.recharge_scene)?;
+        crate::runtime::check_enum(at, "account_type", &self.account_type)?;
         crate::runtime::Validate::validate_at(
             &self.recharge_amount,
             &crate::runtime::field_path(at, "recharge_amount"),
         )?;
         if let Some(value) = &self.notify_url {
             crate::runtime::check_length(at, "notify_url", value, 1024)?;
+        }
+        if let Some(value) = &self.available_recharge_channels {
+            for (index, item) in (value).iter().enumerate() {
+                crate::runtime::check_enum(
+                    at,
+                    &format!("{}[{index}]", "available_recharge_channels"),
+                    item,
+                )?;
+            }
         }
         if let Some(value) = &self.remark {
             crate::runtime::check_length(at, "remark", value, 20)?;

@@ -26,6 +26,12 @@ impl ErrorCode {
         }
     }
 }
+impl crate::runtime::Documented for ErrorCode {
+    const VALUES: &'static [&'static str] = &["NOT_FOUND", "SYSTEM_ERROR"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 impl From<&str> for ErrorCode {
     fn from(value: &str) -> Self {
         match value {

@@ -25,6 +25,12 @@ impl Match {
         }
     }
 }
+impl crate::runtime::Documented for Match {
+    const VALUES: &'static [&'static str] = &["1", "SELF", "ok_value"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 impl From<&str> for Match {
     fn from(value: &str) -> Self {
         match value {

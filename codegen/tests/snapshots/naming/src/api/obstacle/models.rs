@@ -345,7 +345,16 @@ impl Self_ {
         self
     }
 }
-impl crate::runtime::Validate for Self_ {}
+impl crate::runtime::Validate for Self_ {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.self_ {
+            for (index, item) in (value).iter().enumerate() {
+                crate::runtime::check_enum(at, &format!("{}[{index}]", "self"), item)?;
+            }
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for Self_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &Self_) -> crate::runtime::Members {

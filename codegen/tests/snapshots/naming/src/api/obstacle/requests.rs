@@ -349,6 +349,9 @@ impl MatchRequest {
 impl crate::runtime::Validate for MatchRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
         crate::runtime::check_length(at, "type", &self.type_, 32)?;
+        if let Some(value) = &self.async_ {
+            crate::runtime::check_enum(at, "async", value)?;
+        }
         crate::runtime::Validate::validate_at(
             &self.option,
             &crate::runtime::field_path(at, "option"),
