@@ -4,7 +4,6 @@
 //! resolves Rust names and types, and [`emit`] renders the generated crate into one
 //! [`output::Output`], so `gen` writes exactly what `gen --check` compares.
 
-pub mod convert;
 pub mod diagnostic;
 pub mod emit;
 pub mod ir;
@@ -14,7 +13,6 @@ pub mod output;
 #[path = "../../generated-sdk/src/runtime/rules.rs"]
 pub mod rules;
 pub mod spec;
-pub mod synth;
 pub mod validate;
 
 use std::fmt;

@@ -106,10 +106,10 @@ fn prepare_inputs(root: &Path, work: &Path, quick: bool) -> Result<Vec<Input>, S
     let community = root.join("../shared/reference/community-api.json");
     match fs::read_to_string(&community) {
         Ok(json) => {
-            let conversion = codegen::convert::convert_json(&json).map_err(|e| e.to_string())?;
+            let conversion = crate::convert::convert_json(&json).map_err(|e| e.to_string())?;
             let dir = work.join("converted");
             reset(&dir)?;
-            codegen::convert::write(&conversion.sources, &dir).map_err(|e| e.to_string())?;
+            crate::convert::write(&conversion.sources, &dir).map_err(|e| e.to_string())?;
             inputs.push(Input {
                 label: "whole API (converted)".to_owned(),
                 dir,
@@ -122,10 +122,10 @@ fn prepare_inputs(root: &Path, work: &Path, quick: bool) -> Result<Vec<Input>, S
     }
     let sizes: &[usize] = if quick { &[100] } else { &[100, 1000, 5000] };
     for &size in sizes {
-        let conversion = codegen::synth::synthesize(size, 1).map_err(|e| e.to_string())?;
+        let conversion = crate::synth::synthesize(size, 1).map_err(|e| e.to_string())?;
         let dir = work.join(format!("synth-{size}"));
         reset(&dir)?;
-        codegen::convert::write(&conversion.sources, &dir).map_err(|e| e.to_string())?;
+        crate::convert::write(&conversion.sources, &dir).map_err(|e| e.to_string())?;
         inputs.push(Input {
             label: format!("synthetic {size}"),
             dir,

@@ -3,10 +3,12 @@
 //! measure the generator at the scale of the whole API (see `xtask/bench/BENCHMARKS.md`).
 
 mod bench;
+mod bench_inputs;
 mod chart;
 mod convert;
 mod generate;
 mod measure;
+mod synth;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,7 +59,7 @@ fn run(args: &[String]) -> Option<ExitCode> {
         }
         "convert" => {
             let flags = Flags::parse(rest, &[], &["--input", "--out"])?;
-            Some(convert::convert(
+            Some(bench_inputs::convert(
                 &flags.path("--input")?,
                 &flags.path("--out")?,
             ))
@@ -69,7 +71,7 @@ fn run(args: &[String]) -> Option<ExitCode> {
                 Some(seed) => seed.parse().ok()?,
                 None => 1,
             };
-            Some(convert::synth(operations, seed, &flags.path("--out")?))
+            Some(bench_inputs::synth(operations, seed, &flags.path("--out")?))
         }
         "bench" => {
             let flags = Flags::parse(rest, &["--quick"], &[])?;

@@ -7,6 +7,8 @@
 //! Services hold 50 operations each; the same seed always gives the same spec.
 
 mod random;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 

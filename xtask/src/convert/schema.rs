@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::community::Schema;
 use super::naming::pascal;
 use super::yaml::{EnumOut, FieldOut, TypeOut};
-use crate::ir::naming;
+use codegen::ir::naming;
 
 /// What the conversion of one service collects besides its types.
 #[derive(Debug, Default)]

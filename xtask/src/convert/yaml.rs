@@ -3,7 +3,7 @@
 
 use serde_yaml::{Mapping, Value};
 
-use crate::spec::{SourceFile, Sources};
+use codegen::spec::{SourceFile, Sources};
 
 /// One field, path, query or body parameter, as written under `fields:`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use super::community::{Operation, Schema};
 use super::naming::path_words;
 use super::schema::{At, Log, Place, Types};
 use super::yaml::{OperationOut, ServiceOut};
-use crate::ir::naming;
+use codegen::ir::naming;
 
 /// Why the format cannot express `op` at all, or `None` when it can.
 pub fn unsupported(op: &Operation) -> Option<String> {

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use codegen::convert::{self, Conversion};
+use crate::convert::{self, Conversion};
 
 /// Converts the community description at `input` into `out/spec/`.
 pub fn convert(input: &Path, out: &Path) -> ExitCode {
@@ -25,7 +25,7 @@ pub fn convert(input: &Path, out: &Path) -> ExitCode {
 
 /// Writes a synthetic spec of `operations` operations into `out/spec/`.
 pub fn synth(operations: usize, seed: u64, out: &Path) -> ExitCode {
-    match codegen::synth::synthesize(operations, seed) {
+    match crate::synth::synthesize(operations, seed) {
         Ok(conversion) => finish(&conversion, out, true),
         Err(error) => {
             eprintln!("{error}");

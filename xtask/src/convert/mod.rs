@@ -16,6 +16,8 @@ pub mod community;
 mod naming;
 mod operation;
 mod schema;
+#[cfg(test)]
+mod tests;
 mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,7 +25,7 @@ use std::fmt;
 use std::io;
 use std::path::Path;
 
-use crate::spec::Sources;
+use codegen::spec::Sources;
 use community::{Description, Operation};
 use operation::Operations;
 

@@ -2,9 +2,9 @@
 
 #[test]
 fn a_small_synthetic_spec_passes_the_pipeline_and_depends_only_on_its_seed() {
-    let first = codegen::synth::synthesize(30, 7).expect("synthesizes");
-    let again = codegen::synth::synthesize(30, 7).expect("synthesizes");
-    let other = codegen::synth::synthesize(30, 8).expect("synthesizes");
+    let first = crate::synth::synthesize(30, 7).expect("synthesizes");
+    let again = crate::synth::synthesize(30, 7).expect("synthesizes");
+    let other = crate::synth::synthesize(30, 8).expect("synthesizes");
     assert_eq!(first.sources.services, again.sources.services);
     assert_ne!(first.sources.services, other.sources.services);
     assert!(first.warnings.is_empty(), "{:#?}", first.warnings);
@@ -18,7 +18,7 @@ fn a_small_synthetic_spec_passes_the_pipeline_and_depends_only_on_its_seed() {
 
 #[test]
 fn synthetic_services_hold_fifty_operations() {
-    let conversion = codegen::synth::synthesize(120, 1).expect("synthesizes");
+    let conversion = crate::synth::synthesize(120, 1).expect("synthesizes");
     assert_eq!(conversion.sources.services.len(), 3);
     assert_eq!(conversion.summary.operations_carried, 120);
 }

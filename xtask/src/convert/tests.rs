@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use codegen::convert::{self, Conversion};
+use crate::convert::{self, Conversion};
 
 fn fixture() -> Conversion {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert/community.json");

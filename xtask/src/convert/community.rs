@@ -11,8 +11,6 @@ use serde::Deserialize;
 /// The whole file.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Description {
-    #[serde(default)]
-    pub source: Option<String>,
     pub operations: Vec<Operation>,
 }
 
@@ -21,8 +19,6 @@ pub struct Description {
 pub struct Operation {
     pub method: String,
     pub path: String,
-    #[serde(default)]
-    pub host: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
