@@ -12,6 +12,10 @@ pub mod output;
 /// examples the generator checks and the requests the crate checks meet one definition.
 #[path = "../../generated-sdk/src/runtime/rules.rs"]
 pub mod rules;
+/// The format of the generated `schema.json` files, shared with the generated crate that reads
+/// them, so writer and reader cannot disagree.
+#[path = "../../generated-sdk/src/schema/data.rs"]
+pub mod schema_data;
 pub mod spec;
 pub mod validate;
 

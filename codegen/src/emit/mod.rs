@@ -72,7 +72,7 @@ pub fn emit(api: &Api) -> Result<Output, EmitError> {
                 "generated-sdk/src/api/schema.rs",
                 format::rust_file(
                     "src/api/schema.rs",
-                    schema::schema_module(api),
+                    schema::schema_module(api)?,
                     &api.sources,
                 )?,
             );

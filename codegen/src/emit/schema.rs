@@ -11,18 +11,16 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::{Map, Value, json};
 
 use super::EmitError;
 use super::doc::module_doc;
 use super::types::ident;
-use crate::ir::{
-    Api, Field, FieldType, Lifecycle, Location, Notification, Operation, Service, StepAction,
-};
+use crate::ir::{Api, Field, FieldType, Location, Notification, Operation, Service};
+use crate::schema_data as data;
 use crate::spec::{ErrorRow, ExampleKind};
 
 /// `src/api/schema.rs`.
-pub fn schema_module(api: &Api) -> TokenStream {
+pub fn schema_module(api: &Api) -> Result<TokenStream, EmitError> {
     let docs = module_doc(&[
         "The spec as data, for the `wxpay` tool and the sandbox: the enabled services' tables \
          (`<service>/schema.json`) and the `OperationInfo` of each operation id. \
@@ -34,7 +32,7 @@ pub fn schema_module(api: &Api) -> TokenStream {
         let path = format!("{}/schema.json", service.name);
         quote! {
             #[cfg(feature = #feature)]
-            include_str!(#path)
+            (#feature, include_str!(#path))
         }
     });
     let arms = api.services.iter().flat_map(|service| {
@@ -49,15 +47,14 @@ pub fn schema_module(api: &Api) -> TokenStream {
             }
         })
     });
-    let common = serde_json::to_string(&Value::Array(
-        api.common_errors.iter().map(error_row).collect(),
-    ))
-    .unwrap_or_default();
-    quote! {
+    let rows: Vec<data::ErrorRow> = api.common_errors.iter().map(error_row).collect();
+    let common = serde_json::to_string(&rows)
+        .map_err(|error| EmitError(format!("src/api/schema.rs: 公共错误码: {error}")))?;
+    Ok(quote! {
         #docs
 
-        /// The tables of the enabled services, as JSON.
-        pub const SOURCES: &[&str] = &[#(#sources),*];
+        /// The tables of the enabled services, as JSON, each with its service's name.
+        pub const SOURCES: &[(&str, &str)] = &[#(#sources),*];
 
         /// 公共错误码, as JSON: the rows every operation may answer.
         pub const COMMON_ERRORS: &str = #common;
@@ -69,14 +66,23 @@ pub fn schema_module(api: &Api) -> TokenStream {
                 _ => None,
             }
         }
-    }
+    })
 }
 
 /// `src/api/<service>/schema.json`: the service's tables, pretty-printed so changes diff well.
 pub fn service_tables(api: &Api, service: &Service) -> Result<String, EmitError> {
+    let name = format!("src/api/{}/schema.json", service.name);
+    let fail = |error: serde_json::Error| EmitError(format!("{name}: {error}"));
+    let tables = tables(service);
+    // Through a `Value` so keys come out sorted, as in every generated JSON file.
+    let value = serde_json::to_value(&tables).map_err(fail)?;
+    super::format::json_file(&name, "generated", &value, &api.sources)
+}
+
+fn tables(service: &Service) -> data::ServiceTables {
     // Only the types requests carry have a table: the tool checks requests, not answers.
     let constructed = super::service::constructed_types(service);
-    let types: Map<String, Value> = service
+    let types = service
         .structs
         .iter()
         .filter(|model| constructed.contains(&model.name))
@@ -84,43 +90,38 @@ pub fn service_tables(api: &Api, service: &Service) -> Result<String, EmitError>
             let fields = model
                 .fields
                 .iter()
-                .map(|field| field_entry(service, field, None))
+                .map(|field| field_data(service, field, None))
                 .collect();
-            (model.name.clone(), Value::Array(fields))
+            (model.name.clone(), fields)
         })
         .collect();
-    let operations: Vec<Value> = service
-        .operations
-        .iter()
-        .map(|op| operation_entry(service, op))
-        .collect();
-    let notifications: Vec<Value> = service
-        .notifications
-        .iter()
-        .map(notification_entry)
-        .collect();
-    let lifecycles: Vec<Value> = service.lifecycles.iter().map(lifecycle_entry).collect();
-    let tables = json!({
-        "service": service.name,
-        "types": types,
-        "operations": operations,
-        "notifications": notifications,
-        "lifecycles": lifecycles,
-    });
-    let name = format!("src/api/{}/schema.json", service.name);
-    super::format::json_file(&name, "generated", &tables, &api.sources)
+    data::ServiceTables {
+        service: service.name.clone(),
+        types,
+        operations: service
+            .operations
+            .iter()
+            .map(|op| operation_data(service, op))
+            .collect(),
+        notifications: service
+            .notifications
+            .iter()
+            .map(notification_data)
+            .collect(),
+        lifecycles: service.lifecycles.iter().map(lifecycle_data).collect(),
+    }
 }
 
-fn operation_entry(service: &Service, op: &Operation) -> Value {
+fn operation_data(service: &Service, op: &Operation) -> data::OperationData {
     let common = op
         .request
         .fields
         .iter()
-        .map(|field| field_entry(service, field, None));
+        .map(|field| field_data(service, field, None));
     let by_mode = op.request.modes.iter().flat_map(|mode| {
         mode.fields
             .iter()
-            .map(move |field| field_entry(service, field, Some(&mode.key)))
+            .map(move |field| field_data(service, field, Some(&mode.key)))
     });
     let first = |kind: ExampleKind| {
         op.examples
@@ -128,139 +129,132 @@ fn operation_entry(service: &Service, op: &Operation) -> Value {
             .find(|example| example.kind == kind)
             .map(|example| example.json.clone())
     };
-    json!({
-        "id": op.id,
-        "title": op.title,
-        "fields": common.chain(by_mode).collect::<Vec<_>>(),
-        "request_example": first(ExampleKind::Request),
-        "response": response(service, op, first(ExampleKind::Response)),
-        "errors": op.errors.iter().map(error_row).collect::<Vec<_>>(),
-    })
+    data::OperationData {
+        id: op.id.clone(),
+        title: op.title.clone(),
+        fields: common.chain(by_mode).collect(),
+        request_example: first(ExampleKind::Request),
+        response: response(service, op, first(ExampleKind::Response)),
+        errors: op.errors.iter().map(error_row).collect(),
+    }
 }
 
-fn error_row(row: &ErrorRow) -> Value {
-    json!({
-        "status": row.status,
-        "code": row.code,
-        "description": row.description,
-        "solution": row.solution,
-    })
+fn error_row(row: &ErrorRow) -> data::ErrorRow {
+    data::ErrorRow {
+        status: row.status,
+        code: row.code.clone(),
+        description: row.description.clone(),
+        solution: row.solution.clone(),
+    }
 }
 
 /// The answer: status, first documented example, top-level fields (for the sandbox to build
 /// answers from its state) and the file check of downloads.
-fn response(service: &Service, op: &Operation, example: Option<String>) -> Value {
+fn response(service: &Service, op: &Operation, example: Option<String>) -> data::Response {
     let model = op
         .response
         .body
         .as_ref()
         .and_then(|name| service.structs.iter().find(|model| &model.name == name));
-    let fields: Vec<&str> = model
-        .iter()
-        .flat_map(|model| model.fields.iter())
-        .map(|field| field.wire_name.as_str())
-        .collect();
-    let required: Vec<&str> = model
-        .iter()
-        .flat_map(|model| model.fields.iter())
-        .filter(|field| field.required)
-        .map(|field| field.wire_name.as_str())
-        .collect();
-    let download = op.response.download.as_ref().map(|download| {
-        json!({
-            "digest_header": download.digest_header,
-            "signed_body": download.signed_body,
-            "gzip": download.gzip,
-        })
-    });
-    json!({
-        "status": op.response.status,
-        "example": example,
-        "fields": fields,
-        "required": required,
-        "download": download,
-    })
+    let fields = model.iter().flat_map(|model| model.fields.iter());
+    data::Response {
+        status: op.response.status,
+        example,
+        fields: fields
+            .clone()
+            .map(|field| field.wire_name.clone())
+            .collect(),
+        required: fields
+            .filter(|field| field.required)
+            .map(|field| field.wire_name.clone())
+            .collect(),
+        download: op
+            .response
+            .download
+            .as_ref()
+            .map(|download| data::Download {
+                digest_header: download.digest_header.clone(),
+                signed_body: download.signed_body.clone(),
+                gzip: download.gzip,
+            }),
+    }
 }
 
-fn notification_entry(notification: &Notification) -> Value {
-    let event_types: Vec<Value> = notification
-        .event_types
-        .iter()
-        .map(|(name, meaning)| json!({"name": name, "meaning": meaning}))
-        .collect();
-    json!({
-        "id": notification.id,
-        "title": notification.title,
-        "event_types": event_types,
-        "example": notification.examples.first().map(|(_, json)| json),
-    })
-}
-
-fn lifecycle_entry(lifecycle: &Lifecycle) -> Value {
-    let steps: Vec<Value> = lifecycle
-        .steps
-        .iter()
-        .map(|step| {
-            let action = match &step.action {
-                StepAction::Create(state) => json!({"create": state}),
-                StepAction::Move(state) => json!({"move": state}),
-                StepAction::Read => json!("read"),
-            };
-            json!({
-                "operation": step.operation,
-                "action": action,
-                "refusal": error_row(&step.refusal),
+fn notification_data(notification: &Notification) -> data::NotificationData {
+    data::NotificationData {
+        id: notification.id.clone(),
+        title: notification.title.clone(),
+        event_types: notification
+            .event_types
+            .iter()
+            .map(|(name, meaning)| data::EventType {
+                name: name.clone(),
+                meaning: meaning.clone(),
             })
-        })
-        .collect();
-    json!({
-        "id": lifecycle.id,
-        "title": lifecycle.title,
-        "key": lifecycle.key,
-        "state_field": lifecycle.state_field,
-        "ids": lifecycle.ids,
-        "steps": steps,
-    })
+            .collect(),
+        example: notification.examples.first().map(|(_, json)| json.clone()),
+    }
 }
 
-fn field_entry(service: &Service, field: &Field, mode: Option<&str>) -> Value {
-    let location = match field.location {
-        Location::Path => "path",
-        Location::Query => "query",
-        Location::Body => "body",
-    };
-    json!({
-        "name": field.wire_name,
-        "shape": shape(service, &field.ty),
-        "required": field.required,
-        "max_length": field.max_length,
-        "location": location,
-        "mode": mode,
-        "description": field.description,
-    })
+fn lifecycle_data(lifecycle: &crate::ir::Lifecycle) -> data::Lifecycle {
+    data::Lifecycle {
+        id: lifecycle.id.clone(),
+        title: lifecycle.title.clone(),
+        key: lifecycle.key.clone(),
+        state_field: lifecycle.state_field.clone(),
+        ids: lifecycle.ids.clone(),
+        steps: lifecycle
+            .steps
+            .iter()
+            .map(|step| data::Step {
+                operation: step.operation.clone(),
+                action: match &step.action {
+                    crate::ir::StepAction::Create(state) => data::StepAction::Create(state.clone()),
+                    crate::ir::StepAction::Move(state) => data::StepAction::Move(state.clone()),
+                    crate::ir::StepAction::Read => data::StepAction::Read,
+                },
+                refusal: error_row(&step.refusal),
+            })
+            .collect(),
+    }
 }
 
-fn shape(service: &Service, ty: &FieldType) -> Value {
+fn field_data(service: &Service, field: &Field, mode: Option<&str>) -> data::FieldData {
+    data::FieldData {
+        name: field.wire_name.clone(),
+        shape: shape(service, &field.ty),
+        required: field.required,
+        max_length: field.max_length,
+        location: match field.location {
+            Location::Path => data::FieldLocation::Path,
+            Location::Query => data::FieldLocation::Query,
+            Location::Body => data::FieldLocation::Body,
+        },
+        mode: mode.map(str::to_owned),
+        description: field.description.clone(),
+    }
+}
+
+fn shape(service: &Service, ty: &FieldType) -> data::ShapeData {
     match ty {
-        FieldType::String => json!("string"),
-        FieldType::Integer => json!("integer"),
-        FieldType::Boolean => json!("boolean"),
-        FieldType::DateTime => json!("datetime"),
-        FieldType::Enum(name) => {
-            let values: Vec<&str> = service
+        FieldType::String => data::ShapeData::String,
+        FieldType::Integer => data::ShapeData::Integer,
+        FieldType::Boolean => data::ShapeData::Boolean,
+        FieldType::DateTime => data::ShapeData::DateTime,
+        FieldType::Enum(name) => data::ShapeData::Enum(
+            service
                 .enums
                 .iter()
                 .find(|item| &item.name == name)
                 .map(|item| {
                     item.variants
                         .iter()
-                        .map(|variant| variant.wire.as_str())
+                        .map(|variant| variant.wire.clone())
                         .collect()
                 })
-                .unwrap_or_default();
-            json!({"enum": values})
-        }
-        FieldType::Struct(name) => json!({"object": name}),
-        FieldType::Array(items) => json!({"array": shape(service, items)}),
+                .unwrap_or_default(),
+        ),
+        FieldType::Struct(name) => data::ShapeData::Object(name.clone()),
+        FieldType::Array(items) => data::ShapeData::Array(Box::new(shape(service, items))),
     }
 }

@@ -12,8 +12,7 @@ use crate::api::cli::call;
 use crate::runtime::{
     ApiV3Key, Client, KeyRing, VerifyingKey, WechatPayPublicKey, open_notification,
 };
-use crate::schema::operations;
-use crate::schema::{Operation, Shape};
+use crate::schema::{Operation, Schema, Shape};
 
 /// Why `wxpay` stopped, as its exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +68,14 @@ impl From<Error> for Failure {
 
 /// Runs `wxpay` with the process's arguments and returns its exit status.
 pub fn main() -> ExitCode {
-    let matches = match command().try_get_matches() {
+    let schema = match crate::schema::load() {
+        Ok(schema) => schema,
+        Err(error) => {
+            eprintln!("wxpay: {error}");
+            return ExitCode::from(Exit::Local as u8);
+        }
+    };
+    let matches = match command(schema).try_get_matches() {
         Ok(matches) => matches,
         Err(error) if !error.use_stderr() => {
             // --help and --version go to stdout with status 0.
@@ -83,7 +89,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(Exit::Local as u8);
         }
     };
-    match run(&matches) {
+    match run(schema, &matches) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("wxpay: {}", failure.message.replace('\n', " "));
@@ -92,13 +98,14 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn command() -> Command {
-    let listing: Vec<String> = operations()
+fn command(schema: &'static Schema) -> Command {
+    let listing: Vec<String> = schema
+        .operations()
         .iter()
         .map(|operation| format!("  {:<28} {}", operation.info.id, operation.title))
         .collect();
     let listing = format!("Operations:\n{}", listing.join("\n"));
-    let calls = operations().into_iter().map(operation_command);
+    let calls = schema.operations().into_iter().map(operation_command);
     Command::new("wxpay")
         .about("Call WeChat Pay APIv3 operations, generated from the spec")
         .after_help(listing.clone())
@@ -267,10 +274,10 @@ fn describe_nested(shape: &Shape, indent: usize, lines: &mut Vec<String>) {
     }
 }
 
-fn run(matches: &ArgMatches) -> Result<(), Failure> {
+fn run(schema: &Schema, matches: &ArgMatches) -> Result<(), Failure> {
     match matches.subcommand() {
         Some(("list", _)) => {
-            for operation in operations() {
+            for operation in schema.operations() {
                 println!(
                     "{}\t{}\t{}",
                     operation.info.id,
@@ -286,7 +293,7 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
                     "name an operation: wxpay call <operation_id>",
                 ));
             };
-            call_operation(matches, id, operation_matches)
+            call_operation(schema, matches, id, operation_matches)
         }
         Some(("notify", notify_matches)) => notify(matches, notify_matches),
         Some(("sandbox", sandbox_matches)) => super::sandbox::serve(sandbox_matches),
@@ -295,13 +302,13 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
 }
 
 fn call_operation(
+    schema: &Schema,
     matches: &ArgMatches,
     id: &str,
     operation_matches: &ArgMatches,
 ) -> Result<(), Failure> {
-    let operation = operations()
-        .into_iter()
-        .find(|operation| operation.info.id == id)
+    let operation = schema
+        .operation(id)
         .ok_or_else(|| Failure::local(format!("unknown operation {id:?}")))?;
     let text = read_request(
         operation_matches

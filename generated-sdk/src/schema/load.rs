@@ -1,43 +1,49 @@
-//! Reads the generated JSON tables once and links them: a field's object shape becomes the
-//! shared field list of its type, an operation id its `OperationInfo`.
+//! Reads the generated JSON tables and links them: a field's object shape becomes the shared
+//! field list of its type, an operation id its `OperationInfo`. Anything that does not link is
+//! an error naming the service and the place.
 
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
-use serde::Deserialize;
-
-use super::{
-    ErrorRow, EventType, Field, FieldLocation, Lifecycle, Notification, Operation, Response, Shape,
-};
+use super::data::{FieldData, NotificationData, OperationData, ServiceTables, ShapeData};
+use super::{ErrorRow, Field, Lifecycle, LoadError, Notification, Operation, Schema, Shape};
 
 /// One service's tables, linked.
+#[derive(Debug)]
 pub(super) struct Tables {
     pub operations: Vec<Operation>,
     pub notifications: Vec<Notification>,
     pub lifecycles: Vec<Lifecycle>,
 }
 
-/// The enabled services' tables. The JSON is the generator's own output, checked by its tests
-/// and by this crate's; a file that failed to read would leave its service out rather than stop
-/// the program.
-pub(super) fn tables() -> &'static [Tables] {
-    static TABLES: OnceLock<Vec<Tables>> = OnceLock::new();
-    TABLES.get_or_init(|| {
-        crate::api::schema::SOURCES
-            .iter()
-            .filter_map(|source| read(source).ok())
-            .collect()
+/// Every service's file (`(service, JSON)`) and the common error rows, linked.
+pub(super) fn read_all(sources: &[(&str, &str)], common_errors: &str) -> Result<Schema, LoadError> {
+    let services = sources
+        .iter()
+        .map(|(service, json)| read(service, json))
+        .collect::<Result<Vec<_>, _>>()?;
+    let common_errors: Vec<ErrorRow> =
+        serde_json::from_str(common_errors).map_err(|error| LoadError {
+            service: "公共错误码".to_owned(),
+            reason: error.to_string(),
+        })?;
+    Ok(Schema {
+        services,
+        common_errors,
     })
 }
 
-pub(super) fn common_errors() -> &'static [ErrorRow] {
-    static ROWS: OnceLock<Vec<ErrorRow>> = OnceLock::new();
-    ROWS.get_or_init(|| serde_json::from_str(crate::api::schema::COMMON_ERRORS).unwrap_or_default())
-}
-
 /// One service's file, linked.
-pub(super) fn read(source: &str) -> Result<Tables, serde_json::Error> {
-    let file: ServiceFile = serde_json::from_str(source)?;
+pub(super) fn read(service: &str, json: &str) -> Result<Tables, LoadError> {
+    let fail = |reason: String| LoadError {
+        service: service.to_owned(),
+        reason,
+    };
+    let file: ServiceTables =
+        serde_json::from_str(json).map_err(|error| fail(error.to_string()))?;
+    if file.service != service {
+        return Err(fail(format!("the file says it is `{}`", file.service)));
+    }
     let mut linker = Linker {
         types: &file.types,
         linked: HashMap::new(),
@@ -45,30 +51,13 @@ pub(super) fn read(source: &str) -> Result<Tables, serde_json::Error> {
     let operations = file
         .operations
         .into_iter()
-        .filter_map(|operation| {
-            // Every id of the file has an `OperationInfo`; one without would not be callable.
-            let info = crate::api::schema::info(&operation.id)?;
-            Some(Operation {
-                info,
-                service: file.service.clone(),
-                title: operation.title,
-                fields: linker.fields(&operation.fields),
-                request_example: operation.request_example,
-                response: operation.response,
-                errors: operation.errors,
-            })
-        })
-        .collect();
+        .map(|operation| link_operation(&mut linker, service, operation))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(fail)?;
     let notifications = file
         .notifications
         .into_iter()
-        .map(|notification| Notification {
-            service: file.service.clone(),
-            id: notification.id,
-            title: notification.title,
-            event_types: notification.event_types,
-            example: notification.example,
-        })
+        .map(|notification| link_notification(service, notification))
         .collect();
     Ok(Tables {
         operations,
@@ -77,115 +66,154 @@ pub(super) fn read(source: &str) -> Result<Tables, serde_json::Error> {
     })
 }
 
-#[derive(Deserialize)]
-struct ServiceFile {
-    service: String,
-    types: HashMap<String, Vec<FieldData>>,
-    operations: Vec<OperationData>,
-    notifications: Vec<NotificationData>,
-    lifecycles: Vec<Lifecycle>,
+fn link_operation(
+    linker: &mut Linker<'_>,
+    service: &str,
+    operation: OperationData,
+) -> Result<Operation, String> {
+    let info = crate::api::schema::info(&operation.id)
+        .ok_or_else(|| format!("operation `{}` has no OperationInfo", operation.id))?;
+    let fields = linker
+        .fields(&operation.fields)
+        .map_err(|reason| format!("operation `{}`: {reason}", operation.id))?;
+    Ok(Operation {
+        info,
+        service: service.to_owned(),
+        title: operation.title,
+        fields,
+        request_example: operation.request_example,
+        response: operation.response,
+        errors: operation.errors,
+    })
 }
 
-#[derive(Deserialize)]
-struct OperationData {
-    id: String,
-    title: String,
-    fields: Vec<FieldData>,
-    request_example: Option<String>,
-    response: Response,
-    errors: Vec<ErrorRow>,
-}
-
-#[derive(Deserialize)]
-struct NotificationData {
-    id: String,
-    title: String,
-    event_types: Vec<EventType>,
-    example: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct FieldData {
-    name: String,
-    shape: ShapeData,
-    required: bool,
-    max_length: Option<u32>,
-    location: FieldLocation,
-    mode: Option<String>,
-    description: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum ShapeData {
-    String,
-    Integer,
-    Boolean,
-    DateTime,
-    Enum(Vec<String>),
-    /// The name of a type of the file.
-    Object(String),
-    Array(Box<ShapeData>),
+fn link_notification(service: &str, notification: NotificationData) -> Notification {
+    Notification {
+        service: service.to_owned(),
+        id: notification.id,
+        title: notification.title,
+        event_types: notification.event_types,
+        example: notification.example,
+    }
 }
 
 /// Turns field data into fields, each type's list built once and shared.
 struct Linker<'a> {
-    types: &'a HashMap<String, Vec<FieldData>>,
+    types: &'a BTreeMap<String, Vec<FieldData>>,
     linked: HashMap<String, Arc<[Field]>>,
 }
 
 impl Linker<'_> {
-    fn fields(&mut self, data: &[FieldData]) -> Vec<Field> {
+    fn fields(&mut self, data: &[FieldData]) -> Result<Vec<Field>, String> {
         data.iter()
-            .map(|field| Field {
-                name: field.name.clone(),
-                shape: self.shape(&field.shape),
-                required: field.required,
-                max_length: field.max_length,
-                location: field.location,
-                mode: field.mode.clone(),
-                description: field.description.clone(),
+            .map(|field| {
+                let shape = self
+                    .shape(&field.shape)
+                    .map_err(|reason| format!("field `{}`: {reason}", field.name))?;
+                Ok(Field {
+                    name: field.name.clone(),
+                    shape,
+                    required: field.required,
+                    max_length: field.max_length,
+                    location: field.location,
+                    mode: field.mode.clone(),
+                    description: field.description.clone(),
+                })
             })
             .collect()
     }
 
-    fn shape(&mut self, data: &ShapeData) -> Shape {
-        match data {
+    fn shape(&mut self, data: &ShapeData) -> Result<Shape, String> {
+        Ok(match data {
             ShapeData::String => Shape::String,
             ShapeData::Integer => Shape::Integer,
             ShapeData::Boolean => Shape::Boolean,
             ShapeData::DateTime => Shape::DateTime,
             ShapeData::Enum(values) => Shape::Enum(values.clone()),
-            ShapeData::Object(name) => Shape::Object(self.object(name)),
-            ShapeData::Array(items) => Shape::Array(Box::new(self.shape(items))),
-        }
+            ShapeData::Object(name) => Shape::Object(self.object(name)?),
+            ShapeData::Array(items) => Shape::Array(Box::new(self.shape(items)?)),
+        })
     }
 
-    fn object(&mut self, name: &str) -> Arc<[Field]> {
+    fn object(&mut self, name: &str) -> Result<Arc<[Field]>, String> {
         if let Some(fields) = self.linked.get(name) {
-            return fields.clone();
+            return Ok(fields.clone());
         }
-        // A type that contains itself sees itself, inside itself, as an object with no fields;
-        // no type of the spec does, and the validator's example checks would show one.
-        self.linked.insert(name.to_owned(), Arc::from(Vec::new()));
         let types = self.types;
-        let fields: Arc<[Field]> = match types.get(name) {
-            Some(data) => Arc::from(self.fields(data)),
-            None => Arc::from(Vec::new()),
-        };
+        let data = types
+            .get(name)
+            .ok_or_else(|| format!("type `{name}` is not in the file's types"))?;
+        // A type that contains itself sees itself, inside itself, as an object with no fields;
+        // the validator refuses such specs, so this only keeps a broken file from looping.
+        self.linked.insert(name.to_owned(), Arc::from(Vec::new()));
+        let fields: Arc<[Field]> = Arc::from(self.fields(data)?);
         self.linked.insert(name.to_owned(), fields.clone());
-        fields
+        Ok(fields)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::read;
+
     #[test]
     fn every_generated_table_reads() {
-        for source in crate::api::schema::SOURCES {
-            let tables = super::read(source).expect("the generated JSON reads");
+        for (service, json) in crate::api::schema::SOURCES {
+            let tables = read(service, json).unwrap_or_else(|error| panic!("{error}"));
             assert!(!tables.operations.is_empty());
         }
-        assert!(!super::common_errors().is_empty());
+        assert!(
+            !crate::schema::load()
+                .expect("loads")
+                .common_errors()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_broken_service_is_an_error_that_names_it() {
+        let error = read("billing", "{\"service\": \"billing\", \"types\": {}").unwrap_err();
+        assert_eq!(error.service, "billing");
+        assert!(error.to_string().contains("`billing`"), "{error}");
+
+        let wrong_name = read(
+            "billing",
+            r#"{"service": "refunds", "types": {}, "operations": [], "notifications": [], "lifecycles": []}"#,
+        )
+        .unwrap_err();
+        assert!(wrong_name.reason.contains("refunds"), "{wrong_name}");
+    }
+
+    #[test]
+    fn a_field_of_a_type_the_file_lacks_is_an_error_naming_the_place() {
+        let Some((service, json)) = crate::api::schema::SOURCES.first() else {
+            return;
+        };
+        let mut file: serde_json::Value = serde_json::from_str(json).expect("generated JSON");
+        let operation = &mut file["operations"][0];
+        let id = operation["id"].as_str().expect("an id").to_owned();
+        operation["fields"] = serde_json::json!([{
+            "name": "payer", "shape": {"object": "Missing"}, "required": true,
+            "max_length": null, "location": "body", "mode": null, "description": "付款人"
+        }]);
+        let error = read(service, &file.to_string()).unwrap_err();
+        assert_eq!(&error.service, service);
+        assert!(
+            error.reason.contains(&format!("operation `{id}`")),
+            "{error}"
+        );
+        assert!(error.reason.contains("field `payer`"), "{error}");
+        assert!(error.reason.contains("`Missing`"), "{error}");
+    }
+
+    #[test]
+    fn an_operation_without_operation_info_is_an_error() {
+        let Some((service, json)) = crate::api::schema::SOURCES.first() else {
+            return;
+        };
+        let mut file: serde_json::Value = serde_json::from_str(json).expect("generated JSON");
+        file["operations"][0]["id"] = serde_json::json!("no_such_operation");
+        let error = read(service, &file.to_string()).unwrap_err();
+        assert!(error.reason.contains("`no_such_operation`"), "{error}");
     }
 }

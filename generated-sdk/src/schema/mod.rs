@@ -6,39 +6,18 @@
 //! the sandbox apply.
 
 mod check;
+mod data;
 mod load;
 
 use std::fmt;
-use std::sync::Arc;
-
-use serde::Deserialize;
+use std::sync::{Arc, OnceLock};
 
 pub use check::{Violation, check, check_fields};
+pub use data::{
+    Download, ErrorRow, EventType, FieldLocation, Lifecycle, Response, Step, StepAction,
+};
 
 use crate::runtime::OperationInfo;
-
-/// Where a request field goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FieldLocation {
-    /// A path parameter.
-    Path,
-    /// A query parameter.
-    Query,
-    /// A field of the JSON body.
-    Body,
-}
-
-impl FieldLocation {
-    /// The name WeChat Pay uses in an error's `detail.location`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FieldLocation::Path => "path",
-            FieldLocation::Query => "query",
-            FieldLocation::Body => "body",
-        }
-    }
-}
 
 /// The JSON shape a field must have.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,45 +71,6 @@ pub struct Field {
     pub description: String,
 }
 
-/// One documented error row (业务错误码 or 公共错误码).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct ErrorRow {
-    /// The HTTP status.
-    pub status: u16,
-    /// The error code, e.g. `NOT_FOUND`.
-    pub code: String,
-    /// The documented description, used as the message.
-    pub description: String,
-    /// The documented solution.
-    pub solution: String,
-}
-
-/// How a download's file is checked.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Download {
-    /// The header announcing the file's digest, e.g. `Wechatpay-Statement-Sha1`.
-    pub digest_header: String,
-    /// What the signature covers instead of the body, `{digest}` standing for the digest.
-    pub signed_body: String,
-    /// Whether the file travels gzip-compressed.
-    pub gzip: bool,
-}
-
-/// An operation's documented answer.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Response {
-    /// The success status, e.g. 200 or 204.
-    pub status: u16,
-    /// The first documented answer body, as written in the docs.
-    pub example: Option<String>,
-    /// The top-level fields of the answer's type.
-    pub fields: Vec<String>,
-    /// Those of them that are always present.
-    pub required: Vec<String>,
-    /// For a file download: how the file is checked.
-    pub download: Option<Download>,
-}
-
 /// One operation, as the spec documents it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Operation {
@@ -150,15 +90,6 @@ pub struct Operation {
     pub errors: Vec<ErrorRow>,
 }
 
-/// One `event_type` of a notification.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct EventType {
-    /// The wire value, e.g. `REFUND.SUCCESS`.
-    pub name: String,
-    /// The documented meaning, sent as the notification's `summary`.
-    pub meaning: Option<String>,
-}
-
 /// A notification WeChat Pay sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
@@ -174,81 +105,88 @@ pub struct Notification {
     pub example: Option<String>,
 }
 
-/// A documented lifecycle: the operations that create, read and move one kind of instance.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Lifecycle {
-    /// The lifecycle id, e.g. `recharge`.
-    pub id: String,
-    /// The documented title.
-    pub title: String,
-    /// The request field naming an instance.
-    pub key: String,
-    /// The response field holding the state.
-    pub state_field: String,
-    /// Response fields given a fresh number when an instance is created.
-    pub ids: Vec<String>,
-    /// What each operation does.
-    pub steps: Vec<Step>,
+/// The enabled services' tables, read and linked once, on first use.
+#[derive(Debug)]
+pub struct Schema {
+    services: Vec<load::Tables>,
+    common_errors: Vec<ErrorRow>,
 }
 
-/// One operation's part in a lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Step {
-    /// The operation id.
-    pub operation: String,
-    /// What it does.
-    pub action: StepAction,
-    /// The row answered when a created key is taken, or when the key is unknown.
-    pub refusal: ErrorRow,
+/// The spec tables of the enabled services. The JSON is the generator's own output, so a
+/// failure is a defect of the build, not of the caller's input; it is reported naming the
+/// service, never papered over by leaving that service out.
+pub fn load() -> Result<&'static Schema, LoadError> {
+    static SCHEMA: OnceLock<Result<Schema, LoadError>> = OnceLock::new();
+    SCHEMA
+        .get_or_init(|| {
+            load::read_all(
+                crate::api::schema::SOURCES,
+                crate::api::schema::COMMON_ERRORS,
+            )
+        })
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
-/// What a step does to an instance.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StepAction {
-    /// Creates an instance in this state.
-    Create(String),
-    /// Moves an instance to this state.
-    Move(String),
-    /// Reads an instance.
-    Read,
+impl Schema {
+    /// Every operation the enabled features provide, sorted by operation id.
+    pub fn operations(&self) -> Vec<&Operation> {
+        let mut all: Vec<&Operation> = self
+            .services
+            .iter()
+            .flat_map(|tables| tables.operations.iter())
+            .collect();
+        all.sort_by_key(|operation| operation.info.id);
+        all
+    }
+
+    /// The operation with this id, among the enabled features.
+    pub fn operation(&self, id: &str) -> Option<&Operation> {
+        self.services
+            .iter()
+            .flat_map(|tables| tables.operations.iter())
+            .find(|operation| operation.info.id == id)
+    }
+
+    /// Every notification the enabled features describe.
+    pub fn notifications(&self) -> Vec<&Notification> {
+        self.services
+            .iter()
+            .flat_map(|tables| tables.notifications.iter())
+            .collect()
+    }
+
+    /// Every lifecycle the enabled features describe.
+    pub fn lifecycles(&self) -> Vec<&Lifecycle> {
+        self.services
+            .iter()
+            .flat_map(|tables| tables.lifecycles.iter())
+            .collect()
+    }
+
+    /// 公共错误码: the rows every operation may answer.
+    pub fn common_errors(&self) -> &[ErrorRow] {
+        &self.common_errors
+    }
 }
 
-/// Every operation the enabled features provide, sorted by operation id.
-pub fn operations() -> Vec<&'static Operation> {
-    let mut all: Vec<&'static Operation> = load::tables()
-        .iter()
-        .flat_map(|tables| tables.operations.iter())
-        .collect();
-    all.sort_by_key(|operation| operation.info.id);
-    all
+/// Why the spec tables could not be read: which service (or the common error rows), and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// The service whose `schema.json` failed, or `公共错误码`.
+    pub service: String,
+    /// What was wrong.
+    pub reason: String,
 }
 
-/// The operation with this id, among the enabled features.
-pub fn operation(id: &str) -> Option<&'static Operation> {
-    load::tables()
-        .iter()
-        .flat_map(|tables| tables.operations.iter())
-        .find(|operation| operation.info.id == id)
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the spec tables of `{}` do not read: {} (a defect of the generated crate; run `cargo xtask gen`)",
+            self.service, self.reason
+        )
+    }
 }
 
-/// Every notification the enabled features describe.
-pub fn notifications() -> Vec<&'static Notification> {
-    load::tables()
-        .iter()
-        .flat_map(|tables| tables.notifications.iter())
-        .collect()
-}
-
-/// Every lifecycle the enabled features describe.
-pub fn lifecycles() -> Vec<&'static Lifecycle> {
-    load::tables()
-        .iter()
-        .flat_map(|tables| tables.lifecycles.iter())
-        .collect()
-}
-
-/// 公共错误码: the rows every operation may answer.
-pub fn common_errors() -> &'static [ErrorRow] {
-    load::common_errors()
-}
+impl std::error::Error for LoadError {}

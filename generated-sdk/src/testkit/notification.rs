@@ -93,15 +93,21 @@ impl std::fmt::Debug for NotificationBuilder {
 impl NotificationBuilder {
     /// A notification of `event_type` signed with the sandbox's WeChat Pay key under its public
     /// key id; when the spec describes the event type, its summary and documented resource.
-    pub fn for_event(event_type: &str) -> NotificationBuilder {
-        let notifications = crate::schema::notifications();
+    /// Fails only when the spec tables of the crate do not read.
+    pub fn for_event(event_type: &str) -> Result<NotificationBuilder, TestkitError> {
+        let schema = crate::schema::load().map_err(|error| TestkitError::new(error.to_string()))?;
+        let notifications = schema.notifications();
         let notification = notifications.into_iter().find(|notification| {
             notification
                 .event_types
                 .iter()
                 .any(|candidate| candidate.name == event_type)
         });
-        NotificationBuilder::new(notification, event_type, keys::PUBLIC_KEY_ID.to_owned())
+        Ok(NotificationBuilder::new(
+            notification,
+            event_type,
+            keys::PUBLIC_KEY_ID.to_owned(),
+        ))
     }
 
     pub(crate) fn new(

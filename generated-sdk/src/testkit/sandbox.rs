@@ -183,7 +183,8 @@ impl SandboxBuilder {
         let address = listener
             .local_addr()
             .map_err(|error| TestkitError::new(format!("no local address: {error}")))?;
-        let mut operations = crate::schema::operations();
+        let schema = crate::schema::load().map_err(|error| TestkitError::new(error.to_string()))?;
+        let mut operations = schema.operations();
         static CERTIFICATES: std::sync::OnceLock<Operation> = std::sync::OnceLock::new();
         operations.push(CERTIFICATES.get_or_init(certificates));
         let shared = Arc::new(Shared {
@@ -196,7 +197,7 @@ impl SandboxBuilder {
             handler: self.handler,
             observer: self.observer,
             operations,
-            lifecycles: crate::schema::lifecycles(),
+            lifecycles: schema.lifecycles(),
             state: Mutex::new(State {
                 serial: keys::PUBLIC_KEY_ID.to_owned(),
                 ..State::default()
@@ -404,7 +405,8 @@ impl Sandbox {
     /// A notification of `event_type`, signed by the sandbox's WeChat Pay key with its
     /// documented resource; unknown event types are refused.
     pub fn notification(&self, event_type: &str) -> Result<NotificationBuilder, TestkitError> {
-        let notifications = crate::schema::notifications();
+        let schema = crate::schema::load().map_err(|error| TestkitError::new(error.to_string()))?;
+        let notifications = schema.notifications();
         let notification = notifications
             .iter()
             .find(|notification| {

@@ -223,6 +223,7 @@ pub fn notification(
     tamper: NotificationTamper,
 ) -> (Vec<(String, String)>, Vec<u8>) {
     let mut builder = NotificationBuilder::for_event(event_type)
+        .expect("the spec tables read")
         .resource(resource)
         .signed_with(signing_key_pem, serial);
     let fault = match tamper {
