@@ -7,6 +7,7 @@ mod bench_inputs;
 mod chart;
 mod convert;
 mod generate;
+mod import;
 mod measure;
 mod synth;
 
@@ -21,12 +22,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "usage: cargo xtask gen [--check] [--root DIR]\n\
   \x20      cargo xtask convert --input FILE --out DIR\n\
   \x20      cargo xtask synth --operations N --out DIR [--seed S]\n\
+  \x20      cargo xtask import [--input FILE] [--root DIR]\n\
   \x20      cargo xtask bench [--quick]\n\n\
   gen            write generated-sdk/ from spec/\n\
   gen --check    write nothing; fail naming every stale or extra generated file\n\
   --root DIR     the workspace to work on (default: this one)\n\
   convert        turn the community description (community-api.json) into DIR/spec/\n\
   synth          write a deterministic synthetic spec of N operations into DIR/spec/\n\
+  import         merge the community description into spec/services/ under the names of\n\
+  \x20              spec/import/names.yaml and the facts of spec/import/facts/ (--input: the\n\
+  \x20              description, default ../shared/reference/community-api.json)\n\
   bench          measure generation and build times; writes xtask/bench/BENCHMARKS.md and .svg\n\
   \x20              (--quick: our spec and synthetic N = 100 only, no crate builds)";
 
@@ -72,6 +77,13 @@ fn run(args: &[String]) -> Option<ExitCode> {
                 None => 1,
             };
             Some(bench_inputs::synth(operations, seed, &flags.path("--out")?))
+        }
+        "import" => {
+            let flags = Flags::parse(rest, &[], &["--input", "--root"])?;
+            let root = flags
+                .path("--root")
+                .unwrap_or_else(generate::workspace_root);
+            Some(import::run(&root, flags.path("--input")))
         }
         "bench" => {
             let flags = Flags::parse(rest, &["--quick"], &[])?;

@@ -11,6 +11,9 @@ use serde::Deserialize;
 /// The whole file.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Description {
+    /// The repository and commit it was made from.
+    #[serde(default)]
+    pub source: Option<String>,
     pub operations: Vec<Operation>,
 }
 

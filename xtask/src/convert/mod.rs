@@ -15,6 +15,7 @@
 pub mod community;
 mod naming;
 mod operation;
+pub mod plan;
 mod schema;
 #[cfg(test)]
 mod tests;
@@ -28,6 +29,7 @@ use std::path::Path;
 use codegen::spec::Sources;
 use community::{Description, Operation};
 use operation::Operations;
+use plan::Plan;
 
 /// A converted spec, in memory.
 #[derive(Debug, Clone)]
@@ -100,6 +102,16 @@ pub fn convert_json(json: &str) -> Result<Conversion, ConvertError> {
 
 /// Converts operations in the community description's shape (also what `synth` makes).
 pub fn convert(operations: &[Operation]) -> Result<Conversion, ConvertError> {
+    convert_with(operations, None)
+}
+
+/// Converts operations under the names and with the facts of `plan`: what `cargo xtask
+/// import` writes. An operation the plan does not name is left out with a warning.
+pub fn import(operations: &[Operation], plan: &Plan) -> Result<Conversion, ConvertError> {
+    convert_with(operations, Some(plan))
+}
+
+fn convert_with(operations: &[Operation], plan: Option<&Plan>) -> Result<Conversion, ConvertError> {
     let mut warnings = Vec::new();
     let mut summary = Summary {
         operations: operations.len(),
@@ -108,22 +120,26 @@ pub fn convert(operations: &[Operation]) -> Result<Conversion, ConvertError> {
     let mut by_service: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
     for op in operations {
         summary.fields += op.count_fields();
-        if let Some(reason) = operation::unsupported(op) {
-            warnings.push(format!(
+        let service = match plan {
+            None => Ok(naming::service_name(&op.path)),
+            Some(plan) => plan.names.operation(op).map_or_else(
+                || Err("no name in spec/import/names.yaml".to_owned()),
+                |names| Ok(names.service.clone()),
+            ),
+        };
+        let reason = operation::unsupported(op, plan.is_some());
+        match (service, reason) {
+            (Ok(service), None) => by_service.entry(service).or_default().push(op),
+            (Err(reason), _) | (_, Some(reason)) => warnings.push(format!(
                 "{} {}: skipped operation: {reason}",
                 op.method, op.path
-            ));
-            continue;
+            )),
         }
-        by_service
-            .entry(naming::service_name(&op.path))
-            .or_default()
-            .push(op);
     }
     let mut ids = BTreeSet::new();
     let mut services = Vec::new();
     for (name, ops) in &by_service {
-        let mut converted = Operations::new(name, ops, &mut ids);
+        let mut converted = Operations::new(name, ops, &mut ids, plan);
         let service = converted.service(&mut warnings);
         summary.operations_carried += service.operations.len();
         summary.fields_carried += converted.log.carried;
@@ -140,8 +156,11 @@ pub fn convert(operations: &[Operation]) -> Result<Conversion, ConvertError> {
             summary.numbers_as_integers
         ));
     }
-    let sources =
-        yaml::sources("微信支付 APIv3 (converted)", &services).map_err(ConvertError::Yaml)?;
+    let title = match plan {
+        None => "微信支付 APIv3 (converted)",
+        Some(_) => "微信支付 APIv3",
+    };
+    let sources = yaml::sources(title, &services).map_err(ConvertError::Yaml)?;
     Ok(Conversion {
         sources,
         warnings,

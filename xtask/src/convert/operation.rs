@@ -5,12 +5,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::community::{Operation, Schema};
 use super::naming::path_words;
+use super::plan::{self, Plan};
 use super::schema::{At, Log, Place, Types};
-use super::yaml::{OperationOut, ServiceOut};
+use super::yaml::{ErrorOut, OperationOut, ServiceOut};
 use codegen::ir::naming;
 
-/// Why the format cannot express `op` at all, or `None` when it can.
-pub fn unsupported(op: &Operation) -> Option<String> {
+/// Why the format cannot express `op` at all, or `None` when it can. An import (`strict`) also
+/// leaves out a request with a `number` field: carried as an integer it would refuse a fraction.
+pub fn unsupported(op: &Operation, strict: bool) -> Option<String> {
     if !matches!(
         op.method.as_str(),
         "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
@@ -36,7 +38,40 @@ pub fn unsupported(op: &Operation) -> Option<String> {
     if success_status(op).is_none() {
         return Some("no success (2xx) response".to_owned());
     }
+    if strict {
+        let params = op.path_params.iter().chain(&op.query_params);
+        let body = op
+            .request_body
+            .iter()
+            .flat_map(|body| body.properties.iter().flatten());
+        let number = params
+            .map(|param| param.as_schema())
+            .chain(body.cloned())
+            .find_map(|field| fraction_at(&field));
+        if let Some(place) = number {
+            return Some(format!(
+                "request field `{place}` is a `number`, and the format has no decimal type yet"
+            ));
+        }
+    }
     None
+}
+
+/// The first field under `schema` (itself included) that may hold a fraction, by its dotted name.
+fn fraction_at(schema: &Schema) -> Option<String> {
+    let name = schema.name.as_deref().unwrap_or("items");
+    let format = schema.format.as_deref().unwrap_or("");
+    if schema.ty.as_deref() == Some("number")
+        && !matches!(format, "integer" | "int32" | "int64" | "uint64")
+    {
+        return Some(name.to_owned());
+    }
+    let children = schema.properties.iter().flatten();
+    let items = schema.items.as_deref().into_iter();
+    children
+        .chain(items)
+        .find_map(fraction_at)
+        .map(|inner| format!("{name}.{inner}"))
 }
 
 /// The names between braces, or `None` when the braces do not pair up or one is empty.
@@ -68,19 +103,33 @@ fn success_status(op: &Operation) -> Option<u16> {
 pub struct Operations<'a> {
     name: &'a str,
     ops: Vec<(&'a Operation, String)>,
-    types: Types,
+    types: Types<'a>,
+    plan: Option<&'a Plan>,
     pub log: Log,
 }
 
 impl<'a> Operations<'a> {
-    /// Gives each operation an id unique across services (`ids` holds those already given):
-    /// method and path words, then with the service name, then numbered.
-    pub fn new(name: &'a str, ops: &[&'a Operation], ids: &mut BTreeSet<String>) -> Self {
-        let mut types = Types::default();
+    /// Gives each operation its id: the plan's, or (benchmark) one unique across services
+    /// (`ids` holds those already given): method and path words, then with the service name,
+    /// then numbered.
+    pub fn new(
+        name: &'a str,
+        ops: &[&'a Operation],
+        ids: &mut BTreeSet<String>,
+        plan: Option<&'a Plan>,
+    ) -> Self {
+        let mut types = Types::new(plan);
         types.reserve(&format!("{}Client", naming::type_name(name)));
+        for taken in plan.into_iter().flat_map(|plan| plan.taken(name)) {
+            types.reserve(taken);
+        }
         let ops = ops
             .iter()
             .map(|op| {
+                if let Some(names) = plan.and_then(|plan| plan.names.operation(op)) {
+                    types.reserve(&format!("{}Request", naming::type_name(&names.id)));
+                    return (*op, names.id.clone());
+                }
                 let method = op.method.to_ascii_lowercase();
                 let words = path_words(&op.path, 1);
                 let join = |parts: &[&str]| {
@@ -106,6 +155,7 @@ impl<'a> Operations<'a> {
             name,
             ops,
             types,
+            plan,
             log: Log::default(),
         }
     }
@@ -125,14 +175,26 @@ impl<'a> Operations<'a> {
             .max_by_key(|(tag, count)| (**count, std::cmp::Reverse(**tag)))
             .map_or_else(|| self.name.to_owned(), |(tag, _)| (*tag).to_owned());
         warnings.append(&mut self.log.warnings);
-        let types = std::mem::take(&mut self.types);
+        let types = std::mem::replace(&mut self.types, Types::new(self.plan));
+        let named = self
+            .plan
+            .and_then(|plan| plan.names.services.get(self.name));
+        let description = named
+            .and_then(|named| named.description.clone())
+            .unwrap_or_else(|| {
+                format!(
+                    "Converted from the community description: {} operations.",
+                    ops.len()
+                )
+            });
         ServiceOut {
             name: self.name.to_owned(),
-            title,
-            description: format!(
-                "Converted from the community description: {} operations.",
-                ops.len()
-            ),
+            header: self
+                .plan
+                .map(|plan| plan.header.clone())
+                .unwrap_or_default(),
+            title: named.map_or(title, |named| named.title.clone()),
+            description,
             types: types.types,
             enums: types.enums,
             operations,
@@ -177,6 +239,25 @@ impl<'a> Operations<'a> {
                 .warn(&mut self.log, "skipped: only one response is kept");
         }
         let response_body = self.response(op, status, &camel, &at(&format!("response {status}")));
+        let key = plan::key(op);
+        let errors = self
+            .plan
+            .and_then(|plan| plan.errors(&key))
+            .map(|(rows, _)| {
+                rows.iter()
+                    .map(|row| ErrorOut {
+                        status: row.status,
+                        code: row.code.clone(),
+                        description: row.description.clone(),
+                        solution: row.solution.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let provenance = self
+            .plan
+            .map(|plan| plan.provenance(&key))
+            .unwrap_or_default();
         let headers = op
             .header_params
             .iter()
@@ -185,11 +266,14 @@ impl<'a> Operations<'a> {
         OperationOut {
             id: id.to_owned(),
             title: op.summary.clone().unwrap_or_else(|| label.clone()),
-            description: format!(
-                "{} (converted from the community description; tags: {})",
-                op.summary.as_deref().unwrap_or(&label),
-                op.tags.join(", ")
-            ),
+            description: match self.plan {
+                Some(_) => op.summary.clone().unwrap_or_else(|| label.clone()),
+                None => format!(
+                    "{} (converted from the community description; tags: {})",
+                    op.summary.as_deref().unwrap_or(&label),
+                    op.tags.join(", ")
+                ),
+            },
             merchants: if op.roles.is_empty() {
                 vec!["(converted)".to_owned()]
             } else {
@@ -207,6 +291,8 @@ impl<'a> Operations<'a> {
             body,
             status,
             response_body,
+            errors,
+            provenance,
         }
     }
 
@@ -233,13 +319,21 @@ impl<'a> Operations<'a> {
         let description = schema
             .description
             .clone()
-            .unwrap_or_else(|| format!("(converted) the response of {}", at.operation));
-        Some(self.types.object_type(
-            properties,
-            &format!("{camel}Response"),
-            &description,
-            at,
-            &mut self.log,
-        ))
+            .unwrap_or_else(|| match self.plan {
+                Some(_) => format!("{}的应答", op.summary.as_deref().unwrap_or(at.operation)),
+                None => format!("(converted) the response of {}", at.operation),
+            });
+        let mut candidates = vec![format!("{camel}Response")];
+        if let Some(named) = self
+            .plan
+            .and_then(|plan| plan.names.operation(op))
+            .and_then(|names| names.response.clone())
+        {
+            candidates.insert(0, named);
+        }
+        Some(
+            self.types
+                .object_type(properties, &candidates, &description, at, &mut self.log),
+        )
     }
 }

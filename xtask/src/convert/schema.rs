@@ -10,6 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::community::Schema;
 use super::naming::pascal;
+use super::plan::{FieldFacts, Plan, Values};
 use super::yaml::{EnumOut, FieldOut, TypeOut};
 use codegen::ir::naming;
 
@@ -42,6 +43,22 @@ impl At<'_> {
         log.warnings
             .push(format!("{}: {}: {message}", self.operation, self.path));
     }
+
+    /// The place as names and facts files spell it: `body.amount.total`, `query.limit`,
+    /// `response.trade_state`.
+    pub fn place(&self) -> String {
+        let (root, rest) = self.path.split_once('.').unwrap_or((&self.path, ""));
+        let root = match root {
+            "request" => "body",
+            response if response.starts_with("response") => "response",
+            other => other,
+        };
+        if rest.is_empty() {
+            root.to_owned()
+        } else {
+            format!("{root}.{rest}")
+        }
+    }
 }
 
 /// Whether a field travels in the URL (scalars only) or in JSON.
@@ -52,8 +69,10 @@ pub enum Place {
 }
 
 /// The types and enums of one service.
-#[derive(Debug, Default)]
-pub struct Types {
+#[derive(Debug)]
+pub struct Types<'p> {
+    /// Names and facts of an import; `None` for the mechanical benchmark conversion.
+    pub plan: Option<&'p Plan>,
     pub types: Vec<TypeOut>,
     pub enums: Vec<EnumOut>,
     /// Rust names in use in the service's one namespace (types, enums, requests, the client).
@@ -62,19 +81,39 @@ pub struct Types {
     enum_by_values: HashMap<Vec<String>, String>,
 }
 
-impl Types {
+impl<'p> Types<'p> {
+    pub fn new(plan: Option<&'p Plan>) -> Self {
+        Types {
+            plan,
+            types: Vec::new(),
+            enums: Vec::new(),
+            taken: BTreeSet::new(),
+            type_by_shape: HashMap::new(),
+            enum_by_values: HashMap::new(),
+        }
+    }
+
     /// Keeps `name` (a request type or the client) out of the names given to types.
     pub fn reserve(&mut self, name: &str) {
         self.taken.insert(naming::type_name(name));
     }
 
-    /// `candidate`, or `candidate2`, `candidate3`… whichever is free once mapped to Rust.
-    fn unique_name(&mut self, candidate: &str) -> String {
-        let candidate = if candidate.is_empty() {
-            "Object"
-        } else {
-            candidate
-        };
+    /// The first free candidate, else the last one numbered (`candidate2`, `candidate3`…),
+    /// whichever is free once mapped to Rust.
+    fn unique_name(&mut self, candidates: &[String]) -> String {
+        let candidates: Vec<&str> = candidates
+            .iter()
+            .map(String::as_str)
+            .filter(|candidate| !candidate.is_empty())
+            .collect();
+        if let Some(free) = candidates
+            .iter()
+            .find(|candidate| !self.taken.contains(&naming::type_name(candidate)))
+        {
+            self.taken.insert(naming::type_name(free));
+            return (*free).to_owned();
+        }
+        let candidate = candidates.last().copied().unwrap_or("Object");
         let mut name = candidate.to_owned();
         let mut counter = 1;
         while self.taken.contains(&naming::type_name(&name)) {
@@ -128,8 +167,15 @@ impl Types {
         at: &At<'_>,
         log: &mut Log,
     ) -> Option<FieldOut> {
-        let description = schema.description.clone().unwrap_or_default();
-        let candidate = format!("{parent}{}", pascal(name));
+        let facts = self
+            .plan
+            .and_then(|plan| plan.field(at.operation, &at.place()));
+        let description = facts
+            .as_ref()
+            .and_then(|facts| facts.description.clone())
+            .or_else(|| schema.description.clone())
+            .unwrap_or_default();
+        let candidates = self.nested_names(parent, name);
         let ty = schema.ty.as_deref().unwrap_or("");
         let (ty, items) = match (ty, place) {
             ("object" | "array", Place::Url) => {
@@ -137,7 +183,7 @@ impl Types {
                 return None;
             }
             ("object", Place::Json) => (
-                self.object(schema, &candidate, &description, at, log)?,
+                self.object(schema, &candidates, &description, at, log)?,
                 None,
             ),
             ("array", Place::Json) => {
@@ -150,27 +196,62 @@ impl Types {
                         at.warn(log, "skipped: nested arrays are not supported");
                         return None;
                     }
-                    Some("object") => self.object(items, &candidate, &description, at, log)?,
-                    _ => self.scalar(items, &candidate, at, log)?,
+                    Some("object") => self.object(items, &candidates, &description, at, log)?,
+                    _ => self.scalar(items, facts.as_ref(), &candidates, &description, at, log)?,
                 };
                 ("array".to_owned(), Some(items))
             }
-            _ => (self.scalar(schema, &candidate, at, log)?, None),
+            _ => (
+                self.scalar(schema, facts.as_ref(), &candidates, &description, at, log)?,
+                None,
+            ),
         };
         log.carried += 1;
+        let facts = facts.unwrap_or_default();
+        let stringly = ty == "string" || items.as_deref() == Some("string");
+        let max_length = facts.max_length.filter(|_| {
+            let fits = stringly || ty == "datetime";
+            if !fits {
+                at.warn(log, format!("fact dropped: max_length on a {ty} field"));
+            }
+            fits
+        });
+        let sensitive = facts.sensitive == Some(true) && {
+            if !stringly {
+                at.warn(log, format!("fact dropped: sensitive on a {ty} field"));
+            }
+            stringly
+        };
         Some(FieldOut {
             ty,
             items,
-            required: schema.required,
+            required: facts.required.unwrap_or(schema.required),
+            max_length,
+            sensitive,
             description,
         })
+    }
+
+    /// Names for the type of the field `name` of `parent`, best first. The benchmark
+    /// conversion spells out where the object sits (`PayRequestPayer`); an import uses the
+    /// domain's word (`Payer`) and prefixes its parent's stem only when another shape has the
+    /// word already (`TransactionAmount`).
+    fn nested_names(&self, parent: &str, name: &str) -> Vec<String> {
+        if self.plan.is_none() {
+            return vec![format!("{parent}{}", pascal(name))];
+        }
+        let stem = parent
+            .strip_suffix("Request")
+            .or_else(|| parent.strip_suffix("Response"))
+            .unwrap_or(parent);
+        vec![pascal(name), format!("{stem}{}", pascal(name))]
     }
 
     /// A named type for an object with properties; `None` (with a warning) for one without.
     fn object(
         &mut self,
         schema: &Schema,
-        candidate: &str,
+        candidates: &[String],
         description: &str,
         at: &At<'_>,
         log: &mut Log,
@@ -180,26 +261,27 @@ impl Types {
             at.warn(log, "skipped: object without described fields");
             return None;
         }
-        Some(self.object_type(properties, candidate, description, at, log))
+        Some(self.object_type(properties, candidates, description, at, log))
     }
 
-    /// Registers the type of `properties` under `candidate` (or a free variant of it), or
-    /// returns the type that already has exactly these fields.
+    /// Registers the type of `properties` under the first free candidate (or a numbered
+    /// variant of the last), or returns the type that already has exactly these fields.
     pub fn object_type(
         &mut self,
         properties: &[Schema],
-        candidate: &str,
+        candidates: &[String],
         description: &str,
         at: &At<'_>,
         log: &mut Log,
     ) -> String {
         let mut seen = BTreeSet::new();
-        let fields = self.fields(properties, candidate, Place::Json, at, &mut seen, log);
+        let parent = candidates.first().map_or("Object", String::as_str);
+        let fields = self.fields(properties, parent, Place::Json, at, &mut seen, log);
         let shape = shape_key(&fields);
         if let Some(existing) = self.type_by_shape.get(&shape) {
             return existing.clone();
         }
-        let name = self.unique_name(candidate);
+        let name = self.unique_name(candidates);
         self.type_by_shape.insert(shape, name.clone());
         let description = if description.trim().is_empty() {
             format!("(converted) the object at {}", at.path)
@@ -214,19 +296,24 @@ impl Types {
         name
     }
 
-    /// A builtin scalar, or an enum for a string with listed values.
+    /// A builtin scalar, or an enum for a string with listed values (the facts' values, with
+    /// their meanings, before the description's).
     fn scalar(
         &mut self,
         schema: &Schema,
-        candidate: &str,
+        facts: Option<&FieldFacts>,
+        candidates: &[String],
+        description: &str,
         at: &At<'_>,
         log: &mut Log,
     ) -> Option<String> {
-        let values = schema.values.as_deref().unwrap_or_default();
+        let listed = schema.values.as_deref().unwrap_or_default();
         let format = schema.format.as_deref().unwrap_or("");
+        let documented = facts.and_then(|facts| facts.values.as_ref());
         match schema.ty.as_deref() {
-            Some("string") if !values.is_empty() => {
-                Some(self.enumeration(values, candidate, at, log))
+            Some("string") if documented.is_some() || !listed.is_empty() => {
+                let values = enum_values(documented, listed, at, log);
+                Some(self.enumeration(&values, candidates, description, at, log))
             }
             Some("string") if matches!(format, "rfc3339" | "date-time") => {
                 Some("datetime".to_owned())
@@ -234,7 +321,7 @@ impl Types {
             Some("string") => Some("string".to_owned()),
             Some("boolean") => Some("boolean".to_owned()),
             Some(ty @ ("integer" | "number")) => {
-                if !values.is_empty() {
+                if !listed.is_empty() {
                     at.warn(
                         log,
                         format!("lossy: enum on {ty} dropped (enums are strings)"),
@@ -242,6 +329,15 @@ impl Types {
                 }
                 let whole =
                     ty == "integer" || matches!(format, "integer" | "int32" | "int64" | "uint64");
+                if !whole && self.plan.is_some() {
+                    // An import carries only what it can carry right: a fraction would fail
+                    // to decode into an integer.
+                    at.warn(
+                        log,
+                        "skipped: a `number` needs a decimal type (not in the format yet)",
+                    );
+                    return None;
+                }
                 // Counted, not warned one by one: nearly all are amounts in cents, counts or ids.
                 if !whole {
                     log.numbers_as_integers += 1;
@@ -259,46 +355,81 @@ impl Types {
     /// dropped are warned about. An enum left with no value is a plain string.
     fn enumeration(
         &mut self,
-        values: &[serde_json::Value],
-        candidate: &str,
+        values: &[(String, Option<String>)],
+        candidates: &[String],
+        description: &str,
         at: &At<'_>,
         log: &mut Log,
     ) -> String {
-        let mut kept: Vec<String> = Vec::new();
+        let mut kept: Vec<(String, Option<String>)> = Vec::new();
         let mut variants = BTreeSet::from([naming::UNKNOWN_VARIANT.to_owned()]);
-        for value in values {
-            let text = match value {
-                serde_json::Value::String(text) => text.clone(),
-                other => other.to_string(),
-            };
+        for (text, meaning) in values {
             if text.trim().is_empty() {
                 at.warn(log, "enum: blank value dropped");
-            } else if kept.contains(&text) {
+            } else if kept.iter().any(|(kept, _)| kept == text) {
                 at.warn(log, format!("enum: duplicate value {text:?} dropped"));
-            } else if !variants.insert(naming::variant_name(&text)) {
+            } else if !variants.insert(naming::variant_name(text)) {
                 at.warn(
                     log,
                     format!("enum: value {text:?} dropped, its Rust variant is taken"),
                 );
             } else {
-                kept.push(text);
+                kept.push((text.clone(), meaning.clone()));
             }
         }
         if kept.is_empty() {
             return "string".to_owned();
         }
-        if let Some(existing) = self.enum_by_values.get(&kept) {
+        let key: Vec<String> = kept.iter().map(|(value, _)| value.clone()).collect();
+        if let Some(existing) = self.enum_by_values.get(&key) {
             return existing.clone();
         }
-        let name = self.unique_name(candidate);
-        self.enum_by_values.insert(kept.clone(), name.clone());
+        let name = self.unique_name(candidates);
+        self.enum_by_values.insert(key, name.clone());
+        // An import describes an enum as its field does; the benchmark says where it was.
+        let description = match self.plan {
+            Some(_) if !description.trim().is_empty() => description.to_owned(),
+            _ => format!("(converted) the values at {}", at.path),
+        };
         self.enums.push(EnumOut {
             name: name.clone(),
-            description: format!("(converted) the values at {}", at.path),
+            description,
             values: kept,
         });
         name
     }
+}
+
+/// The documented values with their meanings, then any value only the description lists
+/// (kept, without a meaning, and warned about: the docs may be behind).
+fn enum_values(
+    documented: Option<&Values>,
+    listed: &[serde_json::Value],
+    at: &At<'_>,
+    log: &mut Log,
+) -> Vec<(String, Option<String>)> {
+    let mut values: Vec<(String, Option<String>)> = documented
+        .map(|documented| documented.0.clone())
+        .unwrap_or_default();
+    for value in listed {
+        let text = match value {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        if documented.is_some_and(|documented| !documented.contains(&text)) {
+            at.warn(
+                log,
+                format!("enum: value {text:?} is not in the facts; kept without a meaning"),
+            );
+        }
+        values.push((text, None));
+    }
+    if documented.is_some() {
+        // Duplicates of documented values are expected here, not worth a warning.
+        let mut seen = BTreeSet::new();
+        values.retain(|(value, _)| seen.insert(value.clone()));
+    }
+    values
 }
 
 /// What makes two objects the same type: their fields' names, types and required flags.
@@ -314,6 +445,12 @@ fn shape_key(fields: &[(String, FieldOut)]) -> String {
             key.push(']');
         }
         key.push(if field.required { '!' } else { '?' });
+        if let Some(max_length) = field.max_length {
+            key.push_str(&format!("<={max_length}"));
+        }
+        if field.sensitive {
+            key.push('#');
+        }
         key.push(';');
     }
     key

@@ -11,6 +11,8 @@ pub struct FieldOut {
     pub ty: String,
     pub items: Option<String>,
     pub required: bool,
+    pub max_length: Option<u32>,
+    pub sensitive: bool,
     pub description: String,
 }
 
@@ -25,7 +27,17 @@ pub struct TypeOut {
 pub struct EnumOut {
     pub name: String,
     pub description: String,
-    pub values: Vec<String>,
+    /// Each value with its documented meaning, when known.
+    pub values: Vec<(String, Option<String>)>,
+}
+
+/// One 业务错误码 row.
+#[derive(Debug, Clone)]
+pub struct ErrorOut {
+    pub status: u16,
+    pub code: String,
+    pub description: String,
+    pub solution: String,
 }
 
 #[derive(Debug, Clone)]
@@ -43,11 +55,16 @@ pub struct OperationOut {
     pub body: Option<Vec<(String, FieldOut)>>,
     pub status: u16,
     pub response_body: Option<String>,
+    pub errors: Vec<ErrorOut>,
+    /// Where the operation's name and facts come from, one line each (a comment above it).
+    pub provenance: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ServiceOut {
     pub name: String,
+    /// The file's first lines, each a comment: what it is and where its facts come from.
+    pub header: Vec<String>,
     pub title: String,
     pub description: String,
     pub types: Vec<TypeOut>,
@@ -67,7 +84,7 @@ pub fn sources(title: &str, services: &[ServiceOut]) -> Result<Sources, serde_ya
         .map(|service| {
             Ok(SourceFile {
                 path: format!("spec/services/{}.yaml", service.name),
-                text: render(&service_doc(service))?,
+                text: render_service(service)?,
             })
         })
         .collect::<Result<Vec<_>, serde_yaml::Error>>()?;
@@ -78,12 +95,45 @@ pub fn sources(title: &str, services: &[ServiceOut]) -> Result<Sources, serde_ya
     })
 }
 
+const CONVERTED: &str = "# Converted by `cargo xtask convert` from the community description; a \
+     benchmark input, not a reviewed spec.";
+
 fn render(value: &Value) -> Result<String, serde_yaml::Error> {
     let text = serde_yaml::to_string(value)?;
-    Ok(format!(
-        "# Converted by `cargo xtask convert` from the community description; a benchmark \
-         input, not a reviewed spec.\n{text}"
-    ))
+    Ok(format!("{CONVERTED}\n{text}"))
+}
+
+/// A service file: its header, then the document with each operation's provenance as a
+/// comment above it (comments are what YAML has for facts about facts).
+fn render_service(service: &ServiceOut) -> Result<String, serde_yaml::Error> {
+    let text = serde_yaml::to_string(&service_doc(service))?;
+    let mut out = String::new();
+    if service.header.is_empty() {
+        out.push_str(CONVERTED);
+        out.push('\n');
+    }
+    for line in &service.header {
+        out.push_str("# ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    let mut in_operations = false;
+    for line in text.lines() {
+        if !line.starts_with(' ') {
+            in_operations = line == "operations:";
+        } else if in_operations && !line.starts_with("   ") {
+            let id = line.trim().trim_end_matches(':');
+            let op = service.operations.iter().find(|op| op.id == id);
+            for comment in op.iter().flat_map(|op| &op.provenance) {
+                out.push_str("  # ");
+                out.push_str(comment);
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
@@ -133,8 +183,9 @@ fn service_doc(service: &ServiceOut) -> Value {
     doc.insert("types".into(), named(types));
     let enums = service.enums.iter().map(|def| {
         let mut values = Mapping::new();
-        for value in &def.values {
-            values.insert(Value::from(value.as_str()), Value::Null);
+        for (value, meaning) in &def.values {
+            let meaning = meaning.as_deref().map_or(Value::Null, Value::from);
+            values.insert(Value::from(value.as_str()), meaning);
         }
         let value = map([
             ("description", Value::from(def.description.as_str())),
@@ -173,8 +224,14 @@ fn field_value(field: &FieldOut) -> Value {
     if let Some(items) = &field.items {
         mapping.insert("items".into(), Value::from(items.as_str()));
     }
+    if let Some(max_length) = field.max_length {
+        mapping.insert("max_length".into(), Value::from(max_length));
+    }
     if field.required {
         mapping.insert("required".into(), Value::Bool(true));
+    }
+    if field.sensitive {
+        mapping.insert("sensitive".into(), Value::Bool(true));
     }
     mapping.insert(
         "description".into(),
@@ -221,5 +278,16 @@ fn operation(op: &OperationOut) -> Value {
         response.insert("body".into(), Value::from(body.as_str()));
     }
     put("response", Value::Mapping(response));
+    if !op.errors.is_empty() {
+        let rows = op.errors.iter().map(|row| {
+            map([
+                ("status", Value::from(row.status)),
+                ("code", Value::from(row.code.as_str())),
+                ("description", Value::from(row.description.as_str())),
+                ("solution", Value::from(row.solution.as_str())),
+            ])
+        });
+        put("errors", Value::Sequence(rows.collect()));
+    }
     Value::Mapping(mapping)
 }
