@@ -88,5 +88,13 @@ pub fn error_code_module(api: &Api) -> TokenStream {
     quote! {
         #docs
         #error_code
+
+        impl crate::runtime::ApiError {
+            /// The error code as the spec knows it; a code the spec does not list is
+            /// `ErrorCode::Unknown`, keeping the text.
+            pub fn error_code(&self) -> ErrorCode {
+                ErrorCode::from(self.code.as_str())
+            }
+        }
     }
 }

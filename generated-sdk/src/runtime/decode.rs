@@ -6,7 +6,6 @@ use serde::de::DeserializeOwned;
 
 use super::error::{ApiError, Error, ErrorDetail};
 use super::transport::ApiResponse;
-use crate::api::ErrorCode;
 
 /// Serialises a request body to the exact bytes that are signed and sent.
 pub fn encode_json<T: Serialize>(body: &T) -> Result<Vec<u8>, Error> {
@@ -77,7 +76,7 @@ fn api_error(response: ApiResponse) -> Error {
     match error_body(&response.body) {
         Ok(body) => Error::Api(Box::new(ApiError {
             status: response.status,
-            code: ErrorCode::from(body.code),
+            code: body.code,
             message: body.message,
             detail: body.detail,
             request_id: response.request_id,

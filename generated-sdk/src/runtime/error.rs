@@ -4,8 +4,6 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use crate::api::ErrorCode;
-
 /// Everything that can go wrong calling WeChat Pay.
 #[non_exhaustive]
 pub enum Error {
@@ -195,8 +193,10 @@ fn write_request_id(f: &mut fmt::Formatter<'_>, request_id: Option<&str>) -> fmt
 pub struct ApiError {
     /// The HTTP status code.
     pub status: u16,
-    /// The error code; codes the spec does not list are kept as [`ErrorCode::Unknown`].
-    pub code: ErrorCode,
+    /// The error code as sent, e.g. `PARAM_ERROR`. The generated `ApiError::error_code` gives
+    /// it as the crate's typed `ErrorCode`; the runtime keeps the text because it knows no
+    /// endpoint and no spec.
+    pub code: String,
     /// The human-readable message WeChat Pay sent.
     pub message: String,
     /// Which field was wrong and why, when WeChat Pay says.

@@ -182,7 +182,7 @@ async fn error_answers_surface_code_message_detail_and_request_id() {
         panic!("expected an API error, got {error:?}")
     };
     assert_eq!(
-        (api.status, &api.code, api.message.as_str()),
+        (api.status, &api.error_code(), api.message.as_str()),
         (400, &ErrorCode::ParamError, "参数错误")
     );
     let detail = api.detail.as_ref().expect("detail");
@@ -215,7 +215,7 @@ async fn a_404_surfaces_not_found() {
         .await
         .expect_err("404");
     assert!(
-        matches!(&error, Error::Api(api) if api.code == ErrorCode::NotFound && api.status == 404),
+        matches!(&error, Error::Api(api) if api.error_code() == ErrorCode::NotFound && api.status == 404),
         "{error:?}"
     );
     assert!(!error.is_retryable());

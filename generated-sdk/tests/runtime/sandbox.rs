@@ -97,7 +97,7 @@ async fn lifecycle_refusals_are_the_documented_error_rows() {
             .expect_err("a reused out_recharge_no"),
     );
     assert_eq!(
-        (again.status, &again.code, again.message.as_str()),
+        (again.status, &again.error_code(), again.message.as_str()),
         (400, &ErrorCode::InvalidRequest, "该业务充值单号已存在")
     );
     for error in [
@@ -112,7 +112,7 @@ async fn lifecycle_refusals_are_the_documented_error_rows() {
     ] {
         let error = api_error(error);
         assert_eq!(
-            (error.status, &error.code, error.message.as_str()),
+            (error.status, &error.error_code(), error.message.as_str()),
             (404, &ErrorCode::NotFound, "充值单不存在")
         );
     }
@@ -280,7 +280,10 @@ async fn a_bad_signature_is_sign_error_and_an_unknown_path_not_found() {
             .await
             .expect_err("refused"),
     );
-    assert_eq!((error.status, &error.code), (401, &ErrorCode::SignError));
+    assert_eq!(
+        (error.status, &error.error_code()),
+        (401, &ErrorCode::SignError)
+    );
     assert!(!sandbox.requests()[0].signature_valid);
 
     let (status, answer) = refusal(&sandbox, "GET", "/v3/nothing/here", "").await;
@@ -482,7 +485,10 @@ async fn a_registered_answer_replaces_the_example_and_the_lifecycle() {
             .await
             .expect_err("registered"),
     );
-    assert_eq!((error.status, &error.code), (403, &ErrorCode::NoAuth));
+    assert_eq!(
+        (error.status, &error.error_code()),
+        (403, &ErrorCode::NoAuth)
+    );
     sandbox.clear_answers();
     let error = api_error(
         client
@@ -491,7 +497,7 @@ async fn a_registered_answer_replaces_the_example_and_the_lifecycle() {
             .await
             .expect_err("the lifecycle again"),
     );
-    assert_eq!(error.code, ErrorCode::NotFound);
+    assert_eq!(error.error_code(), ErrorCode::NotFound);
 }
 
 #[tokio::test]
