@@ -45,6 +45,11 @@ pub fn doc_paragraphs(paragraphs: &[String]) -> TokenStream {
     doc_attrs(&join_paragraphs(paragraphs))
 }
 
+/// Text made safe for one Markdown table cell: pipes escaped, lines joined with `<br>`.
+pub fn table_cell(text: &str) -> String {
+    text.trim().replace('|', "\\|").replace('\n', "<br>")
+}
+
 /// Spec text made safe as Markdown prose, line by line.
 pub fn escape_text(text: &str) -> String {
     text.lines().map(escape).collect::<Vec<_>>().join("\n")

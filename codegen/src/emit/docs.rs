@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 use askama::Template;
 
 use super::EmitError;
+use super::doc::table_cell;
 use super::format::header;
-use crate::ir::{Api, Field, FieldType, Location, Notification, Operation, Service};
+use crate::ir::{Api, ErrorKind, Field, Location, Notification, Operation, Service};
 use crate::output::Output;
 use crate::spec::{ErrorRow, ExampleKind};
 
@@ -20,7 +21,7 @@ pub fn emit_docs(api: &Api, output: &mut Output) -> Result<(), EmitError> {
         common_errors: api
             .common_errors
             .iter()
-            .map(|row| error_view(row, "公共"))
+            .map(|row| error_view(row, ErrorKind::Common))
             .collect(),
     };
     output.add(
@@ -94,7 +95,7 @@ fn notification_page(
                     event_type.clone(),
                     meaning
                         .as_deref()
-                        .map(cell)
+                        .map(table_cell)
                         .unwrap_or_else(|| "(文档未给出含义)".to_owned()),
                 )
             })
@@ -146,7 +147,7 @@ struct OperationSummary {
 fn service_summary(service: &Service) -> ServiceSummary {
     ServiceSummary {
         name: service.name.clone(),
-        title: cell(&service.title),
+        title: table_cell(&service.title),
         description: service.description.clone(),
         host: service.hosts.main.clone(),
         operations: service
@@ -154,7 +155,7 @@ fn service_summary(service: &Service) -> ServiceSummary {
             .iter()
             .map(|op| OperationSummary {
                 id: op.id.clone(),
-                title: cell(&op.title),
+                title: table_cell(&op.title),
                 method: op.method.as_str(),
                 path: op.path.clone(),
             })
@@ -164,7 +165,7 @@ fn service_summary(service: &Service) -> ServiceSummary {
             .iter()
             .map(|notification| NotificationSummary {
                 id: notification.id.clone(),
-                title: cell(&notification.title),
+                title: table_cell(&notification.title),
                 event_types: notification
                     .event_types
                     .iter()
@@ -287,8 +288,8 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
         method: op.method.as_str(),
         path: op.path.clone(),
         hosts,
-        merchants: cell(&op.merchants.join("、")),
-        updated: cell(&op.updated),
+        merchants: table_cell(&op.merchants.join("、")),
+        updated: table_cell(&op.updated),
         client: service.client_name.clone(),
         method_name: op.method_name.clone(),
         request: op.request.name.clone(),
@@ -306,7 +307,7 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
         download: op.response.download.as_ref().map(|download| {
             format!(
                 "a file streamed into a writer; signature over `{}`, SHA-1 from `{}` checked at the end{}",
-                cell(&download.signed_body),
+                table_cell(&download.signed_body),
                 download.digest_header,
                 if download.gzip { ", gzip decoded" } else { "" }
             )
@@ -322,7 +323,7 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
             .map(|header| HeaderView {
                 name: header.name.clone(),
                 required: yes_no(header.required),
-                description: cell(&header.description),
+                description: table_cell(&header.description),
             })
             .collect(),
         request_tables,
@@ -339,7 +340,7 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
                     .variants
                     .iter()
                     .map(|variant| {
-                        let meaning = variant.meaning.as_deref().map(cell);
+                        let meaning = variant.meaning.as_deref().map(table_cell);
                         (
                             variant.wire.clone(),
                             meaning.unwrap_or_else(|| "(文档未给出含义)".to_owned()),
@@ -349,10 +350,8 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
             })
             .collect(),
         errors: api
-            .common_errors
-            .iter()
-            .map(|row| error_view(row, "公共"))
-            .chain(op.errors.iter().map(|row| error_view(row, "业务")))
+            .error_table(op)
+            .map(|(row, kind)| error_view(row, kind))
             .collect(),
         examples: op
             .examples
@@ -371,7 +370,7 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
 
 fn table(heading: String, fields: &[&Field], enums: &mut BTreeSet<String>) -> FieldTable {
     for field in fields {
-        if let Some(name) = enum_name(&field.ty) {
+        if let Some(name) = field.ty.enum_name() {
             enums.insert(name.to_owned());
         }
     }
@@ -381,13 +380,13 @@ fn table(heading: String, fields: &[&Field], enums: &mut BTreeSet<String>) -> Fi
             .iter()
             .map(|field| FieldRow {
                 name: field.wire_name.clone(),
-                ty: cell(&field.ty.describe()),
+                ty: table_cell(&field.ty.describe()),
                 required: yes_no(field.required),
                 max_length: field
                     .max_length
                     .map(|max| max.to_string())
                     .unwrap_or_default(),
-                description: cell(&field.description),
+                description: table_cell(&field.description),
             })
             .collect(),
     }
@@ -402,7 +401,7 @@ fn nested_tables(
     let mut seen = BTreeSet::new();
     let mut pending: Vec<String> = fields
         .iter()
-        .filter_map(|field| struct_name(&field.ty))
+        .filter_map(|field| field.ty.struct_name().map(str::to_owned))
         .collect();
     pending.reverse();
     let mut tables = Vec::new();
@@ -417,7 +416,7 @@ fn nested_tables(
         tables.push(table(model.name.clone(), &nested, enums));
         let mut children: Vec<String> = nested
             .iter()
-            .filter_map(|field| struct_name(&field.ty))
+            .filter_map(|field| field.ty.struct_name().map(str::to_owned))
             .collect();
         children.reverse();
         pending.extend(children);
@@ -425,37 +424,16 @@ fn nested_tables(
     tables
 }
 
-fn struct_name(ty: &FieldType) -> Option<String> {
-    match ty {
-        FieldType::Struct(name) => Some(name.clone()),
-        FieldType::Array(items) => struct_name(items),
-        _ => None,
-    }
-}
-
-fn enum_name(ty: &FieldType) -> Option<&str> {
-    match ty {
-        FieldType::Enum(name) => Some(name),
-        FieldType::Array(items) => enum_name(items),
-        _ => None,
-    }
-}
-
-fn error_view(row: &ErrorRow, kind: &'static str) -> ErrorView {
+fn error_view(row: &ErrorRow, kind: ErrorKind) -> ErrorView {
     ErrorView {
         status: row.status,
         code: row.code.clone(),
-        description: cell(&row.description),
-        solution: cell(&row.solution),
-        kind,
+        description: table_cell(&row.description),
+        solution: table_cell(&row.solution),
+        kind: kind.label(),
     }
 }
 
 fn yes_no(required: bool) -> &'static str {
     if required { "必填" } else { "选填" }
-}
-
-/// Text made safe for one Markdown table cell.
-fn cell(text: &str) -> String {
-    text.trim().replace('|', "\\|").replace('\n', "<br>")
 }

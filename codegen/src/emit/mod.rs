@@ -7,6 +7,7 @@ mod docs;
 mod enums;
 mod events;
 mod format;
+mod imports;
 mod manifest;
 mod modes;
 mod openapi;

@@ -3,10 +3,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::doc::{doc_attrs, doc_paragraphs, escape, escape_text, module_doc};
-use super::service::imports;
+use super::doc::table_cell;
+use super::doc::{doc_attrs, doc_paragraphs, escape_text, module_doc};
+use super::imports::imports;
 use super::types::ident;
-use crate::ir::{Api, Field, FieldType, Location, Operation, Service};
+use crate::ir::{Api, ErrorKind, Field, FieldType, Location, Operation, Service};
 use crate::spec::{ErrorRow, HttpMethod};
 
 /// `operations.rs`: one `OperationInfo` constant per operation, and `ALL`.
@@ -102,7 +103,7 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
         .operations
         .iter()
         .map(|op| super::paging::pager(&service.client_name, op));
-    let sensitive = super::service::sensitive_types(service);
+    let sensitive = &service.sensitive_types;
     let methods = service
         .operations
         .iter()
@@ -154,11 +155,8 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
 /// Whether the request holds a sensitive field, directly or in a nested type.
 fn request_is_sensitive(op: &Operation, sensitive: &std::collections::BTreeSet<String>) -> bool {
     fn nested(ty: &FieldType, sensitive: &std::collections::BTreeSet<String>) -> bool {
-        match ty {
-            FieldType::Struct(name) => sensitive.contains(name),
-            FieldType::Array(items) => nested(items, sensitive),
-            _ => false,
-        }
+        ty.struct_name()
+            .is_some_and(|name| sensitive.contains(name))
     }
     op.request
         .fields
@@ -396,14 +394,14 @@ fn method_docs(api: &Api, op: &Operation) -> TokenStream {
         "Not safe to retry automatically.".to_owned()
     });
     let mut doc = doc_paragraphs(&paragraphs);
-    let errors = error_table(&api.common_errors, &op.errors);
+    let errors = error_table(api.error_table(op));
     let errors = doc_attrs(&errors);
     doc.extend(errors);
     doc
 }
 
 /// The `# Errors` section: the local checks, then the documented table, common rows first.
-fn error_table(common: &[ErrorRow], business: &[ErrorRow]) -> String {
+fn error_table<'a>(rows: impl Iterator<Item = (&'a ErrorRow, ErrorKind)>) -> String {
     let mut lines = vec![
         String::new(),
         "# Errors".to_owned(),
@@ -415,24 +413,17 @@ fn error_table(common: &[ErrorRow], business: &[ErrorRow]) -> String {
         "| 状态码 | 错误码 | 描述 | 解决方案 | |".to_owned(),
         "|---|---|---|---|---|".to_owned(),
     ];
-    let rows = common
-        .iter()
-        .map(|row| (row, "公共"))
-        .chain(business.iter().map(|row| (row, "业务")));
     for (row, kind) in rows {
         lines.push(format!(
-            "| {} | `{}` | {} | {} | {kind} |",
+            "| {} | `{}` | {} | {} | {} |",
             row.status,
             row.code,
-            table_cell(&row.description),
-            table_cell(&row.solution)
+            table_cell(&escape_text(&row.description)),
+            table_cell(&escape_text(&row.solution)),
+            kind.label()
         ));
     }
     lines.join("\n")
-}
-
-fn table_cell(text: &str) -> String {
-    escape(text).replace('|', "\\|")
 }
 
 #[cfg(test)]
@@ -447,15 +438,14 @@ mod tests {
             description: description.to_owned(),
             solution: "s".to_owned(),
         };
-        let table = error_table(
-            &[row(500, "SYSTEM_ERROR", "系统异常")],
-            &[
-                row(400, "INVALID_REQUEST", "a|b"),
-                row(400, "INVALID_REQUEST", "c"),
-            ],
-        );
+        let rows = [
+            (row(500, "SYSTEM_ERROR", "系统异常"), ErrorKind::Common),
+            (row(400, "INVALID_REQUEST", "a|b"), ErrorKind::Business),
+            (row(400, "INVALID_REQUEST", "c\n[d]"), ErrorKind::Business),
+        ];
+        let table = error_table(rows.iter().map(|(row, kind)| (row, *kind)));
         assert!(table.contains("| 500 | `SYSTEM_ERROR` | 系统异常 | s | 公共 |"));
         assert!(table.contains("| 400 | `INVALID_REQUEST` | a\\|b | s | 业务 |"));
-        assert!(table.contains("| 400 | `INVALID_REQUEST` | c | s | 业务 |"));
+        assert!(table.contains("| 400 | `INVALID_REQUEST` | c<br>\\[d\\] | s | 业务 |"));
     }
 }

@@ -81,7 +81,7 @@ pub fn service_tables(api: &Api, service: &Service) -> Result<String, EmitError>
 
 fn tables(service: &Service) -> data::ServiceTables {
     // Only the types requests carry have a table: the tool checks requests, not answers.
-    let constructed = super::service::constructed_types(service);
+    let constructed = &service.constructed_types;
     let types = service
         .structs
         .iter()

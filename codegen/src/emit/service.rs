@@ -1,18 +1,17 @@
 //! One service: its module, models, enums, request types, operation metadata and client facade.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::doc::{escape_text, module_doc};
 use super::enums::{VariantSpec, emit_enum};
 use super::format::rust_file;
+use super::imports::imports;
 use super::structs::{StructSpec, emit_struct};
 use super::tests::examples_module;
-use super::types::{ident, named_types};
+use super::types::ident;
 use super::{EmitError, operation};
-use crate::ir::{Api, FieldType, Service};
+use crate::ir::{Api, Service};
 use crate::output::Output;
 
 pub fn emit_service(api: &Api, service: &Service, output: &mut Output) -> Result<(), EmitError> {
@@ -120,87 +119,9 @@ fn names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<proc_macro2::Ident> {
     names.map(ident).collect()
 }
 
-/// `use super::…` for the named types `types` mention, split by the module that defines them;
-/// types of `current` (the module being written) need no import.
-pub fn imports<'a>(
-    service: &Service,
-    current: &str,
-    types: impl Iterator<Item = &'a FieldType>,
-) -> TokenStream {
-    let mut models = BTreeSet::new();
-    let mut enums = BTreeSet::new();
-    for ty in types {
-        if let Some(name) = named_types(ty) {
-            if service.enums.iter().any(|e| e.name == name) {
-                enums.insert(name.to_owned());
-            } else {
-                models.insert(name.to_owned());
-            }
-        }
-    }
-    let group = |module: &str, set: BTreeSet<String>| {
-        if set.is_empty() || module == current {
-            return TokenStream::new();
-        }
-        let module = ident(module);
-        let list = set.iter().map(|name| ident(name));
-        quote!(use super::#module::{#(#list),*};)
-    };
-    let models = group("models", models);
-    let enums = group("enums", enums);
-    quote!(#enums #models)
-}
-
-/// Types that hold a sensitive field, directly or through nested types (a fixed point).
-pub fn sensitive_types(service: &Service) -> BTreeSet<String> {
-    let mut found: BTreeSet<String> = BTreeSet::new();
-    loop {
-        let before = found.len();
-        for model in &service.structs {
-            let holds = model
-                .fields
-                .iter()
-                .any(|field| field.sensitive || mentions(&field.ty, &found));
-            if holds {
-                found.insert(model.name.clone());
-            }
-        }
-        if found.len() == before {
-            return found;
-        }
-    }
-}
-
-fn mentions(ty: &FieldType, names: &BTreeSet<String>) -> bool {
-    match ty {
-        FieldType::Struct(name) => names.contains(name),
-        FieldType::Array(items) => mentions(items, names),
-        _ => false,
-    }
-}
-
-/// Types callers build: everything reachable from a request's fields.
-pub fn constructed_types(service: &Service) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    let mut pending: Vec<&FieldType> = service
-        .operations
-        .iter()
-        .flat_map(|op| op.request.all_fields().map(|field| &field.ty))
-        .collect();
-    while let Some(ty) = pending.pop() {
-        if let Some(name) = named_types(ty)
-            && found.insert(name.to_owned())
-            && let Some(model) = service.structs.iter().find(|s| s.name == name)
-        {
-            pending.extend(model.fields.iter().map(|field| &field.ty));
-        }
-    }
-    found
-}
-
 fn models(service: &Service) -> TokenStream {
-    let constructed = constructed_types(service);
-    let sensitive = sensitive_types(service);
+    let constructed = &service.constructed_types;
+    let sensitive = &service.sensitive_types;
     let docs = module_doc(&[format!(
         "Models of {}: the objects its requests and responses carry.",
         escape_text(&service.title)
@@ -225,7 +146,7 @@ fn models(service: &Service) -> TokenStream {
             docs: vec![escape_text(&model.description), usage.to_owned()],
             fields: &model.fields,
             constructed: built,
-            sensitive_types: &sensitive,
+            sensitive_types: sensitive,
             mode: None,
         })
     });
@@ -266,7 +187,7 @@ fn enums(service: &Service) -> TokenStream {
 }
 
 fn requests(service: &Service) -> TokenStream {
-    let sensitive = sensitive_types(service);
+    let sensitive = &service.sensitive_types;
     let docs = module_doc(&[format!(
         "Request types of {}: one per operation, holding its path, query and body fields by wire name.",
         escape_text(&service.title)
@@ -296,7 +217,7 @@ fn requests(service: &Service) -> TokenStream {
             ],
             fields: &op.request.fields,
             constructed: true,
-            sensitive_types: &sensitive,
+            sensitive_types: sensitive,
             mode: mode_enum.as_deref(),
         });
         let modes = op.request.modes.iter().map(|mode| {
@@ -310,7 +231,7 @@ fn requests(service: &Service) -> TokenStream {
                 )],
                 fields: &mode.fields,
                 constructed: true,
-                sensitive_types: &sensitive,
+                sensitive_types: sensitive,
                 mode: None,
             })
         });

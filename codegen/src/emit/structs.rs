@@ -32,11 +32,8 @@ impl StructSpec<'_> {
     }
 
     fn nested_sensitive(&self, ty: &FieldType) -> bool {
-        match ty {
-            FieldType::Struct(name) => self.sensitive_types.contains(name),
-            FieldType::Array(items) => self.nested_sensitive(items),
-            _ => false,
-        }
+        ty.struct_name()
+            .is_some_and(|name| self.sensitive_types.contains(name))
     }
 }
 

@@ -27,12 +27,3 @@ pub fn rust_type(ty: &FieldType) -> TokenStream {
         }
     }
 }
-
-/// Every named type a field type mentions, for `use` lists.
-pub fn named_types(ty: &FieldType) -> Option<&str> {
-    match ty {
-        FieldType::Struct(name) | FieldType::Enum(name) => Some(name),
-        FieldType::Array(items) => named_types(items),
-        _ => None,
-    }
-}

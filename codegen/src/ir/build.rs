@@ -131,7 +131,7 @@ fn build_service(
         .iter()
         .map(|(id, def)| build_lifecycle(doc, id, def))
         .collect();
-    Service {
+    let mut service = Service {
         name: doc.service.name.clone(),
         client_name: format!("{}Client", naming::type_name(&doc.service.name)),
         title: doc.service.title.clone(),
@@ -147,7 +147,12 @@ fn build_service(
         notifications,
         lifecycles,
         source: parsed.file.clone(),
-    }
+        constructed_types: Default::default(),
+        sensitive_types: Default::default(),
+    };
+    service.constructed_types = super::derived::constructed_types(&service);
+    service.sensitive_types = super::derived::sensitive_types(&service);
+    service
 }
 
 /// Validation has checked that every step names an operation and an error row of it.

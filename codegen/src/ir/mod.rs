@@ -2,8 +2,10 @@
 //! grouped by service. Emitters read only this, never the raw spec.
 
 mod build;
+mod derived;
 mod model;
 pub mod naming;
 
 pub use build::build;
+pub use derived::ErrorKind;
 pub use model::*;

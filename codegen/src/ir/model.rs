@@ -81,6 +81,10 @@ pub struct Service {
     pub notifications: Vec<Notification>,
     pub lifecycles: Vec<Lifecycle>,
     pub source: String,
+    /// Types callers construct: reachable from a request's fields.
+    pub constructed_types: std::collections::BTreeSet<String>,
+    /// Types holding a sensitive field, directly or through nested types.
+    pub sensitive_types: std::collections::BTreeSet<String>,
 }
 
 /// A documented lifecycle the sandbox keeps state for.
