@@ -1,0 +1,341 @@
+//! `generated-sdk/openapi.json`: the whole spec as one OpenAPI 3.1 document, for tools that speak
+//! OpenAPI rather than Rust (gateways, mock servers, other languages' generators).
+//!
+//! Named types become `components/schemas` under `<service>.<Type>` (the SDK's type name), so two
+//! services may both have a `Detail`; the document's own schemas (`ErrorBody`, the notification
+//! envelope) have no dot and so never clash with them. Facts OpenAPI has no keyword for are
+//! extensions: `x-error-codes` (every documented error row, common rows first), `x-sensitive`,
+//! `x-enum-descriptions`, `x-event-types`, `x-merchants`, `x-updated`, `x-retry-safe`.
+//!
+//! Keys are written sorted, whatever features of serde_json a build unifies, so the file is
+//! deterministic. JSON has no comments, so the generated-file marker is the value of the key
+//! `x-generated`, written first, on the first line, where `gen --check` looks for it.
+
+mod components;
+mod names;
+mod webhooks;
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use super::EmitError;
+use crate::ir::{Api, Field, Location, Operation, Service};
+use crate::spec::{ErrorRow, ExampleKind, Hosts};
+use components::{
+    Enums, component_ref, components, constraints, header_ref, insert_text, join_text,
+    object_schema, schema_ref, sorted, type_schema,
+};
+pub use names::PATH;
+use names::{ERROR_BODY, OPENAPI_VERSION, SECURITY_SCHEME, SIGNATURE_HEADERS};
+use webhooks::webhooks;
+
+/// The document, with the marker on its first line.
+pub fn openapi(api: &Api) -> Result<String, EmitError> {
+    let document = sorted(document(api)?);
+    super::format::json_file(PATH, "x-generated", &document, &api.sources)
+}
+
+fn document(api: &Api) -> Result<Value, EmitError> {
+    let mut document = Map::new();
+    document.insert("openapi".into(), json!(OPENAPI_VERSION));
+    document.insert("info".into(), info(api));
+    document.insert("servers".into(), servers(&api.hosts));
+    document.insert(
+        "tags".into(),
+        api.services
+            .iter()
+            .map(|service| {
+                json!({
+                    "name": service.name,
+                    "description": join_text(&service.title, &service.description),
+                })
+            })
+            .collect(),
+    );
+    document.insert("paths".into(), Value::Object(paths(api)?));
+    let webhooks = webhooks(api)?;
+    let has_webhooks = !webhooks.is_empty();
+    if has_webhooks {
+        document.insert("webhooks".into(), Value::Object(webhooks));
+    }
+    document.insert("components".into(), components(api, has_webhooks)?);
+    Ok(Value::Object(document))
+}
+
+fn info(api: &Api) -> Value {
+    // The spec has no version of its own; the newest 更新时间 of its pages stands for one.
+    let version = api
+        .services
+        .iter()
+        .flat_map(|service| service.operations.iter())
+        .map(|op| op.updated.as_str())
+        .max()
+        .unwrap_or("unversioned");
+    json!({
+        "title": api.title,
+        "version": version,
+        "description": "Generated from the YAML spec of the wechatpay-apiv3 SDK. Every request is \
+            signed (WECHATPAY2-SHA256-RSA2048) and every answer carries a signature to verify; \
+            sensitive fields (x-sensitive) are encrypted with RSA-OAEP under the WeChat Pay key.",
+    })
+}
+
+fn servers(hosts: &Hosts) -> Value {
+    let mut servers = vec![json!({"url": hosts.main, "description": "主域名"})];
+    if let Some(backup) = &hosts.backup {
+        servers.push(json!({"url": backup, "description": "备域名"}));
+    }
+    Value::Array(servers)
+}
+
+/// Every operation under its path and method; several operations may share a path.
+fn paths(api: &Api) -> Result<Map<String, Value>, EmitError> {
+    let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+    let mut owners: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    for service in &api.services {
+        for op in &service.operations {
+            let method = op.method.as_str();
+            if let Some(first) = owners.insert((op.path.as_str(), method), op.id.as_str()) {
+                return Err(EmitError(format!(
+                    "{PATH}: operations \"{first}\" and \"{}\" are both {method} {}; OpenAPI \
+                     allows one operation per method and path",
+                    op.id, op.path
+                )));
+            }
+            paths
+                .entry(op.path.as_str())
+                .or_default()
+                .insert(method.to_ascii_lowercase(), operation(api, service, op)?);
+        }
+    }
+    Ok(paths
+        .into_iter()
+        .map(|(path, item)| (path.to_owned(), Value::Object(item)))
+        .collect())
+}
+
+fn operation(api: &Api, service: &Service, op: &Operation) -> Result<Value, EmitError> {
+    let mut operation = Map::new();
+    operation.insert("operationId".into(), json!(op.id));
+    operation.insert("summary".into(), json!(op.title));
+    insert_text(&mut operation, "description", &op.description);
+    operation.insert("tags".into(), json!([service.name]));
+    operation.insert("servers".into(), servers(&service.hosts));
+    operation.insert("security".into(), json!([{ SECURITY_SCHEME: [] }]));
+    let parameters = parameters(service, op)?;
+    if !parameters.is_empty() {
+        operation.insert("parameters".into(), Value::Array(parameters));
+    }
+    if op.has_body() {
+        operation.insert("requestBody".into(), request_body(service, op)?);
+    }
+    operation.insert("responses".into(), responses(api, service, op)?);
+    let rows = api.common_errors.iter().chain(&op.errors);
+    operation.insert(
+        "x-error-codes".into(),
+        rows.map(|row| {
+            json!({
+                "status": row.status,
+                "code": row.code,
+                "description": row.description,
+                "solution": row.solution,
+            })
+        })
+        .collect(),
+    );
+    operation.insert("x-merchants".into(), json!(op.merchants));
+    operation.insert("x-updated".into(), json!(op.updated));
+    operation.insert("x-retry-safe".into(), json!(op.retry_safe));
+    if !op.request.modes.is_empty() {
+        operation.insert("x-modes".into(), modes_extension(op));
+    }
+    Ok(Value::Object(operation))
+}
+
+/// The request fields at `location`: the common ones as they are, then each merchant mode's with
+/// `required` off, since they are required only within their mode (see `x-modes`).
+fn request_fields(op: &Operation, location: Location) -> Vec<Field> {
+    let common = op.request.fields_in(location).cloned();
+    let by_mode = op.request.modes.iter().flat_map(|mode| {
+        mode.fields
+            .iter()
+            .filter(move |field| field.location == location)
+            .map(|field| {
+                let mut field = field.clone();
+                field.required = false;
+                field
+            })
+    });
+    common.chain(by_mode).collect()
+}
+
+/// `x-modes`: each merchant mode with its fields and the ones it requires.
+fn modes_extension(op: &Operation) -> Value {
+    let modes: Map<String, Value> = op
+        .request
+        .modes
+        .iter()
+        .map(|mode| {
+            let fields: Vec<&str> = mode
+                .fields
+                .iter()
+                .map(|field| field.wire_name.as_str())
+                .collect();
+            let required: Vec<&str> = mode
+                .fields
+                .iter()
+                .filter(|field| field.required)
+                .map(|field| field.wire_name.as_str())
+                .collect();
+            (
+                mode.key.clone(),
+                json!({"title": mode.title, "fields": fields, "required": required}),
+            )
+        })
+        .collect();
+    Value::Object(modes)
+}
+
+/// Path parameters, then query parameters, in spec order.
+fn parameters(service: &Service, op: &Operation) -> Result<Vec<Value>, EmitError> {
+    let context = |field: &Field| format!("operation \"{}\", field \"{}\"", op.id, field.wire_name);
+    let mut parameters = Vec::new();
+    for (location, place) in [(Location::Path, "path"), (Location::Query, "query")] {
+        for field in &request_fields(op, location) {
+            let mut schema = type_schema(service, &field.ty, Enums::Inline, &context(field))?;
+            constraints(&mut schema, field);
+            let mut parameter = Map::new();
+            parameter.insert("name".into(), json!(field.wire_name));
+            parameter.insert("in".into(), json!(place));
+            // OpenAPI requires path parameters to be required, as the SDK's constructor does.
+            parameter.insert(
+                "required".into(),
+                json!(location == Location::Path || field.required),
+            );
+            insert_text(&mut parameter, "description", &field.description);
+            parameter.insert("schema".into(), schema);
+            parameters.push(Value::Object(parameter));
+        }
+    }
+    Ok(parameters)
+}
+
+fn request_body(service: &Service, op: &Operation) -> Result<Value, EmitError> {
+    let owned = request_fields(op, Location::Body);
+    let fields: Vec<&Field> = owned.iter().collect();
+    let mut schema = object_schema(service, &fields, &format!("operation \"{}\"", op.id))?;
+    if let Value::Object(schema) = &mut schema {
+        schema.insert(
+            "description".into(),
+            json!(format!("{} 的请求包体", op.title)),
+        );
+    }
+    let mut media = Map::new();
+    media.insert("schema".into(), schema);
+    let body_names: Vec<&str> = fields
+        .iter()
+        .map(|field| field.wire_name.as_str())
+        .collect();
+    // A request example holds path, query and body fields together; the body is its body fields.
+    let examples = examples(op, ExampleKind::Request, |value| match value {
+        Value::Object(all) => Value::Object(
+            all.into_iter()
+                .filter(|(name, _)| body_names.contains(&name.as_str()))
+                .collect(),
+        ),
+        other => other,
+    })?;
+    if !examples.is_empty() {
+        media.insert("examples".into(), Value::Object(examples));
+    }
+    Ok(json!({
+        "required": true,
+        "content": {"application/json": media},
+    }))
+}
+
+fn responses(api: &Api, service: &Service, op: &Operation) -> Result<Value, EmitError> {
+    let mut responses = Map::new();
+    let mut success = Map::new();
+    let mut headers = Map::new();
+    for name in std::iter::once("Request-ID").chain(SIGNATURE_HEADERS.map(|(name, _)| name)) {
+        headers.insert(name.into(), header_ref(name));
+    }
+    success.insert("headers".into(), Value::Object(headers));
+    match &op.response.body {
+        Some(body) => {
+            let model = service
+                .structs
+                .iter()
+                .find(|model| &model.name == body)
+                .ok_or_else(|| {
+                    EmitError(format!(
+                        "{PATH}: operation \"{}\" answers with unknown type \"{body}\"",
+                        op.id
+                    ))
+                })?;
+            let description = if model.description.trim().is_empty() {
+                format!("{} 的应答", op.title)
+            } else {
+                model.description.clone()
+            };
+            success.insert("description".into(), json!(description));
+            let mut media = Map::new();
+            media.insert("schema".into(), json!({"$ref": schema_ref(service, body)}));
+            let examples = examples(op, ExampleKind::Response, |value| value)?;
+            if !examples.is_empty() {
+                media.insert("examples".into(), Value::Object(examples));
+            }
+            success.insert("content".into(), json!({"application/json": media}));
+        }
+        None => {
+            success.insert("description".into(), json!("无应答包体"));
+        }
+    }
+    responses.insert(op.response.status.to_string(), Value::Object(success));
+    let mut by_status: BTreeMap<u16, Vec<&ErrorRow>> = BTreeMap::new();
+    for row in api.common_errors.iter().chain(&op.errors) {
+        by_status.entry(row.status).or_default().push(row);
+    }
+    for (status, rows) in by_status {
+        let description = rows
+            .iter()
+            .map(|row| format!("{}: {}", row.code, row.description))
+            .collect::<Vec<_>>()
+            .join("\n");
+        responses.insert(
+            status.to_string(),
+            json!({
+                "description": description,
+                "headers": {"Request-ID": header_ref("Request-ID")},
+                "content": {"application/json": {"schema": {"$ref": component_ref(ERROR_BODY)}}},
+            }),
+        );
+    }
+    Ok(Value::Object(responses))
+}
+
+/// The operation's examples of one kind, parsed, keyed `example_<n>` as the generated round-trip
+/// tests count them.
+fn examples(
+    op: &Operation,
+    kind: ExampleKind,
+    shape: impl Fn(Value) -> Value,
+) -> Result<Map<String, Value>, EmitError> {
+    let mut examples = Map::new();
+    let of_kind = op.examples.iter().filter(|example| example.kind == kind);
+    for (i, example) in of_kind.enumerate() {
+        let value: Value = serde_json::from_str(&example.json).map_err(|error| {
+            EmitError(format!(
+                "{PATH}: example \"{}\" of operation \"{}\" is not JSON: {error}",
+                example.title, op.id
+            ))
+        })?;
+        examples.insert(
+            format!("example_{}", i + 1),
+            json!({"summary": example.title, "value": shape(value)}),
+        );
+    }
+    Ok(examples)
+}
