@@ -107,7 +107,7 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
     let methods = service
         .operations
         .iter()
-        .map(|op| method(api, op, &sensitive));
+        .map(|op| method(api, op, sensitive));
     let struct_doc = doc_paragraphs(&[
         format!("The operations of {}.", escape_text(&service.title)),
         format!(
