@@ -8,31 +8,8 @@ use aws_lc_rs::digest::{Context, SHA1_FOR_LEGACY_USE_ONLY};
 
 use super::client::Client;
 use super::error::{Error, TransportErrorKind};
-use super::transport::{ApiRequest, ApiResponse};
+use super::transport::{ApiRequest, ApiResponse, DownloadCheck, Downloaded};
 use super::verify::verify;
-
-/// How a download proves its integrity, from the spec.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DownloadCheck {
-    /// The header with the hex SHA-1 of the file, e.g. `Wechatpay-Statement-Sha1`.
-    pub digest_header: &'static str,
-    /// What the answer's signature covers, `{digest}` standing for the header's value.
-    pub signed_body: &'static str,
-    /// Ask for gzip (`Accept-Encoding: gzip`) and decode a gzip answer while streaming; the
-    /// digest is then of the decoded file.
-    pub gzip: bool,
-}
-
-/// What a finished download wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Downloaded {
-    /// Bytes written to the sink.
-    pub bytes: u64,
-    /// The SHA-1 of those bytes, lower-case hex; equal to the announced one.
-    pub sha1: String,
-    /// The `Request-ID` header.
-    pub request_id: Option<String>,
-}
 
 impl Client {
     /// Sends `request` and streams a 2xx answer's body into `sink`, after verifying the

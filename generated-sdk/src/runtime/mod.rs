@@ -3,6 +3,7 @@
 
 #[cfg(feature = "axum")]
 mod axum;
+mod builder;
 mod call;
 mod certificates;
 mod client;
@@ -13,12 +14,15 @@ mod decode;
 mod download;
 mod encode;
 mod error;
+mod failover;
+mod http;
 mod keyring;
 mod keys;
 mod notify;
 mod object;
 mod retry;
 pub mod rules;
+mod send;
 mod sensitive;
 pub mod sign;
 #[cfg(test)]
@@ -29,14 +33,14 @@ pub mod verify;
 
 #[cfg(feature = "axum")]
 pub use axum::WechatPayNotification;
+pub use builder::ClientBuilder;
 pub use call::Call;
 pub use certificates::{DOWNLOAD_CERTIFICATES, parse_certificate};
-pub use client::{Client, ClientBuilder};
+pub use client::Client;
 pub use clock::{Clock, SystemClock};
 pub use crypto::ApiV3Key;
 pub use decimal::{Decimal, NotANumber};
 pub use decode::{decode_empty, decode_json, encode_json};
-pub use download::{DownloadCheck, Downloaded};
 pub use encode::PathAndQuery;
 pub use error::{ApiError, Error, ErrorDetail, TransportErrorKind, ValidationError};
 pub use keyring::{KeyKind, KeyRing, VerifyingKey};
@@ -48,7 +52,9 @@ pub use notify::{
 pub use object::{Fields, Members, decode_object, encode_object};
 pub use retry::RetryPolicy;
 pub use sensitive::{EncryptSensitive, SensitiveEncryptor};
-pub use transport::{ApiRequest, ApiResponse, Method, OperationInfo, Transport};
+pub use transport::{
+    ApiRequest, ApiResponse, DownloadCheck, Downloaded, Method, OperationInfo, Transport,
+};
 pub use validate::{Documented, Validate, check_enum, check_length, check_time_length, field_path};
 
 /// An RFC 3339 time that keeps the offset WeChat Pay sent (`2015-05-20T13:29:35+08:00`).

@@ -2,7 +2,6 @@
 
 use std::future::Future;
 
-use super::download::{DownloadCheck, Downloaded};
 use super::error::Error;
 use super::sensitive::SensitiveEncryptor;
 
@@ -106,4 +105,27 @@ pub trait Transport: Send + Sync {
                 .to_owned(),
         })
     }
+}
+
+/// How a download proves its integrity, from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DownloadCheck {
+    /// The header with the hex SHA-1 of the file, e.g. `Wechatpay-Statement-Sha1`.
+    pub digest_header: &'static str,
+    /// What the answer's signature covers, `{digest}` standing for the header's value.
+    pub signed_body: &'static str,
+    /// Ask for gzip (`Accept-Encoding: gzip`) and decode a gzip answer while streaming; the
+    /// digest is then of the decoded file.
+    pub gzip: bool,
+}
+
+/// What a finished download wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Downloaded {
+    /// Bytes written to the sink.
+    pub bytes: u64,
+    /// The SHA-1 of those bytes, lower-case hex; equal to the announced one.
+    pub sha1: String,
+    /// The `Request-ID` header.
+    pub request_id: Option<String>,
 }
