@@ -33,25 +33,23 @@ pub fn cli_module(api: &Api) -> TokenStream {
     quote! {
         #docs
 
-        /// One typed call in progress; its answer as JSON.
-        type Call<'a> = std::pin::Pin<
-            Box<dyn std::future::Future<Output = Result<Option<serde_json::Value>, crate::Error>> + 'a>,
-        >;
+        use crate::cli::Call;
 
         /// Decodes `request` into the operation's typed request, calls it, and returns the typed
-        /// response as JSON (`None` for a response with no body).
-        pub async fn call(
-            client: &crate::runtime::Client,
+        /// response as JSON (`None` for a response with no body). What `wxpay` is given to
+        /// dispatch with (`crate::cli::main`), so the tool's code never names an operation.
+        pub fn call<'a>(
+            client: &'a crate::runtime::Client,
             id: &str,
             request: serde_json::Value,
-        ) -> Result<Option<serde_json::Value>, crate::Error> {
+        ) -> Call<'a> {
             let call: Option<fn(&crate::runtime::Client, serde_json::Value) -> Call<'_>> = match id {
                 #(#arms)*
                 _ => None,
             };
             match call {
-                Some(call) => call(client, request).await,
-                None => Err(crate::cli::unknown_operation(id)),
+                Some(call) => call(client, request),
+                None => Box::pin(std::future::ready(Err(crate::cli::unknown_operation(id)))),
             }
         }
 
@@ -72,7 +70,7 @@ fn call_module(service: &Service) -> TokenStream {
         #[cfg(feature = #feature)]
         #[doc = #doc]
         mod #module {
-            use super::Call;
+            use crate::cli::Call;
 
             #(#functions)*
         }

@@ -3,21 +3,15 @@
 //! The `wxpay` tool's dispatch from an operation id to the typed call, generated from the spec.
 //!
 //! Each operation has its own small function returning a boxed future, so no function holds every operation's state machine (at the size of the whole API that one function would dominate the crate's build).
-/// One typed call in progress; its answer as JSON.
-type Call<'a> = std::pin::Pin<
-    Box<
-        dyn std::future::Future<
-            Output = Result<Option<serde_json::Value>, crate::Error>,
-        > + 'a,
-    >,
->;
+use crate::cli::Call;
 /// Decodes `request` into the operation's typed request, calls it, and returns the typed
-/// response as JSON (`None` for a response with no body).
-pub async fn call(
-    client: &crate::runtime::Client,
+/// response as JSON (`None` for a response with no body). What `wxpay` is given to
+/// dispatch with (`crate::cli::main`), so the tool's code never names an operation.
+pub fn call<'a>(
+    client: &'a crate::runtime::Client,
     id: &str,
     request: serde_json::Value,
-) -> Result<Option<serde_json::Value>, crate::Error> {
+) -> Call<'a> {
     let call: Option<fn(&crate::runtime::Client, serde_json::Value) -> Call<'_>> = match id {
         #[cfg(feature = "global")]
         "micropay_pay" => Some(global::micropay_pay),
@@ -52,14 +46,14 @@ pub async fn call(
         _ => None,
     };
     match call {
-        Some(call) => call(client, request).await,
-        None => Err(crate::cli::unknown_operation(id)),
+        Some(call) => call(client, request),
+        None => Box::pin(std::future::ready(Err(crate::cli::unknown_operation(id)))),
     }
 }
 #[cfg(feature = "global")]
 /// The calls of `global`.
 mod global {
-    use super::Call;
+    use crate::cli::Call;
     /// `micropay_pay`: 提交付款码支付
     pub(super) fn micropay_pay(
         client: &crate::runtime::Client,
@@ -225,7 +219,7 @@ mod global {
 #[cfg(feature = "platsolution")]
 /// The calls of `platsolution`.
 mod platsolution {
-    use super::Call;
+    use crate::cli::Call;
     /// `apply_recharge`: 申请二级商户充值
     pub(super) fn apply_recharge(
         client: &crate::runtime::Client,

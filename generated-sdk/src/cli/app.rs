@@ -7,67 +7,17 @@ use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
+use super::Dispatch;
+use super::failure::{Exit, Failure};
 use crate::Error;
-use crate::api::cli::call;
 use crate::runtime::{
     ApiV3Key, Client, KeyRing, VerifyingKey, WechatPayPublicKey, open_notification,
 };
 use crate::schema::{Operation, Schema, Shape};
 
-/// Why `wxpay` stopped, as its exit status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Exit {
-    /// A local error before any network I/O: usage, unreadable key, invalid request.
-    Local = 1,
-    /// WeChat Pay answered with an error status.
-    Api = 2,
-    /// A signature, serial, timestamp or decryption check failed; nothing was printed.
-    Verification = 3,
-    /// No answer, after retries.
-    Transport = 4,
-}
-
-pub(super) struct Failure {
-    exit: Exit,
-    message: String,
-}
-
-impl Failure {
-    pub(super) fn local(message: impl Into<String>) -> Self {
-        Failure {
-            exit: Exit::Local,
-            message: message.into(),
-        }
-    }
-}
-
-impl From<Error> for Failure {
-    fn from(error: Error) -> Self {
-        let exit = match &error {
-            Error::Api(_) => Exit::Api,
-            Error::Verification { .. } | Error::Decryption { .. } => Exit::Verification,
-            Error::Transport { .. } => Exit::Transport,
-            Error::Decode { status, .. } if *status >= 300 => Exit::Api,
-            Error::Decode { status: 0, .. } => Exit::Local,
-            Error::Decode { .. } => Exit::Transport,
-            _ => Exit::Local,
-        };
-        let message = match &error {
-            Error::Api(api) => format!(
-                "HTTP {} {}: {} (Request-ID {})",
-                api.status,
-                api.code,
-                api.message,
-                api.request_id.as_deref().unwrap_or("none")
-            ),
-            other => other.to_string(),
-        };
-        Failure { exit, message }
-    }
-}
-
-/// Runs `wxpay` with the process's arguments and returns its exit status.
-pub fn main() -> ExitCode {
+/// Runs `wxpay` with the process's arguments and returns its exit status; `dispatch` is the
+/// generated `crate::api::cli::call`.
+pub fn main(dispatch: Dispatch) -> ExitCode {
     let schema = match crate::schema::load() {
         Ok(schema) => schema,
         Err(error) => {
@@ -89,7 +39,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(Exit::Local as u8);
         }
     };
-    match run(schema, &matches) {
+    match run(schema, dispatch, &matches) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("wxpay: {}", failure.message.replace('\n', " "));
@@ -274,7 +224,7 @@ fn describe_nested(shape: &Shape, indent: usize, lines: &mut Vec<String>) {
     }
 }
 
-fn run(schema: &Schema, matches: &ArgMatches) -> Result<(), Failure> {
+fn run(schema: &Schema, dispatch: Dispatch, matches: &ArgMatches) -> Result<(), Failure> {
     match matches.subcommand() {
         Some(("list", _)) => {
             for operation in schema.operations() {
@@ -293,7 +243,7 @@ fn run(schema: &Schema, matches: &ArgMatches) -> Result<(), Failure> {
                     "name an operation: wxpay call <operation_id>",
                 ));
             };
-            call_operation(schema, matches, id, operation_matches)
+            call_operation(schema, dispatch, matches, id, operation_matches)
         }
         Some(("notify", notify_matches)) => notify(matches, notify_matches),
         Some(("sandbox", sandbox_matches)) => super::sandbox::serve(sandbox_matches),
@@ -303,6 +253,7 @@ fn run(schema: &Schema, matches: &ArgMatches) -> Result<(), Failure> {
 
 fn call_operation(
     schema: &Schema,
+    dispatch: Dispatch,
     matches: &ArgMatches,
     id: &str,
     operation_matches: &ArgMatches,
@@ -328,7 +279,7 @@ fn call_operation(
         .enable_all()
         .build()
         .map_err(|error| Failure::local(format!("cannot start the async runtime: {error}")))?;
-    let response = runtime.block_on(call(&client, id, request))?;
+    let response = runtime.block_on(dispatch(&client, id, request))?;
     if let Some(response) = response {
         let text = serde_json::to_string_pretty(&response)
             .map_err(|error| Failure::local(format!("cannot print the response: {error}")))?;

@@ -3,6 +3,7 @@
 //! and maps outcomes to exit statuses.
 
 mod app;
+mod failure;
 mod progress;
 mod sandbox;
 
@@ -15,6 +16,13 @@ pub use progress::Progress;
 
 use crate::Error;
 use crate::runtime::ValidationError;
+
+/// One typed call in progress; its answer as JSON (`None` for an answer with no body).
+pub type Call<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Value>, Error>> + 'a>>;
+
+/// The generated dispatch from an operation id to its typed call (`crate::api::cli::call`).
+pub type Dispatch = for<'a> fn(&'a crate::runtime::Client, &str, Value) -> Call<'a>;
 
 /// The error for an operation id the table does not have.
 pub fn unknown_operation(id: &str) -> crate::Error {

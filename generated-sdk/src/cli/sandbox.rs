@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::ArgMatches;
 
-use super::app::Failure;
+use super::failure::Failure;
 use crate::testkit::{Recorded, Sandbox, keys};
 
 /// Starts the sandbox, writes its key files, prints the settings `wxpay` (or any client) needs

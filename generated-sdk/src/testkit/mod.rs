@@ -35,8 +35,9 @@ mod lifecycle;
 mod notification;
 mod route;
 mod sandbox;
+mod signed;
 
-pub use answer::{Answer, sha1_hex};
+pub use answer::Answer;
 pub use error::TestkitError;
 pub use fault::Fault;
 pub use notification::{
@@ -44,3 +45,4 @@ pub use notification::{
     encrypt_with_api_v3_key,
 };
 pub use sandbox::{RawResponse, Recorded, Sandbox, SandboxBuilder, parse_authorization};
+pub use signed::sha1_hex;

@@ -18,13 +18,14 @@ use hyper_util::rt::TokioIo;
 use serde_json::{Map, Value};
 use tokio::net::TcpListener;
 
-use super::answer::{Answer, Signer, Unsigned};
+use super::answer::Answer;
 use super::error::TestkitError;
 use super::fault::{self, Fault, Pending};
 use super::keys;
 use super::lifecycle::{Instances, Outcome};
 use super::notification::NotificationBuilder;
 use super::route;
+use super::signed::{Signer, Unsigned};
 use crate::runtime::sign::{SigningInput, request_message};
 use crate::runtime::{
     Client, ClientBuilder, DOWNLOAD_CERTIFICATES, MerchantKey, OperationInfo, WechatPayPublicKey,

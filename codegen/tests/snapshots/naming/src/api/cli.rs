@@ -3,21 +3,15 @@
 //! The `wxpay` tool's dispatch from an operation id to the typed call, generated from the spec.
 //!
 //! Each operation has its own small function returning a boxed future, so no function holds every operation's state machine (at the size of the whole API that one function would dominate the crate's build).
-/// One typed call in progress; its answer as JSON.
-type Call<'a> = std::pin::Pin<
-    Box<
-        dyn std::future::Future<
-            Output = Result<Option<serde_json::Value>, crate::Error>,
-        > + 'a,
-    >,
->;
+use crate::cli::Call;
 /// Decodes `request` into the operation's typed request, calls it, and returns the typed
-/// response as JSON (`None` for a response with no body).
-pub async fn call(
-    client: &crate::runtime::Client,
+/// response as JSON (`None` for a response with no body). What `wxpay` is given to
+/// dispatch with (`crate::cli::main`), so the tool's code never names an operation.
+pub fn call<'a>(
+    client: &'a crate::runtime::Client,
     id: &str,
     request: serde_json::Value,
-) -> Result<Option<serde_json::Value>, crate::Error> {
+) -> Call<'a> {
     let call: Option<fn(&crate::runtime::Client, serde_json::Value) -> Call<'_>> = match id {
         #[cfg(feature = "obstacle")]
         "pay" => Some(obstacle::pay),
@@ -32,14 +26,14 @@ pub async fn call(
         _ => None,
     };
     match call {
-        Some(call) => call(client, request).await,
-        None => Err(crate::cli::unknown_operation(id)),
+        Some(call) => call(client, request),
+        None => Box::pin(std::future::ready(Err(crate::cli::unknown_operation(id)))),
     }
 }
 #[cfg(feature = "obstacle")]
 /// The calls of `obstacle`.
 mod obstacle {
-    use super::Call;
+    use crate::cli::Call;
     /// `pay`: 付款
     pub(super) fn pay(
         client: &crate::runtime::Client,
