@@ -33,8 +33,10 @@ mod fault;
 pub mod keys;
 mod lifecycle;
 mod notification;
+mod recorded;
 mod route;
 mod sandbox;
+mod server;
 mod signed;
 
 pub use answer::Answer;
@@ -44,5 +46,6 @@ pub use notification::{
     NotificationBuilder, NotificationFault, SimulatedNotification, certificate_list,
     encrypt_with_api_v3_key,
 };
-pub use sandbox::{RawResponse, Recorded, Sandbox, SandboxBuilder, parse_authorization};
+pub use recorded::{RawResponse, Recorded, parse_authorization};
+pub use sandbox::{Sandbox, SandboxBuilder};
 pub use signed::sha1_hex;

@@ -16,5 +16,6 @@ mod properties;
 mod resilience;
 mod rules;
 mod sandbox;
+mod sandbox_checks;
 mod signing;
 mod support;
