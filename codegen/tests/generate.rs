@@ -72,18 +72,42 @@ fn generating_twice_gives_identical_output() {
     }
 }
 
+/// Each file names the spec files it came from: a service's files name `api.yaml` and that
+/// service's file only, so adding a service rewrites no other service's files.
 #[test]
-fn every_generated_file_starts_with_the_header() {
+fn every_generated_file_starts_with_the_header_naming_its_sources() {
     for (path, contents) in generate(&workspace_root()).files() {
         let first_line = contents.lines().next().unwrap_or_default();
         assert!(
             first_line.contains(codegen::output::MARKER),
             "{path}: {first_line}"
         );
-        assert!(
-            first_line.contains("spec/services/platsolution.yaml"),
-            "{path}: {first_line}"
-        );
+        assert!(first_line.contains("spec/api.yaml"), "{path}: {first_line}");
+        let own = ["global", "platsolution"].into_iter().find(|service| {
+            path.contains(&format!("/api/{service}/")) || path.contains(&format!("docs/{service}/"))
+        });
+        match own {
+            Some(service) => {
+                let other = if service == "global" {
+                    "platsolution"
+                } else {
+                    "global"
+                };
+                assert!(
+                    first_line.contains(&format!("spec/services/{service}.yaml")),
+                    "{path}: {first_line}"
+                );
+                assert!(
+                    !first_line.contains(&format!("spec/services/{other}.yaml")),
+                    "{path}: {first_line}"
+                );
+            }
+            None => assert!(
+                first_line.contains("spec/services/global.yaml")
+                    && first_line.contains("spec/services/platsolution.yaml"),
+                "a crate-wide file names every spec file: {path}: {first_line}"
+            ),
+        }
     }
 }
 

@@ -178,6 +178,18 @@ fn request_fields_share_one_namespace_with_generated_types() {
 }
 
 #[test]
+fn mode_and_pager_names_clash_with_types_like_any_generated_name() {
+    assert_diagnostics(
+        "generated_name_clash",
+        &[
+            "spec/services/demo.yaml:8:3: types.ListDepositsMode: Rust name collision: the mode enum of operation \"list_deposits\" and type \"ListDepositsMode\" both become ListDepositsMode",
+            "spec/services/demo.yaml:11:3: types.ListDepositsDirect: Rust name collision: the fields of mode \"direct\" of operation \"list_deposits\" and type \"ListDepositsDirect\" both become ListDepositsDirect",
+            "spec/services/demo.yaml:14:3: types.ListDepositsPages: Rust name collision: the pager of operation \"list_deposits\" and type \"ListDepositsPages\" both become ListDepositsPages",
+        ],
+    );
+}
+
+#[test]
 fn a_response_body_must_name_a_type() {
     assert_diagnostics(
         "response_body_kind",

@@ -81,7 +81,7 @@ fn notification_page(
         tables.extend(nested_tables(service, &fields, &mut enums));
     }
     NotificationPage {
-        header: header("<!--", &api.sources),
+        header: header("<!--", &api.sources_of(service)),
         title: notification.title.clone(),
         description: notification.description.clone(),
         event: format!("wechatpay_apiv3::api::{}::Event", service.name),
@@ -281,7 +281,7 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
         None => format!("`{}`", service.hosts.main),
     };
     OperationPage {
-        header: header("<!--", &api.sources),
+        header: header("<!--", &api.sources_of(service)),
         id: op.id.clone(),
         title: op.title.clone(),
         description: op.description.clone(),

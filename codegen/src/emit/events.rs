@@ -8,6 +8,7 @@ use quote::quote;
 use super::doc::{doc_paragraphs, escape_text, module_doc};
 use super::types::ident;
 use crate::ir::Service;
+use crate::ir::naming::EVENT_ENUM;
 
 /// The module, or `None` when the service documents no notification.
 pub fn events_module(service: &Service) -> Option<TokenStream> {
@@ -49,6 +50,7 @@ pub fn events_module(service: &Service) -> Option<TokenStream> {
             .map(|(event_type, _)| event_type);
         quote!(#(#types)|* => serde_json::from_slice(resource).map(|resource| Self::#variant(Box::new(resource))),)
     });
+    let event = ident(EVENT_ENUM);
     Some(quote! {
         #docs
         use super::models::{#(#resources),*};
@@ -56,13 +58,13 @@ pub fn events_module(service: &Service) -> Option<TokenStream> {
         /// A decrypted notification resource, by the envelope's `event_type`.
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
-        pub enum Event {
+        pub enum #event {
             #(#variants)*
             /// An event type this version of the SDK does not describe, decoded untyped.
             Unknown(serde_json::Value),
         }
 
-        impl crate::runtime::NotificationEvent for Event {
+        impl crate::runtime::NotificationEvent for #event {
             fn decode(event_type: &str, resource: &[u8]) -> Result<Self, serde_json::Error> {
                 match event_type {
                     #(#arms)*

@@ -81,7 +81,7 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
             })
             .then(|| op.request.mode_enum())
             .flatten();
-        std::iter::once(ident(&op.request.name)).chain(mode_enum.map(|name| ident(&name)))
+        std::iter::once(ident(&op.request.name)).chain(mode_enum.map(ident))
     });
     let response_types = imports(
         service,
@@ -297,7 +297,7 @@ fn target_building(op: &Operation) -> TokenStream {
     );
     // The chosen merchant mode adds its own query fields.
     if let Some(mode_enum) = op.request.mode_enum() {
-        let mode_enum = ident(&mode_enum);
+        let mode_enum = ident(mode_enum);
         let arms: Vec<TokenStream> = op
             .request
             .modes

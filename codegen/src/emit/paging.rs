@@ -12,18 +12,13 @@ use crate::ir::{Field, Operation, Paging};
 /// A list that never ends is a server fault; this many pages is far beyond any real list.
 const MAX_PAGES: u32 = 100_000;
 
-/// The name of the pager struct of `op`.
-fn pager_name(op: &Operation) -> String {
-    format!("{}Pages", op.request.name.trim_end_matches("Request"))
-}
-
 /// `<op>_pages`, a method of the client facade.
 pub fn pages_method(op: &Operation) -> TokenStream {
     let Some(paging) = &op.paging else {
         return TokenStream::new();
     };
     let name = ident(&format!("{}_pages", op.method_name.trim_end_matches('_')));
-    let pager = ident(&pager_name(op));
+    let pager = ident(&paging.pager);
     let request = ident(&op.request.name);
     let doc = doc_attrs(&format!(
         "Every item of [`Self::{}`], fetched page by page: `{}` starts at 0 unless set, `{}` is the \
@@ -66,7 +61,7 @@ pub fn pager(client: &str, op: &Operation) -> TokenStream {
     let Some(paging) = &op.paging else {
         return TokenStream::new();
     };
-    let pager = ident(&pager_name(op));
+    let pager = ident(&paging.pager);
     let client = ident(client);
     let request = ident(&op.request.name);
     let item = rust_type(&paging.item_type);

@@ -76,7 +76,7 @@ pub fn service_tables(api: &Api, service: &Service) -> Result<String, EmitError>
     let tables = tables(service);
     // Through a `Value` so keys come out sorted, as in every generated JSON file.
     let value = serde_json::to_value(&tables).map_err(fail)?;
-    super::format::json_file(&name, "generated", &value, &api.sources)
+    super::format::json_file(&name, "generated", &value, &api.sources_of(service))
 }
 
 fn tables(service: &Service) -> data::ServiceTables {

@@ -24,17 +24,18 @@ pub fn emit_service(api: &Api, service: &Service, output: &mut Output) -> Result
         ("operations.rs", operation::metadata(service)),
         ("client.rs", operation::client(api, service)),
     ];
+    let sources = api.sources_of(service);
     for (name, tokens) in files {
         let path = format!("{dir}/{name}");
-        output.add(path.clone(), rust_file(&path, tokens, &api.sources)?);
+        output.add(path.clone(), rust_file(&path, tokens, &sources)?);
     }
     if let Some(tokens) = super::events::events_module(service) {
         let path = format!("{dir}/events.rs");
-        output.add(path.clone(), rust_file(&path, tokens, &api.sources)?);
+        output.add(path.clone(), rust_file(&path, tokens, &sources)?);
     }
     if let Some(tokens) = examples_module(service)? {
         let path = format!("{dir}/examples.rs");
-        output.add(path.clone(), rust_file(&path, tokens, &api.sources)?);
+        output.add(path.clone(), rust_file(&path, tokens, &sources)?);
     }
     Ok(())
 }
@@ -56,6 +57,7 @@ fn module(service: &Service) -> TokenStream {
         .flat_map(|op| {
             op.request
                 .mode_enum()
+                .map(str::to_owned)
                 .into_iter()
                 .chain(op.request.modes.iter().map(|mode| mode.struct_name.clone()))
         })
@@ -67,7 +69,15 @@ fn module(service: &Service) -> TokenStream {
             .map(|op| op.request.name.as_str())
             .chain(mode_names.iter().map(String::as_str)),
     );
-    let client = ident(&service.client_name);
+    // The client and the pagers its list methods return, so callers can name them.
+    let client = names(
+        std::iter::once(service.client_name.as_str()).chain(
+            service
+                .operations
+                .iter()
+                .filter_map(|op| op.paging.as_ref().map(|paging| paging.pager.as_str())),
+        ),
+    );
     let reexport = |module: &str, list: &[proc_macro2::Ident]| {
         let module = ident(module);
         if list.is_empty() {
@@ -79,9 +89,10 @@ fn module(service: &Service) -> TokenStream {
     let events = if service.notifications.is_empty() {
         TokenStream::new()
     } else {
+        let event = ident(crate::ir::naming::EVENT_ENUM);
         quote! {
             mod events;
-            pub use events::Event;
+            pub use events::#event;
         }
     };
     let examples = if service.operations.iter().any(|op| !op.examples.is_empty())
@@ -94,6 +105,7 @@ fn module(service: &Service) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    let client = reexport("client", &client);
     let models = reexport("models", &models);
     let enums = reexport("enums", &enums);
     let requests = reexport("requests", &requests);
@@ -108,15 +120,19 @@ fn module(service: &Service) -> TokenStream {
         #examples
         #events
 
-        pub use client::#client;
+        #client
         #enums
         #models
         #requests
     }
 }
 
+/// Sorted, so a `use` list reads like an index and a new name lands in one place.
 fn names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<proc_macro2::Ident> {
-    names.map(ident).collect()
+    let mut names: Vec<&str> = names.collect();
+    names.sort_unstable();
+    names.dedup();
+    names.into_iter().map(ident).collect()
 }
 
 fn models(service: &Service) -> TokenStream {
@@ -218,7 +234,7 @@ fn requests(service: &Service) -> TokenStream {
             fields: &op.request.fields,
             constructed: true,
             sensitive_types: sensitive,
-            mode: mode_enum.as_deref(),
+            mode: mode_enum,
         });
         let modes = op.request.modes.iter().map(|mode| {
             emit_struct(&StructSpec {

@@ -133,7 +133,7 @@ fn build_service(
         .collect();
     let mut service = Service {
         name: doc.service.name.clone(),
-        client_name: format!("{}Client", naming::type_name(&doc.service.name)),
+        client_name: naming::client_name(&doc.service.name),
         title: doc.service.title.clone(),
         description: doc.service.description.clone(),
         hosts: doc
@@ -226,8 +226,7 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
     if let Some(body) = &def.body {
         fields.extend(resolver.fields(&format!("{base}.body"), body, Location::Body));
     }
-    let request_name = format!("{}Request", naming::type_name(id));
-    let stem = naming::type_name(id);
+    let request_name = naming::request_name(id);
     // Fields named by a mode move into that mode's struct; the rest are sent in every mode.
     let modes: Vec<Mode> = def
         .modes
@@ -236,7 +235,7 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
             key: key.to_owned(),
             variant: naming::type_name(key),
             title: mode.title.clone(),
-            struct_name: format!("{stem}{}", naming::type_name(key)),
+            struct_name: naming::mode_struct_name(id, key),
             fields: fields
                 .iter()
                 .filter(|field| mode.fields.contains(&field.wire_name))
@@ -252,7 +251,7 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
     let paging = def
         .paging
         .as_ref()
-        .and_then(|paging| build_paging(resolver, &fields, def, paging));
+        .and_then(|paging| build_paging(resolver, id, &fields, def, paging));
     Operation {
         id: id.to_owned(),
         method_name: naming::field_name(id),
@@ -275,6 +274,7 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
             .collect(),
         request: Request {
             name: request_name,
+            mode_enum: (!def.modes.is_empty()).then(|| naming::mode_enum_name(id)),
             fields,
             has_body: def.body.is_some(),
             modes,
@@ -305,6 +305,7 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
 /// The paging fields, resolved; validation has checked they exist with the right types.
 fn build_paging(
     resolver: &mut Resolver<'_>,
+    id: &str,
     request_fields: &[Field],
     def: &OperationDef,
     paging: &spec::PagingDef,
@@ -333,6 +334,7 @@ fn build_paging(
         return None;
     };
     Some(Paging {
+        pager: naming::pager_name(id),
         offset: find(&paging.offset)?,
         limit: find(&paging.limit)?,
         max_limit: paging.max_limit,

@@ -26,6 +26,13 @@ impl ErrorKind {
 }
 
 impl Api {
+    /// The spec files a service's outputs come from: `api.yaml` (hosts, common errors) and
+    /// the service's own file, so adding a service rewrites no other service's files.
+    pub fn sources_of(&self, service: &Service) -> Vec<String> {
+        let api = self.sources.first().cloned();
+        api.into_iter().chain([service.source.clone()]).collect()
+    }
+
     /// An operation's error table as documented: the common rows first, then its own, every
     /// row kept (repeats included) in documented order.
     pub fn error_table<'a>(

@@ -241,6 +241,8 @@ pub struct Header {
 #[derive(Debug, Clone)]
 pub struct Request {
     pub name: String,
+    /// The enum of the merchant modes, when the operation has any.
+    pub mode_enum: Option<String>,
     /// Fields every mode sends.
     pub fields: Vec<Field>,
     /// Whether a JSON body is sent (a body with no fields is still `{}`).
@@ -251,12 +253,8 @@ pub struct Request {
 
 impl Request {
     /// The enum of the request's modes, e.g. `MicropayPayMode`, when it has modes.
-    pub fn mode_enum(&self) -> Option<String> {
-        if self.modes.is_empty() {
-            None
-        } else {
-            Some(format!("{}Mode", self.name.trim_end_matches("Request")))
-        }
+    pub fn mode_enum(&self) -> Option<&str> {
+        self.mode_enum.as_deref()
     }
 
     /// The fields at `location`, those of all modes included.
@@ -289,6 +287,8 @@ pub struct Mode {
 /// Offset paging of a list operation.
 #[derive(Debug, Clone)]
 pub struct Paging {
+    /// The pager struct's name, e.g. `ListRefundsPages`.
+    pub pager: String,
     /// The offset query field.
     pub offset: Field,
     /// The page-size query field.

@@ -59,6 +59,36 @@ pub fn type_name(name: &str) -> String {
     }
 }
 
+/// The names the generator adds next to the spec's types, one rule each, so the validator's
+/// clash check and the IR spell them identically. `id` is an operation id, `service` a service
+/// name, `key` a mode key.
+pub fn client_name(service: &str) -> String {
+    format!("{}Client", type_name(service))
+}
+
+/// The request type of an operation: `ApplyRechargeRequest`.
+pub fn request_name(id: &str) -> String {
+    format!("{}Request", type_name(id))
+}
+
+/// The enum of an operation's merchant modes: `MicropayPayMode`.
+pub fn mode_enum_name(id: &str) -> String {
+    format!("{}Mode", type_name(id))
+}
+
+/// The struct of one mode's fields: `MicropayPayDirect`.
+pub fn mode_struct_name(id: &str, key: &str) -> String {
+    format!("{}{}", type_name(id), type_name(key))
+}
+
+/// The pager of a paged list operation: `ListRefundsPages`.
+pub fn pager_name(id: &str) -> String {
+    format!("{}Pages", type_name(id))
+}
+
+/// The enum of a service's notifications.
+pub const EVENT_ENUM: &str = "Event";
+
 /// An enum variant for a wire value: `BANK_TRANSFER` → `BankTransfer`, `1` → `V1`.
 pub fn variant_name(value: &str) -> String {
     let camel = value.to_upper_camel_case();

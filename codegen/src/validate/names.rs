@@ -153,20 +153,46 @@ fn type_name_shapes(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
 }
 
 /// Named types and enums against each other and against the types the generator adds: the
-/// service's client and one request type per operation.
+/// service's client, and per operation its request type, its mode enum and mode structs, and
+/// its pager, all spelled by `ir::naming` exactly as the IR will spell them.
 fn type_collisions(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     let doc = &service.doc;
     let client = Mapped::generated(
         "service.name",
         format!("the client of service \"{}\"", doc.service.name),
-        format!("{}Client", naming::type_name(&doc.service.name)),
+        naming::client_name(&doc.service.name),
     );
-    let requests = doc.operations.names().map(|id| {
-        Mapped::generated(
+    let generated = doc.operations.iter().flat_map(|(id, op)| {
+        let request = Mapped::generated(
             format!("operations.{id}"),
             format!("the request type of operation \"{id}\""),
-            format!("{}Request", naming::type_name(id)),
-        )
+            naming::request_name(id),
+        );
+        let mode_enum = (!op.modes.is_empty()).then(|| {
+            Mapped::generated(
+                format!("operations.{id}.modes"),
+                format!("the mode enum of operation \"{id}\""),
+                naming::mode_enum_name(id),
+            )
+        });
+        let mode_structs = op.modes.names().map(move |key| {
+            Mapped::generated(
+                format!("operations.{id}.modes.{key}"),
+                format!("the fields of mode \"{key}\" of operation \"{id}\""),
+                naming::mode_struct_name(id, key),
+            )
+        });
+        let pager = op.paging.as_ref().map(|_| {
+            Mapped::generated(
+                format!("operations.{id}.paging"),
+                format!("the pager of operation \"{id}\""),
+                naming::pager_name(id),
+            )
+        });
+        std::iter::once(request)
+            .chain(mode_enum)
+            .chain(mode_structs)
+            .chain(pager)
     });
     let types = doc.types.names().map(|name| {
         Mapped::spec(
@@ -184,8 +210,16 @@ fn type_collisions(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
             naming::type_name(name),
         )
     });
+    let events = (!doc.notifications.is_empty()).then(|| {
+        Mapped::generated(
+            "notifications",
+            format!("the notification enum of service \"{}\"", doc.service.name),
+            naming::EVENT_ENUM.to_owned(),
+        )
+    });
     let entries: Vec<_> = std::iter::once(client)
-        .chain(requests)
+        .chain(events)
+        .chain(generated)
         .chain(types)
         .chain(enums)
         .collect();

@@ -14,10 +14,10 @@ mod requests;
 mod examples;
 mod events;
 pub use events::Event;
-pub use client::ObstacleClient;
+pub use client::{ListThingsPages, ObstacleClient};
 pub use enums::Match;
-pub use models::{Option_, Owner, Thing, ThingList, Self_};
+pub use models::{Option_, Owner, Self_, Thing, ThingList};
 pub use requests::{
-    PayRequest, ListThingsRequest, DownloadBillRequest, MatchRequest, GetSelfRequest,
-    PayMode, PayDirect, PayInstitution,
+    DownloadBillRequest, GetSelfRequest, ListThingsRequest, MatchRequest, PayDirect,
+    PayInstitution, PayMode, PayRequest,
 };
