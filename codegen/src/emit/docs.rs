@@ -7,7 +7,7 @@ use askama::Template;
 use super::EmitError;
 use super::doc::table_cell;
 use super::format::header;
-use crate::ir::{Api, ErrorKind, Field, Location, Notification, Operation, Service};
+use crate::ir::{Api, ErrorKind, Field, Location, Notification, Operation, Service, TypeRef};
 use crate::output::Output;
 use crate::spec::{ErrorRow, ExampleKind};
 
@@ -67,11 +67,8 @@ fn notification_page(
 ) -> NotificationPage {
     let mut enums = BTreeSet::new();
     let mut tables = Vec::new();
-    if let Some(model) = service
-        .structs
-        .iter()
-        .find(|model| model.name == notification.resource)
     {
+        let model = service.model(&notification.resource);
         let fields: Vec<&Field> = model.fields.iter().collect();
         tables.push(table(
             format!("{} (resource)", model.name),
@@ -86,7 +83,7 @@ fn notification_page(
         description: notification.description.clone(),
         event: format!("wechatpay_apiv3::api::{}::Event", service.name),
         variant: notification.variant.clone(),
-        resource: notification.resource.clone(),
+        resource: notification.resource.name.clone(),
         event_types: notification
             .event_types
             .iter()
@@ -269,9 +266,8 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
     let request_fields: Vec<&Field> = op.request.all_fields().collect();
     request_tables.extend(nested_tables(service, &request_fields, &mut enums));
     let mut response_tables = Vec::new();
-    if let Some(body) = &op.response.body
-        && let Some(model) = service.structs.iter().find(|model| &model.name == body)
-    {
+    if let Some(body) = &op.response.body {
+        let model = service.model(body);
         let fields: Vec<&Field> = model.fields.iter().collect();
         response_tables.push(table(format!("{} (body)", model.name), &fields, &mut enums));
         response_tables.extend(nested_tables(service, &fields, &mut enums));
@@ -293,7 +289,11 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
         client: service.client_name.clone(),
         method_name: op.method_name.clone(),
         request: op.request.name.clone(),
-        output: op.response.body.clone().unwrap_or_else(|| "()".to_owned()),
+        output: op
+            .response
+            .body
+            .as_ref()
+            .map_or_else(|| "()".to_owned(), |body| body.name.clone()),
         paging: op.paging.as_ref().map(|paging| {
             format!(
                 "`{}_pages` walks every item: `{}` from 0, `{}` up to {}, items in `{}`",
@@ -370,8 +370,8 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
 
 fn table(heading: String, fields: &[&Field], enums: &mut BTreeSet<String>) -> FieldTable {
     for field in fields {
-        if let Some(name) = field.ty.enum_name() {
-            enums.insert(name.to_owned());
+        if let Some(item) = field.ty.enum_ref() {
+            enums.insert(item.name.clone());
         }
     }
     FieldTable {
@@ -399,24 +399,22 @@ fn nested_tables(
     enums: &mut BTreeSet<String>,
 ) -> Vec<FieldTable> {
     let mut seen = BTreeSet::new();
-    let mut pending: Vec<String> = fields
+    let mut pending: Vec<&TypeRef> = fields
         .iter()
-        .filter_map(|field| field.ty.struct_name().map(str::to_owned))
+        .filter_map(|field| field.ty.struct_ref())
         .collect();
     pending.reverse();
     let mut tables = Vec::new();
-    while let Some(name) = pending.pop() {
-        if !seen.insert(name.clone()) {
+    while let Some(reference) = pending.pop() {
+        if !seen.insert(reference.index) {
             continue;
         }
-        let Some(model) = service.structs.iter().find(|model| model.name == name) else {
-            continue;
-        };
+        let model = service.model(reference);
         let nested: Vec<&Field> = model.fields.iter().collect();
         tables.push(table(model.name.clone(), &nested, enums));
-        let mut children: Vec<String> = nested
+        let mut children: Vec<&TypeRef> = nested
             .iter()
-            .filter_map(|field| field.ty.struct_name().map(str::to_owned))
+            .filter_map(|field| field.ty.struct_ref())
             .collect();
         children.reverse();
         pending.extend(children);

@@ -19,7 +19,7 @@ pub fn events_module(service: &Service) -> Option<TokenStream> {
     let mut resources: Vec<_> = service
         .notifications
         .iter()
-        .map(|n| ident(&n.resource))
+        .map(|n| ident(&n.resource.name))
         .collect();
     resources.sort_by_key(ToString::to_string);
     resources.dedup_by_key(|name| name.to_string());
@@ -38,7 +38,7 @@ pub fn events_module(service: &Service) -> Option<TokenStream> {
             types.join("\n"),
         ]);
         let variant = ident(&notification.variant);
-        let resource = ident(&notification.resource);
+        let resource = ident(&notification.resource.name);
         // Boxed: resources are large and differ in size, an event is moved around whole.
         quote!(#doc #variant(Box<#resource>),)
     });

@@ -6,24 +6,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::ident;
-use crate::ir::{FieldType, Service};
+use crate::ir::FieldType;
 
 /// `use super::…` for the named types `types` mention, split by the module that defines them;
 /// types of `current` (the module being written) need no import.
-pub fn imports<'a>(
-    service: &Service,
-    current: &str,
-    types: impl Iterator<Item = &'a FieldType>,
-) -> TokenStream {
+pub fn imports<'a>(current: &str, types: impl Iterator<Item = &'a FieldType>) -> TokenStream {
     let mut models = BTreeSet::new();
     let mut enums = BTreeSet::new();
     for ty in types {
-        if let Some(name) = ty.named() {
-            if service.enums.iter().any(|e| e.name == name) {
-                enums.insert(name.to_owned());
-            } else {
-                models.insert(name.to_owned());
-            }
+        if let Some(item) = ty.enum_ref() {
+            enums.insert(item.name.clone());
+        } else if let Some(model) = ty.struct_ref() {
+            models.insert(model.name.clone());
         }
     }
     let group = |module: &str, set: BTreeSet<String>| {

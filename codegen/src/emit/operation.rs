@@ -84,7 +84,6 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
         std::iter::once(ident(&op.request.name)).chain(mode_enum.map(ident))
     });
     let response_types = imports(
-        service,
         "client",
         service
             .operations
@@ -181,7 +180,7 @@ fn method(
     };
     let (output, decode) = match &op.response.body {
         Some(body) => {
-            let body = ident(body);
+            let body = ident(&body.name);
             (quote!(#body), quote!(crate::runtime::decode_json))
         }
         None => (quote!(()), quote!(crate::runtime::decode_empty)),
@@ -385,7 +384,10 @@ fn method_docs(api: &Api, op: &Operation) -> TokenStream {
              before the first byte is written, the SHA-1 announced in `{}` after the last.",
             op.response.status, download.signed_body, download.digest_header
         ),
-        (Some(body), None) => format!("Answers HTTP {} with a [`{body}`].", op.response.status),
+        (Some(body), None) => format!(
+            "Answers HTTP {} with a [`{}`].",
+            op.response.status, body.name
+        ),
         (None, None) => format!("Answers HTTP {} with no body.", op.response.status),
     });
     paragraphs.push(if op.retry_safe {

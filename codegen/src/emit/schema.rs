@@ -151,11 +151,7 @@ fn error_row(row: &ErrorRow) -> data::ErrorRow {
 /// The answer: status, first documented example, top-level fields (for the sandbox to build
 /// answers from its state) and the file check of downloads.
 fn response(service: &Service, op: &Operation, example: Option<String>) -> data::Response {
-    let model = op
-        .response
-        .body
-        .as_ref()
-        .and_then(|name| service.structs.iter().find(|model| &model.name == name));
+    let model = op.response.body.as_ref().map(|body| service.model(body));
     let fields = model.iter().flat_map(|model| model.fields.iter());
     data::Response {
         status: op.response.status,
@@ -241,20 +237,15 @@ fn shape(service: &Service, ty: &FieldType) -> data::ShapeData {
         FieldType::Integer => data::ShapeData::Integer,
         FieldType::Boolean => data::ShapeData::Boolean,
         FieldType::DateTime => data::ShapeData::DateTime,
-        FieldType::Enum(name) => data::ShapeData::Enum(
+        FieldType::Enum(item) => data::ShapeData::Enum(
             service
-                .enums
+                .enumeration(item)
+                .variants
                 .iter()
-                .find(|item| &item.name == name)
-                .map(|item| {
-                    item.variants
-                        .iter()
-                        .map(|variant| variant.wire.clone())
-                        .collect()
-                })
-                .unwrap_or_default(),
+                .map(|variant| variant.wire.clone())
+                .collect(),
         ),
-        FieldType::Struct(name) => data::ShapeData::Object(name.clone()),
+        FieldType::Struct(model) => data::ShapeData::Object(model.name.clone()),
         FieldType::Array(items) => data::ShapeData::Array(Box::new(shape(service, items))),
     }
 }

@@ -143,7 +143,6 @@ fn models(service: &Service) -> TokenStream {
         escape_text(&service.title)
     )]);
     let uses = imports(
-        service,
         "models",
         service
             .structs
@@ -209,7 +208,6 @@ fn requests(service: &Service) -> TokenStream {
         escape_text(&service.title)
     )]);
     let uses = imports(
-        service,
         "requests",
         service
             .operations

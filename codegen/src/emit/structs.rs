@@ -506,7 +506,10 @@ mod tests {
         let field = Field {
             wire_name: "items".to_owned(),
             rust_name: "items".to_owned(),
-            ty: FieldType::Array(Box::new(FieldType::Struct("Item".to_owned()))),
+            ty: FieldType::Array(Box::new(FieldType::Struct(crate::ir::TypeRef {
+                index: 0,
+                name: "Item".to_owned(),
+            }))),
             required: true,
             max_length: None,
             sensitive: false,

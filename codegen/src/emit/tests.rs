@@ -23,7 +23,7 @@ pub fn examples_module(service: &Service) -> Result<Option<TokenStream>, EmitErr
                 crate::ir::naming::field_name(&notification.id).trim_end_matches('_'),
                 index + 1
             ));
-            let model = ident(&notification.resource);
+            let model = ident(&notification.resource.name);
             let json = raw_string(json);
             let doc = format!(" {} (notification): {title}", notification.id);
             tests.push(quote! {
@@ -75,7 +75,7 @@ fn operation_tests(service: &Service, op: &Operation) -> Result<Vec<TokenStream>
                 (op.request.name.clone(), url_fields)
             }
             ExampleKind::Response => match &op.response.body {
-                Some(body) => (body.clone(), Vec::new()),
+                Some(body) => (body.name.clone(), Vec::new()),
                 None => {
                     return Err(EmitError(format!(
                         "{}: operations.{}: a response example but no response body",

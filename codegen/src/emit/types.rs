@@ -18,7 +18,7 @@ pub fn rust_type(ty: &FieldType) -> TokenStream {
         FieldType::Boolean => quote!(bool),
         FieldType::DateTime => quote!(crate::runtime::DateTime),
         FieldType::Struct(name) | FieldType::Enum(name) => {
-            let name = ident(name);
+            let name = ident(&name.name);
             quote!(#name)
         }
         FieldType::Array(items) => {

@@ -5,6 +5,8 @@ use heck::ToShoutySnakeCase;
 use super::model::*;
 use super::naming;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use std::collections::HashMap;
+
 use crate::spec::{self, FieldDef, Named, OperationDef, Parsed, ServiceDoc};
 
 /// Resolves names and types. Validation has already run, so an unresolved reference here is a
@@ -29,10 +31,26 @@ pub fn build(spec: &spec::Spec) -> Result<Api, Diagnostics> {
     })
 }
 
-/// Resolves type names of one service file.
+/// Each name with its position in the list the IR builds from it, and its Rust name.
+fn type_refs<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, TypeRef> {
+    names
+        .enumerate()
+        .map(|(index, name)| {
+            let resolved = TypeRef {
+                index,
+                name: naming::type_name(name),
+            };
+            (name, resolved)
+        })
+        .collect()
+}
+
+/// Resolves type names of one service file, each name once, into a [`TypeRef`].
 struct Resolver<'a> {
     parsed: &'a Parsed<ServiceDoc>,
     errors: &'a mut Vec<Diagnostic>,
+    structs: HashMap<&'a str, TypeRef>,
+    enums: HashMap<&'a str, TypeRef>,
 }
 
 impl Resolver<'_> {
@@ -50,8 +68,8 @@ impl Resolver<'_> {
             "integer" => FieldType::Integer,
             "boolean" => FieldType::Boolean,
             "datetime" => FieldType::DateTime,
-            _ if self.parsed.doc.types.contains(name) => FieldType::Struct(naming::type_name(name)),
-            _ if self.parsed.doc.enums.contains(name) => FieldType::Enum(naming::type_name(name)),
+            _ if self.structs.contains_key(name) => FieldType::Struct(self.structs[name].clone()),
+            _ if self.enums.contains_key(name) => FieldType::Enum(self.enums[name].clone()),
             _ => {
                 self.errors.push(
                     self.parsed
@@ -59,6 +77,22 @@ impl Resolver<'_> {
                 );
                 FieldType::String
             }
+        }
+    }
+
+    /// A struct named by a response body or a notification resource. Validation proved it is
+    /// one; were it not, the build fails with this error and nothing is emitted.
+    fn struct_ref(&mut self, path: &str, name: &str) -> TypeRef {
+        if let Some(found) = self.structs.get(name) {
+            return found.clone();
+        }
+        self.errors.push(
+            self.parsed
+                .error(path, format!("unresolved type \"{name}\"")),
+        );
+        TypeRef {
+            index: 0,
+            name: naming::type_name(name),
         }
     }
 
@@ -85,7 +119,12 @@ fn build_service(
     errors: &mut Vec<Diagnostic>,
 ) -> Service {
     let doc = &parsed.doc;
-    let mut resolver = Resolver { parsed, errors };
+    let mut resolver = Resolver {
+        parsed,
+        errors,
+        structs: type_refs(doc.types.names()),
+        enums: type_refs(doc.enums.names()),
+    };
     let structs = doc
         .types
         .iter()
@@ -118,7 +157,7 @@ fn build_service(
                 .iter()
                 .map(|(name, meaning)| (name.to_owned(), meaning.clone()))
                 .collect(),
-            resource: naming::type_name(&def.resource),
+            resource: resolver.struct_ref(&format!("notifications.{id}.resource"), &def.resource),
             examples: def
                 .examples
                 .iter()
@@ -281,7 +320,11 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
         },
         response: Response {
             status: def.response.status,
-            body: def.response.body.as_deref().map(naming::type_name),
+            body: def
+                .response
+                .body
+                .as_deref()
+                .map(|body| resolver.struct_ref(&format!("operations.{id}.response.body"), body)),
             download: def.response.download.as_ref().map(|download| Download {
                 digest_header: download.digest_header.clone(),
                 signed_body: download.signed_body.clone(),

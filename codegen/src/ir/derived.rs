@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::model::{Api, FieldType, Operation, Service};
+use super::model::{Api, Enum, FieldType, Operation, Service, Struct, TypeRef};
 use crate::spec::ErrorRow;
 
 /// Where a documented error row comes from.
@@ -48,13 +48,27 @@ impl Api {
 }
 
 impl FieldType {
-    /// The named type (struct or enum) this field type mentions, through arrays.
+    /// The Rust name of the named type (struct or enum) this field type mentions, through
+    /// arrays.
     pub fn named(&self) -> Option<&str> {
         match self {
-            FieldType::Struct(name) | FieldType::Enum(name) => Some(name),
+            FieldType::Struct(named) | FieldType::Enum(named) => Some(&named.name),
             FieldType::Array(items) => items.named(),
             _ => None,
         }
+    }
+}
+
+impl Service {
+    /// The definition of a struct this service's fields reference.
+    pub fn model(&self, model: &TypeRef) -> &Struct {
+        // A TypeRef is made by the IR build from the same list, so the index is in range.
+        &self.structs[model.index]
+    }
+
+    /// The definition of an enum this service's fields reference.
+    pub fn enumeration(&self, item: &TypeRef) -> &Enum {
+        &self.enums[item.index]
     }
 }
 
@@ -87,11 +101,14 @@ pub fn constructed_types(service: &Service) -> BTreeSet<String> {
         .flat_map(|op| op.request.all_fields().map(|field| &field.ty))
         .collect();
     while let Some(ty) = pending.pop() {
-        if let Some(name) = ty.named()
-            && found.insert(name.to_owned())
-            && let Some(model) = service.structs.iter().find(|s| s.name == name)
+        let Some(name) = ty.named() else {
+            continue;
+        };
+        // Struct and enum names are one namespace (validated), so a name seen is a type done.
+        if found.insert(name.to_owned())
+            && let Some(model) = ty.struct_ref()
         {
-            pending.extend(model.fields.iter().map(|field| &field.ty));
+            pending.extend(service.model(model).fields.iter().map(|field| &field.ty));
         }
     }
     found
@@ -99,20 +116,25 @@ pub fn constructed_types(service: &Service) -> BTreeSet<String> {
 
 impl FieldType {
     /// The struct this field type holds, through arrays.
-    pub fn struct_name(&self) -> Option<&str> {
+    pub fn struct_ref(&self) -> Option<&TypeRef> {
         match self {
-            FieldType::Struct(name) => Some(name),
-            FieldType::Array(items) => items.struct_name(),
+            FieldType::Struct(model) => Some(model),
+            FieldType::Array(items) => items.struct_ref(),
             _ => None,
         }
     }
 
     /// The enum this field type holds, through arrays.
-    pub fn enum_name(&self) -> Option<&str> {
+    pub fn enum_ref(&self) -> Option<&TypeRef> {
         match self {
-            FieldType::Enum(name) => Some(name),
-            FieldType::Array(items) => items.enum_name(),
+            FieldType::Enum(item) => Some(item),
+            FieldType::Array(items) => items.enum_ref(),
             _ => None,
         }
+    }
+
+    /// The Rust name of the struct this field type holds, through arrays.
+    pub fn struct_name(&self) -> Option<&str> {
+        self.struct_ref().map(|model| model.name.as_str())
     }
 }

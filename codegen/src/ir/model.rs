@@ -131,7 +131,7 @@ pub struct Notification {
     /// Event types with their meanings.
     pub event_types: Vec<(String, Option<String>)>,
     /// The struct of the decrypted resource.
-    pub resource: String,
+    pub resource: TypeRef,
     /// (title, JSON) of documented resources.
     pub examples: Vec<(String, String)>,
 }
@@ -163,14 +163,24 @@ pub struct Field {
     pub location: Location,
 }
 
+/// A named type of the same service, resolved once: its position in the service's `structs`
+/// or `enums` (the definition, read with [`Service::model`] or [`Service::enumeration`]) and
+/// its Rust name (for the code). Built only from validated names, so it always points at a
+/// definition; emitters never look a type up by name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeRef {
+    pub index: usize,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldType {
     String,
     Integer,
     Boolean,
     DateTime,
-    Struct(String),
-    Enum(String),
+    Struct(TypeRef),
+    Enum(TypeRef),
     Array(Box<FieldType>),
 }
 
@@ -182,8 +192,8 @@ impl FieldType {
             FieldType::Integer => "integer".to_owned(),
             FieldType::Boolean => "boolean".to_owned(),
             FieldType::DateTime => "datetime (RFC 3339)".to_owned(),
-            FieldType::Struct(name) => format!("object {name}"),
-            FieldType::Enum(name) => format!("enum {name}"),
+            FieldType::Struct(model) => format!("object {}", model.name),
+            FieldType::Enum(item) => format!("enum {}", item.name),
             FieldType::Array(items) => format!("array[{}]", items.describe()),
         }
     }
@@ -321,7 +331,7 @@ impl Request {
 pub struct Response {
     pub status: u16,
     /// The struct the body decodes into; `None` for no body.
-    pub body: Option<String>,
+    pub body: Option<TypeRef>,
     /// The body is a file streamed to the caller.
     pub download: Option<Download>,
 }

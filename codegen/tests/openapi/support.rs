@@ -107,21 +107,17 @@ pub fn check_type(service: &Service, ty: &FieldType, schema: &Value, context: &s
             assert_eq!(get("type"), Some("string"), "{context}");
             assert_eq!(get("format"), Some("date-time"), "{context}");
         }
-        FieldType::Struct(name) => {
+        FieldType::Struct(model) => {
             assert_eq!(
                 get("$ref"),
-                Some(schema_ref(service, name).as_str()),
+                Some(schema_ref(service, &model.name).as_str()),
                 "{context}"
             );
         }
-        FieldType::Enum(name) => match get("$ref") {
-            Some(reference) => assert_eq!(reference, schema_ref(service, name), "{context}"),
+        FieldType::Enum(reference) => match get("$ref") {
+            Some(found) => assert_eq!(found, schema_ref(service, &reference.name), "{context}"),
             None => {
-                let item = service
-                    .enums
-                    .iter()
-                    .find(|item| &item.name == name)
-                    .expect("the IR's enum");
+                let item = service.enumeration(reference);
                 let wire: Vec<&str> = item.variants.iter().map(|v| v.wire.as_str()).collect();
                 assert_eq!(get("type"), Some("string"), "{context}");
                 assert_eq!(strings(at(schema, &["enum"])), wire, "{context}: enum");

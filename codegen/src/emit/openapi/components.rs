@@ -3,9 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::names::{
-    ENCRYPTED_RESOURCE, ENVELOPE, ERROR_BODY, PATH, SECURITY_SCHEME, SIGNATURE_HEADERS,
-};
+use super::names::{ENCRYPTED_RESOURCE, ENVELOPE, ERROR_BODY, SECURITY_SCHEME, SIGNATURE_HEADERS};
 use crate::emit::EmitError;
 use crate::ir::{Api, Enum, Field, FieldType, Service};
 
@@ -112,25 +110,11 @@ pub(super) fn type_schema(
         FieldType::Integer => json!({"type": "integer", "format": "int64"}),
         FieldType::Boolean => json!({"type": "boolean"}),
         FieldType::DateTime => json!({"type": "string", "format": "date-time"}),
-        FieldType::Struct(name) => {
-            if !service.structs.iter().any(|model| &model.name == name) {
-                return Err(EmitError(format!(
-                    "{PATH}: {context}: unknown type \"{name}\""
-                )));
-            }
-            json!({"$ref": schema_ref(service, name)})
-        }
-        FieldType::Enum(name) => {
-            let item = service
-                .enums
-                .iter()
-                .find(|item| &item.name == name)
-                .ok_or_else(|| EmitError(format!("{PATH}: {context}: unknown enum \"{name}\"")))?;
-            match enums {
-                Enums::Ref => json!({"$ref": schema_ref(service, name)}),
-                Enums::Inline => enum_schema(item),
-            }
-        }
+        FieldType::Struct(model) => json!({"$ref": schema_ref(service, &model.name)}),
+        FieldType::Enum(item) => match enums {
+            Enums::Ref => json!({"$ref": schema_ref(service, &item.name)}),
+            Enums::Inline => enum_schema(service.enumeration(item)),
+        },
         FieldType::Array(items) => {
             json!({"type": "array", "items": type_schema(service, items, enums, context)?})
         }

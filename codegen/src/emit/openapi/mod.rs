@@ -265,16 +265,7 @@ fn responses(api: &Api, service: &Service, op: &Operation) -> Result<Value, Emit
     success.insert("headers".into(), Value::Object(headers));
     match &op.response.body {
         Some(body) => {
-            let model = service
-                .structs
-                .iter()
-                .find(|model| &model.name == body)
-                .ok_or_else(|| {
-                    EmitError(format!(
-                        "{PATH}: operation \"{}\" answers with unknown type \"{body}\"",
-                        op.id
-                    ))
-                })?;
+            let model = service.model(body);
             let description = if model.description.trim().is_empty() {
                 format!("{} 的应答", op.title)
             } else {
@@ -282,7 +273,10 @@ fn responses(api: &Api, service: &Service, op: &Operation) -> Result<Value, Emit
             };
             success.insert("description".into(), json!(description));
             let mut media = Map::new();
-            media.insert("schema".into(), json!({"$ref": schema_ref(service, body)}));
+            media.insert(
+                "schema".into(),
+                json!({"$ref": schema_ref(service, &body.name)}),
+            );
             let examples = examples(op, ExampleKind::Response, |value| value)?;
             if !examples.is_empty() {
                 media.insert("examples".into(), Value::Object(examples));

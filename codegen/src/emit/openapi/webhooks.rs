@@ -31,16 +31,6 @@ pub(super) fn webhooks(api: &Api) -> Result<Map<String, Value>, EmitError> {
 }
 
 fn webhook(service: &Service, notification: &Notification) -> Result<Value, EmitError> {
-    if !service
-        .structs
-        .iter()
-        .any(|model| model.name == notification.resource)
-    {
-        return Err(EmitError(format!(
-            "{PATH}: notification \"{}\" decrypts into unknown type \"{}\"",
-            notification.id, notification.resource
-        )));
-    }
     let event_types: Vec<&str> = notification
         .event_types
         .iter()
@@ -54,7 +44,7 @@ fn webhook(service: &Service, notification: &Notification) -> Result<Value, Emit
     let mut decrypted = Map::new();
     decrypted.insert(
         "schema".into(),
-        json!({"$ref": schema_ref(service, &notification.resource)}),
+        json!({"$ref": schema_ref(service, &notification.resource.name)}),
     );
     let mut examples = Map::new();
     for (i, (title, text)) in notification.examples.iter().enumerate() {
