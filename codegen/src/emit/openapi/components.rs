@@ -17,8 +17,7 @@ pub(super) fn components(api: &Api, has_webhooks: bool) -> Result<Value, EmitErr
     for service in &api.services {
         for model in &service.structs {
             let fields: Vec<&Field> = model.fields.iter().collect();
-            let context = format!("type \"{}.{}\"", service.name, model.name);
-            let mut schema = object_schema(service, &fields, &context)?;
+            let mut schema = object_schema(service, &fields);
             if let Value::Object(schema) = &mut schema {
                 insert_text(schema, "description", &model.description);
             }
@@ -62,15 +61,10 @@ pub(super) fn components(api: &Api, has_webhooks: bool) -> Result<Value, EmitErr
 }
 
 /// An object of `fields`: properties by wire name, in spec order in `required`.
-pub(super) fn object_schema(
-    service: &Service,
-    fields: &[&Field],
-    context: &str,
-) -> Result<Value, EmitError> {
+pub(super) fn object_schema(service: &Service, fields: &[&Field]) -> Value {
     let mut properties = Map::new();
     for field in fields {
-        let context = format!("{context}, field \"{}\"", field.wire_name);
-        let mut schema = type_schema(service, &field.ty, Enums::Ref, &context)?;
+        let mut schema = type_schema(service, &field.ty, Enums::Ref);
         constraints(&mut schema, field);
         if let Value::Object(schema) = &mut schema {
             insert_text(schema, "description", &field.description);
@@ -88,7 +82,7 @@ pub(super) fn object_schema(
     if !required.is_empty() {
         schema.insert("required".into(), json!(required));
     }
-    Ok(Value::Object(schema))
+    Value::Object(schema)
 }
 
 /// How an enum-typed value is written: a `$ref` to its component, or its values in place (for
@@ -99,13 +93,8 @@ pub(super) enum Enums {
     Inline,
 }
 
-pub(super) fn type_schema(
-    service: &Service,
-    ty: &FieldType,
-    enums: Enums,
-    context: &str,
-) -> Result<Value, EmitError> {
-    Ok(match ty {
+pub(super) fn type_schema(service: &Service, ty: &FieldType, enums: Enums) -> Value {
+    match ty {
         FieldType::String => json!({"type": "string"}),
         FieldType::Integer => json!({"type": "integer", "format": "int64"}),
         FieldType::Boolean => json!({"type": "boolean"}),
@@ -116,9 +105,9 @@ pub(super) fn type_schema(
             Enums::Inline => enum_schema(service.enumeration(item)),
         },
         FieldType::Array(items) => {
-            json!({"type": "array", "items": type_schema(service, items, enums, context)?})
+            json!({"type": "array", "items": type_schema(service, items, enums)})
         }
-    })
+    }
 }
 
 pub(super) fn enum_schema(item: &Enum) -> Value {

@@ -199,11 +199,10 @@ fn modes_extension(op: &Operation) -> Value {
 
 /// Path parameters, then query parameters, in spec order.
 fn parameters(service: &Service, op: &Operation) -> Result<Vec<Value>, EmitError> {
-    let context = |field: &Field| format!("operation \"{}\", field \"{}\"", op.id, field.wire_name);
     let mut parameters = Vec::new();
     for (location, place) in [(Location::Path, "path"), (Location::Query, "query")] {
         for field in &request_fields(op, location) {
-            let mut schema = type_schema(service, &field.ty, Enums::Inline, &context(field))?;
+            let mut schema = type_schema(service, &field.ty, Enums::Inline);
             constraints(&mut schema, field);
             let mut parameter = Map::new();
             parameter.insert("name".into(), json!(field.wire_name));
@@ -224,7 +223,7 @@ fn parameters(service: &Service, op: &Operation) -> Result<Vec<Value>, EmitError
 fn request_body(service: &Service, op: &Operation) -> Result<Value, EmitError> {
     let owned = request_fields(op, Location::Body);
     let fields: Vec<&Field> = owned.iter().collect();
-    let mut schema = object_schema(service, &fields, &format!("operation \"{}\"", op.id))?;
+    let mut schema = object_schema(service, &fields);
     if let Value::Object(schema) = &mut schema {
         schema.insert(
             "description".into(),
