@@ -190,6 +190,19 @@ fn mode_and_pager_names_clash_with_types_like_any_generated_name() {
 }
 
 #[test]
+fn one_certificate_download_per_service_a_get_with_the_documented_shape() {
+    assert_diagnostics(
+        "platform_certificates",
+        &[
+            "spec/services/demo.yaml:31:5: operations.fetch_certificates.platform_certificates: a certificate download is a GET",
+            "spec/services/demo.yaml:31:5: operations.fetch_certificates.platform_certificates: the answer type \"Listing\" needs a field \"data\": array of a type",
+            "spec/services/demo.yaml:43:5: operations.list_certificates.platform_certificates: only one operation of a service downloads the platform certificates; \"fetch_certificates\" already does",
+            "spec/services/demo.yaml:43:5: operations.list_certificates.platform_certificates: \"Entry\" needs a field \"encrypt_certificate\" of a type",
+        ],
+    );
+}
+
+#[test]
 fn a_response_body_must_name_a_type() {
     assert_diagnostics(
         "response_body_kind",

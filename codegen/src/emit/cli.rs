@@ -30,14 +30,32 @@ pub fn cli_module(api: &Api) -> TokenStream {
         })
     });
     let modules = api.services.iter().map(call_module);
+    let certificate_sources = api.services.iter().filter_map(|service| {
+        service
+            .operations
+            .iter()
+            .find(|op| op.certificates.is_some())?;
+        let feature = &service.name;
+        let module = ident(&service.name);
+        Some(quote! {
+            #[cfg(feature = #feature)]
+            &crate::api::#module::operations::CERTIFICATE_SOURCE
+        })
+    });
     quote! {
         #docs
 
         use crate::cli::Call;
 
+        /// What the tool is given (`crate::cli::main`): the dispatch below and the certificate
+        /// downloads of the enabled services.
+        pub static GENERATED: crate::cli::Generated = crate::cli::Generated {
+            call,
+            certificate_sources: &[#(#certificate_sources),*],
+        };
+
         /// Decodes `request` into the operation's typed request, calls it, and returns the typed
-        /// response as JSON (`None` for a response with no body). What `wxpay` is given to
-        /// dispatch with (`crate::cli::main`), so the tool's code never names an operation.
+        /// response as JSON (`None` for a response with no body).
         pub fn call<'a>(
             client: &'a crate::runtime::Client,
             id: &str,

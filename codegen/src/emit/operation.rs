@@ -46,13 +46,63 @@ pub fn metadata(service: &Service) -> TokenStream {
         }
     });
     let all = service.operations.iter().map(|op| ident(&op.const_name));
+    let certificates = service.operations.iter().find_map(certificate_source);
     quote! {
         #docs
         use crate::runtime::{Method, OperationInfo};
         #(#constants)*
         /// Every operation of this service, in spec order.
         pub const ALL: &[&OperationInfo] = &[#(&#all),*];
+        #certificates
     }
+}
+
+/// `CERTIFICATE_SOURCE` of the operation marked `platform_certificates`: what
+/// `ClientBuilder::platform_certificates` takes, reading the answer with the generated models.
+fn certificate_source(op: &Operation) -> Option<TokenStream> {
+    let reader = op.certificates.as_ref()?;
+    let operation = ident(&op.const_name);
+    let list = ident(&reader.list.name);
+    let associated_data = if reader.associated_data_required {
+        quote!(Some(encrypted.associated_data))
+    } else {
+        quote!(encrypted.associated_data)
+    };
+    let doc = doc_attrs(&format!(
+        "Where platform certificates are downloaded from (`{} {}`), for \
+         `ClientBuilder::platform_certificates`.",
+        op.method.as_str(),
+        op.path
+    ));
+    Some(quote! {
+        #doc
+        pub static CERTIFICATE_SOURCE: crate::runtime::CertificateSource =
+            crate::runtime::CertificateSource {
+                operation: &#operation,
+                read: read_certificates,
+            };
+
+        /// The listed certificates of a download's answer, still encrypted.
+        fn read_certificates(
+            body: &[u8],
+        ) -> Result<Vec<crate::runtime::EncryptedCertificate>, serde_json::Error> {
+            let list: super::#list = serde_json::from_slice(body)?;
+            Ok(list
+                .data
+                .into_iter()
+                .map(|entry| {
+                    let encrypted = entry.encrypt_certificate;
+                    crate::runtime::EncryptedCertificate {
+                        serial_no: entry.serial_no,
+                        algorithm: encrypted.algorithm,
+                        nonce: encrypted.nonce,
+                        associated_data: #associated_data,
+                        ciphertext: encrypted.ciphertext,
+                    }
+                })
+                .collect())
+        }
+    })
 }
 
 fn method_tokens(method: HttpMethod) -> TokenStream {

@@ -136,6 +136,7 @@ fn operation_data(service: &Service, op: &Operation) -> data::OperationData {
         request_example: first(ExampleKind::Request),
         response: response(service, op, first(ExampleKind::Response)),
         errors: op.errors.iter().map(error_row).collect(),
+        platform_certificates: op.certificates.is_some(),
     }
 }
 

@@ -266,6 +266,11 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
         fields.extend(resolver.fields(&format!("{base}.body"), body, Location::Body));
     }
     let request_name = naming::request_name(id);
+    let response_body = def
+        .response
+        .body
+        .as_deref()
+        .map(|body| resolver.struct_ref(&format!("{base}.response.body"), body));
     // Fields named by a mode move into that mode's struct; the rest are sent in every mode.
     let modes: Vec<Mode> = def
         .modes
@@ -320,11 +325,7 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
         },
         response: Response {
             status: def.response.status,
-            body: def
-                .response
-                .body
-                .as_deref()
-                .map(|body| resolver.struct_ref(&format!("operations.{id}.response.body"), body)),
+            body: response_body.clone(),
             download: def.response.download.as_ref().map(|download| Download {
                 digest_header: download.digest_header.clone(),
                 signed_body: download.signed_body.clone(),
@@ -332,6 +333,10 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
             }),
         },
         paging,
+        certificates: def
+            .platform_certificates
+            .then(|| certificate_reader(resolver.parsed, response_body.as_ref()?))
+            .flatten(),
         errors: def.errors.clone(),
         examples: def
             .examples
@@ -343,6 +348,18 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
             })
             .collect(),
     }
+}
+
+/// Validation proved the shape; a missing piece only means no reader (and the validator said so).
+fn certificate_reader(parsed: &Parsed<ServiceDoc>, list: &TypeRef) -> Option<CertificateReader> {
+    let types = &parsed.doc.types;
+    let (_, list_def) = types.iter().nth(list.index)?;
+    let entry = types.get(list_def.fields.get("data")?.items.as_deref()?)?;
+    let encrypted = types.get(&entry.fields.get("encrypt_certificate")?.ty)?;
+    Some(CertificateReader {
+        list: list.clone(),
+        associated_data_required: encrypted.fields.get("associated_data")?.required,
+    })
 }
 
 /// The paging fields, resolved; validation has checked they exist with the right types.

@@ -230,6 +230,8 @@ pub struct Operation {
     pub request: Request,
     pub response: Response,
     pub paging: Option<Paging>,
+    /// Set when this operation downloads the platform certificates: how to read its answer.
+    pub certificates: Option<CertificateReader>,
     pub errors: Vec<ErrorRow>,
     pub examples: Vec<Example>,
 }
@@ -292,6 +294,17 @@ pub struct Mode {
     /// The struct holding the mode's fields, e.g. `MicropayPayDirect`.
     pub struct_name: String,
     pub fields: Vec<Field>,
+}
+
+/// How the answer of a certificate download reads into the runtime's `EncryptedCertificate`:
+/// the validator proved the shape (`data[].serial_no`, `data[].encrypt_certificate.*`, all
+/// required strings but `associated_data`).
+#[derive(Debug, Clone)]
+pub struct CertificateReader {
+    /// The answer's type.
+    pub list: TypeRef,
+    /// Whether `associated_data` is required (a plain string) or optional.
+    pub associated_data_required: bool,
 }
 
 /// Offset paging of a list operation.

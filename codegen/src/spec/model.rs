@@ -220,6 +220,11 @@ pub struct OperationDef {
     /// How a list operation pages.
     #[serde(default)]
     pub paging: Option<PagingDef>,
+    /// This operation downloads the platform certificates (平台证书): the client's certificate
+    /// mode fetches through it. Its answer must list `data[]` with `serial_no` and an
+    /// `encrypt_certificate` of `algorithm`, `nonce`, `associated_data` and `ciphertext`.
+    #[serde(default)]
+    pub platform_certificates: bool,
     pub response: ResponseDef,
     /// 业务错误码: the operation's own error rows, all repeats kept.
     #[serde(default)]

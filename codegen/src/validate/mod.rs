@@ -5,6 +5,7 @@
 //! gives one message.
 
 mod capabilities;
+mod certificates;
 mod conform;
 mod enums;
 mod error_rows;
@@ -51,6 +52,7 @@ fn check_service(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     notifications::check(service, out);
     lifecycles::check(service, out);
     capabilities::check(service, out);
+    certificates::check(service, out);
 }
 
 /// Whether `text` is one `first` character followed by `rest` characters: the shape of the

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use super::Dispatch;
+use super::Generated;
 use super::failure::{Exit, Failure};
 use crate::Error;
 use crate::runtime::{
@@ -15,9 +15,9 @@ use crate::runtime::{
 };
 use crate::schema::{Operation, Schema, Shape};
 
-/// Runs `wxpay` with the process's arguments and returns its exit status; `dispatch` is the
-/// generated `crate::api::cli::call`.
-pub fn main(dispatch: Dispatch) -> ExitCode {
+/// Runs `wxpay` with the process's arguments and returns its exit status; `generated` is
+/// `crate::api::cli::GENERATED`.
+pub fn main(generated: &Generated) -> ExitCode {
     let schema = match crate::schema::load() {
         Ok(schema) => schema,
         Err(error) => {
@@ -39,7 +39,7 @@ pub fn main(dispatch: Dispatch) -> ExitCode {
             return ExitCode::from(Exit::Local as u8);
         }
     };
-    match run(schema, dispatch, &matches) {
+    match run(schema, generated, &matches) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("wxpay: {}", failure.message.replace('\n', " "));
@@ -224,7 +224,7 @@ fn describe_nested(shape: &Shape, indent: usize, lines: &mut Vec<String>) {
     }
 }
 
-fn run(schema: &Schema, dispatch: Dispatch, matches: &ArgMatches) -> Result<(), Failure> {
+fn run(schema: &Schema, generated: &Generated, matches: &ArgMatches) -> Result<(), Failure> {
     match matches.subcommand() {
         Some(("list", _)) => {
             for operation in schema.operations() {
@@ -243,7 +243,7 @@ fn run(schema: &Schema, dispatch: Dispatch, matches: &ArgMatches) -> Result<(), 
                     "name an operation: wxpay call <operation_id>",
                 ));
             };
-            call_operation(schema, dispatch, matches, id, operation_matches)
+            call_operation(schema, generated, matches, id, operation_matches)
         }
         Some(("notify", notify_matches)) => notify(matches, notify_matches),
         Some(("sandbox", sandbox_matches)) => super::sandbox::serve(sandbox_matches),
@@ -253,7 +253,7 @@ fn run(schema: &Schema, dispatch: Dispatch, matches: &ArgMatches) -> Result<(), 
 
 fn call_operation(
     schema: &Schema,
-    dispatch: Dispatch,
+    generated: &Generated,
     matches: &ArgMatches,
     id: &str,
     operation_matches: &ArgMatches,
@@ -274,12 +274,12 @@ fn call_operation(
             rule: violation.issue,
         }))
     })?;
-    let client = client(matches)?;
+    let client = client(matches, generated)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|error| Failure::local(format!("cannot start the async runtime: {error}")))?;
-    let response = runtime.block_on(dispatch(&client, id, request))?;
+    let response = runtime.block_on((generated.call)(&client, id, request))?;
     if let Some(response) = response {
         let text = serde_json::to_string_pretty(&response)
             .map_err(|error| Failure::local(format!("cannot print the response: {error}")))?;
@@ -335,7 +335,7 @@ fn api_v3_key(matches: &ArgMatches) -> Result<Option<Vec<u8>>, Failure> {
     }
 }
 
-fn client(matches: &ArgMatches) -> Result<Client, Failure> {
+fn client(matches: &ArgMatches, generated: &Generated) -> Result<Client, Failure> {
     let mut builder = Client::builder()
         .mchid(required(matches, "mchid", "WECHATPAY_MCHID")?)
         .serial_no(required(matches, "serial-no", "WECHATPAY_SERIAL_NO")?)
@@ -350,7 +350,14 @@ fn client(matches: &ArgMatches) -> Result<Client, Failure> {
             builder = builder.wechatpay_public_key_file(id, PathBuf::from(path));
         }
         // Without a public key the tool verifies with downloaded platform certificates.
-        None => builder = builder.platform_certificates(),
+        None => {
+            let source = generated.certificate_sources.first().ok_or_else(|| {
+                Failure::local(
+                    "no WeChat Pay public key given (--public-key) and no service with a certificate download compiled in",
+                )
+            })?;
+            builder = builder.platform_certificates(source);
+        }
     }
     if let Some(key) = api_v3_key(matches)? {
         builder = builder.api_v3_key(key);

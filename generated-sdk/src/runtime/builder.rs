@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+use super::certificates::CertificateSource;
 use super::client::{Client, Inner, config};
 use super::clock::{Clock, SystemClock};
 use super::crypto::ApiV3Key;
@@ -16,7 +17,6 @@ use super::http::DEFAULT_MAX_BODY_BYTES;
 use super::keyring::{KeyRing, VerifyingKey};
 use super::keys::{MerchantKey, WechatPayPublicKey};
 use super::retry::RetryPolicy;
-use super::transport::OperationInfo;
 
 /// Where a key comes from. PEM bytes are zeroed when dropped, whatever `build` does.
 enum KeySource {
@@ -32,7 +32,7 @@ pub struct ClientBuilder {
     merchant_key: Option<KeySource>,
     wechatpay_key: Option<(String, KeySource)>,
     api_v3_key: Option<Zeroizing<Vec<u8>>>,
-    certificates: Option<&'static OperationInfo>,
+    certificates: Option<&'static CertificateSource>,
     main_base_url: Option<String>,
     backup_base_url: Option<String>,
     timeout: Option<Duration>,
@@ -115,18 +115,13 @@ impl ClientBuilder {
         self
     }
 
-    /// Verifies with platform certificates (平台证书), downloaded from `GET /v3/certificates`
-    /// when an answer names a serial the client does not know, and by
+    /// Verifies with platform certificates (平台证书), downloaded through `source` (a service's
+    /// generated `operations::CERTIFICATE_SOURCE`, e.g. `GET /v3/certificates` of the
+    /// `certificates` service) when an answer names a serial the client does not know, and by
     /// [`Client::refresh_platform_certificates`]. Needs the APIv3 key. With a WeChat Pay public
     /// key as well, the client is in migration mode and accepts both.
-    pub fn platform_certificates(self) -> Self {
-        self.platform_certificates_from(&super::certificates::DOWNLOAD_CERTIFICATES)
-    }
-
-    /// As [`platform_certificates`](Self::platform_certificates), downloading from another
-    /// operation (the global API's `GET /v3/global/certificates`).
-    pub fn platform_certificates_from(mut self, operation: &'static OperationInfo) -> Self {
-        self.certificates = Some(operation);
+    pub fn platform_certificates(mut self, source: &'static CertificateSource) -> Self {
+        self.certificates = Some(source);
         self
     }
 

@@ -10,48 +10,44 @@ use std::time::Duration;
 
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
-use serde::Deserialize;
 use x509_cert::Certificate;
 use x509_cert::der::{Decode, Encode};
 
 use super::client::Client;
 use super::error::{ApiError, Error};
 use super::keyring::{KeyKind, KeyRing, VerifyingKey};
-use super::transport::{ApiRequest, Method, OperationInfo};
+use super::transport::{ApiRequest, OperationInfo};
 use super::verify::verify;
 
-/// `GET /v3/certificates` on the main (and backup) host.
-pub static DOWNLOAD_CERTIFICATES: OperationInfo = OperationInfo {
-    id: "download_certificates",
-    method: Method::Get,
-    path: "/v3/certificates",
-    retry_safe: true,
-    main_host: "https://api.mch.weixin.qq.com",
-    backup_host: Some("https://api2.mch.weixin.qq.com"),
-};
+/// Where and how a client downloads platform certificates: the operation the spec marks
+/// `platform_certificates: true` and a reader of its answer, both generated (each service
+/// that documents a download has a `CERTIFICATE_SOURCE` in its `operations` module). The
+/// runtime names no endpoint of its own.
+#[derive(Debug, Clone, Copy)]
+pub struct CertificateSource {
+    /// The download operation: method, path, hosts.
+    pub operation: &'static OperationInfo,
+    /// Reads the answer body into the listed certificates, with the generated models.
+    pub read: fn(&[u8]) -> Result<Vec<EncryptedCertificate>, serde_json::Error>,
+}
+
+/// One listed platform certificate, still encrypted with the APIv3 key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncryptedCertificate {
+    /// The serial the listing gives; the decrypted certificate must have it.
+    pub serial_no: String,
+    /// `AEAD_AES_256_GCM`, the only algorithm WeChat Pay uses.
+    pub algorithm: String,
+    /// The AEAD nonce.
+    pub nonce: String,
+    /// The AEAD associated data (`certificate`).
+    pub associated_data: Option<String>,
+    /// The Base64 of the encrypted PEM certificate and its tag.
+    pub ciphertext: String,
+}
 
 /// An unknown serial triggers at most one download per this many seconds.
 const MIN_SECONDS_BETWEEN_DOWNLOADS: i64 = 60;
-
-#[derive(Deserialize)]
-struct Download {
-    data: Vec<Entry>,
-}
-
-#[derive(Deserialize)]
-struct Entry {
-    serial_no: String,
-    encrypt_certificate: EncryptedCertificate,
-}
-
-#[derive(Deserialize)]
-struct EncryptedCertificate {
-    algorithm: String,
-    nonce: String,
-    #[serde(default)]
-    associated_data: Option<String>,
-    ciphertext: String,
-}
 
 /// A platform certificate's serial, validity and public key, read from its PEM.
 pub fn parse_certificate(pem: &[u8]) -> Result<VerifyingKey, Error> {
@@ -130,10 +126,11 @@ impl Client {
     }
 
     async fn download_certificates(&self) -> Result<usize, Error> {
-        let operation = self.certificate_operation().ok_or_else(|| Error::Config {
+        let source = self.certificate_source().ok_or_else(|| Error::Config {
             reason: "platform certificates are not enabled (ClientBuilder::platform_certificates)"
                 .to_owned(),
         })?;
+        let operation = source.operation;
         let request = ApiRequest {
             operation,
             path_and_query: operation.path.to_owned(),
@@ -156,16 +153,15 @@ impl Client {
                 Ok(()) => unreachable_status(),
             });
         }
-        let download: Download =
-            serde_json::from_slice(&answer.body).map_err(|error| Error::Decode {
-                status: answer.status,
-                request_id: request_id.clone(),
-                reason: format!("not a certificate download: {error}"),
-                body: answer.body.clone(),
-            })?;
+        let listed = (source.read)(&answer.body).map_err(|error| Error::Decode {
+            status: answer.status,
+            request_id: request_id.clone(),
+            reason: format!("not a certificate download: {error}"),
+            body: answer.body.clone(),
+        })?;
         let now = self.now();
         let fresh = KeyRing::new();
-        for entry in &download.data {
+        for entry in &listed {
             let key = self.decrypt_certificate(entry)?;
             if key.is_valid_at(now) {
                 fresh.insert(key);
@@ -196,8 +192,8 @@ impl Client {
         Ok(serials.len())
     }
 
-    fn decrypt_certificate(&self, entry: &Entry) -> Result<VerifyingKey, Error> {
-        let encrypted = &entry.encrypt_certificate;
+    fn decrypt_certificate(&self, encrypted: &EncryptedCertificate) -> Result<VerifyingKey, Error> {
+        let entry = encrypted;
         if encrypted.algorithm != "AEAD_AES_256_GCM" {
             return Err(Error::Decryption {
                 reason: format!(

@@ -6,13 +6,13 @@
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
+use super::certificates::CertificateSource;
 use super::clock::Clock;
 use super::crypto::ApiV3Key;
 use super::error::Error;
 use super::keyring::KeyRing;
 use super::keys::MerchantKey;
 use super::retry::RetryPolicy;
-use super::transport::OperationInfo;
 
 /// A WeChat Pay APIv3 client for one merchant. Cheap to clone; clones share connections and
 /// the failover state. Two clients for two merchants in one process are fully independent.
@@ -39,7 +39,7 @@ pub(crate) struct Inner {
     /// When the main host last failed to answer (connect error or timeout), in clock seconds.
     pub(super) main_down_since: Mutex<Option<i64>>,
     /// Where platform certificates are downloaded from, in certificate or migration mode.
-    pub(super) certificates: Option<&'static OperationInfo>,
+    pub(super) certificates: Option<&'static CertificateSource>,
     /// Held while certificates download (single flight); the time of the last download.
     pub(super) last_certificate_refresh: tokio::sync::Mutex<Option<i64>>,
 }
@@ -81,7 +81,7 @@ impl Client {
     }
 
     /// Where certificates are downloaded from, in certificate or migration mode.
-    pub(crate) fn certificate_operation(&self) -> Option<&'static OperationInfo> {
+    pub(crate) fn certificate_source(&self) -> Option<&'static CertificateSource> {
         self.inner.certificates
     }
 

@@ -35,7 +35,7 @@ pub mod verify;
 pub use axum::WechatPayNotification;
 pub use builder::ClientBuilder;
 pub use call::Call;
-pub use certificates::{DOWNLOAD_CERTIFICATES, parse_certificate};
+pub use certificates::{CertificateSource, EncryptedCertificate, parse_certificate};
 pub use client::Client;
 pub use clock::{Clock, SystemClock};
 pub use crypto::ApiV3Key;

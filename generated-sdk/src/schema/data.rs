@@ -38,6 +38,8 @@ pub struct OperationData {
     pub response: Response,
     /// The operation's own error rows (业务错误码).
     pub errors: Vec<ErrorRow>,
+    /// Whether it downloads the platform certificates (the sandbox answers with its own).
+    pub platform_certificates: bool,
 }
 
 /// One notification, before linking.

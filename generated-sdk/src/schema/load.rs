@@ -84,6 +84,7 @@ fn link_operation(
         request_example: operation.request_example,
         response: operation.response,
         errors: operation.errors,
+        platform_certificates: operation.platform_certificates,
     })
 }
 

@@ -88,6 +88,8 @@ pub struct Operation {
     pub response: Response,
     /// The operation's own error rows (业务错误码).
     pub errors: Vec<ErrorRow>,
+    /// Whether it downloads the platform certificates.
+    pub platform_certificates: bool,
 }
 
 /// A notification WeChat Pay sends.

@@ -22,29 +22,8 @@ use super::recorded::{RawResponse, Recorded};
 use super::server::{Handler, Observer, Shared, State, route_key};
 use super::signed::Signer;
 use crate::runtime::sign::SigningInput;
-use crate::runtime::{
-    Client, ClientBuilder, DOWNLOAD_CERTIFICATES, MerchantKey, OperationInfo, WechatPayPublicKey,
-};
-use crate::schema::{Lifecycle, Operation, Response as Documented};
-
-/// `GET /v3/certificates`, which the runtime knows without the spec.
-fn certificates() -> Operation {
-    Operation {
-        info: &DOWNLOAD_CERTIFICATES,
-        service: "runtime".to_owned(),
-        title: "下载平台证书".to_owned(),
-        fields: Vec::new(),
-        request_example: None,
-        response: Documented {
-            status: 200,
-            example: None,
-            fields: vec!["data".to_owned()],
-            required: vec!["data".to_owned()],
-            download: None,
-        },
-        errors: Vec::new(),
-    }
-}
+use crate::runtime::{Client, ClientBuilder, MerchantKey, OperationInfo, WechatPayPublicKey};
+use crate::schema::Lifecycle;
 
 /// Settings of a sandbox before it starts.
 pub struct SandboxBuilder {
@@ -107,9 +86,7 @@ impl SandboxBuilder {
             .local_addr()
             .map_err(|error| TestkitError::new(format!("no local address: {error}")))?;
         let schema = crate::schema::load().map_err(|error| TestkitError::new(error.to_string()))?;
-        let mut operations = schema.operations();
-        static CERTIFICATES: std::sync::OnceLock<Operation> = std::sync::OnceLock::new();
-        operations.push(CERTIFICATES.get_or_init(certificates));
+        let operations = schema.operations();
         let shared = Arc::new(Shared {
             merchant: WechatPayPublicKey::from_pem(keys::SERIAL_NO, keys::MERCHANT_PUBLIC_KEY)?,
             signer: Signer {

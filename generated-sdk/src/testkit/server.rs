@@ -291,7 +291,7 @@ impl Shared {
 /// The documented answer: the certificate list, the example file, or the example body.
 fn documented(operation: &'static Operation) -> Unsigned {
     let response = &operation.response;
-    if operation.info.path.ends_with("/certificates") {
+    if operation.platform_certificates {
         // Its own certificate, as the download lists it; encrypting a fixed PEM cannot fail.
         let list =
             super::notification::certificate_list(&[(keys::CERTIFICATE_SERIAL, keys::CERTIFICATE)])

@@ -20,7 +20,7 @@ fn certificate_client(server: &FakeWechatPay) -> Client {
         .serial_no(SERIAL_NO)
         .merchant_key_pem(MERCHANT_KEY_PKCS8)
         .api_v3_key(API_V3_KEY)
-        .platform_certificates()
+        .platform_certificates(&wechatpay_apiv3::api::certificates::operations::CERTIFICATE_SOURCE)
         .main_base_url(server.url())
         .retry_policy(RetryPolicy {
             max_attempts: 2,
@@ -218,7 +218,7 @@ fn certificate_mode_needs_the_api_v3_key_and_some_key_is_required() {
             .merchant_key_pem(MERCHANT_KEY_PKCS8)
     };
     let error = builder()
-        .platform_certificates()
+        .platform_certificates(&wechatpay_apiv3::api::certificates::operations::CERTIFICATE_SOURCE)
         .build()
         .expect_err("no APIv3 key");
     assert!(

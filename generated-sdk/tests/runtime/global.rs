@@ -302,7 +302,7 @@ async fn global_certificates_are_downloaded_and_decrypted_with_the_api_v3_key() 
         .serial_no(SERIAL_NO)
         .merchant_key_pem(MERCHANT_KEY_PKCS8)
         .api_v3_key(API_V3_KEY)
-        .platform_certificates_from(&global::operations::DOWNLOAD_CERTIFICATES)
+        .platform_certificates(&global::operations::CERTIFICATE_SOURCE)
         .main_base_url(server.url())
         .build()
         .expect("a certificate-mode client for the global API");

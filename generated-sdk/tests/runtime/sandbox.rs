@@ -433,7 +433,7 @@ async fn a_client_in_certificate_mode_downloads_the_sandbox_certificate() {
         .serial_no(keys::SERIAL_NO)
         .merchant_key_pem(keys::MERCHANT_PRIVATE_KEY)
         .api_v3_key(keys::API_V3_KEY.to_vec())
-        .platform_certificates()
+        .platform_certificates(&wechatpay_apiv3::api::certificates::operations::CERTIFICATE_SOURCE)
         .main_base_url(sandbox.url())
         .build()
         .expect("client");
@@ -449,6 +449,9 @@ async fn a_client_in_certificate_mode_downloads_the_sandbox_certificate() {
         .collect();
     assert_eq!(
         operations,
-        [Some("apply_recharge"), Some("download_certificates")]
+        [
+            Some("apply_recharge"),
+            Some("download_platform_certificates")
+        ]
     );
 }

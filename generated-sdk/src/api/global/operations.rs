@@ -125,3 +125,30 @@ pub const ALL: &[&OperationInfo] = &[
     &DOWNLOAD_CERTIFICATES,
     &LIST_SETTLEMENTS,
 ];
+/// Where platform certificates are downloaded from (`GET /v3/global/certificates`), for `ClientBuilder::platform_certificates`.
+pub static CERTIFICATE_SOURCE: crate::runtime::CertificateSource = crate::runtime::CertificateSource {
+    operation: &DOWNLOAD_CERTIFICATES,
+    read: read_certificates,
+};
+/// The listed certificates of a download's answer, still encrypted.
+fn read_certificates(
+    body: &[u8],
+) -> Result<Vec<crate::runtime::EncryptedCertificate>, serde_json::Error> {
+    let list: super::CertificateList = serde_json::from_slice(body)?;
+    Ok(
+        list
+            .data
+            .into_iter()
+            .map(|entry| {
+                let encrypted = entry.encrypt_certificate;
+                crate::runtime::EncryptedCertificate {
+                    serial_no: entry.serial_no,
+                    algorithm: encrypted.algorithm,
+                    nonce: encrypted.nonce,
+                    associated_data: Some(encrypted.associated_data),
+                    ciphertext: encrypted.ciphertext,
+                }
+            })
+            .collect(),
+    )
+}

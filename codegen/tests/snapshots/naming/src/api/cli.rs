@@ -4,9 +4,14 @@
 //!
 //! Each operation has its own small function returning a boxed future, so no function holds every operation's state machine (at the size of the whole API that one function would dominate the crate's build).
 use crate::cli::Call;
+/// What the tool is given (`crate::cli::main`): the dispatch below and the certificate
+/// downloads of the enabled services.
+pub static GENERATED: crate::cli::Generated = crate::cli::Generated {
+    call,
+    certificate_sources: &[],
+};
 /// Decodes `request` into the operation's typed request, calls it, and returns the typed
-/// response as JSON (`None` for a response with no body). What `wxpay` is given to
-/// dispatch with (`crate::cli::main`), so the tool's code never names an operation.
+/// response as JSON (`None` for a response with no body).
 pub fn call<'a>(
     client: &'a crate::runtime::Client,
     id: &str,
