@@ -47,7 +47,7 @@ impl Recorded {
     }
 }
 
-/// An answer the sandbox gave to [`Sandbox::send_raw`].
+/// An answer the sandbox gave to [`Sandbox::send_raw`](super::Sandbox::send_raw).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawResponse {
     /// The HTTP status.

@@ -73,7 +73,7 @@ pub struct ServiceOut {
 }
 
 /// `spec/api.yaml` and one `spec/services/<name>.yaml` per service, sorted by file name like
-/// [`crate::spec::read_sources`] sorts them.
+/// [`codegen::spec::read_sources`] sorts them.
 pub fn sources(title: &str, services: &[ServiceOut]) -> Result<Sources, serde_yaml::Error> {
     let api = SourceFile {
         path: "spec/api.yaml".to_owned(),
