@@ -304,6 +304,11 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
         stdout.contains("examples::get_self_response_example_1 ... ok"),
         "{stdout}"
     );
+    // Decimals (`type: number`) decode and encode back unchanged.
+    assert!(
+        stdout.contains("examples::list_things_response_example_1 ... ok"),
+        "{stdout}"
+    );
     assert!(
         stdout
             .contains("sensitive_fields_are_encrypted_before_sending_and_the_serial_named ... ok"),

@@ -236,6 +236,7 @@ fn shape(service: &Service, ty: &FieldType) -> data::ShapeData {
     match ty {
         FieldType::String => data::ShapeData::String,
         FieldType::Integer => data::ShapeData::Integer,
+        FieldType::Decimal => data::ShapeData::Number,
         FieldType::Boolean => data::ShapeData::Boolean,
         FieldType::DateTime => data::ShapeData::DateTime,
         FieldType::Enum(item) => data::ShapeData::Enum(

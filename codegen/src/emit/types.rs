@@ -15,6 +15,7 @@ pub fn rust_type(ty: &FieldType) -> TokenStream {
     match ty {
         FieldType::String => quote!(String),
         FieldType::Integer => quote!(i64),
+        FieldType::Decimal => quote!(crate::runtime::Decimal),
         FieldType::Boolean => quote!(bool),
         FieldType::DateTime => quote!(crate::runtime::DateTime),
         FieldType::Struct(name) | FieldType::Enum(name) => {

@@ -66,6 +66,7 @@ impl Resolver<'_> {
         match name {
             "string" => FieldType::String,
             "integer" => FieldType::Integer,
+            "number" => FieldType::Decimal,
             "boolean" => FieldType::Boolean,
             "datetime" => FieldType::DateTime,
             _ if self.structs.contains_key(name) => FieldType::Struct(self.structs[name].clone()),

@@ -177,6 +177,8 @@ pub struct TypeRef {
 pub enum FieldType {
     String,
     Integer,
+    /// A JSON number that may have a fraction: `runtime::Decimal`, kept as written.
+    Decimal,
     Boolean,
     DateTime,
     Struct(TypeRef),
@@ -190,6 +192,7 @@ impl FieldType {
         match self {
             FieldType::String => "string".to_owned(),
             FieldType::Integer => "integer".to_owned(),
+            FieldType::Decimal => "number (decimal)".to_owned(),
             FieldType::Boolean => "boolean".to_owned(),
             FieldType::DateTime => "datetime (RFC 3339)".to_owned(),
             FieldType::Struct(model) => format!("object {}", model.name),

@@ -84,6 +84,7 @@ impl<'a> Conform<'a> {
             Kind::String => self.text(at, value, max_length),
             Kind::Datetime => self.datetime(at, value, max_length),
             Kind::Integer => self.integer(at, value),
+            Kind::Number if !value.is_number() => self.mismatch(at, "number", value),
             Kind::Boolean if !value.is_boolean() => self.mismatch(at, "boolean", value),
             Kind::Struct(def) => {
                 let fields: Vec<_> = def.fields.iter().collect();
@@ -91,7 +92,7 @@ impl<'a> Conform<'a> {
             }
             Kind::Enum(name, def) => self.enum_value(at, value, name, def),
             // Nested arrays and unknown types are reported by `references`.
-            Kind::Boolean | Kind::Array | Kind::Unknown => {}
+            Kind::Boolean | Kind::Number | Kind::Array | Kind::Unknown => {}
         }
     }
 

@@ -6,13 +6,17 @@
 use crate::spec::{EnumDef, FieldDef, Named, OperationDef, ServiceDoc, TypeDef};
 
 /// The type names every service knows without defining them.
-pub(super) const BUILTINS: [&str; 5] = ["string", "integer", "boolean", "datetime", "array"];
+pub(super) const BUILTINS: [&str; 6] = [
+    "string", "integer", "number", "boolean", "datetime", "array",
+];
 
 /// What a `type` or `items` name stands for within one service.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Kind<'a> {
     String,
     Integer,
+    /// A decimal: any JSON number, kept as written.
+    Number,
     Boolean,
     Datetime,
     Array,
@@ -27,7 +31,12 @@ impl Kind<'_> {
     pub(super) fn is_scalar(self) -> bool {
         matches!(
             self,
-            Kind::String | Kind::Integer | Kind::Boolean | Kind::Datetime | Kind::Enum(..)
+            Kind::String
+                | Kind::Integer
+                | Kind::Number
+                | Kind::Boolean
+                | Kind::Datetime
+                | Kind::Enum(..)
         )
     }
 }
@@ -37,6 +46,7 @@ pub(super) fn resolve<'a>(doc: &'a ServiceDoc, name: &str) -> Kind<'a> {
     match name {
         "string" => Kind::String,
         "integer" => Kind::Integer,
+        "number" => Kind::Number,
         "boolean" => Kind::Boolean,
         "datetime" => Kind::Datetime,
         "array" => Kind::Array,

@@ -102,6 +102,10 @@ pub fn check_type(service: &Service, ty: &FieldType, schema: &Value, context: &s
             assert_eq!(get("type"), Some("integer"), "{context}");
             assert_eq!(get("format"), Some("int64"), "{context}");
         }
+        FieldType::Decimal => {
+            assert_eq!(get("type"), Some("number"), "{context}");
+            assert_eq!(get("format"), None, "{context}");
+        }
         FieldType::Boolean => assert_eq!(get("type"), Some("boolean"), "{context}"),
         FieldType::DateTime => {
             assert_eq!(get("type"), Some("string"), "{context}");

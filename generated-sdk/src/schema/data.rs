@@ -82,6 +82,8 @@ pub enum ShapeData {
     String,
     /// An integer (i64).
     Integer,
+    /// Any JSON number (a decimal, kept as written).
+    Number,
     /// `true` or `false`.
     Boolean,
     /// An RFC 3339 time as a string.

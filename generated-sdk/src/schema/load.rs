@@ -128,6 +128,7 @@ impl Linker<'_> {
         Ok(match data {
             ShapeData::String => Shape::String,
             ShapeData::Integer => Shape::Integer,
+            ShapeData::Number => Shape::Number,
             ShapeData::Boolean => Shape::Boolean,
             ShapeData::DateTime => Shape::DateTime,
             ShapeData::Enum(values) => Shape::Enum(values.clone()),

@@ -26,6 +26,8 @@ pub enum Shape {
     String,
     /// An integer (i64).
     Integer,
+    /// Any JSON number (a decimal, kept as written).
+    Number,
     /// `true` or `false`.
     Boolean,
     /// An RFC 3339 time as a string.
@@ -43,6 +45,7 @@ impl fmt::Display for Shape {
         match self {
             Shape::String => f.write_str("string"),
             Shape::Integer => f.write_str("integer"),
+            Shape::Number => f.write_str("number"),
             Shape::Boolean => f.write_str("boolean"),
             Shape::DateTime => f.write_str("datetime"),
             Shape::Enum(values) => write!(f, "enum({})", values.join("|")),

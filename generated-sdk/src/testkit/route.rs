@@ -143,6 +143,9 @@ fn from_text(
     };
     let value = match field.shape {
         Shape::Integer => text.parse::<i64>().map(Value::from).ok(),
+        Shape::Number => serde_json::from_str::<serde_json::Number>(text)
+            .ok()
+            .map(Value::Number),
         Shape::Boolean => text.parse::<bool>().map(Value::from).ok(),
         _ => Some(Value::String(text.to_owned())),
     };

@@ -113,3 +113,33 @@ fn the_request_check_and_the_typed_checks_agree_with_the_generator() {
         assert_eq!(typed(case), expected, "Validate, case {case}");
     }
 }
+
+/// A `number` field (a decimal) takes any JSON number, fraction or not, and nothing else.
+#[test]
+fn a_number_field_takes_any_json_number_and_only_numbers() {
+    let field = Field {
+        name: "rate".to_owned(),
+        shape: Shape::Number,
+        required: true,
+        max_length: None,
+        location: FieldLocation::Body,
+        mode: None,
+        description: String::new(),
+    };
+    for value in [
+        json!(0.85),
+        json!(1),
+        json!(-3.5e-7),
+        json!(12345678901234567u64),
+    ] {
+        assert!(
+            schema::check(std::slice::from_ref(&field), &json!({ "rate": value })).is_ok(),
+            "{value}"
+        );
+    }
+    for value in [json!("0.85"), json!(true), json!([1])] {
+        let violation = schema::check(std::slice::from_ref(&field), &json!({ "rate": value }))
+            .expect_err("refused");
+        assert_eq!(violation.field, "rate");
+    }
+}

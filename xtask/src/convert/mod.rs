@@ -5,8 +5,8 @@
 //! top-level group of paths; nested objects get deterministic names; what the format cannot
 //! express yet (multipart uploads, arrays without items, path parameters declared elsewhere, …)
 //! is skipped with one warning each. Decisions:
-//! - `number` becomes `integer` with a warning unless its format says it is whole: amounts are
-//!   cents, and the format has no decimal type; a string would not decode a JSON number at all.
+//! - `number` becomes `number` (a decimal, `runtime::Decimal`) unless its format says it is whole,
+//!   then `integer`: amounts are cents, rates and coordinates have fractions.
 //! - `string` with format `rfc3339` or `date-time` becomes `datetime`; other formats are strings.
 //! - enums on integers or numbers are dropped (our enums are strings on the wire), with a warning.
 //! - `merchants` are the description's roles (placeholder `(converted)` where none); `retry_safe`
@@ -48,7 +48,7 @@ pub struct Summary {
     /// Parameters and properties at every depth (headers not counted).
     pub fields: usize,
     pub fields_carried: usize,
-    pub numbers_as_integers: usize,
+    pub decimals: usize,
     pub services: usize,
     pub types: usize,
     pub enums: usize,
@@ -59,14 +59,14 @@ impl fmt::Display for Summary {
         write!(
             f,
             "operations: {} of {} carried over ({} skipped); fields: {} of {} carried over ({} \
-             skipped, {} numbers as integers); {} services, {} types, {} enums",
+             skipped, {} of them decimals); {} services, {} types, {} enums",
             self.operations_carried,
             self.operations,
             self.operations - self.operations_carried,
             self.fields_carried,
             self.fields,
             self.fields - self.fields_carried,
-            self.numbers_as_integers,
+            self.decimals,
             self.services,
             self.types,
             self.enums,
@@ -127,7 +127,7 @@ fn convert_with(operations: &[Operation], plan: Option<&Plan>) -> Result<Convers
                 |names| Ok(names.service.clone()),
             ),
         };
-        let reason = operation::unsupported(op, plan.is_some());
+        let reason = operation::unsupported(op);
         match (service, reason) {
             (Ok(service), None) => by_service.entry(service).or_default().push(op),
             (Err(reason), _) | (_, Some(reason)) => warnings.push(format!(
@@ -143,19 +143,12 @@ fn convert_with(operations: &[Operation], plan: Option<&Plan>) -> Result<Convers
         let service = converted.service(&mut warnings);
         summary.operations_carried += service.operations.len();
         summary.fields_carried += converted.log.carried;
-        summary.numbers_as_integers += converted.log.numbers_as_integers;
+        summary.decimals += converted.log.decimals;
         summary.types += service.types.len();
         summary.enums += service.enums.len();
         services.push(service);
     }
     summary.services = services.len();
-    if summary.numbers_as_integers > 0 {
-        warnings.push(format!(
-            "lossy: {} `number` fields without an integer format carried as integer (the \
-             format has no decimal type; a fraction would fail to decode)",
-            summary.numbers_as_integers
-        ));
-    }
     let title = match plan {
         None => "微信支付 APIv3 (converted)",
         Some(_) => "微信支付 APIv3",

@@ -10,9 +10,8 @@ use super::schema::{At, Log, Place, Types};
 use super::yaml::{ErrorOut, OperationOut, ServiceOut};
 use codegen::ir::naming;
 
-/// Why the format cannot express `op` at all, or `None` when it can. An import (`strict`) also
-/// leaves out a request with a `number` field: carried as an integer it would refuse a fraction.
-pub fn unsupported(op: &Operation, strict: bool) -> Option<String> {
+/// Why the format cannot express `op` at all, or `None` when it can.
+pub fn unsupported(op: &Operation) -> Option<String> {
     if !matches!(
         op.method.as_str(),
         "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
@@ -38,40 +37,7 @@ pub fn unsupported(op: &Operation, strict: bool) -> Option<String> {
     if success_status(op).is_none() {
         return Some("no success (2xx) response".to_owned());
     }
-    if strict {
-        let params = op.path_params.iter().chain(&op.query_params);
-        let body = op
-            .request_body
-            .iter()
-            .flat_map(|body| body.properties.iter().flatten());
-        let number = params
-            .map(|param| param.as_schema())
-            .chain(body.cloned())
-            .find_map(|field| fraction_at(&field));
-        if let Some(place) = number {
-            return Some(format!(
-                "request field `{place}` is a `number`, and the format has no decimal type yet"
-            ));
-        }
-    }
     None
-}
-
-/// The first field under `schema` (itself included) that may hold a fraction, by its dotted name.
-fn fraction_at(schema: &Schema) -> Option<String> {
-    let name = schema.name.as_deref().unwrap_or("items");
-    let format = schema.format.as_deref().unwrap_or("");
-    if schema.ty.as_deref() == Some("number")
-        && !matches!(format, "integer" | "int32" | "int64" | "uint64")
-    {
-        return Some(name.to_owned());
-    }
-    let children = schema.properties.iter().flatten();
-    let items = schema.items.as_deref().into_iter();
-    children
-        .chain(items)
-        .find_map(fraction_at)
-        .map(|inner| format!("{name}.{inner}"))
 }
 
 /// The names between braces, or `None` when the braces do not pair up or one is empty.

@@ -20,8 +20,8 @@ pub struct Log {
     pub warnings: Vec<String>,
     /// Properties and parameters carried over.
     pub carried: usize,
-    /// Numbers carried as integers, which cannot hold a fraction.
-    pub numbers_as_integers: usize,
+    /// `number` fields carried as decimals.
+    pub decimals: usize,
 }
 
 /// Where a field is, for warnings: `POST /v3/pay/x: request.body.payer.openid`.
@@ -329,20 +329,13 @@ impl<'p> Types<'p> {
                 }
                 let whole =
                     ty == "integer" || matches!(format, "integer" | "int32" | "int64" | "uint64");
-                if !whole && self.plan.is_some() {
-                    // An import carries only what it can carry right: a fraction would fail
-                    // to decode into an integer.
-                    at.warn(
-                        log,
-                        "skipped: a `number` needs a decimal type (not in the format yet)",
-                    );
-                    return None;
+                if whole {
+                    Some("integer".to_owned())
+                } else {
+                    // Counted: rates, discounts, coordinates; decoded as written (runtime::Decimal).
+                    log.decimals += 1;
+                    Some("number".to_owned())
                 }
-                // Counted, not warned one by one: nearly all are amounts in cents, counts or ids.
-                if !whole {
-                    log.numbers_as_integers += 1;
-                }
-                Some("integer".to_owned())
             }
             other => {
                 at.warn(log, format!("skipped: unsupported type {other:?}"));

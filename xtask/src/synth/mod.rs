@@ -188,9 +188,7 @@ pub fn synthesize(operations: usize, seed: u64) -> Result<Conversion, ConvertErr
             ops.push(synth.operation(service, index));
         }
     }
-    let mut conversion = convert::convert(&ops)?;
-    conversion.summary.numbers_as_integers = 0;
-    Ok(conversion)
+    convert::convert(&ops)
 }
 
 /// One service being drawn: nested shapes and enums it already made, some of which are reused

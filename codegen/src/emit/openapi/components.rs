@@ -97,6 +97,7 @@ pub(super) fn type_schema(service: &Service, ty: &FieldType, enums: Enums) -> Va
     match ty {
         FieldType::String => json!({"type": "string"}),
         FieldType::Integer => json!({"type": "integer", "format": "int64"}),
+        FieldType::Decimal => json!({"type": "number"}),
         FieldType::Boolean => json!({"type": "boolean"}),
         FieldType::DateTime => json!({"type": "string", "format": "date-time"}),
         FieldType::Struct(model) => json!({"$ref": schema_ref(service, &model.name)}),

@@ -18,6 +18,16 @@ fn pay_request_example_2() {
         super::PayRequest,
     >(r#"{"sp_mchid": "1900000109", "sp_appid": "wx1", "amount": 1}"#, &["sp_appid"]);
 }
+/// list_things: decimals
+#[test]
+fn list_things_response_example_1() {
+    round_trip::<
+        super::ThingList,
+    >(
+        r#"{"things": [{"id": 1, "rate": 0.85, "position": [113.264385, 23.129112]}, {"id": 2, "rate": 1}], "total_count": 2}"#,
+        &[],
+    );
+}
 /// match: request
 #[test]
 fn match_request_example_1() {

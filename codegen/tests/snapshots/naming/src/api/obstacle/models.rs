@@ -248,12 +248,22 @@ pub struct Thing {
     ///
     /// Wire: `id`, `integer`, required.
     pub id: i64,
+    /// a decimal, kept as written (a discount rate)
+    ///
+    /// Wire: `rate`, `number (decimal)`, optional.
+    pub rate: Option<crate::runtime::Decimal>,
+    /// decimals in an array (a coordinate pair)
+    ///
+    /// Wire: `position`, `array[number (decimal)]`, optional.
+    pub position: Option<Vec<crate::runtime::Decimal>>,
 }
 impl serde::Serialize for Thing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &Thing) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
+            let mut members = crate::runtime::Members::with_capacity(3);
             members.required("id", &value.id);
+            members.optional("rate", &value.rate);
+            members.optional("position", &value.position);
             members
         }
         crate::runtime::encode_object(members(self), serializer)
@@ -266,11 +276,19 @@ impl<'de> serde::Deserialize<'de> for Thing {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<Thing, serde_json::Error> {
-            let mut slots = (None,);
+            let mut slots = (None, None, None);
             fields.required("id", &mut slots.0);
+            fields.optional("rate", &mut slots.1);
+            fields.optional("position", &mut slots.2);
             fields.finish()?;
             match slots {
-                (Some(f0),) => Ok(Thing { id: f0 }),
+                (Some(f0), f1, f2) => {
+                    Ok(Thing {
+                        id: f0,
+                        rate: f1,
+                        position: f2,
+                    })
+                }
                 _ => Err(crate::runtime::Fields::incomplete()),
             }
         }
