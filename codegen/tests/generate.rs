@@ -304,6 +304,10 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
         stdout.contains("examples::get_self_response_example_1 ... ok"),
         "{stdout}"
     );
+    assert!(
+        stdout.contains("a_delete_with_a_body_sends_it_to_its_own_host ... ok"),
+        "{stdout}"
+    );
     // Decimals (`type: number`) decode and encode back unchanged.
     assert!(
         stdout.contains("examples::list_things_response_example_1 ... ok"),

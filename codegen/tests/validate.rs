@@ -136,14 +136,14 @@ fn max_length_needs_text_and_url_params_need_scalars() {
 }
 
 #[test]
-fn operations_need_merchants_and_get_or_delete_has_no_body() {
+fn operations_need_merchants_and_their_own_hosts_are_checked() {
+    // Bodies on GET and DELETE are allowed: some operations document one (signed as sent).
     assert_diagnostics(
         "operation_facts",
         &[
             "spec/services/demo.yaml:10:5: operations.get_thing.merchants: merchants must list at least one kind of merchant",
-            "spec/services/demo.yaml:14:5: operations.get_thing.body: a GET request cannot have a body",
             "spec/services/demo.yaml:23:23: operations.delete_thing.merchants[1]: merchant must not be empty",
-            "spec/services/demo.yaml:27:5: operations.delete_thing.body: a DELETE request cannot have a body",
+            "spec/services/demo.yaml:32:7: operations.delete_thing.hosts.main: host \"http://api.example.test\" must start with \"https://\" and name a host",
         ],
     );
 }
@@ -265,7 +265,6 @@ fn every_error_is_reported_at_once() {
             "spec/services/demo.yaml:21:9: types.RechargeAmount.fields.amount.max_length: max_length applies only to string and datetime fields, not to type \"integer\"",
             "spec/services/demo.yaml:26:5: enums.State.values: enum \"State\" has no values; an enum needs at least one",
             "spec/services/demo.yaml:34:5: operations.close_recharge.path: placeholder \"{out_recharge_no}\" is not declared in path_params",
-            "spec/services/demo.yaml:35:5: operations.close_recharge.body: a GET request cannot have a body",
             "spec/services/demo.yaml:45:9: operations.close_recharge.examples[0].json: $.extra: unknown field",
         ],
     );

@@ -272,9 +272,9 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
         response_tables.push(table(format!("{} (body)", model.name), &fields, &mut enums));
         response_tables.extend(nested_tables(service, &fields, &mut enums));
     }
-    let hosts = match &service.hosts.backup {
-        Some(backup) => format!("`{}` (主域名), `{backup}` (备域名)", service.hosts.main),
-        None => format!("`{}`", service.hosts.main),
+    let hosts = match &op.hosts.backup {
+        Some(backup) => format!("`{}` (主域名), `{backup}` (备域名)", op.hosts.main),
+        None => format!("`{}`", op.hosts.main),
     };
     OperationPage {
         header: header("<!--", &api.sources_of(service)),

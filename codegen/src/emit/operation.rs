@@ -16,12 +16,12 @@ pub fn metadata(service: &Service) -> TokenStream {
         "What the spec says about each operation of {}: method, path, hosts and whether a retry is safe.",
         escape_text(&service.title)
     )]);
-    let main = &service.hosts.main;
-    let backup = match &service.hosts.backup {
-        Some(host) => quote!(Some(#host)),
-        None => quote!(None),
-    };
     let constants = service.operations.iter().map(|op| {
+        let main = &op.hosts.main;
+        let backup = match &op.hosts.backup {
+            Some(host) => quote!(Some(#host)),
+            None => quote!(None),
+        };
         let name = ident(&op.const_name);
         let doc = doc_attrs(&format!(
             "`{} {}`: {}",

@@ -140,10 +140,15 @@ fn build_service(
         .iter()
         .map(|(name, def)| build_enum(name, def))
         .collect();
+    let service_hosts = doc
+        .service
+        .hosts
+        .clone()
+        .unwrap_or_else(|| api_hosts.clone());
     let operations = doc
         .operations
         .iter()
-        .map(|(id, def)| build_operation(&mut resolver, id, def))
+        .map(|(id, def)| build_operation(&mut resolver, id, def, &service_hosts))
         .collect();
     let notifications = doc
         .notifications
@@ -255,7 +260,12 @@ fn build_enum(name: &str, def: &spec::EnumDef) -> Enum {
     }
 }
 
-fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) -> Operation {
+fn build_operation(
+    resolver: &mut Resolver<'_>,
+    id: &str,
+    def: &OperationDef,
+    service_hosts: &spec::Hosts,
+) -> Operation {
     let base = format!("operations.{id}");
     let mut fields = resolver.fields(
         &format!("{base}.path_params"),
@@ -306,6 +316,8 @@ fn build_operation(resolver: &mut Resolver<'_>, id: &str, def: &OperationDef) ->
         merchants: def.merchants.clone(),
         updated: def.updated.clone(),
         method: def.method,
+        // The operation's own hosts, else its service's, else the API's.
+        hosts: def.hosts.clone().unwrap_or_else(|| service_hosts.clone()),
         path: def.path.clone(),
         retry_safe: def.retry_safe,
         headers: def

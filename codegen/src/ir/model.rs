@@ -227,6 +227,8 @@ pub struct Operation {
     pub merchants: Vec<String>,
     pub updated: String,
     pub method: HttpMethod,
+    /// Where it is sent: its own hosts, its service's, or the API's.
+    pub hosts: Hosts,
     pub path: String,
     pub retry_safe: bool,
     pub headers: Vec<Header>,

@@ -201,6 +201,9 @@ pub struct OperationDef {
     pub updated: String,
     pub method: HttpMethod,
     pub path: String,
+    /// Hosts for this operation alone, replacing the service's (and the API's).
+    #[serde(default)]
+    pub hosts: Option<Hosts>,
     /// Whether resending after a timeout or `SYSTEM_ERROR` cannot do the work twice.
     #[serde(default)]
     pub retry_safe: bool,

@@ -2,14 +2,14 @@
 
 use super::error_rows;
 use crate::diagnostic::Diagnostic;
-use crate::spec::{HttpMethod, OperationDef, Parsed, ServiceDoc};
+use crate::spec::{OperationDef, Parsed, ServiceDoc};
 
 pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     for (id, op) in service.doc.operations.iter() {
         let base = format!("operations.{id}");
         check_response(service, &base, op, out);
         check_merchants(service, &base, op, out);
-        check_body_allowed(service, &base, op, out);
+        check_hosts(service, &base, op, out);
         error_rows::check(service, &format!("{base}.errors"), &op.errors, out);
     }
 }
@@ -56,17 +56,14 @@ fn check_merchants(
     }
 }
 
-/// GET and DELETE requests carry no body in APIv3; the signature covers an empty one.
-fn check_body_allowed(
+/// An operation's own hosts are checked like a service's.
+fn check_hosts(
     service: &Parsed<ServiceDoc>,
     base: &str,
     op: &OperationDef,
     out: &mut Vec<Diagnostic>,
 ) {
-    if matches!(op.method, HttpMethod::Get | HttpMethod::Delete) && op.body.is_some() {
-        out.push(service.error(
-            format!("{base}.body"),
-            format!("a {} request cannot have a body", op.method.as_str()),
-        ));
+    if let Some(hosts) = &op.hosts {
+        super::settings::check_hosts(service, &format!("{base}.hosts"), hosts, out);
     }
 }

@@ -32,7 +32,12 @@ pub(super) fn check_service(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnost
 }
 
 /// Requests are signed, and the answers carry payment data: plain HTTP is never right.
-fn check_hosts<T>(file: &Parsed<T>, base: &str, hosts: &Hosts, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_hosts<T>(
+    file: &Parsed<T>,
+    base: &str,
+    hosts: &Hosts,
+    out: &mut Vec<Diagnostic>,
+) {
     let backup = hosts.backup.as_ref().map(|backup| ("backup", backup));
     for (key, host) in std::iter::once(("main", &hosts.main)).chain(backup) {
         let named = host

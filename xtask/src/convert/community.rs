@@ -22,6 +22,9 @@ pub struct Description {
 pub struct Operation {
     pub method: String,
     pub path: String,
+    /// A host of its own, when not the main one.
+    #[serde(default)]
+    pub host: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]

@@ -21,9 +21,6 @@ pub fn unsupported(op: &Operation) -> Option<String> {
     if op.consumes.as_deref() == Some("multipart/form-data") {
         return Some("multipart upload (multipart/form-data)".to_owned());
     }
-    if matches!(op.method.as_str(), "GET" | "DELETE") && op.request_body.is_some() {
-        return Some(format!("a {} request with a body", op.method));
-    }
     let Some(placeholders) = placeholders(&op.path) else {
         return Some("unbalanced or empty braces in the path".to_owned());
     };
@@ -251,6 +248,11 @@ impl<'a> Operations<'a> {
                 .unwrap_or_else(|| "(unknown)".to_owned()),
             method: op.method.clone(),
             path: op.path.clone(),
+            // A regional host of its own (`https://apihk.mch.weixin.qq.com/`), without the slash.
+            host: op
+                .host
+                .as_deref()
+                .map(|host| host.trim_end_matches('/').to_owned()),
             headers,
             path_params,
             query,

@@ -49,6 +49,7 @@ pub struct OperationOut {
     pub updated: String,
     pub method: String,
     pub path: String,
+    pub host: Option<String>,
     pub headers: Vec<(String, bool)>,
     pub path_params: Vec<(String, FieldOut)>,
     pub query: Vec<(String, FieldOut)>,
@@ -252,6 +253,9 @@ fn operation(op: &OperationOut) -> Value {
     put("updated", Value::from(op.updated.as_str()));
     put("method", Value::from(op.method.as_str()));
     put("path", Value::from(op.path.as_str()));
+    if let Some(host) = &op.host {
+        put("hosts", map([("main", Value::from(host.as_str()))]));
+    }
     put("retry_safe", Value::Bool(op.method == "GET"));
     if !op.headers.is_empty() {
         let headers = op.headers.iter().map(|(name, required)| {

@@ -121,7 +121,7 @@ fn operation(api: &Api, service: &Service, op: &Operation) -> Result<Value, Emit
     operation.insert("summary".into(), json!(op.title));
     insert_text(&mut operation, "description", &op.description);
     operation.insert("tags".into(), json!([service.name]));
-    operation.insert("servers".into(), servers(&service.hosts));
+    operation.insert("servers".into(), servers(&op.hosts));
     operation.insert("security".into(), json!([{ SECURITY_SCHEME: [] }]));
     let parameters = parameters(service, op)?;
     if !parameters.is_empty() {

@@ -23,6 +23,8 @@ pub fn call<'a>(
         #[cfg(feature = "obstacle")]
         "list_things" => Some(obstacle::list_things),
         #[cfg(feature = "obstacle")]
+        "delete_things" => Some(obstacle::delete_things),
+        #[cfg(feature = "obstacle")]
         "download_bill" => Some(obstacle::download_bill),
         #[cfg(feature = "obstacle")]
         "match" => Some(obstacle::match_),
@@ -61,6 +63,19 @@ mod obstacle {
             )?;
             let response = client.obstacle().list_things(&request).await?;
             crate::cli::encode(&response).map(Some)
+        })
+    }
+    /// `delete_things`: 批量删除
+    pub(super) fn delete_things(
+        client: &crate::runtime::Client,
+        request: serde_json::Value,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::obstacle::DeleteThingsRequest = crate::cli::decode(
+                request,
+            )?;
+            client.obstacle().delete_things(&request).await?;
+            Ok(None)
         })
     }
     /// `download_bill`: 下载

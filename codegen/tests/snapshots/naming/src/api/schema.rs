@@ -16,6 +16,8 @@ pub fn info(id: &str) -> Option<&'static crate::runtime::OperationInfo> {
         #[cfg(feature = "obstacle")]
         "list_things" => Some(&crate::api::obstacle::operations::LIST_THINGS),
         #[cfg(feature = "obstacle")]
+        "delete_things" => Some(&crate::api::obstacle::operations::DELETE_THINGS),
+        #[cfg(feature = "obstacle")]
         "download_bill" => Some(&crate::api::obstacle::operations::DOWNLOAD_BILL),
         #[cfg(feature = "obstacle")]
         "match" => Some(&crate::api::obstacle::operations::MATCH),

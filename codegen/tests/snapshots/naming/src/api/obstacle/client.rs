@@ -3,8 +3,8 @@
 //! The client facade of 命名障碍赛.
 use super::operations;
 use super::requests::{
-    PayRequest, PayMode, ListThingsRequest, DownloadBillRequest, MatchRequest,
-    GetSelfRequest,
+    PayRequest, PayMode, ListThingsRequest, DeleteThingsRequest, DownloadBillRequest,
+    MatchRequest, GetSelfRequest,
 };
 use super::models::{Self_, Thing, ThingList};
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
@@ -125,6 +125,47 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
             finished: false,
             pages: 0,
         }
+    }
+    /// 批量删除
+    ///
+    /// A DELETE whose body lists what to delete, sent to a host of its own.
+    ///
+    /// `DELETE /v3/things`
+    ///
+    /// 支持商户: 普通商户 · 更新时间: 2026.01.01 · operation id `delete_things`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 500 | `SYSTEM_ERROR` | 系统异常 | 稍后重试 | 公共 |
+    pub fn delete_things(
+        &self,
+        request: &DeleteThingsRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(request: &DeleteThingsRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/things");
+            Ok(ApiRequest {
+                operation: &operations::DELETE_THINGS,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
     }
     /// 下载
     ///

@@ -18,6 +18,6 @@ pub use client::{ListThingsPages, ObstacleClient};
 pub use enums::Match;
 pub use models::{Option_, Owner, Self_, Thing, ThingList};
 pub use requests::{
-    DownloadBillRequest, GetSelfRequest, ListThingsRequest, MatchRequest, PayDirect,
-    PayInstitution, PayMode, PayRequest,
+    DeleteThingsRequest, DownloadBillRequest, GetSelfRequest, ListThingsRequest,
+    MatchRequest, PayDirect, PayInstitution, PayMode, PayRequest,
 };

@@ -20,6 +20,15 @@ pub const LIST_THINGS: OperationInfo = OperationInfo {
     main_host: "https://apihk.example.test",
     backup_host: None,
 };
+/// `DELETE /v3/things`: 批量删除
+pub const DELETE_THINGS: OperationInfo = OperationInfo {
+    id: "delete_things",
+    method: Method::Delete,
+    path: "/v3/things",
+    retry_safe: false,
+    main_host: "https://delete.example.test",
+    backup_host: None,
+};
 /// `GET /v3/bills`: 下载
 pub const DOWNLOAD_BILL: OperationInfo = OperationInfo {
     id: "download_bill",
@@ -51,6 +60,7 @@ pub const GET_SELF: OperationInfo = OperationInfo {
 pub const ALL: &[&OperationInfo] = &[
     &PAY,
     &LIST_THINGS,
+    &DELETE_THINGS,
     &DOWNLOAD_BILL,
     &MATCH,
     &GET_SELF,

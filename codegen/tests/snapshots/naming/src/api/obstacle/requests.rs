@@ -268,6 +268,52 @@ impl<'de> serde::Deserialize<'de> for ListThingsRequest {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// The request of `delete_things` (批量删除): `DELETE /v3/things`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteThingsRequest {
+    /// the things to delete
+    ///
+    /// Wire: `ids`, `array[string]`, required.
+    pub ids: Vec<String>,
+}
+impl DeleteThingsRequest {
+    /// Builds `DeleteThingsRequest` from its required fields (`ids`); optional fields start as `None`.
+    pub fn new(ids: Vec<String>) -> Self {
+        Self { ids }
+    }
+}
+impl crate::runtime::Validate for DeleteThingsRequest {}
+impl serde::Serialize for DeleteThingsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &DeleteThingsRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("ids", &value.ids);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeleteThingsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<DeleteThingsRequest, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("ids", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(DeleteThingsRequest { ids: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `download_bill` (下载): `GET /v3/bills`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
