@@ -237,6 +237,7 @@ fn shape(service: &Service, ty: &FieldType) -> data::ShapeData {
         FieldType::String => data::ShapeData::String,
         FieldType::Integer => data::ShapeData::Integer,
         FieldType::Decimal => data::ShapeData::Number,
+        FieldType::Json => data::ShapeData::Json,
         FieldType::Boolean => data::ShapeData::Boolean,
         FieldType::DateTime => data::ShapeData::DateTime,
         FieldType::Enum(item) => data::ShapeData::Enum(

@@ -16,6 +16,7 @@ pub fn rust_type(ty: &FieldType) -> TokenStream {
         FieldType::String => quote!(String),
         FieldType::Integer => quote!(i64),
         FieldType::Decimal => quote!(crate::runtime::Decimal),
+        FieldType::Json => quote!(serde_json::Value),
         FieldType::Boolean => quote!(bool),
         FieldType::DateTime => quote!(crate::runtime::DateTime),
         FieldType::Struct(name) | FieldType::Enum(name) => {

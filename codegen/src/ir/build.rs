@@ -67,6 +67,7 @@ impl Resolver<'_> {
             "string" => FieldType::String,
             "integer" => FieldType::Integer,
             "number" => FieldType::Decimal,
+            "json" => FieldType::Json,
             "boolean" => FieldType::Boolean,
             "datetime" => FieldType::DateTime,
             _ if self.structs.contains_key(name) => FieldType::Struct(self.structs[name].clone()),

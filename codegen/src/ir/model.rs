@@ -179,6 +179,8 @@ pub enum FieldType {
     Integer,
     /// A JSON number that may have a fraction: `runtime::Decimal`, kept as written.
     Decimal,
+    /// Free-form JSON (`serde_json::Value`): the docs describe no fields for it.
+    Json,
     Boolean,
     DateTime,
     Struct(TypeRef),
@@ -193,6 +195,7 @@ impl FieldType {
             FieldType::String => "string".to_owned(),
             FieldType::Integer => "integer".to_owned(),
             FieldType::Decimal => "number (decimal)".to_owned(),
+            FieldType::Json => "JSON (any value)".to_owned(),
             FieldType::Boolean => "boolean".to_owned(),
             FieldType::DateTime => "datetime (RFC 3339)".to_owned(),
             FieldType::Struct(model) => format!("object {}", model.name),

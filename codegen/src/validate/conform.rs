@@ -92,7 +92,7 @@ impl<'a> Conform<'a> {
             }
             Kind::Enum(name, def) => self.enum_value(at, value, name, def),
             // Nested arrays and unknown types are reported by `references`.
-            Kind::Boolean | Kind::Number | Kind::Array | Kind::Unknown => {}
+            Kind::Boolean | Kind::Number | Kind::Json | Kind::Array | Kind::Unknown => {}
         }
     }
 

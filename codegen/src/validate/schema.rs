@@ -6,8 +6,8 @@
 use crate::spec::{EnumDef, FieldDef, Named, OperationDef, ServiceDoc, TypeDef};
 
 /// The type names every service knows without defining them.
-pub(super) const BUILTINS: [&str; 6] = [
-    "string", "integer", "number", "boolean", "datetime", "array",
+pub(super) const BUILTINS: [&str; 7] = [
+    "string", "integer", "number", "boolean", "datetime", "json", "array",
 ];
 
 /// What a `type` or `items` name stands for within one service.
@@ -17,6 +17,8 @@ pub(super) enum Kind<'a> {
     Integer,
     /// A decimal: any JSON number, kept as written.
     Number,
+    /// Free-form JSON: any value, documented as such.
+    Json,
     Boolean,
     Datetime,
     Array,
@@ -47,6 +49,7 @@ pub(super) fn resolve<'a>(doc: &'a ServiceDoc, name: &str) -> Kind<'a> {
         "string" => Kind::String,
         "integer" => Kind::Integer,
         "number" => Kind::Number,
+        "json" => Kind::Json,
         "boolean" => Kind::Boolean,
         "datetime" => Kind::Datetime,
         "array" => Kind::Array,

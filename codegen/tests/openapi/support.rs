@@ -102,6 +102,7 @@ pub fn check_type(service: &Service, ty: &FieldType, schema: &Value, context: &s
             assert_eq!(get("type"), Some("integer"), "{context}");
             assert_eq!(get("format"), Some("int64"), "{context}");
         }
+        FieldType::Json => assert_eq!(get("type"), None, "{context}: any value"),
         FieldType::Decimal => {
             assert_eq!(get("type"), Some("number"), "{context}");
             assert_eq!(get("format"), None, "{context}");

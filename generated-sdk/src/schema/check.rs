@@ -150,6 +150,7 @@ fn shape(
         (Shape::DateTime, Value::String(text)) => rules::datetime(text, max_length).or_else(broke),
         (Shape::Integer, Value::Number(number)) if number.is_i64() => Ok(()),
         (Shape::Number, Value::Number(_)) => Ok(()),
+        (Shape::Json, _) => Ok(()),
         (Shape::Boolean, Value::Bool(_)) => Ok(()),
         (Shape::Enum(values), Value::String(text)) => {
             rules::member(text, values.iter().map(String::as_str)).or_else(broke)

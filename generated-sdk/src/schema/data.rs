@@ -84,6 +84,8 @@ pub enum ShapeData {
     Integer,
     /// Any JSON number (a decimal, kept as written).
     Number,
+    /// Any JSON value (free-form).
+    Json,
     /// `true` or `false`.
     Boolean,
     /// An RFC 3339 time as a string.

@@ -129,6 +129,7 @@ impl Linker<'_> {
             ShapeData::String => Shape::String,
             ShapeData::Integer => Shape::Integer,
             ShapeData::Number => Shape::Number,
+            ShapeData::Json => Shape::Json,
             ShapeData::Boolean => Shape::Boolean,
             ShapeData::DateTime => Shape::DateTime,
             ShapeData::Enum(values) => Shape::Enum(values.clone()),

@@ -28,6 +28,8 @@ pub enum Shape {
     Integer,
     /// Any JSON number (a decimal, kept as written).
     Number,
+    /// Any JSON value (free-form).
+    Json,
     /// `true` or `false`.
     Boolean,
     /// An RFC 3339 time as a string.
@@ -46,6 +48,7 @@ impl fmt::Display for Shape {
             Shape::String => f.write_str("string"),
             Shape::Integer => f.write_str("integer"),
             Shape::Number => f.write_str("number"),
+            Shape::Json => f.write_str("json"),
             Shape::Boolean => f.write_str("boolean"),
             Shape::DateTime => f.write_str("datetime"),
             Shape::Enum(values) => write!(f, "enum({})", values.join("|")),

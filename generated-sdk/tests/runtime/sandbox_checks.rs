@@ -207,6 +207,7 @@ fn minimal_request(fields: &[wechatpay_apiv3::schema::Field]) -> Value {
             Shape::String => json!("1900000109"),
             Shape::Integer => json!(1),
             Shape::Number => json!(0.5),
+            Shape::Json => json!({"any": ["value"]}),
             Shape::Boolean => json!(true),
             Shape::DateTime => json!("2026-11-23T10:00:00+08:00"),
             Shape::Enum(values) => json!(values[0]),

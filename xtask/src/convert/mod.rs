@@ -49,6 +49,7 @@ pub struct Summary {
     pub fields: usize,
     pub fields_carried: usize,
     pub decimals: usize,
+    pub free_form: usize,
     pub services: usize,
     pub types: usize,
     pub enums: usize,
@@ -59,7 +60,7 @@ impl fmt::Display for Summary {
         write!(
             f,
             "operations: {} of {} carried over ({} skipped); fields: {} of {} carried over ({} \
-             skipped, {} of them decimals); {} services, {} types, {} enums",
+             skipped; carried: {} decimals, {} free-form JSON); {} services, {} types, {} enums",
             self.operations_carried,
             self.operations,
             self.operations - self.operations_carried,
@@ -67,6 +68,7 @@ impl fmt::Display for Summary {
             self.fields,
             self.fields - self.fields_carried,
             self.decimals,
+            self.free_form,
             self.services,
             self.types,
             self.enums,
@@ -144,6 +146,7 @@ fn convert_with(operations: &[Operation], plan: Option<&Plan>) -> Result<Convers
         summary.operations_carried += service.operations.len();
         summary.fields_carried += converted.log.carried;
         summary.decimals += converted.log.decimals;
+        summary.free_form += converted.log.free_form;
         summary.types += service.types.len();
         summary.enums += service.enums.len();
         services.push(service);

@@ -22,6 +22,8 @@ pub struct Log {
     pub carried: usize,
     /// `number` fields carried as decimals.
     pub decimals: usize,
+    /// Objects and array items without described fields, carried as free-form JSON.
+    pub free_form: usize,
 }
 
 /// Where a field is, for warnings: `POST /v3/pay/x: request.body.payer.openid`.
@@ -187,9 +189,18 @@ impl<'p> Types<'p> {
                 None,
             ),
             ("array", Place::Json) => {
+                // Items the description does not describe are free-form JSON.
                 let Some(items) = schema.items.as_deref() else {
-                    at.warn(log, "skipped: array without items");
-                    return None;
+                    log.free_form += 1;
+                    log.carried += 1;
+                    return Some(FieldOut {
+                        ty: "array".to_owned(),
+                        items: Some("json".to_owned()),
+                        required: schema.required,
+                        max_length: None,
+                        sensitive: false,
+                        description,
+                    });
                 };
                 let items = match items.ty.as_deref() {
                     Some("array") => {
@@ -247,7 +258,7 @@ impl<'p> Types<'p> {
         vec![pascal(name), format!("{stem}{}", pascal(name))]
     }
 
-    /// A named type for an object with properties; `None` (with a warning) for one without.
+    /// A named type for an object with properties; free-form JSON for one without.
     fn object(
         &mut self,
         schema: &Schema,
@@ -258,8 +269,8 @@ impl<'p> Types<'p> {
     ) -> Option<String> {
         let properties = schema.properties.as_deref().unwrap_or_default();
         if properties.is_empty() {
-            at.warn(log, "skipped: object without described fields");
-            return None;
+            log.free_form += 1;
+            return Some("json".to_owned());
         }
         Some(self.object_type(properties, candidates, description, at, log))
     }

@@ -98,6 +98,8 @@ pub(super) fn type_schema(service: &Service, ty: &FieldType, enums: Enums) -> Va
         FieldType::String => json!({"type": "string"}),
         FieldType::Integer => json!({"type": "integer", "format": "int64"}),
         FieldType::Decimal => json!({"type": "number"}),
+        // Any value: the empty schema of JSON Schema 2020-12.
+        FieldType::Json => json!({}),
         FieldType::Boolean => json!({"type": "boolean"}),
         FieldType::DateTime => json!({"type": "string", "format": "date-time"}),
         FieldType::Struct(model) => json!({"$ref": schema_ref(service, &model.name)}),

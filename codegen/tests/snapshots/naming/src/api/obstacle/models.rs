@@ -256,14 +256,19 @@ pub struct Thing {
     ///
     /// Wire: `position`, `array[number (decimal)]`, optional.
     pub position: Option<Vec<crate::runtime::Decimal>>,
+    /// free-form JSON the docs describe no fields for
+    ///
+    /// Wire: `extra`, `JSON (any value)`, optional.
+    pub extra: Option<serde_json::Value>,
 }
 impl serde::Serialize for Thing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &Thing) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
+            let mut members = crate::runtime::Members::with_capacity(4);
             members.required("id", &value.id);
             members.optional("rate", &value.rate);
             members.optional("position", &value.position);
+            members.optional("extra", &value.extra);
             members
         }
         crate::runtime::encode_object(members(self), serializer)
@@ -276,17 +281,19 @@ impl<'de> serde::Deserialize<'de> for Thing {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<Thing, serde_json::Error> {
-            let mut slots = (None, None, None);
+            let mut slots = (None, None, None, None);
             fields.required("id", &mut slots.0);
             fields.optional("rate", &mut slots.1);
             fields.optional("position", &mut slots.2);
+            fields.optional("extra", &mut slots.3);
             fields.finish()?;
             match slots {
-                (Some(f0), f1, f2) => {
+                (Some(f0), f1, f2, f3) => {
                     Ok(Thing {
                         id: f0,
                         rate: f1,
                         position: f2,
+                        extra: f3,
                     })
                 }
                 _ => Err(crate::runtime::Fields::incomplete()),
