@@ -308,6 +308,10 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
         stdout.contains("a_delete_with_a_body_sends_it_to_its_own_host ... ok"),
         "{stdout}"
     );
+    assert!(
+        stdout.contains("integer_enums_travel_as_integers_and_keep_unknown_values ... ok"),
+        "{stdout}"
+    );
     // Decimals (`type: number`) decode and encode back unchanged.
     assert!(
         stdout.contains("examples::list_things_response_example_1 ... ok"),

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::doc::{doc_attrs, escape_text, module_doc};
-use super::enums::{VariantSpec, emit_enum};
+use super::enums::{VariantSpec, Wire, emit_enum};
 use super::types::ident;
 use crate::ir::Api;
 
@@ -84,6 +84,7 @@ pub fn error_code_module(api: &Api) -> TokenStream {
         "ErrorCode",
         &["An error code from the `code` field of a WeChat Pay error answer.".to_owned()],
         &variants,
+        Wire::Text,
     );
     quote! {
         #docs

@@ -16,7 +16,14 @@ pub struct VariantSpec {
     pub doc: String,
 }
 
-pub fn emit_enum(name: &str, docs: &[String], variants: &[VariantSpec]) -> TokenStream {
+/// How the enum travels: JSON strings, or JSON integers (whose digits are the wire values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    Text,
+    Integer,
+}
+
+pub fn emit_enum(name: &str, docs: &[String], variants: &[VariantSpec], wire: Wire) -> TokenStream {
     let name = ident(name);
     let docs = doc_paragraphs(docs);
     let unknown = ident(UNKNOWN_VARIANT);
@@ -51,6 +58,7 @@ pub fn emit_enum(name: &str, docs: &[String], variants: &[VariantSpec]) -> Token
             }
         }
     };
+    let serde = serde_impls(&name, wire);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -100,16 +108,51 @@ pub fn emit_enum(name: &str, docs: &[String], variants: &[VariantSpec]) -> Token
             }
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
+        #serde
+    }
+}
 
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+/// Serialization: text as a JSON string; an integer enum as the JSON integer its digits spell
+/// (an unknown value keeps the digits it arrived with).
+fn serde_impls(name: &proc_macro2::Ident, wire: Wire) -> TokenStream {
+    match wire {
+        Wire::Text => quote! {
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
             }
-        }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                }
+            }
+        },
+        Wire::Integer => quote! {
+            impl From<i64> for #name {
+                fn from(value: i64) -> Self {
+                    Self::from(value.to_string())
+                }
+            }
+
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self.as_str().parse::<i64>() {
+                        Ok(value) => serializer.serialize_i64(value),
+                        Err(_) => Err(serde::ser::Error::custom(format!(
+                            "{:?} is not an integer value",
+                            self.as_str()
+                        ))),
+                    }
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                }
+            }
+        },
     }
 }

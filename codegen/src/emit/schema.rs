@@ -240,14 +240,15 @@ fn shape(service: &Service, ty: &FieldType) -> data::ShapeData {
         FieldType::Json => data::ShapeData::Json,
         FieldType::Boolean => data::ShapeData::Boolean,
         FieldType::DateTime => data::ShapeData::DateTime,
-        FieldType::Enum(item) => data::ShapeData::Enum(
-            service
-                .enumeration(item)
-                .variants
-                .iter()
-                .map(|variant| variant.wire.clone())
-                .collect(),
-        ),
+        FieldType::Enum(item) => {
+            let item = service.enumeration(item);
+            let values = item.variants.iter().map(|v| v.wire.clone()).collect();
+            if item.integer {
+                data::ShapeData::IntegerEnum(values)
+            } else {
+                data::ShapeData::Enum(values)
+            }
+        }
         FieldType::Struct(model) => data::ShapeData::Object(model.name.clone()),
         FieldType::Array(items) => data::ShapeData::Array(Box::new(shape(service, items))),
     }

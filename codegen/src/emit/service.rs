@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::doc::{escape_text, module_doc};
-use super::enums::{VariantSpec, emit_enum};
+use super::enums::{VariantSpec, Wire, emit_enum};
 use super::format::rust_file;
 use super::imports::imports;
 use super::structs::{StructSpec, emit_struct};
@@ -193,7 +193,17 @@ fn enums(service: &Service) -> TokenStream {
                 },
             })
             .collect();
-        emit_enum(&item.name, &[escape_text(&item.description)], &variants)
+        let wire = if item.integer {
+            Wire::Integer
+        } else {
+            Wire::Text
+        };
+        emit_enum(
+            &item.name,
+            &[escape_text(&item.description)],
+            &variants,
+            wire,
+        )
     });
     quote! {
         #docs

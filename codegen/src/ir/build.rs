@@ -249,6 +249,7 @@ fn build_enum(name: &str, def: &spec::EnumDef) -> Enum {
     Enum {
         name: naming::type_name(name),
         description: def.description.clone(),
+        integer: def.wire == spec::EnumWire::Integer,
         variants: def
             .values
             .iter()

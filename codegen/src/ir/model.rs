@@ -209,6 +209,8 @@ impl FieldType {
 pub struct Enum {
     pub name: String,
     pub description: String,
+    /// The values travel as JSON integers rather than strings.
+    pub integer: bool,
     pub variants: Vec<Variant>,
 }
 

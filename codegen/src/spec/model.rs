@@ -165,7 +165,21 @@ pub struct FieldDef {
 #[serde(deny_unknown_fields)]
 pub struct EnumDef {
     pub description: String,
+    /// What the values are on the wire: strings (the default) or integers.
+    #[serde(default, rename = "type")]
+    pub wire: EnumWire,
     pub values: Named<Option<String>>,
+}
+
+/// How an enum's values travel.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EnumWire {
+    /// JSON strings, e.g. `"SUCCESS"`.
+    #[default]
+    String,
+    /// JSON integers, e.g. `1`; the values are written as the digits.
+    Integer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]

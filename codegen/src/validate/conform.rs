@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::schema::{self, Kind};
 use super::suggest;
 use crate::rules;
-use crate::spec::{EnumDef, FieldDef, ServiceDoc};
+use crate::spec::{EnumDef, EnumWire, FieldDef, ServiceDoc};
 
 /// Collects the problems of one JSON value, as `$.path: problem` messages.
 pub(super) struct Conform<'a> {
@@ -132,8 +132,21 @@ impl<'a> Conform<'a> {
     }
 
     fn enum_value(&mut self, at: &str, value: &Value, name: &str, def: &EnumDef) {
-        let Some(text) = value.as_str() else {
-            return self.mismatch(at, "string", value);
+        // Integer enums are compared by their digits, as they are written in the spec.
+        let digits;
+        let text = match def.wire {
+            EnumWire::String => value.as_str(),
+            EnumWire::Integer => {
+                digits = value.as_i64().map(|number| number.to_string());
+                digits.as_deref()
+            }
+        };
+        let Some(text) = text else {
+            let expected = match def.wire {
+                EnumWire::String => "string",
+                EnumWire::Integer => "integer",
+            };
+            return self.mismatch(at, expected, value);
         };
         // An enum without values is reported by `enums`; every value would be "unlisted".
         if def.values.is_empty() {

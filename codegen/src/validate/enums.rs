@@ -3,7 +3,7 @@
 //! Repeated values are duplicate keys of the `values` mapping and are reported by `names`.
 
 use crate::diagnostic::Diagnostic;
-use crate::spec::{Parsed, ServiceDoc};
+use crate::spec::{EnumWire, Parsed, ServiceDoc};
 
 pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     for (name, def) in service.doc.enums.iter() {
@@ -19,6 +19,11 @@ pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
                 out.push(service.error(
                     format!("enums.{name}.values.{value}"),
                     format!("enum value \"{value}\" is blank; values must be non-empty strings"),
+                ));
+            } else if def.wire == EnumWire::Integer && value.parse::<i64>().is_err() {
+                out.push(service.error(
+                    format!("enums.{name}.values.{value}"),
+                    format!("enum value \"{value}\" of an integer enum is not an integer"),
                 ));
             }
         }

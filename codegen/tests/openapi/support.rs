@@ -124,8 +124,19 @@ pub fn check_type(service: &Service, ty: &FieldType, schema: &Value, context: &s
             None => {
                 let item = service.enumeration(reference);
                 let wire: Vec<&str> = item.variants.iter().map(|v| v.wire.as_str()).collect();
-                assert_eq!(get("type"), Some("string"), "{context}");
-                assert_eq!(strings(at(schema, &["enum"])), wire, "{context}: enum");
+                if item.integer {
+                    assert_eq!(get("type"), Some("integer"), "{context}");
+                    let numbers: Vec<String> = at(schema, &["enum"])
+                        .as_array()
+                        .expect("enum")
+                        .iter()
+                        .map(|number| number.to_string())
+                        .collect();
+                    assert_eq!(numbers, wire, "{context}: enum");
+                } else {
+                    assert_eq!(get("type"), Some("string"), "{context}");
+                    assert_eq!(strings(at(schema, &["enum"])), wire, "{context}: enum");
+                }
             }
         },
         FieldType::Array(items) => {

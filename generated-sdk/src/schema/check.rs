@@ -155,6 +155,9 @@ fn shape(
         (Shape::Enum(values), Value::String(text)) => {
             rules::member(text, values.iter().map(String::as_str)).or_else(broke)
         }
+        (Shape::IntegerEnum(values), Value::Number(number)) if number.is_i64() => {
+            rules::member(&number.to_string(), values.iter().map(String::as_str)).or_else(broke)
+        }
         (Shape::Object(fields), value) => object(fields, value, &format!("{path}."), location),
         (Shape::Array(items), Value::Array(elements)) => {
             elements

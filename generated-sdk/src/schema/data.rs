@@ -92,6 +92,9 @@ pub enum ShapeData {
     DateTime,
     /// One of these documented values.
     Enum(Vec<String>),
+    /// A JSON integer, one of these documented values (written as digits).
+    #[serde(rename = "integer_enum")]
+    IntegerEnum(Vec<String>),
     /// An object of the named type of the same file.
     Object(String),
     /// An array of this shape.

@@ -133,6 +133,7 @@ impl Linker<'_> {
             ShapeData::Boolean => Shape::Boolean,
             ShapeData::DateTime => Shape::DateTime,
             ShapeData::Enum(values) => Shape::Enum(values.clone()),
+            ShapeData::IntegerEnum(values) => Shape::IntegerEnum(values.clone()),
             ShapeData::Object(name) => Shape::Object(self.object(name)?),
             ShapeData::Array(items) => Shape::Array(Box::new(self.shape(items)?)),
         })

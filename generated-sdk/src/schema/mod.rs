@@ -36,6 +36,8 @@ pub enum Shape {
     DateTime,
     /// One of these documented values.
     Enum(Vec<String>),
+    /// A JSON integer, one of these documented values (written as digits).
+    IntegerEnum(Vec<String>),
     /// An object with these fields (shared by every field of its type).
     Object(Arc<[Field]>),
     /// An array of this shape.
@@ -52,6 +54,7 @@ impl fmt::Display for Shape {
             Shape::Boolean => f.write_str("boolean"),
             Shape::DateTime => f.write_str("datetime"),
             Shape::Enum(values) => write!(f, "enum({})", values.join("|")),
+            Shape::IntegerEnum(values) => write!(f, "integer enum({})", values.join("|")),
             Shape::Object(_) => f.write_str("object"),
             Shape::Array(items) => write!(f, "array[{items}]"),
         }

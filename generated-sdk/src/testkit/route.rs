@@ -142,7 +142,7 @@ fn from_text(
         ));
     };
     let value = match field.shape {
-        Shape::Integer => text.parse::<i64>().map(Value::from).ok(),
+        Shape::Integer | Shape::IntegerEnum(_) => text.parse::<i64>().map(Value::from).ok(),
         Shape::Number => serde_json::from_str::<serde_json::Number>(text)
             .ok()
             .map(Value::Number),

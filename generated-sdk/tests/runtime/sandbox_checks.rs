@@ -211,6 +211,7 @@ fn minimal_request(fields: &[wechatpay_apiv3::schema::Field]) -> Value {
             Shape::Boolean => json!(true),
             Shape::DateTime => json!("2026-11-23T10:00:00+08:00"),
             Shape::Enum(values) => json!(values[0]),
+            Shape::IntegerEnum(values) => json!(values[0].parse::<i64>().expect("digits")),
             Shape::Object(fields) => object(fields),
             Shape::Array(items) => json!([sample(items)]),
         }

@@ -324,7 +324,7 @@ impl<'p> Types<'p> {
         match schema.ty.as_deref() {
             Some("string") if documented.is_some() || !listed.is_empty() => {
                 let values = enum_values(documented, listed, at, log);
-                Some(self.enumeration(&values, candidates, description, at, log))
+                Some(self.enumeration(&values, false, candidates, description, at, log))
             }
             Some("string") if matches!(format, "rfc3339" | "date-time") => {
                 Some("datetime".to_owned())
@@ -332,10 +332,22 @@ impl<'p> Types<'p> {
             Some("string") => Some("string".to_owned()),
             Some("boolean") => Some("boolean".to_owned()),
             Some(ty @ ("integer" | "number")) => {
-                if !listed.is_empty() {
+                // Listed whole numbers make an integer enum (values written as digits).
+                if !listed.is_empty() || documented.is_some() {
+                    let values = enum_values(documented, listed, at, log);
+                    if values.iter().all(|(value, _)| value.parse::<i64>().is_ok()) {
+                        return Some(self.enumeration(
+                            &values,
+                            true,
+                            candidates,
+                            description,
+                            at,
+                            log,
+                        ));
+                    }
                     at.warn(
                         log,
-                        format!("lossy: enum on {ty} dropped (enums are strings)"),
+                        format!("lossy: enum on {ty} dropped (a value is not whole)"),
                     );
                 }
                 let whole =
@@ -360,6 +372,7 @@ impl<'p> Types<'p> {
     fn enumeration(
         &mut self,
         values: &[(String, Option<String>)],
+        integer: bool,
         candidates: &[String],
         description: &str,
         at: &At<'_>,
@@ -382,9 +395,12 @@ impl<'p> Types<'p> {
             }
         }
         if kept.is_empty() {
-            return "string".to_owned();
+            return if integer { "integer" } else { "string" }.to_owned();
         }
-        let key: Vec<String> = kept.iter().map(|(value, _)| value.clone()).collect();
+        let mut key: Vec<String> = kept.iter().map(|(value, _)| value.clone()).collect();
+        if integer {
+            key.push("#integer".to_owned());
+        }
         if let Some(existing) = self.enum_by_values.get(&key) {
             return existing.clone();
         }
@@ -398,6 +414,7 @@ impl<'p> Types<'p> {
         self.enums.push(EnumOut {
             name: name.clone(),
             description,
+            integer,
             values: kept,
         });
         name

@@ -27,6 +27,8 @@ pub struct TypeOut {
 pub struct EnumOut {
     pub name: String,
     pub description: String,
+    /// The values are JSON integers (written as digits).
+    pub integer: bool,
     /// Each value with its documented meaning, when known.
     pub values: Vec<(String, Option<String>)>,
 }
@@ -188,10 +190,13 @@ fn service_doc(service: &ServiceOut) -> Value {
             let meaning = meaning.as_deref().map_or(Value::Null, Value::from);
             values.insert(Value::from(value.as_str()), meaning);
         }
-        let value = map([
-            ("description", Value::from(def.description.as_str())),
-            ("values", Value::Mapping(values)),
-        ]);
+        let mut value = Mapping::new();
+        value.insert("description".into(), Value::from(def.description.as_str()));
+        if def.integer {
+            value.insert("type".into(), Value::from("integer"));
+        }
+        value.insert("values".into(), Value::Mapping(values));
+        let value = Value::Mapping(value);
         (def.name.as_str(), value)
     });
     doc.insert("enums".into(), named(enums));

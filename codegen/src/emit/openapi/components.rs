@@ -124,6 +124,14 @@ pub(super) fn enum_schema(item: &Enum) -> Value {
         .iter()
         .map(|variant| (variant.wire.clone(), json!(variant.meaning)))
         .collect();
+    if item.integer {
+        // Validated: every value of an integer enum parses.
+        let numbers: Vec<i64> = values
+            .iter()
+            .filter_map(|value| value.parse().ok())
+            .collect();
+        return json!({"type": "integer", "enum": numbers, "x-enum-descriptions": meanings});
+    }
     json!({"type": "string", "enum": values, "x-enum-descriptions": meanings})
 }
 

@@ -91,6 +91,9 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
             crate::runtime::Validate::validate(request)?;
             let mut target = PathAndQuery::new();
             target.literal("/v3/things");
+            if let Some(value) = &request.level {
+                target.query("level", value.as_str());
+            }
             if let Some(value) = &request.offset {
                 target.query("offset", &value.to_string());
             }

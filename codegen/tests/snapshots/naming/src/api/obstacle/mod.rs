@@ -15,7 +15,7 @@ mod examples;
 mod events;
 pub use events::Event;
 pub use client::{ListThingsPages, ObstacleClient};
-pub use enums::Match;
+pub use enums::{Level, Match};
 pub use models::{Option_, Owner, Self_, Thing, ThingList};
 pub use requests::{
     DeleteThingsRequest, DownloadBillRequest, GetSelfRequest, ListThingsRequest,
