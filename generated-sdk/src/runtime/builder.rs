@@ -119,7 +119,8 @@ impl ClientBuilder {
     /// generated `operations::CERTIFICATE_SOURCE`, e.g. `GET /v3/certificates` of the
     /// `certificates` service) when an answer names a serial the client does not know, and by
     /// [`Client::refresh_platform_certificates`]. Needs the APIv3 key. With a WeChat Pay public
-    /// key as well, the client is in migration mode and accepts both.
+    /// key as well, the client is in migration mode and accepts both. A download is accepted
+    /// only when signed by a key already trusted; an empty ring trusts its first download.
     pub fn platform_certificates(mut self, source: &'static CertificateSource) -> Self {
         self.certificates = Some(source);
         self

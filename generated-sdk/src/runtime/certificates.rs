@@ -62,9 +62,14 @@ pub fn parse_certificate(pem: &[u8]) -> Result<VerifyingKey, Error> {
     let certificate = Certificate::from_der(der.as_ref())
         .map_err(|error| bad(format!("not an X.509 certificate: {error}")))?;
     let tbs = &certificate.tbs_certificate;
-    let serial = tbs
-        .serial_number
-        .as_bytes()
+    // A serial is a number: DER keeps a leading zero byte when the top bit is set, and the
+    // listing and the answers' Wechatpay-Serial do not, so leading zero bytes are dropped.
+    let bytes = tbs.serial_number.as_bytes();
+    let first = bytes
+        .iter()
+        .position(|byte| *byte != 0)
+        .unwrap_or(bytes.len().saturating_sub(1));
+    let serial = bytes[first..]
         .iter()
         .map(|byte| format!("{byte:02X}"))
         .collect::<String>();
@@ -161,23 +166,38 @@ impl Client {
         })?;
         let now = self.now();
         let fresh = KeyRing::new();
+        let mut skipped = Vec::new();
         for entry in &listed {
-            let key = self.decrypt_certificate(entry)?;
-            if key.is_valid_at(now) {
-                fresh.insert(key);
+            // One bad entry costs that entry only; the others still count.
+            match self.decrypt_certificate(entry) {
+                Ok(key) if key.is_valid_at(now) => fresh.insert(key),
+                Ok(key) => skipped.push(format!("{}: not valid now", key.serial)),
+                Err(error) => skipped.push(format!("{}: {error}", entry.serial_no)),
             }
         }
         if fresh.is_empty() {
             return Err(Error::Verification {
-                reason: "the download holds no certificate valid now".to_owned(),
+                reason: format!(
+                    "the download holds no certificate valid now ({})",
+                    skipped.join("; ")
+                ),
                 request_id,
             });
         }
-        // The download must be signed by one of the certificates it carries.
-        verify(&answer.signature_headers(), &answer.body, now, &fresh).map_err(|failure| {
+        // Trust only what is already trusted: with a valid WeChat Pay key in the ring (a public
+        // key, or certificates from an earlier download) the answer must be signed by it, so
+        // whoever can answer one download cannot plant a key. Only an empty ring bootstraps
+        // from a certificate inside the download (trust on first use; pin a public key or
+        // certificate to avoid it).
+        let (trusted, which) = if self.keys().has_valid_key(now) {
+            (self.keys(), "a key the client already trusts")
+        } else {
+            (&fresh, "a certificate it contains")
+        };
+        verify(&answer.signature_headers(), &answer.body, now, trusted).map_err(|failure| {
             Error::Verification {
                 reason: format!(
-                    "the certificate download is not signed by a certificate it contains: {}",
+                    "the certificate download is not signed by {which}: {}",
                     failure.into_reason()
                 ),
                 request_id,
@@ -211,7 +231,7 @@ impl Client {
             encrypted.associated_data.as_deref().unwrap_or_default(),
         )?;
         let certificate = parse_certificate(&pem)?;
-        if !certificate.serial.eq_ignore_ascii_case(&entry.serial_no) {
+        if !super::keyring::same_serial(&certificate.serial, &entry.serial_no) {
             return Err(Error::Verification {
                 reason: format!(
                     "certificate serial {} does not match its listing {}",

@@ -88,8 +88,17 @@ impl KeyRing {
             .keys
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        keys.retain(|existing| existing.serial != key.serial);
+        keys.retain(|existing| !same_serial(&existing.serial, &key.serial));
         keys.push(key);
+    }
+
+    /// Whether some key is valid at `now`: then downloads must be signed by a trusted key.
+    pub fn has_valid_key(&self, now: i64) -> bool {
+        self.keys
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .iter()
+            .any(|key| key.is_valid_at(now))
     }
 
     /// The key with `serial`, if it is present and valid at `now`.
@@ -99,7 +108,7 @@ impl KeyRing {
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         keys.iter()
-            .find(|key| key.serial == serial && key.is_valid_at(now))
+            .find(|key| same_serial(&key.serial, serial) && key.is_valid_at(now))
             .cloned()
     }
 
@@ -137,5 +146,25 @@ impl KeyRing {
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .is_empty()
+    }
+}
+
+/// Certificate serials are numbers written in hex: case and leading zero bytes do not matter
+/// (DER adds one when the top bit is set). Public key ids (`PUB_KEY_ID_…`) compare as written.
+pub(crate) fn same_serial(a: &str, b: &str) -> bool {
+    fn number(serial: &str) -> Option<String> {
+        if serial.is_empty() || !serial.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+            return None;
+        }
+        let upper = serial.to_ascii_uppercase();
+        let mut digits = upper.as_str();
+        while digits.len() > 2 && digits.starts_with("00") {
+            digits = &digits[2..];
+        }
+        Some(digits.to_owned())
+    }
+    match (number(a), number(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a == b,
     }
 }

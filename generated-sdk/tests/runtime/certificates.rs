@@ -11,7 +11,8 @@ use wechatpay_apiv3::testkit::Fault;
 
 use crate::support::{
     API_V3_KEY, CERTIFICATE, CERTIFICATE_SERIAL, EXPIRED_CERTIFICATE, FakeWechatPay, MCHID,
-    MERCHANT_KEY_PKCS8, SERIAL_NO, certificate_download, now, recharge_and_certificates_handler,
+    MERCHANT_KEY_PKCS8, MERCHANT_PUBLIC, PUBLIC_KEY_ID, SERIAL_NO, WECHATPAY_PUBLIC,
+    certificate_download, now, recharge_and_certificates_handler,
 };
 
 fn certificate_client(server: &FakeWechatPay) -> Client {
@@ -139,7 +140,7 @@ async fn a_download_with_only_expired_certificates_is_refused() {
         .await
         .expect_err("refused");
     assert!(
-        matches!(&error, Error::Verification { reason, .. } if reason == "the download holds no certificate valid now"),
+        matches!(&error, Error::Verification { reason, .. } if reason == "the download holds no certificate valid now (3A5B: not valid now)"),
         "{error:?}"
     );
     assert!(client.keys().is_empty());
@@ -227,5 +228,123 @@ fn certificate_mode_needs_the_api_v3_key_and_some_key_is_required() {
     let error = builder().build().expect_err("no key at all");
     assert!(
         matches!(&error, Error::Config { reason } if reason.starts_with("neither a WeChat Pay public key nor platform certificates"))
+    );
+}
+
+/// A client that already trusts a WeChat Pay key in certificate mode: migration mode, with the
+/// public key given as `(id, pem)`.
+fn migration_client(server: &FakeWechatPay, id: &str, public_pem: &[u8]) -> Client {
+    Client::builder()
+        .mchid(MCHID)
+        .serial_no(SERIAL_NO)
+        .merchant_key_pem(MERCHANT_KEY_PKCS8)
+        .api_v3_key(API_V3_KEY)
+        .wechatpay_public_key_pem(id, public_pem.to_vec())
+        .platform_certificates(&wechatpay_apiv3::api::certificates::operations::CERTIFICATE_SOURCE)
+        .main_base_url(server.url())
+        .retry_policy(RetryPolicy {
+            max_attempts: 1,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(1),
+        })
+        .build()
+        .expect("a migration-mode client")
+}
+
+/// Whoever can answer one download (a TLS-inspecting proxy, a wrong base URL) and holds the
+/// APIv3 key plants a self-signed set: with a trusted key in the ring, it is refused.
+#[tokio::test]
+async fn a_planted_certificate_set_is_refused_once_a_key_is_trusted() {
+    // The sandbox signs with its own key; the client trusts another one (here the merchant's
+    // public key stands in for the real WeChat Pay key).
+    let server = FakeWechatPay::start(recharge_and_certificates_handler).await;
+    server.sign_as(CERTIFICATE_SERIAL);
+    let client = migration_client(&server, "PUB_KEY_ID_TRUSTED", MERCHANT_PUBLIC);
+    let error = client
+        .refresh_platform_certificates()
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(&error, Error::Verification { reason, .. } if reason.starts_with("the certificate download is not signed by a key the client already trusts")),
+        "{error:?}"
+    );
+    assert_eq!(
+        client.keys().serials(),
+        vec!["PUB_KEY_ID_TRUSTED".to_owned()],
+        "nothing planted"
+    );
+}
+
+/// Migration mode (public key and certificates): the download is answered under the public
+/// key's id, and a refresh succeeds.
+#[tokio::test]
+async fn migration_mode_downloads_and_refreshes() {
+    let server = FakeWechatPay::start(recharge_and_certificates_handler).await;
+    let client = migration_client(&server, PUBLIC_KEY_ID, WECHATPAY_PUBLIC);
+    assert_eq!(
+        client
+            .refresh_platform_certificates()
+            .await
+            .expect("refreshed"),
+        1
+    );
+    assert_eq!(
+        client.refresh_platform_certificates().await.expect("again"),
+        1
+    );
+    let mut serials = client.keys().serials();
+    serials.sort();
+    assert_eq!(
+        serials,
+        vec![CERTIFICATE_SERIAL.to_owned(), PUBLIC_KEY_ID.to_owned()]
+    );
+}
+
+/// One entry that does not decrypt to its listed serial costs that entry, not the download.
+#[tokio::test]
+async fn a_bad_entry_is_skipped_and_the_others_kept() {
+    let server = FakeWechatPay::start(|received: &crate::support::Received| {
+        if received.target == "/v3/certificates" {
+            (
+                200,
+                certificate_download(&[("0BAD", CERTIFICATE), (CERTIFICATE_SERIAL, CERTIFICATE)]),
+            )
+        } else {
+            (404, String::new())
+        }
+    })
+    .await;
+    server.sign_as(CERTIFICATE_SERIAL);
+    let client = certificate_client(&server);
+    assert_eq!(
+        client
+            .refresh_platform_certificates()
+            .await
+            .expect("one kept"),
+        1
+    );
+    assert_eq!(client.keys().serials(), vec![CERTIFICATE_SERIAL.to_owned()]);
+}
+
+/// A serial with its top bit set keeps a leading zero byte in DER; serials compare as numbers.
+#[test]
+fn serials_compare_as_numbers() {
+    let pem = include_bytes!("../../src/testkit/keys/top_bit_serial_certificate.pem");
+    let key = parse_certificate(pem).expect("parses");
+    assert_eq!(key.serial, "8F0000000000000000000000000000000000AB");
+    let ring = wechatpay_apiv3::runtime::KeyRing::new();
+    ring.insert(key);
+    let now = now();
+    assert!(
+        ring.find("008F0000000000000000000000000000000000AB", now)
+            .is_some()
+    );
+    assert!(
+        ring.find("8f0000000000000000000000000000000000ab", now)
+            .is_some()
+    );
+    assert!(
+        ring.find("8F0000000000000000000000000000000000AC", now)
+            .is_none()
     );
 }
