@@ -167,6 +167,23 @@ async fn a_field_over_its_length_is_refused_before_sending() {
     );
 }
 
+/// `.`, `..` or an empty path parameter would be signed as one path and sent as another (URL
+/// parsers collapse dot segments): refused before sending.
+#[tokio::test]
+async fn dot_and_empty_path_parameters_are_refused_before_sending() {
+    let transport = Recorder::answering(200, "{}");
+    let client = PlatsolutionClient::new(&transport);
+    for value in ["", ".", ".."] {
+        let request = QueryRechargeRequest::new(value, "1900102208");
+        let error = client.query_recharge(&request).await.expect_err("refused");
+        let Error::Validation(validation) = &error else {
+            panic!("expected a validation error, got {error:?}")
+        };
+        assert_eq!(validation.field, "out_recharge_no");
+    }
+    assert!(transport.sent().is_empty(), "nothing may be sent");
+}
+
 #[tokio::test]
 async fn an_error_answer_keeps_code_message_detail_and_request_id() {
     let transport = Recorder::answering(

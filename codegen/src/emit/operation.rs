@@ -332,7 +332,8 @@ fn target_building(op: &Operation) -> TokenStream {
             .find(|field| field.wire_name == param)
         {
             let value = string_value(field, quote!(request.));
-            statements.push(quote!(target.segment(#value);));
+            let wire = &field.wire_name;
+            statements.push(quote!(target.segment(#wire, #value)?;));
         }
         rest = &rest[open + close + 1..];
     }

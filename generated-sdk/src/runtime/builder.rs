@@ -157,7 +157,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends with this HTTP client instead of one built here; its own timeouts then apply.
+    /// Sends with this HTTP client instead of one built here; its own timeouts and redirect
+    /// policy then apply (build it with `redirect(reqwest::redirect::Policy::none())`).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -226,7 +227,10 @@ impl ClientBuilder {
         }
         let http = match self.http {
             Some(http) => http,
+            // Redirects are never followed: WeChat Pay sends none, and following one would
+            // re-send a signed request (and its body) wherever the Location header points.
             None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
                 .timeout(self.timeout.unwrap_or(Duration::from_secs(10)))
                 .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(5)))
                 .build()

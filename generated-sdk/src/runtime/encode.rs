@@ -2,6 +2,8 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
+use super::error::{Error, ValidationError};
+
 /// Everything but RFC 3986 unreserved characters is encoded, in path segments and in query
 /// keys and values alike, so a value can never change the shape of the URL.
 const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
@@ -28,9 +30,18 @@ impl PathAndQuery {
         self.path.push_str(piece);
     }
 
-    /// Appends a path parameter's value, percent-encoded as one segment.
-    pub fn segment(&mut self, value: &str) {
+    /// Appends the path parameter `name`'s value, percent-encoded as one segment. An empty
+    /// value, `.` or `..` is refused before any network I/O: after signing, a URL parser would
+    /// collapse the dot segments (or the empty one) into another path than the one signed.
+    pub fn segment(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        if matches!(value, "" | "." | "..") {
+            return Err(Error::Validation(ValidationError {
+                field: name.to_owned(),
+                rule: format!("a path parameter cannot be {value:?}"),
+            }));
+        }
         self.path.extend(utf8_percent_encode(value, ENCODE));
+        Ok(())
     }
 
     /// Appends `key=value` to the query, both percent-encoded.
@@ -56,7 +67,7 @@ mod tests {
     fn encodes_segments_and_query_values() {
         let mut target = PathAndQuery::new();
         target.literal("/v3/orders/");
-        target.segment("a/b c?#中");
+        target.segment("id", "a/b c?#中").expect("a value");
         target.literal("/close");
         target.query("sub_mchid", "1900&x=1");
         target.query("limit", "10");
@@ -69,7 +80,23 @@ mod tests {
     #[test]
     fn leaves_unreserved_characters_alone() {
         let mut target = PathAndQuery::new();
-        target.segment("Az09-._~");
+        target.segment("id", "Az09-._~").expect("a value");
         assert_eq!(target.finish(), "Az09-._~");
+    }
+
+    #[test]
+    fn empty_and_dot_segments_are_refused_naming_the_parameter() {
+        for value in ["", ".", ".."] {
+            let mut target = PathAndQuery::new();
+            let error = target.segment("out_trade_no", value).expect_err("refused");
+            let Error::Validation(error) = error else {
+                panic!("a validation error: {error:?}")
+            };
+            assert_eq!(error.field, "out_trade_no");
+            assert!(error.rule.contains(&format!("{value:?}")), "{}", error.rule);
+        }
+        let mut target = PathAndQuery::new();
+        target.segment("id", "...").expect("three dots are a name");
+        assert_eq!(target.finish(), "...");
     }
 }

@@ -104,3 +104,52 @@ fn the_merchant_key_debug_is_redacted() {
     let key = MerchantKey::from_pem(crate::support::MERCHANT_KEY_PKCS8).expect("key");
     assert_eq!(format!("{key:?}"), "MerchantKey(RSA-2048, redacted)");
 }
+
+/// A redirect is never followed: the signed request (and its body) would go wherever the
+/// `Location` header points.
+#[tokio::test]
+async fn a_redirect_is_not_followed() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    let elsewhere = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let elsewhere_address = elsewhere.local_addr().expect("address");
+    let visits = Arc::new(AtomicUsize::new(0));
+    let counted = visits.clone();
+    tokio::spawn(async move {
+        while let Ok((_socket, _)) = elsewhere.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let redirecting = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", redirecting.local_addr().expect("address"));
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = redirecting.accept().await {
+            let mut buffer = [0u8; 4096];
+            let _ = socket.read(&mut buffer).await;
+            let answer = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://{elsewhere_address}/v3/steal\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = socket.write_all(answer.as_bytes()).await;
+        }
+    });
+    let client = client_builder(&url)
+        .retry_policy(FAST)
+        .build()
+        .expect("client");
+    let error = PlatsolutionClient::new(&client)
+        .query_recharge(&query())
+        .await
+        .expect_err("a 307 is not an answer");
+    assert!(
+        matches!(&error, Error::Decode { status: 307, .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        visits.load(Ordering::SeqCst),
+        0,
+        "the redirect was followed"
+    );
+}

@@ -111,7 +111,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             crate::runtime::Validate::validate(request)?;
             let mut target = PathAndQuery::new();
             target.literal("/v3/global/transactions/id/");
-            target.segment(&request.id);
+            target.segment("id", &request.id)?;
             match &request.mode {
                 QueryOrderByIdMode::Direct(mode) => {
                     target.query("mchid", &mode.mchid);
@@ -176,7 +176,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             crate::runtime::Validate::validate(request)?;
             let mut target = PathAndQuery::new();
             target.literal("/v3/global/transactions/out-trade-no/");
-            target.segment(&request.out_trade_no);
+            target.segment("out_trade_no", &request.out_trade_no)?;
             match &request.mode {
                 QueryOrderByOutTradeNoMode::Direct(mode) => {
                     target.query("mchid", &mode.mchid);
@@ -291,7 +291,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             crate::runtime::Validate::validate(request)?;
             let mut target = PathAndQuery::new();
             target.literal("/v3/global/refunds/out-refund-no/");
-            target.segment(&request.out_refund_no);
+            target.segment("out_refund_no", &request.out_refund_no)?;
             match &request.mode {
                 QueryRefundByOutRefundNoMode::Direct(mode) => {
                     target.query("mchid", &mode.mchid);
@@ -348,7 +348,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             crate::runtime::Validate::validate(request)?;
             let mut target = PathAndQuery::new();
             target.literal("/v3/global/refunds/id/");
-            target.segment(&request.refund_id);
+            target.segment("refund_id", &request.refund_id)?;
             match &request.mode {
                 QueryRefundByIdMode::Direct(mode) => {
                     target.query("mchid", &mode.mchid);
@@ -554,7 +554,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             crate::runtime::Validate::validate(request)?;
             let mut target = PathAndQuery::new();
             target.literal("/v3/global/micropay/transactions/out-trade-no/");
-            target.segment(&request.out_trade_no);
+            target.segment("out_trade_no", &request.out_trade_no)?;
             target.literal("/reverse");
             Ok(ApiRequest {
                 operation: &operations::REVERSE_BY_OUT_TRADE_NO,
@@ -604,7 +604,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             crate::runtime::Validate::validate(request)?;
             let mut target = PathAndQuery::new();
             target.literal("/v3/global/micropay/transactions/id/");
-            target.segment(&request.id);
+            target.segment("id", &request.id)?;
             target.literal("/reverse");
             Ok(ApiRequest {
                 operation: &operations::REVERSE_BY_ID,

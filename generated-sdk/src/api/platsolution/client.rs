@@ -107,7 +107,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             crate::runtime::Validate::validate(request)?;
             let mut target = PathAndQuery::new();
             target.literal("/v3/platsolution/ecommerce/recharges/out-recharge-no/");
-            target.segment(&request.out_recharge_no);
+            target.segment("out_recharge_no", &request.out_recharge_no)?;
             target.query("sub_mchid", &request.sub_mchid);
             Ok(ApiRequest {
                 operation: &operations::QUERY_RECHARGE,
@@ -156,7 +156,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             crate::runtime::Validate::validate(request)?;
             let mut target = PathAndQuery::new();
             target.literal("/v3/platsolution/ecommerce/recharges/out-recharge-no/");
-            target.segment(&request.out_recharge_no);
+            target.segment("out_recharge_no", &request.out_recharge_no)?;
             target.literal("/close");
             target.query("sub_mchid", &request.sub_mchid);
             Ok(ApiRequest {

@@ -252,7 +252,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
             let request = &encrypted;
             let mut target = PathAndQuery::new();
             target.literal("/v3/things/");
-            target.segment(&request.type_);
+            target.segment("type", &request.type_)?;
             target.literal("/do");
             if let Some(value) = &request.async_ {
                 target.query("async", value.as_str());
