@@ -167,7 +167,7 @@ fn a_field_and_an_endpoint_added_to_the_yaml_show_up_with_no_rust_edited() {
         client.contains("pub fn query_recharge_by_id("),
         "new method"
     );
-    assert!(client.contains("target.segment(&request.recharge_id);"));
+    assert!(client.contains("target.segment(\"recharge_id\", &request.recharge_id)?;"));
     let requests = output
         .get("generated-sdk/src/api/platsolution/requests.rs")
         .expect("requests");
