@@ -58,6 +58,10 @@ impl Client {
             })?;
         let signed = check.signed_body.replace("{digest}", &announced);
         let signature = super::verify::SignatureHeaders {
+            signature_type: response
+                .headers()
+                .get("Wechatpay-Signature-Type")
+                .and_then(|v| v.to_str().ok()),
             timestamp: response
                 .headers()
                 .get("Wechatpay-Timestamp")

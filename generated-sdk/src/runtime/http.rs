@@ -27,6 +27,7 @@ impl Answer {
             nonce: self.header("Wechatpay-Nonce"),
             signature: self.header("Wechatpay-Signature"),
             serial: self.header("Wechatpay-Serial"),
+            signature_type: self.header("Wechatpay-Signature-Type"),
         }
     }
 }

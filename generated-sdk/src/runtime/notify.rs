@@ -174,6 +174,7 @@ pub fn open_notification(
         nonce: headers.header("Wechatpay-Nonce"),
         signature: headers.header("Wechatpay-Signature"),
         serial: headers.header("Wechatpay-Serial"),
+        signature_type: headers.header("Wechatpay-Signature-Type"),
     };
     verify(&signature, body, now, keys).map_err(|failure| Error::Verification {
         reason: failure.into_reason(),

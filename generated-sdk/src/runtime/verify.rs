@@ -23,6 +23,8 @@ pub struct SignatureHeaders<'a> {
     pub signature: Option<&'a str>,
     /// `Wechatpay-Serial`
     pub serial: Option<&'a str>,
+    /// `Wechatpay-Signature-Type`, when sent: only `WECHATPAY2-SHA256-RSA2048` is accepted.
+    pub signature_type: Option<&'a str>,
 }
 
 /// Why verification failed.
@@ -43,6 +45,9 @@ impl VerifyFailure {
     }
 }
 
+/// The only signature scheme this client verifies.
+pub const SIGNATURE_TYPE: &str = "WECHATPAY2-SHA256-RSA2048";
+
 /// Checks the headers and signature of `body` against the ring's keys, with `now` the local Unix
 /// time: the timestamp window first (a replay is refused before any RSA work), then the serial,
 /// the probe prefix, base64 and finally the RSA signature.
@@ -57,6 +62,14 @@ pub fn verify(
     let nonce = required(headers.nonce, "Wechatpay-Nonce").map_err(other)?;
     let signature = required(headers.signature, "Wechatpay-Signature").map_err(other)?;
     let serial = required(headers.serial, "Wechatpay-Serial").map_err(other)?;
+    // A signature of another kind (an SM2 one, say) must not be checked as if it were RSA.
+    if let Some(kind) = headers.signature_type
+        && kind != SIGNATURE_TYPE
+    {
+        return Err(other(format!(
+            "Wechatpay-Signature-Type {kind:?} is not {SIGNATURE_TYPE}"
+        )));
+    }
 
     let seconds: i64 = timestamp.trim().parse().map_err(|_| {
         other(format!(

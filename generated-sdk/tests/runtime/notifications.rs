@@ -415,3 +415,35 @@ fn events_are_decoded_by_event_type() {
         .expect("accepted");
     assert!(matches!(parsed.resource, TestEvent::Unknown(_)));
 }
+
+/// `Wechatpay-Signature-Type` is read: only the RSA scheme this client checks is accepted, so
+/// a signature of another kind is never checked as if it were RSA.
+#[test]
+fn an_unknown_signature_type_is_refused() {
+    let (headers, body) = notification(
+        "REFUND.SUCCESS",
+        REFUND,
+        WECHATPAY_PRIVATE,
+        PUBLIC_KEY_ID,
+        NotificationTamper::None,
+    );
+    let with_type = |kind: &str| {
+        let mut headers: Vec<(String, String)> = headers
+            .iter()
+            .filter(|(name, _)| !name.eq_ignore_ascii_case("Wechatpay-Signature-Type"))
+            .cloned()
+            .collect();
+        headers.push(("Wechatpay-Signature-Type".to_owned(), kind.to_owned()));
+        headers
+    };
+    client()
+        .parse_notification::<RefundResource>(&with_type("WECHATPAY2-SHA256-RSA2048"), &body)
+        .expect("the RSA scheme is accepted");
+    let error = client()
+        .parse_notification::<RefundResource>(&with_type("WECHATPAY2-SM2-WITH-SM3"), &body)
+        .expect_err("refused");
+    assert!(
+        matches!(&error, Error::Verification { reason, .. } if reason.contains("Wechatpay-Signature-Type \"WECHATPAY2-SM2-WITH-SM3\"")),
+        "{error:?}"
+    );
+}

@@ -65,6 +65,7 @@ fn verify_answer(
         nonce: nonce.as_deref(),
         signature: signature.as_deref(),
         serial: serial.as_deref(),
+        signature_type: None,
     };
     verify(&headers, body, now, ring()).is_ok()
 }
