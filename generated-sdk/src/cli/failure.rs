@@ -42,14 +42,37 @@ impl From<Error> for Failure {
         };
         let message = match &error {
             Error::Api(api) => format!(
-                "HTTP {} {}: {} (Request-ID {})",
+                "HTTP {} {}: {}{} (Request-ID {})",
                 api.status,
                 api.code,
                 api.message,
+                detail(api.detail.as_ref()),
                 api.request_id.as_deref().unwrap_or("none")
             ),
             other => other.to_string(),
         };
         Failure { exit, message }
     }
+}
+
+/// The answer's `detail`, so the user learns which field was wrong: `; field out_trade_no =
+/// "x" in body: too long`, or nothing when WeChat Pay sent none.
+fn detail(detail: Option<&crate::runtime::ErrorDetail>) -> String {
+    let Some(detail) = detail else {
+        return String::new();
+    };
+    let mut out = String::new();
+    if let Some(field) = &detail.field {
+        out.push_str(&format!("; field {field}"));
+    }
+    if let Some(value) = &detail.value {
+        out.push_str(&format!(" = {value}"));
+    }
+    if let Some(location) = &detail.location {
+        out.push_str(&format!(" in {location}"));
+    }
+    if let Some(issue) = &detail.issue {
+        out.push_str(&format!(": {issue}"));
+    }
+    out
 }

@@ -224,6 +224,22 @@ async fn an_api_error_exits_2_with_status_code_message_and_request_id() {
     );
 }
 
+/// A PARAM_ERROR names the field, its value, where it was and what is wrong with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_error_prints_its_detail() {
+    let server = FakeWechatPay::start(recharge_handler).await;
+    server.script([respond(
+        400,
+        r#"{"code":"PARAM_ERROR","message":"参数错误","detail":{"field":"sub_mchid","value":"19","issue":"商户号格式不正确","location":"query"}}"#.to_owned(),
+    )]);
+    let (status, _, stderr) = run(&server.url(), &["call", "query_recharge", QUERY], None).await;
+    assert_eq!(status, 2);
+    assert!(
+        stderr.contains("HTTP 400 PARAM_ERROR: 参数错误; field sub_mchid = \"19\" in query: 商户号格式不正确 (Request-ID "),
+        "{stderr}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_verification_failure_exits_3_printing_nothing() {
     for tamper in [
