@@ -91,12 +91,13 @@ impl MerchantKey {
     /// Reads a PEM private key file.
     pub fn from_pem_file(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
-        let pem = std::fs::read(path).map_err(|error| {
+        // Zeroed when dropped: the file's bytes are the private key.
+        let pem = zeroize::Zeroizing::new(std::fs::read(path).map_err(|error| {
             config(&format!(
                 "cannot read the merchant private key file {}: {error}",
                 path.display()
             ))
-        })?;
+        })?);
         Self::from_pem(&pem)
     }
 

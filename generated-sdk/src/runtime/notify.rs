@@ -131,14 +131,19 @@ impl Client {
         decode: impl FnOnce(&str, &[u8]) -> Result<T, serde_json::Error>,
     ) -> Result<Notification<T>, Error> {
         let (envelope, original_type, plaintext) = self.open_notification(headers, body)?;
+        // The decrypted resource holds payers' data: the error says where decoding failed and
+        // of what kind, never the content (serde's message can quote a value), and keeps none.
         let resource = decode(&envelope.event_type, &plaintext).map_err(|error| Error::Decode {
             status: 0,
             request_id: headers.header("Request-ID").map(str::to_owned),
             reason: format!(
-                "the decrypted {} resource does not match its model: {error}",
-                envelope.event_type
+                "the decrypted {} resource does not match its model ({:?} error at line {}, column {}; the resource is not kept)",
+                envelope.event_type,
+                error.classify(),
+                error.line(),
+                error.column()
             ),
-            body: plaintext,
+            body: Vec::new(),
         })?;
         Ok(Notification {
             envelope,

@@ -447,3 +447,36 @@ fn an_unknown_signature_type_is_refused() {
         "{error:?}"
     );
 }
+
+/// A resource that does not fit its model is refused without its content: no payer data in the
+/// error, its `Display` or its `Debug`.
+#[test]
+fn a_resource_that_does_not_decode_is_not_kept_in_the_error() {
+    #[derive(Debug, serde::Deserialize)]
+    struct Strict {
+        #[serde(rename = "refund_status")]
+        _refund_status: u32,
+    }
+    let (headers, body) = notification(
+        "REFUND.SUCCESS",
+        REFUND,
+        WECHATPAY_PRIVATE,
+        PUBLIC_KEY_ID,
+        NotificationTamper::None,
+    );
+    let error = client()
+        .parse_notification::<Strict>(&headers, &body)
+        .expect_err("refund_status is not a number");
+    let Error::Decode { body: kept, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert!(kept.is_empty());
+    for shown in [format!("{error}"), format!("{error:?}")] {
+        assert!(!shown.contains("20150806125346"), "{shown}");
+        assert!(!shown.contains("1900000100"), "{shown}");
+        assert!(
+            shown.contains("REFUND.SUCCESS") || shown.contains("resource"),
+            "{shown}"
+        );
+    }
+}
