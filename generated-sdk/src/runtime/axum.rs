@@ -58,7 +58,8 @@ where
             .await
             .map_err(|_| NotificationReply::failure(413, "通知报文过大或无法读取"))?;
         client
-            .parse_notification(&parts.headers, &body)
+            .receive_notification(&parts.headers, &body)
+            .await
             .map(WechatPayNotification)
             .map_err(|error| NotificationReply::for_error(&error))
     }

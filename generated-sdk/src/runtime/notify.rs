@@ -123,6 +123,45 @@ impl Client {
         self.parse_with(headers, body, E::decode)
     }
 
+    /// As [`parse_notification`](Self::parse_notification), for servers that can await: in
+    /// certificate mode a notification signed under a serial the client does not know first
+    /// triggers the same single-flight, rate-limited certificate download as an answer does
+    /// (WeChat Pay may sign with a new certificate before any answer shows it).
+    pub async fn receive_notification<T: DeserializeOwned>(
+        &self,
+        headers: &(impl HeaderSource + Sync + ?Sized),
+        body: &[u8],
+    ) -> Result<Notification<T>, Error> {
+        self.learn_serial(headers).await?;
+        self.parse_notification(headers, body)
+    }
+
+    /// As [`receive_notification`](Self::receive_notification), decoding into the service's
+    /// generated `Event` enum.
+    pub async fn receive_event<E: NotificationEvent>(
+        &self,
+        headers: &(impl HeaderSource + Sync + ?Sized),
+        body: &[u8],
+    ) -> Result<Notification<E>, Error> {
+        self.learn_serial(headers).await?;
+        self.parse_event(headers, body)
+    }
+
+    /// Downloads the certificates when, in certificate mode, the notification names a serial
+    /// the ring does not hold; the download's own rules (trusted signer, rate limit) apply.
+    async fn learn_serial(
+        &self,
+        headers: &(impl HeaderSource + Sync + ?Sized),
+    ) -> Result<(), Error> {
+        let Some(serial) = headers.header("Wechatpay-Serial") else {
+            return Ok(());
+        };
+        if self.certificate_source().is_none() || self.keys().find(serial, self.now()).is_some() {
+            return Ok(());
+        }
+        self.refresh_platform_certificates_if_due().await
+    }
+
     /// Opens the notification, then decodes its resource with `decode(event_type, plaintext)`.
     fn parse_with<T>(
         &self,

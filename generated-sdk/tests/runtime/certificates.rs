@@ -348,3 +348,35 @@ fn serials_compare_as_numbers() {
             .is_none()
     );
 }
+
+/// A notification signed under a certificate the client has not seen yet (certificate mode):
+/// `receive_notification` downloads once and then verifies; the synchronous parse cannot.
+#[tokio::test]
+async fn a_notification_with_an_unknown_serial_downloads_the_certificates() {
+    let server = FakeWechatPay::start(recharge_and_certificates_handler).await;
+    server.sign_as(CERTIFICATE_SERIAL);
+    let client = certificate_client(&server);
+    let (headers, body) = crate::support::notification(
+        "REFUND.SUCCESS",
+        r#"{"mchid":"1900000100","out_trade_no":"20150806125346"}"#,
+        crate::support::WECHATPAY_PRIVATE,
+        CERTIFICATE_SERIAL,
+        crate::support::NotificationTamper::None,
+    );
+    assert!(
+        client
+            .parse_notification::<serde_json::Value>(&headers, &body)
+            .is_err(),
+        "unknown serial without a download"
+    );
+    let received = client
+        .receive_notification::<serde_json::Value>(&headers, &body)
+        .await
+        .expect("verified after one download");
+    assert_eq!(received.resource["out_trade_no"], "20150806125346");
+    client
+        .receive_notification::<serde_json::Value>(&headers, &body)
+        .await
+        .expect("again");
+    assert_eq!(downloads(&server), 1);
+}
