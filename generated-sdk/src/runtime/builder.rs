@@ -43,6 +43,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     failback_after: Option<Duration>,
     max_body_bytes: Option<usize>,
+    max_download_bytes: Option<u64>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -189,6 +190,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest file a download writes, in bytes (after gzip decoding); a larger one fails
+    /// with [`TransportErrorKind::TooLarge`](super::TransportErrorKind::TooLarge) once it
+    /// passes the limit. Default 2 GiB, far above any documented bill.
+    pub fn max_download_bytes(mut self, limit: u64) -> Self {
+        self.max_download_bytes = Some(limit);
+        self
+    }
+
     /// Checks everything and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let mchid = non_empty(self.mchid, "the merchant id (mchid)")?;
@@ -265,6 +274,9 @@ impl ClientBuilder {
                 retry: self.retry.unwrap_or_default(),
                 failback_after,
                 max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+                max_download_bytes: self
+                    .max_download_bytes
+                    .unwrap_or(super::download::DEFAULT_MAX_DOWNLOAD_BYTES),
                 main_down_since: Mutex::new(None),
                 certificates: self.certificates,
                 last_certificate_refresh: tokio::sync::Mutex::new(None),

@@ -36,6 +36,8 @@ pub(crate) struct Inner {
     pub(super) failback_after: i64,
     /// The largest answer body read, in bytes.
     pub(super) max_body_bytes: usize,
+    /// The largest file a download writes, in bytes.
+    pub(super) max_download_bytes: u64,
     /// When the main host last failed to answer (connect error or timeout), in clock seconds.
     pub(super) main_down_since: Mutex<Option<i64>>,
     /// Where platform certificates are downloaded from, in certificate or migration mode.

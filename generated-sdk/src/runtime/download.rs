@@ -90,9 +90,19 @@ impl Client {
             .get(reqwest::header::CONTENT_ENCODING)
             .and_then(|value| value.to_str().ok())
             .is_some_and(|value| value.eq_ignore_ascii_case("gzip"));
+        // Decoding is done only for operations that ask for it: an unasked-for gzip answer
+        // could be a decompression bomb aimed at the caller.
+        if gzipped && !check.gzip {
+            return Err(too_large(
+                "the file came gzip-encoded although the operation does not ask for gzip"
+                    .to_owned(),
+            ));
+        }
         let out = DigestingWriter {
             digest: Context::new(&SHA1_FOR_LEGACY_USE_ONLY),
             bytes: 0,
+            limit: self.inner.max_download_bytes,
+            received: 0,
             sink,
         };
         // A gzip answer is decoded as it streams; the digest is of the decoded file.
@@ -103,14 +113,20 @@ impl Client {
         };
         while let Some(chunk) = response.chunk().await.map_err(io_error)? {
             match &mut output {
-                Output::Plain(out) => out.write_all(&chunk),
-                Output::Gzip(decoder) => decoder.write_all(&chunk),
+                Output::Plain(out) => {
+                    out.received += chunk.len() as u64;
+                    out.write_all(&chunk)
+                }
+                Output::Gzip(decoder) => {
+                    decoder.get_mut().received += chunk.len() as u64;
+                    decoder.write_all(&chunk)
+                }
             }
-            .map_err(io_error)?;
+            .map_err(limit_or_io)?;
         }
         let mut out = match output {
             Output::Plain(out) => out,
-            Output::Gzip(decoder) => decoder.finish().map_err(io_error)?,
+            Output::Gzip(decoder) => decoder.finish().map_err(limit_or_io)?,
         };
         out.flush().map_err(io_error)?;
         let (digest, bytes) = (out.digest, out.bytes);
@@ -147,11 +163,71 @@ impl Client {
 struct DigestingWriter<'a> {
     digest: Context,
     bytes: u64,
+    /// The most bytes it may write.
+    limit: u64,
+    /// Bytes received on the wire so far (compressed, for a gzip answer).
+    received: u64,
     sink: &'a mut (dyn Write + Send),
+}
+
+/// The default [`ClientBuilder::max_download_bytes`](super::ClientBuilder::max_download_bytes).
+pub(crate) const DEFAULT_MAX_DOWNLOAD_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// Decoded bytes per received byte beyond which a gzip answer is treated as a bomb: text bills
+/// compress about 10:1, a bomb 1000:1.
+const MAX_EXPANSION: u64 = 100;
+
+/// Leeway before the expansion bound applies, so a tiny compressed header can decode.
+const EXPANSION_SLACK: u64 = 1024 * 1024;
+
+/// Why a write was refused: over a limit (reported as TooLarge, not as an I/O failure).
+#[derive(Debug)]
+struct OverLimit(String);
+
+impl std::fmt::Display for OverLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for OverLimit {}
+
+fn limit_or_io(error: std::io::Error) -> Error {
+    let over = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<OverLimit>())
+        .map(|over| over.0.clone());
+    match over {
+        Some(reason) => too_large(reason),
+        None => io_error(error),
+    }
+}
+
+fn too_large(reason: String) -> Error {
+    Error::Transport {
+        kind: TransportErrorKind::TooLarge,
+        source: reason.into(),
+    }
 }
 
 impl Write for DigestingWriter<'_> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let after = self.bytes + bytes.len() as u64;
+        let over = if after > self.limit {
+            Some(format!(
+                "the file is over the {}-byte limit (ClientBuilder::max_download_bytes)",
+                self.limit
+            ))
+        } else if after > self.received.saturating_mul(MAX_EXPANSION) + EXPANSION_SLACK {
+            Some(format!(
+                "the file decodes to more than {MAX_EXPANSION} times what arrived (a gzip bomb?)"
+            ))
+        } else {
+            None
+        };
+        if let Some(reason) = over {
+            return Err(std::io::Error::other(OverLimit(reason)));
+        }
         let written = self.sink.write(bytes)?;
         self.digest.update(&bytes[..written]);
         self.bytes += written as u64;

@@ -146,3 +146,69 @@ async fn a_gzip_statement_is_decoded_while_streaming_and_its_digest_checked() {
     assert_eq!(file, content, "the caller gets the decoded file");
     assert_eq!(downloaded.bytes, content.len() as u64);
 }
+
+fn too_large(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Transport {
+            kind: wechatpay_apiv3::runtime::TransportErrorKind::TooLarge,
+            ..
+        }
+    )
+}
+
+/// A gzip answer to an operation that does not ask for gzip is refused, not decoded.
+#[tokio::test]
+async fn gzip_is_decoded_only_when_the_operation_asks_for_it() {
+    let server = FakeWechatPay::start(recharge_handler).await;
+    let content = statement();
+    server.script([file_answer(content.clone(), sha1_hex(&content), true)]);
+    let client = client_builder(&server.url()).build().expect("client");
+    let mut file = Vec::new();
+    let error = client
+        .download_file(&request(), CHECK, &mut file)
+        .await
+        .expect_err("not asked for");
+    assert!(too_large(&error), "{error:?}");
+    assert!(file.is_empty());
+}
+
+/// A file over the configured cap stops there.
+#[tokio::test]
+async fn a_download_over_its_cap_is_stopped() {
+    let server = FakeWechatPay::start(recharge_handler).await;
+    let content = statement();
+    server.script([file_answer(content.clone(), sha1_hex(&content), false)]);
+    let client = client_builder(&server.url())
+        .max_download_bytes(64)
+        .build()
+        .expect("client");
+    let mut file = Vec::new();
+    let error = client
+        .download_file(&request(), CHECK, &mut file)
+        .await
+        .expect_err("over the cap");
+    assert!(too_large(&error), "{error:?}");
+    assert!(file.len() <= 64, "{}", file.len());
+}
+
+/// A gzip bomb (here 16 MiB of zeros, about 16 KiB on the wire) is refused by the expansion
+/// bound long before it is written out.
+#[tokio::test]
+async fn a_gzip_bomb_is_refused() {
+    let server = FakeWechatPay::start(recharge_handler).await;
+    let content = vec![0u8; 16 * 1024 * 1024];
+    server.script([file_answer(content.clone(), sha1_hex(&content), true)]);
+    let client = client_builder(&server.url()).build().expect("client");
+    let check = DownloadCheck {
+        gzip: true,
+        ..CHECK
+    };
+    let mut file = Vec::new();
+    let error = client
+        .download_file(&request(), check, &mut file)
+        .await
+        .expect_err("a bomb");
+    assert!(too_large(&error), "{error:?}");
+    assert!(file.len() < 4 * 1024 * 1024, "{}", file.len());
+}

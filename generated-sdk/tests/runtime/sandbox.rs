@@ -186,7 +186,7 @@ async fn the_statement_download_is_served_with_a_digest_that_checks_out() {
         Answer::File {
             content: b"a,b\n".to_vec(),
             announced: Some("0".repeat(40)),
-            gzip: true,
+            gzip: false,
         },
     );
     let error = client
