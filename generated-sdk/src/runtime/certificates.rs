@@ -175,6 +175,9 @@ impl Client {
                 Err(error) => skipped.push(format!("{}: {error}", entry.serial_no)),
             }
         }
+        for reason in &skipped {
+            tracing::warn!(entry = %reason, "platform certificate skipped");
+        }
         if fresh.is_empty() {
             return Err(Error::Verification {
                 reason: format!(
@@ -192,6 +195,9 @@ impl Client {
         let (trusted, which) = if self.keys().has_valid_key(now) {
             (self.keys(), "a key the client already trusts")
         } else {
+            tracing::warn!(
+                "no trusted WeChat Pay key yet: trusting the certificate download on first use"
+            );
             (&fresh, "a certificate it contains")
         };
         verify(&answer.signature_headers(), &answer.body, now, trusted).map_err(|failure| {
@@ -204,6 +210,7 @@ impl Client {
             }
         })?;
         let serials = fresh.serials();
+        tracing::info!(serials = ?serials, "platform certificates refreshed");
         for serial in &serials {
             if let Some(key) = fresh.find(serial, now) {
                 self.keys().insert(key);

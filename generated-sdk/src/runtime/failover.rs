@@ -48,6 +48,10 @@ impl Client {
 
     pub(crate) fn main_is_down(&self) {
         let now = self.inner.clock.now();
+        tracing::warn!(
+            failback_after_seconds = self.inner.failback_after,
+            "main host unreachable; failing over to the backup host"
+        );
         *self
             .inner
             .main_down_since
@@ -56,10 +60,15 @@ impl Client {
     }
 
     pub(crate) fn main_is_up(&self) {
-        *self
+        let was_down = self
             .inner
             .main_down_since
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+            .is_some();
+        if was_down {
+            tracing::info!("main host answers again; failing back");
+        }
     }
 }

@@ -10,10 +10,30 @@ use super::transport::{
 };
 use super::verify::{VerifyFailure, verify};
 
+use tracing::Instrument;
+
 impl Transport for Client {
     async fn send(&self, request: ApiRequest) -> Result<ApiResponse, Error> {
-        let answer = self.send_attempts(&request).await?;
-        self.verify_answer(answer).await
+        // One span per call; its fields are what an operator needs and nothing secret or
+        // personal (no body, no query values, no keys).
+        let span = tracing::info_span!(
+            "wechatpay.call",
+            operation = request.operation.id,
+            method = request.operation.method.as_str(),
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        async {
+            let answer = self.send_attempts(&request).await?;
+            let current = tracing::Span::current();
+            current.record("status", answer.status);
+            if let Some(id) = answer.header("Request-ID") {
+                current.record("request_id", id);
+            }
+            self.verify_answer(answer).await
+        }
+        .instrument(span)
+        .await
     }
 
     async fn download(
@@ -46,6 +66,7 @@ impl Client {
         let mut attempt = 1;
         loop {
             let host = self.choose_host(operation);
+            tracing::debug!(attempt, host = %host.base_url, backup = host.is_backup, "attempt");
             let outcome = self.attempt(request, &host).await;
             let retry = match &outcome {
                 Ok(answer) => {
@@ -74,6 +95,7 @@ impl Client {
             };
             if retry && attempt < max_attempts {
                 attempt += 1;
+                tracing::info!(attempt, reason = retry_reason(&outcome), "retrying");
                 tokio::time::sleep(self.inner.retry.delay(attempt)).await;
                 continue;
             }
@@ -127,5 +149,14 @@ fn answer_is_retryable(answer: &Answer, operation: &OperationInfo) -> bool {
         429 => code == "FREQUENCY_LIMITED",
         500..=599 => code == "SYSTEM_ERROR" && operation.retry_safe,
         _ => false,
+    }
+}
+
+/// Why an attempt is retried, for the `retrying` event: a status or a transport failure kind.
+fn retry_reason(outcome: &Result<Answer, Error>) -> String {
+    match outcome {
+        Ok(answer) => format!("HTTP {}", answer.status),
+        Err(Error::Transport { kind, .. }) => format!("{kind:?}"),
+        Err(_) => "error".to_owned(),
     }
 }

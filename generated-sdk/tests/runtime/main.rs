@@ -12,6 +12,7 @@ mod end_to_end;
 mod global;
 mod limits;
 mod notifications;
+mod observability;
 mod properties;
 mod resilience;
 mod rules;
