@@ -20,6 +20,7 @@ mod keyring;
 mod keys;
 mod notify;
 mod object;
+mod pay_params;
 mod retry;
 pub mod rules;
 mod send;
@@ -50,6 +51,7 @@ pub use notify::{
     open_notification,
 };
 pub use object::{Fields, Members, decode_object, encode_object};
+pub use pay_params::{AppPayParams, JsapiPayParams};
 pub use retry::RetryPolicy;
 pub use sensitive::{EncryptSensitive, SensitiveEncryptor};
 pub use transport::{

@@ -13,6 +13,7 @@ mod global;
 mod limits;
 mod notifications;
 mod observability;
+mod pay_params;
 mod properties;
 mod resilience;
 mod rules;
