@@ -141,6 +141,8 @@ impl ClientBuilder {
     }
 
     /// The time one attempt may take, from connecting to the last body byte. Default 10 s.
+    /// For file downloads it bounds the wait for each piece of the file instead, so a long
+    /// statement is not cut off while it keeps arriving.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -277,6 +279,7 @@ impl ClientBuilder {
                 max_download_bytes: self
                     .max_download_bytes
                     .unwrap_or(super::download::DEFAULT_MAX_DOWNLOAD_BYTES),
+                download_idle_timeout: self.timeout.unwrap_or(Duration::from_secs(10)),
                 main_down_since: Mutex::new(None),
                 certificates: self.certificates,
                 last_certificate_refresh: tokio::sync::Mutex::new(None),

@@ -38,6 +38,9 @@ pub(crate) struct Inner {
     pub(super) max_body_bytes: usize,
     /// The largest file a download writes, in bytes.
     pub(super) max_download_bytes: u64,
+    /// How long a download may go without a byte arriving (its total time is not bounded:
+    /// a long statement on a slow line is fine as long as it keeps coming).
+    pub(super) download_idle_timeout: std::time::Duration,
     /// When the main host last failed to answer (connect error or timeout), in clock seconds.
     pub(super) main_down_since: Mutex<Option<i64>>,
     /// Where platform certificates are downloaded from, in certificate or migration mode.

@@ -23,7 +23,12 @@ impl Client {
         sink: &mut (dyn Write + Send),
     ) -> Result<Downloaded, Error> {
         let host = self.choose_host(request.operation);
-        let mut response = match self.start(request, &host, check.gzip).await {
+        // The total time is not bounded (a day, in effect); each chunk's wait is, below.
+        let whole_day = std::time::Duration::from_secs(24 * 60 * 60);
+        let mut response = match self
+            .start(request, &host, check.gzip, Some(whole_day))
+            .await
+        {
             Ok(response) => response,
             Err(error) => {
                 if matches!(
@@ -111,7 +116,15 @@ impl Client {
         } else {
             Output::Plain(out)
         };
-        while let Some(chunk) = response.chunk().await.map_err(io_error)? {
+        let idle = self.inner.download_idle_timeout;
+        while let Some(chunk) = tokio::time::timeout(idle, response.chunk())
+            .await
+            .map_err(|_| Error::Transport {
+                kind: TransportErrorKind::Timeout,
+                source: format!("no byte of the file for {} s", idle.as_secs_f64()).into(),
+            })?
+            .map_err(io_error)?
+        {
             match &mut output {
                 Output::Plain(out) => {
                     out.received += chunk.len() as u64;

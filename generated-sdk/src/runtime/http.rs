@@ -35,7 +35,7 @@ impl Answer {
 impl Client {
     /// One attempt, signed afresh: a new nonce and timestamp every time.
     pub(crate) async fn attempt(&self, request: &ApiRequest, host: &Host) -> Result<Answer, Error> {
-        let response = self.start(request, host, false).await?;
+        let response = self.start(request, host, false, None).await?;
         self.read_answer(response).await
     }
 
@@ -45,6 +45,7 @@ impl Client {
         request: &ApiRequest,
         host: &Host,
         accept_gzip: bool,
+        long_body: Option<std::time::Duration>,
     ) -> Result<reqwest::Response, Error> {
         let inner = &self.inner;
         let body = request.body.as_deref().unwrap_or_default();
@@ -86,6 +87,9 @@ impl Client {
         }
         if accept_gzip {
             builder = builder.header(reqwest::header::ACCEPT_ENCODING, "gzip");
+        }
+        if let Some(total) = long_body {
+            builder = builder.timeout(total);
         }
         if let Some(body) = &request.body {
             builder = builder

@@ -6,8 +6,10 @@ use wechatpay_apiv3::runtime::{ApiRequest, DownloadCheck, Method, OperationInfo}
 
 use wechatpay_apiv3::testkit::Fault;
 
+use std::time::Duration;
+
 use crate::support::{
-    FakeWechatPay, client_builder, file_answer, recharge_handler, respond, sha1_hex,
+    FAST, FakeWechatPay, client_builder, file_answer, recharge_handler, respond, sha1_hex,
 };
 
 static BILL: OperationInfo = OperationInfo {
@@ -211,4 +213,91 @@ async fn a_gzip_bomb_is_refused() {
         .expect_err("a bomb");
     assert!(too_large(&error), "{error:?}");
     assert!(file.len() < 4 * 1024 * 1024, "{}", file.len());
+}
+
+/// Serves one signed statement download on a raw socket: the headers, then `pieces` of the
+/// file with `pause` before each, so the test controls how the body arrives.
+async fn trickling_server(pieces: Vec<Vec<u8>>, pause: std::time::Duration) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let content: Vec<u8> = pieces.concat();
+    let digest = sha1_hex(&content);
+    let signed = format!(r#"{{"sha1":"{digest}"}}"#);
+    let timestamp = crate::support::now();
+    let signature = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        crate::support::sign_answer(
+            crate::support::WECHATPAY_PRIVATE,
+            timestamp,
+            "trickle",
+            signed.as_bytes(),
+        ),
+    );
+    tokio::spawn(async move {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        let mut buffer = [0u8; 8192];
+        let _ = socket.read(&mut buffer).await;
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\
+             Wechatpay-Statement-Sha1: {digest}\r\nWechatpay-Timestamp: {timestamp}\r\n\
+             Wechatpay-Nonce: trickle\r\nWechatpay-Signature: {signature}\r\n\
+             Wechatpay-Serial: {}\r\nRequest-ID: trickle-1\r\n\r\n",
+            content.len(),
+            crate::support::PUBLIC_KEY_ID
+        );
+        let _ = socket.write_all(head.as_bytes()).await;
+        for piece in pieces {
+            tokio::time::sleep(pause).await;
+            if socket.write_all(&piece).await.is_err() {
+                return;
+            }
+            let _ = socket.flush().await;
+        }
+    });
+    url
+}
+
+/// A long statement that keeps arriving is not cut off by the per-attempt timeout; a stalled
+/// one fails once nothing arrives for that long.
+#[tokio::test]
+async fn a_download_is_bounded_by_its_idle_time_not_its_total_time() {
+    let pieces: Vec<Vec<u8>> = (0..5).map(|i| format!("row {i}\n").into_bytes()).collect();
+    let steady = trickling_server(pieces.clone(), Duration::from_millis(300)).await;
+    let client = client_builder(&steady)
+        .timeout(Duration::from_secs(1))
+        .retry_policy(FAST)
+        .build()
+        .expect("client");
+    let mut file = Vec::new();
+    client
+        .download_file(&request(), CHECK, &mut file)
+        .await
+        .expect("1.5 s in all, never 1 s without a byte");
+    assert_eq!(file, pieces.concat());
+
+    let stalled = trickling_server(pieces, Duration::from_millis(2500)).await;
+    let client = client_builder(&stalled)
+        .timeout(Duration::from_secs(1))
+        .retry_policy(FAST)
+        .build()
+        .expect("client");
+    let error = client
+        .download_file(&request(), CHECK, &mut Vec::new())
+        .await
+        .expect_err("stalled");
+    assert!(
+        matches!(
+            &error,
+            Error::Transport {
+                kind: wechatpay_apiv3::runtime::TransportErrorKind::Timeout,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
 }
