@@ -102,6 +102,7 @@ impl SandboxBuilder {
                 serial: keys::PUBLIC_KEY_ID.to_owned(),
                 ..State::default()
             }),
+            connections: std::sync::atomic::AtomicUsize::new(0),
         });
         let serving = shared.clone();
         let task = tokio::spawn(async move {
@@ -109,6 +110,9 @@ impl SandboxBuilder {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
                 };
+                serving
+                    .connections
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let shared = serving.clone();
                 tokio::spawn(async move {
                     let service = service_fn(move |request| {
@@ -226,6 +230,14 @@ impl Sandbox {
                 remaining: times,
             });
         }
+    }
+
+    /// How many connections the sandbox has accepted: a client that reuses its connections
+    /// opens about as many as it has calls in flight, not one per call.
+    pub fn connections(&self) -> usize {
+        self.shared
+            .connections
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Every request received so far, in order.

@@ -46,6 +46,8 @@ pub(super) struct Shared {
     pub(super) operations: Vec<&'static Operation>,
     pub(super) lifecycles: Vec<&'static Lifecycle>,
     pub(super) state: Mutex<State>,
+    /// Connections accepted so far: how a load test sees that the client reuses them.
+    pub(super) connections: std::sync::atomic::AtomicUsize,
 }
 
 #[derive(Default)]

@@ -11,6 +11,7 @@ mod download;
 mod end_to_end;
 mod global;
 mod limits;
+mod load;
 mod notifications;
 mod observability;
 mod pay_params;

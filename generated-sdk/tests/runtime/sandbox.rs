@@ -18,7 +18,7 @@ use wechatpay_apiv3::testkit::{Answer, Fault, NotificationFault, Sandbox, keys};
 /// The path of 申请二级商户充值.
 pub(super) const APPLY: &str = "/v3/platsolution/ecommerce/recharges/apply";
 
-fn apply(out_recharge_no: &str) -> ApplyRechargeRequest {
+pub(super) fn apply(out_recharge_no: &str) -> ApplyRechargeRequest {
     let mut amount = RechargeAmount::new();
     amount.amount = Some(500_000);
     amount.currency = Some("CNY".to_owned());
