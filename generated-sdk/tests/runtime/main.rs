@@ -13,7 +13,6 @@ mod global;
 mod limits;
 mod load;
 mod notifications;
-mod observability;
 mod pay_params;
 mod properties;
 mod resilience;
