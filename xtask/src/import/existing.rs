@@ -53,12 +53,14 @@ impl Existing {
         self.files.iter().filter(|file| !file.imported)
     }
 
-    /// Whether a transcribed file has this operation.
+    /// Whether a transcribed file has this operation (placeholder names aside: the community
+    /// description may call `{id}` `{transaction_id}`).
     pub fn transcribed(&self, method: &str, path: &str) -> bool {
+        let path = shape(path);
         self.transcribed_files().any(|file| {
             file.operations
                 .iter()
-                .any(|(m, p, _)| m == method && p == path)
+                .any(|(m, p, _)| m == method && shape(p) == path)
         })
     }
 
@@ -98,7 +100,10 @@ impl Existing {
                 .filter(|f| f.service == named.service)
             {
                 for (method, path, id) in &file.operations {
-                    if *id == named.id && key != &format!("{method} {path}") {
+                    let same = key
+                        .split_once(' ')
+                        .is_some_and(|(m, p)| m == method && shape(p) == shape(path));
+                    if *id == named.id && !same {
                         problems.push(format!(
                             "spec/import/names.yaml: {key}: id `{id}` is {method} {path} in {}",
                             file.path
@@ -155,4 +160,25 @@ impl File {
             names,
         })
     }
+}
+
+/// A path with every placeholder name left out: `/v3/x/{}/close`.
+fn shape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                out.push('{');
+            }
+            '}' => {
+                inside = false;
+                out.push('}');
+            }
+            _ if inside => {}
+            _ => out.push(c),
+        }
+    }
+    out
 }

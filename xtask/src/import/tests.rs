@@ -36,8 +36,8 @@ operations:
 "#;
 
 const COMMUNITY: &str = r#"{"source": "fixture@0000000", "operations": [
- {"method": "GET", "path": "/v3/pay/transactions/id/{transaction_id}", "tags": ["基础支付"], "summary": "查询订单",
-  "path_params": [{"name": "transaction_id", "type": "string", "required": true}],
+ {"method": "GET", "path": "/v3/pay/transactions/id/{id}", "tags": ["基础支付"], "summary": "查询订单",
+  "path_params": [{"name": "id", "type": "string", "required": true}],
   "query_params": [{"name": "mchid", "type": "string", "required": true}],
   "responses": {"200": {"type": "object", "properties": [{"name": "trade_state", "type": "string", "required": true}]}}},
  {"method": "POST", "path": "/v3/pay/transactions/out-trade-no/{out_trade_no}/close", "tags": ["基础支付"], "summary": "关闭订单",
@@ -72,7 +72,7 @@ services:
   basic_payment: {title: 基础支付}
   refunds: {title: 退款, description: 申请退款和查询退款。}
 operations:
-  "GET /v3/pay/transactions/id/{transaction_id}": {service: basic_payment, id: query_order_by_id}
+  "GET /v3/pay/transactions/id/{id}": {service: basic_payment, id: query_order_by_id}
   "POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close": {service: basic_payment, id: close_order, from: wechatpay-go jsapi CloseOrder}
   "POST /v3/refund/domestic/refunds": {service: refunds, id: create_refund, response: Refund, from: wechatpay-go refunddomestic Create}
   "POST /v3/pay/transactions/native": {service: basic_payment, id: native_prepay}
@@ -198,7 +198,7 @@ fn an_id_that_takes_a_transcribed_operations_id_is_refused() {
     let root = scratch("clash");
     let names = NAMES
         .replace("id: close_order", "id: query_order_by_id")
-        .replace("  \"GET /v3/pay/transactions/id/{transaction_id}\": {service: basic_payment, id: query_order_by_id}\n", "");
+        .replace("  \"GET /v3/pay/transactions/id/{id}\": {service: basic_payment, id: query_order_by_id}\n", "");
     std::fs::write(root.join("spec/import/names.yaml"), names).expect("write");
     let error = import(&root, &root.join("community.json")).unwrap_err();
     assert!(
