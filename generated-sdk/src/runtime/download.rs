@@ -8,6 +8,7 @@ use aws_lc_rs::digest::{Context, SHA1_FOR_LEGACY_USE_ONLY};
 
 use super::client::Client;
 use super::error::{Error, TransportErrorKind};
+use super::http::{signature_headers, too_large};
 use super::transport::{ApiRequest, ApiResponse, DownloadCheck, Downloaded};
 use super::verify::verify;
 
@@ -62,28 +63,7 @@ impl Client {
                 request_id: request_id.clone(),
             })?;
         let signed = check.signed_body.replace("{digest}", &announced);
-        let signature = super::verify::SignatureHeaders {
-            signature_type: response
-                .headers()
-                .get("Wechatpay-Signature-Type")
-                .and_then(|v| v.to_str().ok()),
-            timestamp: response
-                .headers()
-                .get("Wechatpay-Timestamp")
-                .and_then(|v| v.to_str().ok()),
-            nonce: response
-                .headers()
-                .get("Wechatpay-Nonce")
-                .and_then(|v| v.to_str().ok()),
-            signature: response
-                .headers()
-                .get("Wechatpay-Signature")
-                .and_then(|v| v.to_str().ok()),
-            serial: response
-                .headers()
-                .get("Wechatpay-Serial")
-                .and_then(|v| v.to_str().ok()),
-        };
+        let signature = signature_headers(response.headers());
         verify(&signature, signed.as_bytes(), self.now(), self.keys()).map_err(|failure| {
             Error::Verification {
                 reason: failure.into_reason(),
@@ -213,13 +193,6 @@ fn limit_or_io(error: std::io::Error) -> Error {
     match over {
         Some(reason) => too_large(reason),
         None => io_error(error),
-    }
-}
-
-fn too_large(reason: String) -> Error {
-    Error::Transport {
-        kind: TransportErrorKind::TooLarge,
-        source: reason.into(),
     }
 }
 

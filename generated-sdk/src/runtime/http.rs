@@ -22,13 +22,19 @@ impl Answer {
     }
 
     pub(crate) fn signature_headers(&self) -> SignatureHeaders<'_> {
-        SignatureHeaders {
-            timestamp: self.header("Wechatpay-Timestamp"),
-            nonce: self.header("Wechatpay-Nonce"),
-            signature: self.header("Wechatpay-Signature"),
-            serial: self.header("Wechatpay-Serial"),
-            signature_type: self.header("Wechatpay-Signature-Type"),
-        }
+        signature_headers(&self.headers)
+    }
+}
+
+/// The `Wechatpay-*` headers an answer is verified with.
+pub(crate) fn signature_headers(headers: &HeaderMap) -> SignatureHeaders<'_> {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    SignatureHeaders {
+        timestamp: header("Wechatpay-Timestamp"),
+        nonce: header("Wechatpay-Nonce"),
+        signature: header("Wechatpay-Signature"),
+        serial: header("Wechatpay-Serial"),
+        signature_type: header("Wechatpay-Signature-Type"),
     }
 }
 
@@ -149,7 +155,8 @@ const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// JSON answers are small; the default leaves room for the largest documented lists.
 pub(crate) const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
-fn too_large(reason: String) -> Error {
+/// An answer over one of the client's size limits.
+pub(crate) fn too_large(reason: String) -> Error {
     Error::Transport {
         kind: TransportErrorKind::TooLarge,
         source: reason.into(),
