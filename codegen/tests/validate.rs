@@ -53,12 +53,11 @@ fn arrays_need_items_and_items_need_an_array() {
 }
 
 #[test]
-fn service_names_and_operation_ids_are_unique_across_files() {
+fn service_names_are_unique_across_files_operation_ids_within_their_service() {
     assert_diagnostics(
         "duplicates_across_files",
         &[
             "spec/services/second.yaml:3:3: service.name: duplicate service name \"demo\": spec/services/first.yaml already uses it",
-            "spec/services/second.yaml:11:3: operations.get_thing: duplicate operation id \"get_thing\": spec/services/first.yaml already defines it; ids are unique across services",
         ],
     );
 }

@@ -88,7 +88,7 @@ async fn a_recharge_is_started_checked_and_cancelled() {
     let sent: Vec<&str> = sandbox
         .requests()
         .iter()
-        .filter_map(|request| request.operation)
+        .filter_map(|request| request.operation.map(|info| info.id))
         .collect();
     assert_eq!(
         sent,

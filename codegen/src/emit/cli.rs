@@ -25,7 +25,7 @@ pub fn cli_module(api: &Api) -> TokenStream {
             let function = ident(&op.method_name);
             quote! {
                 #[cfg(feature = #feature)]
-                #id => Some(#module::#function),
+                (#feature, #id) => Some(#module::#function),
             }
         })
     });
@@ -58,16 +58,17 @@ pub fn cli_module(api: &Api) -> TokenStream {
         /// response as JSON (`None` for a response with no body).
         pub fn call<'a>(
             client: &'a crate::runtime::Client,
+            service: &str,
             id: &str,
             request: serde_json::Value,
         ) -> Call<'a> {
-            let call: Option<fn(&crate::runtime::Client, serde_json::Value) -> Call<'_>> = match id {
+            let call: Option<fn(&crate::runtime::Client, serde_json::Value) -> Call<'_>> = match (service, id) {
                 #(#arms)*
                 _ => None,
             };
             match call {
                 Some(call) => call(client, request),
-                None => Box::pin(std::future::ready(Err(crate::cli::unknown_operation(id)))),
+                None => Box::pin(std::future::ready(Err(crate::cli::unknown_operation(service, id)))),
             }
         }
 

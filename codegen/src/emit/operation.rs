@@ -29,6 +29,7 @@ pub fn metadata(service: &Service) -> TokenStream {
             op.path,
             escape_text(&op.title)
         ));
+        let service_name = &service.name;
         let id = &op.id;
         let method = method_tokens(op.method);
         let path = &op.path;
@@ -36,6 +37,7 @@ pub fn metadata(service: &Service) -> TokenStream {
         quote! {
             #doc
             pub const #name: OperationInfo = OperationInfo {
+                service: #service_name,
                 id: #id,
                 method: #method,
                 path: #path,

@@ -23,7 +23,7 @@ use crate::spec::{ErrorRow, ExampleKind};
 pub fn schema_module(api: &Api) -> Result<TokenStream, EmitError> {
     let docs = module_doc(&[
         "The spec as data, for the `wxpay` tool and the sandbox: the enabled services' tables \
-         (`<service>/schema.json`) and the `OperationInfo` of each operation id. \
+         (`<service>/schema.json`) and the `OperationInfo` of each operation. \
          `crate::schema` reads them."
             .to_owned(),
     ]);
@@ -43,7 +43,7 @@ pub fn schema_module(api: &Api) -> Result<TokenStream, EmitError> {
             let constant = ident(&op.const_name);
             quote! {
                 #[cfg(feature = #feature)]
-                #id => Some(&crate::api::#module::operations::#constant),
+                (#feature, #id) => Some(&crate::api::#module::operations::#constant),
             }
         })
     });
@@ -59,9 +59,10 @@ pub fn schema_module(api: &Api) -> Result<TokenStream, EmitError> {
         /// 公共错误码, as JSON: the rows every operation may answer.
         pub const COMMON_ERRORS: &str = #common;
 
-        /// The method, path and hosts of the operation `id`, among the enabled services.
-        pub fn info(id: &str) -> Option<&'static crate::runtime::OperationInfo> {
-            match id {
+        /// The method, path and hosts of the operation `id` of `service`, among the enabled
+        /// services.
+        pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::OperationInfo> {
+            match (service, id) {
                 #(#arms)*
                 _ => None,
             }

@@ -50,7 +50,10 @@ fn every_operation_is_exported_with_its_id_method_path_texts_and_servers() {
     for service in &api.services {
         for op in &service.operations {
             let exported = operation(&document, &op.path, op.method.as_str());
-            assert_eq!(at(exported, &["operationId"]), op.id.as_str());
+            assert_eq!(
+                at(exported, &["operationId"]),
+                format!("{}.{}", service.name, op.id).as_str()
+            );
             assert_eq!(at(exported, &["summary"]), op.title.as_str());
             assert_eq!(at(exported, &["description"]), op.description.as_str());
             assert_eq!(strings(at(exported, &["tags"])), [service.name.as_str()]);
@@ -248,7 +251,7 @@ fn spot_checks_against_the_documentation() {
         "/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close",
         "POST",
     );
-    assert_eq!(at(close, &["operationId"]), "close_recharge");
+    assert_eq!(at(close, &["operationId"]), "platsolution.close_recharge");
     let codes: Vec<&str> = at(close, &["x-error-codes"])
         .as_array()
         .expect("rows")
@@ -359,7 +362,7 @@ fn spot_checks_against_the_documentation() {
         "/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}",
         "GET",
     );
-    assert_eq!(at(query, &["operationId"]), "query_recharge");
+    assert_eq!(at(query, &["operationId"]), "platsolution.query_recharge");
     assert_eq!(
         at(query, &["parameters", "1"]),
         &json!({
@@ -410,7 +413,7 @@ fn the_naming_fixture_exports_webhooks_sensitive_fields_and_a_204() {
     assert!(at(owner, &["city"]).get("x-sensitive").is_none());
 
     let matched = operation(&document, "/v3/things/{type}/do", "POST");
-    assert_eq!(at(matched, &["operationId"]), "match");
+    assert_eq!(at(matched, &["operationId"]), "obstacle.match");
     assert!(at(matched, &["responses", "204"]).get("content").is_none());
     assert_eq!(at(matched, &["parameters", "0", "name"]), "type");
     let asynchronous = at(matched, &["parameters", "1"]);

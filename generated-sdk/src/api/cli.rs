@@ -19,49 +19,59 @@ pub static GENERATED: crate::cli::Generated = crate::cli::Generated {
 /// response as JSON (`None` for a response with no body).
 pub fn call<'a>(
     client: &'a crate::runtime::Client,
+    service: &str,
     id: &str,
     request: serde_json::Value,
 ) -> Call<'a> {
-    let call: Option<fn(&crate::runtime::Client, serde_json::Value) -> Call<'_>> = match id {
+    let call: Option<fn(&crate::runtime::Client, serde_json::Value) -> Call<'_>> = match (
+        service,
+        id,
+    ) {
         #[cfg(feature = "certificates")]
-        "download_platform_certificates" => {
+        ("certificates", "download_platform_certificates") => {
             Some(certificates::download_platform_certificates)
         }
         #[cfg(feature = "global")]
-        "micropay_pay" => Some(global::micropay_pay),
+        ("global", "micropay_pay") => Some(global::micropay_pay),
         #[cfg(feature = "global")]
-        "query_order_by_id" => Some(global::query_order_by_id),
+        ("global", "query_order_by_id") => Some(global::query_order_by_id),
         #[cfg(feature = "global")]
-        "query_order_by_out_trade_no" => Some(global::query_order_by_out_trade_no),
+        ("global", "query_order_by_out_trade_no") => {
+            Some(global::query_order_by_out_trade_no)
+        }
         #[cfg(feature = "global")]
-        "create_refund" => Some(global::create_refund),
+        ("global", "create_refund") => Some(global::create_refund),
         #[cfg(feature = "global")]
-        "query_refund_by_out_refund_no" => Some(global::query_refund_by_out_refund_no),
+        ("global", "query_refund_by_out_refund_no") => {
+            Some(global::query_refund_by_out_refund_no)
+        }
         #[cfg(feature = "global")]
-        "query_refund_by_id" => Some(global::query_refund_by_id),
+        ("global", "query_refund_by_id") => Some(global::query_refund_by_id),
         #[cfg(feature = "global")]
-        "list_refunds" => Some(global::list_refunds),
+        ("global", "list_refunds") => Some(global::list_refunds),
         #[cfg(feature = "global")]
-        "download_statement" => Some(global::download_statement),
+        ("global", "download_statement") => Some(global::download_statement),
         #[cfg(feature = "global")]
-        "reverse_by_out_trade_no" => Some(global::reverse_by_out_trade_no),
+        ("global", "reverse_by_out_trade_no") => Some(global::reverse_by_out_trade_no),
         #[cfg(feature = "global")]
-        "reverse_by_id" => Some(global::reverse_by_id),
+        ("global", "reverse_by_id") => Some(global::reverse_by_id),
         #[cfg(feature = "global")]
-        "download_certificates" => Some(global::download_certificates),
+        ("global", "download_certificates") => Some(global::download_certificates),
         #[cfg(feature = "global")]
-        "list_settlements" => Some(global::list_settlements),
+        ("global", "list_settlements") => Some(global::list_settlements),
         #[cfg(feature = "platsolution")]
-        "apply_recharge" => Some(platsolution::apply_recharge),
+        ("platsolution", "apply_recharge") => Some(platsolution::apply_recharge),
         #[cfg(feature = "platsolution")]
-        "query_recharge" => Some(platsolution::query_recharge),
+        ("platsolution", "query_recharge") => Some(platsolution::query_recharge),
         #[cfg(feature = "platsolution")]
-        "close_recharge" => Some(platsolution::close_recharge),
+        ("platsolution", "close_recharge") => Some(platsolution::close_recharge),
         _ => None,
     };
     match call {
         Some(call) => call(client, request),
-        None => Box::pin(std::future::ready(Err(crate::cli::unknown_operation(id)))),
+        None => {
+            Box::pin(std::future::ready(Err(crate::cli::unknown_operation(service, id))))
+        }
     }
 }
 #[cfg(feature = "certificates")]

@@ -49,25 +49,19 @@ pub fn main(generated: &Generated) -> ExitCode {
 }
 
 fn command(schema: &'static Schema) -> Command {
-    let listing: Vec<String> = schema
-        .operations()
-        .iter()
-        .map(|operation| format!("  {:<28} {}", operation.info.id, operation.title))
-        .collect();
-    let listing = format!("Operations:\n{}", listing.join("\n"));
-    let calls = schema.operations().into_iter().map(operation_command);
     Command::new("wxpay")
         .about("Call WeChat Pay APIv3 operations, generated from the spec")
-        .after_help(listing.clone())
+        .after_help("`wxpay list` prints every operation; `wxpay call <SERVICE> --help` those of one service.")
         .subcommand_required(true)
         .args(config_args())
-        .subcommand(Command::new("list").about("One line per operation: id, method, path"))
+        .subcommand(
+            Command::new("list").about("One line per operation: service, id, method, path, title"),
+        )
         .subcommand(
             Command::new("call")
-                .about("Send one operation; REQUEST is a JSON object of its path, query and body fields")
+                .about("Send one operation: wxpay call <SERVICE> <OPERATION> [REQUEST]; REQUEST is a JSON object of its path, query and body fields")
                 .subcommand_required(true)
-                .after_help(listing)
-                .subcommands(calls),
+                .subcommands(service_commands(schema)),
         )
         .subcommand(
             Command::new("notify")
@@ -157,6 +151,49 @@ fn config_args() -> Vec<Arg> {
     ]
 }
 
+/// One subcommand per service, holding its operations: ids are unique within a service only.
+fn service_commands(schema: &'static Schema) -> Vec<Command> {
+    let mut services: Vec<Command> = Vec::new();
+    let mut current: Option<(&str, Vec<&'static Operation>)> = None;
+    // `operations()` is sorted by service, so each service's operations arrive together.
+    for operation in schema.operations() {
+        match &mut current {
+            Some((service, operations)) if *service == operation.info.service => {
+                operations.push(operation);
+            }
+            _ => {
+                if let Some((service, operations)) = current.take() {
+                    services.push(service_command(service, &operations));
+                }
+                current = Some((operation.info.service, vec![operation]));
+            }
+        }
+    }
+    if let Some((service, operations)) = current {
+        services.push(service_command(service, &operations));
+    }
+    services
+}
+
+fn service_command(service: &'static str, operations: &[&'static Operation]) -> Command {
+    let listing: Vec<String> = operations
+        .iter()
+        .map(|operation| format!("  {:<40} {}", operation.info.id, operation.title))
+        .collect();
+    Command::new(service)
+        .about(format!(
+            "The {} operations of `{service}`",
+            operations.len()
+        ))
+        .subcommand_required(true)
+        .after_help(format!("Operations:\n{}", listing.join("\n")))
+        .subcommands(
+            operations
+                .iter()
+                .map(|operation| operation_command(operation)),
+        )
+}
+
 fn operation_command(operation: &'static Operation) -> Command {
     let mut fields = vec![
         format!("{} {}", operation.info.method.as_str(), operation.info.path),
@@ -229,21 +266,31 @@ fn run(schema: &Schema, generated: &Generated, matches: &ArgMatches) -> Result<(
         Some(("list", _)) => {
             for operation in schema.operations() {
                 println!(
-                    "{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}",
+                    operation.info.service,
                     operation.info.id,
                     operation.info.method.as_str(),
-                    operation.info.path
+                    operation.info.path,
+                    operation.title
                 );
             }
             Ok(())
         }
         Some(("call", call_matches)) => {
-            let Some((id, operation_matches)) = call_matches.subcommand() else {
+            let Some((service, service_matches)) = call_matches.subcommand() else {
                 return Err(Failure::local(
-                    "name an operation: wxpay call <operation_id>",
+                    "name an operation: wxpay call <SERVICE> <OPERATION>",
                 ));
             };
-            call_operation(schema, generated, matches, id, operation_matches)
+            let Some((id, operation_matches)) = service_matches.subcommand() else {
+                return Err(Failure::local(format!(
+                    "name an operation of {service}: wxpay call {service} <OPERATION>"
+                )));
+            };
+            let operation = schema
+                .operation(service, id)
+                .ok_or_else(|| Failure::local(format!("unknown operation {service} {id}")))?;
+            call_operation(generated, matches, operation, operation_matches)
         }
         Some(("notify", notify_matches)) => notify(matches, notify_matches),
         Some(("sandbox", sandbox_matches)) => super::sandbox::serve(sandbox_matches),
@@ -252,15 +299,11 @@ fn run(schema: &Schema, generated: &Generated, matches: &ArgMatches) -> Result<(
 }
 
 fn call_operation(
-    schema: &Schema,
     generated: &Generated,
     matches: &ArgMatches,
-    id: &str,
+    operation: &Operation,
     operation_matches: &ArgMatches,
 ) -> Result<(), Failure> {
-    let operation = schema
-        .operation(id)
-        .ok_or_else(|| Failure::local(format!("unknown operation {id:?}")))?;
     let text = read_request(
         operation_matches
             .get_one::<String>("request")
@@ -279,7 +322,8 @@ fn call_operation(
         .enable_all()
         .build()
         .map_err(|error| Failure::local(format!("cannot start the async runtime: {error}")))?;
-    let response = runtime.block_on((generated.call)(&client, id, request))?;
+    let info = operation.info;
+    let response = runtime.block_on((generated.call)(&client, info.service, info.id, request))?;
     if let Some(response) = response {
         let text = serde_json::to_string_pretty(&response)
             .map_err(|error| Failure::local(format!("cannot print the response: {error}")))?;

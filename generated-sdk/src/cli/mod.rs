@@ -21,25 +21,26 @@ use crate::runtime::ValidationError;
 pub type Call<'a> =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Value>, Error>> + 'a>>;
 
-/// The generated dispatch from an operation id to its typed call (`crate::api::cli::call`).
-pub type Dispatch = for<'a> fn(&'a crate::runtime::Client, &str, Value) -> Call<'a>;
+/// The generated dispatch from a service and operation id to its typed call
+/// (`crate::api::cli::call`).
+pub type Dispatch = for<'a> fn(&'a crate::runtime::Client, &str, &str, Value) -> Call<'a>;
 
 /// What the generated code hands the tool (`crate::api::cli::GENERATED`), so the tool's own
 /// code names no operation.
 #[derive(Debug, Clone, Copy)]
 pub struct Generated {
-    /// From an operation id to its typed call.
+    /// From a service and operation id to its typed call.
     pub call: Dispatch,
     /// The certificate downloads of the enabled services, in spec order; the tool uses the
     /// first when no WeChat Pay public key is given.
     pub certificate_sources: &'static [&'static crate::runtime::CertificateSource],
 }
 
-/// The error for an operation id the table does not have.
-pub fn unknown_operation(id: &str) -> crate::Error {
+/// The error for an operation the table does not have.
+pub fn unknown_operation(service: &str, id: &str) -> crate::Error {
     crate::Error::Validation(crate::runtime::ValidationError {
         field: String::new(),
-        rule: format!("unknown operation {id:?}; `wxpay list` shows them all"),
+        rule: format!("unknown operation {service} {id}; `wxpay list` shows them all"),
     })
 }
 

@@ -79,10 +79,12 @@ fn log(request: &Recorded) {
     let status = request
         .status
         .map_or_else(|| "dropped".to_owned(), |status| status.to_string());
+    let operation = request.operation.map_or_else(
+        || "no operation".to_owned(),
+        |info| format!("{} {}", info.service, info.id),
+    );
     eprintln!(
-        "{} {} -> {status} ({})",
-        request.method,
-        request.path_and_query,
-        request.operation.unwrap_or("no operation")
+        "{} {} -> {status} ({operation})",
+        request.method, request.path_and_query
     );
 }

@@ -36,7 +36,9 @@ impl Method {
 /// What the spec says about one operation, for the transport's decisions (host, retries).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperationInfo {
-    /// The operation id in the spec, e.g. `close_recharge`.
+    /// The service (cargo feature) it belongs to, e.g. `platsolution`.
+    pub service: &'static str,
+    /// The operation id in the spec, e.g. `close_recharge`; unique within its service.
     pub id: &'static str,
     /// The HTTP method.
     pub method: Method,

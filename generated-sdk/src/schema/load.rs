@@ -11,6 +11,7 @@ use super::{ErrorRow, Field, Lifecycle, LoadError, Notification, Operation, Sche
 /// One service's tables, linked.
 #[derive(Debug)]
 pub(super) struct Tables {
+    pub service: String,
     pub operations: Vec<Operation>,
     pub notifications: Vec<Notification>,
     pub lifecycles: Vec<Lifecycle>,
@@ -60,6 +61,7 @@ pub(super) fn read(service: &str, json: &str) -> Result<Tables, LoadError> {
         .map(|notification| link_notification(service, notification))
         .collect();
     Ok(Tables {
+        service: service.to_owned(),
         operations,
         notifications,
         lifecycles: file.lifecycles,
@@ -71,14 +73,13 @@ fn link_operation(
     service: &str,
     operation: OperationData,
 ) -> Result<Operation, String> {
-    let info = crate::api::schema::info(&operation.id)
+    let info = crate::api::schema::info(service, &operation.id)
         .ok_or_else(|| format!("operation `{}` has no OperationInfo", operation.id))?;
     let fields = linker
         .fields(&operation.fields)
         .map_err(|reason| format!("operation `{}`: {reason}", operation.id))?;
     Ok(Operation {
         info,
-        service: service.to_owned(),
         title: operation.title,
         fields,
         request_example: operation.request_example,

@@ -85,8 +85,6 @@ pub struct Field {
 pub struct Operation {
     /// Method, path, hosts.
     pub info: &'static OperationInfo,
-    /// The service (cargo feature) it belongs to.
-    pub service: String,
     /// The documented title.
     pub title: String,
     /// Path, query and body fields together.
@@ -140,23 +138,23 @@ pub fn load() -> Result<&'static Schema, LoadError> {
 }
 
 impl Schema {
-    /// Every operation the enabled features provide, sorted by operation id.
+    /// Every operation the enabled features provide, sorted by service, then operation id.
     pub fn operations(&self) -> Vec<&Operation> {
         let mut all: Vec<&Operation> = self
             .services
             .iter()
             .flat_map(|tables| tables.operations.iter())
             .collect();
-        all.sort_by_key(|operation| operation.info.id);
+        all.sort_by_key(|operation| (operation.info.service, operation.info.id));
         all
     }
 
-    /// The operation with this id, among the enabled features.
-    pub fn operation(&self, id: &str) -> Option<&Operation> {
+    /// The operation `id` of `service`, among the enabled features.
+    pub fn operation(&self, service: &str, id: &str) -> Option<&Operation> {
         self.services
             .iter()
             .flat_map(|tables| tables.operations.iter())
-            .find(|operation| operation.info.id == id)
+            .find(|operation| operation.info.service == service && operation.info.id == id)
     }
 
     /// Every notification the enabled features describe.
@@ -167,11 +165,17 @@ impl Schema {
             .collect()
     }
 
-    /// Every lifecycle the enabled features describe.
-    pub fn lifecycles(&self) -> Vec<&Lifecycle> {
+    /// Every lifecycle the enabled features describe, each with its service.
+    pub fn lifecycles(&self) -> Vec<(&str, &Lifecycle)> {
         self.services
             .iter()
-            .flat_map(|tables| tables.lifecycles.iter())
+            .flat_map(|tables| {
+                let service = tables.service.as_str();
+                tables
+                    .lifecycles
+                    .iter()
+                    .map(move |lifecycle| (service, lifecycle))
+            })
             .collect()
     }
 

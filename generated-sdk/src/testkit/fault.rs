@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::answer::Answer;
+use crate::runtime::OperationInfo;
 
 /// A way for the sandbox to misbehave on one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,14 +52,14 @@ impl Fault {
 /// A fault waiting for `remaining` more requests to `operation` (any operation when `None`).
 #[derive(Debug, Clone)]
 pub(crate) struct Pending {
-    pub operation: Option<&'static str>,
+    pub operation: Option<&'static OperationInfo>,
     pub fault: Fault,
     pub remaining: usize,
 }
 
 /// Takes the first fault that applies to a request for `operation`, in the order they were
 /// injected.
-pub(crate) fn take(queue: &mut Vec<Pending>, operation: Option<&str>) -> Option<Fault> {
+pub(crate) fn take(queue: &mut Vec<Pending>, operation: Option<&OperationInfo>) -> Option<Fault> {
     let index = queue
         .iter()
         .position(|pending| pending.operation.is_none() || pending.operation == operation)?;

@@ -29,17 +29,20 @@ impl Instances {
     /// an instance.
     pub(crate) fn step(
         &mut self,
-        lifecycles: &[&Lifecycle],
+        lifecycles: &[(&str, &Lifecycle)],
         operation: &Operation,
         request: &Value,
     ) -> Option<Outcome> {
-        let (lifecycle, step) = lifecycles.iter().find_map(|lifecycle| {
-            lifecycle
-                .steps
-                .iter()
-                .find(|step| step.operation == operation.info.id)
-                .map(|step| (*lifecycle, step))
-        })?;
+        let (lifecycle, step) = lifecycles
+            .iter()
+            .filter(|(service, _)| *service == operation.info.service)
+            .find_map(|(_, lifecycle)| {
+                lifecycle
+                    .steps
+                    .iter()
+                    .find(|step| step.operation == operation.info.id)
+                    .map(|step| (*lifecycle, step))
+            })?;
         let key = key_text(request.get(&lifecycle.key)?)?;
         let slot = (lifecycle.id.clone(), key);
         Some(match &step.action {

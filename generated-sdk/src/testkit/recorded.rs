@@ -2,11 +2,13 @@
 
 use serde_json::Value;
 
+use crate::runtime::OperationInfo;
+
 /// One request as the sandbox received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
-    /// The operation id it was routed to, when it matched one.
-    pub operation: Option<&'static str>,
+    /// The operation it was routed to, when it matched one.
+    pub operation: Option<&'static OperationInfo>,
     /// `GET`, `POST`, …
     pub method: String,
     /// The path and query exactly as sent.

@@ -214,7 +214,7 @@ impl Sandbox {
 
     /// Makes the next `times` requests to `operation` misbehave as `fault` says.
     pub fn inject(&self, operation: &'static OperationInfo, fault: Fault, times: usize) {
-        self.push_fault(Some(operation.id), fault, times);
+        self.push_fault(Some(operation), fault, times);
     }
 
     /// Makes the next `times` requests, to any operation, misbehave as `fault` says.
@@ -222,7 +222,7 @@ impl Sandbox {
         self.push_fault(None, fault, times);
     }
 
-    fn push_fault(&self, operation: Option<&'static str>, fault: Fault, times: usize) {
+    fn push_fault(&self, operation: Option<&'static OperationInfo>, fault: Fault, times: usize) {
         if times > 0 {
             self.shared.lock().faults.push(Pending {
                 operation,
@@ -249,7 +249,7 @@ impl Sandbox {
     pub fn requests_to(&self, operation: &OperationInfo) -> Vec<Recorded> {
         self.requests()
             .into_iter()
-            .filter(|request| request.operation == Some(operation.id))
+            .filter(|request| request.operation == Some(operation))
             .collect()
     }
 
@@ -298,14 +298,14 @@ impl Sandbox {
         self.shared
             .lifecycles
             .iter()
+            .map(|(_, lifecycle)| *lifecycle)
             .find(|lifecycle| lifecycle.id == id)
-            .copied()
             .ok_or_else(|| {
                 let known: Vec<&str> = self
                     .shared
                     .lifecycles
                     .iter()
-                    .map(|l| l.id.as_str())
+                    .map(|(_, lifecycle)| lifecycle.id.as_str())
                     .collect();
                 TestkitError::new(format!(
                     "no lifecycle {id:?} in the spec (known: {})",

@@ -44,7 +44,7 @@ pub(super) struct Shared {
     pub(super) handler: Option<Box<Handler>>,
     pub(super) observer: Option<Box<Observer>>,
     pub(super) operations: Vec<&'static Operation>,
-    pub(super) lifecycles: Vec<&'static Lifecycle>,
+    pub(super) lifecycles: Vec<(&'static str, &'static Lifecycle)>,
     pub(super) state: Mutex<State>,
     /// Connections accepted so far: how a load test sees that the client reuses them.
     pub(super) connections: std::sync::atomic::AtomicUsize,
@@ -107,7 +107,7 @@ impl Shared {
             .collect();
         let routed = route::find(&self.operations, &method, &path);
         let mut recorded = Recorded {
-            operation: routed.as_ref().map(|(operation, _)| operation.info.id),
+            operation: routed.as_ref().map(|(operation, _)| operation.info),
             method,
             path_and_query,
             headers,

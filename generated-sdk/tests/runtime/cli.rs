@@ -76,7 +76,7 @@ async fn list_prints_every_operation_sorted() {
     let lines: Vec<&str> = stdout.lines().collect();
     let mut sorted = lines.clone();
     sorted.sort_unstable();
-    assert_eq!(lines, sorted, "sorted by operation id");
+    assert_eq!(lines, sorted, "sorted by service, then operation id");
     assert_eq!(
         lines.len(),
         wechatpay_apiv3::schema::load()
@@ -85,12 +85,15 @@ async fn list_prints_every_operation_sorted() {
             .len()
     );
     for expected in [
-        "apply_recharge\tPOST\t/v3/platsolution/ecommerce/recharges/apply",
-        "query_recharge\tGET\t/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}",
-        "list_refunds\tGET\t/v3/global/refunds",
-        "reverse_by_out_trade_no\tPOST\t/v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse",
+        "platsolution\tapply_recharge\tPOST\t/v3/platsolution/ecommerce/recharges/apply\t申请二级商户充值",
+        "platsolution\tquery_recharge\tGET\t/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}\t查询二级商户充值结果",
+        "global\tlist_refunds\tGET\t/v3/global/refunds\t",
+        "global\treverse_by_out_trade_no\tPOST\t/v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse\t",
     ] {
-        assert!(lines.contains(&expected), "{expected}:\n{stdout}");
+        assert!(
+            lines.iter().any(|line| line.starts_with(expected)),
+            "{expected}:\n{stdout}"
+        );
     }
 }
 
@@ -106,8 +109,12 @@ async fn every_operation_succeeds_signed_and_verified() {
     .expect("write");
     let at_file = format!("@{}", request_file.display());
 
-    let (status, stdout, stderr) =
-        run(&server.url(), &["call", "apply_recharge", APPLY], None).await;
+    let (status, stdout, stderr) = run(
+        &server.url(),
+        &["call", "platsolution", "apply_recharge", APPLY],
+        None,
+    )
+    .await;
     assert_eq!(status, 0, "{stderr}");
     let answer: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
     assert_eq!(
@@ -115,14 +122,23 @@ async fn every_operation_succeeds_signed_and_verified() {
         "https://www.payapp.qq.com/plat/recharge.html"
     );
 
-    let (status, stdout, stderr) =
-        run(&server.url(), &["call", "query_recharge"], Some(QUERY)).await;
+    let (status, stdout, stderr) = run(
+        &server.url(),
+        &["call", "platsolution", "query_recharge"],
+        Some(QUERY),
+    )
+    .await;
     assert_eq!(status, 0, "{stderr}");
     let answer: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
     assert_eq!(answer["recharge_state"], "SUCCESS");
     assert_eq!(answer["recharge_amount"]["amount"], 500000);
 
-    let (status, _, stderr) = run(&server.url(), &["call", "close_recharge", &at_file], None).await;
+    let (status, _, stderr) = run(
+        &server.url(),
+        &["call", "platsolution", "close_recharge", &at_file],
+        None,
+    )
+    .await;
     assert_eq!(status, 0, "{stderr}");
 
     let received = server.received();
@@ -146,16 +162,22 @@ async fn local_errors_exit_1_before_any_network_io() {
     let url = server.url();
     let cases: &[(&[&str], &str)] = &[
         (
-            &["call", "query_recharge", "{not json"],
+            &["call", "platsolution", "query_recharge", "{not json"],
             "the request is not JSON",
         ),
         (
-            &["call", "query_recharge", r#"{"sub_mchid":"1900102208"}"#],
+            &[
+                "call",
+                "platsolution",
+                "query_recharge",
+                r#"{"sub_mchid":"1900102208"}"#,
+            ],
             "`out_recharge_no` refused before sending: required",
         ),
         (
             &[
                 "call",
+                "platsolution",
                 "query_recharge",
                 r#"{"out_recharge_no":1,"sub_mchid":"1"}"#,
             ],
@@ -164,6 +186,7 @@ async fn local_errors_exit_1_before_any_network_io() {
         (
             &[
                 "call",
+                "platsolution",
                 "apply_recharge",
                 r#"{"sub_mchid":"1","out_recharge_no":"2","recharge_scene":"OTHER","account_type":"DEPOSIT","recharge_amount":{}}"#,
             ],
@@ -172,18 +195,20 @@ async fn local_errors_exit_1_before_any_network_io() {
         (
             &[
                 "call",
+                "platsolution",
                 "query_recharge",
                 r#"{"out_recharge_no":"1","sub_mchid":"1","extra":1}"#,
             ],
             "`extra` refused before sending: unknown field",
         ),
         (
-            &["call", "no_such_operation", "{}"],
+            &["call", "platsolution", "no_such_operation", "{}"],
             "unrecognized subcommand",
         ),
         (
             &[
                 "call",
+                "platsolution",
                 "query_recharge",
                 "--private-key",
                 "/nonexistent.pem",
@@ -210,8 +235,12 @@ async fn an_api_error_exits_2_with_status_code_message_and_request_id() {
         404,
         r#"{"code":"NOT_FOUND","message":"充值单不存在"}"#.to_owned(),
     )]);
-    let (status, stdout, stderr) =
-        run(&server.url(), &["call", "query_recharge", QUERY], None).await;
+    let (status, stdout, stderr) = run(
+        &server.url(),
+        &["call", "platsolution", "query_recharge", QUERY],
+        None,
+    )
+    .await;
     assert_eq!(status, 2);
     assert!(stdout.is_empty());
     let request_id = server.sandbox.requests()[0]
@@ -232,7 +261,12 @@ async fn an_api_error_prints_its_detail() {
         400,
         r#"{"code":"PARAM_ERROR","message":"参数错误","detail":{"field":"sub_mchid","value":"19","issue":"商户号格式不正确","location":"query"}}"#.to_owned(),
     )]);
-    let (status, _, stderr) = run(&server.url(), &["call", "query_recharge", QUERY], None).await;
+    let (status, _, stderr) = run(
+        &server.url(),
+        &["call", "platsolution", "query_recharge", QUERY],
+        None,
+    )
+    .await;
     assert_eq!(status, 2);
     assert!(
         stderr.contains("HTTP 400 PARAM_ERROR: 参数错误; field sub_mchid = \"19\" in query: 商户号格式不正确 (Request-ID "),
@@ -250,8 +284,12 @@ async fn a_verification_failure_exits_3_printing_nothing() {
     ] {
         let server = FakeWechatPay::start(recharge_handler).await;
         server.script([tamper.clone()]);
-        let (status, stdout, stderr) =
-            run(&server.url(), &["call", "query_recharge", QUERY], None).await;
+        let (status, stdout, stderr) = run(
+            &server.url(),
+            &["call", "platsolution", "query_recharge", QUERY],
+            None,
+        )
+        .await;
         assert_eq!(status, 3, "{tamper:?}: {stderr}");
         assert!(stdout.is_empty(), "{tamper:?}");
         assert!(stderr.contains("verification failed"), "{stderr}");
@@ -263,7 +301,14 @@ async fn a_transport_error_exits_4_after_retries() {
     let url = closed_port_url().await;
     let (status, stdout, stderr) = run(
         &url,
-        &["call", "query_recharge", QUERY, "--timeout", "2"],
+        &[
+            "call",
+            "platsolution",
+            "query_recharge",
+            QUERY,
+            "--timeout",
+            "2",
+        ],
         None,
     )
     .await;
@@ -347,10 +392,21 @@ async fn help_lists_operations_and_each_operations_fields() {
     let (status, stdout, _) = run("http://127.0.0.1:1", &["--help"], None).await;
     assert_eq!(status, 0);
     assert!(
-        stdout.contains("query_recharge") && stdout.contains("--public-key-id"),
+        stdout.contains("wxpay list") && stdout.contains("--public-key-id"),
         "{stdout}"
     );
     let (status, stdout, _) = run("http://127.0.0.1:1", &["call", "--help"], None).await;
+    assert_eq!(status, 0);
+    assert!(
+        stdout.contains("platsolution") && stdout.contains("global"),
+        "services: {stdout}"
+    );
+    let (status, stdout, _) = run(
+        "http://127.0.0.1:1",
+        &["call", "platsolution", "--help"],
+        None,
+    )
+    .await;
     assert_eq!(status, 0);
     assert!(
         stdout.contains("apply_recharge") && stdout.contains("申请二级商户充值"),
@@ -358,7 +414,7 @@ async fn help_lists_operations_and_each_operations_fields() {
     );
     let (status, stdout, _) = run(
         "http://127.0.0.1:1",
-        &["call", "apply_recharge", "--help"],
+        &["call", "platsolution", "apply_recharge", "--help"],
         None,
     )
     .await;
@@ -389,7 +445,7 @@ async fn a_statement_download_streams_to_stdout_or_exits_3_on_a_bad_digest() {
     )]);
     let (status, stdout, stderr) = run(
         &server.url(),
-        &["call", "download_statement", request],
+        &["call", "global", "download_statement", request],
         None,
     )
     .await;
@@ -407,7 +463,7 @@ async fn a_statement_download_streams_to_stdout_or_exits_3_on_a_bad_digest() {
     )]);
     let (status, _, stderr) = run(
         &server.url(),
-        &["call", "download_statement", request],
+        &["call", "global", "download_statement", request],
         None,
     )
     .await;
@@ -482,20 +538,20 @@ fn wxpay_sandbox_prints_what_a_client_needs_and_serves_the_recharge_lifecycle() 
             String::from_utf8_lossy(&output.stderr).into_owned(),
         )
     };
-    let (status, stdout, stderr) = call(&["call", "apply_recharge", APPLY]);
+    let (status, stdout, stderr) = call(&["call", "platsolution", "apply_recharge", APPLY]);
     assert_eq!(status, 0, "{stderr}");
     assert!(
         stdout.contains("\"out_recharge_no\": \"cz202407181234\""),
         "{stdout}"
     );
     let query = r#"{"out_recharge_no":"cz202407181234","sub_mchid":"1900001109"}"#;
-    let (status, stdout, _) = call(&["call", "query_recharge", query]);
+    let (status, stdout, _) = call(&["call", "platsolution", "query_recharge", query]);
     assert_eq!(status, 0);
     assert!(
         stdout.contains("\"recharge_state\": \"RECHARGING\""),
         "{stdout}"
     );
-    let (status, _, stderr) = call(&["call", "apply_recharge", APPLY]);
+    let (status, _, stderr) = call(&["call", "platsolution", "apply_recharge", APPLY]);
     assert_eq!(status, 2);
     assert!(
         stderr.contains("INVALID_REQUEST: 该业务充值单号已存在"),

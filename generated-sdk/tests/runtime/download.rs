@@ -13,6 +13,7 @@ use crate::support::{
 };
 
 static BILL: OperationInfo = OperationInfo {
+    service: "test",
     id: "test_download",
     method: Method::Get,
     path: "/v3/bills",

@@ -222,6 +222,7 @@ async fn a_404_surfaces_not_found() {
 }
 
 static NO_CONTENT: OperationInfo = OperationInfo {
+    service: "test",
     id: "test_no_content",
     method: Method::Post,
     path: "/v3/test/no-content",

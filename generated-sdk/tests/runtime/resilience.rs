@@ -122,6 +122,7 @@ async fn retries_stop_at_the_limit_with_the_last_error() {
 }
 
 static PAY: OperationInfo = OperationInfo {
+    service: "test",
     id: "test_pay",
     method: Method::Post,
     path: "/v3/test/pay",

@@ -294,7 +294,10 @@ async fn the_recorder_keeps_every_request_with_its_answer() {
     let recorded = sandbox.requests();
     assert_eq!(recorded.len(), 1);
     let request = &recorded[0];
-    assert_eq!(request.operation, Some("apply_recharge"));
+    assert_eq!(
+        request.operation.map(|info| info.id),
+        Some("apply_recharge")
+    );
     assert_eq!(request.method, "POST");
     assert_eq!(request.path_and_query, APPLY);
     assert_eq!(request.status, Some(200));
@@ -445,7 +448,7 @@ async fn a_client_in_certificate_mode_downloads_the_sandbox_certificate() {
     let operations: Vec<Option<&str>> = sandbox
         .requests()
         .iter()
-        .map(|request| request.operation)
+        .map(|request| request.operation.map(|info| info.id))
         .collect();
     assert_eq!(
         operations,

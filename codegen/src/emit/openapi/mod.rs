@@ -117,7 +117,11 @@ fn paths(api: &Api) -> Result<Map<String, Value>, EmitError> {
 
 fn operation(api: &Api, service: &Service, op: &Operation) -> Result<Value, EmitError> {
     let mut operation = Map::new();
-    operation.insert("operationId".into(), json!(op.id));
+    // Ids are unique within a service; qualified like the service's schemas (`<service>.<Type>`).
+    operation.insert(
+        "operationId".into(),
+        json!(format!("{}.{}", service.name, op.id)),
+    );
     operation.insert("summary".into(), json!(op.title));
     insert_text(&mut operation, "description", &op.description);
     operation.insert("tags".into(), json!([service.name]));

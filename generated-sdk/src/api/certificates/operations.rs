@@ -4,6 +4,7 @@
 use crate::runtime::{Method, OperationInfo};
 /// `GET /v3/certificates`: 下载平台证书
 pub const DOWNLOAD_PLATFORM_CERTIFICATES: OperationInfo = OperationInfo {
+    service: "certificates",
     id: "download_platform_certificates",
     method: Method::Get,
     path: "/v3/certificates",

@@ -4,6 +4,7 @@
 use crate::runtime::{Method, OperationInfo};
 /// `POST /v3/global/micropay/transactions/pay`: 提交付款码支付
 pub const MICROPAY_PAY: OperationInfo = OperationInfo {
+    service: "global",
     id: "micropay_pay",
     method: Method::Post,
     path: "/v3/global/micropay/transactions/pay",
@@ -13,6 +14,7 @@ pub const MICROPAY_PAY: OperationInfo = OperationInfo {
 };
 /// `GET /v3/global/transactions/id/{id}`: 查询订单(微信支付订单号)
 pub const QUERY_ORDER_BY_ID: OperationInfo = OperationInfo {
+    service: "global",
     id: "query_order_by_id",
     method: Method::Get,
     path: "/v3/global/transactions/id/{id}",
@@ -22,6 +24,7 @@ pub const QUERY_ORDER_BY_ID: OperationInfo = OperationInfo {
 };
 /// `GET /v3/global/transactions/out-trade-no/{out_trade_no}`: 查询订单(商户订单号)
 pub const QUERY_ORDER_BY_OUT_TRADE_NO: OperationInfo = OperationInfo {
+    service: "global",
     id: "query_order_by_out_trade_no",
     method: Method::Get,
     path: "/v3/global/transactions/out-trade-no/{out_trade_no}",
@@ -31,6 +34,7 @@ pub const QUERY_ORDER_BY_OUT_TRADE_NO: OperationInfo = OperationInfo {
 };
 /// `POST /v3/global/refunds`: 申请退款
 pub const CREATE_REFUND: OperationInfo = OperationInfo {
+    service: "global",
     id: "create_refund",
     method: Method::Post,
     path: "/v3/global/refunds",
@@ -40,6 +44,7 @@ pub const CREATE_REFUND: OperationInfo = OperationInfo {
 };
 /// `GET /v3/global/refunds/out-refund-no/{out_refund_no}`: 查询单笔退款(商户退款单号)
 pub const QUERY_REFUND_BY_OUT_REFUND_NO: OperationInfo = OperationInfo {
+    service: "global",
     id: "query_refund_by_out_refund_no",
     method: Method::Get,
     path: "/v3/global/refunds/out-refund-no/{out_refund_no}",
@@ -49,6 +54,7 @@ pub const QUERY_REFUND_BY_OUT_REFUND_NO: OperationInfo = OperationInfo {
 };
 /// `GET /v3/global/refunds/id/{refund_id}`: 查询单笔退款(微信支付退款单号)
 pub const QUERY_REFUND_BY_ID: OperationInfo = OperationInfo {
+    service: "global",
     id: "query_refund_by_id",
     method: Method::Get,
     path: "/v3/global/refunds/id/{refund_id}",
@@ -58,6 +64,7 @@ pub const QUERY_REFUND_BY_ID: OperationInfo = OperationInfo {
 };
 /// `GET /v3/global/refunds`: 查询所有退款
 pub const LIST_REFUNDS: OperationInfo = OperationInfo {
+    service: "global",
     id: "list_refunds",
     method: Method::Get,
     path: "/v3/global/refunds",
@@ -67,6 +74,7 @@ pub const LIST_REFUNDS: OperationInfo = OperationInfo {
 };
 /// `GET /v3/global/statements`: 下载对账单
 pub const DOWNLOAD_STATEMENT: OperationInfo = OperationInfo {
+    service: "global",
     id: "download_statement",
     method: Method::Get,
     path: "/v3/global/statements",
@@ -76,6 +84,7 @@ pub const DOWNLOAD_STATEMENT: OperationInfo = OperationInfo {
 };
 /// `POST /v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse`: 撤销订单(商户订单号)
 pub const REVERSE_BY_OUT_TRADE_NO: OperationInfo = OperationInfo {
+    service: "global",
     id: "reverse_by_out_trade_no",
     method: Method::Post,
     path: "/v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse",
@@ -85,6 +94,7 @@ pub const REVERSE_BY_OUT_TRADE_NO: OperationInfo = OperationInfo {
 };
 /// `POST /v3/global/micropay/transactions/id/{id}/reverse`: 撤销订单(微信支付订单号)
 pub const REVERSE_BY_ID: OperationInfo = OperationInfo {
+    service: "global",
     id: "reverse_by_id",
     method: Method::Post,
     path: "/v3/global/micropay/transactions/id/{id}/reverse",
@@ -94,6 +104,7 @@ pub const REVERSE_BY_ID: OperationInfo = OperationInfo {
 };
 /// `GET /v3/global/certificates`: 下载平台证书
 pub const DOWNLOAD_CERTIFICATES: OperationInfo = OperationInfo {
+    service: "global",
     id: "download_certificates",
     method: Method::Get,
     path: "/v3/global/certificates",
@@ -103,6 +114,7 @@ pub const DOWNLOAD_CERTIFICATES: OperationInfo = OperationInfo {
 };
 /// `GET /v3/global/settle/settlements`: 查询资金结算明细
 pub const LIST_SETTLEMENTS: OperationInfo = OperationInfo {
+    service: "global",
     id: "list_settlements",
     method: Method::Get,
     path: "/v3/global/settle/settlements",

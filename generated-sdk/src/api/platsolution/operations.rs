@@ -4,6 +4,7 @@
 use crate::runtime::{Method, OperationInfo};
 /// `POST /v3/platsolution/ecommerce/recharges/apply`: 申请二级商户充值
 pub const APPLY_RECHARGE: OperationInfo = OperationInfo {
+    service: "platsolution",
     id: "apply_recharge",
     method: Method::Post,
     path: "/v3/platsolution/ecommerce/recharges/apply",
@@ -13,6 +14,7 @@ pub const APPLY_RECHARGE: OperationInfo = OperationInfo {
 };
 /// `GET /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}`: 查询二级商户充值结果
 pub const QUERY_RECHARGE: OperationInfo = OperationInfo {
+    service: "platsolution",
     id: "query_recharge",
     method: Method::Get,
     path: "/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}",
@@ -22,6 +24,7 @@ pub const QUERY_RECHARGE: OperationInfo = OperationInfo {
 };
 /// `POST /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close`: 关闭二级商户充值
 pub const CLOSE_RECHARGE: OperationInfo = OperationInfo {
+    service: "platsolution",
     id: "close_recharge",
     method: Method::Post,
     path: "/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close",

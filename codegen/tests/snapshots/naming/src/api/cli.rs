@@ -14,27 +14,33 @@ pub static GENERATED: crate::cli::Generated = crate::cli::Generated {
 /// response as JSON (`None` for a response with no body).
 pub fn call<'a>(
     client: &'a crate::runtime::Client,
+    service: &str,
     id: &str,
     request: serde_json::Value,
 ) -> Call<'a> {
-    let call: Option<fn(&crate::runtime::Client, serde_json::Value) -> Call<'_>> = match id {
+    let call: Option<fn(&crate::runtime::Client, serde_json::Value) -> Call<'_>> = match (
+        service,
+        id,
+    ) {
         #[cfg(feature = "obstacle")]
-        "pay" => Some(obstacle::pay),
+        ("obstacle", "pay") => Some(obstacle::pay),
         #[cfg(feature = "obstacle")]
-        "list_things" => Some(obstacle::list_things),
+        ("obstacle", "list_things") => Some(obstacle::list_things),
         #[cfg(feature = "obstacle")]
-        "delete_things" => Some(obstacle::delete_things),
+        ("obstacle", "delete_things") => Some(obstacle::delete_things),
         #[cfg(feature = "obstacle")]
-        "download_bill" => Some(obstacle::download_bill),
+        ("obstacle", "download_bill") => Some(obstacle::download_bill),
         #[cfg(feature = "obstacle")]
-        "match" => Some(obstacle::match_),
+        ("obstacle", "match") => Some(obstacle::match_),
         #[cfg(feature = "obstacle")]
-        "get_self" => Some(obstacle::get_self),
+        ("obstacle", "get_self") => Some(obstacle::get_self),
         _ => None,
     };
     match call {
         Some(call) => call(client, request),
-        None => Box::pin(std::future::ready(Err(crate::cli::unknown_operation(id)))),
+        None => {
+            Box::pin(std::future::ready(Err(crate::cli::unknown_operation(service, id))))
+        }
     }
 }
 #[cfg(feature = "obstacle")]

@@ -4,6 +4,7 @@
 use crate::runtime::{Method, OperationInfo};
 /// `POST /v3/pay`: 付款
 pub const PAY: OperationInfo = OperationInfo {
+    service: "obstacle",
     id: "pay",
     method: Method::Post,
     path: "/v3/pay",
@@ -13,6 +14,7 @@ pub const PAY: OperationInfo = OperationInfo {
 };
 /// `GET /v3/things`: 列出
 pub const LIST_THINGS: OperationInfo = OperationInfo {
+    service: "obstacle",
     id: "list_things",
     method: Method::Get,
     path: "/v3/things",
@@ -22,6 +24,7 @@ pub const LIST_THINGS: OperationInfo = OperationInfo {
 };
 /// `DELETE /v3/things`: 批量删除
 pub const DELETE_THINGS: OperationInfo = OperationInfo {
+    service: "obstacle",
     id: "delete_things",
     method: Method::Delete,
     path: "/v3/things",
@@ -31,6 +34,7 @@ pub const DELETE_THINGS: OperationInfo = OperationInfo {
 };
 /// `GET /v3/bills`: 下载
 pub const DOWNLOAD_BILL: OperationInfo = OperationInfo {
+    service: "obstacle",
     id: "download_bill",
     method: Method::Get,
     path: "/v3/bills",
@@ -40,6 +44,7 @@ pub const DOWNLOAD_BILL: OperationInfo = OperationInfo {
 };
 /// `POST /v3/things/{type}/do`: 关键字操作
 pub const MATCH: OperationInfo = OperationInfo {
+    service: "obstacle",
     id: "match",
     method: Method::Post,
     path: "/v3/things/{type}/do",
@@ -49,6 +54,7 @@ pub const MATCH: OperationInfo = OperationInfo {
 };
 /// `GET /v3/self`: 读取
 pub const GET_SELF: OperationInfo = OperationInfo {
+    service: "obstacle",
     id: "get_self",
     method: Method::Get,
     path: "/v3/self",
