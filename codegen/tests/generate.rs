@@ -301,7 +301,7 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("examples::get_self_response_example_1 ... ok"),
+        stdout.contains("examples::fetch_self_response_example_1 ... ok"),
         "{stdout}"
     );
     assert!(

@@ -94,7 +94,7 @@ fn examples_must_be_json() {
     assert_diagnostics(
         "example_json",
         &[
-            "spec/services/demo.yaml:27:9: operations.get_thing.examples[0].json: invalid JSON at line 3 column 3 of the example: expected `,` or `}`",
+            "spec/services/demo.yaml:27:9: operations.fetch_thing.examples[0].json: invalid JSON at line 3 column 3 of the example: expected `,` or `}`",
         ],
     );
 }
@@ -140,7 +140,7 @@ fn operations_need_merchants_and_their_own_hosts_are_checked() {
     assert_diagnostics(
         "operation_facts",
         &[
-            "spec/services/demo.yaml:10:5: operations.get_thing.merchants: merchants must list at least one kind of merchant",
+            "spec/services/demo.yaml:10:5: operations.fetch_thing.merchants: merchants must list at least one kind of merchant",
             "spec/services/demo.yaml:23:23: operations.delete_thing.merchants[1]: merchant must not be empty",
             "spec/services/demo.yaml:32:7: operations.delete_thing.hosts.main: host \"http://api.example.test\" must start with \"https://\" and name a host",
         ],
@@ -156,8 +156,8 @@ fn path_placeholders_match_required_path_params() {
             "spec/services/demo.yaml:13:5: operations.close_recharge.path: placeholder \"{out_recharge_n}\" appears twice in path",
             "spec/services/demo.yaml:15:7: operations.close_recharge.path_params.out_recharge_no: path parameter \"out_recharge_no\" must be required: true; a path cannot omit it",
             "spec/services/demo.yaml:15:7: operations.close_recharge.path_params.out_recharge_no: path parameter \"out_recharge_no\" does not appear in path \"/v3/recharges/{out_recharge_n}/close/{out_recharge_n}\"",
-            "spec/services/demo.yaml:26:5: operations.get_recharge.path: path \"v3/recharges/{}\" must start with \"/\"",
-            "spec/services/demo.yaml:26:5: operations.get_recharge.path: empty placeholder \"{}\" in path",
+            "spec/services/demo.yaml:26:5: operations.fetch_recharge.path: path \"v3/recharges/{}\" must start with \"/\"",
+            "spec/services/demo.yaml:26:5: operations.fetch_recharge.path: empty placeholder \"{}\" in path",
             "spec/services/demo.yaml:35:5: operations.list_recharges.path: unbalanced braces in path \"/v3/recharges/{id\": \"{\" at offset 14 is never closed",
         ],
     );
@@ -189,6 +189,19 @@ fn mode_and_pager_names_clash_with_types_like_any_generated_name() {
 }
 
 #[test]
+fn operation_ids_and_type_names_follow_the_naming_rules() {
+    assert_diagnostics(
+        "naming_rules",
+        &[
+            "spec/services/demo.yaml:8:3: types.PostThingsActivateAmount: type name \"PostThingsActivateAmount\" spells out the path POST /v3/things/activate; name what it holds (Amount, Payer, PrepayResponse)",
+            "spec/services/demo.yaml:15:3: operations.get_things: operation id \"get_things\" starts with the HTTP verb `get_`; name what the operation does (query_…, create_…)",
+            "spec/services/demo.yaml:25:3: operations.query_thing_2: operation id \"query_thing_2\" ends with a number; name what sets it apart from the others",
+            "spec/services/demo.yaml:35:3: operations.query_the_thing_by_its_identifier_and_its_owner_and_the_date_it_was_made: operation id \"query_the_thing_by_its_identifier_and_its_owner_and_the_date_it_was_made\" is 72 characters long; at most 64",
+        ],
+    );
+}
+
+#[test]
 fn one_certificate_download_per_service_a_get_with_the_documented_shape() {
     assert_diagnostics(
         "platform_certificates",
@@ -206,8 +219,8 @@ fn a_response_body_must_name_a_type() {
     assert_diagnostics(
         "response_body_kind",
         &[
-            "spec/services/demo.yaml:21:7: operations.get_state.response.body: response body must name a type, but \"State\" is an enum",
-            "spec/services/demo.yaml:31:7: operations.get_name.response.body: response body must name a type, but \"string\" is a builtin",
+            "spec/services/demo.yaml:21:7: operations.fetch_state.response.body: response body must name a type, but \"State\" is an enum",
+            "spec/services/demo.yaml:31:7: operations.fetch_name.response.body: response body must name a type, but \"string\" is a builtin",
         ],
     );
 }
@@ -217,7 +230,7 @@ fn responses_are_2xx_and_204_has_no_body() {
     assert_diagnostics(
         "responses",
         &[
-            "spec/services/demo.yaml:19:7: operations.get_thing.response.status: response status 404 must be a success status (2xx)",
+            "spec/services/demo.yaml:19:7: operations.fetch_thing.response.status: response status 404 must be a success status (2xx)",
             "spec/services/demo.yaml:30:7: operations.delete_thing.response.body: a 204 No Content response cannot have a body",
         ],
     );
@@ -232,7 +245,8 @@ fn names_that_become_one_rust_name_collide() {
             "spec/services/demo.yaml:16:3: types.MCHDeposit: Rust name collision: type \"MchDeposit\" and type \"MCHDeposit\" both become MchDeposit",
             "spec/services/demo.yaml:24:7: enums.Channel.values.bank-transfer: Rust name collision: value \"BANK_TRANSFER\" and value \"bank-transfer\" both become BankTransfer",
             "spec/services/demo.yaml:25:7: enums.Channel.values.UNKNOWN: Rust name collision: the fallback variant for unlisted values and value \"UNKNOWN\" both become Unknown",
-            "spec/services/demo.yaml:37:3: operations.getDeposit: Rust name collision: operation \"get_deposit\" and operation \"getDeposit\" both become get_deposit",
+            "spec/services/demo.yaml:37:3: operations.fetchDeposit: operation id \"fetchDeposit\" must be snake_case (^[a-z][a-z0-9_]*$, no `__`, no trailing `_`)",
+            "spec/services/demo.yaml:37:3: operations.fetchDeposit: Rust name collision: operation \"fetch_deposit\" and operation \"fetchDeposit\" both become fetch_deposit",
         ],
     );
 }

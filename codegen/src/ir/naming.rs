@@ -153,3 +153,62 @@ mod tests {
         assert_eq!(variant_name("+"), "Value");
     }
 }
+
+/// The HTTP verbs an operation id may not start with: an id says what the operation does, and
+/// `get_`/`post_` say only how it travels. `delete_` is allowed, because deleting is the act in
+/// the domain's own words (the official SDKs' `DeleteReceiver`).
+const HTTP_VERB_PREFIXES: [&str; 4] = ["get_", "post_", "put_", "patch_"];
+
+/// The longest operation id: ids become method names, docs page names and CLI commands.
+pub const MAX_OPERATION_ID: usize = 64;
+
+/// Why an operation id breaks the naming rules, or `None`: snake_case, at most
+/// [`MAX_OPERATION_ID`] characters, no HTTP verb prefix, no numeric suffix (`query_order_2`
+/// says nothing `query_order` does not).
+pub fn operation_id_problem(id: &str) -> Option<String> {
+    let mut chars = id.chars();
+    let snake = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !id.contains("__")
+        && !id.ends_with('_');
+    if !snake {
+        return Some("must be snake_case (^[a-z][a-z0-9_]*$, no `__`, no trailing `_`)".to_owned());
+    }
+    if id.len() > MAX_OPERATION_ID {
+        return Some(format!(
+            "is {} characters long; at most {MAX_OPERATION_ID}",
+            id.len()
+        ));
+    }
+    if let Some(verb) = HTTP_VERB_PREFIXES.iter().find(|verb| id.starts_with(*verb)) {
+        return Some(format!(
+            "starts with the HTTP verb `{verb}`; name what the operation does (query_…, create_…)"
+        ));
+    }
+    let last = id.rsplit('_').next().unwrap_or(id);
+    if last.chars().all(|c| c.is_ascii_digit()) {
+        return Some("ends with a number; name what sets it apart from the others".to_owned());
+    }
+    None
+}
+
+/// Whether `type_name` spells out `path`: an HTTP verb followed by two or more consecutive
+/// literal segments of the path in PascalCase (`PostPartnerTransactionsAppAmount` for
+/// `POST /v3/pay/partner/transactions/app`), the shape a mechanical converter gives and a
+/// person never would.
+pub fn spells_path(type_name: &str, path: &str) -> bool {
+    let Some(rest) = ["Get", "Post", "Put", "Patch", "Delete"]
+        .iter()
+        .find_map(|verb| type_name.strip_prefix(verb))
+    else {
+        return false;
+    };
+    let segments: Vec<String> = path
+        .split('/')
+        .filter(|segment| !segment.is_empty() && !segment.starts_with('{') && *segment != "v3")
+        .map(self::type_name)
+        .collect();
+    segments
+        .windows(2)
+        .any(|pair| rest.starts_with(&pair.concat()))
+}

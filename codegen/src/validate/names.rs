@@ -17,6 +17,7 @@ pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     exact_duplicates(service, out);
     type_and_enum_clashes(service, out);
     type_name_shapes(service, out);
+    operation_id_shapes(service, out);
     type_collisions(service, out);
     field_collisions(service, out);
     request_collisions(service, out);
@@ -135,6 +136,35 @@ fn type_name_shapes(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
             out.push(service.error(
                 format!("{section}.{name}"),
                 format!("{what} name \"{name}\" must be PascalCase (^[A-Z][A-Za-z0-9]*$)"),
+            ));
+            continue;
+        }
+        let spelt = service
+            .doc
+            .operations
+            .iter()
+            .find(|(_, op)| naming::spells_path(name, &op.path));
+        if let Some((_, op)) = spelt {
+            out.push(service.error(
+                format!("{section}.{name}"),
+                format!(
+                    "{what} name \"{name}\" spells out the path {} {}; name what it holds \
+                     (Amount, Payer, PrepayResponse)",
+                    op.method.as_str(),
+                    op.path
+                ),
+            ));
+        }
+    }
+}
+
+/// Operation ids say what the operation does (`ir::naming::operation_id_problem`).
+fn operation_id_shapes(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
+    for id in service.doc.operations.names() {
+        if let Some(problem) = naming::operation_id_problem(id) {
+            out.push(service.error(
+                format!("operations.{id}"),
+                format!("operation id \"{id}\" {problem}"),
             ));
         }
     }

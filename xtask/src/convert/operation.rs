@@ -73,8 +73,8 @@ pub struct Operations<'a> {
 
 impl<'a> Operations<'a> {
     /// Gives each operation its id: the plan's, or (benchmark) one unique across services
-    /// (`ids` holds those already given): method and path words, then with the service name,
-    /// then numbered.
+    /// (`ids` holds those already given): a verb for the method and the path's words, then
+    /// with the service name, then with an ordinal.
     pub fn new(
         name: &'a str,
         ops: &[&'a Operation],
@@ -93,19 +93,20 @@ impl<'a> Operations<'a> {
                     types.reserve(&format!("{}Request", naming::type_name(&names.id)));
                     return (*op, names.id.clone());
                 }
-                let method = op.method.to_ascii_lowercase();
+                let verb = mechanical_verb(&op.method);
                 let words = path_words(&op.path, 1);
                 let join = |parts: &[&str]| {
                     let parts: Vec<&str> =
                         parts.iter().copied().filter(|p| !p.is_empty()).collect();
-                    parts.join("_")
+                    shorten(&parts.join("_"))
                 };
-                let mut candidates = vec![join(&[&method, &words]), join(&[&method, name, &words])];
+                let mut candidates = vec![join(&[verb, &words]), join(&[verb, name, &words])];
                 candidates.retain(|id| !ids.contains(id));
                 let id = candidates.into_iter().next().unwrap_or_else(|| {
-                    let base = join(&[&method, name, &words]);
-                    (2..)
-                        .map(|n| format!("{base}_{n}"))
+                    let base = join(&[verb, name, &words]);
+                    ORDINALS
+                        .iter()
+                        .map(|ordinal| format!("{}_{ordinal}", shorten_to(&base, 56)))
                         .find(|id| !ids.contains(id))
                         .unwrap_or(base)
                 });
@@ -304,4 +305,53 @@ impl<'a> Operations<'a> {
                 .object_type(properties, &candidates, &description, at, &mut self.log),
         )
     }
+}
+
+/// Words that set apart operations a mechanical name would give the same id; a number would
+/// break the naming rules (`ir::naming::operation_id_problem`).
+const ORDINALS: [&str; 9] = [
+    "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+];
+
+/// What an operation without a name in `spec/import/names.yaml` is called to do, from its
+/// method: a stand-in until a person names it, but one the naming rules accept.
+fn mechanical_verb(method: &str) -> &'static str {
+    match method.to_ascii_uppercase().as_str() {
+        "GET" => "query",
+        "POST" => "create",
+        "PUT" => "update",
+        "PATCH" => "modify",
+        // Not `delete`: followed by path words it would spell the path (`ir::naming::spells_path`).
+        _ => "remove",
+    }
+}
+
+/// `id` cut at a word boundary to the longest operation id the rules allow, without a
+/// trailing number (a placeholder like `{openid_1}` gives one).
+fn shorten(id: &str) -> String {
+    let mut id = shorten_to(id, codegen::ir::naming::MAX_OPERATION_ID);
+    while let Some((rest, last)) = id.rsplit_once('_') {
+        if !last.chars().all(|c| c.is_ascii_digit()) {
+            break;
+        }
+        id = rest.to_owned();
+    }
+    id
+}
+
+fn shorten_to(id: &str, max: usize) -> String {
+    if id.len() <= max {
+        return id.to_owned();
+    }
+    let mut cut = String::new();
+    for word in id.split('_') {
+        if cut.len() + 1 + word.len() > max {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push('_');
+        }
+        cut.push_str(word);
+    }
+    cut
 }

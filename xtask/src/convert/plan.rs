@@ -197,7 +197,7 @@ impl Names {
             if !self.services.contains_key(&names.service) {
                 problems.push(format!("{key}: undeclared service `{}`", names.service));
             }
-            if let Some(reason) = bad_id(&names.id) {
+            if let Some(reason) = codegen::ir::naming::operation_id_problem(&names.id) {
                 problems.push(format!("{key}: id `{}` {reason}", names.id));
             }
             if !ids.insert((&names.service, &names.id)) {
@@ -311,30 +311,6 @@ fn is_snake(name: &str) -> bool {
         && !name.ends_with('_')
 }
 
-/// Why an operation id breaks the naming rules, or `None`.
-fn bad_id(id: &str) -> Option<&'static str> {
-    if !is_snake(id) {
-        return Some("is not snake_case");
-    }
-    if id.len() > 64 {
-        return Some("is longer than 64 characters");
-    }
-    if ["get_", "post_", "put_", "patch_"]
-        .iter()
-        .any(|verb| id.starts_with(verb))
-    {
-        return Some("starts with an HTTP verb");
-    }
-    if id
-        .rsplit('_')
-        .next()
-        .is_some_and(|last| last.chars().all(|c| c.is_ascii_digit()))
-    {
-        return Some("ends with a number");
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,7 +325,7 @@ mod tests {
             \"POST /v3/pay/z\": {service: pay, id: close_order}\n";
         let error = Names::parse("names.yaml", text).unwrap_err().to_string();
         for expected in [
-            "POST /v3/pay/transactions/jsapi: id `post_transactions_jsapi` starts with an HTTP verb",
+            "POST /v3/pay/transactions/jsapi: id `post_transactions_jsapi` starts with the HTTP verb `post_`",
             "GET /v3/pay/x/{id}: id `query_x_2` ends with a number",
             "GET /v3/pay/y: undeclared service `refunds`",
             "POST /v3/pay/z: id `close_order` is taken in service `pay`",

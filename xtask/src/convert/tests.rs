@@ -34,24 +34,27 @@ fn nested_objects_are_named_after_their_parent_and_identical_shapes_are_shared()
     let conversion = fixture();
     let pay = service(&conversion, "pay");
     assert!(
-        pay.contains("  PostTransactionsJsapiRequestAmount:\n"),
+        pay.contains("  CreateTransactionsJsapiRequestAmount:\n"),
         "{pay}"
     );
     assert!(
-        pay.contains("  PostTransactionsJsapiRequestDetail:\n"),
+        pay.contains("  CreateTransactionsJsapiRequestDetail:\n"),
         "{pay}"
     );
     assert!(
-        pay.contains("  PostTransactionsJsapiRequestDetailGoodsDetail:\n"),
+        pay.contains("  CreateTransactionsJsapiRequestDetailGoodsDetail:\n"),
         "{pay}"
     );
-    assert!(pay.contains("  PostTransactionsJsapiResponse:\n"), "{pay}");
     assert!(
-        !pay.contains("PostTransactionsJsapiResponseAmount"),
+        pay.contains("  CreateTransactionsJsapiResponse:\n"),
+        "{pay}"
+    );
+    assert!(
+        !pay.contains("CreateTransactionsJsapiResponseAmount"),
         "the response's amount has the request's shape and reuses its type:\n{pay}"
     );
     assert!(
-        pay.contains("  get_transactions_id_by_transaction_id:\n"),
+        pay.contains("  query_transactions_id_by_transaction_id:\n"),
         "{pay}"
     );
     assert!(
@@ -107,7 +110,7 @@ fn enum_values_are_deduplicated_with_a_warning_and_identical_enums_shared() {
     ));
     let pay = service(&conversion, "pay");
     assert!(
-        pay.contains("  PostTransactionsJsapiRequestScene:\n    description: (converted) the values at request.scene\n    values:\n      APP: null\n      WEB: null\n"),
+        pay.contains("  CreateTransactionsJsapiRequestScene:\n    description: (converted) the values at request.scene\n    values:\n      APP: null\n      WEB: null\n"),
         "{pay}"
     );
     let refund = service(&conversion, "refund");
@@ -124,7 +127,7 @@ fn the_converted_fixture_passes_the_whole_pipeline() {
         .output
         .get("generated-sdk/src/api/pay/client.rs")
         .expect("the pay client");
-    assert!(client.contains("pub fn get_transactions_id_by_transaction_id("));
+    assert!(client.contains("pub fn query_transactions_id_by_transaction_id("));
 }
 
 /// The real description (1,019 operations) converts and its spec validates, in memory.

@@ -33,7 +33,7 @@ pub fn call<'a>(
         #[cfg(feature = "obstacle")]
         ("obstacle", "match") => Some(obstacle::match_),
         #[cfg(feature = "obstacle")]
-        ("obstacle", "get_self") => Some(obstacle::get_self),
+        ("obstacle", "fetch_self") => Some(obstacle::fetch_self),
         _ => None,
     };
     match call {
@@ -112,16 +112,16 @@ mod obstacle {
             Ok(None)
         })
     }
-    /// `get_self`: 读取
-    pub(super) fn get_self(
+    /// `fetch_self`: 读取
+    pub(super) fn fetch_self(
         client: &crate::runtime::Client,
         request: serde_json::Value,
     ) -> Call<'_> {
         Box::pin(async move {
-            let request: crate::api::obstacle::GetSelfRequest = crate::cli::decode(
+            let request: crate::api::obstacle::FetchSelfRequest = crate::cli::decode(
                 request,
             )?;
-            let response = client.obstacle().get_self(&request).await?;
+            let response = client.obstacle().fetch_self(&request).await?;
             crate::cli::encode(&response).map(Some)
         })
     }

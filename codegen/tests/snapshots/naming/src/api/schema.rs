@@ -29,7 +29,7 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
         #[cfg(feature = "obstacle")]
         ("obstacle", "match") => Some(&crate::api::obstacle::operations::MATCH),
         #[cfg(feature = "obstacle")]
-        ("obstacle", "get_self") => Some(&crate::api::obstacle::operations::GET_SELF),
+        ("obstacle", "fetch_self") => Some(&crate::api::obstacle::operations::FETCH_SELF),
         _ => None,
     }
 }

@@ -4,7 +4,7 @@
 use super::operations;
 use super::requests::{
     PayRequest, PayMode, ListThingsRequest, DeleteThingsRequest, DownloadBillRequest,
-    MatchRequest, GetSelfRequest,
+    MatchRequest, FetchSelfRequest,
 };
 use super::models::{Self_, Thing, ThingList};
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
@@ -276,7 +276,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
     ///
     /// `GET /v3/self`
     ///
-    /// 支持商户: 普通商户 · 更新时间: 2026.01.01 · operation id `get_self`
+    /// 支持商户: 普通商户 · 更新时间: 2026.01.01 · operation id `fetch_self`
     ///
     /// Answers HTTP 200 with a [`Self_`].
     ///
@@ -290,13 +290,16 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
     /// | 状态码 | 错误码 | 描述 | 解决方案 | |
     /// |---|---|---|---|---|
     /// | 500 | `SYSTEM_ERROR` | 系统异常 | 稍后重试 | 公共 |
-    pub fn get_self(&self, request: &GetSelfRequest) -> crate::runtime::Call<'a, Self_> {
-        fn prepare(request: &GetSelfRequest) -> Result<ApiRequest, Error> {
+    pub fn fetch_self(
+        &self,
+        request: &FetchSelfRequest,
+    ) -> crate::runtime::Call<'a, Self_> {
+        fn prepare(request: &FetchSelfRequest) -> Result<ApiRequest, Error> {
             crate::runtime::Validate::validate(request)?;
             let mut target = PathAndQuery::new();
             target.literal("/v3/self");
             Ok(ApiRequest {
-                operation: &operations::GET_SELF,
+                operation: &operations::FETCH_SELF,
                 path_and_query: target.finish(),
                 body: None,
                 wechatpay_serial: None,

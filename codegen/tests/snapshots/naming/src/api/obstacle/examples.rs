@@ -38,9 +38,9 @@ fn match_request_example_1() {
         &["type", "async"],
     );
 }
-/// get_self: response
+/// fetch_self: response
 #[test]
-fn get_self_response_example_1() {
+fn fetch_self_response_example_1() {
     round_trip::<super::Self_>(r#"{"self": ["ok_value", "1"]}"#, &[]);
 }
 /// self_changed (notification): 解密后的资源

@@ -18,6 +18,6 @@ pub use client::{ListThingsPages, ObstacleClient};
 pub use enums::{Level, Match};
 pub use models::{Option_, Owner, Self_, Thing, ThingList};
 pub use requests::{
-    DeleteThingsRequest, DownloadBillRequest, GetSelfRequest, ListThingsRequest,
+    DeleteThingsRequest, DownloadBillRequest, FetchSelfRequest, ListThingsRequest,
     MatchRequest, PayDirect, PayInstitution, PayMode, PayRequest,
 };

@@ -53,9 +53,9 @@ pub const MATCH: OperationInfo = OperationInfo {
     backup_host: None,
 };
 /// `GET /v3/self`: 读取
-pub const GET_SELF: OperationInfo = OperationInfo {
+pub const FETCH_SELF: OperationInfo = OperationInfo {
     service: "obstacle",
-    id: "get_self",
+    id: "fetch_self",
     method: Method::Get,
     path: "/v3/self",
     retry_safe: false,
@@ -69,5 +69,5 @@ pub const ALL: &[&OperationInfo] = &[
     &DELETE_THINGS,
     &DOWNLOAD_BILL,
     &MATCH,
-    &GET_SELF,
+    &FETCH_SELF,
 ];

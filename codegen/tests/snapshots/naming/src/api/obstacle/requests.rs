@@ -477,35 +477,35 @@ impl<'de> serde::Deserialize<'de> for MatchRequest {
         crate::runtime::decode_object(deserializer, build)
     }
 }
-/// The request of `get_self` (读取): `GET /v3/self`.
+/// The request of `fetch_self` (读取): `GET /v3/self`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetSelfRequest {}
-impl GetSelfRequest {
-    /// Builds `GetSelfRequest` with every field empty; all of them are optional.
+pub struct FetchSelfRequest {}
+impl FetchSelfRequest {
+    /// Builds `FetchSelfRequest` with every field empty; all of them are optional.
     pub fn new() -> Self {
         Self {}
     }
 }
-impl crate::runtime::Validate for GetSelfRequest {}
-impl serde::Serialize for GetSelfRequest {
+impl crate::runtime::Validate for FetchSelfRequest {}
+impl serde::Serialize for FetchSelfRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &GetSelfRequest) -> crate::runtime::Members {
+        fn members(_value: &FetchSelfRequest) -> crate::runtime::Members {
             crate::runtime::Members::default()
         }
         crate::runtime::encode_object(members(self), serializer)
     }
 }
-impl<'de> serde::Deserialize<'de> for GetSelfRequest {
+impl<'de> serde::Deserialize<'de> for FetchSelfRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         fn build(
             _fields: &mut crate::runtime::Fields,
-        ) -> Result<GetSelfRequest, serde_json::Error> {
-            Ok(GetSelfRequest {})
+        ) -> Result<FetchSelfRequest, serde_json::Error> {
+            Ok(FetchSelfRequest {})
         }
         crate::runtime::decode_object(deserializer, build)
     }
