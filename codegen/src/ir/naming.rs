@@ -113,47 +113,6 @@ fn starts_with_digit(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keywords_get_a_trailing_underscore() {
-        assert_eq!(field_name("type"), "type_");
-        assert_eq!(field_name("gen"), "gen_");
-        assert_eq!(field_name("self"), "self_");
-        assert_eq!(type_name("Self"), "Self_");
-        assert_eq!(type_name("option"), "Option_");
-        assert_eq!(variant_name("SELF"), "Self_");
-    }
-
-    #[test]
-    fn leading_digits_get_a_prefix() {
-        assert_eq!(field_name("3ds_info"), "field_3ds_info");
-        assert_eq!(type_name("3DSecure"), "T3dSecure");
-        assert_eq!(variant_name("1"), "V1");
-        assert_eq!(variant_name("10_DAYS"), "V10Days");
-    }
-
-    #[test]
-    fn case_and_separators_are_normalised() {
-        assert_eq!(field_name("outTradeNo"), "out_trade_no");
-        assert_eq!(field_name("Content-Type"), "content_type");
-        assert_eq!(type_name("mch_deposit"), "MchDeposit");
-        assert_eq!(
-            variant_name("ONLINE_BANK_TYPE_CORPORATE"),
-            "OnlineBankTypeCorporate"
-        );
-        assert_eq!(variant_name("REFUND.SUCCESS"), "RefundSuccess");
-    }
-
-    #[test]
-    fn names_with_no_letters_still_get_an_identifier() {
-        assert_eq!(field_name("__"), "field");
-        assert_eq!(variant_name("+"), "Value");
-    }
-}
-
 /// The HTTP verbs an operation id may not start with: an id says what the operation does, and
 /// `get_`/`post_` say only how it travels. `delete_` is allowed, because deleting is the act in
 /// the domain's own words (the official SDKs' `DeleteReceiver`).
@@ -211,4 +170,45 @@ pub fn spells_path(type_name: &str, path: &str) -> bool {
     segments
         .windows(2)
         .any(|pair| rest.starts_with(&pair.concat()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_get_a_trailing_underscore() {
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("gen"), "gen_");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(type_name("option"), "Option_");
+        assert_eq!(variant_name("SELF"), "Self_");
+    }
+
+    #[test]
+    fn leading_digits_get_a_prefix() {
+        assert_eq!(field_name("3ds_info"), "field_3ds_info");
+        assert_eq!(type_name("3DSecure"), "T3dSecure");
+        assert_eq!(variant_name("1"), "V1");
+        assert_eq!(variant_name("10_DAYS"), "V10Days");
+    }
+
+    #[test]
+    fn case_and_separators_are_normalised() {
+        assert_eq!(field_name("outTradeNo"), "out_trade_no");
+        assert_eq!(field_name("Content-Type"), "content_type");
+        assert_eq!(type_name("mch_deposit"), "MchDeposit");
+        assert_eq!(
+            variant_name("ONLINE_BANK_TYPE_CORPORATE"),
+            "OnlineBankTypeCorporate"
+        );
+        assert_eq!(variant_name("REFUND.SUCCESS"), "RefundSuccess");
+    }
+
+    #[test]
+    fn names_with_no_letters_still_get_an_identifier() {
+        assert_eq!(field_name("__"), "field");
+        assert_eq!(variant_name("+"), "Value");
+    }
 }
