@@ -189,6 +189,18 @@ fn mode_and_pager_names_clash_with_types_like_any_generated_name() {
 }
 
 #[test]
+fn default_features_name_services_and_services_are_not_named_like_crate_features() {
+    assert_diagnostics(
+        "feature_names",
+        &[
+            "spec/api.yaml:6:22: api.default_features[0]: default feature \"pay\" is not a service of spec/services/",
+            "spec/api.yaml:6:27: api.default_features[1]: default feature \"refunds\" is not a service of spec/services/",
+            "spec/services/pay.yaml:3:3: service.name: service name \"cli\" is a cargo feature of the crate already (default, full, axum, cli, testkit)",
+        ],
+    );
+}
+
+#[test]
 fn operation_ids_and_type_names_follow_the_naming_rules() {
     assert_diagnostics(
         "naming_rules",

@@ -11,6 +11,7 @@ use crate::ir::Api;
 struct Manifest {
     header: String,
     services: Vec<String>,
+    default_features: Vec<String>,
 }
 
 pub fn manifest(api: &Api) -> Result<String, EmitError> {
@@ -21,6 +22,7 @@ pub fn manifest(api: &Api) -> Result<String, EmitError> {
             .iter()
             .map(|service| service.name.clone())
             .collect(),
+        default_features: api.default_features.clone(),
     }
     .render()
     .map_err(|error| {

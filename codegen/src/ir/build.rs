@@ -14,7 +14,7 @@ use crate::spec::{self, FieldDef, Named, OperationDef, Parsed, ServiceDoc};
 pub fn build(spec: &spec::Spec) -> Result<Api, Diagnostics> {
     let mut errors = Vec::new();
     let api_doc = &spec.api.doc;
-    let services = spec
+    let services: Vec<Service> = spec
         .services
         .iter()
         .map(|service| build_service(service, &api_doc.api.hosts, &mut errors))
@@ -26,6 +26,17 @@ pub fn build(spec: &spec::Spec) -> Result<Api, Diagnostics> {
         title: api_doc.api.title.clone(),
         hosts: api_doc.api.hosts.clone(),
         common_errors: api_doc.errors.clone(),
+        default_features: services
+            .iter()
+            .map(|service| service.name.clone())
+            .filter(|name| {
+                api_doc
+                    .api
+                    .default_features
+                    .as_ref()
+                    .is_none_or(|defaults| defaults.contains(name))
+            })
+            .collect(),
         services,
         sources: spec.file_names(),
     })

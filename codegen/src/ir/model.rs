@@ -10,6 +10,8 @@ pub struct Api {
     /// 公共错误码.
     pub common_errors: Vec<ErrorRow>,
     pub services: Vec<Service>,
+    /// The services on by default, in spec order.
+    pub default_features: Vec<String>,
     /// The spec files everything came from, for the header of generated files.
     pub sources: Vec<String>,
 }

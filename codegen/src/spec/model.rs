@@ -22,6 +22,10 @@ pub struct ApiDoc {
 pub struct ApiSettings {
     pub title: String,
     pub hosts: Hosts,
+    /// The services (cargo features) a dependency gets without naming features; every service
+    /// when left out.
+    #[serde(default)]
+    pub default_features: Option<Vec<String>>,
 }
 
 /// The main host and, where there is one, the backup host requests fail over to.

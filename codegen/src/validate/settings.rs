@@ -2,7 +2,7 @@
 
 use super::{error_rows, has_shape};
 use crate::diagnostic::Diagnostic;
-use crate::spec::{ApiDoc, Hosts, Parsed, ServiceDoc};
+use crate::spec::{ApiDoc, Hosts, Parsed, ServiceDoc, Spec};
 
 pub(super) fn check_api(api: &Parsed<ApiDoc>, out: &mut Vec<Diagnostic>) {
     check_hosts(api, "api.hosts", &api.doc.api.hosts, out);
@@ -26,8 +26,40 @@ pub(super) fn check_service(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnost
             ),
         ));
     }
+    if RESERVED_FEATURES.contains(&info.name.as_str()) {
+        out.push(service.error(
+            "service.name",
+            format!(
+                "service name \"{}\" is a cargo feature of the crate already ({})",
+                info.name,
+                RESERVED_FEATURES.join(", ")
+            ),
+        ));
+    }
     if let Some(hosts) = &info.hosts {
         check_hosts(service, "service.hosts", hosts, out);
+    }
+}
+
+/// The generated crate's own cargo features; a service is a feature of the same name.
+const RESERVED_FEATURES: [&str; 5] = ["default", "full", "axum", "cli", "testkit"];
+
+/// Each default feature names a service of the spec.
+pub(super) fn check_default_features(spec: &Spec, out: &mut Vec<Diagnostic>) {
+    let Some(defaults) = &spec.api.doc.api.default_features else {
+        return;
+    };
+    for (index, name) in defaults.iter().enumerate() {
+        let known = spec
+            .services
+            .iter()
+            .any(|service| &service.doc.service.name == name);
+        if !known {
+            out.push(spec.api.error(
+                format!("api.default_features[{index}]"),
+                format!("default feature \"{name}\" is not a service of spec/services/"),
+            ));
+        }
     }
 }
 
