@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
 use wechatpay_apiv3::api::platsolution::QueryRechargeRequest;
+use wechatpay_apiv3::api::platsolution::required;
 use wechatpay_apiv3::runtime::sign::{SigningInput, answer_message, request_message};
 use wechatpay_apiv3::runtime::{MerchantKey, WechatPayPublicKey};
 use wechatpay_apiv3::testkit::keys;
@@ -96,7 +97,10 @@ impl Call {
     }
 
     async fn once(client: &wechatpay_apiv3::runtime::Client) {
-        let request = QueryRechargeRequest::new("cz202407181234", "1900102208");
+        let request = QueryRechargeRequest::new(required::QueryRechargeRequest {
+            out_recharge_no: "cz202407181234",
+            sub_mchid: "1900102208",
+        });
         let deposit = client
             .platsolution()
             .query_recharge(&request)

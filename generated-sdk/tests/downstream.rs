@@ -4,6 +4,7 @@
 
 use wechatpay_apiv3::Error;
 use wechatpay_apiv3::api::global::Event;
+use wechatpay_apiv3::api::platsolution::required;
 use wechatpay_apiv3::api::platsolution::{
     AccountType, ApplyRechargeRequest, CloseRechargeRequest, MchDeposit, QueryRechargeRequest,
     RechargeAmount, RechargeScene, RechargeState,
@@ -23,24 +24,30 @@ impl RechargeDesk {
         let mut amount = RechargeAmount::new();
         amount.amount = Some(fen);
         amount.currency = Some("CNY".to_owned());
-        let request = ApplyRechargeRequest::new(
-            self.sub_mchid.clone(),
-            order,
-            RechargeScene::EcommerceDeposit,
-            AccountType::Deposit,
-            amount,
-        );
+        let request = ApplyRechargeRequest::new(required::ApplyRechargeRequest {
+            sub_mchid: &self.sub_mchid,
+            out_recharge_no: order,
+            recharge_scene: RechargeScene::EcommerceDeposit,
+            account_type: AccountType::Deposit,
+            recharge_amount: amount,
+        });
         let applied = self.client.platsolution().apply_recharge(&request).await?;
         Ok(applied.recharge_url)
     }
 
     async fn status(&self, order: &str) -> Result<MchDeposit, Error> {
-        let request = QueryRechargeRequest::new(order, self.sub_mchid.clone());
+        let request = QueryRechargeRequest::new(required::QueryRechargeRequest {
+            out_recharge_no: order,
+            sub_mchid: &self.sub_mchid,
+        });
         self.client.platsolution().query_recharge(&request).await
     }
 
     async fn cancel(&self, order: &str) -> Result<MchDeposit, Error> {
-        let request = CloseRechargeRequest::new(order, self.sub_mchid.clone());
+        let request = CloseRechargeRequest::new(required::CloseRechargeRequest {
+            out_recharge_no: order,
+            sub_mchid: &self.sub_mchid,
+        });
         self.client.platsolution().close_recharge(&request).await
     }
 }
@@ -163,4 +170,121 @@ async fn a_refund_notification_round_trip() {
     let reply = on_notification(&client, &forged.headers, &forged.body, &mut refunded);
     assert_eq!(reply.status, 401);
     assert_eq!(refunded.len(), 1, "nothing acted on");
+}
+
+/// The flows of a team taking domestic payments (issue 15's acceptance): JSAPI prepay, a refund
+/// and a 商家转账 bill, typed request in and typed answer out, against the sandbox, which answers
+/// operations the documentation gives no example for with an answer built from their type.
+#[cfg(all(
+    feature = "basic_payment",
+    feature = "refund",
+    feature = "mch_transfer"
+))]
+mod payment_flows {
+    use serde_json::Value;
+    use wechatpay_apiv3::api::basic_payment::{self, Amount, JsapiPrepayPayer, JsapiPrepayRequest};
+    use wechatpay_apiv3::api::mch_transfer::{
+        self, CreateTransferBillRequest, TransferSceneId, TransferSceneReportInfos,
+    };
+    use wechatpay_apiv3::api::refund::{self, CreateRefundRequest};
+    use wechatpay_apiv3::runtime::Decimal;
+    use wechatpay_apiv3::testkit::Sandbox;
+
+    /// The JSON body the sandbox received for the last request.
+    fn last_body(sandbox: &Sandbox) -> Value {
+        let request = sandbox.requests().pop().expect("a request");
+        assert!(request.signature_valid, "signed by the merchant key");
+        serde_json::from_slice(&request.body).expect("a JSON body")
+    }
+
+    #[tokio::test]
+    async fn jsapi_prepay_then_the_front_end_parameters() {
+        let sandbox = Sandbox::start().await.expect("the sandbox starts");
+        let client = sandbox.client().expect("client");
+        let request = JsapiPrepayRequest::new(basic_payment::required::JsapiPrepayRequest {
+            appid: "wxd678efh567hg6787",
+            mchid: "1230000109",
+            description: "Image形象店-深圳腾大-QQ公仔",
+            out_trade_no: "1217752501201407033233368018",
+            amount: Amount::new(100),
+            notify_url: "https://www.weixin.qq.com/wxpay/pay.php",
+            payer: JsapiPrepayPayer::new("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"),
+        })
+        .with_attach("自定义数据");
+        let prepay = client
+            .basic_payment()
+            .jsapi_prepay(&request)
+            .await
+            .expect("a verified, typed answer");
+        assert!(!prepay.prepay_id.is_empty());
+        let sent = last_body(&sandbox);
+        assert_eq!(sent["out_trade_no"], "1217752501201407033233368018");
+        assert_eq!(sent["amount"]["total"], 100);
+        assert_eq!(sent["payer"]["openid"], "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o");
+        assert_eq!(sent["attach"], "自定义数据");
+        let params = client
+            .jsapi_pay_params("wxd678efh567hg6787", &prepay.prepay_id)
+            .expect("signed parameters");
+        assert_eq!(params.package, format!("prepay_id={}", prepay.prepay_id));
+    }
+
+    #[tokio::test]
+    async fn a_refund_is_created_and_its_answer_decoded() {
+        let sandbox = Sandbox::start().await.expect("the sandbox starts");
+        let client = sandbox.client().expect("client");
+        let request = CreateRefundRequest::new(refund::required::CreateRefundRequest {
+            out_refund_no: "1217752501201407033233368018",
+            amount: refund::Amount::new(refund::required::Amount {
+                refund: 888,
+                total: 888,
+                currency: "CNY",
+            }),
+        })
+        .with_out_trade_no("1217752501201407033233368018")
+        .with_reason("商品已售完");
+        let refund = client
+            .refund()
+            .create_refund(&request)
+            .await
+            .expect("a verified, typed answer");
+        assert!(!refund.refund_id.is_empty());
+        let sent = last_body(&sandbox);
+        assert_eq!(sent["amount"]["refund"], 888);
+        assert_eq!(sent["amount"]["currency"], "CNY");
+        assert_eq!(sent["out_trade_no"], "1217752501201407033233368018");
+    }
+
+    #[tokio::test]
+    async fn a_transfer_bill_is_created_and_its_answer_decoded() {
+        let sandbox = Sandbox::start().await.expect("the sandbox starts");
+        let client = sandbox.client().expect("client");
+        let report =
+            TransferSceneReportInfos::new(mch_transfer::required::TransferSceneReportInfos {
+                info_type: "活动名称",
+                info_content: "新会员有礼",
+            });
+        let request =
+            CreateTransferBillRequest::new(mch_transfer::required::CreateTransferBillRequest {
+                appid: "wxf636efh567hg4356",
+                out_bill_no: "plfk2020042013",
+                openid: "o-MYE42l80oelYMDE34nYD456Xoy",
+                transfer_amount: Decimal::from(400_000_i64),
+                transfer_remark: "新会员开通有礼",
+                transfer_scene_id: TransferSceneId::V1000,
+                transfer_scene_report_infos: vec![report],
+            });
+        let bill = client
+            .mch_transfer()
+            .create_transfer_bill(&request)
+            .await
+            .expect("a verified, typed answer");
+        assert!(!bill.transfer_bill_no.is_empty());
+        let sent = last_body(&sandbox);
+        assert_eq!(sent["transfer_scene_id"], "1000");
+        assert_eq!(sent["transfer_amount"], 400_000);
+        assert_eq!(
+            sent["transfer_scene_report_infos"][0]["info_type"],
+            "活动名称"
+        );
+    }
 }

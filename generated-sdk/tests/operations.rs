@@ -5,6 +5,7 @@ use std::sync::Mutex;
 
 use wechatpay_apiv3::Error;
 use wechatpay_apiv3::api::ErrorCode;
+use wechatpay_apiv3::api::platsolution::required;
 use wechatpay_apiv3::api::platsolution::{
     AccountType, ApplyRechargeRequest, CloseRechargeRequest, PlatsolutionClient,
     QueryRechargeRequest, RechargeAmount, RechargeChannel, RechargeScene, RechargeState,
@@ -52,7 +53,10 @@ const DEPOSIT: &str = r#"{
 async fn close_sends_an_encoded_path_and_query_with_no_body() {
     let transport = Recorder::answering(200, DEPOSIT);
     let client = PlatsolutionClient::new(&transport);
-    let request = CloseRechargeRequest::new("cz 2020/04?13", "1900102208");
+    let request = CloseRechargeRequest::new(required::CloseRechargeRequest {
+        out_recharge_no: "cz 2020/04?13",
+        sub_mchid: "1900102208",
+    });
 
     let deposit = client.close_recharge(&request).await.expect("closed");
 
@@ -78,7 +82,10 @@ async fn query_is_a_get_with_the_documented_hosts() {
     let transport = Recorder::answering(200, DEPOSIT);
     let client = PlatsolutionClient::new(&transport);
     client
-        .query_recharge(&QueryRechargeRequest::new("cz202407181234", "1900102208"))
+        .query_recharge(&QueryRechargeRequest::new(required::QueryRechargeRequest {
+            out_recharge_no: "cz202407181234",
+            sub_mchid: "1900102208",
+        }))
         .await
         .expect("found");
     let sent = transport.sent();
@@ -96,15 +103,15 @@ async fn query_is_a_get_with_the_documented_hosts() {
 }
 
 fn apply_request() -> ApplyRechargeRequest {
-    ApplyRechargeRequest::new(
-        "1900001109",
-        "cz202407181234",
-        RechargeScene::EcommerceDeposit,
-        AccountType::Deposit,
-        RechargeAmount::new()
+    ApplyRechargeRequest::new(required::ApplyRechargeRequest {
+        sub_mchid: "1900001109",
+        out_recharge_no: "cz202407181234",
+        recharge_scene: RechargeScene::EcommerceDeposit,
+        account_type: AccountType::Deposit,
+        recharge_amount: RechargeAmount::new()
             .with_amount(500000)
             .with_currency("CNY"),
-    )
+    })
     .with_available_recharge_channels(vec![RechargeChannel::BankTransfer])
     .with_remark("充值备注")
 }
@@ -174,7 +181,10 @@ async fn dot_and_empty_path_parameters_are_refused_before_sending() {
     let transport = Recorder::answering(200, "{}");
     let client = PlatsolutionClient::new(&transport);
     for value in ["", ".", ".."] {
-        let request = QueryRechargeRequest::new(value, "1900102208");
+        let request = QueryRechargeRequest::new(required::QueryRechargeRequest {
+            out_recharge_no: value,
+            sub_mchid: "1900102208",
+        });
         let error = client.query_recharge(&request).await.expect_err("refused");
         let Error::Validation(validation) = &error else {
             panic!("expected a validation error, got {error:?}")
@@ -219,7 +229,10 @@ async fn unknown_codes_and_enum_values_are_kept() {
     let transport = Recorder::answering(429, r#"{"code":"A_NEW_CODE","message":"later"}"#);
     let client = PlatsolutionClient::new(&transport);
     let error = client
-        .query_recharge(&QueryRechargeRequest::new("x", "y"))
+        .query_recharge(&QueryRechargeRequest::new(required::QueryRechargeRequest {
+            out_recharge_no: "x",
+            sub_mchid: "y",
+        }))
         .await
         .expect_err("an API error");
     let Error::Api(api) = &error else {
@@ -259,7 +272,10 @@ async fn a_proxy_error_page_is_a_decode_error_not_a_panic() {
     let transport = Recorder::answering(502, "<html>Bad Gateway</html>");
     let client = PlatsolutionClient::new(&transport);
     let error = client
-        .query_recharge(&QueryRechargeRequest::new("x", "y"))
+        .query_recharge(&QueryRechargeRequest::new(required::QueryRechargeRequest {
+            out_recharge_no: "x",
+            sub_mchid: "y",
+        }))
         .await
         .expect_err("an error");
     assert!(

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use wechatpay_apiv3::api::platsolution::QueryRechargeRequest;
 use wechatpay_apiv3::api::platsolution::operations::QUERY_RECHARGE;
+use wechatpay_apiv3::api::platsolution::required;
 use wechatpay_apiv3::runtime::RetryPolicy;
 use wechatpay_apiv3::testkit::{Fault, Sandbox};
 
@@ -52,7 +53,10 @@ async fn a_call_is_one_span_with_its_retries_and_no_secrets() {
     // Unknown to the sandbox's lifecycle: a documented 404 after one retried SYSTEM_ERROR.
     let _ = client
         .platsolution()
-        .query_recharge(&QueryRechargeRequest::new("cz202407181234", "1900102208"))
+        .query_recharge(&QueryRechargeRequest::new(required::QueryRechargeRequest {
+            out_recharge_no: "cz202407181234",
+            sub_mchid: "1900102208",
+        }))
         .await;
 
     let text = String::from_utf8_lossy(&captured.0.lock().expect("lock")).into_owned();

@@ -16,6 +16,7 @@ mod paging;
 mod schema;
 mod service;
 mod structs;
+mod synthetic;
 mod tests;
 mod types;
 

@@ -150,10 +150,14 @@ fn error_row(row: &ErrorRow) -> data::ErrorRow {
     }
 }
 
-/// The answer: status, first documented example, top-level fields (for the sandbox to build
-/// answers from its state) and the file check of downloads.
+/// The answer: status, first documented example (or one built from the answer's type), top-level
+/// fields (for the sandbox to build answers from its state) and the file check of downloads.
 fn response(service: &Service, op: &Operation, example: Option<String>) -> data::Response {
     let model = op.response.body.as_ref().map(|body| service.model(body));
+    let example = example.or_else(|| {
+        let built = super::synthetic::answer(service, model?);
+        Some(built.to_string())
+    });
     let fields = model.iter().flat_map(|model| model.fields.iter());
     data::Response {
         status: op.response.status,

@@ -7,17 +7,18 @@ use super::doc::{escape_text, module_doc};
 use super::enums::{VariantSpec, Wire, emit_enum};
 use super::format::rust_file;
 use super::imports::imports;
-use super::structs::{StructSpec, emit_struct};
+use super::structs::{StructSpec, emit_struct, required_struct};
 use super::tests::examples_module;
 use super::types::ident;
 use super::{EmitError, operation};
-use crate::ir::{Api, Service};
+use crate::ir::{Api, Operation, Service};
 use crate::output::Output;
 
 pub fn emit_service(api: &Api, service: &Service, output: &mut Output) -> Result<(), EmitError> {
     let dir = format!("generated-sdk/src/api/{}", service.name);
+    let required = required(service);
     let files = [
-        ("mod.rs", module(service)),
+        ("mod.rs", module(service, required.is_some())),
         ("models.rs", models(service)),
         ("enums.rs", enums(service)),
         ("requests.rs", requests(service)),
@@ -27,6 +28,10 @@ pub fn emit_service(api: &Api, service: &Service, output: &mut Output) -> Result
     let sources = api.sources_of(service);
     for (name, tokens) in files {
         let path = format!("{dir}/{name}");
+        output.add(path.clone(), rust_file(&path, tokens, &sources)?);
+    }
+    if let Some(tokens) = required {
+        let path = format!("{dir}/required.rs");
         output.add(path.clone(), rust_file(&path, tokens, &sources)?);
     }
     if let Some(tokens) = super::events::events_module(service) {
@@ -40,7 +45,7 @@ pub fn emit_service(api: &Api, service: &Service, output: &mut Output) -> Result
     Ok(())
 }
 
-fn module(service: &Service) -> TokenStream {
+fn module(service: &Service, has_required: bool) -> TokenStream {
     let docs = module_doc(&[
         escape_text(&service.title),
         escape_text(&service.description),
@@ -105,6 +110,13 @@ fn module(service: &Service) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    let required = if has_required {
+        quote! {
+            pub mod required;
+        }
+    } else {
+        TokenStream::new()
+    };
     let client = reexport("client", &client);
     let models = reexport("models", &models);
     let enums = reexport("enums", &enums);
@@ -116,6 +128,7 @@ fn module(service: &Service) -> TokenStream {
         mod models;
         pub mod operations;
         mod requests;
+        #required
 
         #examples
         #events
@@ -135,9 +148,110 @@ fn names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<proc_macro2::Ident> {
     names.into_iter().map(ident).collect()
 }
 
-fn models(service: &Service) -> TokenStream {
-    let constructed = &service.constructed_types;
+/// How each model of the service is emitted; read by `models.rs` and `required.rs` alike.
+fn model_specs(service: &Service) -> Vec<StructSpec<'_>> {
+    service
+        .structs
+        .iter()
+        .map(|model| {
+            let built = service.constructed_types.contains(&model.name);
+            let usage = if built {
+                "Sent in requests (and possibly returned in responses)."
+            } else {
+                "Returned by WeChat Pay; decode it from a response, there is no constructor."
+            };
+            StructSpec {
+                name: &model.name,
+                docs: vec![escape_text(&model.description), usage.to_owned()],
+                fields: &model.fields,
+                constructed: built,
+                sensitive_types: &service.sensitive_types,
+                mode: None,
+            }
+        })
+        .collect()
+}
+
+/// How each request type and mode struct is emitted, by operation; read by `requests.rs` and
+/// `required.rs` alike.
+fn request_specs(service: &Service) -> Vec<(&Operation, StructSpec<'_>, Vec<StructSpec<'_>>)> {
     let sensitive = &service.sensitive_types;
+    service
+        .operations
+        .iter()
+        .map(|op| {
+            let request = StructSpec {
+                name: &op.request.name,
+                docs: vec![
+                    format!(
+                        "The request of `{}` ({}): `{} {}`.",
+                        op.method_name,
+                        escape_text(&op.title),
+                        op.method.as_str(),
+                        op.path
+                    ),
+                    "Path and query fields go into the URL; the other fields make up the JSON body."
+                        .to_owned(),
+                ],
+                fields: &op.request.fields,
+                constructed: true,
+                sensitive_types: sensitive,
+                mode: op.request.mode_enum(),
+            };
+            let modes = op
+                .request
+                .modes
+                .iter()
+                .map(|mode| StructSpec {
+                    name: &mode.struct_name,
+                    docs: vec![format!(
+                        "{} (`{}`) of `{}`: the fields only this merchant mode sends.",
+                        escape_text(&mode.title),
+                        mode.key,
+                        op.method_name
+                    )],
+                    fields: &mode.fields,
+                    constructed: true,
+                    sensitive_types: sensitive,
+                    mode: None,
+                })
+                .collect();
+            (op, request, modes)
+        })
+        .collect()
+}
+
+/// `required.rs`: the required fields of every type `new` takes named, or `None` when no
+/// type of the service does.
+fn required(service: &Service) -> Option<TokenStream> {
+    let model_specs = model_specs(service);
+    let request_specs = request_specs(service);
+    let specs = model_specs.iter().chain(
+        request_specs
+            .iter()
+            .flat_map(|(_, request, modes)| std::iter::once(request).chain(modes)),
+    );
+    let structs: Vec<TokenStream> = specs.filter_map(required_struct).collect();
+    if structs.is_empty() {
+        return None;
+    }
+    let docs = module_doc(&[
+        format!(
+            "The required fields of the {} types that have two or more, each named at the call \
+             site: `Type::new(required::Type {{ … }})`.",
+            escape_text(&service.title)
+        ),
+        "A struct literal must name every field, so a required field left out, or two of them \
+         swapped, does not compile; strings are borrowed, so literals need no `.into()`."
+            .to_owned(),
+    ]);
+    Some(quote! {
+        #docs
+        #(#structs)*
+    })
+}
+
+fn models(service: &Service) -> TokenStream {
     let docs = module_doc(&[format!(
         "Models of {}: the objects its requests and responses carry.",
         escape_text(&service.title)
@@ -149,22 +263,9 @@ fn models(service: &Service) -> TokenStream {
             .iter()
             .flat_map(|s| s.fields.iter().map(|f| &f.ty)),
     );
-    let structs = service.structs.iter().map(|model| {
-        let built = constructed.contains(&model.name);
-        let usage = if built {
-            "Sent in requests (and possibly returned in responses)."
-        } else {
-            "Returned by WeChat Pay; decode it from a response, there is no constructor."
-        };
-        emit_struct(&StructSpec {
-            name: &model.name,
-            docs: vec![escape_text(&model.description), usage.to_owned()],
-            fields: &model.fields,
-            constructed: built,
-            sensitive_types: sensitive,
-            mode: None,
-        })
-    });
+    let structs = model_specs(service)
+        .into_iter()
+        .map(|spec| emit_struct(&spec));
     quote! {
         #docs
         #uses
@@ -212,7 +313,6 @@ fn enums(service: &Service) -> TokenStream {
 }
 
 fn requests(service: &Service) -> TokenStream {
-    let sensitive = &service.sensitive_types;
     let docs = module_doc(&[format!(
         "Request types of {}: one per operation, holding its path, query and body fields by wire name.",
         escape_text(&service.title)
@@ -224,51 +324,21 @@ fn requests(service: &Service) -> TokenStream {
             .iter()
             .flat_map(|op| op.request.all_fields().map(|f| &f.ty)),
     );
-    let structs = service.operations.iter().map(|op| {
-        let mode_enum = op.request.mode_enum();
-        let request = emit_struct(&StructSpec {
-            name: &op.request.name,
-            docs: vec![
-                format!(
-                    "The request of `{}` ({}): `{} {}`.",
-                    op.method_name,
-                    escape_text(&op.title),
-                    op.method.as_str(),
-                    op.path
-                ),
-                "Path and query fields go into the URL; the other fields make up the JSON body."
-                    .to_owned(),
-            ],
-            fields: &op.request.fields,
-            constructed: true,
-            sensitive_types: sensitive,
-            mode: mode_enum,
+    let structs = request_specs(service)
+        .into_iter()
+        .map(|(op, request, modes)| {
+            let mode_enum = match request.mode {
+                Some(name) => super::modes::mode_enum(name, op),
+                None => TokenStream::new(),
+            };
+            let request = emit_struct(&request);
+            let modes = modes.iter().map(emit_struct);
+            quote! {
+                #request
+                #mode_enum
+                #(#modes)*
+            }
         });
-        let modes = op.request.modes.iter().map(|mode| {
-            emit_struct(&StructSpec {
-                name: &mode.struct_name,
-                docs: vec![format!(
-                    "{} (`{}`) of `{}`: the fields only this merchant mode sends.",
-                    escape_text(&mode.title),
-                    mode.key,
-                    op.method_name
-                )],
-                fields: &mode.fields,
-                constructed: true,
-                sensitive_types: sensitive,
-                mode: None,
-            })
-        });
-        let mode_enum = match &mode_enum {
-            Some(name) => super::modes::mode_enum(name, op),
-            None => TokenStream::new(),
-        };
-        quote! {
-            #request
-            #mode_enum
-            #(#modes)*
-        }
-    });
     quote! {
         #docs
         #uses

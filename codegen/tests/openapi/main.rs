@@ -146,9 +146,20 @@ fn every_named_type_and_enum_is_a_component() {
         for item in &service.enums {
             let name = component_name(service, &item.name);
             let schema = at(schemas, &[&name]);
-            assert_eq!(at(schema, &["type"]), "string", "{name}");
             let wire: Vec<&str> = item.variants.iter().map(|v| v.wire.as_str()).collect();
-            assert_eq!(strings(at(schema, &["enum"])), wire, "{name}: values");
+            if item.integer {
+                assert_eq!(at(schema, &["type"]), "integer", "{name}");
+                let values: Vec<String> = at(schema, &["enum"])
+                    .as_array()
+                    .expect("values")
+                    .iter()
+                    .map(|value| value.as_i64().expect("an integer").to_string())
+                    .collect();
+                assert_eq!(values, wire, "{name}: values");
+            } else {
+                assert_eq!(at(schema, &["type"]), "string", "{name}");
+                assert_eq!(strings(at(schema, &["enum"])), wire, "{name}: values");
+            }
             let meanings = at(schema, &["x-enum-descriptions"]);
             assert_eq!(
                 meanings.as_object().expect("map").len(),

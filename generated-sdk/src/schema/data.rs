@@ -153,7 +153,8 @@ pub struct Download {
 pub struct Response {
     /// The success status, e.g. 200 or 204.
     pub status: u16,
-    /// The first documented answer body, as written in the docs.
+    /// The first documented answer body, as written in the docs; where the docs give none, one
+    /// built from the answer's type (every field, plain valid values).
     pub example: Option<String>,
     /// The top-level fields of the answer's type.
     pub fields: Vec<String>,

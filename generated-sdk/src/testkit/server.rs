@@ -310,8 +310,9 @@ fn documented(operation: &'static Operation) -> Unsigned {
             .is_some_and(|download| download.gzip);
         return Unsigned::file(response.download.as_ref(), content.as_bytes(), None, gzip);
     }
-    if response.status == 204 {
-        return Unsigned::json(204, Vec::new());
+    // No documented body (a 204, or an answer the spec gives no type for): the status alone.
+    if response.status == 204 || (response.example.is_none() && response.fields.is_empty()) {
+        return Unsigned::json(response.status, Vec::new());
     }
     match response.example.as_deref() {
         // Compact, as WeChat Pay sends it.

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use wechatpay_apiv3::Error;
+use wechatpay_apiv3::api::platsolution::required;
 use wechatpay_apiv3::api::platsolution::{PlatsolutionClient, QueryRechargeRequest};
 use wechatpay_apiv3::runtime::{Client, KeyKind, RetryPolicy, parse_certificate};
 
@@ -33,7 +34,10 @@ fn certificate_client(server: &FakeWechatPay) -> Client {
 }
 
 fn query() -> QueryRechargeRequest {
-    QueryRechargeRequest::new("cz202407181234", "1900102208")
+    QueryRechargeRequest::new(required::QueryRechargeRequest {
+        out_recharge_no: "cz202407181234",
+        sub_mchid: "1900102208",
+    })
 }
 
 fn downloads(server: &FakeWechatPay) -> usize {

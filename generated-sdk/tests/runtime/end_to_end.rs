@@ -2,6 +2,7 @@
 
 use wechatpay_apiv3::Error;
 use wechatpay_apiv3::api::ErrorCode;
+use wechatpay_apiv3::api::platsolution::required;
 use wechatpay_apiv3::api::platsolution::{
     AccountType, ApplyRechargeRequest, CloseRechargeRequest, PlatsolutionClient,
     QueryRechargeRequest, RechargeAmount, RechargeScene, RechargeState,
@@ -13,15 +14,15 @@ use wechatpay_apiv3::testkit::Fault;
 use crate::support::{FakeWechatPay, PUBLIC_KEY_ID, client_builder, recharge_handler, respond};
 
 fn apply_request() -> ApplyRechargeRequest {
-    ApplyRechargeRequest::new(
-        "1900001109",
-        "cz202407181234",
-        RechargeScene::EcommerceDeposit,
-        AccountType::Deposit,
-        RechargeAmount::new()
+    ApplyRechargeRequest::new(required::ApplyRechargeRequest {
+        sub_mchid: "1900001109",
+        out_recharge_no: "cz202407181234",
+        recharge_scene: RechargeScene::EcommerceDeposit,
+        account_type: AccountType::Deposit,
+        recharge_amount: RechargeAmount::new()
             .with_amount(500000)
             .with_currency("CNY"),
-    )
+    })
     .with_remark("充值备注")
 }
 
@@ -39,10 +40,16 @@ async fn all_three_recharge_operations_succeed_signed_and_verified() {
         applied.recharge_url,
         "https://www.payapp.qq.com/plat/recharge.html"
     );
-    let query = QueryRechargeRequest::new("cz202407181234", "1900102208");
+    let query = QueryRechargeRequest::new(required::QueryRechargeRequest {
+        out_recharge_no: "cz202407181234",
+        sub_mchid: "1900102208",
+    });
     let found = api.query_recharge(&query).await.expect("query");
     assert_eq!(found.recharge_state, RechargeState::Success);
-    let close = CloseRechargeRequest::new("cz 中/1", "1900102208");
+    let close = CloseRechargeRequest::new(required::CloseRechargeRequest {
+        out_recharge_no: "cz 中/1",
+        sub_mchid: "1900102208",
+    });
     let closed = api.close_recharge(&close).await.expect("close");
     assert_eq!(closed.recharge_amount.amount, Some(500000));
 
@@ -87,7 +94,10 @@ async fn refused_with(tamper: Fault) -> String {
     server.script([tamper.clone()]);
     let client = client_builder(&server.url()).build().expect("client");
     let result = PlatsolutionClient::new(&client)
-        .query_recharge(&QueryRechargeRequest::new("cz202407181234", "1900102208"))
+        .query_recharge(&QueryRechargeRequest::new(required::QueryRechargeRequest {
+            out_recharge_no: "cz202407181234",
+            sub_mchid: "1900102208",
+        }))
         .await;
     assert_eq!(
         server.received().len(),
@@ -211,7 +221,10 @@ async fn a_404_surfaces_not_found() {
     )]);
     let client = client_builder(&server.url()).build().expect("client");
     let error = PlatsolutionClient::new(&client)
-        .query_recharge(&QueryRechargeRequest::new("nope", "1900102208"))
+        .query_recharge(&QueryRechargeRequest::new(required::QueryRechargeRequest {
+            out_recharge_no: "nope",
+            sub_mchid: "1900102208",
+        }))
         .await
         .expect_err("404");
     assert!(
@@ -274,7 +287,10 @@ async fn a_replayed_answer_is_accepted_inside_the_window_and_refused_after_it() 
         .start()
         .await
         .expect("the sandbox starts");
-    let query = QueryRechargeRequest::new("cz202407181234", "1900102208");
+    let query = QueryRechargeRequest::new(required::QueryRechargeRequest {
+        out_recharge_no: "cz202407181234",
+        sub_mchid: "1900102208",
+    });
     let fresh = sandbox.client().expect("client");
     fresh
         .platsolution()

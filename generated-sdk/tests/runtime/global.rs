@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use wechatpay_apiv3::Error;
+use wechatpay_apiv3::api::global::required;
 use wechatpay_apiv3::api::global::{
     self, CreateRefundDirect, CreateRefundRequest, DownloadCertificatesRequest,
     DownloadStatementDirect, DownloadStatementRequest, ListRefundsDirect, ListRefundsInstitution,
@@ -91,26 +92,36 @@ async fn every_global_operation_works_against_the_verifying_server() {
     let client = global_client(&server);
     let api = client.global();
 
-    let pay = MicropayPayRequest::new(
-        MicropayPayDirect::new("1900000100", "wxdace645e0bc2c424").into(),
-        "Image形象店-深圳腾大-QQ公仔",
-        "20150806125346",
-        "MICROPAY",
-        "0742",
-        MicropayAmount::new(1).with_currency("HKD"),
-    );
+    let pay = MicropayPayRequest::new(required::MicropayPayRequest {
+        mode: MicropayPayDirect::new(required::MicropayPayDirect {
+            mchid: "1900000100",
+            appid: "wxdace645e0bc2c424",
+        })
+        .into(),
+        description: "Image形象店-深圳腾大-QQ公仔",
+        out_trade_no: "20150806125346",
+        trade_type: "MICROPAY",
+        merchant_category_code: "0742",
+        amount: MicropayAmount::new(1).with_currency("HKD"),
+    });
     let paid = api.micropay_pay(&pay).await.expect("micropay_pay");
     let _ = paid;
     api.query_order_by_id(&QueryOrderByIdRequest::new(
-        QueryOrderByIdDirect::new("1900000100").into(),
-        "4200000001",
+        required::QueryOrderByIdRequest {
+            mode: QueryOrderByIdDirect::new("1900000100").into(),
+            id: "4200000001",
+        },
     ))
     .await
     .expect("query_order_by_id");
-    let by_out = QueryOrderByOutTradeNoRequest::new(
-        QueryOrderByOutTradeNoInstitution::new("1900000109", "1900000100").into(),
-        "20150806125346",
-    );
+    let by_out = QueryOrderByOutTradeNoRequest::new(required::QueryOrderByOutTradeNoRequest {
+        mode: QueryOrderByOutTradeNoInstitution::new(required::QueryOrderByOutTradeNoInstitution {
+            sub_mchid: "1900000109",
+            sp_mchid: "1900000100",
+        })
+        .into(),
+        out_trade_no: "20150806125346",
+    });
     api.query_order_by_out_trade_no(&by_out)
         .await
         .expect("query_order_by_out_trade_no");
@@ -124,31 +135,43 @@ async fn every_global_operation_works_against_the_verifying_server() {
         global::CreateRefundMode::Direct(CreateRefundDirect { .. })
     ));
     api.create_refund(&refund).await.expect("create_refund");
-    let one = QueryRefundByOutRefundNoRequest::new(
-        QueryRefundByOutRefundNoDirect::new("1900000100").into(),
-        "1217752501201407033233368018",
-    );
+    let one = QueryRefundByOutRefundNoRequest::new(required::QueryRefundByOutRefundNoRequest {
+        mode: QueryRefundByOutRefundNoDirect::new("1900000100").into(),
+        out_refund_no: "1217752501201407033233368018",
+    });
     api.query_refund_by_out_refund_no(&one)
         .await
         .expect("query_refund_by_out_refund_no");
-    let by_id = QueryRefundByIdRequest::new(
-        QueryRefundByIdDirect::new("1900000100").into(),
-        "50000000382019052709732678859",
-    );
+    let by_id = QueryRefundByIdRequest::new(required::QueryRefundByIdRequest {
+        mode: QueryRefundByIdDirect::new("1900000100").into(),
+        refund_id: "50000000382019052709732678859",
+    });
     api.query_refund_by_id(&by_id)
         .await
         .expect("query_refund_by_id");
-    let list = ListRefundsRequest::new(ListRefundsDirect::new("1900000100").into(), 0, 10)
-        .with_out_trade_no("20150806125346");
+    let list = ListRefundsRequest::new(required::ListRefundsRequest {
+        mode: ListRefundsDirect::new("1900000100").into(),
+        offset: 0,
+        count: 10,
+    })
+    .with_out_trade_no("20150806125346");
     api.list_refunds(&list).await.expect("list_refunds");
     api.download_certificates(&DownloadCertificatesRequest::new())
         .await
         .expect("download_certificates");
-    api.list_settlements(&ListSettlementsRequest::new(SettleState::Settled, 10, 0))
-        .await
-        .expect("list_settlements");
-    let reverse =
-        ReverseByIdRequest::new(ReverseByIdDirect::new("1900000100").into(), "4200000001");
+    api.list_settlements(&ListSettlementsRequest::new(
+        required::ListSettlementsRequest {
+            settle_state: SettleState::Settled,
+            limit: 10,
+            offset: 0,
+        },
+    ))
+    .await
+    .expect("list_settlements");
+    let reverse = ReverseByIdRequest::new(required::ReverseByIdRequest {
+        mode: ReverseByIdDirect::new("1900000100").into(),
+        id: "4200000001",
+    });
     api.reverse_by_id(&reverse).await.expect("reverse_by_id");
 
     let received = server.received();
@@ -187,11 +210,15 @@ async fn a_paged_walk_over_45_refunds_takes_3_pages() {
     })
     .await;
     let client = global_client(&server);
-    let request = ListRefundsRequest::new(
-        ListRefundsInstitution::new("1900000109", "1900000100").into(),
-        0,
-        20,
-    )
+    let request = ListRefundsRequest::new(required::ListRefundsRequest {
+        mode: ListRefundsInstitution::new(required::ListRefundsInstitution {
+            sub_mchid: "1900000109",
+            sp_mchid: "1900000100",
+        })
+        .into(),
+        offset: 0,
+        count: 20,
+    })
     .with_out_trade_no("20150806125346");
     let all = client
         .global()
@@ -217,10 +244,10 @@ async fn a_paged_walk_over_45_refunds_takes_3_pages() {
 async fn a_reverse_answers_204_verified_over_the_empty_body() {
     let server = FakeWechatPay::start(documented_answer).await;
     let client = global_client(&server);
-    let reverse = ReverseByOutTradeNoRequest::new(
-        ReverseByOutTradeNoDirect::new("1900000100").into(),
-        "20150806125346",
-    );
+    let reverse = ReverseByOutTradeNoRequest::new(required::ReverseByOutTradeNoRequest {
+        mode: ReverseByOutTradeNoDirect::new("1900000100").into(),
+        out_trade_no: "20150806125346",
+    });
     client
         .global()
         .reverse_by_out_trade_no(&reverse)
@@ -252,10 +279,10 @@ async fn a_statement_downloads_with_a_good_digest_and_fails_with_a_bad_one() {
     let statement = "交易时间,公众账号ID,商户号\n`2018-01-30 10:00:00,`wx1,`1900000109\n"
         .repeat(100)
         .into_bytes();
-    let request = DownloadStatementRequest::new(
-        DownloadStatementDirect::new("1900000109").into(),
-        "20180130",
-    );
+    let request = DownloadStatementRequest::new(required::DownloadStatementRequest {
+        mode: DownloadStatementDirect::new("1900000109").into(),
+        date: "20180130",
+    });
 
     server.script([file_answer(statement.clone(), sha1_hex(&statement), false)]);
     let mut file = Vec::new();
@@ -314,8 +341,10 @@ async fn global_certificates_are_downloaded_and_decrypted_with_the_api_v3_key() 
         1
     );
     assert_eq!(client.keys().serials(), vec![CERTIFICATE_SERIAL.to_owned()]);
-    let reverse =
-        ReverseByIdRequest::new(ReverseByIdDirect::new("1900000100").into(), "4200000001");
+    let reverse = ReverseByIdRequest::new(required::ReverseByIdRequest {
+        mode: ReverseByIdDirect::new("1900000100").into(),
+        id: "4200000001",
+    });
     client
         .global()
         .reverse_by_id(&reverse)

@@ -2,6 +2,7 @@
 //! never reaches an error message or `Debug`.
 
 use wechatpay_apiv3::Error;
+use wechatpay_apiv3::api::platsolution::required;
 use wechatpay_apiv3::api::platsolution::{PlatsolutionClient, QueryRechargeRequest};
 use wechatpay_apiv3::runtime::{MerchantKey, TransportErrorKind, WechatPayPublicKey};
 
@@ -10,7 +11,10 @@ use wechatpay_apiv3::testkit::Fault;
 use crate::support::{FAST, FakeWechatPay, client_builder, recharge_handler};
 
 fn query() -> QueryRechargeRequest {
-    QueryRechargeRequest::new("cz202407181234", "1900102208")
+    QueryRechargeRequest::new(required::QueryRechargeRequest {
+        out_recharge_no: "cz202407181234",
+        sub_mchid: "1900102208",
+    })
 }
 
 #[tokio::test]

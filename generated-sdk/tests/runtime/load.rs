@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use wechatpay_apiv3::api::platsolution::QueryRechargeRequest;
+use wechatpay_apiv3::api::platsolution::required;
 
 use super::sandbox::{apply, started};
 
@@ -32,7 +33,10 @@ async fn a_client_keeps_256_calls_in_flight_and_every_answer_matches_its_request
                 .expect("applied");
             assert_eq!(applied.out_recharge_no, out_recharge_no);
             let queried = recharges
-                .query_recharge(&QueryRechargeRequest::new(&out_recharge_no, "1900001109"))
+                .query_recharge(&QueryRechargeRequest::new(required::QueryRechargeRequest {
+                    out_recharge_no: &out_recharge_no,
+                    sub_mchid: "1900001109",
+                }))
                 .await
                 .expect("found");
             assert_eq!(queried.out_recharge_no, out_recharge_no);

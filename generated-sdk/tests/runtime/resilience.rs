@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use wechatpay_apiv3::Error;
+use wechatpay_apiv3::api::platsolution::required;
 use wechatpay_apiv3::api::platsolution::{PlatsolutionClient, QueryRechargeRequest};
 use wechatpay_apiv3::runtime::{
     ApiRequest, Clock, Method, OperationInfo, Transport, TransportErrorKind,
@@ -24,7 +25,10 @@ fn system_error() -> Fault {
 }
 
 fn query() -> QueryRechargeRequest {
-    QueryRechargeRequest::new("cz202407181234", "1900102208")
+    QueryRechargeRequest::new(required::QueryRechargeRequest {
+        out_recharge_no: "cz202407181234",
+        sub_mchid: "1900102208",
+    })
 }
 
 /// Every attempt reached the server with a valid signature and its own nonce.

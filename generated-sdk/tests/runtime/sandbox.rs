@@ -8,6 +8,7 @@ use wechatpay_apiv3::api::global::Event;
 use wechatpay_apiv3::api::platsolution::operations::{
     APPLY_RECHARGE, CLOSE_RECHARGE, QUERY_RECHARGE,
 };
+use wechatpay_apiv3::api::platsolution::required;
 use wechatpay_apiv3::api::platsolution::{
     AccountType, ApplyRechargeRequest, CloseRechargeRequest, QueryRechargeRequest, RechargeAmount,
     RechargeScene, RechargeState,
@@ -22,13 +23,13 @@ pub(super) fn apply(out_recharge_no: &str) -> ApplyRechargeRequest {
     let mut amount = RechargeAmount::new();
     amount.amount = Some(500_000);
     amount.currency = Some("CNY".to_owned());
-    ApplyRechargeRequest::new(
-        "1900001109",
+    ApplyRechargeRequest::new(required::ApplyRechargeRequest {
+        sub_mchid: "1900001109",
         out_recharge_no,
-        RechargeScene::EcommerceDeposit,
-        AccountType::Deposit,
-        amount,
-    )
+        recharge_scene: RechargeScene::EcommerceDeposit,
+        account_type: AccountType::Deposit,
+        recharge_amount: amount,
+    })
 }
 
 pub(super) fn api_error(error: Error) -> ApiError {
@@ -59,7 +60,10 @@ async fn a_recharge_walks_its_documented_lifecycle() {
         Some("RECHARGING")
     );
 
-    let query = QueryRechargeRequest::new("cz202407181234", "1900001109");
+    let query = QueryRechargeRequest::new(required::QueryRechargeRequest {
+        out_recharge_no: "cz202407181234",
+        sub_mchid: "1900001109",
+    });
     let deposit = recharges.query_recharge(&query).await.expect("found");
     assert_eq!(deposit.recharge_state, RechargeState::Recharging);
     assert_eq!(deposit.recharge_id, applied.recharge_id);
@@ -68,7 +72,10 @@ async fn a_recharge_walks_its_documented_lifecycle() {
     assert!(deposit.success_time.is_none(), "not paid yet");
 
     let closed = recharges
-        .close_recharge(&CloseRechargeRequest::new("cz202407181234", "1900001109"))
+        .close_recharge(&CloseRechargeRequest::new(required::CloseRechargeRequest {
+            out_recharge_no: "cz202407181234",
+            sub_mchid: "1900001109",
+        }))
         .await
         .expect("closed");
     assert_eq!(closed.recharge_state, RechargeState::Closed);
@@ -104,11 +111,17 @@ async fn lifecycle_refusals_are_the_documented_error_rows() {
     );
     for error in [
         recharges
-            .query_recharge(&QueryRechargeRequest::new("nobody", "1900001109"))
+            .query_recharge(&QueryRechargeRequest::new(required::QueryRechargeRequest {
+                out_recharge_no: "nobody",
+                sub_mchid: "1900001109",
+            }))
             .await
             .expect_err("unknown"),
         recharges
-            .close_recharge(&CloseRechargeRequest::new("nobody", "1900001109"))
+            .close_recharge(&CloseRechargeRequest::new(required::CloseRechargeRequest {
+                out_recharge_no: "nobody",
+                sub_mchid: "1900001109",
+            }))
             .await
             .expect_err("unknown"),
     ] {
@@ -139,7 +152,10 @@ async fn a_test_can_move_an_instance_as_wechat_pay_would() {
         .expect("known");
     let deposit = client
         .platsolution()
-        .query_recharge(&QueryRechargeRequest::new("cz9", "1900001109"))
+        .query_recharge(&QueryRechargeRequest::new(required::QueryRechargeRequest {
+            out_recharge_no: "cz9",
+            sub_mchid: "1900001109",
+        }))
         .await
         .expect("found");
     assert_eq!(deposit.recharge_state, RechargeState::Success);
@@ -165,8 +181,10 @@ async fn the_statement_download_is_served_with_a_digest_that_checks_out() {
     let sandbox = started().await;
     let client = sandbox.client().expect("client");
     let request = DownloadStatementRequest::new(
-        DownloadStatementMode::Direct(DownloadStatementDirect::new("1900000109")),
-        "20180130",
+        wechatpay_apiv3::api::global::required::DownloadStatementRequest {
+            mode: DownloadStatementMode::Direct(DownloadStatementDirect::new("1900000109")),
+            date: "20180130",
+        },
     );
     let mut file = Vec::new();
     let downloaded = client
@@ -206,7 +224,10 @@ async fn faults_hit_only_their_operation_and_only_so_many_times() {
         .build()
         .expect("client");
     let recharges = client.platsolution();
-    let query = QueryRechargeRequest::new("cz1", "1900001109");
+    let query = QueryRechargeRequest::new(required::QueryRechargeRequest {
+        out_recharge_no: "cz1",
+        sub_mchid: "1900001109",
+    });
     sandbox.inject(&QUERY_RECHARGE, Fault::system_error(), 2);
     // Applying is untouched by the query's faults.
     recharges
@@ -236,7 +257,10 @@ async fn faults_hit_only_their_operation_and_only_so_many_times() {
         sandbox.inject(&CLOSE_RECHARGE, fault.clone(), 1);
         recharges.query_recharge(&query).await.expect("untouched");
         let error = recharges
-            .close_recharge(&CloseRechargeRequest::new("cz1", "1900001109"))
+            .close_recharge(&CloseRechargeRequest::new(required::CloseRechargeRequest {
+                out_recharge_no: "cz1",
+                sub_mchid: "1900001109",
+            }))
             .await
             .expect_err("spoiled");
         assert!(
@@ -263,7 +287,10 @@ async fn a_registered_answer_replaces_the_example_and_the_lifecycle() {
     let error = api_error(
         client
             .platsolution()
-            .query_recharge(&QueryRechargeRequest::new("cz1", "1900001109"))
+            .query_recharge(&QueryRechargeRequest::new(required::QueryRechargeRequest {
+                out_recharge_no: "cz1",
+                sub_mchid: "1900001109",
+            }))
             .await
             .expect_err("registered"),
     );
@@ -275,7 +302,10 @@ async fn a_registered_answer_replaces_the_example_and_the_lifecycle() {
     let error = api_error(
         client
             .platsolution()
-            .query_recharge(&QueryRechargeRequest::new("cz1", "1900001109"))
+            .query_recharge(&QueryRechargeRequest::new(required::QueryRechargeRequest {
+                out_recharge_no: "cz1",
+                sub_mchid: "1900001109",
+            }))
             .await
             .expect_err("the lifecycle again"),
     );

@@ -4,6 +4,8 @@
 use serde_json::{Value, json};
 use wechatpay_apiv3::api::ErrorCode;
 use wechatpay_apiv3::api::platsolution::QueryRechargeRequest;
+use wechatpay_apiv3::api::platsolution::required;
+use wechatpay_apiv3::runtime::OperationInfo;
 use wechatpay_apiv3::testkit::{Sandbox, keys};
 
 use super::sandbox::{APPLY, api_error, started};
@@ -127,7 +129,10 @@ async fn a_bad_signature_is_sign_error_and_an_unknown_path_not_found() {
     let error = api_error(
         impostor
             .platsolution()
-            .query_recharge(&QueryRechargeRequest::new("cz1", "1900001109"))
+            .query_recharge(&QueryRechargeRequest::new(required::QueryRechargeRequest {
+                out_recharge_no: "cz1",
+                sub_mchid: "1900001109",
+            }))
             .await
             .expect_err("refused"),
     );
@@ -187,7 +192,14 @@ async fn every_operation_outside_a_lifecycle_answers_its_documented_example() {
             assert_eq!(answer, expected, "{id}");
         }
         let recorded = sandbox.requests().pop().expect("recorded");
-        assert_eq!(recorded.operation, Some(operation.info));
+        let routed = recorded.operation.expect("routed to an operation");
+        // Two documented operations may send the same request (撤销申请单 by applyment_id and
+        // by business_code: one path shape): either is the right route.
+        assert!(
+            routed == operation.info || same_route(routed, operation.info),
+            "{id}: routed to {}",
+            routed.id
+        );
         assert!(recorded.signature_valid, "{id}");
         called += 1;
     }
@@ -234,4 +246,21 @@ fn minimal_request(fields: &[wechatpay_apiv3::schema::Field]) -> Value {
         )
     }
     object(fields)
+}
+
+/// Whether two operations send the same request: one method, one path with placeholders named
+/// differently.
+fn same_route(a: &OperationInfo, b: &OperationInfo) -> bool {
+    let shape = |path: &str| -> Vec<String> {
+        path.split('/')
+            .map(|segment| {
+                if segment.starts_with('{') {
+                    "{}".to_owned()
+                } else {
+                    segment.to_owned()
+                }
+            })
+            .collect()
+    };
+    a.method == b.method && a.main_host == b.main_host && shape(a.path) == shape(b.path)
 }

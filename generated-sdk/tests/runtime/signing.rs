@@ -2,6 +2,7 @@
 //! `openssl dgst -sha256 -sign src/testkit/keys/merchant_pkcs8.pem | base64` gives for the same message.
 
 use wechatpay_apiv3::Error;
+use wechatpay_apiv3::api::platsolution::required;
 use wechatpay_apiv3::api::platsolution::{CloseRechargeRequest, PlatsolutionClient};
 use wechatpay_apiv3::runtime::sign::{SigningInput, authorization, request_message};
 use wechatpay_apiv3::runtime::{ApiRequest, ApiResponse, MerchantKey, Transport};
@@ -86,7 +87,10 @@ impl Transport for Capture {
 #[tokio::test]
 async fn a_path_parameter_that_needs_encoding_is_signed_as_sent() {
     let capture = Capture(std::sync::Mutex::new(None));
-    let request = CloseRechargeRequest::new("cz 中/1", "1900102208");
+    let request = CloseRechargeRequest::new(required::CloseRechargeRequest {
+        out_recharge_no: "cz 中/1",
+        sub_mchid: "1900102208",
+    });
     let _ = PlatsolutionClient::new(&capture)
         .close_recharge(&request)
         .await;

@@ -10,6 +10,7 @@ mod enums;
 mod models;
 pub mod operations;
 mod requests;
+pub mod required;
 #[cfg(test)]
 mod examples;
 mod events;

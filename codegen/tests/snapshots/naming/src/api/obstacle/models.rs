@@ -380,7 +380,7 @@ impl Self_ {
 impl crate::runtime::Validate for Self_ {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.self_ {
-            for (index, item) in (value).iter().enumerate() {
+            for (index, item) in IntoIterator::into_iter(value).enumerate() {
                 crate::runtime::check_enum(at, &format!("{}[{index}]", "self"), item)?;
             }
         }

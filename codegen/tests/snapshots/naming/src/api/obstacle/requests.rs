@@ -17,9 +17,12 @@ pub struct PayRequest {
     pub amount: i64,
 }
 impl PayRequest {
-    /// Builds `PayRequest` from its merchant mode and required fields (`amount`); optional fields start as `None`.
-    pub fn new(mode: PayMode, amount: i64) -> Self {
-        Self { mode, amount }
+    /// Builds `PayRequest` from its required fields, each named in a [`required::PayRequest`](super::required::PayRequest) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::PayRequest) -> Self {
+        Self {
+            mode: required.mode,
+            amount: required.amount,
+        }
     }
 }
 impl crate::runtime::Validate for PayRequest {
@@ -156,11 +159,11 @@ pub struct PayInstitution {
     pub sub_mchid: Option<String>,
 }
 impl PayInstitution {
-    /// Builds `PayInstitution` from its required fields (`sp_appid`, `sp_mchid`); optional fields start as `None`.
-    pub fn new(sp_appid: impl Into<String>, sp_mchid: impl Into<String>) -> Self {
+    /// Builds `PayInstitution` from its required fields, each named in a [`required::PayInstitution`](super::required::PayInstitution) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::PayInstitution<'_>) -> Self {
         Self {
-            sp_appid: sp_appid.into(),
-            sp_mchid: sp_mchid.into(),
+            sp_appid: required.sp_appid.to_owned(),
+            sp_mchid: required.sp_mchid.to_owned(),
             sub_mchid: None,
         }
     }
@@ -400,12 +403,12 @@ pub struct MatchRequest {
     pub option: Option_,
 }
 impl MatchRequest {
-    /// Builds `MatchRequest` from its required fields (`type`, `option`); optional fields start as `None`.
-    pub fn new(type_: impl Into<String>, option: Option_) -> Self {
+    /// Builds `MatchRequest` from its required fields, each named in a [`required::MatchRequest`](super::required::MatchRequest) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::MatchRequest<'_>) -> Self {
         Self {
-            type_: type_.into(),
+            type_: required.type_.to_owned(),
             async_: None,
-            option,
+            option: required.option,
         }
     }
     /// Sets the optional `async`.
