@@ -9,10 +9,65 @@ use super::requests::{
     QueryRefundByIdRequest, QueryRefundByIdMode, ListRefundsRequest, ListRefundsMode,
     DownloadStatementRequest, DownloadStatementMode, ReverseByOutTradeNoRequest,
     ReverseByIdRequest, DownloadCertificatesRequest, ListSettlementsRequest,
+    LegacyQueryCustomsDeclarationRequest, LegacyModifyCustomsDeclarationRequest,
+    LegacyDeclareCustomsRequest, LegacyRedeclareCustomsRequest,
+    LegacyVerifyCustomsCertificateRequest, LegacyDownloadCertificatesRequest,
+    LegacyCreateSubMerchantRequest, LegacyUpdateSubMerchantRequest,
+    LegacyQuerySubMerchantRequest, LegacyListRefundsRequest, LegacyCreateRefundRequest,
+    LegacyQueryRefundByIdRequest, LegacyQueryRefundByOutRefundNoRequest,
+    LegacyListSettlementsRequest, LegacyDownloadStatementRequest, LegacyAppPrepayRequest,
+    LegacyQueryOrderByIdRequest, LegacyCloseOrderByIdRequest, LegacyReverseByIdRequest,
+    LegacyJsapiPrepayRequest, LegacyMicropayRequest, LegacyH5PrepayRequest,
+    LegacyNativePrepayRequest, LegacyQueryOrderByOutTradeNoRequest,
+    LegacyCloseOrderByOutTradeNoRequest, LegacyReverseByOutTradeNoRequest,
+    QueryCustomsDeclarationRequest, ModifyCustomsDeclarationRequest,
+    DeclareCustomsRequest, RedeclareCustomsRequest, VerifyCustomsCertificateRequest,
+    DeleteComplaintNotificationRequest, QueryComplaintNotificationRequest,
+    CreateComplaintNotificationRequest, UpdateComplaintNotificationRequest,
+    ListComplaintsRequest, QueryComplaintRequest, CompleteComplaintRequest,
+    ListComplaintNegotiationHistoryRequest, RespondComplaintRequest,
+    DownloadComplaintImageRequest, CreateH5PermissionApplicationRequest,
+    QueryH5PermissionApplicationRequest, UpdateH5PermissionApplicationRequest,
+    CreateH5DomainApplicationRequest, QueryH5DomainApplicationRequest,
+    UpdateH5DomainApplicationRequest, QueryH5PermissionRequest, CreateSubMerchantRequest,
+    QuerySubMerchantRequest, AppPreEntrustSignRequest, H5PreEntrustSignRequest,
+    JsapiPreEntrustSignRequest, MiniprogramPreEntrustSignRequest,
+    QueryPapayContractByOutContractCodeRequest, WebPreEntrustSignRequest,
+    QueryPapayContractByIdRequest, TerminatePapayContractRequest,
+    CreatePapayOrderRequest, ReversePapayOrderByOutTradeNoRequest,
+    QueryPapayOrderByIdRequest, QueryProfitSharingBillUrlRequest,
+    CreateProfitSharingOrderRequest, UnfreezeProfitSharingOrderRequest,
+    QueryProfitSharingOrderRequest, DeleteProfitSharingReceiverRequest,
+    AddProfitSharingReceiverRequest, QueryProfitSharingReceiverRequest,
+    QueryProfitSharingRefundBillUrlRequest, QueryRefundableBalanceRequest,
+    MarkProfitSharingTransactionRequest, QueryProfitSharingOrderAmountRequest,
+    QueryRefundableAmountRequest, QuerySubMerchantRechargeBalanceRequest,
+    QueryRechargeBalanceRequest, AppPrepayRequest, CloseOrderByIdRequest,
+    JsapiPrepayRequest, H5PrepayRequest, NativePrepayRequest,
+    CloseOrderByOutTradeNoRequest,
 };
 use super::models::{
-    CertificateList, CreateRefundResponse, MicropayTransaction, Refund, RefundList,
-    RefundListItem, Settlement, SettlementList, Transaction,
+    AddProfitSharingReceiverResponse, AppPreEntrustSignResponse, CertificateList,
+    CreateH5DomainApplicationResponse, CreateH5PermissionApplicationResponse,
+    CreatePapayOrderResponse, CreateProfitSharingOrderResponse, CreateRefundResponse,
+    CreateSubMerchantResponse, H5PreEntrustSignResponse, LegacyAppPrepayResponse,
+    LegacyCreateRefundResponse, LegacyCreateSubMerchantResponse,
+    LegacyDeclareCustomsResponse, LegacyDownloadCertificatesResponse,
+    LegacyH5PrepayResponse, LegacyListRefundsResponse, LegacyListSettlementsResponse,
+    LegacyMicropayResponse, LegacyModifyCustomsDeclarationResponse,
+    LegacyNativePrepayResponse, LegacyQueryCustomsDeclarationResponse,
+    LegacyQueryOrderByIdResponse, LegacyQueryRefundByIdResponse,
+    LegacyQuerySubMerchantResponse, LegacyRedeclareCustomsResponse,
+    LegacyUpdateSubMerchantResponse, LegacyVerifyCustomsCertificateResponse,
+    ListComplaintNegotiationHistoryResponse, ListComplaintsData, ListComplaintsResponse,
+    MicropayTransaction, QueryComplaintNotificationResponse, QueryH5PermissionResponse,
+    QueryPapayContractByOutContractCodeResponse, QueryPapayOrderByIdResponse,
+    QueryProfitSharingBillUrlResponse, QueryProfitSharingOrderAmountResponse,
+    QueryProfitSharingReceiverResponse, QueryRefundableAmountResponse,
+    QueryRefundableBalanceResponse, QuerySubMerchantRechargeBalanceResponse,
+    QuerySubMerchantResponse, Refund, RefundList, RefundListItem, Settlement,
+    SettlementList, Transaction, UpdateH5PermissionApplicationResponse,
+    WebPreEntrustSignResponse,
 };
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 微信支付境外 APIv3(付款码支付).
@@ -749,6 +804,3873 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             finished: false,
             pages: 0,
         }
+    }
+    /// 报关查询API
+    ///
+    /// 报关查询API
+    ///
+    /// `GET /global/v3/customs/orders`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.04.03 · operation id `legacy_query_customs_declaration`
+    ///
+    /// Answers HTTP 200 with a [`LegacyQueryCustomsDeclarationResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_query_customs_declaration(
+        &self,
+        request: &LegacyQueryCustomsDeclarationRequest,
+    ) -> crate::runtime::Call<'a, LegacyQueryCustomsDeclarationResponse> {
+        fn prepare(
+            request: &LegacyQueryCustomsDeclarationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/global/v3/customs/orders");
+            target.query("appid", &request.appid);
+            target.query("mchid", &request.mchid);
+            target.query("order_type", request.order_type.as_str());
+            target.query("order_no", &request.order_no);
+            target.query("customs", request.customs.as_str());
+            if let Some(value) = &request.offset {
+                target.query("offset", &value.to_string());
+            }
+            if let Some(value) = &request.limit {
+                target.query("limit", &value.to_string());
+            }
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_QUERY_CUSTOMS_DECLARATION,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 报关信息修改API
+    ///
+    /// 报关信息修改API
+    ///
+    /// `PATCH /global/v3/customs/orders`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.04.03 · operation id `legacy_modify_customs_declaration`
+    ///
+    /// Answers HTTP 200 with a [`LegacyModifyCustomsDeclarationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_modify_customs_declaration(
+        &self,
+        request: &LegacyModifyCustomsDeclarationRequest,
+    ) -> crate::runtime::Call<'a, LegacyModifyCustomsDeclarationResponse> {
+        fn prepare(
+            request: &LegacyModifyCustomsDeclarationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/global/v3/customs/orders");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_MODIFY_CUSTOMS_DECLARATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 报关API
+    ///
+    /// 报关API
+    ///
+    /// `POST /global/v3/customs/orders`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.04.03 · operation id `legacy_declare_customs`
+    ///
+    /// Answers HTTP 200 with a [`LegacyDeclareCustomsResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_declare_customs(
+        &self,
+        request: &LegacyDeclareCustomsRequest,
+    ) -> crate::runtime::Call<'a, LegacyDeclareCustomsResponse> {
+        fn prepare(request: &LegacyDeclareCustomsRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/global/v3/customs/orders");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_DECLARE_CUSTOMS,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 报关重推API
+    ///
+    /// 报关重推API
+    ///
+    /// `POST /global/v3/customs/redeclare`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.04.03 · operation id `legacy_redeclare_customs`
+    ///
+    /// Answers HTTP 200 with a [`LegacyRedeclareCustomsResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_redeclare_customs(
+        &self,
+        request: &LegacyRedeclareCustomsRequest,
+    ) -> crate::runtime::Call<'a, LegacyRedeclareCustomsResponse> {
+        fn prepare(
+            request: &LegacyRedeclareCustomsRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/global/v3/customs/redeclare");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_REDECLARE_CUSTOMS,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 身份信息校验API
+    ///
+    /// 身份信息校验API
+    ///
+    /// `POST /global/v3/customs/verify-certificate`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.04.03 · operation id `legacy_verify_customs_certificate`
+    ///
+    /// Answers HTTP 200 with a [`LegacyVerifyCustomsCertificateResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_verify_customs_certificate(
+        &self,
+        request: &LegacyVerifyCustomsCertificateRequest,
+    ) -> crate::runtime::Call<'a, LegacyVerifyCustomsCertificateResponse> {
+        fn prepare(
+            request: &LegacyVerifyCustomsCertificateRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/global/v3/customs/verify-certificate");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_VERIFY_CUSTOMS_CERTIFICATE,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 获取平台证书列表
+    ///
+    /// 获取平台证书列表
+    ///
+    /// `GET /hk/v3/certificates`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.01.08 · operation id `legacy_download_certificates`
+    ///
+    /// Answers HTTP 200 with a [`LegacyDownloadCertificatesResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_download_certificates(
+        &self,
+        request: &LegacyDownloadCertificatesRequest,
+    ) -> crate::runtime::Call<'a, LegacyDownloadCertificatesResponse> {
+        fn prepare(
+            request: &LegacyDownloadCertificatesRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/certificates");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_DOWNLOAD_CERTIFICATES,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 子商户进件（融合钱包）
+    ///
+    /// 子商户进件（融合钱包）
+    ///
+    /// `POST /hk/v3/merchants`
+    ///
+    /// 支持商户: 机构模式 · 更新时间: 2021.04.01 · operation id `legacy_create_sub_merchant`
+    ///
+    /// Answers HTTP 200 with a [`LegacyCreateSubMerchantResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_create_sub_merchant(
+        &self,
+        request: &LegacyCreateSubMerchantRequest,
+    ) -> crate::runtime::Call<'a, LegacyCreateSubMerchantResponse> {
+        fn prepare(
+            request: &LegacyCreateSubMerchantRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/merchants");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_CREATE_SUB_MERCHANT,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 修改子商户（融合钱包）
+    ///
+    /// 修改子商户（融合钱包）
+    ///
+    /// `PUT /hk/v3/merchants`
+    ///
+    /// 支持商户: 机构模式 · 更新时间: 2020.12.25 · operation id `legacy_update_sub_merchant`
+    ///
+    /// Answers HTTP 200 with a [`LegacyUpdateSubMerchantResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_update_sub_merchant(
+        &self,
+        request: &LegacyUpdateSubMerchantRequest,
+    ) -> crate::runtime::Call<'a, LegacyUpdateSubMerchantResponse> {
+        fn prepare(
+            request: &LegacyUpdateSubMerchantRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/merchants");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_UPDATE_SUB_MERCHANT,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询子商户（融合钱包）
+    ///
+    /// 查询子商户（融合钱包）
+    ///
+    /// `GET /hk/v3/merchants/{sub_mchid}`
+    ///
+    /// 支持商户: 机构模式 · 更新时间: 2020.01.08 · operation id `legacy_query_sub_merchant`
+    ///
+    /// Answers HTTP 200 with a [`LegacyQuerySubMerchantResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_query_sub_merchant(
+        &self,
+        request: &LegacyQuerySubMerchantRequest,
+    ) -> crate::runtime::Call<'a, LegacyQuerySubMerchantResponse> {
+        fn prepare(
+            request: &LegacyQuerySubMerchantRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/merchants/");
+            target.segment("sub_mchid", &request.sub_mchid)?;
+            target.query("sp_appid", &request.sp_appid);
+            target.query("sp_mchid", &request.sp_mchid);
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_QUERY_SUB_MERCHANT,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询所有退款
+    ///
+    /// 查询所有退款
+    ///
+    /// `GET /hk/v3/refunds`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.04.01 · operation id `legacy_list_refunds`
+    ///
+    /// Answers HTTP 200 with a [`LegacyListRefundsResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_list_refunds(
+        &self,
+        request: &LegacyListRefundsRequest,
+    ) -> crate::runtime::Call<'a, LegacyListRefundsResponse> {
+        fn prepare(request: &LegacyListRefundsRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/refunds");
+            if let Some(value) = &request.transaction_id {
+                target.query("transaction_id", value);
+            }
+            if let Some(value) = &request.out_trade_no {
+                target.query("out_trade_no", value);
+            }
+            target.query("mchid", &request.mchid);
+            target.query("sub_mchid", &request.sub_mchid);
+            target.query("sp_mchid", &request.sp_mchid);
+            target.query("offset", &request.offset.to_string());
+            target.query("count", &request.count.to_string());
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_LIST_REFUNDS,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 申请退款
+    ///
+    /// 申请退款
+    ///
+    /// `POST /hk/v3/refunds`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.01.08 · operation id `legacy_create_refund`
+    ///
+    /// Answers HTTP 200 with a [`LegacyCreateRefundResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_create_refund(
+        &self,
+        request: &LegacyCreateRefundRequest,
+    ) -> crate::runtime::Call<'a, LegacyCreateRefundResponse> {
+        fn prepare(request: &LegacyCreateRefundRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/refunds");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_CREATE_REFUND,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询单笔退款(微信支付退款订单号)
+    ///
+    /// 查询单笔退款(微信支付退款订单号)
+    ///
+    /// `GET /hk/v3/refunds/id/{refund_id}`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.04.01 · operation id `legacy_query_refund_by_id`
+    ///
+    /// Answers HTTP 200 with a [`LegacyQueryRefundByIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_query_refund_by_id(
+        &self,
+        request: &LegacyQueryRefundByIdRequest,
+    ) -> crate::runtime::Call<'a, LegacyQueryRefundByIdResponse> {
+        fn prepare(request: &LegacyQueryRefundByIdRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/refunds/id/");
+            target.segment("refund_id", &request.refund_id)?;
+            target.query("mchid", &request.mchid);
+            target.query("sub_mchid", &request.sub_mchid);
+            target.query("sp_mchid", &request.sp_mchid);
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_QUERY_REFUND_BY_ID,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询单笔退款(商户退款订单号)
+    ///
+    /// 查询单笔退款(商户退款订单号)
+    ///
+    /// `GET /hk/v3/refunds/out-refund-no/{out_refund_no}`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.04.01 · operation id `legacy_query_refund_by_out_refund_no`
+    ///
+    /// Answers HTTP 200 with a [`LegacyQueryRefundByIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_query_refund_by_out_refund_no(
+        &self,
+        request: &LegacyQueryRefundByOutRefundNoRequest,
+    ) -> crate::runtime::Call<'a, LegacyQueryRefundByIdResponse> {
+        fn prepare(
+            request: &LegacyQueryRefundByOutRefundNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/refunds/out-refund-no/");
+            target.segment("out_refund_no", &request.out_refund_no)?;
+            target.query("mchid", &request.mchid);
+            target.query("sub_mchid", &request.sub_mchid);
+            target.query("sp_mchid", &request.sp_mchid);
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_QUERY_REFUND_BY_OUT_REFUND_NO,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询结算资金明细API
+    ///
+    /// 查询结算资金明细API
+    ///
+    /// `GET /hk/v3/settle/settlements`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.04.27 · operation id `legacy_list_settlements`
+    ///
+    /// Answers HTTP 200 with a [`LegacyListSettlementsResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_list_settlements(
+        &self,
+        request: &LegacyListSettlementsRequest,
+    ) -> crate::runtime::Call<'a, LegacyListSettlementsResponse> {
+        fn prepare(request: &LegacyListSettlementsRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/settle/settlements");
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            target.query("settle_state", request.settle_state.as_str());
+            if let Some(value) = &request.settle_start_date {
+                target.query("settle_start_date", value);
+            }
+            if let Some(value) = &request.settle_end_date {
+                target.query("settle_end_date", value);
+            }
+            target.query("limit", &request.limit.to_string());
+            target.query("offset", &request.offset.to_string());
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_LIST_SETTLEMENTS,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 下载对账单
+    ///
+    /// 下载对账单
+    ///
+    /// `GET /hk/v3/statements`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.01.08 · operation id `legacy_download_statement`
+    ///
+    /// Answers HTTP 200 with no body.
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_download_statement(
+        &self,
+        request: &LegacyDownloadStatementRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(
+            request: &LegacyDownloadStatementRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/statements");
+            target.query("date", &request.date);
+            if let Some(value) = &request.mchid {
+                target.query("mchid", value);
+            }
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_DOWNLOAD_STATEMENT,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// APP支付下单
+    ///
+    /// APP支付下单
+    ///
+    /// `POST /hk/v3/transactions/app`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.03.10 · operation id `legacy_app_prepay`
+    ///
+    /// Answers HTTP 200 with a [`LegacyAppPrepayResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_app_prepay(
+        &self,
+        request: &LegacyAppPrepayRequest,
+    ) -> crate::runtime::Call<'a, LegacyAppPrepayResponse> {
+        fn prepare(request: &LegacyAppPrepayRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/transactions/app");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_APP_PREPAY,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询订单(微信支付订单号)
+    ///
+    /// 查询订单(微信支付订单号)
+    ///
+    /// `GET /hk/v3/transactions/id/{transaction_id}`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.01.08 · operation id `legacy_query_order_by_id`
+    ///
+    /// Answers HTTP 200 with a [`LegacyQueryOrderByIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_query_order_by_id(
+        &self,
+        request: &LegacyQueryOrderByIdRequest,
+    ) -> crate::runtime::Call<'a, LegacyQueryOrderByIdResponse> {
+        fn prepare(request: &LegacyQueryOrderByIdRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/transactions/id/");
+            target.segment("transaction_id", &request.transaction_id)?;
+            target.query("mchid", &request.mchid);
+            target.query("sub_mchid", &request.sub_mchid);
+            target.query("sp_mchid", &request.sp_mchid);
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_QUERY_ORDER_BY_ID,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 关闭订单(微信支付订单号)
+    ///
+    /// 关闭订单(微信支付订单号)
+    ///
+    /// `POST /hk/v3/transactions/id/{transaction_id}/close`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.01.08 · operation id `legacy_close_order_by_id`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_close_order_by_id(
+        &self,
+        request: &LegacyCloseOrderByIdRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(request: &LegacyCloseOrderByIdRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/transactions/id/");
+            target.segment("transaction_id", &request.transaction_id)?;
+            target.literal("/close");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_CLOSE_ORDER_BY_ID,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// 撤销订单(微信支付订单号)
+    ///
+    /// 撤销订单(微信支付订单号)
+    ///
+    /// `POST /hk/v3/transactions/id/{transaction_id}/reverse`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.01.08 · operation id `legacy_reverse_by_id`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_reverse_by_id(
+        &self,
+        request: &LegacyReverseByIdRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(request: &LegacyReverseByIdRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/transactions/id/");
+            target.segment("transaction_id", &request.transaction_id)?;
+            target.literal("/reverse");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_REVERSE_BY_ID,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// 小程序/公众号支付下单
+    ///
+    /// 小程序/公众号支付下单
+    ///
+    /// `POST /hk/v3/transactions/jsapi`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.03.10 · operation id `legacy_jsapi_prepay`
+    ///
+    /// Answers HTTP 200 with a [`LegacyAppPrepayResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_jsapi_prepay(
+        &self,
+        request: &LegacyJsapiPrepayRequest,
+    ) -> crate::runtime::Call<'a, LegacyAppPrepayResponse> {
+        fn prepare(request: &LegacyJsapiPrepayRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/transactions/jsapi");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_JSAPI_PREPAY,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 提交付款码支付
+    ///
+    /// 提交付款码支付
+    ///
+    /// `POST /hk/v3/transactions/micropay`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.03.10 · operation id `legacy_micropay`
+    ///
+    /// Answers HTTP 200 with a [`LegacyMicropayResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_micropay(
+        &self,
+        request: &LegacyMicropayRequest,
+    ) -> crate::runtime::Call<'a, LegacyMicropayResponse> {
+        fn prepare(request: &LegacyMicropayRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/transactions/micropay");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_MICROPAY,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// H5支付下单
+    ///
+    /// H5支付下单
+    ///
+    /// `POST /hk/v3/transactions/mweb`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.03.10 · operation id `legacy_h5_prepay`
+    ///
+    /// Answers HTTP 200 with a [`LegacyH5PrepayResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_h5_prepay(
+        &self,
+        request: &LegacyH5PrepayRequest,
+    ) -> crate::runtime::Call<'a, LegacyH5PrepayResponse> {
+        fn prepare(request: &LegacyH5PrepayRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/transactions/mweb");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_H5_PREPAY,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 扫码支付下单
+    ///
+    /// 扫码支付下单
+    ///
+    /// `POST /hk/v3/transactions/native`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.03.10 · operation id `legacy_native_prepay`
+    ///
+    /// Answers HTTP 200 with a [`LegacyNativePrepayResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_native_prepay(
+        &self,
+        request: &LegacyNativePrepayRequest,
+    ) -> crate::runtime::Call<'a, LegacyNativePrepayResponse> {
+        fn prepare(request: &LegacyNativePrepayRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/transactions/native");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_NATIVE_PREPAY,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询订单(商户订单号)
+    ///
+    /// 查询订单(商户订单号)
+    ///
+    /// `GET /hk/v3/transactions/out-trade-no/{out_trade_no}`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.01.08 · operation id `legacy_query_order_by_out_trade_no`
+    ///
+    /// Answers HTTP 200 with a [`LegacyQueryOrderByIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_query_order_by_out_trade_no(
+        &self,
+        request: &LegacyQueryOrderByOutTradeNoRequest,
+    ) -> crate::runtime::Call<'a, LegacyQueryOrderByIdResponse> {
+        fn prepare(
+            request: &LegacyQueryOrderByOutTradeNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/transactions/out-trade-no/");
+            target.segment("out_trade_no", &request.out_trade_no)?;
+            target.query("mchid", &request.mchid);
+            target.query("sub_mchid", &request.sub_mchid);
+            target.query("sp_mchid", &request.sp_mchid);
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_QUERY_ORDER_BY_OUT_TRADE_NO,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 关闭订单(商户订单号)
+    ///
+    /// 关闭订单(商户订单号)
+    ///
+    /// `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/close`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.01.08 · operation id `legacy_close_order_by_out_trade_no`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_close_order_by_out_trade_no(
+        &self,
+        request: &LegacyCloseOrderByOutTradeNoRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(
+            request: &LegacyCloseOrderByOutTradeNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/transactions/out-trade-no/");
+            target.segment("out_trade_no", &request.out_trade_no)?;
+            target.literal("/close");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_CLOSE_ORDER_BY_OUT_TRADE_NO,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// 撤销订单(商户订单号)
+    ///
+    /// 撤销订单(商户订单号)
+    ///
+    /// `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/reverse`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.01.08 · operation id `legacy_reverse_by_out_trade_no`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn legacy_reverse_by_out_trade_no(
+        &self,
+        request: &LegacyReverseByOutTradeNoRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(
+            request: &LegacyReverseByOutTradeNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/hk/v3/transactions/out-trade-no/");
+            target.segment("out_trade_no", &request.out_trade_no)?;
+            target.literal("/reverse");
+            Ok(ApiRequest {
+                operation: &operations::LEGACY_REVERSE_BY_OUT_TRADE_NO,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// 报关查询API
+    ///
+    /// 报关查询API
+    ///
+    /// `GET /v3/global/customs/orders`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `query_customs_declaration`
+    ///
+    /// Answers HTTP 200 with a [`LegacyQueryCustomsDeclarationResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_customs_declaration(
+        &self,
+        request: &QueryCustomsDeclarationRequest,
+    ) -> crate::runtime::Call<'a, LegacyQueryCustomsDeclarationResponse> {
+        fn prepare(
+            request: &QueryCustomsDeclarationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/customs/orders");
+            target.query("appid", &request.appid);
+            target.query("mchid", &request.mchid);
+            target.query("order_type", request.order_type.as_str());
+            target.query("order_no", &request.order_no);
+            target.query("customs", request.customs.as_str());
+            if let Some(value) = &request.offset {
+                target.query("offset", &value.to_string());
+            }
+            if let Some(value) = &request.limit {
+                target.query("limit", &value.to_string());
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_CUSTOMS_DECLARATION,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 报关信息修改API
+    ///
+    /// 报关信息修改API
+    ///
+    /// `PATCH /v3/global/customs/orders`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `modify_customs_declaration`
+    ///
+    /// Answers HTTP 200 with a [`LegacyModifyCustomsDeclarationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn modify_customs_declaration(
+        &self,
+        request: &ModifyCustomsDeclarationRequest,
+    ) -> crate::runtime::Call<'a, LegacyModifyCustomsDeclarationResponse> {
+        fn prepare(
+            request: &ModifyCustomsDeclarationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/customs/orders");
+            Ok(ApiRequest {
+                operation: &operations::MODIFY_CUSTOMS_DECLARATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 报关API
+    ///
+    /// 报关API
+    ///
+    /// `POST /v3/global/customs/orders`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `declare_customs`
+    ///
+    /// Answers HTTP 200 with a [`LegacyDeclareCustomsResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn declare_customs(
+        &self,
+        request: &DeclareCustomsRequest,
+    ) -> crate::runtime::Call<'a, LegacyDeclareCustomsResponse> {
+        fn prepare(request: &DeclareCustomsRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/customs/orders");
+            Ok(ApiRequest {
+                operation: &operations::DECLARE_CUSTOMS,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 报关重推API
+    ///
+    /// 报关重推API
+    ///
+    /// `POST /v3/global/customs/redeclare`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `redeclare_customs`
+    ///
+    /// Answers HTTP 200 with a [`LegacyRedeclareCustomsResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn redeclare_customs(
+        &self,
+        request: &RedeclareCustomsRequest,
+    ) -> crate::runtime::Call<'a, LegacyRedeclareCustomsResponse> {
+        fn prepare(request: &RedeclareCustomsRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/customs/redeclare");
+            Ok(ApiRequest {
+                operation: &operations::REDECLARE_CUSTOMS,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 身份信息校验API
+    ///
+    /// 身份信息校验API
+    ///
+    /// `POST /v3/global/customs/verify-certificate`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `verify_customs_certificate`
+    ///
+    /// Answers HTTP 200 with a [`LegacyVerifyCustomsCertificateResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn verify_customs_certificate(
+        &self,
+        request: &VerifyCustomsCertificateRequest,
+    ) -> crate::runtime::Call<'a, LegacyVerifyCustomsCertificateResponse> {
+        fn prepare(
+            request: &VerifyCustomsCertificateRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/customs/verify-certificate");
+            Ok(ApiRequest {
+                operation: &operations::VERIFY_CUSTOMS_CERTIFICATE,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 删除投诉通知回调
+    ///
+    /// 删除投诉通知回调
+    ///
+    /// `DELETE /v3/global/merchant-service/complaint-notifications`
+    ///
+    /// 支持商户: 服务商、渠道商、从业机构 · 更新时间: 2026.01.27 · operation id `delete_complaint_notification`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn delete_complaint_notification(
+        &self,
+        request: &DeleteComplaintNotificationRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(
+            request: &DeleteComplaintNotificationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant-service/complaint-notifications");
+            Ok(ApiRequest {
+                operation: &operations::DELETE_COMPLAINT_NOTIFICATION,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// 查询投诉通知回调
+    ///
+    /// 查询投诉通知回调
+    ///
+    /// `GET /v3/global/merchant-service/complaint-notifications`
+    ///
+    /// 支持商户: 服务商、渠道商、从业机构 · 更新时间: 2026.01.27 · operation id `query_complaint_notification`
+    ///
+    /// Answers HTTP 200 with a [`QueryComplaintNotificationResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_complaint_notification(
+        &self,
+        request: &QueryComplaintNotificationRequest,
+    ) -> crate::runtime::Call<'a, QueryComplaintNotificationResponse> {
+        fn prepare(
+            request: &QueryComplaintNotificationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant-service/complaint-notifications");
+            Ok(ApiRequest {
+                operation: &operations::QUERY_COMPLAINT_NOTIFICATION,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 创建投诉通知回调
+    ///
+    /// 创建投诉通知回调
+    ///
+    /// `POST /v3/global/merchant-service/complaint-notifications`
+    ///
+    /// 支持商户: 服务商、渠道商、从业机构 · 更新时间: 2026.01.27 · operation id `create_complaint_notification`
+    ///
+    /// Answers HTTP 200 with a [`QueryComplaintNotificationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn create_complaint_notification(
+        &self,
+        request: &CreateComplaintNotificationRequest,
+    ) -> crate::runtime::Call<'a, QueryComplaintNotificationResponse> {
+        fn prepare(
+            request: &CreateComplaintNotificationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant-service/complaint-notifications");
+            Ok(ApiRequest {
+                operation: &operations::CREATE_COMPLAINT_NOTIFICATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 更新投诉通知回调
+    ///
+    /// 更新投诉通知回调
+    ///
+    /// `PUT /v3/global/merchant-service/complaint-notifications`
+    ///
+    /// 支持商户: 服务商、渠道商、从业机构 · 更新时间: 2026.01.27 · operation id `update_complaint_notification`
+    ///
+    /// Answers HTTP 200 with a [`QueryComplaintNotificationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn update_complaint_notification(
+        &self,
+        request: &UpdateComplaintNotificationRequest,
+    ) -> crate::runtime::Call<'a, QueryComplaintNotificationResponse> {
+        fn prepare(
+            request: &UpdateComplaintNotificationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant-service/complaint-notifications");
+            Ok(ApiRequest {
+                operation: &operations::UPDATE_COMPLAINT_NOTIFICATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询投诉单列表
+    ///
+    /// 查询投诉单列表
+    ///
+    /// `GET /v3/global/merchant-service/complaints`
+    ///
+    /// 支持商户: 直连商户、服务商、渠道商 · 更新时间: 2026.01.27 · operation id `list_complaints`
+    ///
+    /// Answers HTTP 200 with a [`ListComplaintsResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn list_complaints(
+        &self,
+        request: &ListComplaintsRequest,
+    ) -> crate::runtime::Call<'a, ListComplaintsResponse> {
+        fn prepare(request: &ListComplaintsRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant-service/complaints");
+            if let Some(value) = &request.limit {
+                target.query("limit", &value.to_string());
+            }
+            if let Some(value) = &request.offset {
+                target.query("offset", &value.to_string());
+            }
+            target.query("begin_date", &request.begin_date);
+            target.query("end_date", &request.end_date);
+            if let Some(value) = &request.complainted_mchid {
+                target.query("complainted_mchid", value);
+            }
+            if let Some(value) = &request.mch_language {
+                target.query("mch_language", value.as_str());
+            }
+            Ok(ApiRequest {
+                operation: &operations::LIST_COMPLAINTS,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询投诉单详情
+    ///
+    /// 查询投诉单详情
+    ///
+    /// `GET /v3/global/merchant-service/complaints/{complaint_id}`
+    ///
+    /// 支持商户: 直连商户、服务商、渠道商 · 更新时间: 2026.01.27 · operation id `query_complaint`
+    ///
+    /// Answers HTTP 200 with a [`ListComplaintsData`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_complaint(
+        &self,
+        request: &QueryComplaintRequest,
+    ) -> crate::runtime::Call<'a, ListComplaintsData> {
+        fn prepare(request: &QueryComplaintRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant-service/complaints/");
+            target.segment("complaint_id", &request.complaint_id)?;
+            if let Some(value) = &request.mch_language {
+                target.query("mch_language", value.as_str());
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_COMPLAINT,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 反馈处理完成
+    ///
+    /// 反馈处理完成
+    ///
+    /// `POST /v3/global/merchant-service/complaints/{complaint_id}/complete`
+    ///
+    /// 支持商户: 服务商、渠道商、从业机构 · 更新时间: 2026.01.27 · operation id `complete_complaint`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn complete_complaint(
+        &self,
+        request: &CompleteComplaintRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(request: &CompleteComplaintRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant-service/complaints/");
+            target.segment("complaint_id", &request.complaint_id)?;
+            target.literal("/complete");
+            Ok(ApiRequest {
+                operation: &operations::COMPLETE_COMPLAINT,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// 查询投诉协商历史
+    ///
+    /// 查询投诉协商历史
+    ///
+    /// `GET /v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys`
+    ///
+    /// 支持商户: 服务商、渠道商、从业机构 · 更新时间: 2026.01.27 · operation id `list_complaint_negotiation_history`
+    ///
+    /// Answers HTTP 200 with a [`ListComplaintNegotiationHistoryResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn list_complaint_negotiation_history(
+        &self,
+        request: &ListComplaintNegotiationHistoryRequest,
+    ) -> crate::runtime::Call<'a, ListComplaintNegotiationHistoryResponse> {
+        fn prepare(
+            request: &ListComplaintNegotiationHistoryRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant-service/complaints/");
+            target.segment("complaint_id", &request.complaint_id)?;
+            target.literal("/negotiation-historys");
+            if let Some(value) = &request.limit {
+                target.query("limit", &value.to_string());
+            }
+            if let Some(value) = &request.offset {
+                target.query("offset", &value.to_string());
+            }
+            if let Some(value) = &request.mch_language {
+                target.query("mch_language", value.as_str());
+            }
+            Ok(ApiRequest {
+                operation: &operations::LIST_COMPLAINT_NEGOTIATION_HISTORY,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 提交回复
+    ///
+    /// 提交回复
+    ///
+    /// `POST /v3/global/merchant-service/complaints/{complaint_id}/response`
+    ///
+    /// 支持商户: 服务商、渠道商、从业机构 · 更新时间: 2026.01.27 · operation id `respond_complaint`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn respond_complaint(
+        &self,
+        request: &RespondComplaintRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(request: &RespondComplaintRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant-service/complaints/");
+            target.segment("complaint_id", &request.complaint_id)?;
+            target.literal("/response");
+            Ok(ApiRequest {
+                operation: &operations::RESPOND_COMPLAINT,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// 图片下载API
+    ///
+    /// 图片下载API
+    ///
+    /// `GET /v3/global/merchant-service/images/{media_id}`
+    ///
+    /// 支持商户: 服务商、渠道商、从业机构 · 更新时间: 2026.01.27 · operation id `download_complaint_image`
+    ///
+    /// Answers HTTP 200 with no body.
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn download_complaint_image(
+        &self,
+        request: &DownloadComplaintImageRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(
+            request: &DownloadComplaintImageRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant-service/images/");
+            target.segment("media_id", &request.media_id)?;
+            target.query("complaint_id", &request.complaint_id);
+            Ok(ApiRequest {
+                operation: &operations::DOWNLOAD_COMPLAINT_IMAGE,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// 创建H5支付权限申请单
+    ///
+    /// 创建H5支付权限申请单
+    ///
+    /// `POST /v3/global/merchant/h5/permission/applications`
+    ///
+    /// 支持商户: 从业机构（支付机构） · 更新时间: 2023.12.05 · operation id `create_h5_permission_application`
+    ///
+    /// Answers HTTP 200 with a [`CreateH5PermissionApplicationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn create_h5_permission_application(
+        &self,
+        request: &CreateH5PermissionApplicationRequest,
+    ) -> crate::runtime::Call<'a, CreateH5PermissionApplicationResponse> {
+        fn prepare(
+            request: &CreateH5PermissionApplicationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant/h5/permission/applications");
+            Ok(ApiRequest {
+                operation: &operations::CREATE_H5_PERMISSION_APPLICATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询H5支付权限申请单详情
+    ///
+    /// 查询H5支付权限申请单详情
+    ///
+    /// `GET /v3/global/merchant/h5/permission/applications/{applyment_id}`
+    ///
+    /// 支持商户: 机构模式 · 更新时间: 2023.12.05 · operation id `query_h5_permission_application`
+    ///
+    /// Answers HTTP 200 with a [`CreateH5PermissionApplicationResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_h5_permission_application(
+        &self,
+        request: &QueryH5PermissionApplicationRequest,
+    ) -> crate::runtime::Call<'a, CreateH5PermissionApplicationResponse> {
+        fn prepare(
+            request: &QueryH5PermissionApplicationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant/h5/permission/applications/");
+            target.segment("applyment_id", &request.applyment_id.to_string())?;
+            Ok(ApiRequest {
+                operation: &operations::QUERY_H5_PERMISSION_APPLICATION,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 修改H5支付权限申请单
+    ///
+    /// 修改H5支付权限申请单
+    ///
+    /// `PATCH /v3/global/merchant/h5/permission/applications/{applyment_id}`
+    ///
+    /// 支持商户: 机构模式 · 更新时间: 2023.12.05 · operation id `update_h5_permission_application`
+    ///
+    /// Answers HTTP 200 with a [`UpdateH5PermissionApplicationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn update_h5_permission_application(
+        &self,
+        request: &UpdateH5PermissionApplicationRequest,
+    ) -> crate::runtime::Call<'a, UpdateH5PermissionApplicationResponse> {
+        fn prepare(
+            request: &UpdateH5PermissionApplicationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant/h5/permission/applications/");
+            target.segment("applyment_id", &request.applyment_id.to_string())?;
+            Ok(ApiRequest {
+                operation: &operations::UPDATE_H5_PERMISSION_APPLICATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 创建H5支付域名修改申请单
+    ///
+    /// 创建H5支付域名修改申请单
+    ///
+    /// `POST /v3/global/merchant/h5/permission/domain/applications`
+    ///
+    /// 支持商户: 机构模式 · 更新时间: 2023.12.05 · operation id `create_h5_domain_application`
+    ///
+    /// Answers HTTP 200 with a [`CreateH5DomainApplicationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn create_h5_domain_application(
+        &self,
+        request: &CreateH5DomainApplicationRequest,
+    ) -> crate::runtime::Call<'a, CreateH5DomainApplicationResponse> {
+        fn prepare(
+            request: &CreateH5DomainApplicationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant/h5/permission/domain/applications");
+            Ok(ApiRequest {
+                operation: &operations::CREATE_H5_DOMAIN_APPLICATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询H5支付域名修改申请单
+    ///
+    /// 查询H5支付域名修改申请单
+    ///
+    /// `GET /v3/global/merchant/h5/permission/domain/applications/{applyment_id}`
+    ///
+    /// 支持商户: 机构模式 · 更新时间: 2023.12.05 · operation id `query_h5_domain_application`
+    ///
+    /// Answers HTTP 200 with a [`CreateH5DomainApplicationResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_h5_domain_application(
+        &self,
+        request: &QueryH5DomainApplicationRequest,
+    ) -> crate::runtime::Call<'a, CreateH5DomainApplicationResponse> {
+        fn prepare(
+            request: &QueryH5DomainApplicationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant/h5/permission/domain/applications/");
+            target.segment("applyment_id", &request.applyment_id.to_string())?;
+            Ok(ApiRequest {
+                operation: &operations::QUERY_H5_DOMAIN_APPLICATION,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 修改H5支付域名修改申请单
+    ///
+    /// 修改H5支付域名修改申请单
+    ///
+    /// `PATCH /v3/global/merchant/h5/permission/domain/applications/{applyment_id}`
+    ///
+    /// 支持商户: 机构模式 · 更新时间: 2023.12.05 · operation id `update_h5_domain_application`
+    ///
+    /// Answers HTTP 200 with a [`CreateH5DomainApplicationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn update_h5_domain_application(
+        &self,
+        request: &UpdateH5DomainApplicationRequest,
+    ) -> crate::runtime::Call<'a, CreateH5DomainApplicationResponse> {
+        fn prepare(
+            request: &UpdateH5DomainApplicationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant/h5/permission/domain/applications/");
+            target.segment("applyment_id", &request.applyment_id.to_string())?;
+            Ok(ApiRequest {
+                operation: &operations::UPDATE_H5_DOMAIN_APPLICATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询子商户H5支付权限状态
+    ///
+    /// 查询子商户H5支付权限状态
+    ///
+    /// `GET /v3/global/merchant/h5/permission/{sub_mchid}`
+    ///
+    /// 支持商户: 机构模式 · 更新时间: 2023.12.05 · operation id `query_h5_permission`
+    ///
+    /// Answers HTTP 200 with a [`QueryH5PermissionResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_h5_permission(
+        &self,
+        request: &QueryH5PermissionRequest,
+    ) -> crate::runtime::Call<'a, QueryH5PermissionResponse> {
+        fn prepare(request: &QueryH5PermissionRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant/h5/permission/");
+            target.segment("sub_mchid", &request.sub_mchid)?;
+            Ok(ApiRequest {
+                operation: &operations::QUERY_H5_PERMISSION,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 子商户进件（融合钱包）
+    ///
+    /// 子商户进件（融合钱包）
+    ///
+    /// `POST /v3/global/merchants`
+    ///
+    /// 支持商户: 机构模式 · 更新时间: 2026.01.14 · operation id `create_sub_merchant`
+    ///
+    /// Answers HTTP 200 with a [`CreateSubMerchantResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn create_sub_merchant(
+        &self,
+        request: &CreateSubMerchantRequest,
+    ) -> crate::runtime::Call<'a, CreateSubMerchantResponse> {
+        fn prepare(request: &CreateSubMerchantRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchants");
+            Ok(ApiRequest {
+                operation: &operations::CREATE_SUB_MERCHANT,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询子商户（融合钱包）
+    ///
+    /// 查询子商户（融合钱包）
+    ///
+    /// `GET /v3/global/merchants/{sub_mchid}`
+    ///
+    /// 支持商户: 机构模式 · 更新时间: 2026.01.14 · operation id `query_sub_merchant`
+    ///
+    /// Answers HTTP 200 with a [`QuerySubMerchantResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_sub_merchant(
+        &self,
+        request: &QuerySubMerchantRequest,
+    ) -> crate::runtime::Call<'a, QuerySubMerchantResponse> {
+        fn prepare(request: &QuerySubMerchantRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchants/");
+            target.segment("sub_mchid", &request.sub_mchid)?;
+            target.query("sp_appid", &request.sp_appid);
+            target.query("sp_mchid", &request.sp_mchid);
+            Ok(ApiRequest {
+                operation: &operations::QUERY_SUB_MERCHANT,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// APP签约API
+    ///
+    /// APP签约API
+    ///
+    /// `POST /v3/global/papay/contracts/app-pre-entrust-sign`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2021.12.08 · operation id `app_pre_entrust_sign`
+    ///
+    /// Answers HTTP 200 with a [`AppPreEntrustSignResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn app_pre_entrust_sign(
+        &self,
+        request: &AppPreEntrustSignRequest,
+    ) -> crate::runtime::Call<'a, AppPreEntrustSignResponse> {
+        fn prepare(request: &AppPreEntrustSignRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/papay/contracts/app-pre-entrust-sign");
+            Ok(ApiRequest {
+                operation: &operations::APP_PRE_ENTRUST_SIGN,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// H5预签约API
+    ///
+    /// H5预签约API
+    ///
+    /// `POST /v3/global/papay/contracts/h5-pre-entrust-sign`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2021.12.08 · operation id `h5_pre_entrust_sign`
+    ///
+    /// Answers HTTP 200 with a [`H5PreEntrustSignResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn h5_pre_entrust_sign(
+        &self,
+        request: &H5PreEntrustSignRequest,
+    ) -> crate::runtime::Call<'a, H5PreEntrustSignResponse> {
+        fn prepare(request: &H5PreEntrustSignRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/papay/contracts/h5-pre-entrust-sign");
+            Ok(ApiRequest {
+                operation: &operations::H5_PRE_ENTRUST_SIGN,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// JSAPI预签约API
+    ///
+    /// JSAPI预签约API
+    ///
+    /// `POST /v3/global/papay/contracts/jsapi-pre-entrust-sign`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2021.12.08 · operation id `jsapi_pre_entrust_sign`
+    ///
+    /// Answers HTTP 200 with a [`H5PreEntrustSignResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn jsapi_pre_entrust_sign(
+        &self,
+        request: &JsapiPreEntrustSignRequest,
+    ) -> crate::runtime::Call<'a, H5PreEntrustSignResponse> {
+        fn prepare(request: &JsapiPreEntrustSignRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/papay/contracts/jsapi-pre-entrust-sign");
+            Ok(ApiRequest {
+                operation: &operations::JSAPI_PRE_ENTRUST_SIGN,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 小程序签约API
+    ///
+    /// 小程序签约API
+    ///
+    /// `POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `miniprogram_pre_entrust_sign`
+    ///
+    /// Answers HTTP 200 with a [`AppPreEntrustSignResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn miniprogram_pre_entrust_sign(
+        &self,
+        request: &MiniprogramPreEntrustSignRequest,
+    ) -> crate::runtime::Call<'a, AppPreEntrustSignResponse> {
+        fn prepare(
+            request: &MiniprogramPreEntrustSignRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/papay/contracts/miniprogram-pre-entrust-sign");
+            Ok(ApiRequest {
+                operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 商户协议号查询签约API
+    ///
+    /// 商户协议号查询签约API
+    ///
+    /// `GET /v3/global/papay/contracts/out-contract-code/{out_contract_code}`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `query_papay_contract_by_out_contract_code`
+    ///
+    /// Answers HTTP 200 with a [`QueryPapayContractByOutContractCodeResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_papay_contract_by_out_contract_code(
+        &self,
+        request: &QueryPapayContractByOutContractCodeRequest,
+    ) -> crate::runtime::Call<'a, QueryPapayContractByOutContractCodeResponse> {
+        fn prepare(
+            request: &QueryPapayContractByOutContractCodeRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/papay/contracts/out-contract-code/");
+            target.segment("out_contract_code", &request.out_contract_code)?;
+            if let Some(value) = &request.appid {
+                target.query("appid", value);
+            }
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            if let Some(value) = &request.sp_appid {
+                target.query("sp_appid", value);
+            }
+            if let Some(value) = &request.sp_mchid {
+                target.query("sp_mchid", value);
+            }
+            if let Some(value) = &request.sub_appid {
+                target.query("sub_appid", value);
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_PAPAY_CONTRACT_BY_OUT_CONTRACT_CODE,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// WEB预签约API
+    ///
+    /// WEB预签约API
+    ///
+    /// `POST /v3/global/papay/contracts/web-pre-entrust-sign`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2025.04.01 · operation id `web_pre_entrust_sign`
+    ///
+    /// Answers HTTP 200 with a [`WebPreEntrustSignResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn web_pre_entrust_sign(
+        &self,
+        request: &WebPreEntrustSignRequest,
+    ) -> crate::runtime::Call<'a, WebPreEntrustSignResponse> {
+        fn prepare(request: &WebPreEntrustSignRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/papay/contracts/web-pre-entrust-sign");
+            Ok(ApiRequest {
+                operation: &operations::WEB_PRE_ENTRUST_SIGN,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 代扣协议ID查询签约API
+    ///
+    /// 代扣协议ID查询签约API
+    ///
+    /// `GET /v3/global/papay/contracts/{contract_id}`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `query_papay_contract_by_id`
+    ///
+    /// Answers HTTP 200 with a [`QueryPapayContractByOutContractCodeResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_papay_contract_by_id(
+        &self,
+        request: &QueryPapayContractByIdRequest,
+    ) -> crate::runtime::Call<'a, QueryPapayContractByOutContractCodeResponse> {
+        fn prepare(
+            request: &QueryPapayContractByIdRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/papay/contracts/");
+            target.segment("contract_id", &request.contract_id)?;
+            if let Some(value) = &request.appid {
+                target.query("appid", value);
+            }
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            if let Some(value) = &request.sp_appid {
+                target.query("sp_appid", value);
+            }
+            if let Some(value) = &request.sp_mchid {
+                target.query("sp_mchid", value);
+            }
+            if let Some(value) = &request.sub_appid {
+                target.query("sub_appid", value);
+            }
+            if let Some(value) = &request.plan_id {
+                target.query("plan_id", &value.to_string());
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_PAPAY_CONTRACT_BY_ID,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 申请解约API
+    ///
+    /// 申请解约API
+    ///
+    /// `POST /v3/global/papay/contracts/{contract_id}/terminate`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `terminate_papay_contract`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn terminate_papay_contract(
+        &self,
+        request: &TerminatePapayContractRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(
+            request: &TerminatePapayContractRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/papay/contracts/");
+            target.segment("contract_id", &request.contract_id)?;
+            target.literal("/terminate");
+            Ok(ApiRequest {
+                operation: &operations::TERMINATE_PAPAY_CONTRACT,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// 支付扣款API
+    ///
+    /// 支付扣款API
+    ///
+    /// `POST /v3/global/papay/transactions`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2025.01.07 · operation id `create_papay_order`
+    ///
+    /// Answers HTTP 200 with a [`CreatePapayOrderResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn create_papay_order(
+        &self,
+        request: &CreatePapayOrderRequest,
+    ) -> crate::runtime::Call<'a, CreatePapayOrderResponse> {
+        fn prepare(request: &CreatePapayOrderRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/papay/transactions");
+            Ok(ApiRequest {
+                operation: &operations::CREATE_PAPAY_ORDER,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 撤销订单(商户订单号)
+    ///
+    /// 撤销订单(商户订单号)
+    ///
+    /// `POST /v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `reverse_papay_order_by_out_trade_no`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn reverse_papay_order_by_out_trade_no(
+        &self,
+        request: &ReversePapayOrderByOutTradeNoRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(
+            request: &ReversePapayOrderByOutTradeNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/papay/transactions/out-trade-no/");
+            target.segment("out_trade_no", &request.out_trade_no)?;
+            target.literal("/reverse");
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::REVERSE_PAPAY_ORDER_BY_OUT_TRADE_NO,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// 查询订单(微信支付订单号)
+    ///
+    /// 查询订单(微信支付订单号)
+    ///
+    /// `GET /v3/global/papay/transactions/{transaction_id}`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2025.01.07 · operation id `query_papay_order_by_id`
+    ///
+    /// Answers HTTP 200 with a [`QueryPapayOrderByIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_papay_order_by_id(
+        &self,
+        request: &QueryPapayOrderByIdRequest,
+    ) -> crate::runtime::Call<'a, QueryPapayOrderByIdResponse> {
+        fn prepare(request: &QueryPapayOrderByIdRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/papay/transactions/");
+            target.segment("transaction_id", &request.transaction_id)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::QUERY_PAPAY_ORDER_BY_ID,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 获取分账账单文件下载地址API
+    ///
+    /// 获取分账账单文件下载地址API
+    ///
+    /// `GET /v3/global/profit-sharing/bill-download-url`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `query_profit_sharing_bill_url`
+    ///
+    /// Answers HTTP 200 with a [`QueryProfitSharingBillUrlResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_profit_sharing_bill_url(
+        &self,
+        request: &QueryProfitSharingBillUrlRequest,
+    ) -> crate::runtime::Call<'a, QueryProfitSharingBillUrlResponse> {
+        fn prepare(
+            request: &QueryProfitSharingBillUrlRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/profit-sharing/bill-download-url");
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            if let Some(value) = &request.bill_date {
+                target.query("bill_date", value);
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_PROFIT_SHARING_BILL_URL,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 请求分账API
+    ///
+    /// 请求分账API
+    ///
+    /// `POST /v3/global/profit-sharing/orders`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `create_profit_sharing_order`
+    ///
+    /// Answers HTTP 200 with a [`CreateProfitSharingOrderResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn create_profit_sharing_order(
+        &self,
+        request: &CreateProfitSharingOrderRequest,
+    ) -> crate::runtime::Call<'a, CreateProfitSharingOrderResponse> {
+        fn prepare(
+            request: &CreateProfitSharingOrderRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/profit-sharing/orders");
+            Ok(ApiRequest {
+                operation: &operations::CREATE_PROFIT_SHARING_ORDER,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 解冻剩余资金API
+    ///
+    /// 解冻剩余资金API
+    ///
+    /// `POST /v3/global/profit-sharing/orders/unfreeze`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `unfreeze_profit_sharing_order`
+    ///
+    /// Answers HTTP 200 with a [`CreateProfitSharingOrderResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn unfreeze_profit_sharing_order(
+        &self,
+        request: &UnfreezeProfitSharingOrderRequest,
+    ) -> crate::runtime::Call<'a, CreateProfitSharingOrderResponse> {
+        fn prepare(
+            request: &UnfreezeProfitSharingOrderRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/profit-sharing/orders/unfreeze");
+            Ok(ApiRequest {
+                operation: &operations::UNFREEZE_PROFIT_SHARING_ORDER,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询分账结果API
+    ///
+    /// 查询分账结果API
+    ///
+    /// `GET /v3/global/profit-sharing/orders/{out_order_no}`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `query_profit_sharing_order`
+    ///
+    /// Answers HTTP 200 with a [`CreateProfitSharingOrderResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_profit_sharing_order(
+        &self,
+        request: &QueryProfitSharingOrderRequest,
+    ) -> crate::runtime::Call<'a, CreateProfitSharingOrderResponse> {
+        fn prepare(
+            request: &QueryProfitSharingOrderRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/profit-sharing/orders/");
+            target.segment("out_order_no", &request.out_order_no)?;
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            if let Some(value) = &request.transaction_id {
+                target.query("transaction_id", value);
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_PROFIT_SHARING_ORDER,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 删除分账接收方API
+    ///
+    /// 删除分账接收方API
+    ///
+    /// `DELETE /v3/global/profit-sharing/receivers`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `delete_profit_sharing_receiver`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn delete_profit_sharing_receiver(
+        &self,
+        request: &DeleteProfitSharingReceiverRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(
+            request: &DeleteProfitSharingReceiverRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/profit-sharing/receivers");
+            Ok(ApiRequest {
+                operation: &operations::DELETE_PROFIT_SHARING_RECEIVER,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// 添加分账接收方API
+    ///
+    /// 添加分账接收方API
+    ///
+    /// `POST /v3/global/profit-sharing/receivers`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `add_profit_sharing_receiver`
+    ///
+    /// Answers HTTP 200 with a [`AddProfitSharingReceiverResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn add_profit_sharing_receiver(
+        &self,
+        request: &AddProfitSharingReceiverRequest,
+    ) -> crate::runtime::Call<'a, AddProfitSharingReceiverResponse> {
+        fn prepare(
+            request: &AddProfitSharingReceiverRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/profit-sharing/receivers");
+            Ok(ApiRequest {
+                operation: &operations::ADD_PROFIT_SHARING_RECEIVER,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询分账接收方添加结果API
+    ///
+    /// 查询分账接收方添加结果API
+    ///
+    /// `GET /v3/global/profit-sharing/receivers/{account}`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `query_profit_sharing_receiver`
+    ///
+    /// Answers HTTP 200 with a [`QueryProfitSharingReceiverResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_profit_sharing_receiver(
+        &self,
+        request: &QueryProfitSharingReceiverRequest,
+    ) -> crate::runtime::Call<'a, QueryProfitSharingReceiverResponse> {
+        fn prepare(
+            request: &QueryProfitSharingReceiverRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/profit-sharing/receivers/");
+            target.segment("account", &request.account)?;
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            if let Some(value) = &request.transaction_id {
+                target.query("transaction_id", value);
+            }
+            if let Some(value) = &request.appid {
+                target.query("appid", value);
+            }
+            if let Some(value) = &request.sub_appid {
+                target.query("sub_appid", value);
+            }
+            if let Some(value) = &request.type_ {
+                target.query("type", value.as_str());
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_PROFIT_SHARING_RECEIVER,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 获取分账退款账单下载链接API
+    ///
+    /// 获取分账退款账单下载链接API
+    ///
+    /// `GET /v3/global/profit-sharing/refunds/bill-download-url`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.09.22 · operation id `query_profit_sharing_refund_bill_url`
+    ///
+    /// Answers HTTP 200 with a [`QueryProfitSharingBillUrlResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_profit_sharing_refund_bill_url(
+        &self,
+        request: &QueryProfitSharingRefundBillUrlRequest,
+    ) -> crate::runtime::Call<'a, QueryProfitSharingBillUrlResponse> {
+        fn prepare(
+            request: &QueryProfitSharingRefundBillUrlRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/profit-sharing/refunds/bill-download-url");
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            if let Some(value) = &request.bill_date {
+                target.query("bill_date", value);
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_PROFIT_SHARING_REFUND_BILL_URL,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询可供垫付退款实时余额API
+    ///
+    /// 查询可供垫付退款实时余额API
+    ///
+    /// `GET /v3/global/profit-sharing/refunds/refundable-balance`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.09.21 · operation id `query_refundable_balance`
+    ///
+    /// Answers HTTP 200 with a [`QueryRefundableBalanceResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_refundable_balance(
+        &self,
+        request: &QueryRefundableBalanceRequest,
+    ) -> crate::runtime::Call<'a, QueryRefundableBalanceResponse> {
+        fn prepare(
+            request: &QueryRefundableBalanceRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/profit-sharing/refunds/refundable-balance");
+            Ok(ApiRequest {
+                operation: &operations::QUERY_REFUNDABLE_BALANCE,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 分账标记API
+    ///
+    /// 分账标记API
+    ///
+    /// `POST /v3/global/profit-sharing/transactions/mark`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `mark_profit_sharing_transaction`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn mark_profit_sharing_transaction(
+        &self,
+        request: &MarkProfitSharingTransactionRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(
+            request: &MarkProfitSharingTransactionRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/profit-sharing/transactions/mark");
+            Ok(ApiRequest {
+                operation: &operations::MARK_PROFIT_SHARING_TRANSACTION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// 查询剩余待分金额API
+    ///
+    /// 查询剩余待分金额API
+    ///
+    /// `GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `query_profit_sharing_order_amount`
+    ///
+    /// Answers HTTP 200 with a [`QueryProfitSharingOrderAmountResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_profit_sharing_order_amount(
+        &self,
+        request: &QueryProfitSharingOrderAmountRequest,
+    ) -> crate::runtime::Call<'a, QueryProfitSharingOrderAmountResponse> {
+        fn prepare(
+            request: &QueryProfitSharingOrderAmountRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/profit-sharing/transactions/");
+            target.segment("transaction_id", &request.transaction_id)?;
+            target.literal("/amounts");
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_PROFIT_SHARING_ORDER_AMOUNT,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询订单剩余可退款金额API
+    ///
+    /// 查询订单剩余可退款金额API
+    ///
+    /// `GET /v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.11.08 · operation id `query_refundable_amount`
+    ///
+    /// Answers HTTP 200 with a [`QueryRefundableAmountResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_refundable_amount(
+        &self,
+        request: &QueryRefundableAmountRequest,
+    ) -> crate::runtime::Call<'a, QueryRefundableAmountResponse> {
+        fn prepare(request: &QueryRefundableAmountRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/profit-sharing/transactions/");
+            target.segment("transaction_id", &request.transaction_id)?;
+            target.literal("/refundable-amounts");
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_REFUNDABLE_AMOUNT,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 商家充值退款余额查询
+    ///
+    /// 商家充值退款余额查询
+    ///
+    /// `GET /v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid}`
+    ///
+    /// 支持商户: 机构模式 · 更新时间: 2025.01.02 · operation id `query_sub_merchant_recharge_balance`
+    ///
+    /// Answers HTTP 200 with a [`QuerySubMerchantRechargeBalanceResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_sub_merchant_recharge_balance(
+        &self,
+        request: &QuerySubMerchantRechargeBalanceRequest,
+    ) -> crate::runtime::Call<'a, QuerySubMerchantRechargeBalanceResponse> {
+        fn prepare(
+            request: &QuerySubMerchantRechargeBalanceRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/refund/partner/recharge-balance/sub-mchid/");
+            target.segment("sub_mchid", &request.sub_mchid)?;
+            Ok(ApiRequest {
+                operation: &operations::QUERY_SUB_MERCHANT_RECHARGE_BALANCE,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 商家充值退款余额查询
+    ///
+    /// 商家充值退款余额查询
+    ///
+    /// `GET /v3/global/refund/recharge-balance`
+    ///
+    /// 支持商户: 直连模式 · 更新时间: 2025.01.02 · operation id `query_recharge_balance`
+    ///
+    /// Answers HTTP 200 with a [`QuerySubMerchantRechargeBalanceResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_recharge_balance(
+        &self,
+        request: &QueryRechargeBalanceRequest,
+    ) -> crate::runtime::Call<'a, QuerySubMerchantRechargeBalanceResponse> {
+        fn prepare(request: &QueryRechargeBalanceRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/refund/recharge-balance");
+            Ok(ApiRequest {
+                operation: &operations::QUERY_RECHARGE_BALANCE,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// APP支付下单
+    ///
+    /// APP支付下单
+    ///
+    /// `POST /v3/global/transactions/app`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `app_prepay`
+    ///
+    /// Answers HTTP 200 with a [`LegacyAppPrepayResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn app_prepay(
+        &self,
+        request: &AppPrepayRequest,
+    ) -> crate::runtime::Call<'a, LegacyAppPrepayResponse> {
+        fn prepare(request: &AppPrepayRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/transactions/app");
+            Ok(ApiRequest {
+                operation: &operations::APP_PREPAY,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 关闭订单(微信支付订单号)
+    ///
+    /// 关闭订单(微信支付订单号)
+    ///
+    /// `POST /v3/global/transactions/id/{transaction_id}/close`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `close_order_by_id`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn close_order_by_id(
+        &self,
+        request: &CloseOrderByIdRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(request: &CloseOrderByIdRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/transactions/id/");
+            target.segment("transaction_id", &request.transaction_id)?;
+            target.literal("/close");
+            Ok(ApiRequest {
+                operation: &operations::CLOSE_ORDER_BY_ID,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// JSAPI支付下单API
+    ///
+    /// JSAPI支付下单API
+    ///
+    /// `POST /v3/global/transactions/jsapi`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `jsapi_prepay`
+    ///
+    /// Answers HTTP 200 with a [`LegacyAppPrepayResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn jsapi_prepay(
+        &self,
+        request: &JsapiPrepayRequest,
+    ) -> crate::runtime::Call<'a, LegacyAppPrepayResponse> {
+        fn prepare(request: &JsapiPrepayRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/transactions/jsapi");
+            Ok(ApiRequest {
+                operation: &operations::JSAPI_PREPAY,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// H5支付下单
+    ///
+    /// H5支付下单
+    ///
+    /// `POST /v3/global/transactions/mweb`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `h5_prepay`
+    ///
+    /// Answers HTTP 200 with a [`LegacyH5PrepayResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn h5_prepay(
+        &self,
+        request: &H5PrepayRequest,
+    ) -> crate::runtime::Call<'a, LegacyH5PrepayResponse> {
+        fn prepare(request: &H5PrepayRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/transactions/mweb");
+            Ok(ApiRequest {
+                operation: &operations::H5_PREPAY,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// Native支付下单API
+    ///
+    /// Native支付下单API
+    ///
+    /// `POST /v3/global/transactions/native`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `native_prepay`
+    ///
+    /// Answers HTTP 200 with a [`LegacyNativePrepayResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn native_prepay(
+        &self,
+        request: &NativePrepayRequest,
+    ) -> crate::runtime::Call<'a, LegacyNativePrepayResponse> {
+        fn prepare(request: &NativePrepayRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/transactions/native");
+            Ok(ApiRequest {
+                operation: &operations::NATIVE_PREPAY,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 关闭订单(商户订单号)
+    ///
+    /// 关闭订单(商户订单号)
+    ///
+    /// `POST /v3/global/transactions/out-trade-no/{out_trade_no}/close`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `close_order_by_out_trade_no`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn close_order_by_out_trade_no(
+        &self,
+        request: &CloseOrderByOutTradeNoRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(
+            request: &CloseOrderByOutTradeNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/transactions/out-trade-no/");
+            target.segment("out_trade_no", &request.out_trade_no)?;
+            target.literal("/close");
+            Ok(ApiRequest {
+                operation: &operations::CLOSE_ORDER_BY_OUT_TRADE_NO,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
     }
 }
 /// The items of `list_refunds`, page by page.

@@ -662,3 +662,2855 @@ impl<'de> serde::Deserialize<'de> for WalletRegion {
         <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// (converted) the values at query.order_type
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderType {
+    /// `out_trade_no` (the documentation gives no meaning for this value).
+    OutTradeNo,
+    /// `transaction_id` (the documentation gives no meaning for this value).
+    TransactionId,
+    /// `sub_order_no` (the documentation gives no meaning for this value).
+    SubOrderNo,
+    /// `sub_order_id` (the documentation gives no meaning for this value).
+    SubOrderId,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl OrderType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OutTradeNo => "out_trade_no",
+            Self::TransactionId => "transaction_id",
+            Self::SubOrderNo => "sub_order_no",
+            Self::SubOrderId => "sub_order_id",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for OrderType {
+    const VALUES: &'static [&'static str] = &[
+        "out_trade_no",
+        "transaction_id",
+        "sub_order_no",
+        "sub_order_id",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for OrderType {
+    fn from(value: &str) -> Self {
+        match value {
+            "out_trade_no" => Self::OutTradeNo,
+            "transaction_id" => Self::TransactionId,
+            "sub_order_no" => Self::SubOrderNo,
+            "sub_order_id" => Self::SubOrderId,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for OrderType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for OrderType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for OrderType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for OrderType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// (converted) the values at query.customs
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Customs {
+    /// `GUANGZHOU_ZS` (the documentation gives no meaning for this value).
+    GuangzhouZs,
+    /// `HANGZHOU_ZS` (the documentation gives no meaning for this value).
+    HangzhouZs,
+    /// `NINGBO` (the documentation gives no meaning for this value).
+    Ningbo,
+    /// `ZHENGZHOU_BS` (the documentation gives no meaning for this value).
+    ZhengzhouBs,
+    /// `CHONGQING` (the documentation gives no meaning for this value).
+    Chongqing,
+    /// `SHANGHAI_ZS` (the documentation gives no meaning for this value).
+    ShanghaiZs,
+    /// `SHENZHEN` (the documentation gives no meaning for this value).
+    Shenzhen,
+    /// `ZHENGZHOU_ZH_ZS` (the documentation gives no meaning for this value).
+    ZhengzhouZhZs,
+    /// `TIANJIN` (the documentation gives no meaning for this value).
+    Tianjin,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl Customs {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GuangzhouZs => "GUANGZHOU_ZS",
+            Self::HangzhouZs => "HANGZHOU_ZS",
+            Self::Ningbo => "NINGBO",
+            Self::ZhengzhouBs => "ZHENGZHOU_BS",
+            Self::Chongqing => "CHONGQING",
+            Self::ShanghaiZs => "SHANGHAI_ZS",
+            Self::Shenzhen => "SHENZHEN",
+            Self::ZhengzhouZhZs => "ZHENGZHOU_ZH_ZS",
+            Self::Tianjin => "TIANJIN",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for Customs {
+    const VALUES: &'static [&'static str] = &[
+        "GUANGZHOU_ZS",
+        "HANGZHOU_ZS",
+        "NINGBO",
+        "ZHENGZHOU_BS",
+        "CHONGQING",
+        "SHANGHAI_ZS",
+        "SHENZHEN",
+        "ZHENGZHOU_ZH_ZS",
+        "TIANJIN",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for Customs {
+    fn from(value: &str) -> Self {
+        match value {
+            "GUANGZHOU_ZS" => Self::GuangzhouZs,
+            "HANGZHOU_ZS" => Self::HangzhouZs,
+            "NINGBO" => Self::Ningbo,
+            "ZHENGZHOU_BS" => Self::ZhengzhouBs,
+            "CHONGQING" => Self::Chongqing,
+            "SHANGHAI_ZS" => Self::ShanghaiZs,
+            "SHENZHEN" => Self::Shenzhen,
+            "ZHENGZHOU_ZH_ZS" => Self::ZhengzhouZhZs,
+            "TIANJIN" => Self::Tianjin,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for Customs {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for Customs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Customs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Customs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 核验机构
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VerifyDepartment {
+    /// `UNIONPAY` (the documentation gives no meaning for this value).
+    Unionpay,
+    /// `NETSUNION` (the documentation gives no meaning for this value).
+    Netsunion,
+    /// `OTHERS` (the documentation gives no meaning for this value).
+    Others,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl VerifyDepartment {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unionpay => "UNIONPAY",
+            Self::Netsunion => "NETSUNION",
+            Self::Others => "OTHERS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for VerifyDepartment {
+    const VALUES: &'static [&'static str] = &["UNIONPAY", "NETSUNION", "OTHERS"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for VerifyDepartment {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNIONPAY" => Self::Unionpay,
+            "NETSUNION" => Self::Netsunion,
+            "OTHERS" => Self::Others,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for VerifyDepartment {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for VerifyDepartment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for VerifyDepartment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for VerifyDepartment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 报关状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum State {
+    /// `PROCESSING` (the documentation gives no meaning for this value).
+    Processing,
+    /// `UNDECLARED` (the documentation gives no meaning for this value).
+    Undeclared,
+    /// `SUBMITTED` (the documentation gives no meaning for this value).
+    Submitted,
+    /// `SUCCESS` (the documentation gives no meaning for this value).
+    Success,
+    /// `FAIL` (the documentation gives no meaning for this value).
+    Fail,
+    /// `EXCEPT` (the documentation gives no meaning for this value).
+    Except,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl State {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Processing => "PROCESSING",
+            Self::Undeclared => "UNDECLARED",
+            Self::Submitted => "SUBMITTED",
+            Self::Success => "SUCCESS",
+            Self::Fail => "FAIL",
+            Self::Except => "EXCEPT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for State {
+    const VALUES: &'static [&'static str] = &[
+        "PROCESSING",
+        "UNDECLARED",
+        "SUBMITTED",
+        "SUCCESS",
+        "FAIL",
+        "EXCEPT",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for State {
+    fn from(value: &str) -> Self {
+        match value {
+            "PROCESSING" => Self::Processing,
+            "UNDECLARED" => Self::Undeclared,
+            "SUBMITTED" => Self::Submitted,
+            "SUCCESS" => Self::Success,
+            "FAIL" => Self::Fail,
+            "EXCEPT" => Self::Except,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for State {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for State {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for State {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 证件类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CertificateType {
+    /// `IDCARD` (the documentation gives no meaning for this value).
+    Idcard,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl CertificateType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Idcard => "IDCARD",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for CertificateType {
+    const VALUES: &'static [&'static str] = &["IDCARD"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for CertificateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "IDCARD" => Self::Idcard,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for CertificateType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for CertificateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CertificateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CertificateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 身份核验结果
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CertificateCheckResult {
+    /// `SAME` (the documentation gives no meaning for this value).
+    Same,
+    /// `DIFFERENT` (the documentation gives no meaning for this value).
+    Different,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl CertificateCheckResult {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Same => "SAME",
+            Self::Different => "DIFFERENT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for CertificateCheckResult {
+    const VALUES: &'static [&'static str] = &["SAME", "DIFFERENT"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for CertificateCheckResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "SAME" => Self::Same,
+            "DIFFERENT" => Self::Different,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for CertificateCheckResult {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for CertificateCheckResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CertificateCheckResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CertificateCheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 商户类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MerchantType {
+    /// `ENTERPRISE` (the documentation gives no meaning for this value).
+    Enterprise,
+    /// `INDIVIDUAL` (the documentation gives no meaning for this value).
+    Individual,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl MerchantType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enterprise => "ENTERPRISE",
+            Self::Individual => "INDIVIDUAL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for MerchantType {
+    const VALUES: &'static [&'static str] = &["ENTERPRISE", "INDIVIDUAL"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for MerchantType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ENTERPRISE" => Self::Enterprise,
+            "INDIVIDUAL" => Self::Individual,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for MerchantType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for MerchantType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for MerchantType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MerchantType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 业务类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BusinessType {
+    /// `ONLINE` (the documentation gives no meaning for this value).
+    Online,
+    /// `OFFLINE` (the documentation gives no meaning for this value).
+    Offline,
+    /// `BOTH` (the documentation gives no meaning for this value).
+    Both,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl BusinessType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Online => "ONLINE",
+            Self::Offline => "OFFLINE",
+            Self::Both => "BOTH",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for BusinessType {
+    const VALUES: &'static [&'static str] = &["ONLINE", "OFFLINE", "BOTH"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for BusinessType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ONLINE" => Self::Online,
+            "OFFLINE" => Self::Offline,
+            "BOTH" => Self::Both,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for BusinessType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for BusinessType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BusinessType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BusinessType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 验证状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VerificationStatus {
+    /// `Under Review` (the documentation gives no meaning for this value).
+    UnderReview,
+    /// `Approved` (the documentation gives no meaning for this value).
+    Approved,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl VerificationStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnderReview => "Under Review",
+            Self::Approved => "Approved",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for VerificationStatus {
+    const VALUES: &'static [&'static str] = &["Under Review", "Approved"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for VerificationStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Under Review" => Self::UnderReview,
+            "Approved" => Self::Approved,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for VerificationStatus {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for VerificationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for VerificationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for VerificationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 退款渠道
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Channel {
+    /// `ORIGINAL` (the documentation gives no meaning for this value).
+    Original,
+    /// `BALANCE` (the documentation gives no meaning for this value).
+    Balance,
+    /// `OTHER_BALANCE` (the documentation gives no meaning for this value).
+    OtherBalance,
+    /// `OTHER_BANKCARD` (the documentation gives no meaning for this value).
+    OtherBankcard,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl Channel {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Original => "ORIGINAL",
+            Self::Balance => "BALANCE",
+            Self::OtherBalance => "OTHER_BALANCE",
+            Self::OtherBankcard => "OTHER_BANKCARD",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for Channel {
+    const VALUES: &'static [&'static str] = &[
+        "ORIGINAL",
+        "BALANCE",
+        "OTHER_BALANCE",
+        "OTHER_BANKCARD",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for Channel {
+    fn from(value: &str) -> Self {
+        match value {
+            "ORIGINAL" => Self::Original,
+            "BALANCE" => Self::Balance,
+            "OTHER_BALANCE" => Self::OtherBalance,
+            "OTHER_BANKCARD" => Self::OtherBankcard,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for Channel {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Channel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Channel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 退款资金来源
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataFundSource {
+    /// `REFUND_SOURCE_UNSETTLED_FUNDS` (the documentation gives no meaning for this value).
+    RefundSourceUnsettledFunds,
+    /// `REFUND_SOURCE_REchARGE_FUNDS` (the documentation gives no meaning for this value).
+    RefundSourceREchArgeFunds,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl DataFundSource {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RefundSourceUnsettledFunds => "REFUND_SOURCE_UNSETTLED_FUNDS",
+            Self::RefundSourceREchArgeFunds => "REFUND_SOURCE_REchARGE_FUNDS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for DataFundSource {
+    const VALUES: &'static [&'static str] = &[
+        "REFUND_SOURCE_UNSETTLED_FUNDS",
+        "REFUND_SOURCE_REchARGE_FUNDS",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for DataFundSource {
+    fn from(value: &str) -> Self {
+        match value {
+            "REFUND_SOURCE_UNSETTLED_FUNDS" => Self::RefundSourceUnsettledFunds,
+            "REFUND_SOURCE_REchARGE_FUNDS" => Self::RefundSourceREchArgeFunds,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for DataFundSource {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for DataFundSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DataFundSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DataFundSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 退款状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Status {
+    /// `SUCCESS` (the documentation gives no meaning for this value).
+    Success,
+    /// `REFUNDCLOSE` (the documentation gives no meaning for this value).
+    Refundclose,
+    /// `PROCESSING` (the documentation gives no meaning for this value).
+    Processing,
+    /// `ABNORMAL` (the documentation gives no meaning for this value).
+    Abnormal,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl Status {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Refundclose => "REFUNDCLOSE",
+            Self::Processing => "PROCESSING",
+            Self::Abnormal => "ABNORMAL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for Status {
+    const VALUES: &'static [&'static str] = &[
+        "SUCCESS",
+        "REFUNDCLOSE",
+        "PROCESSING",
+        "ABNORMAL",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for Status {
+    fn from(value: &str) -> Self {
+        match value {
+            "SUCCESS" => Self::Success,
+            "REFUNDCLOSE" => Self::Refundclose,
+            "PROCESSING" => Self::Processing,
+            "ABNORMAL" => Self::Abnormal,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for Status {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 汇率类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Type {
+    /// `SETTLEMENT_RATE` (the documentation gives no meaning for this value).
+    SettlementRate,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl Type {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SettlementRate => "SETTLEMENT_RATE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for Type {
+    const VALUES: &'static [&'static str] = &["SETTLEMENT_RATE"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for Type {
+    fn from(value: &str) -> Self {
+        match value {
+            "SETTLEMENT_RATE" => Self::SettlementRate,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for Type {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Type {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Type {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 优惠范围
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Scope {
+    /// `GLOBAL` (the documentation gives no meaning for this value).
+    Global,
+    /// `SINGLE` (the documentation gives no meaning for this value).
+    Single,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl Scope {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Global => "GLOBAL",
+            Self::Single => "SINGLE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for Scope {
+    const VALUES: &'static [&'static str] = &["GLOBAL", "SINGLE"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for Scope {
+    fn from(value: &str) -> Self {
+        match value {
+            "GLOBAL" => Self::Global,
+            "SINGLE" => Self::Single,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for Scope {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Scope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Scope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 优惠类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RefundDetailType {
+    /// `COUPON` (the documentation gives no meaning for this value).
+    Coupon,
+    /// `DISCOUNT` (the documentation gives no meaning for this value).
+    Discount,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl RefundDetailType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Coupon => "COUPON",
+            Self::Discount => "DISCOUNT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for RefundDetailType {
+    const VALUES: &'static [&'static str] = &["COUPON", "DISCOUNT"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for RefundDetailType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COUPON" => Self::Coupon,
+            "DISCOUNT" => Self::Discount,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for RefundDetailType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for RefundDetailType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for RefundDetailType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundDetailType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// (converted) the values at query.settle_state
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LegacyListSettlementsSettleState {
+    /// `SETTLED` (the documentation gives no meaning for this value).
+    Settled,
+    /// `UNSETTLE` (the documentation gives no meaning for this value).
+    Unsettle,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl LegacyListSettlementsSettleState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Settled => "SETTLED",
+            Self::Unsettle => "UNSETTLE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for LegacyListSettlementsSettleState {
+    const VALUES: &'static [&'static str] = &["SETTLED", "UNSETTLE"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for LegacyListSettlementsSettleState {
+    fn from(value: &str) -> Self {
+        match value {
+            "SETTLED" => Self::Settled,
+            "UNSETTLE" => Self::Unsettle,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for LegacyListSettlementsSettleState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for LegacyListSettlementsSettleState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for LegacyListSettlementsSettleState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyListSettlementsSettleState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 钱包主体
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataWalletRegion {
+    /// `CHINA_MAINLAND` (the documentation gives no meaning for this value).
+    ChinaMainland,
+    /// `CHINA_HONGKONG` (the documentation gives no meaning for this value).
+    ChinaHongkong,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl DataWalletRegion {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ChinaMainland => "CHINA_MAINLAND",
+            Self::ChinaHongkong => "CHINA_HONGKONG",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for DataWalletRegion {
+    const VALUES: &'static [&'static str] = &["CHINA_MAINLAND", "CHINA_HONGKONG"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for DataWalletRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "CHINA_MAINLAND" => Self::ChinaMainland,
+            "CHINA_HONGKONG" => Self::ChinaHongkong,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for DataWalletRegion {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for DataWalletRegion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DataWalletRegion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DataWalletRegion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 交易类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LegacyQueryOrderByIdTradeType {
+    /// `JSAPI` (the documentation gives no meaning for this value).
+    Jsapi,
+    /// `NATIVE` (the documentation gives no meaning for this value).
+    Native,
+    /// `APP` (the documentation gives no meaning for this value).
+    App,
+    /// `MWEB` (the documentation gives no meaning for this value).
+    Mweb,
+    /// `MICROPAY` (the documentation gives no meaning for this value).
+    Micropay,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl LegacyQueryOrderByIdTradeType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Jsapi => "JSAPI",
+            Self::Native => "NATIVE",
+            Self::App => "APP",
+            Self::Mweb => "MWEB",
+            Self::Micropay => "MICROPAY",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for LegacyQueryOrderByIdTradeType {
+    const VALUES: &'static [&'static str] = &[
+        "JSAPI",
+        "NATIVE",
+        "APP",
+        "MWEB",
+        "MICROPAY",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for LegacyQueryOrderByIdTradeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "JSAPI" => Self::Jsapi,
+            "NATIVE" => Self::Native,
+            "APP" => Self::App,
+            "MWEB" => Self::Mweb,
+            "MICROPAY" => Self::Micropay,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for LegacyQueryOrderByIdTradeType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for LegacyQueryOrderByIdTradeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for LegacyQueryOrderByIdTradeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyQueryOrderByIdTradeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 交易状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TradeState {
+    /// `SUCCESS` (the documentation gives no meaning for this value).
+    Success,
+    /// `REFUND` (the documentation gives no meaning for this value).
+    Refund,
+    /// `NOTPAY` (the documentation gives no meaning for this value).
+    Notpay,
+    /// `CLOSED` (the documentation gives no meaning for this value).
+    Closed,
+    /// `REVOKED` (the documentation gives no meaning for this value).
+    Revoked,
+    /// `USERPAYING` (the documentation gives no meaning for this value).
+    Userpaying,
+    /// `PAYERROR` (the documentation gives no meaning for this value).
+    Payerror,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl TradeState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Refund => "REFUND",
+            Self::Notpay => "NOTPAY",
+            Self::Closed => "CLOSED",
+            Self::Revoked => "REVOKED",
+            Self::Userpaying => "USERPAYING",
+            Self::Payerror => "PAYERROR",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for TradeState {
+    const VALUES: &'static [&'static str] = &[
+        "SUCCESS",
+        "REFUND",
+        "NOTPAY",
+        "CLOSED",
+        "REVOKED",
+        "USERPAYING",
+        "PAYERROR",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for TradeState {
+    fn from(value: &str) -> Self {
+        match value {
+            "SUCCESS" => Self::Success,
+            "REFUND" => Self::Refund,
+            "NOTPAY" => Self::Notpay,
+            "CLOSED" => Self::Closed,
+            "REVOKED" => Self::Revoked,
+            "USERPAYING" => Self::Userpaying,
+            "PAYERROR" => Self::Payerror,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for TradeState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for TradeState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for TradeState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TradeState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// (converted) the values at query.mch_language
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MchLanguage {
+    /// `ZH_CN` (the documentation gives no meaning for this value).
+    ZhCn,
+    /// `ZH_TW` (the documentation gives no meaning for this value).
+    ZhTw,
+    /// `ZH_HK` (the documentation gives no meaning for this value).
+    ZhHk,
+    /// `EN` (the documentation gives no meaning for this value).
+    En,
+    /// `JA` (the documentation gives no meaning for this value).
+    Ja,
+    /// `KO` (the documentation gives no meaning for this value).
+    Ko,
+    /// `TH` (the documentation gives no meaning for this value).
+    Th,
+    /// `VI` (the documentation gives no meaning for this value).
+    Vi,
+    /// `RU` (the documentation gives no meaning for this value).
+    Ru,
+    /// `DE` (the documentation gives no meaning for this value).
+    De,
+    /// `FR` (the documentation gives no meaning for this value).
+    Fr,
+    /// `AR` (the documentation gives no meaning for this value).
+    Ar,
+    /// `ES` (the documentation gives no meaning for this value).
+    Es,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl MchLanguage {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ZhCn => "ZH_CN",
+            Self::ZhTw => "ZH_TW",
+            Self::ZhHk => "ZH_HK",
+            Self::En => "EN",
+            Self::Ja => "JA",
+            Self::Ko => "KO",
+            Self::Th => "TH",
+            Self::Vi => "VI",
+            Self::Ru => "RU",
+            Self::De => "DE",
+            Self::Fr => "FR",
+            Self::Ar => "AR",
+            Self::Es => "ES",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for MchLanguage {
+    const VALUES: &'static [&'static str] = &[
+        "ZH_CN",
+        "ZH_TW",
+        "ZH_HK",
+        "EN",
+        "JA",
+        "KO",
+        "TH",
+        "VI",
+        "RU",
+        "DE",
+        "FR",
+        "AR",
+        "ES",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for MchLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "ZH_CN" => Self::ZhCn,
+            "ZH_TW" => Self::ZhTw,
+            "ZH_HK" => Self::ZhHk,
+            "EN" => Self::En,
+            "JA" => Self::Ja,
+            "KO" => Self::Ko,
+            "TH" => Self::Th,
+            "VI" => Self::Vi,
+            "RU" => Self::Ru,
+            "DE" => Self::De,
+            "FR" => Self::Fr,
+            "AR" => Self::Ar,
+            "ES" => Self::Es,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for MchLanguage {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for MchLanguage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for MchLanguage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MchLanguage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 投诉单状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ComplaintState {
+    /// `PENDING` (the documentation gives no meaning for this value).
+    Pending,
+    /// `PROCESSING` (the documentation gives no meaning for this value).
+    Processing,
+    /// `PROCESSED` (the documentation gives no meaning for this value).
+    Processed,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl ComplaintState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Processing => "PROCESSING",
+            Self::Processed => "PROCESSED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for ComplaintState {
+    const VALUES: &'static [&'static str] = &["PENDING", "PROCESSING", "PROCESSED"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for ComplaintState {
+    fn from(value: &str) -> Self {
+        match value {
+            "PENDING" => Self::Pending,
+            "PROCESSING" => Self::Processing,
+            "PROCESSED" => Self::Processed,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for ComplaintState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for ComplaintState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ComplaintState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ComplaintState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 优先级
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Priority {
+    /// `PRIORITY` (the documentation gives no meaning for this value).
+    Priority,
+    /// `GENERAL` (the documentation gives no meaning for this value).
+    General,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl Priority {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Priority => "PRIORITY",
+            Self::General => "GENERAL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for Priority {
+    const VALUES: &'static [&'static str] = &["PRIORITY", "GENERAL"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for Priority {
+    fn from(value: &str) -> Self {
+        match value {
+            "PRIORITY" => Self::Priority,
+            "GENERAL" => Self::General,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for Priority {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for Priority {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Priority {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Priority {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 媒体文件业务类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MediaType {
+    /// `USER_COMPLAINT_IMAGE` (the documentation gives no meaning for this value).
+    UserComplaintImage,
+    /// `OPERATION_IMAGE` (the documentation gives no meaning for this value).
+    OperationImage,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl MediaType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserComplaintImage => "USER_COMPLAINT_IMAGE",
+            Self::OperationImage => "OPERATION_IMAGE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for MediaType {
+    const VALUES: &'static [&'static str] = &["USER_COMPLAINT_IMAGE", "OPERATION_IMAGE"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for MediaType {
+    fn from(value: &str) -> Self {
+        match value {
+            "USER_COMPLAINT_IMAGE" => Self::UserComplaintImage,
+            "OPERATION_IMAGE" => Self::OperationImage,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for MediaType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for MediaType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for MediaType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MediaType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 支付分服务单状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServiceOrderInfoState {
+    /// `DOING` (the documentation gives no meaning for this value).
+    Doing,
+    /// `REVOKED` (the documentation gives no meaning for this value).
+    Revoked,
+    /// `WAITPAY` (the documentation gives no meaning for this value).
+    Waitpay,
+    /// `DONE` (the documentation gives no meaning for this value).
+    Done,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl ServiceOrderInfoState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Doing => "DOING",
+            Self::Revoked => "REVOKED",
+            Self::Waitpay => "WAITPAY",
+            Self::Done => "DONE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for ServiceOrderInfoState {
+    const VALUES: &'static [&'static str] = &["DOING", "REVOKED", "WAITPAY", "DONE"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for ServiceOrderInfoState {
+    fn from(value: &str) -> Self {
+        match value {
+            "DOING" => Self::Doing,
+            "REVOKED" => Self::Revoked,
+            "WAITPAY" => Self::Waitpay,
+            "DONE" => Self::Done,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for ServiceOrderInfoState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for ServiceOrderInfoState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ServiceOrderInfoState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceOrderInfoState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 操作类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperateType {
+    /// `USER_CREATE_COMPLAINT` (the documentation gives no meaning for this value).
+    UserCreateComplaint,
+    /// `USER_CONTINUE_COMPLAINT` (the documentation gives no meaning for this value).
+    UserContinueComplaint,
+    /// `USER_RESPONSE` (the documentation gives no meaning for this value).
+    UserResponse,
+    /// `PLATFORM_RESPONSE` (the documentation gives no meaning for this value).
+    PlatformResponse,
+    /// `MERCHANT_RESPONSE` (the documentation gives no meaning for this value).
+    MerchantResponse,
+    /// `MERCHANT_CONFIRM_COMPLETE` (the documentation gives no meaning for this value).
+    MerchantConfirmComplete,
+    /// `USER_CREATE_COMPLAINT_SYSTEM_MESSAGE` (the documentation gives no meaning for this value).
+    UserCreateComplaintSystemMessage,
+    /// `COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE` (the documentation gives no meaning for this value).
+    ComplaintFullRefundedSystemMessage,
+    /// `USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE` (the documentation gives no meaning for this value).
+    UserContinueComplaintSystemMessage,
+    /// `USER_REVOKE_COMPLAINT` (the documentation gives no meaning for this value).
+    UserRevokeComplaint,
+    /// `USER_COMFIRM_COMPLAINT` (the documentation gives no meaning for this value).
+    UserComfirmComplaint,
+    /// `PLATFORM_HELP_APPLICATION` (the documentation gives no meaning for this value).
+    PlatformHelpApplication,
+    /// `USER_APPLY_PLATFORM_HELP` (the documentation gives no meaning for this value).
+    UserApplyPlatformHelp,
+    /// `MERCHANT_APPROVE_REFUND` (the documentation gives no meaning for this value).
+    MerchantApproveRefund,
+    /// `MERCHANT_REFUSE_RERUND` (the documentation gives no meaning for this value).
+    MerchantRefuseRerund,
+    /// `USER_SUBMIT_SATISFACTION` (the documentation gives no meaning for this value).
+    UserSubmitSatisfaction,
+    /// `SERVICE_ORDER_CANCEL` (the documentation gives no meaning for this value).
+    ServiceOrderCancel,
+    /// `SERVICE_ORDER_COMPLETE` (the documentation gives no meaning for this value).
+    ServiceOrderComplete,
+    /// `COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE` (the documentation gives no meaning for this value).
+    ComplaintPartialRefundedSystemMessage,
+    /// `COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE` (the documentation gives no meaning for this value).
+    ComplaintRefundReceivedSystemMessage,
+    /// `COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE` (the documentation gives no meaning for this value).
+    ComplaintEntrustedRefundSystemMessage,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl OperateType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserCreateComplaint => "USER_CREATE_COMPLAINT",
+            Self::UserContinueComplaint => "USER_CONTINUE_COMPLAINT",
+            Self::UserResponse => "USER_RESPONSE",
+            Self::PlatformResponse => "PLATFORM_RESPONSE",
+            Self::MerchantResponse => "MERCHANT_RESPONSE",
+            Self::MerchantConfirmComplete => "MERCHANT_CONFIRM_COMPLETE",
+            Self::UserCreateComplaintSystemMessage => {
+                "USER_CREATE_COMPLAINT_SYSTEM_MESSAGE"
+            }
+            Self::ComplaintFullRefundedSystemMessage => {
+                "COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE"
+            }
+            Self::UserContinueComplaintSystemMessage => {
+                "USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE"
+            }
+            Self::UserRevokeComplaint => "USER_REVOKE_COMPLAINT",
+            Self::UserComfirmComplaint => "USER_COMFIRM_COMPLAINT",
+            Self::PlatformHelpApplication => "PLATFORM_HELP_APPLICATION",
+            Self::UserApplyPlatformHelp => "USER_APPLY_PLATFORM_HELP",
+            Self::MerchantApproveRefund => "MERCHANT_APPROVE_REFUND",
+            Self::MerchantRefuseRerund => "MERCHANT_REFUSE_RERUND",
+            Self::UserSubmitSatisfaction => "USER_SUBMIT_SATISFACTION",
+            Self::ServiceOrderCancel => "SERVICE_ORDER_CANCEL",
+            Self::ServiceOrderComplete => "SERVICE_ORDER_COMPLETE",
+            Self::ComplaintPartialRefundedSystemMessage => {
+                "COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE"
+            }
+            Self::ComplaintRefundReceivedSystemMessage => {
+                "COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE"
+            }
+            Self::ComplaintEntrustedRefundSystemMessage => {
+                "COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE"
+            }
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for OperateType {
+    const VALUES: &'static [&'static str] = &[
+        "USER_CREATE_COMPLAINT",
+        "USER_CONTINUE_COMPLAINT",
+        "USER_RESPONSE",
+        "PLATFORM_RESPONSE",
+        "MERCHANT_RESPONSE",
+        "MERCHANT_CONFIRM_COMPLETE",
+        "USER_CREATE_COMPLAINT_SYSTEM_MESSAGE",
+        "COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE",
+        "USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE",
+        "USER_REVOKE_COMPLAINT",
+        "USER_COMFIRM_COMPLAINT",
+        "PLATFORM_HELP_APPLICATION",
+        "USER_APPLY_PLATFORM_HELP",
+        "MERCHANT_APPROVE_REFUND",
+        "MERCHANT_REFUSE_RERUND",
+        "USER_SUBMIT_SATISFACTION",
+        "SERVICE_ORDER_CANCEL",
+        "SERVICE_ORDER_COMPLETE",
+        "COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE",
+        "COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE",
+        "COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for OperateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "USER_CREATE_COMPLAINT" => Self::UserCreateComplaint,
+            "USER_CONTINUE_COMPLAINT" => Self::UserContinueComplaint,
+            "USER_RESPONSE" => Self::UserResponse,
+            "PLATFORM_RESPONSE" => Self::PlatformResponse,
+            "MERCHANT_RESPONSE" => Self::MerchantResponse,
+            "MERCHANT_CONFIRM_COMPLETE" => Self::MerchantConfirmComplete,
+            "USER_CREATE_COMPLAINT_SYSTEM_MESSAGE" => {
+                Self::UserCreateComplaintSystemMessage
+            }
+            "COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE" => {
+                Self::ComplaintFullRefundedSystemMessage
+            }
+            "USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE" => {
+                Self::UserContinueComplaintSystemMessage
+            }
+            "USER_REVOKE_COMPLAINT" => Self::UserRevokeComplaint,
+            "USER_COMFIRM_COMPLAINT" => Self::UserComfirmComplaint,
+            "PLATFORM_HELP_APPLICATION" => Self::PlatformHelpApplication,
+            "USER_APPLY_PLATFORM_HELP" => Self::UserApplyPlatformHelp,
+            "MERCHANT_APPROVE_REFUND" => Self::MerchantApproveRefund,
+            "MERCHANT_REFUSE_RERUND" => Self::MerchantRefuseRerund,
+            "USER_SUBMIT_SATISFACTION" => Self::UserSubmitSatisfaction,
+            "SERVICE_ORDER_CANCEL" => Self::ServiceOrderCancel,
+            "SERVICE_ORDER_COMPLETE" => Self::ServiceOrderComplete,
+            "COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE" => {
+                Self::ComplaintPartialRefundedSystemMessage
+            }
+            "COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE" => {
+                Self::ComplaintRefundReceivedSystemMessage
+            }
+            "COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE" => {
+                Self::ComplaintEntrustedRefundSystemMessage
+            }
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for OperateType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for OperateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for OperateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for OperateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 限额类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransactionLimitType {
+    /// `UN_LAUNCHED_WEBSITE_LIMIT` (the documentation gives no meaning for this value).
+    UnLaunchedWebsiteLimit,
+    /// `NORMAL_LIMIT` (the documentation gives no meaning for this value).
+    NormalLimit,
+    /// `NO_LIMIT` (the documentation gives no meaning for this value).
+    NoLimit,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl TransactionLimitType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnLaunchedWebsiteLimit => "UN_LAUNCHED_WEBSITE_LIMIT",
+            Self::NormalLimit => "NORMAL_LIMIT",
+            Self::NoLimit => "NO_LIMIT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for TransactionLimitType {
+    const VALUES: &'static [&'static str] = &[
+        "UN_LAUNCHED_WEBSITE_LIMIT",
+        "NORMAL_LIMIT",
+        "NO_LIMIT",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for TransactionLimitType {
+    fn from(value: &str) -> Self {
+        match value {
+            "UN_LAUNCHED_WEBSITE_LIMIT" => Self::UnLaunchedWebsiteLimit,
+            "NORMAL_LIMIT" => Self::NormalLimit,
+            "NO_LIMIT" => Self::NoLimit,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for TransactionLimitType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for TransactionLimitType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for TransactionLimitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransactionLimitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 子商户经营网址状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebsiteState {
+    /// `HAS_LAUNCHED` (the documentation gives no meaning for this value).
+    HasLaunched,
+    /// `UN_LAUNCHED` (the documentation gives no meaning for this value).
+    UnLaunched,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl WebsiteState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HasLaunched => "HAS_LAUNCHED",
+            Self::UnLaunched => "UN_LAUNCHED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for WebsiteState {
+    const VALUES: &'static [&'static str] = &["HAS_LAUNCHED", "UN_LAUNCHED"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for WebsiteState {
+    fn from(value: &str) -> Self {
+        match value {
+            "HAS_LAUNCHED" => Self::HasLaunched,
+            "UN_LAUNCHED" => Self::UnLaunched,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for WebsiteState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for WebsiteState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for WebsiteState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebsiteState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 申请单类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApplymentType {
+    /// `APPLY_FOR_PAYMENT_AUTHORITY` (the documentation gives no meaning for this value).
+    ApplyForPaymentAuthority,
+    /// `APPLY_FOR_RELIEVE_LIMITED` (the documentation gives no meaning for this value).
+    ApplyForRelieveLimited,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl ApplymentType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApplyForPaymentAuthority => "APPLY_FOR_PAYMENT_AUTHORITY",
+            Self::ApplyForRelieveLimited => "APPLY_FOR_RELIEVE_LIMITED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for ApplymentType {
+    const VALUES: &'static [&'static str] = &[
+        "APPLY_FOR_PAYMENT_AUTHORITY",
+        "APPLY_FOR_RELIEVE_LIMITED",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for ApplymentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "APPLY_FOR_PAYMENT_AUTHORITY" => Self::ApplyForPaymentAuthority,
+            "APPLY_FOR_RELIEVE_LIMITED" => Self::ApplyForRelieveLimited,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for ApplymentType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for ApplymentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ApplymentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplymentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 申请单状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApplymentState {
+    /// `PENDING` (the documentation gives no meaning for this value).
+    Pending,
+    /// `UNDER_REVIEW` (the documentation gives no meaning for this value).
+    UnderReview,
+    /// `APPROVED` (the documentation gives no meaning for this value).
+    Approved,
+    /// `REJECTED` (the documentation gives no meaning for this value).
+    Rejected,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl ApplymentState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::UnderReview => "UNDER_REVIEW",
+            Self::Approved => "APPROVED",
+            Self::Rejected => "REJECTED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for ApplymentState {
+    const VALUES: &'static [&'static str] = &[
+        "PENDING",
+        "UNDER_REVIEW",
+        "APPROVED",
+        "REJECTED",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for ApplymentState {
+    fn from(value: &str) -> Self {
+        match value {
+            "PENDING" => Self::Pending,
+            "UNDER_REVIEW" => Self::UnderReview,
+            "APPROVED" => Self::Approved,
+            "REJECTED" => Self::Rejected,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for ApplymentState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for ApplymentState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ApplymentState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplymentState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// H5支付权限状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthorizationState {
+    /// `AUTHORITY_TO_TEST` (the documentation gives no meaning for this value).
+    AuthorityToTest,
+    /// `FORMAL_AUTHORITY` (the documentation gives no meaning for this value).
+    FormalAuthority,
+    /// `AUTHORIZED` (the documentation gives no meaning for this value).
+    Authorized,
+    /// `UNDER_PUNISHMENT` (the documentation gives no meaning for this value).
+    UnderPunishment,
+    /// `UNAUTHORIZED` (the documentation gives no meaning for this value).
+    Unauthorized,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl AuthorizationState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AuthorityToTest => "AUTHORITY_TO_TEST",
+            Self::FormalAuthority => "FORMAL_AUTHORITY",
+            Self::Authorized => "AUTHORIZED",
+            Self::UnderPunishment => "UNDER_PUNISHMENT",
+            Self::Unauthorized => "UNAUTHORIZED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for AuthorizationState {
+    const VALUES: &'static [&'static str] = &[
+        "AUTHORITY_TO_TEST",
+        "FORMAL_AUTHORITY",
+        "AUTHORIZED",
+        "UNDER_PUNISHMENT",
+        "UNAUTHORIZED",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for AuthorizationState {
+    fn from(value: &str) -> Self {
+        match value {
+            "AUTHORITY_TO_TEST" => Self::AuthorityToTest,
+            "FORMAL_AUTHORITY" => Self::FormalAuthority,
+            "AUTHORIZED" => Self::Authorized,
+            "UNDER_PUNISHMENT" => Self::UnderPunishment,
+            "UNAUTHORIZED" => Self::Unauthorized,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for AuthorizationState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for AuthorizationState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for AuthorizationState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthorizationState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// H5支付权限状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum H5AuthorizationState {
+    /// `APPROVED` (the documentation gives no meaning for this value).
+    Approved,
+    /// `UNAUTHORIZED` (the documentation gives no meaning for this value).
+    Unauthorized,
+    /// `UNDER_REVIEW` (the documentation gives no meaning for this value).
+    UnderReview,
+    /// `REJECTED` (the documentation gives no meaning for this value).
+    Rejected,
+    /// `UNDER_PUNISHMENT` (the documentation gives no meaning for this value).
+    UnderPunishment,
+    /// `APPLICATION_FAILED` (the documentation gives no meaning for this value).
+    ApplicationFailed,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl H5AuthorizationState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Approved => "APPROVED",
+            Self::Unauthorized => "UNAUTHORIZED",
+            Self::UnderReview => "UNDER_REVIEW",
+            Self::Rejected => "REJECTED",
+            Self::UnderPunishment => "UNDER_PUNISHMENT",
+            Self::ApplicationFailed => "APPLICATION_FAILED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for H5AuthorizationState {
+    const VALUES: &'static [&'static str] = &[
+        "APPROVED",
+        "UNAUTHORIZED",
+        "UNDER_REVIEW",
+        "REJECTED",
+        "UNDER_PUNISHMENT",
+        "APPLICATION_FAILED",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for H5AuthorizationState {
+    fn from(value: &str) -> Self {
+        match value {
+            "APPROVED" => Self::Approved,
+            "UNAUTHORIZED" => Self::Unauthorized,
+            "UNDER_REVIEW" => Self::UnderReview,
+            "REJECTED" => Self::Rejected,
+            "UNDER_PUNISHMENT" => Self::UnderPunishment,
+            "APPLICATION_FAILED" => Self::ApplicationFailed,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for H5AuthorizationState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for H5AuthorizationState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for H5AuthorizationState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for H5AuthorizationState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 子商户状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubMerchantStatus {
+    /// `OPERATING` (the documentation gives no meaning for this value).
+    Operating,
+    /// `PENDING` (the documentation gives no meaning for this value).
+    Pending,
+    /// `DEACTIVATED` (the documentation gives no meaning for this value).
+    Deactivated,
+    /// `CLOSED` (the documentation gives no meaning for this value).
+    Closed,
+    /// `INCOMPLETE_APPLICATION` (the documentation gives no meaning for this value).
+    IncompleteApplication,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl SubMerchantStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Operating => "OPERATING",
+            Self::Pending => "PENDING",
+            Self::Deactivated => "DEACTIVATED",
+            Self::Closed => "CLOSED",
+            Self::IncompleteApplication => "INCOMPLETE_APPLICATION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for SubMerchantStatus {
+    const VALUES: &'static [&'static str] = &[
+        "OPERATING",
+        "PENDING",
+        "DEACTIVATED",
+        "CLOSED",
+        "INCOMPLETE_APPLICATION",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for SubMerchantStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "OPERATING" => Self::Operating,
+            "PENDING" => Self::Pending,
+            "DEACTIVATED" => Self::Deactivated,
+            "CLOSED" => Self::Closed,
+            "INCOMPLETE_APPLICATION" => Self::IncompleteApplication,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for SubMerchantStatus {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for SubMerchantStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for SubMerchantStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for SubMerchantStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 子商户入驻状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApplicationStatus {
+    /// `INCOMPLETE_APPLICATION` (the documentation gives no meaning for this value).
+    IncompleteApplication,
+    /// `UNDER_REVIEW` (the documentation gives no meaning for this value).
+    UnderReview,
+    /// `REJECTED` (the documentation gives no meaning for this value).
+    Rejected,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl ApplicationStatus {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IncompleteApplication => "INCOMPLETE_APPLICATION",
+            Self::UnderReview => "UNDER_REVIEW",
+            Self::Rejected => "REJECTED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for ApplicationStatus {
+    const VALUES: &'static [&'static str] = &[
+        "INCOMPLETE_APPLICATION",
+        "UNDER_REVIEW",
+        "REJECTED",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for ApplicationStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "INCOMPLETE_APPLICATION" => Self::IncompleteApplication,
+            "UNDER_REVIEW" => Self::UnderReview,
+            "REJECTED" => Self::Rejected,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for ApplicationStatus {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for ApplicationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ApplicationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplicationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 交易类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreatePapayOrderTradeType {
+    /// `AUTH` (the documentation gives no meaning for this value).
+    Auth,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl CreatePapayOrderTradeType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auth => "AUTH",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for CreatePapayOrderTradeType {
+    const VALUES: &'static [&'static str] = &["AUTH"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for CreatePapayOrderTradeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "AUTH" => Self::Auth,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for CreatePapayOrderTradeType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for CreatePapayOrderTradeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreatePapayOrderTradeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePapayOrderTradeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 交易状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreatePapayOrderTradeState {
+    /// `SUCCESS` (the documentation gives no meaning for this value).
+    Success,
+    /// `REFUND` (the documentation gives no meaning for this value).
+    Refund,
+    /// `NOTPAY` (the documentation gives no meaning for this value).
+    Notpay,
+    /// `CLOSED` (the documentation gives no meaning for this value).
+    Closed,
+    /// `PAYERROR` (the documentation gives no meaning for this value).
+    Payerror,
+    /// `USERPAYING` (the documentation gives no meaning for this value).
+    Userpaying,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl CreatePapayOrderTradeState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Refund => "REFUND",
+            Self::Notpay => "NOTPAY",
+            Self::Closed => "CLOSED",
+            Self::Payerror => "PAYERROR",
+            Self::Userpaying => "USERPAYING",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for CreatePapayOrderTradeState {
+    const VALUES: &'static [&'static str] = &[
+        "SUCCESS",
+        "REFUND",
+        "NOTPAY",
+        "CLOSED",
+        "PAYERROR",
+        "USERPAYING",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for CreatePapayOrderTradeState {
+    fn from(value: &str) -> Self {
+        match value {
+            "SUCCESS" => Self::Success,
+            "REFUND" => Self::Refund,
+            "NOTPAY" => Self::Notpay,
+            "CLOSED" => Self::Closed,
+            "PAYERROR" => Self::Payerror,
+            "USERPAYING" => Self::Userpaying,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for CreatePapayOrderTradeState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for CreatePapayOrderTradeState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreatePapayOrderTradeState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePapayOrderTradeState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 汇率类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExchangeRateType2 {
+    /// `SETTLEMENT_RATE` (the documentation gives no meaning for this value).
+    SettlementRate,
+    /// `USERPAYMENT_RATE` (the documentation gives no meaning for this value).
+    UserpaymentRate,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl ExchangeRateType2 {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SettlementRate => "SETTLEMENT_RATE",
+            Self::UserpaymentRate => "USERPAYMENT_RATE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for ExchangeRateType2 {
+    const VALUES: &'static [&'static str] = &["SETTLEMENT_RATE", "USERPAYMENT_RATE"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for ExchangeRateType2 {
+    fn from(value: &str) -> Self {
+        match value {
+            "SETTLEMENT_RATE" => Self::SettlementRate,
+            "USERPAYMENT_RATE" => Self::UserpaymentRate,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for ExchangeRateType2 {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for ExchangeRateType2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ExchangeRateType2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExchangeRateType2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 分账币种
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Currency {
+    /// `CNY` (the documentation gives no meaning for this value).
+    Cny,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl Currency {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cny => "CNY",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for Currency {
+    const VALUES: &'static [&'static str] = &["CNY"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for Currency {
+    fn from(value: &str) -> Self {
+        match value {
+            "CNY" => Self::Cny,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for Currency {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for Currency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 分账接收方类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReceiversType {
+    /// `MERCHANT_ID` (the documentation gives no meaning for this value).
+    MerchantId,
+    /// `PERSONAL_OPENID` (the documentation gives no meaning for this value).
+    PersonalOpenid,
+    /// `PERSONAL_SUB_OPENID` (the documentation gives no meaning for this value).
+    PersonalSubOpenid,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl ReceiversType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MerchantId => "MERCHANT_ID",
+            Self::PersonalOpenid => "PERSONAL_OPENID",
+            Self::PersonalSubOpenid => "PERSONAL_SUB_OPENID",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for ReceiversType {
+    const VALUES: &'static [&'static str] = &[
+        "MERCHANT_ID",
+        "PERSONAL_OPENID",
+        "PERSONAL_SUB_OPENID",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for ReceiversType {
+    fn from(value: &str) -> Self {
+        match value {
+            "MERCHANT_ID" => Self::MerchantId,
+            "PERSONAL_OPENID" => Self::PersonalOpenid,
+            "PERSONAL_SUB_OPENID" => Self::PersonalSubOpenid,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for ReceiversType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for ReceiversType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ReceiversType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiversType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 与分账方的关系类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RelationType {
+    /// `SUPPLIER` (the documentation gives no meaning for this value).
+    Supplier,
+    /// `DISTRIBUTOR` (the documentation gives no meaning for this value).
+    Distributor,
+    /// `TAX_SERVICE_PROVIDER` (the documentation gives no meaning for this value).
+    TaxServiceProvider,
+    /// `IT_SERVICE_PROVIDER` (the documentation gives no meaning for this value).
+    ItServiceProvider,
+    /// `CUSTOM` (the documentation gives no meaning for this value).
+    Custom,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl RelationType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Supplier => "SUPPLIER",
+            Self::Distributor => "DISTRIBUTOR",
+            Self::TaxServiceProvider => "TAX_SERVICE_PROVIDER",
+            Self::ItServiceProvider => "IT_SERVICE_PROVIDER",
+            Self::Custom => "CUSTOM",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for RelationType {
+    const VALUES: &'static [&'static str] = &[
+        "SUPPLIER",
+        "DISTRIBUTOR",
+        "TAX_SERVICE_PROVIDER",
+        "IT_SERVICE_PROVIDER",
+        "CUSTOM",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for RelationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SUPPLIER" => Self::Supplier,
+            "DISTRIBUTOR" => Self::Distributor,
+            "TAX_SERVICE_PROVIDER" => Self::TaxServiceProvider,
+            "IT_SERVICE_PROVIDER" => Self::ItServiceProvider,
+            "CUSTOM" => Self::Custom,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for RelationType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for RelationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for RelationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RelationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}

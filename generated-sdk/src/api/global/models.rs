@@ -2,8 +2,15 @@
 
 //! Models of 微信支付境外 APIv3(付款码支付): the objects its requests and responses carry.
 use super::enums::{
-    ExchangeRateType, FundSource, NotificationRefundStatus, PromotionScope,
-    PromotionType, RefundChannel, RefundStatus, TradeType, WalletRegion,
+    ApplicationStatus, ApplymentState, ApplymentType, AuthorizationState, BusinessType,
+    CertificateCheckResult, Channel, ComplaintState, CreatePapayOrderTradeState,
+    CreatePapayOrderTradeType, Currency, Customs, DataFundSource, DataWalletRegion,
+    ExchangeRateType, ExchangeRateType2, FundSource, H5AuthorizationState,
+    LegacyQueryOrderByIdTradeType, MediaType, MerchantType, NotificationRefundStatus,
+    OperateType, Priority, PromotionScope, PromotionType, ReceiversType, RefundChannel,
+    RefundDetailType, RefundStatus, RelationType, Scope, ServiceOrderInfoState, State,
+    Status, SubMerchantStatus, TradeState, TradeType, TransactionLimitType, Type,
+    VerificationStatus, VerifyDepartment, WalletRegion, WebsiteState,
 };
 /// 支付者(付款码支付请求)。
 ///
@@ -250,12 +257,12 @@ pub struct StoreInfo {
     pub address: String,
 }
 impl StoreInfo {
-    /// Builds `StoreInfo` from its required fields (`name`, `address`); optional fields start as `None`.
-    pub fn new(name: impl Into<String>, address: impl Into<String>) -> Self {
+    /// Builds `StoreInfo` from its required fields, each named in a [`required::StoreInfo`](super::required::StoreInfo) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::StoreInfo<'_>) -> Self {
         Self {
             id: None,
-            name: name.into(),
-            address: address.into(),
+            name: required.name.to_owned(),
+            address: required.address.to_owned(),
         }
     }
     /// Sets the optional `id`.
@@ -350,7 +357,7 @@ impl MicropayDetail {
 impl crate::runtime::Validate for MicropayDetail {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.goods_detail {
-            for (index, item) in (value).iter().enumerate() {
+            for (index, item) in IntoIterator::into_iter(value).enumerate() {
                 crate::runtime::Validate::validate_at(
                     item,
                     &crate::runtime::field_path(
@@ -425,14 +432,14 @@ pub struct MicropayGoods {
     pub price: i64,
 }
 impl MicropayGoods {
-    /// Builds `MicropayGoods` from its required fields (`goods_id`, `quantity`, `price`); optional fields start as `None`.
-    pub fn new(goods_id: impl Into<String>, quantity: i64, price: i64) -> Self {
+    /// Builds `MicropayGoods` from its required fields, each named in a [`required::MicropayGoods`](super::required::MicropayGoods) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::MicropayGoods<'_>) -> Self {
         Self {
-            goods_id: goods_id.into(),
+            goods_id: required.goods_id.to_owned(),
             wxpay_goods_id: None,
             goods_name: None,
-            quantity,
-            price,
+            quantity: required.quantity,
+            price: required.price,
         }
     }
     /// Sets the optional `wxpay_goods_id`.
@@ -1584,12 +1591,12 @@ pub struct CreateRefundAmount {
     pub currency: String,
 }
 impl CreateRefundAmount {
-    /// Builds `CreateRefundAmount` from its required fields (`refund`, `total`, `currency`); optional fields start as `None`.
-    pub fn new(refund: i64, total: i64, currency: impl Into<String>) -> Self {
+    /// Builds `CreateRefundAmount` from its required fields, each named in a [`required::CreateRefundAmount`](super::required::CreateRefundAmount) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::CreateRefundAmount<'_>) -> Self {
         Self {
-            refund,
-            total,
-            currency: currency.into(),
+            refund: required.refund,
+            total: required.total,
+            currency: required.currency.to_owned(),
         }
     }
 }
@@ -3062,6 +3069,7760 @@ impl<'de> serde::Deserialize<'de> for RefundNotificationAmount {
                 payer_currency: f5,
                 exchange_rate: f6,
             })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 报关数据包
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Data {
+    /// 商户子单号
+    ///
+    /// Wire: `sub_order_no`, `string`, optional.
+    pub sub_order_no: Option<String>,
+    /// 微信子单号
+    ///
+    /// Wire: `sub_order_id`, `string`, optional.
+    pub sub_order_id: Option<String>,
+    /// 商户海关备案号
+    ///
+    /// Wire: `mch_customs_no`, `string`, optional.
+    pub mch_customs_no: Option<String>,
+    /// 海关代码
+    ///
+    /// Wire: `customs`, `enum Customs`, required.
+    pub customs: Customs,
+    /// 币种
+    ///
+    /// Wire: `fee_type`, `string`, optional.
+    pub fee_type: Option<String>,
+    /// 子单金额
+    ///
+    /// Wire: `order_fee`, `integer`, optional.
+    pub order_fee: Option<i64>,
+    /// 关税
+    ///
+    /// Wire: `duty`, `integer`, optional.
+    pub duty: Option<i64>,
+    /// 物流费用
+    ///
+    /// Wire: `transport_fee`, `integer`, optional.
+    pub transport_fee: Option<i64>,
+    /// 商品费用
+    ///
+    /// Wire: `product_fee`, `integer`, optional.
+    pub product_fee: Option<i64>,
+    /// 报关状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 报关结果说明
+    ///
+    /// Wire: `explanation`, `string`, optional.
+    pub explanation: Option<String>,
+    /// 最后更新时间
+    ///
+    /// Wire: `modify_time`, `string`, required.
+    pub modify_time: String,
+}
+impl serde::Serialize for Data {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Data) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(12);
+            members.optional("sub_order_no", &value.sub_order_no);
+            members.optional("sub_order_id", &value.sub_order_id);
+            members.optional("mch_customs_no", &value.mch_customs_no);
+            members.required("customs", &value.customs);
+            members.optional("fee_type", &value.fee_type);
+            members.optional("order_fee", &value.order_fee);
+            members.optional("duty", &value.duty);
+            members.optional("transport_fee", &value.transport_fee);
+            members.optional("product_fee", &value.product_fee);
+            members.required("state", &value.state);
+            members.optional("explanation", &value.explanation);
+            members.required("modify_time", &value.modify_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Data {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Data, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.optional("sub_order_no", &mut slots.0);
+            fields.optional("sub_order_id", &mut slots.1);
+            fields.optional("mch_customs_no", &mut slots.2);
+            fields.required("customs", &mut slots.3);
+            fields.optional("fee_type", &mut slots.4);
+            fields.optional("order_fee", &mut slots.5);
+            fields.optional("duty", &mut slots.6);
+            fields.optional("transport_fee", &mut slots.7);
+            fields.optional("product_fee", &mut slots.8);
+            fields.required("state", &mut slots.9);
+            fields.optional("explanation", &mut slots.10);
+            fields.required("modify_time", &mut slots.11);
+            fields.finish()?;
+            match slots {
+                (f0, f1, f2, Some(f3), f4, f5, f6, f7, f8, Some(f9), f10, Some(f11)) => {
+                    Ok(Data {
+                        sub_order_no: f0,
+                        sub_order_id: f1,
+                        mch_customs_no: f2,
+                        customs: f3,
+                        fee_type: f4,
+                        order_fee: f5,
+                        duty: f6,
+                        transport_fee: f7,
+                        product_fee: f8,
+                        state: f9,
+                        explanation: f10,
+                        modify_time: f11,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 报关查询API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyQueryCustomsDeclarationResponse {
+    /// 机构APPID
+    ///
+    /// Wire: `appid`, `string`, required.
+    pub appid: String,
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, required.
+    pub mchid: String,
+    /// 微信订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 核验机构
+    ///
+    /// Wire: `verify_department`, `enum VerifyDepartment`, required.
+    pub verify_department: VerifyDepartment,
+    /// 核验机构流水号
+    ///
+    /// Wire: `verify_department_trade_id`, `string`, required.
+    pub verify_department_trade_id: String,
+    /// 偏移量
+    ///
+    /// Wire: `offset`, `integer`, required.
+    pub offset: i64,
+    /// 请求最大记录条数
+    ///
+    /// Wire: `limit`, `integer`, required.
+    pub limit: i64,
+    /// 查询结果总条数
+    ///
+    /// Wire: `total_count`, `integer`, required.
+    pub total_count: i64,
+    /// 报关数据包
+    ///
+    /// Wire: `data`, `array[object Data]`, required.
+    pub data: Vec<Data>,
+}
+impl serde::Serialize for LegacyQueryCustomsDeclarationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &LegacyQueryCustomsDeclarationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(9);
+            members.required("appid", &value.appid);
+            members.required("mchid", &value.mchid);
+            members.required("transaction_id", &value.transaction_id);
+            members.required("verify_department", &value.verify_department);
+            members
+                .required(
+                    "verify_department_trade_id",
+                    &value.verify_department_trade_id,
+                );
+            members.required("offset", &value.offset);
+            members.required("limit", &value.limit);
+            members.required("total_count", &value.total_count);
+            members.required("data", &value.data);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyQueryCustomsDeclarationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyQueryCustomsDeclarationResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None);
+            fields.required("appid", &mut slots.0);
+            fields.required("mchid", &mut slots.1);
+            fields.required("transaction_id", &mut slots.2);
+            fields.required("verify_department", &mut slots.3);
+            fields.required("verify_department_trade_id", &mut slots.4);
+            fields.required("offset", &mut slots.5);
+            fields.required("limit", &mut slots.6);
+            fields.required("total_count", &mut slots.7);
+            fields.required("data", &mut slots.8);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                ) => {
+                    Ok(LegacyQueryCustomsDeclarationResponse {
+                        appid: f0,
+                        mchid: f1,
+                        transaction_id: f2,
+                        verify_department: f3,
+                        verify_department_trade_id: f4,
+                        offset: f5,
+                        limit: f6,
+                        total_count: f7,
+                        data: f8,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 报关信息修改API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyModifyCustomsDeclarationResponse {
+    /// 机构APPID
+    ///
+    /// Wire: `appid`, `string`, required.
+    pub appid: String,
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, required.
+    pub mchid: String,
+    /// 报关状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 商户订单号
+    ///
+    /// Wire: `out_trade_no`, `string`, required.
+    pub out_trade_no: String,
+    /// 微信订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 商户子订单号
+    ///
+    /// Wire: `sub_order_no`, `string`, optional.
+    pub sub_order_no: Option<String>,
+    /// 微信子订单号
+    ///
+    /// Wire: `sub_order_id`, `string`, optional.
+    pub sub_order_id: Option<String>,
+    /// 最后更新时间
+    ///
+    /// Wire: `modify_time`, `string`, required.
+    pub modify_time: String,
+    /// 核验机构
+    ///
+    /// Wire: `verify_department`, `enum VerifyDepartment`, required.
+    pub verify_department: VerifyDepartment,
+    /// 核验机构流水号
+    ///
+    /// Wire: `verify_department_trade_id`, `string`, required.
+    pub verify_department_trade_id: String,
+}
+impl serde::Serialize for LegacyModifyCustomsDeclarationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &LegacyModifyCustomsDeclarationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(10);
+            members.required("appid", &value.appid);
+            members.required("mchid", &value.mchid);
+            members.required("state", &value.state);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("transaction_id", &value.transaction_id);
+            members.optional("sub_order_no", &value.sub_order_no);
+            members.optional("sub_order_id", &value.sub_order_id);
+            members.required("modify_time", &value.modify_time);
+            members.required("verify_department", &value.verify_department);
+            members
+                .required(
+                    "verify_department_trade_id",
+                    &value.verify_department_trade_id,
+                );
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyModifyCustomsDeclarationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyModifyCustomsDeclarationResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None, None);
+            fields.required("appid", &mut slots.0);
+            fields.required("mchid", &mut slots.1);
+            fields.required("state", &mut slots.2);
+            fields.required("out_trade_no", &mut slots.3);
+            fields.required("transaction_id", &mut slots.4);
+            fields.optional("sub_order_no", &mut slots.5);
+            fields.optional("sub_order_id", &mut slots.6);
+            fields.required("modify_time", &mut slots.7);
+            fields.required("verify_department", &mut slots.8);
+            fields.required("verify_department_trade_id", &mut slots.9);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    f5,
+                    f6,
+                    Some(f7),
+                    Some(f8),
+                    Some(f9),
+                ) => {
+                    Ok(LegacyModifyCustomsDeclarationResponse {
+                        appid: f0,
+                        mchid: f1,
+                        state: f2,
+                        out_trade_no: f3,
+                        transaction_id: f4,
+                        sub_order_no: f5,
+                        sub_order_id: f6,
+                        modify_time: f7,
+                        verify_department: f8,
+                        verify_department_trade_id: f9,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 报关API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyDeclareCustomsResponse {
+    /// 机构APPID
+    ///
+    /// Wire: `appid`, `string`, required.
+    pub appid: String,
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, required.
+    pub mchid: String,
+    /// 报关状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 商户订单号
+    ///
+    /// Wire: `out_trade_no`, `string`, required.
+    pub out_trade_no: String,
+    /// 微信订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 商户子订单号
+    ///
+    /// Wire: `sub_order_no`, `string`, optional.
+    pub sub_order_no: Option<String>,
+    /// 微信子订单号
+    ///
+    /// Wire: `sub_order_id`, `string`, optional.
+    pub sub_order_id: Option<String>,
+    /// 核验机构
+    ///
+    /// Wire: `verify_department`, `enum VerifyDepartment`, required.
+    pub verify_department: VerifyDepartment,
+    /// 核验机构交易流水号
+    ///
+    /// Wire: `verify_department_trade_id`, `string`, required.
+    pub verify_department_trade_id: String,
+}
+impl serde::Serialize for LegacyDeclareCustomsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyDeclareCustomsResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(9);
+            members.required("appid", &value.appid);
+            members.required("mchid", &value.mchid);
+            members.required("state", &value.state);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("transaction_id", &value.transaction_id);
+            members.optional("sub_order_no", &value.sub_order_no);
+            members.optional("sub_order_id", &value.sub_order_id);
+            members.required("verify_department", &value.verify_department);
+            members
+                .required(
+                    "verify_department_trade_id",
+                    &value.verify_department_trade_id,
+                );
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyDeclareCustomsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyDeclareCustomsResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None);
+            fields.required("appid", &mut slots.0);
+            fields.required("mchid", &mut slots.1);
+            fields.required("state", &mut slots.2);
+            fields.required("out_trade_no", &mut slots.3);
+            fields.required("transaction_id", &mut slots.4);
+            fields.optional("sub_order_no", &mut slots.5);
+            fields.optional("sub_order_id", &mut slots.6);
+            fields.required("verify_department", &mut slots.7);
+            fields.required("verify_department_trade_id", &mut slots.8);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    f5,
+                    f6,
+                    Some(f7),
+                    Some(f8),
+                ) => {
+                    Ok(LegacyDeclareCustomsResponse {
+                        appid: f0,
+                        mchid: f1,
+                        state: f2,
+                        out_trade_no: f3,
+                        transaction_id: f4,
+                        sub_order_no: f5,
+                        sub_order_id: f6,
+                        verify_department: f7,
+                        verify_department_trade_id: f8,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 报关重推API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyRedeclareCustomsResponse {
+    /// 机构APPID
+    ///
+    /// Wire: `appid`, `string`, required.
+    pub appid: String,
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, required.
+    pub mchid: String,
+    /// 报关状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 商户订单号
+    ///
+    /// Wire: `out_trade_no`, `string`, required.
+    pub out_trade_no: String,
+    /// 微信订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 商户子订单号
+    ///
+    /// Wire: `sub_order_no`, `string`, optional.
+    pub sub_order_no: Option<String>,
+    /// 微信子订单号
+    ///
+    /// Wire: `sub_order_id`, `string`, optional.
+    pub sub_order_id: Option<String>,
+    /// 最后更新时间
+    ///
+    /// Wire: `modify_time`, `string`, required.
+    pub modify_time: String,
+    /// 申报结果说明
+    ///
+    /// Wire: `explanation`, `string`, optional.
+    pub explanation: Option<String>,
+}
+impl serde::Serialize for LegacyRedeclareCustomsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyRedeclareCustomsResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(9);
+            members.required("appid", &value.appid);
+            members.required("mchid", &value.mchid);
+            members.required("state", &value.state);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("transaction_id", &value.transaction_id);
+            members.optional("sub_order_no", &value.sub_order_no);
+            members.optional("sub_order_id", &value.sub_order_id);
+            members.required("modify_time", &value.modify_time);
+            members.optional("explanation", &value.explanation);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyRedeclareCustomsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyRedeclareCustomsResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None);
+            fields.required("appid", &mut slots.0);
+            fields.required("mchid", &mut slots.1);
+            fields.required("state", &mut slots.2);
+            fields.required("out_trade_no", &mut slots.3);
+            fields.required("transaction_id", &mut slots.4);
+            fields.optional("sub_order_no", &mut slots.5);
+            fields.optional("sub_order_id", &mut slots.6);
+            fields.required("modify_time", &mut slots.7);
+            fields.optional("explanation", &mut slots.8);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    f5,
+                    f6,
+                    Some(f7),
+                    f8,
+                ) => {
+                    Ok(LegacyRedeclareCustomsResponse {
+                        appid: f0,
+                        mchid: f1,
+                        state: f2,
+                        out_trade_no: f3,
+                        transaction_id: f4,
+                        sub_order_no: f5,
+                        sub_order_id: f6,
+                        modify_time: f7,
+                        explanation: f8,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 身份信息校验API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyVerifyCustomsCertificateResponse {
+    /// 机构APPID
+    ///
+    /// Wire: `appid`, `string`, required.
+    pub appid: String,
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, required.
+    pub mchid: String,
+    /// 商户订单号
+    ///
+    /// Wire: `out_trade_no`, `string`, required.
+    pub out_trade_no: String,
+    /// 微信订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 身份核验结果
+    ///
+    /// Wire: `certificate_check_result`, `enum CertificateCheckResult`, required.
+    pub certificate_check_result: CertificateCheckResult,
+}
+impl serde::Serialize for LegacyVerifyCustomsCertificateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &LegacyVerifyCustomsCertificateResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("appid", &value.appid);
+            members.required("mchid", &value.mchid);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("transaction_id", &value.transaction_id);
+            members
+                .required("certificate_check_result", &value.certificate_check_result);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyVerifyCustomsCertificateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyVerifyCustomsCertificateResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("appid", &mut slots.0);
+            fields.required("mchid", &mut slots.1);
+            fields.required("out_trade_no", &mut slots.2);
+            fields.required("transaction_id", &mut slots.3);
+            fields.required("certificate_check_result", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                    Ok(LegacyVerifyCustomsCertificateResponse {
+                        appid: f0,
+                        mchid: f1,
+                        out_trade_no: f2,
+                        transaction_id: f3,
+                        certificate_check_result: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// (converted) the object at response 200.data.encrypt_certificate
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DataEncryptCertificate {
+    /// Wire: `algorithm`, `string`, optional.
+    pub algorithm: Option<String>,
+    /// Wire: `nonce`, `string`, optional.
+    pub nonce: Option<String>,
+    /// Wire: `associated_data`, `string`, optional.
+    pub associated_data: Option<String>,
+    /// Wire: `ciphertext`, `string`, optional.
+    pub ciphertext: Option<String>,
+}
+impl serde::Serialize for DataEncryptCertificate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &DataEncryptCertificate) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.optional("algorithm", &value.algorithm);
+            members.optional("nonce", &value.nonce);
+            members.optional("associated_data", &value.associated_data);
+            members.optional("ciphertext", &value.ciphertext);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DataEncryptCertificate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<DataEncryptCertificate, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.optional("algorithm", &mut slots.0);
+            fields.optional("nonce", &mut slots.1);
+            fields.optional("associated_data", &mut slots.2);
+            fields.optional("ciphertext", &mut slots.3);
+            fields.finish()?;
+            let (f0, f1, f2, f3) = slots;
+            Ok(DataEncryptCertificate {
+                algorithm: f0,
+                nonce: f1,
+                associated_data: f2,
+                ciphertext: f3,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// (converted) the object at response 200.data
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyDownloadCertificatesData {
+    /// Wire: `serial_no`, `string`, optional.
+    pub serial_no: Option<String>,
+    /// Wire: `effective_time`, `datetime (RFC 3339)`, optional.
+    pub effective_time: Option<crate::runtime::DateTime>,
+    /// Wire: `expire_time`, `datetime (RFC 3339)`, optional.
+    pub expire_time: Option<crate::runtime::DateTime>,
+    /// Wire: `encrypt_certificate`, `object DataEncryptCertificate`, optional.
+    pub encrypt_certificate: Option<DataEncryptCertificate>,
+}
+impl serde::Serialize for LegacyDownloadCertificatesData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyDownloadCertificatesData) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.optional("serial_no", &value.serial_no);
+            members.optional("effective_time", &value.effective_time);
+            members.optional("expire_time", &value.expire_time);
+            members.optional("encrypt_certificate", &value.encrypt_certificate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyDownloadCertificatesData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyDownloadCertificatesData, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.optional("serial_no", &mut slots.0);
+            fields.optional("effective_time", &mut slots.1);
+            fields.optional("expire_time", &mut slots.2);
+            fields.optional("encrypt_certificate", &mut slots.3);
+            fields.finish()?;
+            let (f0, f1, f2, f3) = slots;
+            Ok(LegacyDownloadCertificatesData {
+                serial_no: f0,
+                effective_time: f1,
+                expire_time: f2,
+                encrypt_certificate: f3,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 获取平台证书列表的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyDownloadCertificatesResponse {
+    /// Wire: `data`, `array[object LegacyDownloadCertificatesData]`, required.
+    pub data: Vec<LegacyDownloadCertificatesData>,
+}
+impl serde::Serialize for LegacyDownloadCertificatesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &LegacyDownloadCertificatesResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("data", &value.data);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyDownloadCertificatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyDownloadCertificatesResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("data", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(LegacyDownloadCertificatesResponse {
+                        data: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 联系人信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Contact {
+    /// 联系人名称
+    ///
+    /// Wire: `name`, `string`, required.
+    pub name: String,
+    /// 联系人电话
+    ///
+    /// Wire: `phone`, `string`, required.
+    pub phone: String,
+    /// 联系人邮箱
+    ///
+    /// Wire: `email`, `string`, required.
+    pub email: String,
+}
+impl Contact {
+    /// Builds `Contact` from its required fields, each named in a [`required::Contact`](super::required::Contact) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::Contact<'_>) -> Self {
+        Self {
+            name: required.name.to_owned(),
+            phone: required.phone.to_owned(),
+            email: required.email.to_owned(),
+        }
+    }
+}
+impl crate::runtime::Validate for Contact {}
+impl serde::Serialize for Contact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Contact) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("name", &value.name);
+            members.required("phone", &value.phone);
+            members.required("email", &value.email);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Contact, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("name", &mut slots.0);
+            fields.required("phone", &mut slots.1);
+            fields.required("email", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(Contact {
+                        name: f0,
+                        phone: f1,
+                        email: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 业务信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Business {
+    /// 业务类型
+    ///
+    /// Wire: `business_type`, `enum BusinessType`, required.
+    pub business_type: BusinessType,
+    /// APP下载链接
+    ///
+    /// Wire: `app_download`, `string`, optional.
+    pub app_download: Option<String>,
+    /// 业务网站
+    ///
+    /// Wire: `website`, `string`, optional.
+    pub website: Option<String>,
+    /// 公众号
+    ///
+    /// Wire: `office_account`, `string`, optional.
+    pub office_account: Option<String>,
+    /// 小程序
+    ///
+    /// Wire: `mini_program`, `string`, optional.
+    pub mini_program: Option<String>,
+    /// 门店地址
+    ///
+    /// Wire: `store_address`, `string`, optional.
+    pub store_address: Option<String>,
+    /// 门店照片`JSON`格式字符串
+    ///
+    /// Wire: `store_photos`, `string`, optional.
+    pub store_photos: Option<String>,
+    /// MCC码
+    ///
+    /// Wire: `mcc`, `string`, optional.
+    pub mcc: Option<String>,
+}
+impl Business {
+    /// Builds `Business` from its required fields (`business_type`); optional fields start as `None`.
+    pub fn new(business_type: BusinessType) -> Self {
+        Self {
+            business_type,
+            app_download: None,
+            website: None,
+            office_account: None,
+            mini_program: None,
+            store_address: None,
+            store_photos: None,
+            mcc: None,
+        }
+    }
+    /// Sets the optional `app_download`.
+    pub fn with_app_download(mut self, value: impl Into<String>) -> Self {
+        self.app_download = Some(value.into());
+        self
+    }
+    /// Sets the optional `website`.
+    pub fn with_website(mut self, value: impl Into<String>) -> Self {
+        self.website = Some(value.into());
+        self
+    }
+    /// Sets the optional `office_account`.
+    pub fn with_office_account(mut self, value: impl Into<String>) -> Self {
+        self.office_account = Some(value.into());
+        self
+    }
+    /// Sets the optional `mini_program`.
+    pub fn with_mini_program(mut self, value: impl Into<String>) -> Self {
+        self.mini_program = Some(value.into());
+        self
+    }
+    /// Sets the optional `store_address`.
+    pub fn with_store_address(mut self, value: impl Into<String>) -> Self {
+        self.store_address = Some(value.into());
+        self
+    }
+    /// Sets the optional `store_photos`.
+    pub fn with_store_photos(mut self, value: impl Into<String>) -> Self {
+        self.store_photos = Some(value.into());
+        self
+    }
+    /// Sets the optional `mcc`.
+    pub fn with_mcc(mut self, value: impl Into<String>) -> Self {
+        self.mcc = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for Business {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_enum(at, "business_type", &self.business_type)?;
+        Ok(())
+    }
+}
+impl serde::Serialize for Business {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Business) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(8);
+            members.required("business_type", &value.business_type);
+            members.optional("app_download", &value.app_download);
+            members.optional("website", &value.website);
+            members.optional("office_account", &value.office_account);
+            members.optional("mini_program", &value.mini_program);
+            members.optional("store_address", &value.store_address);
+            members.optional("store_photos", &value.store_photos);
+            members.optional("mcc", &value.mcc);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Business {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Business, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None);
+            fields.required("business_type", &mut slots.0);
+            fields.optional("app_download", &mut slots.1);
+            fields.optional("website", &mut slots.2);
+            fields.optional("office_account", &mut slots.3);
+            fields.optional("mini_program", &mut slots.4);
+            fields.optional("store_address", &mut slots.5);
+            fields.optional("store_photos", &mut slots.6);
+            fields.optional("mcc", &mut slots.7);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3, f4, f5, f6, f7) => {
+                    Ok(Business {
+                        business_type: f0,
+                        app_download: f1,
+                        website: f2,
+                        office_account: f3,
+                        mini_program: f4,
+                        store_address: f5,
+                        store_photos: f6,
+                        mcc: f7,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 董事信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Director {
+    /// 董事姓名
+    ///
+    /// Wire: `name`, `string`, optional.
+    pub name: Option<String>,
+    /// 董事证件号
+    ///
+    /// Wire: `number`, `string`, optional.
+    pub number: Option<String>,
+}
+impl Director {
+    /// Builds `Director` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self { name: None, number: None }
+    }
+    /// Sets the optional `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets the optional `number`.
+    pub fn with_number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for Director {}
+impl serde::Serialize for Director {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Director) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("name", &value.name);
+            members.optional("number", &value.number);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Director {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Director, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("name", &mut slots.0);
+            fields.optional("number", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(Director { name: f0, number: f1 })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 子商户进件（融合钱包）的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyCreateSubMerchantResponse {
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 验证状态
+    ///
+    /// Wire: `verification_status`, `enum VerificationStatus`, optional.
+    pub verification_status: Option<VerificationStatus>,
+    /// 验证状态描述
+    ///
+    /// Wire: `description`, `string`, optional.
+    pub description: Option<String>,
+}
+impl serde::Serialize for LegacyCreateSubMerchantResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyCreateSubMerchantResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.optional("verification_status", &value.verification_status);
+            members.optional("description", &value.description);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyCreateSubMerchantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyCreateSubMerchantResponse, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.optional("verification_status", &mut slots.1);
+            fields.optional("description", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2) => {
+                    Ok(LegacyCreateSubMerchantResponse {
+                        sub_mchid: f0,
+                        verification_status: f1,
+                        description: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 修改子商户（融合钱包）的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyUpdateSubMerchantResponse {
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+}
+impl serde::Serialize for LegacyUpdateSubMerchantResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyUpdateSubMerchantResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("sub_mchid", &value.sub_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyUpdateSubMerchantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyUpdateSubMerchantResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(LegacyUpdateSubMerchantResponse {
+                        sub_mchid: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 联系人信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyQuerySubMerchantContact {
+    /// 联系人名称
+    ///
+    /// Wire: `name`, `string`, optional.
+    pub name: Option<String>,
+    /// 联系人电话
+    ///
+    /// Wire: `phone`, `string`, optional.
+    pub phone: Option<String>,
+    /// 联系人邮箱
+    ///
+    /// Wire: `email`, `string`, optional.
+    pub email: Option<String>,
+}
+impl serde::Serialize for LegacyQuerySubMerchantContact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyQuerySubMerchantContact) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("name", &value.name);
+            members.optional("phone", &value.phone);
+            members.optional("email", &value.email);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyQuerySubMerchantContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyQuerySubMerchantContact, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("name", &mut slots.0);
+            fields.optional("phone", &mut slots.1);
+            fields.optional("email", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
+            Ok(LegacyQuerySubMerchantContact {
+                name: f0,
+                phone: f1,
+                email: f2,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 业务信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyQuerySubMerchantBusiness {
+    /// 业务类型
+    ///
+    /// Wire: `business_type`, `enum BusinessType`, optional.
+    pub business_type: Option<BusinessType>,
+    /// APP下载地址
+    ///
+    /// Wire: `app_download`, `string`, optional.
+    pub app_download: Option<String>,
+    /// 业务网站
+    ///
+    /// Wire: `website`, `string`, optional.
+    pub website: Option<String>,
+    /// 公众号
+    ///
+    /// Wire: `office_account`, `string`, optional.
+    pub office_account: Option<String>,
+    /// 小程序
+    ///
+    /// Wire: `mini_program`, `string`, optional.
+    pub mini_program: Option<String>,
+    /// 门店地址
+    ///
+    /// Wire: `store_address`, `string`, optional.
+    pub store_address: Option<String>,
+    /// MCC码
+    ///
+    /// Wire: `mcc`, `string`, optional.
+    pub mcc: Option<String>,
+}
+impl serde::Serialize for LegacyQuerySubMerchantBusiness {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyQuerySubMerchantBusiness) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.optional("business_type", &value.business_type);
+            members.optional("app_download", &value.app_download);
+            members.optional("website", &value.website);
+            members.optional("office_account", &value.office_account);
+            members.optional("mini_program", &value.mini_program);
+            members.optional("store_address", &value.store_address);
+            members.optional("mcc", &value.mcc);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyQuerySubMerchantBusiness {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyQuerySubMerchantBusiness, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.optional("business_type", &mut slots.0);
+            fields.optional("app_download", &mut slots.1);
+            fields.optional("website", &mut slots.2);
+            fields.optional("office_account", &mut slots.3);
+            fields.optional("mini_program", &mut slots.4);
+            fields.optional("store_address", &mut slots.5);
+            fields.optional("mcc", &mut slots.6);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4, f5, f6) = slots;
+            Ok(LegacyQuerySubMerchantBusiness {
+                business_type: f0,
+                app_download: f1,
+                website: f2,
+                office_account: f3,
+                mini_program: f4,
+                store_address: f5,
+                mcc: f6,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询子商户（融合钱包）的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyQuerySubMerchantResponse {
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 子商户全称
+    ///
+    /// Wire: `name`, `string`, required.
+    pub name: String,
+    /// 子商户简称
+    ///
+    /// Wire: `shortname`, `string`, required.
+    pub shortname: String,
+    /// 公司联系方式
+    ///
+    /// Wire: `office_phone`, `string`, required.
+    pub office_phone: String,
+    /// 册国家或区域
+    ///
+    /// Wire: `merchant_country_code`, `string`, required.
+    pub merchant_country_code: String,
+    /// 类目
+    ///
+    /// Wire: `business_category`, `integer`, required.
+    pub business_category: i64,
+    /// 联系人信息
+    ///
+    /// Wire: `contact`, `object LegacyQuerySubMerchantContact`, optional.
+    pub contact: Option<LegacyQuerySubMerchantContact>,
+    /// 商户类型
+    ///
+    /// Wire: `merchant_type`, `enum MerchantType`, optional.
+    pub merchant_type: Option<MerchantType>,
+    /// 公司注册文件编号
+    ///
+    /// Wire: `registration_certificate_number`, `string`, optional.
+    pub registration_certificate_number: Option<String>,
+    /// 公司注册文件过期时间
+    ///
+    /// Wire: `registration_certificate_date`, `string`, optional.
+    pub registration_certificate_date: Option<String>,
+    /// 子商户结算账户
+    ///
+    /// Wire: `settlement_bank_number`, `string`, optional.
+    pub settlement_bank_number: Option<String>,
+    /// 业务信息
+    ///
+    /// Wire: `business`, `object LegacyQuerySubMerchantBusiness`, optional.
+    pub business: Option<LegacyQuerySubMerchantBusiness>,
+    /// 董事信息
+    ///
+    /// Wire: `director`, `object Director`, optional.
+    pub director: Option<Director>,
+    /// 负责人信息
+    ///
+    /// Wire: `principal`, `object Director`, optional.
+    pub principal: Option<Director>,
+}
+impl serde::Serialize for LegacyQuerySubMerchantResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyQuerySubMerchantResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(14);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("name", &value.name);
+            members.required("shortname", &value.shortname);
+            members.required("office_phone", &value.office_phone);
+            members.required("merchant_country_code", &value.merchant_country_code);
+            members.required("business_category", &value.business_category);
+            members.optional("contact", &value.contact);
+            members.optional("merchant_type", &value.merchant_type);
+            members
+                .optional(
+                    "registration_certificate_number",
+                    &value.registration_certificate_number,
+                );
+            members
+                .optional(
+                    "registration_certificate_date",
+                    &value.registration_certificate_date,
+                );
+            members.optional("settlement_bank_number", &value.settlement_bank_number);
+            members.optional("business", &value.business);
+            members.optional("director", &value.director);
+            members.optional("principal", &value.principal);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyQuerySubMerchantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyQuerySubMerchantResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("name", &mut slots.1);
+            fields.required("shortname", &mut slots.2);
+            fields.required("office_phone", &mut slots.3);
+            fields.required("merchant_country_code", &mut slots.4);
+            fields.required("business_category", &mut slots.5);
+            fields.optional("contact", &mut slots.6);
+            fields.optional("merchant_type", &mut slots.7);
+            fields.optional("registration_certificate_number", &mut slots.8);
+            fields.optional("registration_certificate_date", &mut slots.9);
+            fields.optional("settlement_bank_number", &mut slots.10);
+            fields.optional("business", &mut slots.11);
+            fields.optional("director", &mut slots.12);
+            fields.optional("principal", &mut slots.13);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    f6,
+                    f7,
+                    f8,
+                    f9,
+                    f10,
+                    f11,
+                    f12,
+                    f13,
+                ) => {
+                    Ok(LegacyQuerySubMerchantResponse {
+                        sub_mchid: f0,
+                        name: f1,
+                        shortname: f2,
+                        office_phone: f3,
+                        merchant_country_code: f4,
+                        business_category: f5,
+                        contact: f6,
+                        merchant_type: f7,
+                        registration_certificate_number: f8,
+                        registration_certificate_date: f9,
+                        settlement_bank_number: f10,
+                        business: f11,
+                        director: f12,
+                        principal: f13,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 订单金额
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Amount {
+    /// 订单金额
+    ///
+    /// Wire: `total`, `integer`, required.
+    pub total: i64,
+    /// 货币类型
+    ///
+    /// Wire: `currency`, `string`, optional.
+    pub currency: Option<String>,
+    /// 用户支付金额
+    ///
+    /// Wire: `payer_total`, `integer`, required.
+    pub payer_total: i64,
+    /// 支付币种
+    ///
+    /// Wire: `payer_currency`, `string`, required.
+    pub payer_currency: String,
+}
+impl serde::Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Amount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("total", &value.total);
+            members.optional("currency", &value.currency);
+            members.required("payer_total", &value.payer_total);
+            members.required("payer_currency", &value.payer_currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Amount, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("total", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.required("payer_total", &mut slots.2);
+            fields.required("payer_currency", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), Some(f3)) => {
+                    Ok(Amount {
+                        total: f0,
+                        currency: f1,
+                        payer_total: f2,
+                        payer_currency: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 汇率
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AmountExchangeRate {
+    /// 汇率类型
+    ///
+    /// Wire: `type`, `enum Type`, optional.
+    pub type_: Option<Type>,
+    /// 汇率值
+    ///
+    /// Wire: `rate`, `integer`, optional.
+    pub rate: Option<i64>,
+}
+impl serde::Serialize for AmountExchangeRate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &AmountExchangeRate) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("type", &value.type_);
+            members.optional("rate", &value.rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for AmountExchangeRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<AmountExchangeRate, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("type", &mut slots.0);
+            fields.optional("rate", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(AmountExchangeRate {
+                type_: f0,
+                rate: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 退款金额
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DataAmount {
+    /// 退款金额
+    ///
+    /// Wire: `refund`, `integer`, required.
+    pub refund: i64,
+    /// 货币类型
+    ///
+    /// Wire: `currency`, `string`, optional.
+    pub currency: Option<String>,
+    /// 用户退款金额
+    ///
+    /// Wire: `payer_refund`, `integer`, required.
+    pub payer_refund: i64,
+    /// 支付币种
+    ///
+    /// Wire: `payer_currency`, `string`, required.
+    pub payer_currency: String,
+    /// 汇率
+    ///
+    /// Wire: `exchange_rate`, `object AmountExchangeRate`, required.
+    pub exchange_rate: AmountExchangeRate,
+}
+impl serde::Serialize for DataAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &DataAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("refund", &value.refund);
+            members.optional("currency", &value.currency);
+            members.required("payer_refund", &value.payer_refund);
+            members.required("payer_currency", &value.payer_currency);
+            members.required("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DataAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<DataAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("refund", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.required("payer_refund", &mut slots.2);
+            fields.required("payer_currency", &mut slots.3);
+            fields.required("exchange_rate", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                    Ok(DataAmount {
+                        refund: f0,
+                        currency: f1,
+                        payer_refund: f2,
+                        payer_currency: f3,
+                        exchange_rate: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 优惠退款详情
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RefundDetail {
+    /// 券ID
+    ///
+    /// Wire: `promotion_id`, `string`, required.
+    pub promotion_id: String,
+    /// 优惠范围
+    ///
+    /// Wire: `scope`, `enum Scope`, optional.
+    pub scope: Option<Scope>,
+    /// 优惠类型
+    ///
+    /// Wire: `type`, `enum RefundDetailType`, optional.
+    pub type_: Option<RefundDetailType>,
+    /// 优惠券面额
+    ///
+    /// Wire: `amount`, `integer`, optional.
+    pub amount: Option<i64>,
+    /// 优惠券退款额
+    ///
+    /// Wire: `refund_amount`, `integer`, optional.
+    pub refund_amount: Option<i64>,
+    /// 货币类型
+    ///
+    /// Wire: `currency`, `string`, required.
+    pub currency: String,
+}
+impl serde::Serialize for RefundDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundDetail) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(6);
+            members.required("promotion_id", &value.promotion_id);
+            members.optional("scope", &value.scope);
+            members.optional("type", &value.type_);
+            members.optional("amount", &value.amount);
+            members.optional("refund_amount", &value.refund_amount);
+            members.required("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundDetail, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None);
+            fields.required("promotion_id", &mut slots.0);
+            fields.optional("scope", &mut slots.1);
+            fields.optional("type", &mut slots.2);
+            fields.optional("amount", &mut slots.3);
+            fields.optional("refund_amount", &mut slots.4);
+            fields.required("currency", &mut slots.5);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3, f4, Some(f5)) => {
+                    Ok(RefundDetail {
+                        promotion_id: f0,
+                        scope: f1,
+                        type_: f2,
+                        amount: f3,
+                        refund_amount: f4,
+                        currency: f5,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 退款单列表
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyListRefundsData {
+    /// 微信退款单号
+    ///
+    /// Wire: `id`, `string`, required.
+    pub id: String,
+    /// 商户退款单号
+    ///
+    /// Wire: `out_refund_no`, `string`, required.
+    pub out_refund_no: String,
+    /// 退款渠道
+    ///
+    /// Wire: `channel`, `enum Channel`, optional.
+    pub channel: Option<Channel>,
+    /// 退款入账账户
+    ///
+    /// Wire: `recv_account`, `string`, optional.
+    pub recv_account: Option<String>,
+    /// 退款资金来源
+    ///
+    /// Wire: `fund_source`, `enum DataFundSource`, optional.
+    pub fund_source: Option<DataFundSource>,
+    /// 退款成功时间
+    ///
+    /// Wire: `success_time`, `string`, optional.
+    pub success_time: Option<String>,
+    /// 退款创建时间
+    ///
+    /// Wire: `create_time`, `string`, required.
+    pub create_time: String,
+    /// 退款状态
+    ///
+    /// Wire: `status`, `enum Status`, required.
+    pub status: Status,
+    /// 退款金额
+    ///
+    /// Wire: `amount`, `object DataAmount`, required.
+    pub amount: DataAmount,
+    /// 优惠退款详情
+    ///
+    /// Wire: `refund_detail`, `object RefundDetail`, optional.
+    pub refund_detail: Option<RefundDetail>,
+}
+impl serde::Serialize for LegacyListRefundsData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyListRefundsData) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(10);
+            members.required("id", &value.id);
+            members.required("out_refund_no", &value.out_refund_no);
+            members.optional("channel", &value.channel);
+            members.optional("recv_account", &value.recv_account);
+            members.optional("fund_source", &value.fund_source);
+            members.optional("success_time", &value.success_time);
+            members.required("create_time", &value.create_time);
+            members.required("status", &value.status);
+            members.required("amount", &value.amount);
+            members.optional("refund_detail", &value.refund_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyListRefundsData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyListRefundsData, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None, None);
+            fields.required("id", &mut slots.0);
+            fields.required("out_refund_no", &mut slots.1);
+            fields.optional("channel", &mut slots.2);
+            fields.optional("recv_account", &mut slots.3);
+            fields.optional("fund_source", &mut slots.4);
+            fields.optional("success_time", &mut slots.5);
+            fields.required("create_time", &mut slots.6);
+            fields.required("status", &mut slots.7);
+            fields.required("amount", &mut slots.8);
+            fields.optional("refund_detail", &mut slots.9);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    f2,
+                    f3,
+                    f4,
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                    f9,
+                ) => {
+                    Ok(LegacyListRefundsData {
+                        id: f0,
+                        out_refund_no: f1,
+                        channel: f2,
+                        recv_account: f3,
+                        fund_source: f4,
+                        success_time: f5,
+                        create_time: f6,
+                        status: f7,
+                        amount: f8,
+                        refund_detail: f9,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询所有退款的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyListRefundsResponse {
+    /// 微信支付交易订单号
+    ///
+    /// Wire: `id`, `string`, required.
+    pub id: String,
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, required.
+    pub mchid: String,
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 机构商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 商户原交易订单号
+    ///
+    /// Wire: `out_trade_no`, `string`, required.
+    pub out_trade_no: String,
+    /// 订单金额
+    ///
+    /// Wire: `amount`, `object Amount`, required.
+    pub amount: Amount,
+    /// 退款单列表
+    ///
+    /// Wire: `data`, `array[object LegacyListRefundsData]`, required.
+    pub data: Vec<LegacyListRefundsData>,
+    /// 订单总退款次数
+    ///
+    /// Wire: `total_num`, `integer`, required.
+    pub total_num: i64,
+    /// 本次返回退款单数
+    ///
+    /// Wire: `current_total_num`, `integer`, required.
+    pub current_total_num: i64,
+}
+impl serde::Serialize for LegacyListRefundsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyListRefundsResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(9);
+            members.required("id", &value.id);
+            members.required("mchid", &value.mchid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("amount", &value.amount);
+            members.required("data", &value.data);
+            members.required("total_num", &value.total_num);
+            members.required("current_total_num", &value.current_total_num);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyListRefundsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyListRefundsResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None);
+            fields.required("id", &mut slots.0);
+            fields.required("mchid", &mut slots.1);
+            fields.required("sub_mchid", &mut slots.2);
+            fields.required("sp_mchid", &mut slots.3);
+            fields.required("out_trade_no", &mut slots.4);
+            fields.required("amount", &mut slots.5);
+            fields.required("data", &mut slots.6);
+            fields.required("total_num", &mut slots.7);
+            fields.required("current_total_num", &mut slots.8);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                ) => {
+                    Ok(LegacyListRefundsResponse {
+                        id: f0,
+                        mchid: f1,
+                        sub_mchid: f2,
+                        sp_mchid: f3,
+                        out_trade_no: f4,
+                        amount: f5,
+                        data: f6,
+                        total_num: f7,
+                        current_total_num: f8,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 订单金额
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyCreateRefundAmount {
+    /// 退款金额
+    ///
+    /// Wire: `refund`, `integer`, required.
+    pub refund: i64,
+    /// 原订单金额
+    ///
+    /// Wire: `total`, `integer`, required.
+    pub total: i64,
+    /// 退款币种
+    ///
+    /// Wire: `currency`, `string`, required.
+    pub currency: String,
+}
+impl LegacyCreateRefundAmount {
+    /// Builds `LegacyCreateRefundAmount` from its required fields, each named in a [`required::LegacyCreateRefundAmount`](super::required::LegacyCreateRefundAmount) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::LegacyCreateRefundAmount<'_>) -> Self {
+        Self {
+            refund: required.refund,
+            total: required.total,
+            currency: required.currency.to_owned(),
+        }
+    }
+}
+impl crate::runtime::Validate for LegacyCreateRefundAmount {}
+impl serde::Serialize for LegacyCreateRefundAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyCreateRefundAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("refund", &value.refund);
+            members.required("total", &value.total);
+            members.required("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyCreateRefundAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyCreateRefundAmount, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("refund", &mut slots.0);
+            fields.required("total", &mut slots.1);
+            fields.required("currency", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(LegacyCreateRefundAmount {
+                        refund: f0,
+                        total: f1,
+                        currency: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 退款金额
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyCreateRefundAmount2 {
+    /// 退款金额
+    ///
+    /// Wire: `refund`, `integer`, required.
+    pub refund: i64,
+    /// 退款币种
+    ///
+    /// Wire: `currency`, `string`, required.
+    pub currency: String,
+    /// 用户退款金额
+    ///
+    /// Wire: `payer_refund`, `integer`, required.
+    pub payer_refund: i64,
+    /// 支付币种
+    ///
+    /// Wire: `payer_currency`, `string`, required.
+    pub payer_currency: String,
+    /// 汇率
+    ///
+    /// Wire: `exchange_rate`, `object AmountExchangeRate`, required.
+    pub exchange_rate: AmountExchangeRate,
+}
+impl serde::Serialize for LegacyCreateRefundAmount2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyCreateRefundAmount2) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("refund", &value.refund);
+            members.required("currency", &value.currency);
+            members.required("payer_refund", &value.payer_refund);
+            members.required("payer_currency", &value.payer_currency);
+            members.required("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyCreateRefundAmount2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyCreateRefundAmount2, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("refund", &mut slots.0);
+            fields.required("currency", &mut slots.1);
+            fields.required("payer_refund", &mut slots.2);
+            fields.required("payer_currency", &mut slots.3);
+            fields.required("exchange_rate", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                    Ok(LegacyCreateRefundAmount2 {
+                        refund: f0,
+                        currency: f1,
+                        payer_refund: f2,
+                        payer_currency: f3,
+                        exchange_rate: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 申请退款的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyCreateRefundResponse {
+    /// 微信支付退款订单号
+    ///
+    /// Wire: `id`, `string`, required.
+    pub id: String,
+    /// 商户退款单号
+    ///
+    /// Wire: `out_refund_no`, `string`, required.
+    pub out_refund_no: String,
+    /// 退款创建时间
+    ///
+    /// Wire: `create_time`, `string`, required.
+    pub create_time: String,
+    /// 退款金额
+    ///
+    /// Wire: `amount`, `object LegacyCreateRefundAmount2`, required.
+    pub amount: LegacyCreateRefundAmount2,
+    /// 优惠退款详情
+    ///
+    /// Wire: `detail`, `object RefundDetail`, optional.
+    pub detail: Option<RefundDetail>,
+}
+impl serde::Serialize for LegacyCreateRefundResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyCreateRefundResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("id", &value.id);
+            members.required("out_refund_no", &value.out_refund_no);
+            members.required("create_time", &value.create_time);
+            members.required("amount", &value.amount);
+            members.optional("detail", &value.detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyCreateRefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyCreateRefundResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("id", &mut slots.0);
+            fields.required("out_refund_no", &mut slots.1);
+            fields.required("create_time", &mut slots.2);
+            fields.required("amount", &mut slots.3);
+            fields.optional("detail", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                    Ok(LegacyCreateRefundResponse {
+                        id: f0,
+                        out_refund_no: f1,
+                        create_time: f2,
+                        amount: f3,
+                        detail: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询单笔退款(微信支付退款订单号)的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyQueryRefundByIdResponse {
+    /// 微信支付退款订单号
+    ///
+    /// Wire: `id`, `string`, required.
+    pub id: String,
+    /// 商户退款单号
+    ///
+    /// Wire: `out_refund_no`, `string`, required.
+    pub out_refund_no: String,
+    /// 微信支付交易订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 商户原交易订单号
+    ///
+    /// Wire: `out_trade_no`, `string`, required.
+    pub out_trade_no: String,
+    /// 退款渠道
+    ///
+    /// Wire: `channel`, `enum Channel`, optional.
+    pub channel: Option<Channel>,
+    /// 退款入账账户
+    ///
+    /// Wire: `recv_account`, `string`, optional.
+    pub recv_account: Option<String>,
+    /// 退款资金来源
+    ///
+    /// Wire: `fund_source`, `enum DataFundSource`, optional.
+    pub fund_source: Option<DataFundSource>,
+    /// 退款成功时间
+    ///
+    /// Wire: `success_time`, `string`, optional.
+    pub success_time: Option<String>,
+    /// 退款创建时间
+    ///
+    /// Wire: `create_time`, `string`, required.
+    pub create_time: String,
+    /// 退款状态
+    ///
+    /// Wire: `status`, `enum Status`, required.
+    pub status: Status,
+    /// 退款金额
+    ///
+    /// Wire: `amount`, `object DataAmount`, required.
+    pub amount: DataAmount,
+    /// 优惠退款详情
+    ///
+    /// Wire: `detail`, `object RefundDetail`, optional.
+    pub detail: Option<RefundDetail>,
+}
+impl serde::Serialize for LegacyQueryRefundByIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyQueryRefundByIdResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(12);
+            members.required("id", &value.id);
+            members.required("out_refund_no", &value.out_refund_no);
+            members.required("transaction_id", &value.transaction_id);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.optional("channel", &value.channel);
+            members.optional("recv_account", &value.recv_account);
+            members.optional("fund_source", &value.fund_source);
+            members.optional("success_time", &value.success_time);
+            members.required("create_time", &value.create_time);
+            members.required("status", &value.status);
+            members.required("amount", &value.amount);
+            members.optional("detail", &value.detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyQueryRefundByIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyQueryRefundByIdResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("id", &mut slots.0);
+            fields.required("out_refund_no", &mut slots.1);
+            fields.required("transaction_id", &mut slots.2);
+            fields.required("out_trade_no", &mut slots.3);
+            fields.optional("channel", &mut slots.4);
+            fields.optional("recv_account", &mut slots.5);
+            fields.optional("fund_source", &mut slots.6);
+            fields.optional("success_time", &mut slots.7);
+            fields.required("create_time", &mut slots.8);
+            fields.required("status", &mut slots.9);
+            fields.required("amount", &mut slots.10);
+            fields.optional("detail", &mut slots.11);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    f4,
+                    f5,
+                    f6,
+                    f7,
+                    Some(f8),
+                    Some(f9),
+                    Some(f10),
+                    f11,
+                ) => {
+                    Ok(LegacyQueryRefundByIdResponse {
+                        id: f0,
+                        out_refund_no: f1,
+                        transaction_id: f2,
+                        out_trade_no: f3,
+                        channel: f4,
+                        recv_account: f5,
+                        fund_source: f6,
+                        success_time: f7,
+                        create_time: f8,
+                        status: f9,
+                        amount: f10,
+                        detail: f11,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 金额
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DataAmount2 {
+    /// 已结算金额
+    ///
+    /// Wire: `settled`, `integer`, required.
+    pub settled: i64,
+    /// 未结算金额
+    ///
+    /// Wire: `unsettle`, `integer`, required.
+    pub unsettle: i64,
+    /// 结算币种
+    ///
+    /// Wire: `currency`, `string`, required.
+    pub currency: String,
+    /// 支付金额
+    ///
+    /// Wire: `pay`, `integer`, required.
+    pub pay: i64,
+    /// 退款金额
+    ///
+    /// Wire: `refund`, `integer`, required.
+    pub refund: i64,
+    /// 支付净额
+    ///
+    /// Wire: `net`, `integer`, required.
+    pub net: i64,
+    /// 手续费金额
+    ///
+    /// Wire: `fee`, `integer`, required.
+    pub fee: i64,
+}
+impl serde::Serialize for DataAmount2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &DataAmount2) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.required("settled", &value.settled);
+            members.required("unsettle", &value.unsettle);
+            members.required("currency", &value.currency);
+            members.required("pay", &value.pay);
+            members.required("refund", &value.refund);
+            members.required("net", &value.net);
+            members.required("fee", &value.fee);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DataAmount2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<DataAmount2, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.required("settled", &mut slots.0);
+            fields.required("unsettle", &mut slots.1);
+            fields.required("currency", &mut slots.2);
+            fields.required("pay", &mut slots.3);
+            fields.required("refund", &mut slots.4);
+            fields.required("net", &mut slots.5);
+            fields.required("fee", &mut slots.6);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                ) => {
+                    Ok(DataAmount2 {
+                        settled: f0,
+                        unsettle: f1,
+                        currency: f2,
+                        pay: f3,
+                        refund: f4,
+                        net: f5,
+                        fee: f6,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 结算信息列表
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyListSettlementsData {
+    /// 付款批次号
+    ///
+    /// Wire: `batch_id`, `string`, required.
+    pub batch_id: String,
+    /// 结算日期
+    ///
+    /// Wire: `settlement_date`, `string`, required.
+    pub settlement_date: String,
+    /// 交易开始日期
+    ///
+    /// Wire: `trade_start_date`, `string`, required.
+    pub trade_start_date: String,
+    /// 交易结束日期
+    ///
+    /// Wire: `trade_end_date`, `string`, required.
+    pub trade_end_date: String,
+    /// 金额
+    ///
+    /// Wire: `amount`, `object DataAmount2`, required.
+    pub amount: DataAmount2,
+    /// 钱包主体
+    ///
+    /// Wire: `wallet_region`, `enum DataWalletRegion`, optional.
+    pub wallet_region: Option<DataWalletRegion>,
+}
+impl serde::Serialize for LegacyListSettlementsData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyListSettlementsData) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(6);
+            members.required("batch_id", &value.batch_id);
+            members.required("settlement_date", &value.settlement_date);
+            members.required("trade_start_date", &value.trade_start_date);
+            members.required("trade_end_date", &value.trade_end_date);
+            members.required("amount", &value.amount);
+            members.optional("wallet_region", &value.wallet_region);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyListSettlementsData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyListSettlementsData, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None);
+            fields.required("batch_id", &mut slots.0);
+            fields.required("settlement_date", &mut slots.1);
+            fields.required("trade_start_date", &mut slots.2);
+            fields.required("trade_end_date", &mut slots.3);
+            fields.required("amount", &mut slots.4);
+            fields.optional("wallet_region", &mut slots.5);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                    Ok(LegacyListSettlementsData {
+                        batch_id: f0,
+                        settlement_date: f1,
+                        trade_start_date: f2,
+                        trade_end_date: f3,
+                        amount: f4,
+                        wallet_region: f5,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询结算资金明细API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyListSettlementsResponse {
+    /// 结算信息列表
+    ///
+    /// Wire: `data`, `array[object LegacyListSettlementsData]`, optional.
+    pub data: Option<Vec<LegacyListSettlementsData>>,
+    /// 总记录条数
+    ///
+    /// Wire: `total_count`, `integer`, required.
+    pub total_count: i64,
+    /// 记录起始位置
+    ///
+    /// Wire: `offset`, `integer`, required.
+    pub offset: i64,
+    /// 本次返回条数
+    ///
+    /// Wire: `limit`, `integer`, required.
+    pub limit: i64,
+}
+impl serde::Serialize for LegacyListSettlementsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyListSettlementsResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.optional("data", &value.data);
+            members.required("total_count", &value.total_count);
+            members.required("offset", &value.offset);
+            members.required("limit", &value.limit);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyListSettlementsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyListSettlementsResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.optional("data", &mut slots.0);
+            fields.required("total_count", &mut slots.1);
+            fields.required("offset", &mut slots.2);
+            fields.required("limit", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), Some(f2), Some(f3)) => {
+                    Ok(LegacyListSettlementsResponse {
+                        data: f0,
+                        total_count: f1,
+                        offset: f2,
+                        limit: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 支付者
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Payer {
+    /// 用户标识
+    ///
+    /// Wire: `openid`, `string`, optional.
+    pub openid: Option<String>,
+    /// 用户标识（机构）
+    ///
+    /// Wire: `sp_openid`, `string`, optional.
+    pub sp_openid: Option<String>,
+    /// 用户标识（特约商户）
+    ///
+    /// Wire: `sub_openid`, `string`, optional.
+    pub sub_openid: Option<String>,
+}
+impl Payer {
+    /// Builds `Payer` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {
+            openid: None,
+            sp_openid: None,
+            sub_openid: None,
+        }
+    }
+    /// Sets the optional `openid`.
+    pub fn with_openid(mut self, value: impl Into<String>) -> Self {
+        self.openid = Some(value.into());
+        self
+    }
+    /// Sets the optional `sp_openid`.
+    pub fn with_sp_openid(mut self, value: impl Into<String>) -> Self {
+        self.sp_openid = Some(value.into());
+        self
+    }
+    /// Sets the optional `sub_openid`.
+    pub fn with_sub_openid(mut self, value: impl Into<String>) -> Self {
+        self.sub_openid = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for Payer {}
+impl serde::Serialize for Payer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Payer) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("openid", &value.openid);
+            members.optional("sp_openid", &value.sp_openid);
+            members.optional("sub_openid", &value.sub_openid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Payer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Payer, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("openid", &mut slots.0);
+            fields.optional("sp_openid", &mut slots.1);
+            fields.optional("sub_openid", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
+            Ok(Payer {
+                openid: f0,
+                sp_openid: f1,
+                sub_openid: f2,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 订单金额
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyAppPrepayAmount {
+    /// 总金额
+    ///
+    /// Wire: `total`, `integer`, required.
+    pub total: i64,
+    /// 货币类型
+    ///
+    /// Wire: `currency`, `string`, optional.
+    pub currency: Option<String>,
+}
+impl LegacyAppPrepayAmount {
+    /// Builds `LegacyAppPrepayAmount` from its required fields (`total`); optional fields start as `None`.
+    pub fn new(total: i64) -> Self {
+        Self { total, currency: None }
+    }
+    /// Sets the optional `currency`.
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for LegacyAppPrepayAmount {}
+impl serde::Serialize for LegacyAppPrepayAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyAppPrepayAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("total", &value.total);
+            members.optional("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyAppPrepayAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyAppPrepayAmount, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("total", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1) => {
+                    Ok(LegacyAppPrepayAmount {
+                        total: f0,
+                        currency: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 商户门店信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SceneInfoStoreInfo {
+    /// 编号
+    ///
+    /// Wire: `id`, `string`, optional.
+    pub id: Option<String>,
+    /// 名称
+    ///
+    /// Wire: `name`, `string`, required.
+    pub name: String,
+    /// 详细地址
+    ///
+    /// Wire: `address`, `string`, required.
+    pub address: String,
+}
+impl SceneInfoStoreInfo {
+    /// Builds `SceneInfoStoreInfo` from its required fields, each named in a [`required::SceneInfoStoreInfo`](super::required::SceneInfoStoreInfo) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::SceneInfoStoreInfo<'_>) -> Self {
+        Self {
+            id: None,
+            name: required.name.to_owned(),
+            address: required.address.to_owned(),
+        }
+    }
+    /// Sets the optional `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for SceneInfoStoreInfo {}
+impl serde::Serialize for SceneInfoStoreInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &SceneInfoStoreInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("id", &value.id);
+            members.required("name", &value.name);
+            members.required("address", &value.address);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for SceneInfoStoreInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<SceneInfoStoreInfo, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("id", &mut slots.0);
+            fields.required("name", &mut slots.1);
+            fields.required("address", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), Some(f2)) => {
+                    Ok(SceneInfoStoreInfo {
+                        id: f0,
+                        name: f1,
+                        address: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 场景信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SceneInfo {
+    /// 商户端设备号
+    ///
+    /// Wire: `device_id`, `string`, optional.
+    pub device_id: Option<String>,
+    /// 商户端设备IP
+    ///
+    /// Wire: `device_ip`, `string`, optional.
+    pub device_ip: Option<String>,
+    /// 用户终端IP
+    ///
+    /// Wire: `payer_client_ip`, `string`, optional.
+    pub payer_client_ip: Option<String>,
+    /// 操作员ID
+    ///
+    /// Wire: `operator_id`, `string`, optional.
+    pub operator_id: Option<String>,
+    /// 商户门店信息
+    ///
+    /// Wire: `store_info`, `object SceneInfoStoreInfo`, optional.
+    pub store_info: Option<SceneInfoStoreInfo>,
+}
+impl SceneInfo {
+    /// Builds `SceneInfo` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {
+            device_id: None,
+            device_ip: None,
+            payer_client_ip: None,
+            operator_id: None,
+            store_info: None,
+        }
+    }
+    /// Sets the optional `device_id`.
+    pub fn with_device_id(mut self, value: impl Into<String>) -> Self {
+        self.device_id = Some(value.into());
+        self
+    }
+    /// Sets the optional `device_ip`.
+    pub fn with_device_ip(mut self, value: impl Into<String>) -> Self {
+        self.device_ip = Some(value.into());
+        self
+    }
+    /// Sets the optional `payer_client_ip`.
+    pub fn with_payer_client_ip(mut self, value: impl Into<String>) -> Self {
+        self.payer_client_ip = Some(value.into());
+        self
+    }
+    /// Sets the optional `operator_id`.
+    pub fn with_operator_id(mut self, value: impl Into<String>) -> Self {
+        self.operator_id = Some(value.into());
+        self
+    }
+    /// Sets the optional `store_info`.
+    pub fn with_store_info(mut self, value: SceneInfoStoreInfo) -> Self {
+        self.store_info = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for SceneInfo {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.store_info {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "store_info"),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for SceneInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &SceneInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.optional("device_id", &value.device_id);
+            members.optional("device_ip", &value.device_ip);
+            members.optional("payer_client_ip", &value.payer_client_ip);
+            members.optional("operator_id", &value.operator_id);
+            members.optional("store_info", &value.store_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for SceneInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<SceneInfo, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.optional("device_id", &mut slots.0);
+            fields.optional("device_ip", &mut slots.1);
+            fields.optional("payer_client_ip", &mut slots.2);
+            fields.optional("operator_id", &mut slots.3);
+            fields.optional("store_info", &mut slots.4);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4) = slots;
+            Ok(SceneInfo {
+                device_id: f0,
+                device_ip: f1,
+                payer_client_ip: f2,
+                operator_id: f3,
+                store_info: f4,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 单品列表
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GoodsDetail {
+    /// 商品编码
+    ///
+    /// Wire: `goods_id`, `string`, required.
+    pub goods_id: String,
+    /// 微信侧商品编码
+    ///
+    /// Wire: `wxpay_goods_id`, `string`, optional.
+    pub wxpay_goods_id: Option<String>,
+    /// 商品名称
+    ///
+    /// Wire: `goods_name`, `string`, optional.
+    pub goods_name: Option<String>,
+    /// 商品数量
+    ///
+    /// Wire: `quantity`, `integer`, required.
+    pub quantity: i64,
+    /// 商品单价
+    ///
+    /// Wire: `price`, `integer`, required.
+    pub price: i64,
+}
+impl GoodsDetail {
+    /// Builds `GoodsDetail` from its required fields, each named in a [`required::GoodsDetail`](super::required::GoodsDetail) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::GoodsDetail<'_>) -> Self {
+        Self {
+            goods_id: required.goods_id.to_owned(),
+            wxpay_goods_id: None,
+            goods_name: None,
+            quantity: required.quantity,
+            price: required.price,
+        }
+    }
+    /// Sets the optional `wxpay_goods_id`.
+    pub fn with_wxpay_goods_id(mut self, value: impl Into<String>) -> Self {
+        self.wxpay_goods_id = Some(value.into());
+        self
+    }
+    /// Sets the optional `goods_name`.
+    pub fn with_goods_name(mut self, value: impl Into<String>) -> Self {
+        self.goods_name = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for GoodsDetail {}
+impl serde::Serialize for GoodsDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &GoodsDetail) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("goods_id", &value.goods_id);
+            members.optional("wxpay_goods_id", &value.wxpay_goods_id);
+            members.optional("goods_name", &value.goods_name);
+            members.required("quantity", &value.quantity);
+            members.required("price", &value.price);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for GoodsDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<GoodsDetail, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("goods_id", &mut slots.0);
+            fields.optional("wxpay_goods_id", &mut slots.1);
+            fields.optional("goods_name", &mut slots.2);
+            fields.required("quantity", &mut slots.3);
+            fields.required("price", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, Some(f3), Some(f4)) => {
+                    Ok(GoodsDetail {
+                        goods_id: f0,
+                        wxpay_goods_id: f1,
+                        goods_name: f2,
+                        quantity: f3,
+                        price: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 优惠功能
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Detail {
+    /// 订单原价
+    ///
+    /// Wire: `cost_price`, `integer`, optional.
+    pub cost_price: Option<i64>,
+    /// 商品小票ID
+    ///
+    /// Wire: `receipt_id`, `string`, optional.
+    pub receipt_id: Option<String>,
+    /// 单品列表
+    ///
+    /// Wire: `goods_detail`, `array[object GoodsDetail]`, optional.
+    pub goods_detail: Option<Vec<GoodsDetail>>,
+}
+impl Detail {
+    /// Builds `Detail` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {
+            cost_price: None,
+            receipt_id: None,
+            goods_detail: None,
+        }
+    }
+    /// Sets the optional `cost_price`.
+    pub fn with_cost_price(mut self, value: i64) -> Self {
+        self.cost_price = Some(value);
+        self
+    }
+    /// Sets the optional `receipt_id`.
+    pub fn with_receipt_id(mut self, value: impl Into<String>) -> Self {
+        self.receipt_id = Some(value.into());
+        self
+    }
+    /// Sets the optional `goods_detail`.
+    pub fn with_goods_detail(mut self, value: Vec<GoodsDetail>) -> Self {
+        self.goods_detail = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for Detail {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.goods_detail {
+            for (index, item) in IntoIterator::into_iter(value).enumerate() {
+                crate::runtime::Validate::validate_at(
+                    item,
+                    &crate::runtime::field_path(
+                        at,
+                        &format!("{}[{index}]", "goods_detail"),
+                    ),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for Detail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Detail) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("cost_price", &value.cost_price);
+            members.optional("receipt_id", &value.receipt_id);
+            members.optional("goods_detail", &value.goods_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Detail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Detail, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("cost_price", &mut slots.0);
+            fields.optional("receipt_id", &mut slots.1);
+            fields.optional("goods_detail", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
+            Ok(Detail {
+                cost_price: f0,
+                receipt_id: f1,
+                goods_detail: f2,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// APP支付下单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyAppPrepayResponse {
+    /// 预支付交易会话标识
+    ///
+    /// Wire: `prepay_id`, `string`, required.
+    pub prepay_id: String,
+}
+impl serde::Serialize for LegacyAppPrepayResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyAppPrepayResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("prepay_id", &value.prepay_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyAppPrepayResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyAppPrepayResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("prepay_id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(LegacyAppPrepayResponse {
+                        prepay_id: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 订单金额
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyQueryOrderByIdAmount {
+    /// 订单金额
+    ///
+    /// Wire: `total`, `integer`, required.
+    pub total: i64,
+    /// 用户支付金额
+    ///
+    /// Wire: `payer_total`, `integer`, required.
+    pub payer_total: i64,
+    /// 订单标价币种
+    ///
+    /// Wire: `currency`, `string`, required.
+    pub currency: String,
+    /// 用户支付币种
+    ///
+    /// Wire: `payer_currency`, `string`, required.
+    pub payer_currency: String,
+    /// 汇率信息
+    ///
+    /// Wire: `exchange_rate`, `object AmountExchangeRate`, optional.
+    pub exchange_rate: Option<AmountExchangeRate>,
+}
+impl serde::Serialize for LegacyQueryOrderByIdAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyQueryOrderByIdAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("total", &value.total);
+            members.required("payer_total", &value.payer_total);
+            members.required("currency", &value.currency);
+            members.required("payer_currency", &value.payer_currency);
+            members.optional("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyQueryOrderByIdAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyQueryOrderByIdAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("total", &mut slots.0);
+            fields.required("payer_total", &mut slots.1);
+            fields.required("currency", &mut slots.2);
+            fields.required("payer_currency", &mut slots.3);
+            fields.optional("exchange_rate", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                    Ok(LegacyQueryOrderByIdAmount {
+                        total: f0,
+                        payer_total: f1,
+                        currency: f2,
+                        payer_currency: f3,
+                        exchange_rate: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 单品列表
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PromotionDetailGoodsDetail {
+    /// 商品编码
+    ///
+    /// Wire: `goods_id`, `string`, required.
+    pub goods_id: String,
+    /// 商品备注
+    ///
+    /// Wire: `goods_remark`, `string`, optional.
+    pub goods_remark: Option<String>,
+    /// 商品优惠金额
+    ///
+    /// Wire: `discount_amount`, `integer`, required.
+    pub discount_amount: i64,
+    /// 商品数量
+    ///
+    /// Wire: `quantity`, `integer`, required.
+    pub quantity: i64,
+    /// 商品价格
+    ///
+    /// Wire: `price`, `integer`, required.
+    pub price: i64,
+}
+impl serde::Serialize for PromotionDetailGoodsDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &PromotionDetailGoodsDetail) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("goods_id", &value.goods_id);
+            members.optional("goods_remark", &value.goods_remark);
+            members.required("discount_amount", &value.discount_amount);
+            members.required("quantity", &value.quantity);
+            members.required("price", &value.price);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for PromotionDetailGoodsDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<PromotionDetailGoodsDetail, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("goods_id", &mut slots.0);
+            fields.optional("goods_remark", &mut slots.1);
+            fields.required("discount_amount", &mut slots.2);
+            fields.required("quantity", &mut slots.3);
+            fields.required("price", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                    Ok(PromotionDetailGoodsDetail {
+                        goods_id: f0,
+                        goods_remark: f1,
+                        discount_amount: f2,
+                        quantity: f3,
+                        price: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 优惠功能
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PromotionDetail {
+    /// 券ID
+    ///
+    /// Wire: `promotion_id`, `string`, required.
+    pub promotion_id: String,
+    /// 优惠名称
+    ///
+    /// Wire: `name`, `string`, optional.
+    pub name: Option<String>,
+    /// 优惠范围
+    ///
+    /// Wire: `scope`, `enum Scope`, optional.
+    pub scope: Option<Scope>,
+    /// 优惠类型
+    ///
+    /// Wire: `type`, `enum RefundDetailType`, optional.
+    pub type_: Option<RefundDetailType>,
+    /// 优惠券面额
+    ///
+    /// Wire: `amount`, `integer`, required.
+    pub amount: i64,
+    /// 优惠币种
+    ///
+    /// Wire: `currency`, `string`, required.
+    pub currency: String,
+    /// 活动ID
+    ///
+    /// Wire: `activity_id`, `string`, optional.
+    pub activity_id: Option<String>,
+    /// 微信出资
+    ///
+    /// Wire: `wxpay_contribute_amount`, `integer`, optional.
+    pub wxpay_contribute_amount: Option<i64>,
+    /// 商户出资
+    ///
+    /// Wire: `merchant_contribute_amount`, `integer`, optional.
+    pub merchant_contribute_amount: Option<i64>,
+    /// 其他出资
+    ///
+    /// Wire: `other_contribute_amount`, `integer`, optional.
+    pub other_contribute_amount: Option<i64>,
+    /// 单品列表
+    ///
+    /// Wire: `goods_detail`, `array[object PromotionDetailGoodsDetail]`, optional.
+    pub goods_detail: Option<Vec<PromotionDetailGoodsDetail>>,
+}
+impl serde::Serialize for PromotionDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &PromotionDetail) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(11);
+            members.required("promotion_id", &value.promotion_id);
+            members.optional("name", &value.name);
+            members.optional("scope", &value.scope);
+            members.optional("type", &value.type_);
+            members.required("amount", &value.amount);
+            members.required("currency", &value.currency);
+            members.optional("activity_id", &value.activity_id);
+            members.optional("wxpay_contribute_amount", &value.wxpay_contribute_amount);
+            members
+                .optional(
+                    "merchant_contribute_amount",
+                    &value.merchant_contribute_amount,
+                );
+            members.optional("other_contribute_amount", &value.other_contribute_amount);
+            members.optional("goods_detail", &value.goods_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for PromotionDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<PromotionDetail, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("promotion_id", &mut slots.0);
+            fields.optional("name", &mut slots.1);
+            fields.optional("scope", &mut slots.2);
+            fields.optional("type", &mut slots.3);
+            fields.required("amount", &mut slots.4);
+            fields.required("currency", &mut slots.5);
+            fields.optional("activity_id", &mut slots.6);
+            fields.optional("wxpay_contribute_amount", &mut slots.7);
+            fields.optional("merchant_contribute_amount", &mut slots.8);
+            fields.optional("other_contribute_amount", &mut slots.9);
+            fields.optional("goods_detail", &mut slots.10);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3, Some(f4), Some(f5), f6, f7, f8, f9, f10) => {
+                    Ok(PromotionDetail {
+                        promotion_id: f0,
+                        name: f1,
+                        scope: f2,
+                        type_: f3,
+                        amount: f4,
+                        currency: f5,
+                        activity_id: f6,
+                        wxpay_contribute_amount: f7,
+                        merchant_contribute_amount: f8,
+                        other_contribute_amount: f9,
+                        goods_detail: f10,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询订单(微信支付订单号)的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyQueryOrderByIdResponse {
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, required.
+    pub mchid: String,
+    /// APPID
+    ///
+    /// Wire: `appid`, `string`, required.
+    pub appid: String,
+    /// 机构商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 机构APPID
+    ///
+    /// Wire: `sp_appid`, `string`, required.
+    pub sp_appid: String,
+    /// 子商户APPID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 商户订单号
+    ///
+    /// Wire: `out_trade_no`, `string`, required.
+    pub out_trade_no: String,
+    /// 微信支付订单号
+    ///
+    /// Wire: `id`, `string`, required.
+    pub id: String,
+    /// 商户数据
+    ///
+    /// Wire: `attach`, `string`, optional.
+    pub attach: Option<String>,
+    /// 交易类型
+    ///
+    /// Wire: `trade_type`, `enum LegacyQueryOrderByIdTradeType`, required.
+    pub trade_type: LegacyQueryOrderByIdTradeType,
+    /// 付款银行
+    ///
+    /// Wire: `bank_type`, `string`, required.
+    pub bank_type: String,
+    /// 支付完成时间
+    ///
+    /// Wire: `success_time`, `string`, required.
+    pub success_time: String,
+    /// 交易状态
+    ///
+    /// Wire: `trade_state`, `enum TradeState`, required.
+    pub trade_state: TradeState,
+    /// 交易状态描述
+    ///
+    /// Wire: `trade_state_desc`, `string`, required.
+    pub trade_state_desc: String,
+    /// 支付者
+    ///
+    /// Wire: `payer`, `object Payer`, required.
+    pub payer: Payer,
+    /// 订单金额
+    ///
+    /// Wire: `amount`, `object LegacyQueryOrderByIdAmount`, required.
+    pub amount: LegacyQueryOrderByIdAmount,
+    /// 优惠功能
+    ///
+    /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
+    pub promotion_detail: Option<Vec<PromotionDetail>>,
+}
+impl serde::Serialize for LegacyQueryOrderByIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyQueryOrderByIdResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(17);
+            members.required("mchid", &value.mchid);
+            members.required("appid", &value.appid);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("sp_appid", &value.sp_appid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("id", &value.id);
+            members.optional("attach", &value.attach);
+            members.required("trade_type", &value.trade_type);
+            members.required("bank_type", &value.bank_type);
+            members.required("success_time", &value.success_time);
+            members.required("trade_state", &value.trade_state);
+            members.required("trade_state_desc", &value.trade_state_desc);
+            members.required("payer", &value.payer);
+            members.required("amount", &value.amount);
+            members.optional("promotion_detail", &value.promotion_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyQueryOrderByIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyQueryOrderByIdResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("mchid", &mut slots.0);
+            fields.required("appid", &mut slots.1);
+            fields.required("sp_mchid", &mut slots.2);
+            fields.required("sub_mchid", &mut slots.3);
+            fields.required("sp_appid", &mut slots.4);
+            fields.optional("sub_appid", &mut slots.5);
+            fields.required("out_trade_no", &mut slots.6);
+            fields.required("id", &mut slots.7);
+            fields.optional("attach", &mut slots.8);
+            fields.required("trade_type", &mut slots.9);
+            fields.required("bank_type", &mut slots.10);
+            fields.required("success_time", &mut slots.11);
+            fields.required("trade_state", &mut slots.12);
+            fields.required("trade_state_desc", &mut slots.13);
+            fields.required("payer", &mut slots.14);
+            fields.required("amount", &mut slots.15);
+            fields.optional("promotion_detail", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    Some(f9),
+                    Some(f10),
+                    Some(f11),
+                    Some(f12),
+                    Some(f13),
+                    Some(f14),
+                    Some(f15),
+                    f16,
+                ) => {
+                    Ok(LegacyQueryOrderByIdResponse {
+                        mchid: f0,
+                        appid: f1,
+                        sp_mchid: f2,
+                        sub_mchid: f3,
+                        sp_appid: f4,
+                        sub_appid: f5,
+                        out_trade_no: f6,
+                        id: f7,
+                        attach: f8,
+                        trade_type: f9,
+                        bank_type: f10,
+                        success_time: f11,
+                        trade_state: f12,
+                        trade_state_desc: f13,
+                        payer: f14,
+                        amount: f15,
+                        promotion_detail: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 支付者
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyMicropayPayer {
+    /// 授权码
+    ///
+    /// Wire: `auth_code`, `string`, required.
+    pub auth_code: String,
+}
+impl LegacyMicropayPayer {
+    /// Builds `LegacyMicropayPayer` from its required fields (`auth_code`); optional fields start as `None`.
+    pub fn new(auth_code: impl Into<String>) -> Self {
+        Self {
+            auth_code: auth_code.into(),
+        }
+    }
+}
+impl crate::runtime::Validate for LegacyMicropayPayer {}
+impl serde::Serialize for LegacyMicropayPayer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyMicropayPayer) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("auth_code", &value.auth_code);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyMicropayPayer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyMicropayPayer, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("auth_code", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(LegacyMicropayPayer {
+                        auth_code: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 订单金额
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyMicropayAmount {
+    /// 订单金额
+    ///
+    /// Wire: `total`, `integer`, required.
+    pub total: i64,
+    /// 货币类型
+    ///
+    /// Wire: `currency`, `string`, optional.
+    pub currency: Option<String>,
+    /// 用户支付金额
+    ///
+    /// Wire: `payer_total`, `integer`, required.
+    pub payer_total: i64,
+    /// 支付货币类型
+    ///
+    /// Wire: `payer _currency`, `string`, optional.
+    pub payer_currency: Option<String>,
+    /// 汇率
+    ///
+    /// Wire: `exchange_rate`, `object AmountExchangeRate`, optional.
+    pub exchange_rate: Option<AmountExchangeRate>,
+}
+impl serde::Serialize for LegacyMicropayAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyMicropayAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("total", &value.total);
+            members.optional("currency", &value.currency);
+            members.required("payer_total", &value.payer_total);
+            members.optional("payer _currency", &value.payer_currency);
+            members.optional("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyMicropayAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyMicropayAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("total", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.required("payer_total", &mut slots.2);
+            fields.optional("payer _currency", &mut slots.3);
+            fields.optional("exchange_rate", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), f3, f4) => {
+                    Ok(LegacyMicropayAmount {
+                        total: f0,
+                        currency: f1,
+                        payer_total: f2,
+                        payer_currency: f3,
+                        exchange_rate: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 单品列表
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DetailGoodsDetail {
+    /// 商品编码
+    ///
+    /// Wire: `goods_id`, `string`, required.
+    pub goods_id: String,
+    /// 商品备注
+    ///
+    /// Wire: `goods_remark`, `string`, optional.
+    pub goods_remark: Option<String>,
+    /// 商品数量
+    ///
+    /// Wire: `quantity`, `integer`, required.
+    pub quantity: i64,
+    /// 商品价格
+    ///
+    /// Wire: `price`, `integer`, required.
+    pub price: i64,
+}
+impl serde::Serialize for DetailGoodsDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &DetailGoodsDetail) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("goods_id", &value.goods_id);
+            members.optional("goods_remark", &value.goods_remark);
+            members.required("quantity", &value.quantity);
+            members.required("price", &value.price);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DetailGoodsDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<DetailGoodsDetail, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("goods_id", &mut slots.0);
+            fields.optional("goods_remark", &mut slots.1);
+            fields.required("quantity", &mut slots.2);
+            fields.required("price", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, Some(f2), Some(f3)) => {
+                    Ok(DetailGoodsDetail {
+                        goods_id: f0,
+                        goods_remark: f1,
+                        quantity: f2,
+                        price: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 优惠功能
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyMicropayDetail {
+    /// 券ID
+    ///
+    /// Wire: `promotion_id`, `string`, required.
+    pub promotion_id: String,
+    /// 优惠名称
+    ///
+    /// Wire: `name`, `string`, optional.
+    pub name: Option<String>,
+    /// 优惠范围
+    ///
+    /// Wire: `scope`, `enum Scope`, optional.
+    pub scope: Option<Scope>,
+    /// 优惠类型
+    ///
+    /// Wire: `type`, `enum RefundDetailType`, optional.
+    pub type_: Option<RefundDetailType>,
+    /// 优惠券面额
+    ///
+    /// Wire: `amount`, `integer`, required.
+    pub amount: i64,
+    /// 货币类型
+    ///
+    /// Wire: `currency`, `string`, optional.
+    pub currency: Option<String>,
+    /// 活动ID
+    ///
+    /// Wire: `activity_id`, `string`, optional.
+    pub activity_id: Option<String>,
+    /// 微信出资
+    ///
+    /// Wire: `wechatpay_contribute_amount`, `integer`, optional.
+    pub wechatpay_contribute_amount: Option<i64>,
+    /// 商户出资
+    ///
+    /// Wire: `merchant_contribute_amount`, `integer`, optional.
+    pub merchant_contribute_amount: Option<i64>,
+    /// 其他出资
+    ///
+    /// Wire: `other_contribute_amount`, `integer`, optional.
+    pub other_contribute_amount: Option<i64>,
+    /// 单品列表
+    ///
+    /// Wire: `goods_detail`, `array[object DetailGoodsDetail]`, optional.
+    pub goods_detail: Option<Vec<DetailGoodsDetail>>,
+}
+impl serde::Serialize for LegacyMicropayDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyMicropayDetail) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(11);
+            members.required("promotion_id", &value.promotion_id);
+            members.optional("name", &value.name);
+            members.optional("scope", &value.scope);
+            members.optional("type", &value.type_);
+            members.required("amount", &value.amount);
+            members.optional("currency", &value.currency);
+            members.optional("activity_id", &value.activity_id);
+            members
+                .optional(
+                    "wechatpay_contribute_amount",
+                    &value.wechatpay_contribute_amount,
+                );
+            members
+                .optional(
+                    "merchant_contribute_amount",
+                    &value.merchant_contribute_amount,
+                );
+            members.optional("other_contribute_amount", &value.other_contribute_amount);
+            members.optional("goods_detail", &value.goods_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyMicropayDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyMicropayDetail, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("promotion_id", &mut slots.0);
+            fields.optional("name", &mut slots.1);
+            fields.optional("scope", &mut slots.2);
+            fields.optional("type", &mut slots.3);
+            fields.required("amount", &mut slots.4);
+            fields.optional("currency", &mut slots.5);
+            fields.optional("activity_id", &mut slots.6);
+            fields.optional("wechatpay_contribute_amount", &mut slots.7);
+            fields.optional("merchant_contribute_amount", &mut slots.8);
+            fields.optional("other_contribute_amount", &mut slots.9);
+            fields.optional("goods_detail", &mut slots.10);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
+                    Ok(LegacyMicropayDetail {
+                        promotion_id: f0,
+                        name: f1,
+                        scope: f2,
+                        type_: f3,
+                        amount: f4,
+                        currency: f5,
+                        activity_id: f6,
+                        wechatpay_contribute_amount: f7,
+                        merchant_contribute_amount: f8,
+                        other_contribute_amount: f9,
+                        goods_detail: f10,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 提交付款码支付的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyMicropayResponse {
+    /// 微信支付订单号
+    ///
+    /// Wire: `id`, `string`, required.
+    pub id: String,
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, required.
+    pub mchid: String,
+    /// APPID
+    ///
+    /// Wire: `appid`, `string`, required.
+    pub appid: String,
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 机构商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 机构APPID
+    ///
+    /// Wire: `sp_appid`, `string`, required.
+    pub sp_appid: String,
+    /// 子商户APPID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 商户订单号
+    ///
+    /// Wire: `out_trade_no`, `string`, required.
+    pub out_trade_no: String,
+    /// 交易类型
+    ///
+    /// Wire: `trade_type`, `enum LegacyQueryOrderByIdTradeType`, required.
+    pub trade_type: LegacyQueryOrderByIdTradeType,
+    /// 交易状态
+    ///
+    /// Wire: `trade_state`, `enum TradeState`, required.
+    pub trade_state: TradeState,
+    /// 交易状态描述
+    ///
+    /// Wire: `trade_state_desc`, `string`, required.
+    pub trade_state_desc: String,
+    /// 付款银行
+    ///
+    /// Wire: `bank_type`, `string`, required.
+    pub bank_type: String,
+    /// 商户数据
+    ///
+    /// Wire: `attach`, `string`, optional.
+    pub attach: Option<String>,
+    /// 支付完成时间
+    ///
+    /// Wire: `success_time`, `string`, required.
+    pub success_time: String,
+    /// 支付者
+    ///
+    /// Wire: `payer`, `object Payer`, optional.
+    pub payer: Option<Payer>,
+    /// 订单金额
+    ///
+    /// Wire: `amount`, `object LegacyMicropayAmount`, required.
+    pub amount: LegacyMicropayAmount,
+    /// 优惠功能
+    ///
+    /// Wire: `detail`, `array[object LegacyMicropayDetail]`, optional.
+    pub detail: Option<Vec<LegacyMicropayDetail>>,
+}
+impl serde::Serialize for LegacyMicropayResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyMicropayResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(17);
+            members.required("id", &value.id);
+            members.required("mchid", &value.mchid);
+            members.required("appid", &value.appid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("sp_appid", &value.sp_appid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("trade_type", &value.trade_type);
+            members.required("trade_state", &value.trade_state);
+            members.required("trade_state_desc", &value.trade_state_desc);
+            members.required("bank_type", &value.bank_type);
+            members.optional("attach", &value.attach);
+            members.required("success_time", &value.success_time);
+            members.optional("payer", &value.payer);
+            members.required("amount", &value.amount);
+            members.optional("detail", &value.detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyMicropayResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyMicropayResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("id", &mut slots.0);
+            fields.required("mchid", &mut slots.1);
+            fields.required("appid", &mut slots.2);
+            fields.required("sub_mchid", &mut slots.3);
+            fields.required("sp_mchid", &mut slots.4);
+            fields.required("sp_appid", &mut slots.5);
+            fields.optional("sub_appid", &mut slots.6);
+            fields.required("out_trade_no", &mut slots.7);
+            fields.required("trade_type", &mut slots.8);
+            fields.required("trade_state", &mut slots.9);
+            fields.required("trade_state_desc", &mut slots.10);
+            fields.required("bank_type", &mut slots.11);
+            fields.optional("attach", &mut slots.12);
+            fields.required("success_time", &mut slots.13);
+            fields.optional("payer", &mut slots.14);
+            fields.required("amount", &mut slots.15);
+            fields.optional("detail", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    f6,
+                    Some(f7),
+                    Some(f8),
+                    Some(f9),
+                    Some(f10),
+                    Some(f11),
+                    f12,
+                    Some(f13),
+                    f14,
+                    Some(f15),
+                    f16,
+                ) => {
+                    Ok(LegacyMicropayResponse {
+                        id: f0,
+                        mchid: f1,
+                        appid: f2,
+                        sub_mchid: f3,
+                        sp_mchid: f4,
+                        sp_appid: f5,
+                        sub_appid: f6,
+                        out_trade_no: f7,
+                        trade_type: f8,
+                        trade_state: f9,
+                        trade_state_desc: f10,
+                        bank_type: f11,
+                        attach: f12,
+                        success_time: f13,
+                        payer: f14,
+                        amount: f15,
+                        detail: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 场景信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyH5PrepaySceneInfo {
+    /// 商户端设备号
+    ///
+    /// Wire: `device_id`, `string`, optional.
+    pub device_id: Option<String>,
+    /// 商户端设备IP
+    ///
+    /// Wire: `device_ip`, `string`, optional.
+    pub device_ip: Option<String>,
+    /// 用户终端IP
+    ///
+    /// Wire: `payer_client_ip`, `string`, required.
+    pub payer_client_ip: String,
+    /// 操作员ID
+    ///
+    /// Wire: `operator_id`, `string`, optional.
+    pub operator_id: Option<String>,
+    /// 商户门店信息
+    ///
+    /// Wire: `store_info`, `object SceneInfoStoreInfo`, required.
+    pub store_info: SceneInfoStoreInfo,
+}
+impl LegacyH5PrepaySceneInfo {
+    /// Builds `LegacyH5PrepaySceneInfo` from its required fields, each named in a [`required::LegacyH5PrepaySceneInfo`](super::required::LegacyH5PrepaySceneInfo) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::LegacyH5PrepaySceneInfo<'_>) -> Self {
+        Self {
+            device_id: None,
+            device_ip: None,
+            payer_client_ip: required.payer_client_ip.to_owned(),
+            operator_id: None,
+            store_info: required.store_info,
+        }
+    }
+    /// Sets the optional `device_id`.
+    pub fn with_device_id(mut self, value: impl Into<String>) -> Self {
+        self.device_id = Some(value.into());
+        self
+    }
+    /// Sets the optional `device_ip`.
+    pub fn with_device_ip(mut self, value: impl Into<String>) -> Self {
+        self.device_ip = Some(value.into());
+        self
+    }
+    /// Sets the optional `operator_id`.
+    pub fn with_operator_id(mut self, value: impl Into<String>) -> Self {
+        self.operator_id = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for LegacyH5PrepaySceneInfo {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::Validate::validate_at(
+            &self.store_info,
+            &crate::runtime::field_path(at, "store_info"),
+        )?;
+        Ok(())
+    }
+}
+impl serde::Serialize for LegacyH5PrepaySceneInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyH5PrepaySceneInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.optional("device_id", &value.device_id);
+            members.optional("device_ip", &value.device_ip);
+            members.required("payer_client_ip", &value.payer_client_ip);
+            members.optional("operator_id", &value.operator_id);
+            members.required("store_info", &value.store_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyH5PrepaySceneInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyH5PrepaySceneInfo, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.optional("device_id", &mut slots.0);
+            fields.optional("device_ip", &mut slots.1);
+            fields.required("payer_client_ip", &mut slots.2);
+            fields.optional("operator_id", &mut slots.3);
+            fields.required("store_info", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (f0, f1, Some(f2), f3, Some(f4)) => {
+                    Ok(LegacyH5PrepaySceneInfo {
+                        device_id: f0,
+                        device_ip: f1,
+                        payer_client_ip: f2,
+                        operator_id: f3,
+                        store_info: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// H5支付下单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyH5PrepayResponse {
+    /// 支付跳转链接
+    ///
+    /// Wire: `mweb_url`, `string`, required.
+    pub mweb_url: String,
+}
+impl serde::Serialize for LegacyH5PrepayResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyH5PrepayResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("mweb_url", &value.mweb_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyH5PrepayResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyH5PrepayResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("mweb_url", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(LegacyH5PrepayResponse {
+                        mweb_url: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 扫码支付下单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LegacyNativePrepayResponse {
+    /// 二维码链接
+    ///
+    /// Wire: `code_url`, `string`, required.
+    pub code_url: String,
+}
+impl serde::Serialize for LegacyNativePrepayResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &LegacyNativePrepayResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("code_url", &value.code_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for LegacyNativePrepayResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<LegacyNativePrepayResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("code_url", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(LegacyNativePrepayResponse {
+                        code_url: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询投诉通知回调的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryComplaintNotificationResponse {
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, required.
+    pub mchid: String,
+    /// 通知地址
+    ///
+    /// Wire: `url`, `string`, required.
+    pub url: String,
+}
+impl serde::Serialize for QueryComplaintNotificationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryComplaintNotificationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("mchid", &value.mchid);
+            members.required("url", &value.url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryComplaintNotificationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryComplaintNotificationResponse, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("mchid", &mut slots.0);
+            fields.required("url", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QueryComplaintNotificationResponse {
+                        mchid: f0,
+                        url: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 投诉单关联订单信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ComplaintOrderInfo {
+    /// 微信订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 商户订单号
+    ///
+    /// Wire: `out_trade_no`, `string`, required.
+    pub out_trade_no: String,
+    /// 结算币种金额
+    ///
+    /// Wire: `settlement_amount`, `integer`, required.
+    pub settlement_amount: i64,
+    /// 结算币种累计已退款金额
+    ///
+    /// Wire: `settlement_refunded_amount`, `string`, required.
+    pub settlement_refunded_amount: String,
+    /// 结算币种
+    ///
+    /// Wire: `settlement_currency`, `string`, required.
+    pub settlement_currency: String,
+    /// 订单金额
+    ///
+    /// Wire: `payer_amount`, `integer`, required.
+    pub payer_amount: i64,
+    /// 支付币种累计已退款金额
+    ///
+    /// Wire: `payer_refunded_amount`, `integer`, required.
+    pub payer_refunded_amount: i64,
+    /// 支付币种
+    ///
+    /// Wire: `payer_currency`, `string`, required.
+    pub payer_currency: String,
+    /// 交易时间
+    ///
+    /// Wire: `trade_time`, `datetime (RFC 3339)`, required.
+    pub trade_time: crate::runtime::DateTime,
+}
+impl serde::Serialize for ComplaintOrderInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ComplaintOrderInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(9);
+            members.required("transaction_id", &value.transaction_id);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("settlement_amount", &value.settlement_amount);
+            members
+                .required(
+                    "settlement_refunded_amount",
+                    &value.settlement_refunded_amount,
+                );
+            members.required("settlement_currency", &value.settlement_currency);
+            members.required("payer_amount", &value.payer_amount);
+            members.required("payer_refunded_amount", &value.payer_refunded_amount);
+            members.required("payer_currency", &value.payer_currency);
+            members.required("trade_time", &value.trade_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ComplaintOrderInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ComplaintOrderInfo, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None);
+            fields.required("transaction_id", &mut slots.0);
+            fields.required("out_trade_no", &mut slots.1);
+            fields.required("settlement_amount", &mut slots.2);
+            fields.required("settlement_refunded_amount", &mut slots.3);
+            fields.required("settlement_currency", &mut slots.4);
+            fields.required("payer_amount", &mut slots.5);
+            fields.required("payer_refunded_amount", &mut slots.6);
+            fields.required("payer_currency", &mut slots.7);
+            fields.required("trade_time", &mut slots.8);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                ) => {
+                    Ok(ComplaintOrderInfo {
+                        transaction_id: f0,
+                        out_trade_no: f1,
+                        settlement_amount: f2,
+                        settlement_refunded_amount: f3,
+                        settlement_currency: f4,
+                        payer_amount: f5,
+                        payer_refunded_amount: f6,
+                        payer_currency: f7,
+                        trade_time: f8,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 投诉资料列表
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ComplaintMediaList {
+    /// 媒体文件业务类型
+    ///
+    /// Wire: `media_type`, `enum MediaType`, required.
+    pub media_type: MediaType,
+    /// 媒体文列表
+    ///
+    /// Wire: `media_url`, `array[string]`, required.
+    pub media_url: Vec<String>,
+}
+impl serde::Serialize for ComplaintMediaList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ComplaintMediaList) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("media_type", &value.media_type);
+            members.required("media_url", &value.media_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ComplaintMediaList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ComplaintMediaList, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("media_type", &mut slots.0);
+            fields.required("media_url", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(ComplaintMediaList {
+                        media_type: f0,
+                        media_url: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 投诉单关联服务单信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ServiceOrderInfo {
+    /// 微信支付服务订单号
+    ///
+    /// Wire: `order_id`, `string`, optional.
+    pub order_id: Option<String>,
+    /// 商户服务订单号
+    ///
+    /// Wire: `out_order_no`, `string`, optional.
+    pub out_order_no: Option<String>,
+    /// 支付分服务单状态
+    ///
+    /// Wire: `state`, `enum ServiceOrderInfoState`, optional.
+    pub state: Option<ServiceOrderInfoState>,
+}
+impl serde::Serialize for ServiceOrderInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ServiceOrderInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("order_id", &value.order_id);
+            members.optional("out_order_no", &value.out_order_no);
+            members.optional("state", &value.state);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ServiceOrderInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ServiceOrderInfo, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("order_id", &mut slots.0);
+            fields.optional("out_order_no", &mut slots.1);
+            fields.optional("state", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
+            Ok(ServiceOrderInfo {
+                order_id: f0,
+                out_order_no: f1,
+                state: f2,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 用户投诉信息详情
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListComplaintsData {
+    /// 投诉单号
+    ///
+    /// Wire: `complaint_id`, `string`, required.
+    pub complaint_id: String,
+    /// 投诉时间
+    ///
+    /// Wire: `complaint_time`, `datetime (RFC 3339)`, required.
+    pub complaint_time: crate::runtime::DateTime,
+    /// 投诉详情
+    ///
+    /// Wire: `complaint_detail`, `string`, required.
+    pub complaint_detail: String,
+    /// 投诉单状态
+    ///
+    /// Wire: `complaint_state`, `enum ComplaintState`, required.
+    pub complaint_state: ComplaintState,
+    /// 被诉商户号
+    ///
+    /// Wire: `complainted_mchid`, `string`, required.
+    pub complainted_mchid: String,
+    /// 投诉人联系方式
+    ///
+    /// Wire: `payer_phone`, `string`, optional.
+    pub payer_phone: Option<String>,
+    /// 投诉单关联订单信息
+    ///
+    /// Wire: `complaint_order_info`, `array[object ComplaintOrderInfo]`, optional.
+    pub complaint_order_info: Option<Vec<ComplaintOrderInfo>>,
+    /// 投诉单是否已全额退款
+    ///
+    /// Wire: `complaint_full_refunded`, `boolean`, required.
+    pub complaint_full_refunded: bool,
+    /// 是否超时
+    ///
+    /// Wire: `is_overdue`, `boolean`, optional.
+    pub is_overdue: Option<bool>,
+    /// 优先级
+    ///
+    /// Wire: `priority`, `enum Priority`, optional.
+    pub priority: Option<Priority>,
+    /// 是否有待回复的用户留言
+    ///
+    /// Wire: `incoming_user_response`, `boolean`, required.
+    pub incoming_user_response: bool,
+    /// 用户投诉次数
+    ///
+    /// Wire: `user_complaint_times`, `integer`, required.
+    pub user_complaint_times: i64,
+    /// 投诉资料列表
+    ///
+    /// Wire: `complaint_media_list`, `array[object ComplaintMediaList]`, optional.
+    pub complaint_media_list: Option<Vec<ComplaintMediaList>>,
+    /// 问题描述
+    ///
+    /// Wire: `problem_description`, `string`, optional.
+    pub problem_description: Option<String>,
+    /// 投诉详情翻译
+    ///
+    /// Wire: `complaint_detail_trans`, `string`, optional.
+    pub complaint_detail_trans: Option<String>,
+    /// 投诉单关联服务单信息
+    ///
+    /// Wire: `service_order_info`, `array[object ServiceOrderInfo]`, optional.
+    pub service_order_info: Option<Vec<ServiceOrderInfo>>,
+}
+impl serde::Serialize for ListComplaintsData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ListComplaintsData) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(16);
+            members.required("complaint_id", &value.complaint_id);
+            members.required("complaint_time", &value.complaint_time);
+            members.required("complaint_detail", &value.complaint_detail);
+            members.required("complaint_state", &value.complaint_state);
+            members.required("complainted_mchid", &value.complainted_mchid);
+            members.optional("payer_phone", &value.payer_phone);
+            members.optional("complaint_order_info", &value.complaint_order_info);
+            members.required("complaint_full_refunded", &value.complaint_full_refunded);
+            members.optional("is_overdue", &value.is_overdue);
+            members.optional("priority", &value.priority);
+            members.required("incoming_user_response", &value.incoming_user_response);
+            members.required("user_complaint_times", &value.user_complaint_times);
+            members.optional("complaint_media_list", &value.complaint_media_list);
+            members.optional("problem_description", &value.problem_description);
+            members.optional("complaint_detail_trans", &value.complaint_detail_trans);
+            members.optional("service_order_info", &value.service_order_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListComplaintsData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ListComplaintsData, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("complaint_id", &mut slots.0);
+            fields.required("complaint_time", &mut slots.1);
+            fields.required("complaint_detail", &mut slots.2);
+            fields.required("complaint_state", &mut slots.3);
+            fields.required("complainted_mchid", &mut slots.4);
+            fields.optional("payer_phone", &mut slots.5);
+            fields.optional("complaint_order_info", &mut slots.6);
+            fields.required("complaint_full_refunded", &mut slots.7);
+            fields.optional("is_overdue", &mut slots.8);
+            fields.optional("priority", &mut slots.9);
+            fields.required("incoming_user_response", &mut slots.10);
+            fields.required("user_complaint_times", &mut slots.11);
+            fields.optional("complaint_media_list", &mut slots.12);
+            fields.optional("problem_description", &mut slots.13);
+            fields.optional("complaint_detail_trans", &mut slots.14);
+            fields.optional("service_order_info", &mut slots.15);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    f5,
+                    f6,
+                    Some(f7),
+                    f8,
+                    f9,
+                    Some(f10),
+                    Some(f11),
+                    f12,
+                    f13,
+                    f14,
+                    f15,
+                ) => {
+                    Ok(ListComplaintsData {
+                        complaint_id: f0,
+                        complaint_time: f1,
+                        complaint_detail: f2,
+                        complaint_state: f3,
+                        complainted_mchid: f4,
+                        payer_phone: f5,
+                        complaint_order_info: f6,
+                        complaint_full_refunded: f7,
+                        is_overdue: f8,
+                        priority: f9,
+                        incoming_user_response: f10,
+                        user_complaint_times: f11,
+                        complaint_media_list: f12,
+                        problem_description: f13,
+                        complaint_detail_trans: f14,
+                        service_order_info: f15,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询投诉单列表的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListComplaintsResponse {
+    /// 用户投诉信息详情
+    ///
+    /// Wire: `data`, `array[object ListComplaintsData]`, optional.
+    pub data: Option<Vec<ListComplaintsData>>,
+    /// 分页大小
+    ///
+    /// Wire: `limit`, `integer`, required.
+    pub limit: i64,
+    /// 分页开始位置
+    ///
+    /// Wire: `offset`, `integer`, required.
+    pub offset: i64,
+    /// 投诉总条数
+    ///
+    /// Wire: `total_count`, `integer`, optional.
+    pub total_count: Option<i64>,
+}
+impl serde::Serialize for ListComplaintsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ListComplaintsResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.optional("data", &value.data);
+            members.required("limit", &value.limit);
+            members.required("offset", &value.offset);
+            members.optional("total_count", &value.total_count);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListComplaintsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ListComplaintsResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.optional("data", &mut slots.0);
+            fields.required("limit", &mut slots.1);
+            fields.required("offset", &mut slots.2);
+            fields.optional("total_count", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), Some(f2), f3) => {
+                    Ok(ListComplaintsResponse {
+                        data: f0,
+                        limit: f1,
+                        offset: f2,
+                        total_count: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 投诉协商历史
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListComplaintNegotiationHistoryData {
+    /// 操作流水号
+    ///
+    /// Wire: `log_id`, `string`, required.
+    pub log_id: String,
+    /// 操作人
+    ///
+    /// Wire: `operator`, `string`, required.
+    pub operator: String,
+    /// 操作时间
+    ///
+    /// Wire: `operate_time`, `datetime (RFC 3339)`, required.
+    pub operate_time: crate::runtime::DateTime,
+    /// 操作类型
+    ///
+    /// Wire: `operate_type`, `enum OperateType`, required.
+    pub operate_type: OperateType,
+    /// 操作内容
+    ///
+    /// Wire: `operate_details`, `string`, optional.
+    pub operate_details: Option<String>,
+    /// Wire: `image_list`, `array[string]`, optional.
+    pub image_list: Option<Vec<String>>,
+    /// 操作资料列表
+    ///
+    /// Wire: `complaint_media_list`, `object ComplaintMediaList`, optional.
+    pub complaint_media_list: Option<ComplaintMediaList>,
+}
+impl serde::Serialize for ListComplaintNegotiationHistoryData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &ListComplaintNegotiationHistoryData,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.required("log_id", &value.log_id);
+            members.required("operator", &value.operator);
+            members.required("operate_time", &value.operate_time);
+            members.required("operate_type", &value.operate_type);
+            members.optional("operate_details", &value.operate_details);
+            members.optional("image_list", &value.image_list);
+            members.optional("complaint_media_list", &value.complaint_media_list);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListComplaintNegotiationHistoryData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ListComplaintNegotiationHistoryData, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.required("log_id", &mut slots.0);
+            fields.required("operator", &mut slots.1);
+            fields.required("operate_time", &mut slots.2);
+            fields.required("operate_type", &mut slots.3);
+            fields.optional("operate_details", &mut slots.4);
+            fields.optional("image_list", &mut slots.5);
+            fields.optional("complaint_media_list", &mut slots.6);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                    Ok(ListComplaintNegotiationHistoryData {
+                        log_id: f0,
+                        operator: f1,
+                        operate_time: f2,
+                        operate_type: f3,
+                        operate_details: f4,
+                        image_list: f5,
+                        complaint_media_list: f6,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询投诉协商历史的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListComplaintNegotiationHistoryResponse {
+    /// 投诉协商历史
+    ///
+    /// Wire: `data`, `array[object ListComplaintNegotiationHistoryData]`, optional.
+    pub data: Option<Vec<ListComplaintNegotiationHistoryData>>,
+    /// 分页大小
+    ///
+    /// Wire: `limit`, `integer`, required.
+    pub limit: i64,
+    /// 分页开始位置
+    ///
+    /// Wire: `offset`, `integer`, required.
+    pub offset: i64,
+    /// 投诉协商历史总条数
+    ///
+    /// Wire: `total_count`, `integer`, optional.
+    pub total_count: Option<i64>,
+}
+impl serde::Serialize for ListComplaintNegotiationHistoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &ListComplaintNegotiationHistoryResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.optional("data", &value.data);
+            members.required("limit", &value.limit);
+            members.required("offset", &value.offset);
+            members.optional("total_count", &value.total_count);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListComplaintNegotiationHistoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ListComplaintNegotiationHistoryResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.optional("data", &mut slots.0);
+            fields.required("limit", &mut slots.1);
+            fields.required("offset", &mut slots.2);
+            fields.optional("total_count", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), Some(f2), f3) => {
+                    Ok(ListComplaintNegotiationHistoryResponse {
+                        data: f0,
+                        limit: f1,
+                        offset: f2,
+                        total_count: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 创建H5支付权限申请单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateH5PermissionApplicationResponse {
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// H5支付域名
+    ///
+    /// Wire: `domains`, `array[string]`, required.
+    pub domains: Vec<String>,
+    /// 公司介绍和业务描述
+    ///
+    /// Wire: `business_description`, `string`, optional.
+    pub business_description: Option<String>,
+    /// 限额类型
+    ///
+    /// Wire: `transaction_limit_type`, `enum TransactionLimitType`, required.
+    pub transaction_limit_type: TransactionLimitType,
+    /// 公司注册资质证书
+    ///
+    /// Wire: `company_register_cert`, `string`, optional.
+    pub company_register_cert: Option<String>,
+    /// 经营网址商业页面截图
+    ///
+    /// Wire: `website_business_page_pics`, `array[string]`, optional.
+    pub website_business_page_pics: Option<Vec<String>>,
+    /// 经营网址首页截图
+    ///
+    /// Wire: `website_homepage_pics`, `array[string]`, optional.
+    pub website_homepage_pics: Option<Vec<String>>,
+    /// 子商户经营网址状态
+    ///
+    /// Wire: `website_state`, `enum WebsiteState`, required.
+    pub website_state: WebsiteState,
+    /// 子商户H5经营网址
+    ///
+    /// Wire: `website_url`, `string`, required.
+    pub website_url: String,
+    /// 申请单号
+    ///
+    /// Wire: `applyment_id`, `integer`, required.
+    pub applyment_id: i64,
+    /// 驳回原因
+    ///
+    /// Wire: `audit_reject_detail`, `string`, optional.
+    pub audit_reject_detail: Option<String>,
+    /// 申请单状态
+    ///
+    /// Wire: `applyment_state`, `enum ApplymentState`, required.
+    pub applyment_state: ApplymentState,
+    /// 申请单类型
+    ///
+    /// Wire: `applyment_type`, `enum ApplymentType`, required.
+    pub applyment_type: ApplymentType,
+    /// 商户提供的审核结果回调接口
+    ///
+    /// Wire: `notify_url`, `string`, optional.
+    pub notify_url: Option<String>,
+}
+impl serde::Serialize for CreateH5PermissionApplicationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateH5PermissionApplicationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(14);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("domains", &value.domains);
+            members.optional("business_description", &value.business_description);
+            members.required("transaction_limit_type", &value.transaction_limit_type);
+            members.optional("company_register_cert", &value.company_register_cert);
+            members
+                .optional(
+                    "website_business_page_pics",
+                    &value.website_business_page_pics,
+                );
+            members.optional("website_homepage_pics", &value.website_homepage_pics);
+            members.required("website_state", &value.website_state);
+            members.required("website_url", &value.website_url);
+            members.required("applyment_id", &value.applyment_id);
+            members.optional("audit_reject_detail", &value.audit_reject_detail);
+            members.required("applyment_state", &value.applyment_state);
+            members.required("applyment_type", &value.applyment_type);
+            members.optional("notify_url", &value.notify_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateH5PermissionApplicationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateH5PermissionApplicationResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("domains", &mut slots.1);
+            fields.optional("business_description", &mut slots.2);
+            fields.required("transaction_limit_type", &mut slots.3);
+            fields.optional("company_register_cert", &mut slots.4);
+            fields.optional("website_business_page_pics", &mut slots.5);
+            fields.optional("website_homepage_pics", &mut slots.6);
+            fields.required("website_state", &mut slots.7);
+            fields.required("website_url", &mut slots.8);
+            fields.required("applyment_id", &mut slots.9);
+            fields.optional("audit_reject_detail", &mut slots.10);
+            fields.required("applyment_state", &mut slots.11);
+            fields.required("applyment_type", &mut slots.12);
+            fields.optional("notify_url", &mut slots.13);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    f2,
+                    Some(f3),
+                    f4,
+                    f5,
+                    f6,
+                    Some(f7),
+                    Some(f8),
+                    Some(f9),
+                    f10,
+                    Some(f11),
+                    Some(f12),
+                    f13,
+                ) => {
+                    Ok(CreateH5PermissionApplicationResponse {
+                        sub_mchid: f0,
+                        domains: f1,
+                        business_description: f2,
+                        transaction_limit_type: f3,
+                        company_register_cert: f4,
+                        website_business_page_pics: f5,
+                        website_homepage_pics: f6,
+                        website_state: f7,
+                        website_url: f8,
+                        applyment_id: f9,
+                        audit_reject_detail: f10,
+                        applyment_state: f11,
+                        applyment_type: f12,
+                        notify_url: f13,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 修改H5支付权限申请单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateH5PermissionApplicationResponse {
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// H5支付域名
+    ///
+    /// Wire: `domains`, `array[JSON (any value)]`, required.
+    pub domains: Vec<serde_json::Value>,
+    /// 公司介绍和业务描述
+    ///
+    /// Wire: `business_description`, `string`, optional.
+    pub business_description: Option<String>,
+    /// 限额类型
+    ///
+    /// Wire: `transaction_limit_type`, `enum TransactionLimitType`, required.
+    pub transaction_limit_type: TransactionLimitType,
+    /// 公司注册资质证书
+    ///
+    /// Wire: `company_register_cert`, `string`, optional.
+    pub company_register_cert: Option<String>,
+    /// 经营网址商业页面截图
+    ///
+    /// Wire: `website_business_page_pics`, `array[string]`, optional.
+    pub website_business_page_pics: Option<Vec<String>>,
+    /// 经营网址首页截图
+    ///
+    /// Wire: `website_homepage_pics`, `array[string]`, optional.
+    pub website_homepage_pics: Option<Vec<String>>,
+    /// 子商户经营网址状态
+    ///
+    /// Wire: `website_state`, `enum WebsiteState`, required.
+    pub website_state: WebsiteState,
+    /// 子商户H5经营网址
+    ///
+    /// Wire: `website_url`, `string`, required.
+    pub website_url: String,
+    /// 申请单号
+    ///
+    /// Wire: `applyment_id`, `integer`, required.
+    pub applyment_id: i64,
+    /// 驳回原因
+    ///
+    /// Wire: `audit_reject_detail`, `string`, optional.
+    pub audit_reject_detail: Option<String>,
+    /// 申请单状态
+    ///
+    /// Wire: `applyment_state`, `enum ApplymentState`, required.
+    pub applyment_state: ApplymentState,
+    /// 申请单类型
+    ///
+    /// Wire: `applyment_type`, `enum ApplymentType`, required.
+    pub applyment_type: ApplymentType,
+    /// 商户提供的审核结果回调接口
+    ///
+    /// Wire: `notify_url`, `string`, optional.
+    pub notify_url: Option<String>,
+}
+impl serde::Serialize for UpdateH5PermissionApplicationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &UpdateH5PermissionApplicationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(14);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("domains", &value.domains);
+            members.optional("business_description", &value.business_description);
+            members.required("transaction_limit_type", &value.transaction_limit_type);
+            members.optional("company_register_cert", &value.company_register_cert);
+            members
+                .optional(
+                    "website_business_page_pics",
+                    &value.website_business_page_pics,
+                );
+            members.optional("website_homepage_pics", &value.website_homepage_pics);
+            members.required("website_state", &value.website_state);
+            members.required("website_url", &value.website_url);
+            members.required("applyment_id", &value.applyment_id);
+            members.optional("audit_reject_detail", &value.audit_reject_detail);
+            members.required("applyment_state", &value.applyment_state);
+            members.required("applyment_type", &value.applyment_type);
+            members.optional("notify_url", &value.notify_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateH5PermissionApplicationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UpdateH5PermissionApplicationResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("domains", &mut slots.1);
+            fields.optional("business_description", &mut slots.2);
+            fields.required("transaction_limit_type", &mut slots.3);
+            fields.optional("company_register_cert", &mut slots.4);
+            fields.optional("website_business_page_pics", &mut slots.5);
+            fields.optional("website_homepage_pics", &mut slots.6);
+            fields.required("website_state", &mut slots.7);
+            fields.required("website_url", &mut slots.8);
+            fields.required("applyment_id", &mut slots.9);
+            fields.optional("audit_reject_detail", &mut slots.10);
+            fields.required("applyment_state", &mut slots.11);
+            fields.required("applyment_type", &mut slots.12);
+            fields.optional("notify_url", &mut slots.13);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    f2,
+                    Some(f3),
+                    f4,
+                    f5,
+                    f6,
+                    Some(f7),
+                    Some(f8),
+                    Some(f9),
+                    f10,
+                    Some(f11),
+                    Some(f12),
+                    f13,
+                ) => {
+                    Ok(UpdateH5PermissionApplicationResponse {
+                        sub_mchid: f0,
+                        domains: f1,
+                        business_description: f2,
+                        transaction_limit_type: f3,
+                        company_register_cert: f4,
+                        website_business_page_pics: f5,
+                        website_homepage_pics: f6,
+                        website_state: f7,
+                        website_url: f8,
+                        applyment_id: f9,
+                        audit_reject_detail: f10,
+                        applyment_state: f11,
+                        applyment_type: f12,
+                        notify_url: f13,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 创建H5支付域名修改申请单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateH5DomainApplicationResponse {
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 子商户经营网址状态
+    ///
+    /// Wire: `website_state`, `enum WebsiteState`, required.
+    pub website_state: WebsiteState,
+    /// H5支付域名
+    ///
+    /// Wire: `domains`, `array[string]`, required.
+    pub domains: Vec<String>,
+    /// 子商户H5经营网址
+    ///
+    /// Wire: `webiste_url`, `string`, required.
+    pub webiste_url: String,
+    /// 经营网址商业页面截图
+    ///
+    /// Wire: `website_business_page_pics`, `array[string]`, optional.
+    pub website_business_page_pics: Option<Vec<String>>,
+    /// 经营网址首页截图
+    ///
+    /// Wire: `website_homepage_pics`, `array[string]`, optional.
+    pub website_homepage_pics: Option<Vec<String>>,
+    /// 申请单号
+    ///
+    /// Wire: `applyment_id`, `integer`, required.
+    pub applyment_id: i64,
+    /// 驳回原因
+    ///
+    /// Wire: `audit_reject_detail`, `string`, optional.
+    pub audit_reject_detail: Option<String>,
+    /// 申请单状态
+    ///
+    /// Wire: `applyment_state`, `enum ApplymentState`, optional.
+    pub applyment_state: Option<ApplymentState>,
+    /// 商户提供的审核结果回调接口
+    ///
+    /// Wire: `notify_url`, `string`, optional.
+    pub notify_url: Option<String>,
+    /// 商户申请单号
+    ///
+    /// Wire: `out_applyment_id`, `string`, required.
+    pub out_applyment_id: String,
+}
+impl serde::Serialize for CreateH5DomainApplicationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateH5DomainApplicationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(11);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("website_state", &value.website_state);
+            members.required("domains", &value.domains);
+            members.required("webiste_url", &value.webiste_url);
+            members
+                .optional(
+                    "website_business_page_pics",
+                    &value.website_business_page_pics,
+                );
+            members.optional("website_homepage_pics", &value.website_homepage_pics);
+            members.required("applyment_id", &value.applyment_id);
+            members.optional("audit_reject_detail", &value.audit_reject_detail);
+            members.optional("applyment_state", &value.applyment_state);
+            members.optional("notify_url", &value.notify_url);
+            members.required("out_applyment_id", &value.out_applyment_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateH5DomainApplicationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateH5DomainApplicationResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("website_state", &mut slots.1);
+            fields.required("domains", &mut slots.2);
+            fields.required("webiste_url", &mut slots.3);
+            fields.optional("website_business_page_pics", &mut slots.4);
+            fields.optional("website_homepage_pics", &mut slots.5);
+            fields.required("applyment_id", &mut slots.6);
+            fields.optional("audit_reject_detail", &mut slots.7);
+            fields.optional("applyment_state", &mut slots.8);
+            fields.optional("notify_url", &mut slots.9);
+            fields.required("out_applyment_id", &mut slots.10);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    f4,
+                    f5,
+                    Some(f6),
+                    f7,
+                    f8,
+                    f9,
+                    Some(f10),
+                ) => {
+                    Ok(CreateH5DomainApplicationResponse {
+                        sub_mchid: f0,
+                        website_state: f1,
+                        domains: f2,
+                        webiste_url: f3,
+                        website_business_page_pics: f4,
+                        website_homepage_pics: f5,
+                        applyment_id: f6,
+                        audit_reject_detail: f7,
+                        applyment_state: f8,
+                        notify_url: f9,
+                        out_applyment_id: f10,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询子商户H5支付权限状态的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryH5PermissionResponse {
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// H5支付权限状态
+    ///
+    /// Wire: `authorization_state`, `enum AuthorizationState`, required.
+    pub authorization_state: AuthorizationState,
+}
+impl serde::Serialize for QueryH5PermissionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &QueryH5PermissionResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("authorization_state", &value.authorization_state);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryH5PermissionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryH5PermissionResponse, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("authorization_state", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QueryH5PermissionResponse {
+                        sub_mchid: f0,
+                        authorization_state: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// H5申请资料
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct H5PaymentApplyInfo {
+    /// H5经营网址
+    ///
+    /// Wire: `h5_website_url`, `string`, required.
+    pub h5_website_url: String,
+    /// 拉起H5支付的域名，不超过5个
+    ///
+    /// Wire: `domains`, `array[string]`, required.
+    pub domains: Vec<String>,
+}
+impl H5PaymentApplyInfo {
+    /// Builds `H5PaymentApplyInfo` from its required fields, each named in a [`required::H5PaymentApplyInfo`](super::required::H5PaymentApplyInfo) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::H5PaymentApplyInfo<'_>) -> Self {
+        Self {
+            h5_website_url: required.h5_website_url.to_owned(),
+            domains: required.domains,
+        }
+    }
+}
+impl crate::runtime::Validate for H5PaymentApplyInfo {}
+impl serde::Serialize for H5PaymentApplyInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &H5PaymentApplyInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("h5_website_url", &value.h5_website_url);
+            members.required("domains", &value.domains);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for H5PaymentApplyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<H5PaymentApplyInfo, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("h5_website_url", &mut slots.0);
+            fields.required("domains", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(H5PaymentApplyInfo {
+                        h5_website_url: f0,
+                        domains: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 子商户进件（融合钱包）的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSubMerchantResponse {
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 验证状态
+    ///
+    /// Wire: `verification_status`, `enum VerificationStatus`, optional.
+    pub verification_status: Option<VerificationStatus>,
+    /// 验证状态描述
+    ///
+    /// Wire: `description`, `string`, optional.
+    pub description: Option<String>,
+    /// H5支付权限状态
+    ///
+    /// Wire: `h5_authorization_state`, `enum H5AuthorizationState`, optional.
+    pub h5_authorization_state: Option<H5AuthorizationState>,
+}
+impl serde::Serialize for CreateSubMerchantResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreateSubMerchantResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.optional("verification_status", &value.verification_status);
+            members.optional("description", &value.description);
+            members.optional("h5_authorization_state", &value.h5_authorization_state);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSubMerchantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateSubMerchantResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.optional("verification_status", &mut slots.1);
+            fields.optional("description", &mut slots.2);
+            fields.optional("h5_authorization_state", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3) => {
+                    Ok(CreateSubMerchantResponse {
+                        sub_mchid: f0,
+                        verification_status: f1,
+                        description: f2,
+                        h5_authorization_state: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// H5支付权限详情
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct H5Payment {
+    /// H5驳回详情
+    ///
+    /// Wire: `audit_reject_detail`, `string`, optional.
+    pub audit_reject_detail: Option<String>,
+    /// H5支付权限状态
+    ///
+    /// Wire: `h5_authorization_state`, `enum H5AuthorizationState`, optional.
+    pub h5_authorization_state: Option<H5AuthorizationState>,
+}
+impl serde::Serialize for H5Payment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &H5Payment) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("audit_reject_detail", &value.audit_reject_detail);
+            members.optional("h5_authorization_state", &value.h5_authorization_state);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for H5Payment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<H5Payment, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("audit_reject_detail", &mut slots.0);
+            fields.optional("h5_authorization_state", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(H5Payment {
+                audit_reject_detail: f0,
+                h5_authorization_state: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 子商户入驻驳回详情
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApplicationRejectDetail {
+    /// 驳回字段
+    ///
+    /// Wire: `field`, `string`, optional.
+    pub field: Option<String>,
+    /// 驳回原因
+    ///
+    /// Wire: `reason`, `string`, optional.
+    pub reason: Option<String>,
+}
+impl serde::Serialize for ApplicationRejectDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ApplicationRejectDetail) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("field", &value.field);
+            members.optional("reason", &value.reason);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplicationRejectDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ApplicationRejectDetail, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("field", &mut slots.0);
+            fields.optional("reason", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(ApplicationRejectDetail {
+                field: f0,
+                reason: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 子商户状态信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SubMerchantState {
+    /// 子商户状态
+    ///
+    /// Wire: `sub_merchant_status`, `enum SubMerchantStatus`, optional.
+    pub sub_merchant_status: Option<SubMerchantStatus>,
+    /// 子商户入驻状态
+    ///
+    /// Wire: `application_status`, `enum ApplicationStatus`, optional.
+    pub application_status: Option<ApplicationStatus>,
+    /// 子商户入驻驳回详情
+    ///
+    /// Wire: `application_reject_detail`, `object ApplicationRejectDetail`, optional.
+    pub application_reject_detail: Option<ApplicationRejectDetail>,
+}
+impl serde::Serialize for SubMerchantState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &SubMerchantState) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("sub_merchant_status", &value.sub_merchant_status);
+            members.optional("application_status", &value.application_status);
+            members
+                .optional("application_reject_detail", &value.application_reject_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for SubMerchantState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<SubMerchantState, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("sub_merchant_status", &mut slots.0);
+            fields.optional("application_status", &mut slots.1);
+            fields.optional("application_reject_detail", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
+            Ok(SubMerchantState {
+                sub_merchant_status: f0,
+                application_status: f1,
+                application_reject_detail: f2,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询子商户（融合钱包）的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QuerySubMerchantResponse {
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 子商户全称
+    ///
+    /// Wire: `name`, `string`, required.
+    pub name: String,
+    /// 子商户简称
+    ///
+    /// Wire: `shortname`, `string`, required.
+    pub shortname: String,
+    /// 公司联系方式
+    ///
+    /// Wire: `office_phone`, `string`, required.
+    pub office_phone: String,
+    /// 册国家或区域
+    ///
+    /// Wire: `merchant_country_code`, `string`, required.
+    pub merchant_country_code: String,
+    /// 类目
+    ///
+    /// Wire: `business_category`, `integer`, required.
+    pub business_category: i64,
+    /// 联系人信息
+    ///
+    /// Wire: `contact`, `object LegacyQuerySubMerchantContact`, optional.
+    pub contact: Option<LegacyQuerySubMerchantContact>,
+    /// 商户类型
+    ///
+    /// Wire: `merchant_type`, `enum MerchantType`, optional.
+    pub merchant_type: Option<MerchantType>,
+    /// 公司注册文件编号
+    ///
+    /// Wire: `registration_certificate_number`, `string`, optional.
+    pub registration_certificate_number: Option<String>,
+    /// 公司注册文件过期时间
+    ///
+    /// Wire: `registration_certificate_date`, `string`, optional.
+    pub registration_certificate_date: Option<String>,
+    /// 子商户结算账户
+    ///
+    /// Wire: `settlement_bank_number`, `string`, optional.
+    pub settlement_bank_number: Option<String>,
+    /// 业务信息
+    ///
+    /// Wire: `business`, `object LegacyQuerySubMerchantBusiness`, optional.
+    pub business: Option<LegacyQuerySubMerchantBusiness>,
+    /// 董事信息
+    ///
+    /// Wire: `director`, `object Director`, optional.
+    pub director: Option<Director>,
+    /// 负责人信息
+    ///
+    /// Wire: `principal`, `object Director`, optional.
+    pub principal: Option<Director>,
+    /// H5支付权限详情
+    ///
+    /// Wire: `h5_payment`, `object H5Payment`, optional.
+    pub h5_payment: Option<H5Payment>,
+    /// 子商户状态信息
+    ///
+    /// Wire: `sub_merchant_state`, `object SubMerchantState`, optional.
+    pub sub_merchant_state: Option<SubMerchantState>,
+    /// 附加信息
+    ///
+    /// Wire: `attach`, `string`, optional.
+    pub attach: Option<String>,
+}
+impl serde::Serialize for QuerySubMerchantResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &QuerySubMerchantResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(17);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("name", &value.name);
+            members.required("shortname", &value.shortname);
+            members.required("office_phone", &value.office_phone);
+            members.required("merchant_country_code", &value.merchant_country_code);
+            members.required("business_category", &value.business_category);
+            members.optional("contact", &value.contact);
+            members.optional("merchant_type", &value.merchant_type);
+            members
+                .optional(
+                    "registration_certificate_number",
+                    &value.registration_certificate_number,
+                );
+            members
+                .optional(
+                    "registration_certificate_date",
+                    &value.registration_certificate_date,
+                );
+            members.optional("settlement_bank_number", &value.settlement_bank_number);
+            members.optional("business", &value.business);
+            members.optional("director", &value.director);
+            members.optional("principal", &value.principal);
+            members.optional("h5_payment", &value.h5_payment);
+            members.optional("sub_merchant_state", &value.sub_merchant_state);
+            members.optional("attach", &value.attach);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QuerySubMerchantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QuerySubMerchantResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("name", &mut slots.1);
+            fields.required("shortname", &mut slots.2);
+            fields.required("office_phone", &mut slots.3);
+            fields.required("merchant_country_code", &mut slots.4);
+            fields.required("business_category", &mut slots.5);
+            fields.optional("contact", &mut slots.6);
+            fields.optional("merchant_type", &mut slots.7);
+            fields.optional("registration_certificate_number", &mut slots.8);
+            fields.optional("registration_certificate_date", &mut slots.9);
+            fields.optional("settlement_bank_number", &mut slots.10);
+            fields.optional("business", &mut slots.11);
+            fields.optional("director", &mut slots.12);
+            fields.optional("principal", &mut slots.13);
+            fields.optional("h5_payment", &mut slots.14);
+            fields.optional("sub_merchant_state", &mut slots.15);
+            fields.optional("attach", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    f6,
+                    f7,
+                    f8,
+                    f9,
+                    f10,
+                    f11,
+                    f12,
+                    f13,
+                    f14,
+                    f15,
+                    f16,
+                ) => {
+                    Ok(QuerySubMerchantResponse {
+                        sub_mchid: f0,
+                        name: f1,
+                        shortname: f2,
+                        office_phone: f3,
+                        merchant_country_code: f4,
+                        business_category: f5,
+                        contact: f6,
+                        merchant_type: f7,
+                        registration_certificate_number: f8,
+                        registration_certificate_date: f9,
+                        settlement_bank_number: f10,
+                        business: f11,
+                        director: f12,
+                        principal: f13,
+                        h5_payment: f14,
+                        sub_merchant_state: f15,
+                        attach: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// APP签约API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AppPreEntrustSignResponse {
+    /// 委托代扣签约会话id
+    ///
+    /// Wire: `session_id`, `string`, required.
+    pub session_id: String,
+}
+impl serde::Serialize for AppPreEntrustSignResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &AppPreEntrustSignResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("session_id", &value.session_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for AppPreEntrustSignResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<AppPreEntrustSignResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("session_id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(AppPreEntrustSignResponse {
+                        session_id: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// H5预签约API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct H5PreEntrustSignResponse {
+    /// 签约跳转URL
+    ///
+    /// Wire: `sign_url`, `string`, required.
+    pub sign_url: String,
+}
+impl serde::Serialize for H5PreEntrustSignResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &H5PreEntrustSignResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("sign_url", &value.sign_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for H5PreEntrustSignResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<H5PreEntrustSignResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("sign_url", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(H5PreEntrustSignResponse {
+                        sign_url: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 商户协议号查询签约API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryPapayContractByOutContractCodeResponse {
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, optional.
+    pub mchid: Option<String>,
+    /// 机构APPID
+    ///
+    /// Wire: `appid`, `string`, optional.
+    pub appid: Option<String>,
+    /// 机构商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, optional.
+    pub sp_mchid: Option<String>,
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 机构appid
+    ///
+    /// Wire: `sp_appid`, `string`, optional.
+    pub sp_appid: Option<String>,
+    /// 子商户应用ID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 委托代扣协议ID
+    ///
+    /// Wire: `contract_id`, `string`, optional.
+    pub contract_id: Option<String>,
+    /// 模板ID
+    ///
+    /// Wire: `plan_id`, `integer`, optional.
+    pub plan_id: Option<i64>,
+    /// 商户侧签约协议号
+    ///
+    /// Wire: `out_contract_code`, `string`, optional.
+    pub out_contract_code: Option<String>,
+    /// 用户账户展示名称
+    ///
+    /// Wire: `user_display_name`, `string`, optional.
+    pub user_display_name: Option<String>,
+    /// 协议状态
+    ///
+    /// Wire: `state`, `string`, optional.
+    pub state: Option<String>,
+    /// 协议签署时间
+    ///
+    /// Wire: `signed_time`, `datetime (RFC 3339)`, optional.
+    pub signed_time: Option<crate::runtime::DateTime>,
+    /// 协议签署时间
+    ///
+    /// Wire: `terminated_time`, `datetime (RFC 3339)`, optional.
+    pub terminated_time: Option<crate::runtime::DateTime>,
+    /// 协议解约方式
+    ///
+    /// Wire: `termination_mode`, `string`, optional.
+    pub termination_mode: Option<String>,
+    /// 解约备注
+    ///
+    /// Wire: `termination_note`, `string`, optional.
+    pub termination_note: Option<String>,
+    /// 商户appid下的用户标识
+    ///
+    /// Wire: `openid`, `string`, optional.
+    pub openid: Option<String>,
+}
+impl serde::Serialize for QueryPapayContractByOutContractCodeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryPapayContractByOutContractCodeResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(16);
+            members.optional("mchid", &value.mchid);
+            members.optional("appid", &value.appid);
+            members.optional("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("sp_appid", &value.sp_appid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.optional("contract_id", &value.contract_id);
+            members.optional("plan_id", &value.plan_id);
+            members.optional("out_contract_code", &value.out_contract_code);
+            members.optional("user_display_name", &value.user_display_name);
+            members.optional("state", &value.state);
+            members.optional("signed_time", &value.signed_time);
+            members.optional("terminated_time", &value.terminated_time);
+            members.optional("termination_mode", &value.termination_mode);
+            members.optional("termination_note", &value.termination_note);
+            members.optional("openid", &value.openid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryPapayContractByOutContractCodeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryPapayContractByOutContractCodeResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.optional("mchid", &mut slots.0);
+            fields.optional("appid", &mut slots.1);
+            fields.optional("sp_mchid", &mut slots.2);
+            fields.optional("sub_mchid", &mut slots.3);
+            fields.optional("sp_appid", &mut slots.4);
+            fields.optional("sub_appid", &mut slots.5);
+            fields.optional("contract_id", &mut slots.6);
+            fields.optional("plan_id", &mut slots.7);
+            fields.optional("out_contract_code", &mut slots.8);
+            fields.optional("user_display_name", &mut slots.9);
+            fields.optional("state", &mut slots.10);
+            fields.optional("signed_time", &mut slots.11);
+            fields.optional("terminated_time", &mut slots.12);
+            fields.optional("termination_mode", &mut slots.13);
+            fields.optional("termination_note", &mut slots.14);
+            fields.optional("openid", &mut slots.15);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15) = slots;
+            Ok(QueryPapayContractByOutContractCodeResponse {
+                mchid: f0,
+                appid: f1,
+                sp_mchid: f2,
+                sub_mchid: f3,
+                sp_appid: f4,
+                sub_appid: f5,
+                contract_id: f6,
+                plan_id: f7,
+                out_contract_code: f8,
+                user_display_name: f9,
+                state: f10,
+                signed_time: f11,
+                terminated_time: f12,
+                termination_mode: f13,
+                termination_note: f14,
+                openid: f15,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// WEB预签约API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebPreEntrustSignResponse {
+    /// 展码页面URL
+    ///
+    /// Wire: `show_code_url`, `string`, required.
+    pub show_code_url: String,
+}
+impl serde::Serialize for WebPreEntrustSignResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &WebPreEntrustSignResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("show_code_url", &value.show_code_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebPreEntrustSignResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<WebPreEntrustSignResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("show_code_url", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(WebPreEntrustSignResponse {
+                        show_code_url: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 场景信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePapayOrderSceneInfo {
+    /// 商户端设备号
+    ///
+    /// Wire: `device_id`, `string`, optional.
+    pub device_id: Option<String>,
+    /// 商户端设备IP
+    ///
+    /// Wire: `device_ip`, `string`, optional.
+    pub device_ip: Option<String>,
+}
+impl CreatePapayOrderSceneInfo {
+    /// Builds `CreatePapayOrderSceneInfo` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {
+            device_id: None,
+            device_ip: None,
+        }
+    }
+    /// Sets the optional `device_id`.
+    pub fn with_device_id(mut self, value: impl Into<String>) -> Self {
+        self.device_id = Some(value.into());
+        self
+    }
+    /// Sets the optional `device_ip`.
+    pub fn with_device_ip(mut self, value: impl Into<String>) -> Self {
+        self.device_ip = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for CreatePapayOrderSceneInfo {}
+impl serde::Serialize for CreatePapayOrderSceneInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreatePapayOrderSceneInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("device_id", &value.device_id);
+            members.optional("device_ip", &value.device_ip);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePapayOrderSceneInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreatePapayOrderSceneInfo, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("device_id", &mut slots.0);
+            fields.optional("device_ip", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(CreatePapayOrderSceneInfo {
+                device_id: f0,
+                device_ip: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 汇率信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AmountExchangeRate2 {
+    /// 汇率类型
+    ///
+    /// Wire: `type`, `enum ExchangeRateType2`, optional.
+    pub type_: Option<ExchangeRateType2>,
+    /// 汇率值
+    ///
+    /// Wire: `rate`, `integer`, optional.
+    pub rate: Option<i64>,
+}
+impl serde::Serialize for AmountExchangeRate2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &AmountExchangeRate2) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("type", &value.type_);
+            members.optional("rate", &value.rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for AmountExchangeRate2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<AmountExchangeRate2, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("type", &mut slots.0);
+            fields.optional("rate", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(AmountExchangeRate2 {
+                type_: f0,
+                rate: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 订单金额
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePapayOrderAmount {
+    /// 订单金额
+    ///
+    /// Wire: `total`, `integer`, required.
+    pub total: i64,
+    /// 用户支付金额
+    ///
+    /// Wire: `payer_total`, `integer`, required.
+    pub payer_total: i64,
+    /// 订单标价币种
+    ///
+    /// Wire: `currency`, `string`, required.
+    pub currency: String,
+    /// 用户支付币种
+    ///
+    /// Wire: `payer_currency`, `string`, required.
+    pub payer_currency: String,
+    /// 汇率信息
+    ///
+    /// Wire: `exchange_rate`, `object AmountExchangeRate2`, optional.
+    pub exchange_rate: Option<AmountExchangeRate2>,
+}
+impl serde::Serialize for CreatePapayOrderAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreatePapayOrderAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("total", &value.total);
+            members.required("payer_total", &value.payer_total);
+            members.required("currency", &value.currency);
+            members.required("payer_currency", &value.payer_currency);
+            members.optional("exchange_rate", &value.exchange_rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePapayOrderAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreatePapayOrderAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("total", &mut slots.0);
+            fields.required("payer_total", &mut slots.1);
+            fields.required("currency", &mut slots.2);
+            fields.required("payer_currency", &mut slots.3);
+            fields.optional("exchange_rate", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                    Ok(CreatePapayOrderAmount {
+                        total: f0,
+                        payer_total: f1,
+                        currency: f2,
+                        payer_currency: f3,
+                        exchange_rate: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 支付扣款API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePapayOrderResponse {
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, optional.
+    pub mchid: Option<String>,
+    /// APPID
+    ///
+    /// Wire: `appid`, `string`, optional.
+    pub appid: Option<String>,
+    /// 机构商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, optional.
+    pub sp_mchid: Option<String>,
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 机构APPID
+    ///
+    /// Wire: `sp_appid`, `string`, optional.
+    pub sp_appid: Option<String>,
+    /// 子商户APPID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 商户订单号
+    ///
+    /// Wire: `out_trade_no`, `string`, required.
+    pub out_trade_no: String,
+    /// 微信支付订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 商户数据
+    ///
+    /// Wire: `attach`, `string`, optional.
+    pub attach: Option<String>,
+    /// 交易类型
+    ///
+    /// Wire: `trade_type`, `enum CreatePapayOrderTradeType`, required.
+    pub trade_type: CreatePapayOrderTradeType,
+    /// 付款银行
+    ///
+    /// Wire: `bank_type`, `string`, required.
+    pub bank_type: String,
+    /// 支付完成时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, required.
+    pub success_time: crate::runtime::DateTime,
+    /// 交易状态
+    ///
+    /// Wire: `trade_state`, `enum CreatePapayOrderTradeState`, required.
+    pub trade_state: CreatePapayOrderTradeState,
+    /// 交易状态描述
+    ///
+    /// Wire: `trade_state_desc`, `string`, required.
+    pub trade_state_desc: String,
+    /// 支付者
+    ///
+    /// Wire: `payer`, `object Payer`, required.
+    pub payer: Payer,
+    /// 订单金额
+    ///
+    /// Wire: `amount`, `object CreatePapayOrderAmount`, required.
+    pub amount: CreatePapayOrderAmount,
+    /// 优惠功能
+    ///
+    /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
+    pub promotion_detail: Option<Vec<PromotionDetail>>,
+}
+impl serde::Serialize for CreatePapayOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreatePapayOrderResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(17);
+            members.optional("mchid", &value.mchid);
+            members.optional("appid", &value.appid);
+            members.optional("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("sp_appid", &value.sp_appid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("transaction_id", &value.transaction_id);
+            members.optional("attach", &value.attach);
+            members.required("trade_type", &value.trade_type);
+            members.required("bank_type", &value.bank_type);
+            members.required("success_time", &value.success_time);
+            members.required("trade_state", &value.trade_state);
+            members.required("trade_state_desc", &value.trade_state_desc);
+            members.required("payer", &value.payer);
+            members.required("amount", &value.amount);
+            members.optional("promotion_detail", &value.promotion_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatePapayOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreatePapayOrderResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.optional("mchid", &mut slots.0);
+            fields.optional("appid", &mut slots.1);
+            fields.optional("sp_mchid", &mut slots.2);
+            fields.optional("sub_mchid", &mut slots.3);
+            fields.optional("sp_appid", &mut slots.4);
+            fields.optional("sub_appid", &mut slots.5);
+            fields.required("out_trade_no", &mut slots.6);
+            fields.required("transaction_id", &mut slots.7);
+            fields.optional("attach", &mut slots.8);
+            fields.required("trade_type", &mut slots.9);
+            fields.required("bank_type", &mut slots.10);
+            fields.required("success_time", &mut slots.11);
+            fields.required("trade_state", &mut slots.12);
+            fields.required("trade_state_desc", &mut slots.13);
+            fields.required("payer", &mut slots.14);
+            fields.required("amount", &mut slots.15);
+            fields.optional("promotion_detail", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    f0,
+                    f1,
+                    f2,
+                    f3,
+                    f4,
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    Some(f9),
+                    Some(f10),
+                    Some(f11),
+                    Some(f12),
+                    Some(f13),
+                    Some(f14),
+                    Some(f15),
+                    f16,
+                ) => {
+                    Ok(CreatePapayOrderResponse {
+                        mchid: f0,
+                        appid: f1,
+                        sp_mchid: f2,
+                        sub_mchid: f3,
+                        sp_appid: f4,
+                        sub_appid: f5,
+                        out_trade_no: f6,
+                        transaction_id: f7,
+                        attach: f8,
+                        trade_type: f9,
+                        bank_type: f10,
+                        success_time: f11,
+                        trade_state: f12,
+                        trade_state_desc: f13,
+                        payer: f14,
+                        amount: f15,
+                        promotion_detail: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询订单(微信支付订单号)的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryPapayOrderByIdResponse {
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, required.
+    pub mchid: String,
+    /// APPID
+    ///
+    /// Wire: `appid`, `string`, required.
+    pub appid: String,
+    /// 机构商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 机构APPID
+    ///
+    /// Wire: `sp_appid`, `string`, required.
+    pub sp_appid: String,
+    /// 子商户APPID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 商户订单号
+    ///
+    /// Wire: `out_trade_no`, `string`, required.
+    pub out_trade_no: String,
+    /// 微信支付订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 商户数据
+    ///
+    /// Wire: `attach`, `string`, optional.
+    pub attach: Option<String>,
+    /// 交易类型
+    ///
+    /// Wire: `trade_type`, `enum LegacyQueryOrderByIdTradeType`, required.
+    pub trade_type: LegacyQueryOrderByIdTradeType,
+    /// 付款银行
+    ///
+    /// Wire: `bank_type`, `string`, required.
+    pub bank_type: String,
+    /// 支付完成时间
+    ///
+    /// Wire: `success_time`, `string`, required.
+    pub success_time: String,
+    /// 交易状态
+    ///
+    /// Wire: `trade_state`, `string`, required.
+    pub trade_state: String,
+    /// 交易状态描述
+    ///
+    /// Wire: `trade_state_desc`, `string`, required.
+    pub trade_state_desc: String,
+    /// 支付者
+    ///
+    /// Wire: `payer`, `object Payer`, required.
+    pub payer: Payer,
+    /// 订单金额
+    ///
+    /// Wire: `amount`, `object LegacyQueryOrderByIdAmount`, required.
+    pub amount: LegacyQueryOrderByIdAmount,
+    /// 优惠功能
+    ///
+    /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
+    pub promotion_detail: Option<Vec<PromotionDetail>>,
+}
+impl serde::Serialize for QueryPapayOrderByIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &QueryPapayOrderByIdResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(17);
+            members.required("mchid", &value.mchid);
+            members.required("appid", &value.appid);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("sp_appid", &value.sp_appid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("out_trade_no", &value.out_trade_no);
+            members.required("transaction_id", &value.transaction_id);
+            members.optional("attach", &value.attach);
+            members.required("trade_type", &value.trade_type);
+            members.required("bank_type", &value.bank_type);
+            members.required("success_time", &value.success_time);
+            members.required("trade_state", &value.trade_state);
+            members.required("trade_state_desc", &value.trade_state_desc);
+            members.required("payer", &value.payer);
+            members.required("amount", &value.amount);
+            members.optional("promotion_detail", &value.promotion_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryPapayOrderByIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryPapayOrderByIdResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("mchid", &mut slots.0);
+            fields.required("appid", &mut slots.1);
+            fields.required("sp_mchid", &mut slots.2);
+            fields.required("sub_mchid", &mut slots.3);
+            fields.required("sp_appid", &mut slots.4);
+            fields.optional("sub_appid", &mut slots.5);
+            fields.required("out_trade_no", &mut slots.6);
+            fields.required("transaction_id", &mut slots.7);
+            fields.optional("attach", &mut slots.8);
+            fields.required("trade_type", &mut slots.9);
+            fields.required("bank_type", &mut slots.10);
+            fields.required("success_time", &mut slots.11);
+            fields.required("trade_state", &mut slots.12);
+            fields.required("trade_state_desc", &mut slots.13);
+            fields.required("payer", &mut slots.14);
+            fields.required("amount", &mut slots.15);
+            fields.optional("promotion_detail", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    Some(f9),
+                    Some(f10),
+                    Some(f11),
+                    Some(f12),
+                    Some(f13),
+                    Some(f14),
+                    Some(f15),
+                    f16,
+                ) => {
+                    Ok(QueryPapayOrderByIdResponse {
+                        mchid: f0,
+                        appid: f1,
+                        sp_mchid: f2,
+                        sub_mchid: f3,
+                        sp_appid: f4,
+                        sub_appid: f5,
+                        out_trade_no: f6,
+                        transaction_id: f7,
+                        attach: f8,
+                        trade_type: f9,
+                        bank_type: f10,
+                        success_time: f11,
+                        trade_state: f12,
+                        trade_state_desc: f13,
+                        payer: f14,
+                        amount: f15,
+                        promotion_detail: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 获取分账账单文件下载地址API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryProfitSharingBillUrlResponse {
+    /// 下载地址
+    ///
+    /// Wire: `download_url`, `string`, required.
+    pub download_url: String,
+}
+impl serde::Serialize for QueryProfitSharingBillUrlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryProfitSharingBillUrlResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("download_url", &value.download_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryProfitSharingBillUrlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryProfitSharingBillUrlResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("download_url", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(QueryProfitSharingBillUrlResponse {
+                        download_url: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 分账接收方列表
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Receivers {
+    /// 分账币种
+    ///
+    /// Wire: `currency`, `enum Currency`, required.
+    pub currency: Currency,
+    /// 分账接收方类型
+    ///
+    /// Wire: `type`, `enum ReceiversType`, required.
+    pub type_: ReceiversType,
+    /// 分账接收方帐号
+    ///
+    /// Wire: `account`, `string`, required.
+    pub account: String,
+    /// 分账个人接收方姓名
+    ///
+    /// Wire: `name`, `string`, optional.
+    pub name: Option<String>,
+    /// 是否已经获取用户实名信息授权
+    ///
+    /// Wire: `authorized`, `boolean`, optional.
+    pub authorized: Option<bool>,
+    /// 分账金额
+    ///
+    /// Wire: `amount`, `integer`, required.
+    pub amount: i64,
+    /// 分账描述
+    ///
+    /// Wire: `description`, `string`, required.
+    pub description: String,
+}
+impl Receivers {
+    /// Builds `Receivers` from its required fields, each named in a [`required::Receivers`](super::required::Receivers) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::Receivers<'_>) -> Self {
+        Self {
+            currency: required.currency,
+            type_: required.type_,
+            account: required.account.to_owned(),
+            name: None,
+            authorized: None,
+            amount: required.amount,
+            description: required.description.to_owned(),
+        }
+    }
+    /// Sets the optional `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets the optional `authorized`.
+    pub fn with_authorized(mut self, value: bool) -> Self {
+        self.authorized = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for Receivers {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_enum(at, "currency", &self.currency)?;
+        crate::runtime::check_enum(at, "type", &self.type_)?;
+        Ok(())
+    }
+}
+impl serde::Serialize for Receivers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Receivers) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.required("currency", &value.currency);
+            members.required("type", &value.type_);
+            members.required("account", &value.account);
+            members.optional("name", &value.name);
+            members.optional("authorized", &value.authorized);
+            members.required("amount", &value.amount);
+            members.required("description", &value.description);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Receivers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Receivers, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.required("currency", &mut slots.0);
+            fields.required("type", &mut slots.1);
+            fields.required("account", &mut slots.2);
+            fields.optional("name", &mut slots.3);
+            fields.optional("authorized", &mut slots.4);
+            fields.required("amount", &mut slots.5);
+            fields.required("description", &mut slots.6);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), f3, f4, Some(f5), Some(f6)) => {
+                    Ok(Receivers {
+                        currency: f0,
+                        type_: f1,
+                        account: f2,
+                        name: f3,
+                        authorized: f4,
+                        amount: f5,
+                        description: f6,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 分账接收方列表
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateProfitSharingOrderReceivers {
+    /// 分账币种
+    ///
+    /// Wire: `currency`, `string`, required.
+    pub currency: String,
+    /// 分账金额
+    ///
+    /// Wire: `amount`, `integer`, required.
+    pub amount: i64,
+    /// 分账描述
+    ///
+    /// Wire: `description`, `string`, required.
+    pub description: String,
+    /// 分账接收方类型
+    ///
+    /// Wire: `type`, `enum ReceiversType`, required.
+    pub type_: ReceiversType,
+    /// 分账接收方帐号
+    ///
+    /// Wire: `account`, `string`, required.
+    pub account: String,
+    /// 分账结果
+    ///
+    /// Wire: `result`, `string`, required.
+    pub result: String,
+    /// 分账失败原因
+    ///
+    /// Wire: `fail_reason`, `string`, required.
+    pub fail_reason: String,
+    /// 分账创建时间
+    ///
+    /// Wire: `create_time`, `string`, required.
+    pub create_time: String,
+    /// 分账完成时间
+    ///
+    /// Wire: `finish_time`, `string`, required.
+    pub finish_time: String,
+    /// 分账明细单号
+    ///
+    /// Wire: `detail_id`, `string`, optional.
+    pub detail_id: Option<String>,
+    /// 分账明细类型
+    ///
+    /// Wire: `detail_type`, `string`, optional.
+    pub detail_type: Option<String>,
+    /// 出资方结算币种
+    ///
+    /// Wire: `settlement_currency`, `string`, optional.
+    pub settlement_currency: Option<String>,
+    /// 出资方结算金额
+    ///
+    /// Wire: `settlement_amount`, `integer`, optional.
+    pub settlement_amount: Option<i64>,
+    /// 汇率值
+    ///
+    /// Wire: `rate`, `integer`, optional.
+    pub rate: Option<i64>,
+}
+impl serde::Serialize for CreateProfitSharingOrderReceivers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateProfitSharingOrderReceivers,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(14);
+            members.required("currency", &value.currency);
+            members.required("amount", &value.amount);
+            members.required("description", &value.description);
+            members.required("type", &value.type_);
+            members.required("account", &value.account);
+            members.required("result", &value.result);
+            members.required("fail_reason", &value.fail_reason);
+            members.required("create_time", &value.create_time);
+            members.required("finish_time", &value.finish_time);
+            members.optional("detail_id", &value.detail_id);
+            members.optional("detail_type", &value.detail_type);
+            members.optional("settlement_currency", &value.settlement_currency);
+            members.optional("settlement_amount", &value.settlement_amount);
+            members.optional("rate", &value.rate);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateProfitSharingOrderReceivers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateProfitSharingOrderReceivers, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("currency", &mut slots.0);
+            fields.required("amount", &mut slots.1);
+            fields.required("description", &mut slots.2);
+            fields.required("type", &mut slots.3);
+            fields.required("account", &mut slots.4);
+            fields.required("result", &mut slots.5);
+            fields.required("fail_reason", &mut slots.6);
+            fields.required("create_time", &mut slots.7);
+            fields.required("finish_time", &mut slots.8);
+            fields.optional("detail_id", &mut slots.9);
+            fields.optional("detail_type", &mut slots.10);
+            fields.optional("settlement_currency", &mut slots.11);
+            fields.optional("settlement_amount", &mut slots.12);
+            fields.optional("rate", &mut slots.13);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                    f9,
+                    f10,
+                    f11,
+                    f12,
+                    f13,
+                ) => {
+                    Ok(CreateProfitSharingOrderReceivers {
+                        currency: f0,
+                        amount: f1,
+                        description: f2,
+                        type_: f3,
+                        account: f4,
+                        result: f5,
+                        fail_reason: f6,
+                        create_time: f7,
+                        finish_time: f8,
+                        detail_id: f9,
+                        detail_type: f10,
+                        settlement_currency: f11,
+                        settlement_amount: f12,
+                        rate: f13,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 请求分账API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateProfitSharingOrderResponse {
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 微信订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 商户分账单号
+    ///
+    /// Wire: `out_order_no`, `string`, required.
+    pub out_order_no: String,
+    /// 微信分账单号
+    ///
+    /// Wire: `order_id`, `string`, required.
+    pub order_id: String,
+    /// 分账单状态
+    ///
+    /// Wire: `state`, `string`, required.
+    pub state: String,
+    /// 分账接收方列表
+    ///
+    /// Wire: `receivers`, `array[object CreateProfitSharingOrderReceivers]`, optional.
+    pub receivers: Option<Vec<CreateProfitSharingOrderReceivers>>,
+}
+impl serde::Serialize for CreateProfitSharingOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreateProfitSharingOrderResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(6);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.required("transaction_id", &value.transaction_id);
+            members.required("out_order_no", &value.out_order_no);
+            members.required("order_id", &value.order_id);
+            members.required("state", &value.state);
+            members.optional("receivers", &value.receivers);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateProfitSharingOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateProfitSharingOrderResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None);
+            fields.optional("sub_mchid", &mut slots.0);
+            fields.required("transaction_id", &mut slots.1);
+            fields.required("out_order_no", &mut slots.2);
+            fields.required("order_id", &mut slots.3);
+            fields.required("state", &mut slots.4);
+            fields.optional("receivers", &mut slots.5);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                    Ok(CreateProfitSharingOrderResponse {
+                        sub_mchid: f0,
+                        transaction_id: f1,
+                        out_order_no: f2,
+                        order_id: f3,
+                        state: f4,
+                        receivers: f5,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 添加分账接收方API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AddProfitSharingReceiverResponse {
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 分账接收方类型
+    ///
+    /// Wire: `type`, `enum ReceiversType`, required.
+    pub type_: ReceiversType,
+    /// 分账接收方账号
+    ///
+    /// Wire: `account`, `string`, required.
+    pub account: String,
+    /// 分账接收方全称
+    ///
+    /// Wire: `name`, `string`, optional.
+    pub name: Option<String>,
+    /// 与分账方的关系类型
+    ///
+    /// Wire: `relation_type`, `enum RelationType`, required.
+    pub relation_type: RelationType,
+    /// 自定义的分账关系
+    ///
+    /// Wire: `custom_relation`, `string`, optional.
+    pub custom_relation: Option<String>,
+    /// 分账场景详细描述
+    ///
+    /// Wire: `scene`, `string`, optional.
+    pub scene: Option<String>,
+    /// 接收方商户的主营业务范围
+    ///
+    /// Wire: `major_service`, `string`, optional.
+    pub major_service: Option<String>,
+    /// 分账接收方预计分账比例
+    ///
+    /// Wire: `expected_ratio`, `integer`, optional.
+    pub expected_ratio: Option<i64>,
+    /// 微信文件标识ID
+    ///
+    /// Wire: `file_id`, `string`, optional.
+    pub file_id: Option<String>,
+    /// 接收方关系状态
+    ///
+    /// Wire: `state`, `string`, optional.
+    pub state: Option<String>,
+    /// 接收关系添加失败原因
+    ///
+    /// Wire: `fail_reason`, `string`, optional.
+    pub fail_reason: Option<String>,
+    /// 增加分账接收方申请函文件ID
+    ///
+    /// Wire: `application_file_id`, `string`, optional.
+    pub application_file_id: Option<String>,
+    /// 分账方与接收方合作关系证明文件ID
+    ///
+    /// Wire: `partnership_file_id`, `string`, optional.
+    pub partnership_file_id: Option<String>,
+}
+impl serde::Serialize for AddProfitSharingReceiverResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &AddProfitSharingReceiverResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(14);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.required("type", &value.type_);
+            members.required("account", &value.account);
+            members.optional("name", &value.name);
+            members.required("relation_type", &value.relation_type);
+            members.optional("custom_relation", &value.custom_relation);
+            members.optional("scene", &value.scene);
+            members.optional("major_service", &value.major_service);
+            members.optional("expected_ratio", &value.expected_ratio);
+            members.optional("file_id", &value.file_id);
+            members.optional("state", &value.state);
+            members.optional("fail_reason", &value.fail_reason);
+            members.optional("application_file_id", &value.application_file_id);
+            members.optional("partnership_file_id", &value.partnership_file_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddProfitSharingReceiverResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<AddProfitSharingReceiverResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.optional("sub_mchid", &mut slots.0);
+            fields.required("type", &mut slots.1);
+            fields.required("account", &mut slots.2);
+            fields.optional("name", &mut slots.3);
+            fields.required("relation_type", &mut slots.4);
+            fields.optional("custom_relation", &mut slots.5);
+            fields.optional("scene", &mut slots.6);
+            fields.optional("major_service", &mut slots.7);
+            fields.optional("expected_ratio", &mut slots.8);
+            fields.optional("file_id", &mut slots.9);
+            fields.optional("state", &mut slots.10);
+            fields.optional("fail_reason", &mut slots.11);
+            fields.optional("application_file_id", &mut slots.12);
+            fields.optional("partnership_file_id", &mut slots.13);
+            fields.finish()?;
+            match slots {
+                (
+                    f0,
+                    Some(f1),
+                    Some(f2),
+                    f3,
+                    Some(f4),
+                    f5,
+                    f6,
+                    f7,
+                    f8,
+                    f9,
+                    f10,
+                    f11,
+                    f12,
+                    f13,
+                ) => {
+                    Ok(AddProfitSharingReceiverResponse {
+                        sub_mchid: f0,
+                        type_: f1,
+                        account: f2,
+                        name: f3,
+                        relation_type: f4,
+                        custom_relation: f5,
+                        scene: f6,
+                        major_service: f7,
+                        expected_ratio: f8,
+                        file_id: f9,
+                        state: f10,
+                        fail_reason: f11,
+                        application_file_id: f12,
+                        partnership_file_id: f13,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询分账接收方添加结果API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryProfitSharingReceiverResponse {
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 分账接收方类型
+    ///
+    /// Wire: `type`, `enum ReceiversType`, required.
+    pub type_: ReceiversType,
+    /// 分账接收方账号
+    ///
+    /// Wire: `account`, `string`, required.
+    pub account: String,
+    /// 分账接收方全称
+    ///
+    /// Wire: `name`, `string`, optional.
+    pub name: Option<String>,
+    /// 与分账方的关系类型
+    ///
+    /// Wire: `relation_type`, `enum RelationType`, required.
+    pub relation_type: RelationType,
+    /// 自定义的分账关系
+    ///
+    /// Wire: `custom_relation`, `string`, optional.
+    pub custom_relation: Option<String>,
+    /// 分账场景详细描述
+    ///
+    /// Wire: `scene`, `string`, optional.
+    pub scene: Option<String>,
+    /// 接收方商户的主营业务范围
+    ///
+    /// Wire: `major_service`, `string`, optional.
+    pub major_service: Option<String>,
+    /// 分账接收方预计分账比例
+    ///
+    /// Wire: `expected_ratio`, `integer`, optional.
+    pub expected_ratio: Option<i64>,
+    /// 微信文件标识ID
+    ///
+    /// Wire: `file_id`, `string`, optional.
+    pub file_id: Option<String>,
+    /// 接收方关系状态
+    ///
+    /// Wire: `state`, `string`, optional.
+    pub state: Option<String>,
+    /// 接收关系添加失败原因
+    ///
+    /// Wire: `fail_reason`, `string`, optional.
+    pub fail_reason: Option<String>,
+}
+impl serde::Serialize for QueryProfitSharingReceiverResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryProfitSharingReceiverResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(12);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.required("type", &value.type_);
+            members.required("account", &value.account);
+            members.optional("name", &value.name);
+            members.required("relation_type", &value.relation_type);
+            members.optional("custom_relation", &value.custom_relation);
+            members.optional("scene", &value.scene);
+            members.optional("major_service", &value.major_service);
+            members.optional("expected_ratio", &value.expected_ratio);
+            members.optional("file_id", &value.file_id);
+            members.optional("state", &value.state);
+            members.optional("fail_reason", &value.fail_reason);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryProfitSharingReceiverResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryProfitSharingReceiverResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.optional("sub_mchid", &mut slots.0);
+            fields.required("type", &mut slots.1);
+            fields.required("account", &mut slots.2);
+            fields.optional("name", &mut slots.3);
+            fields.required("relation_type", &mut slots.4);
+            fields.optional("custom_relation", &mut slots.5);
+            fields.optional("scene", &mut slots.6);
+            fields.optional("major_service", &mut slots.7);
+            fields.optional("expected_ratio", &mut slots.8);
+            fields.optional("file_id", &mut slots.9);
+            fields.optional("state", &mut slots.10);
+            fields.optional("fail_reason", &mut slots.11);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), Some(f2), f3, Some(f4), f5, f6, f7, f8, f9, f10, f11) => {
+                    Ok(QueryProfitSharingReceiverResponse {
+                        sub_mchid: f0,
+                        type_: f1,
+                        account: f2,
+                        name: f3,
+                        relation_type: f4,
+                        custom_relation: f5,
+                        scene: f6,
+                        major_service: f7,
+                        expected_ratio: f8,
+                        file_id: f9,
+                        state: f10,
+                        fail_reason: f11,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询可供垫付退款实时余额API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryRefundableBalanceResponse {
+    /// 出资方商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+    /// 可供垫付分账退款的实时余额
+    ///
+    /// Wire: `balance`, `integer`, optional.
+    pub balance: Option<i64>,
+    /// 货币类型
+    ///
+    /// Wire: `currency`, `string`, optional.
+    pub currency: Option<String>,
+}
+impl serde::Serialize for QueryRefundableBalanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &QueryRefundableBalanceResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members.optional("balance", &value.balance);
+            members.optional("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryRefundableBalanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryRefundableBalanceResponse, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("sponsor_mchid", &mut slots.0);
+            fields.optional("balance", &mut slots.1);
+            fields.optional("currency", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
+            Ok(QueryRefundableBalanceResponse {
+                sponsor_mchid: f0,
+                balance: f1,
+                currency: f2,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询剩余待分金额API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryProfitSharingOrderAmountResponse {
+    /// 微信订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 订单剩余待分金额
+    ///
+    /// Wire: `unsplit_amount`, `integer`, optional.
+    pub unsplit_amount: Option<i64>,
+    /// 货币类型
+    ///
+    /// Wire: `currency`, `string`, optional.
+    pub currency: Option<String>,
+}
+impl serde::Serialize for QueryProfitSharingOrderAmountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryProfitSharingOrderAmountResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("transaction_id", &value.transaction_id);
+            members.optional("unsplit_amount", &value.unsplit_amount);
+            members.optional("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryProfitSharingOrderAmountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryProfitSharingOrderAmountResponse, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("transaction_id", &mut slots.0);
+            fields.optional("unsplit_amount", &mut slots.1);
+            fields.optional("currency", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2) => {
+                    Ok(QueryProfitSharingOrderAmountResponse {
+                        transaction_id: f0,
+                        unsplit_amount: f1,
+                        currency: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询订单剩余可退款金额API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryRefundableAmountResponse {
+    /// 微信订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 订单剩余可退款金额
+    ///
+    /// Wire: `refundable_amount`, `integer`, optional.
+    pub refundable_amount: Option<i64>,
+    /// 货币类型
+    ///
+    /// Wire: `currency`, `string`, optional.
+    pub currency: Option<String>,
+    /// 订单剩余可使用垫付资金退款的金额
+    ///
+    /// Wire: `funds_refundable_amount`, `integer`, optional.
+    pub funds_refundable_amount: Option<i64>,
+}
+impl serde::Serialize for QueryRefundableAmountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &QueryRefundableAmountResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("transaction_id", &value.transaction_id);
+            members.optional("refundable_amount", &value.refundable_amount);
+            members.optional("currency", &value.currency);
+            members.optional("funds_refundable_amount", &value.funds_refundable_amount);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryRefundableAmountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryRefundableAmountResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("transaction_id", &mut slots.0);
+            fields.optional("refundable_amount", &mut slots.1);
+            fields.optional("currency", &mut slots.2);
+            fields.optional("funds_refundable_amount", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3) => {
+                    Ok(QueryRefundableAmountResponse {
+                        transaction_id: f0,
+                        refundable_amount: f1,
+                        currency: f2,
+                        funds_refundable_amount: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 商家充值退款余额查询的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QuerySubMerchantRechargeBalanceResponse {
+    /// 账户可用余额
+    ///
+    /// Wire: `remaining_amount`, `integer`, required.
+    pub remaining_amount: i64,
+    /// 货币类型
+    ///
+    /// Wire: `currency`, `string`, required.
+    pub currency: String,
+}
+impl serde::Serialize for QuerySubMerchantRechargeBalanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QuerySubMerchantRechargeBalanceResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("remaining_amount", &value.remaining_amount);
+            members.required("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QuerySubMerchantRechargeBalanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QuerySubMerchantRechargeBalanceResponse, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("remaining_amount", &mut slots.0);
+            fields.required("currency", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QuerySubMerchantRechargeBalanceResponse {
+                        remaining_amount: f0,
+                        currency: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
         }
         crate::runtime::decode_object(deserializer, build)
     }

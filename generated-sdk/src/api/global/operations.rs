@@ -122,6 +122,816 @@ pub const LIST_SETTLEMENTS: OperationInfo = OperationInfo {
     main_host: "https://apihk.mch.weixin.qq.com",
     backup_host: Some("https://apieu.mch.weixin.qq.com"),
 };
+/// `GET /global/v3/customs/orders`: 报关查询API
+pub const LEGACY_QUERY_CUSTOMS_DECLARATION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_query_customs_declaration",
+    method: Method::Get,
+    path: "/global/v3/customs/orders",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `PATCH /global/v3/customs/orders`: 报关信息修改API
+pub const LEGACY_MODIFY_CUSTOMS_DECLARATION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_modify_customs_declaration",
+    method: Method::Patch,
+    path: "/global/v3/customs/orders",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /global/v3/customs/orders`: 报关API
+pub const LEGACY_DECLARE_CUSTOMS: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_declare_customs",
+    method: Method::Post,
+    path: "/global/v3/customs/orders",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /global/v3/customs/redeclare`: 报关重推API
+pub const LEGACY_REDECLARE_CUSTOMS: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_redeclare_customs",
+    method: Method::Post,
+    path: "/global/v3/customs/redeclare",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /global/v3/customs/verify-certificate`: 身份信息校验API
+pub const LEGACY_VERIFY_CUSTOMS_CERTIFICATE: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_verify_customs_certificate",
+    method: Method::Post,
+    path: "/global/v3/customs/verify-certificate",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /hk/v3/certificates`: 获取平台证书列表
+pub const LEGACY_DOWNLOAD_CERTIFICATES: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_download_certificates",
+    method: Method::Get,
+    path: "/hk/v3/certificates",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /hk/v3/merchants`: 子商户进件（融合钱包）
+pub const LEGACY_CREATE_SUB_MERCHANT: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_create_sub_merchant",
+    method: Method::Post,
+    path: "/hk/v3/merchants",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `PUT /hk/v3/merchants`: 修改子商户（融合钱包）
+pub const LEGACY_UPDATE_SUB_MERCHANT: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_update_sub_merchant",
+    method: Method::Put,
+    path: "/hk/v3/merchants",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /hk/v3/merchants/{sub_mchid}`: 查询子商户（融合钱包）
+pub const LEGACY_QUERY_SUB_MERCHANT: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_query_sub_merchant",
+    method: Method::Get,
+    path: "/hk/v3/merchants/{sub_mchid}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /hk/v3/refunds`: 查询所有退款
+pub const LEGACY_LIST_REFUNDS: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_list_refunds",
+    method: Method::Get,
+    path: "/hk/v3/refunds",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /hk/v3/refunds`: 申请退款
+pub const LEGACY_CREATE_REFUND: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_create_refund",
+    method: Method::Post,
+    path: "/hk/v3/refunds",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /hk/v3/refunds/id/{refund_id}`: 查询单笔退款(微信支付退款订单号)
+pub const LEGACY_QUERY_REFUND_BY_ID: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_query_refund_by_id",
+    method: Method::Get,
+    path: "/hk/v3/refunds/id/{refund_id}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /hk/v3/refunds/out-refund-no/{out_refund_no}`: 查询单笔退款(商户退款订单号)
+pub const LEGACY_QUERY_REFUND_BY_OUT_REFUND_NO: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_query_refund_by_out_refund_no",
+    method: Method::Get,
+    path: "/hk/v3/refunds/out-refund-no/{out_refund_no}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /hk/v3/settle/settlements`: 查询结算资金明细API
+pub const LEGACY_LIST_SETTLEMENTS: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_list_settlements",
+    method: Method::Get,
+    path: "/hk/v3/settle/settlements",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /hk/v3/statements`: 下载对账单
+pub const LEGACY_DOWNLOAD_STATEMENT: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_download_statement",
+    method: Method::Get,
+    path: "/hk/v3/statements",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /hk/v3/transactions/app`: APP支付下单
+pub const LEGACY_APP_PREPAY: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_app_prepay",
+    method: Method::Post,
+    path: "/hk/v3/transactions/app",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /hk/v3/transactions/id/{transaction_id}`: 查询订单(微信支付订单号)
+pub const LEGACY_QUERY_ORDER_BY_ID: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_query_order_by_id",
+    method: Method::Get,
+    path: "/hk/v3/transactions/id/{transaction_id}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /hk/v3/transactions/id/{transaction_id}/close`: 关闭订单(微信支付订单号)
+pub const LEGACY_CLOSE_ORDER_BY_ID: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_close_order_by_id",
+    method: Method::Post,
+    path: "/hk/v3/transactions/id/{transaction_id}/close",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /hk/v3/transactions/id/{transaction_id}/reverse`: 撤销订单(微信支付订单号)
+pub const LEGACY_REVERSE_BY_ID: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_reverse_by_id",
+    method: Method::Post,
+    path: "/hk/v3/transactions/id/{transaction_id}/reverse",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /hk/v3/transactions/jsapi`: 小程序/公众号支付下单
+pub const LEGACY_JSAPI_PREPAY: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_jsapi_prepay",
+    method: Method::Post,
+    path: "/hk/v3/transactions/jsapi",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /hk/v3/transactions/micropay`: 提交付款码支付
+pub const LEGACY_MICROPAY: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_micropay",
+    method: Method::Post,
+    path: "/hk/v3/transactions/micropay",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /hk/v3/transactions/mweb`: H5支付下单
+pub const LEGACY_H5_PREPAY: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_h5_prepay",
+    method: Method::Post,
+    path: "/hk/v3/transactions/mweb",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /hk/v3/transactions/native`: 扫码支付下单
+pub const LEGACY_NATIVE_PREPAY: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_native_prepay",
+    method: Method::Post,
+    path: "/hk/v3/transactions/native",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /hk/v3/transactions/out-trade-no/{out_trade_no}`: 查询订单(商户订单号)
+pub const LEGACY_QUERY_ORDER_BY_OUT_TRADE_NO: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_query_order_by_out_trade_no",
+    method: Method::Get,
+    path: "/hk/v3/transactions/out-trade-no/{out_trade_no}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/close`: 关闭订单(商户订单号)
+pub const LEGACY_CLOSE_ORDER_BY_OUT_TRADE_NO: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_close_order_by_out_trade_no",
+    method: Method::Post,
+    path: "/hk/v3/transactions/out-trade-no/{out_trade_no}/close",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/reverse`: 撤销订单(商户订单号)
+pub const LEGACY_REVERSE_BY_OUT_TRADE_NO: OperationInfo = OperationInfo {
+    service: "global",
+    id: "legacy_reverse_by_out_trade_no",
+    method: Method::Post,
+    path: "/hk/v3/transactions/out-trade-no/{out_trade_no}/reverse",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/customs/orders`: 报关查询API
+pub const QUERY_CUSTOMS_DECLARATION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_customs_declaration",
+    method: Method::Get,
+    path: "/v3/global/customs/orders",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `PATCH /v3/global/customs/orders`: 报关信息修改API
+pub const MODIFY_CUSTOMS_DECLARATION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "modify_customs_declaration",
+    method: Method::Patch,
+    path: "/v3/global/customs/orders",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/customs/orders`: 报关API
+pub const DECLARE_CUSTOMS: OperationInfo = OperationInfo {
+    service: "global",
+    id: "declare_customs",
+    method: Method::Post,
+    path: "/v3/global/customs/orders",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/customs/redeclare`: 报关重推API
+pub const REDECLARE_CUSTOMS: OperationInfo = OperationInfo {
+    service: "global",
+    id: "redeclare_customs",
+    method: Method::Post,
+    path: "/v3/global/customs/redeclare",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/customs/verify-certificate`: 身份信息校验API
+pub const VERIFY_CUSTOMS_CERTIFICATE: OperationInfo = OperationInfo {
+    service: "global",
+    id: "verify_customs_certificate",
+    method: Method::Post,
+    path: "/v3/global/customs/verify-certificate",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `DELETE /v3/global/merchant-service/complaint-notifications`: 删除投诉通知回调
+pub const DELETE_COMPLAINT_NOTIFICATION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "delete_complaint_notification",
+    method: Method::Delete,
+    path: "/v3/global/merchant-service/complaint-notifications",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/merchant-service/complaint-notifications`: 查询投诉通知回调
+pub const QUERY_COMPLAINT_NOTIFICATION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_complaint_notification",
+    method: Method::Get,
+    path: "/v3/global/merchant-service/complaint-notifications",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/merchant-service/complaint-notifications`: 创建投诉通知回调
+pub const CREATE_COMPLAINT_NOTIFICATION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "create_complaint_notification",
+    method: Method::Post,
+    path: "/v3/global/merchant-service/complaint-notifications",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `PUT /v3/global/merchant-service/complaint-notifications`: 更新投诉通知回调
+pub const UPDATE_COMPLAINT_NOTIFICATION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "update_complaint_notification",
+    method: Method::Put,
+    path: "/v3/global/merchant-service/complaint-notifications",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/merchant-service/complaints`: 查询投诉单列表
+pub const LIST_COMPLAINTS: OperationInfo = OperationInfo {
+    service: "global",
+    id: "list_complaints",
+    method: Method::Get,
+    path: "/v3/global/merchant-service/complaints",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/merchant-service/complaints/{complaint_id}`: 查询投诉单详情
+pub const QUERY_COMPLAINT: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_complaint",
+    method: Method::Get,
+    path: "/v3/global/merchant-service/complaints/{complaint_id}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/merchant-service/complaints/{complaint_id}/complete`: 反馈处理完成
+pub const COMPLETE_COMPLAINT: OperationInfo = OperationInfo {
+    service: "global",
+    id: "complete_complaint",
+    method: Method::Post,
+    path: "/v3/global/merchant-service/complaints/{complaint_id}/complete",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys`: 查询投诉协商历史
+pub const LIST_COMPLAINT_NEGOTIATION_HISTORY: OperationInfo = OperationInfo {
+    service: "global",
+    id: "list_complaint_negotiation_history",
+    method: Method::Get,
+    path: "/v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/merchant-service/complaints/{complaint_id}/response`: 提交回复
+pub const RESPOND_COMPLAINT: OperationInfo = OperationInfo {
+    service: "global",
+    id: "respond_complaint",
+    method: Method::Post,
+    path: "/v3/global/merchant-service/complaints/{complaint_id}/response",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/merchant-service/images/{media_id}`: 图片下载API
+pub const DOWNLOAD_COMPLAINT_IMAGE: OperationInfo = OperationInfo {
+    service: "global",
+    id: "download_complaint_image",
+    method: Method::Get,
+    path: "/v3/global/merchant-service/images/{media_id}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/merchant/h5/permission/applications`: 创建H5支付权限申请单
+pub const CREATE_H5_PERMISSION_APPLICATION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "create_h5_permission_application",
+    method: Method::Post,
+    path: "/v3/global/merchant/h5/permission/applications",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/merchant/h5/permission/applications/{applyment_id}`: 查询H5支付权限申请单详情
+pub const QUERY_H5_PERMISSION_APPLICATION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_h5_permission_application",
+    method: Method::Get,
+    path: "/v3/global/merchant/h5/permission/applications/{applyment_id}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `PATCH /v3/global/merchant/h5/permission/applications/{applyment_id}`: 修改H5支付权限申请单
+pub const UPDATE_H5_PERMISSION_APPLICATION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "update_h5_permission_application",
+    method: Method::Patch,
+    path: "/v3/global/merchant/h5/permission/applications/{applyment_id}",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/merchant/h5/permission/domain/applications`: 创建H5支付域名修改申请单
+pub const CREATE_H5_DOMAIN_APPLICATION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "create_h5_domain_application",
+    method: Method::Post,
+    path: "/v3/global/merchant/h5/permission/domain/applications",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/merchant/h5/permission/domain/applications/{applyment_id}`: 查询H5支付域名修改申请单
+pub const QUERY_H5_DOMAIN_APPLICATION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_h5_domain_application",
+    method: Method::Get,
+    path: "/v3/global/merchant/h5/permission/domain/applications/{applyment_id}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `PATCH /v3/global/merchant/h5/permission/domain/applications/{applyment_id}`: 修改H5支付域名修改申请单
+pub const UPDATE_H5_DOMAIN_APPLICATION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "update_h5_domain_application",
+    method: Method::Patch,
+    path: "/v3/global/merchant/h5/permission/domain/applications/{applyment_id}",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/merchant/h5/permission/{sub_mchid}`: 查询子商户H5支付权限状态
+pub const QUERY_H5_PERMISSION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_h5_permission",
+    method: Method::Get,
+    path: "/v3/global/merchant/h5/permission/{sub_mchid}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/merchants`: 子商户进件（融合钱包）
+pub const CREATE_SUB_MERCHANT: OperationInfo = OperationInfo {
+    service: "global",
+    id: "create_sub_merchant",
+    method: Method::Post,
+    path: "/v3/global/merchants",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/merchants/{sub_mchid}`: 查询子商户（融合钱包）
+pub const QUERY_SUB_MERCHANT: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_sub_merchant",
+    method: Method::Get,
+    path: "/v3/global/merchants/{sub_mchid}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/papay/contracts/app-pre-entrust-sign`: APP签约API
+pub const APP_PRE_ENTRUST_SIGN: OperationInfo = OperationInfo {
+    service: "global",
+    id: "app_pre_entrust_sign",
+    method: Method::Post,
+    path: "/v3/global/papay/contracts/app-pre-entrust-sign",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/papay/contracts/h5-pre-entrust-sign`: H5预签约API
+pub const H5_PRE_ENTRUST_SIGN: OperationInfo = OperationInfo {
+    service: "global",
+    id: "h5_pre_entrust_sign",
+    method: Method::Post,
+    path: "/v3/global/papay/contracts/h5-pre-entrust-sign",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/papay/contracts/jsapi-pre-entrust-sign`: JSAPI预签约API
+pub const JSAPI_PRE_ENTRUST_SIGN: OperationInfo = OperationInfo {
+    service: "global",
+    id: "jsapi_pre_entrust_sign",
+    method: Method::Post,
+    path: "/v3/global/papay/contracts/jsapi-pre-entrust-sign",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign`: 小程序签约API
+pub const MINIPROGRAM_PRE_ENTRUST_SIGN: OperationInfo = OperationInfo {
+    service: "global",
+    id: "miniprogram_pre_entrust_sign",
+    method: Method::Post,
+    path: "/v3/global/papay/contracts/miniprogram-pre-entrust-sign",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/papay/contracts/out-contract-code/{out_contract_code}`: 商户协议号查询签约API
+pub const QUERY_PAPAY_CONTRACT_BY_OUT_CONTRACT_CODE: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_papay_contract_by_out_contract_code",
+    method: Method::Get,
+    path: "/v3/global/papay/contracts/out-contract-code/{out_contract_code}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/papay/contracts/web-pre-entrust-sign`: WEB预签约API
+pub const WEB_PRE_ENTRUST_SIGN: OperationInfo = OperationInfo {
+    service: "global",
+    id: "web_pre_entrust_sign",
+    method: Method::Post,
+    path: "/v3/global/papay/contracts/web-pre-entrust-sign",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/papay/contracts/{contract_id}`: 代扣协议ID查询签约API
+pub const QUERY_PAPAY_CONTRACT_BY_ID: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_papay_contract_by_id",
+    method: Method::Get,
+    path: "/v3/global/papay/contracts/{contract_id}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/papay/contracts/{contract_id}/terminate`: 申请解约API
+pub const TERMINATE_PAPAY_CONTRACT: OperationInfo = OperationInfo {
+    service: "global",
+    id: "terminate_papay_contract",
+    method: Method::Post,
+    path: "/v3/global/papay/contracts/{contract_id}/terminate",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/papay/transactions`: 支付扣款API
+pub const CREATE_PAPAY_ORDER: OperationInfo = OperationInfo {
+    service: "global",
+    id: "create_papay_order",
+    method: Method::Post,
+    path: "/v3/global/papay/transactions",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse`: 撤销订单(商户订单号)
+pub const REVERSE_PAPAY_ORDER_BY_OUT_TRADE_NO: OperationInfo = OperationInfo {
+    service: "global",
+    id: "reverse_papay_order_by_out_trade_no",
+    method: Method::Post,
+    path: "/v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/papay/transactions/{transaction_id}`: 查询订单(微信支付订单号)
+pub const QUERY_PAPAY_ORDER_BY_ID: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_papay_order_by_id",
+    method: Method::Get,
+    path: "/v3/global/papay/transactions/{transaction_id}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/profit-sharing/bill-download-url`: 获取分账账单文件下载地址API
+pub const QUERY_PROFIT_SHARING_BILL_URL: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_profit_sharing_bill_url",
+    method: Method::Get,
+    path: "/v3/global/profit-sharing/bill-download-url",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/profit-sharing/orders`: 请求分账API
+pub const CREATE_PROFIT_SHARING_ORDER: OperationInfo = OperationInfo {
+    service: "global",
+    id: "create_profit_sharing_order",
+    method: Method::Post,
+    path: "/v3/global/profit-sharing/orders",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/profit-sharing/orders/unfreeze`: 解冻剩余资金API
+pub const UNFREEZE_PROFIT_SHARING_ORDER: OperationInfo = OperationInfo {
+    service: "global",
+    id: "unfreeze_profit_sharing_order",
+    method: Method::Post,
+    path: "/v3/global/profit-sharing/orders/unfreeze",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/profit-sharing/orders/{out_order_no}`: 查询分账结果API
+pub const QUERY_PROFIT_SHARING_ORDER: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_profit_sharing_order",
+    method: Method::Get,
+    path: "/v3/global/profit-sharing/orders/{out_order_no}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `DELETE /v3/global/profit-sharing/receivers`: 删除分账接收方API
+pub const DELETE_PROFIT_SHARING_RECEIVER: OperationInfo = OperationInfo {
+    service: "global",
+    id: "delete_profit_sharing_receiver",
+    method: Method::Delete,
+    path: "/v3/global/profit-sharing/receivers",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/profit-sharing/receivers`: 添加分账接收方API
+pub const ADD_PROFIT_SHARING_RECEIVER: OperationInfo = OperationInfo {
+    service: "global",
+    id: "add_profit_sharing_receiver",
+    method: Method::Post,
+    path: "/v3/global/profit-sharing/receivers",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/profit-sharing/receivers/{account}`: 查询分账接收方添加结果API
+pub const QUERY_PROFIT_SHARING_RECEIVER: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_profit_sharing_receiver",
+    method: Method::Get,
+    path: "/v3/global/profit-sharing/receivers/{account}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/profit-sharing/refunds/bill-download-url`: 获取分账退款账单下载链接API
+pub const QUERY_PROFIT_SHARING_REFUND_BILL_URL: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_profit_sharing_refund_bill_url",
+    method: Method::Get,
+    path: "/v3/global/profit-sharing/refunds/bill-download-url",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/profit-sharing/refunds/refundable-balance`: 查询可供垫付退款实时余额API
+pub const QUERY_REFUNDABLE_BALANCE: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_refundable_balance",
+    method: Method::Get,
+    path: "/v3/global/profit-sharing/refunds/refundable-balance",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/profit-sharing/transactions/mark`: 分账标记API
+pub const MARK_PROFIT_SHARING_TRANSACTION: OperationInfo = OperationInfo {
+    service: "global",
+    id: "mark_profit_sharing_transaction",
+    method: Method::Post,
+    path: "/v3/global/profit-sharing/transactions/mark",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts`: 查询剩余待分金额API
+pub const QUERY_PROFIT_SHARING_ORDER_AMOUNT: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_profit_sharing_order_amount",
+    method: Method::Get,
+    path: "/v3/global/profit-sharing/transactions/{transaction_id}/amounts",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts`: 查询订单剩余可退款金额API
+pub const QUERY_REFUNDABLE_AMOUNT: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_refundable_amount",
+    method: Method::Get,
+    path: "/v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid}`: 商家充值退款余额查询
+pub const QUERY_SUB_MERCHANT_RECHARGE_BALANCE: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_sub_merchant_recharge_balance",
+    method: Method::Get,
+    path: "/v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid}",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/refund/recharge-balance`: 商家充值退款余额查询
+pub const QUERY_RECHARGE_BALANCE: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_recharge_balance",
+    method: Method::Get,
+    path: "/v3/global/refund/recharge-balance",
+    retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/transactions/app`: APP支付下单
+pub const APP_PREPAY: OperationInfo = OperationInfo {
+    service: "global",
+    id: "app_prepay",
+    method: Method::Post,
+    path: "/v3/global/transactions/app",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/transactions/id/{transaction_id}/close`: 关闭订单(微信支付订单号)
+pub const CLOSE_ORDER_BY_ID: OperationInfo = OperationInfo {
+    service: "global",
+    id: "close_order_by_id",
+    method: Method::Post,
+    path: "/v3/global/transactions/id/{transaction_id}/close",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/transactions/jsapi`: JSAPI支付下单API
+pub const JSAPI_PREPAY: OperationInfo = OperationInfo {
+    service: "global",
+    id: "jsapi_prepay",
+    method: Method::Post,
+    path: "/v3/global/transactions/jsapi",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/transactions/mweb`: H5支付下单
+pub const H5_PREPAY: OperationInfo = OperationInfo {
+    service: "global",
+    id: "h5_prepay",
+    method: Method::Post,
+    path: "/v3/global/transactions/mweb",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/transactions/native`: Native支付下单API
+pub const NATIVE_PREPAY: OperationInfo = OperationInfo {
+    service: "global",
+    id: "native_prepay",
+    method: Method::Post,
+    path: "/v3/global/transactions/native",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/transactions/out-trade-no/{out_trade_no}/close`: 关闭订单(商户订单号)
+pub const CLOSE_ORDER_BY_OUT_TRADE_NO: OperationInfo = OperationInfo {
+    service: "global",
+    id: "close_order_by_out_trade_no",
+    method: Method::Post,
+    path: "/v3/global/transactions/out-trade-no/{out_trade_no}/close",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
 /// Every operation of this service, in spec order.
 pub const ALL: &[&OperationInfo] = &[
     &MICROPAY_PAY,
@@ -136,6 +946,87 @@ pub const ALL: &[&OperationInfo] = &[
     &REVERSE_BY_ID,
     &DOWNLOAD_CERTIFICATES,
     &LIST_SETTLEMENTS,
+    &LEGACY_QUERY_CUSTOMS_DECLARATION,
+    &LEGACY_MODIFY_CUSTOMS_DECLARATION,
+    &LEGACY_DECLARE_CUSTOMS,
+    &LEGACY_REDECLARE_CUSTOMS,
+    &LEGACY_VERIFY_CUSTOMS_CERTIFICATE,
+    &LEGACY_DOWNLOAD_CERTIFICATES,
+    &LEGACY_CREATE_SUB_MERCHANT,
+    &LEGACY_UPDATE_SUB_MERCHANT,
+    &LEGACY_QUERY_SUB_MERCHANT,
+    &LEGACY_LIST_REFUNDS,
+    &LEGACY_CREATE_REFUND,
+    &LEGACY_QUERY_REFUND_BY_ID,
+    &LEGACY_QUERY_REFUND_BY_OUT_REFUND_NO,
+    &LEGACY_LIST_SETTLEMENTS,
+    &LEGACY_DOWNLOAD_STATEMENT,
+    &LEGACY_APP_PREPAY,
+    &LEGACY_QUERY_ORDER_BY_ID,
+    &LEGACY_CLOSE_ORDER_BY_ID,
+    &LEGACY_REVERSE_BY_ID,
+    &LEGACY_JSAPI_PREPAY,
+    &LEGACY_MICROPAY,
+    &LEGACY_H5_PREPAY,
+    &LEGACY_NATIVE_PREPAY,
+    &LEGACY_QUERY_ORDER_BY_OUT_TRADE_NO,
+    &LEGACY_CLOSE_ORDER_BY_OUT_TRADE_NO,
+    &LEGACY_REVERSE_BY_OUT_TRADE_NO,
+    &QUERY_CUSTOMS_DECLARATION,
+    &MODIFY_CUSTOMS_DECLARATION,
+    &DECLARE_CUSTOMS,
+    &REDECLARE_CUSTOMS,
+    &VERIFY_CUSTOMS_CERTIFICATE,
+    &DELETE_COMPLAINT_NOTIFICATION,
+    &QUERY_COMPLAINT_NOTIFICATION,
+    &CREATE_COMPLAINT_NOTIFICATION,
+    &UPDATE_COMPLAINT_NOTIFICATION,
+    &LIST_COMPLAINTS,
+    &QUERY_COMPLAINT,
+    &COMPLETE_COMPLAINT,
+    &LIST_COMPLAINT_NEGOTIATION_HISTORY,
+    &RESPOND_COMPLAINT,
+    &DOWNLOAD_COMPLAINT_IMAGE,
+    &CREATE_H5_PERMISSION_APPLICATION,
+    &QUERY_H5_PERMISSION_APPLICATION,
+    &UPDATE_H5_PERMISSION_APPLICATION,
+    &CREATE_H5_DOMAIN_APPLICATION,
+    &QUERY_H5_DOMAIN_APPLICATION,
+    &UPDATE_H5_DOMAIN_APPLICATION,
+    &QUERY_H5_PERMISSION,
+    &CREATE_SUB_MERCHANT,
+    &QUERY_SUB_MERCHANT,
+    &APP_PRE_ENTRUST_SIGN,
+    &H5_PRE_ENTRUST_SIGN,
+    &JSAPI_PRE_ENTRUST_SIGN,
+    &MINIPROGRAM_PRE_ENTRUST_SIGN,
+    &QUERY_PAPAY_CONTRACT_BY_OUT_CONTRACT_CODE,
+    &WEB_PRE_ENTRUST_SIGN,
+    &QUERY_PAPAY_CONTRACT_BY_ID,
+    &TERMINATE_PAPAY_CONTRACT,
+    &CREATE_PAPAY_ORDER,
+    &REVERSE_PAPAY_ORDER_BY_OUT_TRADE_NO,
+    &QUERY_PAPAY_ORDER_BY_ID,
+    &QUERY_PROFIT_SHARING_BILL_URL,
+    &CREATE_PROFIT_SHARING_ORDER,
+    &UNFREEZE_PROFIT_SHARING_ORDER,
+    &QUERY_PROFIT_SHARING_ORDER,
+    &DELETE_PROFIT_SHARING_RECEIVER,
+    &ADD_PROFIT_SHARING_RECEIVER,
+    &QUERY_PROFIT_SHARING_RECEIVER,
+    &QUERY_PROFIT_SHARING_REFUND_BILL_URL,
+    &QUERY_REFUNDABLE_BALANCE,
+    &MARK_PROFIT_SHARING_TRANSACTION,
+    &QUERY_PROFIT_SHARING_ORDER_AMOUNT,
+    &QUERY_REFUNDABLE_AMOUNT,
+    &QUERY_SUB_MERCHANT_RECHARGE_BALANCE,
+    &QUERY_RECHARGE_BALANCE,
+    &APP_PREPAY,
+    &CLOSE_ORDER_BY_ID,
+    &JSAPI_PREPAY,
+    &H5_PREPAY,
+    &NATIVE_PREPAY,
+    &CLOSE_ORDER_BY_OUT_TRADE_NO,
 ];
 /// Where platform certificates are downloaded from (`GET /v3/global/certificates`), for `ClientBuilder::platform_certificates`.
 pub static CERTIFICATE_SOURCE: crate::runtime::CertificateSource = crate::runtime::CertificateSource {

@@ -2,8 +2,67 @@
 
 //! The client facade of 平台收付通(二级商户充值).
 use super::operations;
-use super::requests::{ApplyRechargeRequest, QueryRechargeRequest, CloseRechargeRequest};
-use super::models::{MchDeposit, RechargeApplyResponse};
+use super::requests::{
+    ApplyRechargeRequest, QueryRechargeRequest, CloseRechargeRequest,
+    ApplyBankTransferRechargeRequest, QueryBankTransferRechargeRequest,
+    OpenInsuranceCompensationRequest, CheckInsuranceCompensationOpenedRequest,
+    CreateCompensationRequest, QueryCompensationByBillIdRequest,
+    QueryCompensationByOutBillNoRequest, CancelCompensationRequest,
+    PreTransferCompensationRequest, CreateDepositAfterSalesCompensationRequest,
+    QueryDepositAfterSalesCompensationByBillIdRequest,
+    QueryDepositAfterSalesCompensationByOutBillNoRequest,
+    CreateDepositPremiumCompensationRequest, QueryDepositPremiumCompensationRequest,
+    CreateDepositShippingCompensationRequest, QueryDepositShippingCompensationRequest,
+    CreateInsuranceClaimRequest, QueryInsuranceClaimByBillIdRequest,
+    QueryInsuranceClaimByOutBillNoRequest, CancelInsuranceClaimRequest,
+    PreTransferInsuranceClaimRequest, CreateSubMerchantCompensationRequest,
+    QuerySubMerchantCompensationRequest, CreateDepositCompensationRequest,
+    QueryDepositCompensationByBillIdRequest, QueryDepositCompensationByOutBillNoRequest,
+    AddRechargeEmployeeRequest, ListRechargeEmployeesRequest,
+    DeleteRechargeEmployeeRequest, ApplySettleBatchRequest, QuerySettleBatchRequest,
+    ApplyAbnormalSettleRequest, CreateDayEndBalanceWithdrawRequest,
+    QueryDayEndBalanceWithdrawRequest, InsuranceApplyTransferBatchRequest,
+    InsuranceQueryTransferBatchByBatchIdRequest,
+    InsuranceQueryTransferDetailByDetailIdRequest, InsuranceQueryDetailReceiptRequest,
+    InsuranceApplyDetailReceiptRequest, InsuranceQueryTransferBatchByOutBatchNoRequest,
+    InsuranceQueryTransferDetailByOutDetailNoRequest, InsuranceQueryBatchReceiptRequest,
+    InsuranceApplyBatchReceiptRequest, InsuranceApplyReservationTransferRequest,
+    InsuranceQueryReservationTransferByOutReservationNoRequest,
+    InsuranceCloseReservationTransferRequest,
+    InsuranceQueryReservationTransferByIdRequest, ApplyTransferBatchRequest,
+    QueryTransferBatchByBatchIdRequest, QueryTransferDetailByDetailIdRequest,
+    QueryDetailReceiptRequest, ApplyDetailReceiptRequest,
+    QueryTransferBatchByOutBatchNoRequest, QueryTransferDetailByOutDetailNoRequest,
+    QueryBatchReceiptRequest, ApplyBatchReceiptRequest, ApplyReservationTransferRequest,
+    QueryReservationTransferByOutReservationNoRequest, CloseReservationTransferRequest,
+    QueryReservationTransferByIdRequest,
+};
+use super::models::{
+    AddRechargeEmployeeResponse, ApplyAbnormalSettleResponse,
+    ApplyBankTransferRechargeResponse, ApplyBatchReceiptResponse,
+    ApplyDetailReceiptResponse, ApplySettleBatchResponse, ApplyTransferBatchResponse,
+    CancelCompensationResponse, CancelInsuranceClaimResponse, CreateCompensationResponse,
+    CreateDayEndBalanceWithdrawResponse, CreateDepositAfterSalesCompensationResponse,
+    CreateDepositCompensationResponse, CreateDepositPremiumCompensationResponse,
+    CreateDepositShippingCompensationResponse, CreateInsuranceClaimResponse,
+    CreateSubMerchantCompensationResponse, InsuranceApplyBatchReceiptResponse,
+    InsuranceApplyDetailReceiptResponse, InsuranceApplyReservationTransferResponse,
+    InsuranceApplyTransferBatchResponse, InsuranceQueryBatchReceiptResponse,
+    InsuranceQueryDetailReceiptResponse,
+    InsuranceQueryReservationTransferByOutReservationNoResponse,
+    InsuranceQueryTransferBatchByBatchIdResponse,
+    InsuranceQueryTransferDetailByDetailIdResponse, ListRechargeEmployeesResponse,
+    MchDeposit, OpenInsuranceCompensationResponse, PreTransferCompensationResponse,
+    PreTransferInsuranceClaimResponse, QueryBankTransferRechargeResponse,
+    QueryBatchReceiptResponse, QueryCompensationByBillIdResponse,
+    QueryDepositAfterSalesCompensationByBillIdResponse,
+    QueryDepositCompensationByBillIdResponse, QueryDepositPremiumCompensationResponse,
+    QueryDepositShippingCompensationResponse, QueryDetailReceiptResponse,
+    QueryInsuranceClaimByBillIdResponse,
+    QueryReservationTransferByOutReservationNoResponse, QuerySettleBatchResponse,
+    QuerySubMerchantCompensationResponse, QueryTransferBatchByBatchIdResponse,
+    QueryTransferDetailByDetailIdResponse, RechargeApplyResponse,
+};
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 平台收付通(二级商户充值).
 ///
@@ -161,6 +220,3017 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             target.query("sub_mchid", &request.sub_mchid);
             Ok(ApiRequest {
                 operation: &operations::CLOSE_RECHARGE,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 申请银行转账充值
+    ///
+    /// 申请银行转账充值
+    ///
+    /// `POST /v3/platsolution/ecommerce/bank-transfer-recharges/apply`
+    ///
+    /// 支持商户: 平台商户 · 更新时间: 2024.10.22 · operation id `apply_bank_transfer_recharge`
+    ///
+    /// Answers HTTP 200 with a [`ApplyBankTransferRechargeResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn apply_bank_transfer_recharge(
+        &self,
+        request: &ApplyBankTransferRechargeRequest,
+    ) -> crate::runtime::Call<'a, ApplyBankTransferRechargeResponse> {
+        fn prepare(
+            request: &ApplyBankTransferRechargeRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/ecommerce/bank-transfer-recharges/apply");
+            Ok(ApiRequest {
+                operation: &operations::APPLY_BANK_TRANSFER_RECHARGE,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询银行转账充值结果
+    ///
+    /// 查询银行转账充值结果
+    ///
+    /// `GET /v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no}`
+    ///
+    /// 支持商户: 平台商户 · 更新时间: 2024.10.12 · operation id `query_bank_transfer_recharge`
+    ///
+    /// Answers HTTP 200 with a [`QueryBankTransferRechargeResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_bank_transfer_recharge(
+        &self,
+        request: &QueryBankTransferRechargeRequest,
+    ) -> crate::runtime::Call<'a, QueryBankTransferRechargeResponse> {
+        fn prepare(
+            request: &QueryBankTransferRechargeRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/",
+                );
+            target.segment("out_recharge_no", &request.out_recharge_no)?;
+            Ok(ApiRequest {
+                operation: &operations::QUERY_BANK_TRANSFER_RECHARGE,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 开通保险理赔功能
+    ///
+    /// 开通保险理赔功能
+    ///
+    /// `POST /v3/platsolution/ecommerce/insurance-compensation-contracts`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.08.30 · operation id `open_insurance_compensation`
+    ///
+    /// Answers HTTP 200 with a [`OpenInsuranceCompensationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn open_insurance_compensation(
+        &self,
+        request: &OpenInsuranceCompensationRequest,
+    ) -> crate::runtime::Call<'a, OpenInsuranceCompensationResponse> {
+        fn prepare(
+            request: &OpenInsuranceCompensationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal("/v3/platsolution/ecommerce/insurance-compensation-contracts");
+            Ok(ApiRequest {
+                operation: &operations::OPEN_INSURANCE_COMPENSATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询保险理赔功能开通状态
+    ///
+    /// 查询保险理赔功能开通状态
+    ///
+    /// `POST /v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/{sub_mchid}/check-opened`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.08.30 · operation id `check_insurance_compensation_opened`
+    ///
+    /// Answers HTTP 200 with a [`OpenInsuranceCompensationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn check_insurance_compensation_opened(
+        &self,
+        request: &CheckInsuranceCompensationOpenedRequest,
+    ) -> crate::runtime::Call<'a, OpenInsuranceCompensationResponse> {
+        fn prepare(
+            request: &CheckInsuranceCompensationOpenedRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/",
+                );
+            target.segment("sub_mchid", &request.sub_mchid)?;
+            target.literal("/check-opened");
+            Ok(ApiRequest {
+                operation: &operations::CHECK_INSURANCE_COMPENSATION_OPENED,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 请求赔付
+    ///
+    /// 请求赔付
+    ///
+    /// `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.07.25 · operation id `create_compensation`
+    ///
+    /// Answers HTTP 200 with a [`CreateCompensationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn create_compensation(
+        &self,
+        request: &CreateCompensationRequest,
+    ) -> crate::runtime::Call<'a, CreateCompensationResponse> {
+        fn prepare(request: &CreateCompensationRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/ecommerce/mch-transfer/compensate-bills");
+            Ok(ApiRequest {
+                operation: &operations::CREATE_COMPENSATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询赔付结果（按微信支付赔付单号）
+    ///
+    /// 查询赔付结果（按微信支付赔付单号）
+    ///
+    /// `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.07.25 · operation id `query_compensation_by_bill_id`
+    ///
+    /// Answers HTTP 200 with a [`QueryCompensationByBillIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_compensation_by_bill_id(
+        &self,
+        request: &QueryCompensationByBillIdRequest,
+    ) -> crate::runtime::Call<'a, QueryCompensationByBillIdResponse> {
+        fn prepare(
+            request: &QueryCompensationByBillIdRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/",
+                );
+            target.segment("bill_id", &request.bill_id)?;
+            Ok(ApiRequest {
+                operation: &operations::QUERY_COMPENSATION_BY_BILL_ID,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询赔付结果（按商户赔付单号）
+    ///
+    /// 查询赔付结果（按商户赔付单号）
+    ///
+    /// `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.07.25 · operation id `query_compensation_by_out_bill_no`
+    ///
+    /// Answers HTTP 200 with a [`QueryCompensationByBillIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_compensation_by_out_bill_no(
+        &self,
+        request: &QueryCompensationByOutBillNoRequest,
+    ) -> crate::runtime::Call<'a, QueryCompensationByBillIdResponse> {
+        fn prepare(
+            request: &QueryCompensationByOutBillNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/",
+                );
+            target.segment("out_bill_no", &request.out_bill_no)?;
+            Ok(ApiRequest {
+                operation: &operations::QUERY_COMPENSATION_BY_OUT_BILL_NO,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 请求撤销赔付
+    ///
+    /// 请求撤销赔付
+    ///
+    /// `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.07.25 · operation id `cancel_compensation`
+    ///
+    /// Answers HTTP 200 with a [`CancelCompensationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn cancel_compensation(
+        &self,
+        request: &CancelCompensationRequest,
+    ) -> crate::runtime::Call<'a, CancelCompensationResponse> {
+        fn prepare(request: &CancelCompensationRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/",
+                );
+            target.segment("out_bill_no", &request.out_bill_no)?;
+            target.literal("/cancel");
+            Ok(ApiRequest {
+                operation: &operations::CANCEL_COMPENSATION,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 请求赔付预下单
+    ///
+    /// 请求赔付预下单
+    ///
+    /// `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.07.25 · operation id `pre_transfer_compensation`
+    ///
+    /// Answers HTTP 200 with a [`PreTransferCompensationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn pre_transfer_compensation(
+        &self,
+        request: &PreTransferCompensationRequest,
+    ) -> crate::runtime::Call<'a, PreTransferCompensationResponse> {
+        fn prepare(
+            request: &PreTransferCompensationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer",
+                );
+            Ok(ApiRequest {
+                operation: &operations::PRE_TRANSFER_COMPENSATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 请求保证金售后赔付
+    ///
+    /// 请求保证金售后赔付
+    ///
+    /// `POST /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.03.21 · operation id `create_deposit_after_sales_compensation`
+    ///
+    /// Answers HTTP 200 with a [`CreateDepositAfterSalesCompensationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn create_deposit_after_sales_compensation(
+        &self,
+        request: &CreateDepositAfterSalesCompensationRequest,
+    ) -> crate::runtime::Call<'a, CreateDepositAfterSalesCompensationResponse> {
+        fn prepare(
+            request: &CreateDepositAfterSalesCompensationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills",
+                );
+            Ok(ApiRequest {
+                operation: &operations::CREATE_DEPOSIT_AFTER_SALES_COMPENSATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询保证金售后赔付结果（按微信支付赔付单号）
+    ///
+    /// 查询保证金售后赔付结果（按微信支付赔付单号）
+    ///
+    /// `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `query_deposit_after_sales_compensation_by_bill_id`
+    ///
+    /// Answers HTTP 200 with a [`QueryDepositAfterSalesCompensationByBillIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_deposit_after_sales_compensation_by_bill_id(
+        &self,
+        request: &QueryDepositAfterSalesCompensationByBillIdRequest,
+    ) -> crate::runtime::Call<'a, QueryDepositAfterSalesCompensationByBillIdResponse> {
+        fn prepare(
+            request: &QueryDepositAfterSalesCompensationByBillIdRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/",
+                );
+            target.segment("bill_id", &request.bill_id)?;
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_DEPOSIT_AFTER_SALES_COMPENSATION_BY_BILL_ID,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询保证金售后赔付结果（按商户赔付单号）
+    ///
+    /// 查询保证金售后赔付结果（按商户赔付单号）
+    ///
+    /// `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/{out_bill_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `query_deposit_after_sales_compensation_by_out_bill_no`
+    ///
+    /// Answers HTTP 200 with a [`QueryDepositAfterSalesCompensationByBillIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_deposit_after_sales_compensation_by_out_bill_no(
+        &self,
+        request: &QueryDepositAfterSalesCompensationByOutBillNoRequest,
+    ) -> crate::runtime::Call<'a, QueryDepositAfterSalesCompensationByBillIdResponse> {
+        fn prepare(
+            request: &QueryDepositAfterSalesCompensationByOutBillNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/",
+                );
+            target.segment("out_bill_no", &request.out_bill_no)?;
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_DEPOSIT_AFTER_SALES_COMPENSATION_BY_OUT_BILL_NO,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 发起保证金赔付保司保费
+    ///
+    /// 发起保证金赔付保司保费
+    ///
+    /// `POST /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.03.25 · operation id `create_deposit_premium_compensation`
+    ///
+    /// Answers HTTP 200 with a [`CreateDepositPremiumCompensationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn create_deposit_premium_compensation(
+        &self,
+        request: &CreateDepositPremiumCompensationRequest,
+    ) -> crate::runtime::Call<'a, CreateDepositPremiumCompensationResponse> {
+        fn prepare(
+            request: &CreateDepositPremiumCompensationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills",
+                );
+            Ok(ApiRequest {
+                operation: &operations::CREATE_DEPOSIT_PREMIUM_COMPENSATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询保证金赔付保司保费结果（按商户赔付单号）
+    ///
+    /// 查询保证金赔付保司保费结果（按商户赔付单号）
+    ///
+    /// `GET /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.03.25 · operation id `query_deposit_premium_compensation`
+    ///
+    /// Answers HTTP 200 with a [`QueryDepositPremiumCompensationResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_deposit_premium_compensation(
+        &self,
+        request: &QueryDepositPremiumCompensationRequest,
+    ) -> crate::runtime::Call<'a, QueryDepositPremiumCompensationResponse> {
+        fn prepare(
+            request: &QueryDepositPremiumCompensationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/",
+                );
+            target.segment("out_bill_no", &request.out_bill_no)?;
+            Ok(ApiRequest {
+                operation: &operations::QUERY_DEPOSIT_PREMIUM_COMPENSATION,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 发起保证金赔付用户运费
+    ///
+    /// 发起保证金赔付用户运费
+    ///
+    /// `POST /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `create_deposit_shipping_compensation`
+    ///
+    /// Answers HTTP 200 with a [`CreateDepositShippingCompensationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn create_deposit_shipping_compensation(
+        &self,
+        request: &CreateDepositShippingCompensationRequest,
+    ) -> crate::runtime::Call<'a, CreateDepositShippingCompensationResponse> {
+        fn prepare(
+            request: &CreateDepositShippingCompensationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills",
+                );
+            Ok(ApiRequest {
+                operation: &operations::CREATE_DEPOSIT_SHIPPING_COMPENSATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询保证金售后赔付运费结果（按商户赔付单号）
+    ///
+    /// 查询保证金售后赔付运费结果（按商户赔付单号）
+    ///
+    /// `GET /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `query_deposit_shipping_compensation`
+    ///
+    /// Answers HTTP 200 with a [`QueryDepositShippingCompensationResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_deposit_shipping_compensation(
+        &self,
+        request: &QueryDepositShippingCompensationRequest,
+    ) -> crate::runtime::Call<'a, QueryDepositShippingCompensationResponse> {
+        fn prepare(
+            request: &QueryDepositShippingCompensationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/",
+                );
+            target.segment("out_bill_no", &request.out_bill_no)?;
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_DEPOSIT_SHIPPING_COMPENSATION,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 请求保险理赔
+    ///
+    /// 请求保险理赔
+    ///
+    /// `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.07.25 · operation id `create_insurance_claim`
+    ///
+    /// Answers HTTP 200 with a [`CreateInsuranceClaimResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn create_insurance_claim(
+        &self,
+        request: &CreateInsuranceClaimRequest,
+    ) -> crate::runtime::Call<'a, CreateInsuranceClaimResponse> {
+        fn prepare(request: &CreateInsuranceClaimRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills",
+                );
+            Ok(ApiRequest {
+                operation: &operations::CREATE_INSURANCE_CLAIM,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询保险理赔结果（按微信支付赔付单号）
+    ///
+    /// 查询保险理赔结果（按微信支付赔付单号）
+    ///
+    /// `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.07.25 · operation id `query_insurance_claim_by_bill_id`
+    ///
+    /// Answers HTTP 200 with a [`QueryInsuranceClaimByBillIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_insurance_claim_by_bill_id(
+        &self,
+        request: &QueryInsuranceClaimByBillIdRequest,
+    ) -> crate::runtime::Call<'a, QueryInsuranceClaimByBillIdResponse> {
+        fn prepare(
+            request: &QueryInsuranceClaimByBillIdRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/",
+                );
+            target.segment("bill_id", &request.bill_id)?;
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_INSURANCE_CLAIM_BY_BILL_ID,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询保险理赔结果（按商户赔付单号）
+    ///
+    /// 查询保险理赔结果（按商户赔付单号）
+    ///
+    /// `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.07.25 · operation id `query_insurance_claim_by_out_bill_no`
+    ///
+    /// Answers HTTP 200 with a [`QueryInsuranceClaimByBillIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_insurance_claim_by_out_bill_no(
+        &self,
+        request: &QueryInsuranceClaimByOutBillNoRequest,
+    ) -> crate::runtime::Call<'a, QueryInsuranceClaimByBillIdResponse> {
+        fn prepare(
+            request: &QueryInsuranceClaimByOutBillNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/",
+                );
+            target.segment("out_bill_no", &request.out_bill_no)?;
+            if let Some(value) = &request.sub_mchid {
+                target.query("sub_mchid", value);
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_INSURANCE_CLAIM_BY_OUT_BILL_NO,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 请求撤销保险理赔
+    ///
+    /// 请求撤销保险理赔
+    ///
+    /// `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.07.25 · operation id `cancel_insurance_claim`
+    ///
+    /// Answers HTTP 200 with a [`CancelInsuranceClaimResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn cancel_insurance_claim(
+        &self,
+        request: &CancelInsuranceClaimRequest,
+    ) -> crate::runtime::Call<'a, CancelInsuranceClaimResponse> {
+        fn prepare(request: &CancelInsuranceClaimRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/",
+                );
+            target.segment("out_bill_no", &request.out_bill_no)?;
+            target.literal("/cancel");
+            Ok(ApiRequest {
+                operation: &operations::CANCEL_INSURANCE_CLAIM,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 请求保险理赔预下单
+    ///
+    /// 请求保险理赔预下单
+    ///
+    /// `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.07.25 · operation id `pre_transfer_insurance_claim`
+    ///
+    /// Answers HTTP 200 with a [`PreTransferInsuranceClaimResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn pre_transfer_insurance_claim(
+        &self,
+        request: &PreTransferInsuranceClaimRequest,
+    ) -> crate::runtime::Call<'a, PreTransferInsuranceClaimResponse> {
+        fn prepare(
+            request: &PreTransferInsuranceClaimRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer",
+                );
+            Ok(ApiRequest {
+                operation: &operations::PRE_TRANSFER_INSURANCE_CLAIM,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 请求赔付
+    ///
+    /// 请求赔付
+    ///
+    /// `POST /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.12.04 · operation id `create_sub_merchant_compensation`
+    ///
+    /// Answers HTTP 200 with a [`CreateSubMerchantCompensationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn create_sub_merchant_compensation(
+        &self,
+        request: &CreateSubMerchantCompensationRequest,
+    ) -> crate::runtime::Call<'a, CreateSubMerchantCompensationResponse> {
+        fn prepare(
+            request: &CreateSubMerchantCompensationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills",
+                );
+            Ok(ApiRequest {
+                operation: &operations::CREATE_SUB_MERCHANT_COMPENSATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询赔付结果（按商户赔付单号）
+    ///
+    /// 查询赔付结果（按商户赔付单号）
+    ///
+    /// `GET /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.12.04 · operation id `query_sub_merchant_compensation`
+    ///
+    /// Answers HTTP 200 with a [`QuerySubMerchantCompensationResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_sub_merchant_compensation(
+        &self,
+        request: &QuerySubMerchantCompensationRequest,
+    ) -> crate::runtime::Call<'a, QuerySubMerchantCompensationResponse> {
+        fn prepare(
+            request: &QuerySubMerchantCompensationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/",
+                );
+            target.segment("out_bill_no", &request.out_bill_no)?;
+            if let Some(value) = &request.sponsor_mchid {
+                target.query("sponsor_mchid", value);
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_SUB_MERCHANT_COMPENSATION,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 保证金赔付
+    ///
+    /// 保证金赔付
+    ///
+    /// `POST /v3/platsolution/ecommerce/mch-transfer/transfer-bills`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.03.21 · operation id `create_deposit_compensation`
+    ///
+    /// Answers HTTP 200 with a [`CreateDepositCompensationResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn create_deposit_compensation(
+        &self,
+        request: &CreateDepositCompensationRequest,
+    ) -> crate::runtime::Call<'a, CreateDepositCompensationResponse> {
+        fn prepare(
+            request: &CreateDepositCompensationRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/ecommerce/mch-transfer/transfer-bills");
+            Ok(ApiRequest {
+                operation: &operations::CREATE_DEPOSIT_COMPENSATION,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询保证金赔付结果（按微信支付赔付单号）
+    ///
+    /// 查询保证金赔付结果（按微信支付赔付单号）
+    ///
+    /// `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `query_deposit_compensation_by_bill_id`
+    ///
+    /// Answers HTTP 200 with a [`QueryDepositCompensationByBillIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_deposit_compensation_by_bill_id(
+        &self,
+        request: &QueryDepositCompensationByBillIdRequest,
+    ) -> crate::runtime::Call<'a, QueryDepositCompensationByBillIdResponse> {
+        fn prepare(
+            request: &QueryDepositCompensationByBillIdRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/",
+                );
+            target.segment("bill_id", &request.bill_id)?;
+            if let Some(value) = &request.business_type {
+                target.query("business_type", value.as_str());
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_DEPOSIT_COMPENSATION_BY_BILL_ID,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询保证金赔付结果（按商户赔付单号）
+    ///
+    /// 查询保证金赔付结果（按商户赔付单号）
+    ///
+    /// `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `query_deposit_compensation_by_out_bill_no`
+    ///
+    /// Answers HTTP 200 with a [`QueryDepositCompensationByBillIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_deposit_compensation_by_out_bill_no(
+        &self,
+        request: &QueryDepositCompensationByOutBillNoRequest,
+    ) -> crate::runtime::Call<'a, QueryDepositCompensationByBillIdResponse> {
+        fn prepare(
+            request: &QueryDepositCompensationByOutBillNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/",
+                );
+            target.segment("out_bill_no", &request.out_bill_no)?;
+            if let Some(value) = &request.business_type {
+                target.query("business_type", value.as_str());
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_DEPOSIT_COMPENSATION_BY_OUT_BILL_NO,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 添加二级商户可扫码充值员工
+    ///
+    /// 添加二级商户可扫码充值员工
+    ///
+    /// `POST /v3/platsolution/ecommerce/recharge-employees`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.07.29 · operation id `add_recharge_employee`
+    ///
+    /// Answers HTTP 200 with a [`AddRechargeEmployeeResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn add_recharge_employee(
+        &self,
+        request: &AddRechargeEmployeeRequest,
+    ) -> crate::runtime::Call<'a, AddRechargeEmployeeResponse> {
+        fn prepare(request: &AddRechargeEmployeeRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/ecommerce/recharge-employees");
+            Ok(ApiRequest {
+                operation: &operations::ADD_RECHARGE_EMPLOYEE,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询二级商户可扫码充值员工列表
+    ///
+    /// 查询二级商户可扫码充值员工列表
+    ///
+    /// `GET /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.07.29 · operation id `list_recharge_employees`
+    ///
+    /// Answers HTTP 200 with a [`ListRechargeEmployeesResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn list_recharge_employees(
+        &self,
+        request: &ListRechargeEmployeesRequest,
+    ) -> crate::runtime::Call<'a, ListRechargeEmployeesResponse> {
+        fn prepare(request: &ListRechargeEmployeesRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/ecommerce/recharge-employees/sub-mchid/");
+            target.segment("sub_mchid", &request.sub_mchid)?;
+            Ok(ApiRequest {
+                operation: &operations::LIST_RECHARGE_EMPLOYEES,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 删除二级商户可扫码充值员工
+    ///
+    /// 删除二级商户可扫码充值员工
+    ///
+    /// `POST /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}/sp-openid/{sp_openid}/delete`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.07.29 · operation id `delete_recharge_employee`
+    ///
+    /// Answers HTTP 200 with a [`AddRechargeEmployeeResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn delete_recharge_employee(
+        &self,
+        request: &DeleteRechargeEmployeeRequest,
+    ) -> crate::runtime::Call<'a, AddRechargeEmployeeResponse> {
+        fn prepare(
+            request: &DeleteRechargeEmployeeRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/ecommerce/recharge-employees/sub-mchid/");
+            target.segment("sub_mchid", &request.sub_mchid)?;
+            target.literal("/sp-openid/");
+            target.segment("sp_openid", &request.sp_openid)?;
+            target.literal("/delete");
+            Ok(ApiRequest {
+                operation: &operations::DELETE_RECHARGE_EMPLOYEE,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 个人收款-申请批量结算
+    ///
+    /// 个人收款-申请批量结算
+    ///
+    /// `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders`
+    ///
+    /// 支持商户: 电商平台 · 更新时间: 2026.04.24 · operation id `apply_settle_batch`
+    ///
+    /// Answers HTTP 200 with a [`ApplySettleBatchResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn apply_settle_batch(
+        &self,
+        request: &ApplySettleBatchRequest,
+    ) -> crate::runtime::Call<'a, ApplySettleBatchResponse> {
+        fn prepare(request: &ApplySettleBatchRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/ecommerce/settle/prepay-settle-orders");
+            Ok(ApiRequest {
+                operation: &operations::APPLY_SETTLE_BATCH,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 个人收款-查询批量结算信息
+    ///
+    /// 个人收款-查询批量结算信息
+    ///
+    /// `GET /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}`
+    ///
+    /// 支持商户: 电商平台 · 更新时间: 2024.11.19 · operation id `query_settle_batch`
+    ///
+    /// Answers HTTP 200 with a [`QuerySettleBatchResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_settle_batch(
+        &self,
+        request: &QuerySettleBatchRequest,
+    ) -> crate::runtime::Call<'a, QuerySettleBatchResponse> {
+        fn prepare(request: &QuerySettleBatchRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/ecommerce/settle/prepay-settle-orders/");
+            target.segment("settle_batch_no", &request.settle_batch_no)?;
+            Ok(ApiRequest {
+                operation: &operations::QUERY_SETTLE_BATCH,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 个人收款-申请异常结算批次单处理
+    ///
+    /// 个人收款-申请异常结算批次单处理
+    ///
+    /// `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle`
+    ///
+    /// 支持商户: 电商平台 · 更新时间: 2026.04.24 · operation id `apply_abnormal_settle`
+    ///
+    /// Answers HTTP 200 with a [`ApplyAbnormalSettleResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn apply_abnormal_settle(
+        &self,
+        request: &ApplyAbnormalSettleRequest,
+    ) -> crate::runtime::Call<'a, ApplyAbnormalSettleResponse> {
+        fn prepare(request: &ApplyAbnormalSettleRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/ecommerce/settle/prepay-settle-orders/");
+            target.segment("settle_batch_no", &request.settle_batch_no)?;
+            target.literal("/apply-abnormal-settle");
+            Ok(ApiRequest {
+                operation: &operations::APPLY_ABNORMAL_SETTLE,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 二级商户按日终余额预约提现
+    ///
+    /// 二级商户按日终余额预约提现
+    ///
+    /// `POST /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw`
+    ///
+    /// 支持商户: 电商平台、服务商 · 更新时间: 2024.12.19 · operation id `create_day_end_balance_withdraw`
+    ///
+    /// Answers HTTP 200 with a [`CreateDayEndBalanceWithdrawResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn create_day_end_balance_withdraw(
+        &self,
+        request: &CreateDayEndBalanceWithdrawRequest,
+    ) -> crate::runtime::Call<'a, CreateDayEndBalanceWithdrawResponse> {
+        fn prepare(
+            request: &CreateDayEndBalanceWithdrawRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal("/v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw");
+            Ok(ApiRequest {
+                operation: &operations::CREATE_DAY_END_BALANCE_WITHDRAW,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询二级商户按日终余额预约提现状态
+    ///
+    /// 查询二级商户按日终余额预约提现状态
+    ///
+    /// `GET /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}`
+    ///
+    /// 支持商户: 电商平台、服务商 · 更新时间: 2024.12.19 · operation id `query_day_end_balance_withdraw`
+    ///
+    /// Answers HTTP 200 with a [`CreateDayEndBalanceWithdrawResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_day_end_balance_withdraw(
+        &self,
+        request: &QueryDayEndBalanceWithdrawRequest,
+    ) -> crate::runtime::Call<'a, CreateDayEndBalanceWithdrawResponse> {
+        fn prepare(
+            request: &QueryDayEndBalanceWithdrawRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/",
+                );
+            target.segment("out_request_no", &request.out_request_no)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::QUERY_DAY_END_BALANCE_WITHDRAW,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 受理商家转账
+    ///
+    /// 受理商家转账
+    ///
+    /// `POST /v3/platsolution/insurance/mch-transfer/batches/apply`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `insurance_apply_transfer_batch`
+    ///
+    /// Answers HTTP 200 with a [`InsuranceApplyTransferBatchResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn insurance_apply_transfer_batch(
+        &self,
+        request: &InsuranceApplyTransferBatchRequest,
+    ) -> crate::runtime::Call<'a, InsuranceApplyTransferBatchResponse> {
+        fn prepare(
+            request: &InsuranceApplyTransferBatchRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/insurance/mch-transfer/batches/apply");
+            Ok(ApiRequest {
+                operation: &operations::INSURANCE_APPLY_TRANSFER_BATCH,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 微信支付转账批次单号查询批次单
+    ///
+    /// 微信支付转账批次单号查询批次单
+    ///
+    /// `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.03.11 · operation id `insurance_query_transfer_batch_by_batch_id`
+    ///
+    /// Answers HTTP 200 with a [`InsuranceQueryTransferBatchByBatchIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn insurance_query_transfer_batch_by_batch_id(
+        &self,
+        request: &InsuranceQueryTransferBatchByBatchIdRequest,
+    ) -> crate::runtime::Call<'a, InsuranceQueryTransferBatchByBatchIdResponse> {
+        fn prepare(
+            request: &InsuranceQueryTransferBatchByBatchIdRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/insurance/mch-transfer/batches/batch-id/");
+            target.segment("batch_id", &request.batch_id)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            target.query("need_query_detail", &request.need_query_detail.to_string());
+            if let Some(value) = &request.detail_state {
+                target.query("detail_state", value.as_str());
+            }
+            if let Some(value) = &request.offset {
+                target.query("offset", &value.to_string());
+            }
+            if let Some(value) = &request.limit {
+                target.query("limit", &value.to_string());
+            }
+            Ok(ApiRequest {
+                operation: &operations::INSURANCE_QUERY_TRANSFER_BATCH_BY_BATCH_ID,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 微信支付转账明细单号查询明细单
+    ///
+    /// 微信支付转账明细单号查询明细单
+    ///
+    /// `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.03.11 · operation id `insurance_query_transfer_detail_by_detail_id`
+    ///
+    /// Answers HTTP 200 with a [`InsuranceQueryTransferDetailByDetailIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn insurance_query_transfer_detail_by_detail_id(
+        &self,
+        request: &InsuranceQueryTransferDetailByDetailIdRequest,
+    ) -> crate::runtime::Call<'a, InsuranceQueryTransferDetailByDetailIdResponse> {
+        fn prepare(
+            request: &InsuranceQueryTransferDetailByDetailIdRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/insurance/mch-transfer/batches/batch-id/");
+            target.segment("batch_id", &request.batch_id)?;
+            target.literal("/details/detail-id/");
+            target.segment("detail_id", &request.detail_id)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::INSURANCE_QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询商家转账明细电子回单
+    ///
+    /// 查询商家转账明细电子回单
+    ///
+    /// `GET /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `insurance_query_detail_receipt`
+    ///
+    /// Answers HTTP 200 with a [`InsuranceQueryDetailReceiptResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn insurance_query_detail_receipt(
+        &self,
+        request: &InsuranceQueryDetailReceiptRequest,
+    ) -> crate::runtime::Call<'a, InsuranceQueryDetailReceiptResponse> {
+        fn prepare(
+            request: &InsuranceQueryDetailReceiptRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/",
+                );
+            target.segment("out_batch_no", &request.out_batch_no)?;
+            target.literal("/out-detail-no/");
+            target.segment("out_detail_no", &request.out_detail_no)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::INSURANCE_QUERY_DETAIL_RECEIPT,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 申请商家转账明细电子回单
+    ///
+    /// 申请商家转账明细电子回单
+    ///
+    /// `POST /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `insurance_apply_detail_receipt`
+    ///
+    /// Answers HTTP 200 with a [`InsuranceApplyDetailReceiptResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn insurance_apply_detail_receipt(
+        &self,
+        request: &InsuranceApplyDetailReceiptRequest,
+    ) -> crate::runtime::Call<'a, InsuranceApplyDetailReceiptResponse> {
+        fn prepare(
+            request: &InsuranceApplyDetailReceiptRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/",
+                );
+            target.segment("out_batch_no", &request.out_batch_no)?;
+            target.literal("/out-detail-no/");
+            target.segment("out_detail_no", &request.out_detail_no)?;
+            target.literal("/apply");
+            Ok(ApiRequest {
+                operation: &operations::INSURANCE_APPLY_DETAIL_RECEIPT,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 商户转账批次单号查询批次单
+    ///
+    /// 商户转账批次单号查询批次单
+    ///
+    /// `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.03.11 · operation id `insurance_query_transfer_batch_by_out_batch_no`
+    ///
+    /// Answers HTTP 200 with a [`InsuranceQueryTransferBatchByBatchIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn insurance_query_transfer_batch_by_out_batch_no(
+        &self,
+        request: &InsuranceQueryTransferBatchByOutBatchNoRequest,
+    ) -> crate::runtime::Call<'a, InsuranceQueryTransferBatchByBatchIdResponse> {
+        fn prepare(
+            request: &InsuranceQueryTransferBatchByOutBatchNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/insurance/mch-transfer/batches/out-batch-no/",
+                );
+            target.segment("out_batch_no", &request.out_batch_no)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            target.query("need_query_detail", &request.need_query_detail.to_string());
+            if let Some(value) = &request.offset {
+                target.query("offset", &value.to_string());
+            }
+            if let Some(value) = &request.limit {
+                target.query("limit", &value.to_string());
+            }
+            if let Some(value) = &request.detail_state {
+                target.query("detail_state", value.as_str());
+            }
+            Ok(ApiRequest {
+                operation: &operations::INSURANCE_QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 商户明细单号查询明细单
+    ///
+    /// 商户明细单号查询明细单
+    ///
+    /// `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.03.11 · operation id `insurance_query_transfer_detail_by_out_detail_no`
+    ///
+    /// Answers HTTP 200 with a [`InsuranceQueryTransferDetailByDetailIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn insurance_query_transfer_detail_by_out_detail_no(
+        &self,
+        request: &InsuranceQueryTransferDetailByOutDetailNoRequest,
+    ) -> crate::runtime::Call<'a, InsuranceQueryTransferDetailByDetailIdResponse> {
+        fn prepare(
+            request: &InsuranceQueryTransferDetailByOutDetailNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/insurance/mch-transfer/batches/out-batch-no/",
+                );
+            target.segment("out_batch_no", &request.out_batch_no)?;
+            target.literal("/details/out-detail-no/");
+            target.segment("out_detail_no", &request.out_detail_no)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::INSURANCE_QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询商家转账批次电子回单
+    ///
+    /// 查询商家转账批次电子回单
+    ///
+    /// `GET /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `insurance_query_batch_receipt`
+    ///
+    /// Answers HTTP 200 with a [`InsuranceQueryBatchReceiptResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn insurance_query_batch_receipt(
+        &self,
+        request: &InsuranceQueryBatchReceiptRequest,
+    ) -> crate::runtime::Call<'a, InsuranceQueryBatchReceiptResponse> {
+        fn prepare(
+            request: &InsuranceQueryBatchReceiptRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/",
+                );
+            target.segment("out_batch_no", &request.out_batch_no)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::INSURANCE_QUERY_BATCH_RECEIPT,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 申请商家转账批次电子回单
+    ///
+    /// 申请商家转账批次电子回单
+    ///
+    /// `POST /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `insurance_apply_batch_receipt`
+    ///
+    /// Answers HTTP 200 with a [`InsuranceApplyBatchReceiptResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn insurance_apply_batch_receipt(
+        &self,
+        request: &InsuranceApplyBatchReceiptRequest,
+    ) -> crate::runtime::Call<'a, InsuranceApplyBatchReceiptResponse> {
+        fn prepare(
+            request: &InsuranceApplyBatchReceiptRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/",
+                );
+            target.segment("out_batch_no", &request.out_batch_no)?;
+            target.literal("/apply");
+            Ok(ApiRequest {
+                operation: &operations::INSURANCE_APPLY_BATCH_RECEIPT,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 受理单次预约商家转账
+    ///
+    /// 受理单次预约商家转账
+    ///
+    /// `POST /v3/platsolution/insurance/mch-transfer/reservation/apply`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `insurance_apply_reservation_transfer`
+    ///
+    /// Answers HTTP 200 with a [`InsuranceApplyReservationTransferResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn insurance_apply_reservation_transfer(
+        &self,
+        request: &InsuranceApplyReservationTransferRequest,
+    ) -> crate::runtime::Call<'a, InsuranceApplyReservationTransferResponse> {
+        fn prepare(
+            request: &InsuranceApplyReservationTransferRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/insurance/mch-transfer/reservation/apply");
+            Ok(ApiRequest {
+                operation: &operations::INSURANCE_APPLY_RESERVATION_TRANSFER,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 商户预约单号查询预约商家转账记录
+    ///
+    /// 商户预约单号查询预约商家转账记录
+    ///
+    /// `GET /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `insurance_query_reservation_transfer_by_out_reservation_no`
+    ///
+    /// Answers HTTP 200 with a [`InsuranceQueryReservationTransferByOutReservationNoResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn insurance_query_reservation_transfer_by_out_reservation_no(
+        &self,
+        request: &InsuranceQueryReservationTransferByOutReservationNoRequest,
+    ) -> crate::runtime::Call<
+        'a,
+        InsuranceQueryReservationTransferByOutReservationNoResponse,
+    > {
+        fn prepare(
+            request: &InsuranceQueryReservationTransferByOutReservationNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/",
+                );
+            target.segment("out_reservation_no", &request.out_reservation_no)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::INSURANCE_QUERY_RESERVATION_TRANSFER_BY_OUT_RESERVATION_NO,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 关闭预约商家转账记录
+    ///
+    /// 关闭预约商家转账记录
+    ///
+    /// `POST /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `insurance_close_reservation_transfer`
+    ///
+    /// Answers HTTP 200 with a [`InsuranceQueryReservationTransferByOutReservationNoResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn insurance_close_reservation_transfer(
+        &self,
+        request: &InsuranceCloseReservationTransferRequest,
+    ) -> crate::runtime::Call<
+        'a,
+        InsuranceQueryReservationTransferByOutReservationNoResponse,
+    > {
+        fn prepare(
+            request: &InsuranceCloseReservationTransferRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/",
+                );
+            target.segment("out_reservation_no", &request.out_reservation_no)?;
+            target.literal("/close");
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::INSURANCE_CLOSE_RESERVATION_TRANSFER,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 微信支付预约单号查询预约商家转账记录
+    ///
+    /// 微信支付预约单号查询预约商家转账记录
+    ///
+    /// `GET /v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.21 · operation id `insurance_query_reservation_transfer_by_id`
+    ///
+    /// Answers HTTP 200 with a [`InsuranceQueryReservationTransferByOutReservationNoResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn insurance_query_reservation_transfer_by_id(
+        &self,
+        request: &InsuranceQueryReservationTransferByIdRequest,
+    ) -> crate::runtime::Call<
+        'a,
+        InsuranceQueryReservationTransferByOutReservationNoResponse,
+    > {
+        fn prepare(
+            request: &InsuranceQueryReservationTransferByIdRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/insurance/mch-transfer/reservation/reservation-id/",
+                );
+            target.segment("reservation_id", &request.reservation_id)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::INSURANCE_QUERY_RESERVATION_TRANSFER_BY_ID,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 受理商家转账
+    ///
+    /// 受理商家转账
+    ///
+    /// `POST /v3/platsolution/mch-transfer/batches/apply`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.06.20 · operation id `apply_transfer_batch`
+    ///
+    /// Answers HTTP 200 with a [`ApplyTransferBatchResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn apply_transfer_batch(
+        &self,
+        request: &ApplyTransferBatchRequest,
+    ) -> crate::runtime::Call<'a, ApplyTransferBatchResponse> {
+        fn prepare(request: &ApplyTransferBatchRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/mch-transfer/batches/apply");
+            Ok(ApiRequest {
+                operation: &operations::APPLY_TRANSFER_BATCH,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 微信支付转账批次单号查询批次单
+    ///
+    /// 微信支付转账批次单号查询批次单
+    ///
+    /// `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.06.20 · operation id `query_transfer_batch_by_batch_id`
+    ///
+    /// Answers HTTP 200 with a [`QueryTransferBatchByBatchIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_transfer_batch_by_batch_id(
+        &self,
+        request: &QueryTransferBatchByBatchIdRequest,
+    ) -> crate::runtime::Call<'a, QueryTransferBatchByBatchIdResponse> {
+        fn prepare(
+            request: &QueryTransferBatchByBatchIdRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/mch-transfer/batches/batch-id/");
+            target.segment("batch_id", &request.batch_id)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            target.query("need_query_detail", &request.need_query_detail.to_string());
+            if let Some(value) = &request.detail_state {
+                target.query("detail_state", value.as_str());
+            }
+            if let Some(value) = &request.offset {
+                target.query("offset", &value.to_string());
+            }
+            if let Some(value) = &request.limit {
+                target.query("limit", &value.to_string());
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_TRANSFER_BATCH_BY_BATCH_ID,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 微信支付转账明细单号查询明细单
+    ///
+    /// 微信支付转账明细单号查询明细单
+    ///
+    /// `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.06.20 · operation id `query_transfer_detail_by_detail_id`
+    ///
+    /// Answers HTTP 200 with a [`QueryTransferDetailByDetailIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_transfer_detail_by_detail_id(
+        &self,
+        request: &QueryTransferDetailByDetailIdRequest,
+    ) -> crate::runtime::Call<'a, QueryTransferDetailByDetailIdResponse> {
+        fn prepare(
+            request: &QueryTransferDetailByDetailIdRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/mch-transfer/batches/batch-id/");
+            target.segment("batch_id", &request.batch_id)?;
+            target.literal("/details/detail-id/");
+            target.segment("detail_id", &request.detail_id)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询商家转账明细电子回单
+    ///
+    /// 查询商家转账明细电子回单
+    ///
+    /// `GET /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.06.20 · operation id `query_detail_receipt`
+    ///
+    /// Answers HTTP 200 with a [`QueryDetailReceiptResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_detail_receipt(
+        &self,
+        request: &QueryDetailReceiptRequest,
+    ) -> crate::runtime::Call<'a, QueryDetailReceiptResponse> {
+        fn prepare(request: &QueryDetailReceiptRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/",
+                );
+            target.segment("out_batch_no", &request.out_batch_no)?;
+            target.literal("/out-detail-no/");
+            target.segment("out_detail_no", &request.out_detail_no)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::QUERY_DETAIL_RECEIPT,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 申请商家转账明细电子回单
+    ///
+    /// 申请商家转账明细电子回单
+    ///
+    /// `POST /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.06.20 · operation id `apply_detail_receipt`
+    ///
+    /// Answers HTTP 200 with a [`ApplyDetailReceiptResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn apply_detail_receipt(
+        &self,
+        request: &ApplyDetailReceiptRequest,
+    ) -> crate::runtime::Call<'a, ApplyDetailReceiptResponse> {
+        fn prepare(request: &ApplyDetailReceiptRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/",
+                );
+            target.segment("out_batch_no", &request.out_batch_no)?;
+            target.literal("/out-detail-no/");
+            target.segment("out_detail_no", &request.out_detail_no)?;
+            target.literal("/apply");
+            Ok(ApiRequest {
+                operation: &operations::APPLY_DETAIL_RECEIPT,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 商户转账批次单号查询批次单
+    ///
+    /// 商户转账批次单号查询批次单
+    ///
+    /// `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.06.20 · operation id `query_transfer_batch_by_out_batch_no`
+    ///
+    /// Answers HTTP 200 with a [`QueryTransferBatchByBatchIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_transfer_batch_by_out_batch_no(
+        &self,
+        request: &QueryTransferBatchByOutBatchNoRequest,
+    ) -> crate::runtime::Call<'a, QueryTransferBatchByBatchIdResponse> {
+        fn prepare(
+            request: &QueryTransferBatchByOutBatchNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/mch-transfer/batches/out-batch-no/");
+            target.segment("out_batch_no", &request.out_batch_no)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            target.query("need_query_detail", &request.need_query_detail.to_string());
+            if let Some(value) = &request.offset {
+                target.query("offset", &value.to_string());
+            }
+            if let Some(value) = &request.limit {
+                target.query("limit", &value.to_string());
+            }
+            if let Some(value) = &request.detail_state {
+                target.query("detail_state", value.as_str());
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 商户明细单号查询明细单
+    ///
+    /// 商户明细单号查询明细单
+    ///
+    /// `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.06.20 · operation id `query_transfer_detail_by_out_detail_no`
+    ///
+    /// Answers HTTP 200 with a [`QueryTransferDetailByDetailIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_transfer_detail_by_out_detail_no(
+        &self,
+        request: &QueryTransferDetailByOutDetailNoRequest,
+    ) -> crate::runtime::Call<'a, QueryTransferDetailByDetailIdResponse> {
+        fn prepare(
+            request: &QueryTransferDetailByOutDetailNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/mch-transfer/batches/out-batch-no/");
+            target.segment("out_batch_no", &request.out_batch_no)?;
+            target.literal("/details/out-detail-no/");
+            target.segment("out_detail_no", &request.out_detail_no)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 查询商家转账批次电子回单
+    ///
+    /// 查询商家转账批次电子回单
+    ///
+    /// `GET /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.06.20 · operation id `query_batch_receipt`
+    ///
+    /// Answers HTTP 200 with a [`QueryBatchReceiptResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_batch_receipt(
+        &self,
+        request: &QueryBatchReceiptRequest,
+    ) -> crate::runtime::Call<'a, QueryBatchReceiptResponse> {
+        fn prepare(request: &QueryBatchReceiptRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/",
+                );
+            target.segment("out_batch_no", &request.out_batch_no)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::QUERY_BATCH_RECEIPT,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 申请商家转账批次电子回单
+    ///
+    /// 申请商家转账批次电子回单
+    ///
+    /// `POST /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.06.20 · operation id `apply_batch_receipt`
+    ///
+    /// Answers HTTP 200 with a [`ApplyBatchReceiptResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn apply_batch_receipt(
+        &self,
+        request: &ApplyBatchReceiptRequest,
+    ) -> crate::runtime::Call<'a, ApplyBatchReceiptResponse> {
+        fn prepare(request: &ApplyBatchReceiptRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/",
+                );
+            target.segment("out_batch_no", &request.out_batch_no)?;
+            target.literal("/apply");
+            Ok(ApiRequest {
+                operation: &operations::APPLY_BATCH_RECEIPT,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 受理单次预约商家转账
+    ///
+    /// 受理单次预约商家转账
+    ///
+    /// `POST /v3/platsolution/mch-transfer/reservation/apply`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.06.20 · operation id `apply_reservation_transfer`
+    ///
+    /// Answers HTTP 200 with a [`InsuranceApplyReservationTransferResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn apply_reservation_transfer(
+        &self,
+        request: &ApplyReservationTransferRequest,
+    ) -> crate::runtime::Call<'a, InsuranceApplyReservationTransferResponse> {
+        fn prepare(
+            request: &ApplyReservationTransferRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/mch-transfer/reservation/apply");
+            Ok(ApiRequest {
+                operation: &operations::APPLY_RESERVATION_TRANSFER,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 商户预约单号查询预约商家转账记录
+    ///
+    /// 商户预约单号查询预约商家转账记录
+    ///
+    /// `GET /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.06.20 · operation id `query_reservation_transfer_by_out_reservation_no`
+    ///
+    /// Answers HTTP 200 with a [`QueryReservationTransferByOutReservationNoResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_reservation_transfer_by_out_reservation_no(
+        &self,
+        request: &QueryReservationTransferByOutReservationNoRequest,
+    ) -> crate::runtime::Call<'a, QueryReservationTransferByOutReservationNoResponse> {
+        fn prepare(
+            request: &QueryReservationTransferByOutReservationNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/mch-transfer/reservation/out-reservation-no/",
+                );
+            target.segment("out_reservation_no", &request.out_reservation_no)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::QUERY_RESERVATION_TRANSFER_BY_OUT_RESERVATION_NO,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 关闭预约商家转账记录
+    ///
+    /// 关闭预约商家转账记录
+    ///
+    /// `POST /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.06.20 · operation id `close_reservation_transfer`
+    ///
+    /// Answers HTTP 200 with a [`QueryReservationTransferByOutReservationNoResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn close_reservation_transfer(
+        &self,
+        request: &CloseReservationTransferRequest,
+    ) -> crate::runtime::Call<'a, QueryReservationTransferByOutReservationNoResponse> {
+        fn prepare(
+            request: &CloseReservationTransferRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/platsolution/mch-transfer/reservation/out-reservation-no/",
+                );
+            target.segment("out_reservation_no", &request.out_reservation_no)?;
+            target.literal("/close");
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::CLOSE_RESERVATION_TRANSFER,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 微信支付预约单号查询预约商家转账记录
+    ///
+    /// 微信支付预约单号查询预约商家转账记录
+    ///
+    /// `GET /v3/platsolution/mch-transfer/reservation/reservation-id/{reservation_id}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2024.06.20 · operation id `query_reservation_transfer_by_id`
+    ///
+    /// Answers HTTP 200 with a [`QueryReservationTransferByOutReservationNoResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_reservation_transfer_by_id(
+        &self,
+        request: &QueryReservationTransferByIdRequest,
+    ) -> crate::runtime::Call<'a, QueryReservationTransferByOutReservationNoResponse> {
+        fn prepare(
+            request: &QueryReservationTransferByIdRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/platsolution/mch-transfer/reservation/reservation-id/");
+            target.segment("reservation_id", &request.reservation_id)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::QUERY_RESERVATION_TRANSFER_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
                 wechatpay_serial: None,

@@ -386,3 +386,2110 @@ impl<'de> serde::Deserialize<'de> for OnlineBankType {
         <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// 充值入账账户
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApplyBankTransferRechargeAccountType {
+    /// `BASIC` (the documentation gives no meaning for this value).
+    Basic,
+    /// `OPERATION` (the documentation gives no meaning for this value).
+    Operation,
+    /// `FEES` (the documentation gives no meaning for this value).
+    Fees,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl ApplyBankTransferRechargeAccountType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Basic => "BASIC",
+            Self::Operation => "OPERATION",
+            Self::Fees => "FEES",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for ApplyBankTransferRechargeAccountType {
+    const VALUES: &'static [&'static str] = &["BASIC", "OPERATION", "FEES"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for ApplyBankTransferRechargeAccountType {
+    fn from(value: &str) -> Self {
+        match value {
+            "BASIC" => Self::Basic,
+            "OPERATION" => Self::Operation,
+            "FEES" => Self::Fees,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for ApplyBankTransferRechargeAccountType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for ApplyBankTransferRechargeAccountType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ApplyBankTransferRechargeAccountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplyBankTransferRechargeAccountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 充值状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QueryBankTransferRechargeRechargeState {
+    /// `SUCCESS` (the documentation gives no meaning for this value).
+    Success,
+    /// `RECHARGING` (the documentation gives no meaning for this value).
+    Recharging,
+    /// `CLOSED` (the documentation gives no meaning for this value).
+    Closed,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl QueryBankTransferRechargeRechargeState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Recharging => "RECHARGING",
+            Self::Closed => "CLOSED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for QueryBankTransferRechargeRechargeState {
+    const VALUES: &'static [&'static str] = &["SUCCESS", "RECHARGING", "CLOSED"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for QueryBankTransferRechargeRechargeState {
+    fn from(value: &str) -> Self {
+        match value {
+            "SUCCESS" => Self::Success,
+            "RECHARGING" => Self::Recharging,
+            "CLOSED" => Self::Closed,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for QueryBankTransferRechargeRechargeState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for QueryBankTransferRechargeRechargeState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for QueryBankTransferRechargeRechargeState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryBankTransferRechargeRechargeState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 充值场景
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QueryBankTransferRechargeRechargeScene {
+    /// `ECOMMERCE_BANK_TRANSFER` (the documentation gives no meaning for this value).
+    EcommerceBankTransfer,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl QueryBankTransferRechargeRechargeScene {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EcommerceBankTransfer => "ECOMMERCE_BANK_TRANSFER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for QueryBankTransferRechargeRechargeScene {
+    const VALUES: &'static [&'static str] = &["ECOMMERCE_BANK_TRANSFER"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for QueryBankTransferRechargeRechargeScene {
+    fn from(value: &str) -> Self {
+        match value {
+            "ECOMMERCE_BANK_TRANSFER" => Self::EcommerceBankTransfer,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for QueryBankTransferRechargeRechargeScene {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for QueryBankTransferRechargeRechargeScene {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for QueryBankTransferRechargeRechargeScene {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryBankTransferRechargeRechargeScene {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 转账接收方类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Type {
+    /// `TRANSACTION_USER` (the documentation gives no meaning for this value).
+    TransactionUser,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl Type {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TransactionUser => "TRANSACTION_USER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for Type {
+    const VALUES: &'static [&'static str] = &["TRANSACTION_USER"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for Type {
+    fn from(value: &str) -> Self {
+        match value {
+            "TRANSACTION_USER" => Self::TransactionUser,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for Type {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Type {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Type {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 转账接收方订单类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransactionInfoType {
+    /// `WXPAY` (the documentation gives no meaning for this value).
+    Wxpay,
+    /// `WXVALUE` (the documentation gives no meaning for this value).
+    Wxvalue,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl TransactionInfoType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Wxpay => "WXPAY",
+            Self::Wxvalue => "WXVALUE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for TransactionInfoType {
+    const VALUES: &'static [&'static str] = &["WXPAY", "WXVALUE"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for TransactionInfoType {
+    fn from(value: &str) -> Self {
+        match value {
+            "WXPAY" => Self::Wxpay,
+            "WXVALUE" => Self::Wxvalue,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for TransactionInfoType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for TransactionInfoType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for TransactionInfoType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransactionInfoType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 赔付状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum State {
+    /// `ACCEPTED` (the documentation gives no meaning for this value).
+    Accepted,
+    /// `SUCCESS` (the documentation gives no meaning for this value).
+    Success,
+    /// `CLOSED` (the documentation gives no meaning for this value).
+    Closed,
+    /// `WAIT_USER_CONFIRM` (the documentation gives no meaning for this value).
+    WaitUserConfirm,
+    /// `CANCELING` (the documentation gives no meaning for this value).
+    Canceling,
+    /// `CANCELLED` (the documentation gives no meaning for this value).
+    Cancelled,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl State {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accepted => "ACCEPTED",
+            Self::Success => "SUCCESS",
+            Self::Closed => "CLOSED",
+            Self::WaitUserConfirm => "WAIT_USER_CONFIRM",
+            Self::Canceling => "CANCELING",
+            Self::Cancelled => "CANCELLED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for State {
+    const VALUES: &'static [&'static str] = &[
+        "ACCEPTED",
+        "SUCCESS",
+        "CLOSED",
+        "WAIT_USER_CONFIRM",
+        "CANCELING",
+        "CANCELLED",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for State {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCEPTED" => Self::Accepted,
+            "SUCCESS" => Self::Success,
+            "CLOSED" => Self::Closed,
+            "WAIT_USER_CONFIRM" => Self::WaitUserConfirm,
+            "CANCELING" => Self::Canceling,
+            "CANCELLED" => Self::Cancelled,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for State {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for State {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for State {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 转账接收方类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReceiverType {
+    /// `MERCHANT` (the documentation gives no meaning for this value).
+    Merchant,
+    /// `TRANSACTION_USER` (the documentation gives no meaning for this value).
+    TransactionUser,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl ReceiverType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Merchant => "MERCHANT",
+            Self::TransactionUser => "TRANSACTION_USER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for ReceiverType {
+    const VALUES: &'static [&'static str] = &["MERCHANT", "TRANSACTION_USER"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for ReceiverType {
+    fn from(value: &str) -> Self {
+        match value {
+            "MERCHANT" => Self::Merchant,
+            "TRANSACTION_USER" => Self::TransactionUser,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for ReceiverType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for ReceiverType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ReceiverType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiverType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 转账接收方类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReceiverType2 {
+    /// `MERCHANT` (the documentation gives no meaning for this value).
+    Merchant,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl ReceiverType2 {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Merchant => "MERCHANT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for ReceiverType2 {
+    const VALUES: &'static [&'static str] = &["MERCHANT"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for ReceiverType2 {
+    fn from(value: &str) -> Self {
+        match value {
+            "MERCHANT" => Self::Merchant,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for ReceiverType2 {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for ReceiverType2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ReceiverType2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiverType2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 赔付状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateSubMerchantCompensationState {
+    /// `ACCEPTED` (the documentation gives no meaning for this value).
+    Accepted,
+    /// `SUCCESS` (the documentation gives no meaning for this value).
+    Success,
+    /// `CLOSED` (the documentation gives no meaning for this value).
+    Closed,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl CreateSubMerchantCompensationState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accepted => "ACCEPTED",
+            Self::Success => "SUCCESS",
+            Self::Closed => "CLOSED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for CreateSubMerchantCompensationState {
+    const VALUES: &'static [&'static str] = &["ACCEPTED", "SUCCESS", "CLOSED"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for CreateSubMerchantCompensationState {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCEPTED" => Self::Accepted,
+            "SUCCESS" => Self::Success,
+            "CLOSED" => Self::Closed,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for CreateSubMerchantCompensationState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for CreateSubMerchantCompensationState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateSubMerchantCompensationState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSubMerchantCompensationState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 业务类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BusinessType {
+    /// `DEPOSIT_COMPENSATION` (the documentation gives no meaning for this value).
+    DepositCompensation,
+    /// `PLATFORM_AFTER_SALES_COMPENSATION` (the documentation gives no meaning for this value).
+    PlatformAfterSalesCompensation,
+    /// `INSURANCE_CLAIM` (the documentation gives no meaning for this value).
+    InsuranceClaim,
+    /// `DEPOSIT_AFTER_SALES_COMPENSATION` (the documentation gives no meaning for this value).
+    DepositAfterSalesCompensation,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl BusinessType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DepositCompensation => "DEPOSIT_COMPENSATION",
+            Self::PlatformAfterSalesCompensation => "PLATFORM_AFTER_SALES_COMPENSATION",
+            Self::InsuranceClaim => "INSURANCE_CLAIM",
+            Self::DepositAfterSalesCompensation => "DEPOSIT_AFTER_SALES_COMPENSATION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for BusinessType {
+    const VALUES: &'static [&'static str] = &[
+        "DEPOSIT_COMPENSATION",
+        "PLATFORM_AFTER_SALES_COMPENSATION",
+        "INSURANCE_CLAIM",
+        "DEPOSIT_AFTER_SALES_COMPENSATION",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for BusinessType {
+    fn from(value: &str) -> Self {
+        match value {
+            "DEPOSIT_COMPENSATION" => Self::DepositCompensation,
+            "PLATFORM_AFTER_SALES_COMPENSATION" => Self::PlatformAfterSalesCompensation,
+            "INSURANCE_CLAIM" => Self::InsuranceClaim,
+            "DEPOSIT_AFTER_SALES_COMPENSATION" => Self::DepositAfterSalesCompensation,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for BusinessType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for BusinessType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BusinessType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BusinessType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 员工状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AddRechargeEmployeeState {
+    /// `EFFECTIVE` (the documentation gives no meaning for this value).
+    Effective,
+    /// `DELETED` (the documentation gives no meaning for this value).
+    Deleted,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl AddRechargeEmployeeState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Effective => "EFFECTIVE",
+            Self::Deleted => "DELETED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for AddRechargeEmployeeState {
+    const VALUES: &'static [&'static str] = &["EFFECTIVE", "DELETED"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for AddRechargeEmployeeState {
+    fn from(value: &str) -> Self {
+        match value {
+            "EFFECTIVE" => Self::Effective,
+            "DELETED" => Self::Deleted,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for AddRechargeEmployeeState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for AddRechargeEmployeeState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for AddRechargeEmployeeState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddRechargeEmployeeState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 交易场景
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TradeScenario {
+    /// `RECOMMERCE` (the documentation gives no meaning for this value).
+    Recommerce,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl TradeScenario {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Recommerce => "RECOMMERCE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for TradeScenario {
+    const VALUES: &'static [&'static str] = &["RECOMMERCE"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for TradeScenario {
+    fn from(value: &str) -> Self {
+        match value {
+            "RECOMMERCE" => Self::Recommerce,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for TradeScenario {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for TradeScenario {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for TradeScenario {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TradeScenario {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 收款类型模板ID
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReceiveTypeTemplateId {
+    /// `1` (the documentation gives no meaning for this value).
+    V1,
+    /// `2` (the documentation gives no meaning for this value).
+    V2,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl ReceiveTypeTemplateId {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1 => "1",
+            Self::V2 => "2",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for ReceiveTypeTemplateId {
+    const VALUES: &'static [&'static str] = &["1", "2"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for ReceiveTypeTemplateId {
+    fn from(value: &str) -> Self {
+        match value {
+            "1" => Self::V1,
+            "2" => Self::V2,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for ReceiveTypeTemplateId {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for ReceiveTypeTemplateId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl From<i64> for ReceiveTypeTemplateId {
+    fn from(value: i64) -> Self {
+        Self::from(value.to_string())
+    }
+}
+impl serde::Serialize for ReceiveTypeTemplateId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.as_str().parse::<i64>() {
+            Ok(value) => serializer.serialize_i64(value),
+            Err(_) => {
+                Err(
+                    serde::ser::Error::custom(
+                        format!("{:?} is not an integer value", self.as_str()),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiveTypeTemplateId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 异常结算批次单处理方式
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AbnormalSettleType {
+    /// `TRANSFER_TO_ORIGINAL_RECEIVE_USER` (the documentation gives no meaning for this value).
+    TransferToOriginalReceiveUser,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl AbnormalSettleType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TransferToOriginalReceiveUser => "TRANSFER_TO_ORIGINAL_RECEIVE_USER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for AbnormalSettleType {
+    const VALUES: &'static [&'static str] = &["TRANSFER_TO_ORIGINAL_RECEIVE_USER"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for AbnormalSettleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "TRANSFER_TO_ORIGINAL_RECEIVE_USER" => Self::TransferToOriginalReceiveUser,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for AbnormalSettleType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for AbnormalSettleType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for AbnormalSettleType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AbnormalSettleType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 批次状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApplyAbnormalSettleState {
+    /// `ACCEPTED` (the documentation gives no meaning for this value).
+    Accepted,
+    /// `RECEIVED` (the documentation gives no meaning for this value).
+    Received,
+    /// `SUCCESS` (the documentation gives no meaning for this value).
+    Success,
+    /// `DEDUCT_FEE_FAIL` (the documentation gives no meaning for this value).
+    DeductFeeFail,
+    /// `ABNORMAL` (the documentation gives no meaning for this value).
+    Abnormal,
+    /// `ABNORMAL_SETTLE_SUCCESS` (the documentation gives no meaning for this value).
+    AbnormalSettleSuccess,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl ApplyAbnormalSettleState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accepted => "ACCEPTED",
+            Self::Received => "RECEIVED",
+            Self::Success => "SUCCESS",
+            Self::DeductFeeFail => "DEDUCT_FEE_FAIL",
+            Self::Abnormal => "ABNORMAL",
+            Self::AbnormalSettleSuccess => "ABNORMAL_SETTLE_SUCCESS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for ApplyAbnormalSettleState {
+    const VALUES: &'static [&'static str] = &[
+        "ACCEPTED",
+        "RECEIVED",
+        "SUCCESS",
+        "DEDUCT_FEE_FAIL",
+        "ABNORMAL",
+        "ABNORMAL_SETTLE_SUCCESS",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for ApplyAbnormalSettleState {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCEPTED" => Self::Accepted,
+            "RECEIVED" => Self::Received,
+            "SUCCESS" => Self::Success,
+            "DEDUCT_FEE_FAIL" => Self::DeductFeeFail,
+            "ABNORMAL" => Self::Abnormal,
+            "ABNORMAL_SETTLE_SUCCESS" => Self::AbnormalSettleSuccess,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for ApplyAbnormalSettleState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for ApplyAbnormalSettleState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ApplyAbnormalSettleState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplyAbnormalSettleState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 交易场景
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApplyAbnormalSettleTradeScenario {
+    /// `RECOMMERCE` (the documentation gives no meaning for this value).
+    Recommerce,
+    /// `INDIVIDUALTRADE` (the documentation gives no meaning for this value).
+    Individualtrade,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl ApplyAbnormalSettleTradeScenario {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Recommerce => "RECOMMERCE",
+            Self::Individualtrade => "INDIVIDUALTRADE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for ApplyAbnormalSettleTradeScenario {
+    const VALUES: &'static [&'static str] = &["RECOMMERCE", "INDIVIDUALTRADE"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for ApplyAbnormalSettleTradeScenario {
+    fn from(value: &str) -> Self {
+        match value {
+            "RECOMMERCE" => Self::Recommerce,
+            "INDIVIDUALTRADE" => Self::Individualtrade,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for ApplyAbnormalSettleTradeScenario {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for ApplyAbnormalSettleTradeScenario {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ApplyAbnormalSettleTradeScenario {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplyAbnormalSettleTradeScenario {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 异常原因类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AbnormalType {
+    /// `AUTH_RELATIONSHIP_INVALID` (the documentation gives no meaning for this value).
+    AuthRelationshipInvalid,
+    /// `USER_PAY_QUOTA_LIMIT` (the documentation gives no meaning for this value).
+    UserPayQuotaLimit,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl AbnormalType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AuthRelationshipInvalid => "AUTH_RELATIONSHIP_INVALID",
+            Self::UserPayQuotaLimit => "USER_PAY_QUOTA_LIMIT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for AbnormalType {
+    const VALUES: &'static [&'static str] = &[
+        "AUTH_RELATIONSHIP_INVALID",
+        "USER_PAY_QUOTA_LIMIT",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for AbnormalType {
+    fn from(value: &str) -> Self {
+        match value {
+            "AUTH_RELATIONSHIP_INVALID" => Self::AuthRelationshipInvalid,
+            "USER_PAY_QUOTA_LIMIT" => Self::UserPayQuotaLimit,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for AbnormalType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for AbnormalType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for AbnormalType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AbnormalType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 计算提现金额方式
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CalculateAmountType {
+    /// `ONLY_DAY_END_BALANCE` (the documentation gives no meaning for this value).
+    OnlyDayEndBalance,
+    /// `ALLOW_CURRENT_BALANCE` (the documentation gives no meaning for this value).
+    AllowCurrentBalance,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl CalculateAmountType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OnlyDayEndBalance => "ONLY_DAY_END_BALANCE",
+            Self::AllowCurrentBalance => "ALLOW_CURRENT_BALANCE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for CalculateAmountType {
+    const VALUES: &'static [&'static str] = &[
+        "ONLY_DAY_END_BALANCE",
+        "ALLOW_CURRENT_BALANCE",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for CalculateAmountType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ONLY_DAY_END_BALANCE" => Self::OnlyDayEndBalance,
+            "ALLOW_CURRENT_BALANCE" => Self::AllowCurrentBalance,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for CalculateAmountType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for CalculateAmountType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CalculateAmountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CalculateAmountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 单据状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Status {
+    /// `CREATED` (the documentation gives no meaning for this value).
+    Created,
+    /// `PROCESSING` (the documentation gives no meaning for this value).
+    Processing,
+    /// `FINISHED` (the documentation gives no meaning for this value).
+    Finished,
+    /// `ABNORMAL` (the documentation gives no meaning for this value).
+    Abnormal,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl Status {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "CREATED",
+            Self::Processing => "PROCESSING",
+            Self::Finished => "FINISHED",
+            Self::Abnormal => "ABNORMAL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for Status {
+    const VALUES: &'static [&'static str] = &[
+        "CREATED",
+        "PROCESSING",
+        "FINISHED",
+        "ABNORMAL",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for Status {
+    fn from(value: &str) -> Self {
+        match value {
+            "CREATED" => Self::Created,
+            "PROCESSING" => Self::Processing,
+            "FINISHED" => Self::Finished,
+            "ABNORMAL" => Self::Abnormal,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for Status {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 批次状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BatchState {
+    /// `ACCEPTED` (the documentation gives no meaning for this value).
+    Accepted,
+    /// `PROCESSING` (the documentation gives no meaning for this value).
+    Processing,
+    /// `COMPLETED` (the documentation gives no meaning for this value).
+    Completed,
+    /// `CLOSED` (the documentation gives no meaning for this value).
+    Closed,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl BatchState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accepted => "ACCEPTED",
+            Self::Processing => "PROCESSING",
+            Self::Completed => "COMPLETED",
+            Self::Closed => "CLOSED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for BatchState {
+    const VALUES: &'static [&'static str] = &[
+        "ACCEPTED",
+        "PROCESSING",
+        "COMPLETED",
+        "CLOSED",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for BatchState {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCEPTED" => Self::Accepted,
+            "PROCESSING" => Self::Processing,
+            "COMPLETED" => Self::Completed,
+            "CLOSED" => Self::Closed,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for BatchState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for BatchState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BatchState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BatchState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// (converted) the values at query.detail_state
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DetailState {
+    /// `ALL` (the documentation gives no meaning for this value).
+    All,
+    /// `WAIT_PAY` (the documentation gives no meaning for this value).
+    WaitPay,
+    /// `SUCCESS` (the documentation gives no meaning for this value).
+    Success,
+    /// `FAIL` (the documentation gives no meaning for this value).
+    Fail,
+    /// `BANK_REFUND` (the documentation gives no meaning for this value).
+    BankRefund,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl DetailState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::WaitPay => "WAIT_PAY",
+            Self::Success => "SUCCESS",
+            Self::Fail => "FAIL",
+            Self::BankRefund => "BANK_REFUND",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for DetailState {
+    const VALUES: &'static [&'static str] = &[
+        "ALL",
+        "WAIT_PAY",
+        "SUCCESS",
+        "FAIL",
+        "BANK_REFUND",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for DetailState {
+    fn from(value: &str) -> Self {
+        match value {
+            "ALL" => Self::All,
+            "WAIT_PAY" => Self::WaitPay,
+            "SUCCESS" => Self::Success,
+            "FAIL" => Self::Fail,
+            "BANK_REFUND" => Self::BankRefund,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for DetailState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for DetailState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DetailState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DetailState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 批次关闭原因
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CloseReason {
+    /// `MERCHANT_REVOCATION` (the documentation gives no meaning for this value).
+    MerchantRevocation,
+    /// `OVERDUE_CLOSE` (the documentation gives no meaning for this value).
+    OverdueClose,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl CloseReason {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MerchantRevocation => "MERCHANT_REVOCATION",
+            Self::OverdueClose => "OVERDUE_CLOSE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for CloseReason {
+    const VALUES: &'static [&'static str] = &["MERCHANT_REVOCATION", "OVERDUE_CLOSE"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for CloseReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "MERCHANT_REVOCATION" => Self::MerchantRevocation,
+            "OVERDUE_CLOSE" => Self::OverdueClose,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for CloseReason {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for CloseReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CloseReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CloseReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 明细状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataDetailState {
+    /// `INIT` (the documentation gives no meaning for this value).
+    Init,
+    /// `ALL` (the documentation gives no meaning for this value).
+    All,
+    /// `WAIT_PAY` (the documentation gives no meaning for this value).
+    WaitPay,
+    /// `SUCCESS` (the documentation gives no meaning for this value).
+    Success,
+    /// `FAIL` (the documentation gives no meaning for this value).
+    Fail,
+    /// `BANK_REFUND` (the documentation gives no meaning for this value).
+    BankRefund,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl DataDetailState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Init => "INIT",
+            Self::All => "ALL",
+            Self::WaitPay => "WAIT_PAY",
+            Self::Success => "SUCCESS",
+            Self::Fail => "FAIL",
+            Self::BankRefund => "BANK_REFUND",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for DataDetailState {
+    const VALUES: &'static [&'static str] = &[
+        "INIT",
+        "ALL",
+        "WAIT_PAY",
+        "SUCCESS",
+        "FAIL",
+        "BANK_REFUND",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for DataDetailState {
+    fn from(value: &str) -> Self {
+        match value {
+            "INIT" => Self::Init,
+            "ALL" => Self::All,
+            "WAIT_PAY" => Self::WaitPay,
+            "SUCCESS" => Self::Success,
+            "FAIL" => Self::Fail,
+            "BANK_REFUND" => Self::BankRefund,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for DataDetailState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for DataDetailState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DataDetailState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DataDetailState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 明细失败原因
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FailReason {
+    /// `ACCOUNT_FROZEN` (the documentation gives no meaning for this value).
+    AccountFrozen,
+    /// `REAL_NAME_CHECK_FAIL` (the documentation gives no meaning for this value).
+    RealNameCheckFail,
+    /// `NAME_NOT_CORRECT` (the documentation gives no meaning for this value).
+    NameNotCorrect,
+    /// `OPENID_INVALID` (the documentation gives no meaning for this value).
+    OpenidInvalid,
+    /// `TRANSFER_QUOTA_EXCEED` (the documentation gives no meaning for this value).
+    TransferQuotaExceed,
+    /// `DAY_RECEIVED_QUOTA_EXCEED` (the documentation gives no meaning for this value).
+    DayReceivedQuotaExceed,
+    /// `MONTH_RECEIVED_QUOTA_EXCEED` (the documentation gives no meaning for this value).
+    MonthReceivedQuotaExceed,
+    /// `DAY_RECEIVED_COUNT_EXCEED` (the documentation gives no meaning for this value).
+    DayReceivedCountExceed,
+    /// `PRODUCT_AUTH_CHECK_FAIL` (the documentation gives no meaning for this value).
+    ProductAuthCheckFail,
+    /// `OVERDUE_CLOSE` (the documentation gives no meaning for this value).
+    OverdueClose,
+    /// `ID_CARD_NOT_CORRECT` (the documentation gives no meaning for this value).
+    IdCardNotCorrect,
+    /// `ACCOUNT_NOT_EXIST` (the documentation gives no meaning for this value).
+    AccountNotExist,
+    /// `TRANSFER_RISK` (the documentation gives no meaning for this value).
+    TransferRisk,
+    /// `PAYROLL_CARD_ALREADY_LOGOUT` (the documentation gives no meaning for this value).
+    PayrollCardAlreadyLogout,
+    /// `PAYROLL_CARD_ALREADY_FROZEN` (the documentation gives no meaning for this value).
+    PayrollCardAlreadyFrozen,
+    /// `PAYROLL_CARD_UNAUTHORIZED` (the documentation gives no meaning for this value).
+    PayrollCardUnauthorized,
+    /// `PAYROLL_CARD_USER_NOT_OPEN` (the documentation gives no meaning for this value).
+    PayrollCardUserNotOpen,
+    /// `PAYROLL_CARD_NAME_CARD_NOT_MATCH` (the documentation gives no meaning for this value).
+    PayrollCardNameCardNotMatch,
+    /// `PAYROLL_CARD_ID_CARD_NOT_MATCH` (the documentation gives no meaning for this value).
+    PayrollCardIdCardNotMatch,
+    /// `PAYROLL_CARD_BANKCARD_UNBUNDLING` (the documentation gives no meaning for this value).
+    PayrollCardBankcardUnbundling,
+    /// `BANK_CARD_COLLECTIONS_ABOVE_QUOTA` (the documentation gives no meaning for this value).
+    BankCardCollectionsAboveQuota,
+    /// `BANK_CARD_ACCOUNT_ABNORMAL` (the documentation gives no meaning for this value).
+    BankCardAccountAbnormal,
+    /// `BANK_CARD_STATUS_ABNORMAL` (the documentation gives no meaning for this value).
+    BankCardStatusAbnormal,
+    /// `BANK_CARD_BANK_INFO_WRONG` (the documentation gives no meaning for this value).
+    BankCardBankInfoWrong,
+    /// `BANK_CARD_CARD_INFO_WRONG` (the documentation gives no meaning for this value).
+    BankCardCardInfoWrong,
+    /// `OTHER_FAIL_REASON_TYPE` (the documentation gives no meaning for this value).
+    OtherFailReasonType,
+    /// `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED` (the documentation gives no meaning for this value).
+    RealnameAccountReceivedQuotaExceed,
+    /// `RECEIVE_ACCOUNT_NOT_PERMMIT` (the documentation gives no meaning for this value).
+    ReceiveAccountNotPermmit,
+    /// `PAYEE_ACCOUNT_ABNORMAL` (the documentation gives no meaning for this value).
+    PayeeAccountAbnormal,
+    /// `PAYER_ACCOUNT_ABNORMAL` (the documentation gives no meaning for this value).
+    PayerAccountAbnormal,
+    /// `TRANSFER_REMARK_SET_FAIL` (the documentation gives no meaning for this value).
+    TransferRemarkSetFail,
+    /// `TRANSFER_SCENE_INVALID` (the documentation gives no meaning for this value).
+    TransferSceneInvalid,
+    /// `TRANSFER_SCENE_UNAVAILABLE` (the documentation gives no meaning for this value).
+    TransferSceneUnavailable,
+    /// `RECEIVE_ACCOUNT_NOT_CONFIGURE` (the documentation gives no meaning for this value).
+    ReceiveAccountNotConfigure,
+    /// `BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH` (the documentation gives no meaning for this value).
+    BlockB2cUserlimitamountBsruleMonth,
+    /// `BLOCK_B2C_USERLIMITAMOUNT_MONTH` (the documentation gives no meaning for this value).
+    BlockB2cUserlimitamountMonth,
+    /// `MERCHANT_REJECT` (the documentation gives no meaning for this value).
+    MerchantReject,
+    /// `MERCHANT_NOT_CONFIRM` (the documentation gives no meaning for this value).
+    MerchantNotConfirm,
+    /// `BANK_CARD_PARAM_ERROR` (the documentation gives no meaning for this value).
+    BankCardParamError,
+    /// `BANK_CARD_TYPE_NOT_SUPPORTED` (the documentation gives no meaning for this value).
+    BankCardTypeNotSupported,
+    /// `RESERVATION_STATE_INVALID` (the documentation gives no meaning for this value).
+    ReservationStateInvalid,
+    /// `EXCEEDED_ESTIMATED_AMOUNT` (the documentation gives no meaning for this value).
+    ExceededEstimatedAmount,
+    /// `RESERVATION_INFO_NOT_MATCH` (the documentation gives no meaning for this value).
+    ReservationInfoNotMatch,
+    /// `RESERVATION_SCENE_NOT_MATCH` (the documentation gives no meaning for this value).
+    ReservationSceneNotMatch,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl FailReason {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccountFrozen => "ACCOUNT_FROZEN",
+            Self::RealNameCheckFail => "REAL_NAME_CHECK_FAIL",
+            Self::NameNotCorrect => "NAME_NOT_CORRECT",
+            Self::OpenidInvalid => "OPENID_INVALID",
+            Self::TransferQuotaExceed => "TRANSFER_QUOTA_EXCEED",
+            Self::DayReceivedQuotaExceed => "DAY_RECEIVED_QUOTA_EXCEED",
+            Self::MonthReceivedQuotaExceed => "MONTH_RECEIVED_QUOTA_EXCEED",
+            Self::DayReceivedCountExceed => "DAY_RECEIVED_COUNT_EXCEED",
+            Self::ProductAuthCheckFail => "PRODUCT_AUTH_CHECK_FAIL",
+            Self::OverdueClose => "OVERDUE_CLOSE",
+            Self::IdCardNotCorrect => "ID_CARD_NOT_CORRECT",
+            Self::AccountNotExist => "ACCOUNT_NOT_EXIST",
+            Self::TransferRisk => "TRANSFER_RISK",
+            Self::PayrollCardAlreadyLogout => "PAYROLL_CARD_ALREADY_LOGOUT",
+            Self::PayrollCardAlreadyFrozen => "PAYROLL_CARD_ALREADY_FROZEN",
+            Self::PayrollCardUnauthorized => "PAYROLL_CARD_UNAUTHORIZED",
+            Self::PayrollCardUserNotOpen => "PAYROLL_CARD_USER_NOT_OPEN",
+            Self::PayrollCardNameCardNotMatch => "PAYROLL_CARD_NAME_CARD_NOT_MATCH",
+            Self::PayrollCardIdCardNotMatch => "PAYROLL_CARD_ID_CARD_NOT_MATCH",
+            Self::PayrollCardBankcardUnbundling => "PAYROLL_CARD_BANKCARD_UNBUNDLING",
+            Self::BankCardCollectionsAboveQuota => "BANK_CARD_COLLECTIONS_ABOVE_QUOTA",
+            Self::BankCardAccountAbnormal => "BANK_CARD_ACCOUNT_ABNORMAL",
+            Self::BankCardStatusAbnormal => "BANK_CARD_STATUS_ABNORMAL",
+            Self::BankCardBankInfoWrong => "BANK_CARD_BANK_INFO_WRONG",
+            Self::BankCardCardInfoWrong => "BANK_CARD_CARD_INFO_WRONG",
+            Self::OtherFailReasonType => "OTHER_FAIL_REASON_TYPE",
+            Self::RealnameAccountReceivedQuotaExceed => {
+                "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED"
+            }
+            Self::ReceiveAccountNotPermmit => "RECEIVE_ACCOUNT_NOT_PERMMIT",
+            Self::PayeeAccountAbnormal => "PAYEE_ACCOUNT_ABNORMAL",
+            Self::PayerAccountAbnormal => "PAYER_ACCOUNT_ABNORMAL",
+            Self::TransferRemarkSetFail => "TRANSFER_REMARK_SET_FAIL",
+            Self::TransferSceneInvalid => "TRANSFER_SCENE_INVALID",
+            Self::TransferSceneUnavailable => "TRANSFER_SCENE_UNAVAILABLE",
+            Self::ReceiveAccountNotConfigure => "RECEIVE_ACCOUNT_NOT_CONFIGURE",
+            Self::BlockB2cUserlimitamountBsruleMonth => {
+                "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH"
+            }
+            Self::BlockB2cUserlimitamountMonth => "BLOCK_B2C_USERLIMITAMOUNT_MONTH",
+            Self::MerchantReject => "MERCHANT_REJECT",
+            Self::MerchantNotConfirm => "MERCHANT_NOT_CONFIRM",
+            Self::BankCardParamError => "BANK_CARD_PARAM_ERROR",
+            Self::BankCardTypeNotSupported => "BANK_CARD_TYPE_NOT_SUPPORTED",
+            Self::ReservationStateInvalid => "RESERVATION_STATE_INVALID",
+            Self::ExceededEstimatedAmount => "EXCEEDED_ESTIMATED_AMOUNT",
+            Self::ReservationInfoNotMatch => "RESERVATION_INFO_NOT_MATCH",
+            Self::ReservationSceneNotMatch => "RESERVATION_SCENE_NOT_MATCH",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for FailReason {
+    const VALUES: &'static [&'static str] = &[
+        "ACCOUNT_FROZEN",
+        "REAL_NAME_CHECK_FAIL",
+        "NAME_NOT_CORRECT",
+        "OPENID_INVALID",
+        "TRANSFER_QUOTA_EXCEED",
+        "DAY_RECEIVED_QUOTA_EXCEED",
+        "MONTH_RECEIVED_QUOTA_EXCEED",
+        "DAY_RECEIVED_COUNT_EXCEED",
+        "PRODUCT_AUTH_CHECK_FAIL",
+        "OVERDUE_CLOSE",
+        "ID_CARD_NOT_CORRECT",
+        "ACCOUNT_NOT_EXIST",
+        "TRANSFER_RISK",
+        "PAYROLL_CARD_ALREADY_LOGOUT",
+        "PAYROLL_CARD_ALREADY_FROZEN",
+        "PAYROLL_CARD_UNAUTHORIZED",
+        "PAYROLL_CARD_USER_NOT_OPEN",
+        "PAYROLL_CARD_NAME_CARD_NOT_MATCH",
+        "PAYROLL_CARD_ID_CARD_NOT_MATCH",
+        "PAYROLL_CARD_BANKCARD_UNBUNDLING",
+        "BANK_CARD_COLLECTIONS_ABOVE_QUOTA",
+        "BANK_CARD_ACCOUNT_ABNORMAL",
+        "BANK_CARD_STATUS_ABNORMAL",
+        "BANK_CARD_BANK_INFO_WRONG",
+        "BANK_CARD_CARD_INFO_WRONG",
+        "OTHER_FAIL_REASON_TYPE",
+        "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED",
+        "RECEIVE_ACCOUNT_NOT_PERMMIT",
+        "PAYEE_ACCOUNT_ABNORMAL",
+        "PAYER_ACCOUNT_ABNORMAL",
+        "TRANSFER_REMARK_SET_FAIL",
+        "TRANSFER_SCENE_INVALID",
+        "TRANSFER_SCENE_UNAVAILABLE",
+        "RECEIVE_ACCOUNT_NOT_CONFIGURE",
+        "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH",
+        "BLOCK_B2C_USERLIMITAMOUNT_MONTH",
+        "MERCHANT_REJECT",
+        "MERCHANT_NOT_CONFIRM",
+        "BANK_CARD_PARAM_ERROR",
+        "BANK_CARD_TYPE_NOT_SUPPORTED",
+        "RESERVATION_STATE_INVALID",
+        "EXCEEDED_ESTIMATED_AMOUNT",
+        "RESERVATION_INFO_NOT_MATCH",
+        "RESERVATION_SCENE_NOT_MATCH",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for FailReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCOUNT_FROZEN" => Self::AccountFrozen,
+            "REAL_NAME_CHECK_FAIL" => Self::RealNameCheckFail,
+            "NAME_NOT_CORRECT" => Self::NameNotCorrect,
+            "OPENID_INVALID" => Self::OpenidInvalid,
+            "TRANSFER_QUOTA_EXCEED" => Self::TransferQuotaExceed,
+            "DAY_RECEIVED_QUOTA_EXCEED" => Self::DayReceivedQuotaExceed,
+            "MONTH_RECEIVED_QUOTA_EXCEED" => Self::MonthReceivedQuotaExceed,
+            "DAY_RECEIVED_COUNT_EXCEED" => Self::DayReceivedCountExceed,
+            "PRODUCT_AUTH_CHECK_FAIL" => Self::ProductAuthCheckFail,
+            "OVERDUE_CLOSE" => Self::OverdueClose,
+            "ID_CARD_NOT_CORRECT" => Self::IdCardNotCorrect,
+            "ACCOUNT_NOT_EXIST" => Self::AccountNotExist,
+            "TRANSFER_RISK" => Self::TransferRisk,
+            "PAYROLL_CARD_ALREADY_LOGOUT" => Self::PayrollCardAlreadyLogout,
+            "PAYROLL_CARD_ALREADY_FROZEN" => Self::PayrollCardAlreadyFrozen,
+            "PAYROLL_CARD_UNAUTHORIZED" => Self::PayrollCardUnauthorized,
+            "PAYROLL_CARD_USER_NOT_OPEN" => Self::PayrollCardUserNotOpen,
+            "PAYROLL_CARD_NAME_CARD_NOT_MATCH" => Self::PayrollCardNameCardNotMatch,
+            "PAYROLL_CARD_ID_CARD_NOT_MATCH" => Self::PayrollCardIdCardNotMatch,
+            "PAYROLL_CARD_BANKCARD_UNBUNDLING" => Self::PayrollCardBankcardUnbundling,
+            "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" => Self::BankCardCollectionsAboveQuota,
+            "BANK_CARD_ACCOUNT_ABNORMAL" => Self::BankCardAccountAbnormal,
+            "BANK_CARD_STATUS_ABNORMAL" => Self::BankCardStatusAbnormal,
+            "BANK_CARD_BANK_INFO_WRONG" => Self::BankCardBankInfoWrong,
+            "BANK_CARD_CARD_INFO_WRONG" => Self::BankCardCardInfoWrong,
+            "OTHER_FAIL_REASON_TYPE" => Self::OtherFailReasonType,
+            "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" => {
+                Self::RealnameAccountReceivedQuotaExceed
+            }
+            "RECEIVE_ACCOUNT_NOT_PERMMIT" => Self::ReceiveAccountNotPermmit,
+            "PAYEE_ACCOUNT_ABNORMAL" => Self::PayeeAccountAbnormal,
+            "PAYER_ACCOUNT_ABNORMAL" => Self::PayerAccountAbnormal,
+            "TRANSFER_REMARK_SET_FAIL" => Self::TransferRemarkSetFail,
+            "TRANSFER_SCENE_INVALID" => Self::TransferSceneInvalid,
+            "TRANSFER_SCENE_UNAVAILABLE" => Self::TransferSceneUnavailable,
+            "RECEIVE_ACCOUNT_NOT_CONFIGURE" => Self::ReceiveAccountNotConfigure,
+            "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH" => {
+                Self::BlockB2cUserlimitamountBsruleMonth
+            }
+            "BLOCK_B2C_USERLIMITAMOUNT_MONTH" => Self::BlockB2cUserlimitamountMonth,
+            "MERCHANT_REJECT" => Self::MerchantReject,
+            "MERCHANT_NOT_CONFIRM" => Self::MerchantNotConfirm,
+            "BANK_CARD_PARAM_ERROR" => Self::BankCardParamError,
+            "BANK_CARD_TYPE_NOT_SUPPORTED" => Self::BankCardTypeNotSupported,
+            "RESERVATION_STATE_INVALID" => Self::ReservationStateInvalid,
+            "EXCEEDED_ESTIMATED_AMOUNT" => Self::ExceededEstimatedAmount,
+            "RESERVATION_INFO_NOT_MATCH" => Self::ReservationInfoNotMatch,
+            "RESERVATION_SCENE_NOT_MATCH" => Self::ReservationSceneNotMatch,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for FailReason {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for FailReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for FailReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for FailReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 电子回单状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReceiptState {
+    /// `ACCEPTED` (the documentation gives no meaning for this value).
+    Accepted,
+    /// `FINISHED` (the documentation gives no meaning for this value).
+    Finished,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl ReceiptState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accepted => "ACCEPTED",
+            Self::Finished => "FINISHED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for ReceiptState {
+    const VALUES: &'static [&'static str] = &["ACCEPTED", "FINISHED"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for ReceiptState {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCEPTED" => Self::Accepted,
+            "FINISHED" => Self::Finished,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for ReceiptState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for ReceiptState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ReceiptState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiptState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 预约记录状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InsuranceApplyReservationTransferState {
+    /// `ACCEPTED` (the documentation gives no meaning for this value).
+    Accepted,
+    /// `CONFIRMED` (the documentation gives no meaning for this value).
+    Confirmed,
+    /// `CLOSED` (the documentation gives no meaning for this value).
+    Closed,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl InsuranceApplyReservationTransferState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accepted => "ACCEPTED",
+            Self::Confirmed => "CONFIRMED",
+            Self::Closed => "CLOSED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for InsuranceApplyReservationTransferState {
+    const VALUES: &'static [&'static str] = &["ACCEPTED", "CONFIRMED", "CLOSED"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for InsuranceApplyReservationTransferState {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCEPTED" => Self::Accepted,
+            "CONFIRMED" => Self::Confirmed,
+            "CLOSED" => Self::Closed,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for InsuranceApplyReservationTransferState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for InsuranceApplyReservationTransferState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for InsuranceApplyReservationTransferState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for InsuranceApplyReservationTransferState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 预约记录关闭的原因
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CloseInfoCloseReason {
+    /// `USER_OVERDUE_UNCONFIRMED` (the documentation gives no meaning for this value).
+    UserOverdueUnconfirmed,
+    /// `CLOSE_CONFIRMED_VIA_MCH_API` (the documentation gives no meaning for this value).
+    CloseConfirmedViaMchApi,
+    /// `CLOSE_ACCEPTED_VIA_MCH_API` (the documentation gives no meaning for this value).
+    CloseAcceptedViaMchApi,
+    /// `TRANSFER_FINISHED` (the documentation gives no meaning for this value).
+    TransferFinished,
+    /// `OVERDUE_NOT_TRANSFER` (the documentation gives no meaning for this value).
+    OverdueNotTransfer,
+    /// `RESERVE_FAIL` (the documentation gives no meaning for this value).
+    ReserveFail,
+    /// `USER_CLOSE` (the documentation gives no meaning for this value).
+    UserClose,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl CloseInfoCloseReason {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserOverdueUnconfirmed => "USER_OVERDUE_UNCONFIRMED",
+            Self::CloseConfirmedViaMchApi => "CLOSE_CONFIRMED_VIA_MCH_API",
+            Self::CloseAcceptedViaMchApi => "CLOSE_ACCEPTED_VIA_MCH_API",
+            Self::TransferFinished => "TRANSFER_FINISHED",
+            Self::OverdueNotTransfer => "OVERDUE_NOT_TRANSFER",
+            Self::ReserveFail => "RESERVE_FAIL",
+            Self::UserClose => "USER_CLOSE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for CloseInfoCloseReason {
+    const VALUES: &'static [&'static str] = &[
+        "USER_OVERDUE_UNCONFIRMED",
+        "CLOSE_CONFIRMED_VIA_MCH_API",
+        "CLOSE_ACCEPTED_VIA_MCH_API",
+        "TRANSFER_FINISHED",
+        "OVERDUE_NOT_TRANSFER",
+        "RESERVE_FAIL",
+        "USER_CLOSE",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for CloseInfoCloseReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "USER_OVERDUE_UNCONFIRMED" => Self::UserOverdueUnconfirmed,
+            "CLOSE_CONFIRMED_VIA_MCH_API" => Self::CloseConfirmedViaMchApi,
+            "CLOSE_ACCEPTED_VIA_MCH_API" => Self::CloseAcceptedViaMchApi,
+            "TRANSFER_FINISHED" => Self::TransferFinished,
+            "OVERDUE_NOT_TRANSFER" => Self::OverdueNotTransfer,
+            "RESERVE_FAIL" => Self::ReserveFail,
+            "USER_CLOSE" => Self::UserClose,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for CloseInfoCloseReason {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for CloseInfoCloseReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CloseInfoCloseReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CloseInfoCloseReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// (converted) the values at query.detail_state
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QueryTransferBatchByBatchIdDetailState {
+    /// `ALL` (the documentation gives no meaning for this value).
+    All,
+    /// `WAIT_PAY` (the documentation gives no meaning for this value).
+    WaitPay,
+    /// `SUCCESS` (the documentation gives no meaning for this value).
+    Success,
+    /// `FAIL` (the documentation gives no meaning for this value).
+    Fail,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl QueryTransferBatchByBatchIdDetailState {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::WaitPay => "WAIT_PAY",
+            Self::Success => "SUCCESS",
+            Self::Fail => "FAIL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for QueryTransferBatchByBatchIdDetailState {
+    const VALUES: &'static [&'static str] = &["ALL", "WAIT_PAY", "SUCCESS", "FAIL"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for QueryTransferBatchByBatchIdDetailState {
+    fn from(value: &str) -> Self {
+        match value {
+            "ALL" => Self::All,
+            "WAIT_PAY" => Self::WaitPay,
+            "SUCCESS" => Self::Success,
+            "FAIL" => Self::Fail,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for QueryTransferBatchByBatchIdDetailState {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for QueryTransferBatchByBatchIdDetailState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for QueryTransferBatchByBatchIdDetailState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryTransferBatchByBatchIdDetailState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}

@@ -2,8 +2,14 @@
 
 //! Models of 平台收付通(二级商户充值): the objects its requests and responses carry.
 use super::enums::{
-    AccountType, EmployeeType, OnlineBankType, RechargeChannel, RechargeScene,
-    RechargeState,
+    AbnormalSettleType, AbnormalType, AccountType, AddRechargeEmployeeState,
+    ApplyAbnormalSettleState, ApplyAbnormalSettleTradeScenario,
+    ApplyBankTransferRechargeAccountType, BatchState, BusinessType, CloseInfoCloseReason,
+    CloseReason, CreateSubMerchantCompensationState, DataDetailState, EmployeeType,
+    FailReason, InsuranceApplyReservationTransferState, OnlineBankType,
+    QueryBankTransferRechargeRechargeScene, QueryBankTransferRechargeRechargeState,
+    ReceiptState, ReceiverType, ReceiverType2, RechargeChannel, RechargeScene,
+    RechargeState, State, Status, TradeScenario, TransactionInfoType, Type,
 };
 /// 二级商户充值单:关闭二级商户充值与查询二级商户充值结果的应答。
 ///
@@ -531,6 +537,7883 @@ impl<'de> serde::Deserialize<'de> for RechargeApplyResponse {
                         recharge_id: f0,
                         out_recharge_no: f1,
                         recharge_url: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 充值金额
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ApplyBankTransferRechargeRechargeAmount {
+    /// 总金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, optional.
+    pub amount: Option<crate::runtime::Decimal>,
+    /// 货币类型
+    ///
+    /// Wire: `currency`, `string`, optional.
+    pub currency: Option<String>,
+}
+impl ApplyBankTransferRechargeRechargeAmount {
+    /// Builds `ApplyBankTransferRechargeRechargeAmount` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {
+            amount: None,
+            currency: None,
+        }
+    }
+    /// Sets the optional `amount`.
+    pub fn with_amount(mut self, value: crate::runtime::Decimal) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets the optional `currency`.
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for ApplyBankTransferRechargeRechargeAmount {}
+impl serde::Serialize for ApplyBankTransferRechargeRechargeAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &ApplyBankTransferRechargeRechargeAmount,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("amount", &value.amount);
+            members.optional("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplyBankTransferRechargeRechargeAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ApplyBankTransferRechargeRechargeAmount, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("amount", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(ApplyBankTransferRechargeRechargeAmount {
+                amount: f0,
+                currency: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 银行账户
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TransferInAccount {
+    /// 开户银行名称
+    ///
+    /// Wire: `bank_name`, `string`, optional.
+    pub bank_name: Option<String>,
+    /// 开户银行省市编码
+    ///
+    /// Wire: `bank_address_code`, `string`, optional.
+    pub bank_address_code: Option<String>,
+    /// 开户银行行号
+    ///
+    /// Wire: `bank_code`, `string`, optional.
+    pub bank_code: Option<String>,
+    /// 银行账户名称
+    ///
+    /// Wire: `bank_account_name`, `string`, optional.
+    pub bank_account_name: Option<String>,
+    /// 银行账号
+    ///
+    /// Wire: `bank_account_no`, `string`, optional.
+    pub bank_account_no: Option<String>,
+}
+impl serde::Serialize for TransferInAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransferInAccount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.optional("bank_name", &value.bank_name);
+            members.optional("bank_address_code", &value.bank_address_code);
+            members.optional("bank_code", &value.bank_code);
+            members.optional("bank_account_name", &value.bank_account_name);
+            members.optional("bank_account_no", &value.bank_account_no);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransferInAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransferInAccount, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.optional("bank_name", &mut slots.0);
+            fields.optional("bank_address_code", &mut slots.1);
+            fields.optional("bank_code", &mut slots.2);
+            fields.optional("bank_account_name", &mut slots.3);
+            fields.optional("bank_account_no", &mut slots.4);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4) = slots;
+            Ok(TransferInAccount {
+                bank_name: f0,
+                bank_address_code: f1,
+                bank_code: f2,
+                bank_account_name: f3,
+                bank_account_no: f4,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 申请银行转账充值的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApplyBankTransferRechargeResponse {
+    /// 微信支付充值单号
+    ///
+    /// Wire: `recharge_id`, `string`, required.
+    pub recharge_id: String,
+    /// 商户充值单号
+    ///
+    /// Wire: `out_recharge_no`, `string`, required.
+    pub out_recharge_no: String,
+    /// 银行账户
+    ///
+    /// Wire: `transfer_in_account`, `object TransferInAccount`, required.
+    pub transfer_in_account: TransferInAccount,
+}
+impl serde::Serialize for ApplyBankTransferRechargeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &ApplyBankTransferRechargeResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("recharge_id", &value.recharge_id);
+            members.required("out_recharge_no", &value.out_recharge_no);
+            members.required("transfer_in_account", &value.transfer_in_account);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplyBankTransferRechargeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ApplyBankTransferRechargeResponse, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("recharge_id", &mut slots.0);
+            fields.required("out_recharge_no", &mut slots.1);
+            fields.required("transfer_in_account", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(ApplyBankTransferRechargeResponse {
+                        recharge_id: f0,
+                        out_recharge_no: f1,
+                        transfer_in_account: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账充值的付款信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryBankTransferRechargeBankTransferInfo {
+    /// 转账充值附言
+    ///
+    /// Wire: `memo`, `string`, optional.
+    pub memo: Option<String>,
+    /// 银行转账退回时间
+    ///
+    /// Wire: `return_time`, `string`, optional.
+    pub return_time: Option<String>,
+    /// 银行转账退回原因
+    ///
+    /// Wire: `return_reason`, `string`, optional.
+    pub return_reason: Option<String>,
+    /// 开户银行名称
+    ///
+    /// Wire: `bank_name`, `string`, optional.
+    pub bank_name: Option<String>,
+    /// 银行卡号后四位
+    ///
+    /// Wire: `bank_card_tail`, `string`, optional.
+    pub bank_card_tail: Option<String>,
+}
+impl serde::Serialize for QueryBankTransferRechargeBankTransferInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryBankTransferRechargeBankTransferInfo,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.optional("memo", &value.memo);
+            members.optional("return_time", &value.return_time);
+            members.optional("return_reason", &value.return_reason);
+            members.optional("bank_name", &value.bank_name);
+            members.optional("bank_card_tail", &value.bank_card_tail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryBankTransferRechargeBankTransferInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryBankTransferRechargeBankTransferInfo, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.optional("memo", &mut slots.0);
+            fields.optional("return_time", &mut slots.1);
+            fields.optional("return_reason", &mut slots.2);
+            fields.optional("bank_name", &mut slots.3);
+            fields.optional("bank_card_tail", &mut slots.4);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4) = slots;
+            Ok(QueryBankTransferRechargeBankTransferInfo {
+                memo: f0,
+                return_time: f1,
+                return_reason: f2,
+                bank_name: f3,
+                bank_card_tail: f4,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询银行转账充值结果的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryBankTransferRechargeResponse {
+    /// 充值商户号
+    ///
+    /// Wire: `mchid`, `string`, required.
+    pub mchid: String,
+    /// 微信支付充值单号
+    ///
+    /// Wire: `recharge_id`, `string`, required.
+    pub recharge_id: String,
+    /// 商户充值单号
+    ///
+    /// Wire: `out_recharge_no`, `string`, required.
+    pub out_recharge_no: String,
+    /// 充值入账账户
+    ///
+    /// Wire: `account_type`, `enum ApplyBankTransferRechargeAccountType`, required.
+    pub account_type: ApplyBankTransferRechargeAccountType,
+    /// 充值状态
+    ///
+    /// Wire: `recharge_state`, `enum QueryBankTransferRechargeRechargeState`, required.
+    pub recharge_state: QueryBankTransferRechargeRechargeState,
+    /// 充值场景
+    ///
+    /// Wire: `recharge_scene`, `enum QueryBankTransferRechargeRechargeScene`, required.
+    pub recharge_scene: QueryBankTransferRechargeRechargeScene,
+    /// 充值状态描述
+    ///
+    /// Wire: `recharge_state_desc`, `string`, optional.
+    pub recharge_state_desc: Option<String>,
+    /// 充值金额
+    ///
+    /// Wire: `recharge_amount`, `object ApplyBankTransferRechargeRechargeAmount`, required.
+    pub recharge_amount: ApplyBankTransferRechargeRechargeAmount,
+    /// 转账充值的付款信息
+    ///
+    /// Wire: `bank_transfer_info`, `object QueryBankTransferRechargeBankTransferInfo`, optional.
+    pub bank_transfer_info: Option<QueryBankTransferRechargeBankTransferInfo>,
+    /// 受理充值时间
+    ///
+    /// Wire: `accept_time`, `string`, optional.
+    pub accept_time: Option<String>,
+    /// 充值成功时间
+    ///
+    /// Wire: `success_time`, `string`, optional.
+    pub success_time: Option<String>,
+    /// 关闭充值时间
+    ///
+    /// Wire: `close_time`, `string`, optional.
+    pub close_time: Option<String>,
+}
+impl serde::Serialize for QueryBankTransferRechargeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryBankTransferRechargeResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(12);
+            members.required("mchid", &value.mchid);
+            members.required("recharge_id", &value.recharge_id);
+            members.required("out_recharge_no", &value.out_recharge_no);
+            members.required("account_type", &value.account_type);
+            members.required("recharge_state", &value.recharge_state);
+            members.required("recharge_scene", &value.recharge_scene);
+            members.optional("recharge_state_desc", &value.recharge_state_desc);
+            members.required("recharge_amount", &value.recharge_amount);
+            members.optional("bank_transfer_info", &value.bank_transfer_info);
+            members.optional("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("close_time", &value.close_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryBankTransferRechargeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryBankTransferRechargeResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("mchid", &mut slots.0);
+            fields.required("recharge_id", &mut slots.1);
+            fields.required("out_recharge_no", &mut slots.2);
+            fields.required("account_type", &mut slots.3);
+            fields.required("recharge_state", &mut slots.4);
+            fields.required("recharge_scene", &mut slots.5);
+            fields.optional("recharge_state_desc", &mut slots.6);
+            fields.required("recharge_amount", &mut slots.7);
+            fields.optional("bank_transfer_info", &mut slots.8);
+            fields.optional("accept_time", &mut slots.9);
+            fields.optional("success_time", &mut slots.10);
+            fields.optional("close_time", &mut slots.11);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    f6,
+                    Some(f7),
+                    f8,
+                    f9,
+                    f10,
+                    f11,
+                ) => {
+                    Ok(QueryBankTransferRechargeResponse {
+                        mchid: f0,
+                        recharge_id: f1,
+                        out_recharge_no: f2,
+                        account_type: f3,
+                        recharge_state: f4,
+                        recharge_scene: f5,
+                        recharge_state_desc: f6,
+                        recharge_amount: f7,
+                        bank_transfer_info: f8,
+                        accept_time: f9,
+                        success_time: f10,
+                        close_time: f11,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 签约协议列表
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AgreementList {
+    /// 协议编号
+    ///
+    /// Wire: `agreement_code`, `string`, required.
+    pub agreement_code: String,
+    /// 协议版本号
+    ///
+    /// Wire: `agreement_version`, `string`, required.
+    pub agreement_version: String,
+    /// 签约主体
+    ///
+    /// Wire: `sign_organization`, `string`, required.
+    pub sign_organization: String,
+    /// 签约时间
+    ///
+    /// Wire: `sign_time`, `string`, required.
+    pub sign_time: String,
+}
+impl AgreementList {
+    /// Builds `AgreementList` from its required fields, each named in a [`required::AgreementList`](super::required::AgreementList) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::AgreementList<'_>) -> Self {
+        Self {
+            agreement_code: required.agreement_code.to_owned(),
+            agreement_version: required.agreement_version.to_owned(),
+            sign_organization: required.sign_organization.to_owned(),
+            sign_time: required.sign_time.to_owned(),
+        }
+    }
+}
+impl crate::runtime::Validate for AgreementList {}
+impl serde::Serialize for AgreementList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &AgreementList) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("agreement_code", &value.agreement_code);
+            members.required("agreement_version", &value.agreement_version);
+            members.required("sign_organization", &value.sign_organization);
+            members.required("sign_time", &value.sign_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for AgreementList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<AgreementList, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("agreement_code", &mut slots.0);
+            fields.required("agreement_version", &mut slots.1);
+            fields.required("sign_organization", &mut slots.2);
+            fields.required("sign_time", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                    Ok(AgreementList {
+                        agreement_code: f0,
+                        agreement_version: f1,
+                        sign_organization: f2,
+                        sign_time: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 开通保险理赔功能的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct OpenInsuranceCompensationResponse {
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 是否开通成功
+    ///
+    /// Wire: `opened`, `boolean`, required.
+    pub opened: bool,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `string`, optional.
+    pub success_time: Option<String>,
+}
+impl serde::Serialize for OpenInsuranceCompensationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &OpenInsuranceCompensationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("opened", &value.opened);
+            members.optional("success_time", &value.success_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for OpenInsuranceCompensationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<OpenInsuranceCompensationResponse, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("opened", &mut slots.1);
+            fields.optional("success_time", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), f2) => {
+                    Ok(OpenInsuranceCompensationResponse {
+                        sub_mchid: f0,
+                        opened: f1,
+                        success_time: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账接收方订单信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TransactionInfo {
+    /// 交易订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 转账接收方订单类型
+    ///
+    /// Wire: `type`, `enum TransactionInfoType`, optional.
+    pub type_: Option<TransactionInfoType>,
+}
+impl TransactionInfo {
+    /// Builds `TransactionInfo` from its required fields (`transaction_id`); optional fields start as `None`.
+    pub fn new(transaction_id: impl Into<String>) -> Self {
+        Self {
+            transaction_id: transaction_id.into(),
+            type_: None,
+        }
+    }
+    /// Sets the optional `type`.
+    pub fn with_type(mut self, value: TransactionInfoType) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for TransactionInfo {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.type_ {
+            crate::runtime::check_enum(at, "type", value)?;
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for TransactionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransactionInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("transaction_id", &value.transaction_id);
+            members.optional("type", &value.type_);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransactionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransactionInfo, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("transaction_id", &mut slots.0);
+            fields.optional("type", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1) => {
+                    Ok(TransactionInfo {
+                        transaction_id: f0,
+                        type_: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 收款方信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Receiver {
+    /// 转账接收方类型
+    ///
+    /// Wire: `type`, `enum Type`, optional.
+    pub type_: Option<Type>,
+    /// 转账接收方订单信息
+    ///
+    /// Wire: `transaction_info`, `object TransactionInfo`, optional.
+    pub transaction_info: Option<TransactionInfo>,
+}
+impl Receiver {
+    /// Builds `Receiver` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {
+            type_: None,
+            transaction_info: None,
+        }
+    }
+    /// Sets the optional `type`.
+    pub fn with_type(mut self, value: Type) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+    /// Sets the optional `transaction_info`.
+    pub fn with_transaction_info(mut self, value: TransactionInfo) -> Self {
+        self.transaction_info = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for Receiver {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.type_ {
+            crate::runtime::check_enum(at, "type", value)?;
+        }
+        if let Some(value) = &self.transaction_info {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "transaction_info"),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for Receiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Receiver) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("type", &value.type_);
+            members.optional("transaction_info", &value.transaction_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Receiver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Receiver, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("type", &mut slots.0);
+            fields.optional("transaction_info", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(Receiver {
+                type_: f0,
+                transaction_info: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账接收方信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ReceiverDetail {
+    /// 转账接收者信息
+    ///
+    /// Wire: `receiver`, `object Receiver`, optional.
+    pub receiver: Option<Receiver>,
+}
+impl serde::Serialize for ReceiverDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReceiverDetail) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.optional("receiver", &value.receiver);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiverDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReceiverDetail, serde_json::Error> {
+            let mut slots = (None,);
+            fields.optional("receiver", &mut slots.0);
+            fields.finish()?;
+            let (f0,) = slots;
+            Ok(ReceiverDetail { receiver: f0 })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 请求赔付的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCompensationResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 转账接收方信息
+    ///
+    /// Wire: `receiver_detail`, `object ReceiverDetail`, required.
+    pub receiver_detail: ReceiverDetail,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 赔付金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, optional.
+    pub amount: Option<crate::runtime::Decimal>,
+    /// 赔付原因
+    ///
+    /// Wire: `transfer_remark`, `string`, required.
+    pub transfer_remark: String,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 出资商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+}
+impl serde::Serialize for CreateCompensationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreateCompensationResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(10);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("receiver_detail", &value.receiver_detail);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.optional("amount", &value.amount);
+            members.required("transfer_remark", &value.transfer_remark);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateCompensationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateCompensationResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None, None);
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("receiver_detail", &mut slots.1);
+            fields.required("out_bill_no", &mut slots.2);
+            fields.optional("amount", &mut slots.3);
+            fields.required("transfer_remark", &mut slots.4);
+            fields.required("bill_id", &mut slots.5);
+            fields.required("state", &mut slots.6);
+            fields.required("accept_time", &mut slots.7);
+            fields.optional("success_time", &mut slots.8);
+            fields.optional("sponsor_mchid", &mut slots.9);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    f3,
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    f9,
+                ) => {
+                    Ok(CreateCompensationResponse {
+                        sp_mchid: f0,
+                        receiver_detail: f1,
+                        out_bill_no: f2,
+                        amount: f3,
+                        transfer_remark: f4,
+                        bill_id: f5,
+                        state: f6,
+                        accept_time: f7,
+                        success_time: f8,
+                        sponsor_mchid: f9,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 关单信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CloseInfo {
+    /// 关单时间
+    ///
+    /// Wire: `close_time`, `datetime (RFC 3339)`, optional.
+    pub close_time: Option<crate::runtime::DateTime>,
+    /// 关单原因
+    ///
+    /// Wire: `close_reason`, `string`, optional.
+    pub close_reason: Option<String>,
+}
+impl serde::Serialize for CloseInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CloseInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("close_time", &value.close_time);
+            members.optional("close_reason", &value.close_reason);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CloseInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CloseInfo, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("close_time", &mut slots.0);
+            fields.optional("close_reason", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(CloseInfo {
+                close_time: f0,
+                close_reason: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询赔付结果（按微信支付赔付单号）的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryCompensationByBillIdResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 转账接收方信息
+    ///
+    /// Wire: `receiver_detail`, `object ReceiverDetail`, required.
+    pub receiver_detail: ReceiverDetail,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 赔付金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, optional.
+    pub amount: Option<crate::runtime::Decimal>,
+    /// 赔付原因
+    ///
+    /// Wire: `transfer_remark`, `string`, optional.
+    pub transfer_remark: Option<String>,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 关单信息
+    ///
+    /// Wire: `close_info`, `object CloseInfo`, optional.
+    pub close_info: Option<CloseInfo>,
+    /// 出资商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+}
+impl serde::Serialize for QueryCompensationByBillIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryCompensationByBillIdResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(11);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("receiver_detail", &value.receiver_detail);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.optional("amount", &value.amount);
+            members.optional("transfer_remark", &value.transfer_remark);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("close_info", &value.close_info);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryCompensationByBillIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryCompensationByBillIdResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("receiver_detail", &mut slots.1);
+            fields.required("out_bill_no", &mut slots.2);
+            fields.optional("amount", &mut slots.3);
+            fields.optional("transfer_remark", &mut slots.4);
+            fields.required("bill_id", &mut slots.5);
+            fields.required("state", &mut slots.6);
+            fields.required("accept_time", &mut slots.7);
+            fields.optional("success_time", &mut slots.8);
+            fields.optional("close_info", &mut slots.9);
+            fields.optional("sponsor_mchid", &mut slots.10);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    f3,
+                    f4,
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    f9,
+                    f10,
+                ) => {
+                    Ok(QueryCompensationByBillIdResponse {
+                        sp_mchid: f0,
+                        receiver_detail: f1,
+                        out_bill_no: f2,
+                        amount: f3,
+                        transfer_remark: f4,
+                        bill_id: f5,
+                        state: f6,
+                        accept_time: f7,
+                        success_time: f8,
+                        close_info: f9,
+                        sponsor_mchid: f10,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 请求撤销赔付的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CancelCompensationResponse {
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 撤销受理时间
+    ///
+    /// Wire: `cancel_accept_time`, `datetime (RFC 3339)`, required.
+    pub cancel_accept_time: crate::runtime::DateTime,
+}
+impl serde::Serialize for CancelCompensationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CancelCompensationResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("cancel_accept_time", &value.cancel_accept_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CancelCompensationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CancelCompensationResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("out_bill_no", &mut slots.0);
+            fields.required("bill_id", &mut slots.1);
+            fields.required("state", &mut slots.2);
+            fields.required("cancel_accept_time", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                    Ok(CancelCompensationResponse {
+                        out_bill_no: f0,
+                        bill_id: f1,
+                        state: f2,
+                        cancel_accept_time: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 请求赔付预下单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PreTransferCompensationResponse {
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 跳转领取页面的package信息
+    ///
+    /// Wire: `package_info`, `string`, required.
+    pub package_info: String,
+}
+impl serde::Serialize for PreTransferCompensationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &PreTransferCompensationResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.required("bill_id", &value.bill_id);
+            members.required("accept_time", &value.accept_time);
+            members.required("package_info", &value.package_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for PreTransferCompensationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<PreTransferCompensationResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("out_bill_no", &mut slots.0);
+            fields.required("bill_id", &mut slots.1);
+            fields.required("accept_time", &mut slots.2);
+            fields.required("package_info", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                    Ok(PreTransferCompensationResponse {
+                        out_bill_no: f0,
+                        bill_id: f1,
+                        accept_time: f2,
+                        package_info: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账接收方用户
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UserInfo {
+    /// 转账接收方用户 openid
+    ///
+    /// Wire: `sp_openid`, `string`, optional.
+    pub sp_openid: Option<String>,
+}
+impl UserInfo {
+    /// Builds `UserInfo` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self { sp_openid: None }
+    }
+    /// Sets the optional `sp_openid`.
+    pub fn with_sp_openid(mut self, value: impl Into<String>) -> Self {
+        self.sp_openid = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for UserInfo {}
+impl serde::Serialize for UserInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &UserInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.optional("sp_openid", &value.sp_openid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UserInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UserInfo, serde_json::Error> {
+            let mut slots = (None,);
+            fields.optional("sp_openid", &mut slots.0);
+            fields.finish()?;
+            let (f0,) = slots;
+            Ok(UserInfo { sp_openid: f0 })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 收款方信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDepositAfterSalesCompensationReceiver {
+    /// 转账接收方类型
+    ///
+    /// Wire: `type`, `enum ReceiverType`, optional.
+    pub type_: Option<ReceiverType>,
+    /// 转账接收方订单信息
+    ///
+    /// Wire: `transaction_info`, `object TransactionInfo`, optional.
+    pub transaction_info: Option<TransactionInfo>,
+    /// 转账接收方用户
+    ///
+    /// Wire: `user_info`, `object UserInfo`, optional.
+    pub user_info: Option<UserInfo>,
+}
+impl CreateDepositAfterSalesCompensationReceiver {
+    /// Builds `CreateDepositAfterSalesCompensationReceiver` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {
+            type_: None,
+            transaction_info: None,
+            user_info: None,
+        }
+    }
+    /// Sets the optional `type`.
+    pub fn with_type(mut self, value: ReceiverType) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+    /// Sets the optional `transaction_info`.
+    pub fn with_transaction_info(mut self, value: TransactionInfo) -> Self {
+        self.transaction_info = Some(value);
+        self
+    }
+    /// Sets the optional `user_info`.
+    pub fn with_user_info(mut self, value: UserInfo) -> Self {
+        self.user_info = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for CreateDepositAfterSalesCompensationReceiver {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.type_ {
+            crate::runtime::check_enum(at, "type", value)?;
+        }
+        if let Some(value) = &self.transaction_info {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "transaction_info"),
+            )?;
+        }
+        if let Some(value) = &self.user_info {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "user_info"),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for CreateDepositAfterSalesCompensationReceiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateDepositAfterSalesCompensationReceiver,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("type", &value.type_);
+            members.optional("transaction_info", &value.transaction_info);
+            members.optional("user_info", &value.user_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDepositAfterSalesCompensationReceiver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateDepositAfterSalesCompensationReceiver, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("type", &mut slots.0);
+            fields.optional("transaction_info", &mut slots.1);
+            fields.optional("user_info", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
+            Ok(CreateDepositAfterSalesCompensationReceiver {
+                type_: f0,
+                transaction_info: f1,
+                user_info: f2,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账接收者信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReceiverDetailReceiver {
+    /// 转账接收方类型
+    ///
+    /// Wire: `type`, `enum ReceiverType`, optional.
+    pub type_: Option<ReceiverType>,
+    /// 转账接收方订单信息
+    ///
+    /// Wire: `transaction_info`, `object TransactionInfo`, optional.
+    pub transaction_info: Option<TransactionInfo>,
+}
+impl ReceiverDetailReceiver {
+    /// Builds `ReceiverDetailReceiver` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {
+            type_: None,
+            transaction_info: None,
+        }
+    }
+    /// Sets the optional `type`.
+    pub fn with_type(mut self, value: ReceiverType) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+    /// Sets the optional `transaction_info`.
+    pub fn with_transaction_info(mut self, value: TransactionInfo) -> Self {
+        self.transaction_info = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for ReceiverDetailReceiver {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.type_ {
+            crate::runtime::check_enum(at, "type", value)?;
+        }
+        if let Some(value) = &self.transaction_info {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "transaction_info"),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for ReceiverDetailReceiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReceiverDetailReceiver) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("type", &value.type_);
+            members.optional("transaction_info", &value.transaction_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiverDetailReceiver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReceiverDetailReceiver, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("type", &mut slots.0);
+            fields.optional("transaction_info", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(ReceiverDetailReceiver {
+                type_: f0,
+                transaction_info: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账接收方信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDepositAfterSalesCompensationReceiverDetail {
+    /// 转账接收者信息
+    ///
+    /// Wire: `receiver`, `object ReceiverDetailReceiver`, optional.
+    pub receiver: Option<ReceiverDetailReceiver>,
+}
+impl serde::Serialize for CreateDepositAfterSalesCompensationReceiverDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateDepositAfterSalesCompensationReceiverDetail,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.optional("receiver", &value.receiver);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDepositAfterSalesCompensationReceiverDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<
+            CreateDepositAfterSalesCompensationReceiverDetail,
+            serde_json::Error,
+        > {
+            let mut slots = (None,);
+            fields.optional("receiver", &mut slots.0);
+            fields.finish()?;
+            let (f0,) = slots;
+            Ok(CreateDepositAfterSalesCompensationReceiverDetail {
+                receiver: f0,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 请求保证金售后赔付的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDepositAfterSalesCompensationResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 转账接收方信息
+    ///
+    /// Wire: `receiver_detail`, `object CreateDepositAfterSalesCompensationReceiverDetail`, required.
+    pub receiver_detail: CreateDepositAfterSalesCompensationReceiverDetail,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 赔付金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, optional.
+    pub amount: Option<crate::runtime::Decimal>,
+    /// 赔付原因
+    ///
+    /// Wire: `transfer_remark`, `string`, required.
+    pub transfer_remark: String,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 出资商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+    /// 二级商户AppID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+}
+impl serde::Serialize for CreateDepositAfterSalesCompensationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateDepositAfterSalesCompensationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(12);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.required("receiver_detail", &value.receiver_detail);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.optional("amount", &value.amount);
+            members.required("transfer_remark", &value.transfer_remark);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members.optional("sub_appid", &value.sub_appid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDepositAfterSalesCompensationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateDepositAfterSalesCompensationResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.optional("sub_mchid", &mut slots.1);
+            fields.required("receiver_detail", &mut slots.2);
+            fields.required("out_bill_no", &mut slots.3);
+            fields.optional("amount", &mut slots.4);
+            fields.required("transfer_remark", &mut slots.5);
+            fields.required("bill_id", &mut slots.6);
+            fields.required("state", &mut slots.7);
+            fields.required("accept_time", &mut slots.8);
+            fields.optional("success_time", &mut slots.9);
+            fields.optional("sponsor_mchid", &mut slots.10);
+            fields.optional("sub_appid", &mut slots.11);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    Some(f2),
+                    Some(f3),
+                    f4,
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                    f9,
+                    f10,
+                    f11,
+                ) => {
+                    Ok(CreateDepositAfterSalesCompensationResponse {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        receiver_detail: f2,
+                        out_bill_no: f3,
+                        amount: f4,
+                        transfer_remark: f5,
+                        bill_id: f6,
+                        state: f7,
+                        accept_time: f8,
+                        success_time: f9,
+                        sponsor_mchid: f10,
+                        sub_appid: f11,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询保证金售后赔付结果（按微信支付赔付单号）的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryDepositAfterSalesCompensationByBillIdResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 转账接收方信息
+    ///
+    /// Wire: `receiver_detail`, `object CreateDepositAfterSalesCompensationReceiverDetail`, required.
+    pub receiver_detail: CreateDepositAfterSalesCompensationReceiverDetail,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 赔付金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, optional.
+    pub amount: Option<crate::runtime::Decimal>,
+    /// 赔付原因
+    ///
+    /// Wire: `transfer_remark`, `string`, optional.
+    pub transfer_remark: Option<String>,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 关单信息
+    ///
+    /// Wire: `close_info`, `object CloseInfo`, optional.
+    pub close_info: Option<CloseInfo>,
+    /// 出资商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+    /// 二级商户AppID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+}
+impl serde::Serialize for QueryDepositAfterSalesCompensationByBillIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryDepositAfterSalesCompensationByBillIdResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(13);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.required("receiver_detail", &value.receiver_detail);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.optional("amount", &value.amount);
+            members.optional("transfer_remark", &value.transfer_remark);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("close_info", &value.close_info);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members.optional("sub_appid", &value.sub_appid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for QueryDepositAfterSalesCompensationByBillIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<
+            QueryDepositAfterSalesCompensationByBillIdResponse,
+            serde_json::Error,
+        > {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.optional("sub_mchid", &mut slots.1);
+            fields.required("receiver_detail", &mut slots.2);
+            fields.required("out_bill_no", &mut slots.3);
+            fields.optional("amount", &mut slots.4);
+            fields.optional("transfer_remark", &mut slots.5);
+            fields.required("bill_id", &mut slots.6);
+            fields.required("state", &mut slots.7);
+            fields.required("accept_time", &mut slots.8);
+            fields.optional("success_time", &mut slots.9);
+            fields.optional("close_info", &mut slots.10);
+            fields.optional("sponsor_mchid", &mut slots.11);
+            fields.optional("sub_appid", &mut slots.12);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    Some(f2),
+                    Some(f3),
+                    f4,
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                    f9,
+                    f10,
+                    f11,
+                    f12,
+                ) => {
+                    Ok(QueryDepositAfterSalesCompensationByBillIdResponse {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        receiver_detail: f2,
+                        out_bill_no: f3,
+                        amount: f4,
+                        transfer_remark: f5,
+                        bill_id: f6,
+                        state: f7,
+                        accept_time: f8,
+                        success_time: f9,
+                        close_info: f10,
+                        sponsor_mchid: f11,
+                        sub_appid: f12,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账接收方商户信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct MchInfo {
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, optional.
+    pub mchid: Option<String>,
+}
+impl MchInfo {
+    /// Builds `MchInfo` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self { mchid: None }
+    }
+    /// Sets the optional `mchid`.
+    pub fn with_mchid(mut self, value: impl Into<String>) -> Self {
+        self.mchid = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for MchInfo {}
+impl serde::Serialize for MchInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MchInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.optional("mchid", &value.mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MchInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MchInfo, serde_json::Error> {
+            let mut slots = (None,);
+            fields.optional("mchid", &mut slots.0);
+            fields.finish()?;
+            let (f0,) = slots;
+            Ok(MchInfo { mchid: f0 })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 赔付单信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ReceiverTransactionInfo {
+    /// 交易订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 赔付单类型
+    ///
+    /// Wire: `type`, `enum TransactionInfoType`, required.
+    pub type_: TransactionInfoType,
+}
+impl ReceiverTransactionInfo {
+    /// Builds `ReceiverTransactionInfo` from its required fields, each named in a [`required::ReceiverTransactionInfo`](super::required::ReceiverTransactionInfo) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::ReceiverTransactionInfo<'_>) -> Self {
+        Self {
+            transaction_id: required.transaction_id.to_owned(),
+            type_: required.type_,
+        }
+    }
+}
+impl crate::runtime::Validate for ReceiverTransactionInfo {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_enum(at, "type", &self.type_)?;
+        Ok(())
+    }
+}
+impl serde::Serialize for ReceiverTransactionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReceiverTransactionInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("transaction_id", &value.transaction_id);
+            members.required("type", &value.type_);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiverTransactionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReceiverTransactionInfo, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("transaction_id", &mut slots.0);
+            fields.required("type", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(ReceiverTransactionInfo {
+                        transaction_id: f0,
+                        type_: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 赔付用户信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDepositPremiumCompensationReceiver {
+    /// 转账接收方类型
+    ///
+    /// Wire: `type`, `enum ReceiverType2`, optional.
+    pub type_: Option<ReceiverType2>,
+    /// 转账接收方商户信息
+    ///
+    /// Wire: `mch_info`, `object MchInfo`, optional.
+    pub mch_info: Option<MchInfo>,
+    /// 赔付单信息
+    ///
+    /// Wire: `transaction_info`, `object ReceiverTransactionInfo`, optional.
+    pub transaction_info: Option<ReceiverTransactionInfo>,
+}
+impl CreateDepositPremiumCompensationReceiver {
+    /// Builds `CreateDepositPremiumCompensationReceiver` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {
+            type_: None,
+            mch_info: None,
+            transaction_info: None,
+        }
+    }
+    /// Sets the optional `type`.
+    pub fn with_type(mut self, value: ReceiverType2) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+    /// Sets the optional `mch_info`.
+    pub fn with_mch_info(mut self, value: MchInfo) -> Self {
+        self.mch_info = Some(value);
+        self
+    }
+    /// Sets the optional `transaction_info`.
+    pub fn with_transaction_info(mut self, value: ReceiverTransactionInfo) -> Self {
+        self.transaction_info = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for CreateDepositPremiumCompensationReceiver {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.type_ {
+            crate::runtime::check_enum(at, "type", value)?;
+        }
+        if let Some(value) = &self.mch_info {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "mch_info"),
+            )?;
+        }
+        if let Some(value) = &self.transaction_info {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "transaction_info"),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for CreateDepositPremiumCompensationReceiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateDepositPremiumCompensationReceiver,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("type", &value.type_);
+            members.optional("mch_info", &value.mch_info);
+            members.optional("transaction_info", &value.transaction_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDepositPremiumCompensationReceiver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateDepositPremiumCompensationReceiver, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("type", &mut slots.0);
+            fields.optional("mch_info", &mut slots.1);
+            fields.optional("transaction_info", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
+            Ok(CreateDepositPremiumCompensationReceiver {
+                type_: f0,
+                mch_info: f1,
+                transaction_info: f2,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 赔付单信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ReceiverTransactionInfo2 {
+    /// 交易订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+}
+impl serde::Serialize for ReceiverTransactionInfo2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReceiverTransactionInfo2) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("transaction_id", &value.transaction_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiverTransactionInfo2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReceiverTransactionInfo2, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("transaction_id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(ReceiverTransactionInfo2 {
+                        transaction_id: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账接收者信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ReceiverDetailReceiver2 {
+    /// 转账接收方类型
+    ///
+    /// Wire: `type`, `enum ReceiverType2`, optional.
+    pub type_: Option<ReceiverType2>,
+    /// 转账接收方商户信息
+    ///
+    /// Wire: `mch_info`, `object MchInfo`, optional.
+    pub mch_info: Option<MchInfo>,
+    /// 赔付单信息
+    ///
+    /// Wire: `transaction_info`, `object ReceiverTransactionInfo2`, optional.
+    pub transaction_info: Option<ReceiverTransactionInfo2>,
+}
+impl serde::Serialize for ReceiverDetailReceiver2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReceiverDetailReceiver2) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("type", &value.type_);
+            members.optional("mch_info", &value.mch_info);
+            members.optional("transaction_info", &value.transaction_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiverDetailReceiver2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReceiverDetailReceiver2, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("type", &mut slots.0);
+            fields.optional("mch_info", &mut slots.1);
+            fields.optional("transaction_info", &mut slots.2);
+            fields.finish()?;
+            let (f0, f1, f2) = slots;
+            Ok(ReceiverDetailReceiver2 {
+                type_: f0,
+                mch_info: f1,
+                transaction_info: f2,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账接收方信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDepositPremiumCompensationReceiverDetail {
+    /// 转账接收者信息
+    ///
+    /// Wire: `receiver`, `object ReceiverDetailReceiver2`, optional.
+    pub receiver: Option<ReceiverDetailReceiver2>,
+}
+impl serde::Serialize for CreateDepositPremiumCompensationReceiverDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateDepositPremiumCompensationReceiverDetail,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.optional("receiver", &value.receiver);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDepositPremiumCompensationReceiverDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateDepositPremiumCompensationReceiverDetail, serde_json::Error> {
+            let mut slots = (None,);
+            fields.optional("receiver", &mut slots.0);
+            fields.finish()?;
+            let (f0,) = slots;
+            Ok(CreateDepositPremiumCompensationReceiverDetail {
+                receiver: f0,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 发起保证金赔付保司保费的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDepositPremiumCompensationResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 二级商户AppID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 转账接收方信息
+    ///
+    /// Wire: `receiver_detail`, `object CreateDepositPremiumCompensationReceiverDetail`, required.
+    pub receiver_detail: CreateDepositPremiumCompensationReceiverDetail,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 赔付金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, optional.
+    pub amount: Option<crate::runtime::Decimal>,
+    /// 赔付原因
+    ///
+    /// Wire: `transfer_remark`, `string`, required.
+    pub transfer_remark: String,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 出资商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+}
+impl serde::Serialize for CreateDepositPremiumCompensationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateDepositPremiumCompensationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(12);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("receiver_detail", &value.receiver_detail);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.optional("amount", &value.amount);
+            members.required("transfer_remark", &value.transfer_remark);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDepositPremiumCompensationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateDepositPremiumCompensationResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.optional("sub_mchid", &mut slots.1);
+            fields.optional("sub_appid", &mut slots.2);
+            fields.required("receiver_detail", &mut slots.3);
+            fields.required("out_bill_no", &mut slots.4);
+            fields.optional("amount", &mut slots.5);
+            fields.required("transfer_remark", &mut slots.6);
+            fields.required("bill_id", &mut slots.7);
+            fields.required("state", &mut slots.8);
+            fields.required("accept_time", &mut slots.9);
+            fields.optional("success_time", &mut slots.10);
+            fields.optional("sponsor_mchid", &mut slots.11);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    f2,
+                    Some(f3),
+                    Some(f4),
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                    Some(f9),
+                    f10,
+                    f11,
+                ) => {
+                    Ok(CreateDepositPremiumCompensationResponse {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        sub_appid: f2,
+                        receiver_detail: f3,
+                        out_bill_no: f4,
+                        amount: f5,
+                        transfer_remark: f6,
+                        bill_id: f7,
+                        state: f8,
+                        accept_time: f9,
+                        success_time: f10,
+                        sponsor_mchid: f11,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询保证金赔付保司保费结果（按商户赔付单号）的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryDepositPremiumCompensationResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 二级商户AppID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 转账接收方信息
+    ///
+    /// Wire: `receiver_detail`, `object CreateDepositPremiumCompensationReceiverDetail`, required.
+    pub receiver_detail: CreateDepositPremiumCompensationReceiverDetail,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 赔付金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, optional.
+    pub amount: Option<crate::runtime::Decimal>,
+    /// 赔付原因
+    ///
+    /// Wire: `transfer_remark`, `string`, required.
+    pub transfer_remark: String,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 关单信息
+    ///
+    /// Wire: `close_info`, `object CloseInfo`, optional.
+    pub close_info: Option<CloseInfo>,
+    /// 出资商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+}
+impl serde::Serialize for QueryDepositPremiumCompensationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryDepositPremiumCompensationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(13);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("receiver_detail", &value.receiver_detail);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.optional("amount", &value.amount);
+            members.required("transfer_remark", &value.transfer_remark);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("close_info", &value.close_info);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryDepositPremiumCompensationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryDepositPremiumCompensationResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.optional("sub_mchid", &mut slots.1);
+            fields.optional("sub_appid", &mut slots.2);
+            fields.required("receiver_detail", &mut slots.3);
+            fields.required("out_bill_no", &mut slots.4);
+            fields.optional("amount", &mut slots.5);
+            fields.required("transfer_remark", &mut slots.6);
+            fields.required("bill_id", &mut slots.7);
+            fields.required("state", &mut slots.8);
+            fields.required("accept_time", &mut slots.9);
+            fields.optional("success_time", &mut slots.10);
+            fields.optional("close_info", &mut slots.11);
+            fields.optional("sponsor_mchid", &mut slots.12);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    f2,
+                    Some(f3),
+                    Some(f4),
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                    Some(f9),
+                    f10,
+                    f11,
+                    f12,
+                ) => {
+                    Ok(QueryDepositPremiumCompensationResponse {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        sub_appid: f2,
+                        receiver_detail: f3,
+                        out_bill_no: f4,
+                        amount: f5,
+                        transfer_remark: f6,
+                        bill_id: f7,
+                        state: f8,
+                        accept_time: f9,
+                        success_time: f10,
+                        close_info: f11,
+                        sponsor_mchid: f12,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 赔付用户信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDepositShippingCompensationReceiver {
+    /// 转账接收方订单信息
+    ///
+    /// Wire: `transaction_info`, `object TransactionInfo`, optional.
+    pub transaction_info: Option<TransactionInfo>,
+    /// 转账接收方用户
+    ///
+    /// Wire: `user_info`, `object UserInfo`, optional.
+    pub user_info: Option<UserInfo>,
+}
+impl CreateDepositShippingCompensationReceiver {
+    /// Builds `CreateDepositShippingCompensationReceiver` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {
+            transaction_info: None,
+            user_info: None,
+        }
+    }
+    /// Sets the optional `transaction_info`.
+    pub fn with_transaction_info(mut self, value: TransactionInfo) -> Self {
+        self.transaction_info = Some(value);
+        self
+    }
+    /// Sets the optional `user_info`.
+    pub fn with_user_info(mut self, value: UserInfo) -> Self {
+        self.user_info = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for CreateDepositShippingCompensationReceiver {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.transaction_info {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "transaction_info"),
+            )?;
+        }
+        if let Some(value) = &self.user_info {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "user_info"),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for CreateDepositShippingCompensationReceiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateDepositShippingCompensationReceiver,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("transaction_info", &value.transaction_info);
+            members.optional("user_info", &value.user_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDepositShippingCompensationReceiver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateDepositShippingCompensationReceiver, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("transaction_info", &mut slots.0);
+            fields.optional("user_info", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(CreateDepositShippingCompensationReceiver {
+                transaction_info: f0,
+                user_info: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账接收方信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDepositShippingCompensationReceiverDetail {
+    /// 转账接收者信息
+    ///
+    /// Wire: `receiver`, `object CreateDepositShippingCompensationReceiver`, optional.
+    pub receiver: Option<CreateDepositShippingCompensationReceiver>,
+}
+impl serde::Serialize for CreateDepositShippingCompensationReceiverDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateDepositShippingCompensationReceiverDetail,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.optional("receiver", &value.receiver);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDepositShippingCompensationReceiverDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateDepositShippingCompensationReceiverDetail, serde_json::Error> {
+            let mut slots = (None,);
+            fields.optional("receiver", &mut slots.0);
+            fields.finish()?;
+            let (f0,) = slots;
+            Ok(CreateDepositShippingCompensationReceiverDetail {
+                receiver: f0,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 发起保证金赔付用户运费的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDepositShippingCompensationResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 二级商户AppID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 转账接收方信息
+    ///
+    /// Wire: `receiver_detail`, `object CreateDepositShippingCompensationReceiverDetail`, required.
+    pub receiver_detail: CreateDepositShippingCompensationReceiverDetail,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 赔付金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, optional.
+    pub amount: Option<crate::runtime::Decimal>,
+    /// 赔付原因
+    ///
+    /// Wire: `transfer_remark`, `string`, required.
+    pub transfer_remark: String,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 出资商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+}
+impl serde::Serialize for CreateDepositShippingCompensationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateDepositShippingCompensationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(12);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("receiver_detail", &value.receiver_detail);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.optional("amount", &value.amount);
+            members.required("transfer_remark", &value.transfer_remark);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDepositShippingCompensationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateDepositShippingCompensationResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.optional("sub_mchid", &mut slots.1);
+            fields.optional("sub_appid", &mut slots.2);
+            fields.required("receiver_detail", &mut slots.3);
+            fields.required("out_bill_no", &mut slots.4);
+            fields.optional("amount", &mut slots.5);
+            fields.required("transfer_remark", &mut slots.6);
+            fields.required("bill_id", &mut slots.7);
+            fields.required("state", &mut slots.8);
+            fields.required("accept_time", &mut slots.9);
+            fields.optional("success_time", &mut slots.10);
+            fields.optional("sponsor_mchid", &mut slots.11);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    f2,
+                    Some(f3),
+                    Some(f4),
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                    Some(f9),
+                    f10,
+                    f11,
+                ) => {
+                    Ok(CreateDepositShippingCompensationResponse {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        sub_appid: f2,
+                        receiver_detail: f3,
+                        out_bill_no: f4,
+                        amount: f5,
+                        transfer_remark: f6,
+                        bill_id: f7,
+                        state: f8,
+                        accept_time: f9,
+                        success_time: f10,
+                        sponsor_mchid: f11,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询保证金售后赔付运费结果（按商户赔付单号）的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryDepositShippingCompensationResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 转账接收方信息
+    ///
+    /// Wire: `receiver_detail`, `object CreateDepositShippingCompensationReceiverDetail`, required.
+    pub receiver_detail: CreateDepositShippingCompensationReceiverDetail,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 赔付金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, optional.
+    pub amount: Option<crate::runtime::Decimal>,
+    /// 赔付原因
+    ///
+    /// Wire: `transfer_remark`, `string`, optional.
+    pub transfer_remark: Option<String>,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 关单信息
+    ///
+    /// Wire: `close_info`, `object CloseInfo`, optional.
+    pub close_info: Option<CloseInfo>,
+    /// 出资商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+}
+impl serde::Serialize for QueryDepositShippingCompensationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryDepositShippingCompensationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(12);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.required("receiver_detail", &value.receiver_detail);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.optional("amount", &value.amount);
+            members.optional("transfer_remark", &value.transfer_remark);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("close_info", &value.close_info);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryDepositShippingCompensationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryDepositShippingCompensationResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.optional("sub_mchid", &mut slots.1);
+            fields.required("receiver_detail", &mut slots.2);
+            fields.required("out_bill_no", &mut slots.3);
+            fields.optional("amount", &mut slots.4);
+            fields.optional("transfer_remark", &mut slots.5);
+            fields.required("bill_id", &mut slots.6);
+            fields.required("state", &mut slots.7);
+            fields.required("accept_time", &mut slots.8);
+            fields.optional("success_time", &mut slots.9);
+            fields.optional("close_info", &mut slots.10);
+            fields.optional("sponsor_mchid", &mut slots.11);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    Some(f2),
+                    Some(f3),
+                    f4,
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                    f9,
+                    f10,
+                    f11,
+                ) => {
+                    Ok(QueryDepositShippingCompensationResponse {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        receiver_detail: f2,
+                        out_bill_no: f3,
+                        amount: f4,
+                        transfer_remark: f5,
+                        bill_id: f6,
+                        state: f7,
+                        accept_time: f8,
+                        success_time: f9,
+                        close_info: f10,
+                        sponsor_mchid: f11,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 请求保险理赔的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateInsuranceClaimResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 转账接收方信息
+    ///
+    /// Wire: `receiver_detail`, `object CreateDepositAfterSalesCompensationReceiverDetail`, required.
+    pub receiver_detail: CreateDepositAfterSalesCompensationReceiverDetail,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 赔付金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, required.
+    pub amount: crate::runtime::Decimal,
+    /// 赔付原因
+    ///
+    /// Wire: `transfer_remark`, `string`, optional.
+    pub transfer_remark: Option<String>,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 出资商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+}
+impl serde::Serialize for CreateInsuranceClaimResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CreateInsuranceClaimResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(11);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.required("receiver_detail", &value.receiver_detail);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.required("amount", &value.amount);
+            members.optional("transfer_remark", &value.transfer_remark);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateInsuranceClaimResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateInsuranceClaimResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.optional("sub_mchid", &mut slots.1);
+            fields.required("receiver_detail", &mut slots.2);
+            fields.required("out_bill_no", &mut slots.3);
+            fields.required("amount", &mut slots.4);
+            fields.optional("transfer_remark", &mut slots.5);
+            fields.required("bill_id", &mut slots.6);
+            fields.required("state", &mut slots.7);
+            fields.required("accept_time", &mut slots.8);
+            fields.optional("success_time", &mut slots.9);
+            fields.optional("sponsor_mchid", &mut slots.10);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                    f9,
+                    f10,
+                ) => {
+                    Ok(CreateInsuranceClaimResponse {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        receiver_detail: f2,
+                        out_bill_no: f3,
+                        amount: f4,
+                        transfer_remark: f5,
+                        bill_id: f6,
+                        state: f7,
+                        accept_time: f8,
+                        success_time: f9,
+                        sponsor_mchid: f10,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 关单信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryInsuranceClaimByBillIdCloseInfo {
+    /// 关单时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, optional.
+    pub accept_time: Option<crate::runtime::DateTime>,
+    /// 关单原因
+    ///
+    /// Wire: `close_reason`, `string`, optional.
+    pub close_reason: Option<String>,
+}
+impl serde::Serialize for QueryInsuranceClaimByBillIdCloseInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryInsuranceClaimByBillIdCloseInfo,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("accept_time", &value.accept_time);
+            members.optional("close_reason", &value.close_reason);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryInsuranceClaimByBillIdCloseInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryInsuranceClaimByBillIdCloseInfo, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("accept_time", &mut slots.0);
+            fields.optional("close_reason", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(QueryInsuranceClaimByBillIdCloseInfo {
+                accept_time: f0,
+                close_reason: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询保险理赔结果（按微信支付赔付单号）的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryInsuranceClaimByBillIdResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 转账接收方信息
+    ///
+    /// Wire: `receiver_detail`, `object CreateDepositAfterSalesCompensationReceiverDetail`, required.
+    pub receiver_detail: CreateDepositAfterSalesCompensationReceiverDetail,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 赔付金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, optional.
+    pub amount: Option<crate::runtime::Decimal>,
+    /// 赔付原因
+    ///
+    /// Wire: `transfer_remark`, `string`, optional.
+    pub transfer_remark: Option<String>,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 关单信息
+    ///
+    /// Wire: `close_info`, `object QueryInsuranceClaimByBillIdCloseInfo`, optional.
+    pub close_info: Option<QueryInsuranceClaimByBillIdCloseInfo>,
+    /// 出资商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+}
+impl serde::Serialize for QueryInsuranceClaimByBillIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryInsuranceClaimByBillIdResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(12);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.required("receiver_detail", &value.receiver_detail);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.optional("amount", &value.amount);
+            members.optional("transfer_remark", &value.transfer_remark);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("close_info", &value.close_info);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryInsuranceClaimByBillIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryInsuranceClaimByBillIdResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.optional("sub_mchid", &mut slots.1);
+            fields.required("receiver_detail", &mut slots.2);
+            fields.required("out_bill_no", &mut slots.3);
+            fields.optional("amount", &mut slots.4);
+            fields.optional("transfer_remark", &mut slots.5);
+            fields.required("bill_id", &mut slots.6);
+            fields.required("state", &mut slots.7);
+            fields.required("accept_time", &mut slots.8);
+            fields.optional("success_time", &mut slots.9);
+            fields.optional("close_info", &mut slots.10);
+            fields.optional("sponsor_mchid", &mut slots.11);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    Some(f2),
+                    Some(f3),
+                    f4,
+                    f5,
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                    f9,
+                    f10,
+                    f11,
+                ) => {
+                    Ok(QueryInsuranceClaimByBillIdResponse {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        receiver_detail: f2,
+                        out_bill_no: f3,
+                        amount: f4,
+                        transfer_remark: f5,
+                        bill_id: f6,
+                        state: f7,
+                        accept_time: f8,
+                        success_time: f9,
+                        close_info: f10,
+                        sponsor_mchid: f11,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 请求撤销保险理赔的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CancelInsuranceClaimResponse {
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 撤销受理时间
+    ///
+    /// Wire: `cancel_accept_time`, `datetime (RFC 3339)`, required.
+    pub cancel_accept_time: crate::runtime::DateTime,
+}
+impl serde::Serialize for CancelInsuranceClaimResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &CancelInsuranceClaimResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("cancel_accept_time", &value.cancel_accept_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CancelInsuranceClaimResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CancelInsuranceClaimResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.optional("sub_mchid", &mut slots.0);
+            fields.required("out_bill_no", &mut slots.1);
+            fields.required("bill_id", &mut slots.2);
+            fields.required("state", &mut slots.3);
+            fields.required("cancel_accept_time", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                    Ok(CancelInsuranceClaimResponse {
+                        sub_mchid: f0,
+                        out_bill_no: f1,
+                        bill_id: f2,
+                        state: f3,
+                        cancel_accept_time: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 请求保险理赔预下单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PreTransferInsuranceClaimResponse {
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 跳转领取页面的package信息
+    ///
+    /// Wire: `package_info`, `string`, required.
+    pub package_info: String,
+}
+impl serde::Serialize for PreTransferInsuranceClaimResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &PreTransferInsuranceClaimResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.required("bill_id", &value.bill_id);
+            members.required("accept_time", &value.accept_time);
+            members.required("package_info", &value.package_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for PreTransferInsuranceClaimResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<PreTransferInsuranceClaimResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.optional("sub_mchid", &mut slots.0);
+            fields.required("out_bill_no", &mut slots.1);
+            fields.required("bill_id", &mut slots.2);
+            fields.required("accept_time", &mut slots.3);
+            fields.required("package_info", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                    Ok(PreTransferInsuranceClaimResponse {
+                        sub_mchid: f0,
+                        out_bill_no: f1,
+                        bill_id: f2,
+                        accept_time: f3,
+                        package_info: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 赔付接收方商户信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ReceiverMchInfo {
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, required.
+    pub mchid: String,
+}
+impl ReceiverMchInfo {
+    /// Builds `ReceiverMchInfo` from its required fields (`mchid`); optional fields start as `None`.
+    pub fn new(mchid: impl Into<String>) -> Self {
+        Self { mchid: mchid.into() }
+    }
+}
+impl crate::runtime::Validate for ReceiverMchInfo {}
+impl serde::Serialize for ReceiverMchInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReceiverMchInfo) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("mchid", &value.mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiverMchInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReceiverMchInfo, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("mchid", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(ReceiverMchInfo { mchid: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 赔付商户信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSubMerchantCompensationReceiver {
+    /// 赔付接收方类型
+    ///
+    /// Wire: `type`, `enum ReceiverType2`, required.
+    pub type_: ReceiverType2,
+    /// 赔付接收方商户信息
+    ///
+    /// Wire: `mch_info`, `object ReceiverMchInfo`, required.
+    pub mch_info: ReceiverMchInfo,
+}
+impl CreateSubMerchantCompensationReceiver {
+    /// Builds `CreateSubMerchantCompensationReceiver` from its required fields, each named in a [`required::CreateSubMerchantCompensationReceiver`](super::required::CreateSubMerchantCompensationReceiver) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(
+        required: super::required::CreateSubMerchantCompensationReceiver,
+    ) -> Self {
+        Self {
+            type_: required.type_,
+            mch_info: required.mch_info,
+        }
+    }
+}
+impl crate::runtime::Validate for CreateSubMerchantCompensationReceiver {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_enum(at, "type", &self.type_)?;
+        crate::runtime::Validate::validate_at(
+            &self.mch_info,
+            &crate::runtime::field_path(at, "mch_info"),
+        )?;
+        Ok(())
+    }
+}
+impl serde::Serialize for CreateSubMerchantCompensationReceiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateSubMerchantCompensationReceiver,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("type", &value.type_);
+            members.required("mch_info", &value.mch_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSubMerchantCompensationReceiver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateSubMerchantCompensationReceiver, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("type", &mut slots.0);
+            fields.required("mch_info", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(CreateSubMerchantCompensationReceiver {
+                        type_: f0,
+                        mch_info: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 赔付接收者信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ReceiverDetailReceiver3 {
+    /// 赔付接收方类型
+    ///
+    /// Wire: `type`, `enum ReceiverType2`, optional.
+    pub type_: Option<ReceiverType2>,
+    /// 赔付接收方商户信息
+    ///
+    /// Wire: `mch_info`, `object ReceiverMchInfo`, optional.
+    pub mch_info: Option<ReceiverMchInfo>,
+}
+impl serde::Serialize for ReceiverDetailReceiver3 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReceiverDetailReceiver3) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("type", &value.type_);
+            members.optional("mch_info", &value.mch_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiverDetailReceiver3 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReceiverDetailReceiver3, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("type", &mut slots.0);
+            fields.optional("mch_info", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(ReceiverDetailReceiver3 {
+                type_: f0,
+                mch_info: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 赔付接收方信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSubMerchantCompensationReceiverDetail {
+    /// 赔付接收者信息
+    ///
+    /// Wire: `receiver`, `object ReceiverDetailReceiver3`, optional.
+    pub receiver: Option<ReceiverDetailReceiver3>,
+}
+impl serde::Serialize for CreateSubMerchantCompensationReceiverDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateSubMerchantCompensationReceiverDetail,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.optional("receiver", &value.receiver);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSubMerchantCompensationReceiverDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateSubMerchantCompensationReceiverDetail, serde_json::Error> {
+            let mut slots = (None,);
+            fields.optional("receiver", &mut slots.0);
+            fields.finish()?;
+            let (f0,) = slots;
+            Ok(CreateSubMerchantCompensationReceiverDetail {
+                receiver: f0,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 请求赔付的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateSubMerchantCompensationResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 赔付接收方信息
+    ///
+    /// Wire: `receiver_detail`, `object CreateSubMerchantCompensationReceiverDetail`, required.
+    pub receiver_detail: CreateSubMerchantCompensationReceiverDetail,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 赔付金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, required.
+    pub amount: crate::runtime::Decimal,
+    /// 赔付原因
+    ///
+    /// Wire: `transfer_remark`, `string`, required.
+    pub transfer_remark: String,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum CreateSubMerchantCompensationState`, required.
+    pub state: CreateSubMerchantCompensationState,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 出资商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+}
+impl serde::Serialize for CreateSubMerchantCompensationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateSubMerchantCompensationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(10);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("receiver_detail", &value.receiver_detail);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.required("amount", &value.amount);
+            members.required("transfer_remark", &value.transfer_remark);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateSubMerchantCompensationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateSubMerchantCompensationResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None, None);
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("receiver_detail", &mut slots.1);
+            fields.required("out_bill_no", &mut slots.2);
+            fields.required("amount", &mut slots.3);
+            fields.required("transfer_remark", &mut slots.4);
+            fields.required("bill_id", &mut slots.5);
+            fields.required("state", &mut slots.6);
+            fields.required("accept_time", &mut slots.7);
+            fields.optional("success_time", &mut slots.8);
+            fields.optional("sponsor_mchid", &mut slots.9);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    f9,
+                ) => {
+                    Ok(CreateSubMerchantCompensationResponse {
+                        sp_mchid: f0,
+                        receiver_detail: f1,
+                        out_bill_no: f2,
+                        amount: f3,
+                        transfer_remark: f4,
+                        bill_id: f5,
+                        state: f6,
+                        accept_time: f7,
+                        success_time: f8,
+                        sponsor_mchid: f9,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询赔付结果（按商户赔付单号）的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QuerySubMerchantCompensationResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 赔付接收方信息
+    ///
+    /// Wire: `receiver_detail`, `object CreateSubMerchantCompensationReceiverDetail`, required.
+    pub receiver_detail: CreateSubMerchantCompensationReceiverDetail,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 赔付金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, required.
+    pub amount: crate::runtime::Decimal,
+    /// 赔付原因
+    ///
+    /// Wire: `transfer_remark`, `string`, required.
+    pub transfer_remark: String,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum CreateSubMerchantCompensationState`, required.
+    pub state: CreateSubMerchantCompensationState,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 关单信息
+    ///
+    /// Wire: `close_info`, `object CloseInfo`, optional.
+    pub close_info: Option<CloseInfo>,
+    /// 出资商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+}
+impl serde::Serialize for QuerySubMerchantCompensationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QuerySubMerchantCompensationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(11);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("receiver_detail", &value.receiver_detail);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.required("amount", &value.amount);
+            members.required("transfer_remark", &value.transfer_remark);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("close_info", &value.close_info);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QuerySubMerchantCompensationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QuerySubMerchantCompensationResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("receiver_detail", &mut slots.1);
+            fields.required("out_bill_no", &mut slots.2);
+            fields.required("amount", &mut slots.3);
+            fields.required("transfer_remark", &mut slots.4);
+            fields.required("bill_id", &mut slots.5);
+            fields.required("state", &mut slots.6);
+            fields.required("accept_time", &mut slots.7);
+            fields.optional("success_time", &mut slots.8);
+            fields.optional("close_info", &mut slots.9);
+            fields.optional("sponsor_mchid", &mut slots.10);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    f9,
+                    f10,
+                ) => {
+                    Ok(QuerySubMerchantCompensationResponse {
+                        sp_mchid: f0,
+                        receiver_detail: f1,
+                        out_bill_no: f2,
+                        amount: f3,
+                        transfer_remark: f4,
+                        bill_id: f5,
+                        state: f6,
+                        accept_time: f7,
+                        success_time: f8,
+                        close_info: f9,
+                        sponsor_mchid: f10,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账接收方商户信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ReceiverMchInfo2 {
+    /// 商户号
+    ///
+    /// Wire: `mch_id`, `string`, optional.
+    pub mch_id: Option<String>,
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, optional.
+    pub mchid: Option<String>,
+}
+impl ReceiverMchInfo2 {
+    /// Builds `ReceiverMchInfo2` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self { mch_id: None, mchid: None }
+    }
+    /// Sets the optional `mch_id`.
+    pub fn with_mch_id(mut self, value: impl Into<String>) -> Self {
+        self.mch_id = Some(value.into());
+        self
+    }
+    /// Sets the optional `mchid`.
+    pub fn with_mchid(mut self, value: impl Into<String>) -> Self {
+        self.mchid = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for ReceiverMchInfo2 {}
+impl serde::Serialize for ReceiverMchInfo2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReceiverMchInfo2) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("mch_id", &value.mch_id);
+            members.optional("mchid", &value.mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiverMchInfo2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReceiverMchInfo2, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("mch_id", &mut slots.0);
+            fields.optional("mchid", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(ReceiverMchInfo2 {
+                mch_id: f0,
+                mchid: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 收款方信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDepositCompensationReceiver {
+    /// 转账接收方类型
+    ///
+    /// Wire: `type`, `enum ReceiverType`, optional.
+    pub type_: Option<ReceiverType>,
+    /// 转账接收方商户信息
+    ///
+    /// Wire: `mch_info`, `object ReceiverMchInfo2`, optional.
+    pub mch_info: Option<ReceiverMchInfo2>,
+}
+impl CreateDepositCompensationReceiver {
+    /// Builds `CreateDepositCompensationReceiver` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {
+            type_: None,
+            mch_info: None,
+        }
+    }
+    /// Sets the optional `type`.
+    pub fn with_type(mut self, value: ReceiverType) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+    /// Sets the optional `mch_info`.
+    pub fn with_mch_info(mut self, value: ReceiverMchInfo2) -> Self {
+        self.mch_info = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for CreateDepositCompensationReceiver {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.type_ {
+            crate::runtime::check_enum(at, "type", value)?;
+        }
+        if let Some(value) = &self.mch_info {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "mch_info"),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for CreateDepositCompensationReceiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateDepositCompensationReceiver,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("type", &value.type_);
+            members.optional("mch_info", &value.mch_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDepositCompensationReceiver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateDepositCompensationReceiver, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("type", &mut slots.0);
+            fields.optional("mch_info", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(CreateDepositCompensationReceiver {
+                type_: f0,
+                mch_info: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账接收方商户信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ReceiverMchInfo3 {
+    /// 商户号
+    ///
+    /// Wire: `mch_id`, `string`, optional.
+    pub mch_id: Option<String>,
+}
+impl serde::Serialize for ReceiverMchInfo3 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReceiverMchInfo3) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.optional("mch_id", &value.mch_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiverMchInfo3 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReceiverMchInfo3, serde_json::Error> {
+            let mut slots = (None,);
+            fields.optional("mch_id", &mut slots.0);
+            fields.finish()?;
+            let (f0,) = slots;
+            Ok(ReceiverMchInfo3 { mch_id: f0 })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账接收者信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ReceiverDetailReceiver4 {
+    /// 转账接收方类型
+    ///
+    /// Wire: `type`, `enum ReceiverType`, optional.
+    pub type_: Option<ReceiverType>,
+    /// 转账接收方商户信息
+    ///
+    /// Wire: `mch_info`, `object ReceiverMchInfo3`, optional.
+    pub mch_info: Option<ReceiverMchInfo3>,
+}
+impl serde::Serialize for ReceiverDetailReceiver4 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ReceiverDetailReceiver4) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("type", &value.type_);
+            members.optional("mch_info", &value.mch_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReceiverDetailReceiver4 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ReceiverDetailReceiver4, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("type", &mut slots.0);
+            fields.optional("mch_info", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(ReceiverDetailReceiver4 {
+                type_: f0,
+                mch_info: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账接收方信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDepositCompensationReceiverDetail {
+    /// 转账接收者信息
+    ///
+    /// Wire: `receiver`, `object ReceiverDetailReceiver4`, optional.
+    pub receiver: Option<ReceiverDetailReceiver4>,
+}
+impl serde::Serialize for CreateDepositCompensationReceiverDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateDepositCompensationReceiverDetail,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.optional("receiver", &value.receiver);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDepositCompensationReceiverDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateDepositCompensationReceiverDetail, serde_json::Error> {
+            let mut slots = (None,);
+            fields.optional("receiver", &mut slots.0);
+            fields.finish()?;
+            let (f0,) = slots;
+            Ok(CreateDepositCompensationReceiverDetail {
+                receiver: f0,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 保证金赔付的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDepositCompensationResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 二级商户AppID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 业务类型
+    ///
+    /// Wire: `business_type`, `enum BusinessType`, optional.
+    pub business_type: Option<BusinessType>,
+    /// 转账接收方信息
+    ///
+    /// Wire: `receiver_detail`, `object CreateDepositCompensationReceiverDetail`, required.
+    pub receiver_detail: CreateDepositCompensationReceiverDetail,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 赔付金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, optional.
+    pub amount: Option<crate::runtime::Decimal>,
+    /// 赔付原因
+    ///
+    /// Wire: `transfer_remark`, `string`, required.
+    pub transfer_remark: String,
+    /// 收款方备注
+    ///
+    /// Wire: `receiver_remark`, `string`, optional.
+    pub receiver_remark: Option<String>,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 出资商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+}
+impl serde::Serialize for CreateDepositCompensationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateDepositCompensationResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(14);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.optional("business_type", &value.business_type);
+            members.required("receiver_detail", &value.receiver_detail);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.optional("amount", &value.amount);
+            members.required("transfer_remark", &value.transfer_remark);
+            members.optional("receiver_remark", &value.receiver_remark);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDepositCompensationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateDepositCompensationResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.optional("sub_mchid", &mut slots.1);
+            fields.optional("sub_appid", &mut slots.2);
+            fields.optional("business_type", &mut slots.3);
+            fields.required("receiver_detail", &mut slots.4);
+            fields.required("out_bill_no", &mut slots.5);
+            fields.optional("amount", &mut slots.6);
+            fields.required("transfer_remark", &mut slots.7);
+            fields.optional("receiver_remark", &mut slots.8);
+            fields.required("bill_id", &mut slots.9);
+            fields.required("state", &mut slots.10);
+            fields.required("accept_time", &mut slots.11);
+            fields.optional("success_time", &mut slots.12);
+            fields.optional("sponsor_mchid", &mut slots.13);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    f2,
+                    f3,
+                    Some(f4),
+                    Some(f5),
+                    f6,
+                    Some(f7),
+                    f8,
+                    Some(f9),
+                    Some(f10),
+                    Some(f11),
+                    f12,
+                    f13,
+                ) => {
+                    Ok(CreateDepositCompensationResponse {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        sub_appid: f2,
+                        business_type: f3,
+                        receiver_detail: f4,
+                        out_bill_no: f5,
+                        amount: f6,
+                        transfer_remark: f7,
+                        receiver_remark: f8,
+                        bill_id: f9,
+                        state: f10,
+                        accept_time: f11,
+                        success_time: f12,
+                        sponsor_mchid: f13,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询保证金赔付结果（按微信支付赔付单号）的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryDepositCompensationByBillIdResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 业务类型
+    ///
+    /// Wire: `business_type`, `enum BusinessType`, optional.
+    pub business_type: Option<BusinessType>,
+    /// 转账接收方信息
+    ///
+    /// Wire: `receiver_detail`, `object CreateDepositCompensationReceiverDetail`, required.
+    pub receiver_detail: CreateDepositCompensationReceiverDetail,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, required.
+    pub out_bill_no: String,
+    /// 赔付金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, optional.
+    pub amount: Option<crate::runtime::Decimal>,
+    /// 赔付原因
+    ///
+    /// Wire: `transfer_remark`, `string`, optional.
+    pub transfer_remark: Option<String>,
+    /// 收款方备注
+    ///
+    /// Wire: `receiver_remark`, `string`, optional.
+    pub receiver_remark: Option<String>,
+    /// 微信支付转账单号
+    ///
+    /// Wire: `bill_id`, `string`, required.
+    pub bill_id: String,
+    /// 赔付状态
+    ///
+    /// Wire: `state`, `enum State`, required.
+    pub state: State,
+    /// 受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 关单信息
+    ///
+    /// Wire: `close_info`, `object CloseInfo`, optional.
+    pub close_info: Option<CloseInfo>,
+    /// 出资商户号
+    ///
+    /// Wire: `sponsor_mchid`, `string`, optional.
+    pub sponsor_mchid: Option<String>,
+}
+impl serde::Serialize for QueryDepositCompensationByBillIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryDepositCompensationByBillIdResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(13);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.optional("business_type", &value.business_type);
+            members.required("receiver_detail", &value.receiver_detail);
+            members.required("out_bill_no", &value.out_bill_no);
+            members.optional("amount", &value.amount);
+            members.optional("transfer_remark", &value.transfer_remark);
+            members.optional("receiver_remark", &value.receiver_remark);
+            members.required("bill_id", &value.bill_id);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("success_time", &value.success_time);
+            members.optional("close_info", &value.close_info);
+            members.optional("sponsor_mchid", &value.sponsor_mchid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryDepositCompensationByBillIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryDepositCompensationByBillIdResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.optional("business_type", &mut slots.1);
+            fields.required("receiver_detail", &mut slots.2);
+            fields.required("out_bill_no", &mut slots.3);
+            fields.optional("amount", &mut slots.4);
+            fields.optional("transfer_remark", &mut slots.5);
+            fields.optional("receiver_remark", &mut slots.6);
+            fields.required("bill_id", &mut slots.7);
+            fields.required("state", &mut slots.8);
+            fields.required("accept_time", &mut slots.9);
+            fields.optional("success_time", &mut slots.10);
+            fields.optional("close_info", &mut slots.11);
+            fields.optional("sponsor_mchid", &mut slots.12);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    f1,
+                    Some(f2),
+                    Some(f3),
+                    f4,
+                    f5,
+                    f6,
+                    Some(f7),
+                    Some(f8),
+                    Some(f9),
+                    f10,
+                    f11,
+                    f12,
+                ) => {
+                    Ok(QueryDepositCompensationByBillIdResponse {
+                        sp_mchid: f0,
+                        business_type: f1,
+                        receiver_detail: f2,
+                        out_bill_no: f3,
+                        amount: f4,
+                        transfer_remark: f5,
+                        receiver_remark: f6,
+                        bill_id: f7,
+                        state: f8,
+                        accept_time: f9,
+                        success_time: f10,
+                        close_info: f11,
+                        sponsor_mchid: f12,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 添加二级商户可扫码充值员工的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AddRechargeEmployeeResponse {
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 员工OpenID
+    ///
+    /// Wire: `sp_openid`, `string`, optional.
+    pub sp_openid: Option<String>,
+    /// 员工状态
+    ///
+    /// Wire: `state`, `enum AddRechargeEmployeeState`, optional.
+    pub state: Option<AddRechargeEmployeeState>,
+    /// 添加员工时间
+    ///
+    /// Wire: `create_time`, `datetime (RFC 3339)`, optional.
+    pub create_time: Option<crate::runtime::DateTime>,
+    /// 最后更新时间
+    ///
+    /// Wire: `update_time`, `datetime (RFC 3339)`, optional.
+    pub update_time: Option<crate::runtime::DateTime>,
+}
+impl serde::Serialize for AddRechargeEmployeeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &AddRechargeEmployeeResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.optional("sp_openid", &value.sp_openid);
+            members.optional("state", &value.state);
+            members.optional("create_time", &value.create_time);
+            members.optional("update_time", &value.update_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddRechargeEmployeeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<AddRechargeEmployeeResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.optional("sp_openid", &mut slots.1);
+            fields.optional("state", &mut slots.2);
+            fields.optional("create_time", &mut slots.3);
+            fields.optional("update_time", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3, f4) => {
+                    Ok(AddRechargeEmployeeResponse {
+                        sub_mchid: f0,
+                        sp_openid: f1,
+                        state: f2,
+                        create_time: f3,
+                        update_time: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询二级商户可扫码充值员工列表的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListRechargeEmployeesResponse {
+    /// 员工列表
+    ///
+    /// Wire: `employees`, `array[object AddRechargeEmployeeResponse]`, optional.
+    pub employees: Option<Vec<AddRechargeEmployeeResponse>>,
+}
+impl serde::Serialize for ListRechargeEmployeesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ListRechargeEmployeesResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.optional("employees", &value.employees);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListRechargeEmployeesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ListRechargeEmployeesResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.optional("employees", &mut slots.0);
+            fields.finish()?;
+            let (f0,) = slots;
+            Ok(ListRechargeEmployeesResponse {
+                employees: f0,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 金额
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Amount {
+    /// 金额
+    ///
+    /// Wire: `amount`, `number (decimal)`, required.
+    pub amount: crate::runtime::Decimal,
+    /// 币种
+    ///
+    /// Wire: `currency`, `string`, optional.
+    pub currency: Option<String>,
+}
+impl Amount {
+    /// Builds `Amount` from its required fields (`amount`); optional fields start as `None`.
+    pub fn new(amount: crate::runtime::Decimal) -> Self {
+        Self { amount, currency: None }
+    }
+    /// Sets the optional `currency`.
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for Amount {}
+impl serde::Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Amount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("amount", &value.amount);
+            members.optional("currency", &value.currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Amount, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("amount", &mut slots.0);
+            fields.optional("currency", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1) => Ok(Amount { amount: f0, currency: f1 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 结算明细单列表
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SettleDetailInfoList {
+    /// 商户结算明细单号
+    ///
+    /// Wire: `out_settle_detail_no`, `string`, required.
+    pub out_settle_detail_no: String,
+    /// 结算类型
+    ///
+    /// Wire: `settle_type`, `string`, required.
+    pub settle_type: String,
+    /// 接收方类型
+    ///
+    /// Wire: `receiver_type`, `string`, required.
+    pub receiver_type: String,
+    /// 接收方账号
+    ///
+    /// Wire: `receiver_account`, `string`, required.
+    pub receiver_account: String,
+    /// 金额
+    ///
+    /// Wire: `amount`, `object Amount`, required.
+    pub amount: Amount,
+}
+impl SettleDetailInfoList {
+    /// Builds `SettleDetailInfoList` from its required fields, each named in a [`required::SettleDetailInfoList`](super::required::SettleDetailInfoList) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::SettleDetailInfoList<'_>) -> Self {
+        Self {
+            out_settle_detail_no: required.out_settle_detail_no.to_owned(),
+            settle_type: required.settle_type.to_owned(),
+            receiver_type: required.receiver_type.to_owned(),
+            receiver_account: required.receiver_account.to_owned(),
+            amount: required.amount,
+        }
+    }
+}
+impl crate::runtime::Validate for SettleDetailInfoList {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::Validate::validate_at(
+            &self.amount,
+            &crate::runtime::field_path(at, "amount"),
+        )?;
+        Ok(())
+    }
+}
+impl serde::Serialize for SettleDetailInfoList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &SettleDetailInfoList) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("out_settle_detail_no", &value.out_settle_detail_no);
+            members.required("settle_type", &value.settle_type);
+            members.required("receiver_type", &value.receiver_type);
+            members.required("receiver_account", &value.receiver_account);
+            members.required("amount", &value.amount);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for SettleDetailInfoList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<SettleDetailInfoList, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("out_settle_detail_no", &mut slots.0);
+            fields.required("settle_type", &mut slots.1);
+            fields.required("receiver_type", &mut slots.2);
+            fields.required("receiver_account", &mut slots.3);
+            fields.required("amount", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                    Ok(SettleDetailInfoList {
+                        out_settle_detail_no: f0,
+                        settle_type: f1,
+                        receiver_type: f2,
+                        receiver_account: f3,
+                        amount: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 结算信息列表
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SettleInfoList {
+    /// 商户结算单号
+    ///
+    /// Wire: `out_settle_no`, `string`, required.
+    pub out_settle_no: String,
+    /// 微信支付订单号
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 结算明细单列表
+    ///
+    /// Wire: `settle_detail_info_list`, `array[object SettleDetailInfoList]`, required.
+    pub settle_detail_info_list: Vec<SettleDetailInfoList>,
+}
+impl SettleInfoList {
+    /// Builds `SettleInfoList` from its required fields, each named in a [`required::SettleInfoList`](super::required::SettleInfoList) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::SettleInfoList<'_>) -> Self {
+        Self {
+            out_settle_no: required.out_settle_no.to_owned(),
+            transaction_id: required.transaction_id.to_owned(),
+            settle_detail_info_list: required.settle_detail_info_list,
+        }
+    }
+}
+impl crate::runtime::Validate for SettleInfoList {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        for (index, item) in IntoIterator::into_iter(&self.settle_detail_info_list)
+            .enumerate()
+        {
+            crate::runtime::Validate::validate_at(
+                item,
+                &crate::runtime::field_path(
+                    at,
+                    &format!("{}[{index}]", "settle_detail_info_list"),
+                ),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for SettleInfoList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &SettleInfoList) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("out_settle_no", &value.out_settle_no);
+            members.required("transaction_id", &value.transaction_id);
+            members.required("settle_detail_info_list", &value.settle_detail_info_list);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for SettleInfoList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<SettleInfoList, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("out_settle_no", &mut slots.0);
+            fields.required("transaction_id", &mut slots.1);
+            fields.required("settle_detail_info_list", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(SettleInfoList {
+                        out_settle_no: f0,
+                        transaction_id: f1,
+                        settle_detail_info_list: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 个人收款-申请批量结算的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApplySettleBatchResponse {
+    /// 商户结算批次单号
+    ///
+    /// Wire: `out_settle_batch_no`, `string`, required.
+    pub out_settle_batch_no: String,
+    /// 微信支付结算批次单号
+    ///
+    /// Wire: `settle_batch_no`, `string`, required.
+    pub settle_batch_no: String,
+    /// 商品单个人收款方受理授权ID
+    ///
+    /// Wire: `individual_auth_id`, `string`, required.
+    pub individual_auth_id: String,
+    /// 收款方描述
+    ///
+    /// Wire: `description`, `string`, required.
+    pub description: String,
+    /// 批次状态
+    ///
+    /// Wire: `state`, `string`, required.
+    pub state: String,
+    /// 交易场景
+    ///
+    /// Wire: `trade_scenario`, `string`, required.
+    pub trade_scenario: String,
+    /// 批次创建时间
+    ///
+    /// Wire: `create_time`, `datetime (RFC 3339)`, required.
+    pub create_time: crate::runtime::DateTime,
+    /// 批次完成时间
+    ///
+    /// Wire: `finish_time`, `datetime (RFC 3339)`, optional.
+    pub finish_time: Option<crate::runtime::DateTime>,
+}
+impl serde::Serialize for ApplySettleBatchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ApplySettleBatchResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(8);
+            members.required("out_settle_batch_no", &value.out_settle_batch_no);
+            members.required("settle_batch_no", &value.settle_batch_no);
+            members.required("individual_auth_id", &value.individual_auth_id);
+            members.required("description", &value.description);
+            members.required("state", &value.state);
+            members.required("trade_scenario", &value.trade_scenario);
+            members.required("create_time", &value.create_time);
+            members.optional("finish_time", &value.finish_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplySettleBatchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ApplySettleBatchResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None);
+            fields.required("out_settle_batch_no", &mut slots.0);
+            fields.required("settle_batch_no", &mut slots.1);
+            fields.required("individual_auth_id", &mut slots.2);
+            fields.required("description", &mut slots.3);
+            fields.required("state", &mut slots.4);
+            fields.required("trade_scenario", &mut slots.5);
+            fields.required("create_time", &mut slots.6);
+            fields.optional("finish_time", &mut slots.7);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    f7,
+                ) => {
+                    Ok(ApplySettleBatchResponse {
+                        out_settle_batch_no: f0,
+                        settle_batch_no: f1,
+                        individual_auth_id: f2,
+                        description: f3,
+                        state: f4,
+                        trade_scenario: f5,
+                        create_time: f6,
+                        finish_time: f7,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 个人收款-查询批量结算信息的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QuerySettleBatchResponse {
+    /// 商户结算批次单号
+    ///
+    /// Wire: `out_settle_batch_no`, `string`, required.
+    pub out_settle_batch_no: String,
+    /// 微信支付结算批次单号
+    ///
+    /// Wire: `settle_batch_no`, `string`, required.
+    pub settle_batch_no: String,
+    /// 商品单个人收款方受理授权ID
+    ///
+    /// Wire: `individual_auth_id`, `string`, required.
+    pub individual_auth_id: String,
+    /// 收款方描述
+    ///
+    /// Wire: `description`, `string`, required.
+    pub description: String,
+    /// 批次状态
+    ///
+    /// Wire: `state`, `string`, required.
+    pub state: String,
+    /// 交易场景
+    ///
+    /// Wire: `trade_scenario`, `enum TradeScenario`, required.
+    pub trade_scenario: TradeScenario,
+    /// 批次创建时间
+    ///
+    /// Wire: `create_time`, `datetime (RFC 3339)`, required.
+    pub create_time: crate::runtime::DateTime,
+    /// 批次完成时间
+    ///
+    /// Wire: `finish_time`, `datetime (RFC 3339)`, optional.
+    pub finish_time: Option<crate::runtime::DateTime>,
+}
+impl serde::Serialize for QuerySettleBatchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &QuerySettleBatchResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(8);
+            members.required("out_settle_batch_no", &value.out_settle_batch_no);
+            members.required("settle_batch_no", &value.settle_batch_no);
+            members.required("individual_auth_id", &value.individual_auth_id);
+            members.required("description", &value.description);
+            members.required("state", &value.state);
+            members.required("trade_scenario", &value.trade_scenario);
+            members.required("create_time", &value.create_time);
+            members.optional("finish_time", &value.finish_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QuerySettleBatchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QuerySettleBatchResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None);
+            fields.required("out_settle_batch_no", &mut slots.0);
+            fields.required("settle_batch_no", &mut slots.1);
+            fields.required("individual_auth_id", &mut slots.2);
+            fields.required("description", &mut slots.3);
+            fields.required("state", &mut slots.4);
+            fields.required("trade_scenario", &mut slots.5);
+            fields.required("create_time", &mut slots.6);
+            fields.optional("finish_time", &mut slots.7);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    f7,
+                ) => {
+                    Ok(QuerySettleBatchResponse {
+                        out_settle_batch_no: f0,
+                        settle_batch_no: f1,
+                        individual_auth_id: f2,
+                        description: f3,
+                        state: f4,
+                        trade_scenario: f5,
+                        create_time: f6,
+                        finish_time: f7,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 异常结算处理结果
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AbnormalSettleResult {
+    /// 异常结算批次单处理方式
+    ///
+    /// Wire: `abnormal_settle_type`, `enum AbnormalSettleType`, required.
+    pub abnormal_settle_type: AbnormalSettleType,
+    /// 批次创建时间
+    ///
+    /// Wire: `apply_success_time`, `datetime (RFC 3339)`, required.
+    pub apply_success_time: crate::runtime::DateTime,
+    /// 微信支付异常资金付款单号
+    ///
+    /// Wire: `abnormal_fund_receipt_id`, `string`, required.
+    pub abnormal_fund_receipt_id: String,
+    /// 商户异常结算批次单号
+    ///
+    /// Wire: `out_abnormal_settle_batch_no`, `string`, required.
+    pub out_abnormal_settle_batch_no: String,
+}
+impl serde::Serialize for AbnormalSettleResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &AbnormalSettleResult) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("abnormal_settle_type", &value.abnormal_settle_type);
+            members.required("apply_success_time", &value.apply_success_time);
+            members
+                .required("abnormal_fund_receipt_id", &value.abnormal_fund_receipt_id);
+            members
+                .required(
+                    "out_abnormal_settle_batch_no",
+                    &value.out_abnormal_settle_batch_no,
+                );
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for AbnormalSettleResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<AbnormalSettleResult, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("abnormal_settle_type", &mut slots.0);
+            fields.required("apply_success_time", &mut slots.1);
+            fields.required("abnormal_fund_receipt_id", &mut slots.2);
+            fields.required("out_abnormal_settle_batch_no", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                    Ok(AbnormalSettleResult {
+                        abnormal_settle_type: f0,
+                        apply_success_time: f1,
+                        abnormal_fund_receipt_id: f2,
+                        out_abnormal_settle_batch_no: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 个人收款-申请异常结算批次单处理的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApplyAbnormalSettleResponse {
+    /// 商户结算批次单号
+    ///
+    /// Wire: `out_settle_batch_no`, `string`, required.
+    pub out_settle_batch_no: String,
+    /// 微信支付结算批次单号
+    ///
+    /// Wire: `settle_batch_no`, `string`, required.
+    pub settle_batch_no: String,
+    /// 商品单个人收款方受理授权ID
+    ///
+    /// Wire: `individual_auth_id`, `string`, required.
+    pub individual_auth_id: String,
+    /// 收款方描述
+    ///
+    /// Wire: `description`, `string`, required.
+    pub description: String,
+    /// 批次状态
+    ///
+    /// Wire: `state`, `enum ApplyAbnormalSettleState`, required.
+    pub state: ApplyAbnormalSettleState,
+    /// 交易场景
+    ///
+    /// Wire: `trade_scenario`, `enum ApplyAbnormalSettleTradeScenario`, required.
+    pub trade_scenario: ApplyAbnormalSettleTradeScenario,
+    /// 批次创建时间
+    ///
+    /// Wire: `create_time`, `datetime (RFC 3339)`, required.
+    pub create_time: crate::runtime::DateTime,
+    /// 批次完成时间
+    ///
+    /// Wire: `finish_time`, `datetime (RFC 3339)`, optional.
+    pub finish_time: Option<crate::runtime::DateTime>,
+    /// 异常原因类型
+    ///
+    /// Wire: `abnormal_type`, `enum AbnormalType`, optional.
+    pub abnormal_type: Option<AbnormalType>,
+    /// 异常结算处理结果
+    ///
+    /// Wire: `abnormal_settle_result`, `object AbnormalSettleResult`, optional.
+    pub abnormal_settle_result: Option<AbnormalSettleResult>,
+}
+impl serde::Serialize for ApplyAbnormalSettleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ApplyAbnormalSettleResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(10);
+            members.required("out_settle_batch_no", &value.out_settle_batch_no);
+            members.required("settle_batch_no", &value.settle_batch_no);
+            members.required("individual_auth_id", &value.individual_auth_id);
+            members.required("description", &value.description);
+            members.required("state", &value.state);
+            members.required("trade_scenario", &value.trade_scenario);
+            members.required("create_time", &value.create_time);
+            members.optional("finish_time", &value.finish_time);
+            members.optional("abnormal_type", &value.abnormal_type);
+            members.optional("abnormal_settle_result", &value.abnormal_settle_result);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplyAbnormalSettleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ApplyAbnormalSettleResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None, None);
+            fields.required("out_settle_batch_no", &mut slots.0);
+            fields.required("settle_batch_no", &mut slots.1);
+            fields.required("individual_auth_id", &mut slots.2);
+            fields.required("description", &mut slots.3);
+            fields.required("state", &mut slots.4);
+            fields.required("trade_scenario", &mut slots.5);
+            fields.required("create_time", &mut slots.6);
+            fields.optional("finish_time", &mut slots.7);
+            fields.optional("abnormal_type", &mut slots.8);
+            fields.optional("abnormal_settle_result", &mut slots.9);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    f7,
+                    f8,
+                    f9,
+                ) => {
+                    Ok(ApplyAbnormalSettleResponse {
+                        out_settle_batch_no: f0,
+                        settle_batch_no: f1,
+                        individual_auth_id: f2,
+                        description: f3,
+                        state: f4,
+                        trade_scenario: f5,
+                        create_time: f6,
+                        finish_time: f7,
+                        abnormal_type: f8,
+                        abnormal_settle_result: f9,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 二级商户按日终余额预约提现的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateDayEndBalanceWithdrawResponse {
+    /// 收付通平台商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 特约商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 单据状态
+    ///
+    /// Wire: `status`, `enum Status`, required.
+    pub status: Status,
+    /// 微信支付提现单号
+    ///
+    /// Wire: `withdraw_id`, `string`, required.
+    pub withdraw_id: String,
+    /// 商户提现单号
+    ///
+    /// Wire: `out_request_no`, `string`, required.
+    pub out_request_no: String,
+    /// 提现金额
+    ///
+    /// Wire: `total_amount`, `integer`, required.
+    pub total_amount: i64,
+    /// 提现成功金额
+    ///
+    /// Wire: `success_amount`, `integer`, optional.
+    pub success_amount: Option<i64>,
+    /// 提现失败金额
+    ///
+    /// Wire: `fail_amount`, `integer`, optional.
+    pub fail_amount: Option<i64>,
+    /// 提现退票金额
+    ///
+    /// Wire: `refund_amount`, `integer`, optional.
+    pub refund_amount: Option<i64>,
+    /// 发起提现时间
+    ///
+    /// Wire: `create_time`, `datetime (RFC 3339)`, required.
+    pub create_time: crate::runtime::DateTime,
+    /// 提现状态更新时间
+    ///
+    /// Wire: `update_time`, `datetime (RFC 3339)`, required.
+    pub update_time: crate::runtime::DateTime,
+    /// 失败原因
+    ///
+    /// Wire: `reason`, `string`, optional.
+    pub reason: Option<String>,
+    /// 提现备注
+    ///
+    /// Wire: `remark`, `string`, optional.
+    pub remark: Option<String>,
+    /// 银行附言
+    ///
+    /// Wire: `bank_memo`, `string`, optional.
+    pub bank_memo: Option<String>,
+    /// 出款账户类型
+    ///
+    /// Wire: `account_type`, `enum ApplyBankTransferRechargeAccountType`, required.
+    pub account_type: ApplyBankTransferRechargeAccountType,
+    /// 入账银行账号后四位
+    ///
+    /// Wire: `account_number`, `string`, required.
+    pub account_number: String,
+    /// 入账银行
+    ///
+    /// Wire: `account_bank`, `string`, required.
+    pub account_bank: String,
+    /// 入账银行全称（含支行）
+    ///
+    /// Wire: `bank_name`, `string`, optional.
+    pub bank_name: Option<String>,
+}
+impl serde::Serialize for CreateDayEndBalanceWithdrawResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &CreateDayEndBalanceWithdrawResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(18);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("status", &value.status);
+            members.required("withdraw_id", &value.withdraw_id);
+            members.required("out_request_no", &value.out_request_no);
+            members.required("total_amount", &value.total_amount);
+            members.optional("success_amount", &value.success_amount);
+            members.optional("fail_amount", &value.fail_amount);
+            members.optional("refund_amount", &value.refund_amount);
+            members.required("create_time", &value.create_time);
+            members.required("update_time", &value.update_time);
+            members.optional("reason", &value.reason);
+            members.optional("remark", &value.remark);
+            members.optional("bank_memo", &value.bank_memo);
+            members.required("account_type", &value.account_type);
+            members.required("account_number", &value.account_number);
+            members.required("account_bank", &value.account_bank);
+            members.optional("bank_name", &value.bank_name);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateDayEndBalanceWithdrawResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<CreateDayEndBalanceWithdrawResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.required("status", &mut slots.2);
+            fields.required("withdraw_id", &mut slots.3);
+            fields.required("out_request_no", &mut slots.4);
+            fields.required("total_amount", &mut slots.5);
+            fields.optional("success_amount", &mut slots.6);
+            fields.optional("fail_amount", &mut slots.7);
+            fields.optional("refund_amount", &mut slots.8);
+            fields.required("create_time", &mut slots.9);
+            fields.required("update_time", &mut slots.10);
+            fields.optional("reason", &mut slots.11);
+            fields.optional("remark", &mut slots.12);
+            fields.optional("bank_memo", &mut slots.13);
+            fields.required("account_type", &mut slots.14);
+            fields.required("account_number", &mut slots.15);
+            fields.required("account_bank", &mut slots.16);
+            fields.optional("bank_name", &mut slots.17);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    f6,
+                    f7,
+                    f8,
+                    Some(f9),
+                    Some(f10),
+                    f11,
+                    f12,
+                    f13,
+                    Some(f14),
+                    Some(f15),
+                    Some(f16),
+                    f17,
+                ) => {
+                    Ok(CreateDayEndBalanceWithdrawResponse {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        status: f2,
+                        withdraw_id: f3,
+                        out_request_no: f4,
+                        total_amount: f5,
+                        success_amount: f6,
+                        fail_amount: f7,
+                        refund_amount: f8,
+                        create_time: f9,
+                        update_time: f10,
+                        reason: f11,
+                        remark: f12,
+                        bank_memo: f13,
+                        account_type: f14,
+                        account_number: f15,
+                        account_bank: f16,
+                        bank_name: f17,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账明细列表
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TransferDetailList {
+    /// 商家明细单号
+    ///
+    /// Wire: `out_detail_no`, `string`, required.
+    pub out_detail_no: String,
+    /// 转账金额
+    ///
+    /// Wire: `transfer_amount`, `number (decimal)`, required.
+    pub transfer_amount: crate::runtime::Decimal,
+    /// 转账备注
+    ///
+    /// Wire: `transfer_remark`, `string`, required.
+    pub transfer_remark: String,
+    /// 微信转账预约单号
+    ///
+    /// Wire: `reservation_id`, `string`, required.
+    pub reservation_id: String,
+    /// 收款用户OpenID
+    ///
+    /// Wire: `openid`, `string`, required.
+    pub openid: String,
+}
+impl TransferDetailList {
+    /// Builds `TransferDetailList` from its required fields, each named in a [`required::TransferDetailList`](super::required::TransferDetailList) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::TransferDetailList<'_>) -> Self {
+        Self {
+            out_detail_no: required.out_detail_no.to_owned(),
+            transfer_amount: required.transfer_amount,
+            transfer_remark: required.transfer_remark.to_owned(),
+            reservation_id: required.reservation_id.to_owned(),
+            openid: required.openid.to_owned(),
+        }
+    }
+}
+impl crate::runtime::Validate for TransferDetailList {}
+impl serde::Serialize for TransferDetailList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransferDetailList) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("out_detail_no", &value.out_detail_no);
+            members.required("transfer_amount", &value.transfer_amount);
+            members.required("transfer_remark", &value.transfer_remark);
+            members.required("reservation_id", &value.reservation_id);
+            members.required("openid", &value.openid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransferDetailList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransferDetailList, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("out_detail_no", &mut slots.0);
+            fields.required("transfer_amount", &mut slots.1);
+            fields.required("transfer_remark", &mut slots.2);
+            fields.required("reservation_id", &mut slots.3);
+            fields.required("openid", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                    Ok(TransferDetailList {
+                        out_detail_no: f0,
+                        transfer_amount: f1,
+                        transfer_remark: f2,
+                        reservation_id: f3,
+                        openid: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 受理商家转账的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct InsuranceApplyTransferBatchResponse {
+    /// 商家批次单号
+    ///
+    /// Wire: `out_batch_no`, `string`, required.
+    pub out_batch_no: String,
+    /// 商家转账批次单号
+    ///
+    /// Wire: `batch_id`, `string`, required.
+    pub batch_id: String,
+    /// 批次创建时间
+    ///
+    /// Wire: `create_time`, `datetime (RFC 3339)`, required.
+    pub create_time: crate::runtime::DateTime,
+    /// 批次状态
+    ///
+    /// Wire: `batch_state`, `enum BatchState`, optional.
+    pub batch_state: Option<BatchState>,
+}
+impl serde::Serialize for InsuranceApplyTransferBatchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &InsuranceApplyTransferBatchResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("out_batch_no", &value.out_batch_no);
+            members.required("batch_id", &value.batch_id);
+            members.required("create_time", &value.create_time);
+            members.optional("batch_state", &value.batch_state);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for InsuranceApplyTransferBatchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<InsuranceApplyTransferBatchResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("out_batch_no", &mut slots.0);
+            fields.required("batch_id", &mut slots.1);
+            fields.required("create_time", &mut slots.2);
+            fields.optional("batch_state", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), f3) => {
+                    Ok(InsuranceApplyTransferBatchResponse {
+                        out_batch_no: f0,
+                        batch_id: f1,
+                        create_time: f2,
+                        batch_state: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账批次单
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TransferBatch {
+    /// 商家批次单号
+    ///
+    /// Wire: `out_batch_no`, `string`, required.
+    pub out_batch_no: String,
+    /// 商家转账批次单号
+    ///
+    /// Wire: `batch_id`, `string`, required.
+    pub batch_id: String,
+    /// 服务商应用ID
+    ///
+    /// Wire: `sp_appid`, `string`, required.
+    pub sp_appid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 二级商户应用ID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 批次状态
+    ///
+    /// Wire: `batch_state`, `enum BatchState`, required.
+    pub batch_state: BatchState,
+    /// 批次名称
+    ///
+    /// Wire: `batch_name`, `string`, required.
+    pub batch_name: String,
+    /// 批次备注
+    ///
+    /// Wire: `batch_remark`, `string`, required.
+    pub batch_remark: String,
+    /// 批次关闭原因
+    ///
+    /// Wire: `close_reason`, `enum CloseReason`, optional.
+    pub close_reason: Option<CloseReason>,
+    /// 转账总金额
+    ///
+    /// Wire: `total_amount`, `number (decimal)`, required.
+    pub total_amount: crate::runtime::Decimal,
+    /// 转账总笔数
+    ///
+    /// Wire: `total_num`, `number (decimal)`, required.
+    pub total_num: crate::runtime::Decimal,
+    /// 批次创建时间
+    ///
+    /// Wire: `create_time`, `datetime (RFC 3339)`, required.
+    pub create_time: crate::runtime::DateTime,
+    /// 转账成功金额
+    ///
+    /// Wire: `success_amount`, `number (decimal)`, required.
+    pub success_amount: crate::runtime::Decimal,
+    /// 转账成功笔数
+    ///
+    /// Wire: `success_num`, `number (decimal)`, required.
+    pub success_num: crate::runtime::Decimal,
+    /// 转账失败金额
+    ///
+    /// Wire: `failed_amount`, `number (decimal)`, required.
+    pub failed_amount: crate::runtime::Decimal,
+    /// 转账失败笔数
+    ///
+    /// Wire: `failed_num`, `number (decimal)`, required.
+    pub failed_num: crate::runtime::Decimal,
+    /// 转账场景ID
+    ///
+    /// Wire: `transfer_scene_id`, `string`, required.
+    pub transfer_scene_id: String,
+}
+impl serde::Serialize for TransferBatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransferBatch) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(17);
+            members.required("out_batch_no", &value.out_batch_no);
+            members.required("batch_id", &value.batch_id);
+            members.required("sp_appid", &value.sp_appid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("batch_state", &value.batch_state);
+            members.required("batch_name", &value.batch_name);
+            members.required("batch_remark", &value.batch_remark);
+            members.optional("close_reason", &value.close_reason);
+            members.required("total_amount", &value.total_amount);
+            members.required("total_num", &value.total_num);
+            members.required("create_time", &value.create_time);
+            members.required("success_amount", &value.success_amount);
+            members.required("success_num", &value.success_num);
+            members.required("failed_amount", &value.failed_amount);
+            members.required("failed_num", &value.failed_num);
+            members.required("transfer_scene_id", &value.transfer_scene_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransferBatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransferBatch, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("out_batch_no", &mut slots.0);
+            fields.required("batch_id", &mut slots.1);
+            fields.required("sp_appid", &mut slots.2);
+            fields.required("sub_mchid", &mut slots.3);
+            fields.optional("sub_appid", &mut slots.4);
+            fields.required("batch_state", &mut slots.5);
+            fields.required("batch_name", &mut slots.6);
+            fields.required("batch_remark", &mut slots.7);
+            fields.optional("close_reason", &mut slots.8);
+            fields.required("total_amount", &mut slots.9);
+            fields.required("total_num", &mut slots.10);
+            fields.required("create_time", &mut slots.11);
+            fields.required("success_amount", &mut slots.12);
+            fields.required("success_num", &mut slots.13);
+            fields.required("failed_amount", &mut slots.14);
+            fields.required("failed_num", &mut slots.15);
+            fields.required("transfer_scene_id", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    f4,
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    Some(f9),
+                    Some(f10),
+                    Some(f11),
+                    Some(f12),
+                    Some(f13),
+                    Some(f14),
+                    Some(f15),
+                    Some(f16),
+                ) => {
+                    Ok(TransferBatch {
+                        out_batch_no: f0,
+                        batch_id: f1,
+                        sp_appid: f2,
+                        sub_mchid: f3,
+                        sub_appid: f4,
+                        batch_state: f5,
+                        batch_name: f6,
+                        batch_remark: f7,
+                        close_reason: f8,
+                        total_amount: f9,
+                        total_num: f10,
+                        create_time: f11,
+                        success_amount: f12,
+                        success_num: f13,
+                        failed_amount: f14,
+                        failed_num: f15,
+                        transfer_scene_id: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账明细单列表
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Data {
+    /// 商家转账明细单号
+    ///
+    /// Wire: `detail_id`, `string`, required.
+    pub detail_id: String,
+    /// 商家明细单号
+    ///
+    /// Wire: `out_detail_no`, `string`, required.
+    pub out_detail_no: String,
+    /// 明细状态
+    ///
+    /// Wire: `detail_state`, `enum DataDetailState`, required.
+    pub detail_state: DataDetailState,
+}
+impl serde::Serialize for Data {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &Data) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("detail_id", &value.detail_id);
+            members.required("out_detail_no", &value.out_detail_no);
+            members.required("detail_state", &value.detail_state);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Data {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<Data, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("detail_id", &mut slots.0);
+            fields.required("out_detail_no", &mut slots.1);
+            fields.required("detail_state", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(Data {
+                        detail_id: f0,
+                        out_detail_no: f1,
+                        detail_state: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 微信支付转账批次单号查询批次单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct InsuranceQueryTransferBatchByBatchIdResponse {
+    /// 转账批次单
+    ///
+    /// Wire: `transfer_batch`, `object TransferBatch`, required.
+    pub transfer_batch: TransferBatch,
+    /// 转账明细单列表
+    ///
+    /// Wire: `data`, `array[object Data]`, optional.
+    pub data: Option<Vec<Data>>,
+    /// 请求资源起始位置
+    ///
+    /// Wire: `offset`, `number (decimal)`, optional.
+    pub offset: Option<crate::runtime::Decimal>,
+    /// 最大资源条数
+    ///
+    /// Wire: `limit`, `number (decimal)`, optional.
+    pub limit: Option<crate::runtime::Decimal>,
+}
+impl serde::Serialize for InsuranceQueryTransferBatchByBatchIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &InsuranceQueryTransferBatchByBatchIdResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("transfer_batch", &value.transfer_batch);
+            members.optional("data", &value.data);
+            members.optional("offset", &value.offset);
+            members.optional("limit", &value.limit);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for InsuranceQueryTransferBatchByBatchIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<InsuranceQueryTransferBatchByBatchIdResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("transfer_batch", &mut slots.0);
+            fields.optional("data", &mut slots.1);
+            fields.optional("offset", &mut slots.2);
+            fields.optional("limit", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3) => {
+                    Ok(InsuranceQueryTransferBatchByBatchIdResponse {
+                        transfer_batch: f0,
+                        data: f1,
+                        offset: f2,
+                        limit: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 微信支付转账明细单号查询明细单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct InsuranceQueryTransferDetailByDetailIdResponse {
+    /// 商家批次单号
+    ///
+    /// Wire: `out_batch_no`, `string`, required.
+    pub out_batch_no: String,
+    /// 商家转账批次单号
+    ///
+    /// Wire: `batch_id`, `string`, required.
+    pub batch_id: String,
+    /// 商家明细单号
+    ///
+    /// Wire: `out_detail_no`, `string`, required.
+    pub out_detail_no: String,
+    /// 商家转账明细单号
+    ///
+    /// Wire: `detail_id`, `string`, required.
+    pub detail_id: String,
+    /// 服务商应用ID
+    ///
+    /// Wire: `sp_appid`, `string`, required.
+    pub sp_appid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 二级商户应用ID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 转账发起时间
+    ///
+    /// Wire: `create_time`, `datetime (RFC 3339)`, required.
+    pub create_time: crate::runtime::DateTime,
+    /// 明细状态
+    ///
+    /// Wire: `detail_state`, `enum DataDetailState`, required.
+    pub detail_state: DataDetailState,
+    /// 转账金额
+    ///
+    /// Wire: `transfer_amount`, `number (decimal)`, required.
+    pub transfer_amount: crate::runtime::Decimal,
+    /// 转账备注
+    ///
+    /// Wire: `transfer_remark`, `string`, required.
+    pub transfer_remark: String,
+    /// 明细失败原因
+    ///
+    /// Wire: `fail_reason`, `enum FailReason`, optional.
+    pub fail_reason: Option<FailReason>,
+    /// 收款用户OpenID
+    ///
+    /// Wire: `openid`, `string`, optional.
+    pub openid: Option<String>,
+    /// 收款银行类型
+    ///
+    /// Wire: `bank_type`, `string`, optional.
+    pub bank_type: Option<String>,
+    /// 收款用户姓名
+    ///
+    /// Wire: `user_name`, `string`, optional.
+    pub user_name: Option<String>,
+    /// 转账完成时间
+    ///
+    /// Wire: `transfer_finish_time`, `datetime (RFC 3339)`, optional.
+    pub transfer_finish_time: Option<crate::runtime::DateTime>,
+    /// 银行退票时间
+    ///
+    /// Wire: `bank_refund_time`, `datetime (RFC 3339)`, optional.
+    pub bank_refund_time: Option<crate::runtime::DateTime>,
+}
+impl serde::Serialize for InsuranceQueryTransferDetailByDetailIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &InsuranceQueryTransferDetailByDetailIdResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(17);
+            members.required("out_batch_no", &value.out_batch_no);
+            members.required("batch_id", &value.batch_id);
+            members.required("out_detail_no", &value.out_detail_no);
+            members.required("detail_id", &value.detail_id);
+            members.required("sp_appid", &value.sp_appid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("create_time", &value.create_time);
+            members.required("detail_state", &value.detail_state);
+            members.required("transfer_amount", &value.transfer_amount);
+            members.required("transfer_remark", &value.transfer_remark);
+            members.optional("fail_reason", &value.fail_reason);
+            members.optional("openid", &value.openid);
+            members.optional("bank_type", &value.bank_type);
+            members.optional("user_name", &value.user_name);
+            members.optional("transfer_finish_time", &value.transfer_finish_time);
+            members.optional("bank_refund_time", &value.bank_refund_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for InsuranceQueryTransferDetailByDetailIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<InsuranceQueryTransferDetailByDetailIdResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("out_batch_no", &mut slots.0);
+            fields.required("batch_id", &mut slots.1);
+            fields.required("out_detail_no", &mut slots.2);
+            fields.required("detail_id", &mut slots.3);
+            fields.required("sp_appid", &mut slots.4);
+            fields.required("sub_mchid", &mut slots.5);
+            fields.optional("sub_appid", &mut slots.6);
+            fields.required("create_time", &mut slots.7);
+            fields.required("detail_state", &mut slots.8);
+            fields.required("transfer_amount", &mut slots.9);
+            fields.required("transfer_remark", &mut slots.10);
+            fields.optional("fail_reason", &mut slots.11);
+            fields.optional("openid", &mut slots.12);
+            fields.optional("bank_type", &mut slots.13);
+            fields.optional("user_name", &mut slots.14);
+            fields.optional("transfer_finish_time", &mut slots.15);
+            fields.optional("bank_refund_time", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    f6,
+                    Some(f7),
+                    Some(f8),
+                    Some(f9),
+                    Some(f10),
+                    f11,
+                    f12,
+                    f13,
+                    f14,
+                    f15,
+                    f16,
+                ) => {
+                    Ok(InsuranceQueryTransferDetailByDetailIdResponse {
+                        out_batch_no: f0,
+                        batch_id: f1,
+                        out_detail_no: f2,
+                        detail_id: f3,
+                        sp_appid: f4,
+                        sub_mchid: f5,
+                        sub_appid: f6,
+                        create_time: f7,
+                        detail_state: f8,
+                        transfer_amount: f9,
+                        transfer_remark: f10,
+                        fail_reason: f11,
+                        openid: f12,
+                        bank_type: f13,
+                        user_name: f14,
+                        transfer_finish_time: f15,
+                        bank_refund_time: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询商家转账明细电子回单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct InsuranceQueryDetailReceiptResponse {
+    /// 商家转账批次单号
+    ///
+    /// Wire: `batch_id`, `string`, required.
+    pub batch_id: String,
+    /// 商家批次单号
+    ///
+    /// Wire: `out_batch_no`, `string`, required.
+    pub out_batch_no: String,
+    /// 商家转账明细单号
+    ///
+    /// Wire: `detail_id`, `string`, required.
+    pub detail_id: String,
+    /// 商家明细单号
+    ///
+    /// Wire: `out_detail_no`, `string`, required.
+    pub out_detail_no: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 电子回单状态
+    ///
+    /// Wire: `receipt_state`, `enum ReceiptState`, required.
+    pub receipt_state: ReceiptState,
+    /// 电子回单文件的hash方法
+    ///
+    /// Wire: `hash_type`, `string`, optional.
+    pub hash_type: Option<String>,
+    /// 电子回单文件的hash值
+    ///
+    /// Wire: `hash_value`, `string`, optional.
+    pub hash_value: Option<String>,
+    /// 电子回单文件的下载地址
+    ///
+    /// Wire: `download_url`, `string`, optional.
+    pub download_url: Option<String>,
+}
+impl serde::Serialize for InsuranceQueryDetailReceiptResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &InsuranceQueryDetailReceiptResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(9);
+            members.required("batch_id", &value.batch_id);
+            members.required("out_batch_no", &value.out_batch_no);
+            members.required("detail_id", &value.detail_id);
+            members.required("out_detail_no", &value.out_detail_no);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("receipt_state", &value.receipt_state);
+            members.optional("hash_type", &value.hash_type);
+            members.optional("hash_value", &value.hash_value);
+            members.optional("download_url", &value.download_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for InsuranceQueryDetailReceiptResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<InsuranceQueryDetailReceiptResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None);
+            fields.required("batch_id", &mut slots.0);
+            fields.required("out_batch_no", &mut slots.1);
+            fields.required("detail_id", &mut slots.2);
+            fields.required("out_detail_no", &mut slots.3);
+            fields.required("sub_mchid", &mut slots.4);
+            fields.required("receipt_state", &mut slots.5);
+            fields.optional("hash_type", &mut slots.6);
+            fields.optional("hash_value", &mut slots.7);
+            fields.optional("download_url", &mut slots.8);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    f6,
+                    f7,
+                    f8,
+                ) => {
+                    Ok(InsuranceQueryDetailReceiptResponse {
+                        batch_id: f0,
+                        out_batch_no: f1,
+                        detail_id: f2,
+                        out_detail_no: f3,
+                        sub_mchid: f4,
+                        receipt_state: f5,
+                        hash_type: f6,
+                        hash_value: f7,
+                        download_url: f8,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 申请商家转账明细电子回单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct InsuranceApplyDetailReceiptResponse {
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 商家批次单号
+    ///
+    /// Wire: `out_batch_no`, `string`, required.
+    pub out_batch_no: String,
+    /// 商家明细单号
+    ///
+    /// Wire: `out_detail_no`, `string`, required.
+    pub out_detail_no: String,
+    /// 电子回单状态
+    ///
+    /// Wire: `receipt_state`, `enum ReceiptState`, required.
+    pub receipt_state: ReceiptState,
+}
+impl serde::Serialize for InsuranceApplyDetailReceiptResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &InsuranceApplyDetailReceiptResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("out_batch_no", &value.out_batch_no);
+            members.required("out_detail_no", &value.out_detail_no);
+            members.required("receipt_state", &value.receipt_state);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for InsuranceApplyDetailReceiptResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<InsuranceApplyDetailReceiptResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("out_batch_no", &mut slots.1);
+            fields.required("out_detail_no", &mut slots.2);
+            fields.required("receipt_state", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                    Ok(InsuranceApplyDetailReceiptResponse {
+                        sub_mchid: f0,
+                        out_batch_no: f1,
+                        out_detail_no: f2,
+                        receipt_state: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询商家转账批次电子回单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct InsuranceQueryBatchReceiptResponse {
+    /// 商家转账批次单号
+    ///
+    /// Wire: `batch_id`, `string`, required.
+    pub batch_id: String,
+    /// 商家批次单号
+    ///
+    /// Wire: `out_batch_no`, `string`, required.
+    pub out_batch_no: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 电子回单状态
+    ///
+    /// Wire: `receipt_state`, `enum ReceiptState`, required.
+    pub receipt_state: ReceiptState,
+    /// 电子回单文件的hash方法
+    ///
+    /// Wire: `hash_type`, `string`, optional.
+    pub hash_type: Option<String>,
+    /// 电子回单文件的hash值
+    ///
+    /// Wire: `hash_value`, `string`, optional.
+    pub hash_value: Option<String>,
+    /// 电子回单文件的下载地址
+    ///
+    /// Wire: `download_url`, `string`, optional.
+    pub download_url: Option<String>,
+}
+impl serde::Serialize for InsuranceQueryBatchReceiptResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &InsuranceQueryBatchReceiptResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.required("batch_id", &value.batch_id);
+            members.required("out_batch_no", &value.out_batch_no);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("receipt_state", &value.receipt_state);
+            members.optional("hash_type", &value.hash_type);
+            members.optional("hash_value", &value.hash_value);
+            members.optional("download_url", &value.download_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for InsuranceQueryBatchReceiptResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<InsuranceQueryBatchReceiptResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.required("batch_id", &mut slots.0);
+            fields.required("out_batch_no", &mut slots.1);
+            fields.required("sub_mchid", &mut slots.2);
+            fields.required("receipt_state", &mut slots.3);
+            fields.optional("hash_type", &mut slots.4);
+            fields.optional("hash_value", &mut slots.5);
+            fields.optional("download_url", &mut slots.6);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                    Ok(InsuranceQueryBatchReceiptResponse {
+                        batch_id: f0,
+                        out_batch_no: f1,
+                        sub_mchid: f2,
+                        receipt_state: f3,
+                        hash_type: f4,
+                        hash_value: f5,
+                        download_url: f6,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 申请商家转账批次电子回单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct InsuranceApplyBatchReceiptResponse {
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 商家批次单号
+    ///
+    /// Wire: `out_batch_no`, `string`, required.
+    pub out_batch_no: String,
+    /// 电子回单状态
+    ///
+    /// Wire: `receipt_state`, `enum ReceiptState`, required.
+    pub receipt_state: ReceiptState,
+}
+impl serde::Serialize for InsuranceApplyBatchReceiptResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &InsuranceApplyBatchReceiptResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("out_batch_no", &value.out_batch_no);
+            members.required("receipt_state", &value.receipt_state);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for InsuranceApplyBatchReceiptResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<InsuranceApplyBatchReceiptResponse, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("out_batch_no", &mut slots.1);
+            fields.required("receipt_state", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(InsuranceApplyBatchReceiptResponse {
+                        sub_mchid: f0,
+                        out_batch_no: f1,
+                        receipt_state: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 保险保单报备信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct InsurancePolicy {
+    /// 保险产品备案编号
+    ///
+    /// Wire: `product_registration_no`, `string`, required.
+    pub product_registration_no: String,
+    /// 保险单号
+    ///
+    /// Wire: `policy_no`, `string`, required.
+    pub policy_no: String,
+    /// 保险名称
+    ///
+    /// Wire: `name`, `string`, required.
+    pub name: String,
+    /// 取现单号
+    ///
+    /// Wire: `withdrawal_no`, `string`, optional.
+    pub withdrawal_no: Option<String>,
+    /// 理赔单号
+    ///
+    /// Wire: `claim_no`, `string`, optional.
+    pub claim_no: Option<String>,
+}
+impl InsurancePolicy {
+    /// Builds `InsurancePolicy` from its required fields, each named in a [`required::InsurancePolicy`](super::required::InsurancePolicy) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::InsurancePolicy<'_>) -> Self {
+        Self {
+            product_registration_no: required.product_registration_no.to_owned(),
+            policy_no: required.policy_no.to_owned(),
+            name: required.name.to_owned(),
+            withdrawal_no: None,
+            claim_no: None,
+        }
+    }
+    /// Sets the optional `withdrawal_no`.
+    pub fn with_withdrawal_no(mut self, value: impl Into<String>) -> Self {
+        self.withdrawal_no = Some(value.into());
+        self
+    }
+    /// Sets the optional `claim_no`.
+    pub fn with_claim_no(mut self, value: impl Into<String>) -> Self {
+        self.claim_no = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for InsurancePolicy {}
+impl serde::Serialize for InsurancePolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &InsurancePolicy) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(5);
+            members.required("product_registration_no", &value.product_registration_no);
+            members.required("policy_no", &value.policy_no);
+            members.required("name", &value.name);
+            members.optional("withdrawal_no", &value.withdrawal_no);
+            members.optional("claim_no", &value.claim_no);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for InsurancePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<InsurancePolicy, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("product_registration_no", &mut slots.0);
+            fields.required("policy_no", &mut slots.1);
+            fields.required("name", &mut slots.2);
+            fields.optional("withdrawal_no", &mut slots.3);
+            fields.optional("claim_no", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                    Ok(InsurancePolicy {
+                        product_registration_no: f0,
+                        policy_no: f1,
+                        name: f2,
+                        withdrawal_no: f3,
+                        claim_no: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 场景报备信息
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SceneReportData {
+    /// 保险保单报备信息
+    ///
+    /// Wire: `insurance_policy`, `object InsurancePolicy`, optional.
+    pub insurance_policy: Option<InsurancePolicy>,
+}
+impl SceneReportData {
+    /// Builds `SceneReportData` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self { insurance_policy: None }
+    }
+    /// Sets the optional `insurance_policy`.
+    pub fn with_insurance_policy(mut self, value: InsurancePolicy) -> Self {
+        self.insurance_policy = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for SceneReportData {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.insurance_policy {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "insurance_policy"),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for SceneReportData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &SceneReportData) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.optional("insurance_policy", &value.insurance_policy);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for SceneReportData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<SceneReportData, serde_json::Error> {
+            let mut slots = (None,);
+            fields.optional("insurance_policy", &mut slots.0);
+            fields.finish()?;
+            let (f0,) = slots;
+            Ok(SceneReportData {
+                insurance_policy: f0,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 受理单次预约商家转账的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct InsuranceApplyReservationTransferResponse {
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 商户预约单号
+    ///
+    /// Wire: `out_reservation_no`, `string`, required.
+    pub out_reservation_no: String,
+    /// 微信转账预约单号
+    ///
+    /// Wire: `reservation_id`, `string`, required.
+    pub reservation_id: String,
+    /// 预约记录受理时间
+    ///
+    /// Wire: `accept_time`, `datetime (RFC 3339)`, required.
+    pub accept_time: crate::runtime::DateTime,
+    /// 预约记录状态
+    ///
+    /// Wire: `state`, `enum InsuranceApplyReservationTransferState`, required.
+    pub state: InsuranceApplyReservationTransferState,
+    /// 跳转微信支付用户确认预约页的package信息
+    ///
+    /// Wire: `package_info`, `string`, required.
+    pub package_info: String,
+}
+impl serde::Serialize for InsuranceApplyReservationTransferResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &InsuranceApplyReservationTransferResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(6);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("out_reservation_no", &value.out_reservation_no);
+            members.required("reservation_id", &value.reservation_id);
+            members.required("accept_time", &value.accept_time);
+            members.required("state", &value.state);
+            members.required("package_info", &value.package_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for InsuranceApplyReservationTransferResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<InsuranceApplyReservationTransferResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("out_reservation_no", &mut slots.1);
+            fields.required("reservation_id", &mut slots.2);
+            fields.required("accept_time", &mut slots.3);
+            fields.required("state", &mut slots.4);
+            fields.required("package_info", &mut slots.5);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                    Ok(InsuranceApplyReservationTransferResponse {
+                        sub_mchid: f0,
+                        out_reservation_no: f1,
+                        reservation_id: f2,
+                        accept_time: f3,
+                        state: f4,
+                        package_info: f5,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 预约记录的关闭信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct InsuranceQueryReservationTransferByOutReservationNoCloseInfo {
+    /// 预约记录关闭的时间
+    ///
+    /// Wire: `close_time`, `string`, required.
+    pub close_time: String,
+    /// 预约记录关闭的原因
+    ///
+    /// Wire: `close_reason`, `enum CloseInfoCloseReason`, required.
+    pub close_reason: CloseInfoCloseReason,
+}
+impl serde::Serialize for InsuranceQueryReservationTransferByOutReservationNoCloseInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &InsuranceQueryReservationTransferByOutReservationNoCloseInfo,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("close_time", &value.close_time);
+            members.required("close_reason", &value.close_reason);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for InsuranceQueryReservationTransferByOutReservationNoCloseInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<
+            InsuranceQueryReservationTransferByOutReservationNoCloseInfo,
+            serde_json::Error,
+        > {
+            let mut slots = (None, None);
+            fields.required("close_time", &mut slots.0);
+            fields.required("close_reason", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(InsuranceQueryReservationTransferByOutReservationNoCloseInfo {
+                        close_time: f0,
+                        close_reason: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 商户预约单号查询预约商家转账记录的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct InsuranceQueryReservationTransferByOutReservationNoResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 服务商AppID
+    ///
+    /// Wire: `sp_appid`, `string`, required.
+    pub sp_appid: String,
+    /// 二级商户AppID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 微信转账预约单号
+    ///
+    /// Wire: `reservation_id`, `string`, required.
+    pub reservation_id: String,
+    /// 商户预约单号
+    ///
+    /// Wire: `out_reservation_no`, `string`, required.
+    pub out_reservation_no: String,
+    /// 转账场景ID
+    ///
+    /// Wire: `transfer_scene_id`, `string`, required.
+    pub transfer_scene_id: String,
+    /// 预计最晚转账日期
+    ///
+    /// Wire: `estimated_date`, `string`, optional.
+    pub estimated_date: Option<String>,
+    /// 预计最大转账金额
+    ///
+    /// Wire: `estimated_max_amount`, `number (decimal)`, optional.
+    pub estimated_max_amount: Option<crate::runtime::Decimal>,
+    /// 准确转账金额
+    ///
+    /// Wire: `exact_amount`, `number (decimal)`, optional.
+    pub exact_amount: Option<crate::runtime::Decimal>,
+    /// 收款用户OpenID
+    ///
+    /// Wire: `openid`, `string`, required.
+    pub openid: String,
+    /// 收款银行类型
+    ///
+    /// Wire: `bank_type`, `string`, optional.
+    pub bank_type: Option<String>,
+    /// 预约记录状态
+    ///
+    /// Wire: `state`, `enum InsuranceApplyReservationTransferState`, required.
+    pub state: InsuranceApplyReservationTransferState,
+    /// 预约记录受理的时间
+    ///
+    /// Wire: `accept_time`, `string`, required.
+    pub accept_time: String,
+    /// 预约记录用户确认预约的时间
+    ///
+    /// Wire: `reserve_time`, `string`, optional.
+    pub reserve_time: Option<String>,
+    /// 预约记录的关闭信息
+    ///
+    /// Wire: `close_info`, `object InsuranceQueryReservationTransferByOutReservationNoCloseInfo`, optional.
+    pub close_info: Option<InsuranceQueryReservationTransferByOutReservationNoCloseInfo>,
+}
+impl serde::Serialize for InsuranceQueryReservationTransferByOutReservationNoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &InsuranceQueryReservationTransferByOutReservationNoResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(16);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("sp_appid", &value.sp_appid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("reservation_id", &value.reservation_id);
+            members.required("out_reservation_no", &value.out_reservation_no);
+            members.required("transfer_scene_id", &value.transfer_scene_id);
+            members.optional("estimated_date", &value.estimated_date);
+            members.optional("estimated_max_amount", &value.estimated_max_amount);
+            members.optional("exact_amount", &value.exact_amount);
+            members.required("openid", &value.openid);
+            members.optional("bank_type", &value.bank_type);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("reserve_time", &value.reserve_time);
+            members.optional("close_info", &value.close_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for InsuranceQueryReservationTransferByOutReservationNoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<
+            InsuranceQueryReservationTransferByOutReservationNoResponse,
+            serde_json::Error,
+        > {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.required("sp_appid", &mut slots.2);
+            fields.optional("sub_appid", &mut slots.3);
+            fields.required("reservation_id", &mut slots.4);
+            fields.required("out_reservation_no", &mut slots.5);
+            fields.required("transfer_scene_id", &mut slots.6);
+            fields.optional("estimated_date", &mut slots.7);
+            fields.optional("estimated_max_amount", &mut slots.8);
+            fields.optional("exact_amount", &mut slots.9);
+            fields.required("openid", &mut slots.10);
+            fields.optional("bank_type", &mut slots.11);
+            fields.required("state", &mut slots.12);
+            fields.required("accept_time", &mut slots.13);
+            fields.optional("reserve_time", &mut slots.14);
+            fields.optional("close_info", &mut slots.15);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    f3,
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    f7,
+                    f8,
+                    f9,
+                    Some(f10),
+                    f11,
+                    Some(f12),
+                    Some(f13),
+                    f14,
+                    f15,
+                ) => {
+                    Ok(InsuranceQueryReservationTransferByOutReservationNoResponse {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        sp_appid: f2,
+                        sub_appid: f3,
+                        reservation_id: f4,
+                        out_reservation_no: f5,
+                        transfer_scene_id: f6,
+                        estimated_date: f7,
+                        estimated_max_amount: f8,
+                        exact_amount: f9,
+                        openid: f10,
+                        bank_type: f11,
+                        state: f12,
+                        accept_time: f13,
+                        reserve_time: f14,
+                        close_info: f15,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 受理商家转账的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApplyTransferBatchResponse {
+    /// 商家批次单号
+    ///
+    /// Wire: `out_batch_no`, `string`, required.
+    pub out_batch_no: String,
+    /// 商家转账批次单号
+    ///
+    /// Wire: `batch_id`, `string`, required.
+    pub batch_id: String,
+    /// 批次创建时间
+    ///
+    /// Wire: `create_time`, `datetime (RFC 3339)`, required.
+    pub create_time: crate::runtime::DateTime,
+    /// 批次状态
+    ///
+    /// Wire: `batch_state`, `string`, optional.
+    pub batch_state: Option<String>,
+}
+impl serde::Serialize for ApplyTransferBatchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ApplyTransferBatchResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("out_batch_no", &value.out_batch_no);
+            members.required("batch_id", &value.batch_id);
+            members.required("create_time", &value.create_time);
+            members.optional("batch_state", &value.batch_state);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplyTransferBatchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ApplyTransferBatchResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("out_batch_no", &mut slots.0);
+            fields.required("batch_id", &mut slots.1);
+            fields.required("create_time", &mut slots.2);
+            fields.optional("batch_state", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), f3) => {
+                    Ok(ApplyTransferBatchResponse {
+                        out_batch_no: f0,
+                        batch_id: f1,
+                        create_time: f2,
+                        batch_state: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账批次单
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryTransferBatchByBatchIdTransferBatch {
+    /// 商家批次单号
+    ///
+    /// Wire: `out_batch_no`, `string`, required.
+    pub out_batch_no: String,
+    /// 商家转账批次单号
+    ///
+    /// Wire: `batch_id`, `string`, required.
+    pub batch_id: String,
+    /// 服务商应用ID
+    ///
+    /// Wire: `sp_appid`, `string`, required.
+    pub sp_appid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 二级商户应用ID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 批次状态
+    ///
+    /// Wire: `batch_state`, `string`, required.
+    pub batch_state: String,
+    /// 批次名称
+    ///
+    /// Wire: `batch_name`, `string`, required.
+    pub batch_name: String,
+    /// 批次备注
+    ///
+    /// Wire: `batch_remark`, `string`, required.
+    pub batch_remark: String,
+    /// 批次关闭原因
+    ///
+    /// Wire: `close_reason`, `string`, optional.
+    pub close_reason: Option<String>,
+    /// 转账总金额
+    ///
+    /// Wire: `total_amount`, `number (decimal)`, required.
+    pub total_amount: crate::runtime::Decimal,
+    /// 转账总笔数
+    ///
+    /// Wire: `total_num`, `number (decimal)`, required.
+    pub total_num: crate::runtime::Decimal,
+    /// 批次创建时间
+    ///
+    /// Wire: `create_time`, `datetime (RFC 3339)`, required.
+    pub create_time: crate::runtime::DateTime,
+    /// 转账成功金额
+    ///
+    /// Wire: `success_amount`, `number (decimal)`, required.
+    pub success_amount: crate::runtime::Decimal,
+    /// 转账成功笔数
+    ///
+    /// Wire: `success_num`, `number (decimal)`, required.
+    pub success_num: crate::runtime::Decimal,
+    /// 转账失败金额
+    ///
+    /// Wire: `failed_amount`, `number (decimal)`, required.
+    pub failed_amount: crate::runtime::Decimal,
+    /// 转账失败笔数
+    ///
+    /// Wire: `failed_num`, `number (decimal)`, required.
+    pub failed_num: crate::runtime::Decimal,
+    /// 转账场景ID
+    ///
+    /// Wire: `transfer_scene_id`, `string`, required.
+    pub transfer_scene_id: String,
+}
+impl serde::Serialize for QueryTransferBatchByBatchIdTransferBatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryTransferBatchByBatchIdTransferBatch,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(17);
+            members.required("out_batch_no", &value.out_batch_no);
+            members.required("batch_id", &value.batch_id);
+            members.required("sp_appid", &value.sp_appid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("batch_state", &value.batch_state);
+            members.required("batch_name", &value.batch_name);
+            members.required("batch_remark", &value.batch_remark);
+            members.optional("close_reason", &value.close_reason);
+            members.required("total_amount", &value.total_amount);
+            members.required("total_num", &value.total_num);
+            members.required("create_time", &value.create_time);
+            members.required("success_amount", &value.success_amount);
+            members.required("success_num", &value.success_num);
+            members.required("failed_amount", &value.failed_amount);
+            members.required("failed_num", &value.failed_num);
+            members.required("transfer_scene_id", &value.transfer_scene_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryTransferBatchByBatchIdTransferBatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryTransferBatchByBatchIdTransferBatch, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("out_batch_no", &mut slots.0);
+            fields.required("batch_id", &mut slots.1);
+            fields.required("sp_appid", &mut slots.2);
+            fields.required("sub_mchid", &mut slots.3);
+            fields.optional("sub_appid", &mut slots.4);
+            fields.required("batch_state", &mut slots.5);
+            fields.required("batch_name", &mut slots.6);
+            fields.required("batch_remark", &mut slots.7);
+            fields.optional("close_reason", &mut slots.8);
+            fields.required("total_amount", &mut slots.9);
+            fields.required("total_num", &mut slots.10);
+            fields.required("create_time", &mut slots.11);
+            fields.required("success_amount", &mut slots.12);
+            fields.required("success_num", &mut slots.13);
+            fields.required("failed_amount", &mut slots.14);
+            fields.required("failed_num", &mut slots.15);
+            fields.required("transfer_scene_id", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    f4,
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    Some(f9),
+                    Some(f10),
+                    Some(f11),
+                    Some(f12),
+                    Some(f13),
+                    Some(f14),
+                    Some(f15),
+                    Some(f16),
+                ) => {
+                    Ok(QueryTransferBatchByBatchIdTransferBatch {
+                        out_batch_no: f0,
+                        batch_id: f1,
+                        sp_appid: f2,
+                        sub_mchid: f3,
+                        sub_appid: f4,
+                        batch_state: f5,
+                        batch_name: f6,
+                        batch_remark: f7,
+                        close_reason: f8,
+                        total_amount: f9,
+                        total_num: f10,
+                        create_time: f11,
+                        success_amount: f12,
+                        success_num: f13,
+                        failed_amount: f14,
+                        failed_num: f15,
+                        transfer_scene_id: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 转账明细单列表
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryTransferBatchByBatchIdData {
+    /// 商家转账明细单号
+    ///
+    /// Wire: `detail_id`, `string`, required.
+    pub detail_id: String,
+    /// 商家明细单号
+    ///
+    /// Wire: `out_detail_no`, `string`, required.
+    pub out_detail_no: String,
+    /// 明细状态
+    ///
+    /// Wire: `detail_state`, `string`, required.
+    pub detail_state: String,
+}
+impl serde::Serialize for QueryTransferBatchByBatchIdData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &QueryTransferBatchByBatchIdData) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("detail_id", &value.detail_id);
+            members.required("out_detail_no", &value.out_detail_no);
+            members.required("detail_state", &value.detail_state);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryTransferBatchByBatchIdData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryTransferBatchByBatchIdData, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("detail_id", &mut slots.0);
+            fields.required("out_detail_no", &mut slots.1);
+            fields.required("detail_state", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(QueryTransferBatchByBatchIdData {
+                        detail_id: f0,
+                        out_detail_no: f1,
+                        detail_state: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 微信支付转账批次单号查询批次单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryTransferBatchByBatchIdResponse {
+    /// 转账批次单
+    ///
+    /// Wire: `transfer_batch`, `object QueryTransferBatchByBatchIdTransferBatch`, required.
+    pub transfer_batch: QueryTransferBatchByBatchIdTransferBatch,
+    /// 转账明细单列表
+    ///
+    /// Wire: `data`, `array[object QueryTransferBatchByBatchIdData]`, optional.
+    pub data: Option<Vec<QueryTransferBatchByBatchIdData>>,
+    /// 请求资源起始位置
+    ///
+    /// Wire: `offset`, `number (decimal)`, optional.
+    pub offset: Option<crate::runtime::Decimal>,
+    /// 最大资源条数
+    ///
+    /// Wire: `limit`, `number (decimal)`, optional.
+    pub limit: Option<crate::runtime::Decimal>,
+}
+impl serde::Serialize for QueryTransferBatchByBatchIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryTransferBatchByBatchIdResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("transfer_batch", &value.transfer_batch);
+            members.optional("data", &value.data);
+            members.optional("offset", &value.offset);
+            members.optional("limit", &value.limit);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryTransferBatchByBatchIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryTransferBatchByBatchIdResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("transfer_batch", &mut slots.0);
+            fields.optional("data", &mut slots.1);
+            fields.optional("offset", &mut slots.2);
+            fields.optional("limit", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3) => {
+                    Ok(QueryTransferBatchByBatchIdResponse {
+                        transfer_batch: f0,
+                        data: f1,
+                        offset: f2,
+                        limit: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 微信支付转账明细单号查询明细单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryTransferDetailByDetailIdResponse {
+    /// 商家批次单号
+    ///
+    /// Wire: `out_batch_no`, `string`, required.
+    pub out_batch_no: String,
+    /// 商家转账批次单号
+    ///
+    /// Wire: `batch_id`, `string`, required.
+    pub batch_id: String,
+    /// 商家明细单号
+    ///
+    /// Wire: `out_detail_no`, `string`, required.
+    pub out_detail_no: String,
+    /// 商家转账明细单号
+    ///
+    /// Wire: `detail_id`, `string`, required.
+    pub detail_id: String,
+    /// 服务商应用ID
+    ///
+    /// Wire: `sp_appid`, `string`, required.
+    pub sp_appid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 二级商户应用ID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 转账发起时间
+    ///
+    /// Wire: `create_time`, `datetime (RFC 3339)`, required.
+    pub create_time: crate::runtime::DateTime,
+    /// 明细状态
+    ///
+    /// Wire: `detail_state`, `string`, required.
+    pub detail_state: String,
+    /// 转账金额
+    ///
+    /// Wire: `transfer_amount`, `number (decimal)`, required.
+    pub transfer_amount: crate::runtime::Decimal,
+    /// 转账备注
+    ///
+    /// Wire: `transfer_remark`, `string`, required.
+    pub transfer_remark: String,
+    /// 明细失败原因
+    ///
+    /// Wire: `fail_reason`, `string`, optional.
+    pub fail_reason: Option<String>,
+    /// 收款用户OpenID
+    ///
+    /// Wire: `openid`, `string`, optional.
+    pub openid: Option<String>,
+    /// 收款银行类型
+    ///
+    /// Wire: `bank_type`, `string`, optional.
+    pub bank_type: Option<String>,
+    /// 收款用户姓名
+    ///
+    /// Wire: `user_name`, `string`, optional.
+    pub user_name: Option<String>,
+    /// 转账完成时间
+    ///
+    /// Wire: `transfer_finish_time`, `datetime (RFC 3339)`, optional.
+    pub transfer_finish_time: Option<crate::runtime::DateTime>,
+    /// 银行退票时间
+    ///
+    /// Wire: `bank_refund_time`, `datetime (RFC 3339)`, optional.
+    pub bank_refund_time: Option<crate::runtime::DateTime>,
+}
+impl serde::Serialize for QueryTransferDetailByDetailIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryTransferDetailByDetailIdResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(17);
+            members.required("out_batch_no", &value.out_batch_no);
+            members.required("batch_id", &value.batch_id);
+            members.required("out_detail_no", &value.out_detail_no);
+            members.required("detail_id", &value.detail_id);
+            members.required("sp_appid", &value.sp_appid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("create_time", &value.create_time);
+            members.required("detail_state", &value.detail_state);
+            members.required("transfer_amount", &value.transfer_amount);
+            members.required("transfer_remark", &value.transfer_remark);
+            members.optional("fail_reason", &value.fail_reason);
+            members.optional("openid", &value.openid);
+            members.optional("bank_type", &value.bank_type);
+            members.optional("user_name", &value.user_name);
+            members.optional("transfer_finish_time", &value.transfer_finish_time);
+            members.optional("bank_refund_time", &value.bank_refund_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryTransferDetailByDetailIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryTransferDetailByDetailIdResponse, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("out_batch_no", &mut slots.0);
+            fields.required("batch_id", &mut slots.1);
+            fields.required("out_detail_no", &mut slots.2);
+            fields.required("detail_id", &mut slots.3);
+            fields.required("sp_appid", &mut slots.4);
+            fields.required("sub_mchid", &mut slots.5);
+            fields.optional("sub_appid", &mut slots.6);
+            fields.required("create_time", &mut slots.7);
+            fields.required("detail_state", &mut slots.8);
+            fields.required("transfer_amount", &mut slots.9);
+            fields.required("transfer_remark", &mut slots.10);
+            fields.optional("fail_reason", &mut slots.11);
+            fields.optional("openid", &mut slots.12);
+            fields.optional("bank_type", &mut slots.13);
+            fields.optional("user_name", &mut slots.14);
+            fields.optional("transfer_finish_time", &mut slots.15);
+            fields.optional("bank_refund_time", &mut slots.16);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    f6,
+                    Some(f7),
+                    Some(f8),
+                    Some(f9),
+                    Some(f10),
+                    f11,
+                    f12,
+                    f13,
+                    f14,
+                    f15,
+                    f16,
+                ) => {
+                    Ok(QueryTransferDetailByDetailIdResponse {
+                        out_batch_no: f0,
+                        batch_id: f1,
+                        out_detail_no: f2,
+                        detail_id: f3,
+                        sp_appid: f4,
+                        sub_mchid: f5,
+                        sub_appid: f6,
+                        create_time: f7,
+                        detail_state: f8,
+                        transfer_amount: f9,
+                        transfer_remark: f10,
+                        fail_reason: f11,
+                        openid: f12,
+                        bank_type: f13,
+                        user_name: f14,
+                        transfer_finish_time: f15,
+                        bank_refund_time: f16,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询商家转账明细电子回单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryDetailReceiptResponse {
+    /// 商家转账批次单号
+    ///
+    /// Wire: `batch_id`, `string`, required.
+    pub batch_id: String,
+    /// 商家批次单号
+    ///
+    /// Wire: `out_batch_no`, `string`, required.
+    pub out_batch_no: String,
+    /// 商家转账明细单号
+    ///
+    /// Wire: `detail_id`, `string`, required.
+    pub detail_id: String,
+    /// 商家明细单号
+    ///
+    /// Wire: `out_detail_no`, `string`, required.
+    pub out_detail_no: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 电子回单状态
+    ///
+    /// Wire: `receipt_state`, `string`, required.
+    pub receipt_state: String,
+    /// 电子回单文件的hash方法
+    ///
+    /// Wire: `hash_type`, `string`, optional.
+    pub hash_type: Option<String>,
+    /// 电子回单文件的hash值
+    ///
+    /// Wire: `hash_value`, `string`, optional.
+    pub hash_value: Option<String>,
+    /// 电子回单文件的下载地址
+    ///
+    /// Wire: `download_url`, `string`, optional.
+    pub download_url: Option<String>,
+}
+impl serde::Serialize for QueryDetailReceiptResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &QueryDetailReceiptResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(9);
+            members.required("batch_id", &value.batch_id);
+            members.required("out_batch_no", &value.out_batch_no);
+            members.required("detail_id", &value.detail_id);
+            members.required("out_detail_no", &value.out_detail_no);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("receipt_state", &value.receipt_state);
+            members.optional("hash_type", &value.hash_type);
+            members.optional("hash_value", &value.hash_value);
+            members.optional("download_url", &value.download_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryDetailReceiptResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryDetailReceiptResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None);
+            fields.required("batch_id", &mut slots.0);
+            fields.required("out_batch_no", &mut slots.1);
+            fields.required("detail_id", &mut slots.2);
+            fields.required("out_detail_no", &mut slots.3);
+            fields.required("sub_mchid", &mut slots.4);
+            fields.required("receipt_state", &mut slots.5);
+            fields.optional("hash_type", &mut slots.6);
+            fields.optional("hash_value", &mut slots.7);
+            fields.optional("download_url", &mut slots.8);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    f6,
+                    f7,
+                    f8,
+                ) => {
+                    Ok(QueryDetailReceiptResponse {
+                        batch_id: f0,
+                        out_batch_no: f1,
+                        detail_id: f2,
+                        out_detail_no: f3,
+                        sub_mchid: f4,
+                        receipt_state: f5,
+                        hash_type: f6,
+                        hash_value: f7,
+                        download_url: f8,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 申请商家转账明细电子回单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApplyDetailReceiptResponse {
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 商家批次单号
+    ///
+    /// Wire: `out_batch_no`, `string`, required.
+    pub out_batch_no: String,
+    /// 商家明细单号
+    ///
+    /// Wire: `out_detail_no`, `string`, required.
+    pub out_detail_no: String,
+    /// 电子回单状态
+    ///
+    /// Wire: `receipt_state`, `string`, required.
+    pub receipt_state: String,
+}
+impl serde::Serialize for ApplyDetailReceiptResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ApplyDetailReceiptResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("out_batch_no", &value.out_batch_no);
+            members.required("out_detail_no", &value.out_detail_no);
+            members.required("receipt_state", &value.receipt_state);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplyDetailReceiptResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ApplyDetailReceiptResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("out_batch_no", &mut slots.1);
+            fields.required("out_detail_no", &mut slots.2);
+            fields.required("receipt_state", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                    Ok(ApplyDetailReceiptResponse {
+                        sub_mchid: f0,
+                        out_batch_no: f1,
+                        out_detail_no: f2,
+                        receipt_state: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 查询商家转账批次电子回单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryBatchReceiptResponse {
+    /// 商家转账批次单号
+    ///
+    /// Wire: `batch_id`, `string`, required.
+    pub batch_id: String,
+    /// 商家批次单号
+    ///
+    /// Wire: `out_batch_no`, `string`, required.
+    pub out_batch_no: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 电子回单状态
+    ///
+    /// Wire: `receipt_state`, `string`, required.
+    pub receipt_state: String,
+    /// 电子回单文件的hash方法
+    ///
+    /// Wire: `hash_type`, `string`, optional.
+    pub hash_type: Option<String>,
+    /// 电子回单文件的hash值
+    ///
+    /// Wire: `hash_value`, `string`, optional.
+    pub hash_value: Option<String>,
+    /// 电子回单文件的下载地址
+    ///
+    /// Wire: `download_url`, `string`, optional.
+    pub download_url: Option<String>,
+}
+impl serde::Serialize for QueryBatchReceiptResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &QueryBatchReceiptResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.required("batch_id", &value.batch_id);
+            members.required("out_batch_no", &value.out_batch_no);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("receipt_state", &value.receipt_state);
+            members.optional("hash_type", &value.hash_type);
+            members.optional("hash_value", &value.hash_value);
+            members.optional("download_url", &value.download_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryBatchReceiptResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryBatchReceiptResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.required("batch_id", &mut slots.0);
+            fields.required("out_batch_no", &mut slots.1);
+            fields.required("sub_mchid", &mut slots.2);
+            fields.required("receipt_state", &mut slots.3);
+            fields.optional("hash_type", &mut slots.4);
+            fields.optional("hash_value", &mut slots.5);
+            fields.optional("download_url", &mut slots.6);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                    Ok(QueryBatchReceiptResponse {
+                        batch_id: f0,
+                        out_batch_no: f1,
+                        sub_mchid: f2,
+                        receipt_state: f3,
+                        hash_type: f4,
+                        hash_value: f5,
+                        download_url: f6,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 申请商家转账批次电子回单的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApplyBatchReceiptResponse {
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 商家批次单号
+    ///
+    /// Wire: `out_batch_no`, `string`, required.
+    pub out_batch_no: String,
+    /// 电子回单状态
+    ///
+    /// Wire: `receipt_state`, `string`, required.
+    pub receipt_state: String,
+}
+impl serde::Serialize for ApplyBatchReceiptResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ApplyBatchReceiptResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("out_batch_no", &value.out_batch_no);
+            members.required("receipt_state", &value.receipt_state);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApplyBatchReceiptResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ApplyBatchReceiptResponse, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("out_batch_no", &mut slots.1);
+            fields.required("receipt_state", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(ApplyBatchReceiptResponse {
+                        sub_mchid: f0,
+                        out_batch_no: f1,
+                        receipt_state: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 预约记录的关闭信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryReservationTransferByOutReservationNoCloseInfo {
+    /// 预约记录关闭的时间
+    ///
+    /// Wire: `close_time`, `string`, required.
+    pub close_time: String,
+    /// 预约记录关闭的原因
+    ///
+    /// Wire: `close_reason`, `string`, required.
+    pub close_reason: String,
+}
+impl serde::Serialize for QueryReservationTransferByOutReservationNoCloseInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryReservationTransferByOutReservationNoCloseInfo,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("close_time", &value.close_time);
+            members.required("close_reason", &value.close_reason);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for QueryReservationTransferByOutReservationNoCloseInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<
+            QueryReservationTransferByOutReservationNoCloseInfo,
+            serde_json::Error,
+        > {
+            let mut slots = (None, None);
+            fields.required("close_time", &mut slots.0);
+            fields.required("close_reason", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QueryReservationTransferByOutReservationNoCloseInfo {
+                        close_time: f0,
+                        close_reason: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 商户预约单号查询预约商家转账记录的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryReservationTransferByOutReservationNoResponse {
+    /// 服务商商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 二级商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// 服务商AppID
+    ///
+    /// Wire: `sp_appid`, `string`, required.
+    pub sp_appid: String,
+    /// 二级商户AppID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 微信转账预约单号
+    ///
+    /// Wire: `reservation_id`, `string`, required.
+    pub reservation_id: String,
+    /// 商户预约单号
+    ///
+    /// Wire: `out_reservation_no`, `string`, required.
+    pub out_reservation_no: String,
+    /// 转账场景ID
+    ///
+    /// Wire: `transfer_scene_id`, `string`, required.
+    pub transfer_scene_id: String,
+    /// 预计最晚转账日期
+    ///
+    /// Wire: `estimated_date`, `string`, optional.
+    pub estimated_date: Option<String>,
+    /// 预计最大转账金额
+    ///
+    /// Wire: `estimated_max_amount`, `number (decimal)`, optional.
+    pub estimated_max_amount: Option<crate::runtime::Decimal>,
+    /// 准确转账金额
+    ///
+    /// Wire: `exact_amount`, `number (decimal)`, optional.
+    pub exact_amount: Option<crate::runtime::Decimal>,
+    /// 收款用户OpenID
+    ///
+    /// Wire: `openid`, `string`, required.
+    pub openid: String,
+    /// 收款银行类型
+    ///
+    /// Wire: `bank_type`, `string`, optional.
+    pub bank_type: Option<String>,
+    /// 预约记录状态
+    ///
+    /// Wire: `state`, `string`, required.
+    pub state: String,
+    /// 预约记录受理的时间
+    ///
+    /// Wire: `accept_time`, `string`, required.
+    pub accept_time: String,
+    /// 预约记录用户确认预约的时间
+    ///
+    /// Wire: `reserve_time`, `string`, optional.
+    pub reserve_time: Option<String>,
+    /// 预约记录的关闭信息
+    ///
+    /// Wire: `close_info`, `object QueryReservationTransferByOutReservationNoCloseInfo`, optional.
+    pub close_info: Option<QueryReservationTransferByOutReservationNoCloseInfo>,
+}
+impl serde::Serialize for QueryReservationTransferByOutReservationNoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &QueryReservationTransferByOutReservationNoResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(16);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.required("sp_appid", &value.sp_appid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.required("reservation_id", &value.reservation_id);
+            members.required("out_reservation_no", &value.out_reservation_no);
+            members.required("transfer_scene_id", &value.transfer_scene_id);
+            members.optional("estimated_date", &value.estimated_date);
+            members.optional("estimated_max_amount", &value.estimated_max_amount);
+            members.optional("exact_amount", &value.exact_amount);
+            members.required("openid", &value.openid);
+            members.optional("bank_type", &value.bank_type);
+            members.required("state", &value.state);
+            members.required("accept_time", &value.accept_time);
+            members.optional("reserve_time", &value.reserve_time);
+            members.optional("close_info", &value.close_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for QueryReservationTransferByOutReservationNoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<
+            QueryReservationTransferByOutReservationNoResponse,
+            serde_json::Error,
+        > {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sp_mchid", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.required("sp_appid", &mut slots.2);
+            fields.optional("sub_appid", &mut slots.3);
+            fields.required("reservation_id", &mut slots.4);
+            fields.required("out_reservation_no", &mut slots.5);
+            fields.required("transfer_scene_id", &mut slots.6);
+            fields.optional("estimated_date", &mut slots.7);
+            fields.optional("estimated_max_amount", &mut slots.8);
+            fields.optional("exact_amount", &mut slots.9);
+            fields.required("openid", &mut slots.10);
+            fields.optional("bank_type", &mut slots.11);
+            fields.required("state", &mut slots.12);
+            fields.required("accept_time", &mut slots.13);
+            fields.optional("reserve_time", &mut slots.14);
+            fields.optional("close_info", &mut slots.15);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    f3,
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    f7,
+                    f8,
+                    f9,
+                    Some(f10),
+                    f11,
+                    Some(f12),
+                    Some(f13),
+                    f14,
+                    f15,
+                ) => {
+                    Ok(QueryReservationTransferByOutReservationNoResponse {
+                        sp_mchid: f0,
+                        sub_mchid: f1,
+                        sp_appid: f2,
+                        sub_appid: f3,
+                        reservation_id: f4,
+                        out_reservation_no: f5,
+                        transfer_scene_id: f6,
+                        estimated_date: f7,
+                        estimated_max_amount: f8,
+                        exact_amount: f9,
+                        openid: f10,
+                        bank_type: f11,
+                        state: f12,
+                        accept_time: f13,
+                        reserve_time: f14,
+                        close_info: f15,
                     })
                 }
                 _ => Err(crate::runtime::Fields::incomplete()),

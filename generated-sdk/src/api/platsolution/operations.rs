@@ -32,5 +32,669 @@ pub const CLOSE_RECHARGE: OperationInfo = OperationInfo {
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
 };
+/// `POST /v3/platsolution/ecommerce/bank-transfer-recharges/apply`: 申请银行转账充值
+pub const APPLY_BANK_TRANSFER_RECHARGE: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "apply_bank_transfer_recharge",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/bank-transfer-recharges/apply",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no}`: 查询银行转账充值结果
+pub const QUERY_BANK_TRANSFER_RECHARGE: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_bank_transfer_recharge",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/insurance-compensation-contracts`: 开通保险理赔功能
+pub const OPEN_INSURANCE_COMPENSATION: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "open_insurance_compensation",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/insurance-compensation-contracts",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/{sub_mchid}/check-opened`: 查询保险理赔功能开通状态
+pub const CHECK_INSURANCE_COMPENSATION_OPENED: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "check_insurance_compensation_opened",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/{sub_mchid}/check-opened",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills`: 请求赔付
+pub const CREATE_COMPENSATION: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "create_compensation",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id}`: 查询赔付结果（按微信支付赔付单号）
+pub const QUERY_COMPENSATION_BY_BILL_ID: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_compensation_by_bill_id",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}`: 查询赔付结果（按商户赔付单号）
+pub const QUERY_COMPENSATION_BY_OUT_BILL_NO: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_compensation_by_out_bill_no",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel`: 请求撤销赔付
+pub const CANCEL_COMPENSATION: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "cancel_compensation",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer`: 请求赔付预下单
+pub const PRE_TRANSFER_COMPENSATION: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "pre_transfer_compensation",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills`: 请求保证金售后赔付
+pub const CREATE_DEPOSIT_AFTER_SALES_COMPENSATION: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "create_deposit_after_sales_compensation",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id}`: 查询保证金售后赔付结果（按微信支付赔付单号）
+pub const QUERY_DEPOSIT_AFTER_SALES_COMPENSATION_BY_BILL_ID: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_deposit_after_sales_compensation_by_bill_id",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/{out_bill_no}`: 查询保证金售后赔付结果（按商户赔付单号）
+pub const QUERY_DEPOSIT_AFTER_SALES_COMPENSATION_BY_OUT_BILL_NO: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_deposit_after_sales_compensation_by_out_bill_no",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/{out_bill_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills`: 发起保证金赔付保司保费
+pub const CREATE_DEPOSIT_PREMIUM_COMPENSATION: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "create_deposit_premium_compensation",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no}`: 查询保证金赔付保司保费结果（按商户赔付单号）
+pub const QUERY_DEPOSIT_PREMIUM_COMPENSATION: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_deposit_premium_compensation",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills`: 发起保证金赔付用户运费
+pub const CREATE_DEPOSIT_SHIPPING_COMPENSATION: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "create_deposit_shipping_compensation",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no}`: 查询保证金售后赔付运费结果（按商户赔付单号）
+pub const QUERY_DEPOSIT_SHIPPING_COMPENSATION: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_deposit_shipping_compensation",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills`: 请求保险理赔
+pub const CREATE_INSURANCE_CLAIM: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "create_insurance_claim",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id}`: 查询保险理赔结果（按微信支付赔付单号）
+pub const QUERY_INSURANCE_CLAIM_BY_BILL_ID: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_insurance_claim_by_bill_id",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}`: 查询保险理赔结果（按商户赔付单号）
+pub const QUERY_INSURANCE_CLAIM_BY_OUT_BILL_NO: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_insurance_claim_by_out_bill_no",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel`: 请求撤销保险理赔
+pub const CANCEL_INSURANCE_CLAIM: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "cancel_insurance_claim",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer`: 请求保险理赔预下单
+pub const PRE_TRANSFER_INSURANCE_CLAIM: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "pre_transfer_insurance_claim",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills`: 请求赔付
+pub const CREATE_SUB_MERCHANT_COMPENSATION: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "create_sub_merchant_compensation",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}`: 查询赔付结果（按商户赔付单号）
+pub const QUERY_SUB_MERCHANT_COMPENSATION: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_sub_merchant_compensation",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/mch-transfer/transfer-bills`: 保证金赔付
+pub const CREATE_DEPOSIT_COMPENSATION: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "create_deposit_compensation",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/mch-transfer/transfer-bills",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id}`: 查询保证金赔付结果（按微信支付赔付单号）
+pub const QUERY_DEPOSIT_COMPENSATION_BY_BILL_ID: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_deposit_compensation_by_bill_id",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`: 查询保证金赔付结果（按商户赔付单号）
+pub const QUERY_DEPOSIT_COMPENSATION_BY_OUT_BILL_NO: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_deposit_compensation_by_out_bill_no",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/recharge-employees`: 添加二级商户可扫码充值员工
+pub const ADD_RECHARGE_EMPLOYEE: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "add_recharge_employee",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/recharge-employees",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}`: 查询二级商户可扫码充值员工列表
+pub const LIST_RECHARGE_EMPLOYEES: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "list_recharge_employees",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}/sp-openid/{sp_openid}/delete`: 删除二级商户可扫码充值员工
+pub const DELETE_RECHARGE_EMPLOYEE: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "delete_recharge_employee",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}/sp-openid/{sp_openid}/delete",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders`: 个人收款-申请批量结算
+pub const APPLY_SETTLE_BATCH: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "apply_settle_batch",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/settle/prepay-settle-orders",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}`: 个人收款-查询批量结算信息
+pub const QUERY_SETTLE_BATCH: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_settle_batch",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle`: 个人收款-申请异常结算批次单处理
+pub const APPLY_ABNORMAL_SETTLE: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "apply_abnormal_settle",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw`: 二级商户按日终余额预约提现
+pub const CREATE_DAY_END_BALANCE_WITHDRAW: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "create_day_end_balance_withdraw",
+    method: Method::Post,
+    path: "/v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}`: 查询二级商户按日终余额预约提现状态
+pub const QUERY_DAY_END_BALANCE_WITHDRAW: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_day_end_balance_withdraw",
+    method: Method::Get,
+    path: "/v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/insurance/mch-transfer/batches/apply`: 受理商家转账
+pub const INSURANCE_APPLY_TRANSFER_BATCH: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "insurance_apply_transfer_batch",
+    method: Method::Post,
+    path: "/v3/platsolution/insurance/mch-transfer/batches/apply",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}`: 微信支付转账批次单号查询批次单
+pub const INSURANCE_QUERY_TRANSFER_BATCH_BY_BATCH_ID: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "insurance_query_transfer_batch_by_batch_id",
+    method: Method::Get,
+    path: "/v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`: 微信支付转账明细单号查询明细单
+pub const INSURANCE_QUERY_TRANSFER_DETAIL_BY_DETAIL_ID: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "insurance_query_transfer_detail_by_detail_id",
+    method: Method::Get,
+    path: "/v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}`: 查询商家转账明细电子回单
+pub const INSURANCE_QUERY_DETAIL_RECEIPT: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "insurance_query_detail_receipt",
+    method: Method::Get,
+    path: "/v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply`: 申请商家转账明细电子回单
+pub const INSURANCE_APPLY_DETAIL_RECEIPT: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "insurance_apply_detail_receipt",
+    method: Method::Post,
+    path: "/v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}`: 商户转账批次单号查询批次单
+pub const INSURANCE_QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "insurance_query_transfer_batch_by_out_batch_no",
+    method: Method::Get,
+    path: "/v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`: 商户明细单号查询明细单
+pub const INSURANCE_QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "insurance_query_transfer_detail_by_out_detail_no",
+    method: Method::Get,
+    path: "/v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}`: 查询商家转账批次电子回单
+pub const INSURANCE_QUERY_BATCH_RECEIPT: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "insurance_query_batch_receipt",
+    method: Method::Get,
+    path: "/v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply`: 申请商家转账批次电子回单
+pub const INSURANCE_APPLY_BATCH_RECEIPT: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "insurance_apply_batch_receipt",
+    method: Method::Post,
+    path: "/v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/insurance/mch-transfer/reservation/apply`: 受理单次预约商家转账
+pub const INSURANCE_APPLY_RESERVATION_TRANSFER: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "insurance_apply_reservation_transfer",
+    method: Method::Post,
+    path: "/v3/platsolution/insurance/mch-transfer/reservation/apply",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}`: 商户预约单号查询预约商家转账记录
+pub const INSURANCE_QUERY_RESERVATION_TRANSFER_BY_OUT_RESERVATION_NO: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "insurance_query_reservation_transfer_by_out_reservation_no",
+    method: Method::Get,
+    path: "/v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close`: 关闭预约商家转账记录
+pub const INSURANCE_CLOSE_RESERVATION_TRANSFER: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "insurance_close_reservation_transfer",
+    method: Method::Post,
+    path: "/v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id}`: 微信支付预约单号查询预约商家转账记录
+pub const INSURANCE_QUERY_RESERVATION_TRANSFER_BY_ID: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "insurance_query_reservation_transfer_by_id",
+    method: Method::Get,
+    path: "/v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/mch-transfer/batches/apply`: 受理商家转账
+pub const APPLY_TRANSFER_BATCH: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "apply_transfer_batch",
+    method: Method::Post,
+    path: "/v3/platsolution/mch-transfer/batches/apply",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}`: 微信支付转账批次单号查询批次单
+pub const QUERY_TRANSFER_BATCH_BY_BATCH_ID: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_transfer_batch_by_batch_id",
+    method: Method::Get,
+    path: "/v3/platsolution/mch-transfer/batches/batch-id/{batch_id}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`: 微信支付转账明细单号查询明细单
+pub const QUERY_TRANSFER_DETAIL_BY_DETAIL_ID: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_transfer_detail_by_detail_id",
+    method: Method::Get,
+    path: "/v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}`: 查询商家转账明细电子回单
+pub const QUERY_DETAIL_RECEIPT: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_detail_receipt",
+    method: Method::Get,
+    path: "/v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply`: 申请商家转账明细电子回单
+pub const APPLY_DETAIL_RECEIPT: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "apply_detail_receipt",
+    method: Method::Post,
+    path: "/v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}`: 商户转账批次单号查询批次单
+pub const QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_transfer_batch_by_out_batch_no",
+    method: Method::Get,
+    path: "/v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`: 商户明细单号查询明细单
+pub const QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_transfer_detail_by_out_detail_no",
+    method: Method::Get,
+    path: "/v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}`: 查询商家转账批次电子回单
+pub const QUERY_BATCH_RECEIPT: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_batch_receipt",
+    method: Method::Get,
+    path: "/v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply`: 申请商家转账批次电子回单
+pub const APPLY_BATCH_RECEIPT: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "apply_batch_receipt",
+    method: Method::Post,
+    path: "/v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/mch-transfer/reservation/apply`: 受理单次预约商家转账
+pub const APPLY_RESERVATION_TRANSFER: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "apply_reservation_transfer",
+    method: Method::Post,
+    path: "/v3/platsolution/mch-transfer/reservation/apply",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}`: 商户预约单号查询预约商家转账记录
+pub const QUERY_RESERVATION_TRANSFER_BY_OUT_RESERVATION_NO: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_reservation_transfer_by_out_reservation_no",
+    method: Method::Get,
+    path: "/v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close`: 关闭预约商家转账记录
+pub const CLOSE_RESERVATION_TRANSFER: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "close_reservation_transfer",
+    method: Method::Post,
+    path: "/v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `GET /v3/platsolution/mch-transfer/reservation/reservation-id/{reservation_id}`: 微信支付预约单号查询预约商家转账记录
+pub const QUERY_RESERVATION_TRANSFER_BY_ID: OperationInfo = OperationInfo {
+    service: "platsolution",
+    id: "query_reservation_transfer_by_id",
+    method: Method::Get,
+    path: "/v3/platsolution/mch-transfer/reservation/reservation-id/{reservation_id}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
 /// Every operation of this service, in spec order.
-pub const ALL: &[&OperationInfo] = &[&APPLY_RECHARGE, &QUERY_RECHARGE, &CLOSE_RECHARGE];
+pub const ALL: &[&OperationInfo] = &[
+    &APPLY_RECHARGE,
+    &QUERY_RECHARGE,
+    &CLOSE_RECHARGE,
+    &APPLY_BANK_TRANSFER_RECHARGE,
+    &QUERY_BANK_TRANSFER_RECHARGE,
+    &OPEN_INSURANCE_COMPENSATION,
+    &CHECK_INSURANCE_COMPENSATION_OPENED,
+    &CREATE_COMPENSATION,
+    &QUERY_COMPENSATION_BY_BILL_ID,
+    &QUERY_COMPENSATION_BY_OUT_BILL_NO,
+    &CANCEL_COMPENSATION,
+    &PRE_TRANSFER_COMPENSATION,
+    &CREATE_DEPOSIT_AFTER_SALES_COMPENSATION,
+    &QUERY_DEPOSIT_AFTER_SALES_COMPENSATION_BY_BILL_ID,
+    &QUERY_DEPOSIT_AFTER_SALES_COMPENSATION_BY_OUT_BILL_NO,
+    &CREATE_DEPOSIT_PREMIUM_COMPENSATION,
+    &QUERY_DEPOSIT_PREMIUM_COMPENSATION,
+    &CREATE_DEPOSIT_SHIPPING_COMPENSATION,
+    &QUERY_DEPOSIT_SHIPPING_COMPENSATION,
+    &CREATE_INSURANCE_CLAIM,
+    &QUERY_INSURANCE_CLAIM_BY_BILL_ID,
+    &QUERY_INSURANCE_CLAIM_BY_OUT_BILL_NO,
+    &CANCEL_INSURANCE_CLAIM,
+    &PRE_TRANSFER_INSURANCE_CLAIM,
+    &CREATE_SUB_MERCHANT_COMPENSATION,
+    &QUERY_SUB_MERCHANT_COMPENSATION,
+    &CREATE_DEPOSIT_COMPENSATION,
+    &QUERY_DEPOSIT_COMPENSATION_BY_BILL_ID,
+    &QUERY_DEPOSIT_COMPENSATION_BY_OUT_BILL_NO,
+    &ADD_RECHARGE_EMPLOYEE,
+    &LIST_RECHARGE_EMPLOYEES,
+    &DELETE_RECHARGE_EMPLOYEE,
+    &APPLY_SETTLE_BATCH,
+    &QUERY_SETTLE_BATCH,
+    &APPLY_ABNORMAL_SETTLE,
+    &CREATE_DAY_END_BALANCE_WITHDRAW,
+    &QUERY_DAY_END_BALANCE_WITHDRAW,
+    &INSURANCE_APPLY_TRANSFER_BATCH,
+    &INSURANCE_QUERY_TRANSFER_BATCH_BY_BATCH_ID,
+    &INSURANCE_QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
+    &INSURANCE_QUERY_DETAIL_RECEIPT,
+    &INSURANCE_APPLY_DETAIL_RECEIPT,
+    &INSURANCE_QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
+    &INSURANCE_QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
+    &INSURANCE_QUERY_BATCH_RECEIPT,
+    &INSURANCE_APPLY_BATCH_RECEIPT,
+    &INSURANCE_APPLY_RESERVATION_TRANSFER,
+    &INSURANCE_QUERY_RESERVATION_TRANSFER_BY_OUT_RESERVATION_NO,
+    &INSURANCE_CLOSE_RESERVATION_TRANSFER,
+    &INSURANCE_QUERY_RESERVATION_TRANSFER_BY_ID,
+    &APPLY_TRANSFER_BATCH,
+    &QUERY_TRANSFER_BATCH_BY_BATCH_ID,
+    &QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
+    &QUERY_DETAIL_RECEIPT,
+    &APPLY_DETAIL_RECEIPT,
+    &QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
+    &QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
+    &QUERY_BATCH_RECEIPT,
+    &APPLY_BATCH_RECEIPT,
+    &APPLY_RESERVATION_TRANSFER,
+    &QUERY_RESERVATION_TRANSFER_BY_OUT_RESERVATION_NO,
+    &CLOSE_RESERVATION_TRANSFER,
+    &QUERY_RESERVATION_TRANSFER_BY_ID,
+];
