@@ -128,6 +128,10 @@ pub fn call<'a>(
             Some(bank_transfer::query_transfer_detail_by_detail_id)
         }
         #[cfg(feature = "bank_transfer")]
+        ("bank_transfer", "query_transfer_batch_by_out_batch_no") => {
+            Some(bank_transfer::query_transfer_batch_by_out_batch_no)
+        }
+        #[cfg(feature = "bank_transfer")]
         ("bank_transfer", "query_transfer_detail_by_out_detail_no") => {
             Some(bank_transfer::query_transfer_detail_by_out_detail_no)
         }
@@ -832,6 +836,10 @@ pub fn call<'a>(
         #[cfg(feature = "ecommerce_fund")]
         ("ecommerce_fund", "create_withdraw") => Some(ecommerce_fund::create_withdraw),
         #[cfg(feature = "ecommerce_fund")]
+        ("ecommerce_fund", "download_withdraw_exception_file") => {
+            Some(ecommerce_fund::download_withdraw_exception_file)
+        }
+        #[cfg(feature = "ecommerce_fund")]
         ("ecommerce_fund", "query_withdraw_by_out_request_no") => {
             Some(ecommerce_fund::query_withdraw_by_out_request_no)
         }
@@ -1160,6 +1168,10 @@ pub fn call<'a>(
             Some(face_payment::update_organization_user)
         }
         #[cfg(feature = "face_payment")]
+        ("face_payment", "terminate_organization_user_contract") => {
+            Some(face_payment::terminate_organization_user_contract)
+        }
+        #[cfg(feature = "face_payment")]
         ("face_payment", "create_token") => Some(face_payment::create_token),
         #[cfg(feature = "fapiao")]
         ("fapiao", "create_card_template") => Some(fapiao::create_card_template),
@@ -1414,6 +1426,8 @@ pub fn call<'a>(
         #[cfg(feature = "global")]
         ("global", "query_sub_merchant") => Some(global::query_sub_merchant),
         #[cfg(feature = "global")]
+        ("global", "update_sub_merchant") => Some(global::update_sub_merchant),
+        #[cfg(feature = "global")]
         ("global", "app_pre_entrust_sign") => Some(global::app_pre_entrust_sign),
         #[cfg(feature = "global")]
         ("global", "h5_pre_entrust_sign") => Some(global::h5_pre_entrust_sign),
@@ -1437,6 +1451,10 @@ pub fn call<'a>(
         ("global", "terminate_papay_contract") => Some(global::terminate_papay_contract),
         #[cfg(feature = "global")]
         ("global", "create_papay_order") => Some(global::create_papay_order),
+        #[cfg(feature = "global")]
+        ("global", "query_papay_order_by_out_trade_no") => {
+            Some(global::query_papay_order_by_out_trade_no)
+        }
         #[cfg(feature = "global")]
         ("global", "reverse_papay_order_by_out_trade_no") => {
             Some(global::reverse_papay_order_by_out_trade_no)
@@ -2601,6 +2619,8 @@ pub fn call<'a>(
         ("payscore", "query_user_service_state") => {
             Some(payscore::query_user_service_state)
         }
+        #[cfg(feature = "payscore")]
+        ("payscore", "terminate_user_service") => Some(payscore::terminate_user_service),
         #[cfg(feature = "platsolution")]
         ("platsolution", "apply_recharge") => Some(platsolution::apply_recharge),
         #[cfg(feature = "platsolution")]
@@ -3727,6 +3747,22 @@ mod bank_transfer {
             let response = client
                 .bank_transfer()
                 .query_transfer_detail_by_detail_id(&request)
+                .await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
+    /// `query_transfer_batch_by_out_batch_no`: 银行批次单号查询批次单API
+    pub(super) fn query_transfer_batch_by_out_batch_no(
+        client: &crate::runtime::Client,
+        request: serde_json::Value,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::bank_transfer::QueryTransferBatchByOutBatchNoRequest = crate::cli::decode(
+                request,
+            )?;
+            let response = client
+                .bank_transfer()
+                .query_transfer_batch_by_out_batch_no(&request)
                 .await?;
             crate::cli::encode(&response).map(Some)
         })
@@ -7074,6 +7110,22 @@ mod ecommerce_fund {
             crate::cli::encode(&response).map(Some)
         })
     }
+    /// `download_withdraw_exception_file`: 按日下载提现异常文件API
+    pub(super) fn download_withdraw_exception_file(
+        client: &crate::runtime::Client,
+        request: serde_json::Value,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::ecommerce_fund::DownloadWithdrawExceptionFileRequest = crate::cli::decode(
+                request,
+            )?;
+            let response = client
+                .ecommerce_fund()
+                .download_withdraw_exception_file(&request)
+                .await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
     /// `query_withdraw_by_out_request_no`: 电商平台(商户提现单号查询)提现状态API
     pub(super) fn query_withdraw_by_out_request_no(
         client: &crate::runtime::Client,
@@ -8407,6 +8459,19 @@ mod face_payment {
             Ok(None)
         })
     }
+    /// `terminate_organization_user_contract`: 解除刷脸用户签约关系接口
+    pub(super) fn terminate_organization_user_contract(
+        client: &crate::runtime::Client,
+        request: serde_json::Value,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::face_payment::TerminateOrganizationUserContractRequest = crate::cli::decode(
+                request,
+            )?;
+            client.face_payment().terminate_organization_user_contract(&request).await?;
+            Ok(None)
+        })
+    }
     /// `create_token`: 获取凭证授权接口
     pub(super) fn create_token(
         client: &crate::runtime::Client,
@@ -9632,6 +9697,19 @@ mod global {
             crate::cli::encode(&response).map(Some)
         })
     }
+    /// `update_sub_merchant`: 修改子商户（融合钱包）
+    pub(super) fn update_sub_merchant(
+        client: &crate::runtime::Client,
+        request: serde_json::Value,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::global::UpdateSubMerchantRequest = crate::cli::decode(
+                request,
+            )?;
+            let response = client.global().update_sub_merchant(&request).await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
     /// `app_pre_entrust_sign`: APP签约API
     pub(super) fn app_pre_entrust_sign(
         client: &crate::runtime::Client,
@@ -9749,6 +9827,22 @@ mod global {
                 request,
             )?;
             let response = client.global().create_papay_order(&request).await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
+    /// `query_papay_order_by_out_trade_no`: 查询订单(商户订单号)
+    pub(super) fn query_papay_order_by_out_trade_no(
+        client: &crate::runtime::Client,
+        request: serde_json::Value,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::global::QueryPapayOrderByOutTradeNoRequest = crate::cli::decode(
+                request,
+            )?;
+            let response = client
+                .global()
+                .query_papay_order_by_out_trade_no(&request)
+                .await?;
             crate::cli::encode(&response).map(Some)
         })
     }
@@ -14884,6 +14978,19 @@ mod payscore {
             )?;
             let response = client.payscore().query_user_service_state(&request).await?;
             crate::cli::encode(&response).map(Some)
+        })
+    }
+    /// `terminate_user_service`: 商户解除用户授权关系API
+    pub(super) fn terminate_user_service(
+        client: &crate::runtime::Client,
+        request: serde_json::Value,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::payscore::TerminateUserServiceRequest = crate::cli::decode(
+                request,
+            )?;
+            client.payscore().terminate_user_service(&request).await?;
+            Ok(None)
         })
     }
 }

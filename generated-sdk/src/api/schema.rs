@@ -259,6 +259,12 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
             )
         }
         #[cfg(feature = "bank_transfer")]
+        ("bank_transfer", "query_transfer_batch_by_out_batch_no") => {
+            Some(
+                &crate::api::bank_transfer::operations::QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
+            )
+        }
+        #[cfg(feature = "bank_transfer")]
         ("bank_transfer", "query_transfer_detail_by_out_detail_no") => {
             Some(
                 &crate::api::bank_transfer::operations::QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
@@ -1203,6 +1209,12 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
             Some(&crate::api::ecommerce_fund::operations::CREATE_WITHDRAW)
         }
         #[cfg(feature = "ecommerce_fund")]
+        ("ecommerce_fund", "download_withdraw_exception_file") => {
+            Some(
+                &crate::api::ecommerce_fund::operations::DOWNLOAD_WITHDRAW_EXCEPTION_FILE,
+            )
+        }
+        #[cfg(feature = "ecommerce_fund")]
         ("ecommerce_fund", "query_withdraw_by_out_request_no") => {
             Some(
                 &crate::api::ecommerce_fund::operations::QUERY_WITHDRAW_BY_OUT_REQUEST_NO,
@@ -1601,6 +1613,12 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
             Some(&crate::api::face_payment::operations::UPDATE_ORGANIZATION_USER)
         }
         #[cfg(feature = "face_payment")]
+        ("face_payment", "terminate_organization_user_contract") => {
+            Some(
+                &crate::api::face_payment::operations::TERMINATE_ORGANIZATION_USER_CONTRACT,
+            )
+        }
+        #[cfg(feature = "face_payment")]
         ("face_payment", "create_token") => {
             Some(&crate::api::face_payment::operations::CREATE_TOKEN)
         }
@@ -1951,6 +1969,10 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
             Some(&crate::api::global::operations::QUERY_SUB_MERCHANT)
         }
         #[cfg(feature = "global")]
+        ("global", "update_sub_merchant") => {
+            Some(&crate::api::global::operations::UPDATE_SUB_MERCHANT)
+        }
+        #[cfg(feature = "global")]
         ("global", "app_pre_entrust_sign") => {
             Some(&crate::api::global::operations::APP_PRE_ENTRUST_SIGN)
         }
@@ -1987,6 +2009,10 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
         #[cfg(feature = "global")]
         ("global", "create_papay_order") => {
             Some(&crate::api::global::operations::CREATE_PAPAY_ORDER)
+        }
+        #[cfg(feature = "global")]
+        ("global", "query_papay_order_by_out_trade_no") => {
+            Some(&crate::api::global::operations::QUERY_PAPAY_ORDER_BY_OUT_TRADE_NO)
         }
         #[cfg(feature = "global")]
         ("global", "reverse_papay_order_by_out_trade_no") => {
@@ -3503,6 +3529,10 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
         #[cfg(feature = "payscore")]
         ("payscore", "query_user_service_state") => {
             Some(&crate::api::payscore::operations::QUERY_USER_SERVICE_STATE)
+        }
+        #[cfg(feature = "payscore")]
+        ("payscore", "terminate_user_service") => {
+            Some(&crate::api::payscore::operations::TERMINATE_USER_SERVICE)
         }
         #[cfg(feature = "platsolution")]
         ("platsolution", "apply_recharge") => {

@@ -117,6 +117,76 @@ impl Schema {
 }
 
 impl Operation {
+    /// Makes every `{placeholder}` of the path a declared path parameter, where the source
+    /// declares it elsewhere: a query parameter or a top-level body property of that name moves
+    /// to the path; a single declared path parameter that matches no placeholder (a misspelling:
+    /// `use_id` for `{user_id}`) takes the placeholder's name. Returns one line per change, for
+    /// the report; a placeholder none of these explains is left for `unsupported` to refuse.
+    pub fn reconcile_path_params(&mut self) -> Vec<String> {
+        let mut notes = Vec::new();
+        let placeholders: Vec<String> = self
+            .path
+            .split('/')
+            .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+            .map(str::to_owned)
+            .collect();
+        for name in &placeholders {
+            if self.path_params.iter().any(|param| &param.name == name) {
+                continue;
+            }
+            if let Some(index) = self
+                .query_params
+                .iter()
+                .position(|param| &param.name == name)
+            {
+                let mut param = self.query_params.remove(index);
+                param.required = true;
+                self.path_params.push(param);
+                notes.push(format!(
+                    "path.{name}: declared as a query parameter; moved to the path"
+                ));
+                continue;
+            }
+            let from_body = self.request_body.as_mut().and_then(|body| {
+                let properties = body.properties.as_mut()?;
+                let index = properties
+                    .iter()
+                    .position(|property| property.name.as_deref() == Some(name.as_str()))?;
+                Some(properties.remove(index))
+            });
+            if let Some(property) = from_body {
+                self.path_params.push(Parameter {
+                    name: name.clone(),
+                    ty: property.ty,
+                    format: property.format,
+                    required: true,
+                    values: property.values,
+                    items: property.items,
+                });
+                notes.push(format!(
+                    "path.{name}: declared as a body property; moved to the path"
+                ));
+                continue;
+            }
+            let strays: Vec<usize> = self
+                .path_params
+                .iter()
+                .enumerate()
+                .filter(|(_, param)| !placeholders.contains(&param.name))
+                .map(|(index, _)| index)
+                .collect();
+            if let [index] = strays[..] {
+                let stray = &mut self.path_params[index];
+                notes.push(format!(
+                    "path.{name}: declared as path parameter `{}`, which the path does not have; renamed",
+                    stray.name
+                ));
+                stray.name.clone_from(name);
+            }
+        }
+        notes
+    }
+
     /// Every parameter and property of the operation, at every depth: what "fields" counts.
     pub fn count_fields(&self) -> usize {
         let params = self.path_params.len() + self.query_params.len();

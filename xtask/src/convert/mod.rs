@@ -115,6 +115,17 @@ pub fn import(operations: &[Operation], plan: &Plan) -> Result<Conversion, Conve
 
 fn convert_with(operations: &[Operation], plan: Option<&Plan>) -> Result<Conversion, ConvertError> {
     let mut warnings = Vec::new();
+    let operations: Vec<Operation> = operations
+        .iter()
+        .map(|op| {
+            let mut op = op.clone();
+            for note in op.reconcile_path_params() {
+                warnings.push(format!("{} {}: {note}", op.method, op.path));
+            }
+            op
+        })
+        .collect();
+    let operations = operations.as_slice();
     let mut summary = Summary {
         operations: operations.len(),
         ..Summary::default()

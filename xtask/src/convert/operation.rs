@@ -145,12 +145,7 @@ impl<'a> Operations<'a> {
             .and_then(|plan| plan.names.services.get(self.name));
         let description = named
             .and_then(|named| named.description.clone())
-            .unwrap_or_else(|| {
-                format!(
-                    "Converted from the community description: {} operations.",
-                    ops.len()
-                )
-            });
+            .unwrap_or_else(|| operation_list(&ops));
         ServiceOut {
             name: self.name.to_owned(),
             header: self
@@ -354,4 +349,26 @@ fn shorten_to(id: &str, max: usize) -> String {
         cut.push_str(word);
     }
     cut
+}
+
+/// A service's description where `names.yaml` gives none: what its operations do, in the
+/// documentation's own titles.
+fn operation_list(ops: &[(&Operation, String)]) -> String {
+    const SHOWN: usize = 8;
+    let titles: Vec<&str> = ops
+        .iter()
+        .filter_map(|(op, _)| op.summary.as_deref())
+        .map(str::trim)
+        .filter(|title| !title.is_empty())
+        .collect();
+    let mut text = format!(
+        "{} 个接口: {}",
+        ops.len(),
+        titles[..titles.len().min(SHOWN)].join("、")
+    );
+    if titles.len() > SHOWN {
+        text.push_str(" 等");
+    }
+    text.push('。');
+    text
 }

@@ -72,7 +72,7 @@ fn what_the_format_cannot_express_is_skipped_with_one_warning_each() {
     let conversion = fixture();
     for expected in [
         "POST /v3/merchant/media/upload: skipped operation: multipart upload",
-        "POST /v3/refund/domestic/refunds/{out_refund_no}/close: skipped operation: path placeholders",
+        "POST /v3/refund/domestic/refunds/{out_refund_no}/close: path.out_refund_no: declared as a query parameter; moved to the path",
         "request.matrix: skipped: nested arrays are not supported",
         "request.appid: skipped: another field of this object has the same (Rust) name",
         "query.ids: skipped: a URL parameter cannot be an array",
@@ -84,8 +84,8 @@ fn what_the_format_cannot_express_is_skipped_with_one_warning_each() {
         );
     }
     let summary = &conversion.summary;
-    assert_eq!((summary.operations, summary.operations_carried), (5, 3));
-    assert_eq!(summary.fields - summary.fields_carried, 6, "{summary}");
+    assert_eq!((summary.operations, summary.operations_carried), (5, 4));
+    assert_eq!(summary.fields - summary.fields_carried, 5, "{summary}");
     assert_eq!(
         summary.free_form, 2,
         "tags (items) and extra (object): {summary}"
@@ -122,7 +122,8 @@ fn the_converted_fixture_passes_the_whole_pipeline() {
     let conversion = fixture();
     let generated =
         codegen::generate(&conversion.sources).unwrap_or_else(|error| panic!("{error}"));
-    assert_eq!(generated.operations, 3);
+    // Four: the fourth declares its path parameter as a query parameter, and is repaired.
+    assert_eq!(generated.operations, 4);
     let client = generated
         .output
         .get("generated-sdk/src/api/pay/client.rs")
@@ -152,4 +153,45 @@ fn the_real_community_description_converts_into_a_valid_spec() {
         "{summary}"
     );
     eprintln!("{summary} in {:?}", started.elapsed());
+}
+
+#[test]
+fn path_placeholders_declared_elsewhere_become_path_parameters() {
+    let json = r#"{"operations": [
+        {"method": "GET", "path": "/v3/things/{thing_no}",
+         "query_params": [{"name": "thing_no", "type": "string"}, {"name": "mchid", "type": "string"}],
+         "responses": {"204": null}},
+        {"method": "POST", "path": "/v3/users/{user_id}/stop/{plan_id}",
+         "path_params": [{"name": "use_id", "type": "string", "required": true}],
+         "request_body": {"type": "object", "properties": [
+            {"name": "plan_id", "type": "string", "required": true},
+            {"name": "reason", "type": "string"}]},
+         "responses": {"204": null}},
+        {"method": "GET", "path": "/v3/orphans/{nobody}", "responses": {"204": null}}
+    ]}"#;
+    let conversion = convert::convert_json(json).expect("converts");
+    for note in [
+        "GET /v3/things/{thing_no}: path.thing_no: declared as a query parameter; moved to the path",
+        "POST /v3/users/{user_id}/stop/{plan_id}: path.user_id: declared as path parameter `use_id`, which the path does not have; renamed",
+        "POST /v3/users/{user_id}/stop/{plan_id}: path.plan_id: declared as a body property; moved to the path",
+        "GET /v3/orphans/{nobody}: skipped operation: path placeholders",
+    ] {
+        assert!(
+            warned(&conversion, note),
+            "{note}\n{:#?}",
+            conversion.warnings
+        );
+    }
+    let things = service(&conversion, "things");
+    assert!(
+        things.contains("    path_params:\n      thing_no:"),
+        "{things}"
+    );
+    assert!(things.contains("    query:\n      mchid:"), "{things}");
+    let users = service(&conversion, "users");
+    assert!(
+        users.contains("      user_id:") && users.contains("      plan_id:"),
+        "{users}"
+    );
+    assert!(!users.contains("use_id"), "{users}");
 }

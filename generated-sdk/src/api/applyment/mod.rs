@@ -2,7 +2,7 @@
 
 //! 特约商户进件与资料变更
 //!
-//! Converted from the community description: 20 operations.
+//! 20 个接口: 查询结算账户修改申请状态、修改结算帐号API、查询结算账户API、提交申请单API、通过申请单号查询申请状态、通过业务申请编号查询申请状态、提交超管变更申请单、查询超管变更申请单状态-使用业务单号和商户号 等。
 //!
 //! Enabled by the `applyment` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

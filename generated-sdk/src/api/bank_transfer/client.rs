@@ -6,7 +6,7 @@ use super::requests::{
     QueryDetailReceiptRequest, ApplyDetailReceiptRequest, QuerySummaryReceiptRequest,
     ApplySummaryReceiptRequest, CreateTransferBatchRequest,
     QueryTransferBatchByBatchIdRequest, QueryTransferDetailByDetailIdRequest,
-    QueryTransferDetailByOutDetailNoRequest,
+    QueryTransferBatchByOutBatchNoRequest, QueryTransferDetailByOutDetailNoRequest,
 };
 use super::models::{
     CreateTransferBatchResponse, QueryDetailReceiptResponse, QuerySummaryReceiptResponse,
@@ -342,6 +342,63 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
             target.segment("detail_id", &request.detail_id)?;
             Ok(ApiRequest {
                 operation: &operations::QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 银行批次单号查询批次单API
+    ///
+    /// 银行批次单号查询批次单API
+    ///
+    /// `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2022.08.09 · operation id `query_transfer_batch_by_out_batch_no`
+    ///
+    /// Answers HTTP 200 with a [`QueryTransferBatchByBatchIdResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_transfer_batch_by_out_batch_no(
+        &self,
+        request: &QueryTransferBatchByOutBatchNoRequest,
+    ) -> crate::runtime::Call<'a, QueryTransferBatchByBatchIdResponse> {
+        fn prepare(
+            request: &QueryTransferBatchByOutBatchNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/bank-transfer/batches/out-batch-no/");
+            target.segment("out_batch_no", &request.out_batch_no)?;
+            target.query("need_query_detail", &request.need_query_detail.to_string());
+            if let Some(value) = &request.offset {
+                target.query("offset", &value.to_string());
+            }
+            if let Some(value) = &request.limit {
+                target.query("limit", &value.to_string());
+            }
+            if let Some(value) = &request.detail_state {
+                target.query("detail_state", value.as_str());
+            }
+            Ok(ApiRequest {
+                operation: &operations::QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
                 path_and_query: target.finish(),
                 body: None,
                 wechatpay_serial: None,

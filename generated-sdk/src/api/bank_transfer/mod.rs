@@ -2,7 +2,7 @@
 
 //! 批量转账到银行卡
 //!
-//! Converted from the community description: 8 operations.
+//! 9 个接口: 查询明细电子回单受理结果API、受理明细电子回单API、查询汇总电子回单受理结果API、受理汇总电子回单API、发起批量转账API、微信支付批次单号查询批次单API、微信支付明细单号查询明细单API、银行批次单号查询批次单API 等。
 //!
 //! Enabled by the `bank_transfer` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
@@ -25,6 +25,6 @@ pub use models::{
 pub use requests::{
     ApplyDetailReceiptRequest, ApplySummaryReceiptRequest, CreateTransferBatchRequest,
     QueryDetailReceiptRequest, QuerySummaryReceiptRequest,
-    QueryTransferBatchByBatchIdRequest, QueryTransferDetailByDetailIdRequest,
-    QueryTransferDetailByOutDetailNoRequest,
+    QueryTransferBatchByBatchIdRequest, QueryTransferBatchByOutBatchNoRequest,
+    QueryTransferDetailByDetailIdRequest, QueryTransferDetailByOutDetailNoRequest,
 };

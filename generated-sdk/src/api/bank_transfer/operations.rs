@@ -72,6 +72,16 @@ pub const QUERY_TRANSFER_DETAIL_BY_DETAIL_ID: OperationInfo = OperationInfo {
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
 };
+/// `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}`: 银行批次单号查询批次单API
+pub const QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO: OperationInfo = OperationInfo {
+    service: "bank_transfer",
+    id: "query_transfer_batch_by_out_batch_no",
+    method: Method::Get,
+    path: "/v3/bank-transfer/batches/out-batch-no/{out_batch_no}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
 /// `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`: 银行明细单号查询明细单API
 pub const QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO: OperationInfo = OperationInfo {
     service: "bank_transfer",
@@ -91,5 +101,6 @@ pub const ALL: &[&OperationInfo] = &[
     &CREATE_TRANSFER_BATCH,
     &QUERY_TRANSFER_BATCH_BY_BATCH_ID,
     &QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
+    &QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
     &QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
 ];

@@ -579,6 +579,100 @@ impl<'de> serde::Deserialize<'de> for QueryTransferDetailByDetailIdRequest {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// The request of `query_transfer_batch_by_out_batch_no` (银行批次单号查询批次单API): `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryTransferBatchByOutBatchNoRequest {
+    /// Wire: `out_batch_no`, `string`, required, path parameter.
+    pub out_batch_no: String,
+    /// Wire: `need_query_detail`, `boolean`, required, query parameter.
+    pub need_query_detail: bool,
+    /// Wire: `offset`, `integer`, optional, query parameter.
+    pub offset: Option<i64>,
+    /// Wire: `limit`, `integer`, optional, query parameter.
+    pub limit: Option<i64>,
+    /// Wire: `detail_state`, `enum DetailState`, optional, query parameter.
+    pub detail_state: Option<DetailState>,
+}
+impl QueryTransferBatchByOutBatchNoRequest {
+    /// Builds `QueryTransferBatchByOutBatchNoRequest` from its required fields, each named in a [`required::QueryTransferBatchByOutBatchNoRequest`](super::required::QueryTransferBatchByOutBatchNoRequest) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(
+        required: super::required::QueryTransferBatchByOutBatchNoRequest<'_>,
+    ) -> Self {
+        Self {
+            out_batch_no: required.out_batch_no.to_owned(),
+            need_query_detail: required.need_query_detail,
+            offset: None,
+            limit: None,
+            detail_state: None,
+        }
+    }
+    /// Sets the optional `offset`.
+    pub fn with_offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Sets the optional `limit`.
+    pub fn with_limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets the optional `detail_state`.
+    pub fn with_detail_state(mut self, value: DetailState) -> Self {
+        self.detail_state = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for QueryTransferBatchByOutBatchNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.detail_state {
+            crate::runtime::check_enum(at, "detail_state", value)?;
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for QueryTransferBatchByOutBatchNoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            _value: &QueryTransferBatchByOutBatchNoRequest,
+        ) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryTransferBatchByOutBatchNoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryTransferBatchByOutBatchNoRequest, serde_json::Error> {
+            let mut slots = (None, None, None, None, None);
+            fields.required("out_batch_no", &mut slots.0);
+            fields.required("need_query_detail", &mut slots.1);
+            fields.optional("offset", &mut slots.2);
+            fields.optional("limit", &mut slots.3);
+            fields.optional("detail_state", &mut slots.4);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), f2, f3, f4) => {
+                    Ok(QueryTransferBatchByOutBatchNoRequest {
+                        out_batch_no: f0,
+                        need_query_detail: f1,
+                        offset: f2,
+                        limit: f3,
+                        detail_state: f4,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `query_transfer_detail_by_out_detail_no` (银行明细单号查询明细单API): `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.

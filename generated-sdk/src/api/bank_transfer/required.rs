@@ -109,6 +109,13 @@ pub struct QueryTransferDetailByDetailIdRequest<'a> {
     /// Wire: `detail_id`, `string`, required, path parameter.
     pub detail_id: &'a str,
 }
+/// The required fields of [`QueryTransferBatchByOutBatchNoRequest`](super::QueryTransferBatchByOutBatchNoRequest), each named: `QueryTransferBatchByOutBatchNoRequest::new(required::QueryTransferBatchByOutBatchNoRequest { … })`.
+pub struct QueryTransferBatchByOutBatchNoRequest<'a> {
+    /// Wire: `out_batch_no`, `string`, required, path parameter.
+    pub out_batch_no: &'a str,
+    /// Wire: `need_query_detail`, `boolean`, required, query parameter.
+    pub need_query_detail: bool,
+}
 /// The required fields of [`QueryTransferDetailByOutDetailNoRequest`](super::QueryTransferDetailByOutDetailNoRequest), each named: `QueryTransferDetailByOutDetailNoRequest::new(required::QueryTransferDetailByOutDetailNoRequest { … })`.
 pub struct QueryTransferDetailByOutDetailNoRequest<'a> {
     /// Wire: `out_batch_no`, `string`, required, path parameter.

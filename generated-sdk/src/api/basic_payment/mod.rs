@@ -2,7 +2,7 @@
 
 //! 基础支付
 //!
-//! Converted from the community description: 11 operations.
+//! 11 个接口: APP下单API、APP下单并签约、付款码支付、H5下单API、微信支付订单号查询、JSAPI下单API、JSAPI下单并授权/签约、Native下单API 等。
 //!
 //! Enabled by the `basic_payment` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 账单
 //!
-//! Converted from the community description: 5 operations.
+//! 5 个接口: 申请资金账单API、申请单个子商户资金账单API、申请交易账单API、下载账单API、申请二级商户资金账单API。
 //!
 //! Enabled by the `bill` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 品牌经营(入驻与门店)
 //!
-//! Converted from the community description: 20 operations.
+//! 20 个接口: 获得品牌已授权且在生效中的产品权限信息、提交入驻申请、根据申请单ID查询申请状态、根据业务申请编号查询申请状态、撤销申请、查询摇优惠活动列表、列表查询品牌门店信息、创建品牌门店 等。
 //!
 //! Enabled by the `brand` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 商家名片
 //!
-//! Converted from the community description: 33 operations.
+//! 33 个接口: 查询商家名片配置申请状态、提交商家名片配置申请、撤销商家名片配置申请、获取商家名片预览二维码、发布商家名片配置、查询已生效交易连接名片规则、添加交易连接名片规则申请、根据业务申请编号查询添加申请状态 等。
 //!
 //! Enabled by the `brand_card` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

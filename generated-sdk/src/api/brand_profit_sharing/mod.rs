@@ -2,7 +2,7 @@
 
 //! 连锁品牌分账
 //!
-//! Converted from the community description: 9 operations.
+//! 9 个接口: 查询最大分账比例API、完结分账API、查询分账结果API、请求分账API、查询订单剩余待分金额API、添加分账接收方API、删除分账接收方API、查询分账回退结果API 等。
 //!
 //! Enabled by the `brand_profit_sharing` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 品牌红包
 //!
-//! Converted from the community description: 5 operations.
+//! 5 个接口: 品牌商户发放红包、微信支付批次单号查询批次单、商家明细单号查询明细单、商家批次单号查询批次单、商家明细单号查询明细单。
 //!
 //! Enabled by the `brand_redpacket` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 经营工具
 //!
-//! Converted from the community description: 13 operations.
+//! 13 个接口: 商圈会员停车状态同步、商圈会员积分同步、商圈积分授权查询、商圈会员待积分状态查询、点餐订单信息同步（渠道商/服务商）、创建自定义入口、查询自定义入口、更新自定义入口 等。
 //!
 //! Enabled by the `business_tools` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

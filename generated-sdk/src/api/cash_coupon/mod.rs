@@ -2,7 +2,7 @@
 
 //! 代金券
 //!
-//! Converted from the community description: 20 operations.
+//! 20 个接口: 给指定用户报名多笔立减活动、查询绑定多笔立减活动的代金券详情、获取已设置的消息通知地址API、设置消息通知地址API、创建代金券批次API、条件查询批次列表API、查询批次详情API、查询代金券可用单品API 等。
 //!
 //! Enabled by the `cash_coupon` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 渠道服务(微众银行)
 //!
-//! Converted from the community description: 11 operations.
+//! 11 个接口: 查询渠道额度、查询商户资料、查询商户影像件资料、受理渠道结算银行账户更名申请、查询渠道结算银行账户更名申请、资料更新请求审核结果回调通知、发起微众台账管控、解除对微众台账的管控 等。
 //!
 //! Enabled by the `channel_service` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

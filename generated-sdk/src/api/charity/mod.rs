@@ -2,7 +2,7 @@
 
 //! 公益捐赠
 //!
-//! Converted from the community description: 7 operations.
+//! 7 个接口: 查询预算出资的电子回单、申请预算出资的电子回单、申请公益捐赠预算、商户单号查询公益捐赠预算详情、解锁公益捐赠预算、发起公益捐赠、商户单号查询公益捐赠详情。
 //!
 //! Enabled by the `charity` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 合单支付
 //!
-//! Converted from the community description: 8 operations.
+//! 8 个接口: 合单下单-APP支付API、合单下单-H5支付API、个人收款交易通过微信支付订单号查单、合单下单-JSAPI支付API、个人收款交易下单-小程序、合单下单-Native支付API、合单查询订单API、合单关闭订单API。
 //!
 //! Enabled by the `combine_payment` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 通用接口
 //!
-//! Converted from the community description: 13 operations.
+//! 13 个接口: 查询省份列表API、查询城市列表API、查询支持对公业务的银行列表API、查询支持个人业务的银行列表API、获取对私银行卡号开户银行API、查询支行列表API、用户openid转换API、报名费率优惠活动API 等。
 //!
 //! Enabled by the `common` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

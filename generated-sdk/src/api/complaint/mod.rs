@@ -2,7 +2,7 @@
 
 //! 消费者投诉
 //!
-//! Converted from the community description: 16 operations.
+//! 16 个接口: 删除投诉通知回调API、查询投诉通知回调API、创建投诉通知回调API、更新投诉通知回调API、查询投诉信息API、查询投诉单列表API、查询投诉单详情API、反馈处理完成API 等。
 //!
 //! Enabled by the `complaint` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 微信分付
 //!
-//! Converted from the community description: 5 operations.
+//! 5 个接口: 微信分付-支付方式前置服务、商户贴息-获取微信分付曝光建议、商户贴息-获取微信分付曝光建议、微信分付-支付方式前置服务、微信分付-支付方式前置服务。
 //!
 //! Enabled by the `credit_pay` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 自动还款与还款支付
 //!
-//! Converted from the community description: 11 operations.
+//! 11 个接口: APP预签约自动还款协议、H5预签约自动还款协议、解除自动还款协议、查询自动还款协议、发起还款、查询还款单、预约还款、查询预约还款记录 等。
 //!
 //! Enabled by the `credit_repayment` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 支付分·先享卡
 //!
-//! Converted from the community description: 6 operations.
+//! 6 个接口: 预受理领卡请求API、查询先享卡订单API、增加用户记录API、通过先享卡订单号查询订单API、通过先享卡订单号查询订单API、更新先享卡订单API。
 //!
 //! Enabled by the `discount_card` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 收付通·进件
 //!
-//! Converted from the community description: 8 operations.
+//! 8 个接口: 二级商户进件API、通过业务申请编号查询申请状态、撤销申请单-使用业务申请编号、提交申请单、平台代理签约核身、通过申请单ID查询申请状态、撤销申请单-使用申请单号、查询指定主体子商户列表。
 //!
 //! Enabled by the `ecommerce_applyment` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 收付通·合单代扣
 //!
-//! Converted from the community description: 7 operations.
+//! 7 个接口: 通过商户协议号查询协议API、商户协议号解约协议API、APP方式预签约API、小程序方式预签约API、电商合单委托代扣支付API、电商合单委托代扣查询订单API、电商合单委托代扣撤销订单API。
 //!
 //! Enabled by the `ecommerce_combine_papay` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -11,12 +11,14 @@ use super::requests::{
     QuerySubMerchantWithdrawByIdRequest, ApplyCancelledMerchantWithdrawRequest,
     QueryCancelledMerchantWithdrawByIdRequest,
     QueryCancelledMerchantWithdrawByOutRequestNoRequest, QueryBalanceRequest,
-    QueryDayEndBalanceRequest, CreateWithdrawRequest, QueryWithdrawByOutRequestNoRequest,
+    QueryDayEndBalanceRequest, CreateWithdrawRequest,
+    DownloadWithdrawExceptionFileRequest, QueryWithdrawByOutRequestNoRequest,
     QueryWithdrawByIdRequest,
 };
 use super::models::{
     ApplyCancelWithdrawResponse, ConfirmCancelResponse, CreateCancelApplicationResponse,
-    CreateSubMerchantWithdrawResponse, CreateWithdrawResponse, QueryBalanceResponse,
+    CreateSubMerchantWithdrawResponse, CreateWithdrawResponse,
+    DownloadWithdrawExceptionFileResponse, QueryBalanceResponse,
     QueryCancelWithdrawByIdResponse, QueryCancelledMerchantWithdrawByIdResponse,
     QuerySubMerchantBalanceResponse, QuerySubMerchantDayEndBalanceResponse,
     QuerySubMerchantWithdrawByOutRequestNoResponse, QueryWithdrawByOutRequestNoResponse,
@@ -865,6 +867,57 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::CREATE_WITHDRAW,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 按日下载提现异常文件API
+    ///
+    /// 按日下载提现异常文件API
+    ///
+    /// `GET /v3/merchant/fund/withdraw/bill-type/{bill_type}`
+    ///
+    /// 支持商户: 电商平台、服务商 · 更新时间: 2020.11.30 · operation id `download_withdraw_exception_file`
+    ///
+    /// Answers HTTP 200 with a [`DownloadWithdrawExceptionFileResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn download_withdraw_exception_file(
+        &self,
+        request: &DownloadWithdrawExceptionFileRequest,
+    ) -> crate::runtime::Call<'a, DownloadWithdrawExceptionFileResponse> {
+        fn prepare(
+            request: &DownloadWithdrawExceptionFileRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/merchant/fund/withdraw/bill-type/");
+            target.segment("bill_type", request.bill_type.as_str())?;
+            target.query("bill_date", &request.bill_date);
+            if let Some(value) = &request.tar_type {
+                target.query("tar_type", value.as_str());
+            }
+            Ok(ApiRequest {
+                operation: &operations::DOWNLOAD_WITHDRAW_EXCEPTION_FILE,
+                path_and_query: target.finish(),
+                body: None,
                 wechatpay_serial: None,
             })
         }

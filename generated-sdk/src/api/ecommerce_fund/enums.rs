@@ -1473,3 +1473,174 @@ impl<'de> serde::Deserialize<'de> for ProofPayeeMediaProofMediaType {
         <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// (converted) the values at path.bill_type
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BillType {
+    /// `NO_SUCC` (the documentation gives no meaning for this value).
+    NoSucc,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl BillType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoSucc => "NO_SUCC",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for BillType {
+    const VALUES: &'static [&'static str] = &["NO_SUCC"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for BillType {
+    fn from(value: &str) -> Self {
+        match value {
+            "NO_SUCC" => Self::NoSucc,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for BillType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for BillType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BillType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BillType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// (converted) the values at query.tar_type
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TarType {
+    /// `GZIP` (the documentation gives no meaning for this value).
+    Gzip,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl TarType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gzip => "GZIP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for TarType {
+    const VALUES: &'static [&'static str] = &["GZIP"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for TarType {
+    fn from(value: &str) -> Self {
+        match value {
+            "GZIP" => Self::Gzip,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for TarType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for TarType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for TarType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TarType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// 哈希类型
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HashType {
+    /// `SHA1` (the documentation gives no meaning for this value).
+    Sha1,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl HashType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sha1 => "SHA1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for HashType {
+    const VALUES: &'static [&'static str] = &["SHA1"];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for HashType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SHA1" => Self::Sha1,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for HashType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for HashType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for HashType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for HashType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}

@@ -2,7 +2,7 @@
 
 //! 收付通·余额、提现与注销
 //!
-//! Converted from the community description: 20 operations.
+//! 21 个接口: 提交注销提现申请、微信支付注销提现申请单号查询申请单状态、平台代商户确认注销、商户注销提现申请单号查询申请单状态、商户注销资格校验、提交注销申请单、查询注销单状态、查询二级商户账户实时余额API 等。
 //!
 //! Enabled by the `ecommerce_fund` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
@@ -13,29 +13,31 @@ mod requests;
 pub mod required;
 pub use client::EcommerceFundClient;
 pub use enums::{
-    AccountType, ApplicationType, ApplyCancelledMerchantWithdrawOutAccountType,
+    AccountType, ApplicationType, ApplyCancelledMerchantWithdrawOutAccountType, BillType,
     CancelState, CreateCancelApplicationCancelState,
-    CreateSubMerchantWithdrawAccountType, IdDocType, MerchantState, OutAccountType,
-    PayState, PayeeType, ProofMediaType, ProofPayeeMediaProofMediaType,
+    CreateSubMerchantWithdrawAccountType, HashType, IdDocType, MerchantState,
+    OutAccountType, PayState, PayeeType, ProofMediaType, ProofPayeeMediaProofMediaType,
     QuerySubMerchantBalanceAccountType, QuerySubMerchantDayEndBalanceAccountType, Status,
-    Type, ValidateResult, Withdraw, WithdrawState,
+    TarType, Type, ValidateResult, Withdraw, WithdrawState,
 };
 pub use models::{
     AccountInfo, AccountWithdrawResult, AdditionalMaterials, ApplicationInfo,
     ApplyCancelWithdrawResponse, ApplyCancelledMerchantWithdrawPayeeInfo,
     BankAccountInfo, BlockReasons, ConfirmCancel, ConfirmCancelResponse,
     CreateCancelApplicationResponse, CreateSubMerchantWithdrawResponse,
-    CreateWithdrawResponse, IdentityInfo, PayeeInfo, PayeeInfoBankAccountInfo,
-    ProofMediaList, ProofMedias, ProofPayeeMedia, QueryBalanceResponse,
-    QueryCancelWithdrawByIdResponse, QueryCancelledMerchantWithdrawByIdResponse,
-    QuerySubMerchantBalanceResponse, QuerySubMerchantDayEndBalanceResponse,
+    CreateWithdrawResponse, DownloadWithdrawExceptionFileResponse, IdentityInfo,
+    PayeeInfo, PayeeInfoBankAccountInfo, ProofMediaList, ProofMedias, ProofPayeeMedia,
+    QueryBalanceResponse, QueryCancelWithdrawByIdResponse,
+    QueryCancelledMerchantWithdrawByIdResponse, QuerySubMerchantBalanceResponse,
+    QuerySubMerchantDayEndBalanceResponse,
     QuerySubMerchantWithdrawByOutRequestNoResponse, QueryWithdrawByOutRequestNoResponse,
     ValidateCancelResponse, WithdrawlApply,
 };
 pub use requests::{
     ApplyCancelWithdrawRequest, ApplyCancelledMerchantWithdrawRequest,
     ConfirmCancelRequest, CreateCancelApplicationRequest,
-    CreateSubMerchantWithdrawRequest, CreateWithdrawRequest, QueryBalanceRequest,
+    CreateSubMerchantWithdrawRequest, CreateWithdrawRequest,
+    DownloadWithdrawExceptionFileRequest, QueryBalanceRequest,
     QueryCancelApplicationRequest, QueryCancelWithdrawByIdRequest,
     QueryCancelWithdrawByOutRequestNoRequest, QueryCancelledMerchantWithdrawByIdRequest,
     QueryCancelledMerchantWithdrawByOutRequestNoRequest, QueryDayEndBalanceRequest,

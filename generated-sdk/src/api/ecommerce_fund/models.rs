@@ -3,8 +3,8 @@
 //! Models of 收付通·余额、提现与注销: the objects its requests and responses carry.
 use super::enums::{
     AccountType, ApplicationType, CancelState, CreateCancelApplicationCancelState,
-    CreateSubMerchantWithdrawAccountType, IdDocType, MerchantState, OutAccountType,
-    PayState, ProofMediaType, ProofPayeeMediaProofMediaType,
+    CreateSubMerchantWithdrawAccountType, HashType, IdDocType, MerchantState,
+    OutAccountType, PayState, ProofMediaType, ProofPayeeMediaProofMediaType,
     QuerySubMerchantBalanceAccountType, QuerySubMerchantDayEndBalanceAccountType, Status,
     Type, ValidateResult, Withdraw, WithdrawState,
 };
@@ -1957,6 +1957,65 @@ impl<'de> serde::Deserialize<'de> for CreateWithdrawResponse {
                     Ok(CreateWithdrawResponse {
                         withdraw_id: f0,
                         out_request_no: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 按日下载提现异常文件API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DownloadWithdrawExceptionFileResponse {
+    /// 哈希类型
+    ///
+    /// Wire: `hash_type`, `enum HashType`, required.
+    pub hash_type: HashType,
+    /// 哈希值
+    ///
+    /// Wire: `hash_value`, `string`, required.
+    pub hash_value: String,
+    /// 账单下载地址
+    ///
+    /// Wire: `download_url`, `string`, required.
+    pub download_url: String,
+}
+impl serde::Serialize for DownloadWithdrawExceptionFileResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &DownloadWithdrawExceptionFileResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("hash_type", &value.hash_type);
+            members.required("hash_value", &value.hash_value);
+            members.required("download_url", &value.download_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DownloadWithdrawExceptionFileResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<DownloadWithdrawExceptionFileResponse, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("hash_type", &mut slots.0);
+            fields.required("hash_value", &mut slots.1);
+            fields.required("download_url", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(DownloadWithdrawExceptionFileResponse {
+                        hash_type: f0,
+                        hash_value: f1,
+                        download_url: f2,
                     })
                 }
                 _ => Err(crate::runtime::Fields::incomplete()),

@@ -182,6 +182,16 @@ pub const CREATE_WITHDRAW: OperationInfo = OperationInfo {
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
 };
+/// `GET /v3/merchant/fund/withdraw/bill-type/{bill_type}`: 按日下载提现异常文件API
+pub const DOWNLOAD_WITHDRAW_EXCEPTION_FILE: OperationInfo = OperationInfo {
+    service: "ecommerce_fund",
+    id: "download_withdraw_exception_file",
+    method: Method::Get,
+    path: "/v3/merchant/fund/withdraw/bill-type/{bill_type}",
+    retry_safe: true,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
 /// `GET /v3/merchant/fund/withdraw/out-request-no/{out_request_no}`: 电商平台(商户提现单号查询)提现状态API
 pub const QUERY_WITHDRAW_BY_OUT_REQUEST_NO: OperationInfo = OperationInfo {
     service: "ecommerce_fund",
@@ -222,6 +232,7 @@ pub const ALL: &[&OperationInfo] = &[
     &QUERY_BALANCE,
     &QUERY_DAY_END_BALANCE,
     &CREATE_WITHDRAW,
+    &DOWNLOAD_WITHDRAW_EXCEPTION_FILE,
     &QUERY_WITHDRAW_BY_OUT_REQUEST_NO,
     &QUERY_WITHDRAW_BY_ID,
 ];

@@ -2,9 +2,9 @@
 
 //! Request types of 收付通·余额、提现与注销: one per operation, holding its path, query and body fields by wire name.
 use super::enums::{
-    ApplyCancelledMerchantWithdrawOutAccountType, CreateSubMerchantWithdrawAccountType,
-    PayeeType, QuerySubMerchantBalanceAccountType,
-    QuerySubMerchantDayEndBalanceAccountType, Withdraw,
+    ApplyCancelledMerchantWithdrawOutAccountType, BillType,
+    CreateSubMerchantWithdrawAccountType, PayeeType, QuerySubMerchantBalanceAccountType,
+    QuerySubMerchantDayEndBalanceAccountType, TarType, Withdraw,
 };
 use super::models::{
     AdditionalMaterials, ApplicationInfo, ApplyCancelledMerchantWithdrawPayeeInfo,
@@ -1417,6 +1417,81 @@ impl<'de> serde::Deserialize<'de> for CreateWithdrawRequest {
                         bank_memo: f3,
                         account_type: f4,
                         notify_url: f5,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// The request of `download_withdraw_exception_file` (按日下载提现异常文件API): `GET /v3/merchant/fund/withdraw/bill-type/{bill_type}`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DownloadWithdrawExceptionFileRequest {
+    /// Wire: `bill_type`, `enum BillType`, required, path parameter.
+    pub bill_type: BillType,
+    /// Wire: `bill_date`, `string`, required, query parameter.
+    pub bill_date: String,
+    /// Wire: `tar_type`, `enum TarType`, optional, query parameter.
+    pub tar_type: Option<TarType>,
+}
+impl DownloadWithdrawExceptionFileRequest {
+    /// Builds `DownloadWithdrawExceptionFileRequest` from its required fields, each named in a [`required::DownloadWithdrawExceptionFileRequest`](super::required::DownloadWithdrawExceptionFileRequest) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(
+        required: super::required::DownloadWithdrawExceptionFileRequest<'_>,
+    ) -> Self {
+        Self {
+            bill_type: required.bill_type,
+            bill_date: required.bill_date.to_owned(),
+            tar_type: None,
+        }
+    }
+    /// Sets the optional `tar_type`.
+    pub fn with_tar_type(mut self, value: TarType) -> Self {
+        self.tar_type = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for DownloadWithdrawExceptionFileRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_enum(at, "bill_type", &self.bill_type)?;
+        if let Some(value) = &self.tar_type {
+            crate::runtime::check_enum(at, "tar_type", value)?;
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for DownloadWithdrawExceptionFileRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            _value: &DownloadWithdrawExceptionFileRequest,
+        ) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DownloadWithdrawExceptionFileRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<DownloadWithdrawExceptionFileRequest, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("bill_type", &mut slots.0);
+            fields.required("bill_date", &mut slots.1);
+            fields.optional("tar_type", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), f2) => {
+                    Ok(DownloadWithdrawExceptionFileRequest {
+                        bill_type: f0,
+                        bill_date: f1,
+                        tar_type: f2,
                     })
                 }
                 _ => Err(crate::runtime::Fields::incomplete()),

@@ -211,3 +211,10 @@ pub struct CreateWithdrawRequest<'a> {
     /// Wire: `account_type`, `enum CreateSubMerchantWithdrawAccountType`, required.
     pub account_type: super::CreateSubMerchantWithdrawAccountType,
 }
+/// The required fields of [`DownloadWithdrawExceptionFileRequest`](super::DownloadWithdrawExceptionFileRequest), each named: `DownloadWithdrawExceptionFileRequest::new(required::DownloadWithdrawExceptionFileRequest { … })`.
+pub struct DownloadWithdrawExceptionFileRequest<'a> {
+    /// Wire: `bill_type`, `enum BillType`, required, path parameter.
+    pub bill_type: super::BillType,
+    /// Wire: `bill_date`, `string`, required, query parameter.
+    pub bill_date: &'a str,
+}

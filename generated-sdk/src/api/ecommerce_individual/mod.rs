@@ -2,7 +2,7 @@
 
 //! 收付通·个人收款
 //!
-//! Converted from the community description: 9 operations.
+//! 9 个接口: 查询在途异常资金付款结果、发起在途异常资金付款指令、查询在途异常资金付款指令执行结果、根据业务申请单号查签约信息、APP场景预签约（需要实名验证）、小程序场景预签约（需要实名验证）、APP场景预签约、小程序场景预签约 等。
 //!
 //! Enabled by the `ecommerce_individual` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 收付通·分账
 //!
-//! Converted from the community description: 10 operations.
+//! 10 个接口: 查询售后服务分账结果、请求售后服务分账、完结分账API、查询分账结果API、请求分账API、查询订单剩余待分金额API、添加分账接收方API、删除分账接收方API 等。
 //!
 //! Enabled by the `ecommerce_profit_sharing` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 收付通·退款
 //!
-//! Converted from the community description: 6 operations.
+//! 6 个接口: 退款申请API、通过微信支付退款单号查询退款、通过商户退款单号查询退款、发起异常退款、查询垫付回补结果API、垫付退款回补API。
 //!
 //! Enabled by the `ecommerce_refund` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

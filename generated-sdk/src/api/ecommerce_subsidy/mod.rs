@@ -2,7 +2,7 @@
 
 //! 收付通·补差
 //!
-//! Converted from the community description: 3 operations.
+//! 3 个接口: 取消补差API、请求补差API、请求补差回退API。
 //!
 //! Enabled by the `ecommerce_subsidy` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 收付通·转账
 //!
-//! Converted from the community description: 6 operations.
+//! 6 个接口: 申请二级商户商家转账授权、查询二级商户商家转账授权状态、发起转账、商户单号查询转账单、撤销转账、微信转账单号查询转账单。
 //!
 //! Enabled by the `ecommerce_transfer` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 教育行业
 //!
-//! Converted from the community description: 20 operations.
+//! 20 个接口: 通过协议号查询签约API、预签约API、解约API、教育通扣款受理API、微信订单号查单API、商户订单号查单API、发送扣款预通知API、通过用户标识查询签约API 等。
 //!
 //! Enabled by the `education` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

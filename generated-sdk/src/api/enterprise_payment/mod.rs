@@ -2,7 +2,7 @@
 
 //! 企业支付
 //!
-//! Converted from the community description: 17 operations.
+//! 17 个接口: 查询可用商户范围列表、创建可用商户范围、查询商户标识列表、添加商户标识、删除商户标识、申请企业商户企业支付出资凭证、申请企业商户企业支付业务账单、使用商户卡号查询企业支付额度卡 等。
 //!
 //! Enabled by the `enterprise_payment` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

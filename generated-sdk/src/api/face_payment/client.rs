@@ -8,7 +8,8 @@ use super::requests::{
     ListFaceCollectionsRequest, QueryFaceCollectionRequest, CreateRepaymentUrlRequest,
     CreateTransactionRequest, QueryTransactionByOutTradeNoRequest,
     ListOrganizationsRequest, QueryOrganizationUserRequest,
-    UpdateOrganizationUserRequest, CreateTokenRequest,
+    UpdateOrganizationUserRequest, TerminateOrganizationUserContractRequest,
+    CreateTokenRequest,
 };
 use super::models::{
     CreateRepaymentUrlResponse, CreateTokenResponse, CreateTransactionResponse,
@@ -683,6 +684,56 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::UPDATE_ORGANIZATION_USER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
+        )
+    }
+    /// 解除刷脸用户签约关系接口
+    ///
+    /// 解除刷脸用户签约关系接口
+    ///
+    /// `POST /v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2022.11.14 · operation id `terminate_organization_user_contract`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn terminate_organization_user_contract(
+        &self,
+        request: &TerminateOrganizationUserContractRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(
+            request: &TerminateOrganizationUserContractRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/offlinefacemch/organizations/");
+            target.segment("organization_id", &request.organization_id)?;
+            target.literal("/users/user-id/");
+            target.segment("user_id", &request.user_id)?;
+            target.literal("/terminate-contract");
+            Ok(ApiRequest {
+                operation: &operations::TERMINATE_ORGANIZATION_USER_CONTRACT,
+                path_and_query: target.finish(),
+                body: None,
                 wechatpay_serial: None,
             })
         }

@@ -2,7 +2,7 @@
 
 //! 刷脸支付
 //!
-//! Converted from the community description: 15 operations.
+//! 16 个接口: 查询用户授权的实名信息、获取出厂检查结果、智能设备列表、获取authinfo接口、预签约接口、签约查询接口、查询重采用户列表、查询重采请求详情 等。
 //!
 //! Enabled by the `face_payment` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
@@ -34,5 +34,5 @@ pub use requests::{
     PresignContractRequest, QueryAuthinfoRequest, QueryContractRequest,
     QueryDeviceInspectionRequest, QueryFaceCollectionRequest, QueryFaceUserRequest,
     QueryOrganizationUserRequest, QueryTransactionByOutTradeNoRequest,
-    UpdateOrganizationUserRequest,
+    TerminateOrganizationUserContractRequest, UpdateOrganizationUserRequest,
 };

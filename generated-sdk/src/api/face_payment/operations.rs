@@ -142,6 +142,16 @@ pub const UPDATE_ORGANIZATION_USER: OperationInfo = OperationInfo {
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
 };
+/// `POST /v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract`: 解除刷脸用户签约关系接口
+pub const TERMINATE_ORGANIZATION_USER_CONTRACT: OperationInfo = OperationInfo {
+    service: "face_payment",
+    id: "terminate_organization_user_contract",
+    method: Method::Post,
+    path: "/v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
 /// `POST /v3/offlinefacemch/tokens`: 获取凭证授权接口
 pub const CREATE_TOKEN: OperationInfo = OperationInfo {
     service: "face_payment",
@@ -168,5 +178,6 @@ pub const ALL: &[&OperationInfo] = &[
     &LIST_ORGANIZATIONS,
     &QUERY_ORGANIZATION_USER,
     &UPDATE_ORGANIZATION_USER,
+    &TERMINATE_ORGANIZATION_USER_CONTRACT,
     &CREATE_TOKEN,
 ];

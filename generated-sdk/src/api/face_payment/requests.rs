@@ -1229,6 +1229,63 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationUserRequest {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// The request of `terminate_organization_user_contract` (解除刷脸用户签约关系接口): `POST /v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TerminateOrganizationUserContractRequest {
+    /// Wire: `organization_id`, `string`, required, path parameter.
+    pub organization_id: String,
+    /// Wire: `user_id`, `string`, required, path parameter.
+    pub user_id: String,
+}
+impl TerminateOrganizationUserContractRequest {
+    /// Builds `TerminateOrganizationUserContractRequest` from its required fields, each named in a [`required::TerminateOrganizationUserContractRequest`](super::required::TerminateOrganizationUserContractRequest) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(
+        required: super::required::TerminateOrganizationUserContractRequest<'_>,
+    ) -> Self {
+        Self {
+            organization_id: required.organization_id.to_owned(),
+            user_id: required.user_id.to_owned(),
+        }
+    }
+}
+impl crate::runtime::Validate for TerminateOrganizationUserContractRequest {}
+impl serde::Serialize for TerminateOrganizationUserContractRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            _value: &TerminateOrganizationUserContractRequest,
+        ) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TerminateOrganizationUserContractRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TerminateOrganizationUserContractRequest, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("organization_id", &mut slots.0);
+            fields.required("user_id", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(TerminateOrganizationUserContractRequest {
+                        organization_id: f0,
+                        user_id: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `create_token` (获取凭证授权接口): `POST /v3/offlinefacemch/tokens`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.

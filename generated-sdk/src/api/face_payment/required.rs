@@ -133,3 +133,10 @@ pub struct UpdateOrganizationUserRequest<'a> {
     /// Wire: `out_user_id`, `string`, required, path parameter.
     pub out_user_id: &'a str,
 }
+/// The required fields of [`TerminateOrganizationUserContractRequest`](super::TerminateOrganizationUserContractRequest), each named: `TerminateOrganizationUserContractRequest::new(required::TerminateOrganizationUserContractRequest { … })`.
+pub struct TerminateOrganizationUserContractRequest<'a> {
+    /// Wire: `organization_id`, `string`, required, path parameter.
+    pub organization_id: &'a str,
+    /// Wire: `user_id`, `string`, required, path parameter.
+    pub user_id: &'a str,
+}

@@ -2,7 +2,7 @@
 
 //! 收付通·跨境(资金出境)
 //!
-//! Converted from the community description: 6 operations.
+//! 6 个接口: 获取购付汇账单文件下载链接API、申请资金出境API、查询出境结果API、申请资金出境退回、查询出境退回结果（通过商户出境退回单号）、查询订单剩余可出境余额API。
 //!
 //! Enabled by the `funds_to_oversea` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -30,11 +30,12 @@ use super::requests::{
     QueryH5PermissionApplicationRequest, UpdateH5PermissionApplicationRequest,
     CreateH5DomainApplicationRequest, QueryH5DomainApplicationRequest,
     UpdateH5DomainApplicationRequest, QueryH5PermissionRequest, CreateSubMerchantRequest,
-    QuerySubMerchantRequest, AppPreEntrustSignRequest, H5PreEntrustSignRequest,
-    JsapiPreEntrustSignRequest, MiniprogramPreEntrustSignRequest,
-    QueryPapayContractByOutContractCodeRequest, WebPreEntrustSignRequest,
-    QueryPapayContractByIdRequest, TerminatePapayContractRequest,
-    CreatePapayOrderRequest, ReversePapayOrderByOutTradeNoRequest,
+    QuerySubMerchantRequest, UpdateSubMerchantRequest, AppPreEntrustSignRequest,
+    H5PreEntrustSignRequest, JsapiPreEntrustSignRequest,
+    MiniprogramPreEntrustSignRequest, QueryPapayContractByOutContractCodeRequest,
+    WebPreEntrustSignRequest, QueryPapayContractByIdRequest,
+    TerminatePapayContractRequest, CreatePapayOrderRequest,
+    QueryPapayOrderByOutTradeNoRequest, ReversePapayOrderByOutTradeNoRequest,
     QueryPapayOrderByIdRequest, QueryProfitSharingBillUrlRequest,
     CreateProfitSharingOrderRequest, UnfreezeProfitSharingOrderRequest,
     QueryProfitSharingOrderRequest, DeleteProfitSharingReceiverRequest,
@@ -61,13 +62,13 @@ use super::models::{
     LegacyUpdateSubMerchantResponse, LegacyVerifyCustomsCertificateResponse,
     ListComplaintNegotiationHistoryResponse, ListComplaintsData, ListComplaintsResponse,
     MicropayTransaction, QueryComplaintNotificationResponse, QueryH5PermissionResponse,
-    QueryPapayContractByOutContractCodeResponse, QueryPapayOrderByIdResponse,
+    QueryPapayContractByOutContractCodeResponse, QueryPapayOrderByOutTradeNoResponse,
     QueryProfitSharingBillUrlResponse, QueryProfitSharingOrderAmountResponse,
     QueryProfitSharingReceiverResponse, QueryRefundableAmountResponse,
     QueryRefundableBalanceResponse, QuerySubMerchantRechargeBalanceResponse,
     QuerySubMerchantResponse, Refund, RefundList, RefundListItem, Settlement,
     SettlementList, Transaction, UpdateH5PermissionApplicationResponse,
-    WebPreEntrustSignResponse,
+    UpdateSubMerchantResponse, WebPreEntrustSignResponse,
 };
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 微信支付境外 APIv3(付款码支付).
@@ -3180,6 +3181,51 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             crate::runtime::decode_json,
         )
     }
+    /// 修改子商户（融合钱包）
+    ///
+    /// 修改子商户（融合钱包）
+    ///
+    /// `PATCH /v3/global/merchants/{sub_mchid}`
+    ///
+    /// 支持商户: 机构模式 · 更新时间: 2026.01.14 · operation id `update_sub_merchant`
+    ///
+    /// Answers HTTP 200 with a [`UpdateSubMerchantResponse`].
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn update_sub_merchant(
+        &self,
+        request: &UpdateSubMerchantRequest,
+    ) -> crate::runtime::Call<'a, UpdateSubMerchantResponse> {
+        fn prepare(request: &UpdateSubMerchantRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchants/");
+            target.segment("sub_mchid", &request.sub_mchid)?;
+            Ok(ApiRequest {
+                operation: &operations::UPDATE_SUB_MERCHANT,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
     /// APP签约API
     ///
     /// APP签约API
@@ -3621,6 +3667,54 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             crate::runtime::decode_json,
         )
     }
+    /// 查询订单(商户订单号)
+    ///
+    /// 查询订单(商户订单号)
+    ///
+    /// `GET /v3/global/papay/transactions/out-trade-no/{out_trade_no}`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2025.01.07 · operation id `query_papay_order_by_out_trade_no`
+    ///
+    /// Answers HTTP 200 with a [`QueryPapayOrderByOutTradeNoResponse`].
+    ///
+    /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn query_papay_order_by_out_trade_no(
+        &self,
+        request: &QueryPapayOrderByOutTradeNoRequest,
+    ) -> crate::runtime::Call<'a, QueryPapayOrderByOutTradeNoResponse> {
+        fn prepare(
+            request: &QueryPapayOrderByOutTradeNoRequest,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/papay/transactions/out-trade-no/");
+            target.segment("out_trade_no", &request.out_trade_no)?;
+            target.query("sub_mchid", &request.sub_mchid);
+            Ok(ApiRequest {
+                operation: &operations::QUERY_PAPAY_ORDER_BY_OUT_TRADE_NO,
+                path_and_query: target.finish(),
+                body: None,
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
     /// 撤销订单(商户订单号)
     ///
     /// 撤销订单(商户订单号)
@@ -3678,7 +3772,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     ///
     /// 支持商户: 直连模式、机构模式 · 更新时间: 2025.01.07 · operation id `query_papay_order_by_id`
     ///
-    /// Answers HTTP 200 with a [`QueryPapayOrderByIdResponse`].
+    /// Answers HTTP 200 with a [`QueryPapayOrderByOutTradeNoResponse`].
     ///
     /// Safe to retry: sending it again cannot do the work twice.
     ///
@@ -3696,7 +3790,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     pub fn query_papay_order_by_id(
         &self,
         request: &QueryPapayOrderByIdRequest,
-    ) -> crate::runtime::Call<'a, QueryPapayOrderByIdResponse> {
+    ) -> crate::runtime::Call<'a, QueryPapayOrderByOutTradeNoResponse> {
         fn prepare(request: &QueryPapayOrderByIdRequest) -> Result<ApiRequest, Error> {
             crate::runtime::Validate::validate(request)?;
             let mut target = PathAndQuery::new();

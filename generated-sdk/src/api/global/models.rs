@@ -9038,6 +9038,124 @@ impl<'de> serde::Deserialize<'de> for QuerySubMerchantResponse {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// H5支付申请资料资料
+///
+/// Sent in requests (and possibly returned in responses).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSubMerchantH5PaymentApplyInfo {
+    /// H5经营网址
+    ///
+    /// Wire: `website_url`, `string`, optional.
+    pub website_url: Option<String>,
+    /// H5支付域名
+    ///
+    /// Wire: `domains`, `array[string]`, optional.
+    pub domains: Option<Vec<String>>,
+}
+impl UpdateSubMerchantH5PaymentApplyInfo {
+    /// Builds `UpdateSubMerchantH5PaymentApplyInfo` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {
+            website_url: None,
+            domains: None,
+        }
+    }
+    /// Sets the optional `website_url`.
+    pub fn with_website_url(mut self, value: impl Into<String>) -> Self {
+        self.website_url = Some(value.into());
+        self
+    }
+    /// Sets the optional `domains`.
+    pub fn with_domains(mut self, value: Vec<String>) -> Self {
+        self.domains = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for UpdateSubMerchantH5PaymentApplyInfo {}
+impl serde::Serialize for UpdateSubMerchantH5PaymentApplyInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &UpdateSubMerchantH5PaymentApplyInfo,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("website_url", &value.website_url);
+            members.optional("domains", &value.domains);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateSubMerchantH5PaymentApplyInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UpdateSubMerchantH5PaymentApplyInfo, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("website_url", &mut slots.0);
+            fields.optional("domains", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(UpdateSubMerchantH5PaymentApplyInfo {
+                website_url: f0,
+                domains: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 修改子商户（融合钱包）的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSubMerchantResponse {
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, required.
+    pub sub_mchid: String,
+    /// H5支付权限状态
+    ///
+    /// Wire: `h5_authorization_state`, `enum H5AuthorizationState`, optional.
+    pub h5_authorization_state: Option<H5AuthorizationState>,
+}
+impl serde::Serialize for UpdateSubMerchantResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &UpdateSubMerchantResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("sub_mchid", &value.sub_mchid);
+            members.optional("h5_authorization_state", &value.h5_authorization_state);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateSubMerchantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UpdateSubMerchantResponse, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.optional("h5_authorization_state", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1) => {
+                    Ok(UpdateSubMerchantResponse {
+                        sub_mchid: f0,
+                        h5_authorization_state: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// APP签约API的应答
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
@@ -9704,12 +9822,12 @@ impl<'de> serde::Deserialize<'de> for CreatePapayOrderResponse {
         crate::runtime::decode_object(deserializer, build)
     }
 }
-/// 查询订单(微信支付订单号)的应答
+/// 查询订单(商户订单号)的应答
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct QueryPapayOrderByIdResponse {
+pub struct QueryPapayOrderByOutTradeNoResponse {
     /// 商户号
     ///
     /// Wire: `mchid`, `string`, required.
@@ -9779,9 +9897,11 @@ pub struct QueryPapayOrderByIdResponse {
     /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<PromotionDetail>>,
 }
-impl serde::Serialize for QueryPapayOrderByIdResponse {
+impl serde::Serialize for QueryPapayOrderByOutTradeNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryPapayOrderByIdResponse) -> crate::runtime::Members {
+        fn members(
+            value: &QueryPapayOrderByOutTradeNoResponse,
+        ) -> crate::runtime::Members {
             let mut members = crate::runtime::Members::with_capacity(17);
             members.required("mchid", &value.mchid);
             members.required("appid", &value.appid);
@@ -9805,13 +9925,13 @@ impl serde::Serialize for QueryPapayOrderByIdResponse {
         crate::runtime::encode_object(members(self), serializer)
     }
 }
-impl<'de> serde::Deserialize<'de> for QueryPapayOrderByIdResponse {
+impl<'de> serde::Deserialize<'de> for QueryPapayOrderByOutTradeNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         fn build(
             fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPapayOrderByIdResponse, serde_json::Error> {
+        ) -> Result<QueryPapayOrderByOutTradeNoResponse, serde_json::Error> {
             let mut slots = (
                 None,
                 None,
@@ -9869,7 +9989,7 @@ impl<'de> serde::Deserialize<'de> for QueryPapayOrderByIdResponse {
                     Some(f15),
                     f16,
                 ) => {
-                    Ok(QueryPapayOrderByIdResponse {
+                    Ok(QueryPapayOrderByOutTradeNoResponse {
                         mchid: f0,
                         appid: f1,
                         sp_mchid: f2,

@@ -622,6 +622,16 @@ pub const QUERY_SUB_MERCHANT: OperationInfo = OperationInfo {
     main_host: "https://apihk.mch.weixin.qq.com",
     backup_host: Some("https://apieu.mch.weixin.qq.com"),
 };
+/// `PATCH /v3/global/merchants/{sub_mchid}`: 修改子商户（融合钱包）
+pub const UPDATE_SUB_MERCHANT: OperationInfo = OperationInfo {
+    service: "global",
+    id: "update_sub_merchant",
+    method: Method::Patch,
+    path: "/v3/global/merchants/{sub_mchid}",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
 /// `POST /v3/global/papay/contracts/app-pre-entrust-sign`: APP签约API
 pub const APP_PRE_ENTRUST_SIGN: OperationInfo = OperationInfo {
     service: "global",
@@ -709,6 +719,16 @@ pub const CREATE_PAPAY_ORDER: OperationInfo = OperationInfo {
     method: Method::Post,
     path: "/v3/global/papay/transactions",
     retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `GET /v3/global/papay/transactions/out-trade-no/{out_trade_no}`: 查询订单(商户订单号)
+pub const QUERY_PAPAY_ORDER_BY_OUT_TRADE_NO: OperationInfo = OperationInfo {
+    service: "global",
+    id: "query_papay_order_by_out_trade_no",
+    method: Method::Get,
+    path: "/v3/global/papay/transactions/out-trade-no/{out_trade_no}",
+    retry_safe: true,
     main_host: "https://apihk.mch.weixin.qq.com",
     backup_host: Some("https://apieu.mch.weixin.qq.com"),
 };
@@ -996,6 +1016,7 @@ pub const ALL: &[&OperationInfo] = &[
     &QUERY_H5_PERMISSION,
     &CREATE_SUB_MERCHANT,
     &QUERY_SUB_MERCHANT,
+    &UPDATE_SUB_MERCHANT,
     &APP_PRE_ENTRUST_SIGN,
     &H5_PRE_ENTRUST_SIGN,
     &JSAPI_PRE_ENTRUST_SIGN,
@@ -1005,6 +1026,7 @@ pub const ALL: &[&OperationInfo] = &[
     &QUERY_PAPAY_CONTRACT_BY_ID,
     &TERMINATE_PAPAY_CONTRACT,
     &CREATE_PAPAY_ORDER,
+    &QUERY_PAPAY_ORDER_BY_OUT_TRADE_NO,
     &REVERSE_PAPAY_ORDER_BY_OUT_TRADE_NO,
     &QUERY_PAPAY_ORDER_BY_ID,
     &QUERY_PROFIT_SHARING_BILL_URL,

@@ -11,6 +11,7 @@ use super::models::{
     H5PaymentApplyInfo, LegacyAppPrepayAmount, LegacyCreateRefundAmount,
     LegacyH5PrepaySceneInfo, LegacyMicropayPayer, MicropayAmount, MicropayDetail,
     MicropayPayer, MicropaySceneInfo, Payer, Receivers, SceneInfo,
+    UpdateSubMerchantH5PaymentApplyInfo,
 };
 /// The request of `micropay_pay` (提交付款码支付): `POST /v3/global/micropay/transactions/pay`.
 ///
@@ -9143,6 +9144,337 @@ impl<'de> serde::Deserialize<'de> for QuerySubMerchantRequest {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// The request of `update_sub_merchant` (修改子商户（融合钱包）): `PATCH /v3/global/merchants/{sub_mchid}`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateSubMerchantRequest {
+    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    pub sub_mchid: String,
+    /// 机构appid
+    ///
+    /// Wire: `sp_appid`, `string`, required.
+    pub sp_appid: String,
+    /// 机构商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: String,
+    /// 子商户全称
+    ///
+    /// Wire: `name`, `string`, required.
+    pub name: String,
+    /// 子商户简称
+    ///
+    /// Wire: `shortname`, `string`, required.
+    pub shortname: String,
+    /// 公司电话
+    ///
+    /// Wire: `office_phone`, `string`, required.
+    pub office_phone: String,
+    /// 联系人信息
+    ///
+    /// Wire: `contact`, `object Contact`, required.
+    pub contact: Contact,
+    /// 类目
+    ///
+    /// Wire: `business_category`, `integer`, required.
+    pub business_category: i64,
+    /// 渠道号
+    ///
+    /// Wire: `channel_id`, `string`, optional.
+    pub channel_id: Option<String>,
+    /// 注册国家或区域
+    ///
+    /// Wire: `merchant_country_code`, `string`, required.
+    pub merchant_country_code: String,
+    /// 商户类型
+    ///
+    /// Wire: `merchant_type`, `enum MerchantType`, required.
+    pub merchant_type: MerchantType,
+    /// 公司注册文件编号
+    ///
+    /// Wire: `registration_certificate_number`, `string`, required.
+    pub registration_certificate_number: String,
+    /// 公司注册文件过期时间
+    ///
+    /// Wire: `registration_certificate_date`, `string`, required.
+    pub registration_certificate_date: String,
+    /// 公司注册文件照片
+    ///
+    /// Wire: `registration_certificate_copy`, `string`, optional.
+    pub registration_certificate_copy: Option<String>,
+    /// 子商户银行结算账户信息
+    ///
+    /// Wire: `settlement_bank_number`, `string`, optional.
+    pub settlement_bank_number: Option<String>,
+    /// 业务信息
+    ///
+    /// Wire: `business`, `object Business`, required.
+    pub business: Business,
+    /// 董事信息
+    ///
+    /// Wire: `director`, `object Director`, optional.
+    pub director: Option<Director>,
+    /// 负责人信息
+    ///
+    /// Wire: `principal`, `object Director`, optional.
+    pub principal: Option<Director>,
+    /// 是否申请H5支付权限
+    ///
+    /// Wire: `apply_h5_payment`, `boolean`, optional.
+    pub apply_h5_payment: Option<bool>,
+    /// H5支付申请资料资料
+    ///
+    /// Wire: `h5_payment_apply_info`, `object UpdateSubMerchantH5PaymentApplyInfo`, optional.
+    pub h5_payment_apply_info: Option<UpdateSubMerchantH5PaymentApplyInfo>,
+}
+impl UpdateSubMerchantRequest {
+    /// Builds `UpdateSubMerchantRequest` from its required fields, each named in a [`required::UpdateSubMerchantRequest`](super::required::UpdateSubMerchantRequest) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::UpdateSubMerchantRequest<'_>) -> Self {
+        Self {
+            sub_mchid: required.sub_mchid.to_owned(),
+            sp_appid: required.sp_appid.to_owned(),
+            sp_mchid: required.sp_mchid.to_owned(),
+            name: required.name.to_owned(),
+            shortname: required.shortname.to_owned(),
+            office_phone: required.office_phone.to_owned(),
+            contact: required.contact,
+            business_category: required.business_category,
+            channel_id: None,
+            merchant_country_code: required.merchant_country_code.to_owned(),
+            merchant_type: required.merchant_type,
+            registration_certificate_number: required
+                .registration_certificate_number
+                .to_owned(),
+            registration_certificate_date: required
+                .registration_certificate_date
+                .to_owned(),
+            registration_certificate_copy: None,
+            settlement_bank_number: None,
+            business: required.business,
+            director: None,
+            principal: None,
+            apply_h5_payment: None,
+            h5_payment_apply_info: None,
+        }
+    }
+    /// Sets the optional `channel_id`.
+    pub fn with_channel_id(mut self, value: impl Into<String>) -> Self {
+        self.channel_id = Some(value.into());
+        self
+    }
+    /// Sets the optional `registration_certificate_copy`.
+    pub fn with_registration_certificate_copy(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.registration_certificate_copy = Some(value.into());
+        self
+    }
+    /// Sets the optional `settlement_bank_number`.
+    pub fn with_settlement_bank_number(mut self, value: impl Into<String>) -> Self {
+        self.settlement_bank_number = Some(value.into());
+        self
+    }
+    /// Sets the optional `director`.
+    pub fn with_director(mut self, value: Director) -> Self {
+        self.director = Some(value);
+        self
+    }
+    /// Sets the optional `principal`.
+    pub fn with_principal(mut self, value: Director) -> Self {
+        self.principal = Some(value);
+        self
+    }
+    /// Sets the optional `apply_h5_payment`.
+    pub fn with_apply_h5_payment(mut self, value: bool) -> Self {
+        self.apply_h5_payment = Some(value);
+        self
+    }
+    /// Sets the optional `h5_payment_apply_info`.
+    pub fn with_h5_payment_apply_info(
+        mut self,
+        value: UpdateSubMerchantH5PaymentApplyInfo,
+    ) -> Self {
+        self.h5_payment_apply_info = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for UpdateSubMerchantRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::Validate::validate_at(
+            &self.contact,
+            &crate::runtime::field_path(at, "contact"),
+        )?;
+        crate::runtime::check_enum(at, "merchant_type", &self.merchant_type)?;
+        crate::runtime::Validate::validate_at(
+            &self.business,
+            &crate::runtime::field_path(at, "business"),
+        )?;
+        if let Some(value) = &self.director {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "director"),
+            )?;
+        }
+        if let Some(value) = &self.principal {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "principal"),
+            )?;
+        }
+        if let Some(value) = &self.h5_payment_apply_info {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "h5_payment_apply_info"),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for UpdateSubMerchantRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &UpdateSubMerchantRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(19);
+            members.required("sp_appid", &value.sp_appid);
+            members.required("sp_mchid", &value.sp_mchid);
+            members.required("name", &value.name);
+            members.required("shortname", &value.shortname);
+            members.required("office_phone", &value.office_phone);
+            members.required("contact", &value.contact);
+            members.required("business_category", &value.business_category);
+            members.optional("channel_id", &value.channel_id);
+            members.required("merchant_country_code", &value.merchant_country_code);
+            members.required("merchant_type", &value.merchant_type);
+            members
+                .required(
+                    "registration_certificate_number",
+                    &value.registration_certificate_number,
+                );
+            members
+                .required(
+                    "registration_certificate_date",
+                    &value.registration_certificate_date,
+                );
+            members
+                .optional(
+                    "registration_certificate_copy",
+                    &value.registration_certificate_copy,
+                );
+            members.optional("settlement_bank_number", &value.settlement_bank_number);
+            members.required("business", &value.business);
+            members.optional("director", &value.director);
+            members.optional("principal", &value.principal);
+            members.optional("apply_h5_payment", &value.apply_h5_payment);
+            members.optional("h5_payment_apply_info", &value.h5_payment_apply_info);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateSubMerchantRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UpdateSubMerchantRequest, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("sp_appid", &mut slots.1);
+            fields.required("sp_mchid", &mut slots.2);
+            fields.required("name", &mut slots.3);
+            fields.required("shortname", &mut slots.4);
+            fields.required("office_phone", &mut slots.5);
+            fields.required("contact", &mut slots.6);
+            fields.required("business_category", &mut slots.7);
+            fields.optional("channel_id", &mut slots.8);
+            fields.required("merchant_country_code", &mut slots.9);
+            fields.required("merchant_type", &mut slots.10);
+            fields.required("registration_certificate_number", &mut slots.11);
+            fields.required("registration_certificate_date", &mut slots.12);
+            fields.optional("registration_certificate_copy", &mut slots.13);
+            fields.optional("settlement_bank_number", &mut slots.14);
+            fields.required("business", &mut slots.15);
+            fields.optional("director", &mut slots.16);
+            fields.optional("principal", &mut slots.17);
+            fields.optional("apply_h5_payment", &mut slots.18);
+            fields.optional("h5_payment_apply_info", &mut slots.19);
+            fields.finish()?;
+            match slots {
+                (
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    f8,
+                    Some(f9),
+                    Some(f10),
+                    Some(f11),
+                    Some(f12),
+                    f13,
+                    f14,
+                    Some(f15),
+                    f16,
+                    f17,
+                    f18,
+                    f19,
+                ) => {
+                    Ok(UpdateSubMerchantRequest {
+                        sub_mchid: f0,
+                        sp_appid: f1,
+                        sp_mchid: f2,
+                        name: f3,
+                        shortname: f4,
+                        office_phone: f5,
+                        contact: f6,
+                        business_category: f7,
+                        channel_id: f8,
+                        merchant_country_code: f9,
+                        merchant_type: f10,
+                        registration_certificate_number: f11,
+                        registration_certificate_date: f12,
+                        registration_certificate_copy: f13,
+                        settlement_bank_number: f14,
+                        business: f15,
+                        director: f16,
+                        principal: f17,
+                        apply_h5_payment: f18,
+                        h5_payment_apply_info: f19,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `app_pre_entrust_sign` (APP签约API): `POST /v3/global/papay/contracts/app-pre-entrust-sign`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
@@ -10727,6 +11059,63 @@ impl<'de> serde::Deserialize<'de> for CreatePapayOrderRequest {
                         contract_id: f10,
                         amount: f11,
                         scene_info: f12,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// The request of `query_papay_order_by_out_trade_no` (查询订单(商户订单号)): `GET /v3/global/papay/transactions/out-trade-no/{out_trade_no}`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryPapayOrderByOutTradeNoRequest {
+    /// Wire: `out_trade_no`, `string`, required, path parameter.
+    pub out_trade_no: String,
+    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    pub sub_mchid: String,
+}
+impl QueryPapayOrderByOutTradeNoRequest {
+    /// Builds `QueryPapayOrderByOutTradeNoRequest` from its required fields, each named in a [`required::QueryPapayOrderByOutTradeNoRequest`](super::required::QueryPapayOrderByOutTradeNoRequest) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(
+        required: super::required::QueryPapayOrderByOutTradeNoRequest<'_>,
+    ) -> Self {
+        Self {
+            out_trade_no: required.out_trade_no.to_owned(),
+            sub_mchid: required.sub_mchid.to_owned(),
+        }
+    }
+}
+impl crate::runtime::Validate for QueryPapayOrderByOutTradeNoRequest {}
+impl serde::Serialize for QueryPapayOrderByOutTradeNoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            _value: &QueryPapayOrderByOutTradeNoRequest,
+        ) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for QueryPapayOrderByOutTradeNoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<QueryPapayOrderByOutTradeNoRequest, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("out_trade_no", &mut slots.0);
+            fields.required("sub_mchid", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(QueryPapayOrderByOutTradeNoRequest {
+                        out_trade_no: f0,
+                        sub_mchid: f1,
                     })
                 }
                 _ => Err(crate::runtime::Fields::incomplete()),

@@ -1264,6 +1264,59 @@ pub struct QuerySubMerchantRequest<'a> {
     /// Wire: `sp_mchid`, `string`, required, query parameter.
     pub sp_mchid: &'a str,
 }
+/// The required fields of [`UpdateSubMerchantRequest`](super::UpdateSubMerchantRequest), each named: `UpdateSubMerchantRequest::new(required::UpdateSubMerchantRequest { … })`.
+pub struct UpdateSubMerchantRequest<'a> {
+    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    pub sub_mchid: &'a str,
+    /// 机构appid
+    ///
+    /// Wire: `sp_appid`, `string`, required.
+    pub sp_appid: &'a str,
+    /// 机构商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, required.
+    pub sp_mchid: &'a str,
+    /// 子商户全称
+    ///
+    /// Wire: `name`, `string`, required.
+    pub name: &'a str,
+    /// 子商户简称
+    ///
+    /// Wire: `shortname`, `string`, required.
+    pub shortname: &'a str,
+    /// 公司电话
+    ///
+    /// Wire: `office_phone`, `string`, required.
+    pub office_phone: &'a str,
+    /// 联系人信息
+    ///
+    /// Wire: `contact`, `object Contact`, required.
+    pub contact: super::Contact,
+    /// 类目
+    ///
+    /// Wire: `business_category`, `integer`, required.
+    pub business_category: i64,
+    /// 注册国家或区域
+    ///
+    /// Wire: `merchant_country_code`, `string`, required.
+    pub merchant_country_code: &'a str,
+    /// 商户类型
+    ///
+    /// Wire: `merchant_type`, `enum MerchantType`, required.
+    pub merchant_type: super::MerchantType,
+    /// 公司注册文件编号
+    ///
+    /// Wire: `registration_certificate_number`, `string`, required.
+    pub registration_certificate_number: &'a str,
+    /// 公司注册文件过期时间
+    ///
+    /// Wire: `registration_certificate_date`, `string`, required.
+    pub registration_certificate_date: &'a str,
+    /// 业务信息
+    ///
+    /// Wire: `business`, `object Business`, required.
+    pub business: super::Business,
+}
 /// The required fields of [`CreatePapayOrderRequest`](super::CreatePapayOrderRequest), each named: `CreatePapayOrderRequest::new(required::CreatePapayOrderRequest { … })`.
 pub struct CreatePapayOrderRequest<'a> {
     /// 商品描述
@@ -1290,6 +1343,13 @@ pub struct CreatePapayOrderRequest<'a> {
     ///
     /// Wire: `amount`, `object LegacyAppPrepayAmount`, required.
     pub amount: super::LegacyAppPrepayAmount,
+}
+/// The required fields of [`QueryPapayOrderByOutTradeNoRequest`](super::QueryPapayOrderByOutTradeNoRequest), each named: `QueryPapayOrderByOutTradeNoRequest::new(required::QueryPapayOrderByOutTradeNoRequest { … })`.
+pub struct QueryPapayOrderByOutTradeNoRequest<'a> {
+    /// Wire: `out_trade_no`, `string`, required, path parameter.
+    pub out_trade_no: &'a str,
+    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    pub sub_mchid: &'a str,
 }
 /// The required fields of [`ReversePapayOrderByOutTradeNoRequest`](super::ReversePapayOrderByOutTradeNoRequest), each named: `ReversePapayOrderByOutTradeNoRequest::new(required::ReversePapayOrderByOutTradeNoRequest { … })`.
 pub struct ReversePapayOrderByOutTradeNoRequest<'a> {

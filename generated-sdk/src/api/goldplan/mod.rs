@@ -2,7 +2,7 @@
 
 //! 点金计划
 //!
-//! Converted from the community description: 5 operations.
+//! 5 个接口: 商家小票管理API、点金计划管理API、关闭广告展示API、开通广告展示API、同业过滤标签管理API。
 //!
 //! Enabled by the `goldplan` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

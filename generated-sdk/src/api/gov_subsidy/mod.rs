@@ -2,7 +2,7 @@
 
 //! 国补专区
 //!
-//! Converted from the community description: 34 operations.
+//! 34 个接口: 查询审核结果、查询审核结果、同步非银联支付交易退款信息、更新审核数据、上传审核数据、企业信息查询、商品信息上传、N品类同步资格核销信息 等。
 //!
 //! Enabled by the `gov_subsidy` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

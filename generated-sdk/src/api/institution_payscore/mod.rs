@@ -2,7 +2,7 @@
 
 //! 微信支付分(从业机构模式)
 //!
-//! Converted from the community description: 17 operations.
+//! 17 个接口: 从业机构预授权、从业机构查询与用户授权记录（授权协议号）、从业机构解除用户授权关系（授权协议号）、从业机构查询微信支付分订单、从业机构创建微信支付分订单、从业机构查询微信支付分扣款信息、从业机构取消微信支付分订单、从业机构完结微信支付分订单 等。
 //!
 //! Enabled by the `institution_payscore` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 保险服务
 //!
-//! Converted from the community description: 8 operations.
+//! 8 个接口: 创建保险订单、查询保险订单详情、查询用户保险订单领取资格、提交保单授权信息、查询保单授权信息、上传保单、查询保单、更新保单信息。
 //!
 //! Enabled by the `insurance` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 爱心餐
 //!
-//! Converted from the community description: 3 operations.
+//! 3 个接口: 查询爱心餐品牌信息、查询用户捐赠单列表、查询用户捐赠单详情。
 //!
 //! Enabled by the `lovefeast` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 营销工具
 //!
-//! Converted from the community description: 14 operations.
+//! 14 个接口: 出行券切卡组件预下单API、查询上传任务列表API、查询合作关系列表API、建立合作关系API、终止合作关系API、查询周周惠活动列表API、查询周周惠活动详情API、报名周周惠活动API 等。
 //!
 //! Enabled by the `marketing` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 商家转账
 //!
-//! Converted from the community description: 16 operations.
+//! 16 个接口: 商户单号申请电子回单、商户单号查询电子回单、微信单号申请电子回单、微信单号查询电子回单、发起转账、商户单号查询转账单、撤销转账、发起转账并完成自动收款授权 等。
 //!
 //! Enabled by the `mch_transfer` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

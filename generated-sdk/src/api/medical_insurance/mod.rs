@@ -2,7 +2,7 @@
 
 //! 医保支付
 //!
-//! Converted from the community description: 4 operations.
+//! 4 个接口: 医保自费混合收款下单、使用医保自费混合订单号查看下单结果、使用商户订单号查看下单结果、医保退款通知。
 //!
 //! Enabled by the `medical_insurance` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 会员卡
 //!
-//! Converted from the community description: 34 operations.
+//! 34 个接口: 查询活动列表API、创建活动API、查询活动详情API、终止活动API、获取用户信息（跳转型激活）API、查询回调地址API、设置回调地址API、查询会员卡模板列表API 等。
 //!
 //! Enabled by the `membercard` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 商家券
 //!
-//! Converted from the community description: 26 operations.
+//! 26 个接口: 查询商家券事件通知地址API、设置商家券事件通知地址API、关联订单信息API、使券失效API、取消关联订单信息API、申请退券API、向用户发券、核销用户券API 等。
 //!
 //! Enabled by the `merchant_coupon` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 微信刷掌
 //!
-//! Converted from the community description: 2 operations.
+//! 2 个接口: 查询刷掌授权、服务关联预授权。
 //!
 //! Enabled by the `palm_service` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 委托代扣
 //!
-//! Converted from the community description: 26 operations.
+//! 26 个接口: 重试扣费通知API、直连商户预扣费通知API、保险商户查询保险自动续费预约API、保险商户预约保险自动续费API、保险商户受理保险自动续费扣款API、保险商户受理续期自动续费协议、保险商户查询保险自动续费协议、保险商户通过商户协议号解除保险自动续费协议 等。
 //!
 //! Enabled by the `papay` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 商家转账(服务商模式)
 //!
-//! Converted from the community description: 12 operations.
+//! 12 个接口: 申请单笔转账电子回单、查询单笔转账电子回单、申请子商户商家转账授权、查询子商户商家转账授权状态、发起转账、商户单号查询转账单、撤销转账、发起转账并完成自动收款授权 等。
 //!
 //! Enabled by the `partner_mch_transfer` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

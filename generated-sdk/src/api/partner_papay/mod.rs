@@ -2,7 +2,7 @@
 
 //! 委托代扣(服务商模式)
 //!
-//! Converted from the community description: 11 operations.
+//! 11 个接口: 查询扣费预约API、预约扣费API、受理扣款API、App场景预约扣费类型签约的预签约API、H5场景预约扣费类型签约的预签约API、JSAPI场景预约扣费类型签约的预签约API、小程序场景预约扣费类型签约的预签约API、通过商户协议号查询委托代扣签约协议API 等。
 //!
 //! Enabled by the `partner_papay` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 微信支付分(服务商模式)
 //!
-//! Converted from the community description: 28 operations.
+//! 28 个接口: 商户预授权API、服务商场景中预授权、服务商评估用户分层、查询与用户授权记录（授权协议号）API、解除用户授权关系（授权协议号）API、查询与用户授权记录（openid）API、解除用户授权关系（openid）API、收付通子商户申请绑定支付分服务 等。
 //!
 //! Enabled by the `partner_payscore` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 批量转账到零钱(服务商模式)
 //!
-//! Converted from the community description: 7 operations.
+//! 7 个接口: 服务商银行来账查询、特约商户银行来账查询、发起批量转账API、微信支付批次单号查询批次单API、微信支付明细单号查询明细单API、商家批次单号查询批次单API、商家明细单号查询明细单API。
 //!
 //! Enabled by the `partner_transfer_batch` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

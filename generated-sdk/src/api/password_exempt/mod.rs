@@ -2,7 +2,7 @@
 
 //! 免密支付
 //!
-//! Converted from the community description: 10 operations.
+//! 10 个接口: 电商收付通模式小程序场景预签约API、电商收付通模式支付后场景预签约API、直连商户模式小程序场景预签约API、直连商户模式支付后场景预签约API、清算机构模式小程序场景预签约API、清算机构模式支付后场景预签约API、商户通过商户协议号查询协议API、商户通过商户协议号解约协议API 等。
 //!
 //! Enabled by the `password_exempt` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 支付码牌与收款设备
 //!
-//! Converted from the community description: 9 operations.
+//! 9 个接口: 回传SN和商品编码、支付码牌/点餐码牌交易回传、查询音箱绑定信息、绑定音箱设备码牌、出厂预绑定音箱和码牌、解绑音箱设备码牌、码牌支付结果上报、小票机打印 等。
 //!
 //! Enabled by the `pay_device` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

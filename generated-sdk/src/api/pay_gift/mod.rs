@@ -2,7 +2,7 @@
 
 //! 支付有礼
 //!
-//! Converted from the community description: 8 operations.
+//! 8 个接口: 获取支付有礼活动列表API、查询活动详情接口API、查询活动指定商品列表API、查询活动发券商户号API、新增活动发券商户号API、删除活动发券商户号API、终止活动API、创建全场满额送活动API。
 //!
 //! Enabled by the `pay_gift` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 微工卡
 //!
-//! Converted from the community description: 9 operations.
+//! 9 个接口: 查询核身记录API、微工卡核身预下单API、微工卡核身预下单（流程中完成授权）、获取核身结果API、查询微工卡授权关系API、生成授权token API、发起批量转账API、生成投保结果API 等。
 //!
 //! Enabled by the `payroll_card` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

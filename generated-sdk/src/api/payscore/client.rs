@@ -18,6 +18,7 @@ use super::requests::{
     QueryUserSignPlanRequest, StopUserSignPlanRequest, QuerySmartRetailOrderRequest,
     CreateSmartRetailOrderRequest, CancelSmartRetailOrderRequest,
     CompleteSmartRetailOrderRequest, QueryUserServiceStateRequest,
+    TerminateUserServiceRequest,
 };
 use super::models::{
     AssessUserRiskLevelResponse, CancelPayafterOrderResponse,
@@ -1687,6 +1688,54 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             self.transport,
             prepare(request),
             crate::runtime::decode_json,
+        )
+    }
+    /// 商户解除用户授权关系API
+    ///
+    /// 商户解除用户授权关系API
+    ///
+    /// `POST /v3/payscore/users/{openid}/permissions/{service_id}/terminate`
+    ///
+    /// 支持商户: 服务商、直连商户 · 更新时间: 2020.03.25 · operation id `terminate_user_service`
+    ///
+    /// Answers HTTP 204 with no body.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn terminate_user_service(
+        &self,
+        request: &TerminateUserServiceRequest,
+    ) -> crate::runtime::Call<'a, ()> {
+        fn prepare(request: &TerminateUserServiceRequest) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/payscore/users/");
+            target.segment("openid", &request.openid)?;
+            target.literal("/permissions/");
+            target.segment("service_id", &request.service_id)?;
+            target.literal("/terminate");
+            Ok(ApiRequest {
+                operation: &operations::TERMINATE_USER_SERVICE,
+                path_and_query: target.finish(),
+                body: Some(crate::runtime::encode_json(request)?),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request),
+            crate::runtime::decode_empty,
         )
     }
 }

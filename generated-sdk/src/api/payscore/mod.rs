@@ -2,7 +2,7 @@
 
 //! 微信支付分
 //!
-//! Converted from the community description: 35 operations.
+//! 36 个接口: 商户申请获取对账单API、查询先享后付订单、创建先享后付订单、撤销先享后付订单、完结先享后付订单、支付分订单同步、商户预授权API、商户评估用户分层 等。
 //!
 //! Enabled by the `payscore` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
@@ -60,5 +60,5 @@ pub use requests::{
     QueryUserSignPlanRequest, SendPendingMessageRequest, SendPrepaidMessageRequest,
     StopPayscorePlanRequest, StopUserSignPlanRequest, SyncPayafterOrderRequest,
     SyncServiceOrderRequest, TerminatePermissionByAuthorizationCodeRequest,
-    TerminatePermissionByOpenidRequest,
+    TerminatePermissionByOpenidRequest, TerminateUserServiceRequest,
 };

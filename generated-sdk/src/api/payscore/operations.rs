@@ -352,6 +352,16 @@ pub const QUERY_USER_SERVICE_STATE: OperationInfo = OperationInfo {
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
 };
+/// `POST /v3/payscore/users/{openid}/permissions/{service_id}/terminate`: 商户解除用户授权关系API
+pub const TERMINATE_USER_SERVICE: OperationInfo = OperationInfo {
+    service: "payscore",
+    id: "terminate_user_service",
+    method: Method::Post,
+    path: "/v3/payscore/users/{openid}/permissions/{service_id}/terminate",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
 /// Every operation of this service, in spec order.
 pub const ALL: &[&OperationInfo] = &[
     &DOWNLOAD_MERCHANT_BILL,
@@ -389,4 +399,5 @@ pub const ALL: &[&OperationInfo] = &[
     &CANCEL_SMART_RETAIL_ORDER,
     &COMPLETE_SMART_RETAIL_ORDER,
     &QUERY_USER_SERVICE_STATE,
+    &TERMINATE_USER_SERVICE,
 ];

@@ -4484,3 +4484,73 @@ impl<'de> serde::Deserialize<'de> for QueryUserServiceStateRequest {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// The request of `terminate_user_service` (商户解除用户授权关系API): `POST /v3/payscore/users/{openid}/permissions/{service_id}/terminate`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TerminateUserServiceRequest {
+    /// Wire: `openid`, `string`, required, path parameter.
+    pub openid: String,
+    /// Wire: `service_id`, `string`, required, path parameter.
+    pub service_id: String,
+    /// 公众账号ID
+    ///
+    /// Wire: `appid`, `string`, required.
+    pub appid: String,
+    /// 撤销原因
+    ///
+    /// Wire: `reason`, `string`, required.
+    pub reason: String,
+}
+impl TerminateUserServiceRequest {
+    /// Builds `TerminateUserServiceRequest` from its required fields, each named in a [`required::TerminateUserServiceRequest`](super::required::TerminateUserServiceRequest) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::TerminateUserServiceRequest<'_>) -> Self {
+        Self {
+            openid: required.openid.to_owned(),
+            service_id: required.service_id.to_owned(),
+            appid: required.appid.to_owned(),
+            reason: required.reason.to_owned(),
+        }
+    }
+}
+impl crate::runtime::Validate for TerminateUserServiceRequest {}
+impl serde::Serialize for TerminateUserServiceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TerminateUserServiceRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("appid", &value.appid);
+            members.required("reason", &value.reason);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TerminateUserServiceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TerminateUserServiceRequest, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.required("openid", &mut slots.0);
+            fields.required("service_id", &mut slots.1);
+            fields.required("appid", &mut slots.2);
+            fields.required("reason", &mut slots.3);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                    Ok(TerminateUserServiceRequest {
+                        openid: f0,
+                        service_id: f1,
+                        appid: f2,
+                        reason: f3,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}

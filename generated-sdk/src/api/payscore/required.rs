@@ -645,3 +645,18 @@ pub struct QueryUserServiceStateRequest<'a> {
     /// Wire: `openid`, `string`, required, query parameter.
     pub openid: &'a str,
 }
+/// The required fields of [`TerminateUserServiceRequest`](super::TerminateUserServiceRequest), each named: `TerminateUserServiceRequest::new(required::TerminateUserServiceRequest { … })`.
+pub struct TerminateUserServiceRequest<'a> {
+    /// Wire: `openid`, `string`, required, path parameter.
+    pub openid: &'a str,
+    /// Wire: `service_id`, `string`, required, path parameter.
+    pub service_id: &'a str,
+    /// 公众账号ID
+    ///
+    /// Wire: `appid`, `string`, required.
+    pub appid: &'a str,
+    /// 撤销原因
+    ///
+    /// Wire: `reason`, `string`, required.
+    pub reason: &'a str,
+}

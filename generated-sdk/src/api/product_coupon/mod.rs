@@ -2,7 +2,7 @@
 
 //! 商品券
 //!
-//! Converted from the community description: 39 operations.
+//! 39 个接口: 创建投放计划、分页查询投放计划列表、更新投放计划、终止投放计划、设置投放计划回调地址、提交图片生成任务、查询图片生成任务执行结果、获取商品券事件通知地址 等。
 //!
 //! Enabled by the `product_coupon` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

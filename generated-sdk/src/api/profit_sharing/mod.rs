@@ -2,7 +2,7 @@
 
 //! 分账
 //!
-//! Converted from the community description: 10 operations.
+//! 10 个接口: 申请分账账单、查询最大分账比例、请求分账、解冻剩余资金、查询分账结果、添加分账接收方、删除分账接收方、请求分账回退 等。
 //!
 //! Enabled by the `profit_sharing` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 商家充值
 //!
-//! Converted from the community description: 2 operations.
+//! 2 个接口: 申请银行转账充值、查询银行转账充值结果。
 //!
 //! Enabled by the `recharge` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

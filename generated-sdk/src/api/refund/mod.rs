@@ -2,7 +2,7 @@
 
 //! 退款
 //!
-//! Converted from the community description: 3 operations.
+//! 3 个接口: 申请退款API、查询单笔退款API、发起异常退款。
 //!
 //! Enabled by the `refund` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

@@ -2,7 +2,7 @@
 
 //! 品牌小店营销
 //!
-//! Converted from the community description: 12 operations.
+//! 12 个接口: 按区域查询品牌加价购活动、门店报名品牌加价购活动、锁定品牌加价购活动资格、解锁品牌加价购活动资格、删除零售小店活动业务代理、添加零售小店活动业务代理、查询零售小店活动业务代理、生成小店活动物料码 等。
 //!
 //! Enabled by the `retail_store` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

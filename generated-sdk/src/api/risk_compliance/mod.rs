@@ -2,7 +2,7 @@
 
 //! 风险合规
 //!
-//! Converted from the community description: 26 operations.
+//! 26 个接口: 查询商户开户意愿申请单审核结果API、提交商户开户意愿申请单API、获取商户开户意愿确认状态API、撤销商户开户意愿申请单API、撤销商户开户意愿申请单API、发起不活跃商户身份核实、查询不活跃商户身份核实结果、分页查询子商户名下的商户管理记录 等。
 //!
 //! Enabled by the `risk_compliance` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

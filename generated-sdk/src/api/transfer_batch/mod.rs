@@ -2,7 +2,7 @@
 
 //! 批量转账到零钱
 //!
-//! Converted from the community description: 11 operations.
+//! 11 个接口: 查询转账明细电子回单受理结果API、转账明细电子回单受理API、发起批量转账API、微信批次单号查询批次单API、微信明细单号查询明细单API、商家批次单号查询批次单API、商家明细单号查询明细单API、转账电子回单申请受理API 等。
 //!
 //! Enabled by the `transfer_batch` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;

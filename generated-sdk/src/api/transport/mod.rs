@@ -2,7 +2,7 @@
 
 //! 出行与停车
 //!
-//! Converted from the community description: 30 operations.
+//! 30 个接口: 预开通服务API、通过签约号查询用户状态API、创建用户当次充电代扣凭证API、充电自行车代扣受理扣款API、查询订单API、查询订单API、通过用户标识查询用户状态API、提交停车场进件申请 等。
 //!
 //! Enabled by the `transport` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
