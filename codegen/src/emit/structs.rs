@@ -628,7 +628,7 @@ mod tests {
         let check = field_check(&field).map(|tokens| tokens.to_string());
         let check = check.unwrap_or_default().replace(' ', "");
         assert!(
-            check.contains("in(&self.items).iter().enumerate()"),
+            check.contains("inIntoIterator::into_iter(&self.items).enumerate()"),
             "{check}"
         );
         let mut optional = field;
@@ -638,7 +638,7 @@ mod tests {
             check
                 .unwrap_or_default()
                 .replace(' ', "")
-                .contains("in(value).iter().enumerate()")
+                .contains("inIntoIterator::into_iter(value).enumerate()")
         );
     }
 }
