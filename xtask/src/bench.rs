@@ -228,12 +228,13 @@ fn measure_build(root: &Path, input: &Input, work: &Path, target: &Path) -> Resu
     cargo(&["check", "--all-features"])?;
     let file = dir.join(format!("spec/services/{service}.yaml"));
     let yaml = fs::read_to_string(&file).map_err(|e| e.to_string())?;
-    // Inside the service's description, which converted and synthetic specs quote.
-    let edited = if yaml.contains("Converted from") {
-        yaml.replacen("Converted from", "Edited; converted from", 1)
-    } else {
-        yaml.replacen("  description: ", "  description: (edited) ", 1)
-    };
+    // Inside the service's description, written plain or quoted.
+    let edited = ["  description: '", "  description: \"", "  description: "]
+        .iter()
+        .find(|start| yaml.contains(**start))
+        .map_or(yaml.clone(), |start| {
+            yaml.replacen(start, &format!("{start}(edited) "), 1)
+        });
     fs::write(&file, edited).map_err(|e| e.to_string())?;
     let regen = bench_gen(&dir)?;
     let (touch_check_s, _) = cargo(&["check", "--all-features"])?;
