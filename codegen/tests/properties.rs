@@ -171,11 +171,7 @@ fn floor_char_boundary(text: &str, mut at: usize) -> usize {
 
 fn sources(api: String, service: String) -> Sources {
     // The real default features name services this one-service spec lacks.
-    let api: String = api
-        .lines()
-        .filter(|line| !line.trim_start().starts_with("default_features:"))
-        .map(|line| format!("{line}\n"))
-        .collect();
+    let api = codegen::spec::without_default_features(&api);
     Sources {
         api: SourceFile {
             path: "spec/api.yaml".to_owned(),

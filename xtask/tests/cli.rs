@@ -19,11 +19,7 @@ fn scratch_workspace(name: &str) -> PathBuf {
     .expect("copy spec");
     // The real default features name services this one-service spec lacks.
     let api = fs::read_to_string(workspace_root().join("spec/api.yaml")).expect("read api.yaml");
-    let api: String = api
-        .lines()
-        .filter(|line| !line.trim_start().starts_with("default_features:"))
-        .map(|line| format!("{line}\n"))
-        .collect();
+    let api = codegen::spec::without_default_features(&api);
     fs::write(root.join("spec/api.yaml"), api).expect("write api.yaml");
     root
 }

@@ -16,12 +16,15 @@ use crate::output::Output;
 
 pub fn emit_service(api: &Api, service: &Service, output: &mut Output) -> Result<(), EmitError> {
     let dir = format!("generated-sdk/src/api/{}", service.name);
-    let required = required(service);
+    // Built once: the models, the requests and the required-field structs all read them.
+    let model_specs = model_specs(service);
+    let request_specs = request_specs(service);
+    let required = required(service, &model_specs, &request_specs);
     let files = [
         ("mod.rs", module(service, required.is_some())),
-        ("models.rs", models(service)),
+        ("models.rs", models(service, &model_specs)),
         ("enums.rs", enums(service)),
-        ("requests.rs", requests(service)),
+        ("requests.rs", requests(service, &request_specs)),
         ("operations.rs", operation::metadata(service)),
         ("client.rs", operation::client(api, service)),
     ];
@@ -172,9 +175,11 @@ fn model_specs(service: &Service) -> Vec<StructSpec<'_>> {
         .collect()
 }
 
+type RequestSpecs<'a> = Vec<(&'a Operation, StructSpec<'a>, Vec<StructSpec<'a>>)>;
+
 /// How each request type and mode struct is emitted, by operation; read by `requests.rs` and
 /// `required.rs` alike.
-fn request_specs(service: &Service) -> Vec<(&Operation, StructSpec<'_>, Vec<StructSpec<'_>>)> {
+fn request_specs(service: &Service) -> RequestSpecs<'_> {
     let sensitive = &service.sensitive_types;
     service
         .operations
@@ -223,9 +228,11 @@ fn request_specs(service: &Service) -> Vec<(&Operation, StructSpec<'_>, Vec<Stru
 
 /// `required.rs`: the required fields of every type `new` takes named, or `None` when no
 /// type of the service does.
-fn required(service: &Service) -> Option<TokenStream> {
-    let model_specs = model_specs(service);
-    let request_specs = request_specs(service);
+fn required(
+    service: &Service,
+    model_specs: &[StructSpec],
+    request_specs: &RequestSpecs,
+) -> Option<TokenStream> {
     let specs = model_specs.iter().chain(
         request_specs
             .iter()
@@ -251,7 +258,7 @@ fn required(service: &Service) -> Option<TokenStream> {
     })
 }
 
-fn models(service: &Service) -> TokenStream {
+fn models(service: &Service, specs: &[StructSpec]) -> TokenStream {
     let docs = module_doc(&[format!(
         "Models of {}: the objects its requests and responses carry.",
         escape_text(&service.title)
@@ -263,9 +270,7 @@ fn models(service: &Service) -> TokenStream {
             .iter()
             .flat_map(|s| s.fields.iter().map(|f| &f.ty)),
     );
-    let structs = model_specs(service)
-        .into_iter()
-        .map(|spec| emit_struct(&spec));
+    let structs = specs.iter().map(emit_struct);
     quote! {
         #docs
         #uses
@@ -312,7 +317,7 @@ fn enums(service: &Service) -> TokenStream {
     }
 }
 
-fn requests(service: &Service) -> TokenStream {
+fn requests(service: &Service, specs: &RequestSpecs) -> TokenStream {
     let docs = module_doc(&[format!(
         "Request types of {}: one per operation, holding its path, query and body fields by wire name.",
         escape_text(&service.title)
@@ -324,21 +329,19 @@ fn requests(service: &Service) -> TokenStream {
             .iter()
             .flat_map(|op| op.request.all_fields().map(|f| &f.ty)),
     );
-    let structs = request_specs(service)
-        .into_iter()
-        .map(|(op, request, modes)| {
-            let mode_enum = match request.mode {
-                Some(name) => super::modes::mode_enum(name, op),
-                None => TokenStream::new(),
-            };
-            let request = emit_struct(&request);
-            let modes = modes.iter().map(emit_struct);
-            quote! {
-                #request
-                #mode_enum
-                #(#modes)*
-            }
-        });
+    let structs = specs.iter().map(|(op, request, modes)| {
+        let mode_enum = match request.mode {
+            Some(name) => super::modes::mode_enum(name, op),
+            None => TokenStream::new(),
+        };
+        let request = emit_struct(request);
+        let modes = modes.iter().map(emit_struct);
+        quote! {
+            #request
+            #mode_enum
+            #(#modes)*
+        }
+    });
     quote! {
         #docs
         #uses

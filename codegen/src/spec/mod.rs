@@ -5,7 +5,7 @@ mod locate;
 mod model;
 mod named;
 
-pub use load::{Parsed, SourceFile, Sources, Spec, parse, read_sources};
+pub use load::{Parsed, SourceFile, Sources, Spec, parse, read_sources, without_default_features};
 pub use locate::LocationIndex;
 pub use model::*;
 pub use named::Named;

@@ -3,6 +3,8 @@
 //! Every struct denies unknown keys, so a misspelt attribute (`max_lenght`) is an error with a line
 //! number instead of a silently ignored fact.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use super::named::Named;
@@ -246,6 +248,10 @@ pub struct OperationDef {
     /// `encrypt_certificate` of `algorithm`, `nonce`, `associated_data` and `ciphertext`.
     #[serde(default)]
     pub platform_certificates: bool,
+    /// A multipart upload (`multipart/form-data`): a file part beside a meta JSON part that
+    /// holds the `body` fields and is what the signature covers.
+    #[serde(default)]
+    pub upload: Option<UploadDef>,
     pub response: ResponseDef,
     /// 业务错误码: the operation's own error rows, all repeats kept.
     #[serde(default)]
@@ -314,6 +320,48 @@ pub struct DownloadDef {
     /// streaming; the digest is of the decoded file.
     #[serde(default)]
     pub gzip: bool,
+}
+
+/// How a multipart upload is framed and what the runtime computes for it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadDef {
+    /// The part holding the file, e.g. `file`.
+    pub file_part: String,
+    /// What the documentation says of the file (formats, size).
+    pub description: String,
+    /// The part holding the meta JSON, e.g. `meta`: the `body` fields plus the digest and file
+    /// name below. The request signature covers exactly these bytes.
+    pub meta_part: String,
+    /// The meta field the runtime fills with the file's digest, lower-case hex, e.g. `sha256`.
+    pub digest: String,
+    /// How that digest is computed.
+    #[serde(default)]
+    pub digest_algorithm: DigestAlgorithm,
+    /// The meta field the runtime fills with the file's name, e.g. `filename`, when there is one.
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// The documented size limit, in bytes.
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
+    /// The documented file types: extension (lower case, no dot) to the file part's
+    /// `Content-Type`. Empty: any file, sent as `application/octet-stream`.
+    #[serde(default)]
+    pub types: BTreeMap<String, String>,
+    /// `body` fields sent as parts of their own beside the meta, outside what is signed.
+    #[serde(default)]
+    pub form_fields: Vec<String>,
+}
+
+/// A file digest the API asks for in an upload's meta.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DigestAlgorithm {
+    /// SHA-256, the media uploads' digest.
+    #[default]
+    Sha256,
+    /// SM3 (GB/T 32905), the 电子发票 uploads' digest.
+    Sm3,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

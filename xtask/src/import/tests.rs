@@ -103,11 +103,7 @@ fn scratch(name: &str) -> PathBuf {
     let api = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/api.yaml");
     let api = std::fs::read_to_string(api).expect("spec/api.yaml");
     // The real default features name services this small spec lacks.
-    let api: String = api
-        .lines()
-        .filter(|line| !line.trim_start().starts_with("default_features:"))
-        .map(|line| format!("{line}\n"))
-        .collect();
+    let api = codegen::spec::without_default_features(&api);
     put("spec/api.yaml", &api);
     put("spec/services/basic_payment.yaml", TRANSCRIBED);
     put("spec/import/names.yaml", NAMES);
