@@ -465,3 +465,21 @@ fn lifecycles_name_operations_keys_states_and_error_rows_of_the_file() {
         ],
     );
 }
+
+#[test]
+fn uploads_are_posts_with_plain_distinct_parts_and_fields_the_caller_may_set() {
+    assert_diagnostics(
+        "uploads",
+        &[
+            "spec/services/demo.yaml:24:5: operations.upload_by_get.upload: an upload is a POST, not a GET",
+            "spec/services/demo.yaml:27:7: operations.upload_by_get.upload.meta_part: the file and the meta cannot share the part \"file\"",
+            "spec/services/demo.yaml:29:7: operations.upload_by_get.upload.max_bytes: max_bytes must be greater than 0",
+            "spec/services/demo.yaml:41:7: operations.upload_image.upload.file_part: part name \"the file\" must be letters, digits and _ only",
+            "spec/services/demo.yaml:44:7: operations.upload_image.upload.digest: the runtime fills meta field \"sha256\"; remove it from body, the caller cannot set it",
+            "spec/services/demo.yaml:46:15: operations.upload_image.upload.types..JPG: extension \".JPG\" must be lower-case letters and digits, without the dot",
+            "spec/services/demo.yaml:46:33: operations.upload_image.upload.types.png: \"png\" is not a media type like image/jpeg",
+            "spec/services/demo.yaml:47:21: operations.upload_image.upload.form_fields[0]: form field \"shop\" must be a scalar: a part holds one value",
+            "spec/services/demo.yaml:47:27: operations.upload_image.upload.form_fields[1]: no body field \"missing\"",
+        ],
+    );
+}

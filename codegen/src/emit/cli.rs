@@ -45,7 +45,7 @@ pub fn cli_module(api: &Api) -> TokenStream {
     quote! {
         #docs
 
-        use crate::cli::Call;
+        use crate::cli::{Call, Input};
 
         /// What the tool is given (`crate::cli::main`): the dispatch below and the certificate
         /// downloads of the enabled services.
@@ -60,14 +60,14 @@ pub fn cli_module(api: &Api) -> TokenStream {
             client: &'a crate::runtime::Client,
             service: &str,
             id: &str,
-            request: serde_json::Value,
+            input: Input,
         ) -> Call<'a> {
-            let call: Option<fn(&crate::runtime::Client, serde_json::Value) -> Call<'_>> = match (service, id) {
+            let call: Option<fn(&crate::runtime::Client, Input) -> Call<'_>> = match (service, id) {
                 #(#arms)*
                 _ => None,
             };
             match call {
-                Some(call) => call(client, request),
+                Some(call) => call(client, input),
                 None => Box::pin(std::future::ready(Err(crate::cli::unknown_operation(service, id)))),
             }
         }
@@ -89,7 +89,7 @@ fn call_module(service: &Service) -> TokenStream {
         #[cfg(feature = #feature)]
         #[doc = #doc]
         mod #module {
-            use crate::cli::Call;
+            use crate::cli::{Call, Input};
 
             #(#functions)*
         }
@@ -109,24 +109,31 @@ fn call_function(service: &Service, op: &Operation) -> TokenStream {
             sink.finish();
             Ok(None)
         }
-    } else if op.response.body.is_some() {
-        quote! {
-            let response = client.#module().#method(&request).await?;
-            crate::cli::encode(&response).map(Some)
-        }
     } else {
-        // A 204: nothing to print.
-        quote! {
-            client.#module().#method(&request).await?;
-            Ok(None)
+        let file = if op.upload.is_some() {
+            quote!(crate::cli::upload_file(input.file)?)
+        } else {
+            TokenStream::new()
+        };
+        if op.response.body.is_some() {
+            quote! {
+                let response = client.#module().#method(&request, #file).await?;
+                crate::cli::encode(&response).map(Some)
+            }
+        } else {
+            // A 204: nothing to print.
+            quote! {
+                client.#module().#method(&request, #file).await?;
+                Ok(None)
+            }
         }
     };
     let doc = format!(" `{}`: {}", op.id, super::doc::escape_text(&op.title));
     quote! {
         #[doc = #doc]
-        pub(super) fn #method(client: &crate::runtime::Client, request: serde_json::Value) -> Call<'_> {
+        pub(super) fn #method(client: &crate::runtime::Client, input: Input) -> Call<'_> {
             Box::pin(async move {
-                let request: crate::api::#module::#request = crate::cli::decode(request)?;
+                let request: crate::api::#module::#request = crate::cli::decode(input.request)?;
                 #body
             })
         }

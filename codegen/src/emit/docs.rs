@@ -193,6 +193,7 @@ struct OperationPage {
     retry: &'static str,
     paging: Option<String>,
     download: Option<String>,
+    upload: Option<String>,
     headers: Vec<HeaderView>,
     request_tables: Vec<FieldTable>,
     status: u16,
@@ -311,6 +312,30 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
                 download.digest_header,
                 if download.gzip { ", gzip decoded" } else { "" }
             )
+        }),
+        upload: op.upload.as_ref().map(|upload| {
+            let mut text = format!(
+                "`multipart/form-data`: file in part `{}`, meta JSON (signed) in part `{}` with the file's {} in `{}`",
+                upload.file_part,
+                upload.meta_part,
+                match upload.digest_algorithm {
+                    crate::ir::DigestAlgorithm::Sha256 => "SHA-256",
+                    crate::ir::DigestAlgorithm::Sm3 => "SM3",
+                },
+                upload.digest
+            );
+            if let Some(name) = &upload.file_name {
+                text.push_str(&format!(" and its name in `{name}`"));
+            }
+            if !upload.types.is_empty() {
+                let extensions: Vec<&str> =
+                    upload.types.iter().map(|(extension, _)| extension.as_str()).collect();
+                text.push_str(&format!("; types {}", extensions.join(", ")));
+            }
+            if let Some(max) = upload.max_bytes {
+                text.push_str(&format!("; at most {max} bytes"));
+            }
+            table_cell(&text)
         }),
         retry: if op.retry_safe {
             "safe to retry"

@@ -7,7 +7,7 @@ use super::doc::table_cell;
 use super::doc::{doc_attrs, doc_paragraphs, escape_text, module_doc};
 use super::imports::imports;
 use super::types::ident;
-use crate::ir::{Api, ErrorKind, Field, FieldType, Location, Operation, Service};
+use crate::ir::{Api, DigestAlgorithm, ErrorKind, Field, FieldType, Location, Operation, Service};
 use crate::spec::{ErrorRow, HttpMethod};
 
 /// `operations.rs`: one `OperationInfo` constant per operation, and `ALL`.
@@ -49,6 +49,7 @@ pub fn metadata(service: &Service) -> TokenStream {
     });
     let all = service.operations.iter().map(|op| ident(&op.const_name));
     let certificates = service.operations.iter().find_map(certificate_source);
+    let uploads = upload_rules(service);
     quote! {
         #docs
         use crate::runtime::{Method, OperationInfo};
@@ -56,6 +57,67 @@ pub fn metadata(service: &Service) -> TokenStream {
         /// Every operation of this service, in spec order.
         pub const ALL: &[&OperationInfo] = &[#(&#all),*];
         #certificates
+        #uploads
+    }
+}
+
+/// `uploads`: the framing and limits of each upload operation, named like its `OperationInfo`
+/// (a module of its own, so no operation's constant can clash with them).
+fn upload_rules(service: &Service) -> TokenStream {
+    let rules: Vec<TokenStream> = service
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let upload = op.upload.as_ref()?;
+            let name = ident(&op.const_name);
+            let doc = doc_attrs(&format!(
+                "How `{}` frames its upload: {}",
+                op.method_name,
+                escape_text(&upload.description)
+            ));
+            let file_part = &upload.file_part;
+            let meta_part = &upload.meta_part;
+            let digest_field = &upload.digest;
+            let digest = match upload.digest_algorithm {
+                DigestAlgorithm::Sha256 => quote!(crate::runtime::DigestAlgorithm::Sha256),
+                DigestAlgorithm::Sm3 => quote!(crate::runtime::DigestAlgorithm::Sm3),
+            };
+            let file_name = match &upload.file_name {
+                Some(field) => quote!(Some(#field)),
+                None => quote!(None),
+            };
+            let max_bytes = match upload.max_bytes {
+                Some(max) => quote!(Some(#max)),
+                None => quote!(None),
+            };
+            let types = upload
+                .types
+                .iter()
+                .map(|(extension, content_type)| quote!((#extension, #content_type)));
+            let form_fields = &upload.form_fields;
+            Some(quote! {
+                #doc
+                pub const #name: crate::runtime::UploadRules = crate::runtime::UploadRules {
+                    file_part: #file_part,
+                    meta_part: #meta_part,
+                    digest_field: #digest_field,
+                    digest: #digest,
+                    file_name_field: #file_name,
+                    max_bytes: #max_bytes,
+                    types: &[#(#types),*],
+                    form_fields: &[#(#form_fields),*],
+                };
+            })
+        })
+        .collect();
+    if rules.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        /// How each upload operation frames its multipart body, and the file limits it checks.
+        pub mod uploads {
+            #(#rules)*
+        }
     }
 }
 
@@ -251,11 +313,27 @@ fn method(
     } else {
         (TokenStream::new(), quote!(None))
     };
+    // An upload's body is its meta; the file travels beside it in the multipart body.
+    let (body, upload, prepare_upload) = match &op.upload {
+        Some(_) => (
+            quote!(Some(meta)),
+            quote!(Some(upload)),
+            quote! {
+                let (meta, upload) = crate::runtime::prepare_upload(
+                    request,
+                    file,
+                    &operations::uploads::#constant,
+                )?;
+            },
+        ),
+        None => (body, quote!(None), TokenStream::new()),
+    };
     let api_request = quote! {
         ApiRequest {
             operation: &operations::#constant,
             path_and_query: target.finish(),
             body: #body,
+            upload: #upload,
             wechatpay_serial: #serial,
         }
     };
@@ -300,16 +378,22 @@ fn method(
     } else {
         (TokenStream::new(), TokenStream::new())
     };
+    let (file_param, file_arg) = if op.upload.is_some() {
+        (quote!(file: crate::runtime::UploadFile,), quote!(file,))
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
     quote! {
         #docs
-        pub fn #name(&self, request: &#request) -> crate::runtime::Call<'a, #output> {
-            fn prepare(request: &#request, #encryptor_param) -> Result<ApiRequest, Error> {
+        pub fn #name(&self, request: &#request, #file_param) -> crate::runtime::Call<'a, #output> {
+            fn prepare(request: &#request, #file_param #encryptor_param) -> Result<ApiRequest, Error> {
                 crate::runtime::Validate::validate(request)?;
                 #encrypt
                 #target
+                #prepare_upload
                 Ok(#api_request)
             }
-            crate::runtime::Call::new(self.transport, prepare(request, #encryptor_arg), #decode)
+            crate::runtime::Call::new(self.transport, prepare(request, #file_arg #encryptor_arg), #decode)
         }
         #pages
     }
@@ -443,6 +527,9 @@ fn method_docs(api: &Api, op: &Operation) -> TokenStream {
         ),
         (None, None) => format!("Answers HTTP {} with no body.", op.response.status),
     });
+    if let Some(upload) = &op.upload {
+        paragraphs.push(upload_doc(upload));
+    }
     paragraphs.push(if op.retry_safe {
         "Safe to retry: sending it again cannot do the work twice.".to_owned()
     } else {
@@ -453,6 +540,49 @@ fn method_docs(api: &Api, op: &Operation) -> TokenStream {
     let errors = doc_attrs(&errors);
     doc.extend(errors);
     doc
+}
+
+/// What an upload method does with its `file`, and what it refuses before sending.
+fn upload_doc(upload: &crate::ir::Upload) -> String {
+    let mut checks = Vec::new();
+    if let Some(max) = upload.max_bytes {
+        checks.push(format!("over {max} bytes"));
+    }
+    if !upload.types.is_empty() {
+        let extensions: Vec<String> = upload
+            .types
+            .iter()
+            .map(|(extension, _)| format!("`.{extension}`"))
+            .collect();
+        checks.push(format!(
+            "whose name does not end in {}",
+            extensions.join(", ")
+        ));
+    }
+    let digest = match upload.digest_algorithm {
+        DigestAlgorithm::Sha256 => "SHA-256",
+        DigestAlgorithm::Sm3 => "SM3",
+    };
+    let name = match &upload.file_name {
+        Some(field) => format!(" and its name into `{field}`"),
+        None => String::new(),
+    };
+    let refused = if checks.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " A file {} is refused with [`Error::Validation`] before any network I/O.",
+            checks.join(" or ")
+        )
+    };
+    format!(
+        "Uploads `file` as the multipart part `{}` ({}). The runtime writes its {digest} into \
+         the meta's `{}`{name}, signs the meta part `{}` and sends both.{refused}",
+        upload.file_part,
+        escape_text(&upload.description),
+        upload.digest,
+        upload.meta_part,
+    )
 }
 
 /// The `# Errors` section: the local checks, then the documented table, common rows first.

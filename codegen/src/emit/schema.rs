@@ -47,6 +47,22 @@ pub fn schema_module(api: &Api) -> Result<TokenStream, EmitError> {
             }
         })
     });
+    let upload_arms = api.services.iter().flat_map(|service| {
+        let feature = &service.name;
+        let module = ident(&service.name);
+        service
+            .operations
+            .iter()
+            .filter(|op| op.upload.is_some())
+            .map(move |op| {
+                let id = &op.id;
+                let constant = ident(&op.const_name);
+                quote! {
+                    #[cfg(feature = #feature)]
+                    (#feature, #id, &crate::api::#module::operations::uploads::#constant)
+                }
+            })
+    });
     let rows: Vec<data::ErrorRow> = api.common_errors.iter().map(error_row).collect();
     let common = serde_json::to_string(&rows)
         .map_err(|error| EmitError(format!("src/api/schema.rs: 公共错误码: {error}")))?;
@@ -66,6 +82,17 @@ pub fn schema_module(api: &Api) -> Result<TokenStream, EmitError> {
                 #(#arms)*
                 _ => None,
             }
+        }
+
+        /// The upload operations of the enabled services: service, id and framing.
+        const UPLOADS: &[(&str, &str, &crate::runtime::UploadRules)] = &[#(#upload_arms),*];
+
+        /// How the operation `id` of `service` frames its multipart upload, when it is one.
+        pub fn upload(service: &str, id: &str) -> Option<&'static crate::runtime::UploadRules> {
+            UPLOADS
+                .iter()
+                .find(|(known_service, known_id, _)| *known_service == service && *known_id == id)
+                .map(|(_, _, rules)| *rules)
         }
     })
 }

@@ -363,6 +363,21 @@ fn build_operation(
             .platform_certificates
             .then(|| certificate_reader(resolver.parsed, response_body.as_ref()?))
             .flatten(),
+        upload: def.upload.as_ref().map(|upload| Upload {
+            file_part: upload.file_part.clone(),
+            description: upload.description.clone(),
+            meta_part: upload.meta_part.clone(),
+            digest: upload.digest.clone(),
+            digest_algorithm: upload.digest_algorithm,
+            file_name: upload.file_name.clone(),
+            max_bytes: upload.max_bytes,
+            types: upload
+                .types
+                .iter()
+                .map(|(extension, content_type)| (extension.clone(), content_type.clone()))
+                .collect(),
+            form_fields: upload.form_fields.clone(),
+        }),
         errors: def.errors.clone(),
         examples: def
             .examples

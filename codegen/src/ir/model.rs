@@ -1,5 +1,6 @@
 //! The IR: what the emitters need, with final Rust names and resolved types.
 
+pub use crate::spec::DigestAlgorithm;
 use crate::spec::{ErrorRow, ExampleKind, Hosts, HttpMethod};
 
 /// The whole API, ready to emit.
@@ -244,6 +245,8 @@ pub struct Operation {
     pub paging: Option<Paging>,
     /// Set when this operation downloads the platform certificates: how to read its answer.
     pub certificates: Option<CertificateReader>,
+    /// Set when the request is a multipart upload: its body fields are the meta's.
+    pub upload: Option<Upload>,
     pub errors: Vec<ErrorRow>,
     pub examples: Vec<Example>,
 }
@@ -334,6 +337,24 @@ pub struct Paging {
     pub item_type: FieldType,
     /// The response's total-count field.
     pub total: Option<Field>,
+}
+
+/// A multipart upload: how its parts are framed and what the runtime computes into the meta.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub file_part: String,
+    pub description: String,
+    pub meta_part: String,
+    /// The meta field holding the file's digest.
+    pub digest: String,
+    pub digest_algorithm: DigestAlgorithm,
+    /// The meta field holding the file's name.
+    pub file_name: Option<String>,
+    pub max_bytes: Option<u64>,
+    /// Extension to `Content-Type`, sorted by extension.
+    pub types: Vec<(String, String)>,
+    /// Body fields sent as parts of their own.
+    pub form_fields: Vec<String>,
 }
 
 /// A file download's integrity check.

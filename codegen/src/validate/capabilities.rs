@@ -1,9 +1,9 @@
-//! Operation attributes that drive behaviour: merchant modes, paging and downloads must point at
-//! fields that exist and have the right shape.
+//! Operation attributes that drive behaviour: merchant modes, paging, downloads and uploads must
+//! point at fields that exist and have the right shape.
 
 use super::schema::{self, Kind};
 use crate::diagnostic::Diagnostic;
-use crate::spec::{FieldDef, OperationDef, Parsed, ServiceDoc};
+use crate::spec::{FieldDef, HttpMethod, OperationDef, Parsed, ServiceDoc};
 
 pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     for (id, op) in service.doc.operations.iter() {
@@ -11,6 +11,7 @@ pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
         check_modes(service, &path, op, out);
         check_paging(service, &path, op, out);
         check_download(service, &path, op, out);
+        check_upload(service, &path, op, out);
     }
 }
 
@@ -168,4 +169,125 @@ fn check_download(
             "the signed body must contain {digest}, where the header's value goes",
         ));
     }
+}
+
+fn check_upload(
+    service: &Parsed<ServiceDoc>,
+    path: &str,
+    op: &OperationDef,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(upload) = &op.upload else {
+        return;
+    };
+    let upload_path = format!("{path}.upload");
+    if op.method != HttpMethod::Post {
+        out.push(service.error(
+            upload_path.as_str(),
+            format!("an upload is a POST, not a {}", op.method.as_str()),
+        ));
+    }
+    if op.response.download.is_some() {
+        out.push(service.error(
+            format!("{path}.response.download"),
+            "an operation cannot both upload and download a file",
+        ));
+    }
+    for (key, part) in [
+        ("file_part", &upload.file_part),
+        ("meta_part", &upload.meta_part),
+    ] {
+        if !is_part_name(part) {
+            out.push(service.error(
+                format!("{upload_path}.{key}"),
+                format!("part name \"{part}\" must be letters, digits and _ only"),
+            ));
+        }
+    }
+    if upload.file_part == upload.meta_part {
+        out.push(service.error(
+            format!("{upload_path}.meta_part"),
+            format!(
+                "the file and the meta cannot share the part \"{}\"",
+                upload.meta_part
+            ),
+        ));
+    }
+    // The runtime fills these: a body field of the same name would be set twice.
+    let body = op.body.as_ref();
+    let computed = std::iter::once(("digest", &upload.digest))
+        .chain(upload.file_name.iter().map(|name| ("file_name", name)));
+    for (key, name) in computed {
+        if name.trim().is_empty() {
+            out.push(service.error(
+                format!("{upload_path}.{key}"),
+                "name the meta field the runtime fills",
+            ));
+        } else if body.is_some_and(|body| body.get(name).is_some()) {
+            out.push(service.error(
+                format!("{upload_path}.{key}"),
+                format!(
+                    "the runtime fills meta field \"{name}\"; remove it from body, the caller cannot set it"
+                ),
+            ));
+        }
+    }
+    if upload.max_bytes == Some(0) {
+        out.push(service.error(
+            format!("{upload_path}.max_bytes"),
+            "max_bytes must be greater than 0",
+        ));
+    }
+    for (extension, content_type) in &upload.types {
+        let plain = !extension.is_empty()
+            && extension
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        if !plain {
+            out.push(service.error(
+                format!("{upload_path}.types.{extension}"),
+                format!("extension \"{extension}\" must be lower-case letters and digits, without the dot"),
+            ));
+        }
+        if !is_media_type(content_type) {
+            out.push(service.error(
+                format!("{upload_path}.types.{extension}"),
+                format!("\"{content_type}\" is not a media type like image/jpeg"),
+            ));
+        }
+    }
+    for (i, name) in upload.form_fields.iter().enumerate() {
+        let field_path = format!("{upload_path}.form_fields[{i}]");
+        match body.and_then(|body| body.get(name)) {
+            None => out.push(service.error(field_path, format!("no body field \"{name}\""))),
+            Some(field) if !schema::resolve(&service.doc, &field.ty).is_scalar() => {
+                out.push(service.error(
+                    field_path,
+                    format!("form field \"{name}\" must be a scalar: a part holds one value"),
+                ))
+            }
+            Some(_) if name == &upload.file_part || name == &upload.meta_part => {
+                out.push(service.error(field_path, format!("\"{name}\" is already a part")))
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// A multipart part name goes into a quoted header parameter: keep it plain.
+fn is_part_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `type/subtype`, both plain tokens, as a part's `Content-Type` needs.
+fn is_media_type(value: &str) -> bool {
+    let token = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '+'))
+    };
+    value
+        .split_once('/')
+        .is_some_and(|(kind, subtype)| token(kind) && token(subtype))
 }

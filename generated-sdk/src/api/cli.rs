@@ -3,7 +3,7 @@
 //! The `wxpay` tool's dispatch from an operation id to the typed call, generated from the spec.
 //!
 //! Each operation has its own small function returning a boxed future, so no function holds every operation's state machine (at the size of the whole API that one function would dominate the crate's build).
-use crate::cli::Call;
+use crate::cli::{Call, Input};
 /// What the tool is given (`crate::cli::main`): the dispatch below and the certificate
 /// downloads of the enabled services.
 pub static GENERATED: crate::cli::Generated = crate::cli::Generated {
@@ -21,9 +21,9 @@ pub fn call<'a>(
     client: &'a crate::runtime::Client,
     service: &str,
     id: &str,
-    request: serde_json::Value,
+    input: Input,
 ) -> Call<'a> {
-    let call: Option<fn(&crate::runtime::Client, serde_json::Value) -> Call<'_>> = match (
+    let call: Option<fn(&crate::runtime::Client, Input) -> Call<'_>> = match (
         service,
         id,
     ) {
@@ -3349,7 +3349,7 @@ pub fn call<'a>(
         _ => None,
     };
     match call {
-        Some(call) => call(client, request),
+        Some(call) => call(client, input),
         None => {
             Box::pin(std::future::ready(Err(crate::cli::unknown_operation(service, id))))
         }
@@ -3358,15 +3358,15 @@ pub fn call<'a>(
 #[cfg(feature = "applyment")]
 /// The calls of `applyment`.
 mod applyment {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_settlement_modification`: 查询结算账户修改申请状态
     pub(super) fn query_settlement_modification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::QuerySettlementModificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .applyment()
@@ -3378,11 +3378,11 @@ mod applyment {
     /// `modify_settlement`: 修改结算帐号API
     pub(super) fn modify_settlement(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::ModifySettlementRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.applyment().modify_settlement(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3391,11 +3391,11 @@ mod applyment {
     /// `query_settlement`: 查询结算账户API
     pub(super) fn query_settlement(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::QuerySettlementRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.applyment().query_settlement(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3404,11 +3404,11 @@ mod applyment {
     /// `submit_applyment`: 提交申请单API
     pub(super) fn submit_applyment(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::SubmitApplymentRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.applyment().submit_applyment(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3417,11 +3417,11 @@ mod applyment {
     /// `query_applyment_by_id`: 通过申请单号查询申请状态
     pub(super) fn query_applyment_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::QueryApplymentByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.applyment().query_applyment_by_id(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3430,11 +3430,11 @@ mod applyment {
     /// `query_applyment_by_business_code`: 通过业务申请编号查询申请状态
     pub(super) fn query_applyment_by_business_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::QueryApplymentByBusinessCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .applyment()
@@ -3446,11 +3446,11 @@ mod applyment {
     /// `submit_contact_alteration`: 提交超管变更申请单
     pub(super) fn submit_contact_alteration(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::SubmitContactAlterationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.applyment().submit_contact_alteration(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3459,11 +3459,11 @@ mod applyment {
     /// `query_contact_alteration_by_out_request_no`: 查询超管变更申请单状态-使用业务单号和商户号
     pub(super) fn query_contact_alteration_by_out_request_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::QueryContactAlterationByOutRequestNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .applyment()
@@ -3475,11 +3475,11 @@ mod applyment {
     /// `query_contact_alteration_by_id`: 查询超管变更申请单状态-使用申请单号
     pub(super) fn query_contact_alteration_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::QueryContactAlterationByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .applyment()
@@ -3491,11 +3491,11 @@ mod applyment {
     /// `revoke_contact_alteration`: 撤销超管变更申请单
     pub(super) fn revoke_contact_alteration(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::RevokeContactAlterationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.applyment().revoke_contact_alteration(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3504,11 +3504,11 @@ mod applyment {
     /// `submit_subject_alteration`: 提交资料变更申请单
     pub(super) fn submit_subject_alteration(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::SubmitSubjectAlterationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.applyment().submit_subject_alteration(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3517,11 +3517,11 @@ mod applyment {
     /// `query_subject_alteration_by_out_request_no`: 查询申请单状态-使用业务单号
     pub(super) fn query_subject_alteration_by_out_request_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::QuerySubjectAlterationByOutRequestNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .applyment()
@@ -3533,11 +3533,11 @@ mod applyment {
     /// `query_subject_alteration_by_id`: 查询资料变更申请单状态-使用申请单号
     pub(super) fn query_subject_alteration_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::QuerySubjectAlterationByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .applyment()
@@ -3549,11 +3549,11 @@ mod applyment {
     /// `revoke_subject_alteration`: 撤销资料变更申请单
     pub(super) fn revoke_subject_alteration(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::RevokeSubjectAlterationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.applyment().revoke_subject_alteration(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3562,11 +3562,11 @@ mod applyment {
     /// `submit_name_alteration`: 提交商户简称变更申请单
     pub(super) fn submit_name_alteration(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::SubmitNameAlterationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.applyment().submit_name_alteration(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3575,11 +3575,11 @@ mod applyment {
     /// `query_name_alteration_by_out_request_no`: 查询商户简称申请单状态-使用业务单号和商户号
     pub(super) fn query_name_alteration_by_out_request_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::QueryNameAlterationByOutRequestNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .applyment()
@@ -3591,11 +3591,11 @@ mod applyment {
     /// `query_name_alteration_by_id`: 查询商户简称变更申请单状态-使用申请单号
     pub(super) fn query_name_alteration_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::QueryNameAlterationByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .applyment()
@@ -3607,11 +3607,11 @@ mod applyment {
     /// `revoke_name_alteration`: 撤销商户简称变更申请单
     pub(super) fn revoke_name_alteration(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::RevokeNameAlterationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.applyment().revoke_name_alteration(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3620,11 +3620,11 @@ mod applyment {
     /// `apply_settle_rule_modification`: 申请修改特约商户结算规则API
     pub(super) fn apply_settle_rule_modification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::ApplySettleRuleModificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .applyment()
@@ -3636,11 +3636,11 @@ mod applyment {
     /// `query_settle_rule_modification`: 根据申请单ID查询结果API
     pub(super) fn query_settle_rule_modification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::applyment::QuerySettleRuleModificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .applyment()
@@ -3653,15 +3653,15 @@ mod applyment {
 #[cfg(feature = "bank_transfer")]
 /// The calls of `bank_transfer`.
 mod bank_transfer {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_detail_receipt`: 查询明细电子回单受理结果API
     pub(super) fn query_detail_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::bank_transfer::QueryDetailReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.bank_transfer().query_detail_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3670,11 +3670,11 @@ mod bank_transfer {
     /// `apply_detail_receipt`: 受理明细电子回单API
     pub(super) fn apply_detail_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::bank_transfer::ApplyDetailReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.bank_transfer().apply_detail_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3683,11 +3683,11 @@ mod bank_transfer {
     /// `query_summary_receipt`: 查询汇总电子回单受理结果API
     pub(super) fn query_summary_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::bank_transfer::QuerySummaryReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.bank_transfer().query_summary_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3696,11 +3696,11 @@ mod bank_transfer {
     /// `apply_summary_receipt`: 受理汇总电子回单API
     pub(super) fn apply_summary_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::bank_transfer::ApplySummaryReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.bank_transfer().apply_summary_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3709,11 +3709,11 @@ mod bank_transfer {
     /// `create_transfer_batch`: 发起批量转账API
     pub(super) fn create_transfer_batch(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::bank_transfer::CreateTransferBatchRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.bank_transfer().create_transfer_batch(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3722,11 +3722,11 @@ mod bank_transfer {
     /// `query_transfer_batch_by_batch_id`: 微信支付批次单号查询批次单API
     pub(super) fn query_transfer_batch_by_batch_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::bank_transfer::QueryTransferBatchByBatchIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .bank_transfer()
@@ -3738,11 +3738,11 @@ mod bank_transfer {
     /// `query_transfer_detail_by_detail_id`: 微信支付明细单号查询明细单API
     pub(super) fn query_transfer_detail_by_detail_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::bank_transfer::QueryTransferDetailByDetailIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .bank_transfer()
@@ -3754,11 +3754,11 @@ mod bank_transfer {
     /// `query_transfer_batch_by_out_batch_no`: 银行批次单号查询批次单API
     pub(super) fn query_transfer_batch_by_out_batch_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::bank_transfer::QueryTransferBatchByOutBatchNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .bank_transfer()
@@ -3770,11 +3770,11 @@ mod bank_transfer {
     /// `query_transfer_detail_by_out_detail_no`: 银行明细单号查询明细单API
     pub(super) fn query_transfer_detail_by_out_detail_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::bank_transfer::QueryTransferDetailByOutDetailNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .bank_transfer()
@@ -3787,15 +3787,12 @@ mod bank_transfer {
 #[cfg(feature = "basic_payment")]
 /// The calls of `basic_payment`.
 mod basic_payment {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `app_prepay`: APP下单API
-    pub(super) fn app_prepay(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn app_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::basic_payment::AppPrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.basic_payment().app_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3804,11 +3801,11 @@ mod basic_payment {
     /// `app_prepay_with_contract`: APP下单并签约
     pub(super) fn app_prepay_with_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::basic_payment::AppPrepayWithContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .basic_payment()
@@ -3818,26 +3815,20 @@ mod basic_payment {
         })
     }
     /// `codepay`: 付款码支付
-    pub(super) fn codepay(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn codepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::basic_payment::CodepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.basic_payment().codepay(&request).await?;
             crate::cli::encode(&response).map(Some)
         })
     }
     /// `h5_prepay`: H5下单API
-    pub(super) fn h5_prepay(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn h5_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::basic_payment::H5PrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.basic_payment().h5_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3846,11 +3837,11 @@ mod basic_payment {
     /// `query_order_by_id`: 微信支付订单号查询
     pub(super) fn query_order_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::basic_payment::QueryOrderByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.basic_payment().query_order_by_id(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3859,11 +3850,11 @@ mod basic_payment {
     /// `jsapi_prepay`: JSAPI下单API
     pub(super) fn jsapi_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::basic_payment::JsapiPrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.basic_payment().jsapi_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3872,11 +3863,11 @@ mod basic_payment {
     /// `jsapi_prepay_with_contract`: JSAPI下单并授权/签约
     pub(super) fn jsapi_prepay_with_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::basic_payment::JsapiPrepayWithContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .basic_payment()
@@ -3888,11 +3879,11 @@ mod basic_payment {
     /// `native_prepay`: Native下单API
     pub(super) fn native_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::basic_payment::NativePrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.basic_payment().native_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3901,11 +3892,11 @@ mod basic_payment {
     /// `query_order_by_out_trade_no`: 商户订单号查询
     pub(super) fn query_order_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::basic_payment::QueryOrderByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .basic_payment()
@@ -3917,11 +3908,11 @@ mod basic_payment {
     /// `close_order`: 关单API
     pub(super) fn close_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::basic_payment::CloseOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.basic_payment().close_order(&request).await?;
             Ok(None)
@@ -3930,11 +3921,11 @@ mod basic_payment {
     /// `reverse_order`: 撤销
     pub(super) fn reverse_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::basic_payment::ReverseOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.basic_payment().reverse_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3944,15 +3935,15 @@ mod basic_payment {
 #[cfg(feature = "bill")]
 /// The calls of `bill`.
 mod bill {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `apply_fund_flow_bill`: 申请资金账单API
     pub(super) fn apply_fund_flow_bill(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::bill::ApplyFundFlowBillRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.bill().apply_fund_flow_bill(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3961,11 +3952,11 @@ mod bill {
     /// `apply_sub_merchant_fund_flow_bill`: 申请单个子商户资金账单API
     pub(super) fn apply_sub_merchant_fund_flow_bill(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::bill::ApplySubMerchantFundFlowBillRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .bill()
@@ -3977,11 +3968,11 @@ mod bill {
     /// `apply_trade_bill`: 申请交易账单API
     pub(super) fn apply_trade_bill(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::bill::ApplyTradeBillRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.bill().apply_trade_bill(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -3990,11 +3981,11 @@ mod bill {
     /// `download_bill_file`: 下载账单API
     pub(super) fn download_bill_file(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::bill::DownloadBillFileRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.bill().download_bill_file(&request).await?;
             Ok(None)
@@ -4003,11 +3994,11 @@ mod bill {
     /// `apply_ecommerce_fund_flow_bill`: 申请二级商户资金账单API
     pub(super) fn apply_ecommerce_fund_flow_bill(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::bill::ApplyEcommerceFundFlowBillRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.bill().apply_ecommerce_fund_flow_bill(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4017,15 +4008,15 @@ mod bill {
 #[cfg(feature = "brand")]
 /// The calls of `brand`.
 mod brand {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_product_authorities`: 获得品牌已授权且在生效中的产品权限信息
     pub(super) fn query_product_authorities(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::QueryProductAuthoritiesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().query_product_authorities(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4034,11 +4025,11 @@ mod brand {
     /// `submit_brand_applyment`: 提交入驻申请
     pub(super) fn submit_brand_applyment(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::SubmitBrandApplymentRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().submit_brand_applyment(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4047,11 +4038,11 @@ mod brand {
     /// `query_brand_applyment_by_id`: 根据申请单ID查询申请状态
     pub(super) fn query_brand_applyment_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::QueryBrandApplymentByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().query_brand_applyment_by_id(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4060,11 +4051,11 @@ mod brand {
     /// `query_brand_applyment_by_business_code`: 根据业务申请编号查询申请状态
     pub(super) fn query_brand_applyment_by_business_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::QueryBrandApplymentByBusinessCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand()
@@ -4076,11 +4067,11 @@ mod brand {
     /// `cancel_brand_applyment`: 撤销申请
     pub(super) fn cancel_brand_applyment(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::CancelBrandApplymentRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().cancel_brand_applyment(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4089,11 +4080,11 @@ mod brand {
     /// `list_shake_activities`: 查询摇优惠活动列表
     pub(super) fn list_shake_activities(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::ListShakeActivitiesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().list_shake_activities(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4102,11 +4093,11 @@ mod brand {
     /// `list_brand_stores`: 列表查询品牌门店信息
     pub(super) fn list_brand_stores(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::ListBrandStoresRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().list_brand_stores(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4115,11 +4106,11 @@ mod brand {
     /// `create_brand_store`: 创建品牌门店
     pub(super) fn create_brand_store(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::CreateBrandStoreRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().create_brand_store(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4128,11 +4119,11 @@ mod brand {
     /// `delete_brand_store`: 删除品牌门店
     pub(super) fn delete_brand_store(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::DeleteBrandStoreRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.brand().delete_brand_store(&request).await?;
             Ok(None)
@@ -4141,11 +4132,11 @@ mod brand {
     /// `query_brand_store`: 查询品牌门店
     pub(super) fn query_brand_store(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::QueryBrandStoreRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().query_brand_store(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4154,11 +4145,11 @@ mod brand {
     /// `update_brand_store`: 更新品牌门店
     pub(super) fn update_brand_store(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::UpdateBrandStoreRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().update_brand_store(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4167,11 +4158,11 @@ mod brand {
     /// `bind_brand_store_recipient`: 绑定收款商户号
     pub(super) fn bind_brand_store_recipient(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::BindBrandStoreRecipientRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().bind_brand_store_recipient(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4180,11 +4171,11 @@ mod brand {
     /// `close_brand_store`: 暂停门店营业
     pub(super) fn close_brand_store(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::CloseBrandStoreRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().close_brand_store(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4193,11 +4184,11 @@ mod brand {
     /// `resume_brand_store`: 恢复门店营业
     pub(super) fn resume_brand_store(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::ResumeBrandStoreRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().resume_brand_store(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4206,11 +4197,11 @@ mod brand {
     /// `unbind_brand_store_recipient`: 解绑收款商户号
     pub(super) fn unbind_brand_store_recipient(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::UnbindBrandStoreRecipientRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().unbind_brand_store_recipient(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4219,11 +4210,11 @@ mod brand {
     /// `create_store`: 创建门店API
     pub(super) fn create_store(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::CreateStoreRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().create_store(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4232,11 +4223,11 @@ mod brand {
     /// `query_store`: 查询门店API
     pub(super) fn query_store(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::QueryStoreRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().query_store(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4245,11 +4236,11 @@ mod brand {
     /// `update_store`: 修改门店API
     pub(super) fn update_store(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::UpdateStoreRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.brand().update_store(&request).await?;
             Ok(None)
@@ -4258,11 +4249,11 @@ mod brand {
     /// `bind_store_recipient`: 绑定门店收款信息
     pub(super) fn bind_store_recipient(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::BindStoreRecipientRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().bind_store_recipient(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4271,11 +4262,11 @@ mod brand {
     /// `unbind_store_recipient`: 解除门店收款信息绑定
     pub(super) fn unbind_store_recipient(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand::UnbindStoreRecipientRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand().unbind_store_recipient(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4285,15 +4276,15 @@ mod brand {
 #[cfg(feature = "brand_card")]
 /// The calls of `brand_card`.
 mod brand_card {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_card_config`: 查询商家名片配置申请状态
     pub(super) fn query_card_config(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::QueryCardConfigRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().query_card_config(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4302,11 +4293,11 @@ mod brand_card {
     /// `submit_card_config`: 提交商家名片配置申请
     pub(super) fn submit_card_config(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::SubmitCardConfigRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().submit_card_config(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4315,11 +4306,11 @@ mod brand_card {
     /// `cancel_card_config_applyment`: 撤销商家名片配置申请
     pub(super) fn cancel_card_config_applyment(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::CancelCardConfigApplymentRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_card()
@@ -4331,11 +4322,11 @@ mod brand_card {
     /// `query_card_preview_url`: 获取商家名片预览二维码
     pub(super) fn query_card_preview_url(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::QueryCardPreviewUrlRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().query_card_preview_url(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4344,11 +4335,11 @@ mod brand_card {
     /// `publish_card_config`: 发布商家名片配置
     pub(super) fn publish_card_config(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::PublishCardConfigRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().publish_card_config(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4357,11 +4348,11 @@ mod brand_card {
     /// `list_card_links`: 查询已生效交易连接名片规则
     pub(super) fn list_card_links(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::ListCardLinksRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().list_card_links(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4370,11 +4361,11 @@ mod brand_card {
     /// `apply_card_link`: 添加交易连接名片规则申请
     pub(super) fn apply_card_link(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::ApplyCardLinkRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().apply_card_link(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4383,11 +4374,11 @@ mod brand_card {
     /// `query_card_link_applyment`: 根据业务申请编号查询添加申请状态
     pub(super) fn query_card_link_applyment(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::QueryCardLinkApplymentRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_card()
@@ -4399,11 +4390,11 @@ mod brand_card {
     /// `cancel_card_link_applyment`: 撤销交易连接名片配置申请
     pub(super) fn cancel_card_link_applyment(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::CancelCardLinkApplymentRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_card()
@@ -4415,11 +4406,11 @@ mod brand_card {
     /// `unbind_card_link`: 解除已生效交易连接名片场景
     pub(super) fn unbind_card_link(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::UnbindCardLinkRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().unbind_card_link(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4428,11 +4419,11 @@ mod brand_card {
     /// `list_member_cards`: 查询会员卡模板列表
     pub(super) fn list_member_cards(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::ListMemberCardsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().list_member_cards(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4441,11 +4432,11 @@ mod brand_card {
     /// `create_member_card`: 创建会员卡模板
     pub(super) fn create_member_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::CreateMemberCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().create_member_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4454,11 +4445,11 @@ mod brand_card {
     /// `delete_member_card`: 删除会员卡模板
     pub(super) fn delete_member_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::DeleteMemberCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().delete_member_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4467,11 +4458,11 @@ mod brand_card {
     /// `query_member_card`: 查询会员卡模板信息
     pub(super) fn query_member_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::QueryMemberCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().query_member_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4480,11 +4471,11 @@ mod brand_card {
     /// `update_member_card`: 修改会员卡模板信息
     pub(super) fn update_member_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::UpdateMemberCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().update_member_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4493,11 +4484,11 @@ mod brand_card {
     /// `invalidate_member_card`: 作废会员卡模板
     pub(super) fn invalidate_member_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::InvalidateMemberCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().invalidate_member_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4506,11 +4497,11 @@ mod brand_card {
     /// `list_membership_activities`: 查询品牌会员发券活动列表
     pub(super) fn list_membership_activities(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::ListMembershipActivitiesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_card()
@@ -4522,11 +4513,11 @@ mod brand_card {
     /// `create_membership_activity`: 创建品牌会员发券活动
     pub(super) fn create_membership_activity(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::CreateMembershipActivityRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_card()
@@ -4538,11 +4529,11 @@ mod brand_card {
     /// `query_membership_activity`: 查询品牌会员发券活动
     pub(super) fn query_membership_activity(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::QueryMembershipActivityRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_card()
@@ -4554,11 +4545,11 @@ mod brand_card {
     /// `update_membership_activity`: 修改品牌会员发券活动信息
     pub(super) fn update_membership_activity(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::UpdateMembershipActivityRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_card()
@@ -4570,11 +4561,11 @@ mod brand_card {
     /// `terminate_membership_activity`: 终止品牌会员发券活动
     pub(super) fn terminate_membership_activity(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::TerminateMembershipActivityRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_card()
@@ -4586,11 +4577,11 @@ mod brand_card {
     /// `create_pay_view_token`: 品牌会员展示付款码组件预授权
     pub(super) fn create_pay_view_token(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::CreatePayViewTokenRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().create_pay_view_token(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4599,11 +4590,11 @@ mod brand_card {
     /// `create_pre_auth_token`: 入会组件预授权
     pub(super) fn create_pre_auth_token(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::CreatePreAuthTokenRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().create_pre_auth_token(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4612,11 +4603,11 @@ mod brand_card {
     /// `list_user_cards`: 查询用户在品牌下所有会员卡
     pub(super) fn list_user_cards(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::ListUserCardsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().list_user_cards(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4625,11 +4616,11 @@ mod brand_card {
     /// `import_user_cards_by_openid`: 根据openid导入用户会员卡
     pub(super) fn import_user_cards_by_openid(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::ImportUserCardsByOpenidRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_card()
@@ -4641,11 +4632,11 @@ mod brand_card {
     /// `import_user_cards_by_phone`: 根据手机号导入用户会员卡
     pub(super) fn import_user_cards_by_phone(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::ImportUserCardsByPhoneRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_card()
@@ -4657,11 +4648,11 @@ mod brand_card {
     /// `query_user_card`: 查询用户会员卡信息
     pub(super) fn query_user_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::QueryUserCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().query_user_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4670,11 +4661,11 @@ mod brand_card {
     /// `update_user_card`: 修改用户会员卡信息
     pub(super) fn update_user_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::UpdateUserCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().update_user_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4683,11 +4674,11 @@ mod brand_card {
     /// `confirm_user_card`: 同步会员开通结果
     pub(super) fn confirm_user_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::ConfirmUserCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().confirm_user_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4696,11 +4687,11 @@ mod brand_card {
     /// `invalidate_user_card`: 作废用户会员卡
     pub(super) fn invalidate_user_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::InvalidateUserCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().invalidate_user_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4709,11 +4700,11 @@ mod brand_card {
     /// `create_user_feed`: 创建用户动态信息
     pub(super) fn create_user_feed(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::CreateUserFeedRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().create_user_feed(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4722,11 +4713,11 @@ mod brand_card {
     /// `confirm_points_coupon_exchange`: 同步积分兑券结果
     pub(super) fn confirm_points_coupon_exchange(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::ConfirmPointsCouponExchangeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_card()
@@ -4738,11 +4729,11 @@ mod brand_card {
     /// `sync_user_points`: 同步积分余额
     pub(super) fn sync_user_points(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_card::SyncUserPointsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_card().sync_user_points(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4752,15 +4743,15 @@ mod brand_card {
 #[cfg(feature = "brand_profit_sharing")]
 /// The calls of `brand_profit_sharing`.
 mod brand_profit_sharing {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_brand_merchant_ratio`: 查询最大分账比例API
     pub(super) fn query_brand_merchant_ratio(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_profit_sharing::QueryBrandMerchantRatioRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_profit_sharing()
@@ -4772,11 +4763,11 @@ mod brand_profit_sharing {
     /// `finish_order`: 完结分账API
     pub(super) fn finish_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_profit_sharing::FinishOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_profit_sharing().finish_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4785,11 +4776,11 @@ mod brand_profit_sharing {
     /// `query_order`: 查询分账结果API
     pub(super) fn query_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_profit_sharing::QueryOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_profit_sharing().query_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4798,11 +4789,11 @@ mod brand_profit_sharing {
     /// `create_order`: 请求分账API
     pub(super) fn create_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_profit_sharing::CreateOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_profit_sharing().create_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4811,11 +4802,11 @@ mod brand_profit_sharing {
     /// `query_order_amount`: 查询订单剩余待分金额API
     pub(super) fn query_order_amount(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_profit_sharing::QueryOrderAmountRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_profit_sharing()
@@ -4827,11 +4818,11 @@ mod brand_profit_sharing {
     /// `add_receiver`: 添加分账接收方API
     pub(super) fn add_receiver(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_profit_sharing::AddReceiverRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.brand_profit_sharing().add_receiver(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -4840,11 +4831,11 @@ mod brand_profit_sharing {
     /// `delete_receiver`: 删除分账接收方API
     pub(super) fn delete_receiver(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_profit_sharing::DeleteReceiverRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_profit_sharing()
@@ -4856,11 +4847,11 @@ mod brand_profit_sharing {
     /// `query_return_order`: 查询分账回退结果API
     pub(super) fn query_return_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_profit_sharing::QueryReturnOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_profit_sharing()
@@ -4872,11 +4863,11 @@ mod brand_profit_sharing {
     /// `create_return_order`: 请求分账回退API
     pub(super) fn create_return_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_profit_sharing::CreateReturnOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_profit_sharing()
@@ -4889,15 +4880,15 @@ mod brand_profit_sharing {
 #[cfg(feature = "brand_redpacket")]
 /// The calls of `brand_redpacket`.
 mod brand_redpacket {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `send_red_packet_batch`: 品牌商户发放红包
     pub(super) fn send_red_packet_batch(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_redpacket::SendRedPacketBatchRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_redpacket()
@@ -4909,11 +4900,11 @@ mod brand_redpacket {
     /// `query_batch_by_batch_no`: 微信支付批次单号查询批次单
     pub(super) fn query_batch_by_batch_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_redpacket::QueryBatchByBatchNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_redpacket()
@@ -4925,11 +4916,11 @@ mod brand_redpacket {
     /// `query_detail_by_detail_no`: 商家明细单号查询明细单
     pub(super) fn query_detail_by_detail_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_redpacket::QueryDetailByDetailNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_redpacket()
@@ -4941,11 +4932,11 @@ mod brand_redpacket {
     /// `query_batch_by_out_batch_no`: 商家批次单号查询批次单
     pub(super) fn query_batch_by_out_batch_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_redpacket::QueryBatchByOutBatchNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_redpacket()
@@ -4957,11 +4948,11 @@ mod brand_redpacket {
     /// `query_detail_by_out_detail_no`: 商家明细单号查询明细单
     pub(super) fn query_detail_by_out_detail_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::brand_redpacket::QueryDetailByOutDetailNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .brand_redpacket()
@@ -4974,15 +4965,15 @@ mod brand_redpacket {
 #[cfg(feature = "business_tools")]
 /// The calls of `business_tools`.
 mod business_tools {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `sync_parking_status`: 商圈会员停车状态同步
     pub(super) fn sync_parking_status(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::business_tools::SyncParkingStatusRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.business_tools().sync_parking_status(&request).await?;
             Ok(None)
@@ -4991,11 +4982,11 @@ mod business_tools {
     /// `notify_points`: 商圈会员积分同步
     pub(super) fn notify_points(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::business_tools::NotifyPointsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.business_tools().notify_points(&request).await?;
             Ok(None)
@@ -5004,11 +4995,11 @@ mod business_tools {
     /// `query_user_authorization`: 商圈积分授权查询
     pub(super) fn query_user_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::business_tools::QueryUserAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .business_tools()
@@ -5020,11 +5011,11 @@ mod business_tools {
     /// `query_points_commit_status`: 商圈会员待积分状态查询
     pub(super) fn query_points_commit_status(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::business_tools::QueryPointsCommitStatusRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.business_tools().query_points_commit_status(&request).await?;
             Ok(None)
@@ -5033,11 +5024,11 @@ mod business_tools {
     /// `sync_catering_order_status`: 点餐订单信息同步（渠道商/服务商）
     pub(super) fn sync_catering_order_status(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::business_tools::SyncCateringOrderStatusRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.business_tools().sync_catering_order_status(&request).await?;
             Ok(None)
@@ -5046,11 +5037,11 @@ mod business_tools {
     /// `create_custom_entrance`: 创建自定义入口
     pub(super) fn create_custom_entrance(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::business_tools::CreateCustomEntranceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .business_tools()
@@ -5062,11 +5053,11 @@ mod business_tools {
     /// `query_custom_entrance`: 查询自定义入口
     pub(super) fn query_custom_entrance(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::business_tools::QueryCustomEntranceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .business_tools()
@@ -5078,11 +5069,11 @@ mod business_tools {
     /// `update_custom_entrance`: 更新自定义入口
     pub(super) fn update_custom_entrance(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::business_tools::UpdateCustomEntranceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .business_tools()
@@ -5094,11 +5085,11 @@ mod business_tools {
     /// `upload_receipt_jump_info`: 上传商家电子小票跳转信息
     pub(super) fn upload_receipt_jump_info(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::business_tools::UploadReceiptJumpInfoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .business_tools()
@@ -5110,11 +5101,11 @@ mod business_tools {
     /// `query_guides`: 服务人员查询API
     pub(super) fn query_guides(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::business_tools::QueryGuidesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.business_tools().query_guides(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5123,11 +5114,11 @@ mod business_tools {
     /// `register_guide`: 服务人员注册API
     pub(super) fn register_guide(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::business_tools::RegisterGuideRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.business_tools().register_guide(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5136,11 +5127,11 @@ mod business_tools {
     /// `update_guide`: 服务人员信息更新API
     pub(super) fn update_guide(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::business_tools::UpdateGuideRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.business_tools().update_guide(&request).await?;
             Ok(None)
@@ -5149,11 +5140,11 @@ mod business_tools {
     /// `assign_guide`: 服务人员分配API
     pub(super) fn assign_guide(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::business_tools::AssignGuideRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.business_tools().assign_guide(&request).await?;
             Ok(None)
@@ -5163,15 +5154,15 @@ mod business_tools {
 #[cfg(feature = "cash_coupon")]
 /// The calls of `cash_coupon`.
 mod cash_coupon {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `enroll_bank_multi_activity`: 给指定用户报名多笔立减活动
     pub(super) fn enroll_bank_multi_activity(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::EnrollBankMultiActivityRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .cash_coupon()
@@ -5183,11 +5174,11 @@ mod cash_coupon {
     /// `query_bank_multi_activity_coupon`: 查询绑定多笔立减活动的代金券详情
     pub(super) fn query_bank_multi_activity_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::QueryBankMultiActivityCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .cash_coupon()
@@ -5199,11 +5190,11 @@ mod cash_coupon {
     /// `query_callback`: 获取已设置的消息通知地址API
     pub(super) fn query_callback(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::QueryCallbackRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.cash_coupon().query_callback(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5212,11 +5203,11 @@ mod cash_coupon {
     /// `set_callback`: 设置消息通知地址API
     pub(super) fn set_callback(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::SetCallbackRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.cash_coupon().set_callback(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5225,11 +5216,11 @@ mod cash_coupon {
     /// `create_coupon_stock`: 创建代金券批次API
     pub(super) fn create_coupon_stock(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::CreateCouponStockRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.cash_coupon().create_coupon_stock(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5238,11 +5229,11 @@ mod cash_coupon {
     /// `list_stocks`: 条件查询批次列表API
     pub(super) fn list_stocks(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::ListStocksRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.cash_coupon().list_stocks(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5251,11 +5242,11 @@ mod cash_coupon {
     /// `query_stock`: 查询批次详情API
     pub(super) fn query_stock(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::QueryStockRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.cash_coupon().query_stock(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5264,11 +5255,11 @@ mod cash_coupon {
     /// `list_available_singleitems`: 查询代金券可用单品API
     pub(super) fn list_available_singleitems(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::ListAvailableSingleitemsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .cash_coupon()
@@ -5280,11 +5271,11 @@ mod cash_coupon {
     /// `list_available_merchants`: 查询代金券可用商户API
     pub(super) fn list_available_merchants(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::ListAvailableMerchantsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .cash_coupon()
@@ -5296,11 +5287,11 @@ mod cash_coupon {
     /// `modify_goods_ids`: 修改可用单品编码
     pub(super) fn modify_goods_ids(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::ModifyGoodsIdsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.cash_coupon().modify_goods_ids(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5309,11 +5300,11 @@ mod cash_coupon {
     /// `pause_stock`: 暂停代金券批次API
     pub(super) fn pause_stock(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::PauseStockRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.cash_coupon().pause_stock(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5322,11 +5313,11 @@ mod cash_coupon {
     /// `download_refund_flow`: 下载批次退款明细API
     pub(super) fn download_refund_flow(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::DownloadRefundFlowRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.cash_coupon().download_refund_flow(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5335,11 +5326,11 @@ mod cash_coupon {
     /// `query_daily_refund_flow_url`: 获取批次退款明细下载链接
     pub(super) fn query_daily_refund_flow_url(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::QueryDailyRefundFlowUrlRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .cash_coupon()
@@ -5351,11 +5342,11 @@ mod cash_coupon {
     /// `restart_stock`: 重启代金券批次API
     pub(super) fn restart_stock(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::RestartStockRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.cash_coupon().restart_stock(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5364,11 +5355,11 @@ mod cash_coupon {
     /// `start_stock`: 激活代金券批次API
     pub(super) fn start_stock(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::StartStockRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.cash_coupon().start_stock(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5377,11 +5368,11 @@ mod cash_coupon {
     /// `download_use_flow`: 下载批次核销明细API
     pub(super) fn download_use_flow(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::DownloadUseFlowRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.cash_coupon().download_use_flow(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5390,11 +5381,11 @@ mod cash_coupon {
     /// `query_daily_use_flow_url`: 获取批次核销明细下载链接
     pub(super) fn query_daily_use_flow_url(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::QueryDailyUseFlowUrlRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .cash_coupon()
@@ -5406,11 +5397,11 @@ mod cash_coupon {
     /// `list_coupons_by_filter`: 根据商户号查用户的券
     pub(super) fn list_coupons_by_filter(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::ListCouponsByFilterRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.cash_coupon().list_coupons_by_filter(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5419,11 +5410,11 @@ mod cash_coupon {
     /// `send_coupon`: 发放代金券API
     pub(super) fn send_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::SendCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.cash_coupon().send_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5432,11 +5423,11 @@ mod cash_coupon {
     /// `query_coupon`: 查询代金券详情API
     pub(super) fn query_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::cash_coupon::QueryCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.cash_coupon().query_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5446,15 +5437,15 @@ mod cash_coupon {
 #[cfg(feature = "certificates")]
 /// The calls of `certificates`.
 mod certificates {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `download_platform_certificates`: 下载平台证书
     pub(super) fn download_platform_certificates(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::certificates::DownloadPlatformCertificatesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .certificates()
@@ -5467,15 +5458,15 @@ mod certificates {
 #[cfg(feature = "channel_service")]
 /// The calls of `channel_service`.
 mod channel_service {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_channel_balance`: 查询渠道额度
     pub(super) fn query_channel_balance(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::channel_service::QueryChannelBalanceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .channel_service()
@@ -5487,11 +5478,11 @@ mod channel_service {
     /// `query_merchant_archives`: 查询商户资料
     pub(super) fn query_merchant_archives(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::channel_service::QueryMerchantArchivesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .channel_service()
@@ -5503,11 +5494,11 @@ mod channel_service {
     /// `query_merchant_media`: 查询商户影像件资料
     pub(super) fn query_merchant_media(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::channel_service::QueryMerchantMediaRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .channel_service()
@@ -5519,11 +5510,11 @@ mod channel_service {
     /// `apply_account_rename`: 受理渠道结算银行账户更名申请
     pub(super) fn apply_account_rename(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::channel_service::ApplyAccountRenameRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .channel_service()
@@ -5535,11 +5526,11 @@ mod channel_service {
     /// `query_account_rename`: 查询渠道结算银行账户更名申请
     pub(super) fn query_account_rename(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::channel_service::QueryAccountRenameRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .channel_service()
@@ -5551,11 +5542,11 @@ mod channel_service {
     /// `notify_info_update_result`: 资料更新请求审核结果回调通知
     pub(super) fn notify_info_update_result(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::channel_service::NotifyInfoUpdateResultRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .channel_service()
@@ -5567,11 +5558,11 @@ mod channel_service {
     /// `punish_ledger`: 发起微众台账管控
     pub(super) fn punish_ledger(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::channel_service::PunishLedgerRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.channel_service().punish_ledger(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5580,11 +5571,11 @@ mod channel_service {
     /// `recover_ledger`: 解除对微众台账的管控
     pub(super) fn recover_ledger(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::channel_service::RecoverLedgerRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.channel_service().recover_ledger(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5593,11 +5584,11 @@ mod channel_service {
     /// `query_control_order`: 查询控制单
     pub(super) fn query_control_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::channel_service::QueryControlOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.channel_service().query_control_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5606,11 +5597,11 @@ mod channel_service {
     /// `apply_special_reduction`: 特殊减额
     pub(super) fn apply_special_reduction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::channel_service::ApplySpecialReductionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .channel_service()
@@ -5622,11 +5613,11 @@ mod channel_service {
     /// `query_special_reduction`: 查询特殊减额结果
     pub(super) fn query_special_reduction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::channel_service::QuerySpecialReductionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .channel_service()
@@ -5639,15 +5630,15 @@ mod channel_service {
 #[cfg(feature = "charity")]
 /// The calls of `charity`.
 mod charity {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_budget_receipt`: 查询预算出资的电子回单
     pub(super) fn query_budget_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::charity::QueryBudgetReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.charity().query_budget_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5656,11 +5647,11 @@ mod charity {
     /// `apply_budget_receipt`: 申请预算出资的电子回单
     pub(super) fn apply_budget_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::charity::ApplyBudgetReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.charity().apply_budget_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5669,11 +5660,11 @@ mod charity {
     /// `apply_charity_budget`: 申请公益捐赠预算
     pub(super) fn apply_charity_budget(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::charity::ApplyCharityBudgetRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.charity().apply_charity_budget(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5682,11 +5673,11 @@ mod charity {
     /// `query_charity_budget`: 商户单号查询公益捐赠预算详情
     pub(super) fn query_charity_budget(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::charity::QueryCharityBudgetRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.charity().query_charity_budget(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5695,11 +5686,11 @@ mod charity {
     /// `unlock_charity_budget`: 解锁公益捐赠预算
     pub(super) fn unlock_charity_budget(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::charity::UnlockCharityBudgetRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.charity().unlock_charity_budget(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5708,11 +5699,11 @@ mod charity {
     /// `create_charity_transfer`: 发起公益捐赠
     pub(super) fn create_charity_transfer(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::charity::CreateCharityTransferRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.charity().create_charity_transfer(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5721,11 +5712,11 @@ mod charity {
     /// `query_charity_transfer`: 商户单号查询公益捐赠详情
     pub(super) fn query_charity_transfer(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::charity::QueryCharityTransferRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.charity().query_charity_transfer(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5735,28 +5726,22 @@ mod charity {
 #[cfg(feature = "combine_payment")]
 /// The calls of `combine_payment`.
 mod combine_payment {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `app_prepay`: 合单下单-APP支付API
-    pub(super) fn app_prepay(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn app_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::combine_payment::AppPrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.combine_payment().app_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
         })
     }
     /// `h5_prepay`: 合单下单-H5支付API
-    pub(super) fn h5_prepay(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn h5_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::combine_payment::H5PrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.combine_payment().h5_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5765,11 +5750,11 @@ mod combine_payment {
     /// `query_order_by_id`: 个人收款交易通过微信支付订单号查单
     pub(super) fn query_order_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::combine_payment::QueryOrderByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.combine_payment().query_order_by_id(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5778,11 +5763,11 @@ mod combine_payment {
     /// `jsapi_prepay`: 合单下单-JSAPI支付API
     pub(super) fn jsapi_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::combine_payment::JsapiPrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.combine_payment().jsapi_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5791,11 +5776,11 @@ mod combine_payment {
     /// `miniprogram_prepay`: 个人收款交易下单-小程序
     pub(super) fn miniprogram_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::combine_payment::MiniprogramPrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.combine_payment().miniprogram_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5804,11 +5789,11 @@ mod combine_payment {
     /// `native_prepay`: 合单下单-Native支付API
     pub(super) fn native_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::combine_payment::NativePrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.combine_payment().native_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5817,11 +5802,11 @@ mod combine_payment {
     /// `query_order_by_out_trade_no`: 合单查询订单API
     pub(super) fn query_order_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::combine_payment::QueryOrderByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .combine_payment()
@@ -5833,11 +5818,11 @@ mod combine_payment {
     /// `close_order`: 合单关闭订单API
     pub(super) fn close_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::combine_payment::CloseOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.combine_payment().close_order(&request).await?;
             Ok(None)
@@ -5847,15 +5832,15 @@ mod combine_payment {
 #[cfg(feature = "common")]
 /// The calls of `common`.
 mod common {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `list_provinces`: 查询省份列表API
     pub(super) fn list_provinces(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::common::ListProvincesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.common().list_provinces(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5864,11 +5849,11 @@ mod common {
     /// `list_cities`: 查询城市列表API
     pub(super) fn list_cities(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::common::ListCitiesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.common().list_cities(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5877,11 +5862,11 @@ mod common {
     /// `list_corporate_banks`: 查询支持对公业务的银行列表API
     pub(super) fn list_corporate_banks(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::common::ListCorporateBanksRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.common().list_corporate_banks(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5890,11 +5875,11 @@ mod common {
     /// `list_personal_banks`: 查询支持个人业务的银行列表API
     pub(super) fn list_personal_banks(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::common::ListPersonalBanksRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.common().list_personal_banks(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5903,11 +5888,11 @@ mod common {
     /// `search_bank_by_account`: 获取对私银行卡号开户银行API
     pub(super) fn search_bank_by_account(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::common::SearchBankByAccountRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.common().search_bank_by_account(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5916,11 +5901,11 @@ mod common {
     /// `list_bank_branches`: 查询支行列表API
     pub(super) fn list_bank_branches(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::common::ListBankBranchesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.common().list_bank_branches(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5929,11 +5914,11 @@ mod common {
     /// `transform_express_openid`: 用户openid转换API
     pub(super) fn transform_express_openid(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::common::TransformExpressOpenidRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.common().transform_express_openid(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5942,11 +5927,11 @@ mod common {
     /// `apply_rate_activity`: 报名费率优惠活动API
     pub(super) fn apply_rate_activity(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::common::ApplyRateActivityRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.common().apply_rate_activity(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -5955,11 +5940,11 @@ mod common {
     /// `query_rate_activity_application`: 根据申请单ID查询申请单结果API
     pub(super) fn query_rate_activity_application(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::common::QueryRateActivityApplicationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .common()
@@ -5971,11 +5956,11 @@ mod common {
     /// `update_rate_activity_application`: 修改单据信息API
     pub(super) fn update_rate_activity_application(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::common::UpdateRateActivityApplicationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .common()
@@ -5987,11 +5972,11 @@ mod common {
     /// `verify_real_name`: 实名信息校验
     pub(super) fn verify_real_name(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::common::VerifyRealNameRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.common().verify_real_name(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6000,11 +5985,11 @@ mod common {
     /// `echo_security_test`: 商户签名验签／加解密测试
     pub(super) fn echo_security_test(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::common::EchoSecurityTestRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.common().echo_security_test(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6013,11 +5998,11 @@ mod common {
     /// `notify_webhook`: 南桥接口-微信支付平台通知商户平台协议及数据结构
     pub(super) fn notify_webhook(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::common::NotifyWebhookRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.common().notify_webhook(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6027,15 +6012,15 @@ mod common {
 #[cfg(feature = "complaint")]
 /// The calls of `complaint`.
 mod complaint {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `delete_complaint_notification`: 删除投诉通知回调API
     pub(super) fn delete_complaint_notification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::DeleteComplaintNotificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.complaint().delete_complaint_notification(&request).await?;
             Ok(None)
@@ -6044,11 +6029,11 @@ mod complaint {
     /// `query_complaint_notification`: 查询投诉通知回调API
     pub(super) fn query_complaint_notification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::QueryComplaintNotificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .complaint()
@@ -6060,11 +6045,11 @@ mod complaint {
     /// `create_complaint_notification`: 创建投诉通知回调API
     pub(super) fn create_complaint_notification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::CreateComplaintNotificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .complaint()
@@ -6076,11 +6061,11 @@ mod complaint {
     /// `update_complaint_notification`: 更新投诉通知回调API
     pub(super) fn update_complaint_notification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::UpdateComplaintNotificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .complaint()
@@ -6092,11 +6077,11 @@ mod complaint {
     /// `legacy_list_complaints`: 查询投诉信息API
     pub(super) fn legacy_list_complaints(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::LegacyListComplaintsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.complaint().legacy_list_complaints(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6105,11 +6090,11 @@ mod complaint {
     /// `list_complaints`: 查询投诉单列表API
     pub(super) fn list_complaints(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::ListComplaintsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.complaint().list_complaints(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6118,11 +6103,11 @@ mod complaint {
     /// `query_complaint`: 查询投诉单详情API
     pub(super) fn query_complaint(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::QueryComplaintRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.complaint().query_complaint(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6131,11 +6116,11 @@ mod complaint {
     /// `complete_complaint`: 反馈处理完成API
     pub(super) fn complete_complaint(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::CompleteComplaintRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.complaint().complete_complaint(&request).await?;
             Ok(None)
@@ -6144,11 +6129,11 @@ mod complaint {
     /// `list_complaint_negotiation_history`: 查询投诉协商历史API
     pub(super) fn list_complaint_negotiation_history(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::ListComplaintNegotiationHistoryRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .complaint()
@@ -6160,11 +6145,11 @@ mod complaint {
     /// `respond_complaint`: 提交回复API
     pub(super) fn respond_complaint(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::RespondComplaintRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.complaint().respond_complaint(&request).await?;
             Ok(None)
@@ -6173,11 +6158,11 @@ mod complaint {
     /// `respond_immediate_service_complaint`: 回复需要即时服务的投诉单
     pub(super) fn respond_immediate_service_complaint(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::RespondImmediateServiceComplaintRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .complaint()
@@ -6189,11 +6174,11 @@ mod complaint {
     /// `update_refund_progress`: 更新退款审批结果API
     pub(super) fn update_refund_progress(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::UpdateRefundProgressRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.complaint().update_refund_progress(&request).await?;
             Ok(None)
@@ -6202,11 +6187,11 @@ mod complaint {
     /// `legacy_query_complaint`: 查询投诉详情API
     pub(super) fn legacy_query_complaint(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::LegacyQueryComplaintRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.complaint().legacy_query_complaint(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6215,11 +6200,11 @@ mod complaint {
     /// `legacy_list_complaint_negotiation_history`: 查询投诉协商历史API
     pub(super) fn legacy_list_complaint_negotiation_history(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::LegacyListComplaintNegotiationHistoryRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .complaint()
@@ -6231,11 +6216,11 @@ mod complaint {
     /// `submit_feedback`: 商户反馈API
     pub(super) fn submit_feedback(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::SubmitFeedbackRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.complaint().submit_feedback(&request).await?;
             Ok(None)
@@ -6244,11 +6229,11 @@ mod complaint {
     /// `download_complaint_image`: 图片下载API
     pub(super) fn download_complaint_image(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::complaint::DownloadComplaintImageRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.complaint().download_complaint_image(&request).await?;
             Ok(None)
@@ -6258,15 +6243,15 @@ mod complaint {
 #[cfg(feature = "credit_pay")]
 /// The calls of `credit_pay`.
 mod credit_pay {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `acquiring_bank_exposure`: 微信分付-支付方式前置服务
     pub(super) fn acquiring_bank_exposure(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_pay::AcquiringBankExposureRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.credit_pay().acquiring_bank_exposure(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6275,11 +6260,11 @@ mod credit_pay {
     /// `instalment_exposure`: 商户贴息-获取微信分付曝光建议
     pub(super) fn instalment_exposure(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_pay::InstalmentExposureRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.credit_pay().instalment_exposure(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6288,11 +6273,11 @@ mod credit_pay {
     /// `partner_instalment_exposure`: 商户贴息-获取微信分付曝光建议
     pub(super) fn partner_instalment_exposure(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_pay::PartnerInstalmentExposureRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .credit_pay()
@@ -6304,11 +6289,11 @@ mod credit_pay {
     /// `partner_payment_exposure`: 微信分付-支付方式前置服务
     pub(super) fn partner_payment_exposure(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_pay::PartnerPaymentExposureRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.credit_pay().partner_payment_exposure(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6317,11 +6302,11 @@ mod credit_pay {
     /// `payment_exposure`: 微信分付-支付方式前置服务
     pub(super) fn payment_exposure(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_pay::PaymentExposureRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.credit_pay().payment_exposure(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6331,15 +6316,15 @@ mod credit_pay {
 #[cfg(feature = "credit_repayment")]
 /// The calls of `credit_repayment`.
 mod credit_repayment {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `app_presign_contract`: APP预签约自动还款协议
     pub(super) fn app_presign_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_repayment::AppPresignContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .credit_repayment()
@@ -6351,11 +6336,11 @@ mod credit_repayment {
     /// `h5_presign_contract`: H5预签约自动还款协议
     pub(super) fn h5_presign_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_repayment::H5PresignContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .credit_repayment()
@@ -6367,11 +6352,11 @@ mod credit_repayment {
     /// `terminate_contract`: 解除自动还款协议
     pub(super) fn terminate_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_repayment::TerminateContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.credit_repayment().terminate_contract(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6380,11 +6365,11 @@ mod credit_repayment {
     /// `query_contract`: 查询自动还款协议
     pub(super) fn query_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_repayment::QueryContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.credit_repayment().query_contract(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6393,11 +6378,11 @@ mod credit_repayment {
     /// `create_deduct_order`: 发起还款
     pub(super) fn create_deduct_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_repayment::CreateDeductOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .credit_repayment()
@@ -6409,11 +6394,11 @@ mod credit_repayment {
     /// `query_deduct_order`: 查询还款单
     pub(super) fn query_deduct_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_repayment::QueryDeductOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.credit_repayment().query_deduct_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6422,11 +6407,11 @@ mod credit_repayment {
     /// `schedule_repayments`: 预约还款
     pub(super) fn schedule_repayments(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_repayment::ScheduleRepaymentsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .credit_repayment()
@@ -6438,11 +6423,11 @@ mod credit_repayment {
     /// `query_schedule_record`: 查询预约还款记录
     pub(super) fn query_schedule_record(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_repayment::QueryScheduleRecordRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .credit_repayment()
@@ -6454,11 +6439,11 @@ mod credit_repayment {
     /// `query_repayment_order`: 还款单查询
     pub(super) fn query_repayment_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_repayment::QueryRepaymentOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .credit_repayment()
@@ -6470,11 +6455,11 @@ mod credit_repayment {
     /// `close_repayment_order`: 商户关单
     pub(super) fn close_repayment_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_repayment::CloseRepaymentOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.credit_repayment().close_repayment_order(&request).await?;
             Ok(None)
@@ -6483,11 +6468,11 @@ mod credit_repayment {
     /// `repayment_prepay`: 还款下单
     pub(super) fn repayment_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::credit_repayment::RepaymentPrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.credit_repayment().repayment_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6497,28 +6482,22 @@ mod credit_repayment {
 #[cfg(feature = "discount_card")]
 /// The calls of `discount_card`.
 mod discount_card {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `apply_card`: 预受理领卡请求API
-    pub(super) fn apply_card(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn apply_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::discount_card::ApplyCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.discount_card().apply_card(&request).await?;
             crate::cli::encode(&response).map(Some)
         })
     }
     /// `query_card`: 查询先享卡订单API
-    pub(super) fn query_card(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn query_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::discount_card::QueryCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.discount_card().query_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6527,11 +6506,11 @@ mod discount_card {
     /// `add_user_records`: 增加用户记录API
     pub(super) fn add_user_records(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::discount_card::AddUserRecordsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.discount_card().add_user_records(&request).await?;
             Ok(None)
@@ -6540,11 +6519,11 @@ mod discount_card {
     /// `query_order_by_out_trade_no`: 通过先享卡订单号查询订单API
     pub(super) fn query_order_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::discount_card::QueryOrderByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .discount_card()
@@ -6556,11 +6535,11 @@ mod discount_card {
     /// `query_order`: 通过先享卡订单号查询订单API
     pub(super) fn query_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::discount_card::QueryOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.discount_card().query_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6569,11 +6548,11 @@ mod discount_card {
     /// `update_order`: 更新先享卡订单API
     pub(super) fn update_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::discount_card::UpdateOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.discount_card().update_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6583,15 +6562,15 @@ mod discount_card {
 #[cfg(feature = "ecommerce_applyment")]
 /// The calls of `ecommerce_applyment`.
 mod ecommerce_applyment {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `create_applyment`: 二级商户进件API
     pub(super) fn create_applyment(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_applyment::CreateApplymentRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_applyment()
@@ -6603,11 +6582,11 @@ mod ecommerce_applyment {
     /// `query_applyment_by_out_request_no`: 通过业务申请编号查询申请状态
     pub(super) fn query_applyment_by_out_request_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_applyment::QueryApplymentByOutRequestNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_applyment()
@@ -6619,11 +6598,11 @@ mod ecommerce_applyment {
     /// `revoke_applyment_by_out_request_no`: 撤销申请单-使用业务申请编号
     pub(super) fn revoke_applyment_by_out_request_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_applyment::RevokeApplymentByOutRequestNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_applyment()
@@ -6635,11 +6614,11 @@ mod ecommerce_applyment {
     /// `submit_account_hosting_applyment`: 提交申请单
     pub(super) fn submit_account_hosting_applyment(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_applyment::SubmitAccountHostingApplymentRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_applyment()
@@ -6651,11 +6630,11 @@ mod ecommerce_applyment {
     /// `submit_sign_verify_info`: 平台代理签约核身
     pub(super) fn submit_sign_verify_info(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_applyment::SubmitSignVerifyInfoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_applyment()
@@ -6667,11 +6646,11 @@ mod ecommerce_applyment {
     /// `query_applyment_by_id`: 通过申请单ID查询申请状态
     pub(super) fn query_applyment_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_applyment::QueryApplymentByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_applyment()
@@ -6683,11 +6662,11 @@ mod ecommerce_applyment {
     /// `revoke_applyment_by_id`: 撤销申请单-使用申请单号
     pub(super) fn revoke_applyment_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_applyment::RevokeApplymentByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_applyment()
@@ -6699,11 +6678,11 @@ mod ecommerce_applyment {
     /// `list_subject_sub_merchants`: 查询指定主体子商户列表
     pub(super) fn list_subject_sub_merchants(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_applyment::ListSubjectSubMerchantsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_applyment()
@@ -6716,15 +6695,15 @@ mod ecommerce_applyment {
 #[cfg(feature = "ecommerce_combine_papay")]
 /// The calls of `ecommerce_combine_papay`.
 mod ecommerce_combine_papay {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_contract_by_out_contract_code`: 通过商户协议号查询协议API
     pub(super) fn query_contract_by_out_contract_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_combine_papay::QueryContractByOutContractCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_combine_papay()
@@ -6736,11 +6715,11 @@ mod ecommerce_combine_papay {
     /// `terminate_contract_by_out_contract_code`: 商户协议号解约协议API
     pub(super) fn terminate_contract_by_out_contract_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_combine_papay::TerminateContractByOutContractCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_combine_papay()
@@ -6752,11 +6731,11 @@ mod ecommerce_combine_papay {
     /// `app_pre_entrust_sign`: APP方式预签约API
     pub(super) fn app_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_combine_papay::AppPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_combine_papay()
@@ -6768,11 +6747,11 @@ mod ecommerce_combine_papay {
     /// `miniprogram_pre_entrust_sign`: 小程序方式预签约API
     pub(super) fn miniprogram_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_combine_papay::MiniprogramPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_combine_papay()
@@ -6784,11 +6763,11 @@ mod ecommerce_combine_papay {
     /// `create_combine_papay_order`: 电商合单委托代扣支付API
     pub(super) fn create_combine_papay_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_combine_papay::CreateCombinePapayOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_combine_papay()
@@ -6800,11 +6779,11 @@ mod ecommerce_combine_papay {
     /// `query_combine_papay_order`: 电商合单委托代扣查询订单API
     pub(super) fn query_combine_papay_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_combine_papay::QueryCombinePapayOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_combine_papay()
@@ -6816,11 +6795,11 @@ mod ecommerce_combine_papay {
     /// `reverse_combine_papay_order`: 电商合单委托代扣撤销订单API
     pub(super) fn reverse_combine_papay_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_combine_papay::ReverseCombinePapayOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client
                 .ecommerce_combine_papay()
@@ -6833,15 +6812,15 @@ mod ecommerce_combine_papay {
 #[cfg(feature = "ecommerce_fund")]
 /// The calls of `ecommerce_fund`.
 mod ecommerce_fund {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `apply_cancel_withdraw`: 提交注销提现申请
     pub(super) fn apply_cancel_withdraw(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::ApplyCancelWithdrawRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -6853,11 +6832,11 @@ mod ecommerce_fund {
     /// `query_cancel_withdraw_by_id`: 微信支付注销提现申请单号查询申请单状态
     pub(super) fn query_cancel_withdraw_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::QueryCancelWithdrawByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -6869,11 +6848,11 @@ mod ecommerce_fund {
     /// `confirm_cancel`: 平台代商户确认注销
     pub(super) fn confirm_cancel(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::ConfirmCancelRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.ecommerce_fund().confirm_cancel(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6882,11 +6861,11 @@ mod ecommerce_fund {
     /// `query_cancel_withdraw_by_out_request_no`: 商户注销提现申请单号查询申请单状态
     pub(super) fn query_cancel_withdraw_by_out_request_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::QueryCancelWithdrawByOutRequestNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -6898,11 +6877,11 @@ mod ecommerce_fund {
     /// `validate_cancel`: 商户注销资格校验
     pub(super) fn validate_cancel(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::ValidateCancelRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.ecommerce_fund().validate_cancel(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -6911,11 +6890,11 @@ mod ecommerce_fund {
     /// `create_cancel_application`: 提交注销申请单
     pub(super) fn create_cancel_application(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::CreateCancelApplicationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -6927,11 +6906,11 @@ mod ecommerce_fund {
     /// `query_cancel_application`: 查询注销单状态
     pub(super) fn query_cancel_application(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::QueryCancelApplicationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -6943,11 +6922,11 @@ mod ecommerce_fund {
     /// `query_sub_merchant_balance`: 查询二级商户账户实时余额API
     pub(super) fn query_sub_merchant_balance(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::QuerySubMerchantBalanceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -6959,11 +6938,11 @@ mod ecommerce_fund {
     /// `query_sub_merchant_day_end_balance`: 查询二级商户账户日终余额API
     pub(super) fn query_sub_merchant_day_end_balance(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::QuerySubMerchantDayEndBalanceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -6975,11 +6954,11 @@ mod ecommerce_fund {
     /// `create_sub_merchant_withdraw`: 账户余额提现API
     pub(super) fn create_sub_merchant_withdraw(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::CreateSubMerchantWithdrawRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -6991,11 +6970,11 @@ mod ecommerce_fund {
     /// `query_sub_merchant_withdraw_by_out_request_no`: 商户提现单号查询
     pub(super) fn query_sub_merchant_withdraw_by_out_request_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::QuerySubMerchantWithdrawByOutRequestNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -7007,11 +6986,11 @@ mod ecommerce_fund {
     /// `query_sub_merchant_withdraw_by_id`: 微信支付提现单号查询
     pub(super) fn query_sub_merchant_withdraw_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::QuerySubMerchantWithdrawByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -7023,11 +7002,11 @@ mod ecommerce_fund {
     /// `apply_cancelled_merchant_withdraw`: 提交已注销商户号可用余额提现申请单API
     pub(super) fn apply_cancelled_merchant_withdraw(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::ApplyCancelledMerchantWithdrawRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -7039,11 +7018,11 @@ mod ecommerce_fund {
     /// `query_cancelled_merchant_withdraw_by_id`: 微信支付提现申请单号查询提现申请单状态API
     pub(super) fn query_cancelled_merchant_withdraw_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::QueryCancelledMerchantWithdrawByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -7055,11 +7034,11 @@ mod ecommerce_fund {
     /// `query_cancelled_merchant_withdraw_by_out_request_no`: 商户提现申请单号查询提现申请单状态
     pub(super) fn query_cancelled_merchant_withdraw_by_out_request_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::QueryCancelledMerchantWithdrawByOutRequestNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -7071,11 +7050,11 @@ mod ecommerce_fund {
     /// `query_balance`: 查询账户实时余额API
     pub(super) fn query_balance(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::QueryBalanceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.ecommerce_fund().query_balance(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7084,11 +7063,11 @@ mod ecommerce_fund {
     /// `query_day_end_balance`: 查询账户日终余额API
     pub(super) fn query_day_end_balance(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::QueryDayEndBalanceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -7100,11 +7079,11 @@ mod ecommerce_fund {
     /// `create_withdraw`: 电商平台提现API
     pub(super) fn create_withdraw(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::CreateWithdrawRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.ecommerce_fund().create_withdraw(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7113,11 +7092,11 @@ mod ecommerce_fund {
     /// `download_withdraw_exception_file`: 按日下载提现异常文件API
     pub(super) fn download_withdraw_exception_file(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::DownloadWithdrawExceptionFileRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -7129,11 +7108,11 @@ mod ecommerce_fund {
     /// `query_withdraw_by_out_request_no`: 电商平台(商户提现单号查询)提现状态API
     pub(super) fn query_withdraw_by_out_request_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::QueryWithdrawByOutRequestNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_fund()
@@ -7145,11 +7124,11 @@ mod ecommerce_fund {
     /// `query_withdraw_by_id`: 电商平台(微信支付提现单号)查询提现状态API
     pub(super) fn query_withdraw_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_fund::QueryWithdrawByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.ecommerce_fund().query_withdraw_by_id(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7159,15 +7138,15 @@ mod ecommerce_fund {
 #[cfg(feature = "ecommerce_individual")]
 /// The calls of `ecommerce_individual`.
 mod ecommerce_individual {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_abnormal_fund_receipt`: 查询在途异常资金付款结果
     pub(super) fn query_abnormal_fund_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_individual::QueryAbnormalFundReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_individual()
@@ -7179,11 +7158,11 @@ mod ecommerce_individual {
     /// `create_abnormal_fund_transfer`: 发起在途异常资金付款指令
     pub(super) fn create_abnormal_fund_transfer(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_individual::CreateAbnormalFundTransferRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_individual()
@@ -7195,11 +7174,11 @@ mod ecommerce_individual {
     /// `query_abnormal_fund_transfer`: 查询在途异常资金付款指令执行结果
     pub(super) fn query_abnormal_fund_transfer(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_individual::QueryAbnormalFundTransferRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_individual()
@@ -7211,11 +7190,11 @@ mod ecommerce_individual {
     /// `query_contract_by_out_contract_code`: 根据业务申请单号查签约信息
     pub(super) fn query_contract_by_out_contract_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_individual::QueryContractByOutContractCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_individual()
@@ -7227,11 +7206,11 @@ mod ecommerce_individual {
     /// `app_pre_entrust_sign_with_real_name`: APP场景预签约（需要实名验证）
     pub(super) fn app_pre_entrust_sign_with_real_name(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_individual::AppPreEntrustSignWithRealNameRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_individual()
@@ -7243,11 +7222,11 @@ mod ecommerce_individual {
     /// `miniprogram_pre_entrust_sign_with_real_name`: 小程序场景预签约（需要实名验证）
     pub(super) fn miniprogram_pre_entrust_sign_with_real_name(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_individual::MiniprogramPreEntrustSignWithRealNameRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_individual()
@@ -7259,11 +7238,11 @@ mod ecommerce_individual {
     /// `app_pre_entrust_sign`: APP场景预签约
     pub(super) fn app_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_individual::AppPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_individual()
@@ -7275,11 +7254,11 @@ mod ecommerce_individual {
     /// `miniprogram_pre_entrust_sign`: 小程序场景预签约
     pub(super) fn miniprogram_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_individual::MiniprogramPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_individual()
@@ -7291,11 +7270,11 @@ mod ecommerce_individual {
     /// `query_contract_by_openid`: 查询个人收款方授权结果
     pub(super) fn query_contract_by_openid(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_individual::QueryContractByOpenidRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_individual()
@@ -7308,15 +7287,15 @@ mod ecommerce_individual {
 #[cfg(feature = "ecommerce_profit_sharing")]
 /// The calls of `ecommerce_profit_sharing`.
 mod ecommerce_profit_sharing {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_after_sales_order`: 查询售后服务分账结果
     pub(super) fn query_after_sales_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_profit_sharing::QueryAfterSalesOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_profit_sharing()
@@ -7328,11 +7307,11 @@ mod ecommerce_profit_sharing {
     /// `create_after_sales_order`: 请求售后服务分账
     pub(super) fn create_after_sales_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_profit_sharing::CreateAfterSalesOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_profit_sharing()
@@ -7344,11 +7323,11 @@ mod ecommerce_profit_sharing {
     /// `finish_order`: 完结分账API
     pub(super) fn finish_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_profit_sharing::FinishOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_profit_sharing()
@@ -7360,11 +7339,11 @@ mod ecommerce_profit_sharing {
     /// `query_order`: 查询分账结果API
     pub(super) fn query_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_profit_sharing::QueryOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_profit_sharing()
@@ -7376,11 +7355,11 @@ mod ecommerce_profit_sharing {
     /// `create_order`: 请求分账API
     pub(super) fn create_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_profit_sharing::CreateOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_profit_sharing()
@@ -7392,11 +7371,11 @@ mod ecommerce_profit_sharing {
     /// `query_order_amount`: 查询订单剩余待分金额API
     pub(super) fn query_order_amount(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_profit_sharing::QueryOrderAmountRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_profit_sharing()
@@ -7408,11 +7387,11 @@ mod ecommerce_profit_sharing {
     /// `add_receiver`: 添加分账接收方API
     pub(super) fn add_receiver(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_profit_sharing::AddReceiverRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_profit_sharing()
@@ -7424,11 +7403,11 @@ mod ecommerce_profit_sharing {
     /// `delete_receiver`: 删除分账接收方API
     pub(super) fn delete_receiver(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_profit_sharing::DeleteReceiverRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_profit_sharing()
@@ -7440,11 +7419,11 @@ mod ecommerce_profit_sharing {
     /// `query_return_order`: 查询分账回退结果API
     pub(super) fn query_return_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_profit_sharing::QueryReturnOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_profit_sharing()
@@ -7456,11 +7435,11 @@ mod ecommerce_profit_sharing {
     /// `create_return_order`: 请求分账回退API
     pub(super) fn create_return_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_profit_sharing::CreateReturnOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_profit_sharing()
@@ -7473,15 +7452,15 @@ mod ecommerce_profit_sharing {
 #[cfg(feature = "ecommerce_refund")]
 /// The calls of `ecommerce_refund`.
 mod ecommerce_refund {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `create_refund`: 退款申请API
     pub(super) fn create_refund(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_refund::CreateRefundRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.ecommerce_refund().create_refund(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7490,11 +7469,11 @@ mod ecommerce_refund {
     /// `query_refund_by_id`: 通过微信支付退款单号查询退款
     pub(super) fn query_refund_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_refund::QueryRefundByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.ecommerce_refund().query_refund_by_id(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7503,11 +7482,11 @@ mod ecommerce_refund {
     /// `query_refund_by_out_refund_no`: 通过商户退款单号查询退款
     pub(super) fn query_refund_by_out_refund_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_refund::QueryRefundByOutRefundNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_refund()
@@ -7519,11 +7498,11 @@ mod ecommerce_refund {
     /// `apply_abnormal_refund`: 发起异常退款
     pub(super) fn apply_abnormal_refund(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_refund::ApplyAbnormalRefundRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_refund()
@@ -7535,11 +7514,11 @@ mod ecommerce_refund {
     /// `query_return_advance`: 查询垫付回补结果API
     pub(super) fn query_return_advance(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_refund::QueryReturnAdvanceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_refund()
@@ -7551,11 +7530,11 @@ mod ecommerce_refund {
     /// `create_return_advance`: 垫付退款回补API
     pub(super) fn create_return_advance(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_refund::CreateReturnAdvanceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_refund()
@@ -7568,15 +7547,15 @@ mod ecommerce_refund {
 #[cfg(feature = "ecommerce_subsidy")]
 /// The calls of `ecommerce_subsidy`.
 mod ecommerce_subsidy {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `cancel_subsidy`: 取消补差API
     pub(super) fn cancel_subsidy(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_subsidy::CancelSubsidyRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.ecommerce_subsidy().cancel_subsidy(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7585,11 +7564,11 @@ mod ecommerce_subsidy {
     /// `create_subsidy`: 请求补差API
     pub(super) fn create_subsidy(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_subsidy::CreateSubsidyRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.ecommerce_subsidy().create_subsidy(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7598,11 +7577,11 @@ mod ecommerce_subsidy {
     /// `return_subsidy`: 请求补差回退API
     pub(super) fn return_subsidy(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_subsidy::ReturnSubsidyRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.ecommerce_subsidy().return_subsidy(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7612,15 +7591,15 @@ mod ecommerce_subsidy {
 #[cfg(feature = "ecommerce_transfer")]
 /// The calls of `ecommerce_transfer`.
 mod ecommerce_transfer {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `apply_transfer_authorization`: 申请二级商户商家转账授权
     pub(super) fn apply_transfer_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_transfer::ApplyTransferAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_transfer()
@@ -7632,11 +7611,11 @@ mod ecommerce_transfer {
     /// `query_transfer_authorization`: 查询二级商户商家转账授权状态
     pub(super) fn query_transfer_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_transfer::QueryTransferAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_transfer()
@@ -7648,11 +7627,11 @@ mod ecommerce_transfer {
     /// `create_transfer_bill`: 发起转账
     pub(super) fn create_transfer_bill(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_transfer::CreateTransferBillRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_transfer()
@@ -7664,11 +7643,11 @@ mod ecommerce_transfer {
     /// `query_transfer_bill_by_out_bill_no`: 商户单号查询转账单
     pub(super) fn query_transfer_bill_by_out_bill_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_transfer::QueryTransferBillByOutBillNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_transfer()
@@ -7680,11 +7659,11 @@ mod ecommerce_transfer {
     /// `cancel_transfer_bill`: 撤销转账
     pub(super) fn cancel_transfer_bill(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_transfer::CancelTransferBillRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_transfer()
@@ -7696,11 +7675,11 @@ mod ecommerce_transfer {
     /// `query_transfer_bill_by_transfer_bill_no`: 微信转账单号查询转账单
     pub(super) fn query_transfer_bill_by_transfer_bill_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::ecommerce_transfer::QueryTransferBillByTransferBillNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .ecommerce_transfer()
@@ -7713,15 +7692,15 @@ mod ecommerce_transfer {
 #[cfg(feature = "education")]
 /// The calls of `education`.
 mod education {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_renewal_contract`: 通过协议号查询签约API
     pub(super) fn query_renewal_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::QueryRenewalContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.education().query_renewal_contract(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7730,11 +7709,11 @@ mod education {
     /// `renewal_presign_contract`: 预签约API
     pub(super) fn renewal_presign_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::RenewalPresignContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.education().renewal_presign_contract(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7743,11 +7722,11 @@ mod education {
     /// `terminate_renewal_contract`: 解约API
     pub(super) fn terminate_renewal_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::TerminateRenewalContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.education().terminate_renewal_contract(&request).await?;
             Ok(None)
@@ -7756,11 +7735,11 @@ mod education {
     /// `create_renewal_transaction`: 教育通扣款受理API
     pub(super) fn create_renewal_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::CreateRenewalTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.education().create_renewal_transaction(&request).await?;
             Ok(None)
@@ -7769,11 +7748,11 @@ mod education {
     /// `query_renewal_transaction_by_id`: 微信订单号查单API
     pub(super) fn query_renewal_transaction_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::QueryRenewalTransactionByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .education()
@@ -7785,11 +7764,11 @@ mod education {
     /// `query_renewal_transaction_by_out_trade_no`: 商户订单号查单API
     pub(super) fn query_renewal_transaction_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::QueryRenewalTransactionByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .education()
@@ -7801,11 +7780,11 @@ mod education {
     /// `send_renewal_pre_notification`: 发送扣款预通知API
     pub(super) fn send_renewal_pre_notification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::SendRenewalPreNotificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.education().send_renewal_pre_notification(&request).await?;
             Ok(None)
@@ -7814,11 +7793,11 @@ mod education {
     /// `list_renewal_user_contracts`: 通过用户标识查询签约API
     pub(super) fn list_renewal_user_contracts(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::ListRenewalUserContractsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .education()
@@ -7830,11 +7809,11 @@ mod education {
     /// `list_student_card_orders`: 通过QQ账号查询核销订单列表API
     pub(super) fn list_student_card_orders(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::ListStudentCardOrdersRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.education().list_student_card_orders(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7843,11 +7822,11 @@ mod education {
     /// `create_student_card_order`: 创建核销订单API
     pub(super) fn create_student_card_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::CreateStudentCardOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.education().create_student_card_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7856,11 +7835,11 @@ mod education {
     /// `query_student_by_openid`: 通过微信用户标识查询用户信息API
     pub(super) fn query_student_by_openid(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::QueryStudentByOpenidRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.education().query_student_by_openid(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7869,11 +7848,11 @@ mod education {
     /// `query_student_by_qq`: 通过QQ账号查询用户信息API
     pub(super) fn query_student_by_qq(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::QueryStudentByQqRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.education().query_student_by_qq(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7882,11 +7861,11 @@ mod education {
     /// `school_presign_contract`: 预签约API
     pub(super) fn school_presign_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::SchoolPresignContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.education().school_presign_contract(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7895,11 +7874,11 @@ mod education {
     /// `query_school_contract`: 通过协议号查询签约API
     pub(super) fn query_school_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::QuerySchoolContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.education().query_school_contract(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7908,11 +7887,11 @@ mod education {
     /// `terminate_school_contract`: 商户主动解约API
     pub(super) fn terminate_school_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::TerminateSchoolContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.education().terminate_school_contract(&request).await?;
             Ok(None)
@@ -7921,11 +7900,11 @@ mod education {
     /// `create_school_transaction`: 扣款API
     pub(super) fn create_school_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::CreateSchoolTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.education().create_school_transaction(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -7934,11 +7913,11 @@ mod education {
     /// `query_school_transaction_by_id`: 微信支付订单号查单API
     pub(super) fn query_school_transaction_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::QuerySchoolTransactionByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .education()
@@ -7950,11 +7929,11 @@ mod education {
     /// `query_school_transaction_by_out_trade_no`: 商户订单号查单API
     pub(super) fn query_school_transaction_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::QuerySchoolTransactionByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .education()
@@ -7966,11 +7945,11 @@ mod education {
     /// `list_school_user_contracts`: 查询用户签约列表API
     pub(super) fn list_school_user_contracts(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::ListSchoolUserContractsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .education()
@@ -7982,11 +7961,11 @@ mod education {
     /// `query_school_user_debt_state`: 商户查询用户欠款状态API
     pub(super) fn query_school_user_debt_state(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::education::QuerySchoolUserDebtStateRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .education()
@@ -7999,15 +7978,15 @@ mod education {
 #[cfg(feature = "enterprise_payment")]
 /// The calls of `enterprise_payment`.
 mod enterprise_payment {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `list_available_merchant_ranges`: 查询可用商户范围列表
     pub(super) fn list_available_merchant_ranges(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::ListAvailableMerchantRangesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .enterprise_payment()
@@ -8019,11 +7998,11 @@ mod enterprise_payment {
     /// `create_available_merchant_range`: 创建可用商户范围
     pub(super) fn create_available_merchant_range(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::CreateAvailableMerchantRangeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .enterprise_payment()
@@ -8035,11 +8014,11 @@ mod enterprise_payment {
     /// `list_merchant_identifiers`: 查询商户标识列表
     pub(super) fn list_merchant_identifiers(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::ListMerchantIdentifiersRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .enterprise_payment()
@@ -8051,11 +8030,11 @@ mod enterprise_payment {
     /// `add_merchant_identifier`: 添加商户标识
     pub(super) fn add_merchant_identifier(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::AddMerchantIdentifierRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .enterprise_payment()
@@ -8067,11 +8046,11 @@ mod enterprise_payment {
     /// `delete_merchant_identifier`: 删除商户标识
     pub(super) fn delete_merchant_identifier(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::DeleteMerchantIdentifierRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .enterprise_payment()
@@ -8083,11 +8062,11 @@ mod enterprise_payment {
     /// `apply_funding_proof`: 申请企业商户企业支付出资凭证
     pub(super) fn apply_funding_proof(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::ApplyFundingProofRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .enterprise_payment()
@@ -8099,11 +8078,11 @@ mod enterprise_payment {
     /// `apply_trade_bill`: 申请企业商户企业支付业务账单
     pub(super) fn apply_trade_bill(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::ApplyTradeBillRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.enterprise_payment().apply_trade_bill(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8112,11 +8091,11 @@ mod enterprise_payment {
     /// `query_quota_card_by_out_card_no`: 使用商户卡号查询企业支付额度卡
     pub(super) fn query_quota_card_by_out_card_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::QueryQuotaCardByOutCardNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .enterprise_payment()
@@ -8128,11 +8107,11 @@ mod enterprise_payment {
     /// `issue_quota_card`: 企业商户为员工下发企业支付额度卡
     pub(super) fn issue_quota_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::IssueQuotaCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.enterprise_payment().issue_quota_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8141,11 +8120,11 @@ mod enterprise_payment {
     /// `query_quota_card`: 企业商户查询企业支付额度卡
     pub(super) fn query_quota_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::QueryQuotaCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.enterprise_payment().query_quota_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8154,11 +8133,11 @@ mod enterprise_payment {
     /// `cancel_quota_card`: 企业商户作废员工企业支付额度卡
     pub(super) fn cancel_quota_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::CancelQuotaCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .enterprise_payment()
@@ -8170,11 +8149,11 @@ mod enterprise_payment {
     /// `query_quota_card_payment_url`: 企业商户获取指定额度卡支付链接
     pub(super) fn query_quota_card_payment_url(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::QueryQuotaCardPaymentUrlRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .enterprise_payment()
@@ -8186,11 +8165,11 @@ mod enterprise_payment {
     /// `revoke_employee_authorization`: 企业商户发起解除员工企业支付授权
     pub(super) fn revoke_employee_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::RevokeEmployeeAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .enterprise_payment()
@@ -8202,11 +8181,11 @@ mod enterprise_payment {
     /// `start_store_entity_match`: 发起门店主体匹配
     pub(super) fn start_store_entity_match(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::StartStoreEntityMatchRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .enterprise_payment()
@@ -8218,11 +8197,11 @@ mod enterprise_payment {
     /// `query_store_entity_match`: 查询门店主体匹配结果
     pub(super) fn query_store_entity_match(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::QueryStoreEntityMatchRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .enterprise_payment()
@@ -8234,11 +8213,11 @@ mod enterprise_payment {
     /// `query_employee_authorization_state`: 企业商户查询企业员工开通授权状态
     pub(super) fn query_employee_authorization_state(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::QueryEmployeeAuthorizationStateRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .enterprise_payment()
@@ -8250,11 +8229,11 @@ mod enterprise_payment {
     /// `create_employee_authorization_url`: 企业商户发起员工开通企业支付授权
     pub(super) fn create_employee_authorization_url(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::enterprise_payment::CreateEmployeeAuthorizationUrlRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .enterprise_payment()
@@ -8267,15 +8246,15 @@ mod enterprise_payment {
 #[cfg(feature = "face_payment")]
 /// The calls of `face_payment`.
 mod face_payment {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_face_user`: 查询用户授权的实名信息
     pub(super) fn query_face_user(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::QueryFaceUserRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.face_payment().query_face_user(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8284,11 +8263,11 @@ mod face_payment {
     /// `query_device_inspection`: 获取出厂检查结果
     pub(super) fn query_device_inspection(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::QueryDeviceInspectionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .face_payment()
@@ -8300,11 +8279,11 @@ mod face_payment {
     /// `list_devices`: 智能设备列表
     pub(super) fn list_devices(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::ListDevicesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.face_payment().list_devices(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8313,11 +8292,11 @@ mod face_payment {
     /// `query_authinfo`: 获取authinfo接口
     pub(super) fn query_authinfo(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::QueryAuthinfoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.face_payment().query_authinfo(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8326,11 +8305,11 @@ mod face_payment {
     /// `presign_contract`: 预签约接口
     pub(super) fn presign_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::PresignContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.face_payment().presign_contract(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8339,11 +8318,11 @@ mod face_payment {
     /// `query_contract`: 签约查询接口
     pub(super) fn query_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::QueryContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.face_payment().query_contract(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8352,11 +8331,11 @@ mod face_payment {
     /// `list_face_collections`: 查询重采用户列表
     pub(super) fn list_face_collections(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::ListFaceCollectionsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.face_payment().list_face_collections(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8365,11 +8344,11 @@ mod face_payment {
     /// `query_face_collection`: 查询重采请求详情
     pub(super) fn query_face_collection(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::QueryFaceCollectionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.face_payment().query_face_collection(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8378,11 +8357,11 @@ mod face_payment {
     /// `create_repayment_url`: 获取还款链接接口
     pub(super) fn create_repayment_url(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::CreateRepaymentUrlRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.face_payment().create_repayment_url(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8391,11 +8370,11 @@ mod face_payment {
     /// `create_transaction`: 申请扣款接口
     pub(super) fn create_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::CreateTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.face_payment().create_transaction(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8404,11 +8383,11 @@ mod face_payment {
     /// `query_transaction_by_out_trade_no`: 查单接口
     pub(super) fn query_transaction_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::QueryTransactionByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .face_payment()
@@ -8420,11 +8399,11 @@ mod face_payment {
     /// `list_organizations`: 查询机构信息接口
     pub(super) fn list_organizations(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::ListOrganizationsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.face_payment().list_organizations(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8433,11 +8412,11 @@ mod face_payment {
     /// `query_organization_user`: 刷脸用户信息查询接口
     pub(super) fn query_organization_user(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::QueryOrganizationUserRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .face_payment()
@@ -8449,11 +8428,11 @@ mod face_payment {
     /// `update_organization_user`: 刷脸用户信息修改接口
     pub(super) fn update_organization_user(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::UpdateOrganizationUserRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.face_payment().update_organization_user(&request).await?;
             Ok(None)
@@ -8462,11 +8441,11 @@ mod face_payment {
     /// `terminate_organization_user_contract`: 解除刷脸用户签约关系接口
     pub(super) fn terminate_organization_user_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::TerminateOrganizationUserContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.face_payment().terminate_organization_user_contract(&request).await?;
             Ok(None)
@@ -8475,11 +8454,11 @@ mod face_payment {
     /// `create_token`: 获取凭证授权接口
     pub(super) fn create_token(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::face_payment::CreateTokenRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.face_payment().create_token(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8489,15 +8468,15 @@ mod face_payment {
 #[cfg(feature = "fapiao")]
 /// The calls of `fapiao`.
 mod fapiao {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `create_card_template`: 创建电子发票卡券模板
     pub(super) fn create_card_template(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::CreateCardTemplateRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.fapiao().create_card_template(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8506,11 +8485,11 @@ mod fapiao {
     /// `issue_fapiao`: 开具电子发票
     pub(super) fn issue_fapiao(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::IssueFapiaoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.fapiao().issue_fapiao(&request).await?;
             Ok(None)
@@ -8519,11 +8498,11 @@ mod fapiao {
     /// `issue_general_fapiao`: 开具通用行业电子发票
     pub(super) fn issue_general_fapiao(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::IssueGeneralFapiaoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.fapiao().issue_general_fapiao(&request).await?;
             Ok(None)
@@ -8532,11 +8511,11 @@ mod fapiao {
     /// `issue_passenger_transport_fapiao`: 开具旅客运输行业电子发票
     pub(super) fn issue_passenger_transport_fapiao(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::IssuePassengerTransportFapiaoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.fapiao().issue_passenger_transport_fapiao(&request).await?;
             Ok(None)
@@ -8545,11 +8524,11 @@ mod fapiao {
     /// `issue_refined_oil_fapiao`: 开具成品油行业电子发票
     pub(super) fn issue_refined_oil_fapiao(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::IssueRefinedOilFapiaoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.fapiao().issue_refined_oil_fapiao(&request).await?;
             Ok(None)
@@ -8558,11 +8537,11 @@ mod fapiao {
     /// `issue_real_estate_leasing_fapiao`: 开具不动产租赁行业电子发票
     pub(super) fn issue_real_estate_leasing_fapiao(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::IssueRealEstateLeasingFapiaoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.fapiao().issue_real_estate_leasing_fapiao(&request).await?;
             Ok(None)
@@ -8571,11 +8550,11 @@ mod fapiao {
     /// `query_fapiao`: 查询电子发票
     pub(super) fn query_fapiao(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::QueryFapiaoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.fapiao().query_fapiao(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8584,11 +8563,11 @@ mod fapiao {
     /// `query_fapiao_files`: 获取发票下载信息
     pub(super) fn query_fapiao_files(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::QueryFapiaoFilesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.fapiao().query_fapiao_files(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8597,11 +8576,11 @@ mod fapiao {
     /// `insert_fapiao_cards`: 将电子发票插入微信用户卡包
     pub(super) fn insert_fapiao_cards(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::InsertFapiaoCardsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.fapiao().insert_fapiao_cards(&request).await?;
             Ok(None)
@@ -8610,11 +8589,11 @@ mod fapiao {
     /// `reverse_fapiao`: 冲红电子发票
     pub(super) fn reverse_fapiao(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::ReverseFapiaoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.fapiao().reverse_fapiao(&request).await?;
             Ok(None)
@@ -8623,11 +8602,11 @@ mod fapiao {
     /// `query_partner_invite_url`: 获取邀请商户开通服务商电子发票能力
     pub(super) fn query_partner_invite_url(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::QueryPartnerInviteUrlRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.fapiao().query_partner_invite_url(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8636,11 +8615,11 @@ mod fapiao {
     /// `list_invited_merchants`: 获取邀请开通的商户信息
     pub(super) fn list_invited_merchants(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::ListInvitedMerchantsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.fapiao().list_invited_merchants(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8649,11 +8628,11 @@ mod fapiao {
     /// `query_merchant_base_information`: 获取商户开票基础信息
     pub(super) fn query_merchant_base_information(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::QueryMerchantBaseInformationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .fapiao()
@@ -8665,11 +8644,11 @@ mod fapiao {
     /// `query_development_config`: 查询商户配置的开发选项
     pub(super) fn query_development_config(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::QueryDevelopmentConfigRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.fapiao().query_development_config(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8678,11 +8657,11 @@ mod fapiao {
     /// `update_development_config`: 配置开发选项
     pub(super) fn update_development_config(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::UpdateDevelopmentConfigRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.fapiao().update_development_config(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8691,11 +8670,11 @@ mod fapiao {
     /// `list_tax_codes`: 获取商品和服务税收分类对照表
     pub(super) fn list_tax_codes(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::ListTaxCodesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.fapiao().list_tax_codes(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8704,11 +8683,11 @@ mod fapiao {
     /// `check_sub_merchant`: 检查子商户开票功能状态
     pub(super) fn check_sub_merchant(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::CheckSubMerchantRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.fapiao().check_sub_merchant(&request).await?;
             Ok(None)
@@ -8717,11 +8696,11 @@ mod fapiao {
     /// `query_sub_merchant_check_status`: 检查子商户开票功能状态
     pub(super) fn query_sub_merchant_check_status(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::QuerySubMerchantCheckStatusRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .fapiao()
@@ -8733,11 +8712,11 @@ mod fapiao {
     /// `query_user_title`: 获取用户填写的抬头
     pub(super) fn query_user_title(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::QueryUserTitleRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.fapiao().query_user_title(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8746,11 +8725,11 @@ mod fapiao {
     /// `query_user_title_url`: 获取抬头填写链接
     pub(super) fn query_user_title_url(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::fapiao::QueryUserTitleUrlRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.fapiao().query_user_title_url(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8760,15 +8739,15 @@ mod fapiao {
 #[cfg(feature = "funds_to_oversea")]
 /// The calls of `funds_to_oversea`.
 mod funds_to_oversea {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_bill_download_url`: 获取购付汇账单文件下载链接API
     pub(super) fn query_bill_download_url(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::funds_to_oversea::QueryBillDownloadUrlRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .funds_to_oversea()
@@ -8780,11 +8759,11 @@ mod funds_to_oversea {
     /// `create_order`: 申请资金出境API
     pub(super) fn create_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::funds_to_oversea::CreateOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.funds_to_oversea().create_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8793,11 +8772,11 @@ mod funds_to_oversea {
     /// `query_order`: 查询出境结果API
     pub(super) fn query_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::funds_to_oversea::QueryOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.funds_to_oversea().query_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8806,11 +8785,11 @@ mod funds_to_oversea {
     /// `create_return_order`: 申请资金出境退回
     pub(super) fn create_return_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::funds_to_oversea::CreateReturnOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .funds_to_oversea()
@@ -8822,11 +8801,11 @@ mod funds_to_oversea {
     /// `query_return_order`: 查询出境退回结果（通过商户出境退回单号）
     pub(super) fn query_return_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::funds_to_oversea::QueryReturnOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.funds_to_oversea().query_return_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8835,11 +8814,11 @@ mod funds_to_oversea {
     /// `query_available_abroad_amount`: 查询订单剩余可出境余额API
     pub(super) fn query_available_abroad_amount(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::funds_to_oversea::QueryAvailableAbroadAmountRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .funds_to_oversea()
@@ -8852,15 +8831,15 @@ mod funds_to_oversea {
 #[cfg(feature = "global")]
 /// The calls of `global`.
 mod global {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `micropay_pay`: 提交付款码支付
     pub(super) fn micropay_pay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::MicropayPayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().micropay_pay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8869,11 +8848,11 @@ mod global {
     /// `query_order_by_id`: 查询订单(微信支付订单号)
     pub(super) fn query_order_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryOrderByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_order_by_id(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8882,11 +8861,11 @@ mod global {
     /// `query_order_by_out_trade_no`: 查询订单(商户订单号)
     pub(super) fn query_order_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryOrderByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_order_by_out_trade_no(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8895,11 +8874,11 @@ mod global {
     /// `create_refund`: 申请退款
     pub(super) fn create_refund(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::CreateRefundRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().create_refund(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8908,11 +8887,11 @@ mod global {
     /// `query_refund_by_out_refund_no`: 查询单笔退款(商户退款单号)
     pub(super) fn query_refund_by_out_refund_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryRefundByOutRefundNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -8924,11 +8903,11 @@ mod global {
     /// `query_refund_by_id`: 查询单笔退款(微信支付退款单号)
     pub(super) fn query_refund_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryRefundByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_refund_by_id(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8937,11 +8916,11 @@ mod global {
     /// `list_refunds`: 查询所有退款
     pub(super) fn list_refunds(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::ListRefundsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().list_refunds(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -8950,11 +8929,11 @@ mod global {
     /// `download_statement`: 下载对账单
     pub(super) fn download_statement(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::DownloadStatementRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let mut sink = crate::cli::Progress::to_stdout();
             client.global().download_statement(&request, &mut sink).await?;
@@ -8965,11 +8944,11 @@ mod global {
     /// `reverse_by_out_trade_no`: 撤销订单(商户订单号)
     pub(super) fn reverse_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::ReverseByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().reverse_by_out_trade_no(&request).await?;
             Ok(None)
@@ -8978,11 +8957,11 @@ mod global {
     /// `reverse_by_id`: 撤销订单(微信支付订单号)
     pub(super) fn reverse_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::ReverseByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().reverse_by_id(&request).await?;
             Ok(None)
@@ -8991,11 +8970,11 @@ mod global {
     /// `download_certificates`: 下载平台证书
     pub(super) fn download_certificates(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::DownloadCertificatesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().download_certificates(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9004,11 +8983,11 @@ mod global {
     /// `list_settlements`: 查询资金结算明细
     pub(super) fn list_settlements(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::ListSettlementsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().list_settlements(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9017,11 +8996,11 @@ mod global {
     /// `legacy_query_customs_declaration`: 报关查询API
     pub(super) fn legacy_query_customs_declaration(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyQueryCustomsDeclarationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9033,11 +9012,11 @@ mod global {
     /// `legacy_modify_customs_declaration`: 报关信息修改API
     pub(super) fn legacy_modify_customs_declaration(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyModifyCustomsDeclarationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9049,11 +9028,11 @@ mod global {
     /// `legacy_declare_customs`: 报关API
     pub(super) fn legacy_declare_customs(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyDeclareCustomsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_declare_customs(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9062,11 +9041,11 @@ mod global {
     /// `legacy_redeclare_customs`: 报关重推API
     pub(super) fn legacy_redeclare_customs(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyRedeclareCustomsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_redeclare_customs(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9075,11 +9054,11 @@ mod global {
     /// `legacy_verify_customs_certificate`: 身份信息校验API
     pub(super) fn legacy_verify_customs_certificate(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyVerifyCustomsCertificateRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9091,11 +9070,11 @@ mod global {
     /// `legacy_download_certificates`: 获取平台证书列表
     pub(super) fn legacy_download_certificates(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyDownloadCertificatesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_download_certificates(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9104,11 +9083,11 @@ mod global {
     /// `legacy_create_sub_merchant`: 子商户进件（融合钱包）
     pub(super) fn legacy_create_sub_merchant(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyCreateSubMerchantRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_create_sub_merchant(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9117,11 +9096,11 @@ mod global {
     /// `legacy_update_sub_merchant`: 修改子商户（融合钱包）
     pub(super) fn legacy_update_sub_merchant(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyUpdateSubMerchantRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_update_sub_merchant(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9130,11 +9109,11 @@ mod global {
     /// `legacy_query_sub_merchant`: 查询子商户（融合钱包）
     pub(super) fn legacy_query_sub_merchant(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyQuerySubMerchantRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_query_sub_merchant(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9143,11 +9122,11 @@ mod global {
     /// `legacy_list_refunds`: 查询所有退款
     pub(super) fn legacy_list_refunds(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyListRefundsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_list_refunds(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9156,11 +9135,11 @@ mod global {
     /// `legacy_create_refund`: 申请退款
     pub(super) fn legacy_create_refund(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyCreateRefundRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_create_refund(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9169,11 +9148,11 @@ mod global {
     /// `legacy_query_refund_by_id`: 查询单笔退款(微信支付退款订单号)
     pub(super) fn legacy_query_refund_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyQueryRefundByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_query_refund_by_id(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9182,11 +9161,11 @@ mod global {
     /// `legacy_query_refund_by_out_refund_no`: 查询单笔退款(商户退款订单号)
     pub(super) fn legacy_query_refund_by_out_refund_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyQueryRefundByOutRefundNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9198,11 +9177,11 @@ mod global {
     /// `legacy_list_settlements`: 查询结算资金明细API
     pub(super) fn legacy_list_settlements(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyListSettlementsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_list_settlements(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9211,11 +9190,11 @@ mod global {
     /// `legacy_download_statement`: 下载对账单
     pub(super) fn legacy_download_statement(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyDownloadStatementRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().legacy_download_statement(&request).await?;
             Ok(None)
@@ -9224,11 +9203,11 @@ mod global {
     /// `legacy_app_prepay`: APP支付下单
     pub(super) fn legacy_app_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyAppPrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_app_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9237,11 +9216,11 @@ mod global {
     /// `legacy_query_order_by_id`: 查询订单(微信支付订单号)
     pub(super) fn legacy_query_order_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyQueryOrderByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_query_order_by_id(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9250,11 +9229,11 @@ mod global {
     /// `legacy_close_order_by_id`: 关闭订单(微信支付订单号)
     pub(super) fn legacy_close_order_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyCloseOrderByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().legacy_close_order_by_id(&request).await?;
             Ok(None)
@@ -9263,11 +9242,11 @@ mod global {
     /// `legacy_reverse_by_id`: 撤销订单(微信支付订单号)
     pub(super) fn legacy_reverse_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyReverseByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().legacy_reverse_by_id(&request).await?;
             Ok(None)
@@ -9276,11 +9255,11 @@ mod global {
     /// `legacy_jsapi_prepay`: 小程序/公众号支付下单
     pub(super) fn legacy_jsapi_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyJsapiPrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_jsapi_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9289,11 +9268,11 @@ mod global {
     /// `legacy_micropay`: 提交付款码支付
     pub(super) fn legacy_micropay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyMicropayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_micropay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9302,11 +9281,11 @@ mod global {
     /// `legacy_h5_prepay`: H5支付下单
     pub(super) fn legacy_h5_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyH5PrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_h5_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9315,11 +9294,11 @@ mod global {
     /// `legacy_native_prepay`: 扫码支付下单
     pub(super) fn legacy_native_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyNativePrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().legacy_native_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9328,11 +9307,11 @@ mod global {
     /// `legacy_query_order_by_out_trade_no`: 查询订单(商户订单号)
     pub(super) fn legacy_query_order_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyQueryOrderByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9344,11 +9323,11 @@ mod global {
     /// `legacy_close_order_by_out_trade_no`: 关闭订单(商户订单号)
     pub(super) fn legacy_close_order_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyCloseOrderByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().legacy_close_order_by_out_trade_no(&request).await?;
             Ok(None)
@@ -9357,11 +9336,11 @@ mod global {
     /// `legacy_reverse_by_out_trade_no`: 撤销订单(商户订单号)
     pub(super) fn legacy_reverse_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::LegacyReverseByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().legacy_reverse_by_out_trade_no(&request).await?;
             Ok(None)
@@ -9370,11 +9349,11 @@ mod global {
     /// `query_customs_declaration`: 报关查询API
     pub(super) fn query_customs_declaration(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryCustomsDeclarationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_customs_declaration(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9383,11 +9362,11 @@ mod global {
     /// `modify_customs_declaration`: 报关信息修改API
     pub(super) fn modify_customs_declaration(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::ModifyCustomsDeclarationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().modify_customs_declaration(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9396,11 +9375,11 @@ mod global {
     /// `declare_customs`: 报关API
     pub(super) fn declare_customs(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::DeclareCustomsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().declare_customs(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9409,11 +9388,11 @@ mod global {
     /// `redeclare_customs`: 报关重推API
     pub(super) fn redeclare_customs(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::RedeclareCustomsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().redeclare_customs(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9422,11 +9401,11 @@ mod global {
     /// `verify_customs_certificate`: 身份信息校验API
     pub(super) fn verify_customs_certificate(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::VerifyCustomsCertificateRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().verify_customs_certificate(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9435,11 +9414,11 @@ mod global {
     /// `delete_complaint_notification`: 删除投诉通知回调
     pub(super) fn delete_complaint_notification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::DeleteComplaintNotificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().delete_complaint_notification(&request).await?;
             Ok(None)
@@ -9448,11 +9427,11 @@ mod global {
     /// `query_complaint_notification`: 查询投诉通知回调
     pub(super) fn query_complaint_notification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryComplaintNotificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_complaint_notification(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9461,11 +9440,11 @@ mod global {
     /// `create_complaint_notification`: 创建投诉通知回调
     pub(super) fn create_complaint_notification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::CreateComplaintNotificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9477,11 +9456,11 @@ mod global {
     /// `update_complaint_notification`: 更新投诉通知回调
     pub(super) fn update_complaint_notification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::UpdateComplaintNotificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9493,11 +9472,11 @@ mod global {
     /// `list_complaints`: 查询投诉单列表
     pub(super) fn list_complaints(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::ListComplaintsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().list_complaints(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9506,11 +9485,11 @@ mod global {
     /// `query_complaint`: 查询投诉单详情
     pub(super) fn query_complaint(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryComplaintRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_complaint(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9519,11 +9498,11 @@ mod global {
     /// `complete_complaint`: 反馈处理完成
     pub(super) fn complete_complaint(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::CompleteComplaintRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().complete_complaint(&request).await?;
             Ok(None)
@@ -9532,11 +9511,11 @@ mod global {
     /// `list_complaint_negotiation_history`: 查询投诉协商历史
     pub(super) fn list_complaint_negotiation_history(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::ListComplaintNegotiationHistoryRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9548,11 +9527,11 @@ mod global {
     /// `respond_complaint`: 提交回复
     pub(super) fn respond_complaint(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::RespondComplaintRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().respond_complaint(&request).await?;
             Ok(None)
@@ -9561,11 +9540,11 @@ mod global {
     /// `download_complaint_image`: 图片下载API
     pub(super) fn download_complaint_image(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::DownloadComplaintImageRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().download_complaint_image(&request).await?;
             Ok(None)
@@ -9574,11 +9553,11 @@ mod global {
     /// `create_h5_permission_application`: 创建H5支付权限申请单
     pub(super) fn create_h5_permission_application(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::CreateH5PermissionApplicationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9590,11 +9569,11 @@ mod global {
     /// `query_h5_permission_application`: 查询H5支付权限申请单详情
     pub(super) fn query_h5_permission_application(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryH5PermissionApplicationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9606,11 +9585,11 @@ mod global {
     /// `update_h5_permission_application`: 修改H5支付权限申请单
     pub(super) fn update_h5_permission_application(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::UpdateH5PermissionApplicationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9622,11 +9601,11 @@ mod global {
     /// `create_h5_domain_application`: 创建H5支付域名修改申请单
     pub(super) fn create_h5_domain_application(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::CreateH5DomainApplicationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().create_h5_domain_application(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9635,11 +9614,11 @@ mod global {
     /// `query_h5_domain_application`: 查询H5支付域名修改申请单
     pub(super) fn query_h5_domain_application(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryH5DomainApplicationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_h5_domain_application(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9648,11 +9627,11 @@ mod global {
     /// `update_h5_domain_application`: 修改H5支付域名修改申请单
     pub(super) fn update_h5_domain_application(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::UpdateH5DomainApplicationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().update_h5_domain_application(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9661,11 +9640,11 @@ mod global {
     /// `query_h5_permission`: 查询子商户H5支付权限状态
     pub(super) fn query_h5_permission(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryH5PermissionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_h5_permission(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9674,11 +9653,11 @@ mod global {
     /// `create_sub_merchant`: 子商户进件（融合钱包）
     pub(super) fn create_sub_merchant(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::CreateSubMerchantRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().create_sub_merchant(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9687,11 +9666,11 @@ mod global {
     /// `query_sub_merchant`: 查询子商户（融合钱包）
     pub(super) fn query_sub_merchant(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QuerySubMerchantRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_sub_merchant(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9700,11 +9679,11 @@ mod global {
     /// `update_sub_merchant`: 修改子商户（融合钱包）
     pub(super) fn update_sub_merchant(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::UpdateSubMerchantRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().update_sub_merchant(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9713,11 +9692,11 @@ mod global {
     /// `app_pre_entrust_sign`: APP签约API
     pub(super) fn app_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::AppPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().app_pre_entrust_sign(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9726,11 +9705,11 @@ mod global {
     /// `h5_pre_entrust_sign`: H5预签约API
     pub(super) fn h5_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::H5PreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().h5_pre_entrust_sign(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9739,11 +9718,11 @@ mod global {
     /// `jsapi_pre_entrust_sign`: JSAPI预签约API
     pub(super) fn jsapi_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::JsapiPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().jsapi_pre_entrust_sign(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9752,11 +9731,11 @@ mod global {
     /// `miniprogram_pre_entrust_sign`: 小程序签约API
     pub(super) fn miniprogram_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::MiniprogramPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().miniprogram_pre_entrust_sign(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9765,11 +9744,11 @@ mod global {
     /// `query_papay_contract_by_out_contract_code`: 商户协议号查询签约API
     pub(super) fn query_papay_contract_by_out_contract_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryPapayContractByOutContractCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9781,11 +9760,11 @@ mod global {
     /// `web_pre_entrust_sign`: WEB预签约API
     pub(super) fn web_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::WebPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().web_pre_entrust_sign(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9794,11 +9773,11 @@ mod global {
     /// `query_papay_contract_by_id`: 代扣协议ID查询签约API
     pub(super) fn query_papay_contract_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryPapayContractByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_papay_contract_by_id(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9807,11 +9786,11 @@ mod global {
     /// `terminate_papay_contract`: 申请解约API
     pub(super) fn terminate_papay_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::TerminatePapayContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().terminate_papay_contract(&request).await?;
             Ok(None)
@@ -9820,11 +9799,11 @@ mod global {
     /// `create_papay_order`: 支付扣款API
     pub(super) fn create_papay_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::CreatePapayOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().create_papay_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9833,11 +9812,11 @@ mod global {
     /// `query_papay_order_by_out_trade_no`: 查询订单(商户订单号)
     pub(super) fn query_papay_order_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryPapayOrderByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9849,11 +9828,11 @@ mod global {
     /// `reverse_papay_order_by_out_trade_no`: 撤销订单(商户订单号)
     pub(super) fn reverse_papay_order_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::ReversePapayOrderByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().reverse_papay_order_by_out_trade_no(&request).await?;
             Ok(None)
@@ -9862,11 +9841,11 @@ mod global {
     /// `query_papay_order_by_id`: 查询订单(微信支付订单号)
     pub(super) fn query_papay_order_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryPapayOrderByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_papay_order_by_id(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9875,11 +9854,11 @@ mod global {
     /// `query_profit_sharing_bill_url`: 获取分账账单文件下载地址API
     pub(super) fn query_profit_sharing_bill_url(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryProfitSharingBillUrlRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9891,11 +9870,11 @@ mod global {
     /// `create_profit_sharing_order`: 请求分账API
     pub(super) fn create_profit_sharing_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::CreateProfitSharingOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().create_profit_sharing_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9904,11 +9883,11 @@ mod global {
     /// `unfreeze_profit_sharing_order`: 解冻剩余资金API
     pub(super) fn unfreeze_profit_sharing_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::UnfreezeProfitSharingOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9920,11 +9899,11 @@ mod global {
     /// `query_profit_sharing_order`: 查询分账结果API
     pub(super) fn query_profit_sharing_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryProfitSharingOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_profit_sharing_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9933,11 +9912,11 @@ mod global {
     /// `delete_profit_sharing_receiver`: 删除分账接收方API
     pub(super) fn delete_profit_sharing_receiver(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::DeleteProfitSharingReceiverRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().delete_profit_sharing_receiver(&request).await?;
             Ok(None)
@@ -9946,11 +9925,11 @@ mod global {
     /// `add_profit_sharing_receiver`: 添加分账接收方API
     pub(super) fn add_profit_sharing_receiver(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::AddProfitSharingReceiverRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().add_profit_sharing_receiver(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -9959,11 +9938,11 @@ mod global {
     /// `query_profit_sharing_receiver`: 查询分账接收方添加结果API
     pub(super) fn query_profit_sharing_receiver(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryProfitSharingReceiverRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9975,11 +9954,11 @@ mod global {
     /// `query_profit_sharing_refund_bill_url`: 获取分账退款账单下载链接API
     pub(super) fn query_profit_sharing_refund_bill_url(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryProfitSharingRefundBillUrlRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -9991,11 +9970,11 @@ mod global {
     /// `query_refundable_balance`: 查询可供垫付退款实时余额API
     pub(super) fn query_refundable_balance(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryRefundableBalanceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_refundable_balance(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10004,11 +9983,11 @@ mod global {
     /// `mark_profit_sharing_transaction`: 分账标记API
     pub(super) fn mark_profit_sharing_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::MarkProfitSharingTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().mark_profit_sharing_transaction(&request).await?;
             Ok(None)
@@ -10017,11 +9996,11 @@ mod global {
     /// `query_profit_sharing_order_amount`: 查询剩余待分金额API
     pub(super) fn query_profit_sharing_order_amount(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryProfitSharingOrderAmountRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -10033,11 +10012,11 @@ mod global {
     /// `query_refundable_amount`: 查询订单剩余可退款金额API
     pub(super) fn query_refundable_amount(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryRefundableAmountRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_refundable_amount(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10046,11 +10025,11 @@ mod global {
     /// `query_sub_merchant_recharge_balance`: 商家充值退款余额查询
     pub(super) fn query_sub_merchant_recharge_balance(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QuerySubMerchantRechargeBalanceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .global()
@@ -10062,24 +10041,21 @@ mod global {
     /// `query_recharge_balance`: 商家充值退款余额查询
     pub(super) fn query_recharge_balance(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::QueryRechargeBalanceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().query_recharge_balance(&request).await?;
             crate::cli::encode(&response).map(Some)
         })
     }
     /// `app_prepay`: APP支付下单
-    pub(super) fn app_prepay(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn app_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::AppPrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().app_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10088,11 +10064,11 @@ mod global {
     /// `close_order_by_id`: 关闭订单(微信支付订单号)
     pub(super) fn close_order_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::CloseOrderByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().close_order_by_id(&request).await?;
             Ok(None)
@@ -10101,24 +10077,21 @@ mod global {
     /// `jsapi_prepay`: JSAPI支付下单API
     pub(super) fn jsapi_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::JsapiPrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().jsapi_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
         })
     }
     /// `h5_prepay`: H5支付下单
-    pub(super) fn h5_prepay(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn h5_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::H5PrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().h5_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10127,11 +10100,11 @@ mod global {
     /// `native_prepay`: Native支付下单API
     pub(super) fn native_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::NativePrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.global().native_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10140,11 +10113,11 @@ mod global {
     /// `close_order_by_out_trade_no`: 关闭订单(商户订单号)
     pub(super) fn close_order_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::global::CloseOrderByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.global().close_order_by_out_trade_no(&request).await?;
             Ok(None)
@@ -10154,15 +10127,15 @@ mod global {
 #[cfg(feature = "goldplan")]
 /// The calls of `goldplan`.
 mod goldplan {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `change_custom_page_status`: 商家小票管理API
     pub(super) fn change_custom_page_status(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::goldplan::ChangeCustomPageStatusRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.goldplan().change_custom_page_status(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10171,11 +10144,11 @@ mod goldplan {
     /// `change_gold_plan_status`: 点金计划管理API
     pub(super) fn change_gold_plan_status(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::goldplan::ChangeGoldPlanStatusRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.goldplan().change_gold_plan_status(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10184,11 +10157,11 @@ mod goldplan {
     /// `close_advertising_show`: 关闭广告展示API
     pub(super) fn close_advertising_show(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::goldplan::CloseAdvertisingShowRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.goldplan().close_advertising_show(&request).await?;
             Ok(None)
@@ -10197,11 +10170,11 @@ mod goldplan {
     /// `open_advertising_show`: 开通广告展示API
     pub(super) fn open_advertising_show(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::goldplan::OpenAdvertisingShowRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.goldplan().open_advertising_show(&request).await?;
             Ok(None)
@@ -10210,11 +10183,11 @@ mod goldplan {
     /// `set_advertising_industry_filter`: 同业过滤标签管理API
     pub(super) fn set_advertising_industry_filter(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::goldplan::SetAdvertisingIndustryFilterRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.goldplan().set_advertising_industry_filter(&request).await?;
             Ok(None)
@@ -10224,15 +10197,15 @@ mod goldplan {
 #[cfg(feature = "gov_subsidy")]
 /// The calls of `gov_subsidy`.
 mod gov_subsidy {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `cup_invalidate_audit_data`: 查询审核结果
     pub(super) fn cup_invalidate_audit_data(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::CupInvalidateAuditDataRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10244,11 +10217,11 @@ mod gov_subsidy {
     /// `cup_query_audit_result`: 查询审核结果
     pub(super) fn cup_query_audit_result(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::CupQueryAuditResultRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().cup_query_audit_result(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10257,11 +10230,11 @@ mod gov_subsidy {
     /// `cup_sync_refund`: 同步非银联支付交易退款信息
     pub(super) fn cup_sync_refund(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::CupSyncRefundRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().cup_sync_refund(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10270,11 +10243,11 @@ mod gov_subsidy {
     /// `cup_update_audit_data`: 更新审核数据
     pub(super) fn cup_update_audit_data(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::CupUpdateAuditDataRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().cup_update_audit_data(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10283,11 +10256,11 @@ mod gov_subsidy {
     /// `cup_upload_audit_data`: 上传审核数据
     pub(super) fn cup_upload_audit_data(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::CupUploadAuditDataRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().cup_upload_audit_data(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10296,11 +10269,11 @@ mod gov_subsidy {
     /// `query_company`: 企业信息查询
     pub(super) fn query_company(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::QueryCompanyRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().query_company(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10309,11 +10282,11 @@ mod gov_subsidy {
     /// `upload_goods`: 商品信息上传
     pub(super) fn upload_goods(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::UploadGoodsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().upload_goods(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10322,11 +10295,11 @@ mod gov_subsidy {
     /// `sync_n_category_qualification`: N品类同步资格核销信息
     pub(super) fn sync_n_category_qualification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::SyncNCategoryQualificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10338,11 +10311,11 @@ mod gov_subsidy {
     /// `query_qualification`: 查询补贴资格
     pub(super) fn query_qualification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::QueryQualificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().query_qualification(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10351,11 +10324,11 @@ mod gov_subsidy {
     /// `passthrough_cancel_qualification`: 取消资格(透传模式)
     pub(super) fn passthrough_cancel_qualification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::PassthroughCancelQualificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10367,11 +10340,11 @@ mod gov_subsidy {
     /// `passthrough_claim_qualification`: 领取资格(透传模式)
     pub(super) fn passthrough_claim_qualification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::PassthroughClaimQualificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10383,11 +10356,11 @@ mod gov_subsidy {
     /// `passthrough_query_qualifications`: 批量查询用户资格(透传模式)
     pub(super) fn passthrough_query_qualifications(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::PassthroughQueryQualificationsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10399,11 +10372,11 @@ mod gov_subsidy {
     /// `query_qualifications`: 批量查询用户资格
     pub(super) fn query_qualifications(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::QueryQualificationsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().query_qualifications(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10412,11 +10385,11 @@ mod gov_subsidy {
     /// `sync_qualification`: 同步资格核销信息
     pub(super) fn sync_qualification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::SyncQualificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().sync_qualification(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10425,11 +10398,11 @@ mod gov_subsidy {
     /// `lock_sn_code`: sn码锁定
     pub(super) fn lock_sn_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::LockSnCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().lock_sn_code(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10438,11 +10411,11 @@ mod gov_subsidy {
     /// `query_sn_code`: 查询sn码状态
     pub(super) fn query_sn_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::QuerySnCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().query_sn_code(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10451,11 +10424,11 @@ mod gov_subsidy {
     /// `unlock_sn_code`: sn码解锁
     pub(super) fn unlock_sn_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::UnlockSnCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().unlock_sn_code(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10464,11 +10437,11 @@ mod gov_subsidy {
     /// `query_transactions`: 交易信息查询
     pub(super) fn query_transactions(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::QueryTransactionsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().query_transactions(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10477,11 +10450,11 @@ mod gov_subsidy {
     /// `query_day_transaction_summary`: 查询单日交易汇总
     pub(super) fn query_day_transaction_summary(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::QueryDayTransactionSummaryRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10493,11 +10466,11 @@ mod gov_subsidy {
     /// `sync_transactions`: 交易信息回传
     pub(super) fn sync_transactions(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::SyncTransactionsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().sync_transactions(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10506,11 +10479,11 @@ mod gov_subsidy {
     /// `zhejiang_cancel_auth_code`: 品类凭证码预核销撤销
     pub(super) fn zhejiang_cancel_auth_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::ZhejiangCancelAuthCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10522,11 +10495,11 @@ mod gov_subsidy {
     /// `zhejiang_commit_auth_code`: 品类凭证码上报确认
     pub(super) fn zhejiang_commit_auth_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::ZhejiangCommitAuthCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10538,11 +10511,11 @@ mod gov_subsidy {
     /// `zhejiang_issue_auth_code`: 申请品类凭证码
     pub(super) fn zhejiang_issue_auth_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::ZhejiangIssueAuthCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10554,11 +10527,11 @@ mod gov_subsidy {
     /// `zhejiang_refund_auth_code`: 品类凭证码上报撤销
     pub(super) fn zhejiang_refund_auth_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::ZhejiangRefundAuthCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10570,11 +10543,11 @@ mod gov_subsidy {
     /// `zhejiang_try_auth_code`: 预核销品类凭证码
     pub(super) fn zhejiang_try_auth_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::ZhejiangTryAuthCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().zhejiang_try_auth_code(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10583,11 +10556,11 @@ mod gov_subsidy {
     /// `zhejiang_query_goods`: 商品信息查询
     pub(super) fn zhejiang_query_goods(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::ZhejiangQueryGoodsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().zhejiang_query_goods(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10596,11 +10569,11 @@ mod gov_subsidy {
     /// `zhejiang_confirm_n_category_qualification`: n品类核销
     pub(super) fn zhejiang_confirm_n_category_qualification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::ZhejiangConfirmNCategoryQualificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10612,11 +10585,11 @@ mod gov_subsidy {
     /// `zhejiang_alter_qualification`: 变更资格
     pub(super) fn zhejiang_alter_qualification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::ZhejiangAlterQualificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10628,11 +10601,11 @@ mod gov_subsidy {
     /// `zhejiang_claim_qualification`: 领取资格
     pub(super) fn zhejiang_claim_qualification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::ZhejiangClaimQualificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10644,11 +10617,11 @@ mod gov_subsidy {
     /// `zhejiang_query_qualification`: 查询补贴资格
     pub(super) fn zhejiang_query_qualification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::ZhejiangQueryQualificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10660,11 +10633,11 @@ mod gov_subsidy {
     /// `zhejiang_use_qualification`: 核销资格
     pub(super) fn zhejiang_use_qualification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::ZhejiangUseQualificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .gov_subsidy()
@@ -10676,11 +10649,11 @@ mod gov_subsidy {
     /// `zhejiang_lock_sn_code`: sn码锁定
     pub(super) fn zhejiang_lock_sn_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::ZhejiangLockSnCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().zhejiang_lock_sn_code(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10689,11 +10662,11 @@ mod gov_subsidy {
     /// `zhejiang_query_sn_code`: sn码销售状态查询
     pub(super) fn zhejiang_query_sn_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::ZhejiangQuerySnCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().zhejiang_query_sn_code(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10702,11 +10675,11 @@ mod gov_subsidy {
     /// `zhejiang_unlock_sn_code`: sn码解锁
     pub(super) fn zhejiang_unlock_sn_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::gov_subsidy::ZhejiangUnlockSnCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.gov_subsidy().zhejiang_unlock_sn_code(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -10716,15 +10689,15 @@ mod gov_subsidy {
 #[cfg(feature = "institution_payscore")]
 /// The calls of `institution_payscore`.
 mod institution_payscore {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `create_permission`: 从业机构预授权
     pub(super) fn create_permission(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::CreatePermissionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .institution_payscore()
@@ -10736,11 +10709,11 @@ mod institution_payscore {
     /// `query_permission_by_authorization_code`: 从业机构查询与用户授权记录（授权协议号）
     pub(super) fn query_permission_by_authorization_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::QueryPermissionByAuthorizationCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .institution_payscore()
@@ -10752,11 +10725,11 @@ mod institution_payscore {
     /// `terminate_permission_by_authorization_code`: 从业机构解除用户授权关系（授权协议号）
     pub(super) fn terminate_permission_by_authorization_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::TerminatePermissionByAuthorizationCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client
                 .institution_payscore()
@@ -10768,11 +10741,11 @@ mod institution_payscore {
     /// `query_service_order`: 从业机构查询微信支付分订单
     pub(super) fn query_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::QueryServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .institution_payscore()
@@ -10784,11 +10757,11 @@ mod institution_payscore {
     /// `create_service_order`: 从业机构创建微信支付分订单
     pub(super) fn create_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::CreateServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .institution_payscore()
@@ -10800,11 +10773,11 @@ mod institution_payscore {
     /// `query_deduction`: 从业机构查询微信支付分扣款信息
     pub(super) fn query_deduction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::QueryDeductionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .institution_payscore()
@@ -10816,11 +10789,11 @@ mod institution_payscore {
     /// `cancel_service_order`: 从业机构取消微信支付分订单
     pub(super) fn cancel_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::CancelServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.institution_payscore().cancel_service_order(&request).await?;
             Ok(None)
@@ -10829,11 +10802,11 @@ mod institution_payscore {
     /// `complete_service_order`: 从业机构完结微信支付分订单
     pub(super) fn complete_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::CompleteServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.institution_payscore().complete_service_order(&request).await?;
             Ok(None)
@@ -10842,11 +10815,11 @@ mod institution_payscore {
     /// `modify_service_order`: 从业机构修改微信支付分订单金额
     pub(super) fn modify_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::ModifyServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.institution_payscore().modify_service_order(&request).await?;
             Ok(None)
@@ -10855,11 +10828,11 @@ mod institution_payscore {
     /// `register_deduction`: 从业机构登记微信支付分扣款信息
     pub(super) fn register_deduction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::RegisterDeductionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .institution_payscore()
@@ -10871,11 +10844,11 @@ mod institution_payscore {
     /// `sync_service_order`: 从业机构同步微信支付分订单信息
     pub(super) fn sync_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::SyncServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.institution_payscore().sync_service_order(&request).await?;
             Ok(None)
@@ -10884,11 +10857,11 @@ mod institution_payscore {
     /// `create_pay_on_delivery_order`: 从业机构创建先用后付订单
     pub(super) fn create_pay_on_delivery_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::CreatePayOnDeliveryOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .institution_payscore()
@@ -10900,11 +10873,11 @@ mod institution_payscore {
     /// `oversea_query_service_order`: 查询支付分订单
     pub(super) fn oversea_query_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::OverseaQueryServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .institution_payscore()
@@ -10916,11 +10889,11 @@ mod institution_payscore {
     /// `oversea_create_service_order`: 创建支付分订单
     pub(super) fn oversea_create_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::OverseaCreateServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .institution_payscore()
@@ -10932,11 +10905,11 @@ mod institution_payscore {
     /// `oversea_cancel_service_order`: 取消支付分订单
     pub(super) fn oversea_cancel_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::OverseaCancelServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.institution_payscore().oversea_cancel_service_order(&request).await?;
             Ok(None)
@@ -10945,11 +10918,11 @@ mod institution_payscore {
     /// `oversea_complete_service_order`: 完结支付分订单
     pub(super) fn oversea_complete_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::OverseaCompleteServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client
                 .institution_payscore()
@@ -10961,11 +10934,11 @@ mod institution_payscore {
     /// `oversea_sync_service_order`: 同步支付分订单信息
     pub(super) fn oversea_sync_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::institution_payscore::OverseaSyncServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.institution_payscore().oversea_sync_service_order(&request).await?;
             Ok(None)
@@ -10975,15 +10948,15 @@ mod institution_payscore {
 #[cfg(feature = "insurance")]
 /// The calls of `insurance`.
 mod insurance {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `create_power_bank_insurance_order`: 创建保险订单
     pub(super) fn create_power_bank_insurance_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::insurance::CreatePowerBankInsuranceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .insurance()
@@ -10995,11 +10968,11 @@ mod insurance {
     /// `query_power_bank_insurance_order`: 查询保险订单详情
     pub(super) fn query_power_bank_insurance_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::insurance::QueryPowerBankInsuranceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .insurance()
@@ -11011,11 +10984,11 @@ mod insurance {
     /// `query_power_bank_insurance_qualification`: 查询用户保险订单领取资格
     pub(super) fn query_power_bank_insurance_qualification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::insurance::QueryPowerBankInsuranceQualificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .insurance()
@@ -11027,11 +11000,11 @@ mod insurance {
     /// `submit_policy_authorization`: 提交保单授权信息
     pub(super) fn submit_policy_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::insurance::SubmitPolicyAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .insurance()
@@ -11043,11 +11016,11 @@ mod insurance {
     /// `query_policy_authorization`: 查询保单授权信息
     pub(super) fn query_policy_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::insurance::QueryPolicyAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .insurance()
@@ -11059,11 +11032,11 @@ mod insurance {
     /// `upload_policy`: 上传保单
     pub(super) fn upload_policy(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::insurance::UploadPolicyRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.insurance().upload_policy(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11072,11 +11045,11 @@ mod insurance {
     /// `query_policy`: 查询保单
     pub(super) fn query_policy(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::insurance::QueryPolicyRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.insurance().query_policy(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11085,11 +11058,11 @@ mod insurance {
     /// `update_policy`: 更新保单信息
     pub(super) fn update_policy(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::insurance::UpdatePolicyRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.insurance().update_policy(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11099,15 +11072,15 @@ mod insurance {
 #[cfg(feature = "lovefeast")]
 /// The calls of `lovefeast`.
 mod lovefeast {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_brand`: 查询爱心餐品牌信息
     pub(super) fn query_brand(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::lovefeast::QueryBrandRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.lovefeast().query_brand(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11116,11 +11089,11 @@ mod lovefeast {
     /// `list_user_orders`: 查询用户捐赠单列表
     pub(super) fn list_user_orders(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::lovefeast::ListUserOrdersRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.lovefeast().list_user_orders(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11129,11 +11102,11 @@ mod lovefeast {
     /// `query_user_order`: 查询用户捐赠单详情
     pub(super) fn query_user_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::lovefeast::QueryUserOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.lovefeast().query_user_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11143,15 +11116,15 @@ mod lovefeast {
 #[cfg(feature = "marketing")]
 /// The calls of `marketing`.
 mod marketing {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `create_card_switch_token`: 出行券切卡组件预下单API
     pub(super) fn create_card_switch_token(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::marketing::CreateCardSwitchTokenRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.marketing().create_card_switch_token(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11160,11 +11133,11 @@ mod marketing {
     /// `list_package_tasks`: 查询上传任务列表API
     pub(super) fn list_package_tasks(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::marketing::ListPackageTasksRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.marketing().list_package_tasks(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11173,11 +11146,11 @@ mod marketing {
     /// `list_partnerships`: 查询合作关系列表API
     pub(super) fn list_partnerships(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::marketing::ListPartnershipsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.marketing().list_partnerships(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11186,11 +11159,11 @@ mod marketing {
     /// `build_partnership`: 建立合作关系API
     pub(super) fn build_partnership(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::marketing::BuildPartnershipRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.marketing().build_partnership(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11199,11 +11172,11 @@ mod marketing {
     /// `terminate_partnership`: 终止合作关系API
     pub(super) fn terminate_partnership(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::marketing::TerminatePartnershipRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.marketing().terminate_partnership(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11212,11 +11185,11 @@ mod marketing {
     /// `list_weekly_discount_activities`: 查询周周惠活动列表API
     pub(super) fn list_weekly_discount_activities(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::marketing::ListWeeklyDiscountActivitiesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .marketing()
@@ -11228,11 +11201,11 @@ mod marketing {
     /// `query_weekly_discount_activity`: 查询周周惠活动详情API
     pub(super) fn query_weekly_discount_activity(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::marketing::QueryWeeklyDiscountActivityRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .marketing()
@@ -11244,11 +11217,11 @@ mod marketing {
     /// `apply_weekly_discount_activity`: 报名周周惠活动API
     pub(super) fn apply_weekly_discount_activity(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::marketing::ApplyWeeklyDiscountActivityRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .marketing()
@@ -11260,11 +11233,11 @@ mod marketing {
     /// `list_withdraw_free_coupons`: 查询批次下用户银行提现免费券列表API
     pub(super) fn list_withdraw_free_coupons(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::marketing::ListWithdrawFreeCouponsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .marketing()
@@ -11276,11 +11249,11 @@ mod marketing {
     /// `send_withdraw_free_coupon`: 为用户发银行提现免费券API
     pub(super) fn send_withdraw_free_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::marketing::SendWithdrawFreeCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.marketing().send_withdraw_free_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11289,11 +11262,11 @@ mod marketing {
     /// `download_multiuse_refund_flow`: 下载批次退款明细
     pub(super) fn download_multiuse_refund_flow(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::marketing::DownloadMultiuseRefundFlowRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .marketing()
@@ -11305,11 +11278,11 @@ mod marketing {
     /// `download_multiuse_send_flow`: 下载批次发放明细
     pub(super) fn download_multiuse_send_flow(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::marketing::DownloadMultiuseSendFlowRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .marketing()
@@ -11321,11 +11294,11 @@ mod marketing {
     /// `download_multiuse_use_flow`: 下载核销明细
     pub(super) fn download_multiuse_use_flow(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::marketing::DownloadMultiuseUseFlowRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .marketing()
@@ -11337,11 +11310,11 @@ mod marketing {
     /// `send_multiuse_coupon`: 发放指定批次的消费金
     pub(super) fn send_multiuse_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::marketing::SendMultiuseCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.marketing().send_multiuse_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11351,15 +11324,15 @@ mod marketing {
 #[cfg(feature = "mch_transfer")]
 /// The calls of `mch_transfer`.
 mod mch_transfer {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `apply_receipt_by_out_bill_no`: 商户单号申请电子回单
     pub(super) fn apply_receipt_by_out_bill_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::ApplyReceiptByOutBillNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .mch_transfer()
@@ -11371,11 +11344,11 @@ mod mch_transfer {
     /// `query_receipt_by_out_bill_no`: 商户单号查询电子回单
     pub(super) fn query_receipt_by_out_bill_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::QueryReceiptByOutBillNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .mch_transfer()
@@ -11387,11 +11360,11 @@ mod mch_transfer {
     /// `apply_receipt_by_transfer_bill_no`: 微信单号申请电子回单
     pub(super) fn apply_receipt_by_transfer_bill_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::ApplyReceiptByTransferBillNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .mch_transfer()
@@ -11403,11 +11376,11 @@ mod mch_transfer {
     /// `query_receipt_by_transfer_bill_no`: 微信单号查询电子回单
     pub(super) fn query_receipt_by_transfer_bill_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::QueryReceiptByTransferBillNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .mch_transfer()
@@ -11419,11 +11392,11 @@ mod mch_transfer {
     /// `create_transfer_bill`: 发起转账
     pub(super) fn create_transfer_bill(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::CreateTransferBillRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.mch_transfer().create_transfer_bill(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11432,11 +11405,11 @@ mod mch_transfer {
     /// `query_transfer_bill_by_out_bill_no`: 商户单号查询转账单
     pub(super) fn query_transfer_bill_by_out_bill_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::QueryTransferBillByOutBillNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .mch_transfer()
@@ -11448,11 +11421,11 @@ mod mch_transfer {
     /// `cancel_transfer_bill`: 撤销转账
     pub(super) fn cancel_transfer_bill(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::CancelTransferBillRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.mch_transfer().cancel_transfer_bill(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11461,11 +11434,11 @@ mod mch_transfer {
     /// `create_transfer_bill_with_authorization`: 发起转账并完成自动收款授权
     pub(super) fn create_transfer_bill_with_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::CreateTransferBillWithAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .mch_transfer()
@@ -11477,11 +11450,11 @@ mod mch_transfer {
     /// `transfer_with_authorization`: 用户授权后转账
     pub(super) fn transfer_with_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::TransferWithAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .mch_transfer()
@@ -11493,11 +11466,11 @@ mod mch_transfer {
     /// `query_transfer_bill_by_transfer_bill_no`: 微信转账单号查询转账单
     pub(super) fn query_transfer_bill_by_transfer_bill_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::QueryTransferBillByTransferBillNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .mch_transfer()
@@ -11509,11 +11482,11 @@ mod mch_transfer {
     /// `create_qq_wallet_transfer`: 发起转账到QQ钱包
     pub(super) fn create_qq_wallet_transfer(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::CreateQqWalletTransferRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .mch_transfer()
@@ -11525,11 +11498,11 @@ mod mch_transfer {
     /// `query_qq_wallet_transfer`: 查询转账到QQ钱包的结果
     pub(super) fn query_qq_wallet_transfer(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::QueryQqWalletTransferRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .mch_transfer()
@@ -11541,11 +11514,11 @@ mod mch_transfer {
     /// `cancel_qq_wallet_transfer`: 撤销转账到QQ钱包
     pub(super) fn cancel_qq_wallet_transfer(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::CancelQqWalletTransferRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .mch_transfer()
@@ -11557,11 +11530,11 @@ mod mch_transfer {
     /// `create_user_confirm_authorization`: 申请免确认收款授权
     pub(super) fn create_user_confirm_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::CreateUserConfirmAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .mch_transfer()
@@ -11573,11 +11546,11 @@ mod mch_transfer {
     /// `query_user_confirm_authorization`: 商户单号查询自动收款授权
     pub(super) fn query_user_confirm_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::QueryUserConfirmAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .mch_transfer()
@@ -11589,11 +11562,11 @@ mod mch_transfer {
     /// `close_user_confirm_authorization`: 解除免确认收款授权
     pub(super) fn close_user_confirm_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::mch_transfer::CloseUserConfirmAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .mch_transfer()
@@ -11606,15 +11579,15 @@ mod mch_transfer {
 #[cfg(feature = "medical_insurance")]
 /// The calls of `medical_insurance`.
 mod medical_insurance {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `create_mix_order`: 医保自费混合收款下单
     pub(super) fn create_mix_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::medical_insurance::CreateMixOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.medical_insurance().create_mix_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11623,11 +11596,11 @@ mod medical_insurance {
     /// `query_mix_order_by_mix_trade_no`: 使用医保自费混合订单号查看下单结果
     pub(super) fn query_mix_order_by_mix_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::medical_insurance::QueryMixOrderByMixTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .medical_insurance()
@@ -11639,11 +11612,11 @@ mod medical_insurance {
     /// `query_mix_order_by_out_trade_no`: 使用商户订单号查看下单结果
     pub(super) fn query_mix_order_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::medical_insurance::QueryMixOrderByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .medical_insurance()
@@ -11655,11 +11628,11 @@ mod medical_insurance {
     /// `notify_refund`: 医保退款通知
     pub(super) fn notify_refund(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::medical_insurance::NotifyRefundRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.medical_insurance().notify_refund(&request).await?;
             Ok(None)
@@ -11669,15 +11642,15 @@ mod medical_insurance {
 #[cfg(feature = "membercard")]
 /// The calls of `membercard`.
 mod membercard {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `list_activities`: 查询活动列表API
     pub(super) fn list_activities(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::ListActivitiesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().list_activities(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11686,11 +11659,11 @@ mod membercard {
     /// `create_activity`: 创建活动API
     pub(super) fn create_activity(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::CreateActivityRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().create_activity(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11699,11 +11672,11 @@ mod membercard {
     /// `query_activity`: 查询活动详情API
     pub(super) fn query_activity(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::QueryActivityRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().query_activity(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11712,11 +11685,11 @@ mod membercard {
     /// `terminate_activity`: 终止活动API
     pub(super) fn terminate_activity(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::TerminateActivityRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().terminate_activity(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11725,11 +11698,11 @@ mod membercard {
     /// `query_activate_information`: 获取用户信息（跳转型激活）API
     pub(super) fn query_activate_information(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::QueryActivateInformationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .membercard()
@@ -11741,11 +11714,11 @@ mod membercard {
     /// `query_callback`: 查询回调地址API
     pub(super) fn query_callback(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::QueryCallbackRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().query_callback(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11754,24 +11727,21 @@ mod membercard {
     /// `set_callback`: 设置回调地址API
     pub(super) fn set_callback(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::SetCallbackRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().set_callback(&request).await?;
             crate::cli::encode(&response).map(Some)
         })
     }
     /// `list_cards`: 查询会员卡模板列表API
-    pub(super) fn list_cards(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn list_cards(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::ListCardsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().list_cards(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11780,11 +11750,11 @@ mod membercard {
     /// `create_card`: 创建会员卡模板API
     pub(super) fn create_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::CreateCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().create_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11793,24 +11763,21 @@ mod membercard {
     /// `delete_card`: 删除会员卡模板API
     pub(super) fn delete_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::DeleteCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.membercard().delete_card(&request).await?;
             Ok(None)
         })
     }
     /// `query_card`: 查询会员卡模板信息API
-    pub(super) fn query_card(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn query_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::QueryCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().query_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11819,11 +11786,11 @@ mod membercard {
     /// `update_card`: 修改会员卡模板信息API
     pub(super) fn update_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::UpdateCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.membercard().update_card(&request).await?;
             Ok(None)
@@ -11832,11 +11799,11 @@ mod membercard {
     /// `deposit_codes`: 导入会员Code API
     pub(super) fn deposit_codes(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::DepositCodesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().deposit_codes(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11845,11 +11812,11 @@ mod membercard {
     /// `query_user_card`: 查询用户会员卡信息API
     pub(super) fn query_user_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::QueryUserCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().query_user_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11858,11 +11825,11 @@ mod membercard {
     /// `update_user_card`: 修改用户会员卡信息API
     pub(super) fn update_user_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::UpdateUserCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.membercard().update_user_card(&request).await?;
             Ok(None)
@@ -11871,11 +11838,11 @@ mod membercard {
     /// `activate_user_card`: 激活会员卡（跳转型激活）API
     pub(super) fn activate_user_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::ActivateUserCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.membercard().activate_user_card(&request).await?;
             Ok(None)
@@ -11884,11 +11851,11 @@ mod membercard {
     /// `commit_bonus`: 设置支付后展示的积分到账API
     pub(super) fn commit_bonus(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::CommitBonusRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.membercard().commit_bonus(&request).await?;
             Ok(None)
@@ -11897,11 +11864,11 @@ mod membercard {
     /// `prepare_bonus`: 支付结果页展示会员积分API
     pub(super) fn prepare_bonus(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::PrepareBonusRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.membercard().prepare_bonus(&request).await?;
             Ok(None)
@@ -11910,11 +11877,11 @@ mod membercard {
     /// `set_user_card_rights`: 设置会员权益API
     pub(super) fn set_user_card_rights(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::SetUserCardRightsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.membercard().set_user_card_rights(&request).await?;
             Ok(None)
@@ -11923,11 +11890,11 @@ mod membercard {
     /// `set_service_module_data`: 设置会员服务项用户信息
     pub(super) fn set_service_module_data(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::SetServiceModuleDataRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.membercard().set_service_module_data(&request).await?;
             Ok(None)
@@ -11936,11 +11903,11 @@ mod membercard {
     /// `invalidate_user_card`: 作废用户会员卡API
     pub(super) fn invalidate_user_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::InvalidateUserCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.membercard().invalidate_user_card(&request).await?;
             Ok(None)
@@ -11949,11 +11916,11 @@ mod membercard {
     /// `decrypt_code`: 加密code解码（跳转型激活）API
     pub(super) fn decrypt_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::DecryptCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().decrypt_code(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11962,11 +11929,11 @@ mod membercard {
     /// `create_permission_token`: 商户预授权
     pub(super) fn create_permission_token(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::CreatePermissionTokenRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().create_permission_token(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -11975,11 +11942,11 @@ mod membercard {
     /// `import_user_cards_by_phone`: 根据手机号导入用户会员卡API
     pub(super) fn import_user_cards_by_phone(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::ImportUserCardsByPhoneRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .membercard()
@@ -11991,11 +11958,11 @@ mod membercard {
     /// `create_card_qrcode`: 创建会员卡二维码API
     pub(super) fn create_card_qrcode(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::CreateCardQrcodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().create_card_qrcode(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12004,11 +11971,11 @@ mod membercard {
     /// `set_card_rights`: 设置会员卡模板权益项API
     pub(super) fn set_card_rights(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::SetCardRightsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.membercard().set_card_rights(&request).await?;
             Ok(None)
@@ -12017,11 +11984,11 @@ mod membercard {
     /// `add_service_module`: 添加会员卡服务项
     pub(super) fn add_service_module(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::AddServiceModuleRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().add_service_module(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12030,11 +11997,11 @@ mod membercard {
     /// `delete_service_module`: 移除会员卡服务项
     pub(super) fn delete_service_module(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::DeleteServiceModuleRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.membercard().delete_service_module(&request).await?;
             Ok(None)
@@ -12043,11 +12010,11 @@ mod membercard {
     /// `update_service_module`: 修改会员卡服务项
     pub(super) fn update_service_module(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::UpdateServiceModuleRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().update_service_module(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12056,11 +12023,11 @@ mod membercard {
     /// `upgrade_card`: 老会员卡模板升级API
     pub(super) fn upgrade_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::UpgradeCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.membercard().upgrade_card(&request).await?;
             Ok(None)
@@ -12069,11 +12036,11 @@ mod membercard {
     /// `import_user_cards_by_openid`: 根据openid导入用户会员卡API
     pub(super) fn import_user_cards_by_openid(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::ImportUserCardsByOpenidRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .membercard()
@@ -12085,11 +12052,11 @@ mod membercard {
     /// `import_phone_number_members`: 导入加密手机号提醒会员领卡API
     pub(super) fn import_phone_number_members(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::ImportPhoneNumberMembersRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.membercard().import_phone_number_members(&request).await?;
             Ok(None)
@@ -12098,11 +12065,11 @@ mod membercard {
     /// `search_phone_number_member`: 通过加密手机号查询会员领卡状态API
     pub(super) fn search_phone_number_member(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::SearchPhoneNumberMemberRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .membercard()
@@ -12114,11 +12081,11 @@ mod membercard {
     /// `list_user_cards`: 查询用户在品牌下所有会员卡API
     pub(super) fn list_user_cards(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::membercard::ListUserCardsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.membercard().list_user_cards(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12128,15 +12095,15 @@ mod membercard {
 #[cfg(feature = "merchant_coupon")]
 /// The calls of `merchant_coupon`.
 mod merchant_coupon {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_coupon_notify`: 查询商家券事件通知地址API
     pub(super) fn query_coupon_notify(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::QueryCouponNotifyRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().query_coupon_notify(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12145,11 +12112,11 @@ mod merchant_coupon {
     /// `set_coupon_notify`: 设置商家券事件通知地址API
     pub(super) fn set_coupon_notify(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::SetCouponNotifyRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().set_coupon_notify(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12158,11 +12125,11 @@ mod merchant_coupon {
     /// `associate_trade_info`: 关联订单信息API
     pub(super) fn associate_trade_info(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::AssociateTradeInfoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .merchant_coupon()
@@ -12174,11 +12141,11 @@ mod merchant_coupon {
     /// `deactivate_coupon`: 使券失效API
     pub(super) fn deactivate_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::DeactivateCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().deactivate_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12187,11 +12154,11 @@ mod merchant_coupon {
     /// `disassociate_trade_info`: 取消关联订单信息API
     pub(super) fn disassociate_trade_info(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::DisassociateTradeInfoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .merchant_coupon()
@@ -12203,11 +12170,11 @@ mod merchant_coupon {
     /// `return_coupon`: 申请退券API
     pub(super) fn return_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::ReturnCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().return_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12216,24 +12183,21 @@ mod merchant_coupon {
     /// `send_coupon`: 向用户发券
     pub(super) fn send_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::SendCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().send_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
         })
     }
     /// `use_coupon`: 核销用户券API
-    pub(super) fn use_coupon(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn use_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::UseCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().use_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12242,11 +12206,11 @@ mod merchant_coupon {
     /// `send_gov_card`: 发放消费卡API
     pub(super) fn send_gov_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::SendGovCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().send_gov_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12255,11 +12219,11 @@ mod merchant_coupon {
     /// `pre_send_product_coupon`: 向用户预发放商品券
     pub(super) fn pre_send_product_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::PreSendProductCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .merchant_coupon()
@@ -12271,11 +12235,11 @@ mod merchant_coupon {
     /// `send_product_coupon`: 向用户发放商品券
     pub(super) fn send_product_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::SendProductCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().send_product_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12284,11 +12248,11 @@ mod merchant_coupon {
     /// `create_busifavor_stock`: 创建商家券API
     pub(super) fn create_busifavor_stock(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::CreateBusifavorStockRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .merchant_coupon()
@@ -12300,11 +12264,11 @@ mod merchant_coupon {
     /// `query_stock`: 查询商家券详情API
     pub(super) fn query_stock(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::QueryStockRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().query_stock(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12313,11 +12277,11 @@ mod merchant_coupon {
     /// `modify_stock_info`: 修改商家券基本信息API
     pub(super) fn modify_stock_info(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::ModifyStockInfoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.merchant_coupon().modify_stock_info(&request).await?;
             Ok(None)
@@ -12326,11 +12290,11 @@ mod merchant_coupon {
     /// `modify_budget`: 修改批次预算API
     pub(super) fn modify_budget(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::ModifyBudgetRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().modify_budget(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12339,11 +12303,11 @@ mod merchant_coupon {
     /// `query_coupon_code_list`: 查询预存code列表
     pub(super) fn query_coupon_code_list(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::QueryCouponCodeListRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .merchant_coupon()
@@ -12355,11 +12319,11 @@ mod merchant_coupon {
     /// `upload_coupon_code`: 上传预存code API
     pub(super) fn upload_coupon_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::UploadCouponCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().upload_coupon_code(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12368,11 +12332,11 @@ mod merchant_coupon {
     /// `delete_coupon_code`: 删除预存code
     pub(super) fn delete_coupon_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::DeleteCouponCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().delete_coupon_code(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12381,11 +12345,11 @@ mod merchant_coupon {
     /// `query_coupon_code`: 查询预存code详情
     pub(super) fn query_coupon_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::QueryCouponCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().query_coupon_code(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12394,11 +12358,11 @@ mod merchant_coupon {
     /// `list_subsidy_pay_receipts`: 查询营销补差付款单列表API
     pub(super) fn list_subsidy_pay_receipts(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::ListSubsidyPayReceiptsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .merchant_coupon()
@@ -12410,11 +12374,11 @@ mod merchant_coupon {
     /// `subsidy_pay`: 营销补差付款API
     pub(super) fn subsidy_pay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::SubsidyPayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().subsidy_pay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12423,11 +12387,11 @@ mod merchant_coupon {
     /// `query_subsidy_pay_receipt`: 查询营销补差付款单详情API
     pub(super) fn query_subsidy_pay_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::QuerySubsidyPayReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .merchant_coupon()
@@ -12439,11 +12403,11 @@ mod merchant_coupon {
     /// `subsidy_return`: 营销补差回退API
     pub(super) fn subsidy_return(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::SubsidyReturnRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().subsidy_return(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12452,11 +12416,11 @@ mod merchant_coupon {
     /// `query_subsidy_return_receipt`: 查询商家券营销补差回退单详情
     pub(super) fn query_subsidy_return_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::QuerySubsidyReturnReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .merchant_coupon()
@@ -12468,11 +12432,11 @@ mod merchant_coupon {
     /// `list_coupons_by_filter`: 根据过滤条件查询用户券API
     pub(super) fn list_coupons_by_filter(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::ListCouponsByFilterRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .merchant_coupon()
@@ -12484,11 +12448,11 @@ mod merchant_coupon {
     /// `query_coupon`: 查询用户单张券详情API
     pub(super) fn query_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::merchant_coupon::QueryCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.merchant_coupon().query_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12498,15 +12462,15 @@ mod merchant_coupon {
 #[cfg(feature = "palm_service")]
 /// The calls of `palm_service`.
 mod palm_service {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_authorization`: 查询刷掌授权
     pub(super) fn query_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::palm_service::QueryAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.palm_service().query_authorization(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12515,11 +12479,11 @@ mod palm_service {
     /// `preauthorize`: 服务关联预授权
     pub(super) fn preauthorize(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::palm_service::PreauthorizeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.palm_service().preauthorize(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12529,15 +12493,15 @@ mod palm_service {
 #[cfg(feature = "papay")]
 /// The calls of `papay`.
 mod papay {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `notify_deduction_retry`: 重试扣费通知API
     pub(super) fn notify_deduction_retry(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::NotifyDeductionRetryRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.papay().notify_deduction_retry(&request).await?;
             Ok(None)
@@ -12546,11 +12510,11 @@ mod papay {
     /// `notify_pre_deduction`: 直连商户预扣费通知API
     pub(super) fn notify_pre_deduction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::NotifyPreDeductionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.papay().notify_pre_deduction(&request).await?;
             Ok(None)
@@ -12559,11 +12523,11 @@ mod papay {
     /// `query_insurance_renewal_schedule`: 保险商户查询保险自动续费预约API
     pub(super) fn query_insurance_renewal_schedule(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::QueryInsuranceRenewalScheduleRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .papay()
@@ -12575,11 +12539,11 @@ mod papay {
     /// `schedule_insurance_renewal`: 保险商户预约保险自动续费API
     pub(super) fn schedule_insurance_renewal(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::ScheduleInsuranceRenewalRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.papay().schedule_insurance_renewal(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12588,11 +12552,11 @@ mod papay {
     /// `apply_insurance_transaction`: 保险商户受理保险自动续费扣款API
     pub(super) fn apply_insurance_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::ApplyInsuranceTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.papay().apply_insurance_transaction(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12601,11 +12565,11 @@ mod papay {
     /// `renew_insurance_contract`: 保险商户受理续期自动续费协议
     pub(super) fn renew_insurance_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::RenewInsuranceContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.papay().renew_insurance_contract(&request).await?;
             Ok(None)
@@ -12614,11 +12578,11 @@ mod papay {
     /// `query_insurance_contract`: 保险商户查询保险自动续费协议
     pub(super) fn query_insurance_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::QueryInsuranceContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.papay().query_insurance_contract(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12627,11 +12591,11 @@ mod papay {
     /// `terminate_insurance_contract`: 保险商户通过商户协议号解除保险自动续费协议
     pub(super) fn terminate_insurance_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::TerminateInsuranceContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.papay().terminate_insurance_contract(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12640,11 +12604,11 @@ mod papay {
     /// `insurance_app_pre_entrust_sign`: 保险商户App预签约API
     pub(super) fn insurance_app_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::InsuranceAppPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .papay()
@@ -12656,11 +12620,11 @@ mod papay {
     /// `insurance_h5_pre_entrust_sign`: 保险商户H5预签约API
     pub(super) fn insurance_h5_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::InsuranceH5PreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.papay().insurance_h5_pre_entrust_sign(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12669,11 +12633,11 @@ mod papay {
     /// `insurance_jsapi_pre_entrust_sign`: 保险商户JSAPI预签约API
     pub(super) fn insurance_jsapi_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::InsuranceJsapiPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .papay()
@@ -12685,11 +12649,11 @@ mod papay {
     /// `insurance_miniprogram_pre_entrust_sign`: 保险商户小程序预签约API
     pub(super) fn insurance_miniprogram_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::InsuranceMiniprogramPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .papay()
@@ -12701,11 +12665,11 @@ mod papay {
     /// `modify_policy_periods`: 保险商户修改保险扣费周期列表
     pub(super) fn modify_policy_periods(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::ModifyPolicyPeriodsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.papay().modify_policy_periods(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12714,11 +12678,11 @@ mod papay {
     /// `list_policy_periods`: 保险商户查询保险扣费周期列表API
     pub(super) fn list_policy_periods(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::ListPolicyPeriodsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.papay().list_policy_periods(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12727,11 +12691,11 @@ mod papay {
     /// `apply_harmony_transaction`: 代扣受理扣款
     pub(super) fn apply_harmony_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::ApplyHarmonyTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.papay().apply_harmony_transaction(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12740,11 +12704,11 @@ mod papay {
     /// `query_scheduled_deduction`: 查询扣费预约API
     pub(super) fn query_scheduled_deduction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::QueryScheduledDeductionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.papay().query_scheduled_deduction(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12753,11 +12717,11 @@ mod papay {
     /// `schedule_deduction`: 预约扣费API
     pub(super) fn schedule_deduction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::ScheduleDeductionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.papay().schedule_deduction(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12766,11 +12730,11 @@ mod papay {
     /// `apply_transaction`: 受理扣款API
     pub(super) fn apply_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::ApplyTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.papay().apply_transaction(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12779,11 +12743,11 @@ mod papay {
     /// `app_schedule_pre_entrust_sign`: App场景预约扣费类型签约的预签约API
     pub(super) fn app_schedule_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::AppSchedulePreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.papay().app_schedule_pre_entrust_sign(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12792,11 +12756,11 @@ mod papay {
     /// `h5_schedule_pre_entrust_sign`: H5场景预约扣费类型签约的预签约API
     pub(super) fn h5_schedule_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::H5SchedulePreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.papay().h5_schedule_pre_entrust_sign(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12805,11 +12769,11 @@ mod papay {
     /// `jsapi_schedule_pre_entrust_sign`: JSAPI场景预约扣费类型签约的预签约API
     pub(super) fn jsapi_schedule_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::JsapiSchedulePreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .papay()
@@ -12821,11 +12785,11 @@ mod papay {
     /// `miniprogram_schedule_pre_entrust_sign`: 小程序场景预约扣费类型签约的预签约API
     pub(super) fn miniprogram_schedule_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::MiniprogramSchedulePreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .papay()
@@ -12837,11 +12801,11 @@ mod papay {
     /// `query_harmony_contract_by_out_contract_code`: 通过商户协议号查询委托代扣签约协议
     pub(super) fn query_harmony_contract_by_out_contract_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::QueryHarmonyContractByOutContractCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .papay()
@@ -12853,11 +12817,11 @@ mod papay {
     /// `query_contract_by_out_contract_code`: 通过商户协议号查询委托代扣签约协议API
     pub(super) fn query_contract_by_out_contract_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::QueryContractByOutContractCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .papay()
@@ -12869,11 +12833,11 @@ mod papay {
     /// `terminate_contract_by_out_contract_code`: 通过商户协议号解除委托代扣签约协议API
     pub(super) fn terminate_contract_by_out_contract_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::TerminateContractByOutContractCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .papay()
@@ -12885,11 +12849,11 @@ mod papay {
     /// `pre_entrust_sign`: 代扣预签约
     pub(super) fn pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::papay::PreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.papay().pre_entrust_sign(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12899,15 +12863,15 @@ mod papay {
 #[cfg(feature = "partner_mch_transfer")]
 /// The calls of `partner_mch_transfer`.
 mod partner_mch_transfer {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `apply_receipt`: 申请单笔转账电子回单
     pub(super) fn apply_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_mch_transfer::ApplyReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_mch_transfer().apply_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12916,11 +12880,11 @@ mod partner_mch_transfer {
     /// `query_receipt`: 查询单笔转账电子回单
     pub(super) fn query_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_mch_transfer::QueryReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_mch_transfer().query_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -12929,11 +12893,11 @@ mod partner_mch_transfer {
     /// `apply_sub_merchant_authorization`: 申请子商户商家转账授权
     pub(super) fn apply_sub_merchant_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_mch_transfer::ApplySubMerchantAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_mch_transfer()
@@ -12945,11 +12909,11 @@ mod partner_mch_transfer {
     /// `query_sub_merchant_authorization`: 查询子商户商家转账授权状态
     pub(super) fn query_sub_merchant_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_mch_transfer::QuerySubMerchantAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_mch_transfer()
@@ -12961,11 +12925,11 @@ mod partner_mch_transfer {
     /// `create_transfer_bill`: 发起转账
     pub(super) fn create_transfer_bill(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_mch_transfer::CreateTransferBillRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_mch_transfer()
@@ -12977,11 +12941,11 @@ mod partner_mch_transfer {
     /// `query_transfer_bill_by_out_bill_no`: 商户单号查询转账单
     pub(super) fn query_transfer_bill_by_out_bill_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_mch_transfer::QueryTransferBillByOutBillNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_mch_transfer()
@@ -12993,11 +12957,11 @@ mod partner_mch_transfer {
     /// `cancel_transfer_bill`: 撤销转账
     pub(super) fn cancel_transfer_bill(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_mch_transfer::CancelTransferBillRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_mch_transfer()
@@ -13009,11 +12973,11 @@ mod partner_mch_transfer {
     /// `create_transfer_bill_with_authorization`: 发起转账并完成自动收款授权
     pub(super) fn create_transfer_bill_with_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_mch_transfer::CreateTransferBillWithAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_mch_transfer()
@@ -13025,11 +12989,11 @@ mod partner_mch_transfer {
     /// `transfer_with_authorization`: 转账（用户自动收款）
     pub(super) fn transfer_with_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_mch_transfer::TransferWithAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_mch_transfer()
@@ -13041,11 +13005,11 @@ mod partner_mch_transfer {
     /// `create_user_confirm_authorization`: 申请免确认收款授权
     pub(super) fn create_user_confirm_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_mch_transfer::CreateUserConfirmAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_mch_transfer()
@@ -13057,11 +13021,11 @@ mod partner_mch_transfer {
     /// `query_user_confirm_authorization`: 商户单号查询自动收款授权
     pub(super) fn query_user_confirm_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_mch_transfer::QueryUserConfirmAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_mch_transfer()
@@ -13073,11 +13037,11 @@ mod partner_mch_transfer {
     /// `close_user_confirm_authorization`: 解除免确认收款授权
     pub(super) fn close_user_confirm_authorization(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_mch_transfer::CloseUserConfirmAuthorizationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_mch_transfer()
@@ -13090,15 +13054,15 @@ mod partner_mch_transfer {
 #[cfg(feature = "partner_papay")]
 /// The calls of `partner_papay`.
 mod partner_papay {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_scheduled_deduction`: 查询扣费预约API
     pub(super) fn query_scheduled_deduction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_papay::QueryScheduledDeductionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_papay()
@@ -13110,11 +13074,11 @@ mod partner_papay {
     /// `schedule_deduction`: 预约扣费API
     pub(super) fn schedule_deduction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_papay::ScheduleDeductionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_papay().schedule_deduction(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -13123,11 +13087,11 @@ mod partner_papay {
     /// `apply_transaction`: 受理扣款API
     pub(super) fn apply_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_papay::ApplyTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_papay().apply_transaction(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -13136,11 +13100,11 @@ mod partner_papay {
     /// `app_schedule_pre_entrust_sign`: App场景预约扣费类型签约的预签约API
     pub(super) fn app_schedule_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_papay::AppSchedulePreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_papay()
@@ -13152,11 +13116,11 @@ mod partner_papay {
     /// `h5_schedule_pre_entrust_sign`: H5场景预约扣费类型签约的预签约API
     pub(super) fn h5_schedule_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_papay::H5SchedulePreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_papay()
@@ -13168,11 +13132,11 @@ mod partner_papay {
     /// `jsapi_schedule_pre_entrust_sign`: JSAPI场景预约扣费类型签约的预签约API
     pub(super) fn jsapi_schedule_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_papay::JsapiSchedulePreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_papay()
@@ -13184,11 +13148,11 @@ mod partner_papay {
     /// `miniprogram_schedule_pre_entrust_sign`: 小程序场景预约扣费类型签约的预签约API
     pub(super) fn miniprogram_schedule_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_papay::MiniprogramSchedulePreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_papay()
@@ -13200,11 +13164,11 @@ mod partner_papay {
     /// `query_contract_by_out_contract_code`: 通过商户协议号查询委托代扣签约协议API
     pub(super) fn query_contract_by_out_contract_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_papay::QueryContractByOutContractCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_papay()
@@ -13216,11 +13180,11 @@ mod partner_papay {
     /// `terminate_contract_by_out_contract_code`: 通过商户协议号解除委托代扣签约协议API
     pub(super) fn terminate_contract_by_out_contract_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_papay::TerminateContractByOutContractCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_papay()
@@ -13232,11 +13196,11 @@ mod partner_papay {
     /// `notify_deduction_retry`: 服务商商户重试扣费通知API
     pub(super) fn notify_deduction_retry(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_papay::NotifyDeductionRetryRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.partner_papay().notify_deduction_retry(&request).await?;
             Ok(None)
@@ -13245,11 +13209,11 @@ mod partner_papay {
     /// `notify_pre_deduction`: 服务商商户预扣费通知API
     pub(super) fn notify_pre_deduction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_papay::NotifyPreDeductionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.partner_papay().notify_pre_deduction(&request).await?;
             Ok(None)
@@ -13259,15 +13223,12 @@ mod partner_papay {
 #[cfg(feature = "partner_payment")]
 /// The calls of `partner_payment`.
 mod partner_payment {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `app_prepay`: APP下单API
-    pub(super) fn app_prepay(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn app_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payment::AppPrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_payment().app_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -13276,11 +13237,11 @@ mod partner_payment {
     /// `app_prepay_with_contract`: APP下单并签约
     pub(super) fn app_prepay_with_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payment::AppPrepayWithContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payment()
@@ -13290,26 +13251,20 @@ mod partner_payment {
         })
     }
     /// `codepay`: 付款码支付
-    pub(super) fn codepay(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn codepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payment::CodepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_payment().codepay(&request).await?;
             crate::cli::encode(&response).map(Some)
         })
     }
     /// `h5_prepay`: H5下单API
-    pub(super) fn h5_prepay(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn h5_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payment::H5PrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_payment().h5_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -13318,11 +13273,11 @@ mod partner_payment {
     /// `query_order_by_id`: 微信支付订单号查询
     pub(super) fn query_order_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payment::QueryOrderByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_payment().query_order_by_id(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -13331,11 +13286,11 @@ mod partner_payment {
     /// `jsapi_prepay`: JSAPI下单API
     pub(super) fn jsapi_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payment::JsapiPrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_payment().jsapi_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -13344,11 +13299,11 @@ mod partner_payment {
     /// `jsapi_prepay_with_contract`: JSAPI下单并授权/签约
     pub(super) fn jsapi_prepay_with_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payment::JsapiPrepayWithContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payment()
@@ -13360,11 +13315,11 @@ mod partner_payment {
     /// `miniprogram_prepay`: 小程序支付下单
     pub(super) fn miniprogram_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payment::MiniprogramPrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_payment().miniprogram_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -13373,11 +13328,11 @@ mod partner_payment {
     /// `native_prepay`: Native下单API
     pub(super) fn native_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payment::NativePrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_payment().native_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -13386,11 +13341,11 @@ mod partner_payment {
     /// `query_order_by_out_trade_no`: 商户订单号查询
     pub(super) fn query_order_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payment::QueryOrderByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payment()
@@ -13402,11 +13357,11 @@ mod partner_payment {
     /// `close_order`: 关单API
     pub(super) fn close_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payment::CloseOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.partner_payment().close_order(&request).await?;
             Ok(None)
@@ -13415,11 +13370,11 @@ mod partner_payment {
     /// `reverse_order`: 撤销
     pub(super) fn reverse_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payment::ReverseOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_payment().reverse_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -13428,11 +13383,11 @@ mod partner_payment {
     /// `scanned_pos_prepay`: 扫码支付下单
     pub(super) fn scanned_pos_prepay(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payment::ScannedPosPrepayRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_payment().scanned_pos_prepay(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -13442,15 +13397,15 @@ mod partner_payment {
 #[cfg(feature = "partner_payscore")]
 /// The calls of `partner_payscore`.
 mod partner_payscore {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `create_permission`: 商户预授权API
     pub(super) fn create_permission(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::CreatePermissionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_payscore().create_permission(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -13459,11 +13414,11 @@ mod partner_payscore {
     /// `apply_scene_permission`: 服务商场景中预授权
     pub(super) fn apply_scene_permission(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::ApplyScenePermissionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13475,11 +13430,11 @@ mod partner_payscore {
     /// `assess_user_risk_level`: 服务商评估用户分层
     pub(super) fn assess_user_risk_level(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::AssessUserRiskLevelRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13491,11 +13446,11 @@ mod partner_payscore {
     /// `query_permission_by_authorization_code`: 查询与用户授权记录（授权协议号）API
     pub(super) fn query_permission_by_authorization_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::QueryPermissionByAuthorizationCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13507,11 +13462,11 @@ mod partner_payscore {
     /// `terminate_permission_by_authorization_code`: 解除用户授权关系（授权协议号）API
     pub(super) fn terminate_permission_by_authorization_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::TerminatePermissionByAuthorizationCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client
                 .partner_payscore()
@@ -13523,11 +13478,11 @@ mod partner_payscore {
     /// `query_permission_by_openid`: 查询与用户授权记录（openid）API
     pub(super) fn query_permission_by_openid(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::QueryPermissionByOpenidRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13539,11 +13494,11 @@ mod partner_payscore {
     /// `terminate_permission_by_openid`: 解除用户授权关系（openid）API
     pub(super) fn terminate_permission_by_openid(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::TerminatePermissionByOpenidRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.partner_payscore().terminate_permission_by_openid(&request).await?;
             Ok(None)
@@ -13552,11 +13507,11 @@ mod partner_payscore {
     /// `apply_service_account_binding`: 收付通子商户申请绑定支付分服务
     pub(super) fn apply_service_account_binding(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::ApplyServiceAccountBindingRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13568,11 +13523,11 @@ mod partner_payscore {
     /// `query_service_account_binding`: 查询收付通子商户服务绑定结果
     pub(super) fn query_service_account_binding(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::QueryServiceAccountBindingRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13584,11 +13539,11 @@ mod partner_payscore {
     /// `query_service_order`: 查询支付分订单
     pub(super) fn query_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::QueryServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13600,11 +13555,11 @@ mod partner_payscore {
     /// `create_service_order`: 创建支付分订单
     pub(super) fn create_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::CreateServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13616,11 +13571,11 @@ mod partner_payscore {
     /// `create_and_complete_service_order`: 创单结单合并API
     pub(super) fn create_and_complete_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::CreateAndCompleteServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.partner_payscore().create_and_complete_service_order(&request).await?;
             Ok(None)
@@ -13629,11 +13584,11 @@ mod partner_payscore {
     /// `cancel_service_order`: 取消支付分订单API
     pub(super) fn cancel_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::CancelServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.partner_payscore().cancel_service_order(&request).await?;
             Ok(None)
@@ -13642,11 +13597,11 @@ mod partner_payscore {
     /// `complete_service_order`: 完结支付分订单API
     pub(super) fn complete_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::CompleteServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.partner_payscore().complete_service_order(&request).await?;
             Ok(None)
@@ -13655,11 +13610,11 @@ mod partner_payscore {
     /// `modify_service_order`: 修改订单金额API
     pub(super) fn modify_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::ModifyServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.partner_payscore().modify_service_order(&request).await?;
             Ok(None)
@@ -13668,11 +13623,11 @@ mod partner_payscore {
     /// `pay_service_order`: 商户发起催收扣款API
     pub(super) fn pay_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::PayServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.partner_payscore().pay_service_order(&request).await?;
             Ok(None)
@@ -13681,11 +13636,11 @@ mod partner_payscore {
     /// `send_pending_message`: 下发服务费用待处理消息
     pub(super) fn send_pending_message(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::SendPendingMessageRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.partner_payscore().send_pending_message(&request).await?;
             Ok(None)
@@ -13694,11 +13649,11 @@ mod partner_payscore {
     /// `send_prepaid_message`: 下发服务预扣费消息
     pub(super) fn send_prepaid_message(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::SendPrepaidMessageRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.partner_payscore().send_prepaid_message(&request).await?;
             Ok(None)
@@ -13707,11 +13662,11 @@ mod partner_payscore {
     /// `sync_service_order`: 同步订单信息API
     pub(super) fn sync_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::SyncServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.partner_payscore().sync_service_order(&request).await?;
             Ok(None)
@@ -13720,11 +13675,11 @@ mod partner_payscore {
     /// `create_pay_on_delivery_order`: 创建先用后付订单
     pub(super) fn create_pay_on_delivery_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::CreatePayOnDeliveryOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13736,11 +13691,11 @@ mod partner_payscore {
     /// `query_service_quota`: 查询用户分层对应建议先享金额
     pub(super) fn query_service_quota(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::QueryServiceQuotaRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13752,11 +13707,11 @@ mod partner_payscore {
     /// `create_payscore_plan`: 创建支付分计划
     pub(super) fn create_payscore_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::CreatePayscorePlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13768,11 +13723,11 @@ mod partner_payscore {
     /// `query_payscore_plan`: 查询支付分计划
     pub(super) fn query_payscore_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::QueryPayscorePlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13784,11 +13739,11 @@ mod partner_payscore {
     /// `stop_payscore_plan`: 停止支付分计划
     pub(super) fn stop_payscore_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::StopPayscorePlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.partner_payscore().stop_payscore_plan(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -13797,11 +13752,11 @@ mod partner_payscore {
     /// `create_sign_plan_service_order`: 创建用户的签约计划详情对应的服务订单
     pub(super) fn create_sign_plan_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::CreateSignPlanServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13813,11 +13768,11 @@ mod partner_payscore {
     /// `create_user_sign_plan`: 创建用户的签约计划
     pub(super) fn create_user_sign_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::CreateUserSignPlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13829,11 +13784,11 @@ mod partner_payscore {
     /// `query_user_sign_plan`: 查询用户的签约计划
     pub(super) fn query_user_sign_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::QueryUserSignPlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13845,11 +13800,11 @@ mod partner_payscore {
     /// `stop_user_sign_plan`: 取消用户的签约计划
     pub(super) fn stop_user_sign_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_payscore::StopUserSignPlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_payscore()
@@ -13862,15 +13817,15 @@ mod partner_payscore {
 #[cfg(feature = "partner_transfer_batch")]
 /// The calls of `partner_transfer_batch`.
 mod partner_transfer_batch {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `list_merchant_income_records`: 服务商银行来账查询
     pub(super) fn list_merchant_income_records(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_transfer_batch::ListMerchantIncomeRecordsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_transfer_batch()
@@ -13882,11 +13837,11 @@ mod partner_transfer_batch {
     /// `list_sub_merchant_income_records`: 特约商户银行来账查询
     pub(super) fn list_sub_merchant_income_records(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_transfer_batch::ListSubMerchantIncomeRecordsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_transfer_batch()
@@ -13898,11 +13853,11 @@ mod partner_transfer_batch {
     /// `initiate_transfer_batch`: 发起批量转账API
     pub(super) fn initiate_transfer_batch(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_transfer_batch::InitiateTransferBatchRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_transfer_batch()
@@ -13914,11 +13869,11 @@ mod partner_transfer_batch {
     /// `query_transfer_batch_by_no`: 微信支付批次单号查询批次单API
     pub(super) fn query_transfer_batch_by_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_transfer_batch::QueryTransferBatchByNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_transfer_batch()
@@ -13930,11 +13885,11 @@ mod partner_transfer_batch {
     /// `query_transfer_detail_by_no`: 微信支付明细单号查询明细单API
     pub(super) fn query_transfer_detail_by_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_transfer_batch::QueryTransferDetailByNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_transfer_batch()
@@ -13946,11 +13901,11 @@ mod partner_transfer_batch {
     /// `query_transfer_batch_by_out_no`: 商家批次单号查询批次单API
     pub(super) fn query_transfer_batch_by_out_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_transfer_batch::QueryTransferBatchByOutNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_transfer_batch()
@@ -13962,11 +13917,11 @@ mod partner_transfer_batch {
     /// `query_transfer_detail_by_out_no`: 商家明细单号查询明细单API
     pub(super) fn query_transfer_detail_by_out_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::partner_transfer_batch::QueryTransferDetailByOutNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .partner_transfer_batch()
@@ -13979,15 +13934,15 @@ mod partner_transfer_batch {
 #[cfg(feature = "password_exempt")]
 /// The calls of `password_exempt`.
 mod password_exempt {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `ecommerce_miniprogram_pre_entrust_sign`: 电商收付通模式小程序场景预签约API
     pub(super) fn ecommerce_miniprogram_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::password_exempt::EcommerceMiniprogramPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .password_exempt()
@@ -13999,11 +13954,11 @@ mod password_exempt {
     /// `ecommerce_pay_redirect_pre_entrust_sign`: 电商收付通模式支付后场景预签约API
     pub(super) fn ecommerce_pay_redirect_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::password_exempt::EcommercePayRedirectPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .password_exempt()
@@ -14015,11 +13970,11 @@ mod password_exempt {
     /// `miniprogram_pre_entrust_sign`: 直连商户模式小程序场景预签约API
     pub(super) fn miniprogram_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::password_exempt::MiniprogramPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .password_exempt()
@@ -14031,11 +13986,11 @@ mod password_exempt {
     /// `pay_redirect_pre_entrust_sign`: 直连商户模式支付后场景预签约API
     pub(super) fn pay_redirect_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::password_exempt::PayRedirectPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .password_exempt()
@@ -14047,11 +14002,11 @@ mod password_exempt {
     /// `clearing_miniprogram_pre_entrust_sign`: 清算机构模式小程序场景预签约API
     pub(super) fn clearing_miniprogram_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::password_exempt::ClearingMiniprogramPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .password_exempt()
@@ -14063,11 +14018,11 @@ mod password_exempt {
     /// `clearing_pay_redirect_pre_entrust_sign`: 清算机构模式支付后场景预签约API
     pub(super) fn clearing_pay_redirect_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::password_exempt::ClearingPayRedirectPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .password_exempt()
@@ -14079,11 +14034,11 @@ mod password_exempt {
     /// `query_contract_by_out_contract_code`: 商户通过商户协议号查询协议API
     pub(super) fn query_contract_by_out_contract_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::password_exempt::QueryContractByOutContractCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .password_exempt()
@@ -14095,11 +14050,11 @@ mod password_exempt {
     /// `terminate_contract_by_out_contract_code`: 商户通过商户协议号解约协议API
     pub(super) fn terminate_contract_by_out_contract_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::password_exempt::TerminateContractByOutContractCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .password_exempt()
@@ -14111,11 +14066,11 @@ mod password_exempt {
     /// `partner_miniprogram_pre_entrust_sign`: 服务商模式小程序场景预签约API
     pub(super) fn partner_miniprogram_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::password_exempt::PartnerMiniprogramPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .password_exempt()
@@ -14127,11 +14082,11 @@ mod password_exempt {
     /// `partner_pay_redirect_pre_entrust_sign`: 服务商模式支付后场景预签约API
     pub(super) fn partner_pay_redirect_pre_entrust_sign(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::password_exempt::PartnerPayRedirectPreEntrustSignRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .password_exempt()
@@ -14144,15 +14099,15 @@ mod password_exempt {
 #[cfg(feature = "pay_device")]
 /// The calls of `pay_device`.
 mod pay_device {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `report_retail_goods`: 回传SN和商品编码
     pub(super) fn report_retail_goods(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_device::ReportRetailGoodsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.pay_device().report_retail_goods(&request).await?;
             Ok(None)
@@ -14161,11 +14116,11 @@ mod pay_device {
     /// `report_code_plate_transaction`: 支付码牌/点餐码牌交易回传
     pub(super) fn report_code_plate_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_device::ReportCodePlateTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.pay_device().report_code_plate_transaction(&request).await?;
             Ok(None)
@@ -14174,11 +14129,11 @@ mod pay_device {
     /// `query_speaker_binding`: 查询音箱绑定信息
     pub(super) fn query_speaker_binding(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_device::QuerySpeakerBindingRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.pay_device().query_speaker_binding(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14187,11 +14142,11 @@ mod pay_device {
     /// `bind_speaker`: 绑定音箱设备码牌
     pub(super) fn bind_speaker(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_device::BindSpeakerRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.pay_device().bind_speaker(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14200,11 +14155,11 @@ mod pay_device {
     /// `prebind_speaker`: 出厂预绑定音箱和码牌
     pub(super) fn prebind_speaker(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_device::PrebindSpeakerRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.pay_device().prebind_speaker(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14213,11 +14168,11 @@ mod pay_device {
     /// `unbind_speaker`: 解绑音箱设备码牌
     pub(super) fn unbind_speaker(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_device::UnbindSpeakerRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.pay_device().unbind_speaker(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14226,11 +14181,11 @@ mod pay_device {
     /// `report_speaker_payment`: 码牌支付结果上报
     pub(super) fn report_speaker_payment(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_device::ReportSpeakerPaymentRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.pay_device().report_speaker_payment(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14239,11 +14194,11 @@ mod pay_device {
     /// `print_receipt`: 小票机打印
     pub(super) fn print_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_device::PrintReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.pay_device().print_receipt(&request).await?;
             Ok(None)
@@ -14252,11 +14207,11 @@ mod pay_device {
     /// `query_print_order`: 查询订单
     pub(super) fn query_print_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_device::QueryPrintOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.pay_device().query_print_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14266,15 +14221,15 @@ mod pay_device {
 #[cfg(feature = "pay_gift")]
 /// The calls of `pay_gift`.
 mod pay_gift {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `list_activities`: 获取支付有礼活动列表API
     pub(super) fn list_activities(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_gift::ListActivitiesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.pay_gift().list_activities(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14283,11 +14238,11 @@ mod pay_gift {
     /// `query_act_detail`: 查询活动详情接口API
     pub(super) fn query_act_detail(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_gift::QueryActDetailRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.pay_gift().query_act_detail(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14296,11 +14251,11 @@ mod pay_gift {
     /// `list_activity_sku`: 查询活动指定商品列表API
     pub(super) fn list_activity_sku(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_gift::ListActivitySkuRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.pay_gift().list_activity_sku(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14309,11 +14264,11 @@ mod pay_gift {
     /// `list_activity_merchant`: 查询活动发券商户号API
     pub(super) fn list_activity_merchant(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_gift::ListActivityMerchantRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.pay_gift().list_activity_merchant(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14322,11 +14277,11 @@ mod pay_gift {
     /// `add_activity_merchant`: 新增活动发券商户号API
     pub(super) fn add_activity_merchant(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_gift::AddActivityMerchantRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.pay_gift().add_activity_merchant(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14335,11 +14290,11 @@ mod pay_gift {
     /// `delete_activity_merchant`: 删除活动发券商户号API
     pub(super) fn delete_activity_merchant(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_gift::DeleteActivityMerchantRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.pay_gift().delete_activity_merchant(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14348,11 +14303,11 @@ mod pay_gift {
     /// `terminate_activity`: 终止活动API
     pub(super) fn terminate_activity(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_gift::TerminateActivityRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.pay_gift().terminate_activity(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14361,11 +14316,11 @@ mod pay_gift {
     /// `create_full_send_act`: 创建全场满额送活动API
     pub(super) fn create_full_send_act(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::pay_gift::CreateFullSendActRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.pay_gift().create_full_send_act(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14375,15 +14330,15 @@ mod pay_gift {
 #[cfg(feature = "payroll_card")]
 /// The calls of `payroll_card`.
 mod payroll_card {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `list_authentications`: 查询核身记录API
     pub(super) fn list_authentications(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payroll_card::ListAuthenticationsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payroll_card().list_authentications(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14392,11 +14347,11 @@ mod payroll_card {
     /// `pre_order_authentication`: 微工卡核身预下单API
     pub(super) fn pre_order_authentication(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payroll_card::PreOrderAuthenticationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .payroll_card()
@@ -14408,11 +14363,11 @@ mod payroll_card {
     /// `pre_order_authentication_with_auth`: 微工卡核身预下单（流程中完成授权）
     pub(super) fn pre_order_authentication_with_auth(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payroll_card::PreOrderAuthenticationWithAuthRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .payroll_card()
@@ -14424,11 +14379,11 @@ mod payroll_card {
     /// `query_authentication`: 获取核身结果API
     pub(super) fn query_authentication(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payroll_card::QueryAuthenticationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payroll_card().query_authentication(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14437,11 +14392,11 @@ mod payroll_card {
     /// `query_relation`: 查询微工卡授权关系API
     pub(super) fn query_relation(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payroll_card::QueryRelationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payroll_card().query_relation(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14450,11 +14405,11 @@ mod payroll_card {
     /// `create_token`: 生成授权token API
     pub(super) fn create_token(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payroll_card::CreateTokenRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payroll_card().create_token(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14463,11 +14418,11 @@ mod payroll_card {
     /// `create_transfer_batch`: 发起批量转账API
     pub(super) fn create_transfer_batch(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payroll_card::CreateTransferBatchRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payroll_card().create_transfer_batch(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14476,11 +14431,11 @@ mod payroll_card {
     /// `create_insurance_result`: 生成投保结果API
     pub(super) fn create_insurance_result(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payroll_card::CreateInsuranceResultRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.payroll_card().create_insurance_result(&request).await?;
             Ok(None)
@@ -14489,11 +14444,11 @@ mod payroll_card {
     /// `validate_authentication_token`: 校验核身结果API
     pub(super) fn validate_authentication_token(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payroll_card::ValidateAuthenticationTokenRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .payroll_card()
@@ -14506,15 +14461,15 @@ mod payroll_card {
 #[cfg(feature = "payscore")]
 /// The calls of `payscore`.
 mod payscore {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `download_merchant_bill`: 商户申请获取对账单API
     pub(super) fn download_merchant_bill(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::DownloadMerchantBillRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().download_merchant_bill(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14523,11 +14478,11 @@ mod payscore {
     /// `query_payafter_order`: 查询先享后付订单
     pub(super) fn query_payafter_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::QueryPayafterOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().query_payafter_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14536,11 +14491,11 @@ mod payscore {
     /// `create_payafter_order`: 创建先享后付订单
     pub(super) fn create_payafter_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CreatePayafterOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().create_payafter_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14549,11 +14504,11 @@ mod payscore {
     /// `cancel_payafter_order`: 撤销先享后付订单
     pub(super) fn cancel_payafter_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CancelPayafterOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().cancel_payafter_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14562,11 +14517,11 @@ mod payscore {
     /// `complete_payafter_order`: 完结先享后付订单
     pub(super) fn complete_payafter_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CompletePayafterOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().complete_payafter_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14575,11 +14530,11 @@ mod payscore {
     /// `sync_payafter_order`: 支付分订单同步
     pub(super) fn sync_payafter_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::SyncPayafterOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().sync_payafter_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14588,11 +14543,11 @@ mod payscore {
     /// `create_permission`: 商户预授权API
     pub(super) fn create_permission(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CreatePermissionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().create_permission(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14601,11 +14556,11 @@ mod payscore {
     /// `assess_user_risk_level`: 商户评估用户分层
     pub(super) fn assess_user_risk_level(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::AssessUserRiskLevelRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().assess_user_risk_level(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14614,11 +14569,11 @@ mod payscore {
     /// `query_permission_by_authorization_code`: 查询与用户授权记录（授权协议号）API
     pub(super) fn query_permission_by_authorization_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::QueryPermissionByAuthorizationCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .payscore()
@@ -14630,11 +14585,11 @@ mod payscore {
     /// `terminate_permission_by_authorization_code`: 解除用户授权关系（授权协议号）API
     pub(super) fn terminate_permission_by_authorization_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::TerminatePermissionByAuthorizationCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client
                 .payscore()
@@ -14646,11 +14601,11 @@ mod payscore {
     /// `query_permission_by_openid`: 查询与用户授权记录（openid）API
     pub(super) fn query_permission_by_openid(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::QueryPermissionByOpenidRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().query_permission_by_openid(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14659,11 +14614,11 @@ mod payscore {
     /// `terminate_permission_by_openid`: 解除用户授权关系（openid）API
     pub(super) fn terminate_permission_by_openid(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::TerminatePermissionByOpenidRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.payscore().terminate_permission_by_openid(&request).await?;
             Ok(None)
@@ -14672,11 +14627,11 @@ mod payscore {
     /// `create_payscore_plan`: 创建支付分计划
     pub(super) fn create_payscore_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CreatePayscorePlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().create_payscore_plan(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14685,11 +14640,11 @@ mod payscore {
     /// `query_payscore_plan`: 查询支付分计划
     pub(super) fn query_payscore_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::QueryPayscorePlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().query_payscore_plan(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14698,11 +14653,11 @@ mod payscore {
     /// `stop_payscore_plan`: 停止支付分计划
     pub(super) fn stop_payscore_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::StopPayscorePlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().stop_payscore_plan(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14711,11 +14666,11 @@ mod payscore {
     /// `query_service_order`: 查询支付分订单API
     pub(super) fn query_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::QueryServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().query_service_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14724,11 +14679,11 @@ mod payscore {
     /// `create_service_order`: 创建支付分订单API
     pub(super) fn create_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CreateServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().create_service_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14737,11 +14692,11 @@ mod payscore {
     /// `create_and_complete_service_order`: 创单结单合并API
     pub(super) fn create_and_complete_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CreateAndCompleteServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .payscore()
@@ -14753,11 +14708,11 @@ mod payscore {
     /// `cancel_service_order`: 取消支付分订单API
     pub(super) fn cancel_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CancelServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().cancel_service_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14766,11 +14721,11 @@ mod payscore {
     /// `complete_service_order`: 完结支付分订单API
     pub(super) fn complete_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CompleteServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().complete_service_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14779,11 +14734,11 @@ mod payscore {
     /// `modify_service_order`: 修改订单金额API
     pub(super) fn modify_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::ModifyServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().modify_service_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14792,11 +14747,11 @@ mod payscore {
     /// `pay_service_order`: 商户发起催收扣款API
     pub(super) fn pay_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::PayServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().pay_service_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14805,11 +14760,11 @@ mod payscore {
     /// `send_pending_message`: 下发服务费用待处理消息
     pub(super) fn send_pending_message(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::SendPendingMessageRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.payscore().send_pending_message(&request).await?;
             Ok(None)
@@ -14818,11 +14773,11 @@ mod payscore {
     /// `send_prepaid_message`: 下发服务预扣费消息
     pub(super) fn send_prepaid_message(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::SendPrepaidMessageRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.payscore().send_prepaid_message(&request).await?;
             Ok(None)
@@ -14831,11 +14786,11 @@ mod payscore {
     /// `sync_service_order`: 同步服务订单信息API
     pub(super) fn sync_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::SyncServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().sync_service_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14844,11 +14799,11 @@ mod payscore {
     /// `create_pay_on_delivery_order`: 创建先用后付订单
     pub(super) fn create_pay_on_delivery_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CreatePayOnDeliveryOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .payscore()
@@ -14860,11 +14815,11 @@ mod payscore {
     /// `create_sign_plan_service_order`: 创建用户的签约计划详情对应的服务订单
     pub(super) fn create_sign_plan_service_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CreateSignPlanServiceOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .payscore()
@@ -14876,11 +14831,11 @@ mod payscore {
     /// `create_user_sign_plan`: 创建用户的签约计划
     pub(super) fn create_user_sign_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CreateUserSignPlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().create_user_sign_plan(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14889,11 +14844,11 @@ mod payscore {
     /// `query_user_sign_plan`: 查询用户的签约计划
     pub(super) fn query_user_sign_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::QueryUserSignPlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().query_user_sign_plan(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14902,11 +14857,11 @@ mod payscore {
     /// `stop_user_sign_plan`: 直连商户取消用户的签约计划
     pub(super) fn stop_user_sign_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::StopUserSignPlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().stop_user_sign_plan(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14915,11 +14870,11 @@ mod payscore {
     /// `query_smart_retail_order`: 查询智慧零售订单
     pub(super) fn query_smart_retail_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::QuerySmartRetailOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().query_smart_retail_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14928,11 +14883,11 @@ mod payscore {
     /// `create_smart_retail_order`: 创建智慧零售订单
     pub(super) fn create_smart_retail_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CreateSmartRetailOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().create_smart_retail_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14941,11 +14896,11 @@ mod payscore {
     /// `cancel_smart_retail_order`: 撤销智慧零售订单
     pub(super) fn cancel_smart_retail_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CancelSmartRetailOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().cancel_smart_retail_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14954,11 +14909,11 @@ mod payscore {
     /// `complete_smart_retail_order`: 完结智慧零售订单
     pub(super) fn complete_smart_retail_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::CompleteSmartRetailOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .payscore()
@@ -14970,11 +14925,11 @@ mod payscore {
     /// `query_user_service_state`: 查询用户授权状态API
     pub(super) fn query_user_service_state(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::QueryUserServiceStateRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.payscore().query_user_service_state(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -14983,11 +14938,11 @@ mod payscore {
     /// `terminate_user_service`: 商户解除用户授权关系API
     pub(super) fn terminate_user_service(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::payscore::TerminateUserServiceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.payscore().terminate_user_service(&request).await?;
             Ok(None)
@@ -14997,15 +14952,15 @@ mod payscore {
 #[cfg(feature = "platsolution")]
 /// The calls of `platsolution`.
 mod platsolution {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `apply_recharge`: 申请二级商户充值
     pub(super) fn apply_recharge(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::ApplyRechargeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().apply_recharge(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15014,11 +14969,11 @@ mod platsolution {
     /// `query_recharge`: 查询二级商户充值结果
     pub(super) fn query_recharge(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryRechargeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().query_recharge(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15027,11 +14982,11 @@ mod platsolution {
     /// `close_recharge`: 关闭二级商户充值
     pub(super) fn close_recharge(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::CloseRechargeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().close_recharge(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15040,11 +14995,11 @@ mod platsolution {
     /// `apply_bank_transfer_recharge`: 申请银行转账充值
     pub(super) fn apply_bank_transfer_recharge(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::ApplyBankTransferRechargeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15056,11 +15011,11 @@ mod platsolution {
     /// `query_bank_transfer_recharge`: 查询银行转账充值结果
     pub(super) fn query_bank_transfer_recharge(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryBankTransferRechargeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15072,11 +15027,11 @@ mod platsolution {
     /// `open_insurance_compensation`: 开通保险理赔功能
     pub(super) fn open_insurance_compensation(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::OpenInsuranceCompensationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15088,11 +15043,11 @@ mod platsolution {
     /// `check_insurance_compensation_opened`: 查询保险理赔功能开通状态
     pub(super) fn check_insurance_compensation_opened(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::CheckInsuranceCompensationOpenedRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15104,11 +15059,11 @@ mod platsolution {
     /// `create_compensation`: 请求赔付
     pub(super) fn create_compensation(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::CreateCompensationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().create_compensation(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15117,11 +15072,11 @@ mod platsolution {
     /// `query_compensation_by_bill_id`: 查询赔付结果（按微信支付赔付单号）
     pub(super) fn query_compensation_by_bill_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryCompensationByBillIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15133,11 +15088,11 @@ mod platsolution {
     /// `query_compensation_by_out_bill_no`: 查询赔付结果（按商户赔付单号）
     pub(super) fn query_compensation_by_out_bill_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryCompensationByOutBillNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15149,11 +15104,11 @@ mod platsolution {
     /// `cancel_compensation`: 请求撤销赔付
     pub(super) fn cancel_compensation(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::CancelCompensationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().cancel_compensation(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15162,11 +15117,11 @@ mod platsolution {
     /// `pre_transfer_compensation`: 请求赔付预下单
     pub(super) fn pre_transfer_compensation(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::PreTransferCompensationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15178,11 +15133,11 @@ mod platsolution {
     /// `create_deposit_after_sales_compensation`: 请求保证金售后赔付
     pub(super) fn create_deposit_after_sales_compensation(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::CreateDepositAfterSalesCompensationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15194,11 +15149,11 @@ mod platsolution {
     /// `query_deposit_after_sales_compensation_by_bill_id`: 查询保证金售后赔付结果（按微信支付赔付单号）
     pub(super) fn query_deposit_after_sales_compensation_by_bill_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryDepositAfterSalesCompensationByBillIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15210,11 +15165,11 @@ mod platsolution {
     /// `query_deposit_after_sales_compensation_by_out_bill_no`: 查询保证金售后赔付结果（按商户赔付单号）
     pub(super) fn query_deposit_after_sales_compensation_by_out_bill_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryDepositAfterSalesCompensationByOutBillNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15226,11 +15181,11 @@ mod platsolution {
     /// `create_deposit_premium_compensation`: 发起保证金赔付保司保费
     pub(super) fn create_deposit_premium_compensation(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::CreateDepositPremiumCompensationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15242,11 +15197,11 @@ mod platsolution {
     /// `query_deposit_premium_compensation`: 查询保证金赔付保司保费结果（按商户赔付单号）
     pub(super) fn query_deposit_premium_compensation(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryDepositPremiumCompensationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15258,11 +15213,11 @@ mod platsolution {
     /// `create_deposit_shipping_compensation`: 发起保证金赔付用户运费
     pub(super) fn create_deposit_shipping_compensation(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::CreateDepositShippingCompensationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15274,11 +15229,11 @@ mod platsolution {
     /// `query_deposit_shipping_compensation`: 查询保证金售后赔付运费结果（按商户赔付单号）
     pub(super) fn query_deposit_shipping_compensation(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryDepositShippingCompensationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15290,11 +15245,11 @@ mod platsolution {
     /// `create_insurance_claim`: 请求保险理赔
     pub(super) fn create_insurance_claim(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::CreateInsuranceClaimRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().create_insurance_claim(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15303,11 +15258,11 @@ mod platsolution {
     /// `query_insurance_claim_by_bill_id`: 查询保险理赔结果（按微信支付赔付单号）
     pub(super) fn query_insurance_claim_by_bill_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryInsuranceClaimByBillIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15319,11 +15274,11 @@ mod platsolution {
     /// `query_insurance_claim_by_out_bill_no`: 查询保险理赔结果（按商户赔付单号）
     pub(super) fn query_insurance_claim_by_out_bill_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryInsuranceClaimByOutBillNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15335,11 +15290,11 @@ mod platsolution {
     /// `cancel_insurance_claim`: 请求撤销保险理赔
     pub(super) fn cancel_insurance_claim(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::CancelInsuranceClaimRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().cancel_insurance_claim(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15348,11 +15303,11 @@ mod platsolution {
     /// `pre_transfer_insurance_claim`: 请求保险理赔预下单
     pub(super) fn pre_transfer_insurance_claim(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::PreTransferInsuranceClaimRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15364,11 +15319,11 @@ mod platsolution {
     /// `create_sub_merchant_compensation`: 请求赔付
     pub(super) fn create_sub_merchant_compensation(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::CreateSubMerchantCompensationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15380,11 +15335,11 @@ mod platsolution {
     /// `query_sub_merchant_compensation`: 查询赔付结果（按商户赔付单号）
     pub(super) fn query_sub_merchant_compensation(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QuerySubMerchantCompensationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15396,11 +15351,11 @@ mod platsolution {
     /// `create_deposit_compensation`: 保证金赔付
     pub(super) fn create_deposit_compensation(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::CreateDepositCompensationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15412,11 +15367,11 @@ mod platsolution {
     /// `query_deposit_compensation_by_bill_id`: 查询保证金赔付结果（按微信支付赔付单号）
     pub(super) fn query_deposit_compensation_by_bill_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryDepositCompensationByBillIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15428,11 +15383,11 @@ mod platsolution {
     /// `query_deposit_compensation_by_out_bill_no`: 查询保证金赔付结果（按商户赔付单号）
     pub(super) fn query_deposit_compensation_by_out_bill_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryDepositCompensationByOutBillNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15444,11 +15399,11 @@ mod platsolution {
     /// `add_recharge_employee`: 添加二级商户可扫码充值员工
     pub(super) fn add_recharge_employee(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::AddRechargeEmployeeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().add_recharge_employee(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15457,11 +15412,11 @@ mod platsolution {
     /// `list_recharge_employees`: 查询二级商户可扫码充值员工列表
     pub(super) fn list_recharge_employees(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::ListRechargeEmployeesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15473,11 +15428,11 @@ mod platsolution {
     /// `delete_recharge_employee`: 删除二级商户可扫码充值员工
     pub(super) fn delete_recharge_employee(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::DeleteRechargeEmployeeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15489,11 +15444,11 @@ mod platsolution {
     /// `apply_settle_batch`: 个人收款-申请批量结算
     pub(super) fn apply_settle_batch(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::ApplySettleBatchRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().apply_settle_batch(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15502,11 +15457,11 @@ mod platsolution {
     /// `query_settle_batch`: 个人收款-查询批量结算信息
     pub(super) fn query_settle_batch(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QuerySettleBatchRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().query_settle_batch(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15515,11 +15470,11 @@ mod platsolution {
     /// `apply_abnormal_settle`: 个人收款-申请异常结算批次单处理
     pub(super) fn apply_abnormal_settle(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::ApplyAbnormalSettleRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().apply_abnormal_settle(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15528,11 +15483,11 @@ mod platsolution {
     /// `create_day_end_balance_withdraw`: 二级商户按日终余额预约提现
     pub(super) fn create_day_end_balance_withdraw(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::CreateDayEndBalanceWithdrawRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15544,11 +15499,11 @@ mod platsolution {
     /// `query_day_end_balance_withdraw`: 查询二级商户按日终余额预约提现状态
     pub(super) fn query_day_end_balance_withdraw(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryDayEndBalanceWithdrawRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15560,11 +15515,11 @@ mod platsolution {
     /// `insurance_apply_transfer_batch`: 受理商家转账
     pub(super) fn insurance_apply_transfer_batch(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::InsuranceApplyTransferBatchRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15576,11 +15531,11 @@ mod platsolution {
     /// `insurance_query_transfer_batch_by_batch_id`: 微信支付转账批次单号查询批次单
     pub(super) fn insurance_query_transfer_batch_by_batch_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::InsuranceQueryTransferBatchByBatchIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15592,11 +15547,11 @@ mod platsolution {
     /// `insurance_query_transfer_detail_by_detail_id`: 微信支付转账明细单号查询明细单
     pub(super) fn insurance_query_transfer_detail_by_detail_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::InsuranceQueryTransferDetailByDetailIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15608,11 +15563,11 @@ mod platsolution {
     /// `insurance_query_detail_receipt`: 查询商家转账明细电子回单
     pub(super) fn insurance_query_detail_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::InsuranceQueryDetailReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15624,11 +15579,11 @@ mod platsolution {
     /// `insurance_apply_detail_receipt`: 申请商家转账明细电子回单
     pub(super) fn insurance_apply_detail_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::InsuranceApplyDetailReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15640,11 +15595,11 @@ mod platsolution {
     /// `insurance_query_transfer_batch_by_out_batch_no`: 商户转账批次单号查询批次单
     pub(super) fn insurance_query_transfer_batch_by_out_batch_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::InsuranceQueryTransferBatchByOutBatchNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15656,11 +15611,11 @@ mod platsolution {
     /// `insurance_query_transfer_detail_by_out_detail_no`: 商户明细单号查询明细单
     pub(super) fn insurance_query_transfer_detail_by_out_detail_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::InsuranceQueryTransferDetailByOutDetailNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15672,11 +15627,11 @@ mod platsolution {
     /// `insurance_query_batch_receipt`: 查询商家转账批次电子回单
     pub(super) fn insurance_query_batch_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::InsuranceQueryBatchReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15688,11 +15643,11 @@ mod platsolution {
     /// `insurance_apply_batch_receipt`: 申请商家转账批次电子回单
     pub(super) fn insurance_apply_batch_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::InsuranceApplyBatchReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15704,11 +15659,11 @@ mod platsolution {
     /// `insurance_apply_reservation_transfer`: 受理单次预约商家转账
     pub(super) fn insurance_apply_reservation_transfer(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::InsuranceApplyReservationTransferRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15720,11 +15675,11 @@ mod platsolution {
     /// `insurance_query_reservation_transfer_by_out_reservation_no`: 商户预约单号查询预约商家转账记录
     pub(super) fn insurance_query_reservation_transfer_by_out_reservation_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::InsuranceQueryReservationTransferByOutReservationNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15736,11 +15691,11 @@ mod platsolution {
     /// `insurance_close_reservation_transfer`: 关闭预约商家转账记录
     pub(super) fn insurance_close_reservation_transfer(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::InsuranceCloseReservationTransferRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15752,11 +15707,11 @@ mod platsolution {
     /// `insurance_query_reservation_transfer_by_id`: 微信支付预约单号查询预约商家转账记录
     pub(super) fn insurance_query_reservation_transfer_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::InsuranceQueryReservationTransferByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15768,11 +15723,11 @@ mod platsolution {
     /// `apply_transfer_batch`: 受理商家转账
     pub(super) fn apply_transfer_batch(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::ApplyTransferBatchRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().apply_transfer_batch(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15781,11 +15736,11 @@ mod platsolution {
     /// `query_transfer_batch_by_batch_id`: 微信支付转账批次单号查询批次单
     pub(super) fn query_transfer_batch_by_batch_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryTransferBatchByBatchIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15797,11 +15752,11 @@ mod platsolution {
     /// `query_transfer_detail_by_detail_id`: 微信支付转账明细单号查询明细单
     pub(super) fn query_transfer_detail_by_detail_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryTransferDetailByDetailIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15813,11 +15768,11 @@ mod platsolution {
     /// `query_detail_receipt`: 查询商家转账明细电子回单
     pub(super) fn query_detail_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryDetailReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().query_detail_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15826,11 +15781,11 @@ mod platsolution {
     /// `apply_detail_receipt`: 申请商家转账明细电子回单
     pub(super) fn apply_detail_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::ApplyDetailReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().apply_detail_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15839,11 +15794,11 @@ mod platsolution {
     /// `query_transfer_batch_by_out_batch_no`: 商户转账批次单号查询批次单
     pub(super) fn query_transfer_batch_by_out_batch_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryTransferBatchByOutBatchNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15855,11 +15810,11 @@ mod platsolution {
     /// `query_transfer_detail_by_out_detail_no`: 商户明细单号查询明细单
     pub(super) fn query_transfer_detail_by_out_detail_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryTransferDetailByOutDetailNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15871,11 +15826,11 @@ mod platsolution {
     /// `query_batch_receipt`: 查询商家转账批次电子回单
     pub(super) fn query_batch_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryBatchReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().query_batch_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15884,11 +15839,11 @@ mod platsolution {
     /// `apply_batch_receipt`: 申请商家转账批次电子回单
     pub(super) fn apply_batch_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::ApplyBatchReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.platsolution().apply_batch_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15897,11 +15852,11 @@ mod platsolution {
     /// `apply_reservation_transfer`: 受理单次预约商家转账
     pub(super) fn apply_reservation_transfer(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::ApplyReservationTransferRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15913,11 +15868,11 @@ mod platsolution {
     /// `query_reservation_transfer_by_out_reservation_no`: 商户预约单号查询预约商家转账记录
     pub(super) fn query_reservation_transfer_by_out_reservation_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryReservationTransferByOutReservationNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15929,11 +15884,11 @@ mod platsolution {
     /// `close_reservation_transfer`: 关闭预约商家转账记录
     pub(super) fn close_reservation_transfer(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::CloseReservationTransferRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15945,11 +15900,11 @@ mod platsolution {
     /// `query_reservation_transfer_by_id`: 微信支付预约单号查询预约商家转账记录
     pub(super) fn query_reservation_transfer_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::platsolution::QueryReservationTransferByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .platsolution()
@@ -15962,15 +15917,15 @@ mod platsolution {
 #[cfg(feature = "product_coupon")]
 /// The calls of `product_coupon`.
 mod product_coupon {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `create_delivery_plan`: 创建投放计划
     pub(super) fn create_delivery_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::CreateDeliveryPlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().create_delivery_plan(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15979,11 +15934,11 @@ mod product_coupon {
     /// `list_delivery_plans`: 分页查询投放计划列表
     pub(super) fn list_delivery_plans(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::ListDeliveryPlansRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().list_delivery_plans(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -15992,11 +15947,11 @@ mod product_coupon {
     /// `update_delivery_plan`: 更新投放计划
     pub(super) fn update_delivery_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::UpdateDeliveryPlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().update_delivery_plan(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16005,11 +15960,11 @@ mod product_coupon {
     /// `terminate_delivery_plan`: 终止投放计划
     pub(super) fn terminate_delivery_plan(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::TerminateDeliveryPlanRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.product_coupon().terminate_delivery_plan(&request).await?;
             Ok(None)
@@ -16018,11 +15973,11 @@ mod product_coupon {
     /// `set_delivery_plan_notify_url`: 设置投放计划回调地址
     pub(super) fn set_delivery_plan_notify_url(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::SetDeliveryPlanNotifyUrlRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .product_coupon()
@@ -16034,11 +15989,11 @@ mod product_coupon {
     /// `create_image_generation_task`: 提交图片生成任务
     pub(super) fn create_image_generation_task(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::CreateImageGenerationTaskRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .product_coupon()
@@ -16050,11 +16005,11 @@ mod product_coupon {
     /// `query_image_generation_task`: 查询图片生成任务执行结果
     pub(super) fn query_image_generation_task(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::QueryImageGenerationTaskRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .product_coupon()
@@ -16066,11 +16021,11 @@ mod product_coupon {
     /// `query_notify_config`: 获取商品券事件通知地址
     pub(super) fn query_notify_config(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::QueryNotifyConfigRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().query_notify_config(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16079,11 +16034,11 @@ mod product_coupon {
     /// `set_notify_config`: 设置商品券事件通知地址
     pub(super) fn set_notify_config(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::SetNotifyConfigRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().set_notify_config(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16092,11 +16047,11 @@ mod product_coupon {
     /// `create_product_coupon`: 创建商品券
     pub(super) fn create_product_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::CreateProductCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .product_coupon()
@@ -16108,11 +16063,11 @@ mod product_coupon {
     /// `query_product_coupon`: 查询商品券
     pub(super) fn query_product_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::QueryProductCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().query_product_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16121,11 +16076,11 @@ mod product_coupon {
     /// `update_product_coupon`: 修改商品券
     pub(super) fn update_product_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::UpdateProductCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .product_coupon()
@@ -16137,11 +16092,11 @@ mod product_coupon {
     /// `deactivate_product_coupon`: 失效商品券
     pub(super) fn deactivate_product_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::DeactivateProductCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .product_coupon()
@@ -16153,11 +16108,11 @@ mod product_coupon {
     /// `create_stock_bundle`: 添加商品券批次组
     pub(super) fn create_stock_bundle(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::CreateStockBundleRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().create_stock_bundle(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16166,11 +16121,11 @@ mod product_coupon {
     /// `update_stock_bundle`: 修改商品券批次组
     pub(super) fn update_stock_bundle(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::UpdateStockBundleRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().update_stock_bundle(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16179,11 +16134,11 @@ mod product_coupon {
     /// `associate_stock_bundle_stores`: 批次组批量关联门店
     pub(super) fn associate_stock_bundle_stores(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::AssociateStockBundleStoresRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .product_coupon()
@@ -16195,11 +16150,11 @@ mod product_coupon {
     /// `disassociate_stock_bundle_stores`: 批次组批量取消关联门店
     pub(super) fn disassociate_stock_bundle_stores(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::DisassociateStockBundleStoresRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .product_coupon()
@@ -16211,11 +16166,11 @@ mod product_coupon {
     /// `update_stock_bundle_budget`: 修改商品券批次组发放预算
     pub(super) fn update_stock_bundle_budget(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::UpdateStockBundleBudgetRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .product_coupon()
@@ -16227,11 +16182,11 @@ mod product_coupon {
     /// `list_stocks`: 查询商品券批次列表
     pub(super) fn list_stocks(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::ListStocksRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().list_stocks(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16240,11 +16195,11 @@ mod product_coupon {
     /// `create_stock`: 添加商品券批次
     pub(super) fn create_stock(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::CreateStockRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().create_stock(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16253,11 +16208,11 @@ mod product_coupon {
     /// `query_stock`: 查询商品券指定批次
     pub(super) fn query_stock(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::QueryStockRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().query_stock(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16266,11 +16221,11 @@ mod product_coupon {
     /// `update_stock`: 修改商品券指定批次
     pub(super) fn update_stock(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::UpdateStockRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().update_stock(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16279,11 +16234,11 @@ mod product_coupon {
     /// `associate_stock_stores`: 批次关联门店
     pub(super) fn associate_stock_stores(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::AssociateStockStoresRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .product_coupon()
@@ -16295,11 +16250,11 @@ mod product_coupon {
     /// `list_stock_associated_stores`: 查询批次关联门店列表
     pub(super) fn list_stock_associated_stores(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::ListStockAssociatedStoresRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .product_coupon()
@@ -16311,11 +16266,11 @@ mod product_coupon {
     /// `deactivate_stock`: 失效商品券批次
     pub(super) fn deactivate_stock(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::DeactivateStockRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().deactivate_stock(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16324,11 +16279,11 @@ mod product_coupon {
     /// `disassociate_stock_stores`: 批次取消关联门店
     pub(super) fn disassociate_stock_stores(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::DisassociateStockStoresRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .product_coupon()
@@ -16340,11 +16295,11 @@ mod product_coupon {
     /// `update_stock_budget`: 修改商品券批次发放预算
     pub(super) fn update_stock_budget(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::UpdateStockBudgetRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().update_stock_budget(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16353,11 +16308,11 @@ mod product_coupon {
     /// `upload_coupon_codes`: 预上传券Code
     pub(super) fn upload_coupon_codes(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::UploadCouponCodesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().upload_coupon_codes(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16366,11 +16321,11 @@ mod product_coupon {
     /// `send_coupon_bundle`: 向用户发放商品券批次组
     pub(super) fn send_coupon_bundle(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::SendCouponBundleRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().send_coupon_bundle(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16379,11 +16334,11 @@ mod product_coupon {
     /// `deactivate_coupon_bundle`: 失效用户商品券组
     pub(super) fn deactivate_coupon_bundle(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::DeactivateCouponBundleRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .product_coupon()
@@ -16395,11 +16350,11 @@ mod product_coupon {
     /// `list_user_coupons`: 指定券状态查询用户商品券列表
     pub(super) fn list_user_coupons(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::ListUserCouponsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().list_user_coupons(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16408,11 +16363,11 @@ mod product_coupon {
     /// `send_coupon`: 向用户发放商品券
     pub(super) fn send_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::SendCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().send_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16421,11 +16376,11 @@ mod product_coupon {
     /// `query_user_coupon`: 查询用户商品券详情
     pub(super) fn query_user_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::QueryUserCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().query_user_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16434,11 +16389,11 @@ mod product_coupon {
     /// `confirm_coupon`: 确认发放用户商品券
     pub(super) fn confirm_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::ConfirmCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().confirm_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16447,11 +16402,11 @@ mod product_coupon {
     /// `deactivate_coupon`: 失效用户商品券
     pub(super) fn deactivate_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::DeactivateCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().deactivate_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16460,24 +16415,21 @@ mod product_coupon {
     /// `return_coupon`: 退券
     pub(super) fn return_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::ReturnCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().return_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
         })
     }
     /// `use_coupon`: 核销用户商品券
-    pub(super) fn use_coupon(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn use_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::UseCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().use_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16486,11 +16438,11 @@ mod product_coupon {
     /// `pre_send_coupon`: 向用户预发放商品券
     pub(super) fn pre_send_coupon(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::PreSendCouponRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.product_coupon().pre_send_coupon(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16499,11 +16451,11 @@ mod product_coupon {
     /// `pre_send_coupon_bundle`: 向用户预发放商品券批次组
     pub(super) fn pre_send_coupon_bundle(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::product_coupon::PreSendCouponBundleRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .product_coupon()
@@ -16516,15 +16468,15 @@ mod product_coupon {
 #[cfg(feature = "profit_sharing")]
 /// The calls of `profit_sharing`.
 mod profit_sharing {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `download_profit_sharing_bill`: 申请分账账单
     pub(super) fn download_profit_sharing_bill(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::profit_sharing::DownloadProfitSharingBillRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .profit_sharing()
@@ -16536,11 +16488,11 @@ mod profit_sharing {
     /// `query_merchant_ratio`: 查询最大分账比例
     pub(super) fn query_merchant_ratio(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::profit_sharing::QueryMerchantRatioRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.profit_sharing().query_merchant_ratio(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16549,11 +16501,11 @@ mod profit_sharing {
     /// `create_order`: 请求分账
     pub(super) fn create_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::profit_sharing::CreateOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.profit_sharing().create_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16562,11 +16514,11 @@ mod profit_sharing {
     /// `unfreeze_order`: 解冻剩余资金
     pub(super) fn unfreeze_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::profit_sharing::UnfreezeOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.profit_sharing().unfreeze_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16575,11 +16527,11 @@ mod profit_sharing {
     /// `query_order`: 查询分账结果
     pub(super) fn query_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::profit_sharing::QueryOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.profit_sharing().query_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16588,11 +16540,11 @@ mod profit_sharing {
     /// `add_receiver`: 添加分账接收方
     pub(super) fn add_receiver(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::profit_sharing::AddReceiverRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.profit_sharing().add_receiver(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16601,11 +16553,11 @@ mod profit_sharing {
     /// `delete_receiver`: 删除分账接收方
     pub(super) fn delete_receiver(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::profit_sharing::DeleteReceiverRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.profit_sharing().delete_receiver(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16614,11 +16566,11 @@ mod profit_sharing {
     /// `create_return_order`: 请求分账回退
     pub(super) fn create_return_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::profit_sharing::CreateReturnOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.profit_sharing().create_return_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16627,11 +16579,11 @@ mod profit_sharing {
     /// `query_return_order`: 查询分账回退结果
     pub(super) fn query_return_order(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::profit_sharing::QueryReturnOrderRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.profit_sharing().query_return_order(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16640,11 +16592,11 @@ mod profit_sharing {
     /// `query_order_amount`: 查询剩余待分金额
     pub(super) fn query_order_amount(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::profit_sharing::QueryOrderAmountRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.profit_sharing().query_order_amount(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16654,15 +16606,15 @@ mod profit_sharing {
 #[cfg(feature = "recharge")]
 /// The calls of `recharge`.
 mod recharge {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `apply_bank_transfer_recharge`: 申请银行转账充值
     pub(super) fn apply_bank_transfer_recharge(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::recharge::ApplyBankTransferRechargeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .recharge()
@@ -16674,11 +16626,11 @@ mod recharge {
     /// `query_bank_transfer_recharge`: 查询银行转账充值结果
     pub(super) fn query_bank_transfer_recharge(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::recharge::QueryBankTransferRechargeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .recharge()
@@ -16691,15 +16643,15 @@ mod recharge {
 #[cfg(feature = "refund")]
 /// The calls of `refund`.
 mod refund {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `create_refund`: 申请退款API
     pub(super) fn create_refund(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::refund::CreateRefundRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.refund().create_refund(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16708,11 +16660,11 @@ mod refund {
     /// `query_refund_by_out_refund_no`: 查询单笔退款API
     pub(super) fn query_refund_by_out_refund_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::refund::QueryRefundByOutRefundNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .refund()
@@ -16724,11 +16676,11 @@ mod refund {
     /// `apply_abnormal_refund`: 发起异常退款
     pub(super) fn apply_abnormal_refund(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::refund::ApplyAbnormalRefundRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.refund().apply_abnormal_refund(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16738,15 +16690,15 @@ mod refund {
 #[cfg(feature = "retail_store")]
 /// The calls of `retail_store`.
 mod retail_store {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `list_acts_by_area`: 按区域查询品牌加价购活动
     pub(super) fn list_acts_by_area(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::retail_store::ListActsByAreaRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.retail_store().list_acts_by_area(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16755,11 +16707,11 @@ mod retail_store {
     /// `apply_activity`: 门店报名品牌加价购活动
     pub(super) fn apply_activity(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::retail_store::ApplyActivityRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.retail_store().apply_activity(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16768,11 +16720,11 @@ mod retail_store {
     /// `lock_qualification`: 锁定品牌加价购活动资格
     pub(super) fn lock_qualification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::retail_store::LockQualificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.retail_store().lock_qualification(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16781,11 +16733,11 @@ mod retail_store {
     /// `unlock_qualification`: 解锁品牌加价购活动资格
     pub(super) fn unlock_qualification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::retail_store::UnlockQualificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.retail_store().unlock_qualification(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16794,11 +16746,11 @@ mod retail_store {
     /// `delete_representative`: 删除零售小店活动业务代理
     pub(super) fn delete_representative(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::retail_store::DeleteRepresentativeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.retail_store().delete_representative(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16807,11 +16759,11 @@ mod retail_store {
     /// `add_representative`: 添加零售小店活动业务代理
     pub(super) fn add_representative(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::retail_store::AddRepresentativeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.retail_store().add_representative(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16820,11 +16772,11 @@ mod retail_store {
     /// `list_representative`: 查询零售小店活动业务代理
     pub(super) fn list_representative(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::retail_store::ListRepresentativeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.retail_store().list_representative(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16833,11 +16785,11 @@ mod retail_store {
     /// `create_materials`: 生成小店活动物料码
     pub(super) fn create_materials(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::retail_store::CreateMaterialsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.retail_store().create_materials(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16846,37 +16798,31 @@ mod retail_store {
     /// `delete_stores`: 删除小店活动门店
     pub(super) fn delete_stores(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::retail_store::DeleteStoresRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.retail_store().delete_stores(&request).await?;
             crate::cli::encode(&response).map(Some)
         })
     }
     /// `list_store`: 查询小店活动门店列表
-    pub(super) fn list_store(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn list_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::retail_store::ListStoreRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.retail_store().list_store(&request).await?;
             crate::cli::encode(&response).map(Some)
         })
     }
     /// `add_stores`: 添加小店活动门店
-    pub(super) fn add_stores(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn add_stores(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::retail_store::AddStoresRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.retail_store().add_stores(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16885,11 +16831,11 @@ mod retail_store {
     /// `query_store`: 查询小店活动门店详情
     pub(super) fn query_store(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::retail_store::QueryStoreRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.retail_store().query_store(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -16899,15 +16845,15 @@ mod retail_store {
 #[cfg(feature = "risk_compliance")]
 /// The calls of `risk_compliance`.
 mod risk_compliance {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_opening_intention`: 查询商户开户意愿申请单审核结果API
     pub(super) fn query_opening_intention(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::QueryOpeningIntentionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -16919,11 +16865,11 @@ mod risk_compliance {
     /// `submit_opening_intention`: 提交商户开户意愿申请单API
     pub(super) fn submit_opening_intention(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::SubmitOpeningIntentionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -16935,11 +16881,11 @@ mod risk_compliance {
     /// `query_opening_intention_state`: 获取商户开户意愿确认状态API
     pub(super) fn query_opening_intention_state(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::QueryOpeningIntentionStateRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -16951,11 +16897,11 @@ mod risk_compliance {
     /// `cancel_opening_intention_by_id`: 撤销商户开户意愿申请单API
     pub(super) fn cancel_opening_intention_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::CancelOpeningIntentionByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.risk_compliance().cancel_opening_intention_by_id(&request).await?;
             Ok(None)
@@ -16964,11 +16910,11 @@ mod risk_compliance {
     /// `cancel_opening_intention_by_business_code`: 撤销商户开户意愿申请单API
     pub(super) fn cancel_opening_intention_by_business_code(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::CancelOpeningIntentionByBusinessCodeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client
                 .risk_compliance()
@@ -16980,11 +16926,11 @@ mod risk_compliance {
     /// `start_inactive_merchant_verification`: 发起不活跃商户身份核实
     pub(super) fn start_inactive_merchant_verification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::StartInactiveMerchantVerificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -16996,11 +16942,11 @@ mod risk_compliance {
     /// `query_inactive_merchant_verification`: 查询不活跃商户身份核实结果
     pub(super) fn query_inactive_merchant_verification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::QueryInactiveMerchantVerificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17012,11 +16958,11 @@ mod risk_compliance {
     /// `list_manage_records`: 分页查询子商户名下的商户管理记录
     pub(super) fn list_manage_records(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::ListManageRecordsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.risk_compliance().list_manage_records(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17025,11 +16971,11 @@ mod risk_compliance {
     /// `query_manage_record`: 查询子商户下指定商户管理记录
     pub(super) fn query_manage_record(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::QueryManageRecordRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.risk_compliance().query_manage_record(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17038,11 +16984,11 @@ mod risk_compliance {
     /// `submit_manage_record_materials`: 对指定商户管理记录提交资料
     pub(super) fn submit_manage_record_materials(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::SubmitManageRecordMaterialsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17054,11 +17000,11 @@ mod risk_compliance {
     /// `query_due_diligence`: 查询子商户强化尽调单信息
     pub(super) fn query_due_diligence(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::QueryDueDiligenceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.risk_compliance().query_due_diligence(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17067,11 +17013,11 @@ mod risk_compliance {
     /// `submit_due_diligence`: 提交尽调资料
     pub(super) fn submit_due_diligence(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::SubmitDueDiligenceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17083,11 +17029,11 @@ mod risk_compliance {
     /// `query_merchant_limitation`: 查询子商户管控情况
     pub(super) fn query_merchant_limitation(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::QueryMerchantLimitationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17099,11 +17045,11 @@ mod risk_compliance {
     /// `query_risk_trades`: 查询风险订单
     pub(super) fn query_risk_trades(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::QueryRiskTradesRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.risk_compliance().query_risk_trades(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17112,11 +17058,11 @@ mod risk_compliance {
     /// `report_risk_trade_dispose_result`: 回传处置结果
     pub(super) fn report_risk_trade_dispose_result(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::ReportRiskTradeDisposeResultRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17128,11 +17074,11 @@ mod risk_compliance {
     /// `report_trade_union_information`: 上报订单关联信息
     pub(super) fn report_trade_union_information(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::ReportTradeUnionInformationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17144,11 +17090,11 @@ mod risk_compliance {
     /// `query_trade_risk_information`: 查询风险信息
     pub(super) fn query_trade_risk_information(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::QueryTradeRiskInformationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17160,11 +17106,11 @@ mod risk_compliance {
     /// `report_trade_risk_result`: 处置结果回传
     pub(super) fn report_trade_risk_result(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::ReportTradeRiskResultRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17176,11 +17122,11 @@ mod risk_compliance {
     /// `delete_violation_notification`: 删除商户违规通知回调地址API
     pub(super) fn delete_violation_notification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::DeleteViolationNotificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.risk_compliance().delete_violation_notification(&request).await?;
             Ok(None)
@@ -17189,11 +17135,11 @@ mod risk_compliance {
     /// `query_violation_notification`: 查询商户违规通知回调地址API
     pub(super) fn query_violation_notification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::QueryViolationNotificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17205,11 +17151,11 @@ mod risk_compliance {
     /// `create_violation_notification`: 创建商户违规通知回调地址API
     pub(super) fn create_violation_notification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::CreateViolationNotificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17221,11 +17167,11 @@ mod risk_compliance {
     /// `update_violation_notification`: 修改商户违规通知回调地址API
     pub(super) fn update_violation_notification(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::UpdateViolationNotificationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17237,11 +17183,11 @@ mod risk_compliance {
     /// `list_transaction_block_records`: 分页查询子商户名下的交易拦截记录
     pub(super) fn list_transaction_block_records(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::ListTransactionBlockRecordsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17253,11 +17199,11 @@ mod risk_compliance {
     /// `query_transaction_block_record`: 查询子商户交易拦截记录详情
     pub(super) fn query_transaction_block_record(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::QueryTransactionBlockRecordRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17269,11 +17215,11 @@ mod risk_compliance {
     /// `appeal_transaction_block`: 发起交易拦截申诉
     pub(super) fn appeal_transaction_block(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::AppealTransactionBlockRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17285,11 +17231,11 @@ mod risk_compliance {
     /// `query_transaction_block_appeal`: 查询交易拦截申诉详情
     pub(super) fn query_transaction_block_appeal(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::risk_compliance::QueryTransactionBlockAppealRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .risk_compliance()
@@ -17302,15 +17248,15 @@ mod risk_compliance {
 #[cfg(feature = "taxi_invoice")]
 /// The calls of `taxi_invoice`.
 mod taxi_invoice {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `punch_attendance`: 签到签退API
     pub(super) fn punch_attendance(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::taxi_invoice::PunchAttendanceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.taxi_invoice().punch_attendance(&request).await?;
             Ok(None)
@@ -17319,11 +17265,11 @@ mod taxi_invoice {
     /// `insert_invoice_card`: 将出租车电子发票插入微信用户卡包API
     pub(super) fn insert_invoice_card(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::taxi_invoice::InsertInvoiceCardRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.taxi_invoice().insert_invoice_card(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17332,11 +17278,11 @@ mod taxi_invoice {
     /// `update_driver`: 更新司机信息API
     pub(super) fn update_driver(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::taxi_invoice::UpdateDriverRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.taxi_invoice().update_driver(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17345,11 +17291,11 @@ mod taxi_invoice {
     /// `query_driver`: 获取司机信息API
     pub(super) fn query_driver(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::taxi_invoice::QueryDriverRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.taxi_invoice().query_driver(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17358,11 +17304,11 @@ mod taxi_invoice {
     /// `query_taxi_company`: 获取出租车公司商户信息API
     pub(super) fn query_taxi_company(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::taxi_invoice::QueryTaxiCompanyRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.taxi_invoice().query_taxi_company(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17371,11 +17317,11 @@ mod taxi_invoice {
     /// `create_taxi_company`: 新增出租车公司API
     pub(super) fn create_taxi_company(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::taxi_invoice::CreateTaxiCompanyRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.taxi_invoice().create_taxi_company(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17384,24 +17330,21 @@ mod taxi_invoice {
     /// `update_taxi`: 更新出租车信息API
     pub(super) fn update_taxi(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::taxi_invoice::UpdateTaxiRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.taxi_invoice().update_taxi(&request).await?;
             crate::cli::encode(&response).map(Some)
         })
     }
     /// `query_taxi`: 获取出租车信息API
-    pub(super) fn query_taxi(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn query_taxi(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::taxi_invoice::QueryTaxiRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.taxi_invoice().query_taxi(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17410,11 +17353,11 @@ mod taxi_invoice {
     /// `query_trip_by_token`: 根据凭证查询乘客行程单API
     pub(super) fn query_trip_by_token(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::taxi_invoice::QueryTripByTokenRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.taxi_invoice().query_trip_by_token(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17423,11 +17366,11 @@ mod taxi_invoice {
     /// `list_user_trips`: 获取乘客行程单列表API
     pub(super) fn list_user_trips(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::taxi_invoice::ListUserTripsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.taxi_invoice().list_user_trips(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17437,15 +17380,15 @@ mod taxi_invoice {
 #[cfg(feature = "transfer_batch")]
 /// The calls of `transfer_batch`.
 mod transfer_batch {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `query_detail_receipt`: 查询转账明细电子回单受理结果API
     pub(super) fn query_detail_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transfer_batch::QueryDetailReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transfer_batch().query_detail_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17454,11 +17397,11 @@ mod transfer_batch {
     /// `apply_detail_receipt`: 转账明细电子回单受理API
     pub(super) fn apply_detail_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transfer_batch::ApplyDetailReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transfer_batch().apply_detail_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17467,11 +17410,11 @@ mod transfer_batch {
     /// `initiate_batch_transfer`: 发起批量转账API
     pub(super) fn initiate_batch_transfer(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transfer_batch::InitiateBatchTransferRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .transfer_batch()
@@ -17483,11 +17426,11 @@ mod transfer_batch {
     /// `query_transfer_batch_by_no`: 微信批次单号查询批次单API
     pub(super) fn query_transfer_batch_by_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transfer_batch::QueryTransferBatchByNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .transfer_batch()
@@ -17499,11 +17442,11 @@ mod transfer_batch {
     /// `query_transfer_detail_by_no`: 微信明细单号查询明细单API
     pub(super) fn query_transfer_detail_by_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transfer_batch::QueryTransferDetailByNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .transfer_batch()
@@ -17515,11 +17458,11 @@ mod transfer_batch {
     /// `query_transfer_batch_by_out_no`: 商家批次单号查询批次单API
     pub(super) fn query_transfer_batch_by_out_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transfer_batch::QueryTransferBatchByOutNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .transfer_batch()
@@ -17531,11 +17474,11 @@ mod transfer_batch {
     /// `query_transfer_detail_by_out_no`: 商家明细单号查询明细单API
     pub(super) fn query_transfer_detail_by_out_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transfer_batch::QueryTransferDetailByOutNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .transfer_batch()
@@ -17547,11 +17490,11 @@ mod transfer_batch {
     /// `apply_batch_receipt`: 转账电子回单申请受理API
     pub(super) fn apply_batch_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transfer_batch::ApplyBatchReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transfer_batch().apply_batch_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17560,11 +17503,11 @@ mod transfer_batch {
     /// `query_batch_receipt`: 查询转账电子回单API
     pub(super) fn query_batch_receipt(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transfer_batch::QueryBatchReceiptRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transfer_batch().query_batch_receipt(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17573,11 +17516,11 @@ mod transfer_batch {
     /// `download_voucher_file`: 下载电子回单API
     pub(super) fn download_voucher_file(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transfer_batch::DownloadVoucherFileRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.transfer_batch().download_voucher_file(&request).await?;
             Ok(None)
@@ -17586,11 +17529,11 @@ mod transfer_batch {
     /// `download_receipt_file`: 下载电子回单API
     pub(super) fn download_receipt_file(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transfer_batch::DownloadReceiptFileRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.transfer_batch().download_receipt_file(&request).await?;
             Ok(None)
@@ -17600,15 +17543,15 @@ mod transfer_batch {
 #[cfg(feature = "transport")]
 /// The calls of `transport`.
 mod transport {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `preopen_ebike_service`: 预开通服务API
     pub(super) fn preopen_ebike_service(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::PreopenEbikeServiceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().preopen_ebike_service(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17617,11 +17560,11 @@ mod transport {
     /// `query_ebike_contract`: 通过签约号查询用户状态API
     pub(super) fn query_ebike_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::QueryEbikeContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().query_ebike_contract(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17630,11 +17573,11 @@ mod transport {
     /// `create_charge_voucher`: 创建用户当次充电代扣凭证API
     pub(super) fn create_charge_voucher(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::CreateChargeVoucherRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().create_charge_voucher(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17643,11 +17586,11 @@ mod transport {
     /// `create_ebike_transaction`: 充电自行车代扣受理扣款API
     pub(super) fn create_ebike_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::CreateEbikeTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().create_ebike_transaction(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17656,11 +17599,11 @@ mod transport {
     /// `query_ebike_transaction_by_id`: 查询订单API
     pub(super) fn query_ebike_transaction_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::QueryEbikeTransactionByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .transport()
@@ -17672,11 +17615,11 @@ mod transport {
     /// `query_ebike_transaction_by_out_trade_no`: 查询订单API
     pub(super) fn query_ebike_transaction_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::QueryEbikeTransactionByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .transport()
@@ -17688,11 +17631,11 @@ mod transport {
     /// `query_ebike_user_contract`: 通过用户标识查询用户状态API
     pub(super) fn query_ebike_user_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::QueryEbikeUserContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().query_ebike_user_contract(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17701,11 +17644,11 @@ mod transport {
     /// `submit_parking_lot_application`: 提交停车场进件申请
     pub(super) fn submit_parking_lot_application(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::SubmitParkingLotApplicationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .transport()
@@ -17717,11 +17660,11 @@ mod transport {
     /// `query_parking_lot_application`: 查询停车场进件申请单
     pub(super) fn query_parking_lot_application(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::QueryParkingLotApplicationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .transport()
@@ -17733,11 +17676,11 @@ mod transport {
     /// `withdraw_parking_lot_application`: 撤回停车场进件申请
     pub(super) fn withdraw_parking_lot_application(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::WithdrawParkingLotApplicationRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.transport().withdraw_parking_lot_application(&request).await?;
             Ok(None)
@@ -17746,11 +17689,11 @@ mod transport {
     /// `list_parking_lot_applications`: 查询停车场进件申请单列表
     pub(super) fn list_parking_lot_applications(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::ListParkingLotApplicationsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .transport()
@@ -17762,11 +17705,11 @@ mod transport {
     /// `notify_vehicle_entry`: 同步车辆入场通知
     pub(super) fn notify_vehicle_entry(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::NotifyVehicleEntryRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().notify_vehicle_entry(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17775,11 +17718,11 @@ mod transport {
     /// `notify_vehicle_exit`: 同步车辆离场通知
     pub(super) fn notify_vehicle_exit(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::NotifyVehicleExitRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.transport().notify_vehicle_exit(&request).await?;
             Ok(None)
@@ -17788,11 +17731,11 @@ mod transport {
     /// `sync_ext_payment`: 同步非临停扩展支付
     pub(super) fn sync_ext_payment(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::SyncExtPaymentRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.transport().sync_ext_payment(&request).await?;
             Ok(None)
@@ -17801,11 +17744,11 @@ mod transport {
     /// `query_parking_fee`: 查询停车费用
     pub(super) fn query_parking_fee(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::QueryParkingFeeRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().query_parking_fee(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17814,11 +17757,11 @@ mod transport {
     /// `query_parking_lot`: 查询停车场信息
     pub(super) fn query_parking_lot(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::QueryParkingLotRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().query_parking_lot(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17827,11 +17770,11 @@ mod transport {
     /// `notify_payment_result`: 同步支付结果通知
     pub(super) fn notify_payment_result(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::NotifyPaymentResultRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.transport().notify_payment_result(&request).await?;
             Ok(None)
@@ -17840,11 +17783,11 @@ mod transport {
     /// `create_ride_transaction`: 扣费受理
     pub(super) fn create_ride_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::CreateRideTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().create_ride_transaction(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17853,11 +17796,11 @@ mod transport {
     /// `query_ride_transaction`: 查询订单
     pub(super) fn query_ride_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::QueryRideTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().query_ride_transaction(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17866,11 +17809,11 @@ mod transport {
     /// `query_user_service`: 查询用户服务可用信息
     pub(super) fn query_user_service(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::QueryUserServiceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().query_user_service(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17879,11 +17822,11 @@ mod transport {
     /// `query_etc_contract`: 通过商户ETC绑定号查询签约状态
     pub(super) fn query_etc_contract(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::QueryEtcContractRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().query_etc_contract(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17892,11 +17835,11 @@ mod transport {
     /// `preopen_etc_deduction`: 预开通用户ETC指定卡扣费API
     pub(super) fn preopen_etc_deduction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::PreopenEtcDeductionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().preopen_etc_deduction(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17905,11 +17848,11 @@ mod transport {
     /// `create_highway_transaction`: 高速场景商户扣款API
     pub(super) fn create_highway_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::CreateHighwayTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .transport()
@@ -17921,11 +17864,11 @@ mod transport {
     /// `query_etc_transaction_by_id`: 查询订单API
     pub(super) fn query_etc_transaction_by_id(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::QueryEtcTransactionByIdRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .transport()
@@ -17937,11 +17880,11 @@ mod transport {
     /// `query_etc_transaction_by_out_trade_no`: 查询订单API
     pub(super) fn query_etc_transaction_by_out_trade_no(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::QueryEtcTransactionByOutTradeNoRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .transport()
@@ -17953,11 +17896,11 @@ mod transport {
     /// `list_etc_user_contracts`: 查询ETC签约状态API
     pub(super) fn list_etc_user_contracts(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::ListEtcUserContractsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().list_etc_user_contracts(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17966,11 +17909,11 @@ mod transport {
     /// `create_parking`: 创建停车入场API
     pub(super) fn create_parking(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::CreateParkingRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().create_parking(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17979,11 +17922,11 @@ mod transport {
     /// `query_plate_service`: 查询车牌服务开通信息API
     pub(super) fn query_plate_service(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::QueryPlateServiceRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().query_plate_service(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -17992,11 +17935,11 @@ mod transport {
     /// `query_parking_transaction`: 查询订单API
     pub(super) fn query_parking_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::QueryParkingTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.transport().query_parking_transaction(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -18005,11 +17948,11 @@ mod transport {
     /// `create_parking_transaction`: 扣费受理API
     pub(super) fn create_parking_transaction(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::transport::CreateParkingTransactionRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client
                 .transport()

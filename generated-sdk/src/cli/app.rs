@@ -212,14 +212,44 @@ fn operation_command(operation: &'static Operation) -> Command {
         ));
         describe_nested(&field.shape, 4, &mut fields);
     }
-    Command::new(operation.info.id)
+    let command = Command::new(operation.info.id)
         .about(operation.title.clone())
         .long_about(format!("{}\n\n{}", operation.title, fields.join("\n")))
         .arg(
             Arg::new("request")
                 .value_name("REQUEST")
                 .help("JSON, @file, or - (stdin; also when omitted)"),
-        )
+        );
+    match operation.upload {
+        Some(rules) => command.arg(
+            Arg::new("file")
+                .long("file")
+                .value_name("PATH")
+                .required(true)
+                .help(upload_help(rules)),
+        ),
+        None => command,
+    }
+}
+
+/// `--file`'s help: what the upload accepts.
+fn upload_help(rules: &crate::runtime::UploadRules) -> String {
+    let mut help = format!(
+        "The file to upload (sent as the `{}` part; its digest goes into the signed `{}`)",
+        rules.file_part, rules.meta_part
+    );
+    if !rules.types.is_empty() {
+        let extensions: Vec<&str> = rules
+            .types
+            .iter()
+            .map(|(extension, _)| *extension)
+            .collect();
+        help.push_str(&format!("; types: {}", extensions.join(", ")));
+    }
+    if let Some(max) = rules.max_bytes {
+        help.push_str(&format!("; at most {max} bytes"));
+    }
+    help
 }
 
 fn field_line(
@@ -317,13 +347,20 @@ fn call_operation(
             rule: violation.issue,
         }))
     })?;
+    let file = match operation_matches.get_one::<String>("file") {
+        Some(path) => Some(crate::runtime::UploadFile::read(path).map_err(|error| {
+            Failure::local(format!("cannot read the file to upload {path}: {error}"))
+        })?),
+        None => None,
+    };
     let client = client(matches, generated)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|error| Failure::local(format!("cannot start the async runtime: {error}")))?;
     let info = operation.info;
-    let response = runtime.block_on((generated.call)(&client, info.service, info.id, request))?;
+    let input = crate::cli::Input { request, file };
+    let response = runtime.block_on((generated.call)(&client, info.service, info.id, input))?;
     if let Some(response) = response {
         let text = serde_json::to_string_pretty(&response)
             .map_err(|error| Failure::local(format!("cannot print the response: {error}")))?;

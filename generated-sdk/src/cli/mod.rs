@@ -23,7 +23,28 @@ pub type Call<'a> =
 
 /// The generated dispatch from a service and operation id to its typed call
 /// (`crate::api::cli::call`).
-pub type Dispatch = for<'a> fn(&'a crate::runtime::Client, &str, &str, Value) -> Call<'a>;
+pub type Dispatch = for<'a> fn(&'a crate::runtime::Client, &str, &str, Input) -> Call<'a>;
+
+/// What one call is given.
+#[derive(Debug)]
+pub struct Input {
+    /// The request's path, query and body fields as JSON.
+    pub request: Value,
+    /// The file to upload (`--file`), for an upload operation.
+    pub file: Option<crate::runtime::UploadFile>,
+}
+
+/// The file of an upload operation's call; the tool requires `--file` for those.
+pub fn upload_file(
+    file: Option<crate::runtime::UploadFile>,
+) -> Result<crate::runtime::UploadFile, Error> {
+    file.ok_or_else(|| {
+        Error::Validation(ValidationError {
+            field: "file".to_owned(),
+            rule: "this operation uploads a file: give it with --file PATH".to_owned(),
+        })
+    })
+}
 
 /// What the generated code hands the tool (`crate::api::cli::GENERATED`), so the tool's own
 /// code names no operation.

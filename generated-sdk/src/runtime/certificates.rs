@@ -141,6 +141,7 @@ impl Client {
             path_and_query: operation.path.to_owned(),
             body: None,
             wechatpay_serial: None,
+            upload: None,
         };
         let answer = self.send_attempts(&request).await?;
         let request_id = answer.header("Request-ID").map(str::to_owned);

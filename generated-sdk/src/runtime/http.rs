@@ -97,10 +97,24 @@ impl Client {
         if let Some(total) = long_body {
             builder = builder.timeout(total);
         }
-        if let Some(body) = &request.body {
-            builder = builder
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.clone());
+        match (&request.upload, &request.body) {
+            // Signed over the meta above; sent inside a multipart body framed afresh.
+            (Some(upload), meta) => {
+                let meta = meta.as_deref().unwrap_or_default();
+                let boundary = upload.boundary(meta, &nonce);
+                builder = builder
+                    .header(
+                        CONTENT_TYPE,
+                        format!("multipart/form-data; boundary={boundary}"),
+                    )
+                    .body(upload.body(meta, &boundary));
+            }
+            (None, Some(body)) => {
+                builder = builder
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            (None, None) => {}
         }
         let response = builder.send().await.map_err(transport_error)?;
         let header_bytes: usize = response

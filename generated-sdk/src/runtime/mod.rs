@@ -29,6 +29,7 @@ pub mod sign;
 #[cfg(test)]
 pub(crate) mod testing;
 mod transport;
+mod upload;
 mod validate;
 pub mod verify;
 
@@ -57,6 +58,7 @@ pub use sensitive::{EncryptSensitive, SensitiveEncryptor};
 pub use transport::{
     ApiRequest, ApiResponse, DownloadCheck, Downloaded, Method, OperationInfo, Transport,
 };
+pub use upload::{DigestAlgorithm, Upload, UploadFile, UploadRules, prepare_upload};
 pub use validate::{Documented, Validate, check_enum, check_length, check_time_length, field_path};
 
 /// An RFC 3339 time that keeps the offset WeChat Pay sent (`2015-05-20T13:29:35+08:00`).

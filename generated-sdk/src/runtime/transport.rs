@@ -59,8 +59,11 @@ pub struct ApiRequest {
     pub operation: &'static OperationInfo,
     /// The percent-encoded path and query exactly as they go on the wire (and into the signature).
     pub path_and_query: String,
-    /// The exact JSON bytes of the body; `None` sends an empty body.
+    /// The exact JSON bytes of the body; `None` sends an empty body. For an upload, the meta
+    /// JSON: what the signature covers.
     pub body: Option<Vec<u8>>,
+    /// For a multipart upload, the parts around `body`; `None` sends `body` as JSON.
+    pub upload: Option<super::upload::Upload>,
     /// The serial of the key sensitive fields were encrypted with; the request must name it in
     /// `Wechatpay-Serial`. `None` lets the transport choose.
     pub wechatpay_serial: Option<String>,

@@ -86,6 +86,7 @@ fn link_operation(
         response: operation.response,
         errors: operation.errors,
         platform_certificates: operation.platform_certificates,
+        upload: crate::api::schema::upload(service, &operation.id),
     })
 }
 

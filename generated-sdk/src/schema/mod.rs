@@ -97,6 +97,8 @@ pub struct Operation {
     pub errors: Vec<ErrorRow>,
     /// Whether it downloads the platform certificates.
     pub platform_certificates: bool,
+    /// How its multipart upload is framed, when it is one.
+    pub upload: Option<&'static crate::runtime::UploadRules>,
 }
 
 /// A notification WeChat Pay sends.

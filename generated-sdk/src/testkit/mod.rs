@@ -7,6 +7,8 @@
 //!   merchant's public key (401 `SIGN_ERROR`), and its path, query and body against the spec:
 //!   required fields, types, length limits, documented enum values, unknown fields (400
 //!   `PARAM_ERROR` with a `detail` naming the field, its value, the issue and where it was);
+//!   an upload's signature is checked over its meta part, and its file against the digest the
+//!   meta announces (400 `PARAM_ERROR` naming the digest field when they differ);
 //! - it answers signed with its own WeChat Pay key, with a `Request-ID`: what the test
 //!   registered ([`Sandbox::answer`]), else what the spec's lifecycles say (a recharge applied
 //!   for is `RECHARGING` until closed; an unknown one is 404 `NOT_FOUND`; a reused
@@ -38,6 +40,7 @@ mod route;
 mod sandbox;
 mod server;
 mod signed;
+mod upload;
 
 pub use answer::Answer;
 pub use error::TestkitError;

@@ -115,7 +115,7 @@ pub(crate) fn request_object(
 
 /// A path or query value as the JSON its field's shape wants; unknown names are refused here,
 /// since the table's check cannot tell where they travelled.
-fn from_text(
+pub(super) fn from_text(
     fields: &[Field],
     name: &str,
     text: &str,

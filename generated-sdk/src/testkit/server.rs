@@ -18,6 +18,7 @@ use super::lifecycle::{Instances, Outcome};
 use super::recorded::{Recorded, parse_authorization};
 use super::route;
 use super::signed::{Signer, Unsigned};
+use super::upload;
 use crate::runtime::sign::{SigningInput, request_message};
 use crate::runtime::{OperationInfo, WechatPayPublicKey};
 use crate::schema::{self, ErrorRow, Lifecycle, Operation, Violation};
@@ -58,6 +59,14 @@ pub(super) struct State {
     pub(super) answers: HashMap<String, Answer>,
     pub(super) instances: Instances,
     pub(super) requests: u64,
+}
+
+/// A request's route and the parts of it read before deciding.
+struct Routed<'a> {
+    routed: Option<(&'static Operation, Vec<(&'static str, String)>)>,
+    query: Option<&'a str>,
+    /// An upload operation's parts, or why its body could not be read.
+    upload: Option<Result<upload::Received, upload::Unreadable>>,
 }
 
 /// What the pipeline decided for one request.
@@ -106,6 +115,21 @@ impl Shared {
             })
             .collect();
         let routed = route::find(&self.operations, &method, &path);
+        // An upload's signature covers its meta part, not the multipart body around it.
+        let upload = routed
+            .as_ref()
+            .and_then(|(operation, _)| operation.upload)
+            .map(|rules| {
+                let content_type = headers
+                    .iter()
+                    .find(|(name, _)| name == "content-type")
+                    .map(|(_, value)| value.as_str());
+                upload::receive(content_type, &body, rules)
+            });
+        let signed_body = match &upload {
+            Some(Ok(received)) => received.meta.clone(),
+            _ => body.clone(),
+        };
         let mut recorded = Recorded {
             operation: routed.as_ref().map(|(operation, _)| operation.info),
             method,
@@ -116,7 +140,8 @@ impl Shared {
             status: None,
             request_id: None,
         };
-        recorded.signature_valid = !self.verify_signatures || self.signature_valid(&recorded);
+        recorded.signature_valid =
+            !self.verify_signatures || self.signature_valid(&recorded, &signed_body);
         let (index, request_id, fault) = {
             let mut state = self.lock();
             state.requests += 1;
@@ -147,7 +172,14 @@ impl Shared {
                 let operation = routed.map(|(operation, _)| operation);
                 Decision::Answer(unsigned(answer, operation), None)
             }
-            fault => Decision::Answer(self.decide(&recorded, routed, query.as_deref()), fault),
+            fault => {
+                let incoming = Routed {
+                    routed,
+                    query: query.as_deref(),
+                    upload,
+                };
+                Decision::Answer(self.decide(&recorded, incoming), fault)
+            }
         };
         let (status, response) = match decision {
             Decision::Drop => (None, None),
@@ -198,12 +230,12 @@ impl Shared {
 
     /// Signature, route, fields, then the answer: registered, the test's, the lifecycle's, the
     /// documented one.
-    fn decide(
-        &self,
-        recorded: &Recorded,
-        routed: Option<(&'static Operation, Vec<(&'static str, String)>)>,
-        query: Option<&str>,
-    ) -> Unsigned {
+    fn decide(&self, recorded: &Recorded, incoming: Routed<'_>) -> Unsigned {
+        let Routed {
+            routed,
+            query,
+            upload,
+        } = incoming;
         if !recorded.signature_valid {
             return error_body(
                 401,
@@ -226,7 +258,17 @@ impl Shared {
                 None,
             );
         };
-        let request = match route::request_object(operation, params, query, &recorded.body)
+        let body = match (operation.upload, upload) {
+            (Some(rules), Some(Ok(received))) => match received.request_body(operation, rules) {
+                Ok(body) => body,
+                Err(violation) => return param_error(&violation),
+            },
+            (_, Some(Err(unreadable))) => {
+                return error_body(400, "INVALID_REQUEST", &unreadable, None);
+            }
+            _ => recorded.body.clone(),
+        };
+        let request = match route::request_object(operation, params, query, &body)
             .and_then(|request| schema::check(&operation.fields, &request).map(|()| request))
         {
             Ok(request) => request,
@@ -252,7 +294,9 @@ impl Shared {
         documented(operation)
     }
 
-    fn signature_valid(&self, recorded: &Recorded) -> bool {
+    /// Whether `Authorization` signs this request: its method, target and `body` (the JSON
+    /// body, or an upload's meta part).
+    fn signature_valid(&self, recorded: &Recorded, body: &[u8]) -> bool {
         let Some(authorization) = recorded.header("authorization") else {
             return false;
         };
@@ -281,7 +325,7 @@ impl Shared {
             path_and_query: &recorded.path_and_query,
             timestamp,
             nonce,
-            body: &recorded.body,
+            body,
         });
         fresh
             && mchid == keys::MCHID

@@ -34,6 +34,7 @@ fn request() -> ApiRequest {
         path_and_query: "/v3/bills?date=20180130".to_owned(),
         body: None,
         wechatpay_serial: None,
+        upload: None,
     }
 }
 

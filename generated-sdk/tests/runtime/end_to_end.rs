@@ -253,6 +253,7 @@ async fn an_empty_204_answer_is_verified_too() {
         path_and_query: "/v3/test/no-content".to_owned(),
         body: Some(b"{}".to_vec()),
         wechatpay_serial: None,
+        upload: None,
     };
     let answer = client.send(request()).await.expect("a verified 204");
     assert_eq!((answer.status, answer.body.len()), (204, 0));

@@ -141,6 +141,7 @@ fn pay() -> ApiRequest {
         path_and_query: "/v3/test/pay".to_owned(),
         body: Some(br#"{"amount":1}"#.to_vec()),
         wechatpay_serial: None,
+        upload: None,
     }
 }
 

@@ -177,7 +177,19 @@ async fn every_operation_outside_a_lifecycle_answers_its_documented_example() {
             Some(example) => serde_json::from_str(example).expect("JSON"),
             None => minimal_request(&operation.fields),
         };
-        let answer = wechatpay_apiv3::api::cli::call(&client, service, id, request)
+        // An upload sends a file of the first documented type.
+        let file = operation.upload.map(|rules| {
+            let extension = rules
+                .types
+                .first()
+                .map_or("bin", |(extension, _)| extension);
+            wechatpay_apiv3::runtime::UploadFile::new(
+                format!("sample.{extension}"),
+                b"sample file".to_vec(),
+            )
+        });
+        let input = wechatpay_apiv3::cli::Input { request, file };
+        let answer = wechatpay_apiv3::api::cli::call(&client, service, id, input)
             .await
             .unwrap_or_else(|error| panic!("{id}: {error}"));
         let expected: Option<Value> = operation

@@ -131,7 +131,9 @@ fn operation(api: &Api, service: &Service, op: &Operation) -> Result<Value, Emit
     if !parameters.is_empty() {
         operation.insert("parameters".into(), Value::Array(parameters));
     }
-    if op.has_body() {
+    if let Some(upload) = &op.upload {
+        operation.insert("requestBody".into(), upload_body(service, op, upload));
+    } else if op.has_body() {
         operation.insert("requestBody".into(), request_body(service, op)?);
     }
     operation.insert("responses".into(), responses(api, service, op)?);
@@ -256,6 +258,94 @@ fn request_body(service: &Service, op: &Operation) -> Result<Value, EmitError> {
         "required": true,
         "content": {"application/json": media},
     }))
+}
+
+/// A multipart upload: the meta part (the body fields plus what the client computes into it,
+/// sent as JSON and signed), the form fields as parts of their own, and the file part.
+/// `x-wechatpay-upload` keeps what OpenAPI cannot say: the digest, the limits, the types.
+fn upload_body(service: &Service, op: &Operation, upload: &crate::ir::Upload) -> Value {
+    let owned = request_fields(op, Location::Body);
+    let is_form = |field: &&Field| upload.form_fields.contains(&field.wire_name);
+    let meta_fields: Vec<&Field> = owned.iter().filter(|field| !is_form(field)).collect();
+    let form_fields: Vec<&Field> = owned.iter().filter(is_form).collect();
+    let mut meta = object_schema(service, &meta_fields);
+    if let Value::Object(meta) = &mut meta {
+        let computed = std::iter::once((&upload.digest, "文件摘要 (computed by the client)"))
+            .chain(
+                upload
+                    .file_name
+                    .iter()
+                    .map(|name| (name, "文件名称 (the file's name, set by the client)")),
+            );
+        let properties = meta.entry("properties").or_insert_with(|| json!({}));
+        if let Value::Object(properties) = properties {
+            for (name, description) in computed.clone() {
+                properties.insert(
+                    name.clone(),
+                    json!({"type": "string", "description": description}),
+                );
+            }
+        }
+        let required = meta.entry("required").or_insert_with(|| json!([]));
+        if let Value::Array(required) = required {
+            required.extend(computed.map(|(name, _)| json!(name)));
+        }
+    }
+    let mut properties = Map::new();
+    properties.insert(upload.meta_part.clone(), meta);
+    let form = object_schema(service, &form_fields);
+    if let Some(Value::Object(form)) = form.get("properties") {
+        properties.extend(form.clone());
+    }
+    properties.insert(
+        upload.file_part.clone(),
+        json!({"type": "string", "format": "binary", "description": upload.description}),
+    );
+    let mut required = vec![json!(upload.meta_part), json!(upload.file_part)];
+    required.extend(
+        form_fields
+            .iter()
+            .filter(|field| field.required)
+            .map(|field| json!(field.wire_name)),
+    );
+    let mut encoding = Map::new();
+    encoding.insert(
+        upload.meta_part.clone(),
+        json!({"contentType": "application/json"}),
+    );
+    let types: Vec<&str> = upload
+        .types
+        .iter()
+        .map(|(_, content_type)| content_type.as_str())
+        .collect();
+    if !types.is_empty() {
+        encoding.insert(
+            upload.file_part.clone(),
+            json!({"contentType": types.join(", ")}),
+        );
+    }
+    let digest = match upload.digest_algorithm {
+        crate::ir::DigestAlgorithm::Sha256 => "sha256",
+        crate::ir::DigestAlgorithm::Sm3 => "sm3",
+    };
+    json!({
+        "required": true,
+        "content": {"multipart/form-data": {
+            "schema": {"type": "object", "properties": properties, "required": required},
+            "encoding": encoding,
+        }},
+        "x-wechatpay-upload": {
+            "file_part": upload.file_part,
+            "meta_part": upload.meta_part,
+            "digest": upload.digest,
+            "digest_algorithm": digest,
+            "file_name": upload.file_name,
+            "max_bytes": upload.max_bytes,
+            "types": upload.types.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
+            "form_fields": upload.form_fields,
+            "signed": "the meta part, exactly as sent",
+        },
+    })
 }
 
 fn responses(api: &Api, service: &Service, op: &Operation) -> Result<Value, EmitError> {

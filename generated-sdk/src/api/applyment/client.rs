@@ -78,6 +78,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::QUERY_SETTLEMENT_MODIFICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -124,6 +125,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::MODIFY_SETTLEMENT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -170,6 +172,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::QUERY_SETTLEMENT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -214,6 +217,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::SUBMIT_APPLYMENT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -259,6 +263,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::QUERY_APPLYMENT_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -306,6 +311,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::QUERY_APPLYMENT_BY_BUSINESS_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -352,6 +358,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::SUBMIT_CONTACT_ALTERATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -401,6 +408,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::QUERY_CONTACT_ALTERATION_BY_OUT_REQUEST_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -448,6 +456,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::QUERY_CONTACT_ALTERATION_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -496,6 +505,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::REVOKE_CONTACT_ALTERATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -542,6 +552,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::SUBMIT_SUBJECT_ALTERATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -591,6 +602,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::QUERY_SUBJECT_ALTERATION_BY_OUT_REQUEST_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -638,6 +650,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::QUERY_SUBJECT_ALTERATION_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -686,6 +699,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::REVOKE_SUBJECT_ALTERATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -730,6 +744,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::SUBMIT_NAME_ALTERATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -779,6 +794,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::QUERY_NAME_ALTERATION_BY_OUT_REQUEST_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -826,6 +842,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::QUERY_NAME_ALTERATION_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -872,6 +889,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::REVOKE_NAME_ALTERATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -918,6 +936,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::APPLY_SETTLE_RULE_MODIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -965,6 +984,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
                 operation: &operations::QUERY_SETTLE_RULE_MODIFICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -61,6 +61,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
                 operation: &operations::QUERY_DETAIL_RECEIPT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -105,6 +106,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
                 operation: &operations::APPLY_DETAIL_RECEIPT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -150,6 +152,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
                 operation: &operations::QUERY_SUMMARY_RECEIPT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -194,6 +197,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
                 operation: &operations::APPLY_SUMMARY_RECEIPT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -238,6 +242,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
                 operation: &operations::CREATE_TRANSFER_BATCH,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -295,6 +300,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_BATCH_BY_BATCH_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -344,6 +350,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -401,6 +408,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -450,6 +458,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

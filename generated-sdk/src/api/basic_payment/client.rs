@@ -59,6 +59,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
                 operation: &operations::APP_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -103,6 +104,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
                 operation: &operations::APP_PREPAY_WITH_CONTRACT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -147,6 +149,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
                 operation: &operations::CODEPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -191,6 +194,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
                 operation: &operations::H5_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -237,6 +241,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
                 operation: &operations::QUERY_ORDER_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -281,6 +286,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
                 operation: &operations::JSAPI_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -327,6 +333,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
                 operation: &operations::JSAPI_PREPAY_WITH_CONTRACT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -371,6 +378,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
                 operation: &operations::NATIVE_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -419,6 +427,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
                 operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -465,6 +474,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
                 operation: &operations::CLOSE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -511,6 +521,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
                 operation: &operations::REVERSE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

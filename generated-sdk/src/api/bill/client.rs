@@ -66,6 +66,7 @@ impl<'a, T: Transport> BillClient<'a, T> {
                 operation: &operations::APPLY_FUND_FLOW_BILL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -119,6 +120,7 @@ impl<'a, T: Transport> BillClient<'a, T> {
                 operation: &operations::APPLY_SUB_MERCHANT_FUND_FLOW_BILL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -173,6 +175,7 @@ impl<'a, T: Transport> BillClient<'a, T> {
                 operation: &operations::APPLY_TRADE_BILL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -221,6 +224,7 @@ impl<'a, T: Transport> BillClient<'a, T> {
                 operation: &operations::DOWNLOAD_BILL_FILE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -273,6 +277,7 @@ impl<'a, T: Transport> BillClient<'a, T> {
                 operation: &operations::APPLY_ECOMMERCE_FUND_FLOW_BILL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -70,6 +70,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::QUERY_PRODUCT_AUTHORITIES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -114,6 +115,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::SUBMIT_BRAND_APPLYMENT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -161,6 +163,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::QUERY_BRAND_APPLYMENT_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -208,6 +211,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::QUERY_BRAND_APPLYMENT_BY_BUSINESS_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -252,6 +256,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::CANCEL_BRAND_APPLYMENT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -305,6 +310,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::LIST_SHAKE_ACTIVITIES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -359,6 +365,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::LIST_BRAND_STORES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -403,6 +410,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::CREATE_BRAND_STORE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -448,6 +456,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::DELETE_BRAND_STORE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -494,6 +503,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::QUERY_BRAND_STORE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -539,6 +549,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::UPDATE_BRAND_STORE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -587,6 +598,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::BIND_BRAND_STORE_RECIPIENT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -633,6 +645,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::CLOSE_BRAND_STORE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -679,6 +692,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::RESUME_BRAND_STORE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -727,6 +741,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::UNBIND_BRAND_STORE_RECIPIENT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -771,6 +786,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::CREATE_STORE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -819,6 +835,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::QUERY_STORE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -864,6 +881,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::UPDATE_STORE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -910,6 +928,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::BIND_STORE_RECIPIENT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -956,6 +975,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
                 operation: &operations::UNBIND_STORE_RECIPIENT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

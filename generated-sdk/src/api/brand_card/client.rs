@@ -80,6 +80,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::QUERY_CARD_CONFIG,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -124,6 +125,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::SUBMIT_CARD_CONFIG,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -170,6 +172,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::CANCEL_CARD_CONFIG_APPLYMENT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -221,6 +224,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::QUERY_CARD_PREVIEW_URL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -265,6 +269,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::PUBLISH_CARD_CONFIG,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -319,6 +324,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::LIST_CARD_LINKS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -363,6 +369,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::APPLY_CARD_LINK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -411,6 +418,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::QUERY_CARD_LINK_APPLYMENT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -457,6 +465,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::CANCEL_CARD_LINK_APPLYMENT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -501,6 +510,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::UNBIND_CARD_LINK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -555,6 +565,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::LIST_MEMBER_CARDS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -599,6 +610,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::CREATE_MEMBER_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -645,6 +657,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::DELETE_MEMBER_CARD,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -691,6 +704,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::QUERY_MEMBER_CARD,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -736,6 +750,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::UPDATE_MEMBER_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -782,6 +797,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::INVALIDATE_MEMBER_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -837,6 +853,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::LIST_MEMBERSHIP_ACTIVITIES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -883,6 +900,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::CREATE_MEMBERSHIP_ACTIVITY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -931,6 +949,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::QUERY_MEMBERSHIP_ACTIVITY,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -978,6 +997,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::UPDATE_MEMBERSHIP_ACTIVITY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1026,6 +1046,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::TERMINATE_MEMBERSHIP_ACTIVITY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1070,6 +1091,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::CREATE_PAY_VIEW_TOKEN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1114,6 +1136,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::CREATE_PRE_AUTH_TOKEN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1165,6 +1188,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::LIST_USER_CARDS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1211,6 +1235,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::IMPORT_USER_CARDS_BY_OPENID,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1257,6 +1282,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::IMPORT_USER_CARDS_BY_PHONE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1305,6 +1331,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::QUERY_USER_CARD,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1351,6 +1378,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::UPDATE_USER_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1398,6 +1426,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::CONFIRM_USER_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1446,6 +1475,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::INVALIDATE_USER_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1490,6 +1520,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::CREATE_USER_FEED,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1539,6 +1570,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::CONFIRM_POINTS_COUPON_EXCHANGE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1583,6 +1615,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
                 operation: &operations::SYNC_USER_POINTS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

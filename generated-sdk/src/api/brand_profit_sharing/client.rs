@@ -62,6 +62,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
                 operation: &operations::QUERY_BRAND_MERCHANT_RATIO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -106,6 +107,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
                 operation: &operations::FINISH_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -153,6 +155,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
                 operation: &operations::QUERY_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -197,6 +200,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
                 operation: &operations::CREATE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -243,6 +247,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
                 operation: &operations::QUERY_ORDER_AMOUNT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -287,6 +292,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
                 operation: &operations::ADD_RECEIVER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -331,6 +337,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
                 operation: &operations::DELETE_RECEIVER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -383,6 +390,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
                 operation: &operations::QUERY_RETURN_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -427,6 +435,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
                 operation: &operations::CREATE_RETURN_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

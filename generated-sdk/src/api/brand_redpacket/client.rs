@@ -57,6 +57,7 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
                 operation: &operations::SEND_RED_PACKET_BATCH,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -108,6 +109,7 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
                 operation: &operations::QUERY_BATCH_BY_BATCH_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -155,6 +157,7 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
                 operation: &operations::QUERY_DETAIL_BY_DETAIL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -208,6 +211,7 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
                 operation: &operations::QUERY_BATCH_BY_OUT_BATCH_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -257,6 +261,7 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
                 operation: &operations::QUERY_DETAIL_BY_OUT_DETAIL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -60,6 +60,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
                 operation: &operations::SYNC_PARKING_STATUS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -104,6 +105,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
                 operation: &operations::NOTIFY_POINTS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -155,6 +157,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
                 operation: &operations::QUERY_USER_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -208,6 +211,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
                 operation: &operations::QUERY_POINTS_COMMIT_STATUS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -254,6 +258,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
                 operation: &operations::SYNC_CATERING_ORDER_STATUS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -298,6 +303,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
                 operation: &operations::CREATE_CUSTOM_ENTRANCE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -343,6 +349,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
                 operation: &operations::QUERY_CUSTOM_ENTRANCE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -388,6 +395,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
                 operation: &operations::UPDATE_CUSTOM_ENTRANCE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -435,6 +443,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
                 operation: &operations::UPLOAD_RECEIPT_JUMP_INFO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -498,6 +507,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
                 operation: &operations::QUERY_GUIDES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -542,6 +552,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
                 operation: &operations::REGISTER_GUIDE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -587,6 +598,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
                 operation: &operations::UPDATE_GUIDE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -633,6 +645,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
                 operation: &operations::ASSIGN_GUIDE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -69,6 +69,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::ENROLL_BANK_MULTI_ACTIVITY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -119,6 +120,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::QUERY_BANK_MULTI_ACTIVITY_COUPON,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -164,6 +166,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::QUERY_CALLBACK,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -208,6 +211,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::SET_CALLBACK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -252,6 +256,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::CREATE_COUPON_STOCK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -308,6 +313,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::LIST_STOCKS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -354,6 +360,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::QUERY_STOCK,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -405,6 +412,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::LIST_AVAILABLE_SINGLEITEMS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -456,6 +464,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::LIST_AVAILABLE_MERCHANTS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -502,6 +511,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::MODIFY_GOODS_IDS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -548,6 +558,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::PAUSE_STOCK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -594,6 +605,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::DOWNLOAD_REFUND_FLOW,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -643,6 +655,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::QUERY_DAILY_REFUND_FLOW_URL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -689,6 +702,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::RESTART_STOCK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -735,6 +749,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::START_STOCK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -781,6 +796,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::DOWNLOAD_USE_FLOW,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -828,6 +844,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::QUERY_DAILY_USE_FLOW_URL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -899,6 +916,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::LIST_COUPONS_BY_FILTER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -945,6 +963,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::SEND_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -993,6 +1012,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
                 operation: &operations::QUERY_COUPON,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -59,6 +59,7 @@ impl<'a, T: Transport> CertificatesClient<'a, T> {
                 operation: &operations::DOWNLOAD_PLATFORM_CERTIFICATES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

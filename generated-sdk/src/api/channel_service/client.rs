@@ -72,6 +72,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
                 operation: &operations::QUERY_CHANNEL_BALANCE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -127,6 +128,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
                 operation: &operations::QUERY_MERCHANT_ARCHIVES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -184,6 +186,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
                 operation: &operations::QUERY_MERCHANT_MEDIA,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -228,6 +231,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
                 operation: &operations::APPLY_ACCOUNT_RENAME,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -275,6 +279,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
                 operation: &operations::QUERY_ACCOUNT_RENAME,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -324,6 +329,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
                 operation: &operations::NOTIFY_INFO_UPDATE_RESULT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -368,6 +374,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
                 operation: &operations::PUNISH_LEDGER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -412,6 +419,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
                 operation: &operations::RECOVER_LEDGER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -459,6 +467,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
                 operation: &operations::QUERY_CONTROL_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -503,6 +512,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
                 operation: &operations::APPLY_SPECIAL_REDUCTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -559,6 +569,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
                 operation: &operations::QUERY_SPECIAL_REDUCTION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -61,6 +61,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
                 operation: &operations::QUERY_BUDGET_RECEIPT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -107,6 +108,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
                 operation: &operations::APPLY_BUDGET_RECEIPT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -151,6 +153,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
                 operation: &operations::APPLY_CHARITY_BUDGET,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -197,6 +200,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
                 operation: &operations::QUERY_CHARITY_BUDGET,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -243,6 +247,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
                 operation: &operations::UNLOCK_CHARITY_BUDGET,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -287,6 +292,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
                 operation: &operations::CREATE_CHARITY_TRANSFER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -337,6 +343,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
                 operation: &operations::QUERY_CHARITY_TRANSFER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

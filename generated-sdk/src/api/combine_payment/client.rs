@@ -58,6 +58,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
                 operation: &operations::APP_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -102,6 +103,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
                 operation: &operations::H5_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -147,6 +149,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
                 operation: &operations::QUERY_ORDER_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -191,6 +194,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
                 operation: &operations::JSAPI_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -235,6 +239,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
                 operation: &operations::MINIPROGRAM_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -279,6 +284,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
                 operation: &operations::NATIVE_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -326,6 +332,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
                 operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -372,6 +379,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
                 operation: &operations::CLOSE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

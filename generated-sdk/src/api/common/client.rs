@@ -62,6 +62,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
                 operation: &operations::LIST_PROVINCES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -108,6 +109,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
                 operation: &operations::LIST_CITIES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -156,6 +158,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
                 operation: &operations::LIST_CORPORATE_BANKS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -204,6 +207,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
                 operation: &operations::LIST_PERSONAL_BANKS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -249,6 +253,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
                 operation: &operations::SEARCH_BANK_BY_ACCOUNT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -300,6 +305,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
                 operation: &operations::LIST_BANK_BRANCHES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -348,6 +354,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
                 operation: &operations::TRANSFORM_EXPRESS_OPENID,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -392,6 +399,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
                 operation: &operations::APPLY_RATE_ACTIVITY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -439,6 +447,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
                 operation: &operations::QUERY_RATE_ACTIVITY_APPLICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -486,6 +495,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
                 operation: &operations::UPDATE_RATE_ACTIVITY_APPLICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -534,6 +544,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
                 operation: &operations::VERIFY_REAL_NAME,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -578,6 +589,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
                 operation: &operations::ECHO_SECURITY_TEST,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -622,6 +634,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
                 operation: &operations::NOTIFY_WEBHOOK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -67,6 +67,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::DELETE_COMPLAINT_NOTIFICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -113,6 +114,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::QUERY_COMPLAINT_NOTIFICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -159,6 +161,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::CREATE_COMPLAINT_NOTIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -205,6 +208,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::UPDATE_COMPLAINT_NOTIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -260,6 +264,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::LEGACY_LIST_COMPLAINTS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -315,6 +320,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::LIST_COMPLAINTS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -360,6 +366,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::QUERY_COMPLAINT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -406,6 +413,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::COMPLETE_COMPLAINT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -460,6 +468,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::LIST_COMPLAINT_NEGOTIATION_HISTORY,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -506,6 +515,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::RESPOND_COMPLAINT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -554,6 +564,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::RESPOND_IMMEDIATE_SERVICE_COMPLAINT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -600,6 +611,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::UPDATE_REFUND_PROGRESS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -645,6 +657,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::LEGACY_QUERY_COMPLAINT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -693,6 +706,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::LEGACY_LIST_COMPLAINT_NEGOTIATION_HISTORY,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -737,6 +751,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::SUBMIT_FEEDBACK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -784,6 +799,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
                 operation: &operations::DOWNLOAD_COMPLAINT_IMAGE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

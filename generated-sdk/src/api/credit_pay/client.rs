@@ -55,6 +55,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
                 operation: &operations::ACQUIRING_BANK_EXPOSURE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -99,6 +100,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
                 operation: &operations::INSTALMENT_EXPOSURE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -145,6 +147,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
                 operation: &operations::PARTNER_INSTALMENT_EXPOSURE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -191,6 +194,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
                 operation: &operations::PARTNER_PAYMENT_EXPOSURE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -235,6 +239,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
                 operation: &operations::PAYMENT_EXPOSURE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

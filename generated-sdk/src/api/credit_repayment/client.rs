@@ -60,6 +60,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
                 operation: &operations::APP_PRESIGN_CONTRACT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -104,6 +105,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
                 operation: &operations::H5_PRESIGN_CONTRACT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -148,6 +150,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
                 operation: &operations::TERMINATE_CONTRACT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -193,6 +196,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
                 operation: &operations::QUERY_CONTRACT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -237,6 +241,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
                 operation: &operations::CREATE_DEDUCT_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -282,6 +287,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
                 operation: &operations::QUERY_DEDUCT_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -326,6 +332,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
                 operation: &operations::SCHEDULE_REPAYMENTS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -372,6 +379,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
                 operation: &operations::QUERY_SCHEDULE_RECORD,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -417,6 +425,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
                 operation: &operations::QUERY_REPAYMENT_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -463,6 +472,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
                 operation: &operations::CLOSE_REPAYMENT_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -507,6 +517,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
                 operation: &operations::REPAYMENT_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -57,6 +57,7 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
                 operation: &operations::APPLY_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -102,6 +103,7 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
                 operation: &operations::QUERY_CARD,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -148,6 +150,7 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
                 operation: &operations::ADD_USER_RECORDS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -195,6 +198,7 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
                 operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -240,6 +244,7 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
                 operation: &operations::QUERY_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -285,6 +290,7 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
                 operation: &operations::UPDATE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

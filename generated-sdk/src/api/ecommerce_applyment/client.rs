@@ -59,6 +59,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
                 operation: &operations::CREATE_APPLYMENT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -106,6 +107,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
                 operation: &operations::QUERY_APPLYMENT_BY_OUT_REQUEST_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -154,6 +156,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
                 operation: &operations::REVOKE_APPLYMENT_BY_OUT_REQUEST_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -200,6 +203,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
                 operation: &operations::SUBMIT_ACCOUNT_HOSTING_APPLYMENT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -244,6 +248,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
                 operation: &operations::SUBMIT_SIGN_VERIFY_INFO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -289,6 +294,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
                 operation: &operations::QUERY_APPLYMENT_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -335,6 +341,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
                 operation: &operations::REVOKE_APPLYMENT_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -389,6 +396,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
                 operation: &operations::LIST_SUBJECT_SUB_MERCHANTS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -64,6 +64,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
                 operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -114,6 +115,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
                 operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -158,6 +160,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
                 operation: &operations::APP_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -207,6 +210,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
                 operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -253,6 +257,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
                 operation: &operations::CREATE_COMBINE_PAPAY_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -300,6 +305,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
                 operation: &operations::QUERY_COMBINE_PAPAY_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -348,6 +354,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
                 operation: &operations::REVERSE_COMBINE_PAPAY_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

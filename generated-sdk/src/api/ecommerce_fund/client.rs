@@ -71,6 +71,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::APPLY_CANCEL_WITHDRAW,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -118,6 +119,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::QUERY_CANCEL_WITHDRAW_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -162,6 +164,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::CONFIRM_CANCEL,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -210,6 +213,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::QUERY_CANCEL_WITHDRAW_BY_OUT_REQUEST_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -256,6 +260,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::VALIDATE_CANCEL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -302,6 +307,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::CREATE_CANCEL_APPLICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -349,6 +355,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::QUERY_CANCEL_APPLICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -399,6 +406,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::QUERY_SUB_MERCHANT_BALANCE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -450,6 +458,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::QUERY_SUB_MERCHANT_DAY_END_BALANCE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -496,6 +505,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::CREATE_SUB_MERCHANT_WITHDRAW,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -544,6 +554,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::QUERY_SUB_MERCHANT_WITHDRAW_BY_OUT_REQUEST_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -592,6 +603,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::QUERY_SUB_MERCHANT_WITHDRAW_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -638,6 +650,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::APPLY_CANCELLED_MERCHANT_WITHDRAW,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -685,6 +698,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::QUERY_CANCELLED_MERCHANT_WITHDRAW_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -732,6 +746,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::QUERY_CANCELLED_MERCHANT_WITHDRAW_BY_OUT_REQUEST_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -777,6 +792,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::QUERY_BALANCE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -823,6 +839,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::QUERY_DAY_END_BALANCE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -867,6 +884,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::CREATE_WITHDRAW,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -918,6 +936,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::DOWNLOAD_WITHDRAW_EXCEPTION_FILE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -965,6 +984,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::QUERY_WITHDRAW_BY_OUT_REQUEST_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1010,6 +1030,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
                 operation: &operations::QUERY_WITHDRAW_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

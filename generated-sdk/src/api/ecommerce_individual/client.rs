@@ -64,6 +64,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
                 operation: &operations::QUERY_ABNORMAL_FUND_RECEIPT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -112,6 +113,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
                 operation: &operations::CREATE_ABNORMAL_FUND_TRANSFER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -161,6 +163,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
                 operation: &operations::QUERY_ABNORMAL_FUND_TRANSFER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -209,6 +212,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
                 operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -258,6 +262,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
                 operation: &operations::APP_PRE_ENTRUST_SIGN_WITH_REAL_NAME,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -307,6 +312,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
                 operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN_WITH_REAL_NAME,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -351,6 +357,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
                 operation: &operations::APP_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -400,6 +407,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
                 operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -447,6 +455,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
                 operation: &operations::QUERY_CONTRACT_BY_OPENID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

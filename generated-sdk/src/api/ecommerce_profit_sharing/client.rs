@@ -63,6 +63,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
                 operation: &operations::QUERY_AFTER_SALES_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -107,6 +108,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
                 operation: &operations::CREATE_AFTER_SALES_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -151,6 +153,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
                 operation: &operations::FINISH_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -198,6 +201,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
                 operation: &operations::QUERY_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -242,6 +246,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
                 operation: &operations::CREATE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -288,6 +293,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
                 operation: &operations::QUERY_ORDER_AMOUNT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -332,6 +338,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
                 operation: &operations::ADD_RECEIVER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -376,6 +383,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
                 operation: &operations::DELETE_RECEIVER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -428,6 +436,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
                 operation: &operations::QUERY_RETURN_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -472,6 +481,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
                 operation: &operations::CREATE_RETURN_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

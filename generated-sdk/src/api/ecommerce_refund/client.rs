@@ -54,6 +54,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
                 operation: &operations::CREATE_REFUND,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -105,6 +106,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
                 operation: &operations::QUERY_REFUND_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -158,6 +160,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
                 operation: &operations::QUERY_REFUND_BY_OUT_REFUND_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -204,6 +207,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
                 operation: &operations::APPLY_ABNORMAL_REFUND,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -251,6 +255,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
                 operation: &operations::QUERY_RETURN_ADVANCE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -297,6 +302,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
                 operation: &operations::CREATE_RETURN_ADVANCE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -51,6 +51,7 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
                 operation: &operations::CANCEL_SUBSIDY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -95,6 +96,7 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
                 operation: &operations::CREATE_SUBSIDY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -139,6 +141,7 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
                 operation: &operations::RETURN_SUBSIDY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

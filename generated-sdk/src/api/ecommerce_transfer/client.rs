@@ -61,6 +61,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
                 operation: &operations::APPLY_TRANSFER_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -108,6 +109,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -152,6 +154,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
                 operation: &operations::CREATE_TRANSFER_BILL,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -200,6 +203,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_BILL_BY_OUT_BILL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -246,6 +250,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
                 operation: &operations::CANCEL_TRANSFER_BILL,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -295,6 +300,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_BILL_BY_TRANSFER_BILL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -77,6 +77,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::QUERY_RENEWAL_CONTRACT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -123,6 +124,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::RENEWAL_PRESIGN_CONTRACT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -170,6 +172,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::TERMINATE_RENEWAL_CONTRACT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -216,6 +219,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::CREATE_RENEWAL_TRANSACTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -266,6 +270,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::QUERY_RENEWAL_TRANSACTION_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -316,6 +321,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::QUERY_RENEWAL_TRANSACTION_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -364,6 +370,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::SEND_RENEWAL_PRE_NOTIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -432,6 +439,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::LIST_RENEWAL_USER_CONTRACTS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -489,6 +497,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::LIST_STUDENT_CARD_ORDERS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -535,6 +544,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::CREATE_STUDENT_CARD_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -581,6 +591,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::QUERY_STUDENT_BY_OPENID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -627,6 +638,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::QUERY_STUDENT_BY_QQ,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -671,6 +683,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::SCHOOL_PRESIGN_CONTRACT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -716,6 +729,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::QUERY_SCHOOL_CONTRACT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -764,6 +778,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::TERMINATE_SCHOOL_CONTRACT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -810,6 +825,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::CREATE_SCHOOL_TRANSACTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -860,6 +876,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::QUERY_SCHOOL_TRANSACTION_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -910,6 +927,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::QUERY_SCHOOL_TRANSACTION_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -966,6 +984,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::LIST_SCHOOL_USER_CONTRACTS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1014,6 +1033,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
                 operation: &operations::QUERY_SCHOOL_USER_DEBT_STATE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -71,6 +71,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::LIST_AVAILABLE_MERCHANT_RANGES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -117,6 +118,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::CREATE_AVAILABLE_MERCHANT_RANGE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -168,6 +170,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::LIST_MERCHANT_IDENTIFIERS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -214,6 +217,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::ADD_MERCHANT_IDENTIFIER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -263,6 +267,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::DELETE_MERCHANT_IDENTIFIER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -307,6 +312,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::APPLY_FUNDING_PROOF,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -351,6 +357,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::APPLY_TRADE_BILL,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -402,6 +409,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::QUERY_QUOTA_CARD_BY_OUT_CARD_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -448,6 +456,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::ISSUE_QUOTA_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -497,6 +506,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::QUERY_QUOTA_CARD,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -545,6 +555,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::CANCEL_QUOTA_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -598,6 +609,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::QUERY_QUOTA_CARD_PAYMENT_URL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -646,6 +658,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::REVOKE_EMPLOYEE_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -690,6 +703,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::START_STORE_ENTITY_MATCH,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -736,6 +750,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::QUERY_STORE_ENTITY_MATCH,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -786,6 +801,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::QUERY_EMPLOYEE_AUTHORIZATION_STATE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -834,6 +850,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
                 operation: &operations::CREATE_EMPLOYEE_AUTHORIZATION_URL,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

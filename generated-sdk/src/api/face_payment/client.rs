@@ -77,6 +77,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::QUERY_FACE_USER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -122,6 +123,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::QUERY_DEVICE_INSPECTION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -168,6 +170,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::LIST_DEVICES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -212,6 +215,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::QUERY_AUTHINFO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -256,6 +260,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::PRESIGN_CONTRACT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -304,6 +309,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::QUERY_CONTRACT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -355,6 +361,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::LIST_FACE_COLLECTIONS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -400,6 +407,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::QUERY_FACE_COLLECTION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -444,6 +452,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::CREATE_REPAYMENT_URL,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -488,6 +497,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::CREATE_TRANSACTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -538,6 +548,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::QUERY_TRANSACTION_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -588,6 +599,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::LIST_ORGANIZATIONS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -635,6 +647,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::QUERY_ORGANIZATION_USER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -684,6 +697,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::UPDATE_ORGANIZATION_USER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -734,6 +748,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::TERMINATE_ORGANIZATION_USER_CONTRACT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -778,6 +793,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
                 operation: &operations::CREATE_TOKEN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -66,6 +66,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::CREATE_CARD_TEMPLATE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -110,6 +111,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::ISSUE_FAPIAO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -155,6 +157,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::ISSUE_GENERAL_FAPIAO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -204,6 +207,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::ISSUE_PASSENGER_TRANSPORT_FAPIAO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -251,6 +255,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::ISSUE_REFINED_OIL_FAPIAO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -300,6 +305,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::ISSUE_REAL_ESTATE_LEASING_FAPIAO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -351,6 +357,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::QUERY_FAPIAO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -399,6 +406,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::QUERY_FAPIAO_FILES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -445,6 +453,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::INSERT_FAPIAO_CARDS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -491,6 +500,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::REVERSE_FAPIAO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -547,6 +557,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::QUERY_PARTNER_INVITE_URL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -602,6 +613,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::LIST_INVITED_MERCHANTS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -649,6 +661,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::QUERY_MERCHANT_BASE_INFORMATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -695,6 +708,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::QUERY_DEVELOPMENT_CONFIG,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -741,6 +755,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::UPDATE_DEVELOPMENT_CONFIG,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -790,6 +805,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::LIST_TAX_CODES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -836,6 +852,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::CHECK_SUB_MERCHANT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -884,6 +901,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::QUERY_SUB_MERCHANT_CHECK_STATUS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -933,6 +951,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::QUERY_USER_TITLE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1000,6 +1019,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
                 operation: &operations::QUERY_USER_TITLE_URL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

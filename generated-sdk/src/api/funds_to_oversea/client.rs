@@ -61,6 +61,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
                 operation: &operations::QUERY_BILL_DOWNLOAD_URL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -105,6 +106,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
                 operation: &operations::CREATE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -152,6 +154,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
                 operation: &operations::QUERY_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -196,6 +199,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
                 operation: &operations::CREATE_RETURN_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -242,6 +246,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
                 operation: &operations::QUERY_RETURN_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -291,6 +296,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
                 operation: &operations::QUERY_AVAILABLE_ABROAD_AMOUNT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -118,6 +118,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::MICROPAY_PAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -181,6 +182,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_ORDER_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -246,6 +248,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -302,6 +305,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::CREATE_REFUND,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -361,6 +365,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_REFUND_BY_OUT_REFUND_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -418,6 +423,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_REFUND_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -481,6 +487,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LIST_REFUNDS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -566,6 +573,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                     operation: &operations::DOWNLOAD_STATEMENT,
                     path_and_query: target.finish(),
                     body: None,
+                    upload: None,
                     wechatpay_serial: None,
                 },
                 check,
@@ -616,6 +624,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::REVERSE_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -666,6 +675,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::REVERSE_BY_ID,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -719,6 +729,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::DOWNLOAD_CERTIFICATES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -783,6 +794,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LIST_SETTLEMENTS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -854,6 +866,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_QUERY_CUSTOMS_DECLARATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -900,6 +913,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_MODIFY_CUSTOMS_DECLARATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -944,6 +958,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_DECLARE_CUSTOMS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -990,6 +1005,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_REDECLARE_CUSTOMS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1036,6 +1052,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_VERIFY_CUSTOMS_CERTIFICATE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1082,6 +1099,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_DOWNLOAD_CERTIFICATES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1128,6 +1146,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_CREATE_SUB_MERCHANT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1174,6 +1193,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_UPDATE_SUB_MERCHANT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1223,6 +1243,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_QUERY_SUB_MERCHANT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1278,6 +1299,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_LIST_REFUNDS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1322,6 +1344,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_CREATE_REFUND,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1370,6 +1393,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_QUERY_REFUND_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1420,6 +1444,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_QUERY_REFUND_BY_OUT_REFUND_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1476,6 +1501,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_LIST_SETTLEMENTS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1526,6 +1552,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_DOWNLOAD_STATEMENT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1570,6 +1597,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_APP_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1618,6 +1646,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_QUERY_ORDER_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1664,6 +1693,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_CLOSE_ORDER_BY_ID,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1710,6 +1740,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_REVERSE_BY_ID,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1754,6 +1785,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_JSAPI_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1798,6 +1830,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_MICROPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1842,6 +1875,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_H5_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1886,6 +1920,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_NATIVE_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1936,6 +1971,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_QUERY_ORDER_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1984,6 +2020,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_CLOSE_ORDER_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2032,6 +2069,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LEGACY_REVERSE_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2089,6 +2127,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_CUSTOMS_DECLARATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2135,6 +2174,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::MODIFY_CUSTOMS_DECLARATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2179,6 +2219,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::DECLARE_CUSTOMS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2223,6 +2264,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::REDECLARE_CUSTOMS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2269,6 +2311,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::VERIFY_CUSTOMS_CERTIFICATE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2315,6 +2358,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::DELETE_COMPLAINT_NOTIFICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2361,6 +2405,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_COMPLAINT_NOTIFICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2407,6 +2452,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::CREATE_COMPLAINT_NOTIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2453,6 +2499,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::UPDATE_COMPLAINT_NOTIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2511,6 +2558,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LIST_COMPLAINTS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2559,6 +2607,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_COMPLAINT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2605,6 +2654,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::COMPLETE_COMPLAINT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2662,6 +2712,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::LIST_COMPLAINT_NEGOTIATION_HISTORY,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2708,6 +2759,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::RESPOND_COMPLAINT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2756,6 +2808,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::DOWNLOAD_COMPLAINT_IMAGE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2802,6 +2855,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::CREATE_H5_PERMISSION_APPLICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2849,6 +2903,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_H5_PERMISSION_APPLICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2896,6 +2951,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::UPDATE_H5_PERMISSION_APPLICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2942,6 +2998,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::CREATE_H5_DOMAIN_APPLICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2989,6 +3046,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_H5_DOMAIN_APPLICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3036,6 +3094,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::UPDATE_H5_DOMAIN_APPLICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3081,6 +3140,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_H5_PERMISSION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3125,6 +3185,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::CREATE_SUB_MERCHANT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3172,6 +3233,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_SUB_MERCHANT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3217,6 +3279,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::UPDATE_SUB_MERCHANT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3261,6 +3324,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::APP_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3305,6 +3369,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::H5_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3349,6 +3414,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::JSAPI_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3395,6 +3461,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3457,6 +3524,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_PAPAY_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3501,6 +3569,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::WEB_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3566,6 +3635,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_PAPAY_CONTRACT_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3614,6 +3684,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::TERMINATE_PAPAY_CONTRACT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3658,6 +3729,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::CREATE_PAPAY_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3706,6 +3778,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_PAPAY_ORDER_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3755,6 +3828,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::REVERSE_PAPAY_ORDER_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3801,6 +3875,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_PAPAY_ORDER_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3853,6 +3928,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_PROFIT_SHARING_BILL_URL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3899,6 +3975,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::CREATE_PROFIT_SHARING_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3945,6 +4022,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::UNFREEZE_PROFIT_SHARING_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3998,6 +4076,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_PROFIT_SHARING_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4044,6 +4123,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::DELETE_PROFIT_SHARING_RECEIVER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4090,6 +4170,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::ADD_PROFIT_SHARING_RECEIVER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4152,6 +4233,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_PROFIT_SHARING_RECEIVER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4204,6 +4286,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_PROFIT_SHARING_REFUND_BILL_URL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4250,6 +4333,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_REFUNDABLE_BALANCE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4296,6 +4380,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::MARK_PROFIT_SHARING_TRANSACTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4347,6 +4432,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_PROFIT_SHARING_ORDER_AMOUNT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4396,6 +4482,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_REFUNDABLE_AMOUNT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4443,6 +4530,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_SUB_MERCHANT_RECHARGE_BALANCE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4487,6 +4575,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::QUERY_RECHARGE_BALANCE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4531,6 +4620,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::APP_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4577,6 +4667,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::CLOSE_ORDER_BY_ID,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4621,6 +4712,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::JSAPI_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4665,6 +4757,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::H5_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4709,6 +4802,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::NATIVE_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -4757,6 +4851,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 operation: &operations::CLOSE_ORDER_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

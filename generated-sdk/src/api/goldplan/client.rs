@@ -57,6 +57,7 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
                 operation: &operations::CHANGE_CUSTOM_PAGE_STATUS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -101,6 +102,7 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
                 operation: &operations::CHANGE_GOLD_PLAN_STATUS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -145,6 +147,7 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
                 operation: &operations::CLOSE_ADVERTISING_SHOW,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -189,6 +192,7 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
                 operation: &operations::OPEN_ADVERTISING_SHOW,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -235,6 +239,7 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
                 operation: &operations::SET_ADVERTISING_INDUSTRY_FILTER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

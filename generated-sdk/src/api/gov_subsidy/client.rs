@@ -78,6 +78,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::CUP_INVALIDATE_AUDIT_DATA,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -122,6 +123,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::CUP_QUERY_AUDIT_RESULT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -166,6 +168,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::CUP_SYNC_REFUND,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -210,6 +213,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::CUP_UPDATE_AUDIT_DATA,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -254,6 +258,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::CUP_UPLOAD_AUDIT_DATA,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -298,6 +303,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::QUERY_COMPANY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -342,6 +348,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::UPLOAD_GOODS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -388,6 +395,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::SYNC_N_CATEGORY_QUALIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -456,6 +464,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::QUERY_QUALIFICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -502,6 +511,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::PASSTHROUGH_CANCEL_QUALIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -548,6 +558,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::PASSTHROUGH_CLAIM_QUALIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -594,6 +605,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::PASSTHROUGH_QUERY_QUALIFICATIONS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -638,6 +650,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::QUERY_QUALIFICATIONS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -682,6 +695,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::SYNC_QUALIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -726,6 +740,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::LOCK_SN_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -770,6 +785,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::QUERY_SN_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -814,6 +830,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::UNLOCK_SN_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -858,6 +875,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::QUERY_TRANSACTIONS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -904,6 +922,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::QUERY_DAY_TRANSACTION_SUMMARY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -948,6 +967,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::SYNC_TRANSACTIONS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -994,6 +1014,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::ZHEJIANG_CANCEL_AUTH_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1040,6 +1061,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::ZHEJIANG_COMMIT_AUTH_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1084,6 +1106,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::ZHEJIANG_ISSUE_AUTH_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1130,6 +1153,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::ZHEJIANG_REFUND_AUTH_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1174,6 +1198,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::ZHEJIANG_TRY_AUTH_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1218,6 +1243,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::ZHEJIANG_QUERY_GOODS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1264,6 +1290,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::ZHEJIANG_CONFIRM_N_CATEGORY_QUALIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1310,6 +1337,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::ZHEJIANG_ALTER_QUALIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1356,6 +1384,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::ZHEJIANG_CLAIM_QUALIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1402,6 +1431,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::ZHEJIANG_QUERY_QUALIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1448,6 +1478,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::ZHEJIANG_USE_QUALIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1492,6 +1523,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::ZHEJIANG_LOCK_SN_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1536,6 +1568,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::ZHEJIANG_QUERY_SN_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1580,6 +1613,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
                 operation: &operations::ZHEJIANG_UNLOCK_SN_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -66,6 +66,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::CREATE_PERMISSION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -116,6 +117,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::QUERY_PERMISSION_BY_AUTHORIZATION_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -164,6 +166,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::TERMINATE_PERMISSION_BY_AUTHORIZATION_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -217,6 +220,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::QUERY_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -261,6 +265,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::CREATE_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -315,6 +320,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::QUERY_DEDUCTION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -361,6 +367,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::CANCEL_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -407,6 +414,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::COMPLETE_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -453,6 +461,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::MODIFY_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -499,6 +508,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::REGISTER_DEDUCTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -545,6 +555,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::SYNC_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -591,6 +602,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::CREATE_PAY_ON_DELIVERY_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -645,6 +657,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::OVERSEA_QUERY_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -691,6 +704,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::OVERSEA_CREATE_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -739,6 +753,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::OVERSEA_CANCEL_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -787,6 +802,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::OVERSEA_COMPLETE_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -835,6 +851,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
                 operation: &operations::OVERSEA_SYNC_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

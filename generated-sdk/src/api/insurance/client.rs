@@ -62,6 +62,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
                 operation: &operations::CREATE_POWER_BANK_INSURANCE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -109,6 +110,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
                 operation: &operations::QUERY_POWER_BANK_INSURANCE_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -156,6 +158,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
                 operation: &operations::QUERY_POWER_BANK_INSURANCE_QUALIFICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -202,6 +205,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
                 operation: &operations::SUBMIT_POLICY_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -249,6 +253,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
                 operation: &operations::QUERY_POLICY_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -293,6 +298,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
                 operation: &operations::UPLOAD_POLICY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -338,6 +344,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
                 operation: &operations::QUERY_POLICY,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -383,6 +390,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
                 operation: &operations::UPDATE_POLICY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -52,6 +52,7 @@ impl<'a, T: Transport> LovefeastClient<'a, T> {
                 operation: &operations::QUERY_BRAND,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -103,6 +104,7 @@ impl<'a, T: Transport> LovefeastClient<'a, T> {
                 operation: &operations::LIST_USER_ORDERS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -150,6 +152,7 @@ impl<'a, T: Transport> LovefeastClient<'a, T> {
                 operation: &operations::QUERY_USER_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

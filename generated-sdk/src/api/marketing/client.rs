@@ -66,6 +66,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
                 operation: &operations::CREATE_CARD_SWITCH_TOKEN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -124,6 +125,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
                 operation: &operations::LIST_PACKAGE_TASKS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -180,6 +182,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
                 operation: &operations::LIST_PARTNERSHIPS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -224,6 +227,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
                 operation: &operations::BUILD_PARTNERSHIP,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -268,6 +272,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
                 operation: &operations::TERMINATE_PARTNERSHIP,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -326,6 +331,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
                 operation: &operations::LIST_WEEKLY_DISCOUNT_ACTIVITIES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -373,6 +379,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
                 operation: &operations::QUERY_WEEKLY_DISCOUNT_ACTIVITY,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -421,6 +428,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
                 operation: &operations::APPLY_WEEKLY_DISCOUNT_ACTIVITY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -478,6 +486,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
                 operation: &operations::LIST_WITHDRAW_FREE_COUPONS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -526,6 +535,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
                 operation: &operations::SEND_WITHDRAW_FREE_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -574,6 +584,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
                 operation: &operations::DOWNLOAD_MULTIUSE_REFUND_FLOW,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -622,6 +633,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
                 operation: &operations::DOWNLOAD_MULTIUSE_SEND_FLOW,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -670,6 +682,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
                 operation: &operations::DOWNLOAD_MULTIUSE_USE_FLOW,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -716,6 +729,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
                 operation: &operations::SEND_MULTIUSE_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -70,6 +70,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::APPLY_RECEIPT_BY_OUT_BILL_NO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -117,6 +118,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::QUERY_RECEIPT_BY_OUT_BILL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -163,6 +165,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::APPLY_RECEIPT_BY_TRANSFER_BILL_NO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -210,6 +213,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::QUERY_RECEIPT_BY_TRANSFER_BILL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -254,6 +258,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::CREATE_TRANSFER_BILL,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -301,6 +306,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_BILL_BY_OUT_BILL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -347,6 +353,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::CANCEL_TRANSFER_BILL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -396,6 +403,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::CREATE_TRANSFER_BILL_WITH_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -442,6 +450,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::TRANSFER_WITH_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -489,6 +498,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_BILL_BY_TRANSFER_BILL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -535,6 +545,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::CREATE_QQ_WALLET_TRANSFER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -580,6 +591,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::QUERY_QQ_WALLET_TRANSFER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -628,6 +640,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::CANCEL_QQ_WALLET_TRANSFER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -674,6 +687,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::CREATE_USER_CONFIRM_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -727,6 +741,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::QUERY_USER_CONFIRM_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -778,6 +793,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
                 operation: &operations::CLOSE_USER_CONFIRM_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -54,6 +54,7 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
                 operation: &operations::CREATE_MIX_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -104,6 +105,7 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
                 operation: &operations::QUERY_MIX_ORDER_BY_MIX_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -154,6 +156,7 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
                 operation: &operations::QUERY_MIX_ORDER_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -199,6 +202,7 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
                 operation: &operations::NOTIFY_REFUND,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -82,6 +82,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::LIST_ACTIVITIES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -126,6 +127,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::CREATE_ACTIVITY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -171,6 +173,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::QUERY_ACTIVITY,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -217,6 +220,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::TERMINATE_ACTIVITY,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -264,6 +268,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::QUERY_ACTIVATE_INFORMATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -308,6 +313,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::QUERY_CALLBACK,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -352,6 +358,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::SET_CALLBACK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -404,6 +411,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::LIST_CARDS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -448,6 +456,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::CREATE_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -493,6 +502,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::DELETE_CARD,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -538,6 +548,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::QUERY_CARD,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -583,6 +594,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::UPDATE_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -629,6 +641,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::DEPOSIT_CODES,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -676,6 +689,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::QUERY_USER_CARD,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -723,6 +737,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::UPDATE_USER_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -771,6 +786,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::ACTIVATE_USER_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -819,6 +835,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::COMMIT_BONUS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -867,6 +884,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::PREPARE_BONUS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -915,6 +933,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::SET_USER_CARD_RIGHTS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -963,6 +982,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::SET_SERVICE_MODULE_DATA,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1011,6 +1031,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::INVALIDATE_USER_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1058,6 +1079,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::DECRYPT_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1104,6 +1126,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::CREATE_PERMISSION_TOKEN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1152,6 +1175,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::IMPORT_USER_CARDS_BY_PHONE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1198,6 +1222,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::CREATE_CARD_QRCODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1244,6 +1269,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::SET_CARD_RIGHTS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1290,6 +1316,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::ADD_SERVICE_MODULE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1337,6 +1364,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::DELETE_SERVICE_MODULE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1384,6 +1412,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::UPDATE_SERVICE_MODULE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1430,6 +1459,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::UPGRADE_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1478,6 +1508,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::IMPORT_USER_CARDS_BY_OPENID,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1524,6 +1555,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::IMPORT_PHONE_NUMBER_MEMBERS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1572,6 +1604,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::SEARCH_PHONE_NUMBER_MEMBER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1622,6 +1655,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
                 operation: &operations::LIST_USER_CARDS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -73,6 +73,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::QUERY_COUPON_NOTIFY,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -117,6 +118,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::SET_COUPON_NOTIFY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -161,6 +163,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::ASSOCIATE_TRADE_INFO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -205,6 +208,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::DEACTIVATE_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -249,6 +253,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::DISASSOCIATE_TRADE_INFO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -293,6 +298,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::RETURN_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -337,6 +343,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::SEND_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -381,6 +388,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::USE_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -427,6 +435,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::SEND_GOV_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -471,6 +480,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::PRE_SEND_PRODUCT_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -515,6 +525,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::SEND_PRODUCT_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -559,6 +570,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::CREATE_BUSIFAVOR_STOCK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -604,6 +616,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::QUERY_STOCK,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -649,6 +662,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::MODIFY_STOCK_INFO,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -695,6 +709,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::MODIFY_BUDGET,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -753,6 +768,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::QUERY_COUPON_CODE_LIST,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -799,6 +815,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::UPLOAD_COUPON_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -847,6 +864,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::DELETE_COUPON_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -897,6 +915,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::QUERY_COUPON_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -948,6 +967,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::LIST_SUBSIDY_PAY_RECEIPTS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -992,6 +1012,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::SUBSIDY_PAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1039,6 +1060,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::QUERY_SUBSIDY_PAY_RECEIPT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1083,6 +1105,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::SUBSIDY_RETURN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1134,6 +1157,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::QUERY_SUBSIDY_RETURN_RECEIPT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1202,6 +1226,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::LIST_COUPONS_BY_FILTER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1251,6 +1276,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
                 operation: &operations::QUERY_COUPON,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -53,6 +53,7 @@ impl<'a, T: Transport> PalmServiceClient<'a, T> {
                 operation: &operations::QUERY_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -97,6 +98,7 @@ impl<'a, T: Transport> PalmServiceClient<'a, T> {
                 operation: &operations::PREAUTHORIZE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -75,6 +75,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::NOTIFY_DEDUCTION_RETRY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -121,6 +122,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::NOTIFY_PRE_DEDUCTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -170,6 +172,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::QUERY_INSURANCE_RENEWAL_SCHEDULE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -220,6 +223,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::SCHEDULE_INSURANCE_RENEWAL,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -266,6 +270,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::APPLY_INSURANCE_TRANSACTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -316,6 +321,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::RENEW_INSURANCE_CONTRACT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -365,6 +371,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::QUERY_INSURANCE_CONTRACT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -415,6 +422,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::TERMINATE_INSURANCE_CONTRACT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -461,6 +469,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::INSURANCE_APP_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -507,6 +516,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::INSURANCE_H5_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -553,6 +563,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::INSURANCE_JSAPI_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -602,6 +613,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::INSURANCE_MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -650,6 +662,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::MODIFY_POLICY_PERIODS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -703,6 +716,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::LIST_POLICY_PERIODS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -749,6 +763,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::APPLY_HARMONY_TRANSACTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -796,6 +811,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::QUERY_SCHEDULED_DEDUCTION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -842,6 +858,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::SCHEDULE_DEDUCTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -886,6 +903,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::APPLY_TRANSACTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -935,6 +953,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::APP_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -984,6 +1003,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::H5_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1033,6 +1053,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::JSAPI_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1082,6 +1103,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::MINIPROGRAM_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1131,6 +1153,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::QUERY_HARMONY_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1180,6 +1203,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1230,6 +1254,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1274,6 +1299,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
                 operation: &operations::PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

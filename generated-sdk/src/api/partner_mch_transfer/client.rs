@@ -64,6 +64,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
                 operation: &operations::APPLY_RECEIPT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -110,6 +111,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
                 operation: &operations::QUERY_RECEIPT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -156,6 +158,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
                 operation: &operations::APPLY_SUB_MERCHANT_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -203,6 +206,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
                 operation: &operations::QUERY_SUB_MERCHANT_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -247,6 +251,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
                 operation: &operations::CREATE_TRANSFER_BILL,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -298,6 +303,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_BILL_BY_OUT_BILL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -347,6 +353,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
                 operation: &operations::CANCEL_TRANSFER_BILL,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -396,6 +403,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
                 operation: &operations::CREATE_TRANSFER_BILL_WITH_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -442,6 +450,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
                 operation: &operations::TRANSFER_WITH_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -491,6 +500,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
                 operation: &operations::CREATE_USER_CONFIRM_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -541,6 +551,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
                 operation: &operations::QUERY_USER_CONFIRM_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -592,6 +603,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
                 operation: &operations::CLOSE_USER_CONFIRM_AUTHORIZATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -65,6 +65,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
                 operation: &operations::QUERY_SCHEDULED_DEDUCTION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -111,6 +112,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
                 operation: &operations::SCHEDULE_DEDUCTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -155,6 +157,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
                 operation: &operations::APPLY_TRANSACTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -204,6 +207,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
                 operation: &operations::APP_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -253,6 +257,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
                 operation: &operations::H5_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -302,6 +307,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
                 operation: &operations::JSAPI_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -351,6 +357,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
                 operation: &operations::MINIPROGRAM_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -401,6 +408,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
                 operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -451,6 +459,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
                 operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -497,6 +506,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
                 operation: &operations::NOTIFY_DEDUCTION_RETRY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -543,6 +553,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
                 operation: &operations::NOTIFY_PRE_DEDUCTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

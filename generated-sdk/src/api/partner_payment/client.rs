@@ -59,6 +59,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
                 operation: &operations::APP_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -103,6 +104,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
                 operation: &operations::APP_PREPAY_WITH_CONTRACT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -147,6 +149,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
                 operation: &operations::CODEPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -191,6 +194,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
                 operation: &operations::H5_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -238,6 +242,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
                 operation: &operations::QUERY_ORDER_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -282,6 +287,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
                 operation: &operations::JSAPI_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -328,6 +334,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
                 operation: &operations::JSAPI_PREPAY_WITH_CONTRACT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -372,6 +379,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
                 operation: &operations::MINIPROGRAM_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -416,6 +424,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
                 operation: &operations::NATIVE_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -465,6 +474,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
                 operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -511,6 +521,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
                 operation: &operations::CLOSE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -557,6 +568,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
                 operation: &operations::REVERSE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -601,6 +613,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
                 operation: &operations::SCANNED_POS_PREPAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

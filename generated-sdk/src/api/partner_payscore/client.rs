@@ -71,6 +71,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::CREATE_PERMISSION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -115,6 +116,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::APPLY_SCENE_PERMISSION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -160,6 +162,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::ASSESS_USER_RISK_LEVEL,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -209,6 +212,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::QUERY_PERMISSION_BY_AUTHORIZATION_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -257,6 +261,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::TERMINATE_PERMISSION_BY_AUTHORIZATION_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -315,6 +320,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::QUERY_PERMISSION_BY_OPENID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -361,6 +367,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::TERMINATE_PERMISSION_BY_OPENID,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -407,6 +414,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::APPLY_SERVICE_ACCOUNT_BINDING,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -454,6 +462,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::QUERY_SERVICE_ACCOUNT_BINDING,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -506,6 +515,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::QUERY_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -550,6 +560,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::CREATE_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -596,6 +607,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::CREATE_AND_COMPLETE_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -642,6 +654,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::CANCEL_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -688,6 +701,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::COMPLETE_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -734,6 +748,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::MODIFY_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -780,6 +795,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::PAY_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -826,6 +842,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::SEND_PENDING_MESSAGE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -872,6 +889,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::SEND_PREPAID_MESSAGE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -918,6 +936,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::SYNC_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -964,6 +983,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::CREATE_PAY_ON_DELIVERY_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1015,6 +1035,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::QUERY_SERVICE_QUOTA,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1059,6 +1080,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::CREATE_PAYSCORE_PLAN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1105,6 +1127,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::QUERY_PAYSCORE_PLAN,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1151,6 +1174,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::STOP_PAYSCORE_PLAN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1197,6 +1221,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::CREATE_SIGN_PLAN_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1241,6 +1266,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::CREATE_USER_SIGN_PLAN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1290,6 +1316,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::QUERY_USER_SIGN_PLAN,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1339,6 +1366,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
                 operation: &operations::STOP_USER_SIGN_PLAN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

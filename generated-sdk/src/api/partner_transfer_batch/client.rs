@@ -67,6 +67,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
                 operation: &operations::LIST_MERCHANT_INCOME_RECORDS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -120,6 +121,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
                 operation: &operations::LIST_SUB_MERCHANT_INCOME_RECORDS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -173,6 +175,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
                 operation: &operations::INITIATE_TRANSFER_BATCH,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
         }
@@ -230,6 +233,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_BATCH_BY_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -279,6 +283,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_DETAIL_BY_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -336,6 +341,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_BATCH_BY_OUT_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -385,6 +391,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_DETAIL_BY_OUT_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -66,6 +66,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
                 operation: &operations::ECOMMERCE_MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -115,6 +116,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
                 operation: &operations::ECOMMERCE_PAY_REDIRECT_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -164,6 +166,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
                 operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -213,6 +216,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
                 operation: &operations::PAY_REDIRECT_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -262,6 +266,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
                 operation: &operations::CLEARING_MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -311,6 +316,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
                 operation: &operations::CLEARING_PAY_REDIRECT_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -360,6 +366,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
                 operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -410,6 +417,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
                 operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -459,6 +467,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
                 operation: &operations::PARTNER_MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -508,6 +517,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
                 operation: &operations::PARTNER_PAY_REDIRECT_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -59,6 +59,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
                 operation: &operations::REPORT_RETAIL_GOODS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -106,6 +107,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
                 operation: &operations::REPORT_CODE_PLATE_TRANSACTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -151,6 +153,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
                 operation: &operations::QUERY_SPEAKER_BINDING,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -197,6 +200,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
                 operation: &operations::BIND_SPEAKER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -243,6 +247,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
                 operation: &operations::PREBIND_SPEAKER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -289,6 +294,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
                 operation: &operations::UNBIND_SPEAKER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -335,6 +341,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
                 operation: &operations::REPORT_SPEAKER_PAYMENT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -381,6 +388,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
                 operation: &operations::PRINT_RECEIPT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -428,6 +436,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
                 operation: &operations::QUERY_PRINT_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

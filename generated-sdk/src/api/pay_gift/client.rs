@@ -70,6 +70,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
                 operation: &operations::LIST_ACTIVITIES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -115,6 +116,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
                 operation: &operations::QUERY_ACT_DETAIL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -167,6 +169,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
                 operation: &operations::LIST_ACTIVITY_SKU,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -219,6 +222,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
                 operation: &operations::LIST_ACTIVITY_MERCHANT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -265,6 +269,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
                 operation: &operations::ADD_ACTIVITY_MERCHANT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -313,6 +318,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
                 operation: &operations::DELETE_ACTIVITY_MERCHANT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -359,6 +365,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
                 operation: &operations::TERMINATE_ACTIVITY,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -403,6 +410,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
                 operation: &operations::CREATE_FULL_SEND_ACT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -77,6 +77,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
                 operation: &operations::LIST_AUTHENTICATIONS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -123,6 +124,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
                 operation: &operations::PRE_ORDER_AUTHENTICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -176,6 +178,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
                 operation: &operations::PRE_ORDER_AUTHENTICATION_WITH_AUTH,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
         }
@@ -222,6 +225,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
                 operation: &operations::QUERY_AUTHENTICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -274,6 +278,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
                 operation: &operations::QUERY_RELATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -327,6 +332,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
                 operation: &operations::CREATE_TOKEN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
         }
@@ -380,6 +386,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
                 operation: &operations::CREATE_TRANSFER_BATCH,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
         }
@@ -424,6 +431,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
                 operation: &operations::CREATE_INSURANCE_RESULT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -470,6 +478,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
                 operation: &operations::VALIDATE_AUTHENTICATION_TOKEN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

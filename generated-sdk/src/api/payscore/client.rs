@@ -85,6 +85,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::DOWNLOAD_MERCHANT_BILL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -141,6 +142,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::QUERY_PAYAFTER_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -185,6 +187,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::CREATE_PAYAFTER_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -231,6 +234,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::CANCEL_PAYAFTER_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -277,6 +281,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::COMPLETE_PAYAFTER_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -323,6 +328,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::SYNC_PAYAFTER_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -367,6 +373,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::CREATE_PERMISSION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -411,6 +418,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::ASSESS_USER_RISK_LEVEL,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -459,6 +467,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::QUERY_PERMISSION_BY_AUTHORIZATION_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -507,6 +516,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::TERMINATE_PERMISSION_BY_AUTHORIZATION_CODE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -556,6 +566,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::QUERY_PERMISSION_BY_OPENID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -604,6 +615,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::TERMINATE_PERMISSION_BY_OPENID,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -648,6 +660,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::CREATE_PAYSCORE_PLAN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -693,6 +706,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::QUERY_PAYSCORE_PLAN,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -739,6 +753,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::STOP_PAYSCORE_PLAN,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -791,6 +806,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::QUERY_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -835,6 +851,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::CREATE_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -881,6 +898,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::CREATE_AND_COMPLETE_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -927,6 +945,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::CANCEL_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -973,6 +992,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::COMPLETE_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1019,6 +1039,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::MODIFY_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1065,6 +1086,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::PAY_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1111,6 +1133,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::SEND_PENDING_MESSAGE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1157,6 +1180,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::SEND_PREPAID_MESSAGE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1203,6 +1227,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::SYNC_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1249,6 +1274,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::CREATE_PAY_ON_DELIVERY_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1295,6 +1321,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::CREATE_SIGN_PLAN_SERVICE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1339,6 +1366,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::CREATE_USER_SIGN_PLAN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1387,6 +1415,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::QUERY_USER_SIGN_PLAN,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1436,6 +1465,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::STOP_USER_SIGN_PLAN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1492,6 +1522,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::QUERY_SMART_RETAIL_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1538,6 +1569,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::CREATE_SMART_RETAIL_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1586,6 +1618,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::CANCEL_SMART_RETAIL_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1634,6 +1667,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::COMPLETE_SMART_RETAIL_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1681,6 +1715,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::QUERY_USER_SERVICE_STATE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1729,6 +1764,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
                 operation: &operations::TERMINATE_USER_SERVICE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -121,6 +121,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::APPLY_RECHARGE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -172,6 +173,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_RECHARGE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -222,6 +224,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::CLOSE_RECHARGE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -268,6 +271,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::APPLY_BANK_TRANSFER_RECHARGE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -318,6 +322,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_BANK_TRANSFER_RECHARGE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -365,6 +370,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::OPEN_INSURANCE_COMPENSATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -416,6 +422,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::CHECK_INSURANCE_COMPENSATION_OPENED,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -460,6 +467,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::CREATE_COMPENSATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -510,6 +518,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_COMPENSATION_BY_BILL_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -560,6 +569,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_COMPENSATION_BY_OUT_BILL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -609,6 +619,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::CANCEL_COMPENSATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -658,6 +669,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::PRE_TRANSFER_COMPENSATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -707,6 +719,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::CREATE_DEPOSIT_AFTER_SALES_COMPENSATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -760,6 +773,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_DEPOSIT_AFTER_SALES_COMPENSATION_BY_BILL_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -813,6 +827,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_DEPOSIT_AFTER_SALES_COMPENSATION_BY_OUT_BILL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -862,6 +877,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::CREATE_DEPOSIT_PREMIUM_COMPENSATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -912,6 +928,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_DEPOSIT_PREMIUM_COMPENSATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -961,6 +978,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::CREATE_DEPOSIT_SHIPPING_COMPENSATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1014,6 +1032,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_DEPOSIT_SHIPPING_COMPENSATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1061,6 +1080,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::CREATE_INSURANCE_CLAIM,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1114,6 +1134,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_INSURANCE_CLAIM_BY_BILL_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1167,6 +1188,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_INSURANCE_CLAIM_BY_OUT_BILL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1216,6 +1238,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::CANCEL_INSURANCE_CLAIM,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1265,6 +1288,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::PRE_TRANSFER_INSURANCE_CLAIM,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1314,6 +1338,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::CREATE_SUB_MERCHANT_COMPENSATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1367,6 +1392,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_SUB_MERCHANT_COMPENSATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1413,6 +1439,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::CREATE_DEPOSIT_COMPENSATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1466,6 +1493,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_DEPOSIT_COMPENSATION_BY_BILL_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1519,6 +1547,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_DEPOSIT_COMPENSATION_BY_OUT_BILL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1563,6 +1592,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::ADD_RECHARGE_EMPLOYEE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1608,6 +1638,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::LIST_RECHARGE_EMPLOYEES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1658,6 +1689,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::DELETE_RECHARGE_EMPLOYEE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1702,6 +1734,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::APPLY_SETTLE_BATCH,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1747,6 +1780,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_SETTLE_BATCH,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1793,6 +1827,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::APPLY_ABNORMAL_SETTLE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1840,6 +1875,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::CREATE_DAY_END_BALANCE_WITHDRAW,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1891,6 +1927,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_DAY_END_BALANCE_WITHDRAW,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1937,6 +1974,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::INSURANCE_APPLY_TRANSFER_BATCH,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1995,6 +2033,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::INSURANCE_QUERY_TRANSFER_BATCH_BY_BATCH_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2045,6 +2084,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::INSURANCE_QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2098,6 +2138,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::INSURANCE_QUERY_DETAIL_RECEIPT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2151,6 +2192,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::INSURANCE_APPLY_DETAIL_RECEIPT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2212,6 +2254,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::INSURANCE_QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2265,6 +2308,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::INSURANCE_QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2316,6 +2360,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::INSURANCE_QUERY_BATCH_RECEIPT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2367,6 +2412,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::INSURANCE_APPLY_BATCH_RECEIPT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2413,6 +2459,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::INSURANCE_APPLY_RESERVATION_TRANSFER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2467,6 +2514,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::INSURANCE_QUERY_RESERVATION_TRANSFER_BY_OUT_RESERVATION_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2522,6 +2570,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::INSURANCE_CLOSE_RESERVATION_TRANSFER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2576,6 +2625,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::INSURANCE_QUERY_RESERVATION_TRANSFER_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2620,6 +2670,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::APPLY_TRANSFER_BATCH,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2678,6 +2729,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_BATCH_BY_BATCH_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2728,6 +2780,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2779,6 +2832,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_DETAIL_RECEIPT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2830,6 +2884,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::APPLY_DETAIL_RECEIPT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2888,6 +2943,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2938,6 +2994,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -2987,6 +3044,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_BATCH_RECEIPT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3036,6 +3094,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::APPLY_BATCH_RECEIPT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3082,6 +3141,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::APPLY_RESERVATION_TRANSFER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3133,6 +3193,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_RESERVATION_TRANSFER_BY_OUT_RESERVATION_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3185,6 +3246,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::CLOSE_RESERVATION_TRANSFER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -3233,6 +3295,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
                 operation: &operations::QUERY_RESERVATION_TRANSFER_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -77,6 +77,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::CREATE_DELIVERY_PLAN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -138,6 +139,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::LIST_DELIVERY_PLANS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -183,6 +185,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::UPDATE_DELIVERY_PLAN,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -229,6 +232,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::TERMINATE_DELIVERY_PLAN,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -277,6 +281,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::SET_DELIVERY_PLAN_NOTIFY_URL,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -324,6 +329,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::CREATE_IMAGE_GENERATION_TASK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -375,6 +381,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::QUERY_IMAGE_GENERATION_TASK,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -419,6 +426,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::QUERY_NOTIFY_CONFIG,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -463,6 +471,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::SET_NOTIFY_CONFIG,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -507,6 +516,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::CREATE_PRODUCT_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -553,6 +563,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::QUERY_PRODUCT_COUPON,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -598,6 +609,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::UPDATE_PRODUCT_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -646,6 +658,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::DEACTIVATE_PRODUCT_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -692,6 +705,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::CREATE_STOCK_BUNDLE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -739,6 +753,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::UPDATE_STOCK_BUNDLE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -789,6 +804,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::ASSOCIATE_STOCK_BUNDLE_STORES,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -839,6 +855,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::DISASSOCIATE_STOCK_BUNDLE_STORES,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -889,6 +906,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::UPDATE_STOCK_BUNDLE_BUDGET,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -945,6 +963,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::LIST_STOCKS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -991,6 +1010,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::CREATE_STOCK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1039,6 +1059,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::QUERY_STOCK,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1086,6 +1107,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::UPDATE_STOCK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1134,6 +1156,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::ASSOCIATE_STOCK_STORES,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1191,6 +1214,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::LIST_STOCK_ASSOCIATED_STORES,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1239,6 +1263,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::DEACTIVATE_STOCK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1289,6 +1314,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::DISASSOCIATE_STOCK_STORES,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1337,6 +1363,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::UPDATE_STOCK_BUDGET,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1385,6 +1412,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::UPLOAD_COUPON_CODES,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1431,6 +1459,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::SEND_COUPON_BUNDLE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1481,6 +1510,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::DEACTIVATE_COUPON_BUNDLE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1544,6 +1574,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::LIST_USER_COUPONS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1590,6 +1621,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::SEND_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1641,6 +1673,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::QUERY_USER_COUPON,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1689,6 +1722,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::CONFIRM_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1737,6 +1771,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::DEACTIVATE_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1785,6 +1820,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::RETURN_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1833,6 +1869,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::USE_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1879,6 +1916,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::PRE_SEND_COUPON,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1925,6 +1963,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
                 operation: &operations::PRE_SEND_COUPON_BUNDLE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -68,6 +68,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
                 operation: &operations::DOWNLOAD_PROFIT_SHARING_BILL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -113,6 +114,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
                 operation: &operations::QUERY_MERCHANT_RATIO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -166,6 +168,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
                 operation: &operations::CREATE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
         }
@@ -210,6 +213,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
                 operation: &operations::UNFREEZE_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -259,6 +263,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
                 operation: &operations::QUERY_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -312,6 +317,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
                 operation: &operations::ADD_RECEIVER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
         }
@@ -356,6 +362,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
                 operation: &operations::DELETE_RECEIVER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -400,6 +407,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
                 operation: &operations::CREATE_RETURN_ORDER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -449,6 +457,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
                 operation: &operations::QUERY_RETURN_ORDER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -495,6 +504,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
                 operation: &operations::QUERY_ORDER_AMOUNT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

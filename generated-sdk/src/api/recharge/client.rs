@@ -57,6 +57,7 @@ impl<'a, T: Transport> RechargeClient<'a, T> {
                 operation: &operations::APPLY_BANK_TRANSFER_RECHARGE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -104,6 +105,7 @@ impl<'a, T: Transport> RechargeClient<'a, T> {
                 operation: &operations::QUERY_BANK_TRANSFER_RECHARGE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -53,6 +53,7 @@ impl<'a, T: Transport> RefundClient<'a, T> {
                 operation: &operations::CREATE_REFUND,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -103,6 +104,7 @@ impl<'a, T: Transport> RefundClient<'a, T> {
                 operation: &operations::QUERY_REFUND_BY_OUT_REFUND_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -149,6 +151,7 @@ impl<'a, T: Transport> RefundClient<'a, T> {
                 operation: &operations::APPLY_ABNORMAL_REFUND,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }

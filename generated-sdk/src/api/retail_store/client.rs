@@ -64,6 +64,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
                 operation: &operations::LIST_ACTS_BY_AREA,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -110,6 +111,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
                 operation: &operations::APPLY_ACTIVITY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -154,6 +156,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
                 operation: &operations::LOCK_QUALIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -198,6 +201,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
                 operation: &operations::UNLOCK_QUALIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -244,6 +248,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
                 operation: &operations::DELETE_REPRESENTATIVE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -290,6 +295,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
                 operation: &operations::ADD_REPRESENTATIVE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -338,6 +344,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
                 operation: &operations::LIST_REPRESENTATIVE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -384,6 +391,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
                 operation: &operations::CREATE_MATERIALS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -430,6 +438,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
                 operation: &operations::DELETE_STORES,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -478,6 +487,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
                 operation: &operations::LIST_STORE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -524,6 +534,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
                 operation: &operations::ADD_STORES,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -571,6 +582,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
                 operation: &operations::QUERY_STORE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

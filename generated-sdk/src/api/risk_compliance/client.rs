@@ -82,6 +82,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::QUERY_OPENING_INTENTION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -131,6 +132,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::SUBMIT_OPENING_INTENTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -179,6 +181,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::QUERY_OPENING_INTENTION_STATE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -227,6 +230,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::CANCEL_OPENING_INTENTION_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -275,6 +279,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::CANCEL_OPENING_INTENTION_BY_BUSINESS_CODE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -324,6 +329,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::START_INACTIVE_MERCHANT_VERIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -376,6 +382,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::QUERY_INACTIVE_MERCHANT_VERIFICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -429,6 +436,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::LIST_MANAGE_RECORDS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -475,6 +483,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::QUERY_MANAGE_RECORD,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -523,6 +532,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::SUBMIT_MANAGE_RECORD_MATERIALS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -569,6 +579,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::QUERY_DUE_DILIGENCE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -615,6 +626,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::SUBMIT_DUE_DILIGENCE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -662,6 +674,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::QUERY_MERCHANT_LIMITATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -706,6 +719,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::QUERY_RISK_TRADES,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -752,6 +766,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::REPORT_RISK_TRADE_DISPOSE_RESULT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -798,6 +813,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::REPORT_TRADE_UNION_INFORMATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -860,6 +876,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::QUERY_TRADE_RISK_INFORMATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -904,6 +921,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::REPORT_TRADE_RISK_RESULT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -950,6 +968,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::DELETE_VIOLATION_NOTIFICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -996,6 +1015,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::QUERY_VIOLATION_NOTIFICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1042,6 +1062,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::CREATE_VIOLATION_NOTIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1088,6 +1109,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::UPDATE_VIOLATION_NOTIFICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1139,6 +1161,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::LIST_TRANSACTION_BLOCK_RECORDS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1187,6 +1210,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::QUERY_TRANSACTION_BLOCK_RECORD,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1237,6 +1261,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::APPEAL_TRANSACTION_BLOCK,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1284,6 +1309,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
                 operation: &operations::QUERY_TRANSACTION_BLOCK_APPEAL,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

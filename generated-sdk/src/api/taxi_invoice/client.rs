@@ -59,6 +59,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
                 operation: &operations::PUNCH_ATTENDANCE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -103,6 +104,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
                 operation: &operations::INSERT_INVOICE_CARD,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -147,6 +149,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
                 operation: &operations::UPDATE_DRIVER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -193,6 +196,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
                 operation: &operations::QUERY_DRIVER,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -239,6 +243,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
                 operation: &operations::QUERY_TAXI_COMPANY,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -283,6 +288,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
                 operation: &operations::CREATE_TAXI_COMPANY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -327,6 +333,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
                 operation: &operations::UPDATE_TAXI,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -373,6 +380,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
                 operation: &operations::QUERY_TAXI,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -426,6 +434,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
                 operation: &operations::QUERY_TRIP_BY_TOKEN,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -481,6 +490,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
                 operation: &operations::LIST_USER_TRIPS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

@@ -65,6 +65,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
                 operation: &operations::QUERY_DETAIL_RECEIPT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -109,6 +110,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
                 operation: &operations::APPLY_DETAIL_RECEIPT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -162,6 +164,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
                 operation: &operations::INITIATE_BATCH_TRANSFER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
         }
@@ -219,6 +222,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_BATCH_BY_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -268,6 +272,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_DETAIL_BY_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -325,6 +330,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_BATCH_BY_OUT_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -374,6 +380,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
                 operation: &operations::QUERY_TRANSFER_DETAIL_BY_OUT_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -418,6 +425,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
                 operation: &operations::APPLY_BATCH_RECEIPT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -463,6 +471,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
                 operation: &operations::QUERY_BATCH_RECEIPT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -509,6 +518,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
                 operation: &operations::DOWNLOAD_VOUCHER_FILE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -554,6 +564,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
                 operation: &operations::DOWNLOAD_RECEIPT_FILE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }

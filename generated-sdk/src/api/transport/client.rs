@@ -73,6 +73,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::PREOPEN_EBIKE_SERVICE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -121,6 +122,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::QUERY_EBIKE_CONTRACT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -167,6 +169,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::CREATE_CHARGE_VOUCHER,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -213,6 +216,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::CREATE_EBIKE_TRANSACTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -263,6 +267,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::QUERY_EBIKE_TRANSACTION_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -313,6 +318,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::QUERY_EBIKE_TRANSACTION_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -365,6 +371,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::QUERY_EBIKE_USER_CONTRACT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -411,6 +418,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::SUBMIT_PARKING_LOT_APPLICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -459,6 +467,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::QUERY_PARKING_LOT_APPLICATION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -505,6 +514,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::WITHDRAW_PARKING_LOT_APPLICATION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -558,6 +568,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::LIST_PARKING_LOT_APPLICATIONS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -602,6 +613,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::NOTIFY_VEHICLE_ENTRY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -646,6 +658,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::NOTIFY_VEHICLE_EXIT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -690,6 +703,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::SYNC_EXT_PAYMENT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -734,6 +748,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::QUERY_PARKING_FEE,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -784,6 +799,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::QUERY_PARKING_LOT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -828,6 +844,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::NOTIFY_PAYMENT_RESULT,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -872,6 +889,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::CREATE_RIDE_TRANSACTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -920,6 +938,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::QUERY_RIDE_TRANSACTION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -972,6 +991,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::QUERY_USER_SERVICE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1020,6 +1040,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::QUERY_ETC_CONTRACT,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1064,6 +1085,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::PREOPEN_ETC_DEDUCTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1110,6 +1132,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::CREATE_HIGHWAY_TRANSACTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1160,6 +1183,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::QUERY_ETC_TRANSACTION_BY_ID,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1210,6 +1234,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::QUERY_ETC_TRANSACTION_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1261,6 +1286,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::LIST_ETC_USER_CONTRACTS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1305,6 +1331,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::CREATE_PARKING,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1356,6 +1383,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::QUERY_PLATE_SERVICE,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1406,6 +1434,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::QUERY_PARKING_TRANSACTION,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -1452,6 +1481,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
                 operation: &operations::CREATE_PARKING_TRANSACTION,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
