@@ -412,6 +412,10 @@ pub fn call<'a>(
             Some(business_tools::upload_receipt_jump_info)
         }
         #[cfg(feature = "business_tools")]
+        ("business_tools", "upload_shopping_receipt") => {
+            Some(business_tools::upload_shopping_receipt)
+        }
+        #[cfg(feature = "business_tools")]
         ("business_tools", "query_guides") => Some(business_tools::query_guides),
         #[cfg(feature = "business_tools")]
         ("business_tools", "register_guide") => Some(business_tools::register_guide),
@@ -570,6 +574,10 @@ pub fn call<'a>(
         #[cfg(feature = "common")]
         ("common", "transform_express_openid") => Some(common::transform_express_openid),
         #[cfg(feature = "common")]
+        ("common", "upload_image") => Some(common::upload_image),
+        #[cfg(feature = "common")]
+        ("common", "upload_video") => Some(common::upload_video),
+        #[cfg(feature = "common")]
         ("common", "apply_rate_activity") => Some(common::apply_rate_activity),
         #[cfg(feature = "common")]
         ("common", "query_rate_activity_application") => {
@@ -635,6 +643,10 @@ pub fn call<'a>(
         }
         #[cfg(feature = "complaint")]
         ("complaint", "submit_feedback") => Some(complaint::submit_feedback),
+        #[cfg(feature = "complaint")]
+        ("complaint", "upload_complaint_image") => {
+            Some(complaint::upload_complaint_image)
+        }
         #[cfg(feature = "complaint")]
         ("complaint", "download_complaint_image") => {
             Some(complaint::download_complaint_image)
@@ -790,6 +802,10 @@ pub fn call<'a>(
         #[cfg(feature = "ecommerce_fund")]
         ("ecommerce_fund", "create_cancel_application") => {
             Some(ecommerce_fund::create_cancel_application)
+        }
+        #[cfg(feature = "ecommerce_fund")]
+        ("ecommerce_fund", "upload_cancel_application_media") => {
+            Some(ecommerce_fund::upload_cancel_application_media)
         }
         #[cfg(feature = "ecommerce_fund")]
         ("ecommerce_fund", "query_cancel_application") => {
@@ -1190,6 +1206,8 @@ pub fn call<'a>(
             Some(fapiao::issue_real_estate_leasing_fapiao)
         }
         #[cfg(feature = "fapiao")]
+        ("fapiao", "upload_fapiao_file") => Some(fapiao::upload_fapiao_file),
+        #[cfg(feature = "fapiao")]
         ("fapiao", "query_fapiao") => Some(fapiao::query_fapiao),
         #[cfg(feature = "fapiao")]
         ("fapiao", "query_fapiao_files") => Some(fapiao::query_fapiao_files),
@@ -1394,7 +1412,11 @@ pub fn call<'a>(
         #[cfg(feature = "global")]
         ("global", "respond_complaint") => Some(global::respond_complaint),
         #[cfg(feature = "global")]
+        ("global", "upload_complaint_image") => Some(global::upload_complaint_image),
+        #[cfg(feature = "global")]
         ("global", "download_complaint_image") => Some(global::download_complaint_image),
+        #[cfg(feature = "global")]
+        ("global", "upload_file") => Some(global::upload_file),
         #[cfg(feature = "global")]
         ("global", "create_h5_permission_application") => {
             Some(global::create_h5_permission_application)
@@ -1763,6 +1785,14 @@ pub fn call<'a>(
         }
         #[cfg(feature = "marketing")]
         ("marketing", "list_package_tasks") => Some(marketing::list_package_tasks),
+        #[cfg(feature = "marketing")]
+        ("marketing", "import_package_contracts") => {
+            Some(marketing::import_package_contracts)
+        }
+        #[cfg(feature = "marketing")]
+        ("marketing", "upload_marketing_image") => {
+            Some(marketing::upload_marketing_image)
+        }
         #[cfg(feature = "marketing")]
         ("marketing", "list_partnerships") => Some(marketing::list_partnerships),
         #[cfg(feature = "marketing")]
@@ -2897,6 +2927,8 @@ pub fn call<'a>(
             Some(product_coupon::query_image_generation_task)
         }
         #[cfg(feature = "product_coupon")]
+        ("product_coupon", "upload_image") => Some(product_coupon::upload_image),
+        #[cfg(feature = "product_coupon")]
         ("product_coupon", "query_notify_config") => {
             Some(product_coupon::query_notify_config)
         }
@@ -3121,12 +3153,20 @@ pub fn call<'a>(
             Some(risk_compliance::submit_manage_record_materials)
         }
         #[cfg(feature = "risk_compliance")]
+        ("risk_compliance", "upload_manage_submission_file") => {
+            Some(risk_compliance::upload_manage_submission_file)
+        }
+        #[cfg(feature = "risk_compliance")]
         ("risk_compliance", "query_due_diligence") => {
             Some(risk_compliance::query_due_diligence)
         }
         #[cfg(feature = "risk_compliance")]
         ("risk_compliance", "submit_due_diligence") => {
             Some(risk_compliance::submit_due_diligence)
+        }
+        #[cfg(feature = "risk_compliance")]
+        ("risk_compliance", "upload_due_diligence_file") => {
+            Some(risk_compliance::upload_due_diligence_file)
         }
         #[cfg(feature = "risk_compliance")]
         ("risk_compliance", "query_merchant_limitation") => {
@@ -3189,6 +3229,10 @@ pub fn call<'a>(
         #[cfg(feature = "taxi_invoice")]
         ("taxi_invoice", "insert_invoice_card") => {
             Some(taxi_invoice::insert_invoice_card)
+        }
+        #[cfg(feature = "taxi_invoice")]
+        ("taxi_invoice", "upload_invoice_file") => {
+            Some(taxi_invoice::upload_invoice_file)
         }
         #[cfg(feature = "taxi_invoice")]
         ("taxi_invoice", "update_driver") => Some(taxi_invoice::update_driver),
@@ -5098,6 +5142,22 @@ mod business_tools {
             crate::cli::encode(&response).map(Some)
         })
     }
+    /// `upload_shopping_receipt`: 上传电子小票
+    pub(super) fn upload_shopping_receipt(
+        client: &crate::runtime::Client,
+        input: Input,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::business_tools::UploadShoppingReceiptRequest = crate::cli::decode(
+                input.request,
+            )?;
+            let response = client
+                .business_tools()
+                .upload_shopping_receipt(&request, crate::cli::upload_file(input.file)?)
+                .await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
     /// `query_guides`: 服务人员查询API
     pub(super) fn query_guides(
         client: &crate::runtime::Client,
@@ -5924,6 +5984,38 @@ mod common {
             crate::cli::encode(&response).map(Some)
         })
     }
+    /// `upload_image`: 文件上传
+    pub(super) fn upload_image(
+        client: &crate::runtime::Client,
+        input: Input,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::common::UploadImageRequest = crate::cli::decode(
+                input.request,
+            )?;
+            let response = client
+                .common()
+                .upload_image(&request, crate::cli::upload_file(input.file)?)
+                .await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
+    /// `upload_video`: 视频上传API
+    pub(super) fn upload_video(
+        client: &crate::runtime::Client,
+        input: Input,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::common::UploadVideoRequest = crate::cli::decode(
+                input.request,
+            )?;
+            let response = client
+                .common()
+                .upload_video(&request, crate::cli::upload_file(input.file)?)
+                .await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
     /// `apply_rate_activity`: 报名费率优惠活动API
     pub(super) fn apply_rate_activity(
         client: &crate::runtime::Client,
@@ -6224,6 +6316,22 @@ mod complaint {
             )?;
             client.complaint().submit_feedback(&request).await?;
             Ok(None)
+        })
+    }
+    /// `upload_complaint_image`: 商户上传反馈图片API
+    pub(super) fn upload_complaint_image(
+        client: &crate::runtime::Client,
+        input: Input,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::complaint::UploadComplaintImageRequest = crate::cli::decode(
+                input.request,
+            )?;
+            let response = client
+                .complaint()
+                .upload_complaint_image(&request, crate::cli::upload_file(input.file)?)
+                .await?;
+            crate::cli::encode(&response).map(Some)
         })
     }
     /// `download_complaint_image`: 图片下载API
@@ -6899,6 +7007,25 @@ mod ecommerce_fund {
             let response = client
                 .ecommerce_fund()
                 .create_cancel_application(&request)
+                .await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
+    /// `upload_cancel_application_media`: 图片上传API
+    pub(super) fn upload_cancel_application_media(
+        client: &crate::runtime::Client,
+        input: Input,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::ecommerce_fund::UploadCancelApplicationMediaRequest = crate::cli::decode(
+                input.request,
+            )?;
+            let response = client
+                .ecommerce_fund()
+                .upload_cancel_application_media(
+                    &request,
+                    crate::cli::upload_file(input.file)?,
+                )
                 .await?;
             crate::cli::encode(&response).map(Some)
         })
@@ -8547,6 +8674,22 @@ mod fapiao {
             Ok(None)
         })
     }
+    /// `upload_fapiao_file`: 上传电子发票文件
+    pub(super) fn upload_fapiao_file(
+        client: &crate::runtime::Client,
+        input: Input,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::fapiao::UploadFapiaoFileRequest = crate::cli::decode(
+                input.request,
+            )?;
+            let response = client
+                .fapiao()
+                .upload_fapiao_file(&request, crate::cli::upload_file(input.file)?)
+                .await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
     /// `query_fapiao`: 查询电子发票
     pub(super) fn query_fapiao(
         client: &crate::runtime::Client,
@@ -9537,6 +9680,22 @@ mod global {
             Ok(None)
         })
     }
+    /// `upload_complaint_image`: 商户上传反馈图片API
+    pub(super) fn upload_complaint_image(
+        client: &crate::runtime::Client,
+        input: Input,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::global::UploadComplaintImageRequest = crate::cli::decode(
+                input.request,
+            )?;
+            let response = client
+                .global()
+                .upload_complaint_image(&request, crate::cli::upload_file(input.file)?)
+                .await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
     /// `download_complaint_image`: 图片下载API
     pub(super) fn download_complaint_image(
         client: &crate::runtime::Client,
@@ -9548,6 +9707,22 @@ mod global {
             )?;
             client.global().download_complaint_image(&request).await?;
             Ok(None)
+        })
+    }
+    /// `upload_file`: 上传文件API
+    pub(super) fn upload_file(
+        client: &crate::runtime::Client,
+        input: Input,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::global::UploadFileRequest = crate::cli::decode(
+                input.request,
+            )?;
+            let response = client
+                .global()
+                .upload_file(&request, crate::cli::upload_file(input.file)?)
+                .await?;
+            crate::cli::encode(&response).map(Some)
         })
     }
     /// `create_h5_permission_application`: 创建H5支付权限申请单
@@ -11140,6 +11315,38 @@ mod marketing {
                 input.request,
             )?;
             let response = client.marketing().list_package_tasks(&request).await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
+    /// `import_package_contracts`: 导入定向用户协议号API
+    pub(super) fn import_package_contracts(
+        client: &crate::runtime::Client,
+        input: Input,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::marketing::ImportPackageContractsRequest = crate::cli::decode(
+                input.request,
+            )?;
+            let response = client
+                .marketing()
+                .import_package_contracts(&request, crate::cli::upload_file(input.file)?)
+                .await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
+    /// `upload_marketing_image`: （营销）图片上传API
+    pub(super) fn upload_marketing_image(
+        client: &crate::runtime::Client,
+        input: Input,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::marketing::UploadMarketingImageRequest = crate::cli::decode(
+                input.request,
+            )?;
+            let response = client
+                .marketing()
+                .upload_marketing_image(&request, crate::cli::upload_file(input.file)?)
+                .await?;
             crate::cli::encode(&response).map(Some)
         })
     }
@@ -16018,6 +16225,22 @@ mod product_coupon {
             crate::cli::encode(&response).map(Some)
         })
     }
+    /// `upload_image`: 图片上传
+    pub(super) fn upload_image(
+        client: &crate::runtime::Client,
+        input: Input,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::product_coupon::UploadImageRequest = crate::cli::decode(
+                input.request,
+            )?;
+            let response = client
+                .product_coupon()
+                .upload_image(&request, crate::cli::upload_file(input.file)?)
+                .await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
     /// `query_notify_config`: 获取商品券事件通知地址
     pub(super) fn query_notify_config(
         client: &crate::runtime::Client,
@@ -16997,6 +17220,25 @@ mod risk_compliance {
             crate::cli::encode(&response).map(Some)
         })
     }
+    /// `upload_manage_submission_file`: 上传商户提交资料文件
+    pub(super) fn upload_manage_submission_file(
+        client: &crate::runtime::Client,
+        input: Input,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::risk_compliance::UploadManageSubmissionFileRequest = crate::cli::decode(
+                input.request,
+            )?;
+            let response = client
+                .risk_compliance()
+                .upload_manage_submission_file(
+                    &request,
+                    crate::cli::upload_file(input.file)?,
+                )
+                .await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
     /// `query_due_diligence`: 查询子商户强化尽调单信息
     pub(super) fn query_due_diligence(
         client: &crate::runtime::Client,
@@ -17022,6 +17264,25 @@ mod risk_compliance {
             let response = client
                 .risk_compliance()
                 .submit_due_diligence(&request)
+                .await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
+    /// `upload_due_diligence_file`: 上传尽调资料文件
+    pub(super) fn upload_due_diligence_file(
+        client: &crate::runtime::Client,
+        input: Input,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::risk_compliance::UploadDueDiligenceFileRequest = crate::cli::decode(
+                input.request,
+            )?;
+            let response = client
+                .risk_compliance()
+                .upload_due_diligence_file(
+                    &request,
+                    crate::cli::upload_file(input.file)?,
+                )
                 .await?;
             crate::cli::encode(&response).map(Some)
         })
@@ -17272,6 +17533,22 @@ mod taxi_invoice {
                 input.request,
             )?;
             let response = client.taxi_invoice().insert_invoice_card(&request).await?;
+            crate::cli::encode(&response).map(Some)
+        })
+    }
+    /// `upload_invoice_file`: 上传出租车电子发票文件
+    pub(super) fn upload_invoice_file(
+        client: &crate::runtime::Client,
+        input: Input,
+    ) -> Call<'_> {
+        Box::pin(async move {
+            let request: crate::api::taxi_invoice::UploadInvoiceFileRequest = crate::cli::decode(
+                input.request,
+            )?;
+            let response = client
+                .taxi_invoice()
+                .upload_invoice_file(&request, crate::cli::upload_file(input.file)?)
+                .await?;
             crate::cli::encode(&response).map(Some)
         })
     }

@@ -635,6 +635,10 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
             Some(&crate::api::business_tools::operations::UPLOAD_RECEIPT_JUMP_INFO)
         }
         #[cfg(feature = "business_tools")]
+        ("business_tools", "upload_shopping_receipt") => {
+            Some(&crate::api::business_tools::operations::UPLOAD_SHOPPING_RECEIPT)
+        }
+        #[cfg(feature = "business_tools")]
         ("business_tools", "query_guides") => {
             Some(&crate::api::business_tools::operations::QUERY_GUIDES)
         }
@@ -865,6 +869,10 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
             Some(&crate::api::common::operations::TRANSFORM_EXPRESS_OPENID)
         }
         #[cfg(feature = "common")]
+        ("common", "upload_image") => Some(&crate::api::common::operations::UPLOAD_IMAGE),
+        #[cfg(feature = "common")]
+        ("common", "upload_video") => Some(&crate::api::common::operations::UPLOAD_VIDEO),
+        #[cfg(feature = "common")]
         ("common", "apply_rate_activity") => {
             Some(&crate::api::common::operations::APPLY_RATE_ACTIVITY)
         }
@@ -949,6 +957,10 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
         #[cfg(feature = "complaint")]
         ("complaint", "submit_feedback") => {
             Some(&crate::api::complaint::operations::SUBMIT_FEEDBACK)
+        }
+        #[cfg(feature = "complaint")]
+        ("complaint", "upload_complaint_image") => {
+            Some(&crate::api::complaint::operations::UPLOAD_COMPLAINT_IMAGE)
         }
         #[cfg(feature = "complaint")]
         ("complaint", "download_complaint_image") => {
@@ -1147,6 +1159,12 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
         #[cfg(feature = "ecommerce_fund")]
         ("ecommerce_fund", "create_cancel_application") => {
             Some(&crate::api::ecommerce_fund::operations::CREATE_CANCEL_APPLICATION)
+        }
+        #[cfg(feature = "ecommerce_fund")]
+        ("ecommerce_fund", "upload_cancel_application_media") => {
+            Some(
+                &crate::api::ecommerce_fund::operations::UPLOAD_CANCEL_APPLICATION_MEDIA,
+            )
         }
         #[cfg(feature = "ecommerce_fund")]
         ("ecommerce_fund", "query_cancel_application") => {
@@ -1645,6 +1663,10 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
             Some(&crate::api::fapiao::operations::ISSUE_REAL_ESTATE_LEASING_FAPIAO)
         }
         #[cfg(feature = "fapiao")]
+        ("fapiao", "upload_fapiao_file") => {
+            Some(&crate::api::fapiao::operations::UPLOAD_FAPIAO_FILE)
+        }
+        #[cfg(feature = "fapiao")]
         ("fapiao", "query_fapiao") => Some(&crate::api::fapiao::operations::QUERY_FAPIAO),
         #[cfg(feature = "fapiao")]
         ("fapiao", "query_fapiao_files") => {
@@ -1929,9 +1951,15 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
             Some(&crate::api::global::operations::RESPOND_COMPLAINT)
         }
         #[cfg(feature = "global")]
+        ("global", "upload_complaint_image") => {
+            Some(&crate::api::global::operations::UPLOAD_COMPLAINT_IMAGE)
+        }
+        #[cfg(feature = "global")]
         ("global", "download_complaint_image") => {
             Some(&crate::api::global::operations::DOWNLOAD_COMPLAINT_IMAGE)
         }
+        #[cfg(feature = "global")]
+        ("global", "upload_file") => Some(&crate::api::global::operations::UPLOAD_FILE),
         #[cfg(feature = "global")]
         ("global", "create_h5_permission_application") => {
             Some(&crate::api::global::operations::CREATE_H5_PERMISSION_APPLICATION)
@@ -2391,6 +2419,14 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
         #[cfg(feature = "marketing")]
         ("marketing", "list_package_tasks") => {
             Some(&crate::api::marketing::operations::LIST_PACKAGE_TASKS)
+        }
+        #[cfg(feature = "marketing")]
+        ("marketing", "import_package_contracts") => {
+            Some(&crate::api::marketing::operations::IMPORT_PACKAGE_CONTRACTS)
+        }
+        #[cfg(feature = "marketing")]
+        ("marketing", "upload_marketing_image") => {
+            Some(&crate::api::marketing::operations::UPLOAD_MARKETING_IMAGE)
         }
         #[cfg(feature = "marketing")]
         ("marketing", "list_partnerships") => {
@@ -3866,6 +3902,10 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
             Some(&crate::api::product_coupon::operations::QUERY_IMAGE_GENERATION_TASK)
         }
         #[cfg(feature = "product_coupon")]
+        ("product_coupon", "upload_image") => {
+            Some(&crate::api::product_coupon::operations::UPLOAD_IMAGE)
+        }
+        #[cfg(feature = "product_coupon")]
         ("product_coupon", "query_notify_config") => {
             Some(&crate::api::product_coupon::operations::QUERY_NOTIFY_CONFIG)
         }
@@ -4154,12 +4194,20 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
             )
         }
         #[cfg(feature = "risk_compliance")]
+        ("risk_compliance", "upload_manage_submission_file") => {
+            Some(&crate::api::risk_compliance::operations::UPLOAD_MANAGE_SUBMISSION_FILE)
+        }
+        #[cfg(feature = "risk_compliance")]
         ("risk_compliance", "query_due_diligence") => {
             Some(&crate::api::risk_compliance::operations::QUERY_DUE_DILIGENCE)
         }
         #[cfg(feature = "risk_compliance")]
         ("risk_compliance", "submit_due_diligence") => {
             Some(&crate::api::risk_compliance::operations::SUBMIT_DUE_DILIGENCE)
+        }
+        #[cfg(feature = "risk_compliance")]
+        ("risk_compliance", "upload_due_diligence_file") => {
+            Some(&crate::api::risk_compliance::operations::UPLOAD_DUE_DILIGENCE_FILE)
         }
         #[cfg(feature = "risk_compliance")]
         ("risk_compliance", "query_merchant_limitation") => {
@@ -4234,6 +4282,10 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
         #[cfg(feature = "taxi_invoice")]
         ("taxi_invoice", "insert_invoice_card") => {
             Some(&crate::api::taxi_invoice::operations::INSERT_INVOICE_CARD)
+        }
+        #[cfg(feature = "taxi_invoice")]
+        ("taxi_invoice", "upload_invoice_file") => {
+            Some(&crate::api::taxi_invoice::operations::UPLOAD_INVOICE_FILE)
         }
         #[cfg(feature = "taxi_invoice")]
         ("taxi_invoice", "update_driver") => {
@@ -4441,7 +4493,80 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
     }
 }
 /// The upload operations of the enabled services: service, id and framing.
-const UPLOADS: &[(&str, &str, &crate::runtime::UploadRules)] = &[];
+const UPLOADS: &[(&str, &str, &crate::runtime::UploadRules)] = &[
+    #[cfg(feature = "business_tools")]
+    (
+        "business_tools",
+        "upload_shopping_receipt",
+        &crate::api::business_tools::operations::uploads::UPLOAD_SHOPPING_RECEIPT,
+    ),
+    #[cfg(feature = "common")]
+    ("common", "upload_image", &crate::api::common::operations::uploads::UPLOAD_IMAGE),
+    #[cfg(feature = "common")]
+    ("common", "upload_video", &crate::api::common::operations::uploads::UPLOAD_VIDEO),
+    #[cfg(feature = "complaint")]
+    (
+        "complaint",
+        "upload_complaint_image",
+        &crate::api::complaint::operations::uploads::UPLOAD_COMPLAINT_IMAGE,
+    ),
+    #[cfg(feature = "ecommerce_fund")]
+    (
+        "ecommerce_fund",
+        "upload_cancel_application_media",
+        &crate::api::ecommerce_fund::operations::uploads::UPLOAD_CANCEL_APPLICATION_MEDIA,
+    ),
+    #[cfg(feature = "fapiao")]
+    (
+        "fapiao",
+        "upload_fapiao_file",
+        &crate::api::fapiao::operations::uploads::UPLOAD_FAPIAO_FILE,
+    ),
+    #[cfg(feature = "global")]
+    (
+        "global",
+        "upload_complaint_image",
+        &crate::api::global::operations::uploads::UPLOAD_COMPLAINT_IMAGE,
+    ),
+    #[cfg(feature = "global")]
+    ("global", "upload_file", &crate::api::global::operations::uploads::UPLOAD_FILE),
+    #[cfg(feature = "marketing")]
+    (
+        "marketing",
+        "import_package_contracts",
+        &crate::api::marketing::operations::uploads::IMPORT_PACKAGE_CONTRACTS,
+    ),
+    #[cfg(feature = "marketing")]
+    (
+        "marketing",
+        "upload_marketing_image",
+        &crate::api::marketing::operations::uploads::UPLOAD_MARKETING_IMAGE,
+    ),
+    #[cfg(feature = "product_coupon")]
+    (
+        "product_coupon",
+        "upload_image",
+        &crate::api::product_coupon::operations::uploads::UPLOAD_IMAGE,
+    ),
+    #[cfg(feature = "risk_compliance")]
+    (
+        "risk_compliance",
+        "upload_manage_submission_file",
+        &crate::api::risk_compliance::operations::uploads::UPLOAD_MANAGE_SUBMISSION_FILE,
+    ),
+    #[cfg(feature = "risk_compliance")]
+    (
+        "risk_compliance",
+        "upload_due_diligence_file",
+        &crate::api::risk_compliance::operations::uploads::UPLOAD_DUE_DILIGENCE_FILE,
+    ),
+    #[cfg(feature = "taxi_invoice")]
+    (
+        "taxi_invoice",
+        "upload_invoice_file",
+        &crate::api::taxi_invoice::operations::uploads::UPLOAD_INVOICE_FILE,
+    ),
+];
 /// How the operation `id` of `service` frames its multipart upload, when it is one.
 pub fn upload(service: &str, id: &str) -> Option<&'static crate::runtime::UploadRules> {
     UPLOADS

@@ -33,9 +33,17 @@ pub fn main(generated: &Generated) -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(error) => {
+            // One line: the message and what it lists (a missing argument's name), not the
+            // usage and help hints clap adds after it.
             let rendered = error.render().to_string();
-            let first = rendered.lines().next().unwrap_or("invalid arguments");
-            eprintln!("wxpay: {}", first.trim_start_matches("error: "));
+            let message: Vec<&str> = rendered
+                .lines()
+                .map(str::trim)
+                .take_while(|line| !line.starts_with("Usage:"))
+                .filter(|line| !line.is_empty())
+                .collect();
+            let message = message.join(" ");
+            eprintln!("wxpay: {}", message.trim_start_matches("error: "));
             return ExitCode::from(Exit::Local as u8);
         }
     };
@@ -347,7 +355,12 @@ fn call_operation(
             rule: violation.issue,
         }))
     })?;
-    let file = match operation_matches.get_one::<String>("file") {
+    // Only an upload's command has `--file` (clap requires it there).
+    let path = match operation.upload {
+        Some(_) => operation_matches.get_one::<String>("file"),
+        None => None,
+    };
+    let file = match path {
         Some(path) => Some(crate::runtime::UploadFile::read(path).map_err(|error| {
             Failure::local(format!("cannot read the file to upload {path}: {error}"))
         })?),

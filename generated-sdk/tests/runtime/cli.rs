@@ -559,3 +559,38 @@ fn wxpay_sandbox_prints_what_a_client_needs_and_serves_the_recharge_lifecycle() 
     );
     drop(running);
 }
+
+#[cfg(feature = "common")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_sends_the_file_given_with_file() {
+    let sandbox = wechatpay_apiv3::testkit::Sandbox::start()
+        .await
+        .expect("sandbox");
+    let dir = scratch("upload");
+    let image = dir.join("shop.png");
+    std::fs::write(&image, b"\x89PNG not really").expect("write");
+    let image = image.to_string_lossy().into_owned();
+    let args = ["call", "common", "upload_image", "{}", "--file", &image];
+    let (status, stdout, stderr) = run(&sandbox.url(), &args, None).await;
+    assert_eq!(status, 0, "{stderr}");
+    let answer: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
+    assert!(answer["media_id"].is_string(), "{answer}");
+    let recorded = sandbox.requests().pop().expect("recorded");
+    assert!(recorded.signature_valid);
+    let body = String::from_utf8_lossy(&recorded.body);
+    assert!(
+        body.contains("filename=\"shop.png\"\r\nContent-Type: image/png"),
+        "{body}"
+    );
+
+    // An upload without its file is refused before anything is sent.
+    let (status, _, stderr) = run(
+        &sandbox.url(),
+        &["call", "common", "upload_image", "{}"],
+        None,
+    )
+    .await;
+    assert_ne!(status, 0);
+    assert!(stderr.contains("--file"), "{stderr}");
+    assert_eq!(sandbox.requests().len(), 1);
+}

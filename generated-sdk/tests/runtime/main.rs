@@ -21,3 +21,4 @@ mod sandbox;
 mod sandbox_checks;
 mod signing;
 mod support;
+mod uploads;

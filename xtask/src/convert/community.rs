@@ -86,6 +86,9 @@ pub struct Schema {
     pub properties: Option<Vec<Schema>>,
     #[serde(default)]
     pub items: Option<Box<Schema>>,
+    /// The object a `jsonObjectLike` string holds: an upload's meta part.
+    #[serde(default, rename = "x-json")]
+    pub x_json: Option<Box<Schema>>,
 }
 
 impl Parameter {
@@ -98,6 +101,7 @@ impl Parameter {
             values: self.values.clone(),
             required: self.required,
             description: None,
+            x_json: None,
             properties: None,
             items: self.items.clone(),
         }
@@ -194,12 +198,23 @@ impl Operation {
             .request_body
             .as_ref()
             .map_or(0, Schema::count_descendants);
+        // An upload's meta part is a JSON object inside a string: its fields count too.
+        let meta: usize = match self.consumes.as_deref() {
+            Some("multipart/form-data") => self
+                .request_body
+                .iter()
+                .flat_map(|body| body.properties.iter().flatten())
+                .filter_map(|part| part.x_json.as_ref())
+                .map(|meta| meta.count_descendants())
+                .sum(),
+            _ => 0,
+        };
         let responses: usize = self
             .responses
             .values()
             .flatten()
             .map(Schema::count_descendants)
             .sum();
-        params + body + responses
+        params + body + meta + responses
     }
 }

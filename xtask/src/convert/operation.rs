@@ -18,8 +18,10 @@ pub fn unsupported(op: &Operation) -> Option<String> {
     ) {
         return Some(format!("method {:?} is not supported", op.method));
     }
-    if op.consumes.as_deref() == Some("multipart/form-data") {
-        return Some("multipart upload (multipart/form-data)".to_owned());
+    if is_upload(op) {
+        if let Err(reason) = upload_parts(op) {
+            return Some(format!("multipart upload: {reason}"));
+        }
     }
     let Some(placeholders) = placeholders(&op.path) else {
         return Some("unbalanced or empty braces in the path".to_owned());
@@ -181,10 +183,27 @@ impl<'a> Operations<'a> {
             field.required = true;
         }
         let query = params(&op.query_params, "query", &mut self.log);
-        let body = op.request_body.as_ref().map(|body| {
-            let properties = body.properties.as_deref().unwrap_or_default();
+        let key = plan::key(op);
+        // An upload's body is its meta's fields (and the form fields beside the meta); the
+        // file, the digest and the file name are the runtime's.
+        let (properties, upload) = match upload_parts(op) {
+            Ok(mut parts) if is_upload(op) => {
+                let facts = self.plan.and_then(|plan| plan.upload(&key));
+                let body = std::mem::take(&mut parts.body);
+                // The file and meta parts, the digest and the file name: carried as `upload:`.
+                self.log.carried += 3 + usize::from(parts.file_name.is_some());
+                (Some(body), Some(parts.upload(facts)))
+            }
+            _ => (
+                op.request_body
+                    .as_ref()
+                    .map(|body| body.properties.clone().unwrap_or_default()),
+                None,
+            ),
+        };
+        let body = properties.map(|properties| {
             self.types.fields(
-                properties,
+                &properties,
                 &request,
                 Place::Json,
                 &at("request"),
@@ -198,7 +217,6 @@ impl<'a> Operations<'a> {
                 .warn(&mut self.log, "skipped: only one response is kept");
         }
         let response_body = self.response(op, status, &camel, &at(&format!("response {status}")));
-        let key = plan::key(op);
         let errors = self
             .plan
             .and_then(|plan| plan.errors(&key))
@@ -253,6 +271,7 @@ impl<'a> Operations<'a> {
             path_params,
             query,
             body,
+            upload,
             status,
             response_body,
             errors,
@@ -300,6 +319,112 @@ impl<'a> Operations<'a> {
                 .object_type(properties, &candidates, &description, at, &mut self.log),
         )
     }
+}
+
+fn is_upload(op: &Operation) -> bool {
+    op.consumes.as_deref() == Some("multipart/form-data")
+}
+
+/// A multipart operation read into its parts.
+struct UploadParts {
+    file_part: String,
+    description: String,
+    meta_part: String,
+    digest: String,
+    sm3: bool,
+    file_name: Option<String>,
+    form_fields: Vec<String>,
+    /// The meta's fields but the digest and the file name, then the form fields.
+    body: Vec<Schema>,
+}
+
+impl UploadParts {
+    fn upload(self, facts: Option<&plan::UploadFacts>) -> super::yaml::UploadOut {
+        super::yaml::UploadOut {
+            file_part: self.file_part,
+            description: self.description,
+            meta_part: self.meta_part,
+            digest: self.digest,
+            sm3: self.sm3,
+            file_name: self.file_name,
+            max_bytes: facts.and_then(|facts| facts.max_bytes),
+            types: facts
+                .map(|facts| {
+                    facts
+                        .types
+                        .iter()
+                        .map(|(extension, content_type)| (extension.clone(), content_type.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            form_fields: self.form_fields,
+        }
+    }
+}
+
+/// The meta fields the runtime computes, as the community description names them.
+const DIGEST_FIELDS: [&str; 3] = ["sha256", "file_digest", "digest"];
+const FILE_NAME_FIELDS: [&str; 2] = ["filename", "file_name"];
+/// A meta field naming the digest algorithm: the 电子发票 uploads, whose documentation asks for
+/// SM3 (`digest_alogrithm` as the source spells it, or `digest_algorithm`).
+const ALGORITHM_FIELDS: [&str; 2] = ["digest_alogrithm", "digest_algorithm"];
+
+/// The parts of a multipart request body: one binary property (the file), one
+/// `jsonObjectLike` property with the meta's fields (`x-json`), the rest form fields.
+fn upload_parts(op: &Operation) -> Result<UploadParts, String> {
+    let properties = op
+        .request_body
+        .as_ref()
+        .and_then(|body| body.properties.as_deref())
+        .unwrap_or_default();
+    let name = |schema: &Schema| schema.name.clone().unwrap_or_default();
+    let file = properties
+        .iter()
+        .find(|p| p.format.as_deref() == Some("binary"))
+        .ok_or("no binary property for the file")?;
+    let meta = properties
+        .iter()
+        .find(|p| p.format.as_deref() == Some("jsonObjectLike") && p.x_json.is_some())
+        .ok_or("no jsonObjectLike property with the meta's fields")?;
+    let meta_fields = meta
+        .x_json
+        .as_ref()
+        .and_then(|meta| meta.properties.clone())
+        .unwrap_or_default();
+    let field_named = |names: &[&str]| {
+        meta_fields
+            .iter()
+            .map(name)
+            .find(|field| names.contains(&field.as_str()))
+    };
+    let digest = field_named(&DIGEST_FIELDS).ok_or("the meta names no digest field")?;
+    let file_name = field_named(&FILE_NAME_FIELDS);
+    let sm3 = field_named(&ALGORITHM_FIELDS).is_some();
+    let computed = |schema: &Schema| {
+        let field = name(schema);
+        field == digest || file_name.as_deref() == Some(field.as_str())
+    };
+    let form: Vec<Schema> = properties
+        .iter()
+        .filter(|p| name(p) != name(file) && name(p) != name(meta))
+        .cloned()
+        .collect();
+    let mut body: Vec<Schema> = meta_fields
+        .iter()
+        .filter(|f| !computed(f))
+        .cloned()
+        .collect();
+    body.extend(form.iter().cloned());
+    Ok(UploadParts {
+        file_part: name(file),
+        description: file.description.clone().unwrap_or_default(),
+        meta_part: name(meta),
+        digest,
+        sm3,
+        file_name,
+        form_fields: form.iter().map(name).collect(),
+        body,
+    })
 }
 
 /// Words that set apart operations a mechanical name would give the same id; a number would

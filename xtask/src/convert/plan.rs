@@ -94,6 +94,21 @@ pub struct OperationFacts {
     /// 业务错误码, in documented order.
     #[serde(default)]
     pub errors: Vec<ErrorRowFacts>,
+    /// An upload's documented file limits.
+    #[serde(default)]
+    pub upload: Option<UploadFacts>,
+}
+
+/// What the documentation says an upload's file may be.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadFacts {
+    /// The size limit, in bytes.
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
+    /// Extension (lower case, no dot) to the file part's `Content-Type`.
+    #[serde(default)]
+    pub types: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -265,6 +280,13 @@ impl Plan {
                 (op.errors.as_slice(), from)
             })
         })
+    }
+
+    /// The upload facts of the first file that has any.
+    pub fn upload(&self, key: &str) -> Option<&UploadFacts> {
+        self.facts
+            .iter()
+            .find_map(|file| file.operations.get(key)?.upload.as_ref())
     }
 
     /// Where this operation's name and facts come from, one line each.

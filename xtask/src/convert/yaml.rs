@@ -56,11 +56,28 @@ pub struct OperationOut {
     pub path_params: Vec<(String, FieldOut)>,
     pub query: Vec<(String, FieldOut)>,
     pub body: Option<Vec<(String, FieldOut)>>,
+    /// A multipart upload's framing; its meta fields (and form fields) are `body`.
+    pub upload: Option<UploadOut>,
     pub status: u16,
     pub response_body: Option<String>,
     pub errors: Vec<ErrorOut>,
     /// Where the operation's name and facts come from, one line each (a comment above it).
     pub provenance: Vec<String>,
+}
+
+/// The `upload:` attribute of a multipart operation.
+#[derive(Debug, Clone)]
+pub struct UploadOut {
+    pub file_part: String,
+    pub description: String,
+    pub meta_part: String,
+    pub digest: String,
+    /// `sm3` where the documentation asks for it; SHA-256 otherwise.
+    pub sm3: bool,
+    pub file_name: Option<String>,
+    pub max_bytes: Option<u64>,
+    pub types: Vec<(String, String)>,
+    pub form_fields: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -246,6 +263,40 @@ fn field_value(field: &FieldOut) -> Value {
     Value::Mapping(mapping)
 }
 
+fn upload_value(upload: &UploadOut) -> Value {
+    let mut mapping = Mapping::new();
+    let mut put = |key: &str, value: Value| {
+        mapping.insert(Value::from(key), value);
+    };
+    put("file_part", Value::from(upload.file_part.as_str()));
+    put("description", Value::from(upload.description.as_str()));
+    put("meta_part", Value::from(upload.meta_part.as_str()));
+    put("digest", Value::from(upload.digest.as_str()));
+    if upload.sm3 {
+        put("digest_algorithm", Value::from("sm3"));
+    }
+    if let Some(name) = &upload.file_name {
+        put("file_name", Value::from(name.as_str()));
+    }
+    if let Some(max) = upload.max_bytes {
+        put("max_bytes", Value::from(max));
+    }
+    if !upload.types.is_empty() {
+        let types = upload.types.iter().map(|(extension, content_type)| {
+            (extension.as_str(), Value::from(content_type.as_str()))
+        });
+        put("types", named(types));
+    }
+    if !upload.form_fields.is_empty() {
+        let names = upload
+            .form_fields
+            .iter()
+            .map(|name| Value::from(name.as_str()));
+        put("form_fields", Value::Sequence(names.collect()));
+    }
+    Value::Mapping(mapping)
+}
+
 fn operation(op: &OperationOut) -> Value {
     let mut mapping = Mapping::new();
     let mut put = |key: &str, value: Value| {
@@ -277,6 +328,9 @@ fn operation(op: &OperationOut) -> Value {
     }
     if !op.query.is_empty() {
         put("query", fields(&op.query));
+    }
+    if let Some(upload) = &op.upload {
+        put("upload", upload_value(upload));
     }
     if let Some(body) = &op.body {
         put("body", fields(body));

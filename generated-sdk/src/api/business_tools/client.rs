@@ -6,12 +6,12 @@ use super::requests::{
     SyncParkingStatusRequest, NotifyPointsRequest, QueryUserAuthorizationRequest,
     QueryPointsCommitStatusRequest, SyncCateringOrderStatusRequest,
     CreateCustomEntranceRequest, QueryCustomEntranceRequest, UpdateCustomEntranceRequest,
-    UploadReceiptJumpInfoRequest, QueryGuidesRequest, RegisterGuideRequest,
-    UpdateGuideRequest, AssignGuideRequest,
+    UploadReceiptJumpInfoRequest, UploadShoppingReceiptRequest, QueryGuidesRequest,
+    RegisterGuideRequest, UpdateGuideRequest, AssignGuideRequest,
 };
 use super::models::{
     CreateCustomEntranceResponse, QueryGuidesResponse, QueryUserAuthorizationResponse,
-    RegisterGuideResponse, UploadReceiptJumpInfoResponse,
+    RegisterGuideResponse, UploadReceiptJumpInfoResponse, UploadShoppingReceiptResponse,
 };
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 经营工具.
@@ -450,6 +450,62 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 上传电子小票
+    ///
+    /// 上传电子小票
+    ///
+    /// `POST /v3/marketing/shopping-receipt/shoppingreceipts`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.01.09 · operation id `upload_shopping_receipt`
+    ///
+    /// Answers HTTP 200 with a [`UploadShoppingReceiptResponse`].
+    ///
+    /// Uploads `file` as the multipart part `file` (图片文件，电子小票图片只支持PNG、JPG格式，文件大小不能超过200KB。). The runtime writes its SHA-256 into the meta's `sha256`, signs the meta part `meta` and sends both.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn upload_shopping_receipt(
+        &self,
+        request: &UploadShoppingReceiptRequest,
+        file: crate::runtime::UploadFile,
+    ) -> crate::runtime::Call<'a, UploadShoppingReceiptResponse> {
+        fn prepare(
+            request: &UploadShoppingReceiptRequest,
+            file: crate::runtime::UploadFile,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/marketing/shopping-receipt/shoppingreceipts");
+            let (meta, upload) = crate::runtime::prepare_upload(
+                request,
+                file,
+                &operations::uploads::UPLOAD_SHOPPING_RECEIPT,
+            )?;
+            Ok(ApiRequest {
+                operation: &operations::UPLOAD_SHOPPING_RECEIPT,
+                path_and_query: target.finish(),
+                body: Some(meta),
+                upload: Some(upload),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, file),
             crate::runtime::decode_json,
         )
     }

@@ -248,3 +248,72 @@ impl<'de> serde::Deserialize<'de> for CustomEntranceState {
         <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
+/// 电子小票图片审核状态
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum State {
+    /// `WAIT_REVIEW` (the documentation gives no meaning for this value).
+    WaitReview,
+    /// `NOT_PASS_REVIEW` (the documentation gives no meaning for this value).
+    NotPassReview,
+    /// `PASS_REVIEW` (the documentation gives no meaning for this value).
+    PassReview,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl State {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WaitReview => "WAIT_REVIEW",
+            Self::NotPassReview => "NOT_PASS_REVIEW",
+            Self::PassReview => "PASS_REVIEW",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for State {
+    const VALUES: &'static [&'static str] = &[
+        "WAIT_REVIEW",
+        "NOT_PASS_REVIEW",
+        "PASS_REVIEW",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for State {
+    fn from(value: &str) -> Self {
+        match value {
+            "WAIT_REVIEW" => Self::WaitReview,
+            "NOT_PASS_REVIEW" => Self::NotPassReview,
+            "PASS_REVIEW" => Self::PassReview,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for State {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for State {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for State {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}

@@ -2,7 +2,7 @@
 
 //! 经营工具
 //!
-//! 13 个接口: 商圈会员停车状态同步、商圈会员积分同步、商圈积分授权查询、商圈会员待积分状态查询、点餐订单信息同步（渠道商/服务商）、创建自定义入口、查询自定义入口、更新自定义入口 等。
+//! 14 个接口: 商圈会员停车状态同步、商圈会员积分同步、商圈积分授权查询、商圈会员待积分状态查询、点餐订单信息同步（渠道商/服务商）、创建自定义入口、查询自定义入口、更新自定义入口 等。
 //!
 //! Enabled by the `business_tools` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
@@ -12,16 +12,17 @@ pub mod operations;
 mod requests;
 pub mod required;
 pub use client::BusinessToolsClient;
-pub use enums::{CustomEntranceState, CustomEntranceType, Status, Unit};
+pub use enums::{CustomEntranceState, CustomEntranceType, State, Status, Unit};
 pub use models::{
-    CreateCustomEntranceResponse, Data, DishList, JumpInfo, JumpLink, MerchantJumpInfo,
-    Properties, QueryGuidesResponse, QueryUserAuthorizationResponse,
-    RegisterGuideResponse, UploadReceiptJumpInfoResponse,
+    CreateCustomEntranceResponse, Data, DishList, JumpInfo, JumpLink,
+    MerchantContactInformation, MerchantJumpInfo, Properties, QueryGuidesResponse,
+    QueryUserAuthorizationResponse, Receipt, RegisterGuideResponse,
+    UploadReceiptJumpInfoResponse, UploadShoppingReceiptResponse,
 };
 pub use requests::{
     AssignGuideRequest, CreateCustomEntranceRequest, NotifyPointsRequest,
     QueryCustomEntranceRequest, QueryGuidesRequest, QueryPointsCommitStatusRequest,
     QueryUserAuthorizationRequest, RegisterGuideRequest, SyncCateringOrderStatusRequest,
     SyncParkingStatusRequest, UpdateCustomEntranceRequest, UpdateGuideRequest,
-    UploadReceiptJumpInfoRequest,
+    UploadReceiptJumpInfoRequest, UploadShoppingReceiptRequest,
 };

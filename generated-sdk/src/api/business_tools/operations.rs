@@ -92,6 +92,16 @@ pub const UPLOAD_RECEIPT_JUMP_INFO: OperationInfo = OperationInfo {
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
 };
+/// `POST /v3/marketing/shopping-receipt/shoppingreceipts`: 上传电子小票
+pub const UPLOAD_SHOPPING_RECEIPT: OperationInfo = OperationInfo {
+    service: "business_tools",
+    id: "upload_shopping_receipt",
+    method: Method::Post,
+    path: "/v3/marketing/shopping-receipt/shoppingreceipts",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
 /// `GET /v3/smartguide/guides`: 服务人员查询API
 pub const QUERY_GUIDES: OperationInfo = OperationInfo {
     service: "business_tools",
@@ -143,8 +153,23 @@ pub const ALL: &[&OperationInfo] = &[
     &QUERY_CUSTOM_ENTRANCE,
     &UPDATE_CUSTOM_ENTRANCE,
     &UPLOAD_RECEIPT_JUMP_INFO,
+    &UPLOAD_SHOPPING_RECEIPT,
     &QUERY_GUIDES,
     &REGISTER_GUIDE,
     &UPDATE_GUIDE,
     &ASSIGN_GUIDE,
 ];
+/// How each upload operation frames its multipart body, and the file limits it checks.
+pub mod uploads {
+    /// How `upload_shopping_receipt` frames its upload: 图片文件，电子小票图片只支持PNG、JPG格式，文件大小不能超过200KB。
+    pub const UPLOAD_SHOPPING_RECEIPT: crate::runtime::UploadRules = crate::runtime::UploadRules {
+        file_part: "file",
+        meta_part: "meta",
+        digest_field: "sha256",
+        digest: crate::runtime::DigestAlgorithm::Sha256,
+        file_name_field: None,
+        max_bytes: None,
+        types: &[],
+        form_fields: &[],
+    };
+}

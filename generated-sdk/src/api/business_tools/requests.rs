@@ -2,7 +2,7 @@
 
 //! Request types of 经营工具: one per operation, holding its path, query and body fields by wire name.
 use super::enums::{CustomEntranceState, CustomEntranceType, Status};
-use super::models::{DishList, JumpInfo, JumpLink};
+use super::models::{DishList, JumpInfo, JumpLink, MerchantContactInformation};
 /// The request of `sync_parking_status` (商圈会员停车状态同步): `POST /v3/businesscircle/parkings`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
@@ -1143,6 +1143,148 @@ impl<'de> serde::Deserialize<'de> for UploadReceiptJumpInfoRequest {
                         openid: f3,
                         merchant_upload_time: f4,
                         jump_info: f5,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// The request of `upload_shopping_receipt` (上传电子小票): `POST /v3/marketing/shopping-receipt/shoppingreceipts`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UploadShoppingReceiptRequest {
+    /// 微信支付订单的交易单号，上传的电子小票会关联到该订单
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: String,
+    /// 微信支付订单的下单商户号
+    ///
+    /// Wire: `transaction_mchid`, `string`, optional.
+    pub transaction_mchid: Option<String>,
+    /// 微信支付订单的下单子商户号
+    ///
+    /// Wire: `transaction_sub_mchid`, `string`, optional.
+    pub transaction_sub_mchid: Option<String>,
+    /// 微信支付订单的商户订单号
+    ///
+    /// Wire: `out_trade_no`, `string`, optional.
+    pub out_trade_no: Option<String>,
+    /// 微信支付订单中OpenID
+    ///
+    /// Wire: `openid`, `string`, required.
+    pub openid: String,
+    /// 用户与商家的联系渠道
+    ///
+    /// Wire: `merchant_contact_information`, `object MerchantContactInformation`, optional.
+    pub merchant_contact_information: Option<MerchantContactInformation>,
+    /// 上传时间，用于标识请求的先后顺序
+    ///
+    /// Wire: `upload_time`, `string`, optional.
+    pub upload_time: Option<String>,
+}
+impl UploadShoppingReceiptRequest {
+    /// Builds `UploadShoppingReceiptRequest` from its required fields, each named in a [`required::UploadShoppingReceiptRequest`](super::required::UploadShoppingReceiptRequest) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::UploadShoppingReceiptRequest<'_>) -> Self {
+        Self {
+            transaction_id: required.transaction_id.to_owned(),
+            transaction_mchid: None,
+            transaction_sub_mchid: None,
+            out_trade_no: None,
+            openid: required.openid.to_owned(),
+            merchant_contact_information: None,
+            upload_time: None,
+        }
+    }
+    /// Sets the optional `transaction_mchid`.
+    pub fn with_transaction_mchid(mut self, value: impl Into<String>) -> Self {
+        self.transaction_mchid = Some(value.into());
+        self
+    }
+    /// Sets the optional `transaction_sub_mchid`.
+    pub fn with_transaction_sub_mchid(mut self, value: impl Into<String>) -> Self {
+        self.transaction_sub_mchid = Some(value.into());
+        self
+    }
+    /// Sets the optional `out_trade_no`.
+    pub fn with_out_trade_no(mut self, value: impl Into<String>) -> Self {
+        self.out_trade_no = Some(value.into());
+        self
+    }
+    /// Sets the optional `merchant_contact_information`.
+    pub fn with_merchant_contact_information(
+        mut self,
+        value: MerchantContactInformation,
+    ) -> Self {
+        self.merchant_contact_information = Some(value);
+        self
+    }
+    /// Sets the optional `upload_time`.
+    pub fn with_upload_time(mut self, value: impl Into<String>) -> Self {
+        self.upload_time = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for UploadShoppingReceiptRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.merchant_contact_information {
+            crate::runtime::Validate::validate_at(
+                value,
+                &crate::runtime::field_path(at, "merchant_contact_information"),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl serde::Serialize for UploadShoppingReceiptRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &UploadShoppingReceiptRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(7);
+            members.required("transaction_id", &value.transaction_id);
+            members.optional("transaction_mchid", &value.transaction_mchid);
+            members.optional("transaction_sub_mchid", &value.transaction_sub_mchid);
+            members.optional("out_trade_no", &value.out_trade_no);
+            members.required("openid", &value.openid);
+            members
+                .optional(
+                    "merchant_contact_information",
+                    &value.merchant_contact_information,
+                );
+            members.optional("upload_time", &value.upload_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadShoppingReceiptRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadShoppingReceiptRequest, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None);
+            fields.required("transaction_id", &mut slots.0);
+            fields.optional("transaction_mchid", &mut slots.1);
+            fields.optional("transaction_sub_mchid", &mut slots.2);
+            fields.optional("out_trade_no", &mut slots.3);
+            fields.required("openid", &mut slots.4);
+            fields.optional("merchant_contact_information", &mut slots.5);
+            fields.optional("upload_time", &mut slots.6);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2, f3, Some(f4), f5, f6) => {
+                    Ok(UploadShoppingReceiptRequest {
+                        transaction_id: f0,
+                        transaction_mchid: f1,
+                        transaction_sub_mchid: f2,
+                        out_trade_no: f3,
+                        openid: f4,
+                        merchant_contact_information: f5,
+                        upload_time: f6,
                     })
                 }
                 _ => Err(crate::runtime::Fields::incomplete()),

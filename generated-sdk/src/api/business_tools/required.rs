@@ -259,6 +259,17 @@ pub struct UploadReceiptJumpInfoRequest<'a> {
     /// Wire: `jump_info`, `object JumpInfo`, required.
     pub jump_info: super::JumpInfo,
 }
+/// The required fields of [`UploadShoppingReceiptRequest`](super::UploadShoppingReceiptRequest), each named: `UploadShoppingReceiptRequest::new(required::UploadShoppingReceiptRequest { … })`.
+pub struct UploadShoppingReceiptRequest<'a> {
+    /// 微信支付订单的交易单号，上传的电子小票会关联到该订单
+    ///
+    /// Wire: `transaction_id`, `string`, required.
+    pub transaction_id: &'a str,
+    /// 微信支付订单中OpenID
+    ///
+    /// Wire: `openid`, `string`, required.
+    pub openid: &'a str,
+}
 /// The required fields of [`RegisterGuideRequest`](super::RegisterGuideRequest), each named: `RegisterGuideRequest::new(required::RegisterGuideRequest { … })`.
 pub struct RegisterGuideRequest<'a> {
     /// 企业ID

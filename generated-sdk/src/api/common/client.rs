@@ -5,15 +5,17 @@ use super::operations;
 use super::requests::{
     ListProvincesRequest, ListCitiesRequest, ListCorporateBanksRequest,
     ListPersonalBanksRequest, SearchBankByAccountRequest, ListBankBranchesRequest,
-    TransformExpressOpenidRequest, ApplyRateActivityRequest,
-    QueryRateActivityApplicationRequest, UpdateRateActivityApplicationRequest,
-    VerifyRealNameRequest, EchoSecurityTestRequest, NotifyWebhookRequest,
+    TransformExpressOpenidRequest, UploadImageRequest, UploadVideoRequest,
+    ApplyRateActivityRequest, QueryRateActivityApplicationRequest,
+    UpdateRateActivityApplicationRequest, VerifyRealNameRequest, EchoSecurityTestRequest,
+    NotifyWebhookRequest,
 };
 use super::models::{
-    ApplyRateActivityResponse, EchoSecurityTestResponse, ListBankBranchesResponse,
-    ListCitiesResponse, ListCorporateBanksResponse, ListProvincesResponse,
-    NotifyWebhookResponse, QueryRateActivityApplicationResponse,
+    ApplyRateActivityResponse, EchoSecurityTestResponse, ImageUploadResponse,
+    ListBankBranchesResponse, ListCitiesResponse, ListCorporateBanksResponse,
+    ListProvincesResponse, NotifyWebhookResponse, QueryRateActivityApplicationResponse,
     SearchBankByAccountResponse, TransformExpressOpenidResponse, VerifyRealNameResponse,
+    VideoUploadResponse,
 };
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 通用接口.
@@ -361,6 +363,118 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 文件上传
+    ///
+    /// 文件上传
+    ///
+    /// `POST /v3/merchant/media/upload`
+    ///
+    /// 支持商户: 微信支付商户 · 更新时间: 2026.05.09 · operation id `upload_image`
+    ///
+    /// Answers HTTP 200 with a [`ImageUploadResponse`].
+    ///
+    /// Uploads `file` as the multipart part `file` (图片文件). The runtime writes its SHA-256 into the meta's `sha256` and its name into `filename`, signs the meta part `meta` and sends both. A file over 2097152 bytes or whose name does not end in `.bmp`, `.jpeg`, `.jpg`, `.png` is refused with [`Error::Validation`] before any network I/O.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn upload_image(
+        &self,
+        request: &UploadImageRequest,
+        file: crate::runtime::UploadFile,
+    ) -> crate::runtime::Call<'a, ImageUploadResponse> {
+        fn prepare(
+            request: &UploadImageRequest,
+            file: crate::runtime::UploadFile,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/merchant/media/upload");
+            let (meta, upload) = crate::runtime::prepare_upload(
+                request,
+                file,
+                &operations::uploads::UPLOAD_IMAGE,
+            )?;
+            Ok(ApiRequest {
+                operation: &operations::UPLOAD_IMAGE,
+                path_and_query: target.finish(),
+                body: Some(meta),
+                upload: Some(upload),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, file),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 视频上传API
+    ///
+    /// 视频上传API
+    ///
+    /// `POST /v3/merchant/media/video_upload`
+    ///
+    /// 支持商户: 微信支付商户 · 更新时间: 2019.10.23 · operation id `upload_video`
+    ///
+    /// Answers HTTP 200 with a [`VideoUploadResponse`].
+    ///
+    /// Uploads `file` as the multipart part `file` (图片文件). The runtime writes its SHA-256 into the meta's `sha256` and its name into `filename`, signs the meta part `meta` and sends both. A file over 5242880 bytes or whose name does not end in `.avi`, `.f4v`, `.flv`, `.m4v`, `.mkv`, `.mov`, `.mp4`, `.mpeg`, `.rmvb`, `.wmv` is refused with [`Error::Validation`] before any network I/O.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn upload_video(
+        &self,
+        request: &UploadVideoRequest,
+        file: crate::runtime::UploadFile,
+    ) -> crate::runtime::Call<'a, VideoUploadResponse> {
+        fn prepare(
+            request: &UploadVideoRequest,
+            file: crate::runtime::UploadFile,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/merchant/media/video_upload");
+            let (meta, upload) = crate::runtime::prepare_upload(
+                request,
+                file,
+                &operations::uploads::UPLOAD_VIDEO,
+            )?;
+            Ok(ApiRequest {
+                operation: &operations::UPLOAD_VIDEO,
+                path_and_query: target.finish(),
+                body: Some(meta),
+                upload: Some(upload),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, file),
             crate::runtime::decode_json,
         )
     }

@@ -2,7 +2,7 @@
 
 //! 通用接口
 //!
-//! 13 个接口: 查询省份列表API、查询城市列表API、查询支持对公业务的银行列表API、查询支持个人业务的银行列表API、获取对私银行卡号开户银行API、查询支行列表API、用户openid转换API、报名费率优惠活动API 等。
+//! 15 个接口: 查询省份列表API、查询城市列表API、查询支持对公业务的银行列表API、查询支持个人业务的银行列表API、获取对私银行卡号开户银行API、查询支行列表API、用户openid转换API、文件上传 等。
 //!
 //! Enabled by the `common` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
@@ -16,16 +16,17 @@ pub use enums::{CredentialType, EventType, OriginalType, VerifyResult};
 pub use models::{
     ActivityApplyInformation, ActivityDetail, ActivityDetailModification,
     AdditionalInformation, ApplyRateActivityResponse, Data, EchoSecurityTestResponse,
-    Links, ListBankBranchesData, ListBankBranchesResponse, ListCitiesData,
-    ListCitiesResponse, ListCorporateBanksData, ListCorporateBanksResponse,
-    ListProvincesResponse, NotifyWebhookResponse, QueryRateActivityApplicationResponse,
-    Resource, SearchBankByAccountResponse, TransformExpressOpenidResponse,
-    VerifyRealNameResponse,
+    ImageUploadResponse, Links, ListBankBranchesData, ListBankBranchesResponse,
+    ListCitiesData, ListCitiesResponse, ListCorporateBanksData,
+    ListCorporateBanksResponse, ListProvincesResponse, NotifyWebhookResponse,
+    QueryRateActivityApplicationResponse, Resource, SearchBankByAccountResponse,
+    TransformExpressOpenidResponse, VerifyRealNameResponse, VideoUploadResponse,
 };
 pub use requests::{
     ApplyRateActivityRequest, EchoSecurityTestRequest, ListBankBranchesRequest,
     ListCitiesRequest, ListCorporateBanksRequest, ListPersonalBanksRequest,
     ListProvincesRequest, NotifyWebhookRequest, QueryRateActivityApplicationRequest,
     SearchBankByAccountRequest, TransformExpressOpenidRequest,
-    UpdateRateActivityApplicationRequest, VerifyRealNameRequest,
+    UpdateRateActivityApplicationRequest, UploadImageRequest, UploadVideoRequest,
+    VerifyRealNameRequest,
 };

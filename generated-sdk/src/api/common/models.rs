@@ -649,6 +649,92 @@ impl<'de> serde::Deserialize<'de> for TransformExpressOpenidResponse {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// 文件上传的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ImageUploadResponse {
+    /// 媒体文件标识Id
+    ///
+    /// Wire: `media_id`, `string`, required.
+    pub media_id: String,
+}
+impl serde::Serialize for ImageUploadResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ImageUploadResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("media_id", &value.media_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageUploadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ImageUploadResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("media_id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(ImageUploadResponse {
+                        media_id: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 视频上传API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct VideoUploadResponse {
+    /// 媒体文件标识Id
+    ///
+    /// Wire: `media_id`, `string`, at most 512 characters, required.
+    pub media_id: String,
+}
+impl serde::Serialize for VideoUploadResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &VideoUploadResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("media_id", &value.media_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for VideoUploadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<VideoUploadResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("media_id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(VideoUploadResponse {
+                        media_id: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 活动报名材料
 ///
 /// Sent in requests (and possibly returned in responses).

@@ -72,6 +72,26 @@ pub const TRANSFORM_EXPRESS_OPENID: OperationInfo = OperationInfo {
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
 };
+/// `POST /v3/merchant/media/upload`: 文件上传
+pub const UPLOAD_IMAGE: OperationInfo = OperationInfo {
+    service: "common",
+    id: "upload_image",
+    method: Method::Post,
+    path: "/v3/merchant/media/upload",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/merchant/media/video_upload`: 视频上传API
+pub const UPLOAD_VIDEO: OperationInfo = OperationInfo {
+    service: "common",
+    id: "upload_video",
+    method: Method::Post,
+    path: "/v3/merchant/media/video_upload",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
 /// `POST /v3/rate-activity/applications`: 报名费率优惠活动API
 pub const APPLY_RATE_ACTIVITY: OperationInfo = OperationInfo {
     service: "common",
@@ -141,6 +161,8 @@ pub const ALL: &[&OperationInfo] = &[
     &SEARCH_BANK_BY_ACCOUNT,
     &LIST_BANK_BRANCHES,
     &TRANSFORM_EXPRESS_OPENID,
+    &UPLOAD_IMAGE,
+    &UPLOAD_VIDEO,
     &APPLY_RATE_ACTIVITY,
     &QUERY_RATE_ACTIVITY_APPLICATION,
     &UPDATE_RATE_ACTIVITY_APPLICATION,
@@ -148,3 +170,44 @@ pub const ALL: &[&OperationInfo] = &[
     &ECHO_SECURITY_TEST,
     &NOTIFY_WEBHOOK,
 ];
+/// How each upload operation frames its multipart body, and the file limits it checks.
+pub mod uploads {
+    /// How `upload_image` frames its upload: 图片文件
+    pub const UPLOAD_IMAGE: crate::runtime::UploadRules = crate::runtime::UploadRules {
+        file_part: "file",
+        meta_part: "meta",
+        digest_field: "sha256",
+        digest: crate::runtime::DigestAlgorithm::Sha256,
+        file_name_field: Some("filename"),
+        max_bytes: Some(2097152u64),
+        types: &[
+            ("bmp", "image/bmp"),
+            ("jpeg", "image/jpeg"),
+            ("jpg", "image/jpeg"),
+            ("png", "image/png"),
+        ],
+        form_fields: &[],
+    };
+    /// How `upload_video` frames its upload: 图片文件
+    pub const UPLOAD_VIDEO: crate::runtime::UploadRules = crate::runtime::UploadRules {
+        file_part: "file",
+        meta_part: "meta",
+        digest_field: "sha256",
+        digest: crate::runtime::DigestAlgorithm::Sha256,
+        file_name_field: Some("filename"),
+        max_bytes: Some(5242880u64),
+        types: &[
+            ("avi", "video/x-msvideo"),
+            ("f4v", "video/x-f4v"),
+            ("flv", "video/x-flv"),
+            ("m4v", "video/x-m4v"),
+            ("mkv", "video/x-matroska"),
+            ("mov", "video/quicktime"),
+            ("mp4", "video/mp4"),
+            ("mpeg", "video/mpeg"),
+            ("rmvb", "application/vnd.rn-realmedia-vbr"),
+            ("wmv", "video/x-ms-wmv"),
+        ],
+        form_fields: &[],
+    };
+}

@@ -367,6 +367,72 @@ impl<'de> serde::Deserialize<'de> for TransformExpressOpenidRequest {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// The request of `upload_image` (文件上传): `POST /v3/merchant/media/upload`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadImageRequest {}
+impl UploadImageRequest {
+    /// Builds `UploadImageRequest` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::runtime::Validate for UploadImageRequest {}
+impl serde::Serialize for UploadImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &UploadImageRequest) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadImageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            _fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadImageRequest, serde_json::Error> {
+            Ok(UploadImageRequest {})
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// The request of `upload_video` (视频上传API): `POST /v3/merchant/media/video_upload`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadVideoRequest {}
+impl UploadVideoRequest {
+    /// Builds `UploadVideoRequest` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::runtime::Validate for UploadVideoRequest {}
+impl serde::Serialize for UploadVideoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &UploadVideoRequest) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadVideoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            _fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadVideoRequest, serde_json::Error> {
+            Ok(UploadVideoRequest {})
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `apply_rate_activity` (报名费率优惠活动API): `POST /v3/rate-activity/applications`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.

@@ -10,13 +10,13 @@ use super::requests::{
     RespondComplaintRequest, RespondImmediateServiceComplaintRequest,
     UpdateRefundProgressRequest, LegacyQueryComplaintRequest,
     LegacyListComplaintNegotiationHistoryRequest, SubmitFeedbackRequest,
-    DownloadComplaintImageRequest,
+    UploadComplaintImageRequest, DownloadComplaintImageRequest,
 };
 use super::models::{
     LegacyListComplaintNegotiationHistoryResponse, LegacyListComplaintsResponse,
     LegacyQueryComplaintResponse, ListComplaintNegotiationHistoryResponse,
-    ListComplaintsResponse, QueryComplaintNotificationResponse, QueryComplaintResponse,
-    RespondImmediateServiceComplaintResponse,
+    ListComplaintsResponse, MchBizUploadResponse, QueryComplaintNotificationResponse,
+    QueryComplaintResponse, RespondImmediateServiceComplaintResponse,
 };
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 消费者投诉.
@@ -759,6 +759,62 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
             self.transport,
             prepare(request),
             crate::runtime::decode_empty,
+        )
+    }
+    /// 商户上传反馈图片API
+    ///
+    /// 商户上传反馈图片API
+    ///
+    /// `POST /v3/merchant-service/images/upload`
+    ///
+    /// 支持商户: 直连商户、服务商、渠道商 · 更新时间: 2025.09.01 · operation id `upload_complaint_image`
+    ///
+    /// Answers HTTP 200 with a [`MchBizUploadResponse`].
+    ///
+    /// Uploads `file` as the multipart part `file` (图片文件). The runtime writes its SHA-256 into the meta's `sha256` and its name into `filename`, signs the meta part `meta` and sends both. A file over 2097152 bytes or whose name does not end in `.bmp`, `.jpeg`, `.jpg`, `.png` is refused with [`Error::Validation`] before any network I/O.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn upload_complaint_image(
+        &self,
+        request: &UploadComplaintImageRequest,
+        file: crate::runtime::UploadFile,
+    ) -> crate::runtime::Call<'a, MchBizUploadResponse> {
+        fn prepare(
+            request: &UploadComplaintImageRequest,
+            file: crate::runtime::UploadFile,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/merchant-service/images/upload");
+            let (meta, upload) = crate::runtime::prepare_upload(
+                request,
+                file,
+                &operations::uploads::UPLOAD_COMPLAINT_IMAGE,
+            )?;
+            Ok(ApiRequest {
+                operation: &operations::UPLOAD_COMPLAINT_IMAGE,
+                path_and_query: target.finish(),
+                body: Some(meta),
+                upload: Some(upload),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, file),
+            crate::runtime::decode_json,
         )
     }
     /// 图片下载API

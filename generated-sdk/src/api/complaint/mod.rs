@@ -2,7 +2,7 @@
 
 //! 消费者投诉
 //!
-//! 16 个接口: 删除投诉通知回调API、查询投诉通知回调API、创建投诉通知回调API、更新投诉通知回调API、查询投诉信息API、查询投诉单列表API、查询投诉单详情API、反馈处理完成API 等。
+//! 17 个接口: 删除投诉通知回调API、查询投诉通知回调API、创建投诉通知回调API、更新投诉通知回调API、查询投诉信息API、查询投诉单列表API、查询投诉单详情API、反馈处理完成API 等。
 //!
 //! Enabled by the `complaint` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
@@ -25,8 +25,8 @@ pub use models::{
     LegacyListComplaintNegotiationHistoryResponse, LegacyListComplaintsResponse,
     LegacyQueryComplaintResponse, Link, LinkAction, ListComplaintNegotiationHistoryData,
     ListComplaintNegotiationHistoryResponse, ListComplaintsData, ListComplaintsResponse,
-    Message, MessageBlocks, MessageInfo, MiniProgramJumpInfo, NormalMessage,
-    QueryComplaintNotificationResponse, QueryComplaintResponse,
+    MchBizUploadResponse, Message, MessageBlocks, MessageInfo, MiniProgramJumpInfo,
+    NormalMessage, QueryComplaintNotificationResponse, QueryComplaintResponse,
     QueryComplaintServiceOrderInfo, RespondImmediateServiceComplaintResponse,
     ReturnAddressInfo, ServiceOrderInfo, SharePowerInfo, Text,
 };
@@ -38,5 +38,5 @@ pub use requests::{
     ListComplaintsRequest, QueryComplaintNotificationRequest, QueryComplaintRequest,
     RespondComplaintRequest, RespondImmediateServiceComplaintRequest,
     SubmitFeedbackRequest, UpdateComplaintNotificationRequest,
-    UpdateRefundProgressRequest,
+    UpdateRefundProgressRequest, UploadComplaintImageRequest,
 };

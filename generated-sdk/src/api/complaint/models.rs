@@ -3251,3 +3251,46 @@ impl<'de> serde::Deserialize<'de> for LegacyListComplaintNegotiationHistoryRespo
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// 商户上传反馈图片API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct MchBizUploadResponse {
+    /// 媒体文件标识ID
+    ///
+    /// Wire: `media_id`, `string`, required.
+    pub media_id: String,
+}
+impl serde::Serialize for MchBizUploadResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MchBizUploadResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("media_id", &value.media_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MchBizUploadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MchBizUploadResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("media_id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(MchBizUploadResponse {
+                        media_id: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}

@@ -152,6 +152,16 @@ pub const SUBMIT_FEEDBACK: OperationInfo = OperationInfo {
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
 };
+/// `POST /v3/merchant-service/images/upload`: 商户上传反馈图片API
+pub const UPLOAD_COMPLAINT_IMAGE: OperationInfo = OperationInfo {
+    service: "complaint",
+    id: "upload_complaint_image",
+    method: Method::Post,
+    path: "/v3/merchant-service/images/upload",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
 /// `GET /v3/merchant-service/images/{media_id}`: 图片下载API
 pub const DOWNLOAD_COMPLAINT_IMAGE: OperationInfo = OperationInfo {
     service: "complaint",
@@ -179,5 +189,25 @@ pub const ALL: &[&OperationInfo] = &[
     &LEGACY_QUERY_COMPLAINT,
     &LEGACY_LIST_COMPLAINT_NEGOTIATION_HISTORY,
     &SUBMIT_FEEDBACK,
+    &UPLOAD_COMPLAINT_IMAGE,
     &DOWNLOAD_COMPLAINT_IMAGE,
 ];
+/// How each upload operation frames its multipart body, and the file limits it checks.
+pub mod uploads {
+    /// How `upload_complaint_image` frames its upload: 图片文件
+    pub const UPLOAD_COMPLAINT_IMAGE: crate::runtime::UploadRules = crate::runtime::UploadRules {
+        file_part: "file",
+        meta_part: "meta",
+        digest_field: "sha256",
+        digest: crate::runtime::DigestAlgorithm::Sha256,
+        file_name_field: Some("filename"),
+        max_bytes: Some(2097152u64),
+        types: &[
+            ("bmp", "image/bmp"),
+            ("jpeg", "image/jpeg"),
+            ("jpg", "image/jpeg"),
+            ("png", "image/png"),
+        ],
+        form_fields: &[],
+    };
+}

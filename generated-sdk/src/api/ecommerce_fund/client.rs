@@ -5,11 +5,11 @@ use super::operations;
 use super::requests::{
     ApplyCancelWithdrawRequest, QueryCancelWithdrawByIdRequest, ConfirmCancelRequest,
     QueryCancelWithdrawByOutRequestNoRequest, ValidateCancelRequest,
-    CreateCancelApplicationRequest, QueryCancelApplicationRequest,
-    QuerySubMerchantBalanceRequest, QuerySubMerchantDayEndBalanceRequest,
-    CreateSubMerchantWithdrawRequest, QuerySubMerchantWithdrawByOutRequestNoRequest,
-    QuerySubMerchantWithdrawByIdRequest, ApplyCancelledMerchantWithdrawRequest,
-    QueryCancelledMerchantWithdrawByIdRequest,
+    CreateCancelApplicationRequest, UploadCancelApplicationMediaRequest,
+    QueryCancelApplicationRequest, QuerySubMerchantBalanceRequest,
+    QuerySubMerchantDayEndBalanceRequest, CreateSubMerchantWithdrawRequest,
+    QuerySubMerchantWithdrawByOutRequestNoRequest, QuerySubMerchantWithdrawByIdRequest,
+    ApplyCancelledMerchantWithdrawRequest, QueryCancelledMerchantWithdrawByIdRequest,
     QueryCancelledMerchantWithdrawByOutRequestNoRequest, QueryBalanceRequest,
     QueryDayEndBalanceRequest, CreateWithdrawRequest,
     DownloadWithdrawExceptionFileRequest, QueryWithdrawByOutRequestNoRequest,
@@ -22,7 +22,7 @@ use super::models::{
     QueryCancelWithdrawByIdResponse, QueryCancelledMerchantWithdrawByIdResponse,
     QuerySubMerchantBalanceResponse, QuerySubMerchantDayEndBalanceResponse,
     QuerySubMerchantWithdrawByOutRequestNoResponse, QueryWithdrawByOutRequestNoResponse,
-    ValidateCancelResponse,
+    UploadCancelApplicationMediaResponse, ValidateCancelResponse,
 };
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 收付通·余额、提现与注销.
@@ -314,6 +314,62 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 图片上传API
+    ///
+    /// 图片上传API
+    ///
+    /// `POST /v3/ecommerce/account/cancel-applications/media`
+    ///
+    /// 支持商户: 电商平台 · 更新时间: 2023.02.10 · operation id `upload_cancel_application_media`
+    ///
+    /// Answers HTTP 200 with a [`UploadCancelApplicationMediaResponse`].
+    ///
+    /// Uploads `file` as the multipart part `file` (图片文件). The runtime writes its SHA-256 into the meta's `file_digest` and its name into `file_name`, signs the meta part `meta` and sends both.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn upload_cancel_application_media(
+        &self,
+        request: &UploadCancelApplicationMediaRequest,
+        file: crate::runtime::UploadFile,
+    ) -> crate::runtime::Call<'a, UploadCancelApplicationMediaResponse> {
+        fn prepare(
+            request: &UploadCancelApplicationMediaRequest,
+            file: crate::runtime::UploadFile,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/ecommerce/account/cancel-applications/media");
+            let (meta, upload) = crate::runtime::prepare_upload(
+                request,
+                file,
+                &operations::uploads::UPLOAD_CANCEL_APPLICATION_MEDIA,
+            )?;
+            Ok(ApiRequest {
+                operation: &operations::UPLOAD_CANCEL_APPLICATION_MEDIA,
+                path_and_query: target.finish(),
+                body: Some(meta),
+                upload: Some(upload),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, file),
             crate::runtime::decode_json,
         )
     }

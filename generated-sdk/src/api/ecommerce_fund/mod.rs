@@ -2,7 +2,7 @@
 
 //! 收付通·余额、提现与注销
 //!
-//! 21 个接口: 提交注销提现申请、微信支付注销提现申请单号查询申请单状态、平台代商户确认注销、商户注销提现申请单号查询申请单状态、商户注销资格校验、提交注销申请单、查询注销单状态、查询二级商户账户实时余额API 等。
+//! 22 个接口: 提交注销提现申请、微信支付注销提现申请单号查询申请单状态、平台代商户确认注销、商户注销提现申请单号查询申请单状态、商户注销资格校验、提交注销申请单、图片上传API、查询注销单状态 等。
 //!
 //! Enabled by the `ecommerce_fund` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
@@ -31,7 +31,7 @@ pub use models::{
     QueryCancelledMerchantWithdrawByIdResponse, QuerySubMerchantBalanceResponse,
     QuerySubMerchantDayEndBalanceResponse,
     QuerySubMerchantWithdrawByOutRequestNoResponse, QueryWithdrawByOutRequestNoResponse,
-    ValidateCancelResponse, WithdrawlApply,
+    UploadCancelApplicationMediaResponse, ValidateCancelResponse, WithdrawlApply,
 };
 pub use requests::{
     ApplyCancelWithdrawRequest, ApplyCancelledMerchantWithdrawRequest,
@@ -43,5 +43,6 @@ pub use requests::{
     QueryCancelledMerchantWithdrawByOutRequestNoRequest, QueryDayEndBalanceRequest,
     QuerySubMerchantBalanceRequest, QuerySubMerchantDayEndBalanceRequest,
     QuerySubMerchantWithdrawByIdRequest, QuerySubMerchantWithdrawByOutRequestNoRequest,
-    QueryWithdrawByIdRequest, QueryWithdrawByOutRequestNoRequest, ValidateCancelRequest,
+    QueryWithdrawByIdRequest, QueryWithdrawByOutRequestNoRequest,
+    UploadCancelApplicationMediaRequest, ValidateCancelRequest,
 };

@@ -1005,6 +1005,51 @@ impl<'de> serde::Deserialize<'de> for CreateCancelApplicationResponse {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// 图片上传API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UploadCancelApplicationMediaResponse {
+    /// 媒体文件标识Id
+    ///
+    /// Wire: `media_id`, `string`, required.
+    pub media_id: String,
+}
+impl serde::Serialize for UploadCancelApplicationMediaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &UploadCancelApplicationMediaResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("media_id", &value.media_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadCancelApplicationMediaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadCancelApplicationMediaResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("media_id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(UploadCancelApplicationMediaResponse {
+                        media_id: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 查询二级商户账户实时余额API的应答
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.

@@ -62,6 +62,16 @@ pub const CREATE_CANCEL_APPLICATION: OperationInfo = OperationInfo {
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
 };
+/// `POST /v3/ecommerce/account/cancel-applications/media`: 图片上传API
+pub const UPLOAD_CANCEL_APPLICATION_MEDIA: OperationInfo = OperationInfo {
+    service: "ecommerce_fund",
+    id: "upload_cancel_application_media",
+    method: Method::Post,
+    path: "/v3/ecommerce/account/cancel-applications/media",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
 /// `GET /v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}`: 查询注销单状态
 pub const QUERY_CANCEL_APPLICATION: OperationInfo = OperationInfo {
     service: "ecommerce_fund",
@@ -220,6 +230,7 @@ pub const ALL: &[&OperationInfo] = &[
     &QUERY_CANCEL_WITHDRAW_BY_OUT_REQUEST_NO,
     &VALIDATE_CANCEL,
     &CREATE_CANCEL_APPLICATION,
+    &UPLOAD_CANCEL_APPLICATION_MEDIA,
     &QUERY_CANCEL_APPLICATION,
     &QUERY_SUB_MERCHANT_BALANCE,
     &QUERY_SUB_MERCHANT_DAY_END_BALANCE,
@@ -236,3 +247,17 @@ pub const ALL: &[&OperationInfo] = &[
     &QUERY_WITHDRAW_BY_OUT_REQUEST_NO,
     &QUERY_WITHDRAW_BY_ID,
 ];
+/// How each upload operation frames its multipart body, and the file limits it checks.
+pub mod uploads {
+    /// How `upload_cancel_application_media` frames its upload: 图片文件
+    pub const UPLOAD_CANCEL_APPLICATION_MEDIA: crate::runtime::UploadRules = crate::runtime::UploadRules {
+        file_part: "file",
+        meta_part: "meta",
+        digest_field: "file_digest",
+        digest: crate::runtime::DigestAlgorithm::Sha256,
+        file_name_field: Some("file_name"),
+        max_bytes: None,
+        types: &[],
+        form_fields: &[],
+    };
+}

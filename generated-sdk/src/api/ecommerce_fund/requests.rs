@@ -482,6 +482,42 @@ impl<'de> serde::Deserialize<'de> for CreateCancelApplicationRequest {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// The request of `upload_cancel_application_media` (图片上传API): `POST /v3/ecommerce/account/cancel-applications/media`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadCancelApplicationMediaRequest {}
+impl UploadCancelApplicationMediaRequest {
+    /// Builds `UploadCancelApplicationMediaRequest` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::runtime::Validate for UploadCancelApplicationMediaRequest {}
+impl serde::Serialize for UploadCancelApplicationMediaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            _value: &UploadCancelApplicationMediaRequest,
+        ) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadCancelApplicationMediaRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            _fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadCancelApplicationMediaRequest, serde_json::Error> {
+            Ok(UploadCancelApplicationMediaRequest {
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `query_cancel_application` (查询注销单状态): `GET /v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.

@@ -5,19 +5,19 @@ use super::operations;
 use super::requests::{
     CreateCardTemplateRequest, IssueFapiaoRequest, IssueGeneralFapiaoRequest,
     IssuePassengerTransportFapiaoRequest, IssueRefinedOilFapiaoRequest,
-    IssueRealEstateLeasingFapiaoRequest, QueryFapiaoRequest, QueryFapiaoFilesRequest,
-    InsertFapiaoCardsRequest, ReverseFapiaoRequest, QueryPartnerInviteUrlRequest,
-    ListInvitedMerchantsRequest, QueryMerchantBaseInformationRequest,
-    QueryDevelopmentConfigRequest, UpdateDevelopmentConfigRequest, ListTaxCodesRequest,
-    CheckSubMerchantRequest, QuerySubMerchantCheckStatusRequest, QueryUserTitleRequest,
-    QueryUserTitleUrlRequest,
+    IssueRealEstateLeasingFapiaoRequest, UploadFapiaoFileRequest, QueryFapiaoRequest,
+    QueryFapiaoFilesRequest, InsertFapiaoCardsRequest, ReverseFapiaoRequest,
+    QueryPartnerInviteUrlRequest, ListInvitedMerchantsRequest,
+    QueryMerchantBaseInformationRequest, QueryDevelopmentConfigRequest,
+    UpdateDevelopmentConfigRequest, ListTaxCodesRequest, CheckSubMerchantRequest,
+    QuerySubMerchantCheckStatusRequest, QueryUserTitleRequest, QueryUserTitleUrlRequest,
 };
 use super::models::{
     CreateCardTemplateResponse, IssueGeneralFapiaoBuyerInformation,
     ListInvitedMerchantsResponse, ListTaxCodesResponse, QueryDevelopmentConfigResponse,
     QueryFapiaoFilesResponse, QueryFapiaoResponse, QueryMerchantBaseInformationResponse,
     QueryPartnerInviteUrlResponse, QuerySubMerchantCheckStatusResponse,
-    QueryUserTitleUrlResponse,
+    QueryUserTitleUrlResponse, UploadFapiaoFileResponse,
 };
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 电子发票.
@@ -313,6 +313,65 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
             self.transport,
             prepare(request),
             crate::runtime::decode_empty,
+        )
+    }
+    /// 上传电子发票文件
+    ///
+    /// 上传电子发票文件
+    ///
+    /// `POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file`
+    ///
+    /// 支持商户: 直连商户、服务商、渠道商 · 更新时间: 2021.11.22 · operation id `upload_fapiao_file`
+    ///
+    /// Answers HTTP 200 with a [`UploadFapiaoFileResponse`].
+    ///
+    /// Uploads `file` as the multipart part `file` (电子发票文件二进制数据流，只支持PDF和OFD格式，文件大小不能超过2M。). The runtime writes its SM3 into the meta's `digest`, signs the meta part `meta` and sends both.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn upload_fapiao_file(
+        &self,
+        request: &UploadFapiaoFileRequest,
+        file: crate::runtime::UploadFile,
+    ) -> crate::runtime::Call<'a, UploadFapiaoFileResponse> {
+        fn prepare(
+            request: &UploadFapiaoFileRequest,
+            file: crate::runtime::UploadFile,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target
+                .literal(
+                    "/v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file",
+                );
+            let (meta, upload) = crate::runtime::prepare_upload(
+                request,
+                file,
+                &operations::uploads::UPLOAD_FAPIAO_FILE,
+            )?;
+            Ok(ApiRequest {
+                operation: &operations::UPLOAD_FAPIAO_FILE,
+                path_and_query: target.finish(),
+                body: Some(meta),
+                upload: Some(upload),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, file),
+            crate::runtime::decode_json,
         )
     }
     /// 查询电子发票

@@ -2,7 +2,7 @@
 
 //! 电子发票
 //!
-//! 20 个接口: 创建电子发票卡券模板、开具电子发票、开具通用行业电子发票、开具旅客运输行业电子发票、开具成品油行业电子发票、开具不动产租赁行业电子发票、查询电子发票、获取发票下载信息 等。
+//! 21 个接口: 创建电子发票卡券模板、开具电子发票、开具通用行业电子发票、开具旅客运输行业电子发票、开具成品油行业电子发票、开具不动产租赁行业电子发票、上传电子发票文件、查询电子发票 等。
 //!
 //! Enabled by the `fapiao` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
@@ -35,6 +35,7 @@ pub use models::{
     QueryPartnerInviteUrlResponse, QuerySubMerchantCheckStatusResponse,
     QueryUserTitleUrlResponse, RealEstateLeasingInformation, RefinedOilInformation,
     ReverseFapiaoFapiaoInformation, SellerInformation, ThirdMode, TransactionInformation,
+    UploadFapiaoFileResponse,
 };
 pub use requests::{
     CheckSubMerchantRequest, CreateCardTemplateRequest, InsertFapiaoCardsRequest,
@@ -44,5 +45,5 @@ pub use requests::{
     QueryFapiaoFilesRequest, QueryFapiaoRequest, QueryMerchantBaseInformationRequest,
     QueryPartnerInviteUrlRequest, QuerySubMerchantCheckStatusRequest,
     QueryUserTitleRequest, QueryUserTitleUrlRequest, ReverseFapiaoRequest,
-    UpdateDevelopmentConfigRequest,
+    UpdateDevelopmentConfigRequest, UploadFapiaoFileRequest,
 };

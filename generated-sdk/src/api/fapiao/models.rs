@@ -2779,6 +2779,49 @@ impl<'de> serde::Deserialize<'de> for IssueRealEstateLeasingFapiaoFapiaoInformat
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// 上传电子发票文件的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UploadFapiaoFileResponse {
+    /// 电子发票文件ID
+    ///
+    /// Wire: `fapiao_media_id`, `string`, required.
+    pub fapiao_media_id: String,
+}
+impl serde::Serialize for UploadFapiaoFileResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &UploadFapiaoFileResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("fapiao_media_id", &value.fapiao_media_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadFapiaoFileResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadFapiaoFileResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("fapiao_media_id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(UploadFapiaoFileResponse {
+                        fapiao_media_id: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 蓝字发票信息
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.

@@ -62,6 +62,16 @@ pub const ISSUE_REAL_ESTATE_LEASING_FAPIAO: OperationInfo = OperationInfo {
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
 };
+/// `POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file`: 上传电子发票文件
+pub const UPLOAD_FAPIAO_FILE: OperationInfo = OperationInfo {
+    service: "fapiao",
+    id: "upload_fapiao_file",
+    method: Method::Post,
+    path: "/v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
 /// `GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}`: 查询电子发票
 pub const QUERY_FAPIAO: OperationInfo = OperationInfo {
     service: "fapiao",
@@ -210,6 +220,7 @@ pub const ALL: &[&OperationInfo] = &[
     &ISSUE_PASSENGER_TRANSPORT_FAPIAO,
     &ISSUE_REFINED_OIL_FAPIAO,
     &ISSUE_REAL_ESTATE_LEASING_FAPIAO,
+    &UPLOAD_FAPIAO_FILE,
     &QUERY_FAPIAO,
     &QUERY_FAPIAO_FILES,
     &INSERT_FAPIAO_CARDS,
@@ -225,3 +236,17 @@ pub const ALL: &[&OperationInfo] = &[
     &QUERY_USER_TITLE,
     &QUERY_USER_TITLE_URL,
 ];
+/// How each upload operation frames its multipart body, and the file limits it checks.
+pub mod uploads {
+    /// How `upload_fapiao_file` frames its upload: 电子发票文件二进制数据流，只支持PDF和OFD格式，文件大小不能超过2M。
+    pub const UPLOAD_FAPIAO_FILE: crate::runtime::UploadRules = crate::runtime::UploadRules {
+        file_part: "file",
+        meta_part: "meta",
+        digest_field: "digest",
+        digest: crate::runtime::DigestAlgorithm::Sm3,
+        file_name_field: None,
+        max_bytes: None,
+        types: &[],
+        form_fields: &[],
+    };
+}

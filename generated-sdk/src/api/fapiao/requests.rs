@@ -561,6 +561,79 @@ impl<'de> serde::Deserialize<'de> for IssueRealEstateLeasingFapiaoRequest {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// The request of `upload_fapiao_file` (上传电子发票文件): `POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UploadFapiaoFileRequest {
+    /// 微信支付分配的子商户号，服务商模式下必传
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 发票文件的类型为PDF
+    ///
+    /// Wire: `file_type`, `string`, required.
+    pub file_type: String,
+    /// 文件摘要算法
+    ///
+    /// Wire: `digest_alogrithm`, `string`, required.
+    pub digest_alogrithm: String,
+}
+impl UploadFapiaoFileRequest {
+    /// Builds `UploadFapiaoFileRequest` from its required fields, each named in a [`required::UploadFapiaoFileRequest`](super::required::UploadFapiaoFileRequest) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::UploadFapiaoFileRequest<'_>) -> Self {
+        Self {
+            sub_mchid: None,
+            file_type: required.file_type.to_owned(),
+            digest_alogrithm: required.digest_alogrithm.to_owned(),
+        }
+    }
+    /// Sets the optional `sub_mchid`.
+    pub fn with_sub_mchid(mut self, value: impl Into<String>) -> Self {
+        self.sub_mchid = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::Validate for UploadFapiaoFileRequest {}
+impl serde::Serialize for UploadFapiaoFileRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &UploadFapiaoFileRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.required("file_type", &value.file_type);
+            members.required("digest_alogrithm", &value.digest_alogrithm);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadFapiaoFileRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadFapiaoFileRequest, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.optional("sub_mchid", &mut slots.0);
+            fields.required("file_type", &mut slots.1);
+            fields.required("digest_alogrithm", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), Some(f2)) => {
+                    Ok(UploadFapiaoFileRequest {
+                        sub_mchid: f0,
+                        file_type: f1,
+                        digest_alogrithm: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `query_fapiao` (查询电子发票): `GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.

@@ -584,6 +584,17 @@ pub struct IssueRealEstateLeasingFapiaoRequest<'a> {
     /// Wire: `fapiao_information`, `object IssueRealEstateLeasingFapiaoFapiaoInformation`, required.
     pub fapiao_information: super::IssueRealEstateLeasingFapiaoFapiaoInformation,
 }
+/// The required fields of [`UploadFapiaoFileRequest`](super::UploadFapiaoFileRequest), each named: `UploadFapiaoFileRequest::new(required::UploadFapiaoFileRequest { … })`.
+pub struct UploadFapiaoFileRequest<'a> {
+    /// 发票文件的类型为PDF
+    ///
+    /// Wire: `file_type`, `string`, required.
+    pub file_type: &'a str,
+    /// 文件摘要算法
+    ///
+    /// Wire: `digest_alogrithm`, `string`, required.
+    pub digest_alogrithm: &'a str,
+}
 /// The required fields of [`QueryFapiaoFilesRequest`](super::QueryFapiaoFilesRequest), each named: `QueryFapiaoFilesRequest::new(required::QueryFapiaoFilesRequest { … })`.
 pub struct QueryFapiaoFilesRequest<'a> {
     /// Wire: `fapiao_apply_id`, `string`, required, path parameter.

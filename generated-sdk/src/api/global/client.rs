@@ -26,26 +26,26 @@ use super::requests::{
     CreateComplaintNotificationRequest, UpdateComplaintNotificationRequest,
     ListComplaintsRequest, QueryComplaintRequest, CompleteComplaintRequest,
     ListComplaintNegotiationHistoryRequest, RespondComplaintRequest,
-    DownloadComplaintImageRequest, CreateH5PermissionApplicationRequest,
-    QueryH5PermissionApplicationRequest, UpdateH5PermissionApplicationRequest,
-    CreateH5DomainApplicationRequest, QueryH5DomainApplicationRequest,
-    UpdateH5DomainApplicationRequest, QueryH5PermissionRequest, CreateSubMerchantRequest,
-    QuerySubMerchantRequest, UpdateSubMerchantRequest, AppPreEntrustSignRequest,
-    H5PreEntrustSignRequest, JsapiPreEntrustSignRequest,
-    MiniprogramPreEntrustSignRequest, QueryPapayContractByOutContractCodeRequest,
-    WebPreEntrustSignRequest, QueryPapayContractByIdRequest,
-    TerminatePapayContractRequest, CreatePapayOrderRequest,
-    QueryPapayOrderByOutTradeNoRequest, ReversePapayOrderByOutTradeNoRequest,
-    QueryPapayOrderByIdRequest, QueryProfitSharingBillUrlRequest,
-    CreateProfitSharingOrderRequest, UnfreezeProfitSharingOrderRequest,
-    QueryProfitSharingOrderRequest, DeleteProfitSharingReceiverRequest,
-    AddProfitSharingReceiverRequest, QueryProfitSharingReceiverRequest,
-    QueryProfitSharingRefundBillUrlRequest, QueryRefundableBalanceRequest,
-    MarkProfitSharingTransactionRequest, QueryProfitSharingOrderAmountRequest,
-    QueryRefundableAmountRequest, QuerySubMerchantRechargeBalanceRequest,
-    QueryRechargeBalanceRequest, AppPrepayRequest, CloseOrderByIdRequest,
-    JsapiPrepayRequest, H5PrepayRequest, NativePrepayRequest,
-    CloseOrderByOutTradeNoRequest,
+    UploadComplaintImageRequest, DownloadComplaintImageRequest, UploadFileRequest,
+    CreateH5PermissionApplicationRequest, QueryH5PermissionApplicationRequest,
+    UpdateH5PermissionApplicationRequest, CreateH5DomainApplicationRequest,
+    QueryH5DomainApplicationRequest, UpdateH5DomainApplicationRequest,
+    QueryH5PermissionRequest, CreateSubMerchantRequest, QuerySubMerchantRequest,
+    UpdateSubMerchantRequest, AppPreEntrustSignRequest, H5PreEntrustSignRequest,
+    JsapiPreEntrustSignRequest, MiniprogramPreEntrustSignRequest,
+    QueryPapayContractByOutContractCodeRequest, WebPreEntrustSignRequest,
+    QueryPapayContractByIdRequest, TerminatePapayContractRequest,
+    CreatePapayOrderRequest, QueryPapayOrderByOutTradeNoRequest,
+    ReversePapayOrderByOutTradeNoRequest, QueryPapayOrderByIdRequest,
+    QueryProfitSharingBillUrlRequest, CreateProfitSharingOrderRequest,
+    UnfreezeProfitSharingOrderRequest, QueryProfitSharingOrderRequest,
+    DeleteProfitSharingReceiverRequest, AddProfitSharingReceiverRequest,
+    QueryProfitSharingReceiverRequest, QueryProfitSharingRefundBillUrlRequest,
+    QueryRefundableBalanceRequest, MarkProfitSharingTransactionRequest,
+    QueryProfitSharingOrderAmountRequest, QueryRefundableAmountRequest,
+    QuerySubMerchantRechargeBalanceRequest, QueryRechargeBalanceRequest,
+    AppPrepayRequest, CloseOrderByIdRequest, JsapiPrepayRequest, H5PrepayRequest,
+    NativePrepayRequest, CloseOrderByOutTradeNoRequest,
 };
 use super::models::{
     AddProfitSharingReceiverResponse, AppPreEntrustSignResponse, CertificateList,
@@ -68,7 +68,8 @@ use super::models::{
     QueryRefundableBalanceResponse, QuerySubMerchantRechargeBalanceResponse,
     QuerySubMerchantResponse, Refund, RefundList, RefundListItem, Settlement,
     SettlementList, Transaction, UpdateH5PermissionApplicationResponse,
-    UpdateSubMerchantResponse, WebPreEntrustSignResponse,
+    UpdateSubMerchantResponse, UploadComplaintImageResponse, UploadFileResponse,
+    WebPreEntrustSignResponse,
 };
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 微信支付境外 APIv3(付款码支付).
@@ -2769,6 +2770,62 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             crate::runtime::decode_empty,
         )
     }
+    /// 商户上传反馈图片API
+    ///
+    /// 商户上传反馈图片API
+    ///
+    /// `POST /v3/global/merchant-service/images/upload`
+    ///
+    /// 支持商户: 服务商、渠道商、从业机构 · 更新时间: 2026.01.27 · operation id `upload_complaint_image`
+    ///
+    /// Answers HTTP 200 with a [`UploadComplaintImageResponse`].
+    ///
+    /// Uploads `file` as the multipart part `file` (图片文件). The runtime writes its SHA-256 into the meta's `sha256` and its name into `filename`, signs the meta part `meta` and sends both.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn upload_complaint_image(
+        &self,
+        request: &UploadComplaintImageRequest,
+        file: crate::runtime::UploadFile,
+    ) -> crate::runtime::Call<'a, UploadComplaintImageResponse> {
+        fn prepare(
+            request: &UploadComplaintImageRequest,
+            file: crate::runtime::UploadFile,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant-service/images/upload");
+            let (meta, upload) = crate::runtime::prepare_upload(
+                request,
+                file,
+                &operations::uploads::UPLOAD_COMPLAINT_IMAGE,
+            )?;
+            Ok(ApiRequest {
+                operation: &operations::UPLOAD_COMPLAINT_IMAGE,
+                path_and_query: target.finish(),
+                body: Some(meta),
+                upload: Some(upload),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, file),
+            crate::runtime::decode_json,
+        )
+    }
     /// 图片下载API
     ///
     /// 图片下载API
@@ -2816,6 +2873,62 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             self.transport,
             prepare(request),
             crate::runtime::decode_empty,
+        )
+    }
+    /// 上传文件API
+    ///
+    /// 上传文件API
+    ///
+    /// `POST /v3/global/merchant-storage/file/upload`
+    ///
+    /// 支持商户: 直连模式、机构模式 · 更新时间: 2022.08.04 · operation id `upload_file`
+    ///
+    /// Answers HTTP 200 with a [`UploadFileResponse`].
+    ///
+    /// Uploads `file` as the multipart part `file` (图片文件). The runtime writes its SHA-256 into the meta's `sha256` and its name into `filename`, signs the meta part `meta` and sends both.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn upload_file(
+        &self,
+        request: &UploadFileRequest,
+        file: crate::runtime::UploadFile,
+    ) -> crate::runtime::Call<'a, UploadFileResponse> {
+        fn prepare(
+            request: &UploadFileRequest,
+            file: crate::runtime::UploadFile,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/global/merchant-storage/file/upload");
+            let (meta, upload) = crate::runtime::prepare_upload(
+                request,
+                file,
+                &operations::uploads::UPLOAD_FILE,
+            )?;
+            Ok(ApiRequest {
+                operation: &operations::UPLOAD_FILE,
+                path_and_query: target.finish(),
+                body: Some(meta),
+                upload: Some(upload),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, file),
+            crate::runtime::decode_json,
         )
     }
     /// 创建H5支付权限申请单

@@ -69,7 +69,8 @@ pub use models::{
     SplitAmount, StoreInfo, SubMerchantState, Transaction, TransactionAmount,
     TransactionPayer, TransactionPromotion, TransactionPromotionGoods,
     UpdateH5PermissionApplicationResponse, UpdateSubMerchantH5PaymentApplyInfo,
-    UpdateSubMerchantResponse, WebPreEntrustSignResponse,
+    UpdateSubMerchantResponse, UploadComplaintImageResponse, UploadFileResponse,
+    WebPreEntrustSignResponse,
 };
 pub use requests::{
     AddProfitSharingReceiverRequest, AppPreEntrustSignRequest, AppPrepayRequest,
@@ -123,5 +124,6 @@ pub use requests::{
     TerminatePapayContractRequest, UnfreezeProfitSharingOrderRequest,
     UpdateComplaintNotificationRequest, UpdateH5DomainApplicationRequest,
     UpdateH5PermissionApplicationRequest, UpdateSubMerchantRequest,
-    VerifyCustomsCertificateRequest, WebPreEntrustSignRequest,
+    UploadComplaintImageRequest, UploadFileRequest, VerifyCustomsCertificateRequest,
+    WebPreEntrustSignRequest,
 };

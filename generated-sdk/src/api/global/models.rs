@@ -8036,6 +8036,88 @@ impl<'de> serde::Deserialize<'de> for ListComplaintNegotiationHistoryResponse {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// 商户上传反馈图片API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UploadComplaintImageResponse {
+    /// 媒体文件标识ID
+    ///
+    /// Wire: `media_id`, `string`, required.
+    pub media_id: String,
+}
+impl serde::Serialize for UploadComplaintImageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &UploadComplaintImageResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("media_id", &value.media_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadComplaintImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadComplaintImageResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("media_id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(UploadComplaintImageResponse {
+                        media_id: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 上传文件API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UploadFileResponse {
+    /// 文件标识ID
+    ///
+    /// Wire: `file_id`, `string`, required.
+    pub file_id: String,
+}
+impl serde::Serialize for UploadFileResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &UploadFileResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("file_id", &value.file_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadFileResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadFileResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("file_id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => Ok(UploadFileResponse { file_id: f0 }),
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 创建H5支付权限申请单的应答
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.

@@ -522,6 +522,16 @@ pub const RESPOND_COMPLAINT: OperationInfo = OperationInfo {
     main_host: "https://apihk.mch.weixin.qq.com",
     backup_host: Some("https://apieu.mch.weixin.qq.com"),
 };
+/// `POST /v3/global/merchant-service/images/upload`: 商户上传反馈图片API
+pub const UPLOAD_COMPLAINT_IMAGE: OperationInfo = OperationInfo {
+    service: "global",
+    id: "upload_complaint_image",
+    method: Method::Post,
+    path: "/v3/global/merchant-service/images/upload",
+    retry_safe: false,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
 /// `GET /v3/global/merchant-service/images/{media_id}`: 图片下载API
 pub const DOWNLOAD_COMPLAINT_IMAGE: OperationInfo = OperationInfo {
     service: "global",
@@ -529,6 +539,16 @@ pub const DOWNLOAD_COMPLAINT_IMAGE: OperationInfo = OperationInfo {
     method: Method::Get,
     path: "/v3/global/merchant-service/images/{media_id}",
     retry_safe: true,
+    main_host: "https://apihk.mch.weixin.qq.com",
+    backup_host: Some("https://apieu.mch.weixin.qq.com"),
+};
+/// `POST /v3/global/merchant-storage/file/upload`: 上传文件API
+pub const UPLOAD_FILE: OperationInfo = OperationInfo {
+    service: "global",
+    id: "upload_file",
+    method: Method::Post,
+    path: "/v3/global/merchant-storage/file/upload",
+    retry_safe: false,
     main_host: "https://apihk.mch.weixin.qq.com",
     backup_host: Some("https://apieu.mch.weixin.qq.com"),
 };
@@ -1006,7 +1026,9 @@ pub const ALL: &[&OperationInfo] = &[
     &COMPLETE_COMPLAINT,
     &LIST_COMPLAINT_NEGOTIATION_HISTORY,
     &RESPOND_COMPLAINT,
+    &UPLOAD_COMPLAINT_IMAGE,
     &DOWNLOAD_COMPLAINT_IMAGE,
+    &UPLOAD_FILE,
     &CREATE_H5_PERMISSION_APPLICATION,
     &QUERY_H5_PERMISSION_APPLICATION,
     &UPDATE_H5_PERMISSION_APPLICATION,
@@ -1076,4 +1098,29 @@ fn read_certificates(
             })
             .collect(),
     )
+}
+/// How each upload operation frames its multipart body, and the file limits it checks.
+pub mod uploads {
+    /// How `upload_complaint_image` frames its upload: 图片文件
+    pub const UPLOAD_COMPLAINT_IMAGE: crate::runtime::UploadRules = crate::runtime::UploadRules {
+        file_part: "file",
+        meta_part: "meta",
+        digest_field: "sha256",
+        digest: crate::runtime::DigestAlgorithm::Sha256,
+        file_name_field: Some("filename"),
+        max_bytes: None,
+        types: &[],
+        form_fields: &[],
+    };
+    /// How `upload_file` frames its upload: 图片文件
+    pub const UPLOAD_FILE: crate::runtime::UploadRules = crate::runtime::UploadRules {
+        file_part: "file",
+        meta_part: "meta",
+        digest_field: "sha256",
+        digest: crate::runtime::DigestAlgorithm::Sha256,
+        file_name_field: Some("filename"),
+        max_bytes: None,
+        types: &[],
+        form_fields: &[],
+    };
 }

@@ -7926,6 +7926,39 @@ impl<'de> serde::Deserialize<'de> for RespondComplaintRequest {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// The request of `upload_complaint_image` (商户上传反馈图片API): `POST /v3/global/merchant-service/images/upload`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadComplaintImageRequest {}
+impl UploadComplaintImageRequest {
+    /// Builds `UploadComplaintImageRequest` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::runtime::Validate for UploadComplaintImageRequest {}
+impl serde::Serialize for UploadComplaintImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &UploadComplaintImageRequest) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadComplaintImageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            _fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadComplaintImageRequest, serde_json::Error> {
+            Ok(UploadComplaintImageRequest {})
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `download_complaint_image` (图片下载API): `GET /v3/global/merchant-service/images/{media_id}`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
@@ -7975,6 +8008,39 @@ impl<'de> serde::Deserialize<'de> for DownloadComplaintImageRequest {
                 }
                 _ => Err(crate::runtime::Fields::incomplete()),
             }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// The request of `upload_file` (上传文件API): `POST /v3/global/merchant-storage/file/upload`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadFileRequest {}
+impl UploadFileRequest {
+    /// Builds `UploadFileRequest` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::runtime::Validate for UploadFileRequest {}
+impl serde::Serialize for UploadFileRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &UploadFileRequest) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadFileRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            _fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadFileRequest, serde_json::Error> {
+            Ok(UploadFileRequest {})
         }
         crate::runtime::decode_object(deserializer, build)
     }

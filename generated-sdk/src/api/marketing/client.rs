@@ -3,19 +3,20 @@
 //! The client facade of 营销工具.
 use super::operations;
 use super::requests::{
-    CreateCardSwitchTokenRequest, ListPackageTasksRequest, ListPartnershipsRequest,
-    BuildPartnershipRequest, TerminatePartnershipRequest,
-    ListWeeklyDiscountActivitiesRequest, QueryWeeklyDiscountActivityRequest,
-    ApplyWeeklyDiscountActivityRequest, ListWithdrawFreeCouponsRequest,
-    SendWithdrawFreeCouponRequest, DownloadMultiuseRefundFlowRequest,
-    DownloadMultiuseSendFlowRequest, DownloadMultiuseUseFlowRequest,
-    SendMultiuseCouponRequest,
+    CreateCardSwitchTokenRequest, ListPackageTasksRequest, ImportPackageContractsRequest,
+    UploadMarketingImageRequest, ListPartnershipsRequest, BuildPartnershipRequest,
+    TerminatePartnershipRequest, ListWeeklyDiscountActivitiesRequest,
+    QueryWeeklyDiscountActivityRequest, ApplyWeeklyDiscountActivityRequest,
+    ListWithdrawFreeCouponsRequest, SendWithdrawFreeCouponRequest,
+    DownloadMultiuseRefundFlowRequest, DownloadMultiuseSendFlowRequest,
+    DownloadMultiuseUseFlowRequest, SendMultiuseCouponRequest,
 };
 use super::models::{
     ApplyWeeklyDiscountActivityResponse, BuildPartnershipResponse,
     CreateCardSwitchTokenResponse, DownloadMultiuseRefundFlowResponse,
-    ListPartnershipsResponse, ListTaskResponse, ListWeeklyDiscountActivitiesData,
-    ListWeeklyDiscountActivitiesResponse, ListWithdrawFreeCouponsResponse,
+    ImportPackageContractsResponse, ListPartnershipsResponse, ListTaskResponse,
+    ListWeeklyDiscountActivitiesData, ListWeeklyDiscountActivitiesResponse,
+    ListWithdrawFreeCouponsResponse, MarketingImageUploadResponse,
     SendMultiuseCouponResponse, SendWithdrawFreeCouponResponse,
     TerminatePartnershipResponse,
 };
@@ -132,6 +133,120 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 导入定向用户协议号API
+    ///
+    /// 导入定向用户协议号API
+    ///
+    /// `POST /v3/marketing/bank/packages/{package_id}/tasks`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2021.09.23 · operation id `import_package_contracts`
+    ///
+    /// Answers HTTP 200 with a [`ImportPackageContractsResponse`].
+    ///
+    /// Uploads `file` as the multipart part `file` (快捷交易协议号文件). The runtime writes its SHA-256 into the meta's `sha256` and its name into `filename`, signs the meta part `meta` and sends both.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn import_package_contracts(
+        &self,
+        request: &ImportPackageContractsRequest,
+        file: crate::runtime::UploadFile,
+    ) -> crate::runtime::Call<'a, ImportPackageContractsResponse> {
+        fn prepare(
+            request: &ImportPackageContractsRequest,
+            file: crate::runtime::UploadFile,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/marketing/bank/packages/");
+            target.segment("package_id", &request.package_id)?;
+            target.literal("/tasks");
+            let (meta, upload) = crate::runtime::prepare_upload(
+                request,
+                file,
+                &operations::uploads::IMPORT_PACKAGE_CONTRACTS,
+            )?;
+            Ok(ApiRequest {
+                operation: &operations::IMPORT_PACKAGE_CONTRACTS,
+                path_and_query: target.finish(),
+                body: Some(meta),
+                upload: Some(upload),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, file),
+            crate::runtime::decode_json,
+        )
+    }
+    /// （营销）图片上传API
+    ///
+    /// （营销）图片上传API
+    ///
+    /// `POST /v3/marketing/favor/media/image-upload`
+    ///
+    /// 支持商户: 微信支付商户 · 更新时间: 2019.09.09 · operation id `upload_marketing_image`
+    ///
+    /// Answers HTTP 200 with a [`MarketingImageUploadResponse`].
+    ///
+    /// Uploads `file` as the multipart part `file` (图片文件). The runtime writes its SHA-256 into the meta's `sha256` and its name into `filename`, signs the meta part `meta` and sends both.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn upload_marketing_image(
+        &self,
+        request: &UploadMarketingImageRequest,
+        file: crate::runtime::UploadFile,
+    ) -> crate::runtime::Call<'a, MarketingImageUploadResponse> {
+        fn prepare(
+            request: &UploadMarketingImageRequest,
+            file: crate::runtime::UploadFile,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/marketing/favor/media/image-upload");
+            let (meta, upload) = crate::runtime::prepare_upload(
+                request,
+                file,
+                &operations::uploads::UPLOAD_MARKETING_IMAGE,
+            )?;
+            Ok(ApiRequest {
+                operation: &operations::UPLOAD_MARKETING_IMAGE,
+                path_and_query: target.finish(),
+                body: Some(meta),
+                upload: Some(upload),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, file),
             crate::runtime::decode_json,
         )
     }

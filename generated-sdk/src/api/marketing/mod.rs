@@ -2,7 +2,7 @@
 
 //! 营销工具
 //!
-//! 14 个接口: 出行券切卡组件预下单API、查询上传任务列表API、查询合作关系列表API、建立合作关系API、终止合作关系API、查询周周惠活动列表API、查询周周惠活动详情API、报名周周惠活动API 等。
+//! 16 个接口: 出行券切卡组件预下单API、查询上传任务列表API、导入定向用户协议号API、（营销）图片上传API、查询合作关系列表API、建立合作关系API、终止合作关系API、查询周周惠活动列表API 等。
 //!
 //! Enabled by the `marketing` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
@@ -17,9 +17,10 @@ pub use models::{
     ApplyWeeklyDiscountActivityResponse, AuthorizedData, BuildPartnershipAuthorizedData,
     BuildPartnershipPartner, BuildPartnershipResponse, CouponList,
     CreateCardSwitchTokenResponse, Data, DownloadMultiuseRefundFlowResponse,
-    ListPartnershipsData, ListPartnershipsResponse, ListTaskResponse,
-    ListWeeklyDiscountActivitiesData, ListWeeklyDiscountActivitiesResponse,
-    ListWithdrawFreeCouponsData, ListWithdrawFreeCouponsResponse, Partner,
+    ImportPackageContractsResponse, ListPartnershipsData, ListPartnershipsResponse,
+    ListTaskResponse, ListWeeklyDiscountActivitiesData,
+    ListWeeklyDiscountActivitiesResponse, ListWithdrawFreeCouponsData,
+    ListWithdrawFreeCouponsResponse, MarketingImageUploadResponse, Partner,
     SendMultiuseCouponResponse, SendWithdrawFreeCouponResponse,
     TerminatePartnershipResponse,
 };
@@ -27,8 +28,9 @@ pub use requests::{
     ApplyWeeklyDiscountActivityRequest, BuildPartnershipRequest,
     CreateCardSwitchTokenRequest, DownloadMultiuseRefundFlowRequest,
     DownloadMultiuseSendFlowRequest, DownloadMultiuseUseFlowRequest,
-    ListPackageTasksRequest, ListPartnershipsRequest,
+    ImportPackageContractsRequest, ListPackageTasksRequest, ListPartnershipsRequest,
     ListWeeklyDiscountActivitiesRequest, ListWithdrawFreeCouponsRequest,
     QueryWeeklyDiscountActivityRequest, SendMultiuseCouponRequest,
     SendWithdrawFreeCouponRequest, TerminatePartnershipRequest,
+    UploadMarketingImageRequest,
 };

@@ -278,6 +278,155 @@ impl<'de> serde::Deserialize<'de> for ListTaskResponse {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// 导入定向用户协议号API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ImportPackageContractsResponse {
+    /// 银行类型
+    ///
+    /// Wire: `bank_type`, `string`, optional.
+    pub bank_type: Option<String>,
+    /// 创建上传任务的时间
+    ///
+    /// Wire: `create_time`, `string`, required.
+    pub create_time: String,
+    /// 失败数
+    ///
+    /// Wire: `fail_count`, `integer`, optional.
+    pub fail_count: Option<i64>,
+    /// 文件名
+    ///
+    /// Wire: `filename`, `string`, required.
+    pub filename: String,
+    /// 号码包id
+    ///
+    /// Wire: `package_id`, `string`, required.
+    pub package_id: String,
+    /// 任务状态
+    ///
+    /// Wire: `status`, `string`, optional.
+    pub status: Option<String>,
+    /// 成功数
+    ///
+    /// Wire: `success_count`, `integer`, optional.
+    pub success_count: Option<i64>,
+    /// 匹配成功的微信用户数
+    ///
+    /// Wire: `success_user_count`, `integer`, optional.
+    pub success_user_count: Option<i64>,
+    /// 上传任务
+    ///
+    /// Wire: `task_id`, `string`, required.
+    pub task_id: String,
+    /// 上传任务最近一次更新的时间
+    ///
+    /// Wire: `update_time`, `string`, optional.
+    pub update_time: Option<String>,
+}
+impl serde::Serialize for ImportPackageContractsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ImportPackageContractsResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(10);
+            members.optional("bank_type", &value.bank_type);
+            members.required("create_time", &value.create_time);
+            members.optional("fail_count", &value.fail_count);
+            members.required("filename", &value.filename);
+            members.required("package_id", &value.package_id);
+            members.optional("status", &value.status);
+            members.optional("success_count", &value.success_count);
+            members.optional("success_user_count", &value.success_user_count);
+            members.required("task_id", &value.task_id);
+            members.optional("update_time", &value.update_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImportPackageContractsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ImportPackageContractsResponse, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None, None);
+            fields.optional("bank_type", &mut slots.0);
+            fields.required("create_time", &mut slots.1);
+            fields.optional("fail_count", &mut slots.2);
+            fields.required("filename", &mut slots.3);
+            fields.required("package_id", &mut slots.4);
+            fields.optional("status", &mut slots.5);
+            fields.optional("success_count", &mut slots.6);
+            fields.optional("success_user_count", &mut slots.7);
+            fields.required("task_id", &mut slots.8);
+            fields.optional("update_time", &mut slots.9);
+            fields.finish()?;
+            match slots {
+                (f0, Some(f1), f2, Some(f3), Some(f4), f5, f6, f7, Some(f8), f9) => {
+                    Ok(ImportPackageContractsResponse {
+                        bank_type: f0,
+                        create_time: f1,
+                        fail_count: f2,
+                        filename: f3,
+                        package_id: f4,
+                        status: f5,
+                        success_count: f6,
+                        success_user_count: f7,
+                        task_id: f8,
+                        update_time: f9,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// （营销）图片上传API的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct MarketingImageUploadResponse {
+    /// 媒体文件URL地址
+    ///
+    /// Wire: `media_url`, `string`, required.
+    pub media_url: String,
+}
+impl serde::Serialize for MarketingImageUploadResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &MarketingImageUploadResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("media_url", &value.media_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for MarketingImageUploadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<MarketingImageUploadResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("media_url", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(MarketingImageUploadResponse {
+                        media_url: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 合作方信息
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.

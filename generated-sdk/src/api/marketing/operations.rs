@@ -22,6 +22,26 @@ pub const LIST_PACKAGE_TASKS: OperationInfo = OperationInfo {
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
 };
+/// `POST /v3/marketing/bank/packages/{package_id}/tasks`: 导入定向用户协议号API
+pub const IMPORT_PACKAGE_CONTRACTS: OperationInfo = OperationInfo {
+    service: "marketing",
+    id: "import_package_contracts",
+    method: Method::Post,
+    path: "/v3/marketing/bank/packages/{package_id}/tasks",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/marketing/favor/media/image-upload`: （营销）图片上传API
+pub const UPLOAD_MARKETING_IMAGE: OperationInfo = OperationInfo {
+    service: "marketing",
+    id: "upload_marketing_image",
+    method: Method::Post,
+    path: "/v3/marketing/favor/media/image-upload",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
 /// `GET /v3/marketing/partnerships`: 查询合作关系列表API
 pub const LIST_PARTNERSHIPS: OperationInfo = OperationInfo {
     service: "marketing",
@@ -146,6 +166,8 @@ pub const SEND_MULTIUSE_COUPON: OperationInfo = OperationInfo {
 pub const ALL: &[&OperationInfo] = &[
     &CREATE_CARD_SWITCH_TOKEN,
     &LIST_PACKAGE_TASKS,
+    &IMPORT_PACKAGE_CONTRACTS,
+    &UPLOAD_MARKETING_IMAGE,
     &LIST_PARTNERSHIPS,
     &BUILD_PARTNERSHIP,
     &TERMINATE_PARTNERSHIP,
@@ -159,3 +181,28 @@ pub const ALL: &[&OperationInfo] = &[
     &DOWNLOAD_MULTIUSE_USE_FLOW,
     &SEND_MULTIUSE_COUPON,
 ];
+/// How each upload operation frames its multipart body, and the file limits it checks.
+pub mod uploads {
+    /// How `import_package_contracts` frames its upload: 快捷交易协议号文件
+    pub const IMPORT_PACKAGE_CONTRACTS: crate::runtime::UploadRules = crate::runtime::UploadRules {
+        file_part: "file",
+        meta_part: "meta",
+        digest_field: "sha256",
+        digest: crate::runtime::DigestAlgorithm::Sha256,
+        file_name_field: Some("filename"),
+        max_bytes: None,
+        types: &[],
+        form_fields: &[],
+    };
+    /// How `upload_marketing_image` frames its upload: 图片文件
+    pub const UPLOAD_MARKETING_IMAGE: crate::runtime::UploadRules = crate::runtime::UploadRules {
+        file_part: "file",
+        meta_part: "meta",
+        digest_field: "sha256",
+        digest: crate::runtime::DigestAlgorithm::Sha256,
+        file_name_field: Some("filename"),
+        max_bytes: None,
+        types: &[],
+        form_fields: &[],
+    };
+}

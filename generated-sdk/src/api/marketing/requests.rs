@@ -168,6 +168,96 @@ impl<'de> serde::Deserialize<'de> for ListPackageTasksRequest {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// The request of `import_package_contracts` (导入定向用户协议号API): `POST /v3/marketing/bank/packages/{package_id}/tasks`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ImportPackageContractsRequest {
+    /// Wire: `package_id`, `string`, required, path parameter.
+    pub package_id: String,
+    /// 银行类型
+    ///
+    /// Wire: `bank_type`, `string`, required.
+    pub bank_type: String,
+}
+impl ImportPackageContractsRequest {
+    /// Builds `ImportPackageContractsRequest` from its required fields, each named in a [`required::ImportPackageContractsRequest`](super::required::ImportPackageContractsRequest) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::ImportPackageContractsRequest<'_>) -> Self {
+        Self {
+            package_id: required.package_id.to_owned(),
+            bank_type: required.bank_type.to_owned(),
+        }
+    }
+}
+impl crate::runtime::Validate for ImportPackageContractsRequest {}
+impl serde::Serialize for ImportPackageContractsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &ImportPackageContractsRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("bank_type", &value.bank_type);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImportPackageContractsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ImportPackageContractsRequest, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required("package_id", &mut slots.0);
+            fields.required("bank_type", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1)) => {
+                    Ok(ImportPackageContractsRequest {
+                        package_id: f0,
+                        bank_type: f1,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// The request of `upload_marketing_image` (（营销）图片上传API): `POST /v3/marketing/favor/media/image-upload`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadMarketingImageRequest {}
+impl UploadMarketingImageRequest {
+    /// Builds `UploadMarketingImageRequest` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::runtime::Validate for UploadMarketingImageRequest {}
+impl serde::Serialize for UploadMarketingImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &UploadMarketingImageRequest) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadMarketingImageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            _fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadMarketingImageRequest, serde_json::Error> {
+            Ok(UploadMarketingImageRequest {})
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `list_partnerships` (查询合作关系列表API): `GET /v3/marketing/partnerships`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.

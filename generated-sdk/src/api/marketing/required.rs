@@ -25,6 +25,15 @@ pub struct CreateCardSwitchTokenRequest<'a> {
     /// Wire: `coupon_list`, `array[object CouponList]`, required.
     pub coupon_list: Vec<super::CouponList>,
 }
+/// The required fields of [`ImportPackageContractsRequest`](super::ImportPackageContractsRequest), each named: `ImportPackageContractsRequest::new(required::ImportPackageContractsRequest { … })`.
+pub struct ImportPackageContractsRequest<'a> {
+    /// Wire: `package_id`, `string`, required, path parameter.
+    pub package_id: &'a str,
+    /// 银行类型
+    ///
+    /// Wire: `bank_type`, `string`, required.
+    pub bank_type: &'a str,
+}
 /// The required fields of [`BuildPartnershipRequest`](super::BuildPartnershipRequest), each named: `BuildPartnershipRequest::new(required::BuildPartnershipRequest { … })`.
 pub struct BuildPartnershipRequest {
     /// 合作方信息

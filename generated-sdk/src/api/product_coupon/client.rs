@@ -6,8 +6,8 @@ use super::requests::{
     CreateDeliveryPlanRequest, ListDeliveryPlansRequest, UpdateDeliveryPlanRequest,
     TerminateDeliveryPlanRequest, SetDeliveryPlanNotifyUrlRequest,
     CreateImageGenerationTaskRequest, QueryImageGenerationTaskRequest,
-    QueryNotifyConfigRequest, SetNotifyConfigRequest, CreateProductCouponRequest,
-    QueryProductCouponRequest, UpdateProductCouponRequest,
+    UploadImageRequest, QueryNotifyConfigRequest, SetNotifyConfigRequest,
+    CreateProductCouponRequest, QueryProductCouponRequest, UpdateProductCouponRequest,
     DeactivateProductCouponRequest, CreateStockBundleRequest, UpdateStockBundleRequest,
     AssociateStockBundleStoresRequest, DisassociateStockBundleStoresRequest,
     UpdateStockBundleBudgetRequest, ListStocksRequest, CreateStockRequest,
@@ -27,8 +27,8 @@ use super::models::{
     ListStocksStockList, ListUserCouponsResponse, PreSendCouponResponse,
     QueryImageGenerationTaskResponse, QueryNotifyConfigResponse,
     QueryProductCouponResponse, QueryUserCouponResponse, SendCouponBundleResponse,
-    SetDeliveryPlanNotifyUrlResponse, UploadCouponCodesResponse, UseCouponResponse,
-    UserCouponList,
+    SetDeliveryPlanNotifyUrlResponse, UploadCouponCodesResponse, UploadImageResponse,
+    UseCouponResponse, UserCouponList,
 };
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 商品券.
@@ -388,6 +388,62 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 图片上传
+    ///
+    /// 图片上传
+    ///
+    /// `POST /v3/marketing/partner/product-coupon/media/upload-image`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.08.04 · operation id `upload_image`
+    ///
+    /// Answers HTTP 200 with a [`UploadImageResponse`].
+    ///
+    /// Uploads `file` as the multipart part `file` (图片文件). The runtime writes its SHA-256 into the meta's `sha256` and its name into `filename`, signs the meta part `meta` and sends both.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn upload_image(
+        &self,
+        request: &UploadImageRequest,
+        file: crate::runtime::UploadFile,
+    ) -> crate::runtime::Call<'a, UploadImageResponse> {
+        fn prepare(
+            request: &UploadImageRequest,
+            file: crate::runtime::UploadFile,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/marketing/partner/product-coupon/media/upload-image");
+            let (meta, upload) = crate::runtime::prepare_upload(
+                request,
+                file,
+                &operations::uploads::UPLOAD_IMAGE,
+            )?;
+            Ok(ApiRequest {
+                operation: &operations::UPLOAD_IMAGE,
+                path_and_query: target.finish(),
+                body: Some(meta),
+                upload: Some(upload),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, file),
             crate::runtime::decode_json,
         )
     }

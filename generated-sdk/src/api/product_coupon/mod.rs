@@ -2,7 +2,7 @@
 
 //! 商品券
 //!
-//! 39 个接口: 创建投放计划、分页查询投放计划列表、更新投放计划、终止投放计划、设置投放计划回调地址、提交图片生成任务、查询图片生成任务执行结果、获取商品券事件通知地址 等。
+//! 40 个接口: 创建投放计划、分页查询投放计划列表、更新投放计划、终止投放计划、设置投放计划回调地址、提交图片生成任务、查询图片生成任务执行结果、图片上传 等。
 //!
 //! Enabled by the `product_coupon` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
@@ -44,7 +44,7 @@ pub use models::{
     SingleUsageRule, SingleUsageRuleCouponAvailablePeriod, Stock, StockBundle,
     StockBundleInfo, StockBundleStockSendRule, StockCouponDisplayInfo, StockList,
     StockSendRule, StockSequentialUsageRule, StockSingleUsageRule, StoreList,
-    UploadCouponCodesResponse, UsageRuleDisplayInfo,
+    UploadCouponCodesResponse, UploadImageResponse, UsageRuleDisplayInfo,
     UseCouponAssociatedPayScoreOrderInfo, UseCouponResponse,
     UseCouponSequentialUsageDetail, UserCouponList, UserCouponListStock,
     UserProductCouponBundleInfo, UserProductCouponList,
@@ -65,5 +65,5 @@ pub use requests::{
     SetNotifyConfigRequest, TerminateDeliveryPlanRequest, UpdateDeliveryPlanRequest,
     UpdateProductCouponRequest, UpdateStockBudgetRequest, UpdateStockBundleBudgetRequest,
     UpdateStockBundleRequest, UpdateStockRequest, UploadCouponCodesRequest,
-    UseCouponRequest,
+    UploadImageRequest, UseCouponRequest,
 };

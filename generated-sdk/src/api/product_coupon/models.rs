@@ -907,6 +907,49 @@ impl<'de> serde::Deserialize<'de> for QueryImageGenerationTaskResponse {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// 图片上传的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UploadImageResponse {
+    /// 媒体文件URL地址
+    ///
+    /// Wire: `media_url`, `string`, required.
+    pub media_url: String,
+}
+impl serde::Serialize for UploadImageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &UploadImageResponse) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("media_url", &value.media_url);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadImageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadImageResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("media_url", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(UploadImageResponse {
+                        media_url: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 获取商品券事件通知地址的应答
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.

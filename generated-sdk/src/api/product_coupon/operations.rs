@@ -72,6 +72,16 @@ pub const QUERY_IMAGE_GENERATION_TASK: OperationInfo = OperationInfo {
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
 };
+/// `POST /v3/marketing/partner/product-coupon/media/upload-image`: 图片上传
+pub const UPLOAD_IMAGE: OperationInfo = OperationInfo {
+    service: "product_coupon",
+    id: "upload_image",
+    method: Method::Post,
+    path: "/v3/marketing/partner/product-coupon/media/upload-image",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
 /// `GET /v3/marketing/partner/product-coupon/notify-configs`: 获取商品券事件通知地址
 pub const QUERY_NOTIFY_CONFIG: OperationInfo = OperationInfo {
     service: "product_coupon",
@@ -401,6 +411,7 @@ pub const ALL: &[&OperationInfo] = &[
     &SET_DELIVERY_PLAN_NOTIFY_URL,
     &CREATE_IMAGE_GENERATION_TASK,
     &QUERY_IMAGE_GENERATION_TASK,
+    &UPLOAD_IMAGE,
     &QUERY_NOTIFY_CONFIG,
     &SET_NOTIFY_CONFIG,
     &CREATE_PRODUCT_COUPON,
@@ -434,3 +445,17 @@ pub const ALL: &[&OperationInfo] = &[
     &PRE_SEND_COUPON,
     &PRE_SEND_COUPON_BUNDLE,
 ];
+/// How each upload operation frames its multipart body, and the file limits it checks.
+pub mod uploads {
+    /// How `upload_image` frames its upload: 图片文件
+    pub const UPLOAD_IMAGE: crate::runtime::UploadRules = crate::runtime::UploadRules {
+        file_part: "file",
+        meta_part: "meta",
+        digest_field: "sha256",
+        digest: crate::runtime::DigestAlgorithm::Sha256,
+        file_name_field: Some("filename"),
+        max_bytes: None,
+        types: &[],
+        form_fields: &[],
+    };
+}

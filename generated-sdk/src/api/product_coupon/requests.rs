@@ -725,6 +725,39 @@ impl<'de> serde::Deserialize<'de> for QueryImageGenerationTaskRequest {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// The request of `upload_image` (图片上传): `POST /v3/marketing/partner/product-coupon/media/upload-image`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UploadImageRequest {}
+impl UploadImageRequest {
+    /// Builds `UploadImageRequest` with every field empty; all of them are optional.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::runtime::Validate for UploadImageRequest {}
+impl serde::Serialize for UploadImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(_value: &UploadImageRequest) -> crate::runtime::Members {
+            crate::runtime::Members::default()
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadImageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            _fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadImageRequest, serde_json::Error> {
+            Ok(UploadImageRequest {})
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `query_notify_config` (获取商品券事件通知地址): `GET /v3/marketing/partner/product-coupon/notify-configs`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.

@@ -8,8 +8,9 @@ use super::requests::{
     CancelOpeningIntentionByBusinessCodeRequest,
     StartInactiveMerchantVerificationRequest, QueryInactiveMerchantVerificationRequest,
     ListManageRecordsRequest, QueryManageRecordRequest,
-    SubmitManageRecordMaterialsRequest, QueryDueDiligenceRequest,
-    SubmitDueDiligenceRequest, QueryMerchantLimitationRequest, QueryRiskTradesRequest,
+    SubmitManageRecordMaterialsRequest, UploadManageSubmissionFileRequest,
+    QueryDueDiligenceRequest, SubmitDueDiligenceRequest, UploadDueDiligenceFileRequest,
+    QueryMerchantLimitationRequest, QueryRiskTradesRequest,
     ReportRiskTradeDisposeResultRequest, ReportTradeUnionInformationRequest,
     QueryTradeRiskInformationRequest, ReportTradeRiskResultRequest,
     DeleteViolationNotificationRequest, QueryViolationNotificationRequest,
@@ -27,7 +28,7 @@ use super::models::{
     ReportRiskTradeDisposeResultResponse, ReportTradeRiskResultResponse,
     ReportTradeUnionInformationResponse, StartInactiveMerchantVerificationResponse,
     SubmitDueDiligenceResponse, SubmitManageRecordMaterialsResponse,
-    SubmitOpeningIntentionResponse,
+    SubmitOpeningIntentionResponse, UploadManageSubmissionFileResponse,
 };
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 风险合规.
@@ -542,6 +543,64 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
             crate::runtime::decode_json,
         )
     }
+    /// 上传商户提交资料文件
+    ///
+    /// 上传商户提交资料文件
+    ///
+    /// `POST /v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.05.21 · operation id `upload_manage_submission_file`
+    ///
+    /// Answers HTTP 200 with a [`UploadManageSubmissionFileResponse`].
+    ///
+    /// Uploads `file` as the multipart part `submission_file` (资料文件). The runtime writes its SHA-256 into the meta's `file_digest` and its name into `file_name`, signs the meta part `meta` and sends both.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn upload_manage_submission_file(
+        &self,
+        request: &UploadManageSubmissionFileRequest,
+        file: crate::runtime::UploadFile,
+    ) -> crate::runtime::Call<'a, UploadManageSubmissionFileResponse> {
+        fn prepare(
+            request: &UploadManageSubmissionFileRequest,
+            file: crate::runtime::UploadFile,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/mch-manage/submission-files/sub-mchid/");
+            target.segment("sub_mchid", &request.sub_mchid)?;
+            target.literal("/upload");
+            let (meta, upload) = crate::runtime::prepare_upload(
+                request,
+                file,
+                &operations::uploads::UPLOAD_MANAGE_SUBMISSION_FILE,
+            )?;
+            Ok(ApiRequest {
+                operation: &operations::UPLOAD_MANAGE_SUBMISSION_FILE,
+                path_and_query: target.finish(),
+                body: Some(meta),
+                upload: Some(upload),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, file),
+            crate::runtime::decode_json,
+        )
+    }
     /// 查询子商户强化尽调单信息
     ///
     /// 查询子商户强化尽调单信息
@@ -633,6 +692,64 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 上传尽调资料文件
+    ///
+    /// 上传尽调资料文件
+    ///
+    /// `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2025.07.18 · operation id `upload_due_diligence_file`
+    ///
+    /// Answers HTTP 200 with a [`UploadManageSubmissionFileResponse`].
+    ///
+    /// Uploads `file` as the multipart part `due_diligence_file` (图片文件). The runtime writes its SHA-256 into the meta's `file_digest` and its name into `file_name`, signs the meta part `meta` and sends both.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn upload_due_diligence_file(
+        &self,
+        request: &UploadDueDiligenceFileRequest,
+        file: crate::runtime::UploadFile,
+    ) -> crate::runtime::Call<'a, UploadManageSubmissionFileResponse> {
+        fn prepare(
+            request: &UploadDueDiligenceFileRequest,
+            file: crate::runtime::UploadFile,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/mch-operation-manage/enhanced-due-diligence/");
+            target.segment("due_diligence_id", &request.due_diligence_id)?;
+            target.literal("/upload");
+            let (meta, upload) = crate::runtime::prepare_upload(
+                request,
+                file,
+                &operations::uploads::UPLOAD_DUE_DILIGENCE_FILE,
+            )?;
+            Ok(ApiRequest {
+                operation: &operations::UPLOAD_DUE_DILIGENCE_FILE,
+                path_and_query: target.finish(),
+                body: Some(meta),
+                upload: Some(upload),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, file),
             crate::runtime::decode_json,
         )
     }

@@ -2,7 +2,7 @@
 
 //! 风险合规
 //!
-//! 26 个接口: 查询商户开户意愿申请单审核结果API、提交商户开户意愿申请单API、获取商户开户意愿确认状态API、撤销商户开户意愿申请单API、撤销商户开户意愿申请单API、发起不活跃商户身份核实、查询不活跃商户身份核实结果、分页查询子商户名下的商户管理记录 等。
+//! 28 个接口: 查询商户开户意愿申请单审核结果API、提交商户开户意愿申请单API、获取商户开户意愿确认状态API、撤销商户开户意愿申请单API、撤销商户开户意愿申请单API、发起不活跃商户身份核实、查询不活跃商户身份核实结果、分页查询子商户名下的商户管理记录 等。
 //!
 //! Enabled by the `risk_compliance` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
@@ -34,7 +34,7 @@ pub use models::{
     ReportTradeUnionInformationResponse, RiskTradeList, SpecialOperationInfo,
     StartInactiveMerchantVerificationResponse, SubOrders, SubjectInfo,
     SubmitDueDiligenceResponse, SubmitManageRecordMaterialsResponse,
-    SubmitOpeningIntentionResponse, UboInfoList,
+    SubmitOpeningIntentionResponse, UboInfoList, UploadManageSubmissionFileResponse,
 };
 pub use requests::{
     AppealTransactionBlockRequest, CancelOpeningIntentionByBusinessCodeRequest,
@@ -50,4 +50,5 @@ pub use requests::{
     ReportTradeUnionInformationRequest, StartInactiveMerchantVerificationRequest,
     SubmitDueDiligenceRequest, SubmitManageRecordMaterialsRequest,
     SubmitOpeningIntentionRequest, UpdateViolationNotificationRequest,
+    UploadDueDiligenceFileRequest, UploadManageSubmissionFileRequest,
 };

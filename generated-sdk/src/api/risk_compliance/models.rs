@@ -1724,6 +1724,51 @@ impl<'de> serde::Deserialize<'de> for SubmitManageRecordMaterialsResponse {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// 上传商户提交资料文件的应答
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UploadManageSubmissionFileResponse {
+    /// 文件标识ID
+    ///
+    /// Wire: `file_id`, `string`, required.
+    pub file_id: String,
+}
+impl serde::Serialize for UploadManageSubmissionFileResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &UploadManageSubmissionFileResponse,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(1);
+            members.required("file_id", &value.file_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadManageSubmissionFileResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadManageSubmissionFileResponse, serde_json::Error> {
+            let mut slots = (None,);
+            fields.required("file_id", &mut slots.0);
+            fields.finish()?;
+            match slots {
+                (Some(f0),) => {
+                    Ok(UploadManageSubmissionFileResponse {
+                        file_id: f0,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// 查询子商户强化尽调单信息的应答
 ///
 /// Returned by WeChat Pay; decode it from a response, there is no constructor.

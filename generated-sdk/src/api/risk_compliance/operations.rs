@@ -102,6 +102,16 @@ pub const SUBMIT_MANAGE_RECORD_MATERIALS: OperationInfo = OperationInfo {
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
 };
+/// `POST /v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload`: 上传商户提交资料文件
+pub const UPLOAD_MANAGE_SUBMISSION_FILE: OperationInfo = OperationInfo {
+    service: "risk_compliance",
+    id: "upload_manage_submission_file",
+    method: Method::Post,
+    path: "/v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
 /// `GET /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}`: 查询子商户强化尽调单信息
 pub const QUERY_DUE_DILIGENCE: OperationInfo = OperationInfo {
     service: "risk_compliance",
@@ -118,6 +128,16 @@ pub const SUBMIT_DUE_DILIGENCE: OperationInfo = OperationInfo {
     id: "submit_due_diligence",
     method: Method::Post,
     path: "/v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/submit",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
+/// `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload`: 上传尽调资料文件
+pub const UPLOAD_DUE_DILIGENCE_FILE: OperationInfo = OperationInfo {
+    service: "risk_compliance",
+    id: "upload_due_diligence_file",
+    method: Method::Post,
+    path: "/v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload",
     retry_safe: false,
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
@@ -274,8 +294,10 @@ pub const ALL: &[&OperationInfo] = &[
     &LIST_MANAGE_RECORDS,
     &QUERY_MANAGE_RECORD,
     &SUBMIT_MANAGE_RECORD_MATERIALS,
+    &UPLOAD_MANAGE_SUBMISSION_FILE,
     &QUERY_DUE_DILIGENCE,
     &SUBMIT_DUE_DILIGENCE,
+    &UPLOAD_DUE_DILIGENCE_FILE,
     &QUERY_MERCHANT_LIMITATION,
     &QUERY_RISK_TRADES,
     &REPORT_RISK_TRADE_DISPOSE_RESULT,
@@ -291,3 +313,28 @@ pub const ALL: &[&OperationInfo] = &[
     &APPEAL_TRANSACTION_BLOCK,
     &QUERY_TRANSACTION_BLOCK_APPEAL,
 ];
+/// How each upload operation frames its multipart body, and the file limits it checks.
+pub mod uploads {
+    /// How `upload_manage_submission_file` frames its upload: 资料文件
+    pub const UPLOAD_MANAGE_SUBMISSION_FILE: crate::runtime::UploadRules = crate::runtime::UploadRules {
+        file_part: "submission_file",
+        meta_part: "meta",
+        digest_field: "file_digest",
+        digest: crate::runtime::DigestAlgorithm::Sha256,
+        file_name_field: Some("file_name"),
+        max_bytes: None,
+        types: &[],
+        form_fields: &["item_id", "manage_record_id"],
+    };
+    /// How `upload_due_diligence_file` frames its upload: 图片文件
+    pub const UPLOAD_DUE_DILIGENCE_FILE: crate::runtime::UploadRules = crate::runtime::UploadRules {
+        file_part: "due_diligence_file",
+        meta_part: "meta",
+        digest_field: "file_digest",
+        digest: crate::runtime::DigestAlgorithm::Sha256,
+        file_name_field: Some("file_name"),
+        max_bytes: None,
+        types: &[],
+        form_fields: &[],
+    };
+}

@@ -683,6 +683,75 @@ impl<'de> serde::Deserialize<'de> for SubmitManageRecordMaterialsRequest {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// The request of `upload_manage_submission_file` (上传商户提交资料文件): `POST /v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UploadManageSubmissionFileRequest {
+    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    pub sub_mchid: String,
+    /// 资料项唯一id
+    ///
+    /// Wire: `item_id`, `number (decimal)`, required.
+    pub item_id: crate::runtime::Decimal,
+    /// 商户管理记录ID
+    ///
+    /// Wire: `manage_record_id`, `string`, required.
+    pub manage_record_id: String,
+}
+impl UploadManageSubmissionFileRequest {
+    /// Builds `UploadManageSubmissionFileRequest` from its required fields, each named in a [`required::UploadManageSubmissionFileRequest`](super::required::UploadManageSubmissionFileRequest) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(
+        required: super::required::UploadManageSubmissionFileRequest<'_>,
+    ) -> Self {
+        Self {
+            sub_mchid: required.sub_mchid.to_owned(),
+            item_id: required.item_id,
+            manage_record_id: required.manage_record_id.to_owned(),
+        }
+    }
+}
+impl crate::runtime::Validate for UploadManageSubmissionFileRequest {}
+impl serde::Serialize for UploadManageSubmissionFileRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &UploadManageSubmissionFileRequest,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.required("item_id", &value.item_id);
+            members.required("manage_record_id", &value.manage_record_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadManageSubmissionFileRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadManageSubmissionFileRequest, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("sub_mchid", &mut slots.0);
+            fields.required("item_id", &mut slots.1);
+            fields.required("manage_record_id", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(UploadManageSubmissionFileRequest {
+                        sub_mchid: f0,
+                        item_id: f1,
+                        manage_record_id: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `query_due_diligence` (查询子商户强化尽调单信息): `GET /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.
@@ -798,6 +867,81 @@ impl<'de> serde::Deserialize<'de> for SubmitDueDiligenceRequest {
                         due_diligence_id: f0,
                         sub_mchid: f1,
                         submit_data: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// The request of `upload_due_diligence_file` (上传尽调资料文件): `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UploadDueDiligenceFileRequest {
+    /// Wire: `due_diligence_id`, `string`, required, path parameter.
+    pub due_diligence_id: String,
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 资料项唯一id
+    ///
+    /// Wire: `item_id`, `number (decimal)`, optional.
+    pub item_id: Option<crate::runtime::Decimal>,
+}
+impl UploadDueDiligenceFileRequest {
+    /// Builds `UploadDueDiligenceFileRequest` from its required fields (`due_diligence_id`); optional fields start as `None`.
+    pub fn new(due_diligence_id: impl Into<String>) -> Self {
+        Self {
+            due_diligence_id: due_diligence_id.into(),
+            sub_mchid: None,
+            item_id: None,
+        }
+    }
+    /// Sets the optional `sub_mchid`.
+    pub fn with_sub_mchid(mut self, value: impl Into<String>) -> Self {
+        self.sub_mchid = Some(value.into());
+        self
+    }
+    /// Sets the optional `item_id`.
+    pub fn with_item_id(mut self, value: crate::runtime::Decimal) -> Self {
+        self.item_id = Some(value);
+        self
+    }
+}
+impl crate::runtime::Validate for UploadDueDiligenceFileRequest {}
+impl serde::Serialize for UploadDueDiligenceFileRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &UploadDueDiligenceFileRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("item_id", &value.item_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadDueDiligenceFileRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadDueDiligenceFileRequest, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("due_diligence_id", &mut slots.0);
+            fields.optional("sub_mchid", &mut slots.1);
+            fields.optional("item_id", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), f1, f2) => {
+                    Ok(UploadDueDiligenceFileRequest {
+                        due_diligence_id: f0,
+                        sub_mchid: f1,
+                        item_id: f2,
                     })
                 }
                 _ => Err(crate::runtime::Fields::incomplete()),

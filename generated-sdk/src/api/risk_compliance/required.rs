@@ -219,6 +219,19 @@ pub struct SubmitManageRecordMaterialsRequest<'a> {
     /// Wire: `submit_data`, `string`, required.
     pub submit_data: &'a str,
 }
+/// The required fields of [`UploadManageSubmissionFileRequest`](super::UploadManageSubmissionFileRequest), each named: `UploadManageSubmissionFileRequest::new(required::UploadManageSubmissionFileRequest { … })`.
+pub struct UploadManageSubmissionFileRequest<'a> {
+    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    pub sub_mchid: &'a str,
+    /// 资料项唯一id
+    ///
+    /// Wire: `item_id`, `number (decimal)`, required.
+    pub item_id: crate::runtime::Decimal,
+    /// 商户管理记录ID
+    ///
+    /// Wire: `manage_record_id`, `string`, required.
+    pub manage_record_id: &'a str,
+}
 /// The required fields of [`QueryDueDiligenceRequest`](super::QueryDueDiligenceRequest), each named: `QueryDueDiligenceRequest::new(required::QueryDueDiligenceRequest { … })`.
 pub struct QueryDueDiligenceRequest<'a> {
     /// Wire: `due_diligence_id`, `string`, required, path parameter.

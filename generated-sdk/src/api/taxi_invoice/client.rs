@@ -3,14 +3,16 @@
 //! The client facade of 出租车电子发票.
 use super::operations;
 use super::requests::{
-    PunchAttendanceRequest, InsertInvoiceCardRequest, UpdateDriverRequest,
-    QueryDriverRequest, QueryTaxiCompanyRequest, CreateTaxiCompanyRequest,
-    UpdateTaxiRequest, QueryTaxiRequest, QueryTripByTokenRequest, ListUserTripsRequest,
+    PunchAttendanceRequest, InsertInvoiceCardRequest, UploadInvoiceFileRequest,
+    UpdateDriverRequest, QueryDriverRequest, QueryTaxiCompanyRequest,
+    CreateTaxiCompanyRequest, UpdateTaxiRequest, QueryTaxiRequest,
+    QueryTripByTokenRequest, ListUserTripsRequest,
 };
 use super::models::{
     CreateTaxiCompanyResponse, InsertInvoiceCardResponse, ListUserTripsResponse,
     QueryDriverResponse, QueryTaxiCompanyResponse, QueryTaxiResponse,
     QueryTripByTokenResponse, UpdateDriverResponse, UpdateTaxiResponse,
+    UploadInvoiceFileResponse,
 };
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 出租车电子发票.
@@ -111,6 +113,62 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
+            crate::runtime::decode_json,
+        )
+    }
+    /// 上传出租车电子发票文件
+    ///
+    /// 上传出租车电子发票文件
+    ///
+    /// `POST /v3/taxi-invoice/cards/upload-file`
+    ///
+    /// 支持商户: 服务商 · 更新时间: 2023.01.13 · operation id `upload_invoice_file`
+    ///
+    /// Answers HTTP 200 with a [`UploadInvoiceFileResponse`].
+    ///
+    /// Uploads `file` as the multipart part `file` (出租车电子发票文件). The runtime writes its SM3 into the meta's `digest`, signs the meta part `meta` and sends both.
+    ///
+    /// Not safe to retry automatically.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] before any network I/O when a field is over its documented length;
+    /// otherwise [`Error::Api`] with one of these codes:
+    ///
+    /// | 状态码 | 错误码 | 描述 | 解决方案 | |
+    /// |---|---|---|---|---|
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据错误提示正确传入参数 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    pub fn upload_invoice_file(
+        &self,
+        request: &UploadInvoiceFileRequest,
+        file: crate::runtime::UploadFile,
+    ) -> crate::runtime::Call<'a, UploadInvoiceFileResponse> {
+        fn prepare(
+            request: &UploadInvoiceFileRequest,
+            file: crate::runtime::UploadFile,
+        ) -> Result<ApiRequest, Error> {
+            crate::runtime::Validate::validate(request)?;
+            let mut target = PathAndQuery::new();
+            target.literal("/v3/taxi-invoice/cards/upload-file");
+            let (meta, upload) = crate::runtime::prepare_upload(
+                request,
+                file,
+                &operations::uploads::UPLOAD_INVOICE_FILE,
+            )?;
+            Ok(ApiRequest {
+                operation: &operations::UPLOAD_INVOICE_FILE,
+                path_and_query: target.finish(),
+                body: Some(meta),
+                upload: Some(upload),
+                wechatpay_serial: None,
+            })
+        }
+        crate::runtime::Call::new(
+            self.transport,
+            prepare(request, file),
             crate::runtime::decode_json,
         )
     }

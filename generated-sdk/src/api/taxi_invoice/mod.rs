@@ -2,7 +2,7 @@
 
 //! 出租车电子发票
 //!
-//! 10 个接口: 签到签退API、将出租车电子发票插入微信用户卡包API、更新司机信息API、获取司机信息API、获取出租车公司商户信息API、新增出租车公司API、更新出租车信息API、获取出租车信息API 等。
+//! 11 个接口: 签到签退API、将出租车电子发票插入微信用户卡包API、上传出租车电子发票文件、更新司机信息API、获取司机信息API、获取出租车公司商户信息API、新增出租车公司API、更新出租车信息API 等。
 //!
 //! Enabled by the `taxi_invoice` cargo feature. Host: `https://api.mch.weixin.qq.com`.
 mod client;
@@ -19,9 +19,11 @@ pub use models::{
     ListUserTripsResponse, PhotoDigest, QueryDriverDriverPhoto, QueryDriverResponse,
     QueryTaxiCompanyResponse, QueryTaxiResponse, QueryTripByTokenResponse,
     SellerInformation, UpdateDriverResponse, UpdateTaxiResponse,
+    UploadInvoiceFileResponse,
 };
 pub use requests::{
     CreateTaxiCompanyRequest, InsertInvoiceCardRequest, ListUserTripsRequest,
     PunchAttendanceRequest, QueryDriverRequest, QueryTaxiCompanyRequest,
     QueryTaxiRequest, QueryTripByTokenRequest, UpdateDriverRequest, UpdateTaxiRequest,
+    UploadInvoiceFileRequest,
 };

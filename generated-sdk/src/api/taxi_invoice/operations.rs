@@ -22,6 +22,16 @@ pub const INSERT_INVOICE_CARD: OperationInfo = OperationInfo {
     main_host: "https://api.mch.weixin.qq.com",
     backup_host: Some("https://api2.mch.weixin.qq.com"),
 };
+/// `POST /v3/taxi-invoice/cards/upload-file`: 上传出租车电子发票文件
+pub const UPLOAD_INVOICE_FILE: OperationInfo = OperationInfo {
+    service: "taxi_invoice",
+    id: "upload_invoice_file",
+    method: Method::Post,
+    path: "/v3/taxi-invoice/cards/upload-file",
+    retry_safe: false,
+    main_host: "https://api.mch.weixin.qq.com",
+    backup_host: Some("https://api2.mch.weixin.qq.com"),
+};
 /// `POST /v3/taxi-invoice/driver/update-driver`: 更新司机信息API
 pub const UPDATE_DRIVER: OperationInfo = OperationInfo {
     service: "taxi_invoice",
@@ -106,6 +116,7 @@ pub const LIST_USER_TRIPS: OperationInfo = OperationInfo {
 pub const ALL: &[&OperationInfo] = &[
     &PUNCH_ATTENDANCE,
     &INSERT_INVOICE_CARD,
+    &UPLOAD_INVOICE_FILE,
     &UPDATE_DRIVER,
     &QUERY_DRIVER,
     &QUERY_TAXI_COMPANY,
@@ -115,3 +126,17 @@ pub const ALL: &[&OperationInfo] = &[
     &QUERY_TRIP_BY_TOKEN,
     &LIST_USER_TRIPS,
 ];
+/// How each upload operation frames its multipart body, and the file limits it checks.
+pub mod uploads {
+    /// How `upload_invoice_file` frames its upload: 出租车电子发票文件
+    pub const UPLOAD_INVOICE_FILE: crate::runtime::UploadRules = crate::runtime::UploadRules {
+        file_part: "file",
+        meta_part: "meta",
+        digest_field: "digest",
+        digest: crate::runtime::DigestAlgorithm::Sm3,
+        file_name_field: None,
+        max_bytes: None,
+        types: &[],
+        form_fields: &[],
+    };
+}

@@ -231,6 +231,74 @@ impl<'de> serde::Deserialize<'de> for InsertInvoiceCardRequest {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// The request of `upload_invoice_file` (上传出租车电子发票文件): `POST /v3/taxi-invoice/cards/upload-file`.
+///
+/// Path and query fields go into the URL; the other fields make up the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UploadInvoiceFileRequest {
+    /// 出租车经营主体商户号
+    ///
+    /// Wire: `company_mchid`, `string`, required.
+    pub company_mchid: String,
+    /// 文件摘要算法
+    ///
+    /// Wire: `digest_algorithm`, `string`, required.
+    pub digest_algorithm: String,
+    /// 行政区划代码
+    ///
+    /// Wire: `region_id`, `integer`, required.
+    pub region_id: i64,
+}
+impl UploadInvoiceFileRequest {
+    /// Builds `UploadInvoiceFileRequest` from its required fields, each named in a [`required::UploadInvoiceFileRequest`](super::required::UploadInvoiceFileRequest) literal (a field left out does not compile); optional fields start as `None`.
+    pub fn new(required: super::required::UploadInvoiceFileRequest<'_>) -> Self {
+        Self {
+            company_mchid: required.company_mchid.to_owned(),
+            digest_algorithm: required.digest_algorithm.to_owned(),
+            region_id: required.region_id,
+        }
+    }
+}
+impl crate::runtime::Validate for UploadInvoiceFileRequest {}
+impl serde::Serialize for UploadInvoiceFileRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &UploadInvoiceFileRequest) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(3);
+            members.required("company_mchid", &value.company_mchid);
+            members.required("digest_algorithm", &value.digest_algorithm);
+            members.required("region_id", &value.region_id);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for UploadInvoiceFileRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<UploadInvoiceFileRequest, serde_json::Error> {
+            let mut slots = (None, None, None);
+            fields.required("company_mchid", &mut slots.0);
+            fields.required("digest_algorithm", &mut slots.1);
+            fields.required("region_id", &mut slots.2);
+            fields.finish()?;
+            match slots {
+                (Some(f0), Some(f1), Some(f2)) => {
+                    Ok(UploadInvoiceFileRequest {
+                        company_mchid: f0,
+                        digest_algorithm: f1,
+                        region_id: f2,
+                    })
+                }
+                _ => Err(crate::runtime::Fields::incomplete()),
+            }
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
 /// The request of `update_driver` (更新司机信息API): `POST /v3/taxi-invoice/driver/update-driver`.
 ///
 /// Path and query fields go into the URL; the other fields make up the JSON body.

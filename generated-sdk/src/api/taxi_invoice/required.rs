@@ -177,6 +177,21 @@ pub struct InsertInvoiceCardRequest<'a> {
     /// Wire: `fapiao_card_information`, `object FapiaoCardInformation`, required.
     pub fapiao_card_information: super::FapiaoCardInformation,
 }
+/// The required fields of [`UploadInvoiceFileRequest`](super::UploadInvoiceFileRequest), each named: `UploadInvoiceFileRequest::new(required::UploadInvoiceFileRequest { … })`.
+pub struct UploadInvoiceFileRequest<'a> {
+    /// 出租车经营主体商户号
+    ///
+    /// Wire: `company_mchid`, `string`, required.
+    pub company_mchid: &'a str,
+    /// 文件摘要算法
+    ///
+    /// Wire: `digest_algorithm`, `string`, required.
+    pub digest_algorithm: &'a str,
+    /// 行政区划代码
+    ///
+    /// Wire: `region_id`, `integer`, required.
+    pub region_id: i64,
+}
 /// The required fields of [`UpdateDriverRequest`](super::UpdateDriverRequest), each named: `UpdateDriverRequest::new(required::UpdateDriverRequest { … })`.
 pub struct UpdateDriverRequest<'a> {
     /// 司机姓名
