@@ -318,10 +318,7 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
                 "`multipart/form-data`: file in part `{}`, meta JSON (signed) in part `{}` with the file's {} in `{}`",
                 upload.file_part,
                 upload.meta_part,
-                match upload.digest_algorithm {
-                    crate::ir::DigestAlgorithm::Sha256 => "SHA-256",
-                    crate::ir::DigestAlgorithm::Sm3 => "SM3",
-                },
+                upload.digest_algorithm.label(),
                 upload.digest
             );
             if let Some(name) = &upload.file_name {

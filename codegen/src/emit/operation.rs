@@ -559,10 +559,7 @@ fn upload_doc(upload: &crate::ir::Upload) -> String {
             extensions.join(", ")
         ));
     }
-    let digest = match upload.digest_algorithm {
-        DigestAlgorithm::Sha256 => "SHA-256",
-        DigestAlgorithm::Sm3 => "SM3",
-    };
+    let digest = upload.digest_algorithm.label();
     let name = match &upload.file_name {
         Some(field) => format!(" and its name into `{field}`"),
         None => String::new(),

@@ -364,6 +364,24 @@ pub enum DigestAlgorithm {
     Sm3,
 }
 
+impl DigestAlgorithm {
+    /// As the spec spells it: `sha256`, `sm3`.
+    pub fn key(self) -> &'static str {
+        match self {
+            DigestAlgorithm::Sha256 => "sha256",
+            DigestAlgorithm::Sm3 => "sm3",
+        }
+    }
+
+    /// As documentation names it: `SHA-256`, `SM3`.
+    pub fn label(self) -> &'static str {
+        match self {
+            DigestAlgorithm::Sha256 => "SHA-256",
+            DigestAlgorithm::Sm3 => "SM3",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ExampleKind {

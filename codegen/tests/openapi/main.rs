@@ -116,6 +116,10 @@ fn every_request_field_is_a_parameter_or_a_body_property() {
 
             let body_owned = relaxed(op, Location::Body);
             let body: Vec<&Field> = body_owned.iter().collect();
+            if let Some(upload) = &op.upload {
+                check_upload(service, op, upload, &body, exported);
+                continue;
+            }
             if !op.has_body() {
                 assert!(exported.get("requestBody").is_none(), "{}: no body", op.id);
                 continue;
@@ -126,6 +130,56 @@ fn every_request_field_is_a_parameter_or_a_body_property() {
             check_object(service, &body, schema, &op.id);
         }
     }
+}
+
+/// An upload's multipart body: the meta part holds the meta fields and the two the client
+/// computes, each form field is a part of its own, the file part is binary.
+fn check_upload(
+    service: &codegen::ir::Service,
+    op: &codegen::ir::Operation,
+    upload: &codegen::ir::Upload,
+    body: &[&Field],
+    exported: &Value,
+) {
+    let multipart = at(exported, &["requestBody", "content", "multipart/form-data"]);
+    let parts = at(multipart, &["schema", "properties"]);
+    let file = at(parts, &[&upload.file_part]);
+    assert_eq!(at(file, &["format"]), "binary", "{}: file part", op.id);
+    let computed: Vec<&str> = std::iter::once(upload.digest.as_str())
+        .chain(upload.file_name.as_deref())
+        .collect();
+    let mut meta = at(parts, &[&upload.meta_part]).clone();
+    for name in &computed {
+        assert!(
+            meta["properties"].get(*name).is_some(),
+            "{}: meta lacks {name}",
+            op.id
+        );
+    }
+    if let Some(properties) = meta["properties"].as_object_mut() {
+        properties.retain(|name, _| !computed.contains(&name.as_str()));
+    }
+    if let Some(required) = meta["required"].as_array_mut() {
+        required.retain(|name| !computed.iter().any(|computed| name == *computed));
+        if required.is_empty() {
+            meta.as_object_mut().map(|meta| meta.remove("required"));
+        }
+    }
+    let is_form = |field: &&&Field| upload.form_fields.contains(&field.wire_name);
+    let meta_fields: Vec<&Field> = body.iter().filter(|f| !is_form(f)).copied().collect();
+    check_object(service, &meta_fields, &meta, &op.id);
+    for field in body.iter().filter(is_form) {
+        assert!(
+            parts.get(&field.wire_name).is_some(),
+            "{}: form field {}",
+            op.id,
+            field.wire_name
+        );
+    }
+    assert_eq!(
+        at(multipart, &["encoding", &upload.meta_part, "contentType"]),
+        "application/json"
+    );
 }
 
 /// The request fields at `location` as the export describes them: common ones as they are, each

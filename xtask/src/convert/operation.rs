@@ -18,10 +18,10 @@ pub fn unsupported(op: &Operation) -> Option<String> {
     ) {
         return Some(format!("method {:?} is not supported", op.method));
     }
-    if is_upload(op) {
-        if let Err(reason) = upload_parts(op) {
-            return Some(format!("multipart upload: {reason}"));
-        }
+    if is_upload(op)
+        && let Err(reason) = upload_parts(op)
+    {
+        return Some(format!("multipart upload: {reason}"));
     }
     let Some(placeholders) = placeholders(&op.path) else {
         return Some("unbalanced or empty braces in the path".to_owned());

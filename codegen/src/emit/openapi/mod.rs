@@ -324,10 +324,7 @@ fn upload_body(service: &Service, op: &Operation, upload: &crate::ir::Upload) ->
             json!({"contentType": types.join(", ")}),
         );
     }
-    let digest = match upload.digest_algorithm {
-        crate::ir::DigestAlgorithm::Sha256 => "sha256",
-        crate::ir::DigestAlgorithm::Sm3 => "sm3",
-    };
+    let digest = upload.digest_algorithm.key();
     json!({
         "required": true,
         "content": {"multipart/form-data": {

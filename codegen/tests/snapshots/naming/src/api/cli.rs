@@ -3,7 +3,7 @@
 //! The `wxpay` tool's dispatch from an operation id to the typed call, generated from the spec.
 //!
 //! Each operation has its own small function returning a boxed future, so no function holds every operation's state machine (at the size of the whole API that one function would dominate the crate's build).
-use crate::cli::Call;
+use crate::cli::{Call, Input};
 /// What the tool is given (`crate::cli::main`): the dispatch below and the certificate
 /// downloads of the enabled services.
 pub static GENERATED: crate::cli::Generated = crate::cli::Generated {
@@ -16,9 +16,9 @@ pub fn call<'a>(
     client: &'a crate::runtime::Client,
     service: &str,
     id: &str,
-    request: serde_json::Value,
+    input: Input,
 ) -> Call<'a> {
-    let call: Option<fn(&crate::runtime::Client, serde_json::Value) -> Call<'_>> = match (
+    let call: Option<fn(&crate::runtime::Client, Input) -> Call<'_>> = match (
         service,
         id,
     ) {
@@ -37,7 +37,7 @@ pub fn call<'a>(
         _ => None,
     };
     match call {
-        Some(call) => call(client, request),
+        Some(call) => call(client, input),
         None => {
             Box::pin(std::future::ready(Err(crate::cli::unknown_operation(service, id))))
         }
@@ -46,14 +46,13 @@ pub fn call<'a>(
 #[cfg(feature = "obstacle")]
 /// The calls of `obstacle`.
 mod obstacle {
-    use crate::cli::Call;
+    use crate::cli::{Call, Input};
     /// `pay`: 付款
-    pub(super) fn pay(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn pay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
-            let request: crate::api::obstacle::PayRequest = crate::cli::decode(request)?;
+            let request: crate::api::obstacle::PayRequest = crate::cli::decode(
+                input.request,
+            )?;
             client.obstacle().pay(&request).await?;
             Ok(None)
         })
@@ -61,11 +60,11 @@ mod obstacle {
     /// `list_things`: 列出
     pub(super) fn list_things(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::obstacle::ListThingsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.obstacle().list_things(&request).await?;
             crate::cli::encode(&response).map(Some)
@@ -74,11 +73,11 @@ mod obstacle {
     /// `delete_things`: 批量删除
     pub(super) fn delete_things(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::obstacle::DeleteThingsRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.obstacle().delete_things(&request).await?;
             Ok(None)
@@ -87,11 +86,11 @@ mod obstacle {
     /// `download_bill`: 下载
     pub(super) fn download_bill(
         client: &crate::runtime::Client,
-        request: serde_json::Value,
+        input: Input,
     ) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::obstacle::DownloadBillRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let mut sink = crate::cli::Progress::to_stdout();
             client.obstacle().download_bill(&request, &mut sink).await?;
@@ -100,26 +99,20 @@ mod obstacle {
         })
     }
     /// `match`: 关键字操作
-    pub(super) fn match_(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn match_(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::obstacle::MatchRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             client.obstacle().match_(&request).await?;
             Ok(None)
         })
     }
     /// `fetch_self`: 读取
-    pub(super) fn fetch_self(
-        client: &crate::runtime::Client,
-        request: serde_json::Value,
-    ) -> Call<'_> {
+    pub(super) fn fetch_self(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Box::pin(async move {
             let request: crate::api::obstacle::FetchSelfRequest = crate::cli::decode(
-                request,
+                input.request,
             )?;
             let response = client.obstacle().fetch_self(&request).await?;
             crate::cli::encode(&response).map(Some)

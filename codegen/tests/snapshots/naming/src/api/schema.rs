@@ -33,3 +33,14 @@ pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::Operatio
         _ => None,
     }
 }
+/// The upload operations of the enabled services: service, id and framing.
+const UPLOADS: &[(&str, &str, &crate::runtime::UploadRules)] = &[];
+/// How the operation `id` of `service` frames its multipart upload, when it is one.
+pub fn upload(service: &str, id: &str) -> Option<&'static crate::runtime::UploadRules> {
+    UPLOADS
+        .iter()
+        .find(|(known_service, known_id, _)| {
+            *known_service == service && *known_id == id
+        })
+        .map(|(_, _, rules)| *rules)
+}

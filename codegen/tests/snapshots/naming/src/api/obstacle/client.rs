@@ -54,6 +54,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
                 operation: &operations::PAY,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -104,6 +105,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
                 operation: &operations::LIST_THINGS,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -161,6 +163,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
                 operation: &operations::DELETE_THINGS,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: None,
             })
         }
@@ -210,6 +213,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
                     operation: &operations::DOWNLOAD_BILL,
                     path_and_query: target.finish(),
                     body: None,
+                    upload: None,
                     wechatpay_serial: None,
                 },
                 check,
@@ -261,6 +265,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
                 operation: &operations::MATCH,
                 path_and_query: target.finish(),
                 body: Some(crate::runtime::encode_json(request)?),
+                upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
         }
@@ -302,6 +307,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
                 operation: &operations::FETCH_SELF,
                 path_and_query: target.finish(),
                 body: None,
+                upload: None,
                 wechatpay_serial: None,
             })
         }
