@@ -189,6 +189,12 @@ impl<'a> Operations<'a> {
         let (properties, upload) = match upload_parts(op) {
             Ok(mut parts) if is_upload(op) => {
                 let facts = self.plan.and_then(|plan| plan.upload(&key));
+                if facts.is_none_or(|facts| facts.max_bytes.is_none() && facts.types.is_empty()) {
+                    at("upload").warn(
+                        &mut self.log,
+                        "no documented size limit or file types: any file is sent",
+                    );
+                }
                 let body = std::mem::take(&mut parts.body);
                 // The file and meta parts, the digest and the file name: carried as `upload:`.
                 self.log.carried += 3 + usize::from(parts.file_name.is_some());
@@ -340,12 +346,16 @@ struct UploadParts {
 
 impl UploadParts {
     fn upload(self, facts: Option<&plan::UploadFacts>) -> super::yaml::UploadOut {
+        let documented = facts.and_then(|facts| facts.description.clone());
+        let algorithm = facts.and_then(|facts| facts.digest_algorithm);
         super::yaml::UploadOut {
             file_part: self.file_part,
-            description: self.description,
+            description: documented.unwrap_or(self.description),
             meta_part: self.meta_part,
             digest: self.digest,
-            sm3: self.sm3,
+            sm3: algorithm.map_or(self.sm3, |algorithm| {
+                algorithm == codegen::spec::DigestAlgorithm::Sm3
+            }),
             file_name: self.file_name,
             max_bytes: facts.and_then(|facts| facts.max_bytes),
             types: facts

@@ -103,6 +103,12 @@ pub struct OperationFacts {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UploadFacts {
+    /// The page's sentence on the file (formats, size), replacing the description's.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The digest the meta carries, where the description does not say.
+    #[serde(default)]
+    pub digest_algorithm: Option<codegen::spec::DigestAlgorithm>,
     /// The size limit, in bytes.
     #[serde(default)]
     pub max_bytes: Option<u64>,

@@ -376,7 +376,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
     ///
     /// Answers HTTP 200 with a [`ImageUploadResponse`].
     ///
-    /// Uploads `file` as the multipart part `file` (图片文件). The runtime writes its SHA-256 into the meta's `sha256` and its name into `filename`, signs the meta part `meta` and sends both. A file over 2097152 bytes or whose name does not end in `.bmp`, `.jpeg`, `.jpg`, `.png` is refused with [`Error::Validation`] before any network I/O.
+    /// Uploads `file` as the multipart part `file` (媒体图片只支持JPG、BMP、PNG格式,文件大小不能超过2M。). The runtime writes its SHA-256 into the meta's `sha256` and its name into `filename`, signs the meta part `meta` and sends both. A file over 2097152 bytes or whose name does not end in `.bmp`, `.jpg`, `.png` is refused with [`Error::Validation`] before any network I/O.
     ///
     /// Not safe to retry automatically.
     ///
@@ -432,7 +432,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
     ///
     /// Answers HTTP 200 with a [`VideoUploadResponse`].
     ///
-    /// Uploads `file` as the multipart part `file` (图片文件). The runtime writes its SHA-256 into the meta's `sha256` and its name into `filename`, signs the meta part `meta` and sends both. A file over 5242880 bytes or whose name does not end in `.avi`, `.f4v`, `.flv`, `.m4v`, `.mkv`, `.mov`, `.mp4`, `.mpeg`, `.rmvb`, `.wmv` is refused with [`Error::Validation`] before any network I/O.
+    /// Uploads `file` as the multipart part `file` (媒体视频只支持avi、wmv、mpeg、mp4、mov、mkv、flv、f4v、m4v、rmvb格式,文件大小不能超过5M。). The runtime writes its SHA-256 into the meta's `sha256` and its name into `filename`, signs the meta part `meta` and sends both. A file over 5242880 bytes or whose name does not end in `.avi`, `.f4v`, `.flv`, `.m4v`, `.mkv`, `.mov`, `.mp4`, `.mpeg`, `.rmvb`, `.wmv` is refused with [`Error::Validation`] before any network I/O.
     ///
     /// Not safe to retry automatically.
     ///

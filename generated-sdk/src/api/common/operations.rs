@@ -172,7 +172,7 @@ pub const ALL: &[&OperationInfo] = &[
 ];
 /// How each upload operation frames its multipart body, and the file limits it checks.
 pub mod uploads {
-    /// How `upload_image` frames its upload: 图片文件
+    /// How `upload_image` frames its upload: 媒体图片只支持JPG、BMP、PNG格式,文件大小不能超过2M。
     pub const UPLOAD_IMAGE: crate::runtime::UploadRules = crate::runtime::UploadRules {
         file_part: "file",
         meta_part: "meta",
@@ -180,15 +180,10 @@ pub mod uploads {
         digest: crate::runtime::DigestAlgorithm::Sha256,
         file_name_field: Some("filename"),
         max_bytes: Some(2097152u64),
-        types: &[
-            ("bmp", "image/bmp"),
-            ("jpeg", "image/jpeg"),
-            ("jpg", "image/jpeg"),
-            ("png", "image/png"),
-        ],
+        types: &[("bmp", "image/bmp"), ("jpg", "image/jpeg"), ("png", "image/png")],
         form_fields: &[],
     };
-    /// How `upload_video` frames its upload: 图片文件
+    /// How `upload_video` frames its upload: 媒体视频只支持avi、wmv、mpeg、mp4、mov、mkv、flv、f4v、m4v、rmvb格式,文件大小不能超过5M。
     pub const UPLOAD_VIDEO: crate::runtime::UploadRules = crate::runtime::UploadRules {
         file_part: "file",
         meta_part: "meta",

@@ -771,7 +771,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
     ///
     /// Answers HTTP 200 with a [`MchBizUploadResponse`].
     ///
-    /// Uploads `file` as the multipart part `file` (图片文件). The runtime writes its SHA-256 into the meta's `sha256` and its name into `filename`, signs the meta part `meta` and sends both. A file over 2097152 bytes or whose name does not end in `.bmp`, `.jpeg`, `.jpg`, `.png` is refused with [`Error::Validation`] before any network I/O.
+    /// Uploads `file` as the multipart part `file` (媒体图片只支持jpg、bmp、png格式,文件大小不能超过2M。). The runtime writes its SHA-256 into the meta's `sha256` and its name into `filename`, signs the meta part `meta` and sends both. A file over 2097152 bytes or whose name does not end in `.bmp`, `.jpg`, `.png` is refused with [`Error::Validation`] before any network I/O.
     ///
     /// Not safe to retry automatically.
     ///

@@ -194,7 +194,7 @@ pub const ALL: &[&OperationInfo] = &[
 ];
 /// How each upload operation frames its multipart body, and the file limits it checks.
 pub mod uploads {
-    /// How `upload_complaint_image` frames its upload: 图片文件
+    /// How `upload_complaint_image` frames its upload: 媒体图片只支持jpg、bmp、png格式,文件大小不能超过2M。
     pub const UPLOAD_COMPLAINT_IMAGE: crate::runtime::UploadRules = crate::runtime::UploadRules {
         file_part: "file",
         meta_part: "meta",
@@ -202,12 +202,7 @@ pub mod uploads {
         digest: crate::runtime::DigestAlgorithm::Sha256,
         file_name_field: Some("filename"),
         max_bytes: Some(2097152u64),
-        types: &[
-            ("bmp", "image/bmp"),
-            ("jpeg", "image/jpeg"),
-            ("jpg", "image/jpeg"),
-            ("png", "image/png"),
-        ],
+        types: &[("bmp", "image/bmp"), ("jpg", "image/jpeg"), ("png", "image/png")],
         form_fields: &[],
     };
 }

@@ -325,7 +325,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
     ///
     /// Answers HTTP 200 with a [`UploadFapiaoFileResponse`].
     ///
-    /// Uploads `file` as the multipart part `file` (电子发票文件二进制数据流，只支持PDF和OFD格式，文件大小不能超过2M。). The runtime writes its SM3 into the meta's `digest`, signs the meta part `meta` and sends both.
+    /// Uploads `file` as the multipart part `file` (电子发票文件只支持PDF格式,文件大小不能超过2M。). The runtime writes its SM3 into the meta's `digest`, signs the meta part `meta` and sends both. A file over 2097152 bytes or whose name does not end in `.pdf` is refused with [`Error::Validation`] before any network I/O.
     ///
     /// Not safe to retry automatically.
     ///

@@ -238,15 +238,15 @@ pub const ALL: &[&OperationInfo] = &[
 ];
 /// How each upload operation frames its multipart body, and the file limits it checks.
 pub mod uploads {
-    /// How `upload_fapiao_file` frames its upload: 电子发票文件二进制数据流，只支持PDF和OFD格式，文件大小不能超过2M。
+    /// How `upload_fapiao_file` frames its upload: 电子发票文件只支持PDF格式,文件大小不能超过2M。
     pub const UPLOAD_FAPIAO_FILE: crate::runtime::UploadRules = crate::runtime::UploadRules {
         file_part: "file",
         meta_part: "meta",
         digest_field: "digest",
         digest: crate::runtime::DigestAlgorithm::Sm3,
         file_name_field: None,
-        max_bytes: None,
-        types: &[],
+        max_bytes: Some(2097152u64),
+        types: &[("pdf", "application/pdf")],
         form_fields: &[],
     };
 }

@@ -194,15 +194,15 @@ pub mod uploads {
         types: &[],
         form_fields: &[],
     };
-    /// How `upload_marketing_image` frames its upload: 图片文件
+    /// How `upload_marketing_image` frames its upload: 媒体图片只支持JPG、BMP、PNG格式,文件大小不能超过2M。
     pub const UPLOAD_MARKETING_IMAGE: crate::runtime::UploadRules = crate::runtime::UploadRules {
         file_part: "file",
         meta_part: "meta",
         digest_field: "sha256",
         digest: crate::runtime::DigestAlgorithm::Sha256,
         file_name_field: Some("filename"),
-        max_bytes: None,
-        types: &[],
+        max_bytes: Some(2097152u64),
+        types: &[("bmp", "image/bmp"), ("jpg", "image/jpeg"), ("png", "image/png")],
         form_fields: &[],
     };
 }

@@ -126,7 +126,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
     ///
     /// Answers HTTP 200 with a [`UploadInvoiceFileResponse`].
     ///
-    /// Uploads `file` as the multipart part `file` (出租车电子发票文件). The runtime writes its SM3 into the meta's `digest`, signs the meta part `meta` and sends both.
+    /// Uploads `file` as the multipart part `file` (出租车电子发票文件的二进制内容,只支持PDF格式,文件大小不能超过2M。). The runtime writes its SM3 into the meta's `digest`, signs the meta part `meta` and sends both. A file over 2097152 bytes or whose name does not end in `.pdf` is refused with [`Error::Validation`] before any network I/O.
     ///
     /// Not safe to retry automatically.
     ///
