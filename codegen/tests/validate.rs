@@ -129,7 +129,7 @@ fn max_length_needs_text_and_url_params_need_scalars() {
             "spec/services/demo.yaml:12:9: types.Amount.fields.total.max_length: max_length applies only to string and datetime fields, not to type \"integer\"",
             "spec/services/demo.yaml:16:9: types.Amount.fields.currency.max_length: max_length must be greater than 0",
             "spec/services/demo.yaml:32:9: operations.list_amounts.path_params.amount.type: a path parameter must be a string, integer, boolean, datetime or enum, not type \"Amount\"",
-            "spec/services/demo.yaml:37:9: operations.list_amounts.query.ids.type: a query parameter must be a string, integer, boolean, datetime or enum, not type \"array\"",
+            "spec/services/demo.yaml:37:9: operations.list_amounts.query.ids.type: a query parameter must be a string, integer, boolean, datetime or enum, or an array of them, not type \"array of Amount\"",
         ],
     );
 }
@@ -238,12 +238,18 @@ fn a_response_body_must_name_a_type() {
 }
 
 #[test]
-fn responses_are_2xx_and_204_has_no_body() {
+fn responses_are_2xx_and_204_has_no_body_and_each_status_is_documented_once() {
     assert_diagnostics(
         "responses",
         &[
             "spec/services/demo.yaml:19:7: operations.fetch_thing.response.status: response status 404 must be a success status (2xx)",
             "spec/services/demo.yaml:30:7: operations.delete_thing.response.body: a 204 No Content response cannot have a body",
+            "spec/services/demo.yaml:52:9: operations.notify_thing.response.alternatives[1].status: status 200 is already documented for this operation",
+            "spec/services/demo.yaml:53:9: operations.notify_thing.response.alternatives[2].status: response status 302 must be a success status (2xx)",
+            "spec/services/demo.yaml:54:9: operations.notify_thing.response.alternatives[3].status: status 204 is already documented for this operation",
+            "spec/services/demo.yaml:55:9: operations.notify_thing.response.alternatives[3].body: a 204 No Content response cannot have a body",
+            "spec/services/demo.yaml:57:9: operations.notify_thing.response.alternatives[4].body: unknown type \"Thang\"; did you mean \"Thing\"?",
+            "spec/services/demo.yaml:70:7: operations.download_thing.response.alternatives: a download has exactly one success status; remove the alternatives",
         ],
     );
 }

@@ -115,7 +115,22 @@ fn call_function(service: &Service, op: &Operation) -> TokenStream {
         } else {
             TokenStream::new()
         };
-        if op.response.body.is_some() {
+        if let Some(outcomes) = &op.response.outcomes {
+            // Print the body of the status that arrived; a status without one prints nothing.
+            let outcome = ident(&outcomes.name);
+            let arms = outcomes.variants.iter().map(|variant| {
+                let name = ident(&variant.variant);
+                match variant.body {
+                    Some(_) => quote!(crate::api::#module::#outcome::#name(body) => crate::cli::encode(&body).map(Some),),
+                    None => quote!(crate::api::#module::#outcome::#name => Ok(None),),
+                }
+            });
+            quote! {
+                match client.#module().#method(&request, #file).await? {
+                    #(#arms)*
+                }
+            }
+        } else if op.response.body.is_some() {
             quote! {
                 let response = client.#module().#method(&request, #file).await?;
                 crate::cli::encode(&response).map(Some)

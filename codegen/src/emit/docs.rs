@@ -196,7 +196,7 @@ struct OperationPage {
     upload: Option<String>,
     headers: Vec<HeaderView>,
     request_tables: Vec<FieldTable>,
-    status: u16,
+    status: String,
     response_tables: Vec<FieldTable>,
     enums: Vec<EnumView>,
     errors: Vec<ErrorView>,
@@ -267,10 +267,14 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
     let request_fields: Vec<&Field> = op.request.all_fields().collect();
     request_tables.extend(nested_tables(service, &request_fields, &mut enums));
     let mut response_tables = Vec::new();
-    if let Some(body) = &op.response.body {
+    for (status, body) in response_bodies(op) {
         let model = service.model(body);
         let fields: Vec<&Field> = model.fields.iter().collect();
-        response_tables.push(table(format!("{} (body)", model.name), &fields, &mut enums));
+        let heading = match status {
+            Some(status) => format!("{} (body, HTTP {status})", model.name),
+            None => format!("{} (body)", model.name),
+        };
+        response_tables.push(table(heading, &fields, &mut enums));
         response_tables.extend(nested_tables(service, &fields, &mut enums));
     }
     let hosts = match &op.hosts.backup {
@@ -290,11 +294,11 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
         client: service.client_name.clone(),
         method_name: op.method_name.clone(),
         request: op.request.name.clone(),
-        output: op
-            .response
-            .body
-            .as_ref()
-            .map_or_else(|| "()".to_owned(), |body| body.name.clone()),
+        output: match (&op.response.outcomes, &op.response.body) {
+            (Some(outcomes), _) => outcomes.name.clone(),
+            (None, Some(body)) => body.name.clone(),
+            (None, None) => "()".to_owned(),
+        },
         paging: op.paging.as_ref().map(|paging| {
             format!(
                 "`{}_pages` walks every item: `{}` from 0, `{}` up to {}, items in `{}`",
@@ -349,7 +353,7 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
             })
             .collect(),
         request_tables,
-        status: op.response.status,
+        status: statuses(op),
         response_tables,
         enums: service
             .enums
@@ -456,4 +460,29 @@ fn error_view(row: &ErrorRow, kind: ErrorKind) -> ErrorView {
 
 fn yes_no(required: bool) -> &'static str {
     if required { "必填" } else { "选填" }
+}
+
+/// Each body the operation may answer, with its status when more than one status is documented.
+fn response_bodies(op: &Operation) -> Vec<(Option<u16>, &TypeRef)> {
+    match &op.response.outcomes {
+        Some(outcomes) => outcomes
+            .variants
+            .iter()
+            .filter_map(|outcome| Some((Some(outcome.status), outcome.body.as_ref()?)))
+            .collect(),
+        None => op.response.body.iter().map(|body| (None, body)).collect(),
+    }
+}
+
+/// `200`, or every documented success status: `200 / 204`.
+fn statuses(op: &Operation) -> String {
+    match &op.response.outcomes {
+        Some(outcomes) => outcomes
+            .variants
+            .iter()
+            .map(|outcome| outcome.status.to_string())
+            .collect::<Vec<_>>()
+            .join(" / "),
+        None => op.response.status.to_string(),
+    }
 }

@@ -12,6 +12,7 @@ mod manifest;
 mod modes;
 mod openapi;
 mod operation;
+mod outcomes;
 mod paging;
 mod schema;
 mod service;

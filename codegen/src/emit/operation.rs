@@ -202,6 +202,7 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
         service
             .operations
             .iter()
+            .filter(|op| op.response.outcomes.is_none())
             .filter_map(|op| op.response.body.clone().map(FieldType::Struct))
             .chain(
                 service
@@ -212,6 +213,17 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
             .collect::<Vec<_>>()
             .iter(),
     );
+    // Operations with several success statuses answer their outcome enum, not a body.
+    let outcomes: Vec<_> = service
+        .operations
+        .iter()
+        .filter_map(|op| op.response.outcomes.as_ref().map(|o| ident(&o.name)))
+        .collect();
+    let outcome_imports = if outcomes.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(use super::models::{#(#outcomes),*};)
+    };
     let pagers = service
         .operations
         .iter()
@@ -238,6 +250,7 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
         use super::operations;
         use super::requests::{#(#requests),*};
         #response_types
+        #outcome_imports
         use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 
         #struct_doc
@@ -292,12 +305,16 @@ fn method(
     } else {
         quote!(None)
     };
-    let (output, decode) = match &op.response.body {
-        Some(body) => {
+    let (output, decode) = match (&op.response.outcomes, &op.response.body) {
+        (Some(outcomes), _) => {
+            let outcome = ident(&outcomes.name);
+            (quote!(#outcome), quote!(#outcome::decode))
+        }
+        (None, Some(body)) => {
             let body = ident(&body.name);
             (quote!(#body), quote!(crate::runtime::decode_json))
         }
-        None => (quote!(()), quote!(crate::runtime::decode_empty)),
+        (None, None) => (quote!(()), quote!(crate::runtime::decode_empty)),
     };
     // Limits apply to the plaintext; the request is then encrypted with the key whose serial it names.
     let sensitive = request_is_sensitive(op, sensitive);
@@ -470,9 +487,34 @@ fn target_building(op: &Operation) -> TokenStream {
     quote!(#(#statements)*)
 }
 
-/// `target.query(…)` for one query field of `owner` (`request.` or `mode.`).
+/// `target.query(…)` for one query field of `owner` (`request.` or `mode.`); an array repeats
+/// the parameter once per item, in order (`a=X&a=Y`).
 fn query_statement(field: &Field, owner: TokenStream) -> TokenStream {
     let wire = &field.wire_name;
+    if let FieldType::Array(items) = &field.ty {
+        let name = ident(&field.rust_name);
+        let value = match **items {
+            FieldType::String => quote!(value),
+            _ => scalar_as_str(items, quote!(value)),
+        };
+        let each = quote! {
+            for value in values {
+                target.query(#wire, #value);
+            }
+        };
+        return if field.required {
+            quote! {
+                let values = &#owner #name;
+                #each
+            }
+        } else {
+            quote! {
+                if let Some(values) = &#owner #name {
+                    #each
+                }
+            }
+        };
+    }
     if field.required {
         let value = string_value(field, owner);
         quote!(target.query(#wire, #value);)
@@ -506,6 +548,26 @@ fn scalar_as_str(ty: &FieldType, value: TokenStream) -> TokenStream {
     }
 }
 
+/// The documented statuses, the main one first, and the enum saying which arrived.
+fn answers_several(op: &Operation) -> String {
+    let Some(outcomes) = &op.response.outcomes else {
+        return String::new();
+    };
+    let statuses: Vec<String> = outcomes
+        .variants
+        .iter()
+        .map(|outcome| match &outcome.body {
+            Some(body) => format!("HTTP {} with a `{}`", outcome.status, body.name),
+            None => format!("HTTP {} with no body", outcome.status),
+        })
+        .collect();
+    format!(
+        "Answers {}; the [`{}`] says which arrived.",
+        statuses.join(" or "),
+        outcomes.name
+    )
+}
+
 fn method_docs(api: &Api, op: &Operation) -> TokenStream {
     let mut paragraphs = vec![escape_text(&op.title), escape_text(&op.description)];
     paragraphs.push(format!("`{} {}`", op.method.as_str(), op.path));
@@ -516,6 +578,7 @@ fn method_docs(api: &Api, op: &Operation) -> TokenStream {
         op.id
     ));
     paragraphs.push(match (&op.response.body, &op.response.download) {
+        _ if op.response.outcomes.is_some() => answers_several(op),
         (_, Some(download)) => format!(
             "Answers HTTP {} with a file, streamed into `sink`: the signature over `{}` is checked \
              before the first byte is written, the SHA-1 announced in `{}` after the last.",

@@ -7,6 +7,7 @@ use super::doc::{escape_text, module_doc};
 use super::enums::{VariantSpec, Wire, emit_enum};
 use super::format::rust_file;
 use super::imports::imports;
+use super::outcomes::outcome_enums;
 use super::structs::{StructSpec, emit_struct, required_struct};
 use super::tests::examples_module;
 use super::types::ident;
@@ -57,7 +58,14 @@ fn module(service: &Service, has_required: bool) -> TokenStream {
             service.name, service.hosts.main
         ),
     ]);
-    let models = names(service.structs.iter().map(|s| s.name.as_str()));
+    let models = names(
+        service.structs.iter().map(|s| s.name.as_str()).chain(
+            service
+                .operations
+                .iter()
+                .filter_map(|op| op.response.outcomes.as_ref().map(|o| o.name.as_str())),
+        ),
+    );
     let enums = names(service.enums.iter().map(|e| e.name.as_str()));
     let mode_names: Vec<String> = service
         .operations
@@ -271,10 +279,12 @@ fn models(service: &Service, specs: &[StructSpec]) -> TokenStream {
             .flat_map(|s| s.fields.iter().map(|f| &f.ty)),
     );
     let structs = specs.iter().map(emit_struct);
+    let outcomes = outcome_enums(service.operations.iter());
     quote! {
         #docs
         #uses
         #(#structs)*
+        #outcomes
     }
 }
 

@@ -357,6 +357,7 @@ fn build_operation(
                 signed_body: download.signed_body.clone(),
                 gzip: download.gzip,
             }),
+            outcomes: outcomes(resolver, &base, id, &def.response, response_body.as_ref()),
         },
         paging,
         certificates: def
@@ -389,6 +390,40 @@ fn build_operation(
             })
             .collect(),
     }
+}
+
+/// The outcome enum of an operation documenting more than one success status; `None` for one.
+fn outcomes(
+    resolver: &mut Resolver<'_>,
+    base: &str,
+    id: &str,
+    def: &spec::ResponseDef,
+    body: Option<&TypeRef>,
+) -> Option<Outcomes> {
+    if def.alternatives.is_empty() {
+        return None;
+    }
+    let main = Outcome {
+        status: def.status,
+        variant: naming::status_variant(def.status),
+        body: body.cloned(),
+    };
+    let alternatives = def.alternatives.iter().enumerate().map(|(i, alternative)| {
+        let path = format!("{base}.response.alternatives[{i}].body");
+        Outcome {
+            status: alternative.status,
+            variant: naming::status_variant(alternative.status),
+            body: alternative
+                .body
+                .as_deref()
+                .map(|name| resolver.struct_ref(&path, name)),
+        }
+    });
+    let variants = std::iter::once(main).chain(alternatives).collect();
+    Some(Outcomes {
+        name: naming::outcome_name(id),
+        variants,
+    })
 }
 
 /// Validation proved the shape; a missing piece only means no reader (and the validator said so).

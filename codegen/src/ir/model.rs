@@ -380,6 +380,24 @@ pub struct Response {
     pub body: Option<TypeRef>,
     /// The body is a file streamed to the caller.
     pub download: Option<Download>,
+    /// Set when more than one success status is documented: the method answers this enum.
+    pub outcomes: Option<Outcomes>,
+}
+
+/// The enum an operation with several documented success statuses answers.
+#[derive(Debug, Clone)]
+pub struct Outcomes {
+    pub name: String,
+    /// The main status first, then the alternatives in documented order.
+    pub variants: Vec<Outcome>,
+}
+
+/// One documented success status.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub status: u16,
+    pub variant: String,
+    pub body: Option<TypeRef>,
 }
 
 #[derive(Debug, Clone)]

@@ -86,6 +86,26 @@ pub fn pager_name(id: &str) -> String {
     format!("{}Pages", type_name(id))
 }
 
+/// The enum of an operation's success statuses, when it documents more than one:
+/// `NotifyWebhookOutcome`.
+pub fn outcome_name(id: &str) -> String {
+    format!("{}Outcome", type_name(id))
+}
+
+/// The outcome variant of a success status: its reason phrase (`204` → `NoContent`).
+pub fn status_variant(status: u16) -> String {
+    match status {
+        200 => "Ok".to_owned(),
+        201 => "Created".to_owned(),
+        202 => "Accepted".to_owned(),
+        203 => "NonAuthoritativeInformation".to_owned(),
+        204 => "NoContent".to_owned(),
+        205 => "ResetContent".to_owned(),
+        206 => "PartialContent".to_owned(),
+        other => format!("Status{other}"),
+    }
+}
+
 /// The enum of a service's notifications.
 pub const EVENT_ENUM: &str = "Event";
 

@@ -278,6 +278,20 @@ pub struct ResponseDef {
     /// The body is a file, streamed to the caller instead of decoded.
     #[serde(default)]
     pub download: Option<DownloadDef>,
+    /// Other documented success statuses (a 204 beside a 200 with a body): the method then
+    /// answers an outcome enum saying which one arrived.
+    #[serde(default)]
+    pub alternatives: Vec<AlternativeDef>,
+}
+
+/// One more documented success status and its body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlternativeDef {
+    pub status: u16,
+    /// The name of the type the body decodes into; absent for a response with no body.
+    #[serde(default)]
+    pub body: Option<String>,
 }
 
 /// One merchant mode: its title and the request fields that belong to it alone.

@@ -62,7 +62,8 @@ fn check_sensitive(
     }
 }
 
-/// Path and query values are written into the URL as one piece of text each.
+/// Path and query values are written into the URL as one piece of text each; a query array
+/// repeats its parameter once per item (`a=X&a=Y`).
 fn check_url_param(
     service: &Parsed<ServiceDoc>,
     group: &FieldGroup,
@@ -71,15 +72,32 @@ fn check_url_param(
     kind: Kind,
     out: &mut Vec<Diagnostic>,
 ) {
-    let in_url = matches!(group.role, Role::PathParam | Role::Query);
-    if in_url && !kind.is_scalar() && !matches!(kind, Kind::Unknown) {
-        out.push(service.error(
+    let scalar = kind.is_scalar() || matches!(kind, Kind::Unknown);
+    match group.role {
+        Role::PathParam if !scalar => out.push(service.error(
             format!("{path}.type"),
             format!(
-                "a {} must be a string, integer, boolean, datetime or enum, not type \"{}\"",
-                group.role.describe(),
+                "a path parameter must be a string, integer, boolean, datetime or enum, not type \"{}\"",
                 field.ty
             ),
-        ));
+        )),
+        Role::Query if !scalar => {
+            let items = field.items.as_deref().map(|items| schema::resolve(&service.doc, items));
+            let scalar_items = matches!(kind, Kind::Array)
+                && items.is_none_or(|items| items.is_scalar() || matches!(items, Kind::Unknown));
+            if !scalar_items {
+                let ty = match &field.items {
+                    Some(items) => format!("{} of {items}", field.ty),
+                    None => field.ty.clone(),
+                };
+                out.push(service.error(
+                    format!("{path}.type"),
+                    format!(
+                        "a query parameter must be a string, integer, boolean, datetime or enum, or an array of them, not type \"{ty}\""
+                    ),
+                ));
+            }
+        }
+        _ => {}
     }
 }

@@ -171,8 +171,8 @@ fn operation_id_shapes(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) 
 }
 
 /// Named types and enums against each other and against the types the generator adds: the
-/// service's client, and per operation its request type, its mode enum and mode structs, and
-/// its pager, all spelled by `ir::naming` exactly as the IR will spell them.
+/// service's client, and per operation its request type, its mode enum and mode structs, its
+/// outcome enum and its pager, all spelled by `ir::naming` exactly as the IR will spell them.
 fn type_collisions(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     let doc = &service.doc;
     let client = Mapped::generated(
@@ -207,8 +207,16 @@ fn type_collisions(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
                 naming::pager_name(id),
             )
         });
+        let outcome = (!op.response.alternatives.is_empty()).then(|| {
+            Mapped::generated(
+                format!("operations.{id}.response.alternatives"),
+                format!("the outcome enum of operation \"{id}\""),
+                naming::outcome_name(id),
+            )
+        });
         std::iter::once(request)
             .chain(mode_enum)
+            .chain(outcome)
             .chain(mode_structs)
             .chain(pager)
     });

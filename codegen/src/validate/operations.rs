@@ -14,23 +14,76 @@ pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The operation's own response is its success; errors are described by the error rows.
+/// The operation's own response is its success; errors are described by the error rows. Each
+/// documented success status appears once, and a download or a certificate source has one.
 fn check_response(
     service: &Parsed<ServiceDoc>,
     base: &str,
     op: &OperationDef,
     out: &mut Vec<Diagnostic>,
 ) {
-    let status = op.response.status;
+    let response = &op.response;
+    check_status(
+        service,
+        &format!("{base}.response"),
+        response.status,
+        response.body.is_some(),
+        out,
+    );
+    let mut seen = vec![response.status];
+    for (i, alternative) in response.alternatives.iter().enumerate() {
+        let path = format!("{base}.response.alternatives[{i}]");
+        check_status(
+            service,
+            &path,
+            alternative.status,
+            alternative.body.is_some(),
+            out,
+        );
+        if seen.contains(&alternative.status) {
+            out.push(service.error(
+                format!("{path}.status"),
+                format!(
+                    "status {} is already documented for this operation",
+                    alternative.status
+                ),
+            ));
+        }
+        seen.push(alternative.status);
+    }
+    if !response.alternatives.is_empty() {
+        let single = if response.download.is_some() {
+            Some("a download")
+        } else if op.platform_certificates {
+            Some("a platform certificate download")
+        } else {
+            None
+        };
+        if let Some(kind) = single {
+            out.push(service.error(
+                format!("{base}.response.alternatives"),
+                format!("{kind} has exactly one success status; remove the alternatives"),
+            ));
+        }
+    }
+}
+
+fn check_status(
+    service: &Parsed<ServiceDoc>,
+    path: &str,
+    status: u16,
+    has_body: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     if !(200..=299).contains(&status) {
         out.push(service.error(
-            format!("{base}.response.status"),
+            format!("{path}.status"),
             format!("response status {status} must be a success status (2xx)"),
         ));
     }
-    if status == 204 && op.response.body.is_some() {
+    if status == 204 && has_body {
         out.push(service.error(
-            format!("{base}.response.body"),
+            format!("{path}.body"),
             "a 204 No Content response cannot have a body",
         ));
     }

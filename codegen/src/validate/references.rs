@@ -20,6 +20,16 @@ pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
                 out,
             );
         }
+        for (i, alternative) in op.response.alternatives.iter().enumerate() {
+            if let Some(body) = &alternative.body {
+                check_response_body(
+                    service,
+                    &format!("operations.{id}.response.alternatives[{i}].body"),
+                    body,
+                    out,
+                );
+            }
+        }
     }
 }
 

@@ -112,6 +112,11 @@ fn every_request_field_is_a_parameter_or_a_body_property() {
                     "{context}"
                 );
                 check_field_schema(service, field, at(parameter, &["schema"]), &context);
+                if matches!(field.ty, codegen::ir::FieldType::Array(_)) {
+                    // Repeated once per item, as the client sends it.
+                    assert_eq!(at(parameter, &["style"]), "form", "{context}");
+                    assert_eq!(at(parameter, &["explode"]), true, "{context}");
+                }
             }
 
             let body_owned = relaxed(op, Location::Body);
@@ -259,15 +264,28 @@ fn every_error_row_is_listed_in_doc_order_and_every_status_answered() {
                 op.id
             );
             let responses = at(exported, &["responses"]);
-            let success = at(responses, &[&op.response.status.to_string()]);
-            match &op.response.body {
-                Some(body) => assert_eq!(
-                    at(success, &["content", "application/json", "schema", "$ref"]),
-                    schema_ref(service, &body.name).as_str(),
-                    "{}",
-                    op.id
-                ),
-                None => assert!(success.get("content").is_none(), "{}: no body", op.id),
+            // Every documented success status with its own body (or none).
+            let main = (op.response.status, op.response.body.as_ref());
+            let alternatives = op.response.outcomes.iter().flat_map(|outcomes| {
+                outcomes.variants[1..]
+                    .iter()
+                    .map(|outcome| (outcome.status, outcome.body.as_ref()))
+            });
+            for (status, body) in std::iter::once(main).chain(alternatives) {
+                let success = at(responses, &[&status.to_string()]);
+                match body {
+                    Some(body) => assert_eq!(
+                        at(success, &["content", "application/json", "schema", "$ref"]),
+                        schema_ref(service, &body.name).as_str(),
+                        "{} {status}",
+                        op.id
+                    ),
+                    None => assert!(
+                        success.get("content").is_none(),
+                        "{} {status}: no body",
+                        op.id
+                    ),
+                }
             }
             for row in api.common_errors.iter().chain(&op.errors) {
                 let answer = at(responses, &[&row.status.to_string()]);

@@ -6096,8 +6096,12 @@ mod common {
             let request: crate::api::common::NotifyWebhookRequest = crate::cli::decode(
                 input.request,
             )?;
-            let response = client.common().notify_webhook(&request).await?;
-            crate::cli::encode(&response).map(Some)
+            match client.common().notify_webhook(&request).await? {
+                crate::api::common::NotifyWebhookOutcome::Ok(body) => {
+                    crate::cli::encode(&body).map(Some)
+                }
+                crate::api::common::NotifyWebhookOutcome::NoContent => Ok(None),
+            }
         })
     }
 }

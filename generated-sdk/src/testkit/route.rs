@@ -67,6 +67,11 @@ pub(crate) fn request_object(
         let name = decode(name, FieldLocation::Query)?;
         let text = decode(text, FieldLocation::Query)?;
         let value = from_text(&operation.fields, &name, &text, FieldLocation::Query)?;
+        // An array parameter comes once per item (`a=X&a=Y`); `from_text` made it `[X]`.
+        if let (Some(Value::Array(items)), Value::Array(more)) = (object.get_mut(&name), &value) {
+            items.extend(more.iter().cloned());
+            continue;
+        }
         if object.insert(name.clone(), value).is_some() {
             return Err(violation(
                 &name,
@@ -141,13 +146,9 @@ pub(super) fn from_text(
             location,
         ));
     };
-    let value = match field.shape {
-        Shape::Integer | Shape::IntegerEnum(_) => text.parse::<i64>().map(Value::from).ok(),
-        Shape::Number => serde_json::from_str::<serde_json::Number>(text)
-            .ok()
-            .map(Value::Number),
-        Shape::Boolean => text.parse::<bool>().map(Value::from).ok(),
-        _ => Some(Value::String(text.to_owned())),
+    let value = match &field.shape {
+        Shape::Array(items) => scalar(items, text).map(|item| Value::Array(vec![item])),
+        shape => scalar(shape, text),
     };
     value.ok_or_else(|| {
         violation(
@@ -172,6 +173,18 @@ fn violation(field: &str, value: Option<Value>, issue: &str, location: FieldLoca
         value,
         issue: issue.to_owned(),
         location,
+    }
+}
+
+/// One URL value as the JSON of a scalar shape; `None` when the text is not of that shape.
+fn scalar(shape: &Shape, text: &str) -> Option<Value> {
+    match shape {
+        Shape::Integer | Shape::IntegerEnum(_) => text.parse::<i64>().map(Value::from).ok(),
+        Shape::Number => serde_json::from_str::<serde_json::Number>(text)
+            .ok()
+            .map(Value::Number),
+        Shape::Boolean => text.parse::<bool>().map(Value::from).ok(),
+        _ => Some(Value::String(text.to_owned())),
     }
 }
 

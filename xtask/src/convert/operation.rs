@@ -7,7 +7,7 @@ use super::community::{Operation, Schema};
 use super::naming::path_words;
 use super::plan::{self, Plan};
 use super::schema::{At, Log, Place, Types};
-use super::yaml::{ErrorOut, OperationOut, ServiceOut};
+use super::yaml::{AlternativeOut, ErrorOut, OperationOut, ServiceOut};
 use codegen::ir::naming;
 
 /// Why the format cannot express `op` at all, or `None` when it can.
@@ -174,7 +174,11 @@ impl<'a> Operations<'a> {
         let mut seen = BTreeSet::new();
         let mut params = |params: &[super::community::Parameter], path: &str, log: &mut Log| {
             let schemas: Vec<Schema> = params.iter().map(|p| p.as_schema()).collect();
-            let place = Place::Url;
+            let place = if path == "query" {
+                Place::Query
+            } else {
+                Place::Path
+            };
             self.types
                 .fields(&schemas, &request, place, &at(path), &mut seen, log)
         };
@@ -218,11 +222,35 @@ impl<'a> Operations<'a> {
             )
         });
         let status = success_status(op).unwrap_or(200);
-        for other in op.responses.keys().filter(|s| **s != status.to_string()) {
-            at(&format!("response {other}"))
-                .warn(&mut self.log, "skipped: only one response is kept");
+        let response_body = self.response(
+            op,
+            status,
+            &format!("{camel}Response"),
+            &at(&format!("response {status}")),
+        );
+        let mut alternatives = Vec::new();
+        for (other, schema) in op
+            .responses
+            .iter()
+            .filter(|(s, _)| **s != status.to_string())
+        {
+            let place = at(&format!("response {other}"));
+            match other.parse::<u16>() {
+                Ok(code) if (200..300).contains(&code) => {
+                    let name = format!("{camel}{}Response", naming::status_variant(code));
+                    let body = self.response(op, code, &name, &place);
+                    alternatives.push(AlternativeOut { status: code, body });
+                }
+                // WeChat Pay's error body: every operation's `Error::Api` carries it.
+                Ok(code) if code >= 400 && schema.as_ref().is_none_or(is_error_body) => {
+                    self.log.carried += schema.as_ref().map_or(0, |s| s.count_descendants());
+                }
+                _ => place.warn(
+                    &mut self.log,
+                    "skipped: neither a success status nor WeChat Pay's error body (code, message, detail)",
+                ),
+            }
         }
-        let response_body = self.response(op, status, &camel, &at(&format!("response {status}")));
         let errors = self
             .plan
             .and_then(|plan| plan.errors(&key))
@@ -280,19 +308,14 @@ impl<'a> Operations<'a> {
             upload,
             status,
             response_body,
+            alternatives,
             errors,
             provenance,
         }
     }
 
     /// The type the success body decodes into; none for 204 or a body with no described fields.
-    fn response(
-        &mut self,
-        op: &Operation,
-        status: u16,
-        camel: &str,
-        at: &At<'_>,
-    ) -> Option<String> {
+    fn response(&mut self, op: &Operation, status: u16, name: &str, at: &At<'_>) -> Option<String> {
         let schema = op.responses.get(&status.to_string())?.as_ref()?;
         if status == 204 {
             return None;
@@ -312,12 +335,14 @@ impl<'a> Operations<'a> {
                 Some(_) => format!("{}的应答", op.summary.as_deref().unwrap_or(at.operation)),
                 None => format!("(converted) the response of {}", at.operation),
             });
-        let mut candidates = vec![format!("{camel}Response")];
-        if let Some(named) = self
+        let mut candidates = vec![name.to_owned()];
+        // names.yaml names the main success body.
+        let named = self
             .plan
             .and_then(|plan| plan.names.operation(op))
             .and_then(|names| names.response.clone())
-        {
+            .filter(|_| Some(status) == success_status(op));
+        if let Some(named) = named {
             candidates.insert(0, named);
         }
         Some(
@@ -325,6 +350,15 @@ impl<'a> Operations<'a> {
                 .object_type(properties, &candidates, &description, at, &mut self.log),
         )
     }
+}
+
+/// An error status's body as WeChat Pay documents every error: `code`, `message`, `detail`.
+fn is_error_body(schema: &Schema) -> bool {
+    let properties = schema.properties.as_deref().unwrap_or_default();
+    properties.iter().any(|p| p.name.as_deref() == Some("code"))
+        && properties
+            .iter()
+            .all(|p| matches!(p.name.as_deref(), Some("code" | "message" | "detail")))
 }
 
 fn is_upload(op: &Operation) -> bool {

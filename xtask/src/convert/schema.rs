@@ -66,7 +66,9 @@ impl At<'_> {
 /// Whether a field travels in the URL (scalars only) or in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
-    Url,
+    Path,
+    /// A query parameter: a scalar, or an array of scalars repeated once per item.
+    Query,
     Json,
 }
 
@@ -180,8 +182,26 @@ impl<'p> Types<'p> {
         let candidates = self.nested_names(parent, name);
         let ty = schema.ty.as_deref().unwrap_or("");
         let (ty, items) = match (ty, place) {
-            ("object" | "array", Place::Url) => {
-                at.warn(log, format!("skipped: a URL parameter cannot be an {ty}"));
+            ("array", Place::Query)
+                if schema.items.as_deref().is_some_and(|items| {
+                    !matches!(items.ty.as_deref(), Some("object" | "array"))
+                }) =>
+            {
+                let items = schema.items.as_deref()?;
+                // The values of `fapiao_ability_type_list` are each a `FapiaoAbilityType`.
+                let singular = name.strip_suffix("_list").unwrap_or(name);
+                let candidates = self.nested_names(parent, singular);
+                let items =
+                    self.scalar(items, facts.as_ref(), &candidates, &description, at, log)?;
+                ("array".to_owned(), Some(items))
+            }
+            ("object" | "array", Place::Path | Place::Query) => {
+                let what = match (ty, place) {
+                    ("array", Place::Query) => "an array of objects or arrays",
+                    ("array", _) => "an array",
+                    _ => "an object",
+                };
+                at.warn(log, format!("skipped: a URL parameter cannot be {what}"));
                 return None;
             }
             ("object", Place::Json) => (

@@ -75,7 +75,7 @@ fn what_the_format_cannot_express_is_skipped_with_one_warning_each() {
         "POST /v3/refund/domestic/refunds/{out_refund_no}/close: path.out_refund_no: declared as a query parameter; moved to the path",
         "request.matrix: skipped: nested arrays are not supported",
         "request.appid: skipped: another field of this object has the same (Rust) name",
-        "query.ids: skipped: a URL parameter cannot be an array",
+        "query.filters: skipped: a URL parameter cannot be an array of objects or arrays",
     ] {
         assert!(
             warned(&conversion, expected),
@@ -83,6 +83,11 @@ fn what_the_format_cannot_express_is_skipped_with_one_warning_each() {
             conversion.warnings
         );
     }
+    let pay = service(&conversion, "pay");
+    assert!(
+        pay.contains("      ids:\n        type: array\n        items: string\n"),
+        "an array of strings in the query is carried (repeated once per item):\n{pay}"
+    );
     let summary = &conversion.summary;
     assert_eq!((summary.operations, summary.operations_carried), (6, 5));
     assert_eq!(summary.fields - summary.fields_carried, 5, "{summary}");

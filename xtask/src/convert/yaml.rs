@@ -60,9 +60,18 @@ pub struct OperationOut {
     pub upload: Option<UploadOut>,
     pub status: u16,
     pub response_body: Option<String>,
+    /// Other documented success statuses.
+    pub alternatives: Vec<AlternativeOut>,
     pub errors: Vec<ErrorOut>,
     /// Where the operation's name and facts come from, one line each (a comment above it).
     pub provenance: Vec<String>,
+}
+
+/// One more documented success status and the type of its body.
+#[derive(Debug, Clone)]
+pub struct AlternativeOut {
+    pub status: u16,
+    pub body: Option<String>,
 }
 
 /// The `upload:` attribute of a multipart operation.
@@ -339,6 +348,20 @@ fn operation(op: &OperationOut) -> Value {
     response.insert("status".into(), Value::from(op.status));
     if let Some(body) = &op.response_body {
         response.insert("body".into(), Value::from(body.as_str()));
+    }
+    if !op.alternatives.is_empty() {
+        let alternatives = op.alternatives.iter().map(|alternative| {
+            let mut entry = Mapping::new();
+            entry.insert("status".into(), Value::from(alternative.status));
+            if let Some(body) = &alternative.body {
+                entry.insert("body".into(), Value::from(body.as_str()));
+            }
+            Value::Mapping(entry)
+        });
+        response.insert(
+            "alternatives".into(),
+            Value::Sequence(alternatives.collect()),
+        );
     }
     put("response", Value::Mapping(response));
     if !op.errors.is_empty() {

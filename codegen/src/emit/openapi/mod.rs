@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::EmitError;
-use crate::ir::{Api, Field, Location, Operation, Service};
+use crate::ir::{Api, Field, FieldType, Location, Operation, Service, TypeRef};
 use crate::spec::{ErrorRow, ExampleKind, Hosts};
 use components::{
     Enums, component_ref, components, constraints, header_ref, insert_text, join_text,
@@ -219,6 +219,11 @@ fn parameters(service: &Service, op: &Operation) -> Result<Vec<Value>, EmitError
                 json!(location == Location::Path || field.required),
             );
             insert_text(&mut parameter, "description", &field.description);
+            if matches!(field.ty, FieldType::Array(_)) {
+                // Said outright though it is the default: the parameter repeats per item.
+                parameter.insert("style".into(), json!("form"));
+                parameter.insert("explode".into(), json!(true));
+            }
             parameter.insert("schema".into(), schema);
             parameters.push(Value::Object(parameter));
         }
@@ -345,15 +350,20 @@ fn upload_body(service: &Service, op: &Operation, upload: &crate::ir::Upload) ->
     })
 }
 
-fn responses(api: &Api, service: &Service, op: &Operation) -> Result<Value, EmitError> {
-    let mut responses = Map::new();
+/// One documented success status: the signature headers, and the body's schema when it has one
+/// (the documented examples go with the main status's body).
+fn success_response(
+    service: &Service,
+    op: &Operation,
+    body: Option<&TypeRef>,
+) -> Result<Value, EmitError> {
     let mut success = Map::new();
     let mut headers = Map::new();
     for name in std::iter::once("Request-ID").chain(SIGNATURE_HEADERS.map(|(name, _)| name)) {
         headers.insert(name.into(), header_ref(name));
     }
     success.insert("headers".into(), Value::Object(headers));
-    match &op.response.body {
+    match body {
         Some(body) => {
             let model = service.model(body);
             let description = if model.description.trim().is_empty() {
@@ -367,9 +377,11 @@ fn responses(api: &Api, service: &Service, op: &Operation) -> Result<Value, Emit
                 "schema".into(),
                 json!({"$ref": schema_ref(service, &body.name)}),
             );
-            let examples = examples(op, ExampleKind::Response, |value| value)?;
-            if !examples.is_empty() {
-                media.insert("examples".into(), Value::Object(examples));
+            if op.response.body.as_ref().map(|main| &main.name) == Some(&body.name) {
+                let examples = examples(op, ExampleKind::Response, |value| value)?;
+                if !examples.is_empty() {
+                    media.insert("examples".into(), Value::Object(examples));
+                }
             }
             success.insert("content".into(), json!({"application/json": media}));
         }
@@ -377,7 +389,18 @@ fn responses(api: &Api, service: &Service, op: &Operation) -> Result<Value, Emit
             success.insert("description".into(), json!("无应答包体"));
         }
     }
-    responses.insert(op.response.status.to_string(), Value::Object(success));
+    Ok(Value::Object(success))
+}
+
+fn responses(api: &Api, service: &Service, op: &Operation) -> Result<Value, EmitError> {
+    let mut responses = Map::new();
+    let main = success_response(service, op, op.response.body.as_ref())?;
+    responses.insert(op.response.status.to_string(), main);
+    let alternatives = op.response.outcomes.iter().flat_map(|o| &o.variants[1..]);
+    for outcome in alternatives {
+        let answer = success_response(service, op, outcome.body.as_ref())?;
+        responses.insert(outcome.status.to_string(), answer);
+    }
     let mut by_status: BTreeMap<u16, Vec<&ErrorRow>> = BTreeMap::new();
     for row in api.common_errors.iter().chain(&op.errors) {
         by_status.entry(row.status).or_default().push(row);

@@ -13,10 +13,11 @@ use super::requests::{
 use super::models::{
     ApplyRateActivityResponse, EchoSecurityTestResponse, ImageUploadResponse,
     ListBankBranchesResponse, ListCitiesResponse, ListCorporateBanksResponse,
-    ListProvincesResponse, NotifyWebhookResponse, QueryRateActivityApplicationResponse,
+    ListProvincesResponse, QueryRateActivityApplicationResponse,
     SearchBankByAccountResponse, TransformExpressOpenidResponse, VerifyRealNameResponse,
     VideoUploadResponse,
 };
+use super::models::NotifyWebhookOutcome;
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 通用接口.
 ///
@@ -721,7 +722,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
     ///
     /// 支持商户: 微信平台商户 · 更新时间: (unknown) · operation id `notify_webhook`
     ///
-    /// Answers HTTP 200 with a [`NotifyWebhookResponse`].
+    /// Answers HTTP 200 with a `NotifyWebhookResponse` or HTTP 204 with no body; the [`NotifyWebhookOutcome`] says which arrived.
     ///
     /// Not safe to retry automatically.
     ///
@@ -739,7 +740,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
     pub fn notify_webhook(
         &self,
         request: &NotifyWebhookRequest,
-    ) -> crate::runtime::Call<'a, NotifyWebhookResponse> {
+    ) -> crate::runtime::Call<'a, NotifyWebhookOutcome> {
         fn prepare(request: &NotifyWebhookRequest) -> Result<ApiRequest, Error> {
             crate::runtime::Validate::validate(request)?;
             let mut target = PathAndQuery::new();
@@ -755,7 +756,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            NotifyWebhookOutcome::decode,
         )
     }
 }

@@ -18,9 +18,10 @@ pub use models::{
     AdditionalInformation, ApplyRateActivityResponse, Data, EchoSecurityTestResponse,
     ImageUploadResponse, Links, ListBankBranchesData, ListBankBranchesResponse,
     ListCitiesData, ListCitiesResponse, ListCorporateBanksData,
-    ListCorporateBanksResponse, ListProvincesResponse, NotifyWebhookResponse,
-    QueryRateActivityApplicationResponse, Resource, SearchBankByAccountResponse,
-    TransformExpressOpenidResponse, VerifyRealNameResponse, VideoUploadResponse,
+    ListCorporateBanksResponse, ListProvincesResponse, NotifyWebhookOutcome,
+    NotifyWebhookResponse, QueryRateActivityApplicationResponse, Resource,
+    SearchBankByAccountResponse, TransformExpressOpenidResponse, VerifyRealNameResponse,
+    VideoUploadResponse,
 };
 pub use requests::{
     ApplyRateActivityRequest, EchoSecurityTestRequest, ListBankBranchesRequest,

@@ -1422,3 +1422,31 @@ impl<'de> serde::Deserialize<'de> for NotifyWebhookResponse {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// What 南桥接口-微信支付平台通知商户平台协议及数据结构 answered: one variant per documented success status.
+///
+/// `POST /v3/webhooks`
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotifyWebhookOutcome {
+    /// HTTP 200 with a [`NotifyWebhookResponse`].
+    Ok(NotifyWebhookResponse),
+    /// HTTP 204 with no body.
+    NoContent,
+}
+impl NotifyWebhookOutcome {
+    /// The documented status this answer arrived with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(_) => 200,
+            Self::NoContent => 204,
+        }
+    }
+    /// Decodes a verified answer by its status; any other 2xx is read as the main status (200), an error status becomes [`crate::runtime::Error::Api`].
+    pub fn decode(
+        response: crate::runtime::ApiResponse,
+    ) -> Result<Self, crate::runtime::Error> {
+        match response.status {
+            204 => crate::runtime::decode_empty(response).map(|()| Self::NoContent),
+            _ => crate::runtime::decode_json(response).map(Self::Ok),
+        }
+    }
+}

@@ -602,6 +602,11 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
             target.literal("/v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl");
             target.query("operation_type", request.operation_type.as_str());
             target.query("fapiao_mode", request.fapiao_mode.as_str());
+            if let Some(values) = &request.fapiao_ability_type_list {
+                for value in values {
+                    target.query("fapiao_ability_type_list", value.as_str());
+                }
+            }
             if let Some(value) = &request.invite_channel {
                 target.query("invite_channel", value);
             }

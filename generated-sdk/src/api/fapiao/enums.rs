@@ -1254,7 +1254,7 @@ impl<'de> serde::Deserialize<'de> for ReverseReason {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperationType {
-    /// `AUTH_BINDING` (the documentation gives no meaning for this value).
+    /// `AUTH_BINDING`: 授权绑定
     AuthBinding,
     /// A value this version of the SDK does not know, kept exactly as received.
     Unknown(String),
@@ -1311,9 +1311,9 @@ impl<'de> serde::Deserialize<'de> for OperationType {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FapiaoMode {
-    /// `THIRD_OR_SELF_FAPIAO` (the documentation gives no meaning for this value).
+    /// `THIRD_OR_SELF_FAPIAO`: 第三方/自建发票,即使用自有或其他第三方发票系统生成发票
     ThirdOrSelfFapiao,
-    /// `TENCENT_DIGITAL_TAX` (the documentation gives no meaning for this value).
+    /// `TENCENT_DIGITAL_TAX`: 腾讯数电发票,即使用腾讯数电发票系统生成发票
     TencentDigitalTax,
     /// A value this version of the SDK does not know, kept exactly as received.
     Unknown(String),
@@ -1365,6 +1365,80 @@ impl serde::Serialize for FapiaoMode {
     }
 }
 impl<'de> serde::Deserialize<'de> for FapiaoMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+/// (converted) the values at query.fapiao_ability_type_list
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FapiaoAbilityType {
+    /// `BASE_ABILITY`: 基础开票能力(适合餐饮、酒店等)
+    BaseAbility,
+    /// `REAL_ESTATE_ABILITY`: 不动产租赁能力(适合停车场等)
+    RealEstateAbility,
+    /// `PASSENGER_TRANSPORT_ABILITY` (the documentation gives no meaning for this value).
+    PassengerTransportAbility,
+    /// `REFINED_OIL_ABILITY` (the documentation gives no meaning for this value).
+    RefinedOilAbility,
+    /// A value this version of the SDK does not know, kept exactly as received.
+    Unknown(String),
+}
+impl FapiaoAbilityType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BaseAbility => "BASE_ABILITY",
+            Self::RealEstateAbility => "REAL_ESTATE_ABILITY",
+            Self::PassengerTransportAbility => "PASSENGER_TRANSPORT_ABILITY",
+            Self::RefinedOilAbility => "REFINED_OIL_ABILITY",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl crate::runtime::Documented for FapiaoAbilityType {
+    const VALUES: &'static [&'static str] = &[
+        "BASE_ABILITY",
+        "REAL_ESTATE_ABILITY",
+        "PASSENGER_TRANSPORT_ABILITY",
+        "REFINED_OIL_ABILITY",
+    ];
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for FapiaoAbilityType {
+    fn from(value: &str) -> Self {
+        match value {
+            "BASE_ABILITY" => Self::BaseAbility,
+            "REAL_ESTATE_ABILITY" => Self::RealEstateAbility,
+            "PASSENGER_TRANSPORT_ABILITY" => Self::PassengerTransportAbility,
+            "REFINED_OIL_ABILITY" => Self::RefinedOilAbility,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+impl From<String> for FapiaoAbilityType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl std::fmt::Display for FapiaoAbilityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for FapiaoAbilityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for FapiaoAbilityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -14,10 +14,11 @@ pub mod required;
 pub use client::FapiaoClient;
 pub use enums::{
     AbilityInfoStatus, AbilityInfoType, CardStatus, CertificateType,
-    DigitalTaxModeStatus, ExportBusinessPolicyCode, FapiaoBillType, FapiaoMode,
-    InviteFailedCode, MchInviteStatus, OperationType, PayChannel, PreferentialPolicyCode,
-    ReverseReason, Scene, Source, Status, TaxPreferMark, ThirdModeStatus,
-    TransportationClasses, TransportationType, Type, Unit, VatRefundLevyCode,
+    DigitalTaxModeStatus, ExportBusinessPolicyCode, FapiaoAbilityType, FapiaoBillType,
+    FapiaoMode, InviteFailedCode, MchInviteStatus, OperationType, PayChannel,
+    PreferentialPolicyCode, ReverseReason, Scene, Source, Status, TaxPreferMark,
+    ThirdModeStatus, TransportationClasses, TransportationType, Type, Unit,
+    VatRefundLevyCode,
 };
 pub use models::{
     AbilityInfo, BillingPersonInfo, BlueFapiao, BuyerInformation, CardInformation,

@@ -2,7 +2,8 @@
 
 //! Request types of 电子发票: one per operation, holding its path, query and body fields by wire name.
 use super::enums::{
-    FapiaoMode, MchInviteStatus, OperationType, ReverseReason, Scene, Source,
+    FapiaoAbilityType, FapiaoMode, MchInviteStatus, OperationType, ReverseReason, Scene,
+    Source,
 };
 use super::models::{
     BuyerInformation, CardTemplateInformation, FapiaoCardInformation, FapiaoInformation,
@@ -970,6 +971,8 @@ pub struct QueryPartnerInviteUrlRequest {
     pub operation_type: OperationType,
     /// Wire: `fapiao_mode`, `enum FapiaoMode`, required, query parameter.
     pub fapiao_mode: FapiaoMode,
+    /// Wire: `fapiao_ability_type_list`, `array[enum FapiaoAbilityType]`, optional, query parameter.
+    pub fapiao_ability_type_list: Option<Vec<FapiaoAbilityType>>,
     /// Wire: `invite_channel`, `string`, optional, query parameter.
     pub invite_channel: Option<String>,
     /// Wire: `operate_user`, `string`, optional, query parameter.
@@ -985,11 +988,20 @@ impl QueryPartnerInviteUrlRequest {
         Self {
             operation_type: required.operation_type,
             fapiao_mode: required.fapiao_mode,
+            fapiao_ability_type_list: None,
             invite_channel: None,
             operate_user: None,
             invite_code: required.invite_code.to_owned(),
             sub_mchid: None,
         }
+    }
+    /// Sets the optional `fapiao_ability_type_list`.
+    pub fn with_fapiao_ability_type_list(
+        mut self,
+        value: Vec<FapiaoAbilityType>,
+    ) -> Self {
+        self.fapiao_ability_type_list = Some(value);
+        self
     }
     /// Sets the optional `invite_channel`.
     pub fn with_invite_channel(mut self, value: impl Into<String>) -> Self {
@@ -1011,6 +1023,15 @@ impl crate::runtime::Validate for QueryPartnerInviteUrlRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
         crate::runtime::check_enum(at, "operation_type", &self.operation_type)?;
         crate::runtime::check_enum(at, "fapiao_mode", &self.fapiao_mode)?;
+        if let Some(value) = &self.fapiao_ability_type_list {
+            for (index, item) in IntoIterator::into_iter(value).enumerate() {
+                crate::runtime::check_enum(
+                    at,
+                    &format!("{}[{index}]", "fapiao_ability_type_list"),
+                    item,
+                )?;
+            }
+        }
         Ok(())
     }
 }
@@ -1029,23 +1050,25 @@ impl<'de> serde::Deserialize<'de> for QueryPartnerInviteUrlRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<QueryPartnerInviteUrlRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
+            let mut slots = (None, None, None, None, None, None, None);
             fields.required("operation_type", &mut slots.0);
             fields.required("fapiao_mode", &mut slots.1);
-            fields.optional("invite_channel", &mut slots.2);
-            fields.optional("operate_user", &mut slots.3);
-            fields.required("invite_code", &mut slots.4);
-            fields.optional("sub_mchid", &mut slots.5);
+            fields.optional("fapiao_ability_type_list", &mut slots.2);
+            fields.optional("invite_channel", &mut slots.3);
+            fields.optional("operate_user", &mut slots.4);
+            fields.required("invite_code", &mut slots.5);
+            fields.optional("sub_mchid", &mut slots.6);
             fields.finish()?;
             match slots {
-                (Some(f0), Some(f1), f2, f3, Some(f4), f5) => {
+                (Some(f0), Some(f1), f2, f3, f4, Some(f5), f6) => {
                     Ok(QueryPartnerInviteUrlRequest {
                         operation_type: f0,
                         fapiao_mode: f1,
-                        invite_channel: f2,
-                        operate_user: f3,
-                        invite_code: f4,
-                        sub_mchid: f5,
+                        fapiao_ability_type_list: f2,
+                        invite_channel: f3,
+                        operate_user: f4,
+                        invite_code: f5,
+                        sub_mchid: f6,
                     })
                 }
                 _ => Err(crate::runtime::Fields::incomplete()),

@@ -79,8 +79,12 @@ mod obstacle {
             let request: crate::api::obstacle::DeleteThingsRequest = crate::cli::decode(
                 input.request,
             )?;
-            client.obstacle().delete_things(&request).await?;
-            Ok(None)
+            match client.obstacle().delete_things(&request).await? {
+                crate::api::obstacle::DeleteThingsOutcome::NoContent => Ok(None),
+                crate::api::obstacle::DeleteThingsOutcome::Accepted(body) => {
+                    crate::cli::encode(&body).map(Some)
+                }
+            }
         })
     }
     /// `download_bill`: 下载

@@ -7,6 +7,7 @@ use super::requests::{
     MatchRequest, FetchSelfRequest,
 };
 use super::models::{Self_, Thing, ThingList};
+use super::models::DeleteThingsOutcome;
 use crate::runtime::{ApiRequest, Error, PathAndQuery, Transport};
 /// The operations of 命名障碍赛.
 ///
@@ -95,6 +96,11 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
             if let Some(value) = &request.level {
                 target.query("level", value.as_str());
             }
+            if let Some(values) = &request.levels {
+                for value in values {
+                    target.query("levels", value.as_str());
+                }
+            }
             if let Some(value) = &request.offset {
                 target.query("offset", &value.to_string());
             }
@@ -139,7 +145,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
     ///
     /// 支持商户: 普通商户 · 更新时间: 2026.01.01 · operation id `delete_things`
     ///
-    /// Answers HTTP 204 with no body.
+    /// Answers HTTP 204 with no body or HTTP 202 with a `ThingList`; the [`DeleteThingsOutcome`] says which arrived.
     ///
     /// Not safe to retry automatically.
     ///
@@ -154,7 +160,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
     pub fn delete_things(
         &self,
         request: &DeleteThingsRequest,
-    ) -> crate::runtime::Call<'a, ()> {
+    ) -> crate::runtime::Call<'a, DeleteThingsOutcome> {
         fn prepare(request: &DeleteThingsRequest) -> Result<ApiRequest, Error> {
             crate::runtime::Validate::validate(request)?;
             let mut target = PathAndQuery::new();
@@ -170,7 +176,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_empty,
+            DeleteThingsOutcome::decode,
         )
     }
     /// 下载

@@ -17,7 +17,7 @@ mod events;
 pub use events::Event;
 pub use client::{ListThingsPages, ObstacleClient};
 pub use enums::{Level, Match};
-pub use models::{Option_, Owner, Self_, Thing, ThingList};
+pub use models::{DeleteThingsOutcome, Option_, Owner, Self_, Thing, ThingList};
 pub use requests::{
     DeleteThingsRequest, DownloadBillRequest, FetchSelfRequest, ListThingsRequest,
     MatchRequest, PayDirect, PayInstitution, PayMode, PayRequest,

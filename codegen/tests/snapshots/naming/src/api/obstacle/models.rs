@@ -413,3 +413,31 @@ impl<'de> serde::Deserialize<'de> for Self_ {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// What 批量删除 answered: one variant per documented success status.
+///
+/// `DELETE /v3/things`
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteThingsOutcome {
+    /// HTTP 204 with no body.
+    NoContent,
+    /// HTTP 202 with a [`ThingList`].
+    Accepted(ThingList),
+}
+impl DeleteThingsOutcome {
+    /// The documented status this answer arrived with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoContent => 204,
+            Self::Accepted(_) => 202,
+        }
+    }
+    /// Decodes a verified answer by its status; any other 2xx is read as the main status (204), an error status becomes [`crate::runtime::Error::Api`].
+    pub fn decode(
+        response: crate::runtime::ApiResponse,
+    ) -> Result<Self, crate::runtime::Error> {
+        match response.status {
+            202 => crate::runtime::decode_json(response).map(Self::Accepted),
+            _ => crate::runtime::decode_empty(response).map(|()| Self::NoContent),
+        }
+    }
+}

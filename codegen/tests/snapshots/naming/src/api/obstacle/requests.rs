@@ -221,6 +221,10 @@ pub struct ListThingsRequest {
     ///
     /// Wire: `level`, `enum Level`, optional, query parameter.
     pub level: Option<Level>,
+    /// integer enums, the parameter repeated once per item
+    ///
+    /// Wire: `levels`, `array[enum Level]`, optional, query parameter.
+    pub levels: Option<Vec<Level>>,
     /// start index
     ///
     /// Wire: `offset`, `integer`, optional, query parameter.
@@ -235,6 +239,7 @@ impl ListThingsRequest {
     pub fn new() -> Self {
         Self {
             level: None,
+            levels: None,
             offset: None,
             count: None,
         }
@@ -242,6 +247,11 @@ impl ListThingsRequest {
     /// Sets the optional `level`.
     pub fn with_level(mut self, value: Level) -> Self {
         self.level = Some(value);
+        self
+    }
+    /// Sets the optional `levels`.
+    pub fn with_levels(mut self, value: Vec<Level>) -> Self {
+        self.levels = Some(value);
         self
     }
     /// Sets the optional `offset`.
@@ -259,6 +269,11 @@ impl crate::runtime::Validate for ListThingsRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
         if let Some(value) = &self.level {
             crate::runtime::check_enum(at, "level", value)?;
+        }
+        if let Some(value) = &self.levels {
+            for (index, item) in IntoIterator::into_iter(value).enumerate() {
+                crate::runtime::check_enum(at, &format!("{}[{index}]", "levels"), item)?;
+            }
         }
         Ok(())
     }
@@ -278,16 +293,18 @@ impl<'de> serde::Deserialize<'de> for ListThingsRequest {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<ListThingsRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
+            let mut slots = (None, None, None, None);
             fields.optional("level", &mut slots.0);
-            fields.optional("offset", &mut slots.1);
-            fields.optional("count", &mut slots.2);
+            fields.optional("levels", &mut slots.1);
+            fields.optional("offset", &mut slots.2);
+            fields.optional("count", &mut slots.3);
             fields.finish()?;
-            let (f0, f1, f2) = slots;
+            let (f0, f1, f2, f3) = slots;
             Ok(ListThingsRequest {
                 level: f0,
-                offset: f1,
-                count: f2,
+                levels: f1,
+                offset: f2,
+                count: f3,
             })
         }
         crate::runtime::decode_object(deserializer, build)
