@@ -41,13 +41,15 @@ fn the_real_spec_is_valid() {
 }
 
 #[test]
-fn arrays_need_items_and_items_need_an_array() {
+fn arrays_need_items_items_need_an_array_and_arrays_of_arrays_one_bracketed_type() {
     assert_diagnostics(
         "array_items",
         &[
             "spec/services/demo.yaml:11:9: types.Batch.fields.ids.type: type \"array\" needs \"items\" naming the element type",
             "spec/services/demo.yaml:15:9: types.Batch.fields.name.items: \"items\" is only allowed with type \"array\"",
-            "spec/services/demo.yaml:19:9: types.Batch.fields.matrix.items: nested arrays are not supported; make the element a type with an array field",
+            "spec/services/demo.yaml:19:9: types.Batch.fields.matrix.items: an array of arrays names its inner element type in brackets: items: [string]",
+            "spec/services/demo.yaml:23:9: types.Batch.fields.pairs.items: an array of arrays names one element type in brackets, e.g. [string], not [string, integer]",
+            "spec/services/demo.yaml:27:18: types.Batch.fields.cube.items[0][0]: unknown type \"Thang\"",
         ],
     );
 }

@@ -35,13 +35,26 @@ pub fn mode_enum(name: &str, op: &Operation) -> TokenStream {
             }
         }
     });
-    // Untagged: the fields of the chosen mode sit beside the common ones on the wire.
+    let attempts = op.request.modes.iter().map(|mode| {
+        let variant = ident(&mode.variant);
+        quote!(|text| serde_json::from_str(text).map(Self::#variant),)
+    });
+    let label = name;
+    // Untagged: the fields of the chosen mode sit beside the common ones on the wire. Decoded by
+    // trying each mode's struct on the members' text, not by serde's untagged derive, which
+    // buffers values and so cannot keep a number's text.
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         pub enum #enum_name {
             #(#variants)*
+        }
+
+        impl<'de> serde::Deserialize<'de> for #enum_name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::decode_mode(deserializer, #label, &[#(#attempts)*])
+            }
         }
 
         impl crate::runtime::Validate for #enum_name {

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::doc::{doc_attrs, doc_paragraphs, escape_text};
 use super::types::{ident, rust_type};
@@ -505,20 +505,10 @@ fn field_check(field: &Field) -> Option<TokenStream> {
                 Some(quote!(crate::runtime::check_time_length(at, #wire, #value, #max)?;))
             }
             FieldType::Enum(_) => Some(quote!(crate::runtime::check_enum(at, #wire, #value)?;)),
-            FieldType::Array(items) if matches!(**items, FieldType::Enum(_)) => Some(quote! {
-                for (index, item) in IntoIterator::into_iter(#value).enumerate() {
-                    crate::runtime::check_enum(at, &format!("{}[{index}]", #wire), item)?;
-                }
-            }),
             FieldType::Struct(_) => Some(quote! {
                 crate::runtime::Validate::validate_at(#value, &crate::runtime::field_path(at, #wire))?;
             }),
-            FieldType::Array(items) if matches!(**items, FieldType::Struct(_)) => Some(quote! {
-                // `#value` is `&self.field` or a reference bound by `if let`: either iterates.
-                for (index, item) in IntoIterator::into_iter(#value).enumerate() {
-                    crate::runtime::Validate::validate_at(item, &crate::runtime::field_path(at, &format!("{}[{index}]", #wire)))?;
-                }
-            }),
+            FieldType::Array(items) => element_checks(items, value, wire, "{}", 0),
             _ => None,
         }
     };
@@ -532,6 +522,39 @@ fn field_check(field: &Field) -> Option<TokenStream> {
             }
         })
     }
+}
+
+/// The checks of each element of an array `value` of `items`, named `wire[index]` (arrays of
+/// arrays: `wire[index][index1]`); `None` when its elements need none.
+fn element_checks(
+    items: &FieldType,
+    value: TokenStream,
+    wire: &str,
+    path: &str,
+    depth: usize,
+) -> Option<TokenStream> {
+    let (index, item) = if depth == 0 {
+        (format_ident!("index"), format_ident!("item"))
+    } else {
+        (format_ident!("index{depth}"), format_ident!("item{depth}"))
+    };
+    let path = format!("{path}[{{{index}}}]");
+    let check = match items {
+        FieldType::Enum(_) => {
+            quote!(crate::runtime::check_enum(at, &format!(#path, #wire), #item)?;)
+        }
+        FieldType::Struct(_) => quote! {
+            crate::runtime::Validate::validate_at(#item, &crate::runtime::field_path(at, &format!(#path, #wire)))?;
+        },
+        FieldType::Array(inner) => element_checks(inner, quote!(#item), wire, &path, depth + 1)?,
+        _ => return None,
+    };
+    Some(quote! {
+        // `#value` is `&self.field` or a reference bound by `if let`: either iterates.
+        for (#index, #item) in IntoIterator::into_iter(#value).enumerate() {
+            #check
+        }
+    })
 }
 
 /// `Debug` that prints `<redacted>` in place of every sensitive value.
@@ -556,6 +579,32 @@ fn redacting_debug(spec: &StructSpec<'_>) -> TokenStream {
     }
 }
 
+/// An expression giving `Result` of an encrypted copy of `value` of type `ty`: a struct's own
+/// copy, or an array's elements copied one by one (arrays of arrays level by level).
+fn encrypted_copy(ty: &FieldType, value: TokenStream, depth: usize) -> TokenStream {
+    let FieldType::Array(items) = ty else {
+        return quote!(crate::runtime::EncryptSensitive::encrypt_sensitive(#value, encryptor));
+    };
+    let item = if depth == 0 {
+        format_ident!("item")
+    } else {
+        format_ident!("item{depth}")
+    };
+    let each = encrypted_copy(items, quote!(#item), depth + 1);
+    // The outermost collection is the field's type; the inner ones are named.
+    let target = if depth == 0 {
+        quote!(Result<_, _>)
+    } else {
+        quote!(Result<Vec<_>, _>)
+    };
+    quote! {
+        #value
+            .iter()
+            .map(|#item| #each)
+            .collect::<#target>()
+    }
+}
+
 /// `EncryptSensitive`: a copy with every sensitive value encrypted, nested types included.
 fn encrypt_impl(spec: &StructSpec<'_>) -> TokenStream {
     let name = ident(spec.name);
@@ -564,15 +613,8 @@ fn encrypt_impl(spec: &StructSpec<'_>) -> TokenStream {
         let encrypt_value = if field.sensitive {
             quote!(encryptor.encrypt(value)?)
         } else if spec.nested_sensitive(&field.ty) {
-            match &field.ty {
-                FieldType::Array(_) => quote! {
-                    value
-                        .iter()
-                        .map(|item| crate::runtime::EncryptSensitive::encrypt_sensitive(item, encryptor))
-                        .collect::<Result<_, _>>()?
-                },
-                _ => quote!(crate::runtime::EncryptSensitive::encrypt_sensitive(value, encryptor)?),
-            }
+            let encrypted = encrypted_copy(&field.ty, quote!(value), 0);
+            quote!(#encrypted?)
         } else {
             return None;
         };

@@ -66,11 +66,25 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn field_type(&mut self, path: &str, field: &FieldDef) -> FieldType {
-        if field.ty == "array" {
-            let items = field.items.as_deref().unwrap_or_default();
-            return FieldType::Array(Box::new(self.named_or_builtin(path, items)));
+        match (&field.items, field.ty.as_str()) {
+            (Some(items), "array") => FieldType::Array(Box::new(self.items_type(path, items))),
+            _ => self.named_or_builtin(path, &field.ty),
         }
-        self.named_or_builtin(path, &field.ty)
+    }
+
+    /// An array's element type; brackets are one more level of array.
+    fn items_type(&mut self, path: &str, items: &spec::ItemsDef) -> FieldType {
+        match (items.name(), items.inner()) {
+            (Some(name), _) => self.named_or_builtin(path, name),
+            (None, Some(inner)) => FieldType::Array(Box::new(self.items_type(path, inner))),
+            (None, None) => {
+                self.errors.push(
+                    self.parsed
+                        .error(path, format!("unresolved element type \"{items}\"")),
+                );
+                FieldType::String
+            }
+        }
     }
 
     fn named_or_builtin(&mut self, path: &str, name: &str) -> FieldType {
@@ -430,7 +444,7 @@ fn outcomes(
 fn certificate_reader(parsed: &Parsed<ServiceDoc>, list: &TypeRef) -> Option<CertificateReader> {
     let types = &parsed.doc.types;
     let (_, list_def) = types.iter().nth(list.index)?;
-    let entry = types.get(list_def.fields.get("data")?.items.as_deref()?)?;
+    let entry = types.get(list_def.fields.get("data")?.items.as_ref()?.name()?)?;
     let encrypted = types.get(&entry.fields.get("encrypt_certificate")?.ty)?;
     Some(CertificateReader {
         list: list.clone(),

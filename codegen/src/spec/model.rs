@@ -152,9 +152,9 @@ pub struct FieldDef {
     /// `string`, `integer`, `boolean`, `datetime`, `array`, or the name of a type or enum.
     #[serde(rename = "type")]
     pub ty: String,
-    /// The element type of an `array`.
+    /// The element type of an `array`: a type name, or `[name]` for arrays of arrays.
     #[serde(default)]
-    pub items: Option<String>,
+    pub items: Option<ItemsDef>,
     #[serde(default)]
     pub required: bool,
     /// The documented limit, `string(64)` in the docs; counted in characters.
@@ -164,6 +164,53 @@ pub struct FieldDef {
     #[serde(default)]
     pub sensitive: bool,
     pub description: String,
+}
+
+/// The element type of an array: `items: string`, or, for an array of arrays, the inner array's
+/// element type in brackets: `items: [number]` (coordinate pairs), `items: [[Thing]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ItemsDef {
+    Type(String),
+    /// One entry: the element type of the inner array.
+    Array(Vec<ItemsDef>),
+}
+
+impl ItemsDef {
+    /// The element type's name when the elements are not arrays themselves.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            ItemsDef::Type(name) => Some(name),
+            ItemsDef::Array(_) => None,
+        }
+    }
+
+    /// The inner array's element type; `None` for a plain element or brackets not holding exactly
+    /// one entry (which the validator reports).
+    pub fn inner(&self) -> Option<&ItemsDef> {
+        match self {
+            ItemsDef::Array(inner) if inner.len() == 1 => inner.first(),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ItemsDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ItemsDef::Type(name) => f.write_str(name),
+            ItemsDef::Array(inner) => {
+                f.write_str("[")?;
+                for (i, item) in inner.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
+        }
+    }
 }
 
 /// A string enum; each value maps to its documented meaning, or `null` where the docs give none.

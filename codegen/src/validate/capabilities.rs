@@ -3,7 +3,7 @@
 
 use super::schema::{self, Kind};
 use crate::diagnostic::Diagnostic;
-use crate::spec::{FieldDef, HttpMethod, OperationDef, Parsed, ServiceDoc};
+use crate::spec::{FieldDef, HttpMethod, ItemsDef, OperationDef, Parsed, ServiceDoc};
 
 pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     for (id, op) in service.doc.operations.iter() {
@@ -118,9 +118,13 @@ fn check_paging(
     match model.fields.get(&paging.items) {
         Some(field)
             if field.ty == "array"
-                && field.items.as_deref().is_some_and(|items| {
-                    matches!(schema::resolve(&service.doc, items), Kind::Struct(_))
-                }) => {}
+                && field
+                    .items
+                    .as_ref()
+                    .and_then(ItemsDef::name)
+                    .is_some_and(|items| {
+                        matches!(schema::resolve(&service.doc, items), Kind::Struct(_))
+                    }) => {}
         Some(_) => out.push(service.error(
             format!("{paging_path}.items"),
             format!("\"{}\" of {body} must be an array of a type", paging.items),

@@ -3,7 +3,7 @@
 //! `EncryptedCertificate`, so the answer must have exactly the documented shape.
 
 use crate::diagnostic::Diagnostic;
-use crate::spec::{HttpMethod, Named, Parsed, ServiceDoc, TypeDef};
+use crate::spec::{HttpMethod, ItemsDef, Named, Parsed, ServiceDoc, TypeDef};
 
 /// The fields the runtime needs from each listed certificate, and from its encrypted part.
 const ENTRY: [&str; 2] = ["serial_no", "encrypt_certificate"];
@@ -43,7 +43,8 @@ fn shape_problem(types: &Named<TypeDef>, body: Option<&str>) -> Option<String> {
     };
     let list = types.get(body)?;
     let data = list.fields.get("data").filter(|field| field.ty == "array");
-    let Some(entry_name) = data.and_then(|field| field.items.as_deref()) else {
+    let Some(entry_name) = data.and_then(|field| field.items.as_ref().and_then(ItemsDef::name))
+    else {
         return Some(format!(
             "the answer type \"{body}\" needs a field \"data\": array of a type"
         ));

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::schema::{self, Kind};
 use super::suggest;
 use crate::rules;
-use crate::spec::{EnumDef, EnumWire, FieldDef, ServiceDoc};
+use crate::spec::{EnumDef, EnumWire, FieldDef, ItemsDef, ServiceDoc};
 
 /// Collects the problems of one JSON value, as `$.path: problem` messages.
 pub(super) struct Conform<'a> {
@@ -60,12 +60,12 @@ impl<'a> Conform<'a> {
             return;
         }
         match schema::resolve(self.doc, &field.ty) {
-            Kind::Array => self.array(at, value, field.items.as_deref()),
+            Kind::Array => self.array(at, value, field.items.as_ref()),
             kind => self.value(at, value, kind, field.max_length),
         }
     }
 
-    fn array(&mut self, at: &str, value: &Value, items: Option<&str>) {
+    fn array(&mut self, at: &str, value: &Value, items: Option<&ItemsDef>) {
         let Some(elements) = value.as_array() else {
             return self.mismatch(at, "array", value);
         };
@@ -73,9 +73,12 @@ impl<'a> Conform<'a> {
         let Some(items) = items else {
             return;
         };
-        let kind = schema::resolve(self.doc, items);
         for (i, element) in elements.iter().enumerate() {
-            self.value(&format!("{at}[{i}]"), element, kind, None);
+            let at = format!("{at}[{i}]");
+            match (items.name(), items.inner()) {
+                (Some(name), _) => self.value(&at, element, schema::resolve(self.doc, name), None),
+                (None, inner) => self.array(&at, element, inner),
+            }
         }
     }
 

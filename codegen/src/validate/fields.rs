@@ -82,7 +82,12 @@ fn check_url_param(
             ),
         )),
         Role::Query if !scalar => {
-            let items = field.items.as_deref().map(|items| schema::resolve(&service.doc, items));
+            // An element that is an array itself (`[string]`) cannot be one query value.
+            let items = field.items.as_ref().map(|items| {
+                items
+                    .name()
+                    .map_or(Kind::Array, |name| schema::resolve(&service.doc, name))
+            });
             let scalar_items = matches!(kind, Kind::Array)
                 && items.is_none_or(|items| items.is_scalar() || matches!(items, Kind::Unknown));
             if !scalar_items {

@@ -3,7 +3,7 @@
 use super::schema::{self, BUILTINS, Kind};
 use super::suggest;
 use crate::diagnostic::Diagnostic;
-use crate::spec::{FieldDef, Parsed, ServiceDoc};
+use crate::spec::{FieldDef, ItemsDef, Parsed, ServiceDoc};
 
 pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     for group in schema::all_groups(&service.doc) {
@@ -59,16 +59,37 @@ fn check_field(
     }
 }
 
-fn check_items(service: &Parsed<ServiceDoc>, path: &str, items: &str, out: &mut Vec<Diagnostic>) {
+/// An element type names a type; an array of arrays writes its inner element in brackets.
+fn check_items(
+    service: &Parsed<ServiceDoc>,
+    path: &str,
+    items: &ItemsDef,
+    out: &mut Vec<Diagnostic>,
+) {
     let doc = &service.doc;
-    match schema::resolve(doc, items) {
+    let name = match items {
+        ItemsDef::Type(name) => name,
+        ItemsDef::Array(inner) => {
+            match inner.as_slice() {
+                [inner] => check_items(service, &format!("{path}[0]"), inner, out),
+                _ => out.push(service.error(
+                    path,
+                    format!(
+                        "an array of arrays names one element type in brackets, e.g. [string], not {items}"
+                    ),
+                )),
+            }
+            return;
+        }
+    };
+    match schema::resolve(doc, name) {
         Kind::Array => out.push(service.error(
             path,
-            "nested arrays are not supported; make the element a type with an array field",
+            "an array of arrays names its inner element type in brackets: items: [string]",
         )),
         Kind::Unknown => {
             let scalars = BUILTINS.into_iter().filter(|name| *name != "array");
-            out.push(service.error(path, unknown_type(items, scalars.chain(defined_names(doc)))));
+            out.push(service.error(path, unknown_type(name, scalars.chain(defined_names(doc)))));
         }
         _ => {}
     }

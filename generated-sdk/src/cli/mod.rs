@@ -67,7 +67,8 @@ pub fn unknown_operation(service: &str, id: &str) -> crate::Error {
 
 /// Decodes checked JSON into a typed request.
 pub fn decode<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
-    serde_json::from_value(value).map_err(|error| {
+    // From text, with the reader every generated decoder is already compiled for.
+    serde_json::from_str(&value.to_string()).map_err(|error| {
         Error::Validation(ValidationError {
             field: String::new(),
             rule: format!("the request does not decode: {error}"),
@@ -77,7 +78,11 @@ pub fn decode<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
 
 /// A typed response as JSON with wire names.
 pub fn encode<T: Serialize>(response: &T) -> Result<Value, Error> {
-    serde_json::to_value(response).map_err(|error| Error::Config {
-        reason: format!("the response cannot be shown as JSON: {error}"),
-    })
+    // To text with the writer every generated encoder is already compiled for, then a value
+    // to print.
+    let text = serde_json::to_vec(response);
+    text.and_then(|text| serde_json::from_slice(&text))
+        .map_err(|error| Error::Config {
+            reason: format!("the response cannot be shown as JSON: {error}"),
+        })
 }

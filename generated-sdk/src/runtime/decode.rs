@@ -19,24 +19,21 @@ pub fn encode_json<T: Serialize>(body: &T) -> Result<Vec<u8>, Error> {
 
 /// Decodes a 2xx body into `T`, or an error body into [`Error::Api`].
 ///
-/// The body is parsed once into a JSON value by code shared by every type, and `T` decoded from
-/// that value: generated structs decode their members from values anyway, so each type's decoder
-/// is compiled for one deserializer only.
+/// The body is decoded from its text with serde_json's text reader, the one generated structs
+/// decode their members with (see `object`), so each type's decoder is compiled for one
+/// deserializer only and a number keeps the text it was sent as.
 pub fn decode_json<T: DeserializeOwned>(response: ApiResponse) -> Result<T, Error> {
-    let (value, response) = json_body(response)?;
-    match T::deserialize(value) {
-        Ok(decoded) => Ok(decoded),
-        Err(error) => Err(decode_error(response, &error)),
-    }
-}
-
-/// The JSON of a 2xx body, with the response kept for a later decoding error.
-fn json_body(response: ApiResponse) -> Result<(serde_json::Value, ApiResponse), Error> {
     if !is_success(response.status) {
         return Err(api_error(response));
     }
-    match serde_json::from_slice(&response.body) {
-        Ok(value) => Ok((value, response)),
+    let decoded = match std::str::from_utf8(&response.body) {
+        Ok(text) => serde_json::from_str(text),
+        Err(error) => Err(serde::de::Error::custom(format_args!(
+            "the body is not UTF-8: {error}"
+        ))),
+    };
+    match decoded {
+        Ok(decoded) => Ok(decoded),
         Err(error) => Err(decode_error(response, &error)),
     }
 }

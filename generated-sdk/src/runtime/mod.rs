@@ -51,7 +51,7 @@ pub use notify::{
     EncryptedResource, Envelope, HeaderSource, Notification, NotificationEvent, NotificationReply,
     open_notification,
 };
-pub use object::{Fields, Members, decode_object, encode_object};
+pub use object::{Fields, Members, ModeAttempt, decode_mode, decode_object, encode_object};
 pub use pay_params::{AppPayParams, JsapiPayParams};
 pub use retry::RetryPolicy;
 pub use sensitive::{EncryptSensitive, SensitiveEncryptor};

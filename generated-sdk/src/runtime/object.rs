@@ -6,13 +6,22 @@
 //! struct instead has one plain (non-generic) function each way, naming its members by wire
 //! name: one builds the struct from [`Fields`], the other lists its [`Members`]; its `Deserialize`
 //! and `Serialize` are one line each, calling [`decode_object`] and [`encode_object`].
+//!
+//! Members travel as their JSON text ([`RawValue`]), never as a parsed `serde_json::Value`: a
+//! value would turn `0.20` into `0.2` and round a 30-digit number, and a [`Decimal`] promises
+//! the text as WeChat Pay wrote it. Every member is decoded with serde_json's text reader
+//! and encoded with its writer, the same two the whole crate uses, so each type's code is
+//! compiled for one deserializer and one serializer.
+//!
+//! [`Decimal`]: super::Decimal
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::{self, Serialize, SerializeMap, Serializer};
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 
 /// The members of one JSON object, taken by wire name while a generated struct is built.
 /// Members no field takes are ignored, as unknown response fields must be.
@@ -21,7 +30,7 @@ use serde_json::{Map, Value};
 /// returned at once: a `?` per field in every generated struct was most of the crate's code.
 #[derive(Debug, Default)]
 pub struct Fields {
-    members: Map<String, Value>,
+    members: BTreeMap<String, Box<RawValue>>,
     error: Option<serde_json::Error>,
 }
 
@@ -29,7 +38,7 @@ impl Fields {
     /// Takes and decodes the member `name` into `slot`; it must be there.
     pub fn required<T: DeserializeOwned>(&mut self, name: &'static str, slot: &mut Option<T>) {
         match self.members.remove(name) {
-            Some(value) => self.decode(name, value, slot),
+            Some(raw) => self.decode(name, &raw, slot),
             None => self.fail(de::Error::missing_field(name)),
         }
     }
@@ -37,13 +46,14 @@ impl Fields {
     /// Takes and decodes the member `name` into `slot`; absent or `null` leaves it `None`.
     pub fn optional<T: DeserializeOwned>(&mut self, name: &'static str, slot: &mut Option<T>) {
         match self.members.remove(name) {
-            Some(Value::Null) | None => {}
-            Some(value) => self.decode(name, value, slot),
+            Some(raw) if raw.get() == "null" => {}
+            None => {}
+            Some(raw) => self.decode(name, &raw, slot),
         }
     }
 
-    fn decode<T: DeserializeOwned>(&mut self, name: &str, value: Value, slot: &mut Option<T>) {
-        match T::deserialize(value) {
+    fn decode<T: DeserializeOwned>(&mut self, name: &str, raw: &RawValue, slot: &mut Option<T>) {
+        match serde_json::from_str(raw.get()) {
             Ok(decoded) => *slot = Some(decoded),
             Err(error) => self.fail(member_error(name, &error)),
         }
@@ -72,7 +82,8 @@ impl Fields {
     /// Decodes every member not taken yet as one object: the fields of a flattened merchant
     /// mode, which sit beside the request's own fields on the wire.
     pub fn rest<T: DeserializeOwned>(&mut self) -> Result<T, serde_json::Error> {
-        T::deserialize(Value::Object(std::mem::take(&mut self.members)))
+        let rest = serde_json::to_string(&std::mem::take(&mut self.members))?;
+        serde_json::from_str(&rest)
     }
 }
 
@@ -98,11 +109,38 @@ where
     }
 }
 
+/// One way to read a merchant mode from the members' JSON text.
+pub type ModeAttempt<T> = fn(&str) -> Result<T, serde_json::Error>;
+
+/// Decodes the merchant mode of a request: the members its own fields left, tried against each
+/// mode's struct in order; the first that decodes is the mode (as serde's untagged enums do).
+pub fn decode_mode<'de, D, T>(
+    deserializer: D,
+    name: &str,
+    modes: &[ModeAttempt<T>],
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let raw = Box::<RawValue>::deserialize(deserializer)?;
+    let mut reasons = Vec::new();
+    for mode in modes {
+        match mode(raw.get()) {
+            Ok(decoded) => return Ok(decoded),
+            Err(error) => reasons.push(error.to_string()),
+        }
+    }
+    Err(de::Error::custom(format_args!(
+        "the fields match no merchant mode of {name} ({})",
+        reasons.join("; ")
+    )))
+}
+
 /// The members of a generated struct on their way to JSON, in declaration order; the first
 /// member that cannot be encoded is kept as the error (none of the generated types has one).
 #[derive(Debug, Default)]
 pub struct Members {
-    members: Vec<(Cow<'static, str>, Value)>,
+    members: Vec<(Cow<'static, str>, Box<RawValue>)>,
     error: Option<serde_json::Error>,
 }
 
@@ -117,11 +155,11 @@ impl Members {
 
     /// Adds the member `name`.
     pub fn required<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        self.push(name, serde_json::to_value(value));
+        self.push(name, serde_json::value::to_raw_value(value));
     }
 
     /// The part of [`Members::required`] that is the same for every type.
-    fn push(&mut self, name: &'static str, value: Result<Value, serde_json::Error>) {
+    fn push(&mut self, name: &'static str, value: Result<Box<RawValue>, serde_json::Error>) {
         match value {
             Ok(value) => self.members.push((Cow::Borrowed(name), value)),
             Err(error) => self.fail(name, &error),
@@ -137,13 +175,14 @@ impl Members {
 
     /// Adds every member of `value`, which encodes as an object: a flattened merchant mode.
     pub fn flatten<T: Serialize>(&mut self, value: &T) {
-        match serde_json::to_value(value) {
-            Ok(Value::Object(object)) => self.members.extend(
+        let object = serde_json::value::to_raw_value(value)
+            .and_then(|raw| serde_json::from_str::<BTreeMap<String, Box<RawValue>>>(raw.get()));
+        match object {
+            Ok(object) => self.members.extend(
                 object
                     .into_iter()
                     .map(|(name, value)| (Cow::Owned(name), value)),
             ),
-            Ok(_) => self.fail("mode", &ser::Error::custom("not a JSON object")),
             Err(error) => self.fail("mode", &error),
         }
     }
@@ -179,8 +218,8 @@ impl<'de> Visitor<'de> for FieldsVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
-        let mut members = Map::new();
-        while let Some((name, value)) = map.next_entry::<String, Value>()? {
+        let mut members = BTreeMap::new();
+        while let Some((name, value)) = map.next_entry::<String, Box<RawValue>>()? {
             if members.contains_key(&name) {
                 return Err(de::Error::custom(format_args!("duplicate field `{name}`")));
             }
@@ -247,5 +286,48 @@ mod tests {
         assert!(wrong.starts_with("id: invalid type"), "{wrong}");
         let array = decode(r#"["a", 3]"#).unwrap_err();
         assert!(array.contains("expected a JSON object"), "{array}");
+    }
+
+    /// What WeChat Pay wrote is what a member holds and what is written again: no trip through
+    /// an `f64` (`0.20` stays `0.20`, 30 digits stay 30 digits), in arrays and in modes alike.
+    #[test]
+    fn numbers_keep_their_text_through_members_and_flattened_modes() {
+        use crate::runtime::Decimal;
+        use std::str::FromStr;
+
+        fn build(fields: &mut Fields) -> Result<Vec<Vec<Decimal>>, serde_json::Error> {
+            let mut slot = None;
+            fields.required("track", &mut slot);
+            fields.finish()?;
+            slot.ok_or_else(Fields::incomplete)
+        }
+        let json = r#"{"track": [[0.20, 123456789012345678901234567890.5], [1e3]]}"#;
+        let mut deserializer = serde_json::Deserializer::from_str(json);
+        let track = decode_object(&mut deserializer, build).expect("decodes");
+        let texts: Vec<Vec<&str>> = track
+            .iter()
+            .map(|pair| pair.iter().map(Decimal::as_str).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                vec!["0.20", "123456789012345678901234567890.5"],
+                vec!["1e3"]
+            ]
+        );
+
+        let mut members = Members::with_capacity(2);
+        members.required("track", &track);
+        let mode = std::collections::BTreeMap::from([(
+            "rate",
+            Decimal::from_str("0.10").expect("a number"),
+        )]);
+        members.flatten(&mode);
+        let mut written = Vec::new();
+        encode_object(members, &mut serde_json::Serializer::new(&mut written)).expect("encodes");
+        assert_eq!(
+            String::from_utf8(written).expect("UTF-8"),
+            r#"{"track":[[0.20,123456789012345678901234567890.5],[1e3]],"rate":0.10}"#
+        );
     }
 }

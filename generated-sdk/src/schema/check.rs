@@ -264,6 +264,33 @@ mod tests {
         );
     }
 
+    /// No operation of the API has an array of arrays yet; the sandbox and wxpay must still
+    /// check one level by level, naming the item that broke the rule.
+    #[test]
+    fn arrays_of_arrays_are_checked_level_by_level() {
+        let levels = Shape::IntegerEnum(vec!["1".to_owned(), "2".to_owned()]);
+        let grid = field(
+            "grid",
+            Shape::Array(Box::new(Shape::Array(Box::new(levels)))),
+            true,
+            FieldLocation::Body,
+        );
+        let fields = [grid];
+        let check_json = |json: &str| {
+            let value: Value = serde_json::from_str(json).expect("JSON");
+            check(&fields, &value).map_err(|violation| violation.to_string())
+        };
+        assert_eq!(check_json(r#"{"grid": [[1], [], [2, 1]]}"#), Ok(()));
+        assert_eq!(
+            check_json(r#"{"grid": [[1], [2, 9]]}"#),
+            Err(r#"grid[1][1]: "9" is not a documented value (1, 2)"#.to_owned())
+        );
+        assert_eq!(
+            check_json(r#"{"grid": [[1], 2]}"#),
+            Err("grid[1]: expected array[integer enum(1|2)], found a number".to_owned())
+        );
+    }
+
     #[test]
     fn the_offending_value_is_kept() {
         let value = serde_json::json!({"id": "x", "amount": {"currency": "CNYX"}});

@@ -13,6 +13,7 @@ use super::naming::pascal;
 use super::plan::{FieldFacts, Plan, Values};
 use super::yaml::{EnumOut, FieldOut, TypeOut};
 use codegen::ir::naming;
+use codegen::spec::ItemsDef;
 
 /// What the conversion of one service collects besides its types.
 #[derive(Debug, Default)]
@@ -193,7 +194,7 @@ impl<'p> Types<'p> {
                 let candidates = self.nested_names(parent, singular);
                 let items =
                     self.scalar(items, facts.as_ref(), &candidates, &description, at, log)?;
-                ("array".to_owned(), Some(items))
+                ("array".to_owned(), Some(ItemsDef::Type(items)))
             }
             ("object" | "array", Place::Path | Place::Query) => {
                 let what = match (ty, place) {
@@ -215,21 +216,34 @@ impl<'p> Types<'p> {
                     log.carried += 1;
                     return Some(FieldOut {
                         ty: "array".to_owned(),
-                        items: Some("json".to_owned()),
+                        items: Some(ItemsDef::Type("json".to_owned())),
                         required: schema.required,
                         max_length: None,
                         sensitive: false,
                         description,
                     });
                 };
-                let items = match items.ty.as_deref() {
-                    Some("array") => {
-                        at.warn(log, "skipped: nested arrays are not supported");
+                // An array of arrays wraps its element type in one bracket per level.
+                let mut items = items;
+                let mut levels = 0;
+                while items.ty.as_deref() == Some("array") {
+                    let Some(inner) = items.items.as_deref() else {
+                        at.warn(
+                            log,
+                            "skipped: an array of arrays whose inner items are not described",
+                        );
                         return None;
-                    }
+                    };
+                    items = inner;
+                    levels += 1;
+                }
+                let name = match items.ty.as_deref() {
                     Some("object") => self.object(items, &candidates, &description, at, log)?,
                     _ => self.scalar(items, facts.as_ref(), &candidates, &description, at, log)?,
                 };
+                let items = (0..levels).fold(ItemsDef::Type(name), |inner, _| {
+                    ItemsDef::Array(vec![inner])
+                });
                 ("array".to_owned(), Some(items))
             }
             _ => (
@@ -239,7 +253,7 @@ impl<'p> Types<'p> {
         };
         log.carried += 1;
         let facts = facts.unwrap_or_default();
-        let stringly = ty == "string" || items.as_deref() == Some("string");
+        let stringly = ty == "string" || items.as_ref().and_then(ItemsDef::name) == Some("string");
         let max_length = facts.max_length.filter(|_| {
             let fits = stringly || ty == "datetime";
             if !fits {
@@ -481,9 +495,7 @@ fn shape_key(fields: &[(String, FieldOut)]) -> String {
         key.push(':');
         key.push_str(&field.ty);
         if let Some(items) = &field.items {
-            key.push('[');
-            key.push_str(items);
-            key.push(']');
+            key.push_str(&format!("[{items}]"));
         }
         key.push(if field.required { '!' } else { '?' });
         if let Some(max_length) = field.max_length {

@@ -3,13 +3,13 @@
 
 use serde_yaml::{Mapping, Value};
 
-use codegen::spec::{SourceFile, Sources};
+use codegen::spec::{ItemsDef, SourceFile, Sources};
 
 /// One field, path, query or body parameter, as written under `fields:`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldOut {
     pub ty: String,
-    pub items: Option<String>,
+    pub items: Option<ItemsDef>,
     pub required: bool,
     pub max_length: Option<u32>,
     pub sensitive: bool,
@@ -250,11 +250,19 @@ fn fields(fields: &[(String, FieldOut)]) -> Value {
     )
 }
 
+/// `string`, or `[string]` for an array of arrays, as the spec writes element types.
+fn items_value(items: &ItemsDef) -> Value {
+    match items {
+        ItemsDef::Type(name) => Value::from(name.as_str()),
+        ItemsDef::Array(inner) => Value::Sequence(inner.iter().map(items_value).collect()),
+    }
+}
+
 fn field_value(field: &FieldOut) -> Value {
     let mut mapping = Mapping::new();
     mapping.insert("type".into(), Value::from(field.ty.as_str()));
     if let Some(items) = &field.items {
-        mapping.insert("items".into(), Value::from(items.as_str()));
+        mapping.insert("items".into(), items_value(items));
     }
     if let Some(max_length) = field.max_length {
         mapping.insert("max_length".into(), Value::from(max_length));

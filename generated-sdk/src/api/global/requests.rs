@@ -240,13 +240,27 @@ impl<'de> serde::Deserialize<'de> for MicropayPayRequest {
     }
 }
 /// The merchant modes of `micropay_pay`: exactly one, chosen by the variant.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum MicropayPayMode {
     /// 直连模式 (`direct`).
     Direct(MicropayPayDirect),
     /// 机构模式 (`institution`).
     Institution(MicropayPayInstitution),
+}
+impl<'de> serde::Deserialize<'de> for MicropayPayMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_mode(
+            deserializer,
+            "MicropayPayMode",
+            &[
+                |text| serde_json::from_str(text).map(Self::Direct),
+                |text| serde_json::from_str(text).map(Self::Institution),
+            ],
+        )
+    }
 }
 impl crate::runtime::Validate for MicropayPayMode {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
@@ -482,13 +496,27 @@ impl<'de> serde::Deserialize<'de> for QueryOrderByIdRequest {
     }
 }
 /// The merchant modes of `query_order_by_id`: exactly one, chosen by the variant.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum QueryOrderByIdMode {
     /// 直连模式 (`direct`).
     Direct(QueryOrderByIdDirect),
     /// 机构模式 (`institution`).
     Institution(QueryOrderByIdInstitution),
+}
+impl<'de> serde::Deserialize<'de> for QueryOrderByIdMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_mode(
+            deserializer,
+            "QueryOrderByIdMode",
+            &[
+                |text| serde_json::from_str(text).map(Self::Direct),
+                |text| serde_json::from_str(text).map(Self::Institution),
+            ],
+        )
+    }
 }
 impl crate::runtime::Validate for QueryOrderByIdMode {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
@@ -679,13 +707,27 @@ impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoRequest {
     }
 }
 /// The merchant modes of `query_order_by_out_trade_no`: exactly one, chosen by the variant.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum QueryOrderByOutTradeNoMode {
     /// 直连模式 (`direct`).
     Direct(QueryOrderByOutTradeNoDirect),
     /// 机构模式 (`institution`).
     Institution(QueryOrderByOutTradeNoInstitution),
+}
+impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_mode(
+            deserializer,
+            "QueryOrderByOutTradeNoMode",
+            &[
+                |text| serde_json::from_str(text).map(Self::Direct),
+                |text| serde_json::from_str(text).map(Self::Institution),
+            ],
+        )
+    }
 }
 impl crate::runtime::Validate for QueryOrderByOutTradeNoMode {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
@@ -968,13 +1010,27 @@ impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
     }
 }
 /// The merchant modes of `create_refund`: exactly one, chosen by the variant.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateRefundMode {
     /// 直连模式 (`direct`).
     Direct(CreateRefundDirect),
     /// 机构模式 (`institution`).
     Institution(CreateRefundInstitution),
+}
+impl<'de> serde::Deserialize<'de> for CreateRefundMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_mode(
+            deserializer,
+            "CreateRefundMode",
+            &[
+                |text| serde_json::from_str(text).map(Self::Direct),
+                |text| serde_json::from_str(text).map(Self::Institution),
+            ],
+        )
+    }
 }
 impl crate::runtime::Validate for CreateRefundMode {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
@@ -1205,13 +1261,27 @@ impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoRequest {
     }
 }
 /// The merchant modes of `query_refund_by_out_refund_no`: exactly one, chosen by the variant.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum QueryRefundByOutRefundNoMode {
     /// 直连模式 (`direct`).
     Direct(QueryRefundByOutRefundNoDirect),
     /// 机构模式 (`institution`).
     Institution(QueryRefundByOutRefundNoInstitution),
+}
+impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_mode(
+            deserializer,
+            "QueryRefundByOutRefundNoMode",
+            &[
+                |text| serde_json::from_str(text).map(Self::Direct),
+                |text| serde_json::from_str(text).map(Self::Institution),
+            ],
+        )
+    }
 }
 impl crate::runtime::Validate for QueryRefundByOutRefundNoMode {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
@@ -1410,13 +1480,27 @@ impl<'de> serde::Deserialize<'de> for QueryRefundByIdRequest {
     }
 }
 /// The merchant modes of `query_refund_by_id`: exactly one, chosen by the variant.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum QueryRefundByIdMode {
     /// 直连模式 (`direct`).
     Direct(QueryRefundByIdDirect),
     /// 机构模式 (`institution`).
     Institution(QueryRefundByIdInstitution),
+}
+impl<'de> serde::Deserialize<'de> for QueryRefundByIdMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_mode(
+            deserializer,
+            "QueryRefundByIdMode",
+            &[
+                |text| serde_json::from_str(text).map(Self::Direct),
+                |text| serde_json::from_str(text).map(Self::Institution),
+            ],
+        )
+    }
 }
 impl crate::runtime::Validate for QueryRefundByIdMode {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
@@ -1643,13 +1727,27 @@ impl<'de> serde::Deserialize<'de> for ListRefundsRequest {
     }
 }
 /// The merchant modes of `list_refunds`: exactly one, chosen by the variant.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListRefundsMode {
     /// 直连模式 (`direct`).
     Direct(ListRefundsDirect),
     /// 机构模式 (`institution`).
     Institution(ListRefundsInstitution),
+}
+impl<'de> serde::Deserialize<'de> for ListRefundsMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_mode(
+            deserializer,
+            "ListRefundsMode",
+            &[
+                |text| serde_json::from_str(text).map(Self::Direct),
+                |text| serde_json::from_str(text).map(Self::Institution),
+            ],
+        )
+    }
 }
 impl crate::runtime::Validate for ListRefundsMode {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
@@ -1840,13 +1938,27 @@ impl<'de> serde::Deserialize<'de> for DownloadStatementRequest {
     }
 }
 /// The merchant modes of `download_statement`: exactly one, chosen by the variant.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum DownloadStatementMode {
     /// 直连模式 (`direct`).
     Direct(DownloadStatementDirect),
     /// 机构模式 (`institution`).
     Institution(DownloadStatementInstitution),
+}
+impl<'de> serde::Deserialize<'de> for DownloadStatementMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_mode(
+            deserializer,
+            "DownloadStatementMode",
+            &[
+                |text| serde_json::from_str(text).map(Self::Direct),
+                |text| serde_json::from_str(text).map(Self::Institution),
+            ],
+        )
+    }
 }
 impl crate::runtime::Validate for DownloadStatementMode {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
@@ -2048,13 +2160,27 @@ impl<'de> serde::Deserialize<'de> for ReverseByOutTradeNoRequest {
     }
 }
 /// The merchant modes of `reverse_by_out_trade_no`: exactly one, chosen by the variant.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ReverseByOutTradeNoMode {
     /// 直连模式 (`direct`).
     Direct(ReverseByOutTradeNoDirect),
     /// 机构模式 (`institution`).
     Institution(ReverseByOutTradeNoInstitution),
+}
+impl<'de> serde::Deserialize<'de> for ReverseByOutTradeNoMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_mode(
+            deserializer,
+            "ReverseByOutTradeNoMode",
+            &[
+                |text| serde_json::from_str(text).map(Self::Direct),
+                |text| serde_json::from_str(text).map(Self::Institution),
+            ],
+        )
+    }
 }
 impl crate::runtime::Validate for ReverseByOutTradeNoMode {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
@@ -2254,13 +2380,27 @@ impl<'de> serde::Deserialize<'de> for ReverseByIdRequest {
     }
 }
 /// The merchant modes of `reverse_by_id`: exactly one, chosen by the variant.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ReverseByIdMode {
     /// 直连模式 (`direct`).
     Direct(ReverseByIdDirect),
     /// 机构模式 (`institution`).
     Institution(ReverseByIdInstitution),
+}
+impl<'de> serde::Deserialize<'de> for ReverseByIdMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_mode(
+            deserializer,
+            "ReverseByIdMode",
+            &[
+                |text| serde_json::from_str(text).map(Self::Direct),
+                |text| serde_json::from_str(text).map(Self::Institution),
+            ],
+        )
+    }
 }
 impl crate::runtime::Validate for ReverseByIdMode {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {

@@ -24,7 +24,7 @@ fn list_things_response_example_1() {
     round_trip::<
         super::ThingList,
     >(
-        r#"{"things": [{"id": 1, "rate": 0.85, "position": [113.264385, 23.129112], "extra": {"k": [1, "v", null]}, "level": 2}, {"id": 2, "rate": 1}], "total_count": 2}"#,
+        r#"{"things": [{"id": 1, "rate": 0.85, "position": [113.264385, 23.129112], "track": [[113.264385, 23.129112], [113.3, 23.1]], "extra": {"k": [1, "v", null]}, "level": 2}, {"id": 2, "rate": 1}], "total_count": 2}"#,
         &[],
     );
 }

@@ -28,6 +28,14 @@ pub struct Option_ {
     ///
     /// Wire: `owner`, `object Owner`, optional.
     pub owner: Option<Owner>,
+    /// groups of owners, an array of arrays of a type holding sensitive fields
+    ///
+    /// Wire: `witnesses`, `array[array[object Owner]]`, optional.
+    pub witnesses: Option<Vec<Vec<Owner>>>,
+    /// three levels of arrays of an integer enum
+    ///
+    /// Wire: `grid`, `array[array[array[enum Level]]]`, optional.
+    pub grid: Option<Vec<Vec<Vec<Level>>>>,
 }
 impl Option_ {
     /// Builds `Option_` from its required fields (`type`); optional fields start as `None`.
@@ -38,6 +46,8 @@ impl Option_ {
             out_trade_no: None,
             gen_: None,
             owner: None,
+            witnesses: None,
+            grid: None,
         }
     }
     /// Sets the optional `3ds_info`.
@@ -60,6 +70,16 @@ impl Option_ {
         self.owner = Some(value);
         self
     }
+    /// Sets the optional `witnesses`.
+    pub fn with_witnesses(mut self, value: Vec<Vec<Owner>>) -> Self {
+        self.witnesses = Some(value);
+        self
+    }
+    /// Sets the optional `grid`.
+    pub fn with_grid(mut self, value: Vec<Vec<Vec<Level>>>) -> Self {
+        self.grid = Some(value);
+        self
+    }
 }
 impl crate::runtime::Validate for Option_ {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
@@ -76,6 +96,32 @@ impl crate::runtime::Validate for Option_ {
                 &crate::runtime::field_path(at, "owner"),
             )?;
         }
+        if let Some(value) = &self.witnesses {
+            for (index, item) in IntoIterator::into_iter(value).enumerate() {
+                for (index1, item1) in IntoIterator::into_iter(item).enumerate() {
+                    crate::runtime::Validate::validate_at(
+                        item1,
+                        &crate::runtime::field_path(
+                            at,
+                            &format!("{}[{index}][{index1}]", "witnesses"),
+                        ),
+                    )?;
+                }
+            }
+        }
+        if let Some(value) = &self.grid {
+            for (index, item) in IntoIterator::into_iter(value).enumerate() {
+                for (index1, item1) in IntoIterator::into_iter(item).enumerate() {
+                    for (index2, item2) in IntoIterator::into_iter(item1).enumerate() {
+                        crate::runtime::check_enum(
+                            at,
+                            &format!("{}[{index}][{index1}][{index2}]", "grid"),
+                            item2,
+                        )?;
+                    }
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -90,18 +136,36 @@ impl crate::runtime::EncryptSensitive for Option_ {
                 crate::runtime::EncryptSensitive::encrypt_sensitive(value, encryptor)?,
             );
         }
+        if let Some(value) = &self.witnesses {
+            copy.witnesses = Some(
+                value
+                    .iter()
+                    .map(|item| {
+                        item
+                            .iter()
+                            .map(|item1| crate::runtime::EncryptSensitive::encrypt_sensitive(
+                                item1,
+                                encryptor,
+                            ))
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                    .collect::<Result<_, _>>()?,
+            );
+        }
         Ok(copy)
     }
 }
 impl serde::Serialize for Option_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &Option_) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
+            let mut members = crate::runtime::Members::with_capacity(7);
             members.required("type", &value.type_);
             members.optional("3ds_info", &value.field_3ds_info);
             members.optional("outTradeNo", &value.out_trade_no);
             members.optional("gen", &value.gen_);
             members.optional("owner", &value.owner);
+            members.optional("witnesses", &value.witnesses);
+            members.optional("grid", &value.grid);
             members
         }
         crate::runtime::encode_object(members(self), serializer)
@@ -114,21 +178,25 @@ impl<'de> serde::Deserialize<'de> for Option_ {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<Option_, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
+            let mut slots = (None, None, None, None, None, None, None);
             fields.required("type", &mut slots.0);
             fields.optional("3ds_info", &mut slots.1);
             fields.optional("outTradeNo", &mut slots.2);
             fields.optional("gen", &mut slots.3);
             fields.optional("owner", &mut slots.4);
+            fields.optional("witnesses", &mut slots.5);
+            fields.optional("grid", &mut slots.6);
             fields.finish()?;
             match slots {
-                (Some(f0), f1, f2, f3, f4) => {
+                (Some(f0), f1, f2, f3, f4, f5, f6) => {
                     Ok(Option_ {
                         type_: f0,
                         field_3ds_info: f1,
                         out_trade_no: f2,
                         gen_: f3,
                         owner: f4,
+                        witnesses: f5,
+                        grid: f6,
                     })
                 }
                 _ => Err(crate::runtime::Fields::incomplete()),
@@ -256,6 +324,10 @@ pub struct Thing {
     ///
     /// Wire: `position`, `array[number (decimal)]`, optional.
     pub position: Option<Vec<crate::runtime::Decimal>>,
+    /// an array of coordinate pairs (an array of arrays of decimals)
+    ///
+    /// Wire: `track`, `array[array[number (decimal)]]`, optional.
+    pub track: Option<Vec<Vec<crate::runtime::Decimal>>>,
     /// free-form JSON the docs describe no fields for
     ///
     /// Wire: `extra`, `JSON (any value)`, optional.
@@ -268,10 +340,11 @@ pub struct Thing {
 impl serde::Serialize for Thing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &Thing) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
+            let mut members = crate::runtime::Members::with_capacity(6);
             members.required("id", &value.id);
             members.optional("rate", &value.rate);
             members.optional("position", &value.position);
+            members.optional("track", &value.track);
             members.optional("extra", &value.extra);
             members.optional("level", &value.level);
             members
@@ -286,21 +359,23 @@ impl<'de> serde::Deserialize<'de> for Thing {
         fn build(
             fields: &mut crate::runtime::Fields,
         ) -> Result<Thing, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
+            let mut slots = (None, None, None, None, None, None);
             fields.required("id", &mut slots.0);
             fields.optional("rate", &mut slots.1);
             fields.optional("position", &mut slots.2);
-            fields.optional("extra", &mut slots.3);
-            fields.optional("level", &mut slots.4);
+            fields.optional("track", &mut slots.3);
+            fields.optional("extra", &mut slots.4);
+            fields.optional("level", &mut slots.5);
             fields.finish()?;
             match slots {
-                (Some(f0), f1, f2, f3, f4) => {
+                (Some(f0), f1, f2, f3, f4, f5) => {
                     Ok(Thing {
                         id: f0,
                         rate: f1,
                         position: f2,
-                        extra: f3,
-                        level: f4,
+                        track: f3,
+                        extra: f4,
+                        level: f5,
                     })
                 }
                 _ => Err(crate::runtime::Fields::incomplete()),

@@ -66,13 +66,27 @@ impl<'de> serde::Deserialize<'de> for PayRequest {
     }
 }
 /// The merchant modes of `pay`: exactly one, chosen by the variant.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PayMode {
     /// 直连模式 (`direct`).
     Direct(PayDirect),
     /// 机构模式 (`institution`).
     Institution(PayInstitution),
+}
+impl<'de> serde::Deserialize<'de> for PayMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::decode_mode(
+            deserializer,
+            "PayMode",
+            &[
+                |text| serde_json::from_str(text).map(Self::Direct),
+                |text| serde_json::from_str(text).map(Self::Institution),
+            ],
+        )
+    }
 }
 impl crate::runtime::Validate for PayMode {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
