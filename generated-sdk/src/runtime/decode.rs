@@ -88,13 +88,13 @@ fn api_error(response: ApiResponse) -> Error {
     }
 }
 
-/// The error body, if `body` is one. serde also reads a struct from a JSON array
-/// (`["SYSTEM_ERROR"]`), which is no WeChat Pay error body.
 /// The `code` of an error body, when the body is one (a JSON object with a string `code`).
 pub(crate) fn error_code(body: &[u8]) -> Option<String> {
     error_body(body).ok().map(|body| body.code)
 }
 
+/// The error body, if `body` is one. serde also reads a struct from a JSON array
+/// (`["SYSTEM_ERROR"]`), which is no WeChat Pay error body.
 fn error_body(body: &[u8]) -> Result<ErrorBody, String> {
     let parsed: ErrorBody = serde_json::from_slice(body).map_err(|error| error.to_string())?;
     if body.trim_ascii_start().starts_with(b"{") {

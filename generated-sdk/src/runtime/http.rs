@@ -136,7 +136,6 @@ impl Client {
         mut response: reqwest::Response,
     ) -> Result<Answer, Error> {
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
         let limit = self.inner.max_body_bytes;
         if let Some(length) = response.content_length()
             && length > limit as u64
@@ -145,6 +144,8 @@ impl Client {
                 "the answer announces {length} bytes, over the {limit}-byte limit (ClientBuilder::max_body_bytes)"
             )));
         }
+        // Taken, not cloned: the body is read through `chunk`, which needs no headers.
+        let headers = std::mem::take(response.headers_mut());
         // Read chunk by chunk so an answer without Content-Length cannot grow past the limit either.
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(transport_error)? {

@@ -144,10 +144,12 @@ impl Client {
 /// safe to repeat.
 fn answer_is_retryable(answer: &Answer, operation: &OperationInfo) -> bool {
     // The same reading as error answers get: only a JSON object with a string `code` counts.
-    let code = super::decode::error_code(&answer.body).unwrap_or_default();
+    // Read only for the two statuses that can be retried: every 2xx answer would otherwise be
+    // parsed once more for nothing.
+    let code = || super::decode::error_code(&answer.body).unwrap_or_default();
     match answer.status {
-        429 => code == "FREQUENCY_LIMITED",
-        500..=599 => code == "SYSTEM_ERROR" && operation.retry_safe,
+        429 => code() == "FREQUENCY_LIMITED",
+        500..=599 => operation.retry_safe && code() == "SYSTEM_ERROR",
         _ => false,
     }
 }
