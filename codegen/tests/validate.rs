@@ -257,6 +257,23 @@ fn responses_are_2xx_and_204_has_no_body_and_each_status_is_documented_once() {
 }
 
 #[test]
+fn a_download_says_once_how_its_file_is_checked() {
+    assert_diagnostics(
+        "downloads",
+        &[
+            "spec/services/demo.yaml:34:7: operations.unchecked_file.response.download: say how the file is checked: digest_header and signed_body (a signed digest), or digest: announced (an unsigned answer, the SHA-1 from an earlier answer)",
+            "spec/services/demo.yaml:45:7: operations.twice_checked_file.response.download: an answer with an announced digest is not signed: drop digest_header and signed_body",
+            "spec/services/demo.yaml:59:9: operations.badly_signed_file.response.download.digest_header: name the header that carries the file's SHA-1",
+            "spec/services/demo.yaml:60:9: operations.badly_signed_file.response.download.signed_body: the signed body must contain {digest}, where the header's value goes",
+            "spec/services/demo.yaml:78:11: operations.archive_file.response.download.gzip_query.field: \"tar_type\" is not a query field of this operation",
+            "spec/services/demo.yaml:79:11: operations.archive_file.response.download.gzip_query.value: give the query value that asks for gzip",
+            "spec/services/demo.yaml:81:36: operations.archive_file.response.download.announced_by.operations[1]: no operation \"apply_nothing\" in this service",
+            "spec/services/demo.yaml:83:11: operations.archive_file.response.download.announced_by.digest_field: Application, the answer of \"apply_file\", has no string field \"hash_value\"",
+        ],
+    );
+}
+
+#[test]
 fn names_that_become_one_rust_name_collide() {
     assert_diagnostics(
         "rust_name_collision",

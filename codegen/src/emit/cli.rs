@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::doc::module_doc;
 use super::types::ident;
-use crate::ir::{Api, Operation, Service};
+use crate::ir::{Api, Integrity, Operation, Service};
 
 /// `src/api/cli.rs` (cargo feature `cli`): the dispatch from an operation id to the typed call.
 pub fn cli_module(api: &Api) -> TokenStream {
@@ -101,11 +101,15 @@ fn call_function(service: &Service, op: &Operation) -> TokenStream {
     let module = ident(&service.name);
     let request = ident(&op.request.name);
     let method = ident(&op.method_name);
-    let body = if op.response.download.is_some() {
+    let body = if let Some(download) = &op.response.download {
+        let sha1 = match download.integrity {
+            Integrity::Announced => quote!(&crate::cli::expected_sha1(input.expected_sha1)?,),
+            Integrity::SignedDigest { .. } => TokenStream::new(),
+        };
         // The file goes to stdout as it arrives.
         quote! {
             let mut sink = crate::cli::Progress::to_stdout();
-            client.#module().#method(&request, &mut sink).await?;
+            client.#module().#method(&request, #sha1 &mut sink).await?;
             sink.finish();
             Ok(None)
         }

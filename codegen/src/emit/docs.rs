@@ -7,7 +7,9 @@ use askama::Template;
 use super::EmitError;
 use super::doc::table_cell;
 use super::format::header;
-use crate::ir::{Api, ErrorKind, Field, Location, Notification, Operation, Service, TypeRef};
+use crate::ir::{
+    Api, ErrorKind, Field, Integrity, Location, Notification, Operation, Service, TypeRef,
+};
 use crate::output::Output;
 use crate::spec::{ErrorRow, ExampleKind};
 
@@ -310,12 +312,25 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
             )
         }),
         download: op.response.download.as_ref().map(|download| {
-            format!(
-                "a file streamed into a writer; signature over `{}`, SHA-1 from `{}` checked at the end{}",
-                table_cell(&download.signed_body),
-                download.digest_header,
-                if download.gzip { ", gzip decoded" } else { "" }
-            )
+            let check = match &download.integrity {
+                Integrity::SignedDigest {
+                    digest_header,
+                    signed_body,
+                } => format!(
+                    "signature over `{}`, SHA-1 from `{digest_header}` checked at the end",
+                    table_cell(signed_body)
+                ),
+                Integrity::Announced => {
+                    "unsigned answer; the SHA-1 an earlier answer announced (`hash_value`) checked at the end"
+                        .to_owned()
+                }
+            };
+            let gzip = match (&download.gzip_query, download.gzip) {
+                (Some((field, value)), _) => format!(", a gzip archive with `{field}={value}`, decoded"),
+                (None, true) => ", gzip decoded".to_owned(),
+                (None, false) => String::new(),
+            };
+            format!("a file streamed into a writer; {check}{gzip}")
         }),
         upload: op.upload.as_ref().map(|upload| {
             let mut text = format!(

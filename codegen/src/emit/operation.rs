@@ -7,7 +7,10 @@ use super::doc::table_cell;
 use super::doc::{doc_attrs, doc_paragraphs, escape_text, module_doc};
 use super::imports::imports;
 use super::types::ident;
-use crate::ir::{Api, DigestAlgorithm, ErrorKind, Field, FieldType, Location, Operation, Service};
+use crate::ir::{
+    Api, DigestAlgorithm, Download, ErrorKind, Field, FieldType, Integrity, Location, Operation,
+    Service,
+};
 use crate::spec::{ErrorRow, HttpMethod};
 
 /// `operations.rs`: one `OperationInfo` constant per operation, and `ALL`.
@@ -228,6 +231,10 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
         .operations
         .iter()
         .map(|op| super::paging::pager(&service.client_name, op));
+    let from_urls = service
+        .operations
+        .iter()
+        .map(|op| from_download_url(&service.client_name, op));
     let sensitive = &service.sensitive_types;
     let methods = service
         .operations
@@ -269,10 +276,48 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
 
         #(#pagers)*
 
+        #(#from_urls)*
+
         impl crate::runtime::Client {
             #accessor_doc
             pub fn #accessor(&self) -> #name<'_, crate::runtime::Client> {
                 #name::new(self)
+            }
+        }
+    }
+}
+
+/// For a download whose URL and SHA-1 an earlier answer announces (the bills): the request
+/// read from that URL, so the caller never takes it apart by hand.
+fn from_download_url(client: &str, op: &Operation) -> TokenStream {
+    let Some(download) = op
+        .response
+        .download
+        .as_ref()
+        .filter(|download| matches!(download.integrity, Integrity::Announced))
+    else {
+        return TokenStream::new();
+    };
+    let request = ident(&op.request.name);
+    let constant = ident(&op.const_name);
+    let (url_field, digest_field) = match &download.announced_by {
+        Some(announced_by) => (
+            announced_by.url_field.as_str(),
+            announced_by.digest_field.as_str(),
+        ),
+        None => ("download_url", "hash_value"),
+    };
+    let doc = doc_paragraphs(&[format!(
+        "The request of a download URL as an earlier answer gives it (its `{url_field}`): \
+         the URL's path must be `{}`, and its query parameters become the fields. Pass the \
+         same answer's `{digest_field}` to [`{client}::{}`] as the expected SHA-1.",
+        op.path, op.method_name
+    )]);
+    quote! {
+        impl #request {
+            #doc
+            pub fn from_download_url(url: &str) -> Result<Self, Error> {
+                crate::runtime::request_from_download_url(url, operations::#constant.path)
             }
         }
     }
@@ -356,31 +401,55 @@ fn method(
     };
     if let Some(download) = &op.response.download {
         // A file: streamed into the caller's writer and checked as the spec says.
-        let digest_header = &download.digest_header;
-        let signed_body = &download.signed_body;
         let gzip = download.gzip;
         let encryptor = if sensitive {
             quote!(let encryptor = self.transport.sensitive_encryptor();)
         } else {
             TokenStream::new()
         };
+        let (sha1_param, integrity) = match &download.integrity {
+            Integrity::SignedDigest {
+                digest_header,
+                signed_body,
+            } => (
+                TokenStream::new(),
+                quote!(crate::runtime::DownloadIntegrity::SignedDigest {
+                    digest_header: #digest_header,
+                    signed_body: #signed_body,
+                }),
+            ),
+            Integrity::Announced => (
+                quote!(expected_sha1: &str,),
+                quote!(crate::runtime::DownloadIntegrity::Announced {
+                    sha1: expected_sha1.to_owned(),
+                }),
+            ),
+        };
+        let gzip_file = match &download.gzip_query {
+            Some((field, value)) => {
+                quote!(crate::runtime::query_asks(&api_request.path_and_query, #field, #value))
+            }
+            None => quote!(false),
+        };
         return quote! {
             #docs
             pub async fn #name(
                 &self,
                 request: &#request,
+                #sha1_param
                 sink: &mut (dyn std::io::Write + Send),
             ) -> Result<crate::runtime::Downloaded, Error> {
                 crate::runtime::Validate::validate(request)?;
                 #encryptor
                 #encrypt
                 #target
+                let api_request = #api_request;
                 let check = crate::runtime::DownloadCheck {
-                    digest_header: #digest_header,
-                    signed_body: #signed_body,
+                    integrity: #integrity,
                     gzip: #gzip,
+                    gzip_file: #gzip_file,
                 };
-                self.transport.download(#api_request, check, sink).await
+                self.transport.download(api_request, check, sink).await
             }
         };
     }
@@ -568,6 +637,49 @@ fn answers_several(op: &Operation) -> String {
     )
 }
 
+/// Who announces an unsigned download's SHA-1, for its docs.
+fn announcers(download: &Download) -> String {
+    match &download.announced_by {
+        Some(announced_by) => format!(
+            "announced as `{}` by {}",
+            announced_by.digest_field,
+            announced_by
+                .operations
+                .iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => "an earlier signed answer announced".to_owned(),
+    }
+}
+
+/// What a download method's caller gets, and how the file is checked.
+fn download_doc(status: u16, download: &Download) -> String {
+    let mut text = match &download.integrity {
+        Integrity::SignedDigest {
+            digest_header,
+            signed_body,
+        } => format!(
+            "Answers HTTP {status} with a file, streamed into `sink`: the signature over `{signed_body}` \
+             is checked before the first byte is written, the SHA-1 announced in `{digest_header}` after the last."
+        ),
+        Integrity::Announced => format!(
+            "Answers HTTP {status} with a file, streamed into `sink`. WeChat Pay does not sign this \
+             answer: the file is checked against `expected_sha1`, the SHA-1 {}, after the last \
+             byte; on a mismatch the call fails, and what was written should be thrown away.",
+            announcers(download)
+        ),
+    };
+    if let Some((field, value)) = &download.gzip_query {
+        text.push_str(&format!(
+            " With `{field}={value}` the file comes as a gzip archive, decoded on the way: \
+             `sink` receives the decoded file, and the SHA-1 is of it."
+        ));
+    }
+    text
+}
+
 fn method_docs(api: &Api, op: &Operation) -> TokenStream {
     let mut paragraphs = vec![escape_text(&op.title), escape_text(&op.description)];
     paragraphs.push(format!("`{} {}`", op.method.as_str(), op.path));
@@ -579,11 +691,7 @@ fn method_docs(api: &Api, op: &Operation) -> TokenStream {
     ));
     paragraphs.push(match (&op.response.body, &op.response.download) {
         _ if op.response.outcomes.is_some() => answers_several(op),
-        (_, Some(download)) => format!(
-            "Answers HTTP {} with a file, streamed into `sink`: the signature over `{}` is checked \
-             before the first byte is written, the SHA-1 announced in `{}` after the last.",
-            op.response.status, download.signed_body, download.digest_header
-        ),
+        (_, Some(download)) => download_doc(op.response.status, download),
         (Some(body), None) => format!(
             "Answers HTTP {} with a [`{}`].",
             op.response.status, body.name

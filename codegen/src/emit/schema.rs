@@ -15,7 +15,7 @@ use quote::quote;
 use super::EmitError;
 use super::doc::module_doc;
 use super::types::ident;
-use crate::ir::{Api, Field, FieldType, Location, Notification, Operation, Service};
+use crate::ir::{Api, Field, FieldType, Integrity, Location, Notification, Operation, Service};
 use crate::schema_data as data;
 use crate::spec::{ErrorRow, ExampleKind};
 
@@ -197,16 +197,45 @@ fn response(service: &Service, op: &Operation, example: Option<String>) -> data:
             .filter(|field| field.required)
             .map(|field| field.wire_name.clone())
             .collect(),
-        download: op
-            .response
-            .download
-            .as_ref()
-            .map(|download| data::Download {
-                digest_header: download.digest_header.clone(),
-                signed_body: download.signed_body.clone(),
+        download: op.response.download.as_ref().map(|download| {
+            let (digest_header, signed_body) = match &download.integrity {
+                Integrity::SignedDigest {
+                    digest_header,
+                    signed_body,
+                } => (Some(digest_header.clone()), Some(signed_body.clone())),
+                Integrity::Announced => (None, None),
+            };
+            data::Download {
+                digest_header,
+                signed_body,
                 gzip: download.gzip,
-            }),
+                gzip_query: download
+                    .gzip_query
+                    .as_ref()
+                    .map(|(field, value)| data::GzipQuery {
+                        field: field.clone(),
+                        value: value.clone(),
+                    }),
+            }
+        }),
+        announces: announcement(service, op),
     }
+}
+
+/// The download whose URL and SHA-1 this operation's answer gives (申请交易账单 gives 下载账单's),
+/// so the sandbox can answer a URL on itself and the SHA-1 of the file it serves.
+fn announcement(service: &Service, op: &Operation) -> Option<data::Announcement> {
+    service.operations.iter().find_map(|download| {
+        let announced_by = download.response.download.as_ref()?.announced_by.as_ref()?;
+        announced_by
+            .operations
+            .contains(&op.id)
+            .then(|| data::Announcement {
+                download: download.id.clone(),
+                url_field: announced_by.url_field.clone(),
+                digest_field: announced_by.digest_field.clone(),
+            })
+    })
 }
 
 fn notification_data(notification: &Notification) -> data::NotificationData {

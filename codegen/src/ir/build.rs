@@ -366,11 +366,7 @@ fn build_operation(
         response: Response {
             status: def.response.status,
             body: response_body.clone(),
-            download: def.response.download.as_ref().map(|download| Download {
-                digest_header: download.digest_header.clone(),
-                signed_body: download.signed_body.clone(),
-                gzip: download.gzip,
-            }),
+            download: def.response.download.as_ref().map(download),
             outcomes: outcomes(resolver, &base, id, &def.response, response_body.as_ref()),
         },
         paging,
@@ -492,4 +488,28 @@ fn build_paging(
         items,
         total: paging.total.as_deref().and_then(response_field),
     })
+}
+
+/// A validated download: a signed digest, or an announced one.
+fn download(def: &spec::DownloadDef) -> Download {
+    let integrity = match (&def.digest_header, &def.signed_body) {
+        (Some(digest_header), Some(signed_body)) => Integrity::SignedDigest {
+            digest_header: digest_header.clone(),
+            signed_body: signed_body.clone(),
+        },
+        _ => Integrity::Announced,
+    };
+    Download {
+        integrity,
+        gzip: def.gzip,
+        gzip_query: def
+            .gzip_query
+            .as_ref()
+            .map(|query| (query.field.clone(), query.value.clone())),
+        announced_by: def.announced_by.as_ref().map(|announced_by| AnnouncedBy {
+            operations: announced_by.operations.clone(),
+            url_field: announced_by.url_field.clone(),
+            digest_field: announced_by.digest_field.clone(),
+        }),
+    }
 }

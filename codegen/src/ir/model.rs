@@ -360,9 +360,35 @@ pub struct Upload {
 /// A file download's integrity check.
 #[derive(Debug, Clone)]
 pub struct Download {
-    pub digest_header: String,
-    pub signed_body: String,
+    pub integrity: Integrity,
+    /// Ask with `Accept-Encoding: gzip` and decode a gzip-encoded answer.
     pub gzip: bool,
+    /// The query field (wire name) and value that ask for a gzip archive, decoded on the way.
+    pub gzip_query: Option<(String, String)>,
+    /// The operations whose answers announce the file's URL and SHA-1.
+    pub announced_by: Option<AnnouncedBy>,
+}
+
+/// Operations announcing a download, and the answer fields with its URL and SHA-1.
+#[derive(Debug, Clone)]
+pub struct AnnouncedBy {
+    /// Operation ids of the same service.
+    pub operations: Vec<String>,
+    pub url_field: String,
+    pub digest_field: String,
+}
+
+/// How a downloaded file is proven to be the one WeChat Pay meant.
+#[derive(Debug, Clone)]
+pub enum Integrity {
+    /// The answer is signed over `signed_body`, in which `{digest}` stands for the value of the
+    /// header `digest_header`: the file's SHA-1.
+    SignedDigest {
+        digest_header: String,
+        signed_body: String,
+    },
+    /// The answer is unsigned; the caller passes the SHA-1 an earlier signed answer announced.
+    Announced,
 }
 
 impl Request {

@@ -368,19 +368,66 @@ pub struct PagingDef {
     pub total: Option<String>,
 }
 
-/// A file download and how its integrity is proven.
+/// A file download and how its integrity is proven: either the answer is signed over a small
+/// JSON carrying the file's digest (`digest_header` and `signed_body`, the global statements),
+/// or it is not signed at all and the caller passes the SHA-1 an earlier signed answer announced
+/// (`digest: announced`, the domestic bills).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DownloadDef {
     /// The header carrying the hex SHA-1 of the file as sent.
-    pub digest_header: String,
+    #[serde(default)]
+    pub digest_header: Option<String>,
     /// What the response signature covers instead of the body, with `{digest}` standing for
     /// the header's value, e.g. `{"sha1":"{digest}"}`.
-    pub signed_body: String,
+    #[serde(default)]
+    pub signed_body: Option<String>,
+    /// `announced`: the answer is unsigned and the file's SHA-1 is the caller's, from an
+    /// earlier signed answer.
+    #[serde(default)]
+    pub digest: Option<DigestSourceDef>,
     /// Ask for the file gzip-compressed (`Accept-Encoding: gzip`) and decode it while
     /// streaming; the digest is of the decoded file.
     #[serde(default)]
     pub gzip: bool,
+    /// A query value that asks for the file as a gzip archive: the body is then decoded while
+    /// streaming, and the digest is of the decoded file.
+    #[serde(default)]
+    pub gzip_query: Option<GzipQueryDef>,
+    /// With `digest: announced`: the operations whose answers announce this file's URL and
+    /// SHA-1 (申请交易账单's `download_url` and `hash_value`).
+    #[serde(default)]
+    pub announced_by: Option<AnnouncedByDef>,
+}
+
+/// The operations that announce a download's URL and SHA-1, and the answer fields holding them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnouncedByDef {
+    /// Operation ids of the same service.
+    pub operations: Vec<String>,
+    /// The top-level answer field with the download URL, e.g. `download_url`.
+    pub url_field: String,
+    /// The top-level answer field with the file's SHA-1, e.g. `hash_value`.
+    pub digest_field: String,
+}
+
+/// Where the digest of a file comes from, besides a signed header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DigestSourceDef {
+    /// From the caller: an earlier signed answer announced it (申请账单's `hash_value`).
+    Announced,
+}
+
+/// The query field and value with which a request asks for a gzip archive.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GzipQueryDef {
+    /// The query field, e.g. `tartype`.
+    pub field: String,
+    /// Its value that asks for gzip, e.g. `GZIP`.
+    pub value: String,
 }
 
 /// How a multipart upload is framed and what the runtime computes for it.

@@ -3,7 +3,10 @@
 
 use super::schema::{self, Kind};
 use crate::diagnostic::Diagnostic;
-use crate::spec::{FieldDef, HttpMethod, ItemsDef, OperationDef, Parsed, ServiceDoc};
+use crate::spec::{
+    AnnouncedByDef, DigestSourceDef, DownloadDef, FieldDef, HttpMethod, ItemsDef, OperationDef,
+    Parsed, ServiceDoc,
+};
 
 pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     for (id, op) in service.doc.operations.iter() {
@@ -161,17 +164,114 @@ fn check_download(
             "a download streams a file: it has no body type",
         ));
     }
-    if download.digest_header.trim().is_empty() {
+    match (
+        &download.digest_header,
+        &download.signed_body,
+        download.digest,
+    ) {
+        (Some(header), Some(signed_body), None) => {
+            if header.trim().is_empty() {
+                out.push(service.error(
+                    format!("{download_path}.digest_header"),
+                    "name the header that carries the file's SHA-1",
+                ));
+            }
+            if !signed_body.contains("{digest}") {
+                out.push(service.error(
+                    format!("{download_path}.signed_body"),
+                    "the signed body must contain {digest}, where the header's value goes",
+                ));
+            }
+        }
+        (None, None, Some(DigestSourceDef::Announced)) => {}
+        (_, _, Some(_)) => out.push(service.error(
+            download_path.as_str(),
+            "an answer with an announced digest is not signed: drop digest_header and signed_body",
+        )),
+        (_, _, None) => out.push(service.error(
+            download_path.as_str(),
+            "say how the file is checked: digest_header and signed_body (a signed digest), \
+             or digest: announced (an unsigned answer, the SHA-1 from an earlier answer)",
+        )),
+    }
+    if let Some(announced_by) = &download.announced_by {
+        check_announced_by(service, &download_path, download, announced_by, out);
+    }
+    if let Some(gzip_query) = &download.gzip_query {
+        if !op.query.contains(&gzip_query.field) {
+            out.push(service.error(
+                format!("{download_path}.gzip_query.field"),
+                format!(
+                    "\"{}\" is not a query field of this operation",
+                    gzip_query.field
+                ),
+            ));
+        }
+        if gzip_query.value.trim().is_empty() {
+            out.push(service.error(
+                format!("{download_path}.gzip_query.value"),
+                "give the query value that asks for gzip",
+            ));
+        }
+    }
+}
+
+/// The announcing operations exist and answer the URL and the SHA-1 as top-level strings.
+fn check_announced_by(
+    service: &Parsed<ServiceDoc>,
+    download_path: &str,
+    download: &DownloadDef,
+    announced_by: &AnnouncedByDef,
+    out: &mut Vec<Diagnostic>,
+) {
+    let path = format!("{download_path}.announced_by");
+    if download.digest != Some(DigestSourceDef::Announced) {
         out.push(service.error(
-            format!("{download_path}.digest_header"),
-            "name the header that carries the file's SHA-1",
+            path.as_str(),
+            "only a download with digest: announced has operations that announce it",
         ));
     }
-    if !download.signed_body.contains("{digest}") {
+    if announced_by.operations.is_empty() {
         out.push(service.error(
-            format!("{download_path}.signed_body"),
-            "the signed body must contain {digest}, where the header's value goes",
+            format!("{path}.operations"),
+            "name the operations whose answers give the URL and the SHA-1",
         ));
+    }
+    for (index, id) in announced_by.operations.iter().enumerate() {
+        let at = format!("{path}.operations[{index}]");
+        let Some(announcing) = service.doc.operations.get(id) else {
+            out.push(service.error(at, format!("no operation \"{id}\" in this service")));
+            continue;
+        };
+        let model = match announcing.response.body.as_deref() {
+            Some(body) => match schema::resolve(&service.doc, body) {
+                Kind::Struct(model) => Some((body, model)),
+                _ => None,
+            },
+            None => None,
+        };
+        let Some((body, model)) = model else {
+            out.push(service.error(
+                at,
+                format!("\"{id}\" answers no object to read the URL and SHA-1 from"),
+            ));
+            continue;
+        };
+        for (key, name) in [
+            ("url_field", &announced_by.url_field),
+            ("digest_field", &announced_by.digest_field),
+        ] {
+            if model
+                .fields
+                .get(name)
+                .is_none_or(|field| field.ty != "string")
+            {
+                out.push(service.error(
+                    format!("{path}.{key}"),
+                    format!("{body}, the answer of \"{id}\", has no string field \"{name}\""),
+                ));
+            }
+        }
     }
 }
 

@@ -4031,7 +4031,16 @@ mod bill {
             let request: crate::api::bill::DownloadBillFileRequest = crate::cli::decode(
                 input.request,
             )?;
-            client.bill().download_bill_file(&request).await?;
+            let mut sink = crate::cli::Progress::to_stdout();
+            client
+                .bill()
+                .download_bill_file(
+                    &request,
+                    &crate::cli::expected_sha1(input.expected_sha1)?,
+                    &mut sink,
+                )
+                .await?;
+            sink.finish();
             Ok(None)
         })
     }

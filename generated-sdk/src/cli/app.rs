@@ -228,7 +228,7 @@ fn operation_command(operation: &'static Operation) -> Command {
                 .value_name("REQUEST")
                 .help("JSON, @file, or - (stdin; also when omitted)"),
         );
-    match operation.upload {
+    let command = match operation.upload {
         Some(rules) => command.arg(
             Arg::new("file")
                 .long("file")
@@ -237,6 +237,17 @@ fn operation_command(operation: &'static Operation) -> Command {
                 .help(upload_help(rules)),
         ),
         None => command,
+    };
+    if announced_download(operation) {
+        command.arg(
+            Arg::new("sha1")
+                .long("sha1")
+                .value_name("HASH")
+                .required(true)
+                .help("the file's SHA-1 as the answer that gave its URL announced it (hash_value); WeChat Pay does not sign the file's answer"),
+        )
+    } else {
+        command
     }
 }
 
@@ -366,13 +377,23 @@ fn call_operation(
         })?),
         None => None,
     };
+    // Only an announced download's command has `--sha1` (clap requires it there).
+    let expected_sha1 = if announced_download(operation) {
+        operation_matches.get_one::<String>("sha1").cloned()
+    } else {
+        None
+    };
     let client = client(matches, generated)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|error| Failure::local(format!("cannot start the async runtime: {error}")))?;
     let info = operation.info;
-    let input = crate::cli::Input { request, file };
+    let input = crate::cli::Input {
+        request,
+        file,
+        expected_sha1,
+    };
     let response = runtime.block_on((generated.call)(&client, info.service, info.id, input))?;
     if let Some(response) = response {
         let text = serde_json::to_string_pretty(&response)
@@ -380,6 +401,16 @@ fn call_operation(
         println!("{text}");
     }
     Ok(())
+}
+
+/// Whether the operation downloads a file whose SHA-1 an earlier answer announced (its answer
+/// is unsigned, so the tool needs the digest to check the file).
+fn announced_download(operation: &Operation) -> bool {
+    operation
+        .response
+        .download
+        .as_ref()
+        .is_some_and(|download| download.digest_header.is_none())
 }
 
 fn read_request(argument: Option<&str>) -> Result<String, Failure> {

@@ -32,6 +32,9 @@ pub struct Input {
     pub request: Value,
     /// The file to upload (`--file`), for an upload operation.
     pub file: Option<crate::runtime::UploadFile>,
+    /// The SHA-1 to check a downloaded file against (`--sha1`), for a download whose answer is
+    /// unsigned.
+    pub expected_sha1: Option<String>,
 }
 
 /// The file of an upload operation's call; the tool requires `--file` for those.
@@ -42,6 +45,16 @@ pub fn upload_file(
         Error::Validation(ValidationError {
             field: "file".to_owned(),
             rule: "this operation uploads a file: give it with --file PATH".to_owned(),
+        })
+    })
+}
+
+/// The SHA-1 of an announced download's call; the tool requires `--sha1` for those.
+pub fn expected_sha1(sha1: Option<String>) -> Result<String, Error> {
+    sha1.ok_or_else(|| {
+        Error::Validation(ValidationError {
+            field: "sha1".to_owned(),
+            rule: "WeChat Pay does not sign this file's answer: give the SHA-1 the answer with its URL announced (hash_value) with --sha1 HASH".to_owned(),
         })
     })
 }

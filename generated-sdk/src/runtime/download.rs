@@ -1,6 +1,8 @@
-//! File downloads (statements): streamed to the caller's writer, never buffered whole. The
-//! answer's signature covers a small JSON carrying the file's digest (as the spec says), and the
-//! digest of the bytes actually received is compared at the end.
+//! File downloads (statements and bills): streamed to the caller's writer, never buffered
+//! whole. The file's SHA-1 comes from a signed header (the answer's signature covers a small
+//! JSON carrying it, as the spec says) or from the caller (an earlier signed answer announced
+//! it; WeChat Pay does not sign the bill file's answer), and the digest of the bytes actually
+//! received is compared with it at the end.
 
 use std::io::Write;
 
@@ -9,14 +11,15 @@ use aws_lc_rs::digest::{Context, SHA1_FOR_LEGACY_USE_ONLY};
 use super::client::Client;
 use super::error::{Error, TransportErrorKind};
 use super::http::{signature_headers, too_large};
-use super::transport::{ApiRequest, ApiResponse, DownloadCheck, Downloaded};
+use super::transport::{ApiRequest, ApiResponse, DownloadCheck, DownloadIntegrity, Downloaded};
 use super::verify::verify;
 
 impl Client {
     /// Sends `request` and streams a 2xx answer's body into `sink`, after verifying the
-    /// signature over `check.signed_body`; fails at the end if the SHA-1 of what arrived differs
-    /// from the announced one (what was already written stays written: write to a temporary file
-    /// and keep it only on success). Error answers are returned as [`Error::Api`].
+    /// signature over the signed digest when the answer has one; fails at the end if the SHA-1
+    /// of what arrived differs from the announced one (what was already written stays written:
+    /// write to a temporary file and keep it only on success). Error answers are returned as
+    /// [`Error::Api`].
     pub async fn download_file(
         &self,
         request: &ApiRequest,
@@ -57,32 +60,47 @@ impl Client {
                 .err()
                 .unwrap_or_else(not_a_download));
         }
-        let announced =
-            header(&response, check.digest_header).ok_or_else(|| Error::Verification {
-                reason: format!("the {} header is missing", check.digest_header),
-                request_id: request_id.clone(),
-            })?;
-        let signed = check.signed_body.replace("{digest}", &announced);
-        let signature = signature_headers(response.headers());
-        verify(&signature, signed.as_bytes(), self.now(), self.keys()).map_err(|failure| {
-            Error::Verification {
-                reason: failure.into_reason(),
-                request_id: request_id.clone(),
+        let (announced, announced_by) = match &check.integrity {
+            DownloadIntegrity::SignedDigest {
+                digest_header,
+                signed_body,
+            } => {
+                let announced =
+                    header(&response, digest_header).ok_or_else(|| Error::Verification {
+                        reason: format!("the {digest_header} header is missing"),
+                        request_id: request_id.clone(),
+                    })?;
+                let signed = signed_body.replace("{digest}", &announced);
+                let signature = signature_headers(response.headers());
+                verify(&signature, signed.as_bytes(), self.now(), self.keys()).map_err(
+                    |failure| Error::Verification {
+                        reason: failure.into_reason(),
+                        request_id: request_id.clone(),
+                    },
+                )?;
+                (announced, (*digest_header).to_owned())
             }
-        })?;
-        let gzipped = response
+            // Unsigned by WeChat Pay: the digest the caller got from a signed answer is the
+            // only proof, so it is required, never skipped.
+            DownloadIntegrity::Announced { sha1 } => {
+                (sha1.clone(), "the announced SHA-1".to_owned())
+            }
+        };
+        let encoded = response
             .headers()
             .get(reqwest::header::CONTENT_ENCODING)
             .and_then(|value| value.to_str().ok())
             .is_some_and(|value| value.eq_ignore_ascii_case("gzip"));
-        // Decoding is done only for operations that ask for it: an unasked-for gzip answer
-        // could be a decompression bomb aimed at the caller.
-        if gzipped && !check.gzip {
+        // Decoding is done only for requests that ask for it: an unasked-for gzip answer
+        // could be a decompression bomb aimed at the caller. An archive asked for may come
+        // labelled as gzip-encoded too; it is the same stream, decoded once.
+        if encoded && !check.gzip && !check.gzip_file {
             return Err(too_large(
                 "the file came gzip-encoded although the operation does not ask for gzip"
                     .to_owned(),
             ));
         }
+        let gzipped = encoded || check.gzip_file;
         let out = DigestingWriter {
             digest: Context::new(&SHA1_FOR_LEGACY_USE_ONLY),
             bytes: 0,
@@ -138,8 +156,7 @@ impl Client {
         if !matches {
             return Err(Error::Verification {
                 reason: format!(
-                    "the downloaded file's SHA-1 {sha1} does not match {} {announced}",
-                    check.digest_header
+                    "the downloaded file's SHA-1 {sha1} does not match {announced_by} {announced}"
                 ),
                 request_id,
             });
@@ -150,6 +167,46 @@ impl Client {
             request_id,
         })
     }
+}
+
+/// Whether the query of `path_and_query` gives `field` the value `value`: a request asking for
+/// a gzip archive (`tartype=GZIP`).
+pub fn query_asks(path_and_query: &str, field: &str, value: &str) -> bool {
+    // Any base will do: only the query is read.
+    reqwest::Url::parse(&format!("http://localhost{path_and_query}")).is_ok_and(|url| {
+        url.query_pairs()
+            .any(|(name, given)| name == field && given.eq_ignore_ascii_case(value))
+    })
+}
+
+/// The request of a download whose URL an earlier answer gave (申请交易账单's `download_url`):
+/// the URL's path must be the operation's `path`, and its query parameters become the
+/// request's fields, checked as any request's are.
+pub fn request_from_download_url<T: serde::de::DeserializeOwned>(
+    url: &str,
+    path: &str,
+) -> Result<T, Error> {
+    let invalid = |rule: String| {
+        Error::Validation(super::ValidationError {
+            field: "download_url".to_owned(),
+            rule,
+        })
+    };
+    let parsed =
+        reqwest::Url::parse(url).map_err(|error| invalid(format!("not a URL: {error}")))?;
+    if parsed.path() != path {
+        return Err(invalid(format!(
+            "its path {} is not this operation's {path}",
+            parsed.path()
+        )));
+    }
+    let fields: serde_json::Map<String, serde_json::Value> = parsed
+        .query_pairs()
+        .map(|(name, value)| (name.into_owned(), value.into_owned().into()))
+        .collect();
+    let text = serde_json::Value::Object(fields).to_string();
+    serde_json::from_str(&text)
+        .map_err(|error| invalid(format!("its query does not fit the request: {error}")))
 }
 
 /// Passes bytes to the caller's sink, hashing and counting them on the way.

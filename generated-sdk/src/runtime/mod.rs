@@ -43,6 +43,7 @@ pub use clock::{Clock, SystemClock};
 pub use crypto::ApiV3Key;
 pub use decimal::{Decimal, NotANumber};
 pub use decode::{decode_empty, decode_json, encode_json};
+pub use download::{query_asks, request_from_download_url};
 pub use encode::PathAndQuery;
 pub use error::{ApiError, Error, ErrorDetail, TransportErrorKind, ValidationError};
 pub use keyring::{KeyKind, KeyRing, VerifyingKey};
@@ -56,7 +57,8 @@ pub use pay_params::{AppPayParams, JsapiPayParams};
 pub use retry::RetryPolicy;
 pub use sensitive::{EncryptSensitive, SensitiveEncryptor};
 pub use transport::{
-    ApiRequest, ApiResponse, DownloadCheck, Downloaded, Method, OperationInfo, Transport,
+    ApiRequest, ApiResponse, DownloadCheck, DownloadIntegrity, Downloaded, Method, OperationInfo,
+    Transport,
 };
 pub use upload::{DigestAlgorithm, Upload, UploadFile, UploadRules, prepare_upload};
 pub use validate::{Documented, Validate, check_enum, check_length, check_time_length, field_path};

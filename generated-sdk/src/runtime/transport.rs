@@ -113,15 +113,35 @@ pub trait Transport: Send + Sync {
 }
 
 /// How a download proves its integrity, from the spec.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DownloadCheck {
-    /// The header with the hex SHA-1 of the file, e.g. `Wechatpay-Statement-Sha1`.
-    pub digest_header: &'static str,
-    /// What the answer's signature covers, `{digest}` standing for the header's value.
-    pub signed_body: &'static str,
+    /// Where the file's SHA-1 comes from, and whether the answer is signed.
+    pub integrity: DownloadIntegrity,
     /// Ask for gzip (`Accept-Encoding: gzip`) and decode a gzip answer while streaming; the
     /// digest is then of the decoded file.
     pub gzip: bool,
+    /// The request asked for a gzip archive: the body is decoded while streaming whatever its
+    /// headers say, and the digest is of the decoded file.
+    pub gzip_file: bool,
+}
+
+/// Where a downloaded file's SHA-1 comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DownloadIntegrity {
+    /// From a header of the answer, which is signed over `signed_body` (`{digest}` standing for
+    /// the header's value) instead of over the file: the global statements.
+    SignedDigest {
+        /// The header with the hex SHA-1 of the file, e.g. `Wechatpay-Statement-Sha1`.
+        digest_header: &'static str,
+        /// What the answer's signature covers.
+        signed_body: &'static str,
+    },
+    /// From the caller: WeChat Pay does not sign this answer, and an earlier signed answer
+    /// announced the file's SHA-1 (申请交易账单's `hash_value`, for the bills).
+    Announced {
+        /// The announced SHA-1, hex (or base64).
+        sha1: String,
+    },
 }
 
 /// What a finished download wrote.

@@ -140,12 +140,24 @@ pub struct ErrorRow {
 /// How a download's file is checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Download {
-    /// The header announcing the file's digest, e.g. `Wechatpay-Statement-Sha1`.
-    pub digest_header: String,
+    /// The header announcing the file's digest, e.g. `Wechatpay-Statement-Sha1`; `None` when
+    /// the answer is unsigned and an earlier answer announced the digest (the bills).
+    pub digest_header: Option<String>,
     /// What the signature covers instead of the body, `{digest}` standing for the digest.
-    pub signed_body: String,
+    pub signed_body: Option<String>,
     /// Whether the file travels gzip-compressed.
     pub gzip: bool,
+    /// The query field and value with which a request asks for a gzip archive.
+    pub gzip_query: Option<GzipQuery>,
+}
+
+/// A query field and the value of it that asks for a gzip archive, e.g. `tartype=GZIP`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GzipQuery {
+    /// The query field.
+    pub field: String,
+    /// The value asking for gzip.
+    pub value: String,
 }
 
 /// An operation's documented answer.
@@ -162,6 +174,19 @@ pub struct Response {
     pub required: Vec<String>,
     /// For a file download: how the file is checked.
     pub download: Option<Download>,
+    /// The download whose URL and SHA-1 this answer gives, if any.
+    pub announces: Option<Announcement>,
+}
+
+/// A download an answer announces: its operation, and the answer fields with its URL and SHA-1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Announcement {
+    /// The download operation's id, in the same service.
+    pub download: String,
+    /// The answer field with the download URL.
+    pub url_field: String,
+    /// The answer field with the file's SHA-1.
+    pub digest_field: String,
 }
 
 /// One `event_type` of a notification.

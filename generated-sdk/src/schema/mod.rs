@@ -14,7 +14,8 @@ use std::sync::{Arc, OnceLock};
 
 pub use check::{Violation, check, check_fields};
 pub use data::{
-    Download, ErrorRow, EventType, FieldLocation, Lifecycle, Response, Step, StepAction,
+    Announcement, Download, ErrorRow, EventType, FieldLocation, Lifecycle, Response, Step,
+    StepAction,
 };
 
 use crate::runtime::OperationInfo;

@@ -17,11 +17,11 @@ use super::keys;
 use super::lifecycle::{Instances, Outcome};
 use super::recorded::{Recorded, parse_authorization};
 use super::route;
-use super::signed::{Signer, Unsigned};
+use super::signed::{Signer, Unsigned, sha1_hex};
 use super::upload;
 use crate::runtime::sign::{SigningInput, request_message};
 use crate::runtime::{OperationInfo, WechatPayPublicKey};
-use crate::schema::{self, ErrorRow, Lifecycle, Operation, Violation};
+use crate::schema::{self, Announcement, ErrorRow, Lifecycle, Operation, Violation};
 
 /// The largest request body the sandbox reads, like WeChat Pay's own limit on uploads.
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -169,8 +169,10 @@ impl Shared {
         let decision = match fault {
             Some(Fault::Drop) => Decision::Drop,
             Some(Fault::Respond(answer)) => {
-                let operation = routed.map(|(operation, _)| operation);
-                Decision::Answer(unsigned(answer, operation), None)
+                let operation = routed.as_ref().map(|(operation, _)| *operation);
+                let archive = operation
+                    .is_some_and(|operation| asks_for_archive(operation, query.as_deref()));
+                Decision::Answer(unsigned(answer, operation, archive), None)
             }
             fault => {
                 let incoming = Routed {
@@ -210,7 +212,8 @@ impl Shared {
         fault: Option<&Fault>,
     ) -> Response<Full<Bytes>> {
         let serial = self.lock().serial.clone();
-        let (Some(cache), None) = (&self.signed, fault) else {
+        // An unsigned file is not cached: its bytes could be those of a signed answer.
+        let (Some(cache), None, true) = (&self.signed, fault, unsigned.wechatpay_signed) else {
             return self.signer.sign(unsigned, &serial, request_id, fault);
         };
         let now = chrono::Utc::now().timestamp();
@@ -246,7 +249,7 @@ impl Shared {
         }
         let Some((operation, params)) = routed else {
             if let Some(answer) = self.handler.as_ref().and_then(|handler| handler(recorded)) {
-                return unsigned(answer, None);
+                return unsigned(answer, None, false);
             }
             return error_body(
                 404,
@@ -274,11 +277,12 @@ impl Shared {
             Ok(request) => request,
             Err(violation) => return param_error(&violation),
         };
+        let archive = asks_for_archive(operation, query);
         if let Some(answer) = self.lock().answers.get(&route_key(operation.info)).cloned() {
-            return unsigned(answer, Some(operation));
+            return unsigned(answer, Some(operation), archive);
         }
         if let Some(answer) = self.handler.as_ref().and_then(|handler| handler(recorded)) {
-            return unsigned(answer, Some(operation));
+            return unsigned(answer, Some(operation), archive);
         }
         let outcome = self
             .lock()
@@ -291,7 +295,11 @@ impl Shared {
             Some(Outcome::Refuse(row)) => return documented_error(&row),
             None => {}
         }
-        documented(operation)
+        let answer = documented(operation, archive);
+        match &operation.response.announces {
+            Some(announcement) => announce(answer, operation, announcement, recorded),
+            None => answer,
+        }
     }
 
     /// Whether `Authorization` signs this request: its method, target and `body` (the JSON
@@ -334,8 +342,62 @@ impl Shared {
     }
 }
 
+/// The file a download serves when no test registered one: its documented example, or a
+/// few rows of a trade bill.
+fn served_file(operation: &Operation) -> &str {
+    operation.response.example.as_deref().unwrap_or(
+        "交易时间,公众账号ID,商户号\n`2026-01-01 00:00:00,`wx0000000000000000,`1900000001\n",
+    )
+}
+
+/// An answer that announces a download (申请交易账单): its URL on this sandbox, and the SHA-1
+/// of the file the sandbox serves there, so the download that follows checks out.
+fn announce(
+    answer: Unsigned,
+    operation: &Operation,
+    announcement: &Announcement,
+    recorded: &Recorded,
+) -> Unsigned {
+    let download = schema::load()
+        .ok()
+        .and_then(|schema| schema.operation(operation.info.service, &announcement.download));
+    let (Some(download), Some(host), Ok(Value::Object(mut body))) = (
+        download,
+        recorded.header("host"),
+        serde_json::from_slice::<Value>(&answer.body),
+    ) else {
+        return answer;
+    };
+    // A token per request, as WeChat Pay's URLs carry one.
+    let token = sha1_hex(recorded.path_and_query.as_bytes());
+    body.insert(
+        announcement.url_field.clone(),
+        format!("http://{host}{}?token={token}", download.info.path).into(),
+    );
+    body.insert(
+        announcement.digest_field.clone(),
+        sha1_hex(served_file(download).as_bytes()).into(),
+    );
+    Unsigned::json(answer.status, Value::Object(body).to_string())
+}
+
+/// Whether the request asks for its file as a gzip archive (`tartype=GZIP` of a bill download).
+fn asks_for_archive(operation: &Operation, query: Option<&str>) -> bool {
+    let gzip_query = operation
+        .response
+        .download
+        .as_ref()
+        .and_then(|download| download.gzip_query.as_ref());
+    match (gzip_query, query) {
+        (Some(gzip_query), Some(query)) => {
+            crate::runtime::query_asks(&format!("/?{query}"), &gzip_query.field, &gzip_query.value)
+        }
+        _ => false,
+    }
+}
+
 /// The documented answer: the certificate list, the example file, or the example body.
-fn documented(operation: &'static Operation) -> Unsigned {
+fn documented(operation: &'static Operation, archive: bool) -> Unsigned {
     let response = &operation.response;
     if operation.platform_certificates {
         // Its own certificate, as the download lists it; encrypting a fixed PEM cannot fail.
@@ -345,14 +407,18 @@ fn documented(operation: &'static Operation) -> Unsigned {
         return Unsigned::json(200, list);
     }
     if response.download.is_some() {
-        let content = response.example.as_deref().unwrap_or(
-            "交易时间,公众账号ID,商户号\n`2026-01-01 00:00:00,`wx0000000000000000,`1900000001\n",
-        );
+        let content = served_file(operation);
         let gzip = response
             .download
             .as_ref()
             .is_some_and(|download| download.gzip);
-        return Unsigned::file(response.download.as_ref(), content.as_bytes(), None, gzip);
+        return Unsigned::file(
+            response.download.as_ref(),
+            content.as_bytes(),
+            None,
+            gzip,
+            archive,
+        );
     }
     // No documented body (a 204, or an answer the spec gives no type for): the status alone.
     if response.status == 204 || (response.example.is_none() && response.fields.is_empty()) {
@@ -378,7 +444,7 @@ fn documented(operation: &'static Operation) -> Unsigned {
     }
 }
 
-fn unsigned(answer: Answer, operation: Option<&'static Operation>) -> Unsigned {
+fn unsigned(answer: Answer, operation: Option<&'static Operation>, archive: bool) -> Unsigned {
     match answer {
         Answer::Json { status, body } => Unsigned::json(status, body),
         Answer::File {
@@ -390,6 +456,7 @@ fn unsigned(answer: Answer, operation: Option<&'static Operation>) -> Unsigned {
             &content,
             announced.as_deref(),
             gzip,
+            archive,
         ),
     }
 }

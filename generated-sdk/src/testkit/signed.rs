@@ -26,6 +26,9 @@ pub(crate) struct Unsigned {
     /// What the signature covers when it is not the body (downloads).
     pub signed: Option<Vec<u8>>,
     pub headers: Vec<(String, String)>,
+    /// Whether WeChat Pay signs this answer: every answer but a file whose digest an earlier
+    /// answer announced (a bill).
+    pub wechatpay_signed: bool,
 }
 
 impl Unsigned {
@@ -35,20 +38,42 @@ impl Unsigned {
             body: body.into(),
             signed: None,
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            wechatpay_signed: true,
         }
     }
 
-    /// A file for an operation whose downloads are checked as `download` says.
+    /// A file for an operation whose downloads are checked as `download` says; `archive`: the
+    /// request asked for a gzip archive (`tartype=GZIP`).
     pub(crate) fn file(
         download: Option<&Download>,
         content: &[u8],
         announced: Option<&str>,
         gzip: bool,
+        archive: bool,
     ) -> Unsigned {
+        if download.is_some_and(|download| download.digest_header.is_none()) {
+            // A bill file: neither signed nor carrying its digest, which the answer that gave
+            // its URL announced.
+            let (body, content_type) = if archive {
+                (gzip_bytes(content), "application/x-gzip")
+            } else {
+                (content.to_vec(), "text/plain")
+            };
+            return Unsigned {
+                status: 200,
+                body,
+                signed: None,
+                headers: vec![("Content-Type".to_owned(), content_type.to_owned())],
+                wechatpay_signed: false,
+            };
+        }
         let digest = announced.map_or_else(|| sha1_hex(content), str::to_owned);
-        let header = download.map_or("Wechatpay-Statement-Sha1", |d| d.digest_header.as_str());
+        let header = download
+            .and_then(|d| d.digest_header.as_deref())
+            .unwrap_or("Wechatpay-Statement-Sha1");
         let signed = download
-            .map_or(r#"{"sha1":"{digest}"}"#, |d| d.signed_body.as_str())
+            .and_then(|d| d.signed_body.as_deref())
+            .unwrap_or(r#"{"sha1":"{digest}"}"#)
             .replace("{digest}", &digest);
         let mut headers = vec![
             ("Content-Type".to_owned(), "text/plain".to_owned()),
@@ -65,6 +90,7 @@ impl Unsigned {
             body,
             signed: Some(signed.into_bytes()),
             headers,
+            wechatpay_signed: true,
         }
     }
 }
@@ -115,13 +141,17 @@ impl Signer {
         } else {
             serial
         };
-        let mut headers = vec![
-            ("Wechatpay-Timestamp".to_owned(), timestamp.to_string()),
-            ("Wechatpay-Nonce".to_owned(), nonce),
-            ("Wechatpay-Signature".to_owned(), signature),
-            ("Wechatpay-Serial".to_owned(), serial.to_owned()),
-            ("Request-ID".to_owned(), request_id.to_owned()),
-        ];
+        let mut headers = if unsigned.wechatpay_signed {
+            vec![
+                ("Wechatpay-Timestamp".to_owned(), timestamp.to_string()),
+                ("Wechatpay-Nonce".to_owned(), nonce),
+                ("Wechatpay-Signature".to_owned(), signature),
+                ("Wechatpay-Serial".to_owned(), serial.to_owned()),
+            ]
+        } else {
+            Vec::new()
+        };
+        headers.push(("Request-ID".to_owned(), request_id.to_owned()));
         headers.extend(unsigned.headers);
         if let Some(Fault::OmitHeader(name)) = fault {
             headers.retain(|(header, _)| !header.eq_ignore_ascii_case(name));

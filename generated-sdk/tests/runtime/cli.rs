@@ -479,6 +479,49 @@ async fn a_statement_download_streams_to_stdout_or_exits_3_on_a_bad_digest() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bill_download_is_checked_against_sha1_given_or_exits_3() {
+    let server = FakeWechatPay::start(recharge_handler).await;
+    let bill = "交易时间,公众账号ID\n`2026-12-01 10:00:00,`wx8888888888888888\n".repeat(50);
+    let request = r#"{"token":"6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA"}"#;
+    // WeChat Pay neither signs this answer nor sends its digest: `announced` is not used.
+    let download = |sha1: String| {
+        server.script([file_answer(bill.clone().into_bytes(), String::new(), false)]);
+        let url = server.url();
+        async move {
+            let args = [
+                "call",
+                "bill",
+                "download_bill_file",
+                request,
+                "--sha1",
+                &sha1,
+            ];
+            run(&url, &args, None).await
+        }
+    };
+    let (status, stdout, stderr) = download(sha1_hex(bill.as_bytes())).await;
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(stdout, bill, "the file, byte for byte");
+
+    let other = sha1_hex(b"other");
+    let (status, _, stderr) = download(other.clone()).await;
+    assert_eq!(status, 3, "{stderr}");
+    assert!(
+        stderr.contains(&format!("does not match the announced SHA-1 {other}")),
+        "{stderr}"
+    );
+
+    let (status, _, stderr) = run(
+        &server.url(),
+        &["call", "bill", "download_bill_file", request],
+        None,
+    )
+    .await;
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("--sha1"), "{stderr}");
+}
+
 /// Kills the sandbox process when the test ends, passed or not.
 struct Running(std::process::Child);
 

@@ -2,7 +2,9 @@
 //! the announced digest, and the digest of what arrived compared at the end.
 
 use wechatpay_apiv3::Error;
-use wechatpay_apiv3::runtime::{ApiRequest, DownloadCheck, Method, OperationInfo};
+use wechatpay_apiv3::runtime::{
+    ApiRequest, DownloadCheck, DownloadIntegrity, Method, OperationInfo,
+};
 
 use wechatpay_apiv3::testkit::Fault;
 
@@ -22,11 +24,17 @@ static BILL: OperationInfo = OperationInfo {
     backup_host: None,
 };
 
-const CHECK: DownloadCheck = DownloadCheck {
-    digest_header: "Wechatpay-Statement-Sha1",
-    signed_body: r#"{"sha1":"{digest}"}"#,
-    gzip: false,
-};
+/// The global statements' check: a signed digest header.
+fn check() -> DownloadCheck {
+    DownloadCheck {
+        integrity: DownloadIntegrity::SignedDigest {
+            digest_header: "Wechatpay-Statement-Sha1",
+            signed_body: r#"{"sha1":"{digest}"}"#,
+        },
+        gzip: false,
+        gzip_file: false,
+    }
+}
 
 fn request() -> ApiRequest {
     ApiRequest {
@@ -66,7 +74,7 @@ async fn a_statement_streams_and_its_digest_is_checked() {
         .expect("client");
     let mut file = Vec::new();
     let downloaded = client
-        .download_file(&request(), CHECK, &mut file)
+        .download_file(&request(), check(), &mut file)
         .await
         .expect("a good download");
     assert_eq!(
@@ -86,7 +94,7 @@ async fn a_wrong_digest_fails_at_the_end() {
     let client = client_builder(&server.url()).build().expect("client");
     let mut file = Vec::new();
     let error = client
-        .download_file(&request(), CHECK, &mut file)
+        .download_file(&request(), check(), &mut file)
         .await
         .expect_err("digest mismatch");
     assert!(
@@ -102,7 +110,7 @@ async fn a_forged_download_signature_is_refused_before_any_byte_is_written() {
     let client = client_builder(&server.url()).build().expect("client");
     let mut file = Vec::new();
     let error = client
-        .download_file(&request(), CHECK, &mut file)
+        .download_file(&request(), check(), &mut file)
         .await
         .expect_err("refused");
     assert!(matches!(error, Error::Verification { .. }), "{error:?}");
@@ -118,7 +126,7 @@ async fn an_error_answer_to_a_download_is_an_api_error() {
     )]);
     let client = client_builder(&server.url()).build().expect("client");
     let error = client
-        .download_file(&request(), CHECK, &mut Vec::new())
+        .download_file(&request(), check(), &mut Vec::new())
         .await
         .expect_err("400");
     assert!(
@@ -140,7 +148,7 @@ async fn a_gzip_statement_is_decoded_while_streaming_and_its_digest_checked() {
     let client = client_builder(&server.url()).build().expect("client");
     let check = DownloadCheck {
         gzip: true,
-        ..CHECK
+        ..check()
     };
     let mut file = Vec::new();
     let downloaded = client
@@ -170,7 +178,7 @@ async fn gzip_is_decoded_only_when_the_operation_asks_for_it() {
     let client = client_builder(&server.url()).build().expect("client");
     let mut file = Vec::new();
     let error = client
-        .download_file(&request(), CHECK, &mut file)
+        .download_file(&request(), check(), &mut file)
         .await
         .expect_err("not asked for");
     assert!(too_large(&error), "{error:?}");
@@ -189,7 +197,7 @@ async fn a_download_over_its_cap_is_stopped() {
         .expect("client");
     let mut file = Vec::new();
     let error = client
-        .download_file(&request(), CHECK, &mut file)
+        .download_file(&request(), check(), &mut file)
         .await
         .expect_err("over the cap");
     assert!(too_large(&error), "{error:?}");
@@ -206,7 +214,7 @@ async fn a_gzip_bomb_is_refused() {
     let client = client_builder(&server.url()).build().expect("client");
     let check = DownloadCheck {
         gzip: true,
-        ..CHECK
+        ..check()
     };
     let mut file = Vec::new();
     let error = client
@@ -277,7 +285,7 @@ async fn a_download_is_bounded_by_its_idle_time_not_its_total_time() {
         .expect("client");
     let mut file = Vec::new();
     client
-        .download_file(&request(), CHECK, &mut file)
+        .download_file(&request(), check(), &mut file)
         .await
         .expect("1.5 s in all, never 1 s without a byte");
     assert_eq!(file, pieces.concat());
@@ -289,7 +297,7 @@ async fn a_download_is_bounded_by_its_idle_time_not_its_total_time() {
         .build()
         .expect("client");
     let error = client
-        .download_file(&request(), CHECK, &mut Vec::new())
+        .download_file(&request(), check(), &mut Vec::new())
         .await
         .expect_err("stalled");
     assert!(
@@ -302,4 +310,183 @@ async fn a_download_is_bounded_by_its_idle_time_not_its_total_time() {
         ),
         "{error:?}"
     );
+}
+
+/// 下载账单 as a downstream team calls it: 申请交易账单 announces the file's URL and SHA-1, the
+/// request is read from the URL, and the unsigned file is checked against the SHA-1.
+mod bills {
+    use wechatpay_apiv3::Error;
+    use wechatpay_apiv3::api::bill::operations::{APPLY_TRADE_BILL, DOWNLOAD_BILL_FILE};
+    use wechatpay_apiv3::api::bill::{
+        ApplyTradeBillRequest, DownloadBillFileRequest, QueryBillEntity, TarType,
+    };
+    use wechatpay_apiv3::runtime::Client;
+    use wechatpay_apiv3::testkit::{Answer, Sandbox, sha1_hex};
+
+    /// A sandbox whose 申请交易账单 answers a URL on itself and the SHA-1 of `announced`, and
+    /// whose 下载账单 serves `content`.
+    async fn sandbox(content: &[u8], announced: &[u8]) -> Sandbox {
+        let sandbox = Sandbox::start().await.expect("the sandbox starts");
+        let application = serde_json::json!({
+            "hash_type": "SHA1",
+            "hash_value": sha1_hex(announced),
+            "download_url": format!("{}/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO", sandbox.url()),
+        });
+        sandbox.answer(&APPLY_TRADE_BILL, Answer::ok(application.to_string()));
+        sandbox.answer(
+            &DOWNLOAD_BILL_FILE,
+            Answer::File {
+                content: content.to_vec(),
+                announced: None,
+                gzip: false,
+            },
+        );
+        sandbox
+    }
+
+    /// 申请交易账单 for 2026-12-01 (with `tar_type`, when given), and the download request read
+    /// from the URL it answers; its `hash_value` is the SHA-1 to check.
+    async fn apply(
+        client: &Client,
+        tar_type: Option<TarType>,
+    ) -> (QueryBillEntity, DownloadBillFileRequest) {
+        let mut application = ApplyTradeBillRequest::new("2026-12-01");
+        application.tar_type = tar_type;
+        let bill = client
+            .bill()
+            .apply_trade_bill(&application)
+            .await
+            .expect("the application");
+        let request =
+            DownloadBillFileRequest::from_download_url(&bill.download_url).expect("the URL");
+        (bill, request)
+    }
+
+    #[tokio::test]
+    async fn a_trade_bill_is_checked_against_the_sha1_its_application_announced() {
+        let content = super::statement();
+        let sandbox = sandbox(&content, &content).await;
+        let client = sandbox.client().expect("client");
+        let (bill, request) = apply(&client, None).await;
+        assert_eq!(
+            request.token,
+            "6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO"
+        );
+        assert_eq!(request.tartype, None);
+        let mut file = Vec::new();
+        let downloaded = client
+            .bill()
+            .download_bill_file(&request, &bill.hash_value, &mut file)
+            .await
+            .expect("an unsigned file whose SHA-1 matches");
+        assert_eq!(file, content);
+        assert_eq!(downloaded.sha1, sha1_hex(&content));
+        let recorded = sandbox.requests_to(&DOWNLOAD_BILL_FILE);
+        assert_eq!(recorded.len(), 1);
+        assert!(
+            recorded[0].signature_valid,
+            "the request is signed all the same"
+        );
+        assert!(
+            recorded[0].path_and_query.ends_with(
+                "?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO"
+            ),
+            "{}",
+            recorded[0].path_and_query
+        );
+    }
+
+    #[tokio::test]
+    async fn a_bill_with_another_sha1_than_announced_fails() {
+        let content = super::statement();
+        let sandbox = sandbox(&content, b"another file").await;
+        let client = sandbox.client().expect("client");
+        let (bill, request) = apply(&client, None).await;
+        let error = client
+            .bill()
+            .download_bill_file(&request, &bill.hash_value, &mut Vec::new())
+            .await
+            .expect_err("the SHA-1 differs");
+        let Error::Verification { reason, .. } = &error else {
+            panic!("expected a verification failure, got {error:?}");
+        };
+        assert!(
+            reason.contains(&sha1_hex(&content))
+                && reason.contains(&format!(
+                    "the announced SHA-1 {}",
+                    sha1_hex(b"another file")
+                )),
+            "{reason}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_gzip_bill_is_decoded_on_the_way_and_its_sha1_is_of_the_decoded_file() {
+        let content = super::statement();
+        let sandbox = sandbox(&content, &content).await;
+        let client = sandbox.client().expect("client");
+        let (bill, mut request) = apply(&client, Some(TarType::Gzip)).await;
+        request.tartype = Some("GZIP".to_owned());
+        let mut file = Vec::new();
+        let downloaded = client
+            .bill()
+            .download_bill_file(&request, &bill.hash_value, &mut file)
+            .await
+            .expect("a gzip archive, decoded");
+        assert_eq!(file, content);
+        assert_eq!(downloaded.bytes, content.len() as u64);
+        let recorded = sandbox.requests_to(&DOWNLOAD_BILL_FILE);
+        assert!(recorded[0].path_and_query.contains("tartype=GZIP"));
+    }
+
+    #[tokio::test]
+    async fn the_sandbox_announces_a_bill_on_itself_that_downloads_and_checks_out() {
+        let sandbox = Sandbox::start().await.expect("the sandbox starts");
+        let client = sandbox.client().expect("client");
+        let (bill, mut request) = apply(&client, None).await;
+        assert!(
+            bill.download_url
+                .starts_with(&format!("{}/v3/billdownload/file?token=", sandbox.url())),
+            "{}",
+            bill.download_url
+        );
+        let mut plain = Vec::new();
+        client
+            .bill()
+            .download_bill_file(&request, &bill.hash_value, &mut plain)
+            .await
+            .expect("the file the sandbox announced");
+        assert!(!plain.is_empty());
+        assert_eq!(sha1_hex(&plain), bill.hash_value);
+        request.tartype = Some("GZIP".to_owned());
+        let mut decoded = Vec::new();
+        client
+            .bill()
+            .download_bill_file(&request, &bill.hash_value, &mut decoded)
+            .await
+            .expect("the same file as a gzip archive");
+        assert_eq!(decoded, plain);
+    }
+
+    #[tokio::test]
+    async fn a_download_url_of_another_operation_is_refused_naming_it() {
+        let error = DownloadBillFileRequest::from_download_url(
+            "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx",
+        )
+        .expect_err("another path");
+        let Error::Validation(validation) = &error else {
+            panic!("expected a validation error, got {error:?}");
+        };
+        assert_eq!(validation.field, "download_url");
+        assert!(
+            validation.rule.contains("/v3/billdownload/file"),
+            "{}",
+            validation.rule
+        );
+        let error = DownloadBillFileRequest::from_download_url(
+            "https://api.mch.weixin.qq.com/v3/billdownload/file",
+        )
+        .expect_err("no token");
+        assert!(matches!(error, Error::Validation(_)), "{error:?}");
+    }
 }

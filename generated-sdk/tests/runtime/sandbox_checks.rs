@@ -188,7 +188,11 @@ async fn every_operation_outside_a_lifecycle_answers_its_documented_example() {
                 b"sample file".to_vec(),
             )
         });
-        let input = wechatpay_apiv3::cli::Input { request, file };
+        let input = wechatpay_apiv3::cli::Input {
+            request,
+            file,
+            expected_sha1: None,
+        };
         let answer = wechatpay_apiv3::api::cli::call(&client, service, id, input)
             .await
             .unwrap_or_else(|error| panic!("{id}: {error}"));
@@ -200,6 +204,29 @@ async fn every_operation_outside_a_lifecycle_answers_its_documented_example() {
         if operation.platform_certificates {
             // The sandbox serves its own certificate, not the documented one.
             assert!(answer.is_some(), "{id}");
+        } else if let Some(announcement) = &operation.response.announces {
+            // The download it announces is on the sandbox, with the SHA-1 of what it serves.
+            let (Some(Value::Object(mut answer)), Some(Value::Object(mut expected))) =
+                (answer, expected)
+            else {
+                panic!("{id}: an announcement is an object");
+            };
+            let url = answer.remove(&announcement.url_field);
+            assert!(
+                url.as_ref()
+                    .and_then(Value::as_str)
+                    .is_some_and(|url| url.starts_with(&sandbox.url())),
+                "{id}: {url:?}"
+            );
+            let digest = answer.remove(&announcement.digest_field);
+            assert_eq!(
+                digest.as_ref().and_then(Value::as_str).map(str::len),
+                Some(40),
+                "{id}: {digest:?}"
+            );
+            expected.remove(&announcement.url_field);
+            expected.remove(&announcement.digest_field);
+            assert_eq!(answer, expected, "{id}");
         } else {
             assert_eq!(answer, expected, "{id}");
         }
@@ -215,15 +242,15 @@ async fn every_operation_outside_a_lifecycle_answers_its_documented_example() {
         assert!(recorded.signature_valid, "{id}");
         called += 1;
     }
-    assert_eq!(
-        called,
-        wechatpay_apiv3::schema::load()
-            .expect("the spec tables read")
-            .operations()
-            .len()
-            - in_lifecycles.len()
-            - 1
-    );
+    let operations = wechatpay_apiv3::schema::load()
+        .expect("the spec tables read")
+        .operations();
+    let downloads = operations
+        .iter()
+        .filter(|operation| operation.response.download.is_some())
+        .count();
+    assert_eq!(downloads, 2, "the global statement and the bill");
+    assert_eq!(called, operations.len() - in_lifecycles.len() - downloads);
 }
 
 /// The required fields of the first merchant mode, each with a value of its shape: for the

@@ -269,6 +269,7 @@ impl<'a> Operations<'a> {
             .plan
             .map(|plan| plan.provenance(&key))
             .unwrap_or_default();
+        let download = self.plan.and_then(|plan| plan.download(&key)).cloned();
         let headers = op
             .header_params
             .iter()
@@ -307,7 +308,13 @@ impl<'a> Operations<'a> {
             body,
             upload,
             status,
-            response_body,
+            // A file has no body type: what the facts say of it replaces any.
+            response_body: if download.is_some() {
+                None
+            } else {
+                response_body
+            },
+            download,
             alternatives,
             errors,
             provenance,

@@ -97,6 +97,9 @@ pub struct OperationFacts {
     /// An upload's documented file limits.
     #[serde(default)]
     pub upload: Option<UploadFacts>,
+    /// The answer is a file, checked as this says (the spec's `response.download`).
+    #[serde(default)]
+    pub download: Option<codegen::spec::DownloadDef>,
 }
 
 /// What the documentation says an upload's file may be.
@@ -293,6 +296,13 @@ impl Plan {
         self.facts
             .iter()
             .find_map(|file| file.operations.get(key)?.upload.as_ref())
+    }
+
+    /// The download facts of the first file that has any.
+    pub fn download(&self, key: &str) -> Option<&codegen::spec::DownloadDef> {
+        self.facts
+            .iter()
+            .find_map(|file| file.operations.get(key)?.download.as_ref())
     }
 
     /// Where this operation's name and facts come from, one line each.

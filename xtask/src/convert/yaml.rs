@@ -60,6 +60,8 @@ pub struct OperationOut {
     pub upload: Option<UploadOut>,
     pub status: u16,
     pub response_body: Option<String>,
+    /// The answer is a file (`response.download`), from the facts.
+    pub download: Option<codegen::spec::DownloadDef>,
     /// Other documented success statuses.
     pub alternatives: Vec<AlternativeOut>,
     pub errors: Vec<ErrorOut>,
@@ -357,6 +359,9 @@ fn operation(op: &OperationOut) -> Value {
     if let Some(body) = &op.response_body {
         response.insert("body".into(), Value::from(body.as_str()));
     }
+    if let Some(download) = &op.download {
+        response.insert("download".into(), download_value(download));
+    }
     if !op.alternatives.is_empty() {
         let alternatives = op.alternatives.iter().map(|alternative| {
             let mut entry = Mapping::new();
@@ -384,4 +389,48 @@ fn operation(op: &OperationOut) -> Value {
         put("errors", Value::Sequence(rows.collect()));
     }
     Value::Mapping(mapping)
+}
+
+/// `response.download` as the spec writes it.
+fn download_value(download: &codegen::spec::DownloadDef) -> Value {
+    let mut out = Mapping::new();
+    if let Some(header) = &download.digest_header {
+        out.insert("digest_header".into(), Value::from(header.as_str()));
+    }
+    if let Some(signed_body) = &download.signed_body {
+        out.insert("signed_body".into(), Value::from(signed_body.as_str()));
+    }
+    if let Some(codegen::spec::DigestSourceDef::Announced) = download.digest {
+        out.insert("digest".into(), Value::from("announced"));
+    }
+    if download.gzip {
+        out.insert("gzip".into(), Value::from(true));
+    }
+    if let Some(query) = &download.gzip_query {
+        out.insert(
+            "gzip_query".into(),
+            map([
+                ("field", Value::from(query.field.as_str())),
+                ("value", Value::from(query.value.as_str())),
+            ]),
+        );
+    }
+    if let Some(announced_by) = &download.announced_by {
+        let operations = announced_by
+            .operations
+            .iter()
+            .map(|id| Value::from(id.as_str()));
+        out.insert(
+            "announced_by".into(),
+            map([
+                ("operations", Value::Sequence(operations.collect())),
+                ("url_field", Value::from(announced_by.url_field.as_str())),
+                (
+                    "digest_field",
+                    Value::from(announced_by.digest_field.as_str()),
+                ),
+            ]),
+        );
+    }
+    Value::Mapping(out)
 }

@@ -64,18 +64,30 @@ const COMMUNITY: &str = r#"{"source": "fixture@0000000", "operations": [
   "request_body": {"type": "object", "properties": [{"name": "amount", "type": "object", "required": true, "properties": [
       {"name": "rate", "type": "number", "required": false}]}]},
   "responses": {"200": {"type": "object", "properties": [{"name": "code_url", "type": "string", "required": true}]}}},
- {"method": "GET", "path": "/v3/unnamed", "summary": "无名", "responses": {"200": null}}
+ {"method": "GET", "path": "/v3/unnamed", "summary": "无名", "responses": {"200": null}},
+ {"method": "GET", "path": "/v3/bill/tradebill", "tags": ["账单"], "summary": "申请交易账单",
+  "query_params": [{"name": "bill_date", "type": "string", "required": true}],
+  "responses": {"200": {"type": "object", "properties": [
+    {"name": "download_url", "type": "string", "required": true},
+    {"name": "hash_type", "type": "string", "required": true},
+    {"name": "hash_value", "type": "string", "required": true}]}}},
+ {"method": "GET", "path": "/v3/billdownload/file", "tags": ["账单"], "summary": "下载账单",
+  "query_params": [{"name": "token", "type": "string", "required": true}, {"name": "tartype", "type": "string", "required": false}],
+  "responses": {"200": null}}
 ]}"#;
 
 const NAMES: &str = r#"source: fixture names
 services:
   basic_payment: {title: 基础支付}
   refunds: {title: 退款, description: 申请退款和查询退款。}
+  bill: {title: 账单}
 operations:
   "GET /v3/pay/transactions/id/{id}": {service: basic_payment, id: query_order_by_id}
   "POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close": {service: basic_payment, id: close_order, from: wechatpay-go jsapi CloseOrder}
   "POST /v3/refund/domestic/refunds": {service: refunds, id: create_refund, response: Refund, from: wechatpay-go refunddomestic Create}
   "POST /v3/pay/transactions/native": {service: basic_payment, id: native_prepay}
+  "GET /v3/bill/tradebill": {service: bill, id: apply_trade_bill, response: QueryBillEntity}
+  "GET /v3/billdownload/file": {service: bill, id: download_bill_file}
 "#;
 
 const DOCS: &str = r#"source: fixture docs (read 2026-12-03)
@@ -88,6 +100,11 @@ operations:
       response.status: {enum: {SUCCESS: 退款成功, CLOSED: 退款关闭, PROCESSING: 退款处理中, ABNORMAL: 退款异常}}
     errors:
       - {status: 403, code: NOT_ENOUGH, description: 余额不足, solution: 此状态代表退款申请失败}
+  "GET /v3/billdownload/file":
+    download:
+      digest: announced
+      gzip_query: {field: tartype, value: GZIP}
+      announced_by: {operations: [apply_trade_bill], url_field: download_url, digest_field: hash_value}
 "#;
 
 fn scratch(name: &str) -> PathBuf {
@@ -145,6 +162,14 @@ fn an_import_applies_names_and_facts_and_keeps_the_transcribed_text() {
     );
     assert!(refunds.contains("code: NOT_ENOUGH"), "{refunds}");
 
+    let bill = &imported.files["spec/services/bill.yaml"];
+    assert!(
+        bill.contains(
+            "    response:\n      status: 200\n      download:\n        digest: announced\n        gzip_query:\n          field: tartype\n          value: GZIP\n        announced_by:\n          operations:\n          - apply_trade_bill\n          url_field: download_url\n          digest_field: hash_value\n"
+        ),
+        "the download facts, as the spec writes them:\n{bill}"
+    );
+
     let payment = &imported.files["spec/services/basic_payment.yaml"];
     assert_eq!(
         splice::strip(payment),
@@ -184,8 +209,8 @@ fn the_import_is_valid_for_the_generator_and_a_second_import_changes_nothing() {
     let sources = codegen::spec::read_sources(&root).unwrap_or_else(|e| panic!("{e}"));
     let generated = codegen::generate(&sources).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        generated.operations, 4,
-        "query, close, refund and native prepay"
+        generated.operations, 6,
+        "query, close, refund, native prepay, and the bill with its download (announced_by valid)"
     );
 
     let second = import(&root, &root.join("community.json")).unwrap_or_else(|e| panic!("{e}"));

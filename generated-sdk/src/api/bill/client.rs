@@ -193,7 +193,7 @@ impl<'a, T: Transport> BillClient<'a, T> {
     ///
     /// 支持商户: 电商平台、服务商、直连商户 · 更新时间: 2020.11.30 · operation id `download_bill_file`
     ///
-    /// Answers HTTP 200 with no body.
+    /// Answers HTTP 200 with a file, streamed into `sink`. WeChat Pay does not sign this answer: the file is checked against `expected_sha1`, the SHA-1 announced as `hash_value` by `apply_trade_bill`, `apply_fund_flow_bill`, after the last byte; on a mismatch the call fails, and what was written should be thrown away. With `tartype=GZIP` the file comes as a gzip archive, decoded on the way: `sink` receives the decoded file, and the SHA-1 is of it.
     ///
     /// Safe to retry: sending it again cannot do the work twice.
     ///
@@ -208,31 +208,38 @@ impl<'a, T: Transport> BillClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
-    pub fn download_bill_file(
+    pub async fn download_bill_file(
         &self,
         request: &DownloadBillFileRequest,
-    ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &DownloadBillFileRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/billdownload/file");
-            target.query("token", &request.token);
-            if let Some(value) = &request.tartype {
-                target.query("tartype", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_BILL_FILE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
+        expected_sha1: &str,
+        sink: &mut (dyn std::io::Write + Send),
+    ) -> Result<crate::runtime::Downloaded, Error> {
+        crate::runtime::Validate::validate(request)?;
+        let mut target = PathAndQuery::new();
+        target.literal("/v3/billdownload/file");
+        target.query("token", &request.token);
+        if let Some(value) = &request.tartype {
+            target.query("tartype", value);
         }
-        crate::runtime::Call::new(
-            self.transport,
-            prepare(request),
-            crate::runtime::decode_empty,
-        )
+        let api_request = ApiRequest {
+            operation: &operations::DOWNLOAD_BILL_FILE,
+            path_and_query: target.finish(),
+            body: None,
+            upload: None,
+            wechatpay_serial: None,
+        };
+        let check = crate::runtime::DownloadCheck {
+            integrity: crate::runtime::DownloadIntegrity::Announced {
+                sha1: expected_sha1.to_owned(),
+            },
+            gzip: false,
+            gzip_file: crate::runtime::query_asks(
+                &api_request.path_and_query,
+                "tartype",
+                "GZIP",
+            ),
+        };
+        self.transport.download(api_request, check, sink).await
     }
     /// 申请二级商户资金账单API
     ///
@@ -285,6 +292,15 @@ impl<'a, T: Transport> BillClient<'a, T> {
             self.transport,
             prepare(request),
             crate::runtime::decode_json,
+        )
+    }
+}
+impl DownloadBillFileRequest {
+    /// The request of a download URL as an earlier answer gives it (its `download_url`): the URL's path must be `/v3/billdownload/file`, and its query parameters become the fields. Pass the same answer's `hash_value` to [`BillClient::download_bill_file`] as the expected SHA-1.
+    pub fn from_download_url(url: &str) -> Result<Self, Error> {
+        crate::runtime::request_from_download_url(
+            url,
+            operations::DOWNLOAD_BILL_FILE.path,
         )
     }
 }

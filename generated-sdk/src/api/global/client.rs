@@ -563,24 +563,22 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
                 }
             }
         }
-        let check = crate::runtime::DownloadCheck {
-            digest_header: "Wechatpay-Statement-Sha1",
-            signed_body: "{\"sha1\":\"{digest}\"}",
-            gzip: false,
+        let api_request = ApiRequest {
+            operation: &operations::DOWNLOAD_STATEMENT,
+            path_and_query: target.finish(),
+            body: None,
+            upload: None,
+            wechatpay_serial: None,
         };
-        self.transport
-            .download(
-                ApiRequest {
-                    operation: &operations::DOWNLOAD_STATEMENT,
-                    path_and_query: target.finish(),
-                    body: None,
-                    upload: None,
-                    wechatpay_serial: None,
-                },
-                check,
-                sink,
-            )
-            .await
+        let check = crate::runtime::DownloadCheck {
+            integrity: crate::runtime::DownloadIntegrity::SignedDigest {
+                digest_header: "Wechatpay-Statement-Sha1",
+                signed_body: "{\"sha1\":\"{digest}\"}",
+            },
+            gzip: false,
+            gzip_file: false,
+        };
+        self.transport.download(api_request, check, sink).await
     }
     /// 撤销订单(商户订单号)
     ///

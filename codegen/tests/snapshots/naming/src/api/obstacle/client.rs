@@ -208,24 +208,22 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
         let mut target = PathAndQuery::new();
         target.literal("/v3/bills");
         target.query("date", &request.date);
-        let check = crate::runtime::DownloadCheck {
-            digest_header: "Wechatpay-Statement-Sha1",
-            signed_body: "{\"sha1\":\"{digest}\"}",
-            gzip: false,
+        let api_request = ApiRequest {
+            operation: &operations::DOWNLOAD_BILL,
+            path_and_query: target.finish(),
+            body: None,
+            upload: None,
+            wechatpay_serial: None,
         };
-        self.transport
-            .download(
-                ApiRequest {
-                    operation: &operations::DOWNLOAD_BILL,
-                    path_and_query: target.finish(),
-                    body: None,
-                    upload: None,
-                    wechatpay_serial: None,
-                },
-                check,
-                sink,
-            )
-            .await
+        let check = crate::runtime::DownloadCheck {
+            integrity: crate::runtime::DownloadIntegrity::SignedDigest {
+                digest_header: "Wechatpay-Statement-Sha1",
+                signed_body: "{\"sha1\":\"{digest}\"}",
+            },
+            gzip: false,
+            gzip_file: false,
+        };
+        self.transport.download(api_request, check, sink).await
     }
     /// 关键字操作
     ///
