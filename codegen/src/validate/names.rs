@@ -22,6 +22,7 @@ pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     field_collisions(service, out);
     request_collisions(service, out);
     variant_collisions(service, out);
+    event_collisions(service, out);
     method_collisions(service, out);
 }
 
@@ -336,6 +337,21 @@ fn variant_collisions(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Notifications become variants of the service's `Event` enum, beside its fallback.
+fn event_collisions(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
+    let fallback = Mapped::generated(
+        "notifications",
+        "the fallback event for undescribed event types".to_owned(),
+        naming::UNKNOWN_VARIANT.to_owned(),
+    );
+    let notifications = service.doc.notifications.names().map(|id| {
+        let path = format!("notifications.{id}");
+        Mapped::spec(path, "notification", id, naming::type_name(id))
+    });
+    let entries: Vec<_> = std::iter::once(fallback).chain(notifications).collect();
+    report_collisions(service, &entries, out);
+}
+
 /// Operations become methods of the service's client.
 fn method_collisions(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     let entries: Vec<_> = service
@@ -384,10 +400,21 @@ impl Mapped {
     }
 }
 
-/// Reports each entry whose Rust name an earlier entry already has, at the later entry.
+/// Reports each entry whose Rust name is no identifier, and each whose Rust name an earlier
+/// entry already has, at the later entry.
 fn report_collisions(service: &Parsed<ServiceDoc>, entries: &[Mapped], out: &mut Vec<Diagnostic>) {
     let mut first: BTreeMap<&str, &Mapped> = BTreeMap::new();
     for entry in entries {
+        if !is_identifier(&entry.rust) {
+            out.push(service.error(
+                entry.path.as_str(),
+                format!(
+                    "{} becomes {:?}, which is no Rust identifier: use letters, digits and `_`",
+                    entry.label, entry.rust
+                ),
+            ));
+            continue;
+        }
         let Some(earlier) = first.get(entry.rust.as_str()) else {
             first.insert(&entry.rust, entry);
             continue;
@@ -405,6 +432,17 @@ fn report_collisions(service: &Parsed<ServiceDoc>, entries: &[Mapped], out: &mut
             ),
         ));
     }
+}
+
+/// Rust's rule (XID_Start or `_`, then XID_Continue): what `proc_macro2::Ident::new` accepts,
+/// checked here so that a spec name no mapping makes valid is an error, not a panic.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
+        && chars.all(unicode_ident::is_xid_continue)
+        && name != "_"
 }
 
 #[cfg(test)]
@@ -441,6 +479,37 @@ types:
         let found = messages(&service(LocationIndex::default()));
         let expected = "demo.yaml: types.Thing.fields.id: duplicate key; each name may appear once";
         assert_eq!(found, vec![expected.to_owned()]);
+    }
+
+    #[test]
+    fn a_name_that_makes_no_identifier_is_an_error_not_a_panic() {
+        // What the mutation test found: a combining mark the snake-case mapping keeps in front.
+        let text = "\
+service: {name: demo, title: Demo, description: Demo.}
+types:
+  Thing:
+    description: A thing.
+    fields:
+      \u{113c2}receiver: {type: string, description: Receiver.}
+      \u{4e2d}\u{6587}: {type: string, description: A CJK name is an identifier.}
+enums:
+  Kind:
+    description: A kind.
+    values:
+      \u{113c2}: null
+";
+        let service = Parsed {
+            file: "demo.yaml".to_owned(),
+            doc: serde_yaml::from_str(text).expect("the test spec parses"),
+            index: LocationIndex::default(),
+        };
+        assert_eq!(
+            messages(&service),
+            vec![
+                "demo.yaml: types.Thing.fields.\u{113c2}receiver: field \"\u{113c2}receiver\" becomes \"\\u{113c2}receiver\", which is no Rust identifier: use letters, digits and `_`".to_owned(),
+                "demo.yaml: enums.Kind.values.\u{113c2}: value \"\u{113c2}\" becomes \"\\u{113c2}\", which is no Rust identifier: use letters, digits and `_`".to_owned(),
+            ]
+        );
     }
 
     #[test]
