@@ -315,12 +315,33 @@ impl Sandbox {
     }
 
     /// A notification of `event_type`, signed by the sandbox's WeChat Pay key with its
-    /// documented resource; unknown event types are refused.
+    /// documented resource; unknown event types are refused. Where several services describe
+    /// the event type (`REFUND.SUCCESS` of the global and the domestic API), the first in
+    /// service order is taken: [`Sandbox::notification_of`] names the service.
     pub fn notification(&self, event_type: &str) -> Result<NotificationBuilder, TestkitError> {
+        self.described(None, event_type)
+    }
+
+    /// A notification of `event_type` as the service `service` describes it (its summary and
+    /// resource), signed by the sandbox's WeChat Pay key.
+    pub fn notification_of(
+        &self,
+        service: &str,
+        event_type: &str,
+    ) -> Result<NotificationBuilder, TestkitError> {
+        self.described(Some(service), event_type)
+    }
+
+    fn described(
+        &self,
+        service: Option<&str>,
+        event_type: &str,
+    ) -> Result<NotificationBuilder, TestkitError> {
         let schema = crate::schema::load().map_err(|error| TestkitError::new(error.to_string()))?;
         let notifications = schema.notifications();
         let notification = notifications
             .iter()
+            .filter(|notification| service.is_none_or(|service| notification.service == service))
             .find(|notification| {
                 notification
                     .event_types
@@ -328,14 +349,18 @@ impl Sandbox {
                     .any(|candidate| candidate.name == event_type)
             })
             .ok_or_else(|| {
-                let known: Vec<&str> = notifications
+                let known: Vec<String> = notifications
                     .iter()
                     .flat_map(|notification| {
-                        notification.event_types.iter().map(|e| e.name.as_str())
+                        notification
+                            .event_types
+                            .iter()
+                            .map(|e| format!("{} {}", notification.service, e.name))
                     })
                     .collect();
                 TestkitError::new(format!(
-                    "the spec describes no event type {event_type:?} (known: {})",
+                    "the spec describes no event type {event_type:?}{} (known: {})",
+                    service.map_or_else(String::new, |service| format!(" in {service}")),
                     known.join(", ")
                 ))
             })?;

@@ -15,6 +15,7 @@ mod load;
 mod notifications;
 mod outcomes;
 mod pay_params;
+mod payment_notifications;
 mod properties;
 mod query_arrays;
 mod resilience;

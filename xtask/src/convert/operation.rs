@@ -88,6 +88,13 @@ impl<'a> Operations<'a> {
         for taken in plan.into_iter().flat_map(|plan| plan.taken(name)) {
             types.reserve(taken);
         }
+        // The overlay's types keep their names; converted types name themselves around them.
+        for added in plan
+            .into_iter()
+            .flat_map(|plan| plan.overlays.type_names(name))
+        {
+            types.reserve(added);
+        }
         let ops = ops
             .iter()
             .map(|op| {
@@ -148,17 +155,32 @@ impl<'a> Operations<'a> {
         let description = named
             .and_then(|named| named.description.clone())
             .unwrap_or_else(|| operation_list(&ops));
+        let overlay = self
+            .plan
+            .and_then(|plan| plan.overlays.services.get(self.name));
+        let mut header = self
+            .plan
+            .map(|plan| plan.header.clone())
+            .unwrap_or_default();
+        if let (Some(plan), Some(_)) = (self.plan, overlay) {
+            header.push(format!(
+                "Notifications and their resource types: {} ({}).",
+                plan.overlays.path,
+                plan.overlays
+                    .source
+                    .as_deref()
+                    .unwrap_or("source not stated")
+            ));
+        }
         ServiceOut {
             name: self.name.to_owned(),
-            header: self
-                .plan
-                .map(|plan| plan.header.clone())
-                .unwrap_or_default(),
+            header,
             title: named.map_or(title, |named| named.title.clone()),
             description,
             types: types.types,
             enums: types.enums,
             operations,
+            overlay: overlay.cloned(),
         }
     }
 

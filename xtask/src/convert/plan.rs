@@ -22,6 +22,54 @@ pub struct Plan {
     pub taken: BTreeMap<String, BTreeSet<String>>,
     /// The first lines of every written file (without `# `): what it is, its sources.
     pub header: Vec<String>,
+    /// What the community description has no place for, by service (`spec/import/notifications.yaml`).
+    pub overlays: Overlays,
+}
+
+/// `spec/import/notifications.yaml`: notifications (and the types their resources decode into)
+/// of imported services, written as the spec writes them, since the community description has
+/// none to convert.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overlays {
+    /// The file's path, for headers (set when read).
+    #[serde(skip)]
+    pub path: String,
+    /// Where the facts come from, with versions.
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub services: BTreeMap<String, ServiceOverlay>,
+}
+
+/// What one service gets beside its converted operations.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceOverlay {
+    /// Types added to the service's `types:`, by name; their names are kept free of converted ones.
+    #[serde(default)]
+    pub types: serde_yaml::Mapping,
+    /// The service's `notifications:` section.
+    #[serde(default)]
+    pub notifications: serde_yaml::Mapping,
+}
+
+impl Overlays {
+    pub fn parse(path: &str, text: &str) -> Result<Overlays, PlanError> {
+        let mut overlays: Overlays =
+            serde_yaml::from_str(text).map_err(|error| PlanError(format!("{path}: {error}")))?;
+        overlays.path = path.to_owned();
+        Ok(overlays)
+    }
+
+    /// The names of the types `service` gets from the overlay.
+    pub fn type_names(&self, service: &str) -> impl Iterator<Item = &str> {
+        self.services
+            .get(service)
+            .into_iter()
+            .flat_map(|overlay| overlay.types.keys())
+            .filter_map(serde_yaml::Value::as_str)
+    }
 }
 
 /// `spec/import/names.yaml`.

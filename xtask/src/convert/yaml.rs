@@ -101,6 +101,8 @@ pub struct ServiceOut {
     pub types: Vec<TypeOut>,
     pub enums: Vec<EnumOut>,
     pub operations: Vec<OperationOut>,
+    /// Types and notifications the community description has no place for.
+    pub overlay: Option<super::plan::ServiceOverlay>,
 }
 
 /// `spec/api.yaml` and one `spec/services/<name>.yaml` per service, sorted by file name like
@@ -211,7 +213,11 @@ fn service_doc(service: &ServiceOut) -> Value {
         ]);
         (def.name.as_str(), value)
     });
-    doc.insert("types".into(), named(types));
+    let mut types = named(types);
+    if let (Value::Mapping(types), Some(overlay)) = (&mut types, &service.overlay) {
+        types.extend(overlay.types.clone());
+    }
+    doc.insert("types".into(), types);
     let enums = service.enums.iter().map(|def| {
         let mut values = Mapping::new();
         for (value, meaning) in &def.values {
@@ -233,6 +239,16 @@ fn service_doc(service: &ServiceOut) -> Value {
         .iter()
         .map(|op| (op.id.as_str(), operation(op)));
     doc.insert("operations".into(), named(operations));
+    if let Some(overlay) = service
+        .overlay
+        .as_ref()
+        .filter(|overlay| !overlay.notifications.is_empty())
+    {
+        doc.insert(
+            "notifications".into(),
+            Value::Mapping(overlay.notifications.clone()),
+        );
+    }
     Value::Mapping(doc)
 }
 

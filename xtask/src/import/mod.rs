@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::convert::community::Description;
-use crate::convert::plan::{FactsFile, Names, Plan};
+use crate::convert::plan::{FactsFile, Names, Overlays, Plan};
 use crate::convert::{self, Conversion};
 use existing::Existing;
 
@@ -139,11 +139,29 @@ fn plan(root: &Path, description: &Description, existing: &Existing) -> Result<P
         ));
     }
     header.push("Each operation's own sources are the comments above it.".to_owned());
+    let overlays_path = "spec/import/notifications.yaml";
+    let overlays = match root.join(overlays_path) {
+        full if full.exists() => {
+            Overlays::parse(overlays_path, &read(&full)?).map_err(|e| e.to_string())?
+        }
+        _ => Overlays::default(),
+    };
+    let unknown: Vec<&String> = overlays
+        .services
+        .keys()
+        .filter(|service| !names.services.contains_key(*service))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(format!(
+            "{overlays_path}: services not declared in {names_path}: {unknown:?}"
+        ));
+    }
     Ok(Plan {
         names,
         facts,
         taken: existing.taken_names(),
         header,
+        overlays,
     })
 }
 

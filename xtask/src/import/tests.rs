@@ -107,6 +107,24 @@ operations:
       announced_by: {operations: [apply_trade_bill], url_field: download_url, digest_field: hash_value}
 "#;
 
+const NOTIFICATIONS: &str = r#"source: fixture notifications
+services:
+  refunds:
+    types:
+      RefundNotificationResource:
+        description: 退款结果通知解密后的资源
+        fields:
+          out_refund_no: {type: string, description: 商户退款单号}
+          refund_status: {type: string, description: 退款状态}
+    notifications:
+      refund:
+        title: 退款结果通知
+        description: 退款状态改变后,微信支付把退款结果发送给商户。
+        event_types:
+          REFUND.SUCCESS: 退款成功
+        resource: RefundNotificationResource
+"#;
+
 fn scratch(name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../target/import-tests")
@@ -125,6 +143,7 @@ fn scratch(name: &str) -> PathBuf {
     put("spec/services/basic_payment.yaml", TRANSCRIBED);
     put("spec/import/names.yaml", NAMES);
     put("spec/import/facts/official-docs.yaml", DOCS);
+    put("spec/import/notifications.yaml", NOTIFICATIONS);
     put("community.json", COMMUNITY);
     root
 }
@@ -162,6 +181,19 @@ fn an_import_applies_names_and_facts_and_keeps_the_transcribed_text() {
     );
     assert!(refunds.contains("code: NOT_ENOUGH"), "{refunds}");
 
+    assert!(
+        refunds.contains("# Notifications and their resource types: spec/import/notifications.yaml (fixture notifications).\n"),
+        "{refunds}"
+    );
+    assert!(
+        refunds.contains("\nnotifications:\n  refund:\n    title: 退款结果通知\n"),
+        "the notification is spliced in:\n{refunds}"
+    );
+    assert!(
+        refunds
+            .contains("  RefundNotificationResource:\n    description: 退款结果通知解密后的资源\n"),
+        "{refunds}"
+    );
     let bill = &imported.files["spec/services/bill.yaml"];
     assert!(
         bill.contains(
@@ -228,6 +260,21 @@ fn an_id_that_takes_a_transcribed_operations_id_is_refused() {
     let error = import(&root, &root.join("community.json")).unwrap_err();
     assert!(
         error.contains("POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close: id `query_order_by_id` is GET /v3/pay/transactions/id/{transaction_id} in spec/services/basic_payment.yaml"),
+        "{error}"
+    );
+}
+
+#[test]
+fn notifications_of_an_undeclared_service_are_refused() {
+    let root = scratch("overlay");
+    std::fs::write(
+        root.join("spec/import/notifications.yaml"),
+        NOTIFICATIONS.replace("  refunds:", "  refundz:"),
+    )
+    .expect("write");
+    let error = import(&root, &root.join("community.json")).expect_err("an undeclared service");
+    assert!(
+        error.contains("spec/import/notifications.yaml: services not declared in spec/import/names.yaml: [\"refundz\"]"),
         "{error}"
     );
 }

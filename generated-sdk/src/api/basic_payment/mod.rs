@@ -11,6 +11,8 @@ mod models;
 pub mod operations;
 mod requests;
 pub mod required;
+mod events;
+pub use events::Event;
 pub use client::BasicPaymentClient;
 pub use enums::{
     LimitPay, SubsidyInstallmentNum, SubsidyPercent, SubsidyPeriodType, TradeState,
@@ -27,7 +29,8 @@ pub use models::{
     PromotionDetailGoodsDetail, QueryOrderByOutTradeNoResponse, ReverseOrderResponse,
     SceneInfo, SceneInfoStoreInfo, SceneInfoStoreInfo2, SceneInfoStoreInfo3, SettleInfo,
     StoreInfo, SubsidyDetail, SubsidyInfo, SubsidyPlan, Transaction, TransactionAmount,
-    TransactionAmount2, TransactionSceneInfo,
+    TransactionAmount2, TransactionNotificationAmount, TransactionNotificationPayer,
+    TransactionNotificationResource, TransactionSceneInfo,
 };
 pub use requests::{
     AppPrepayRequest, AppPrepayWithContractRequest, CloseOrderRequest, CodepayRequest,

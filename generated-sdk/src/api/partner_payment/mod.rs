@@ -11,6 +11,8 @@ mod models;
 pub mod operations;
 mod requests;
 pub mod required;
+mod events;
+pub use events::Event;
 pub use client::PartnerPaymentClient;
 pub use enums::{
     LimitPay, SubsidyInstallmentNum, SubsidyPercent, SubsidyPeriodType, TradeState,
@@ -27,7 +29,9 @@ pub use models::{
     PromotionDetailGoodsDetail, QueryOrderByOutTradeNoResponse, ReverseOrderResponse,
     ScannedPosPrepayDetail, ScannedPosPrepaySceneInfo, SceneInfo, SceneInfoStoreInfo,
     SceneInfoStoreInfo2, SceneInfoStoreInfo3, SettleInfo, StoreInfo, SubsidyDetail,
-    SubsidyInfo, SubsidyPlan, Transaction, TransactionAmount, TransactionSceneInfo,
+    SubsidyInfo, SubsidyPlan, Transaction, TransactionAmount,
+    TransactionNotificationAmount, TransactionNotificationPayer,
+    TransactionNotificationResource, TransactionSceneInfo,
 };
 pub use requests::{
     AppPrepayRequest, AppPrepayWithContractRequest, CloseOrderRequest, CodepayRequest,

@@ -3935,3 +3935,262 @@ impl<'de> serde::Deserialize<'de> for ScannedPosPrepaySceneInfo {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// 服务商支付成功通知解密后的资源
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TransactionNotificationResource {
+    /// 服务商应用ID
+    ///
+    /// Wire: `sp_appid`, `string`, optional.
+    pub sp_appid: Option<String>,
+    /// 服务商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, optional.
+    pub sp_mchid: Option<String>,
+    /// 子商户应用ID
+    ///
+    /// Wire: `sub_appid`, `string`, optional.
+    pub sub_appid: Option<String>,
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 商户订单号
+    ///
+    /// Wire: `out_trade_no`, `string`, optional.
+    pub out_trade_no: Option<String>,
+    /// 微信支付订单号
+    ///
+    /// Wire: `transaction_id`, `string`, optional.
+    pub transaction_id: Option<String>,
+    /// 交易类型
+    ///
+    /// Wire: `trade_type`, `enum TradeType`, optional.
+    pub trade_type: Option<TradeType>,
+    /// 交易状态
+    ///
+    /// Wire: `trade_state`, `enum TradeState`, optional.
+    pub trade_state: Option<TradeState>,
+    /// 交易状态描述
+    ///
+    /// Wire: `trade_state_desc`, `string`, optional.
+    pub trade_state_desc: Option<String>,
+    /// 付款银行
+    ///
+    /// Wire: `bank_type`, `string`, optional.
+    pub bank_type: Option<String>,
+    /// 附加数据,在查询API和支付通知中原样返回
+    ///
+    /// Wire: `attach`, `string`, optional.
+    pub attach: Option<String>,
+    /// 支付完成时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 支付者
+    ///
+    /// Wire: `payer`, `object TransactionNotificationPayer`, optional.
+    pub payer: Option<TransactionNotificationPayer>,
+    /// 订单金额
+    ///
+    /// Wire: `amount`, `object TransactionNotificationAmount`, optional.
+    pub amount: Option<TransactionNotificationAmount>,
+    /// 优惠功能
+    ///
+    /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
+    pub promotion_detail: Option<Vec<PromotionDetail>>,
+}
+impl serde::Serialize for TransactionNotificationResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransactionNotificationResource) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(15);
+            members.optional("sp_appid", &value.sp_appid);
+            members.optional("sp_mchid", &value.sp_mchid);
+            members.optional("sub_appid", &value.sub_appid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("out_trade_no", &value.out_trade_no);
+            members.optional("transaction_id", &value.transaction_id);
+            members.optional("trade_type", &value.trade_type);
+            members.optional("trade_state", &value.trade_state);
+            members.optional("trade_state_desc", &value.trade_state_desc);
+            members.optional("bank_type", &value.bank_type);
+            members.optional("attach", &value.attach);
+            members.optional("success_time", &value.success_time);
+            members.optional("payer", &value.payer);
+            members.optional("amount", &value.amount);
+            members.optional("promotion_detail", &value.promotion_detail);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransactionNotificationResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransactionNotificationResource, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.optional("sp_appid", &mut slots.0);
+            fields.optional("sp_mchid", &mut slots.1);
+            fields.optional("sub_appid", &mut slots.2);
+            fields.optional("sub_mchid", &mut slots.3);
+            fields.optional("out_trade_no", &mut slots.4);
+            fields.optional("transaction_id", &mut slots.5);
+            fields.optional("trade_type", &mut slots.6);
+            fields.optional("trade_state", &mut slots.7);
+            fields.optional("trade_state_desc", &mut slots.8);
+            fields.optional("bank_type", &mut slots.9);
+            fields.optional("attach", &mut slots.10);
+            fields.optional("success_time", &mut slots.11);
+            fields.optional("payer", &mut slots.12);
+            fields.optional("amount", &mut slots.13);
+            fields.optional("promotion_detail", &mut slots.14);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14) = slots;
+            Ok(TransactionNotificationResource {
+                sp_appid: f0,
+                sp_mchid: f1,
+                sub_appid: f2,
+                sub_mchid: f3,
+                out_trade_no: f4,
+                transaction_id: f5,
+                trade_type: f6,
+                trade_state: f7,
+                trade_state_desc: f8,
+                bank_type: f9,
+                attach: f10,
+                success_time: f11,
+                payer: f12,
+                amount: f13,
+                promotion_detail: f14,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 支付者
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TransactionNotificationPayer {
+    /// 用户在服务商appid下的唯一标识
+    ///
+    /// Wire: `sp_openid`, `string`, optional.
+    pub sp_openid: Option<String>,
+    /// 用户在子商户appid下的唯一标识
+    ///
+    /// Wire: `sub_openid`, `string`, optional.
+    pub sub_openid: Option<String>,
+}
+impl serde::Serialize for TransactionNotificationPayer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransactionNotificationPayer) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(2);
+            members.optional("sp_openid", &value.sp_openid);
+            members.optional("sub_openid", &value.sub_openid);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransactionNotificationPayer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransactionNotificationPayer, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.optional("sp_openid", &mut slots.0);
+            fields.optional("sub_openid", &mut slots.1);
+            fields.finish()?;
+            let (f0, f1) = slots;
+            Ok(TransactionNotificationPayer {
+                sp_openid: f0,
+                sub_openid: f1,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 订单金额
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TransactionNotificationAmount {
+    /// 订单总金额,单位为分
+    ///
+    /// Wire: `total`, `integer`, optional.
+    pub total: Option<i64>,
+    /// 用户实际支付金额,单位为分
+    ///
+    /// Wire: `payer_total`, `integer`, optional.
+    pub payer_total: Option<i64>,
+    /// CNY:人民币,境内商户号仅支持人民币
+    ///
+    /// Wire: `currency`, `string`, optional.
+    pub currency: Option<String>,
+    /// 用户支付币种
+    ///
+    /// Wire: `payer_currency`, `string`, optional.
+    pub payer_currency: Option<String>,
+}
+impl serde::Serialize for TransactionNotificationAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransactionNotificationAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.optional("total", &value.total);
+            members.optional("payer_total", &value.payer_total);
+            members.optional("currency", &value.currency);
+            members.optional("payer_currency", &value.payer_currency);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransactionNotificationAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransactionNotificationAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.optional("total", &mut slots.0);
+            fields.optional("payer_total", &mut slots.1);
+            fields.optional("currency", &mut slots.2);
+            fields.optional("payer_currency", &mut slots.3);
+            fields.finish()?;
+            let (f0, f1, f2, f3) = slots;
+            Ok(TransactionNotificationAmount {
+                total: f0,
+                payer_total: f1,
+                currency: f2,
+                payer_currency: f3,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}

@@ -11,6 +11,8 @@ mod models;
 pub mod operations;
 mod requests;
 pub mod required;
+mod events;
+pub use events::Event;
 pub use client::RefundClient;
 pub use enums::{
     Account, ApplyAbnormalRefundType, BankType, Channel, FundsAccount,
@@ -19,7 +21,8 @@ pub use enums::{
 pub use models::{
     Amount, AmountFrom, ApplyAbnormalRefundAmount, ApplyAbnormalRefundPromotionDetail,
     ApplyAbnormalRefundResponse, From, GoodsDetail, PromotionDetail,
-    PromotionDetailGoodsDetail, Refund, RefundAmount,
+    PromotionDetailGoodsDetail, Refund, RefundAmount, RefundNotificationAmount,
+    RefundNotificationResource,
 };
 pub use requests::{
     ApplyAbnormalRefundRequest, CreateRefundRequest, QueryRefundByOutRefundNoRequest,

@@ -1069,3 +1069,184 @@ impl<'de> serde::Deserialize<'de> for ApplyAbnormalRefundResponse {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// 退款结果通知解密后的资源
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RefundNotificationResource {
+    /// 直连商户号
+    ///
+    /// Wire: `mchid`, `string`, optional.
+    pub mchid: Option<String>,
+    /// 服务商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, optional.
+    pub sp_mchid: Option<String>,
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 商户订单号
+    ///
+    /// Wire: `out_trade_no`, `string`, optional.
+    pub out_trade_no: Option<String>,
+    /// 微信支付订单号
+    ///
+    /// Wire: `transaction_id`, `string`, optional.
+    pub transaction_id: Option<String>,
+    /// 商户退款单号
+    ///
+    /// Wire: `out_refund_no`, `string`, optional.
+    pub out_refund_no: Option<String>,
+    /// 微信支付退款单号
+    ///
+    /// Wire: `refund_id`, `string`, optional.
+    pub refund_id: Option<String>,
+    /// 退款状态
+    ///
+    /// Wire: `refund_status`, `enum Status`, optional.
+    pub refund_status: Option<Status>,
+    /// 退款成功时间,退款状态为SUCCESS时返回
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+    /// 退款入账账户,例如:退回银行卡:{银行名称}{卡类型}{卡尾号};退回支付用户零钱:支付用户零钱
+    ///
+    /// Wire: `user_received_account`, `string`, optional.
+    pub user_received_account: Option<String>,
+    /// 金额信息
+    ///
+    /// Wire: `amount`, `object RefundNotificationAmount`, optional.
+    pub amount: Option<RefundNotificationAmount>,
+}
+impl serde::Serialize for RefundNotificationResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundNotificationResource) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(11);
+            members.optional("mchid", &value.mchid);
+            members.optional("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("out_trade_no", &value.out_trade_no);
+            members.optional("transaction_id", &value.transaction_id);
+            members.optional("out_refund_no", &value.out_refund_no);
+            members.optional("refund_id", &value.refund_id);
+            members.optional("refund_status", &value.refund_status);
+            members.optional("success_time", &value.success_time);
+            members.optional("user_received_account", &value.user_received_account);
+            members.optional("amount", &value.amount);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundNotificationResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundNotificationResource, serde_json::Error> {
+            let mut slots = (
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            );
+            fields.optional("mchid", &mut slots.0);
+            fields.optional("sp_mchid", &mut slots.1);
+            fields.optional("sub_mchid", &mut slots.2);
+            fields.optional("out_trade_no", &mut slots.3);
+            fields.optional("transaction_id", &mut slots.4);
+            fields.optional("out_refund_no", &mut slots.5);
+            fields.optional("refund_id", &mut slots.6);
+            fields.optional("refund_status", &mut slots.7);
+            fields.optional("success_time", &mut slots.8);
+            fields.optional("user_received_account", &mut slots.9);
+            fields.optional("amount", &mut slots.10);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) = slots;
+            Ok(RefundNotificationResource {
+                mchid: f0,
+                sp_mchid: f1,
+                sub_mchid: f2,
+                out_trade_no: f3,
+                transaction_id: f4,
+                out_refund_no: f5,
+                refund_id: f6,
+                refund_status: f7,
+                success_time: f8,
+                user_received_account: f9,
+                amount: f10,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 金额信息
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RefundNotificationAmount {
+    /// 订单总金额,单位为分
+    ///
+    /// Wire: `total`, `integer`, optional.
+    pub total: Option<i64>,
+    /// 退款金额,单位为分
+    ///
+    /// Wire: `refund`, `integer`, optional.
+    pub refund: Option<i64>,
+    /// 用户实际支付金额,单位为分
+    ///
+    /// Wire: `payer_total`, `integer`, optional.
+    pub payer_total: Option<i64>,
+    /// 退款给用户的金额,不包含所有优惠券金额
+    ///
+    /// Wire: `payer_refund`, `integer`, optional.
+    pub payer_refund: Option<i64>,
+}
+impl serde::Serialize for RefundNotificationAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &RefundNotificationAmount) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.optional("total", &value.total);
+            members.optional("refund", &value.refund);
+            members.optional("payer_total", &value.payer_total);
+            members.optional("payer_refund", &value.payer_refund);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for RefundNotificationAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<RefundNotificationAmount, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.optional("total", &mut slots.0);
+            fields.optional("refund", &mut slots.1);
+            fields.optional("payer_total", &mut slots.2);
+            fields.optional("payer_refund", &mut slots.3);
+            fields.finish()?;
+            let (f0, f1, f2, f3) = slots;
+            Ok(RefundNotificationAmount {
+                total: f0,
+                refund: f1,
+                payer_total: f2,
+                payer_refund: f3,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
