@@ -11,6 +11,8 @@ mod models;
 pub mod operations;
 mod requests;
 pub mod required;
+mod events;
+pub use events::Event;
 pub use client::MchTransferClient;
 pub use enums::{
     CancelTransferBillState, CloseInfoCloseReason, CloseReason,
@@ -27,8 +29,8 @@ pub use models::{
     CreateTransferBillResponse, CreateTransferBillWithAuthorizationResponse,
     CreateUserConfirmAuthorizationResponse, QueryReceiptByOutBillNoResponse,
     QueryTransferBillByOutBillNoResponse, QueryTransferBillByTransferBillNoResponse,
-    QueryUserConfirmAuthorizationResponse, SceneInfo, TransferSceneReportInfos,
-    TransferWithAuthorizationResponse, UserRecvStyle,
+    QueryUserConfirmAuthorizationResponse, SceneInfo, TransferBillNotificationResource,
+    TransferSceneReportInfos, TransferWithAuthorizationResponse, UserRecvStyle,
 };
 pub use requests::{
     ApplyReceiptByOutBillNoRequest, ApplyReceiptByTransferBillNoRequest,

@@ -1847,3 +1847,98 @@ impl<'de> serde::Deserialize<'de> for CloseUserConfirmAuthorizationResponse {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// 商家转账回调通知解密后的资源
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TransferBillNotificationResource {
+    /// 商户号
+    ///
+    /// Wire: `mchid`, `string`, optional.
+    pub mchid: Option<String>,
+    /// 商户单号
+    ///
+    /// Wire: `out_bill_no`, `string`, optional.
+    pub out_bill_no: Option<String>,
+    /// 商家转账订单号
+    ///
+    /// Wire: `transfer_bill_no`, `string`, optional.
+    pub transfer_bill_no: Option<String>,
+    /// 单据状态
+    ///
+    /// Wire: `state`, `enum CreateTransferBillState`, optional.
+    pub state: Option<CreateTransferBillState>,
+    /// 转账金额,单位为分
+    ///
+    /// Wire: `transfer_amount`, `number (decimal)`, optional.
+    pub transfer_amount: Option<crate::runtime::Decimal>,
+    /// 收款用户OpenID
+    ///
+    /// Wire: `openid`, `string`, optional.
+    pub openid: Option<String>,
+    /// 失败原因
+    ///
+    /// Wire: `fail_reason`, `string`, optional.
+    pub fail_reason: Option<String>,
+    /// 单据创建时间
+    ///
+    /// Wire: `create_time`, `datetime (RFC 3339)`, optional.
+    pub create_time: Option<crate::runtime::DateTime>,
+    /// 最后一次状态变更时间
+    ///
+    /// Wire: `update_time`, `datetime (RFC 3339)`, optional.
+    pub update_time: Option<crate::runtime::DateTime>,
+}
+impl serde::Serialize for TransferBillNotificationResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(value: &TransferBillNotificationResource) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(9);
+            members.optional("mchid", &value.mchid);
+            members.optional("out_bill_no", &value.out_bill_no);
+            members.optional("transfer_bill_no", &value.transfer_bill_no);
+            members.optional("state", &value.state);
+            members.optional("transfer_amount", &value.transfer_amount);
+            members.optional("openid", &value.openid);
+            members.optional("fail_reason", &value.fail_reason);
+            members.optional("create_time", &value.create_time);
+            members.optional("update_time", &value.update_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for TransferBillNotificationResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<TransferBillNotificationResource, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None, None);
+            fields.optional("mchid", &mut slots.0);
+            fields.optional("out_bill_no", &mut slots.1);
+            fields.optional("transfer_bill_no", &mut slots.2);
+            fields.optional("state", &mut slots.3);
+            fields.optional("transfer_amount", &mut slots.4);
+            fields.optional("openid", &mut slots.5);
+            fields.optional("fail_reason", &mut slots.6);
+            fields.optional("create_time", &mut slots.7);
+            fields.optional("update_time", &mut slots.8);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
+            Ok(TransferBillNotificationResource {
+                mchid: f0,
+                out_bill_no: f1,
+                transfer_bill_no: f2,
+                state: f3,
+                transfer_amount: f4,
+                openid: f5,
+                fail_reason: f6,
+                create_time: f7,
+                update_time: f8,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}

@@ -11,6 +11,8 @@ mod models;
 pub mod operations;
 mod requests;
 pub mod required;
+mod events;
+pub use events::Event;
 pub use client::ProfitSharingClient;
 pub use enums::{
     FailReason, HashType, OrdersEntityState, ReceiversFailReason, ReceiversResult,
@@ -19,8 +21,10 @@ pub use enums::{
 };
 pub use models::{
     AddReceiverResponse, DeleteReceiverResponse, OrdersEntity, OrdersEntityReceivers,
-    OrdersEntityReceivers2, QueryMerchantRatioResponse, QueryOrderAmountResponse,
-    QueryOrderResponse, Receivers, ReturnOrdersEntity, SplitBillResponse,
+    OrdersEntityReceivers2, ProfitSharingNotificationReceiver,
+    ProfitSharingNotificationResource, QueryMerchantRatioResponse,
+    QueryOrderAmountResponse, QueryOrderResponse, Receivers, ReturnOrdersEntity,
+    SplitBillResponse,
 };
 pub use requests::{
     AddReceiverRequest, CreateOrderRequest, CreateReturnOrderRequest,

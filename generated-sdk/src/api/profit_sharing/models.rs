@@ -947,3 +947,155 @@ impl<'de> serde::Deserialize<'de> for QueryOrderAmountResponse {
         crate::runtime::decode_object(deserializer, build)
     }
 }
+/// 分账动账通知解密后的资源
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ProfitSharingNotificationResource {
+    /// 直连商户号
+    ///
+    /// Wire: `mchid`, `string`, optional.
+    pub mchid: Option<String>,
+    /// 服务商户号
+    ///
+    /// Wire: `sp_mchid`, `string`, optional.
+    pub sp_mchid: Option<String>,
+    /// 子商户号
+    ///
+    /// Wire: `sub_mchid`, `string`, optional.
+    pub sub_mchid: Option<String>,
+    /// 微信支付订单号
+    ///
+    /// Wire: `transaction_id`, `string`, optional.
+    pub transaction_id: Option<String>,
+    /// 微信分账/回退单号
+    ///
+    /// Wire: `order_id`, `string`, optional.
+    pub order_id: Option<String>,
+    /// 分账方系统内部的分账/回退单号
+    ///
+    /// Wire: `out_order_no`, `string`, optional.
+    pub out_order_no: Option<String>,
+    /// 分账接收方
+    ///
+    /// Wire: `receiver`, `object ProfitSharingNotificationReceiver`, optional.
+    pub receiver: Option<ProfitSharingNotificationReceiver>,
+    /// 成功时间
+    ///
+    /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
+    pub success_time: Option<crate::runtime::DateTime>,
+}
+impl serde::Serialize for ProfitSharingNotificationResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &ProfitSharingNotificationResource,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(8);
+            members.optional("mchid", &value.mchid);
+            members.optional("sp_mchid", &value.sp_mchid);
+            members.optional("sub_mchid", &value.sub_mchid);
+            members.optional("transaction_id", &value.transaction_id);
+            members.optional("order_id", &value.order_id);
+            members.optional("out_order_no", &value.out_order_no);
+            members.optional("receiver", &value.receiver);
+            members.optional("success_time", &value.success_time);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProfitSharingNotificationResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ProfitSharingNotificationResource, serde_json::Error> {
+            let mut slots = (None, None, None, None, None, None, None, None);
+            fields.optional("mchid", &mut slots.0);
+            fields.optional("sp_mchid", &mut slots.1);
+            fields.optional("sub_mchid", &mut slots.2);
+            fields.optional("transaction_id", &mut slots.3);
+            fields.optional("order_id", &mut slots.4);
+            fields.optional("out_order_no", &mut slots.5);
+            fields.optional("receiver", &mut slots.6);
+            fields.optional("success_time", &mut slots.7);
+            fields.finish()?;
+            let (f0, f1, f2, f3, f4, f5, f6, f7) = slots;
+            Ok(ProfitSharingNotificationResource {
+                mchid: f0,
+                sp_mchid: f1,
+                sub_mchid: f2,
+                transaction_id: f3,
+                order_id: f4,
+                out_order_no: f5,
+                receiver: f6,
+                success_time: f7,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}
+/// 分账接收方
+///
+/// Returned by WeChat Pay; decode it from a response, there is no constructor.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ProfitSharingNotificationReceiver {
+    /// 分账接收方类型
+    ///
+    /// Wire: `type`, `enum Type`, optional.
+    pub type_: Option<Type>,
+    /// 分账接收方账号:类型是MERCHANT_ID时是商户号,类型是PERSONAL_OPENID时是个人openid
+    ///
+    /// Wire: `account`, `string`, optional.
+    pub account: Option<String>,
+    /// 分账动账金额,单位为分
+    ///
+    /// Wire: `amount`, `integer`, optional.
+    pub amount: Option<i64>,
+    /// 分账/回退描述
+    ///
+    /// Wire: `description`, `string`, optional.
+    pub description: Option<String>,
+}
+impl serde::Serialize for ProfitSharingNotificationReceiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn members(
+            value: &ProfitSharingNotificationReceiver,
+        ) -> crate::runtime::Members {
+            let mut members = crate::runtime::Members::with_capacity(4);
+            members.optional("type", &value.type_);
+            members.optional("account", &value.account);
+            members.optional("amount", &value.amount);
+            members.optional("description", &value.description);
+            members
+        }
+        crate::runtime::encode_object(members(self), serializer)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ProfitSharingNotificationReceiver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn build(
+            fields: &mut crate::runtime::Fields,
+        ) -> Result<ProfitSharingNotificationReceiver, serde_json::Error> {
+            let mut slots = (None, None, None, None);
+            fields.optional("type", &mut slots.0);
+            fields.optional("account", &mut slots.1);
+            fields.optional("amount", &mut slots.2);
+            fields.optional("description", &mut slots.3);
+            fields.finish()?;
+            let (f0, f1, f2, f3) = slots;
+            Ok(ProfitSharingNotificationReceiver {
+                type_: f0,
+                account: f1,
+                amount: f2,
+                description: f3,
+            })
+        }
+        crate::runtime::decode_object(deserializer, build)
+    }
+}

@@ -1,8 +1,11 @@
-//! 支付成功通知 and 退款结果通知 as a downstream team receives them: signed and encrypted by the
-//! sandbox, verified, decrypted and decoded into their service's `Event`.
+//! The notifications of a payment flow as a downstream team receives them (支付成功, 退款结果,
+//! 商家转账, 分账动账): signed and encrypted by the sandbox, verified, decrypted and decoded into
+//! their service's `Event`.
 
 use wechatpay_apiv3::api::basic_payment::{self, TradeState, TradeType};
+use wechatpay_apiv3::api::mch_transfer::{self, CreateTransferBillState};
 use wechatpay_apiv3::api::partner_payment;
+use wechatpay_apiv3::api::profit_sharing;
 use wechatpay_apiv3::api::refund::{self, Status};
 use wechatpay_apiv3::testkit::Sandbox;
 
@@ -134,4 +137,61 @@ async fn an_event_type_a_service_does_not_describe_is_refused_naming_the_service
         "{text}"
     );
     assert!(text.contains("refund REFUND.ABNORMAL"), "{text}");
+}
+
+#[tokio::test]
+async fn a_transfer_bill_notification_reports_its_final_state() {
+    let sandbox = sandbox().await;
+    let client = sandbox.client().expect("client");
+    let resource = r#"{"out_bill_no":"plfk2020042013","transfer_bill_no":"1330000071100999991182020050700019480001","state":"SUCCESS","mchid":"1900001109","transfer_amount":2000,"openid":"o-MYE42l80oelYMDE34nYD456Xoy","create_time":"2015-05-20T13:29:35.120+08:00","update_time":"2023-08-15T20:33:22.289+08:00"}"#;
+    let built = sandbox
+        .notification_of("mch_transfer", "MCHTRANSFER.BILL.FINISHED")
+        .expect("described by the spec")
+        .resource(resource)
+        .build()
+        .expect("built");
+    let parsed = client
+        .parse_event::<mch_transfer::Event>(&built.headers, &built.body)
+        .expect("verified and decrypted");
+    let mch_transfer::Event::TransferBill(bill) = parsed.resource else {
+        panic!("a transfer bill, got {:?}", parsed.resource)
+    };
+    assert_eq!(bill.state, Some(CreateTransferBillState::Success));
+    assert_eq!(bill.out_bill_no.as_deref(), Some("plfk2020042013"));
+    assert_eq!(
+        bill.transfer_amount.as_ref().map(|amount| amount.as_str()),
+        Some("2000")
+    );
+    assert_eq!(
+        bill.update_time.map(|time| time.to_rfc3339()).as_deref(),
+        Some("2023-08-15T20:33:22.289+08:00")
+    );
+}
+
+#[tokio::test]
+async fn both_profit_sharing_event_types_are_the_receivers_movement() {
+    let sandbox = sandbox().await;
+    let client = sandbox.client().expect("client");
+    for (event_type, summary) in [
+        ("PROFITSHARING.SUCCESS", "分账动账成功变动"),
+        ("PROFITSHARING.RETURN", "分账动账成功回退"),
+    ] {
+        let resource = r#"{"sp_mchid":"1900000100","sub_mchid":"1900000109","transaction_id":"4200000000000000000000000000","order_id":"30000000000000000000000000","out_order_no":"P20150806125346","receiver":{"type":"MERCHANT_ID","account":"1900000109","amount":888,"description":"运费/交易分账"},"success_time":"2018-06-08T10:34:56+08:00"}"#;
+        let built = sandbox
+            .notification_of("profit_sharing", event_type)
+            .expect("described by the spec")
+            .resource(resource)
+            .build()
+            .expect("built");
+        let parsed = client
+            .parse_event::<profit_sharing::Event>(&built.headers, &built.body)
+            .expect("verified and decrypted");
+        assert_eq!(parsed.envelope.summary, summary);
+        let profit_sharing::Event::ProfitSharing(moved) = parsed.resource else {
+            panic!("{event_type}: a movement, got {:?}", parsed.resource)
+        };
+        let receiver = moved.receiver.expect("the receiver");
+        assert_eq!(receiver.type_, Some(profit_sharing::Type::MerchantId));
+        assert_eq!(receiver.amount, Some(888));
+    }
 }
