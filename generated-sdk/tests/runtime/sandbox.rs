@@ -378,7 +378,7 @@ async fn notifications_of_the_spec_are_signed_encrypted_and_typed() {
         Err(Error::Decryption { .. })
     ));
     let unknown = sandbox
-        .notification("MCHTRANSFER.BILL.FINISHED")
+        .notification("COUPON.USE")
         .expect_err("not in the spec");
     assert!(unknown.to_string().contains("REFUND.SUCCESS"), "{unknown}");
 }
