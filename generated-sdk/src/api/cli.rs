@@ -9352,7 +9352,9 @@ mod global {
             let request: crate::api::global::LegacyDownloadStatementRequest = crate::cli::decode(
                 input.request,
             )?;
-            client.global().legacy_download_statement(&request).await?;
+            let mut sink = crate::cli::Progress::to_stdout();
+            client.global().legacy_download_statement(&request, &mut sink).await?;
+            sink.finish();
             Ok(None)
         })
     }

@@ -174,6 +174,41 @@ async fn a_test_can_move_an_instance_as_wechat_pay_would() {
 /// Sends `body` to apply_recharge, signed but unchecked by the client, and returns the
 /// refusal's code and detail.
 #[tokio::test]
+async fn the_legacy_statement_path_downloads_with_its_signed_digest() {
+    use wechatpay_apiv3::api::global::LegacyDownloadStatementRequest;
+    use wechatpay_apiv3::api::global::operations::LEGACY_DOWNLOAD_STATEMENT;
+    let sandbox = started().await;
+    let client = sandbox.client().expect("client");
+    let request = LegacyDownloadStatementRequest::new("20180130").with_mchid("1900000109");
+    let mut file = Vec::new();
+    let downloaded = client
+        .global()
+        .legacy_download_statement(&request, &mut file)
+        .await
+        .expect("a file whose signed SHA-1 checks out");
+    assert_eq!(downloaded.bytes, file.len() as u64);
+    assert!(!file.is_empty());
+
+    sandbox.answer(
+        &LEGACY_DOWNLOAD_STATEMENT,
+        Answer::File {
+            content: b"a,b\n".to_vec(),
+            announced: Some("0".repeat(40)),
+            gzip: false,
+        },
+    );
+    let error = client
+        .global()
+        .legacy_download_statement(&request, &mut Vec::new())
+        .await
+        .expect_err("the file is not the one the signed header announces");
+    assert!(
+        matches!(&error, Error::Verification { reason, .. } if reason.contains("Wechatpay-Statement-Sha1")),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
 async fn the_statement_download_is_served_with_a_digest_that_checks_out() {
     use wechatpay_apiv3::api::global::{
         DownloadStatementDirect, DownloadStatementMode, DownloadStatementRequest,

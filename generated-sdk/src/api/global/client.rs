@@ -1518,7 +1518,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     ///
     /// 支持商户: 直连模式、机构模式 · 更新时间: 2020.01.08 · operation id `legacy_download_statement`
     ///
-    /// Answers HTTP 200 with no body.
+    /// Answers HTTP 200 with a file, streamed into `sink`: the signature over `{"sha1":"{digest}"}` is checked before the first byte is written, the SHA-1 announced in `Wechatpay-Statement-Sha1` after the last.
     ///
     /// Safe to retry: sending it again cannot do the work twice.
     ///
@@ -1533,33 +1533,34 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
-    pub fn legacy_download_statement(
+    pub async fn legacy_download_statement(
         &self,
         request: &LegacyDownloadStatementRequest,
-    ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &LegacyDownloadStatementRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/statements");
-            target.query("date", &request.date);
-            if let Some(value) = &request.mchid {
-                target.query("mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_DOWNLOAD_STATEMENT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
+        sink: &mut (dyn std::io::Write + Send),
+    ) -> Result<crate::runtime::Downloaded, Error> {
+        crate::runtime::Validate::validate(request)?;
+        let mut target = PathAndQuery::new();
+        target.literal("/hk/v3/statements");
+        target.query("date", &request.date);
+        if let Some(value) = &request.mchid {
+            target.query("mchid", value);
         }
-        crate::runtime::Call::new(
-            self.transport,
-            prepare(request),
-            crate::runtime::decode_empty,
-        )
+        let api_request = ApiRequest {
+            operation: &operations::LEGACY_DOWNLOAD_STATEMENT,
+            path_and_query: target.finish(),
+            body: None,
+            upload: None,
+            wechatpay_serial: None,
+        };
+        let check = crate::runtime::DownloadCheck {
+            integrity: crate::runtime::DownloadIntegrity::SignedDigest {
+                digest_header: "Wechatpay-Statement-Sha1",
+                signed_body: "{\"sha1\":\"{digest}\"}",
+            },
+            gzip: false,
+            gzip_file: false,
+        };
+        self.transport.download(api_request, check, sink).await
     }
     /// APP支付下单
     ///
