@@ -471,22 +471,25 @@ fn only_string_fields_can_be_sensitive() {
 }
 
 #[test]
-fn lifecycles_name_operations_keys_states_and_error_rows_of_the_file() {
+fn lifecycles_name_operations_keys_states_error_rows_and_notifications_of_the_file() {
     assert_diagnostics(
         "lifecycles",
         &[
             "spec/services/demo.yaml:28:21: lifecycles.thing.ids[1]: \"nothing_id\" is not a field of any step's response",
-            "spec/services/demo.yaml:30:7: lifecycles.thing.steps.make_thing: the step needs `exists: <description of one of its error rows>`",
             "spec/services/demo.yaml:31:9: lifecycles.thing.steps.make_thing.create: \"OPENED\" is not a state (known: OPEN, SHUT)",
             "spec/services/demo.yaml:32:9: lifecycles.thing.steps.make_thing.missing: `missing` belongs to non-creating steps",
             "spec/services/demo.yaml:33:7: lifecycles.thing.steps.shut_thing: the request has no field \"thing_no\" (the lifecycle's key)",
-            "spec/services/demo.yaml:33:7: lifecycles.thing.steps.shut_thing: the step needs `missing: <description of one of its error rows>`",
             "spec/services/demo.yaml:35:9: lifecycles.thing.steps.shut_thing.exists: `exists` belongs to creating steps",
             "spec/services/demo.yaml:36:7: lifecycles.thing.steps.read_plain: Plain.state must be an enum to hold the lifecycle's state",
             "spec/services/demo.yaml:37:9: lifecycles.thing.steps.read_plain.missing: \"不存在\" is not an error row of the operation (known: 没有)",
             "spec/services/demo.yaml:38:7: lifecycles.thing.steps.vanish: no operation \"vanish\" in this file (known: make_thing, shut_thing, read_plain)",
-            "spec/services/demo.yaml:44:5: lifecycles.empty.steps: a lifecycle needs steps",
-            "spec/services/demo.yaml:44:5: lifecycles.empty.steps: no step creates an instance; give one step `create: <state>`",
+            "spec/services/demo.yaml:41:7: lifecycles.thing.notify.url: the creating step make_thing has no body field \"notify_url\" to notify",
+            "spec/services/demo.yaml:43:34: lifecycles.thing.notify.events.GONE: \"GONE\" is not a state (known: OPEN, SHUT)",
+            "spec/services/demo.yaml:43:52: lifecycles.thing.notify.events.OPEN: \"THING.NOPE\" is not an event type of thing_changed (known: THING.SHUT)",
+            "spec/services/demo.yaml:44:7: lifecycles.thing.notify.state: the resource type Thing has no field \"thing_status\" to hold the state",
+            "spec/services/demo.yaml:49:5: lifecycles.empty.steps: a lifecycle needs steps",
+            "spec/services/demo.yaml:49:5: lifecycles.empty.steps: no step creates an instance; give one step `create: <state>`",
+            "spec/services/demo.yaml:50:31: lifecycles.empty.notify.notification: no notification \"nothing\" in this file (known: thing_changed)",
         ],
     );
 }

@@ -134,7 +134,7 @@ fn tables(service: &Service) -> data::ServiceTables {
         notifications: service
             .notifications
             .iter()
-            .map(notification_data)
+            .map(|notification| notification_data(service, notification))
             .collect(),
         lifecycles: service.lifecycles.iter().map(lifecycle_data).collect(),
     }
@@ -238,7 +238,7 @@ fn announcement(service: &Service, op: &Operation) -> Option<data::Announcement>
     })
 }
 
-fn notification_data(notification: &Notification) -> data::NotificationData {
+fn notification_data(service: &Service, notification: &Notification) -> data::NotificationData {
     data::NotificationData {
         id: notification.id.clone(),
         title: notification.title.clone(),
@@ -251,6 +251,12 @@ fn notification_data(notification: &Notification) -> data::NotificationData {
             })
             .collect(),
         example: notification.examples.first().map(|(_, json)| json.clone()),
+        fields: service
+            .model(&notification.resource)
+            .fields
+            .iter()
+            .map(|field| field.wire_name.clone())
+            .collect(),
     }
 }
 
@@ -271,9 +277,19 @@ fn lifecycle_data(lifecycle: &crate::ir::Lifecycle) -> data::Lifecycle {
                     crate::ir::StepAction::Move(state) => data::StepAction::Move(state.clone()),
                     crate::ir::StepAction::Read => data::StepAction::Read,
                 },
-                refusal: error_row(&step.refusal),
+                refusal: step.refusal.as_ref().map(error_row),
             })
             .collect(),
+        states: lifecycle.states.clone(),
+        notify: lifecycle
+            .notify
+            .as_ref()
+            .map(|notify| data::LifecycleNotify {
+                url_field: notify.url_field.clone(),
+                notification: notify.notification.clone(),
+                events: notify.events.clone(),
+                state_field: notify.state_field.clone(),
+            }),
     }
 }
 

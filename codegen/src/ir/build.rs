@@ -238,21 +238,12 @@ fn build_lifecycle(doc: &spec::ServiceDoc, id: &str, def: &spec::LifecycleDef) -
                 (None, None) => StepAction::Read,
             };
             let description = step.exists.as_ref().or(step.missing.as_ref());
-            let refusal = doc
-                .operations
-                .get(operation)
-                .and_then(|op| {
-                    op.errors
-                        .iter()
-                        .find(|row| Some(&row.description) == description)
-                })
-                .cloned()
-                .unwrap_or_else(|| spec::ErrorRow {
-                    status: 400,
-                    code: "INVALID_REQUEST".to_owned(),
-                    description: description.cloned().unwrap_or_default(),
-                    solution: String::new(),
-                });
+            let refusal = doc.operations.get(operation).and_then(|op| {
+                op.errors
+                    .iter()
+                    .find(|row| Some(&row.description) == description)
+                    .cloned()
+            });
             Step {
                 operation: operation.to_owned(),
                 action,
@@ -267,7 +258,32 @@ fn build_lifecycle(doc: &spec::ServiceDoc, id: &str, def: &spec::LifecycleDef) -
         state_field: def.state.clone(),
         ids: def.ids.clone(),
         steps,
+        states: lifecycle_states(doc, def),
+        notify: def.notify.as_ref().map(|notify| LifecycleNotify {
+            url_field: notify.url.clone(),
+            notification: notify.notification.clone(),
+            events: notify
+                .events
+                .iter()
+                .map(|(state, event)| (state.to_owned(), event.clone()))
+                .collect(),
+            state_field: notify.state.clone().unwrap_or_else(|| def.state.clone()),
+        }),
     }
+}
+
+/// The values of the state field's enum, read from the first step whose answer holds it
+/// (validation has checked it is an enum wherever it is answered).
+fn lifecycle_states(doc: &spec::ServiceDoc, def: &spec::LifecycleDef) -> Vec<String> {
+    def.steps
+        .iter()
+        .find_map(|(operation, _)| {
+            let body = doc.operations.get(operation)?.response.body.as_deref()?;
+            let field = doc.types.get(body)?.fields.get(&def.state)?;
+            let states = doc.enums.get(&field.ty)?;
+            Some(states.values.names().map(str::to_owned).collect())
+        })
+        .unwrap_or_default()
 }
 
 fn build_enum(name: &str, def: &spec::EnumDef) -> Enum {

@@ -102,6 +102,22 @@ pub struct Lifecycle {
     /// Response fields given a fresh number when an instance is created.
     pub ids: Vec<String>,
     pub steps: Vec<Step>,
+    /// Every state, in documented order (the state field's enum values).
+    pub states: Vec<String>,
+    pub notify: Option<LifecycleNotify>,
+}
+
+/// The notification an instance sends on entering some states.
+#[derive(Debug, Clone)]
+pub struct LifecycleNotify {
+    /// The creating request's field holding the URL.
+    pub url_field: String,
+    /// The service's notification id.
+    pub notification: String,
+    /// State → event type.
+    pub events: Vec<(String, String)>,
+    /// The resource field holding the state.
+    pub state_field: String,
 }
 
 /// One operation's part in a lifecycle.
@@ -110,7 +126,7 @@ pub struct Step {
     pub operation: String,
     pub action: StepAction,
     /// The error row answered when a created key is taken (`Create`) or a key is unknown.
-    pub refusal: ErrorRow,
+    pub refusal: Option<ErrorRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -83,6 +83,25 @@ pub struct LifecycleDef {
     pub ids: Vec<String>,
     /// Operation id → what it does to the instance.
     pub steps: Named<StepDef>,
+    /// The notification WeChat Pay sends when an instance enters some states.
+    #[serde(default)]
+    pub notify: Option<LifecycleNotifyDef>,
+}
+
+/// Which notification a lifecycle's instance sends, where, and on entering which states.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifecycleNotifyDef {
+    /// The body field of every creating request that holds the URL to notify (`notify_url`).
+    pub url: String,
+    /// The id of one of the file's `notifications` (its resource type is what is sent).
+    pub notification: String,
+    /// State → the event type sent when an instance enters it.
+    pub events: Named<String>,
+    /// The resource field holding the state, where it is not named like the lifecycle's
+    /// (the refund notification's `refund_status` for the refund's `status`).
+    #[serde(default)]
+    pub state: Option<String>,
 }
 
 /// One operation's part in a lifecycle. With neither `create` nor `to` it only reads.
@@ -95,10 +114,12 @@ pub struct StepDef {
     /// Moves an existing instance to this state.
     #[serde(default)]
     pub to: Option<String>,
-    /// For `create`: the description of the operation's error row answered when the key is taken.
+    /// For `create`: the description of the operation's error row answered when the key is
+    /// taken; without it a repeat answers the instance as it is (the same prepay_id).
     #[serde(default)]
     pub exists: Option<String>,
-    /// For the other steps: the description of the error row answered when the key is unknown.
+    /// For the other steps: the description of the error row answered when the key is unknown;
+    /// without it the sandbox answers its own 404 `NOT_FOUND`.
     #[serde(default)]
     pub missing: Option<String>,
 }

@@ -4,7 +4,9 @@
 
 use super::schema::{self, Kind};
 use crate::diagnostic::Diagnostic;
-use crate::spec::{EnumDef, OperationDef, Parsed, ServiceDoc, StepDef};
+use crate::spec::{
+    EnumDef, LifecycleDef, LifecycleNotifyDef, OperationDef, Parsed, ServiceDoc, StepDef,
+};
 
 pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
     for (id, lifecycle) in service.doc.lifecycles.iter() {
@@ -34,6 +36,7 @@ pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
+        let mut all_states = None;
         for (op_id, step) in lifecycle.steps.iter() {
             let step_path = format!("{path}.steps.{op_id}");
             let Some(operation) = service.doc.operations.get(op_id) else {
@@ -73,6 +76,94 @@ pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
                 out,
             );
             check_step(service, &step_path, step, operation, states, out);
+            if all_states.is_none() {
+                all_states = states;
+            }
+        }
+        if let Some(notify) = &lifecycle.notify {
+            check_notify(service, &path, lifecycle, notify, all_states, out);
+        }
+    }
+}
+
+/// The notification exists, sends only its own event types, on entering real states, to a URL
+/// every creating request gives.
+fn check_notify(
+    service: &Parsed<ServiceDoc>,
+    path: &str,
+    lifecycle: &LifecycleDef,
+    notify: &LifecycleNotifyDef,
+    states: Option<&EnumDef>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let path = format!("{path}.notify");
+    match service.doc.notifications.get(&notify.notification) {
+        None => {
+            let known: Vec<&str> = service.doc.notifications.names().collect();
+            out.push(service.error(
+                format!("{path}.notification"),
+                format!(
+                    "no notification \"{}\" in this file (known: {})",
+                    notify.notification,
+                    known.join(", ")
+                ),
+            ));
+        }
+        Some(notification) => {
+            let state_field = notify.state.as_deref().unwrap_or(&lifecycle.state);
+            if let Kind::Struct(resource) = schema::resolve(&service.doc, &notification.resource)
+                && resource.fields.get(state_field).is_none()
+            {
+                out.push(service.error(
+                    format!("{path}.state"),
+                    format!(
+                        "the resource type {} has no field \"{state_field}\" to hold the state",
+                        notification.resource
+                    ),
+                ));
+            }
+            for (state, event_type) in notify.events.iter() {
+                if notification.event_types.get(event_type).is_none() {
+                    let known: Vec<&str> = notification.event_types.names().collect();
+                    out.push(service.error(
+                        format!("{path}.events.{state}"),
+                        format!(
+                            "\"{event_type}\" is not an event type of {} (known: {})",
+                            notify.notification,
+                            known.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(states) = states {
+        for (state, _) in notify.events.iter() {
+            if !states.values.contains(state) {
+                let known: Vec<&str> = states.values.names().collect();
+                out.push(service.error(
+                    format!("{path}.events.{state}"),
+                    format!("\"{state}\" is not a state (known: {})", known.join(", ")),
+                ));
+            }
+        }
+    }
+    for (op_id, step) in lifecycle.steps.iter() {
+        let Some(operation) = service.doc.operations.get(op_id) else {
+            continue;
+        };
+        let gives_url = operation
+            .body
+            .as_ref()
+            .is_some_and(|body| body.contains(&notify.url));
+        if step.create.is_some() && !gives_url {
+            out.push(service.error(
+                format!("{path}.url"),
+                format!(
+                    "the creating step {op_id} has no body field \"{}\" to notify",
+                    notify.url
+                ),
+            ));
         }
     }
 }
@@ -123,11 +214,12 @@ fn check_step(
     if step.create.is_some() && step.to.is_some() {
         out.push(service.error(step_path, "a step either creates or moves; not both"));
     }
-    if operation.response.body.is_none() && (step.create.is_some() || step.to.is_some()) {
-        // Without a body there is no state to answer; reading such a step is still allowed.
+    if operation.response.body.is_none() && step.create.is_some() {
+        // Without a body there are no ids to answer. A move may answer without one (关闭订单
+        // answers 204): the new state shows in the next read.
         out.push(service.error(
             step_path,
-            "the operation answers without a body, so it cannot report the new state",
+            "the operation answers without a body, so it cannot create an instance",
         ));
     }
     for (attribute, value) in [("create", &step.create), ("to", &step.to)] {
@@ -161,34 +253,26 @@ fn check_step(
             ),
         ));
     }
-    match needed.1 {
-        None => out.push(service.error(
-            step_path,
+    // Without the attribute the sandbox answers a repeated creation with the instance as it
+    // is, and an unknown key with its own 404 (the operation documents no row for it).
+    if let Some(description) = needed.1
+        && !operation
+            .errors
+            .iter()
+            .any(|row| &row.description == description)
+    {
+        let known: Vec<&str> = operation
+            .errors
+            .iter()
+            .map(|row| row.description.as_str())
+            .collect();
+        out.push(service.error(
+            format!("{step_path}.{}", needed.0),
             format!(
-                "the step needs `{}: <description of one of its error rows>`",
-                needed.0
+                "\"{description}\" is not an error row of the operation (known: {})",
+                known.join(", ")
             ),
-        )),
-        Some(description) => {
-            if !operation
-                .errors
-                .iter()
-                .any(|row| &row.description == description)
-            {
-                let known: Vec<&str> = operation
-                    .errors
-                    .iter()
-                    .map(|row| row.description.as_str())
-                    .collect();
-                out.push(service.error(
-                    format!("{step_path}.{}", needed.0),
-                    format!(
-                        "\"{description}\" is not an error row of the operation (known: {})",
-                        known.join(", ")
-                    ),
-                ));
-            }
-        }
+        ));
     }
 }
 

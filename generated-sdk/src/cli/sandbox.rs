@@ -32,6 +32,10 @@ pub(super) fn serve(matches: &ArgMatches) -> Result<(), Failure> {
         let files = write_keys(&dir)?;
         println!("# wxpay sandbox listening on {}", sandbox.url());
         println!("# Its keys are public test keys: never use them for real money.");
+        println!(
+            "# Control API: POST {0}/sandbox/v1/state {{\"lifecycle\", \"key\", \"state\"}} moves an order, a refund, ...; GET {0}/sandbox/v1/notifications lists the notifications sent.",
+            sandbox.url()
+        );
         println!("export WECHATPAY_BASE_URL={}", sandbox.url());
         println!("export WECHATPAY_MCHID={}", keys::MCHID);
         println!("export WECHATPAY_SERIAL_NO={}", keys::SERIAL_NO);

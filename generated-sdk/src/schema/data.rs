@@ -53,6 +53,9 @@ pub struct NotificationData {
     pub event_types: Vec<EventType>,
     /// The first documented decrypted resource.
     pub example: Option<String>,
+    /// The top-level fields of the decrypted resource's type.
+    #[serde(default)]
+    pub fields: Vec<String>,
 }
 
 /// One request field, before linking.
@@ -213,6 +216,25 @@ pub struct Lifecycle {
     pub ids: Vec<String>,
     /// What each operation does.
     pub steps: Vec<Step>,
+    /// Every state, in documented order.
+    #[serde(default)]
+    pub states: Vec<String>,
+    /// The notification an instance sends on entering some states.
+    #[serde(default)]
+    pub notify: Option<LifecycleNotify>,
+}
+
+/// Where and what an instance notifies when it enters some states.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LifecycleNotify {
+    /// The creating request's field holding the URL (`notify_url`).
+    pub url_field: String,
+    /// The id of the service's notification whose resource is sent.
+    pub notification: String,
+    /// State → the event type sent on entering it.
+    pub events: Vec<(String, String)>,
+    /// The resource field holding the state.
+    pub state_field: String,
 }
 
 /// One operation's part in a lifecycle.
@@ -222,8 +244,11 @@ pub struct Step {
     pub operation: String,
     /// What it does.
     pub action: StepAction,
-    /// The row answered when a created key is taken, or when the key is unknown.
-    pub refusal: ErrorRow,
+    /// The row answered when a created key is taken, or when the key is unknown; none when
+    /// the operation documents none (a repeat then answers the instance, an unknown key the
+    /// sandbox's own 404).
+    #[serde(default)]
+    pub refusal: Option<ErrorRow>,
 }
 
 /// What a step does to an instance.

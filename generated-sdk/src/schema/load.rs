@@ -97,6 +97,7 @@ fn link_notification(service: &str, notification: NotificationData) -> Notificat
         title: notification.title,
         event_types: notification.event_types,
         example: notification.example,
+        fields: notification.fields,
     }
 }
 

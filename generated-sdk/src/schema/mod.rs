@@ -115,6 +115,8 @@ pub struct Notification {
     pub event_types: Vec<EventType>,
     /// The first documented decrypted resource.
     pub example: Option<String>,
+    /// The top-level fields of the decrypted resource's type.
+    pub fields: Vec<String>,
 }
 
 /// The enabled services' tables, read and linked once, on first use.

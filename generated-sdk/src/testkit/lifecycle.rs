@@ -1,6 +1,7 @@
 //! The instances of documented lifecycles (a recharge and its state), driven by the spec's
 //! lifecycle table: which operation creates, moves or reads an instance, and which error row it
-//! answers when the key is taken or unknown.
+//! answers when the key is taken or unknown, and which notification an instance owes when it
+//! enters a state.
 
 use std::collections::HashMap;
 
@@ -11,10 +12,34 @@ use crate::schema::{ErrorRow, Lifecycle, Operation, Step, StepAction};
 /// What a step decided.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Outcome {
-    /// Answer with this body.
-    Answer(Value),
+    /// Answer with this body, and send this notification when the step entered a state that
+    /// has one.
+    Answer(Value, Option<Notice>),
     /// Answer with this documented error row.
     Refuse(ErrorRow),
+}
+
+/// A notification an instance owes: its event type, where it goes, and the instance as it is.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Notice {
+    /// The service the lifecycle belongs to.
+    pub(crate) service: String,
+    /// The service's notification id.
+    pub(crate) notification: String,
+    pub(crate) event_type: String,
+    /// The URL the creating request gave.
+    pub(crate) url: String,
+    /// The instance, its state under the resource's state field.
+    pub(crate) record: Map<String, Value>,
+}
+
+/// Why an instance could not be moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum MoveError {
+    /// No instance has this key.
+    NoInstance,
+    /// The lifecycle has no such state.
+    NoState,
 }
 
 /// Every instance, by lifecycle id and key.
@@ -33,22 +58,25 @@ impl Instances {
         operation: &Operation,
         request: &Value,
     ) -> Option<Outcome> {
-        let (lifecycle, step) = lifecycles
+        let (service, lifecycle, step) = lifecycles
             .iter()
             .filter(|(service, _)| *service == operation.info.service)
-            .find_map(|(_, lifecycle)| {
+            .find_map(|(service, lifecycle)| {
                 lifecycle
                     .steps
                     .iter()
                     .find(|step| step.operation == operation.info.id)
-                    .map(|step| (*lifecycle, step))
+                    .map(|step| (*service, *lifecycle, step))
             })?;
         let key = key_text(request.get(&lifecycle.key)?)?;
         let slot = (lifecycle.id.clone(), key);
         Some(match &step.action {
             StepAction::Create(state) => {
-                if self.records.contains_key(&slot) {
-                    return Some(Outcome::Refuse(step.refusal.clone()));
+                if let Some(existing) = self.records.get(&slot) {
+                    return Some(match &step.refusal {
+                        Some(row) => Outcome::Refuse(row.clone()),
+                        None => Outcome::Answer(answer(operation, existing), None),
+                    });
                 }
                 let mut record = request.as_object().cloned().unwrap_or_default();
                 for field in &lifecycle.ids {
@@ -57,19 +85,23 @@ impl Instances {
                 }
                 record.insert(lifecycle.state_field.clone(), state.as_str().into());
                 let answer = answer(operation, &record);
+                let notice = notice(service, lifecycle, &record);
                 self.records.insert(slot, record);
-                Outcome::Answer(answer)
+                Outcome::Answer(answer, notice)
             }
             StepAction::Move(state) => match self.records.get_mut(&slot) {
                 Some(record) => {
                     record.insert(lifecycle.state_field.clone(), state.as_str().into());
-                    Outcome::Answer(answer(operation, record))
+                    Outcome::Answer(
+                        answer(operation, record),
+                        notice(service, lifecycle, record),
+                    )
                 }
-                None => missing(step),
+                None => missing(lifecycle, step, &slot.1),
             },
             StepAction::Read => match self.records.get(&slot) {
-                Some(record) => Outcome::Answer(answer(operation, record)),
-                None => missing(step),
+                Some(record) => Outcome::Answer(answer(operation, record), None),
+                None => missing(lifecycle, step, &slot.1),
             },
         })
     }
@@ -83,23 +115,29 @@ impl Instances {
             .map(str::to_owned)
     }
 
-    /// Sets an instance's state and further fields, as WeChat Pay would once money moved.
+    /// Sets an instance's state and further fields, as WeChat Pay would once money moved, and
+    /// says which notification the new state owes.
     pub(crate) fn update(
         &mut self,
+        service: &str,
         lifecycle: &Lifecycle,
         key: &str,
         state: &str,
         fields: Map<String, Value>,
-    ) -> bool {
+    ) -> Result<Option<Notice>, MoveError> {
+        // A lifecycle of an older spec table knows no states: any is taken.
+        if !lifecycle.states.is_empty() && !lifecycle.states.iter().any(|known| known == state) {
+            return Err(MoveError::NoState);
+        }
         let Some(record) = self
             .records
             .get_mut(&(lifecycle.id.clone(), key.to_owned()))
         else {
-            return false;
+            return Err(MoveError::NoInstance);
         };
         record.extend(fields);
         record.insert(lifecycle.state_field.clone(), state.into());
-        true
+        Ok(notice(service, lifecycle, record))
     }
 
     /// A number as long as the documented example's, distinct for every instance.
@@ -119,8 +157,34 @@ impl Instances {
     }
 }
 
-fn missing(step: &Step) -> Outcome {
-    Outcome::Refuse(step.refusal.clone())
+/// The notification `record` owes in its current state, if its lifecycle sends one there and
+/// the creating request gave a URL.
+fn notice(service: &str, lifecycle: &Lifecycle, record: &Map<String, Value>) -> Option<Notice> {
+    let notify = lifecycle.notify.as_ref()?;
+    let state = record.get(&lifecycle.state_field)?.as_str()?;
+    let (_, event_type) = notify.events.iter().find(|(known, _)| known == state)?;
+    let url = record.get(&notify.url_field)?.as_str()?.to_owned();
+    let mut record = record.clone();
+    record.insert(notify.state_field.clone(), state.into());
+    Some(Notice {
+        service: service.to_owned(),
+        notification: notify.notification.clone(),
+        event_type: event_type.clone(),
+        url,
+        record,
+    })
+}
+
+fn missing(lifecycle: &Lifecycle, step: &Step, key: &str) -> Outcome {
+    Outcome::Refuse(step.refusal.clone().unwrap_or_else(|| ErrorRow {
+        status: 404,
+        code: "NOT_FOUND".to_owned(),
+        description: format!(
+            "the sandbox has no {} instance with {} {key:?} (the operation documents no error row for an unknown one)",
+            lifecycle.id, lifecycle.key
+        ),
+        solution: String::new(),
+    }))
 }
 
 /// Keys are compared as text, whatever their JSON type.
@@ -133,7 +197,8 @@ fn key_text(value: &Value) -> Option<String> {
 }
 
 /// The answer of `operation` for an instance: every field of the answer's type the instance
-/// knows, then the required ones it does not from the documented example.
+/// knows (over the documented example's value, so a nested object keeps the members only the
+/// answer has), then the required ones it does not from the documented example.
 fn answer(operation: &Operation, record: &Map<String, Value>) -> Value {
     let example: Map<String, Value> = operation
         .response
@@ -144,7 +209,9 @@ fn answer(operation: &Operation, record: &Map<String, Value>) -> Value {
     let mut answer = Map::new();
     for field in &operation.response.fields {
         if let Some(value) = record.get(field) {
-            answer.insert(field.clone(), value.clone());
+            let mut merged = example.get(field).cloned().unwrap_or(Value::Null);
+            merge(&mut merged, value);
+            answer.insert(field.clone(), merged);
         } else if operation.response.required.contains(field)
             && let Some(value) = example.get(field)
         {
@@ -152,4 +219,16 @@ fn answer(operation: &Operation, record: &Map<String, Value>) -> Value {
         }
     }
     Value::Object(answer)
+}
+
+/// Lays `from` over `into`: objects member by member, anything else replaced.
+pub(crate) fn merge(into: &mut Value, from: &Value) {
+    match (into, from) {
+        (Value::Object(into), Value::Object(from)) => {
+            for (name, value) in from {
+                merge(into.entry(name.clone()).or_insert(Value::Null), value);
+            }
+        }
+        (into, from) => *into = from.clone(),
+    }
 }

@@ -13,6 +13,14 @@
 //!   registered ([`Sandbox::answer`]), else what the spec's lifecycles say (a recharge applied
 //!   for is `RECHARGING` until closed; an unknown one is 404 `NOT_FOUND`; a reused
 //!   `out_recharge_no` is refused as documented), else the documented example;
+//! - when an instance enters a state that owes a notification (an order paid, a refund
+//!   succeeded), it sends that notification to the creating request's `notify_url`, signed and
+//!   encrypted as WeChat Pay does, again on the documented schedule (compressed) until answered
+//!   2xx, and records each delivery ([`Sandbox::notifications`]);
+//! - a control API moves instances from outside the process: `POST /sandbox/v1/state` with
+//!   `{"lifecycle": "transaction", "key": "<out_trade_no>", "state": "SUCCESS"}` (404 for an
+//!   unknown instance, 400 for a state the lifecycle does not have), and
+//!   `GET /sandbox/v1/notifications` lists the deliveries ([`NotificationDelivery`]);
 //! - it misbehaves on demand ([`Fault`]: errors, dropped connections, delays, bad signatures,
 //!   missing headers, stale timestamps, unknown serials), builds signed and encrypted
 //!   notifications ([`Sandbox::notification`]) and records every request ([`Sandbox::requests`]).
@@ -30,6 +38,8 @@
 //! Its keys ([`keys`]) are published with this crate: never use them anywhere else.
 
 mod answer;
+mod control;
+mod delivery;
 mod error;
 mod fault;
 pub mod keys;
@@ -43,6 +53,7 @@ mod signed;
 mod upload;
 
 pub use answer::Answer;
+pub use delivery::{DOCUMENTED_NOTIFICATION_SCHEDULE, NotificationDelivery};
 pub use error::TestkitError;
 pub use fault::Fault;
 pub use notification::{

@@ -46,6 +46,28 @@ pub struct SimulatedNotification {
 }
 
 impl SimulatedNotification {
+    /// The same notification signed afresh by the sandbox's WeChat Pay key (a new timestamp
+    /// and nonce over the same body), as each later delivery attempt is.
+    pub(crate) fn signed_again(&self) -> Result<SimulatedNotification, TestkitError> {
+        let key = MerchantKey::from_pem(keys::WECHATPAY_PRIVATE_KEY)?;
+        let timestamp = chrono::Utc::now().timestamp().to_string();
+        let nonce = crate::runtime::sign::nonce()?;
+        let signature = BASE64.encode(key.sign(&answer_message(&timestamp, &nonce, &self.body))?);
+        let mut headers = self.headers.clone();
+        for (name, value) in &mut headers {
+            match name.as_str() {
+                "Wechatpay-Timestamp" => value.clone_from(&timestamp),
+                "Wechatpay-Nonce" => value.clone_from(&nonce),
+                "Wechatpay-Signature" => value.clone_from(&signature),
+                _ => {}
+            }
+        }
+        Ok(SimulatedNotification {
+            headers,
+            body: self.body.clone(),
+        })
+    }
+
     /// POSTs the notification to `url` and returns the receiver's status and body.
     pub async fn post(&self, url: &str) -> Result<(u16, String), TestkitError> {
         let mut request = reqwest::Client::new().post(url).body(self.body.clone());

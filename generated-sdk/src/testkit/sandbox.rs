@@ -14,12 +14,13 @@ use serde_json::{Map, Value};
 use tokio::net::TcpListener;
 
 use super::answer::Answer;
+use super::delivery::NotificationDelivery;
 use super::error::TestkitError;
 use super::fault::{Fault, Pending};
 use super::keys;
 use super::notification::NotificationBuilder;
 use super::recorded::{RawResponse, Recorded};
-use super::server::{Handler, Observer, Shared, State, route_key};
+use super::server::{Handler, MoveRefused, Observer, Shared, State, route_key};
 use super::signed::Signer;
 use crate::runtime::sign::SigningInput;
 use crate::runtime::{Client, ClientBuilder, MerchantKey, OperationInfo, WechatPayPublicKey};
@@ -32,9 +33,18 @@ pub struct SandboxBuilder {
     sign_once: bool,
     handler: Option<Box<Handler>>,
     observer: Option<Box<Observer>>,
+    notification_schedule: Vec<std::time::Duration>,
 }
 
 impl SandboxBuilder {
+    /// The waits between attempts to deliver a notification that was not answered 2xx
+    /// (default: [`DOCUMENTED_NOTIFICATION_SCHEDULE`](super::DOCUMENTED_NOTIFICATION_SCHEDULE)
+    /// a thousand times faster, 15 ms to 21.6 s; an empty list makes one attempt only).
+    pub fn notification_schedule(mut self, waits: Vec<std::time::Duration>) -> Self {
+        self.notification_schedule = waits;
+        self
+    }
+
     /// Listens on this port of 127.0.0.1 (default: any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.address = SocketAddr::from(([127, 0, 0, 1], port));
@@ -98,6 +108,9 @@ impl SandboxBuilder {
             observer: self.observer,
             operations,
             lifecycles: schema.lifecycles(),
+            notifications: schema.notifications(),
+            notification_schedule: self.notification_schedule,
+            runtime: tokio::runtime::Handle::current(),
             state: Mutex::new(State {
                 serial: keys::PUBLIC_KEY_ID.to_owned(),
                 ..State::default()
@@ -169,6 +182,7 @@ impl Sandbox {
             sign_once: false,
             handler: None,
             observer: None,
+            notification_schedule: super::delivery::compressed_schedule(),
         }
     }
 
@@ -265,7 +279,10 @@ impl Sandbox {
     }
 
     /// Moves an instance to `state` and sets further answer fields, as WeChat Pay does once
-    /// money has moved (a recharge succeeding, say).
+    /// money has moved (a recharge succeeding, say); when the lifecycle notifies on entering
+    /// `state`, the notification goes to the creating request's `notify_url`
+    /// ([`Sandbox::notifications`] records it). Must be called inside the tokio runtime the
+    /// sandbox started on.
     pub fn set_state(
         &self,
         lifecycle: &str,
@@ -273,25 +290,23 @@ impl Sandbox {
         state: &str,
         fields: Value,
     ) -> Result<(), TestkitError> {
-        let lifecycle = self.lifecycle(lifecycle)?;
         let fields = match fields {
             Value::Object(fields) => fields,
             Value::Null => Map::new(),
             _ => return Err(TestkitError::new("the extra fields must be a JSON object")),
         };
-        if self
-            .shared
-            .lock()
-            .instances
-            .update(lifecycle, key, state, fields)
-        {
-            Ok(())
-        } else {
-            Err(TestkitError::new(format!(
-                "no {} instance with {} {key:?}",
-                lifecycle.id, lifecycle.key
-            )))
-        }
+        self.shared
+            .move_instance(lifecycle, key, state, fields)
+            .map_err(|refused| match refused {
+                MoveRefused::Lifecycle(message)
+                | MoveRefused::Instance(message)
+                | MoveRefused::State(message) => TestkitError::new(message),
+            })
+    }
+
+    /// Every notification the sandbox has sent by itself, in the order the instances moved.
+    pub fn notifications(&self) -> Vec<NotificationDelivery> {
+        self.shared.lock().deliveries.clone()
     }
 
     fn lifecycle(&self, id: &str) -> Result<&'static Lifecycle, TestkitError> {

@@ -12,16 +12,17 @@ use hyper::{Request, Response};
 use serde_json::{Map, Value};
 
 use super::answer::Answer;
+use super::delivery::{self, NotificationDelivery};
 use super::fault::{self, Fault, Pending};
 use super::keys;
-use super::lifecycle::{Instances, Outcome};
+use super::lifecycle::{Instances, MoveError, Notice, Outcome};
 use super::recorded::{Recorded, parse_authorization};
 use super::route;
 use super::signed::{Signer, Unsigned, sha1_hex};
 use super::upload;
 use crate::runtime::sign::{SigningInput, request_message};
 use crate::runtime::{OperationInfo, WechatPayPublicKey};
-use crate::schema::{self, Announcement, ErrorRow, Lifecycle, Operation, Violation};
+use crate::schema::{self, Announcement, ErrorRow, Lifecycle, Notification, Operation, Violation};
 
 /// The largest request body the sandbox reads, like WeChat Pay's own limit on uploads.
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -46,6 +47,11 @@ pub(super) struct Shared {
     pub(super) observer: Option<Box<Observer>>,
     pub(super) operations: Vec<&'static Operation>,
     pub(super) lifecycles: Vec<(&'static str, &'static Lifecycle)>,
+    pub(super) notifications: Vec<&'static Notification>,
+    /// The waits between notification attempts.
+    pub(super) notification_schedule: Vec<std::time::Duration>,
+    /// Where notification deliveries run: the runtime the sandbox started on.
+    pub(super) runtime: tokio::runtime::Handle,
     pub(super) state: Mutex<State>,
     /// Connections accepted so far: how a load test sees that the client reuses them.
     pub(super) connections: std::sync::atomic::AtomicUsize,
@@ -59,6 +65,9 @@ pub(super) struct State {
     pub(super) answers: HashMap<String, Answer>,
     pub(super) instances: Instances,
     pub(super) requests: u64,
+    /// Notifications owed by the steps decided so far, sent once the request is answered.
+    pub(super) outbox: Vec<Notice>,
+    pub(super) deliveries: Vec<NotificationDelivery>,
 }
 
 /// A request's route and the parts of it read before deciding.
@@ -75,7 +84,63 @@ enum Decision {
     Answer(Unsigned, Option<Fault>),
 }
 
+/// Why the control API or a test could not move an instance.
+pub(super) enum MoveRefused {
+    /// No lifecycle has the id.
+    Lifecycle(String),
+    /// The lifecycle has no instance with the key.
+    Instance(String),
+    /// The lifecycle has no such state.
+    State(String),
+}
+
 impl Shared {
+    /// Moves an instance to `state` with further answer fields, and sends the notification the
+    /// new state owes.
+    pub(super) fn move_instance(
+        self: &Arc<Self>,
+        lifecycle: &str,
+        key: &str,
+        state: &str,
+        fields: Map<String, Value>,
+    ) -> Result<(), MoveRefused> {
+        let Some((service, found)) = self
+            .lifecycles
+            .iter()
+            .find(|(_, known)| known.id == lifecycle)
+        else {
+            let known: Vec<&str> = self
+                .lifecycles
+                .iter()
+                .map(|(_, known)| known.id.as_str())
+                .collect();
+            return Err(MoveRefused::Lifecycle(format!(
+                "no lifecycle {lifecycle:?} in the spec (known: {})",
+                known.join(", ")
+            )));
+        };
+        let moved = self
+            .lock()
+            .instances
+            .update(service, found, key, state, fields);
+        match moved {
+            Ok(notice) => {
+                if let Some(notice) = notice {
+                    delivery::dispatch(self, notice);
+                }
+                Ok(())
+            }
+            Err(MoveError::NoInstance) => Err(MoveRefused::Instance(format!(
+                "no {lifecycle} instance with {} {key:?}",
+                found.key
+            ))),
+            Err(MoveError::NoState) => Err(MoveRefused::State(format!(
+                "{state:?} is not a state of {lifecycle} (known: {})",
+                found.states.join(", ")
+            ))),
+        }
+    }
+
     /// A poisoned lock only means a test panicked while holding it; the data is still usable.
     pub(super) fn lock(&self) -> MutexGuard<'_, State> {
         self.state
@@ -98,6 +163,9 @@ impl Shared {
         };
         let method = parts.method.as_str().to_owned();
         let path = parts.uri.path().to_owned();
+        if path.starts_with(super::control::PREFIX) {
+            return Ok(super::control::answer(&self, &method, &path, &body));
+        }
         let query = parts.uri.query().map(str::to_owned);
         let path_and_query = parts
             .uri
@@ -202,6 +270,10 @@ impl Shared {
         if let Some(observer) = &self.observer {
             observer(&recorded);
         }
+        let owed = std::mem::take(&mut self.lock().outbox);
+        for notice in owed {
+            delivery::dispatch(&self, notice);
+        }
         response.ok_or_else(|| std::io::Error::other("dropping the connection on purpose"))
     }
 
@@ -289,7 +361,14 @@ impl Shared {
             .instances
             .step(&self.lifecycles, operation, &request);
         match outcome {
-            Some(Outcome::Answer(body)) => {
+            Some(Outcome::Answer(body, notice)) => {
+                if let Some(notice) = notice {
+                    self.lock().outbox.push(notice);
+                }
+                // A move answered without a body (关闭订单's 204) shows only in the next read.
+                if has_no_body(operation) {
+                    return Unsigned::json(operation.response.status, Vec::new());
+                }
                 return Unsigned::json(operation.response.status, body.to_string());
             }
             Some(Outcome::Refuse(row)) => return documented_error(&row),
@@ -397,6 +476,12 @@ fn asks_for_archive(operation: &Operation, query: Option<&str>) -> bool {
 }
 
 /// The documented answer: the certificate list, the example file, or the example body.
+/// No documented body (a 204, or an answer the spec gives no type for): the status alone.
+fn has_no_body(operation: &Operation) -> bool {
+    let response = &operation.response;
+    response.status == 204 || (response.example.is_none() && response.fields.is_empty())
+}
+
 fn documented(operation: &'static Operation, archive: bool) -> Unsigned {
     let response = &operation.response;
     if operation.platform_certificates {
@@ -420,8 +505,7 @@ fn documented(operation: &'static Operation, archive: bool) -> Unsigned {
             archive,
         );
     }
-    // No documented body (a 204, or an answer the spec gives no type for): the status alone.
-    if response.status == 204 || (response.example.is_none() && response.fields.is_empty()) {
+    if has_no_body(operation) {
         return Unsigned::json(response.status, Vec::new());
     }
     match response.example.as_deref() {

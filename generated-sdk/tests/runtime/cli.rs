@@ -642,3 +642,156 @@ async fn an_upload_sends_the_file_given_with_file() {
     assert!(stderr.contains("--file"), "{stderr}");
     assert_eq!(sandbox.requests().len(), 1);
 }
+
+/// Issue 16's outside view: `wxpay sandbox` as a process, a merchant's notification listener
+/// in this test, and only HTTP between them — prepay with the listener as `notify_url`, move
+/// the order to SUCCESS through the control API, and check the notification that arrives with
+/// nothing but the keys the sandbox printed.
+#[cfg(feature = "basic_payment")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wxpay_sandbox_pays_through_its_control_api_and_notifies_a_listener() {
+    use std::io::BufRead;
+    use std::sync::{Arc, Mutex};
+    use wechatpay_apiv3::api::basic_payment::{self, TradeState};
+
+    type Received = Arc<Mutex<Vec<(axum::http::HeaderMap, axum::body::Bytes)>>>;
+    let received: Received = Arc::default();
+    let seen = received.clone();
+    let listener = axum::Router::new().route(
+        "/paid",
+        axum::routing::post(
+            move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                let seen = seen.clone();
+                async move {
+                    seen.lock().expect("not poisoned").push((headers, body));
+                    axum::http::StatusCode::NO_CONTENT
+                }
+            },
+        ),
+    );
+    let socket = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let notify_url = format!("http://{}/paid", socket.local_addr().expect("address"));
+    tokio::spawn(async move { axum::serve(socket, listener).await });
+
+    let dir = scratch("sandbox-control");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wxpay"))
+        .args(["sandbox", "--port", "0", "--keys-dir"])
+        .arg(&dir)
+        .env_clear()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wxpay sandbox");
+    let stdout = child.stdout.take().expect("stdout");
+    let running = Running(child);
+    let settings = tokio::task::spawn_blocking(move || {
+        let mut settings: Vec<(String, String)> = Vec::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.expect("a line");
+            if let Some((name, value)) = line
+                .strip_prefix("export ")
+                .and_then(|export| export.split_once('='))
+            {
+                settings.push((name.to_owned(), value.to_owned()));
+                if name == "WECHATPAY_API_V3_KEY_FILE" {
+                    break;
+                }
+            }
+        }
+        settings
+    })
+    .await
+    .expect("read the exports");
+    let setting = |name: &str| {
+        settings
+            .iter()
+            .find(|(known, _)| known == name)
+            .map(|(_, value)| value.clone())
+            .expect(name)
+    };
+    let base_url = setting("WECHATPAY_BASE_URL");
+
+    let prepay = format!(
+        r#"{{"appid":"wxd678efh567hg6787","mchid":"1230000109","description":"Image形象店-深圳腾大-QQ公仔","out_trade_no":"OUTSIDE-0001","amount":{{"total":100}},"notify_url":"{notify_url}","payer":{{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}}}}"#
+    );
+    let call_settings = settings.clone();
+    let prepaid = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_wxpay"))
+            .args(["call", "basic_payment", "jsapi_prepay", &prepay])
+            .env_clear()
+            .envs(call_settings.iter().map(|(name, value)| (name, value)))
+            .output()
+            .expect("run wxpay call")
+    })
+    .await
+    .expect("wxpay call ran");
+    assert_eq!(
+        prepaid.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&prepaid.stderr)
+    );
+    assert!(String::from_utf8_lossy(&prepaid.stdout).contains("prepay_id"));
+
+    let http = reqwest::Client::new();
+    let moved = http
+        .post(format!("{base_url}/sandbox/v1/state"))
+        .body(r#"{"lifecycle":"transaction","key":"OUTSIDE-0001","state":"SUCCESS"}"#)
+        .send()
+        .await
+        .expect("the control API answers");
+    assert_eq!(moved.status(), 200);
+
+    let mut delivered = false;
+    for _ in 0..300 {
+        let listed = http
+            .get(format!("{base_url}/sandbox/v1/notifications"))
+            .send()
+            .await
+            .expect("the control API answers")
+            .text()
+            .await
+            .expect("a body");
+        let listed: serde_json::Value = serde_json::from_str(&listed).expect("JSON");
+        if listed[0]["delivered"] == true {
+            assert_eq!(listed[0]["event_type"], "TRANSACTION.SUCCESS");
+            assert_eq!(listed[0]["url"], notify_url.as_str());
+            assert_eq!(listed[0]["attempts"], 1);
+            delivered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(delivered, "the notification was delivered");
+
+    // Verified and decrypted with the printed keys alone.
+    let read = |name: &str| std::fs::read(setting(name)).expect(name);
+    let receiver = wechatpay_apiv3::runtime::Client::builder()
+        .mchid(setting("WECHATPAY_MCHID"))
+        .serial_no(setting("WECHATPAY_SERIAL_NO"))
+        .merchant_key_pem(read("WECHATPAY_PRIVATE_KEY"))
+        .wechatpay_public_key_pem(
+            setting("WECHATPAY_PUBLIC_KEY_ID"),
+            read("WECHATPAY_PUBLIC_KEY"),
+        )
+        .api_v3_key(read("WECHATPAY_API_V3_KEY_FILE"))
+        .build()
+        .expect("a client from the printed settings");
+    let (headers, body) = received
+        .lock()
+        .expect("not poisoned")
+        .first()
+        .cloned()
+        .expect("the listener got the notification");
+    let parsed = receiver
+        .parse_event::<basic_payment::Event>(&headers, &body)
+        .expect("signature and decryption check out");
+    let basic_payment::Event::Transaction(paid) = parsed.resource else {
+        panic!("a payment, got {:?}", parsed.resource)
+    };
+    assert_eq!(paid.out_trade_no.as_deref(), Some("OUTSIDE-0001"));
+    assert_eq!(paid.trade_state, Some(TradeState::Success));
+    drop(running);
+}

@@ -9,6 +9,12 @@ mod cli;
 mod construction;
 mod download;
 mod end_to_end;
+#[cfg(all(
+    feature = "basic_payment",
+    feature = "refund",
+    feature = "mch_transfer"
+))]
+mod flow_lifecycles;
 mod flow_notifications;
 mod global;
 mod limits;

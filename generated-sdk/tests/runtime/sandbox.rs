@@ -166,9 +166,12 @@ async fn a_test_can_move_an_instance_as_wechat_pay_would() {
             .is_err()
     );
     let error = sandbox
-        .set_state("refund", "x", "SUCCESS", Value::Null)
+        .set_state("payment", "x", "SUCCESS", Value::Null)
         .expect_err("no such lifecycle");
-    assert!(error.to_string().contains("known: recharge"), "{error}");
+    assert!(
+        error.to_string().contains("known: ") && error.to_string().contains("recharge"),
+        "{error}"
+    );
 }
 
 /// Sends `body` to apply_recharge, signed but unchecked by the client, and returns the

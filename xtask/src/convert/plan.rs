@@ -52,6 +52,9 @@ pub struct ServiceOverlay {
     /// The service's `notifications:` section.
     #[serde(default)]
     pub notifications: serde_yaml::Mapping,
+    /// The service's `lifecycles:` section (what the sandbox keeps of an order, a refund, …).
+    #[serde(default)]
+    pub lifecycles: serde_yaml::Mapping,
 }
 
 impl Overlays {

@@ -249,6 +249,16 @@ fn service_doc(service: &ServiceOut) -> Value {
             Value::Mapping(overlay.notifications.clone()),
         );
     }
+    if let Some(overlay) = service
+        .overlay
+        .as_ref()
+        .filter(|overlay| !overlay.lifecycles.is_empty())
+    {
+        doc.insert(
+            "lifecycles".into(),
+            Value::Mapping(overlay.lifecycles.clone()),
+        );
+    }
     Value::Mapping(doc)
 }
 

@@ -1,0 +1,435 @@
+//! The sandbox pays: an order, a refund and a 商家转账 bill live through their documented
+//! states, and entering a state that owes a notification sends it to the creating request's
+//! `notify_url` — signed, encrypted, retried until answered 2xx, recorded — whether the state
+//! moved by a test or through the control API.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use serde_json::{Value, json};
+use wechatpay_apiv3::api::basic_payment::{
+    self, Amount, CloseOrderRequest, JsapiPrepayPayer, JsapiPrepayRequest,
+    QueryOrderByOutTradeNoRequest, TradeState,
+};
+use wechatpay_apiv3::api::mch_transfer::{
+    self, CancelTransferBillRequest, CreateTransferBillRequest, CreateTransferBillState,
+    QueryTransferBillByOutBillNoRequest, TransferSceneId, TransferSceneReportInfos,
+};
+use wechatpay_apiv3::api::refund::{
+    self, CreateRefundRequest, QueryRefundByOutRefundNoRequest, Status,
+};
+use wechatpay_apiv3::runtime::{Client, Decimal, Error};
+use wechatpay_apiv3::testkit::{NotificationDelivery, Sandbox};
+
+/// A merchant's notification endpoint: records what it receives and fails the first
+/// `failures` deliveries with a 500, as a receiver that is briefly down does.
+#[derive(Clone)]
+struct Receiver {
+    url: String,
+    received: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
+}
+
+async fn receiver(failures: usize) -> Receiver {
+    let received: Arc<Mutex<Vec<(HeaderMap, Bytes)>>> = Arc::default();
+    let seen = received.clone();
+    let app = axum::Router::new().route(
+        "/notify",
+        axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+            let seen = seen.clone();
+            async move {
+                let mut seen = seen.lock().expect("not poisoned");
+                seen.push((headers, body));
+                if seen.len() <= failures {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::NO_CONTENT
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let address = listener.local_addr().expect("an address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Receiver {
+        url: format!("http://{address}/notify"),
+        received,
+    }
+}
+
+impl Receiver {
+    fn received(&self) -> Vec<(HeaderMap, Bytes)> {
+        self.received.lock().expect("not poisoned").clone()
+    }
+}
+
+async fn sandbox() -> Sandbox {
+    Sandbox::builder()
+        .notification_schedule(vec![Duration::from_millis(20); 3])
+        .start()
+        .await
+        .expect("the sandbox starts")
+}
+
+/// Waits until `done` holds for the sandbox's deliveries (a few seconds at most).
+async fn deliveries_until(
+    sandbox: &Sandbox,
+    done: impl Fn(&[NotificationDelivery]) -> bool,
+) -> Vec<NotificationDelivery> {
+    for _ in 0..200 {
+        let deliveries = sandbox.notifications();
+        if done(&deliveries) {
+            return deliveries;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("deliveries never settled: {:?}", sandbox.notifications())
+}
+
+async fn prepay(client: &Client, out_trade_no: &str, notify_url: &str) -> String {
+    let request = JsapiPrepayRequest::new(basic_payment::required::JsapiPrepayRequest {
+        appid: "wxd678efh567hg6787",
+        mchid: "1230000109",
+        description: "Image形象店-深圳腾大-QQ公仔",
+        out_trade_no,
+        amount: Amount::new(100),
+        notify_url,
+        payer: JsapiPrepayPayer::new("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"),
+    })
+    .with_attach("自定义数据");
+    client
+        .basic_payment()
+        .jsapi_prepay(&request)
+        .await
+        .expect("prepaid")
+        .prepay_id
+}
+
+async fn trade_state(client: &Client, out_trade_no: &str) -> Option<TradeState> {
+    let query = QueryOrderByOutTradeNoRequest::new(
+        basic_payment::required::QueryOrderByOutTradeNoRequest {
+            out_trade_no,
+            mchid: "1230000109",
+        },
+    );
+    client
+        .basic_payment()
+        .query_order_by_out_trade_no(&query)
+        .await
+        .expect("queried")
+        .trade_state
+}
+
+#[tokio::test]
+async fn a_paid_order_notifies_its_notify_url_until_answered_and_reads_paid() {
+    let sandbox = sandbox().await;
+    let client = sandbox.client().expect("client");
+    let merchant = receiver(1).await;
+    let prepay_id = prepay(&client, "1217752501201407033233368018", &merchant.url).await;
+    assert_eq!(
+        prepay(&client, "1217752501201407033233368018", &merchant.url).await,
+        prepay_id,
+        "the same order answers the same prepay_id"
+    );
+    assert_eq!(
+        trade_state(&client, "1217752501201407033233368018").await,
+        Some(TradeState::Notpay)
+    );
+    assert!(sandbox.notifications().is_empty(), "no notice for NOTPAY");
+
+    sandbox
+        .set_state(
+            "transaction",
+            "1217752501201407033233368018",
+            "SUCCESS",
+            json!({"success_time": "2018-06-08T10:34:56+08:00", "trade_type": "JSAPI"}),
+        )
+        .expect("moved");
+    let deliveries = deliveries_until(&sandbox, |d| d.iter().any(|d| d.delivered)).await;
+    assert_eq!(deliveries.len(), 1);
+    let delivery = &deliveries[0];
+    assert_eq!(delivery.event_type, "TRANSACTION.SUCCESS");
+    assert_eq!(delivery.url, merchant.url);
+    assert_eq!(delivery.attempts, 2, "the first attempt got a 500");
+    assert_eq!(delivery.last_status, Some(204));
+
+    let received = merchant.received();
+    assert_eq!(received.len(), 2);
+    let first: Value = serde_json::from_slice(&received[0].1).expect("JSON");
+    let (headers, body) = &received[1];
+    let second: Value = serde_json::from_slice(body).expect("JSON");
+    assert_eq!(
+        first["id"], second["id"],
+        "a retry is the same notification"
+    );
+    assert_eq!(second["id"], delivery.id);
+    let parsed = client
+        .parse_event::<basic_payment::Event>(headers, body)
+        .expect("verified with the WeChat Pay key, decrypted with the APIv3 key");
+    let basic_payment::Event::Transaction(paid) = parsed.resource else {
+        panic!("a payment, got {:?}", parsed.resource)
+    };
+    assert_eq!(
+        paid.out_trade_no.as_deref(),
+        Some("1217752501201407033233368018")
+    );
+    assert_eq!(paid.trade_state, Some(TradeState::Success));
+    assert_eq!(paid.amount.as_ref().and_then(|a| a.total), Some(100));
+    assert_eq!(paid.attach.as_deref(), Some("自定义数据"));
+    assert_eq!(
+        paid.payer.as_ref().and_then(|p| p.openid.as_deref()),
+        Some("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")
+    );
+    assert!(paid.transaction_id.is_some_and(|id| !id.is_empty()));
+    assert_eq!(
+        trade_state(&client, "1217752501201407033233368018").await,
+        Some(TradeState::Success)
+    );
+}
+
+#[tokio::test]
+async fn a_closed_order_reads_closed_and_sends_nothing_and_an_unknown_one_is_not_found() {
+    let sandbox = sandbox().await;
+    let client = sandbox.client().expect("client");
+    let merchant = receiver(0).await;
+    prepay(&client, "CLOSE-ME-0001", &merchant.url).await;
+    let close = CloseOrderRequest::new(basic_payment::required::CloseOrderRequest {
+        out_trade_no: "CLOSE-ME-0001",
+        mchid: "1230000109",
+    });
+    client
+        .basic_payment()
+        .close_order(&close)
+        .await
+        .expect("closed: a 204");
+    assert_eq!(
+        trade_state(&client, "CLOSE-ME-0001").await,
+        Some(TradeState::Closed)
+    );
+    assert!(sandbox.notifications().is_empty());
+
+    let query = QueryOrderByOutTradeNoRequest::new(
+        basic_payment::required::QueryOrderByOutTradeNoRequest {
+            out_trade_no: "NEVER-MADE",
+            mchid: "1230000109",
+        },
+    );
+    match client
+        .basic_payment()
+        .query_order_by_out_trade_no(&query)
+        .await
+    {
+        Err(Error::Api(error)) => {
+            assert_eq!(error.status, 404);
+            assert_eq!(error.code, "NOT_FOUND");
+            assert!(error.message.contains("NEVER-MADE"), "{}", error.message);
+        }
+        other => panic!("an unknown order is not found, got {other:?}"),
+    }
+    let refused = sandbox
+        .set_state("transaction", "CLOSE-ME-0001", "PAID", Value::Null)
+        .expect_err("not a state");
+    assert!(refused.to_string().contains("NOTPAY"), "{refused}");
+    let refused = sandbox
+        .set_state("transaction", "NEVER-MADE", "SUCCESS", Value::Null)
+        .expect_err("no such order");
+    assert!(refused.to_string().contains("NEVER-MADE"), "{refused}");
+}
+
+#[tokio::test]
+async fn a_refund_notifies_each_final_state_with_its_event_type() {
+    let sandbox = sandbox().await;
+    let client = sandbox.client().expect("client");
+    let merchant = receiver(0).await;
+    for (out_refund_no, state, event_type, status) in [
+        ("RF-OK", "SUCCESS", "REFUND.SUCCESS", Status::Success),
+        ("RF-BAD", "ABNORMAL", "REFUND.ABNORMAL", Status::Abnormal),
+        ("RF-SHUT", "CLOSED", "REFUND.CLOSED", Status::Closed),
+    ] {
+        let request = CreateRefundRequest::new(refund::required::CreateRefundRequest {
+            out_refund_no,
+            amount: refund::Amount::new(refund::required::Amount {
+                refund: 60,
+                total: 100,
+                currency: "CNY",
+            }),
+        })
+        .with_out_trade_no("1217752501201407033233368018")
+        .with_notify_url(&merchant.url);
+        let created = client
+            .refund()
+            .create_refund(&request)
+            .await
+            .expect("applied");
+        assert_eq!(created.status, Status::Processing);
+        sandbox
+            .set_state("refund", out_refund_no, state, Value::Null)
+            .expect("moved");
+        let deliveries = deliveries_until(&sandbox, |d| {
+            d.iter().any(|d| d.delivered && d.event_type == event_type)
+        })
+        .await;
+        let (headers, body) = merchant.received().pop().expect("received");
+        let parsed = client
+            .parse_event::<refund::Event>(&headers, &body)
+            .expect("verified and decrypted");
+        assert_eq!(parsed.envelope.event_type, event_type);
+        let refund::Event::Refund(resource) = parsed.resource else {
+            panic!("a refund, got {:?}", parsed.resource)
+        };
+        assert_eq!(resource.out_refund_no.as_deref(), Some(out_refund_no));
+        assert_eq!(resource.refund_status, Some(status.clone()));
+        assert_eq!(resource.amount.as_ref().and_then(|a| a.refund), Some(60));
+        assert!(deliveries.iter().all(|d| d.attempts == 1));
+        let query = QueryRefundByOutRefundNoRequest::new(out_refund_no);
+        let read = client
+            .refund()
+            .query_refund_by_out_refund_no(&query)
+            .await
+            .expect("read");
+        assert_eq!(read.status, status);
+    }
+    assert_eq!(sandbox.notifications().len(), 3);
+}
+
+#[tokio::test]
+async fn a_cancelled_transfer_bill_is_finished_and_notified() {
+    let sandbox = sandbox().await;
+    let client = sandbox.client().expect("client");
+    let merchant = receiver(0).await;
+    let report = TransferSceneReportInfos::new(mch_transfer::required::TransferSceneReportInfos {
+        info_type: "活动名称",
+        info_content: "新会员有礼",
+    });
+    let request =
+        CreateTransferBillRequest::new(mch_transfer::required::CreateTransferBillRequest {
+            appid: "wxf636efh567hg4356",
+            out_bill_no: "plfk2020042013",
+            openid: "o-MYE42l80oelYMDE34nYD456Xoy",
+            transfer_amount: Decimal::from(400_i64),
+            transfer_remark: "新会员开通有礼",
+            transfer_scene_id: TransferSceneId::V1000,
+            transfer_scene_report_infos: vec![report],
+        })
+        .with_notify_url(&merchant.url);
+    let bill = client
+        .mch_transfer()
+        .create_transfer_bill(&request)
+        .await
+        .expect("created");
+    assert_eq!(bill.state, CreateTransferBillState::Accepted);
+    let cancel = CancelTransferBillRequest::new("plfk2020042013");
+    client
+        .mch_transfer()
+        .cancel_transfer_bill(&cancel)
+        .await
+        .expect("cancelling");
+    let query = QueryTransferBillByOutBillNoRequest::new("plfk2020042013");
+    let read = client
+        .mch_transfer()
+        .query_transfer_bill_by_out_bill_no(&query)
+        .await
+        .expect("read");
+    assert_eq!(read.state, CreateTransferBillState::Canceling);
+    assert!(sandbox.notifications().is_empty(), "CANCELING is not final");
+    sandbox
+        .set_state("transfer_bill", "plfk2020042013", "CANCELLED", Value::Null)
+        .expect("moved");
+    deliveries_until(&sandbox, |d| d.iter().any(|d| d.delivered)).await;
+    let (headers, body) = merchant.received().pop().expect("received");
+    let parsed = client
+        .parse_event::<mch_transfer::Event>(&headers, &body)
+        .expect("verified and decrypted");
+    assert_eq!(parsed.envelope.event_type, "MCHTRANSFER.BILL.FINISHED");
+    let mch_transfer::Event::TransferBill(finished) = parsed.resource else {
+        panic!("a transfer bill, got {:?}", parsed.resource)
+    };
+    assert_eq!(finished.out_bill_no.as_deref(), Some("plfk2020042013"));
+    assert_eq!(finished.state, Some(CreateTransferBillState::Cancelled));
+    assert_eq!(finished.transfer_bill_no, Some(bill.transfer_bill_no));
+}
+
+#[tokio::test]
+async fn a_receiver_that_never_answers_2xx_gets_every_scheduled_attempt() {
+    let sandbox = sandbox().await;
+    let client = sandbox.client().expect("client");
+    let merchant = receiver(usize::MAX).await;
+    prepay(&client, "NEVER-ACKED", &merchant.url).await;
+    sandbox
+        .set_state("transaction", "NEVER-ACKED", "SUCCESS", Value::Null)
+        .expect("moved");
+    let deliveries = deliveries_until(&sandbox, |d| d.iter().any(|d| d.attempts == 4)).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let delivery = &sandbox.notifications()[0];
+    assert_eq!(
+        delivery.attempts, 4,
+        "the first and one per wait: {deliveries:?}"
+    );
+    assert_eq!(delivery.last_status, Some(500));
+    assert!(!delivery.delivered);
+    assert_eq!(merchant.received().len(), 4);
+}
+
+/// The control API, as a service in another language drives it.
+#[tokio::test]
+async fn the_control_api_moves_instances_and_lists_notifications() {
+    let sandbox = sandbox().await;
+    let client = sandbox.client().expect("client");
+    let merchant = receiver(0).await;
+    prepay(&client, "BY-HTTP-0001", &merchant.url).await;
+    let http = reqwest::Client::new();
+    let state_url = format!("{}/sandbox/v1/state", sandbox.url());
+    let post = |body: Value| http.post(&state_url).body(body.to_string()).send();
+
+    let moved =
+        post(json!({"lifecycle": "transaction", "key": "BY-HTTP-0001", "state": "SUCCESS"}))
+            .await
+            .expect("answered");
+    assert_eq!(moved.status(), 200);
+    let unknown = post(json!({"lifecycle": "transaction", "key": "NO-SUCH", "state": "SUCCESS"}))
+        .await
+        .expect("answered");
+    assert_eq!(unknown.status(), 404);
+    let wrong_state =
+        post(json!({"lifecycle": "transaction", "key": "BY-HTTP-0001", "state": "DONE"}))
+            .await
+            .expect("answered");
+    assert_eq!(wrong_state.status(), 400);
+    let message: Value =
+        serde_json::from_str(&wrong_state.text().await.expect("a body")).expect("JSON");
+    assert!(
+        message["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("REFUND")),
+        "names the lifecycle's states: {message}"
+    );
+    let malformed = http
+        .post(&state_url)
+        .body("{\"lifecycle\": 1}")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(malformed.status(), 400);
+
+    deliveries_until(&sandbox, |d| d.iter().any(|d| d.delivered)).await;
+    let listed = http
+        .get(format!("{}/sandbox/v1/notifications", sandbox.url()))
+        .send()
+        .await
+        .expect("answered")
+        .text()
+        .await
+        .expect("a body");
+    let listed: Value = serde_json::from_str(&listed).expect("JSON");
+    let listed = listed.as_array().expect("an array");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["event_type"], "TRANSACTION.SUCCESS");
+    assert_eq!(listed[0]["url"], merchant.url.as_str());
+    assert_eq!(listed[0]["attempts"], 1);
+    assert_eq!(listed[0]["last_status"], 204);
+    assert_eq!(listed[0]["delivered"], true);
+    assert!(listed[0]["id"].as_str().is_some_and(|id| !id.is_empty()));
+}
