@@ -250,8 +250,10 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
         &sdk.join("src/runtime"),
         &root.join("generated-sdk/src/runtime"),
     );
-    // The manifest names the benchmark; `--lib` never builds it, but cargo wants the file there.
+    // The manifest names the benchmarks and the example; `--lib` never builds them, but cargo
+    // wants their files there.
     copy_dir(&sdk.join("benches"), &root.join("generated-sdk/benches"));
+    copy_dir(&sdk.join("examples"), &root.join("generated-sdk/examples"));
     // Hand-written tests of generated sensitive fields and events, with the test keys.
     copy_dir(
         &sdk.join("src/testkit/keys"),
