@@ -433,3 +433,50 @@ async fn the_control_api_moves_instances_and_lists_notifications() {
     assert_eq!(listed[0]["delivered"], true);
     assert!(listed[0]["id"].as_str().is_some_and(|id| !id.is_empty()));
 }
+
+/// A 服务商's order: the same lifecycle kept for the partner API, notified as a partner payment.
+#[cfg(feature = "partner_payment")]
+#[tokio::test]
+async fn a_partner_order_paid_notifies_with_both_merchants() {
+    use wechatpay_apiv3::api::partner_payment;
+    let sandbox = sandbox().await;
+    let client = sandbox.client().expect("client");
+    let merchant = receiver(0).await;
+    let request =
+        partner_payment::JsapiPrepayRequest::new(partner_payment::required::JsapiPrepayRequest {
+            sp_appid: "wx8888888888888888",
+            sp_mchid: "1230000109",
+            sub_mchid: "1900000109",
+            description: "Image形象店-深圳腾大-QQ公仔",
+            out_trade_no: "PARTNER-0001",
+            amount: partner_payment::Amount::new(100),
+            notify_url: &merchant.url,
+            payer: partner_payment::JsapiPrepayPayer::new()
+                .with_sp_openid("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"),
+        });
+    client
+        .partner_payment()
+        .jsapi_prepay(&request)
+        .await
+        .expect("prepaid");
+    sandbox
+        .set_state(
+            "partner_transaction",
+            "PARTNER-0001",
+            "SUCCESS",
+            Value::Null,
+        )
+        .expect("moved");
+    deliveries_until(&sandbox, |d| d.iter().any(|d| d.delivered)).await;
+    let (headers, body) = merchant.received().pop().expect("received");
+    let parsed = client
+        .parse_event::<partner_payment::Event>(&headers, &body)
+        .expect("verified and decrypted");
+    let partner_payment::Event::Transaction(paid) = parsed.resource else {
+        panic!("a payment, got {:?}", parsed.resource)
+    };
+    assert_eq!(paid.sp_mchid.as_deref(), Some("1230000109"));
+    assert_eq!(paid.sub_mchid.as_deref(), Some("1900000109"));
+    assert_eq!(paid.out_trade_no.as_deref(), Some("PARTNER-0001"));
+    assert_eq!(paid.trade_state, Some(partner_payment::TradeState::Success));
+}
