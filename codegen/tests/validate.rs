@@ -511,3 +511,28 @@ fn uploads_are_posts_with_plain_distinct_parts_and_fields_the_caller_may_set() {
         ],
     );
 }
+
+#[test]
+fn lifecycle_conditions_name_request_fields_states_rows_and_parents() {
+    assert_diagnostics(
+        "lifecycle_conditions",
+        &[
+            "spec/services/orders.yaml:29:30: lifecycles.order.steps.make_order.repeat_same[1]: the request has no field \"colour\"",
+            "spec/services/orders.yaml:31:9: lifecycles.order.steps.close_order.to: \"SHUT\" is not a state (known: NEW, PAID, CLOSED)",
+            "spec/services/orders.yaml:32:9: lifecycles.order.steps.close_order.from: `from` needs `refused: <description of the row answered from other states>`",
+            "spec/services/orders.yaml:32:21: lifecycles.order.steps.close_order.from[1]: \"GONE\" is not a state (known: NEW, PAID, CLOSED)",
+            "spec/services/orders.yaml:34:9: lifecycles.order.steps.read_order.repeat_same: `repeat_same` belongs to creating steps with `exists`",
+            "spec/services/orders.yaml:34:23: lifecycles.order.steps.read_order.repeat_same[0]: the request has no field \"total\"",
+            "spec/services/orders.yaml:35:9: lifecycles.order.steps.read_order.refused: `refused` goes with `from`",
+            "spec/services/refunds.yaml:19:3: lifecycles.order: the lifecycle id \"order\" is taken by spec/services/orders.yaml",
+            "spec/services/refunds.yaml:35:26: lifecycles.refund.steps.make_refund.parent.by[1]: the request has no field \"transaction_id\"",
+            "spec/services/refunds.yaml:37:26: lifecycles.refund.steps.make_refund.parent.states[1]: \"REFUNDED\" is not a state of order (known: NEW, PAID, CLOSED)",
+            "spec/services/refunds.yaml:38:11: lifecycles.refund.steps.make_refund.parent.refused: \"订单状态不对\" is not an error row of the operation (known: 订单不存在, 超额)",
+            "spec/services/refunds.yaml:39:11: lifecycles.refund.steps.make_refund.parent.moves_to: \"GONE\" is not a state of order (known: NEW, PAID, CLOSED)",
+            "spec/services/refunds.yaml:40:20: lifecycles.refund.steps.make_refund.parent.within.field: the request has no field \"money\"",
+            "spec/services/refunds.yaml:42:9: lifecycles.refund.steps.read_refund.parent: `parent` belongs to creating steps",
+            "spec/services/refunds.yaml:43:11: lifecycles.refund.steps.read_refund.parent.lifecycle: no lifecycle \"nowhere\" in any file",
+            "spec/services/refunds.yaml:44:11: lifecycles.refund.steps.read_refund.parent.by: name the request fields that find the parent",
+        ],
+    );
+}

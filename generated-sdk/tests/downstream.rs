@@ -232,6 +232,29 @@ mod payment_flows {
     async fn a_refund_is_created_and_its_answer_decoded() {
         let sandbox = Sandbox::start().await.expect("the sandbox starts");
         let client = sandbox.client().expect("client");
+        // Only a paid order can be refunded: pay one first (its notification goes nowhere).
+        let order = JsapiPrepayRequest::new(basic_payment::required::JsapiPrepayRequest {
+            appid: "wxd678efh567hg6787",
+            mchid: "1230000109",
+            description: "Image形象店-深圳腾大-QQ公仔",
+            out_trade_no: "1217752501201407033233368018",
+            amount: Amount::new(888),
+            notify_url: "http://127.0.0.1:9/notify",
+            payer: JsapiPrepayPayer::new("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"),
+        });
+        client
+            .basic_payment()
+            .jsapi_prepay(&order)
+            .await
+            .expect("prepaid");
+        sandbox
+            .set_state(
+                "transaction",
+                "1217752501201407033233368018",
+                "SUCCESS",
+                serde_json::Value::Null,
+            )
+            .expect("paid");
         let request = CreateRefundRequest::new(refund::required::CreateRefundRequest {
             out_refund_no: "1217752501201407033233368018",
             amount: refund::Amount::new(refund::required::Amount {

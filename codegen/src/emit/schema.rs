@@ -278,6 +278,22 @@ fn lifecycle_data(lifecycle: &crate::ir::Lifecycle) -> data::Lifecycle {
                     crate::ir::StepAction::Read => data::StepAction::Read,
                 },
                 refusal: step.refusal.as_ref().map(error_row),
+                repeat_same: step.repeat_same.clone(),
+                from: step.from.clone(),
+                from_refusal: step.from_refusal.as_ref().map(error_row),
+                parent: step.parent.as_ref().map(|parent| data::Parent {
+                    lifecycle: parent.lifecycle.clone(),
+                    by: parent.by.clone(),
+                    missing: error_row(&parent.missing),
+                    states: parent.states.clone(),
+                    refused: error_row(&parent.refused),
+                    moves_to: parent.moves_to.clone(),
+                    within: parent.within.as_ref().map(|within| data::Within {
+                        field: within.field.clone(),
+                        limit: within.limit.clone(),
+                        refused: error_row(&within.refused),
+                    }),
+                }),
             })
             .collect(),
         states: lifecycle.states.clone(),

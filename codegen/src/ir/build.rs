@@ -237,17 +237,30 @@ fn build_lifecycle(doc: &spec::ServiceDoc, id: &str, def: &spec::LifecycleDef) -
                 (None, Some(state)) => StepAction::Move(state.clone()),
                 (None, None) => StepAction::Read,
             };
-            let description = step.exists.as_ref().or(step.missing.as_ref());
-            let refusal = doc.operations.get(operation).and_then(|op| {
-                op.errors
-                    .iter()
-                    .find(|row| Some(&row.description) == description)
-                    .cloned()
-            });
+            let op = doc.operations.get(operation);
+            let row = |description: Option<&String>| {
+                description.and_then(|description| step_row(op, description))
+            };
             Step {
                 operation: operation.to_owned(),
                 action,
-                refusal,
+                refusal: row(step.exists.as_ref().or(step.missing.as_ref())),
+                repeat_same: step.repeat_same.clone(),
+                from: step.from.clone(),
+                from_refusal: row(step.refused.as_ref()),
+                parent: step.parent.as_ref().map(|parent| Parent {
+                    lifecycle: parent.lifecycle.clone(),
+                    by: parent.by.clone(),
+                    missing: required_row(op, &parent.missing),
+                    states: parent.states.clone(),
+                    refused: required_row(op, &parent.refused),
+                    moves_to: parent.moves_to.clone(),
+                    within: parent.within.as_ref().map(|within| Within {
+                        field: within.field.clone(),
+                        limit: within.limit.clone(),
+                        refused: required_row(op, &within.refused),
+                    }),
+                }),
             }
         })
         .collect();
@@ -270,6 +283,24 @@ fn build_lifecycle(doc: &spec::ServiceDoc, id: &str, def: &spec::LifecycleDef) -
             state_field: notify.state.clone().unwrap_or_else(|| def.state.clone()),
         }),
     }
+}
+
+/// The operation's error row with this description.
+fn step_row(op: Option<&OperationDef>, description: &str) -> Option<spec::ErrorRow> {
+    op?.errors
+        .iter()
+        .find(|row| row.description == description)
+        .cloned()
+}
+
+/// A row validation has checked is there; the fallback only keeps the IR total.
+fn required_row(op: Option<&OperationDef>, description: &str) -> spec::ErrorRow {
+    step_row(op, description).unwrap_or_else(|| spec::ErrorRow {
+        status: 400,
+        code: "INVALID_REQUEST".to_owned(),
+        description: description.to_owned(),
+        solution: String::new(),
+    })
 }
 
 /// The values of the state field's enum, read from the first step whose answer holds it

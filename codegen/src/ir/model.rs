@@ -127,6 +127,29 @@ pub struct Step {
     pub action: StepAction,
     /// The error row answered when a created key is taken (`Create`) or a key is unknown.
     pub refusal: Option<ErrorRow>,
+    pub repeat_same: Vec<String>,
+    pub from: Vec<String>,
+    pub from_refusal: Option<ErrorRow>,
+    pub parent: Option<Parent>,
+}
+
+/// The instance a created one belongs to; validation has resolved every row.
+#[derive(Debug, Clone)]
+pub struct Parent {
+    pub lifecycle: String,
+    pub by: Vec<String>,
+    pub missing: ErrorRow,
+    pub states: Vec<String>,
+    pub refused: ErrorRow,
+    pub moves_to: Option<String>,
+    pub within: Option<Within>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Within {
+    pub field: String,
+    pub limit: String,
+    pub refused: ErrorRow,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

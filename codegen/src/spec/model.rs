@@ -122,6 +122,54 @@ pub struct StepDef {
     /// without it the sandbox answers its own 404 `NOT_FOUND`.
     #[serde(default)]
     pub missing: Option<String>,
+    /// For `create` with `exists`: request fields that, unchanged, make a repeat answer the
+    /// instance as it is (the same prepay_id); a repeat that changes one is refused with `exists`.
+    #[serde(default)]
+    pub repeat_same: Vec<String>,
+    /// For `to`: the states the move is allowed from; from any other it is refused with the
+    /// row `refused` describes (关单 of a paid order).
+    #[serde(default)]
+    pub from: Vec<String>,
+    /// The description of the operation's error row answered when `from` does not hold.
+    #[serde(default)]
+    pub refused: Option<String>,
+    /// For `create`: the instance of another lifecycle this one belongs to (a refund's order).
+    #[serde(default)]
+    pub parent: Option<ParentDef>,
+}
+
+/// The instance a created one belongs to, what it must be in, and what it becomes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParentDef {
+    /// The parent's lifecycle id (in any service).
+    pub lifecycle: String,
+    /// Request fields naming the parent, each the name of the parent's field it must equal
+    /// (its key, or an id such as `transaction_id`); the first one the request gives is used.
+    pub by: Vec<String>,
+    /// The description of this operation's error row when the request names no known parent.
+    pub missing: String,
+    /// The parent's states that allow the step.
+    pub states: Vec<String>,
+    /// The description of this operation's error row when the parent is in another state.
+    pub refused: String,
+    /// The parent's state after the step, if it changes.
+    #[serde(default)]
+    pub moves_to: Option<String>,
+    /// A sum the children may not exceed: the children's `field` (this one's included) against
+    /// the parent's `limit` (refunds against the order's total).
+    #[serde(default)]
+    pub within: Option<WithinDef>,
+}
+
+/// The children's `field` summed may not exceed the parent's `limit` (dotted paths).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithinDef {
+    pub field: String,
+    pub limit: String,
+    /// The description of this operation's error row when the sum would exceed the limit.
+    pub refused: String,
 }
 
 /// A notification: the event types it comes with and the type of its decrypted resource.

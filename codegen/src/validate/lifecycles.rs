@@ -5,7 +5,7 @@
 use super::schema::{self, Kind};
 use crate::diagnostic::Diagnostic;
 use crate::spec::{
-    EnumDef, LifecycleDef, LifecycleNotifyDef, OperationDef, Parsed, ServiceDoc, StepDef,
+    EnumDef, LifecycleDef, LifecycleNotifyDef, OperationDef, Parsed, ServiceDoc, Spec, StepDef,
 };
 
 pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
@@ -50,13 +50,7 @@ pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
                 ));
                 continue;
             };
-            let has_key = operation.path_params.contains(&lifecycle.key)
-                || operation.query.contains(&lifecycle.key)
-                || operation
-                    .body
-                    .as_ref()
-                    .is_some_and(|body| body.contains(&lifecycle.key));
-            if !has_key {
+            if !has_request_field(operation, &lifecycle.key) {
                 out.push(service.error(
                     step_path.as_str(),
                     format!(
@@ -76,6 +70,8 @@ pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
                 out,
             );
             check_step(service, &step_path, step, operation, states, out);
+            let known = states_of(&service.doc, lifecycle);
+            check_conditions(service, &step_path, step, operation, &known, out);
             if all_states.is_none() {
                 all_states = states;
             }
@@ -274,6 +270,246 @@ fn check_step(
             ),
         ));
     }
+}
+
+/// Whether the request has a top-level field of this name (path, query or body).
+fn has_request_field(operation: &OperationDef, name: &str) -> bool {
+    operation.path_params.contains(name)
+        || operation.query.contains(name)
+        || operation
+            .body
+            .as_ref()
+            .is_some_and(|body| body.contains(name))
+}
+
+/// The error row attribute `attribute` names must be a row of the operation.
+fn check_row(
+    service: &Parsed<ServiceDoc>,
+    path: String,
+    operation: &OperationDef,
+    description: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if operation
+        .errors
+        .iter()
+        .any(|row| row.description == description)
+    {
+        return;
+    }
+    let known: Vec<&str> = operation
+        .errors
+        .iter()
+        .map(|row| row.description.as_str())
+        .collect();
+    out.push(service.error(
+        path,
+        format!(
+            "\"{description}\" is not an error row of the operation (known: {})",
+            known.join(", ")
+        ),
+    ));
+}
+
+/// What a step may add to creating and moving: repeats, allowed states, a parent.
+fn check_conditions(
+    service: &Parsed<ServiceDoc>,
+    step_path: &str,
+    step: &StepDef,
+    operation: &OperationDef,
+    states: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
+    // A step answering without a body (关单's 204) has no enum of its own to check `to` against.
+    if let Some(state) = &step.to
+        && operation.response.body.is_none()
+        && !states.is_empty()
+        && !states.contains(state)
+    {
+        out.push(service.error(
+            format!("{step_path}.to"),
+            format!("\"{state}\" is not a state (known: {})", states.join(", ")),
+        ));
+    }
+    if !step.repeat_same.is_empty() && (step.create.is_none() || step.exists.is_none()) {
+        out.push(service.error(
+            format!("{step_path}.repeat_same"),
+            "`repeat_same` belongs to creating steps with `exists`",
+        ));
+    }
+    for (i, field) in step.repeat_same.iter().enumerate() {
+        if !has_request_field(operation, field) {
+            out.push(service.error(
+                format!("{step_path}.repeat_same[{i}]"),
+                format!("the request has no field \"{field}\""),
+            ));
+        }
+    }
+    if !step.from.is_empty() && step.to.is_none() {
+        out.push(service.error(
+            format!("{step_path}.from"),
+            "`from` belongs to moving steps (`to`)",
+        ));
+    }
+    match (&step.refused, step.from.is_empty()) {
+        (None, false) => out.push(service.error(
+            format!("{step_path}.from"),
+            "`from` needs `refused: <description of the row answered from other states>`",
+        )),
+        (Some(_), true) => {
+            out.push(service.error(format!("{step_path}.refused"), "`refused` goes with `from`"))
+        }
+        (Some(description), false) => check_row(
+            service,
+            format!("{step_path}.refused"),
+            operation,
+            description,
+            out,
+        ),
+        (None, true) => {}
+    }
+    for (i, state) in step.from.iter().enumerate() {
+        if !states.is_empty() && !states.contains(state) {
+            out.push(service.error(
+                format!("{step_path}.from[{i}]"),
+                format!("\"{state}\" is not a state (known: {})", states.join(", ")),
+            ));
+        }
+    }
+    let Some(parent) = &step.parent else {
+        return;
+    };
+    let path = format!("{step_path}.parent");
+    if step.create.is_none() {
+        out.push(service.error(path.as_str(), "`parent` belongs to creating steps"));
+    }
+    for (i, field) in parent.by.iter().enumerate() {
+        if !has_request_field(operation, field) {
+            out.push(service.error(
+                format!("{path}.by[{i}]"),
+                format!("the request has no field \"{field}\""),
+            ));
+        }
+    }
+    if parent.by.is_empty() {
+        out.push(service.error(
+            format!("{path}.by"),
+            "name the request fields that find the parent",
+        ));
+    }
+    check_row(
+        service,
+        format!("{path}.missing"),
+        operation,
+        &parent.missing,
+        out,
+    );
+    check_row(
+        service,
+        format!("{path}.refused"),
+        operation,
+        &parent.refused,
+        out,
+    );
+    if let Some(within) = &parent.within {
+        let top = within.field.split('.').next().unwrap_or_default();
+        if !has_request_field(operation, top) {
+            out.push(service.error(
+                format!("{path}.within.field"),
+                format!("the request has no field \"{top}\""),
+            ));
+        }
+        check_row(
+            service,
+            format!("{path}.within.refused"),
+            operation,
+            &within.refused,
+            out,
+        );
+    }
+}
+
+/// Across files: lifecycle ids are unique (the sandbox and its control API name lifecycles
+/// without their service), and every parent is a lifecycle whose states the step names.
+pub(super) fn check_across_files(spec: &Spec, out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for service in &spec.services {
+        for (id, _) in service.doc.lifecycles.iter() {
+            if let Some((_, first)) = seen.iter().find(|(known, _)| *known == id) {
+                out.push(service.error(
+                    format!("lifecycles.{id}"),
+                    format!("the lifecycle id \"{id}\" is taken by {first}"),
+                ));
+            }
+            seen.push((id, service.file.as_str()));
+        }
+    }
+    for service in &spec.services {
+        for (id, lifecycle) in service.doc.lifecycles.iter() {
+            for (op_id, step) in lifecycle.steps.iter() {
+                let Some(parent) = &step.parent else {
+                    continue;
+                };
+                let path = format!("lifecycles.{id}.steps.{op_id}.parent");
+                let found = spec.services.iter().find_map(|other| {
+                    other
+                        .doc
+                        .lifecycles
+                        .get(&parent.lifecycle)
+                        .map(|def| (other, def))
+                });
+                let Some((other, def)) = found else {
+                    out.push(service.error(
+                        format!("{path}.lifecycle"),
+                        format!("no lifecycle \"{}\" in any file", parent.lifecycle),
+                    ));
+                    continue;
+                };
+                let states = states_of(&other.doc, def);
+                let named = parent
+                    .states
+                    .iter()
+                    .enumerate()
+                    .map(|(i, state)| (format!("{path}.states[{i}]"), state))
+                    .chain(
+                        parent
+                            .moves_to
+                            .iter()
+                            .map(|state| (format!("{path}.moves_to"), state)),
+                    );
+                for (at, state) in named {
+                    if !states.contains(state) {
+                        out.push(service.error(
+                            at,
+                            format!(
+                                "\"{state}\" is not a state of {} (known: {})",
+                                parent.lifecycle,
+                                states.join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A lifecycle's states: its state field's enum values, from the first step answering it.
+fn states_of(doc: &ServiceDoc, def: &LifecycleDef) -> Vec<String> {
+    def.steps
+        .iter()
+        .find_map(|(op_id, _)| {
+            let body = doc.operations.get(op_id)?.response.body.as_deref()?;
+            let Kind::Struct(shape) = schema::resolve(doc, body) else {
+                return None;
+            };
+            let field = shape.fields.get(&def.state)?;
+            match schema::resolve(doc, &field.ty) {
+                Kind::Enum(_, states) => Some(states.values.names().map(str::to_owned).collect()),
+                _ => None,
+            }
+        })
+        .unwrap_or_default()
 }
 
 /// The top-level field names of an operation's response type.

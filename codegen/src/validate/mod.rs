@@ -32,6 +32,7 @@ pub fn validate(spec: &Spec) -> Result<(), Diagnostics> {
         check_service(service, &mut out);
     }
     names::check_across_files(spec, &mut out);
+    lifecycles::check_across_files(spec, &mut out);
     settings::check_default_features(spec, &mut out);
     if out.is_empty() {
         return Ok(());

@@ -5,46 +5,142 @@
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
+    /// `ACCOUNT_ERROR`
+    ///
+    /// - HTTP 403: 账号异常 (用户账号异常，无需更多操作)
+    AccountError,
+    /// `APPID_MCHID_NOT_MATCH`
+    ///
+    /// - HTTP 400: AppID和mch_id不匹配 (请确认AppID和mch_id是否匹配，查询指引参考：查询商户号绑定的APPID)
+    /// - HTTP 400: AppID和mch_id不匹配 (请确认 AppID 和 mch_id 是否匹配)
+    /// - HTTP 400: AppID 和 mch_id 不匹配 (请确认 AppID 和 mch_id 是否匹配)
+    AppidMchidNotMatch,
+    /// `BANK_ERROR`
+    ///
+    /// - HTTP 500: 银行系统异常 (银行系统异常，请用相同参数重新调用)
+    BankError,
     /// `FREQUENCY_LIMITED`
     ///
+    /// - HTTP 429: 频率超限 (请求频率超限，请降低请求接口频率)
+    /// - HTTP 429: 频率超限 (请降低请求接口频率)
     /// - HTTP 429: Too many attempts (Too many attempts. Try again later.)
     /// - HTTP 429: 频率超限 (请降低请求频率)
+    /// - HTTP 429: 频率限制 (该笔退款未受理，请降低频率后重试)
+    /// - HTTP 429: 频率限制 (该笔退款为受理中，请调用查单接口确认或降低频率原单重试)
     FrequencyLimited,
     /// `INVALID_REQUEST`
     ///
     /// - HTTP 400: HTTP 请求不符合微信支付 APIv3 接口规则 (请参阅 接口规则)
+    /// - HTTP 400: 无效请求 (请根据接口返回的详细信息检查)
+    /// - HTTP 400: 参数错误 (请检查bill_date，并重新调用)
+    /// - HTTP 400: 参数错误 (请按第一步申请账单的API指引，重新获取账单地址后再请求)
+    /// - HTTP 400: HTTP 请求不符合微信支付 APIv3 接口规则 (请参阅接口规则)
     /// - HTTP 400: 入账账户不存在 (二级子商户开通对应入账账户)
     /// - HTTP 400: 单笔充值金额超过上限 (单笔充值金额小于等于2千万元)
     /// - HTTP 400: 该业务充值单号已存在 (请核实商户充值单号是否重复)
+    /// - HTTP 400: 请求参数符合参数格式，但不符合业务规则 (此状态代表退款申请失败，商户可根据具体的错误提示做相应的处理。)
+    /// - HTTP 400: HTTP请求不符合微信支付 APIv3 接口规则 (请参阅接口规则)
     InvalidRequest,
+    /// `INVALID_TRANSACTIONID`
+    ///
+    /// - HTTP 500: 订单号非法 (请检查微信支付订单号是否正确)
+    InvalidTransactionid,
+    /// `MCH_NOT_EXISTS`
+    ///
+    /// - HTTP 400: 商户号不存在 (请检查商户号是否正确，商户号获取方式请参考：普通商户模式开发必要参数说明)
+    /// - HTTP 400: 商户号不存在 (请检查商户号是否正确)
+    /// - HTTP 400: 商户号不存在 (请检查商户号是否正确，商户号获取方式请参考普通商户模式开发必要参数说明)
+    /// - HTTP 404: MCHID不存在 (请检查MCHID是否正确)
+    /// - HTTP 404: MCHID不存在 (请检查商户号是否正确)
+    MchNotExists,
+    /// `NOT_ENOUGH`
+    ///
+    /// - HTTP 403: 余额不足 (此状态代表退款申请失败，商户可根据具体的错误提示做相应的处理。)
+    NotEnough,
     /// `NOT_FOUND`
     ///
     /// - HTTP 404: 充值单不存在 (请检查业务充值单号)
     NotFound,
     /// `NO_AUTH`
     ///
+    /// - HTTP 403: 商户无权限 (请商户前往商户平台申请此接口相关权限，参考：权限申请)
+    /// - HTTP 403: 商户无权限 (请商户前往商户平台申请此接口相关权限)
+    /// - HTTP 403: 权限异常 (请检查本次请求的商户是否与第一步申请账单API的请求商户一致)
+    /// - HTTP 403: 商户无权限 (请商户前往申请此接口相关权限)
     /// - HTTP 403: 服务商未开通平台收付通 (服务商开通微信支付平台收付通)
     /// - HTTP 403: 平台充值权限被处罚,无法发起充值 (服务商登录「合作伙伴平台-账户中心-违约记录」查看详情)
     /// - HTTP 403: 商户号出入金权限被管控 (二级子商户前往「微信支付商户平台-账户中心-违约记录」或「商家助手小程序-风险处理」查看详情)
+    /// - HTTP 403: 没有退款权限 (此状态代表退款申请失败，请检查是否有该笔订单的退款权限)
     NoAuth,
+    /// `NO_STATEMENT_EXIST`
+    ///
+    /// - HTTP 400: 账单文件不存在 (请检查当前商户号是否在指定日期有交易或退款发生)
+    NoStatementExist,
+    /// `OPENID_MISMATCH`
+    ///
+    /// - HTTP 500: OpenID 和 AppID 不匹配 (请确认 OpenID 和 AppID 是否匹配)
+    OpenidMismatch,
+    /// `ORDER_CLOSED`
+    ///
+    /// - HTTP 400: 订单已关闭 (当前订单已关闭，请重新下单)
+    OrderClosed,
+    /// `ORDER_NOT_EXIST`
+    ///
+    /// - HTTP 404: 订单不存在 (请检查传入的微信支付订单号是否正确)
+    /// - HTTP 404: 订单不存在 (请检查商户订单号是否下单成功)
+    /// - HTTP 404: 订单不存在 (请检查订单是否发起过交易)
+    OrderNotExist,
+    /// `OUT_TRADE_NO_USED`
+    ///
+    /// - HTTP 403: 商户订单号重复 (请核实商户订单号是否重复提交)
+    OutTradeNoUsed,
     /// `PARAM_ERROR`
     ///
     /// - HTTP 400: 参数错误 (请根据错误提示正确传入参数)
+    /// - HTTP 400: 参数错误 (请根据接口返回的错误描述检查参数，参数需按API文档字段填写说明填写)
+    /// - HTTP 400: 参数错误 (请使用正确的参数重新调用)
     /// - HTTP 400: Parameter error (Parameter error. Check it and try again.)
+    /// - HTTP 400: 参数错误 (请求参数错误，请重新检查再调用申请退款接口)
     ParamError,
     /// `RESOURCE_NOT_EXISTS`
     ///
     /// - HTTP 404: 无可用的平台证书 (请在商户平台-API安全申请使用微信支付公钥,改用公钥模式)
+    /// - HTTP 404: 订单号不存在 (请检查你的订单号是否正确且是否已支付，未支付的订单不能发起退款)
+    /// - HTTP 404: 退款单不存在 (请检查退款单号是否有误)
     ResourceNotExists,
+    /// `RULE_LIMIT`
+    ///
+    /// - HTTP 403: 业务规则限制 (因业务规则限制请求频率，请查看接口返回的详细信息)
+    RuleLimit,
     /// `SIGN_ERROR`
     ///
     /// - HTTP 401: 验证不通过 (请参阅 签名常见问题)
+    /// - HTTP 401: 签名错误 (请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名)
+    /// - HTTP 401: 签名错误 (请检查签名参数和方法是否都符合签名算法要求)
+    /// - HTTP 401: 验证不通过 (请参阅签名常见问题)
     SignError,
+    /// `STATEMENT_CREATING`
+    ///
+    /// - HTTP 400: 账单生成中 (请先检查当前商户号的微信支付账户在指定日期内是否有资金操作，若有，则在T+1日上午10点后再重新下载)
+    /// - HTTP 400: 账单生成中 (请先检查当前商户号在指定日期内是否有成功的交易或退款，若有，则在T+1日上午8点后再重新下载)
+    StatementCreating,
     /// `SYSTEM_ERROR`
     ///
     /// - HTTP 500: 系统异常,请稍后重试 (请稍后重试)
+    /// - HTTP 500: 系统错误 (系统异常，请用相同参数重新调用)
+    /// - HTTP 500: 系统错误 (系统异常，请使用相同参数稍后重新调用)
     /// - HTTP 500: System error (System error. Try again later.)
+    /// - HTTP 500: 系统超时 (请不要更换商户退款单号，请使用相同参数再次调用API。)
+    /// - HTTP 500: 系统超时等 (请不要更换商户退款单号，请使用相同参数再次调用API)
     SystemError,
+    /// `TRADE_ERROR`
+    ///
+    /// - HTTP 403: 交易错误 (因业务原因交易失败，请查看接口返回的详细信息)
+    TradeError,
+    /// `USER_ACCOUNT_ABNORMAL`
+    ///
+    /// - HTTP 403: 退款请求失败 (此状态代表退款申请失败，商户可自行处理退款。)
+    UserAccountAbnormal,
     /// A value this version of the SDK does not know, kept exactly as received.
     Unknown(String),
 }
@@ -52,28 +148,58 @@ impl ErrorCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
+            Self::AccountError => "ACCOUNT_ERROR",
+            Self::AppidMchidNotMatch => "APPID_MCHID_NOT_MATCH",
+            Self::BankError => "BANK_ERROR",
             Self::FrequencyLimited => "FREQUENCY_LIMITED",
             Self::InvalidRequest => "INVALID_REQUEST",
+            Self::InvalidTransactionid => "INVALID_TRANSACTIONID",
+            Self::MchNotExists => "MCH_NOT_EXISTS",
+            Self::NotEnough => "NOT_ENOUGH",
             Self::NotFound => "NOT_FOUND",
             Self::NoAuth => "NO_AUTH",
+            Self::NoStatementExist => "NO_STATEMENT_EXIST",
+            Self::OpenidMismatch => "OPENID_MISMATCH",
+            Self::OrderClosed => "ORDER_CLOSED",
+            Self::OrderNotExist => "ORDER_NOT_EXIST",
+            Self::OutTradeNoUsed => "OUT_TRADE_NO_USED",
             Self::ParamError => "PARAM_ERROR",
             Self::ResourceNotExists => "RESOURCE_NOT_EXISTS",
+            Self::RuleLimit => "RULE_LIMIT",
             Self::SignError => "SIGN_ERROR",
+            Self::StatementCreating => "STATEMENT_CREATING",
             Self::SystemError => "SYSTEM_ERROR",
+            Self::TradeError => "TRADE_ERROR",
+            Self::UserAccountAbnormal => "USER_ACCOUNT_ABNORMAL",
             Self::Unknown(value) => value,
         }
     }
 }
 impl crate::runtime::Documented for ErrorCode {
     const VALUES: &'static [&'static str] = &[
+        "ACCOUNT_ERROR",
+        "APPID_MCHID_NOT_MATCH",
+        "BANK_ERROR",
         "FREQUENCY_LIMITED",
         "INVALID_REQUEST",
+        "INVALID_TRANSACTIONID",
+        "MCH_NOT_EXISTS",
+        "NOT_ENOUGH",
         "NOT_FOUND",
         "NO_AUTH",
+        "NO_STATEMENT_EXIST",
+        "OPENID_MISMATCH",
+        "ORDER_CLOSED",
+        "ORDER_NOT_EXIST",
+        "OUT_TRADE_NO_USED",
         "PARAM_ERROR",
         "RESOURCE_NOT_EXISTS",
+        "RULE_LIMIT",
         "SIGN_ERROR",
+        "STATEMENT_CREATING",
         "SYSTEM_ERROR",
+        "TRADE_ERROR",
+        "USER_ACCOUNT_ABNORMAL",
     ];
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -82,14 +208,29 @@ impl crate::runtime::Documented for ErrorCode {
 impl From<&str> for ErrorCode {
     fn from(value: &str) -> Self {
         match value {
+            "ACCOUNT_ERROR" => Self::AccountError,
+            "APPID_MCHID_NOT_MATCH" => Self::AppidMchidNotMatch,
+            "BANK_ERROR" => Self::BankError,
             "FREQUENCY_LIMITED" => Self::FrequencyLimited,
             "INVALID_REQUEST" => Self::InvalidRequest,
+            "INVALID_TRANSACTIONID" => Self::InvalidTransactionid,
+            "MCH_NOT_EXISTS" => Self::MchNotExists,
+            "NOT_ENOUGH" => Self::NotEnough,
             "NOT_FOUND" => Self::NotFound,
             "NO_AUTH" => Self::NoAuth,
+            "NO_STATEMENT_EXIST" => Self::NoStatementExist,
+            "OPENID_MISMATCH" => Self::OpenidMismatch,
+            "ORDER_CLOSED" => Self::OrderClosed,
+            "ORDER_NOT_EXIST" => Self::OrderNotExist,
+            "OUT_TRADE_NO_USED" => Self::OutTradeNoUsed,
             "PARAM_ERROR" => Self::ParamError,
             "RESOURCE_NOT_EXISTS" => Self::ResourceNotExists,
+            "RULE_LIMIT" => Self::RuleLimit,
             "SIGN_ERROR" => Self::SignError,
+            "STATEMENT_CREATING" => Self::StatementCreating,
             "SYSTEM_ERROR" => Self::SystemError,
+            "TRADE_ERROR" => Self::TradeError,
+            "USER_ACCOUNT_ABNORMAL" => Self::UserAccountAbnormal,
             _ => Self::Unknown(value.to_owned()),
         }
     }

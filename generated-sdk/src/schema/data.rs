@@ -249,6 +249,49 @@ pub struct Step {
     /// sandbox's own 404).
     #[serde(default)]
     pub refusal: Option<ErrorRow>,
+    /// For a creating step with a refusal: request fields that, unchanged, make a repeat answer
+    /// the instance as it is; a repeat that changes one is refused.
+    #[serde(default)]
+    pub repeat_same: Vec<String>,
+    /// For a move: the states it is allowed from (any when empty).
+    #[serde(default)]
+    pub from: Vec<String>,
+    /// The row answered when the instance is in none of `from`.
+    #[serde(default)]
+    pub from_refusal: Option<ErrorRow>,
+    /// For a creating step: the instance of another lifecycle the new one belongs to.
+    #[serde(default)]
+    pub parent: Option<Parent>,
+}
+
+/// The instance a created one belongs to (a refund's order), what it must be in, what it becomes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parent {
+    /// The parent's lifecycle id.
+    pub lifecycle: String,
+    /// Request fields naming the parent, each the name of the parent's field it must equal.
+    pub by: Vec<String>,
+    /// The row answered when the request names no known parent.
+    pub missing: ErrorRow,
+    /// The parent's states that allow the step.
+    pub states: Vec<String>,
+    /// The row answered when the parent is in another state.
+    pub refused: ErrorRow,
+    /// The parent's state after the step, if it changes.
+    pub moves_to: Option<String>,
+    /// A sum the children may not exceed.
+    pub within: Option<Within>,
+}
+
+/// The children's `field` summed (the new one's included) may not exceed the parent's `limit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Within {
+    /// A dotted path in the child's request, e.g. `amount.refund`.
+    pub field: String,
+    /// A dotted path in the parent, e.g. `amount.total`.
+    pub limit: String,
+    /// The row answered when the sum would exceed the limit.
+    pub refused: ErrorRow,
 }
 
 /// What a step does to an instance.

@@ -14,8 +14,8 @@ use std::sync::{Arc, OnceLock};
 
 pub use check::{Violation, check, check_fields};
 pub use data::{
-    Announcement, Download, ErrorRow, EventType, FieldLocation, Lifecycle, Response, Step,
-    StepAction,
+    Announcement, Download, ErrorRow, EventType, FieldLocation, Lifecycle, Parent, Response, Step,
+    StepAction, Within,
 };
 
 use crate::runtime::OperationInfo;

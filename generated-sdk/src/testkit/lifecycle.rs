@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::schema::{ErrorRow, Lifecycle, Operation, Step, StepAction};
+use crate::schema::{ErrorRow, Lifecycle, Operation, Parent, Step, StepAction};
 
 /// What a step decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +46,8 @@ pub(crate) enum MoveError {
 #[derive(Debug, Default)]
 pub(crate) struct Instances {
     records: HashMap<(String, String), Map<String, Value>>,
+    /// Each child's parent (a refund's order), both as (lifecycle id, key).
+    parents: HashMap<(String, String), (String, String)>,
     issued: u64,
 }
 
@@ -74,10 +76,22 @@ impl Instances {
             StepAction::Create(state) => {
                 if let Some(existing) = self.records.get(&slot) {
                     return Some(match &step.refusal {
-                        Some(row) => Outcome::Refuse(row.clone()),
-                        None => Outcome::Answer(answer(operation, existing), None),
+                        Some(row)
+                            if step.repeat_same.is_empty()
+                                || !same_fields(&step.repeat_same, existing, request) =>
+                        {
+                            Outcome::Refuse(row.clone())
+                        }
+                        _ => Outcome::Answer(answer(operation, existing), None),
                     });
                 }
+                let parent = match &step.parent {
+                    Some(parent) => match self.parent_of(lifecycles, lifecycle, parent, request) {
+                        Ok(found) => Some((parent, found)),
+                        Err(row) => return Some(Outcome::Refuse(row)),
+                    },
+                    None => None,
+                };
                 let mut record = request.as_object().cloned().unwrap_or_default();
                 for field in &lifecycle.ids {
                     let id = self.fresh_id(operation, field);
@@ -86,11 +100,25 @@ impl Instances {
                 record.insert(lifecycle.state_field.clone(), state.as_str().into());
                 let answer = answer(operation, &record);
                 let notice = notice(service, lifecycle, &record);
+                if let Some((parent, (parent_lifecycle, parent_slot))) = parent {
+                    if let (Some(state), Some(record)) =
+                        (&parent.moves_to, self.records.get_mut(&parent_slot))
+                    {
+                        record.insert(parent_lifecycle.state_field.clone(), state.as_str().into());
+                    }
+                    self.parents.insert(slot.clone(), parent_slot);
+                }
                 self.records.insert(slot, record);
                 Outcome::Answer(answer, notice)
             }
             StepAction::Move(state) => match self.records.get_mut(&slot) {
                 Some(record) => {
+                    let current = record.get(&lifecycle.state_field).and_then(Value::as_str);
+                    let allowed = step.from.is_empty()
+                        || current.is_some_and(|current| step.from.iter().any(|s| s == current));
+                    if let (false, Some(row)) = (allowed, &step.from_refusal) {
+                        return Some(Outcome::Refuse(row.clone()));
+                    }
                     record.insert(lifecycle.state_field.clone(), state.as_str().into());
                     Outcome::Answer(
                         answer(operation, record),
@@ -104,6 +132,75 @@ impl Instances {
                 None => missing(lifecycle, step, &slot.1),
             },
         })
+    }
+
+    /// The parent instance the request names, checked: it exists, is in a state that allows the
+    /// step, and the children's sum stays within its limit. Its lifecycle and slot, or the row
+    /// to refuse with.
+    fn parent_of<'l>(
+        &self,
+        lifecycles: &[(&str, &'l Lifecycle)],
+        lifecycle: &Lifecycle,
+        parent: &Parent,
+        request: &Value,
+    ) -> Result<(&'l Lifecycle, (String, String)), ErrorRow> {
+        let Some(parent_lifecycle) = lifecycles
+            .iter()
+            .map(|(_, known)| *known)
+            .find(|known| known.id == parent.lifecycle)
+        else {
+            return Err(parent.missing.clone());
+        };
+        let slot = parent
+            .by
+            .iter()
+            .find_map(|field| Some((field, key_text(request.get(field)?)?)))
+            .and_then(|(field, value)| {
+                if *field == parent_lifecycle.key {
+                    let slot = (parent_lifecycle.id.clone(), value);
+                    return self.records.contains_key(&slot).then_some(slot);
+                }
+                self.records
+                    .iter()
+                    .find(|((id, _), record)| {
+                        *id == parent_lifecycle.id
+                            && record.get(field).and_then(key_text).as_ref() == Some(&value)
+                    })
+                    .map(|(slot, _)| slot.clone())
+            })
+            .ok_or_else(|| parent.missing.clone())?;
+        let record = self
+            .records
+            .get(&slot)
+            .ok_or_else(|| parent.missing.clone())?;
+        let state = record
+            .get(&parent_lifecycle.state_field)
+            .and_then(Value::as_str);
+        if !state.is_some_and(|state| parent.states.iter().any(|allowed| allowed == state)) {
+            return Err(parent.refused.clone());
+        }
+        if let Some(within) = &parent.within {
+            let children: f64 = self
+                .parents
+                .iter()
+                .filter(|((id, _), owner)| *id == lifecycle.id && **owner == slot)
+                .filter_map(|(child, _)| self.records.get(child))
+                .filter_map(|child| {
+                    number_at(child.get(first(&within.field))?, rest(&within.field))
+                })
+                .sum();
+            let asked = request
+                .get(first(&within.field))
+                .and_then(|value| number_at(value, rest(&within.field)))
+                .unwrap_or(0.0);
+            let limit = record
+                .get(first(&within.limit))
+                .and_then(|value| number_at(value, rest(&within.limit)));
+            if limit.is_some_and(|limit| children + asked > limit) {
+                return Err(within.refused.clone());
+            }
+        }
+        Ok((parent_lifecycle, slot))
     }
 
     /// The state of an instance, if there is one.
@@ -173,6 +270,30 @@ fn notice(service: &str, lifecycle: &Lifecycle, record: &Map<String, Value>) -> 
         url,
         record,
     })
+}
+
+/// Whether a repeated creation changes none of `fields`.
+fn same_fields(fields: &[String], existing: &Map<String, Value>, request: &Value) -> bool {
+    fields
+        .iter()
+        .all(|field| existing.get(field) == request.get(field))
+}
+
+fn first(path: &str) -> &str {
+    path.split('.').next().unwrap_or(path)
+}
+
+fn rest(path: &str) -> &str {
+    path.split_once('.').map_or("", |(_, rest)| rest)
+}
+
+/// The number at a dotted path below `value` (`""` is `value` itself).
+fn number_at(value: &Value, path: &str) -> Option<f64> {
+    let mut value = value;
+    for segment in path.split('.').filter(|segment| !segment.is_empty()) {
+        value = value.get(segment)?;
+    }
+    value.as_f64()
 }
 
 fn missing(lifecycle: &Lifecycle, step: &Step, key: &str) -> Outcome {

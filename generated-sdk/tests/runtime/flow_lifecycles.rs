@@ -108,6 +108,16 @@ async fn prepay(client: &Client, out_trade_no: &str, notify_url: &str) -> String
         .prepay_id
 }
 
+/// An order prepaid and paid, its payment notification delivered.
+async fn paid_order(sandbox: &Sandbox, client: &Client, out_trade_no: &str, notify_url: &str) {
+    prepay(client, out_trade_no, notify_url).await;
+    let before = sandbox.notifications().len();
+    sandbox
+        .set_state("transaction", out_trade_no, "SUCCESS", Value::Null)
+        .expect("paid");
+    deliveries_until(sandbox, |d| d.len() > before && d[before].delivered).await;
+}
+
 async fn trade_state(client: &Client, out_trade_no: &str) -> Option<TradeState> {
     let query = QueryOrderByOutTradeNoRequest::new(
         basic_payment::required::QueryOrderByOutTradeNoRequest {
@@ -224,8 +234,8 @@ async fn a_closed_order_reads_closed_and_sends_nothing_and_an_unknown_one_is_not
     {
         Err(Error::Api(error)) => {
             assert_eq!(error.status, 404);
-            assert_eq!(error.code, "NOT_FOUND");
-            assert!(error.message.contains("NEVER-MADE"), "{}", error.message);
+            assert_eq!(error.code, "ORDER_NOT_EXIST", "the documented row");
+            assert_eq!(error.message, "订单不存在");
         }
         other => panic!("an unknown order is not found, got {other:?}"),
     }
@@ -244,6 +254,13 @@ async fn a_refund_notifies_each_final_state_with_its_event_type() {
     let sandbox = sandbox().await;
     let client = sandbox.client().expect("client");
     let merchant = receiver(0).await;
+    paid_order(
+        &sandbox,
+        &client,
+        "1217752501201407033233368018",
+        &merchant.url,
+    )
+    .await;
     for (out_refund_no, state, event_type, status) in [
         ("RF-OK", "SUCCESS", "REFUND.SUCCESS", Status::Success),
         ("RF-BAD", "ABNORMAL", "REFUND.ABNORMAL", Status::Abnormal),
@@ -252,7 +269,7 @@ async fn a_refund_notifies_each_final_state_with_its_event_type() {
         let request = CreateRefundRequest::new(refund::required::CreateRefundRequest {
             out_refund_no,
             amount: refund::Amount::new(refund::required::Amount {
-                refund: 60,
+                refund: 30,
                 total: 100,
                 currency: "CNY",
             }),
@@ -282,7 +299,7 @@ async fn a_refund_notifies_each_final_state_with_its_event_type() {
         };
         assert_eq!(resource.out_refund_no.as_deref(), Some(out_refund_no));
         assert_eq!(resource.refund_status, Some(status.clone()));
-        assert_eq!(resource.amount.as_ref().and_then(|a| a.refund), Some(60));
+        assert_eq!(resource.amount.as_ref().and_then(|a| a.refund), Some(30));
         assert!(deliveries.iter().all(|d| d.attempts == 1));
         let query = QueryRefundByOutRefundNoRequest::new(out_refund_no);
         let read = client
@@ -292,7 +309,13 @@ async fn a_refund_notifies_each_final_state_with_its_event_type() {
             .expect("read");
         assert_eq!(read.status, status);
     }
-    assert_eq!(sandbox.notifications().len(), 3);
+    // The order's own TRANSACTION.SUCCESS, then one per refund.
+    assert_eq!(sandbox.notifications().len(), 4);
+    assert_eq!(
+        trade_state(&client, "1217752501201407033233368018").await,
+        Some(TradeState::Refund),
+        "a refunded order reads 转入退款"
+    );
 }
 
 #[tokio::test]
@@ -479,4 +502,124 @@ async fn a_partner_order_paid_notifies_with_both_merchants() {
     assert_eq!(paid.sub_mchid.as_deref(), Some("1900000109"));
     assert_eq!(paid.out_trade_no.as_deref(), Some("PARTNER-0001"));
     assert_eq!(paid.trade_state, Some(partner_payment::TradeState::Success));
+}
+
+async fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String, String) {
+    match result {
+        Err(Error::Api(error)) => (error.status, error.code.clone(), error.message.clone()),
+        other => panic!("a documented refusal, got {other:?}"),
+    }
+}
+
+/// The refusals of issue 16, each with the status and code of its operation's 错误码 table.
+#[tokio::test]
+async fn the_documented_refusals() {
+    let sandbox = sandbox().await;
+    let client = sandbox.client().expect("client");
+    let merchant = receiver(0).await;
+
+    // Reusing an out_trade_no with another amount: 403 OUT_TRADE_NO_USED.
+    prepay(&client, "REUSED-0001", &merchant.url).await;
+    let changed = JsapiPrepayRequest::new(basic_payment::required::JsapiPrepayRequest {
+        appid: "wxd678efh567hg6787",
+        mchid: "1230000109",
+        description: "Image形象店-深圳腾大-QQ公仔",
+        out_trade_no: "REUSED-0001",
+        amount: Amount::new(999),
+        notify_url: &merchant.url,
+        payer: JsapiPrepayPayer::new("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"),
+    });
+    let refused = api_error(client.basic_payment().jsapi_prepay(&changed).await).await;
+    assert_eq!(
+        refused,
+        (
+            403,
+            "OUT_TRADE_NO_USED".to_owned(),
+            "商户订单号重复".to_owned()
+        )
+    );
+
+    // Refunding an order that was never paid, or that does not exist: 404 RESOURCE_NOT_EXISTS.
+    let refund = |out_refund_no: &'static str, out_trade_no: &'static str, amount: i64| {
+        CreateRefundRequest::new(refund::required::CreateRefundRequest {
+            out_refund_no,
+            amount: refund::Amount::new(refund::required::Amount {
+                refund: amount,
+                total: 100,
+                currency: "CNY",
+            }),
+        })
+        .with_out_trade_no(out_trade_no)
+    };
+    for out_trade_no in ["REUSED-0001", "NEVER-MADE"] {
+        let refused = api_error(
+            client
+                .refund()
+                .create_refund(&refund("RF-UNPAID", out_trade_no, 10))
+                .await,
+        )
+        .await;
+        assert_eq!(
+            refused,
+            (
+                404,
+                "RESOURCE_NOT_EXISTS".to_owned(),
+                "订单号不存在".to_owned()
+            )
+        );
+    }
+
+    // Refunding more than was paid: 400 INVALID_REQUEST; what is left can still be refunded.
+    paid_order(&sandbox, &client, "PAID-0001", &merchant.url).await;
+    client
+        .refund()
+        .create_refund(&refund("RF-PART-1", "PAID-0001", 70))
+        .await
+        .expect("70 of 100");
+    let refused = api_error(
+        client
+            .refund()
+            .create_refund(&refund("RF-PART-2", "PAID-0001", 31))
+            .await,
+    )
+    .await;
+    assert_eq!(refused.0, 400);
+    assert_eq!(refused.1, "INVALID_REQUEST");
+    client
+        .refund()
+        .create_refund(&refund("RF-PART-3", "PAID-0001", 30))
+        .await
+        .expect("the last 30");
+    let unknown = QueryRefundByOutRefundNoRequest::new("RF-PART-2");
+    let refused = api_error(
+        client
+            .refund()
+            .query_refund_by_out_refund_no(&unknown)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        refused,
+        (
+            404,
+            "RESOURCE_NOT_EXISTS".to_owned(),
+            "退款单不存在".to_owned()
+        ),
+        "the refused refund was never made"
+    );
+
+    // Closing a paid (here: refunded) order: 403 TRADE_ERROR, and it stays as it was.
+    let close = CloseOrderRequest::new(basic_payment::required::CloseOrderRequest {
+        out_trade_no: "PAID-0001",
+        mchid: "1230000109",
+    });
+    let refused = api_error(client.basic_payment().close_order(&close).await).await;
+    assert_eq!(
+        refused,
+        (403, "TRADE_ERROR".to_owned(), "交易错误".to_owned())
+    );
+    assert_eq!(
+        trade_state(&client, "PAID-0001").await,
+        Some(TradeState::Refund)
+    );
 }

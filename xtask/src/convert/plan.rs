@@ -145,6 +145,9 @@ pub struct OperationFacts {
     /// 业务错误码, in documented order.
     #[serde(default)]
     pub errors: Vec<ErrorRowFacts>,
+    /// Where the error rows come from, when not from the page `from` names.
+    #[serde(default)]
+    pub errors_from: Option<String>,
     /// An upload's documented file limits.
     #[serde(default)]
     pub upload: Option<UploadFacts>,
@@ -336,7 +339,11 @@ impl Plan {
         self.facts.iter().find_map(|file| {
             let op = file.operations.get(key)?;
             (!op.errors.is_empty()).then(|| {
-                let from = op.from.clone().unwrap_or_else(|| file.path.clone());
+                let from = op
+                    .errors_from
+                    .clone()
+                    .or_else(|| op.from.clone())
+                    .unwrap_or_else(|| file.path.clone());
                 (op.errors.as_slice(), from)
             })
         })
@@ -366,6 +373,9 @@ impl Plan {
             if let Some(op) = file.operations.get(key) {
                 let from = op.from.as_deref().unwrap_or(&file.path);
                 lines.push(format!("facts: {from}"));
+                if let Some(errors_from) = &op.errors_from {
+                    lines.push(format!("错误码: {errors_from}"));
+                }
             }
         }
         lines

@@ -44,6 +44,11 @@ impl<'a, T: Transport> BillClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请使用正确的参数重新调用 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 参数错误 | 请检查bill_date，并重新调用 | 业务 |
+    /// | 400 | `NO_STATEMENT_EXIST` | 账单文件不存在 | 请检查当前商户号是否在指定日期有交易或退款发生 | 业务 |
+    /// | 400 | `STATEMENT_CREATING` | 账单生成中 | 请先检查当前商户号的微信支付账户在指定日期内是否有资金操作，若有，则在T+1日上午10点后再重新下载 | 业务 |
     pub fn apply_fund_flow_bill(
         &self,
         request: &ApplyFundFlowBillRequest,
@@ -153,6 +158,13 @@ impl<'a, T: Transport> BillClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请使用正确的参数重新调用 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 参数错误 | 请检查bill_date，并重新调用 | 业务 |
+    /// | 400 | `NO_STATEMENT_EXIST` | 账单文件不存在 | 请检查当前商户号是否在指定日期有交易或退款发生 | 业务 |
+    /// | 400 | `STATEMENT_CREATING` | 账单生成中 | 请先检查当前商户号在指定日期内是否有成功的交易或退款，若有，则在T+1日上午8点后再重新下载 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 参数错误 | 请按第一步申请账单的API指引，重新获取账单地址后再请求 | 业务 |
+    /// | 403 | `NO_AUTH` | 权限异常 | 请检查本次请求的商户是否与第一步申请账单API的请求商户一致 | 业务 |
     pub fn apply_trade_bill(
         &self,
         request: &ApplyTradeBillRequest,

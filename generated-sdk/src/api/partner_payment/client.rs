@@ -275,6 +275,22 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅接口规则 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅签名常见问题 | 业务 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID 和 mch_id 不匹配 | 请确认 AppID 和 mch_id 是否匹配 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `ORDER_CLOSED` | 订单已关闭 | 当前订单已关闭，请重新下单 | 业务 |
+    /// | 403 | `ACCOUNT_ERROR` | 账号异常 | 用户账号异常，无需更多操作 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户无权限 | 请商户前往申请此接口相关权限 | 业务 |
+    /// | 403 | `OUT_TRADE_NO_USED` | 商户订单号重复 | 请核实商户订单号是否重复提交 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 业务规则限制 | 因业务规则限制请求频率，请查看接口返回的详细信息 | 业务 |
+    /// | 403 | `TRADE_ERROR` | 交易错误 | 因业务原因交易失败，请查看接口返回的详细信息 | 业务 |
+    /// | 404 | `ORDER_NOT_EXIST` | 订单不存在 | 请检查订单是否发起过交易 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请降低请求接口频率 | 业务 |
+    /// | 500 | `BANK_ERROR` | 银行系统异常 | 银行系统异常，请用相同参数重新调用 | 业务 |
+    /// | 500 | `INVALID_TRANSACTIONID` | 订单号非法 | 请检查微信支付订单号是否正确 | 业务 |
+    /// | 500 | `OPENID_MISMATCH` | OpenID 和 AppID 不匹配 | 请确认 OpenID 和 AppID 是否匹配 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请用相同参数重新调用 | 业务 |
     pub fn jsapi_prepay(
         &self,
         request: &JsapiPrepayRequest,

@@ -41,6 +41,16 @@ impl<'a, T: Transport> RefundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统超时 | 请不要更换商户退款单号，请使用相同参数再次调用API。 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 退款请求失败 | 此状态代表退款申请失败，商户可自行处理退款。 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 余额不足 | 此状态代表退款申请失败，商户可根据具体的错误提示做相应的处理。 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请求参数错误，请重新检查再调用申请退款接口 | 业务 |
+    /// | 404 | `MCH_NOT_EXISTS` | MCHID不存在 | 请检查MCHID是否正确 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 订单号不存在 | 请检查你的订单号是否正确且是否已支付，未支付的订单不能发起退款 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 该笔退款未受理，请降低频率后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 此状态代表退款申请失败，商户可根据具体的错误提示做相应的处理。 | 业务 |
+    /// | 403 | `NO_AUTH` | 没有退款权限 | 此状态代表退款申请失败，请检查是否有该笔订单的退款权限 | 业务 |
     pub fn create_refund(
         &self,
         request: &CreateRefundRequest,
@@ -86,6 +96,12 @@ impl<'a, T: Transport> RefundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP请求不符合微信支付 APIv3 接口规则 | 请参阅接口规则 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求 | 业务 |
+    /// | 404 | `MCH_NOT_EXISTS` | MCHID不存在 | 请检查商户号是否正确 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 退款单不存在 | 请检查退款单号是否有误 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 该笔退款为受理中，请调用查单接口确认或降低频率原单重试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统超时等 | 请不要更换商户退款单号，请使用相同参数再次调用API | 业务 |
     pub fn query_refund_by_out_refund_no(
         &self,
         request: &QueryRefundByOutRefundNoRequest,
