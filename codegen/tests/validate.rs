@@ -531,7 +531,7 @@ fn lifecycle_conditions_name_request_fields_states_rows_and_parents() {
             "spec/services/refunds.yaml:39:11: lifecycles.refund.steps.make_refund.parent.moves_to: \"GONE\" is not a state of order (known: NEW, PAID, CLOSED)",
             "spec/services/refunds.yaml:40:20: lifecycles.refund.steps.make_refund.parent.within.field: the request has no field \"money\"",
             "spec/services/refunds.yaml:42:9: lifecycles.refund.steps.read_refund.parent: `parent` belongs to creating steps",
-            "spec/services/refunds.yaml:43:11: lifecycles.refund.steps.read_refund.parent.lifecycle: no lifecycle \"nowhere\" in any file",
+            "spec/services/refunds.yaml:43:24: lifecycles.refund.steps.read_refund.parent.lifecycles[0]: no lifecycle \"nowhere\" in any file",
             "spec/services/refunds.yaml:44:11: lifecycles.refund.steps.read_refund.parent.by: name the request fields that find the parent",
         ],
     );

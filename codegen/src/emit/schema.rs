@@ -282,7 +282,7 @@ fn lifecycle_data(lifecycle: &crate::ir::Lifecycle) -> data::Lifecycle {
                 from: step.from.clone(),
                 from_refusal: step.from_refusal.as_ref().map(error_row),
                 parent: step.parent.as_ref().map(|parent| data::Parent {
-                    lifecycle: parent.lifecycle.clone(),
+                    lifecycles: parent.lifecycles.clone(),
                     by: parent.by.clone(),
                     missing: error_row(&parent.missing),
                     states: parent.states.clone(),

@@ -249,7 +249,7 @@ fn build_lifecycle(doc: &spec::ServiceDoc, id: &str, def: &spec::LifecycleDef) -
                 from: step.from.clone(),
                 from_refusal: row(step.refused.as_ref()),
                 parent: step.parent.as_ref().map(|parent| Parent {
-                    lifecycle: parent.lifecycle.clone(),
+                    lifecycles: parent.lifecycles.clone(),
                     by: parent.by.clone(),
                     missing: required_row(op, &parent.missing),
                     states: parent.states.clone(),

@@ -136,7 +136,7 @@ pub struct Step {
 /// The instance a created one belongs to; validation has resolved every row.
 #[derive(Debug, Clone)]
 pub struct Parent {
-    pub lifecycle: String,
+    pub lifecycles: Vec<String>,
     pub by: Vec<String>,
     pub missing: ErrorRow,
     pub states: Vec<String>,

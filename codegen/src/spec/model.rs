@@ -142,8 +142,9 @@ pub struct StepDef {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParentDef {
-    /// The parent's lifecycle id (in any service).
-    pub lifecycle: String,
+    /// The lifecycles the parent may be in (any service's), searched in order: a refund's order
+    /// is a merchant's or a partner's.
+    pub lifecycles: Vec<String>,
     /// Request fields naming the parent, each the name of the parent's field it must equal
     /// (its key, or an id such as `transaction_id`); the first one the request gives is used.
     pub by: Vec<String>,

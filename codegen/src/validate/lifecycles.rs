@@ -451,42 +451,46 @@ pub(super) fn check_across_files(spec: &Spec, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 let path = format!("lifecycles.{id}.steps.{op_id}.parent");
-                let found = spec.services.iter().find_map(|other| {
-                    other
-                        .doc
-                        .lifecycles
-                        .get(&parent.lifecycle)
-                        .map(|def| (other, def))
-                });
-                let Some((other, def)) = found else {
+                if parent.lifecycles.is_empty() {
                     out.push(service.error(
-                        format!("{path}.lifecycle"),
-                        format!("no lifecycle \"{}\" in any file", parent.lifecycle),
+                        format!("{path}.lifecycles"),
+                        "name the lifecycles the parent may be in",
                     ));
-                    continue;
-                };
-                let states = states_of(&other.doc, def);
-                let named = parent
-                    .states
-                    .iter()
-                    .enumerate()
-                    .map(|(i, state)| (format!("{path}.states[{i}]"), state))
-                    .chain(
-                        parent
-                            .moves_to
-                            .iter()
-                            .map(|state| (format!("{path}.moves_to"), state)),
-                    );
-                for (at, state) in named {
-                    if !states.contains(state) {
+                }
+                for (i, name) in parent.lifecycles.iter().enumerate() {
+                    let found = spec
+                        .services
+                        .iter()
+                        .find_map(|other| other.doc.lifecycles.get(name).map(|def| (other, def)));
+                    let Some((other, def)) = found else {
                         out.push(service.error(
-                            at,
-                            format!(
-                                "\"{state}\" is not a state of {} (known: {})",
-                                parent.lifecycle,
-                                states.join(", ")
-                            ),
+                            format!("{path}.lifecycles[{i}]"),
+                            format!("no lifecycle \"{name}\" in any file"),
                         ));
+                        continue;
+                    };
+                    let states = states_of(&other.doc, def);
+                    let named = parent
+                        .states
+                        .iter()
+                        .enumerate()
+                        .map(|(i, state)| (format!("{path}.states[{i}]"), state))
+                        .chain(
+                            parent
+                                .moves_to
+                                .iter()
+                                .map(|state| (format!("{path}.moves_to"), state)),
+                        );
+                    for (at, state) in named {
+                        if !states.contains(state) {
+                            out.push(service.error(
+                                at,
+                                format!(
+                                    "\"{state}\" is not a state of {name} (known: {})",
+                                    states.join(", ")
+                                ),
+                            ));
+                        }
                     }
                 }
             }

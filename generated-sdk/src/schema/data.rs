@@ -267,8 +267,8 @@ pub struct Step {
 /// The instance a created one belongs to (a refund's order), what it must be in, what it becomes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Parent {
-    /// The parent's lifecycle id.
-    pub lifecycle: String,
+    /// The lifecycles the parent may be in, searched in order.
+    pub lifecycles: Vec<String>,
     /// Request fields naming the parent, each the name of the parent's field it must equal.
     pub by: Vec<String>,
     /// The row answered when the request names no known parent.

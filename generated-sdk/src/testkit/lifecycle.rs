@@ -144,30 +144,16 @@ impl Instances {
         parent: &Parent,
         request: &Value,
     ) -> Result<(&'l Lifecycle, (String, String)), ErrorRow> {
-        let Some(parent_lifecycle) = lifecycles
+        let (parent_lifecycle, slot) = parent
+            .lifecycles
             .iter()
-            .map(|(_, known)| *known)
-            .find(|known| known.id == parent.lifecycle)
-        else {
-            return Err(parent.missing.clone());
-        };
-        let slot = parent
-            .by
-            .iter()
-            .find_map(|field| Some((field, key_text(request.get(field)?)?)))
-            .and_then(|(field, value)| {
-                if *field == parent_lifecycle.key {
-                    let slot = (parent_lifecycle.id.clone(), value);
-                    return self.records.contains_key(&slot).then_some(slot);
-                }
-                self.records
+            .filter_map(|id| {
+                lifecycles
                     .iter()
-                    .find(|((id, _), record)| {
-                        *id == parent_lifecycle.id
-                            && record.get(field).and_then(key_text).as_ref() == Some(&value)
-                    })
-                    .map(|(slot, _)| slot.clone())
+                    .map(|(_, known)| *known)
+                    .find(|known| known.id == *id)
             })
+            .find_map(|candidate| Some((candidate, self.named_by(candidate, parent, request)?)))
             .ok_or_else(|| parent.missing.clone())?;
         let record = self
             .records
@@ -201,6 +187,29 @@ impl Instances {
             }
         }
         Ok((parent_lifecycle, slot))
+    }
+
+    /// The instance of `lifecycle` the request names through the parent's `by` fields.
+    fn named_by(
+        &self,
+        lifecycle: &Lifecycle,
+        parent: &Parent,
+        request: &Value,
+    ) -> Option<(String, String)> {
+        let (field, value) = parent
+            .by
+            .iter()
+            .find_map(|field| Some((field, key_text(request.get(field)?)?)))?;
+        if *field == lifecycle.key {
+            let slot = (lifecycle.id.clone(), value);
+            return self.records.contains_key(&slot).then_some(slot);
+        }
+        self.records
+            .iter()
+            .find(|((id, _), record)| {
+                *id == lifecycle.id && record.get(field).and_then(key_text).as_ref() == Some(&value)
+            })
+            .map(|(slot, _)| slot.clone())
     }
 
     /// The state of an instance, if there is one.

@@ -623,3 +623,56 @@ async fn the_documented_refusals() {
         Some(TradeState::Refund)
     );
 }
+
+/// A partner's paid order is refunded like a merchant's: the refund finds it among the partner
+/// orders; unpaid, it is refused as documented.
+#[cfg(feature = "partner_payment")]
+#[tokio::test]
+async fn a_partner_order_is_refunded_once_paid() {
+    use wechatpay_apiv3::api::partner_payment;
+    let sandbox = sandbox().await;
+    let client = sandbox.client().expect("client");
+    let request =
+        partner_payment::JsapiPrepayRequest::new(partner_payment::required::JsapiPrepayRequest {
+            sp_appid: "wx8888888888888888",
+            sp_mchid: "1230000109",
+            sub_mchid: "1900000109",
+            description: "Image形象店-深圳腾大-QQ公仔",
+            out_trade_no: "PARTNER-RF-0001",
+            amount: partner_payment::Amount::new(100),
+            notify_url: "http://127.0.0.1:9/notify",
+            payer: partner_payment::JsapiPrepayPayer::new()
+                .with_sp_openid("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"),
+        });
+    client
+        .partner_payment()
+        .jsapi_prepay(&request)
+        .await
+        .expect("prepaid");
+    let refund = CreateRefundRequest::new(refund::required::CreateRefundRequest {
+        out_refund_no: "PARTNER-RF-1",
+        amount: refund::Amount::new(refund::required::Amount {
+            refund: 100,
+            total: 100,
+            currency: "CNY",
+        }),
+    })
+    .with_sub_mchid("1900000109")
+    .with_out_trade_no("PARTNER-RF-0001");
+    let refused = api_error(client.refund().create_refund(&refund).await).await;
+    assert_eq!(refused.1, "RESOURCE_NOT_EXISTS", "not paid yet");
+    sandbox
+        .set_state(
+            "partner_transaction",
+            "PARTNER-RF-0001",
+            "SUCCESS",
+            Value::Null,
+        )
+        .expect("paid");
+    let created = client
+        .refund()
+        .create_refund(&refund)
+        .await
+        .expect("a paid partner order is refunded");
+    assert_eq!(created.status, Status::Processing);
+}
