@@ -326,3 +326,49 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
     );
     let _ = fs::remove_dir_all(&root);
 }
+
+/// Issue 18 item 3: every lifecycle is drawn (Mermaid `stateDiagram-v2`) on a page of its own,
+/// linked from the index and from its operations' pages, and in the rustdoc of its operations,
+/// each transition naming its operation.
+#[test]
+fn lifecycles_are_drawn_in_the_docs_and_the_rustdoc_of_their_operations() {
+    let output = generate(&workspace_root());
+    let recharge = output
+        .get("generated-sdk/docs/platsolution/lifecycles/recharge.md")
+        .expect("a page for the recharge lifecycle");
+    assert!(
+        recharge.contains(
+            "```mermaid\nstateDiagram-v2\n    [*] --> RECHARGING : apply_recharge\n    RECHARGING --> CLOSED : close_recharge\n```"
+        ),
+        "{recharge}"
+    );
+    let transaction = output
+        .get("generated-sdk/docs/basic_payment/lifecycles/transaction.md")
+        .expect("a page for the order lifecycle");
+    assert!(transaction.contains("    NOTPAY --> CLOSED : close_order\n"));
+    assert!(transaction.contains("    note right of SUCCESS : TRANSACTION.SUCCESS\n"));
+    assert!(
+        !transaction.contains("SUCCESS --> CLOSED"),
+        "a paid order cannot be closed: close_order's `from` leaves SUCCESS out"
+    );
+    let refund = output
+        .get("generated-sdk/docs/refund/lifecycles/refund.md")
+        .expect("a page for the refund lifecycle");
+    assert!(refund.contains("    [*] --> PROCESSING : create_refund\n"));
+    assert!(refund.contains("| `ABNORMAL` | `REFUND.ABNORMAL` |"));
+    let index = output.get("generated-sdk/docs/README.md").expect("index");
+    assert!(
+        index.contains("| [二级商户充值单](platsolution/lifecycles/recharge.md) | `recharge` |")
+    );
+    let close_page = output
+        .get("generated-sdk/docs/basic_payment/close_order.md")
+        .expect("page");
+    assert!(close_page.contains("| 生命周期 | [支付订单](lifecycles/transaction.md) (sandbox): moves a 支付订单 from `NOTPAY`"));
+    let client = output
+        .get("generated-sdk/src/api/platsolution/client.rs")
+        .expect("client");
+    assert!(client.contains(
+        "/// Lifecycle `recharge` (kept by the sandbox of the `testkit` feature): this operation moves a 二级商户充值单 to `CLOSED`."
+    ));
+    assert!(client.contains("    /// ```mermaid\n    /// stateDiagram-v2\n"));
+}

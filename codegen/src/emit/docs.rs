@@ -8,7 +8,8 @@ use super::EmitError;
 use super::doc::table_cell;
 use super::format::header;
 use crate::ir::{
-    Api, ErrorKind, Field, Integrity, Location, Notification, Operation, Service, TypeRef,
+    Api, ErrorKind, Field, Integrity, Lifecycle, Location, Notification, Operation, Service,
+    TypeRef,
 };
 use crate::output::Output;
 use crate::spec::{ErrorRow, ExampleKind};
@@ -36,6 +37,14 @@ pub fn emit_docs(api: &Api, output: &mut Output) -> Result<(), EmitError> {
             let page = operation_page(api, service, op);
             output.add(path.clone(), render(&page, &path)?);
         }
+        for lifecycle in &service.lifecycles {
+            let path = format!(
+                "generated-sdk/docs/{}/lifecycles/{}.md",
+                service.name, lifecycle.id
+            );
+            let page = lifecycle_page(api, service, lifecycle);
+            output.add(path.clone(), render(&page, &path)?);
+        }
         for notification in &service.notifications {
             let path = format!(
                 "generated-sdk/docs/{}/notifications/{}.md",
@@ -46,6 +55,55 @@ pub fn emit_docs(api: &Api, output: &mut Output) -> Result<(), EmitError> {
         }
     }
     Ok(())
+}
+
+#[derive(Template)]
+#[template(path = "docs_lifecycle.md", escape = "none")]
+struct LifecyclePage {
+    header: String,
+    id: String,
+    title: String,
+    key: String,
+    state_field: String,
+    diagram: String,
+    steps: Vec<StepView>,
+    notifications: Vec<(String, String)>,
+}
+
+struct StepView {
+    id: String,
+    title: String,
+    role: String,
+}
+
+fn lifecycle_page(api: &Api, service: &Service, lifecycle: &Lifecycle) -> LifecyclePage {
+    LifecyclePage {
+        header: header("<!--", &api.sources_of(service)),
+        id: lifecycle.id.clone(),
+        title: lifecycle.title.clone(),
+        key: lifecycle.key.clone(),
+        state_field: lifecycle.state_field.clone(),
+        diagram: lifecycle.mermaid(),
+        steps: lifecycle
+            .steps
+            .iter()
+            .map(|step| StepView {
+                id: step.operation.clone(),
+                title: service
+                    .operations
+                    .iter()
+                    .find(|op| op.id == step.operation)
+                    .map(|op| table_cell(&op.title))
+                    .unwrap_or_default(),
+                role: table_cell(&lifecycle.role(step)),
+            })
+            .collect(),
+        notifications: lifecycle
+            .notify
+            .as_ref()
+            .map(|notify| notify.events.clone())
+            .unwrap_or_default(),
+    }
 }
 
 #[derive(Template)]
@@ -128,6 +186,8 @@ struct ServiceSummary {
     host: String,
     operations: Vec<OperationSummary>,
     notifications: Vec<NotificationSummary>,
+    /// (id, title) of each lifecycle.
+    lifecycles: Vec<(String, String)>,
 }
 
 struct NotificationSummary {
@@ -173,6 +233,11 @@ fn service_summary(service: &Service) -> ServiceSummary {
                     .join(", "),
             })
             .collect(),
+        lifecycles: service
+            .lifecycles
+            .iter()
+            .map(|lifecycle| (lifecycle.id.clone(), table_cell(&lifecycle.title)))
+            .collect(),
     }
 }
 
@@ -193,6 +258,8 @@ struct OperationPage {
     request: String,
     output: String,
     retry: &'static str,
+    /// (lifecycle id, title, what the operation does to it).
+    lifecycles: Vec<(String, String, String)>,
     paging: Option<String>,
     download: Option<String>,
     upload: Option<String>,
@@ -358,6 +425,16 @@ fn operation_page(api: &Api, service: &Service, op: &Operation) -> OperationPage
         } else {
             "not retried automatically"
         },
+        lifecycles: service
+            .lifecycle_steps(&op.id)
+            .map(|(lifecycle, step)| {
+                (
+                    lifecycle.id.clone(),
+                    table_cell(&lifecycle.title),
+                    table_cell(&lifecycle.role(step)),
+                )
+            })
+            .collect(),
         headers: op
             .headers
             .iter()

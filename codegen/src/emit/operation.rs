@@ -235,11 +235,7 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
         .operations
         .iter()
         .map(|op| from_download_url(&service.client_name, op));
-    let sensitive = &service.sensitive_types;
-    let methods = service
-        .operations
-        .iter()
-        .map(|op| method(api, op, sensitive));
+    let methods = service.operations.iter().map(|op| method(api, service, op));
     let struct_doc = doc_paragraphs(&[
         format!("The operations of {}.", escape_text(&service.title)),
         format!(
@@ -335,12 +331,9 @@ fn request_is_sensitive(op: &Operation, sensitive: &std::collections::BTreeSet<S
         .any(|field| field.sensitive || nested(&field.ty, sensitive))
 }
 
-fn method(
-    api: &Api,
-    op: &Operation,
-    sensitive: &std::collections::BTreeSet<String>,
-) -> TokenStream {
-    let docs = method_docs(api, op);
+fn method(api: &Api, service: &Service, op: &Operation) -> TokenStream {
+    let sensitive = &service.sensitive_types;
+    let docs = method_docs(api, service, op);
     let name = ident(&op.method_name);
     let request = ident(&op.request.name);
     let constant = ident(&op.const_name);
@@ -680,7 +673,7 @@ fn download_doc(status: u16, download: &Download) -> String {
     text
 }
 
-fn method_docs(api: &Api, op: &Operation) -> TokenStream {
+fn method_docs(api: &Api, service: &Service, op: &Operation) -> TokenStream {
     let mut paragraphs = vec![escape_text(&op.title), escape_text(&op.description)];
     paragraphs.push(format!("`{} {}`", op.method.as_str(), op.path));
     paragraphs.push(format!(
@@ -706,6 +699,14 @@ fn method_docs(api: &Api, op: &Operation) -> TokenStream {
     } else {
         "Not safe to retry automatically.".to_owned()
     });
+    for (lifecycle, step) in service.lifecycle_steps(&op.id) {
+        paragraphs.push(format!(
+            "Lifecycle `{}` (kept by the sandbox of the `testkit` feature): this operation {}.",
+            lifecycle.id,
+            escape_text(&lifecycle.role(step))
+        ));
+        paragraphs.push(format!("```mermaid\n{}\n```", lifecycle.mermaid()));
+    }
     let mut doc = doc_paragraphs(&paragraphs);
     let errors = error_table(api.error_table(op));
     let errors = doc_attrs(&errors);

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use super::model::{Api, Enum, FieldType, Operation, Service, Struct, TypeRef};
+use super::model::{
+    Api, Enum, FieldType, Lifecycle, Operation, Service, Step, StepAction, Struct, TypeRef,
+};
 use crate::spec::ErrorRow;
 
 /// Where a documented error row comes from.
@@ -136,5 +138,93 @@ impl FieldType {
     /// The Rust name of the struct this field type holds, through arrays.
     pub fn struct_name(&self) -> Option<&str> {
         self.struct_ref().map(|model| model.name.as_str())
+    }
+}
+
+impl Service {
+    /// The lifecycles `operation` is a step of, with what it does there.
+    pub fn lifecycle_steps<'a>(
+        &'a self,
+        operation: &'a str,
+    ) -> impl Iterator<Item = (&'a Lifecycle, &'a Step)> + 'a {
+        self.lifecycles.iter().filter_map(move |lifecycle| {
+            lifecycle
+                .steps
+                .iter()
+                .find(|step| step.operation == operation)
+                .map(|step| (lifecycle, step))
+        })
+    }
+}
+
+impl Lifecycle {
+    /// The lifecycle as a Mermaid `stateDiagram-v2` (GitHub and most docs sites render it):
+    /// each creation from `[*]`, each move from the states it is allowed from (every state the
+    /// steps reach, when it names none), labelled with its operations; a state that sends a
+    /// notification carries a note naming the event type.
+    pub fn mermaid(&self) -> String {
+        let mut reached: Vec<&str> = Vec::new();
+        for step in &self.steps {
+            if let StepAction::Create(state) | StepAction::Move(state) = &step.action
+                && !reached.contains(&state.as_str())
+            {
+                reached.push(state);
+            }
+        }
+        // One arrow per pair of states, naming every operation that takes it.
+        let mut arrows: Vec<(String, String, Vec<String>)> = Vec::new();
+        let mut arrow = |from: &str, to: &str, operation: &str| match arrows
+            .iter_mut()
+            .find(|(f, t, _)| f == from && t == to)
+        {
+            Some((_, _, operations)) => operations.push(operation.to_owned()),
+            None => arrows.push((from.to_owned(), to.to_owned(), vec![operation.to_owned()])),
+        };
+        for step in &self.steps {
+            match &step.action {
+                StepAction::Create(state) => arrow("[*]", state, &step.operation),
+                StepAction::Move(state) => {
+                    let from: Vec<&str> = if step.from.is_empty() {
+                        reached.iter().copied().filter(|s| s != state).collect()
+                    } else {
+                        step.from.iter().map(String::as_str).collect()
+                    };
+                    for from in from {
+                        arrow(from, state, &step.operation);
+                    }
+                }
+                StepAction::Read => {}
+            }
+        }
+        let mut lines = vec!["stateDiagram-v2".to_owned()];
+        for (from, to, operations) in &arrows {
+            lines.push(format!("    {from} --> {to} : {}", operations.join(", ")));
+        }
+        if let Some(notify) = &self.notify {
+            for (state, event_type) in &notify.events {
+                lines.push(format!("    note right of {state} : {event_type}"));
+            }
+        }
+        lines.join("\n")
+    }
+
+    /// What `step` does to an instance, in a sentence's words.
+    pub fn role(&self, step: &Step) -> String {
+        match &step.action {
+            StepAction::Create(state) => format!("creates a {} in `{state}`", self.title),
+            StepAction::Move(state) if step.from.is_empty() => {
+                format!("moves a {} to `{state}`", self.title)
+            }
+            StepAction::Move(state) => format!(
+                "moves a {} from {} to `{state}`",
+                self.title,
+                step.from
+                    .iter()
+                    .map(|from| format!("`{from}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            StepAction::Read => format!("reads a {}", self.title),
+        }
     }
 }

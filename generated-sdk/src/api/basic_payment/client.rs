@@ -36,6 +36,18 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
     ///
     /// Not safe to retry automatically.
     ///
+    /// Lifecycle `transaction` (kept by the sandbox of the `testkit` feature): this operation creates a 支付订单 in `NOTPAY`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, jsapi_prepay_with_contract, app_prepay, app_prepay_with_contract, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     CLOSED --> CLOSED : close_order
+    ///     USERPAYING --> CLOSED : close_order
+    ///     PAYERROR --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Validation`] before any network I/O when a field is over its documented length;
@@ -89,6 +101,18 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
     /// Answers HTTP 200 with a [`PrepayResponse`].
     ///
     /// Not safe to retry automatically.
+    ///
+    /// Lifecycle `transaction` (kept by the sandbox of the `testkit` feature): this operation creates a 支付订单 in `NOTPAY`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, jsapi_prepay_with_contract, app_prepay, app_prepay_with_contract, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     CLOSED --> CLOSED : close_order
+    ///     USERPAYING --> CLOSED : close_order
+    ///     PAYERROR --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
     ///
     /// # Errors
     ///
@@ -179,6 +203,18 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
     /// Answers HTTP 200 with a [`H5PrepayResponse`].
     ///
     /// Not safe to retry automatically.
+    ///
+    /// Lifecycle `transaction` (kept by the sandbox of the `testkit` feature): this operation creates a 支付订单 in `NOTPAY`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, jsapi_prepay_with_contract, app_prepay, app_prepay_with_contract, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     CLOSED --> CLOSED : close_order
+    ///     USERPAYING --> CLOSED : close_order
+    ///     PAYERROR --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
     ///
     /// # Errors
     ///
@@ -280,6 +316,18 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
     ///
     /// Not safe to retry automatically.
     ///
+    /// Lifecycle `transaction` (kept by the sandbox of the `testkit` feature): this operation creates a 支付订单 in `NOTPAY`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, jsapi_prepay_with_contract, app_prepay, app_prepay_with_contract, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     CLOSED --> CLOSED : close_order
+    ///     USERPAYING --> CLOSED : close_order
+    ///     PAYERROR --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Validation`] before any network I/O when a field is over its documented length;
@@ -333,6 +381,18 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
     ///
     /// Not safe to retry automatically.
     ///
+    /// Lifecycle `transaction` (kept by the sandbox of the `testkit` feature): this operation creates a 支付订单 in `NOTPAY`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, jsapi_prepay_with_contract, app_prepay, app_prepay_with_contract, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     CLOSED --> CLOSED : close_order
+    ///     USERPAYING --> CLOSED : close_order
+    ///     PAYERROR --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Validation`] before any network I/O when a field is over its documented length;
@@ -379,6 +439,18 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
     /// Answers HTTP 200 with a [`NativePrepayResponse`].
     ///
     /// Not safe to retry automatically.
+    ///
+    /// Lifecycle `transaction` (kept by the sandbox of the `testkit` feature): this operation creates a 支付订单 in `NOTPAY`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, jsapi_prepay_with_contract, app_prepay, app_prepay_with_contract, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     CLOSED --> CLOSED : close_order
+    ///     USERPAYING --> CLOSED : close_order
+    ///     PAYERROR --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
     ///
     /// # Errors
     ///
@@ -433,6 +505,18 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
     /// Answers HTTP 200 with a [`QueryOrderByOutTradeNoResponse`].
     ///
     /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// Lifecycle `transaction` (kept by the sandbox of the `testkit` feature): this operation reads a 支付订单.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, jsapi_prepay_with_contract, app_prepay, app_prepay_with_contract, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     CLOSED --> CLOSED : close_order
+    ///     USERPAYING --> CLOSED : close_order
+    ///     PAYERROR --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
     ///
     /// # Errors
     ///
@@ -490,6 +574,18 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
     /// Answers HTTP 204 with no body.
     ///
     /// Not safe to retry automatically.
+    ///
+    /// Lifecycle `transaction` (kept by the sandbox of the `testkit` feature): this operation moves a 支付订单 from `NOTPAY`, `CLOSED`, `USERPAYING`, `PAYERROR` to `CLOSED`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, jsapi_prepay_with_contract, app_prepay, app_prepay_with_contract, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     CLOSED --> CLOSED : close_order
+    ///     USERPAYING --> CLOSED : close_order
+    ///     PAYERROR --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
     ///
     /// # Errors
     ///

@@ -235,6 +235,17 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     ///
     /// Not safe to retry automatically.
     ///
+    /// Lifecycle `transfer_bill` (kept by the sandbox of the `testkit` feature): this operation creates a 商家转账单 in `ACCEPTED`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> ACCEPTED : create_transfer_bill
+    ///     ACCEPTED --> CANCELING : cancel_transfer_bill
+    ///     note right of SUCCESS : MCHTRANSFER.BILL.FINISHED
+    ///     note right of FAIL : MCHTRANSFER.BILL.FINISHED
+    ///     note right of CANCELLED : MCHTRANSFER.BILL.FINISHED
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Validation`] before any network I/O when a field is over its documented length;
@@ -279,6 +290,17 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// Answers HTTP 200 with a [`QueryTransferBillByOutBillNoResponse`].
     ///
     /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// Lifecycle `transfer_bill` (kept by the sandbox of the `testkit` feature): this operation reads a 商家转账单.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> ACCEPTED : create_transfer_bill
+    ///     ACCEPTED --> CANCELING : cancel_transfer_bill
+    ///     note right of SUCCESS : MCHTRANSFER.BILL.FINISHED
+    ///     note right of FAIL : MCHTRANSFER.BILL.FINISHED
+    ///     note right of CANCELLED : MCHTRANSFER.BILL.FINISHED
+    /// ```
     ///
     /// # Errors
     ///
@@ -327,6 +349,17 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// Answers HTTP 200 with a [`CancelTransferBillResponse`].
     ///
     /// Not safe to retry automatically.
+    ///
+    /// Lifecycle `transfer_bill` (kept by the sandbox of the `testkit` feature): this operation moves a 商家转账单 to `CANCELING`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> ACCEPTED : create_transfer_bill
+    ///     ACCEPTED --> CANCELING : cancel_transfer_bill
+    ///     note right of SUCCESS : MCHTRANSFER.BILL.FINISHED
+    ///     note right of FAIL : MCHTRANSFER.BILL.FINISHED
+    ///     note right of CANCELLED : MCHTRANSFER.BILL.FINISHED
+    /// ```
     ///
     /// # Errors
     ///

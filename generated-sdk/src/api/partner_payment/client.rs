@@ -36,6 +36,15 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
     ///
     /// Not safe to retry automatically.
     ///
+    /// Lifecycle `partner_transaction` (kept by the sandbox of the `testkit` feature): this operation creates a 支付订单(服务商) in `NOTPAY`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, miniprogram_prepay, app_prepay, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Validation`] before any network I/O when a field is over its documented length;
@@ -171,6 +180,15 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
     ///
     /// Not safe to retry automatically.
     ///
+    /// Lifecycle `partner_transaction` (kept by the sandbox of the `testkit` feature): this operation creates a 支付订单(服务商) in `NOTPAY`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, miniprogram_prepay, app_prepay, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Validation`] before any network I/O when a field is over its documented length;
@@ -263,6 +281,15 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
     /// Answers HTTP 200 with a [`PrepayResponse`].
     ///
     /// Not safe to retry automatically.
+    ///
+    /// Lifecycle `partner_transaction` (kept by the sandbox of the `testkit` feature): this operation creates a 支付订单(服务商) in `NOTPAY`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, miniprogram_prepay, app_prepay, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
     ///
     /// # Errors
     ///
@@ -372,6 +399,15 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
     ///
     /// Not safe to retry automatically.
     ///
+    /// Lifecycle `partner_transaction` (kept by the sandbox of the `testkit` feature): this operation creates a 支付订单(服务商) in `NOTPAY`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, miniprogram_prepay, app_prepay, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Validation`] before any network I/O when a field is over its documented length;
@@ -417,6 +453,15 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
     ///
     /// Not safe to retry automatically.
     ///
+    /// Lifecycle `partner_transaction` (kept by the sandbox of the `testkit` feature): this operation creates a 支付订单(服务商) in `NOTPAY`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, miniprogram_prepay, app_prepay, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Validation`] before any network I/O when a field is over its documented length;
@@ -461,6 +506,15 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
     /// Answers HTTP 200 with a [`QueryOrderByOutTradeNoResponse`].
     ///
     /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// Lifecycle `partner_transaction` (kept by the sandbox of the `testkit` feature): this operation reads a 支付订单(服务商).
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, miniprogram_prepay, app_prepay, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
     ///
     /// # Errors
     ///
@@ -511,6 +565,15 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
     /// Answers HTTP 204 with no body.
     ///
     /// Not safe to retry automatically.
+    ///
+    /// Lifecycle `partner_transaction` (kept by the sandbox of the `testkit` feature): this operation moves a 支付订单(服务商) to `CLOSED`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> NOTPAY : jsapi_prepay, miniprogram_prepay, app_prepay, h5_prepay, native_prepay
+    ///     NOTPAY --> CLOSED : close_order
+    ///     note right of SUCCESS : TRANSACTION.SUCCESS
+    /// ```
     ///
     /// # Errors
     ///

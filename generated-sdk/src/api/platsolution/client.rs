@@ -91,6 +91,14 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
     ///
     /// Safe to retry: sending it again cannot do the work twice.
     ///
+    /// Lifecycle `recharge` (kept by the sandbox of the `testkit` feature): this operation creates a 二级商户充值单 in `RECHARGING`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> RECHARGING : apply_recharge
+    ///     RECHARGING --> CLOSED : close_recharge
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Validation`] before any network I/O when a field is over its documented length;
@@ -145,6 +153,14 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
     ///
     /// Safe to retry: sending it again cannot do the work twice.
     ///
+    /// Lifecycle `recharge` (kept by the sandbox of the `testkit` feature): this operation reads a 二级商户充值单.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> RECHARGING : apply_recharge
+    ///     RECHARGING --> CLOSED : close_recharge
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Validation`] before any network I/O when a field is over its documented length;
@@ -194,6 +210,14 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
     /// Answers HTTP 200 with a [`MchDeposit`].
     ///
     /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// Lifecycle `recharge` (kept by the sandbox of the `testkit` feature): this operation moves a 二级商户充值单 to `CLOSED`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> RECHARGING : apply_recharge
+    ///     RECHARGING --> CLOSED : close_recharge
+    /// ```
     ///
     /// # Errors
     ///

@@ -30,6 +30,16 @@ impl<'a, T: Transport> RefundClient<'a, T> {
     ///
     /// Not safe to retry automatically.
     ///
+    /// Lifecycle `refund` (kept by the sandbox of the `testkit` feature): this operation creates a 退款单 in `PROCESSING`.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> PROCESSING : create_refund
+    ///     note right of SUCCESS : REFUND.SUCCESS
+    ///     note right of ABNORMAL : REFUND.ABNORMAL
+    ///     note right of CLOSED : REFUND.CLOSED
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Validation`] before any network I/O when a field is over its documented length;
@@ -84,6 +94,16 @@ impl<'a, T: Transport> RefundClient<'a, T> {
     /// Answers HTTP 200 with a [`Refund`].
     ///
     /// Safe to retry: sending it again cannot do the work twice.
+    ///
+    /// Lifecycle `refund` (kept by the sandbox of the `testkit` feature): this operation reads a 退款单.
+    ///
+    /// ```mermaid
+    /// stateDiagram-v2
+    ///     [*] --> PROCESSING : create_refund
+    ///     note right of SUCCESS : REFUND.SUCCESS
+    ///     note right of ABNORMAL : REFUND.ABNORMAL
+    ///     note right of CLOSED : REFUND.CLOSED
+    /// ```
     ///
     /// # Errors
     ///
