@@ -118,10 +118,14 @@ fn the_tamper_matrix_is_refused_each_with_its_reason() {
     let mismatch = "the signature does not match the body and headers";
     assert_eq!(verification_reason(FlipSignatureByte), mismatch);
     assert_eq!(verification_reason(ChangeBody), mismatch);
-    assert!(
-        verification_reason(StaleTimestamp)
-            .starts_with("Wechatpay-Timestamp is 400 s behind the local clock")
-    );
+    // Signed 400 s ago; a loaded machine may take a second or two before the check.
+    let stale = verification_reason(StaleTimestamp);
+    let behind: u64 = stale
+        .strip_prefix("Wechatpay-Timestamp is ")
+        .and_then(|rest| rest.split_once(" s behind the local clock"))
+        .and_then(|(seconds, _)| seconds.parse().ok())
+        .unwrap_or_else(|| panic!("{stale}"));
+    assert!((400..=405).contains(&behind), "{stale}");
     assert!(verification_reason(UnknownSerial).starts_with(
         "Wechatpay-Serial \"PUB_KEY_ID_UNKNOWN_TO_THE_RECEIVER\" is not a configured key"
     ));
