@@ -271,7 +271,7 @@ fn build_lifecycle(doc: &spec::ServiceDoc, id: &str, def: &spec::LifecycleDef) -
         state_field: def.state.clone(),
         ids: def.ids.clone(),
         steps,
-        states: lifecycle_states(doc, def),
+        states: def.states(doc),
         notify: def.notify.as_ref().map(|notify| LifecycleNotify {
             url_field: notify.url.clone(),
             notification: notify.notification.clone(),
@@ -301,20 +301,6 @@ fn required_row(op: Option<&OperationDef>, description: &str) -> spec::ErrorRow 
         description: description.to_owned(),
         solution: String::new(),
     })
-}
-
-/// The values of the state field's enum, read from the first step whose answer holds it
-/// (validation has checked it is an enum wherever it is answered).
-fn lifecycle_states(doc: &spec::ServiceDoc, def: &spec::LifecycleDef) -> Vec<String> {
-    def.steps
-        .iter()
-        .find_map(|(operation, _)| {
-            let body = doc.operations.get(operation)?.response.body.as_deref()?;
-            let field = doc.types.get(body)?.fields.get(&def.state)?;
-            let states = doc.enums.get(&field.ty)?;
-            Some(states.values.names().map(str::to_owned).collect())
-        })
-        .unwrap_or_default()
 }
 
 fn build_enum(name: &str, def: &spec::EnumDef) -> Enum {

@@ -577,3 +577,19 @@ pub struct ExampleDef {
     /// The JSON text as documented, kept verbatim.
     pub json: String,
 }
+
+impl LifecycleDef {
+    /// Its states: the values of the state field's enum, read from the first step whose answer
+    /// holds it (validation and the IR both read them here).
+    pub fn states(&self, doc: &ServiceDoc) -> Vec<String> {
+        self.steps
+            .iter()
+            .find_map(|(operation, _)| {
+                let body = doc.operations.get(operation)?.response.body.as_deref()?;
+                let field = doc.types.get(body)?.fields.get(&self.state)?;
+                let states = doc.enums.get(&field.ty)?;
+                Some(states.values.names().map(str::to_owned).collect())
+            })
+            .unwrap_or_default()
+    }
+}

@@ -70,7 +70,7 @@ pub(super) fn check(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {
                 out,
             );
             check_step(service, &step_path, step, operation, states, out);
-            let known = states_of(&service.doc, lifecycle);
+            let known = lifecycle.states(&service.doc);
             check_conditions(service, &step_path, step, operation, &known, out);
             if all_states.is_none() {
                 all_states = states;
@@ -469,7 +469,7 @@ pub(super) fn check_across_files(spec: &Spec, out: &mut Vec<Diagnostic>) {
                         ));
                         continue;
                     };
-                    let states = states_of(&other.doc, def);
+                    let states = def.states(&other.doc);
                     let named = parent
                         .states
                         .iter()
@@ -496,24 +496,6 @@ pub(super) fn check_across_files(spec: &Spec, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-}
-
-/// A lifecycle's states: its state field's enum values, from the first step answering it.
-fn states_of(doc: &ServiceDoc, def: &LifecycleDef) -> Vec<String> {
-    def.steps
-        .iter()
-        .find_map(|(op_id, _)| {
-            let body = doc.operations.get(op_id)?.response.body.as_deref()?;
-            let Kind::Struct(shape) = schema::resolve(doc, body) else {
-                return None;
-            };
-            let field = shape.fields.get(&def.state)?;
-            match schema::resolve(doc, &field.ty) {
-                Kind::Enum(_, states) => Some(states.values.names().map(str::to_owned).collect()),
-                _ => None,
-            }
-        })
-        .unwrap_or_default()
 }
 
 /// The top-level field names of an operation's response type.
