@@ -4,6 +4,7 @@
 //! resolves Rust names and types, and [`emit`] renders the generated crate into one
 //! [`output::Output`], so `gen` writes exactly what `gen --check` compares.
 
+pub mod changes;
 pub mod diagnostic;
 pub mod emit;
 pub mod ir;
@@ -30,6 +31,8 @@ use output::Output;
 #[derive(Debug)]
 pub struct Generated {
     pub output: Output,
+    /// What the output was emitted from, for comparing with another version of the spec.
+    pub api: ir::Api,
     pub operations: usize,
     pub types: usize,
 }
@@ -56,15 +59,22 @@ impl std::error::Error for GenerateError {}
 
 /// Runs the whole pipeline on spec files already in memory; touches no file.
 pub fn generate(sources: &spec::Sources) -> Result<Generated, GenerateError> {
-    let spec = spec::parse(sources).map_err(GenerateError::Spec)?;
-    validate::validate(&spec).map_err(GenerateError::Spec)?;
-    let api = ir::build(&spec).map_err(GenerateError::Spec)?;
+    let api = resolve(sources).map_err(GenerateError::Spec)?;
     let output = emit::emit(&api).map_err(GenerateError::Emit)?;
     Ok(Generated {
         output,
         operations: api.operation_count(),
         types: api.type_count(),
+        api,
     })
+}
+
+/// Parses, validates and resolves spec files already in memory: the IR, as `generate` would
+/// emit it.
+pub fn resolve(sources: &spec::Sources) -> Result<ir::Api, Diagnostics> {
+    let spec = spec::parse(sources)?;
+    validate::validate(&spec)?;
+    ir::build(&spec)
 }
 
 /// Reads the spec under `root` (the workspace root) and runs the pipeline.

@@ -69,5 +69,20 @@ pub fn generate(root: &Path, mode: Mode) -> ExitCode {
         },
         started.elapsed().as_millis()
     );
+    if mode == Mode::Write && !stale.is_empty() {
+        // What the written change does to users; without git history there is nothing to
+        // compare with, which is no reason to fail a generation.
+        match crate::changes::since(root, "HEAD", &generated.api) {
+            Ok(changes) => println!("public API since HEAD: {}", changes.summary()),
+            Err(error) => println!(
+                "public API since HEAD: not compared ({})",
+                first_line(&error)
+            ),
+        }
+    }
     ExitCode::SUCCESS
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
 }

@@ -4,6 +4,7 @@
 
 mod bench;
 mod bench_inputs;
+mod changes;
 mod chart;
 mod convert;
 mod generate;
@@ -23,7 +24,8 @@ const USAGE: &str = "usage: cargo xtask gen [--check] [--root DIR]\n\
   \x20      cargo xtask convert --input FILE --out DIR\n\
   \x20      cargo xtask synth --operations N --out DIR [--seed S]\n\
   \x20      cargo xtask import [--input FILE] [--root DIR]\n\
-  \x20      cargo xtask bench [--quick]\n\n\
+  \x20      cargo xtask bench [--quick]\n\
+  \x20      cargo xtask changes [--base REV] [--check] [--root DIR]\n\n\
   gen            write generated-sdk/ from spec/\n\
   gen --check    write nothing; fail naming every stale or extra generated file\n\
   --root DIR     the workspace to work on (default: this one)\n\
@@ -32,6 +34,10 @@ const USAGE: &str = "usage: cargo xtask gen [--check] [--root DIR]\n\
   import         merge the community description into spec/services/ under the names of\n\
   \x20              spec/import/names.yaml and the facts of spec/import/facts/ (--input: the\n\
   \x20              description, default ../shared/reference/community-api.json)\n\
+  changes        print every change the working tree's spec makes to the generated crate's
+  \x20              public API since REV (default HEAD), classified breaking / additive / patch,
+  \x20              and the version bump it calls for (--check: fail on a breaking change
+  \x20              without the bump)
   bench          measure generation and build times; writes xtask/bench/BENCHMARKS.md and .svg\n\
   \x20              (--quick: our spec and synthetic N = 100 only, no crate builds)";
 
@@ -84,6 +90,14 @@ fn run(args: &[String]) -> Option<ExitCode> {
                 .path("--root")
                 .unwrap_or_else(generate::workspace_root);
             Some(import::run(&root, flags.path("--input")))
+        }
+        "changes" => {
+            let flags = Flags::parse(rest, &["--check"], &["--base", "--root"])?;
+            let root = flags
+                .path("--root")
+                .unwrap_or_else(generate::workspace_root);
+            let base = flags.value("--base").unwrap_or("HEAD");
+            Some(changes::run(&root, base, flags.has("--check")))
         }
         "bench" => {
             let flags = Flags::parse(rest, &["--quick"], &[])?;

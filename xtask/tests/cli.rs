@@ -56,7 +56,8 @@ fn gen_writes_check_passes_and_a_second_gen_changes_nothing() {
         )),
         "{summary}"
     );
-    assert!(summary.trim_end().ends_with(" ms"), "{summary}");
+    let first_line = summary.lines().next().unwrap_or_default();
+    assert!(first_line.ends_with(" ms"), "{summary}");
 
     let check = xtask(&root, &["gen", "--check"]);
     assert!(check.status.success(), "{}", text(&check.stderr));
@@ -134,6 +135,100 @@ fn a_bad_spec_lists_every_error_exits_non_zero_and_writes_nothing() {
     assert!(stderr.contains("enums.AccountType.values"), "{stderr}");
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert!(!root.join("generated-sdk").exists(), "no partial output");
+}
+
+fn git(root: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.test"])
+        .args(args)
+        .status()
+        .expect("run git");
+    assert!(status.success(), "git {args:?}");
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{from:?} in {}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+#[test]
+fn changes_reports_a_breaking_edit_and_check_wants_the_bump() {
+    let root = scratch_workspace("changes");
+    git(&root, &["init", "-q"]);
+    git(&root, &["add", "spec"]);
+    git(&root, &["commit", "-q", "-m", "spec"]);
+    let unchanged = xtask(&root, &["changes", "--check"]);
+    assert!(unchanged.status.success(), "{}", text(&unchanged.stderr));
+    assert_eq!(
+        text(&unchanged.stdout),
+        "since HEAD: no change to the public API (version 0.1.0)\n"
+    );
+
+    let service = root.join("spec/services/platsolution.yaml");
+    edit(
+        &service,
+        "      sub_mchid:\n        type: string\n        max_length: 32\n        required: true\n",
+        "      sub_mchid:\n        type: string\n        max_length: 32\n",
+    );
+    let breaking = xtask(&root, &["changes", "--check"]);
+    assert_eq!(breaking.status.code(), Some(1));
+    let stdout = text(&breaking.stdout);
+    assert!(
+        stdout.contains("breaking  platsolution: field `MchDeposit.sub_mchid` made optional\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("0.1.0 → 0.2.0; version 0.1.0 must become 0.2.0"),
+        "{stdout}"
+    );
+    assert!(
+        text(&breaking.stderr).contains("set api.version in spec/api.yaml to 0.2.0"),
+        "{}",
+        text(&breaking.stderr)
+    );
+    // Without --check the report is all; gen prints its one-line summary.
+    assert!(xtask(&root, &["changes"]).status.success());
+    let generated = text(&xtask(&root, &["gen"]).stdout);
+    assert!(
+        generated.contains("public API since HEAD: 1 breaking, 0 additive, 0 patch: 0.1.0 → 0.2.0"),
+        "{generated}"
+    );
+
+    edit(
+        &root.join("spec/api.yaml"),
+        "version: 0.1.0",
+        "version: 0.2.0",
+    );
+    let bumped = xtask(&root, &["changes", "--check"]);
+    assert!(bumped.status.success(), "{}", text(&bumped.stderr));
+    assert!(
+        text(&bumped.stdout).contains("version 0.2.0 is bumped enough"),
+        "{}",
+        text(&bumped.stdout)
+    );
+    assert!(
+        fs::read_to_string(root.join("generated-sdk/Cargo.toml"))
+            .expect("read")
+            .contains("version = \"0.1.0\""),
+        "the manifest follows the spec once generated"
+    );
+    assert!(xtask(&root, &["gen"]).status.success());
+    assert!(
+        fs::read_to_string(root.join("generated-sdk/Cargo.toml"))
+            .expect("read")
+            .contains("version = \"0.2.0\"")
+    );
+
+    let missing = xtask(&root, &["changes", "--base", "no-such-revision"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        text(&missing.stderr).contains("git ls-tree --name-only no-such-revision"),
+        "{}",
+        text(&missing.stderr)
+    );
 }
 
 #[test]

@@ -10,6 +10,7 @@ use crate::ir::Api;
 #[template(path = "sdk_manifest.toml", escape = "none")]
 struct Manifest {
     header: String,
+    version: String,
     services: Vec<String>,
     default_features: Vec<String>,
 }
@@ -17,6 +18,7 @@ struct Manifest {
 pub fn manifest(api: &Api) -> Result<String, EmitError> {
     Manifest {
         header: header("#", &api.sources).trim_end().to_owned(),
+        version: api.version.to_string(),
         services: api
             .services
             .iter()

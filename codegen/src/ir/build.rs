@@ -2,6 +2,7 @@
 
 use heck::ToShoutySnakeCase;
 
+use super::Version;
 use super::model::*;
 use super::naming;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -24,6 +25,13 @@ pub fn build(spec: &spec::Spec) -> Result<Api, Diagnostics> {
     }
     Ok(Api {
         title: api_doc.api.title.clone(),
+        // Validation has read the version; a missing one is the initial version.
+        version: api_doc
+            .api
+            .version
+            .as_deref()
+            .and_then(Version::parse)
+            .unwrap_or(Version::INITIAL),
         hosts: api_doc.api.hosts.clone(),
         common_errors: api_doc.errors.clone(),
         default_features: services

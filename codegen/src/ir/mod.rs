@@ -5,7 +5,9 @@ mod build;
 mod derived;
 mod model;
 pub mod naming;
+mod version;
 
 pub use build::build;
 pub use derived::ErrorKind;
 pub use model::*;
+pub use version::{Bump, Version};

@@ -1,5 +1,6 @@
 //! The IR: what the emitters need, with final Rust names and resolved types.
 
+use super::Version;
 pub use crate::spec::DigestAlgorithm;
 use crate::spec::{ErrorRow, ExampleKind, Hosts, HttpMethod};
 
@@ -7,6 +8,8 @@ use crate::spec::{ErrorRow, ExampleKind, Hosts, HttpMethod};
 #[derive(Debug, Clone)]
 pub struct Api {
     pub title: String,
+    /// The generated crate's version.
+    pub version: Version,
     pub hosts: Hosts,
     /// 公共错误码.
     pub common_errors: Vec<ErrorRow>,

@@ -23,6 +23,10 @@ pub struct ApiDoc {
 #[serde(deny_unknown_fields)]
 pub struct ApiSettings {
     pub title: String,
+    /// The generated crate's version (`MAJOR.MINOR.PATCH`); `cargo xtask changes` says when a
+    /// spec change calls for a bump. `0.1.0` when left out.
+    #[serde(default)]
+    pub version: Option<String>,
     pub hosts: Hosts,
     /// The services (cargo features) a dependency gets without naming features; every service
     /// when left out.

@@ -2,11 +2,20 @@
 
 use super::{error_rows, has_shape};
 use crate::diagnostic::Diagnostic;
+use crate::ir::Version;
 use crate::spec::{ApiDoc, Hosts, Parsed, ServiceDoc, Spec};
 
 pub(super) fn check_api(api: &Parsed<ApiDoc>, out: &mut Vec<Diagnostic>) {
     check_hosts(api, "api.hosts", &api.doc.api.hosts, out);
     error_rows::check(api, "errors", &api.doc.errors, out);
+    if let Some(version) = &api.doc.api.version
+        && Version::parse(version).is_none()
+    {
+        out.push(api.error(
+            "api.version",
+            format!("version \"{version}\" must be MAJOR.MINOR.PATCH, e.g. 0.1.0"),
+        ));
+    }
 }
 
 pub(super) fn check_service(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnostic>) {

@@ -64,7 +64,7 @@ fn document(api: &Api) -> Result<Value, EmitError> {
 }
 
 fn info(api: &Api) -> Value {
-    // The spec has no version of its own; the newest 更新时间 of its pages stands for one.
+    // `api.version` is the generated crate's; the API's own is the newest 更新时间 of its pages.
     let version = api
         .services
         .iter()
