@@ -45,3 +45,24 @@ pub fn rust_file(name: &str, tokens: TokenStream, sources: &[String]) -> Result<
         prettyplease::unparse(&file)
     ))
 }
+
+/// The value with every object's keys in sorted order, rebuilt so that the order holds even when
+/// serde_json's `preserve_order` feature is on in some build.
+pub fn sorted(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(key, value)| (key, sorted(value)))
+                    .collect(),
+            )
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(sorted).collect())
+        }
+        other => other,
+    }
+}

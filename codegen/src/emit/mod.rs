@@ -16,6 +16,7 @@ mod outcomes;
 mod paging;
 mod schema;
 mod service;
+mod spec_format;
 mod structs;
 mod synthetic;
 mod tests;
@@ -57,6 +58,7 @@ pub fn emit(api: &Api) -> Result<Output, EmitError> {
             Ok(())
         }),
         Box::new(|output| docs::emit_docs(api, output)),
+        Box::new(spec_format::emit_spec_format),
         Box::new(|output| {
             output.add("generated-sdk/Cargo.toml", manifest::manifest(api)?);
             output.add(

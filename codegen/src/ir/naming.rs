@@ -136,7 +136,7 @@ fn starts_with_digit(name: &str) -> bool {
 /// The HTTP verbs an operation id may not start with: an id says what the operation does, and
 /// `get_`/`post_` say only how it travels. `delete_` is allowed, because deleting is the act in
 /// the domain's own words (the official SDKs' `DeleteReceiver`).
-const HTTP_VERB_PREFIXES: [&str; 4] = ["get_", "post_", "put_", "patch_"];
+pub const HTTP_VERB_PREFIXES: [&str; 4] = ["get_", "post_", "put_", "patch_"];
 
 /// The longest operation id: ids become method names, docs page names and CLI commands.
 pub const MAX_OPERATION_ID: usize = 64;

@@ -1,5 +1,6 @@
 //! Stage 1: the YAML spec, read and parsed into a model that mirrors the files.
 
+pub mod format;
 mod load;
 mod locate;
 mod model;

@@ -5,12 +5,15 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
+
+use super::format as shape;
 
 use super::named::Named;
 
 /// `spec/api.yaml`: settings shared by every service.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApiDoc {
     pub api: ApiSettings,
@@ -19,13 +22,14 @@ pub struct ApiDoc {
     pub errors: Vec<ErrorRow>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApiSettings {
     pub title: String,
     /// The generated crate's version (`MAJOR.MINOR.PATCH`); `cargo xtask changes` says when a
     /// spec change calls for a bump. `0.1.0` when left out.
     #[serde(default)]
+    #[schemars(extend("pattern" = shape::VERSION))]
     pub version: Option<String>,
     pub hosts: Hosts,
     /// The services (cargo features) a dependency gets without naming features; every service
@@ -35,34 +39,42 @@ pub struct ApiSettings {
 }
 
 /// The main host and, where there is one, the backup host requests fail over to.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Hosts {
+    #[schemars(extend("pattern" = shape::HTTPS_URL))]
     pub main: String,
     #[serde(default)]
+    #[schemars(extend("pattern" = shape::HTTPS_URL))]
     pub backup: Option<String>,
 }
 
 /// One row of an error table: 状态码 | 错误码 | 描述 | 解决方案.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorRow {
+    #[schemars(range(min = 400, max = 599))]
     pub status: u16,
+    #[schemars(extend("pattern" = shape::ERROR_CODE))]
     pub code: String,
+    #[schemars(extend("pattern" = shape::NOT_BLANK))]
     pub description: String,
     pub solution: String,
 }
 
 /// `spec/services/<name>.yaml`: one service, which becomes one module and one cargo feature.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceDoc {
     pub service: ServiceInfo,
     #[serde(default)]
+    #[schemars(extend("propertyNames" = shape::type_names()))]
     pub types: Named<TypeDef>,
     #[serde(default)]
+    #[schemars(extend("propertyNames" = shape::type_names()))]
     pub enums: Named<EnumDef>,
     #[serde(default)]
+    #[schemars(extend("propertyNames" = shape::operation_ids()))]
     pub operations: Named<OperationDef>,
     /// Notifications (回调通知) WeChat Pay sends, by id.
     #[serde(default)]
@@ -74,7 +86,7 @@ pub struct ServiceDoc {
 
 /// A lifecycle: the operations that create, read and move one kind of instance (a recharge, an
 /// order), keyed by a request field, its state held in a response field.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LifecycleDef {
     pub title: String,
@@ -86,6 +98,7 @@ pub struct LifecycleDef {
     #[serde(default)]
     pub ids: Vec<String>,
     /// Operation id → what it does to the instance.
+    #[schemars(extend("minProperties" = 1))]
     pub steps: Named<StepDef>,
     /// The notification WeChat Pay sends when an instance enters some states.
     #[serde(default)]
@@ -93,7 +106,7 @@ pub struct LifecycleDef {
 }
 
 /// Which notification a lifecycle's instance sends, where, and on entering which states.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LifecycleNotifyDef {
     /// The body field of every creating request that holds the URL to notify (`notify_url`).
@@ -109,8 +122,9 @@ pub struct LifecycleNotifyDef {
 }
 
 /// One operation's part in a lifecycle. With neither `create` nor `to` it only reads.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = shape::step_attributes_go_together)]
 pub struct StepDef {
     /// Creates the instance in this state.
     #[serde(default)]
@@ -143,7 +157,7 @@ pub struct StepDef {
 }
 
 /// The instance a created one belongs to, what it must be in, and what it becomes.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParentDef {
     /// The lifecycles the parent may be in (any service's), searched in order: a refund's order
@@ -168,7 +182,7 @@ pub struct ParentDef {
 }
 
 /// The children's `field` summed may not exceed the parent's `limit` (dotted paths).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithinDef {
     pub field: String,
@@ -178,7 +192,7 @@ pub struct WithinDef {
 }
 
 /// A notification: the event types it comes with and the type of its decrypted resource.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationDef {
     pub title: String,
@@ -192,7 +206,7 @@ pub struct NotificationDef {
     pub examples: Vec<NotificationExampleDef>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationExampleDef {
     pub title: String,
@@ -200,9 +214,11 @@ pub struct NotificationExampleDef {
     pub json: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceInfo {
+    /// The module and cargo feature name.
+    #[schemars(extend("pattern" = shape::SERVICE_NAME, "not" = shape::reserved_features()))]
     pub name: String,
     pub title: String,
     pub description: String,
@@ -212,7 +228,7 @@ pub struct ServiceInfo {
 }
 
 /// A named object type shared by operations.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TypeDef {
     pub description: String,
@@ -220,8 +236,10 @@ pub struct TypeDef {
 }
 
 /// One field of an object, or one path, query or body parameter.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = shape::items_only_with_arrays)]
+#[schemars(transform = shape::max_length_only_on_text)]
 pub struct FieldDef {
     /// `string`, `integer`, `boolean`, `datetime`, `array`, or the name of a type or enum.
     #[serde(rename = "type")]
@@ -233,6 +251,7 @@ pub struct FieldDef {
     pub required: bool,
     /// The documented limit, `string(64)` in the docs; counted in characters.
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub max_length: Option<u32>,
     /// 敏感信息: encrypted with RSA-OAEP before sending, redacted in `Debug`.
     #[serde(default)]
@@ -242,7 +261,7 @@ pub struct FieldDef {
 
 /// The element type of an array: `items: string`, or, for an array of arrays, the inner array's
 /// element type in brackets: `items: [number]` (coordinate pairs), `items: [[Thing]]`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum ItemsDef {
     Type(String),
@@ -288,18 +307,20 @@ impl std::fmt::Display for ItemsDef {
 }
 
 /// A string enum; each value maps to its documented meaning, or `null` where the docs give none.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumDef {
     pub description: String,
     /// What the values are on the wire: strings (the default) or integers.
     #[serde(default, rename = "type")]
     pub wire: EnumWire,
+    /// Each value with its documented meaning, or `null`.
+    #[schemars(extend("minProperties" = 1, "propertyNames" = shape::not_blank()))]
     pub values: Named<Option<String>>,
 }
 
 /// How an enum's values travel.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum EnumWire {
     /// JSON strings, e.g. `"SUCCESS"`.
@@ -309,7 +330,7 @@ pub enum EnumWire {
     Integer,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum HttpMethod {
     Get,
@@ -331,16 +352,21 @@ impl HttpMethod {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = shape::uploads_are_posts)]
+#[schemars(transform = shape::certificate_downloads_are_gets)]
 pub struct OperationDef {
     pub title: String,
     pub description: String,
     /// 支持商户, e.g. `[平台商户]`.
+    #[schemars(length(min = 1), extend("items" = shape::not_blank()))]
     pub merchants: Vec<String>,
     /// 更新时间 as printed on the page, e.g. `"2025.07.29"`.
     pub updated: String,
     pub method: HttpMethod,
+    /// Starts with `/`; `{name}` stands for a path parameter.
+    #[schemars(extend("pattern" = shape::PATH))]
     pub path: String,
     /// Hosts for this operation alone, replacing the service's (and the API's).
     #[serde(default)]
@@ -381,7 +407,7 @@ pub struct OperationDef {
     pub examples: Vec<ExampleDef>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderDef {
     #[serde(default)]
@@ -389,9 +415,12 @@ pub struct HeaderDef {
     pub description: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = shape::no_content_has_no_body)]
+#[schemars(transform = shape::downloads_have_one_status)]
 pub struct ResponseDef {
+    #[schemars(range(min = 200, max = 299))]
     pub status: u16,
     /// The name of the type the body decodes into; absent for a response with no body (204).
     #[serde(default)]
@@ -406,9 +435,11 @@ pub struct ResponseDef {
 }
 
 /// One more documented success status and its body.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = shape::no_content_has_no_body)]
 pub struct AlternativeDef {
+    #[schemars(range(min = 200, max = 299))]
     pub status: u16,
     /// The name of the type the body decodes into; absent for a response with no body.
     #[serde(default)]
@@ -416,7 +447,7 @@ pub struct AlternativeDef {
 }
 
 /// One merchant mode: its title and the request fields that belong to it alone.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModeDef {
     pub title: String,
@@ -426,7 +457,7 @@ pub struct ModeDef {
 }
 
 /// Offset paging: which query fields move through the list and where the items are.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PagingDef {
     /// The query field with the index of the first item.
@@ -446,15 +477,18 @@ pub struct PagingDef {
 /// JSON carrying the file's digest (`digest_header` and `signed_body`, the global statements),
 /// or it is not signed at all and the caller passes the SHA-1 an earlier signed answer announced
 /// (`digest: announced`, the domestic bills).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = shape::downloads_say_how_they_are_checked)]
 pub struct DownloadDef {
     /// The header carrying the hex SHA-1 of the file as sent.
     #[serde(default)]
+    #[schemars(extend("pattern" = shape::NOT_BLANK))]
     pub digest_header: Option<String>,
     /// What the response signature covers instead of the body, with `{digest}` standing for
     /// the header's value, e.g. `{"sha1":"{digest}"}`.
     #[serde(default)]
+    #[schemars(extend("pattern" = shape::DIGEST_PLACEHOLDER))]
     pub signed_body: Option<String>,
     /// `announced`: the answer is unsigned and the file's SHA-1 is the caller's, from an
     /// earlier signed answer.
@@ -475,7 +509,7 @@ pub struct DownloadDef {
 }
 
 /// The operations that announce a download's URL and SHA-1, and the answer fields holding them.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnnouncedByDef {
     /// Operation ids of the same service.
@@ -487,7 +521,7 @@ pub struct AnnouncedByDef {
 }
 
 /// Where the digest of a file comes from, besides a signed header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DigestSourceDef {
     /// From the caller: an earlier signed answer announced it (申请账单's `hash_value`).
@@ -495,25 +529,29 @@ pub enum DigestSourceDef {
 }
 
 /// The query field and value with which a request asks for a gzip archive.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GzipQueryDef {
     /// The query field, e.g. `tartype`.
+    #[schemars(extend("pattern" = shape::NOT_BLANK))]
     pub field: String,
     /// Its value that asks for gzip, e.g. `GZIP`.
+    #[schemars(extend("pattern" = shape::NOT_BLANK))]
     pub value: String,
 }
 
 /// How a multipart upload is framed and what the runtime computes for it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UploadDef {
     /// The part holding the file, e.g. `file`.
+    #[schemars(extend("pattern" = shape::PART_NAME))]
     pub file_part: String,
     /// What the documentation says of the file (formats, size).
     pub description: String,
     /// The part holding the meta JSON, e.g. `meta`: the `body` fields plus the digest and file
     /// name below. The request signature covers exactly these bytes.
+    #[schemars(extend("pattern" = shape::PART_NAME))]
     pub meta_part: String,
     /// The meta field the runtime fills with the file's digest, lower-case hex, e.g. `sha256`.
     pub digest: String,
@@ -525,10 +563,15 @@ pub struct UploadDef {
     pub file_name: Option<String>,
     /// The documented size limit, in bytes.
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub max_bytes: Option<u64>,
     /// The documented file types: extension (lower case, no dot) to the file part's
     /// `Content-Type`. Empty: any file, sent as `application/octet-stream`.
     #[serde(default)]
+    #[schemars(extend(
+        "propertyNames" = { "pattern": shape::EXTENSION },
+        "additionalProperties" = { "type": "string", "pattern": shape::MEDIA_TYPE },
+    ))]
     pub types: BTreeMap<String, String>,
     /// `body` fields sent as parts of their own beside the meta, outside what is signed.
     #[serde(default)]
@@ -536,7 +579,7 @@ pub struct UploadDef {
 }
 
 /// A file digest the API asks for in an upload's meta.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DigestAlgorithm {
     /// SHA-256, the media uploads' digest.
@@ -564,7 +607,7 @@ impl DigestAlgorithm {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ExampleKind {
     /// Path, query and body fields together, by wire name.
@@ -573,7 +616,7 @@ pub enum ExampleKind {
     Response,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleDef {
     pub title: String,

@@ -3,6 +3,7 @@
 use super::{error_rows, has_shape};
 use crate::diagnostic::Diagnostic;
 use crate::ir::Version;
+use crate::spec::format::RESERVED_FEATURES;
 use crate::spec::{ApiDoc, Hosts, Parsed, ServiceDoc, Spec};
 
 pub(super) fn check_api(api: &Parsed<ApiDoc>, out: &mut Vec<Diagnostic>) {
@@ -49,9 +50,6 @@ pub(super) fn check_service(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnost
         check_hosts(service, "service.hosts", hosts, out);
     }
 }
-
-/// The generated crate's own cargo features; a service is a feature of the same name.
-const RESERVED_FEATURES: [&str; 5] = ["default", "full", "axum", "cli", "testkit"];
 
 /// Each default feature names a service of the spec.
 pub(super) fn check_default_features(spec: &Spec, out: &mut Vec<Diagnostic>) {

@@ -1,7 +1,10 @@
 //! `generated-sdk/openapi.json` against the spec it comes from (read through the IR, so the checks
 //! follow the spec as it grows), a few facts pinned by hand, and a standard validator:
 //! `openapi-spec-validator` from PyPI, which the test installs under `target/` when it is missing.
+//! The spec format's own JSON Schema is checked here too (`spec_schema`), with the `jsonschema`
+//! validator that install brings.
 
+mod spec_schema;
 mod support;
 mod validator;
 

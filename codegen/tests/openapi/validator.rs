@@ -13,7 +13,7 @@ const VALIDATOR_VERSION: &str = "0.9.0";
 
 /// A directory where `openapi-spec-validator` is importable, installed with pip on first use.
 /// Tests of this binary share one install; each run of the suite reuses it.
-fn validator() -> &'static Path {
+pub fn validator() -> &'static Path {
     static INSTALL: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     match INSTALL.get_or_init(install_validator) {
         Ok(dir) => dir,

@@ -121,6 +121,9 @@ fn plan(root: &Path, description: &Description, existing: &Existing) -> Result<P
     existing.check_ids(&names)?;
     let mut header = vec![
         IMPORTED.trim_start_matches("# ").to_owned(),
+        codegen::spec::format::SERVICE_MODELINE
+            .trim_start_matches("# ")
+            .to_owned(),
         format!(
             "Operations, fields and types: community-api.json ({}).",
             description.source.as_deref().unwrap_or("source not stated")

@@ -231,22 +231,3 @@ pub(super) fn join_text(title: &str, description: &str) -> String {
         format!("{title}: {description}")
     }
 }
-
-/// The value with every object's keys in sorted order, rebuilt so that the order holds even when
-/// serde_json's `preserve_order` feature is on in some build.
-pub(super) fn sorted(value: Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(key, value)| (key, sorted(value)))
-                    .collect(),
-            )
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
-        other => other,
-    }
-}

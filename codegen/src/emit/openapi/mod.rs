@@ -20,11 +20,12 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::EmitError;
+use super::format::sorted;
 use crate::ir::{Api, Field, FieldType, Location, Operation, Service, TypeRef};
 use crate::spec::{ErrorRow, ExampleKind, Hosts};
 use components::{
     Enums, component_ref, components, constraints, header_ref, insert_text, join_text,
-    object_schema, schema_ref, sorted, type_schema,
+    object_schema, schema_ref, type_schema,
 };
 pub use names::PATH;
 use names::{ERROR_BODY, OPENAPI_VERSION, SECURITY_SCHEME, SIGNATURE_HEADERS};
