@@ -6,51 +6,51 @@
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::format as shape;
 
 use super::named::Named;
 
 /// `spec/api.yaml`: settings shared by every service.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApiDoc {
     pub api: ApiSettings,
     /// 公共错误码: codes every operation can answer with.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ErrorRow>,
 }
 
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApiSettings {
     pub title: String,
     /// The generated crate's version (`MAJOR.MINOR.PATCH`); `cargo xtask changes` says when a
     /// spec change calls for a bump. `0.1.0` when left out.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("pattern" = shape::VERSION))]
     pub version: Option<String>,
     pub hosts: Hosts,
     /// The services (cargo features) a dependency gets without naming features; every service
     /// when left out.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_features: Option<Vec<String>>,
 }
 
 /// The main host and, where there is one, the backup host requests fail over to.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Hosts {
     #[schemars(extend("pattern" = shape::HTTPS_URL))]
     pub main: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("pattern" = shape::HTTPS_URL))]
     pub backup: Option<String>,
 }
 
 /// One row of an error table: 状态码 | 错误码 | 描述 | 解决方案.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorRow {
     #[schemars(range(min = 400, max = 599))]
@@ -63,30 +63,30 @@ pub struct ErrorRow {
 }
 
 /// `spec/services/<name>.yaml`: one service, which becomes one module and one cargo feature.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceDoc {
     pub service: ServiceInfo,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Named::is_empty")]
     #[schemars(extend("propertyNames" = shape::type_names()))]
     pub types: Named<TypeDef>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Named::is_empty")]
     #[schemars(extend("propertyNames" = shape::type_names()))]
     pub enums: Named<EnumDef>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Named::is_empty")]
     #[schemars(extend("propertyNames" = shape::operation_ids()))]
     pub operations: Named<OperationDef>,
     /// Notifications (回调通知) WeChat Pay sends, by id.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Named::is_empty")]
     pub notifications: Named<NotificationDef>,
     /// Documented lifecycles (an order's states) the sandbox of the `testkit` feature keeps.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Named::is_empty")]
     pub lifecycles: Named<LifecycleDef>,
 }
 
 /// A lifecycle: the operations that create, read and move one kind of instance (a recharge, an
 /// order), keyed by a request field, its state held in a response field.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LifecycleDef {
     pub title: String,
@@ -95,18 +95,18 @@ pub struct LifecycleDef {
     /// The response field holding the state; an enum field of every step's response.
     pub state: String,
     /// Response fields given a fresh number when an instance is created (WeChat Pay's own ids).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<String>,
     /// Operation id → what it does to the instance.
     #[schemars(extend("minProperties" = 1))]
     pub steps: Named<StepDef>,
     /// The notification WeChat Pay sends when an instance enters some states.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify: Option<LifecycleNotifyDef>,
 }
 
 /// Which notification a lifecycle's instance sends, where, and on entering which states.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LifecycleNotifyDef {
     /// The body field of every creating request that holds the URL to notify (`notify_url`).
@@ -117,47 +117,47 @@ pub struct LifecycleNotifyDef {
     pub events: Named<String>,
     /// The resource field holding the state, where it is not named like the lifecycle's
     /// (the refund notification's `refund_status` for the refund's `status`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
 /// One operation's part in a lifecycle. With neither `create` nor `to` it only reads.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(transform = shape::step_attributes_go_together)]
 pub struct StepDef {
     /// Creates the instance in this state.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create: Option<String>,
     /// Moves an existing instance to this state.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// For `create`: the description of the operation's error row answered when the key is
     /// taken; without it a repeat answers the instance as it is (the same prepay_id).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exists: Option<String>,
     /// For the other steps: the description of the error row answered when the key is unknown;
     /// without it the sandbox answers its own 404 `NOT_FOUND`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing: Option<String>,
     /// For `create` with `exists`: request fields that, unchanged, make a repeat answer the
     /// instance as it is (the same prepay_id); a repeat that changes one is refused with `exists`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub repeat_same: Vec<String>,
     /// For `to`: the states the move is allowed from; from any other it is refused with the
     /// row `refused` describes (关单 of a paid order).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub from: Vec<String>,
     /// The description of the operation's error row answered when `from` does not hold.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refused: Option<String>,
     /// For `create`: the instance of another lifecycle this one belongs to (a refund's order).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<ParentDef>,
 }
 
 /// The instance a created one belongs to, what it must be in, and what it becomes.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParentDef {
     /// The lifecycles the parent may be in (any service's), searched in order: a refund's order
@@ -173,16 +173,16 @@ pub struct ParentDef {
     /// The description of this operation's error row when the parent is in another state.
     pub refused: String,
     /// The parent's state after the step, if it changes.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moves_to: Option<String>,
     /// A sum the children may not exceed: the children's `field` (this one's included) against
     /// the parent's `limit` (refunds against the order's total).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub within: Option<WithinDef>,
 }
 
 /// The children's `field` summed may not exceed the parent's `limit` (dotted paths).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithinDef {
     pub field: String,
@@ -192,7 +192,7 @@ pub struct WithinDef {
 }
 
 /// A notification: the event types it comes with and the type of its decrypted resource.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationDef {
     pub title: String,
@@ -202,11 +202,11 @@ pub struct NotificationDef {
     /// The type of the decrypted `resource`.
     pub resource: String,
     /// Decrypted resources as documented.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<NotificationExampleDef>,
 }
 
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationExampleDef {
     pub title: String,
@@ -214,7 +214,7 @@ pub struct NotificationExampleDef {
     pub json: String,
 }
 
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceInfo {
     /// The module and cargo feature name.
@@ -223,12 +223,12 @@ pub struct ServiceInfo {
     pub title: String,
     pub description: String,
     /// A regional host that replaces the API-wide hosts for this service's operations.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Hosts>,
 }
 
 /// A named object type shared by operations.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TypeDef {
     pub description: String,
@@ -236,7 +236,7 @@ pub struct TypeDef {
 }
 
 /// One field of an object, or one path, query or body parameter.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(transform = shape::items_only_with_arrays)]
 #[schemars(transform = shape::max_length_only_on_text)]
@@ -245,23 +245,23 @@ pub struct FieldDef {
     #[serde(rename = "type")]
     pub ty: String,
     /// The element type of an `array`: a type name, or `[name]` for arrays of arrays.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<ItemsDef>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub required: bool,
     /// The documented limit, `string(64)` in the docs; counted in characters.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub max_length: Option<u32>,
     /// 敏感信息: encrypted with RSA-OAEP before sending, redacted in `Debug`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sensitive: bool,
     pub description: String,
 }
 
 /// The element type of an array: `items: string`, or, for an array of arrays, the inner array's
 /// element type in brackets: `items: [number]` (coordinate pairs), `items: [[Thing]]`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum ItemsDef {
     Type(String),
@@ -307,12 +307,12 @@ impl std::fmt::Display for ItemsDef {
 }
 
 /// A string enum; each value maps to its documented meaning, or `null` where the docs give none.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumDef {
     pub description: String,
     /// What the values are on the wire: strings (the default) or integers.
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", skip_serializing_if = "EnumWire::is_default")]
     pub wire: EnumWire,
     /// Each value with its documented meaning, or `null`.
     #[schemars(extend("minProperties" = 1, "propertyNames" = shape::not_blank()))]
@@ -320,7 +320,7 @@ pub struct EnumDef {
 }
 
 /// How an enum's values travel.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum EnumWire {
     /// JSON strings, e.g. `"SUCCESS"`.
@@ -330,7 +330,9 @@ pub enum EnumWire {
     Integer,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum HttpMethod {
     Get,
@@ -338,6 +340,12 @@ pub enum HttpMethod {
     Put,
     Patch,
     Delete,
+}
+
+impl EnumWire {
+    fn is_default(&self) -> bool {
+        *self == EnumWire::default()
+    }
 }
 
 impl HttpMethod {
@@ -352,7 +360,7 @@ impl HttpMethod {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(transform = shape::uploads_are_posts)]
 #[schemars(transform = shape::certificate_downloads_are_gets)]
@@ -369,53 +377,53 @@ pub struct OperationDef {
     #[schemars(extend("pattern" = shape::PATH))]
     pub path: String,
     /// Hosts for this operation alone, replacing the service's (and the API's).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Hosts>,
     /// Whether resending after a timeout or `SYSTEM_ERROR` cannot do the work twice.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub retry_safe: bool,
     /// Documented HTTP headers; the runtime sets them, so they are documentation only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Named::is_empty")]
     pub headers: Named<HeaderDef>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Named::is_empty")]
     pub path_params: Named<FieldDef>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Named::is_empty")]
     pub query: Named<FieldDef>,
     /// The JSON body's fields; absent when the request has no body.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Named<FieldDef>>,
     /// Mutually exclusive merchant modes (直连 / 机构): each names the request fields only it sends.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Named::is_empty")]
     pub modes: Named<ModeDef>,
     /// How a list operation pages.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paging: Option<PagingDef>,
     /// This operation downloads the platform certificates (平台证书): the client's certificate
     /// mode fetches through it. Its answer must list `data[]` with `serial_no` and an
     /// `encrypt_certificate` of `algorithm`, `nonce`, `associated_data` and `ciphertext`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub platform_certificates: bool,
     /// A multipart upload (`multipart/form-data`): a file part beside a meta JSON part that
     /// holds the `body` fields and is what the signature covers.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload: Option<UploadDef>,
     pub response: ResponseDef,
     /// 业务错误码: the operation's own error rows, all repeats kept.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ErrorRow>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<ExampleDef>,
 }
 
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderDef {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub required: bool,
     pub description: String,
 }
 
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(transform = shape::no_content_has_no_body)]
 #[schemars(transform = shape::downloads_have_one_status)]
@@ -423,31 +431,31 @@ pub struct ResponseDef {
     #[schemars(range(min = 200, max = 299))]
     pub status: u16,
     /// The name of the type the body decodes into; absent for a response with no body (204).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The body is a file, streamed to the caller instead of decoded.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download: Option<DownloadDef>,
     /// Other documented success statuses (a 204 beside a 200 with a body): the method then
     /// answers an outcome enum saying which one arrived.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<AlternativeDef>,
 }
 
 /// One more documented success status and its body.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(transform = shape::no_content_has_no_body)]
 pub struct AlternativeDef {
     #[schemars(range(min = 200, max = 299))]
     pub status: u16,
     /// The name of the type the body decodes into; absent for a response with no body.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
 
 /// One merchant mode: its title and the request fields that belong to it alone.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModeDef {
     pub title: String,
@@ -457,7 +465,7 @@ pub struct ModeDef {
 }
 
 /// Offset paging: which query fields move through the list and where the items are.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PagingDef {
     /// The query field with the index of the first item.
@@ -469,7 +477,7 @@ pub struct PagingDef {
     /// The response's array field holding one page of items.
     pub items: String,
     /// The response's field with the total number of items, when there is one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<String>,
 }
 
@@ -477,39 +485,39 @@ pub struct PagingDef {
 /// JSON carrying the file's digest (`digest_header` and `signed_body`, the global statements),
 /// or it is not signed at all and the caller passes the SHA-1 an earlier signed answer announced
 /// (`digest: announced`, the domestic bills).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(transform = shape::downloads_say_how_they_are_checked)]
 pub struct DownloadDef {
     /// The header carrying the hex SHA-1 of the file as sent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("pattern" = shape::NOT_BLANK))]
     pub digest_header: Option<String>,
     /// What the response signature covers instead of the body, with `{digest}` standing for
     /// the header's value, e.g. `{"sha1":"{digest}"}`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("pattern" = shape::DIGEST_PLACEHOLDER))]
     pub signed_body: Option<String>,
     /// `announced`: the answer is unsigned and the file's SHA-1 is the caller's, from an
     /// earlier signed answer.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<DigestSourceDef>,
     /// Ask for the file gzip-compressed (`Accept-Encoding: gzip`) and decode it while
     /// streaming; the digest is of the decoded file.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub gzip: bool,
     /// A query value that asks for the file as a gzip archive: the body is then decoded while
     /// streaming, and the digest is of the decoded file.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gzip_query: Option<GzipQueryDef>,
     /// With `digest: announced`: the operations whose answers announce this file's URL and
     /// SHA-1 (申请交易账单's `download_url` and `hash_value`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announced_by: Option<AnnouncedByDef>,
 }
 
 /// The operations that announce a download's URL and SHA-1, and the answer fields holding them.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnnouncedByDef {
     /// Operation ids of the same service.
@@ -521,7 +529,7 @@ pub struct AnnouncedByDef {
 }
 
 /// Where the digest of a file comes from, besides a signed header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DigestSourceDef {
     /// From the caller: an earlier signed answer announced it (申请账单's `hash_value`).
@@ -529,7 +537,7 @@ pub enum DigestSourceDef {
 }
 
 /// The query field and value with which a request asks for a gzip archive.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GzipQueryDef {
     /// The query field, e.g. `tartype`.
@@ -541,7 +549,7 @@ pub struct GzipQueryDef {
 }
 
 /// How a multipart upload is framed and what the runtime computes for it.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UploadDef {
     /// The part holding the file, e.g. `file`.
@@ -556,30 +564,30 @@ pub struct UploadDef {
     /// The meta field the runtime fills with the file's digest, lower-case hex, e.g. `sha256`.
     pub digest: String,
     /// How that digest is computed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "DigestAlgorithm::is_default")]
     pub digest_algorithm: DigestAlgorithm,
     /// The meta field the runtime fills with the file's name, e.g. `filename`, when there is one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// The documented size limit, in bytes.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub max_bytes: Option<u64>,
     /// The documented file types: extension (lower case, no dot) to the file part's
     /// `Content-Type`. Empty: any file, sent as `application/octet-stream`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[schemars(extend(
         "propertyNames" = { "pattern": shape::EXTENSION },
         "additionalProperties" = { "type": "string", "pattern": shape::MEDIA_TYPE },
     ))]
     pub types: BTreeMap<String, String>,
     /// `body` fields sent as parts of their own beside the meta, outside what is signed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub form_fields: Vec<String>,
 }
 
 /// A file digest the API asks for in an upload's meta.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DigestAlgorithm {
     /// SHA-256, the media uploads' digest.
@@ -590,6 +598,10 @@ pub enum DigestAlgorithm {
 }
 
 impl DigestAlgorithm {
+    fn is_default(&self) -> bool {
+        *self == DigestAlgorithm::default()
+    }
+
     /// As the spec spells it: `sha256`, `sm3`.
     pub fn key(self) -> &'static str {
         match self {
@@ -607,7 +619,7 @@ impl DigestAlgorithm {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ExampleKind {
     /// Path, query and body fields together, by wire name.
@@ -616,7 +628,7 @@ pub enum ExampleKind {
     Response,
 }
 
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleDef {
     pub title: String,

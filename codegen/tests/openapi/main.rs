@@ -95,11 +95,21 @@ fn every_request_field_is_a_parameter_or_a_body_property() {
                 .iter()
                 .map(|(place, field)| (*place, field))
                 .collect();
-            let parameters = exported
+            let all_parameters = exported
                 .get("parameters")
                 .and_then(Value::as_array)
                 .cloned()
                 .unwrap_or_default();
+            // The documented headers come last, as header parameters.
+            let (headers, parameters): (Vec<Value>, Vec<Value>) = all_parameters
+                .into_iter()
+                .partition(|parameter| parameter["in"] == "header");
+            let header_names: Vec<&str> = headers
+                .iter()
+                .filter_map(|header| header["name"].as_str())
+                .collect();
+            let documented: Vec<&str> = op.headers.iter().map(|h| h.name.as_str()).collect();
+            assert_eq!(header_names, documented, "{}: headers", op.id);
             assert_eq!(parameters.len(), expected.len(), "{}: parameters", op.id);
             for (parameter, (place, field)) in parameters.iter().zip(&expected) {
                 let context = format!("{} parameter {}", op.id, field.wire_name);
@@ -283,6 +293,19 @@ fn every_error_row_is_listed_in_doc_order_and_every_status_answered() {
                         "{} {status}",
                         op.id
                     ),
+                    // A file: its bytes, with x-wechatpay-download saying how it is checked.
+                    None if op.response.download.is_some() => {
+                        assert_eq!(
+                            at(
+                                success,
+                                &["content", "application/octet-stream", "schema", "format"]
+                            ),
+                            "binary",
+                            "{} {status}: a file",
+                            op.id
+                        );
+                        assert!(exported.get("x-wechatpay-download").is_some(), "{}", op.id);
+                    }
                     None => assert!(
                         success.get("content").is_none(),
                         "{} {status}: no body",
@@ -457,6 +480,8 @@ fn spot_checks_against_the_documentation() {
             "required": true,
             "description": "【二级商户号】 二级商户号",
             "schema": {"type": "string", "maxLength": 32},
+            // The documented request example's value for this parameter.
+            "examples": {"example_1": {"summary": "请求示例(据 Java 示例代码)", "value": "1900102208"}},
         })
     );
     assert_eq!(

@@ -42,6 +42,12 @@ fn document(api: &Api) -> Result<Value, EmitError> {
     document.insert("openapi".into(), json!(OPENAPI_VERSION));
     document.insert("info".into(), info(api));
     document.insert("servers".into(), servers(&api.hosts));
+    document.insert("x-default-features".into(), json!(api.default_features));
+    // 公共错误码: each operation's x-error-codes starts with them; said once for importers.
+    document.insert(
+        "x-common-error-codes".into(),
+        error_codes(&api.common_errors),
+    );
     document.insert(
         "tags".into(),
         api.services
@@ -50,6 +56,8 @@ fn document(api: &Api) -> Result<Value, EmitError> {
                 json!({
                     "name": service.name,
                     "description": join_text(&service.title, &service.description),
+                    // The title alone, as documentation tools (Redoc) show a tag.
+                    "x-displayName": service.title,
                 })
             })
             .collect(),
@@ -76,6 +84,7 @@ fn info(api: &Api) -> Value {
     json!({
         "title": api.title,
         "version": version,
+        "x-crate-version": api.version.to_string(),
         "description": "Generated from the YAML spec of the wechatpay-apiv3 SDK. Every request is \
             signed (WECHATPAY2-SHA256-RSA2048) and every answer carries a signature to verify; \
             sensitive fields (x-sensitive) are encrypted with RSA-OAEP under the WeChat Pay key.",
@@ -138,10 +147,80 @@ fn operation(api: &Api, service: &Service, op: &Operation) -> Result<Value, Emit
         operation.insert("requestBody".into(), request_body(service, op)?);
     }
     operation.insert("responses".into(), responses(api, service, op)?);
-    let rows = api.common_errors.iter().chain(&op.errors);
-    operation.insert(
-        "x-error-codes".into(),
-        rows.map(|row| {
+    let rows: Vec<ErrorRow> = api
+        .common_errors
+        .iter()
+        .chain(&op.errors)
+        .cloned()
+        .collect();
+    operation.insert("x-error-codes".into(), error_codes(&rows));
+    operation.insert("x-merchants".into(), json!(op.merchants));
+    operation.insert("x-updated".into(), json!(op.updated));
+    operation.insert("x-retry-safe".into(), json!(op.retry_safe));
+    if let Some(paging) = &op.paging {
+        operation.insert("x-paging".into(), paging_extension(paging));
+    }
+    if op.certificates.is_some() {
+        operation.insert("x-platform-certificates".into(), json!(true));
+    }
+    if let Some(download) = &op.response.download {
+        operation.insert("x-wechatpay-download".into(), download_extension(download));
+    }
+    if !op.request.modes.is_empty() {
+        operation.insert("x-modes".into(), modes_extension(op));
+    }
+    Ok(Value::Object(operation))
+}
+
+/// `x-paging`: the query fields that move through a list and where its items are.
+fn paging_extension(paging: &crate::ir::Paging) -> Value {
+    json!({
+        "offset": paging.offset.wire_name,
+        "limit": paging.limit.wire_name,
+        "max_limit": paging.max_limit,
+        "items": paging.items.wire_name,
+        "total": paging.total.as_ref().map(|total| &total.wire_name),
+    })
+}
+
+/// `x-wechatpay-download`: how the file's integrity is proven, and how it is asked for.
+fn download_extension(download: &crate::ir::Download) -> Value {
+    let mut extension = Map::new();
+    match &download.integrity {
+        crate::ir::Integrity::SignedDigest {
+            digest_header,
+            signed_body,
+        } => {
+            extension.insert("digest_header".into(), json!(digest_header));
+            extension.insert("signed_body".into(), json!(signed_body));
+        }
+        crate::ir::Integrity::Announced => {
+            extension.insert("digest".into(), json!("announced"));
+        }
+    }
+    if download.gzip {
+        extension.insert("gzip".into(), json!(true));
+    }
+    if let Some((field, value)) = &download.gzip_query {
+        extension.insert("gzip_query".into(), json!({"field": field, "value": value}));
+    }
+    if let Some(announced) = &download.announced_by {
+        extension.insert(
+            "announced_by".into(),
+            json!({
+                "operations": announced.operations,
+                "url_field": announced.url_field,
+                "digest_field": announced.digest_field,
+            }),
+        );
+    }
+    Value::Object(extension)
+}
+
+/// Error rows as `x-error-codes` lists them.
+fn error_codes(rows: &[ErrorRow]) -> Value {
+    rows.iter()
+        .map(|row| {
             json!({
                 "status": row.status,
                 "code": row.code,
@@ -149,15 +228,7 @@ fn operation(api: &Api, service: &Service, op: &Operation) -> Result<Value, Emit
                 "solution": row.solution,
             })
         })
-        .collect(),
-    );
-    operation.insert("x-merchants".into(), json!(op.merchants));
-    operation.insert("x-updated".into(), json!(op.updated));
-    operation.insert("x-retry-safe".into(), json!(op.retry_safe));
-    if !op.request.modes.is_empty() {
-        operation.insert("x-modes".into(), modes_extension(op));
-    }
-    Ok(Value::Object(operation))
+        .collect()
 }
 
 /// The request fields at `location`: the common ones as they are, then each merchant mode's with
@@ -226,8 +297,32 @@ fn parameters(service: &Service, op: &Operation) -> Result<Vec<Value>, EmitError
                 parameter.insert("explode".into(), json!(true));
             }
             parameter.insert("schema".into(), schema);
+            // A request example holds path, query and body fields together: each parameter
+            // carries its own value under the example's key.
+            let name = field.wire_name.clone();
+            let examples = examples(op, ExampleKind::Request, |value| match value {
+                Value::Object(mut all) => all.remove(&name).unwrap_or(Value::Null),
+                _ => Value::Null,
+            })?;
+            let examples: Map<String, Value> = examples
+                .into_iter()
+                .filter(|(_, example)| !example["value"].is_null())
+                .collect();
+            if !examples.is_empty() {
+                parameter.insert("examples".into(), Value::Object(examples));
+            }
             parameters.push(Value::Object(parameter));
         }
+    }
+    // The documented headers: the client sets them (signature, serial), said for readers.
+    for header in &op.headers {
+        let mut parameter = Map::new();
+        parameter.insert("name".into(), json!(header.name));
+        parameter.insert("in".into(), json!("header"));
+        parameter.insert("required".into(), json!(header.required));
+        insert_text(&mut parameter, "description", &header.description);
+        parameter.insert("schema".into(), json!({"type": "string"}));
+        parameters.push(Value::Object(parameter));
     }
     Ok(parameters)
 }
@@ -385,6 +480,16 @@ fn success_response(
                 }
             }
             success.insert("content".into(), json!({"application/json": media}));
+        }
+        None if op.response.download.is_some() => {
+            success.insert(
+                "description".into(),
+                json!("文件 (见 x-wechatpay-download)"),
+            );
+            success.insert(
+                "content".into(),
+                json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}),
+            );
         }
         None => {
             success.insert("description".into(), json!("无应答包体"));
