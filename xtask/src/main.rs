@@ -10,6 +10,7 @@ mod convert;
 mod generate;
 mod import;
 mod measure;
+mod openapi;
 mod synth;
 
 use std::path::PathBuf;
@@ -24,6 +25,7 @@ const USAGE: &str = "usage: cargo xtask gen [--check] [--root DIR]\n\
   \x20      cargo xtask convert --input FILE --out DIR\n\
   \x20      cargo xtask synth --operations N --out DIR [--seed S]\n\
   \x20      cargo xtask import [--input FILE] [--root DIR]\n\
+  \x20      cargo xtask import --openapi FILE --out DIR\n\
   \x20      cargo xtask bench [--quick]\n\
   \x20      cargo xtask changes [--base REV] [--check] [--root DIR]\n\n\
   gen            write generated-sdk/ from spec/\n\
@@ -38,6 +40,8 @@ const USAGE: &str = "usage: cargo xtask gen [--check] [--root DIR]\n\
   \x20              public API since REV (default HEAD), classified breaking / additive / patch,
   \x20              and the version bump it calls for (--check: fail on a breaking change
   \x20              without the bump)
+  import --openapi  an OpenAPI 3.0/3.1 document (JSON or YAML) into DIR/spec/ in our format,
+  \x20              listing with its JSON pointer whatever the format cannot hold
   bench          measure generation and build times; writes xtask/bench/BENCHMARKS.md and .svg\n\
   \x20              (--quick: our spec and synthetic N = 100 only, no crate builds)";
 
@@ -85,7 +89,10 @@ fn run(args: &[String]) -> Option<ExitCode> {
             Some(bench_inputs::synth(operations, seed, &flags.path("--out")?))
         }
         "import" => {
-            let flags = Flags::parse(rest, &[], &["--input", "--root"])?;
+            let flags = Flags::parse(rest, &[], &["--input", "--root", "--openapi", "--out"])?;
+            if let Some(document) = flags.path("--openapi") {
+                return Some(openapi::run(&document, &flags.path("--out")?));
+            }
             let root = flags
                 .path("--root")
                 .unwrap_or_else(generate::workspace_root);

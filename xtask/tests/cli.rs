@@ -232,6 +232,64 @@ fn changes_reports_a_breaking_edit_and_check_wants_the_bump() {
 }
 
 #[test]
+fn import_openapi_writes_a_spec_that_generates_and_lists_its_losses() {
+    let root = workspace_root().join("target/xtask-tests/import-openapi");
+    let _ = fs::remove_dir_all(&root);
+    fs::create_dir_all(&root).expect("create dir");
+    let document = root.join("things.yaml");
+    fs::write(
+        &document,
+        "openapi: 3.1.0\ninfo: {title: Things, version: '1'}\nservers: [{url: 'https://api.things.example'}]\n\
+         paths:\n  /v3/things/{id}:\n    get:\n      operationId: query_thing\n      tags: [things]\n\
+         \x20     parameters: [{name: id, in: path, required: true, schema: {type: string}}, {name: s, in: cookie}]\n\
+         \x20     responses:\n        '200':\n          description: ok\n          content:\n\
+         \x20           application/json: {schema: {type: object, required: [id], properties: {id: {type: string}}}}\n",
+    )
+    .expect("write");
+    let import = || {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["import", "--openapi"])
+            .arg(&document)
+            .arg("--out")
+            .arg(&root)
+            .output()
+            .expect("run xtask")
+    };
+    let out = import();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("not carried over: /paths/~1v3~1things~1{id}/get/parameters/1: cookie parameters have no counterpart in the format; \"s\" skipped\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(": 1 services, 1 operations; 1 thing(s) not carried over"),
+        "{stdout}"
+    );
+    let service = fs::read_to_string(root.join("spec/services/things.yaml")).expect("written");
+    assert!(
+        service.starts_with(codegen::spec::format::SERVICE_MODELINE),
+        "{service}"
+    );
+    let generated = xtask(&root, &["gen"]);
+    assert!(generated.status.success(), "{}", text(&generated.stderr));
+    assert!(root.join("generated-sdk/src/api/things/client.rs").exists());
+
+    fs::write(
+        &document,
+        "openapi: 3.1.0\ninfo: {title: Things}\nservers: []\n",
+    )
+    .expect("write");
+    let refused = import();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr).contains("things.yaml: at the document root: \"servers\" is empty"),
+        "{}",
+        text(&refused.stderr)
+    );
+}
+
+#[test]
 fn unknown_arguments_print_usage() {
     let result = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("generate")
