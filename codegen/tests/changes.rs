@@ -282,3 +282,25 @@ fn a_malformed_version_is_refused_with_its_place() {
     assert!(error.contains("api.version"), "{error}");
     assert!(error.contains("MAJOR.MINOR.PATCH"), "{error}");
 }
+
+#[test]
+fn a_second_success_status_is_breaking_the_method_answers_an_outcome_enum() {
+    let close = "path: /v3/pay/transactions/out-trade-no/{out_trade_no}/close\n";
+    let changes = edited(&[Edit {
+        anchor: close,
+        from: "    response:\n      status: 204\n",
+        to: "    response:\n      status: 204\n      alternatives:\n      - status: 202\n",
+    }]);
+    let reported = lines(&changes);
+    assert!(
+        reported.contains(
+            &"breaking  basic_payment: operation `close_order` answers CloseOrderOutcome (was ())"
+                .to_owned()
+        ),
+        "{reported:?}"
+    );
+    assert!(
+        reported.contains(&"additive  basic_payment: type `CloseOrderOutcome` added".to_owned()),
+        "{reported:?}"
+    );
+}

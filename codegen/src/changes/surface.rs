@@ -75,25 +75,50 @@ impl Surface {
             self.add_struct(name, &model.name, &model.fields, constructed(&model.name));
         }
         for item in &service.enums {
-            let wires: Vec<&str> = item.variants.iter().map(|v| v.wire.as_str()).collect();
-            let shape = format!("enum [{}]", wires.join(", "));
-            self.types
-                .insert((name.clone(), item.name.clone()), Shape(shape));
-            for variant in &item.variants {
-                self.variants.insert(
-                    (
-                        name.clone(),
-                        format!("{}::{}", item.name, variant.rust_name),
-                    ),
-                    variant.wire.clone(),
-                );
-            }
+            self.add_enum(
+                name,
+                &item.name,
+                item.variants
+                    .iter()
+                    .map(|v| (v.rust_name.as_str(), v.wire.clone())),
+            );
+        }
+        if !service.notifications.is_empty() {
+            self.add_enum(
+                name,
+                crate::ir::naming::EVENT_ENUM,
+                service
+                    .notifications
+                    .iter()
+                    .map(|n| (n.variant.as_str(), n.id.clone())),
+            );
         }
         for op in &service.operations {
             let request = &op.request;
             self.add_struct(name, &request.name, &request.fields, true);
             for mode in &request.modes {
                 self.add_struct(name, &mode.struct_name, &mode.fields, true);
+            }
+            // The generated enums a caller matches on: merchant modes and success outcomes.
+            if let Some(mode_enum) = request.mode_enum() {
+                self.add_enum(
+                    name,
+                    mode_enum,
+                    request
+                        .modes
+                        .iter()
+                        .map(|m| (m.variant.as_str(), m.key.clone())),
+                );
+            }
+            if let Some(outcomes) = &op.response.outcomes {
+                self.add_enum(
+                    name,
+                    &outcomes.name,
+                    outcomes
+                        .variants
+                        .iter()
+                        .map(|v| (v.variant.as_str(), v.status.to_string())),
+                );
             }
             let answer = match (&op.response.outcomes, &op.response.body) {
                 (Some(outcomes), _) => outcomes.name.clone(),
@@ -108,6 +133,27 @@ impl Surface {
                     request: request.name.clone(),
                     answer,
                 },
+            );
+        }
+    }
+
+    /// An enum and its variants, each with what it stands for (a wire value, a mode, a status).
+    fn add_enum<'v>(
+        &mut self,
+        service: &str,
+        enum_name: &str,
+        variants: impl Iterator<Item = (&'v str, String)>,
+    ) {
+        let variants: Vec<(&str, String)> = variants.collect();
+        let values: Vec<&str> = variants.iter().map(|(_, value)| value.as_str()).collect();
+        self.types.insert(
+            (service.to_owned(), enum_name.to_owned()),
+            Shape(format!("enum [{}]", values.join(", "))),
+        );
+        for (variant, value) in variants {
+            self.variants.insert(
+                (service.to_owned(), format!("{enum_name}::{variant}")),
+                value,
             );
         }
     }
