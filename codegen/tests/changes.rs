@@ -9,9 +9,21 @@ use codegen::spec::Sources;
 
 const SERVICE: &str = "spec/services/basic_payment.yaml";
 
+/// The real spec, its crate version set to 0.1.0 so the expected bumps do not move with it.
 fn spec() -> Sources {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    codegen::spec::read_sources(&root).expect("the spec reads")
+    let mut sources = codegen::spec::read_sources(&root).expect("the spec reads");
+    sources.api.text = sources
+        .api
+        .text
+        .lines()
+        .map(|line| match line.strip_prefix("  version: ") {
+            Some(_) => "  version: 0.1.0",
+            None => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    sources
 }
 
 fn resolve(sources: &Sources) -> Api {

@@ -5,60 +5,69 @@
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
-    /// `ACCOUNT_ERROR`
+    /// `ALREADY_EXISTS`
     ///
-    /// - HTTP 403: 账号异常 (用户账号异常，无需更多操作)
-    AccountError,
+    /// - HTTP 400: 订单已存在 (单据状态已经到终态，无法发起转账，请通过查单接口确认转账结果)
+    AlreadyExists,
     /// `APPID_MCHID_NOT_MATCH`
     ///
     /// - HTTP 400: AppID和mch_id不匹配 (请确认AppID和mch_id是否匹配，查询指引参考：查询商户号绑定的APPID)
     /// - HTTP 400: AppID和mch_id不匹配 (请确认 AppID 和 mch_id 是否匹配)
-    /// - HTTP 400: AppID 和 mch_id 不匹配 (请确认 AppID 和 mch_id 是否匹配)
     AppidMchidNotMatch,
-    /// `BANK_ERROR`
+    /// `FREQUENCY_LIMIT`
     ///
-    /// - HTTP 500: 银行系统异常 (银行系统异常，请用相同参数重新调用)
-    BankError,
+    /// - HTTP 429: 频率超限 (接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试)
+    FrequencyLimit,
     /// `FREQUENCY_LIMITED`
     ///
     /// - HTTP 429: 频率超限 (请求频率超限，请降低请求接口频率)
     /// - HTTP 429: 频率超限 (请降低请求接口频率)
     /// - HTTP 429: Too many attempts (Too many attempts. Try again later.)
+    /// - HTTP 429: 频率超限 (请求量不要超过接口调用频率限制)
     /// - HTTP 429: 频率超限 (请降低请求频率)
+    /// - HTTP 429: 对同笔订单分账频率过高 (请降低频率后重试)
+    /// - HTTP 429: 商户发起分账查询的频率过高 (请降低频率后重试)
+    /// - HTTP 429: 添加接收方频率过高 (请降低频率后重试)
+    /// - HTTP 429: 商户发起分账回退的频率过高 (请降低频率后重试)
     /// - HTTP 429: 频率限制 (该笔退款未受理，请降低频率后重试)
     /// - HTTP 429: 频率限制 (该笔退款为受理中，请调用查单接口确认或降低频率原单重试)
     FrequencyLimited,
+    /// `FREQUENCY_LIMIT_EXCEED`
+    ///
+    /// - HTTP 429: 频率超限 (接口请求频率超限，当前请求结果不明确，请降低请求接口频率后，使用相同参数重试)
+    FrequencyLimitExceed,
     /// `INVALID_REQUEST`
     ///
     /// - HTTP 400: HTTP 请求不符合微信支付 APIv3 接口规则 (请参阅 接口规则)
     /// - HTTP 400: 无效请求 (请根据接口返回的详细信息检查)
     /// - HTTP 400: 参数错误 (请检查bill_date，并重新调用)
     /// - HTTP 400: 参数错误 (请按第一步申请账单的API指引，重新获取账单地址后再请求)
-    /// - HTTP 400: HTTP 请求不符合微信支付 APIv3 接口规则 (请参阅接口规则)
     /// - HTTP 400: 入账账户不存在 (二级子商户开通对应入账账户)
     /// - HTTP 400: 单笔充值金额超过上限 (单笔充值金额小于等于2千万元)
     /// - HTTP 400: 该业务充值单号已存在 (请核实商户充值单号是否重复)
+    /// - HTTP 400: HTTP 请求不符合微信支付 APIv3 接口规则 (请参阅 接口规则)
     /// - HTTP 400: 请求参数符合参数格式，但不符合业务规则 (此状态代表退款申请失败，商户可根据具体的错误提示做相应的处理。)
     /// - HTTP 400: HTTP请求不符合微信支付 APIv3 接口规则 (请参阅接口规则)
     InvalidRequest,
-    /// `INVALID_TRANSACTIONID`
-    ///
-    /// - HTTP 500: 订单号非法 (请检查微信支付订单号是否正确)
-    InvalidTransactionid,
     /// `MCH_NOT_EXISTS`
     ///
     /// - HTTP 400: 商户号不存在 (请检查商户号是否正确，商户号获取方式请参考：普通商户模式开发必要参数说明)
     /// - HTTP 400: 商户号不存在 (请检查商户号是否正确)
     /// - HTTP 400: 商户号不存在 (请检查商户号是否正确，商户号获取方式请参考普通商户模式开发必要参数说明)
+    /// - HTTP 400: 商户号不存在 (请检查商户号是否正确，商户号获取方式请参考服务商模式开发必要参数说明)
     /// - HTTP 404: MCHID不存在 (请检查MCHID是否正确)
     /// - HTTP 404: MCHID不存在 (请检查商户号是否正确)
     MchNotExists,
     /// `NOT_ENOUGH`
     ///
+    /// - HTTP 403: 资金不足 (确认出资商户余额充足)
+    /// - HTTP 403: 分账金额不足 (调整分账金额)
+    /// - HTTP 403: 分账金额为0 (分账已完成，无需再请求解冻剩余资金)
     /// - HTTP 403: 余额不足 (此状态代表退款申请失败，商户可根据具体的错误提示做相应的处理。)
     NotEnough,
     /// `NOT_FOUND`
     ///
+    /// - HTTP 404: 记录不存在 (查询的转账单不存在)
     /// - HTTP 404: 充值单不存在 (请检查业务充值单号)
     NotFound,
     /// `NO_AUTH`
@@ -66,20 +75,20 @@ pub enum ErrorCode {
     /// - HTTP 403: 商户无权限 (请商户前往商户平台申请此接口相关权限，参考：权限申请)
     /// - HTTP 403: 商户无权限 (请商户前往商户平台申请此接口相关权限)
     /// - HTTP 403: 权限异常 (请检查本次请求的商户是否与第一步申请账单API的请求商户一致)
-    /// - HTTP 403: 商户无权限 (请商户前往申请此接口相关权限)
+    /// - HTTP 403: 没有相关权限 (请参阅 产品介绍、开发指引)
+    /// - HTTP 403: 商户无权限 (请商户前往商户平台申请此接口相关权限，参考：开发接入准备)
+    /// - HTTP 403: 商户无权限 (请商户前往服务商平台申请此接口相关权限，参考：开发接入准备)
     /// - HTTP 403: 服务商未开通平台收付通 (服务商开通微信支付平台收付通)
     /// - HTTP 403: 平台充值权限被处罚,无法发起充值 (服务商登录「合作伙伴平台-账户中心-违约记录」查看详情)
     /// - HTTP 403: 商户号出入金权限被管控 (二级子商户前往「微信支付商户平台-账户中心-违约记录」或「商家助手小程序-风险处理」查看详情)
+    /// - HTTP 403: 商户无权限 (请开通商户号分账权限)
+    /// - HTTP 403: 回退方未开通分账回退功能 (请先让回退方开通分账回退功能)
     /// - HTTP 403: 没有退款权限 (此状态代表退款申请失败，请检查是否有该笔订单的退款权限)
     NoAuth,
     /// `NO_STATEMENT_EXIST`
     ///
     /// - HTTP 400: 账单文件不存在 (请检查当前商户号是否在指定日期有交易或退款发生)
     NoStatementExist,
-    /// `OPENID_MISMATCH`
-    ///
-    /// - HTTP 500: OpenID 和 AppID 不匹配 (请确认 OpenID 和 AppID 是否匹配)
-    OpenidMismatch,
     /// `ORDER_CLOSED`
     ///
     /// - HTTP 400: 订单已关闭 (当前订单已关闭，请重新下单)
@@ -88,11 +97,11 @@ pub enum ErrorCode {
     ///
     /// - HTTP 404: 订单不存在 (请检查传入的微信支付订单号是否正确)
     /// - HTTP 404: 订单不存在 (请检查商户订单号是否下单成功)
-    /// - HTTP 404: 订单不存在 (请检查订单是否发起过交易)
     OrderNotExist,
     /// `OUT_TRADE_NO_USED`
     ///
     /// - HTTP 403: 商户订单号重复 (请核实商户订单号是否重复提交)
+    /// - HTTP 403: 商户订单号重复 (请核实商户订单号是否重复提交，不同的订单需要使用不同的商户订单号)
     OutTradeNoUsed,
     /// `PARAM_ERROR`
     ///
@@ -102,22 +111,27 @@ pub enum ErrorCode {
     /// - HTTP 400: Parameter error (Parameter error. Check it and try again.)
     /// - HTTP 400: 参数错误 (请求参数错误，请重新检查再调用申请退款接口)
     ParamError,
+    /// `RATELIMIT_EXCEEDED`
+    ///
+    /// - HTTP 429: 频率超限 (接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试)
+    RatelimitExceeded,
     /// `RESOURCE_NOT_EXISTS`
     ///
     /// - HTTP 404: 无可用的平台证书 (请在商户平台-API安全申请使用微信支付公钥,改用公钥模式)
+    /// - HTTP 404: 记录不存在 (请检查请求的单号是否正确)
     /// - HTTP 404: 订单号不存在 (请检查你的订单号是否正确且是否已支付，未支付的订单不能发起退款)
     /// - HTTP 404: 退款单不存在 (请检查退款单号是否有误)
     ResourceNotExists,
     /// `RULE_LIMIT`
     ///
     /// - HTTP 403: 业务规则限制 (因业务规则限制请求频率，请查看接口返回的详细信息)
+    /// - HTTP 403: 分账金额超出最大分账比例 (确认分账金额)
     RuleLimit,
     /// `SIGN_ERROR`
     ///
     /// - HTTP 401: 验证不通过 (请参阅 签名常见问题)
     /// - HTTP 401: 签名错误 (请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名)
     /// - HTTP 401: 签名错误 (请检查签名参数和方法是否都符合签名算法要求)
-    /// - HTTP 401: 验证不通过 (请参阅签名常见问题)
     SignError,
     /// `STATEMENT_CREATING`
     ///
@@ -148,22 +162,22 @@ impl ErrorCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::AccountError => "ACCOUNT_ERROR",
+            Self::AlreadyExists => "ALREADY_EXISTS",
             Self::AppidMchidNotMatch => "APPID_MCHID_NOT_MATCH",
-            Self::BankError => "BANK_ERROR",
+            Self::FrequencyLimit => "FREQUENCY_LIMIT",
             Self::FrequencyLimited => "FREQUENCY_LIMITED",
+            Self::FrequencyLimitExceed => "FREQUENCY_LIMIT_EXCEED",
             Self::InvalidRequest => "INVALID_REQUEST",
-            Self::InvalidTransactionid => "INVALID_TRANSACTIONID",
             Self::MchNotExists => "MCH_NOT_EXISTS",
             Self::NotEnough => "NOT_ENOUGH",
             Self::NotFound => "NOT_FOUND",
             Self::NoAuth => "NO_AUTH",
             Self::NoStatementExist => "NO_STATEMENT_EXIST",
-            Self::OpenidMismatch => "OPENID_MISMATCH",
             Self::OrderClosed => "ORDER_CLOSED",
             Self::OrderNotExist => "ORDER_NOT_EXIST",
             Self::OutTradeNoUsed => "OUT_TRADE_NO_USED",
             Self::ParamError => "PARAM_ERROR",
+            Self::RatelimitExceeded => "RATELIMIT_EXCEEDED",
             Self::ResourceNotExists => "RESOURCE_NOT_EXISTS",
             Self::RuleLimit => "RULE_LIMIT",
             Self::SignError => "SIGN_ERROR",
@@ -177,22 +191,22 @@ impl ErrorCode {
 }
 impl crate::runtime::Documented for ErrorCode {
     const VALUES: &'static [&'static str] = &[
-        "ACCOUNT_ERROR",
+        "ALREADY_EXISTS",
         "APPID_MCHID_NOT_MATCH",
-        "BANK_ERROR",
+        "FREQUENCY_LIMIT",
         "FREQUENCY_LIMITED",
+        "FREQUENCY_LIMIT_EXCEED",
         "INVALID_REQUEST",
-        "INVALID_TRANSACTIONID",
         "MCH_NOT_EXISTS",
         "NOT_ENOUGH",
         "NOT_FOUND",
         "NO_AUTH",
         "NO_STATEMENT_EXIST",
-        "OPENID_MISMATCH",
         "ORDER_CLOSED",
         "ORDER_NOT_EXIST",
         "OUT_TRADE_NO_USED",
         "PARAM_ERROR",
+        "RATELIMIT_EXCEEDED",
         "RESOURCE_NOT_EXISTS",
         "RULE_LIMIT",
         "SIGN_ERROR",
@@ -208,22 +222,22 @@ impl crate::runtime::Documented for ErrorCode {
 impl From<&str> for ErrorCode {
     fn from(value: &str) -> Self {
         match value {
-            "ACCOUNT_ERROR" => Self::AccountError,
+            "ALREADY_EXISTS" => Self::AlreadyExists,
             "APPID_MCHID_NOT_MATCH" => Self::AppidMchidNotMatch,
-            "BANK_ERROR" => Self::BankError,
+            "FREQUENCY_LIMIT" => Self::FrequencyLimit,
             "FREQUENCY_LIMITED" => Self::FrequencyLimited,
+            "FREQUENCY_LIMIT_EXCEED" => Self::FrequencyLimitExceed,
             "INVALID_REQUEST" => Self::InvalidRequest,
-            "INVALID_TRANSACTIONID" => Self::InvalidTransactionid,
             "MCH_NOT_EXISTS" => Self::MchNotExists,
             "NOT_ENOUGH" => Self::NotEnough,
             "NOT_FOUND" => Self::NotFound,
             "NO_AUTH" => Self::NoAuth,
             "NO_STATEMENT_EXIST" => Self::NoStatementExist,
-            "OPENID_MISMATCH" => Self::OpenidMismatch,
             "ORDER_CLOSED" => Self::OrderClosed,
             "ORDER_NOT_EXIST" => Self::OrderNotExist,
             "OUT_TRADE_NO_USED" => Self::OutTradeNoUsed,
             "PARAM_ERROR" => Self::ParamError,
+            "RATELIMIT_EXCEEDED" => Self::RatelimitExceeded,
             "RESOURCE_NOT_EXISTS" => Self::ResourceNotExists,
             "RULE_LIMIT" => Self::RuleLimit,
             "SIGN_ERROR" => Self::SignError,

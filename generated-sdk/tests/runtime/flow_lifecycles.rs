@@ -539,6 +539,61 @@ async fn the_documented_refusals() {
         )
     );
 
+    // H5下单 likewise (its table, from the official page, has the same row).
+    let h5 = |total: i64| {
+        basic_payment::H5PrepayRequest::new(basic_payment::required::H5PrepayRequest {
+            appid: "wxd678efh567hg6787",
+            mchid: "1230000109",
+            description: "Image形象店-深圳腾大-QQ公仔",
+            out_trade_no: "H5-REUSED-0001",
+            amount: Amount::new(total),
+            notify_url: &merchant.url,
+            scene_info: basic_payment::H5PrepaySceneInfo::new(
+                basic_payment::required::H5PrepaySceneInfo {
+                    payer_client_ip: "14.23.150.211",
+                    h5_info: basic_payment::H5Info::new("Wap"),
+                },
+            ),
+        })
+    };
+    let first = client
+        .basic_payment()
+        .h5_prepay(&h5(100))
+        .await
+        .expect("made");
+    let again = client
+        .basic_payment()
+        .h5_prepay(&h5(100))
+        .await
+        .expect("the same order");
+    assert_eq!(
+        first.h5_url, again.h5_url,
+        "an unchanged repeat answers the same order"
+    );
+    let refused = api_error(client.basic_payment().h5_prepay(&h5(999)).await).await;
+    assert_eq!(
+        refused,
+        (
+            403,
+            "OUT_TRADE_NO_USED".to_owned(),
+            "商户订单号重复".to_owned()
+        )
+    );
+
+    // An unknown 商家转账 bill: 404 NOT_FOUND 记录不存在 (the query page's 公共错误码).
+    let unknown_bill = QueryTransferBillByOutBillNoRequest::new("NO-SUCH-BILL");
+    let refused = api_error(
+        client
+            .mch_transfer()
+            .query_transfer_bill_by_out_bill_no(&unknown_bill)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        refused,
+        (404, "NOT_FOUND".to_owned(), "记录不存在".to_owned())
+    );
+
     // Refunding an order that was never paid, or that does not exist: 404 RESOURCE_NOT_EXISTS.
     let refund = |out_refund_no: &'static str, out_trade_no: &'static str, amount: i64| {
         CreateRefundRequest::new(refund::required::CreateRefundRequest {
@@ -649,6 +704,18 @@ async fn a_partner_order_is_refunded_once_paid() {
         .jsapi_prepay(&request)
         .await
         .expect("prepaid");
+    // Its page's table (the official partner JSAPI下单) refuses the number with another amount.
+    let mut changed = request.clone();
+    changed.amount = partner_payment::Amount::new(999);
+    let refused = api_error(client.partner_payment().jsapi_prepay(&changed).await).await;
+    assert_eq!(
+        refused,
+        (
+            403,
+            "OUT_TRADE_NO_USED".to_owned(),
+            "商户订单号重复".to_owned()
+        )
+    );
     let refund = CreateRefundRequest::new(refund::required::CreateRefundRequest {
         out_refund_no: "PARTNER-RF-1",
         amount: refund::Amount::new(refund::required::Amount {

@@ -227,6 +227,13 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID和mch_id不匹配 | 请确认AppID和mch_id是否匹配，查询指引参考：查询商户号绑定的APPID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请根据接口返回的详细信息检查 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确，商户号获取方式请参考：普通商户模式开发必要参数说明 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户无权限 | 请商户前往商户平台申请此接口相关权限，参考：权限申请 | 业务 |
+    /// | 403 | `OUT_TRADE_NO_USED` | 商户订单号重复 | 请核实商户订单号是否重复提交，不同的订单需要使用不同的商户订单号 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 业务规则限制 | 因业务规则限制请求频率，请查看接口返回的详细信息 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请降低请求接口频率 | 业务 |
     pub fn h5_prepay(
         &self,
         request: &H5PrepayRequest,

@@ -257,6 +257,12 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 403 | `NO_AUTH` | 没有相关权限 | 请参阅 产品介绍、开发指引 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 资金不足 | 确认出资商户余额充足 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 频率超限 | 接口请求频率超限，当前请求结果不明确，请降低请求接口频率后，使用相同参数重试 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率超限 | 接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT` | 频率超限 | 接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | 订单已存在 | 单据状态已经到终态，无法发起转账，请通过查单接口确认转账结果 | 业务 |
     pub fn create_transfer_bill(
         &self,
         request: &CreateTransferBillRequest,
@@ -313,6 +319,11 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 403 | `NO_AUTH` | 没有相关权限 | 请参阅 产品介绍、开发指引 | 业务 |
+    /// | 404 | `NOT_FOUND` | 记录不存在 | 查询的转账单不存在 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 频率超限 | 接口请求频率超限，当前请求结果不明确，请降低请求接口频率后，使用相同参数重试 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率超限 | 接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试 | 业务 |
     pub fn query_transfer_bill_by_out_bill_no(
         &self,
         request: &QueryTransferBillByOutBillNoRequest,
@@ -372,6 +383,8 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 频率超限 | 接口请求频率超限，当前请求结果不明确，请降低请求接口频率后，使用相同参数重试 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率超限 | 接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试 | 业务 |
     pub fn cancel_transfer_bill(
         &self,
         request: &CancelTransferBillRequest,
@@ -516,6 +529,11 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 403 | `NO_AUTH` | 没有相关权限 | 请参阅 产品介绍、开发指引 | 业务 |
+    /// | 404 | `NOT_FOUND` | 记录不存在 | 查询的转账单不存在 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 频率超限 | 接口请求频率超限，当前请求结果不明确，请降低请求接口频率后，使用相同参数重试 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率超限 | 接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试 | 业务 |
     pub fn query_transfer_bill_by_transfer_bill_no(
         &self,
         request: &QueryTransferBillByTransferBillNoRequest,

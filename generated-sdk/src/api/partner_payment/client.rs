@@ -56,6 +56,15 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID和mch_id不匹配 | 请确认AppID和mch_id是否匹配，查询指引参考：查询商户号绑定的APPID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请根据接口返回的详细信息检查 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确，商户号获取方式请参考服务商模式开发必要参数说明 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据接口返回的错误描述检查参数，参数需按API文档字段填写说明填写 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户无权限 | 请商户前往商户平台申请此接口相关权限，参考：开发接入准备 | 业务 |
+    /// | 403 | `OUT_TRADE_NO_USED` | 商户订单号重复 | 请核实商户订单号是否重复提交 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求频率超限，请降低请求接口频率 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请用相同参数重新调用 | 业务 |
     pub fn app_prepay(
         &self,
         request: &AppPrepayRequest,
@@ -200,6 +209,15 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID和mch_id不匹配 | 请确认AppID和mch_id是否匹配，查询指引参考：查询商户号绑定的APPID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请根据接口返回的详细信息检查 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确，商户号获取方式请参考服务商模式开发必要参数说明 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据接口返回的错误描述检查参数，参数需按API文档字段填写说明填写 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户无权限 | 请商户前往商户平台申请此接口相关权限，参考：开发接入准备 | 业务 |
+    /// | 403 | `OUT_TRADE_NO_USED` | 商户订单号重复 | 请核实商户订单号是否重复提交 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求频率超限，请降低请求接口频率 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请用相同参数重新调用 | 业务 |
     pub fn h5_prepay(
         &self,
         request: &H5PrepayRequest,
@@ -302,21 +320,14 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
-    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅接口规则 | 业务 |
-    /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅签名常见问题 | 业务 |
-    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID 和 mch_id 不匹配 | 请确认 AppID 和 mch_id 是否匹配 | 业务 |
-    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确 | 业务 |
-    /// | 400 | `ORDER_CLOSED` | 订单已关闭 | 当前订单已关闭，请重新下单 | 业务 |
-    /// | 403 | `ACCOUNT_ERROR` | 账号异常 | 用户账号异常，无需更多操作 | 业务 |
-    /// | 403 | `NO_AUTH` | 商户无权限 | 请商户前往申请此接口相关权限 | 业务 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID和mch_id不匹配 | 请确认AppID和mch_id是否匹配，查询指引参考：查询商户号绑定的APPID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请根据接口返回的详细信息检查 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确，商户号获取方式请参考服务商模式开发必要参数说明 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据接口返回的错误描述检查参数，参数需按API文档字段填写说明填写 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户无权限 | 请商户前往商户平台申请此接口相关权限，参考：开发接入准备 | 业务 |
     /// | 403 | `OUT_TRADE_NO_USED` | 商户订单号重复 | 请核实商户订单号是否重复提交 | 业务 |
-    /// | 403 | `RULE_LIMIT` | 业务规则限制 | 因业务规则限制请求频率，请查看接口返回的详细信息 | 业务 |
-    /// | 403 | `TRADE_ERROR` | 交易错误 | 因业务原因交易失败，请查看接口返回的详细信息 | 业务 |
-    /// | 404 | `ORDER_NOT_EXIST` | 订单不存在 | 请检查订单是否发起过交易 | 业务 |
-    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请降低请求接口频率 | 业务 |
-    /// | 500 | `BANK_ERROR` | 银行系统异常 | 银行系统异常，请用相同参数重新调用 | 业务 |
-    /// | 500 | `INVALID_TRANSACTIONID` | 订单号非法 | 请检查微信支付订单号是否正确 | 业务 |
-    /// | 500 | `OPENID_MISMATCH` | OpenID 和 AppID 不匹配 | 请确认 OpenID 和 AppID 是否匹配 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求频率超限，请降低请求接口频率 | 业务 |
     /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请用相同参数重新调用 | 业务 |
     pub fn jsapi_prepay(
         &self,
@@ -473,6 +484,15 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID和mch_id不匹配 | 请确认AppID和mch_id是否匹配，查询指引参考：查询商户号绑定的APPID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请根据接口返回的详细信息检查 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确，商户号获取方式请参考服务商模式开发必要参数说明 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 参数错误 | 请根据接口返回的错误描述检查参数，参数需按API文档字段填写说明填写 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户无权限 | 请商户前往服务商平台申请此接口相关权限，参考：开发接入准备 | 业务 |
+    /// | 403 | `OUT_TRADE_NO_USED` | 商户订单号重复 | 请核实商户订单号是否重复提交 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求频率超限，请降低请求接口频率 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请用相同参数重新调用 | 业务 |
     pub fn native_prepay(
         &self,
         request: &NativePrepayRequest,
