@@ -11,6 +11,7 @@ mod generate;
 mod import;
 mod measure;
 mod openapi;
+mod pages;
 mod synth;
 
 use std::path::PathBuf;
@@ -27,7 +28,8 @@ const USAGE: &str = "usage: cargo xtask gen [--check] [--root DIR]\n\
   \x20      cargo xtask import [--input FILE] [--root DIR]\n\
   \x20      cargo xtask import --openapi FILE --out DIR\n\
   \x20      cargo xtask bench [--quick]\n\
-  \x20      cargo xtask changes [--base REV] [--check] [--root DIR]\n\n\
+  \x20      cargo xtask changes [--base REV] [--check] [--root DIR]\n\
+  \x20      cargo xtask facts --pages DIR --source TEXT [--input FILE] [--out FILE]\n\n\
   gen            write generated-sdk/ from spec/\n\
   gen --check    write nothing; fail naming every stale or extra generated file\n\
   --root DIR     the workspace to work on (default: this one)\n\
@@ -42,6 +44,9 @@ const USAGE: &str = "usage: cargo xtask gen [--check] [--root DIR]\n\
   \x20              without the bump)
   import --openapi  an OpenAPI 3.0/3.1 document (JSON or YAML) into DIR/spec/ in our format,
   \x20              listing with its JSON pointer whatever the format cannot hold
+  facts          read string(N) limits and 错误码 rows from the official Markdown pages under
+  \x20              DIR (<merchant|partner>/pages/<id>.md) into a facts file for import (default
+  \x20              spec/import/facts/official-pages.yaml); --source says where the pages came from
   bench          measure generation and build times; writes xtask/bench/BENCHMARKS.md and .svg\n\
   \x20              (--quick: our spec and synthetic N = 100 only, no crate builds)";
 
@@ -105,6 +110,22 @@ fn run(args: &[String]) -> Option<ExitCode> {
                 .unwrap_or_else(generate::workspace_root);
             let base = flags.value("--base").unwrap_or("HEAD");
             Some(changes::run(&root, base, flags.has("--check")))
+        }
+        "facts" => {
+            let flags = Flags::parse(rest, &[], &["--pages", "--source", "--input", "--out"])?;
+            let root = generate::workspace_root();
+            let input = flags
+                .path("--input")
+                .unwrap_or_else(|| root.join("../shared/reference/community-api.json"));
+            let out = flags
+                .path("--out")
+                .unwrap_or_else(|| root.join("spec/import/facts/official-pages.yaml"));
+            Some(pages::run(
+                &flags.path("--pages")?,
+                flags.value("--source")?,
+                &input,
+                &out,
+            ))
         }
         "bench" => {
             let flags = Flags::parse(rest, &["--quick"], &[])?;

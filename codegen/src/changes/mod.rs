@@ -98,19 +98,14 @@ impl Changes {
         let verdict = if self.version.bump_from(self.base_version) >= self.bump() {
             format!("version {} is bumped enough", self.version)
         } else if self.breaking_without_bump() {
+            let (kind, part) = if self.base_version.major == 0 {
+                ("0.x", "minor")
+            } else {
+                ("1.0+", "major")
+            };
             format!(
-                "version {} must become {needed} (a breaking change in a {} crate bumps the {} version)",
-                self.version,
-                if self.base_version.major == 0 {
-                    "0.x"
-                } else {
-                    "1.0+"
-                },
-                if self.base_version.major == 0 {
-                    "minor"
-                } else {
-                    "major"
-                },
+                "version {} must become {needed} (a breaking change in a {kind} crate bumps the {part} version)",
+                self.version
             )
         } else {
             format!("version {} should become {needed}", self.version)

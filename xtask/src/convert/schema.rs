@@ -254,8 +254,9 @@ impl<'p> Types<'p> {
         log.carried += 1;
         let facts = facts.unwrap_or_default();
         let stringly = ty == "string" || items.as_ref().and_then(ItemsDef::name) == Some("string");
+        // The format puts a length limit on text alone, not on an array of it.
         let max_length = facts.max_length.filter(|_| {
-            let fits = stringly || ty == "datetime";
+            let fits = ty == "string" || ty == "datetime";
             if !fits {
                 at.warn(log, format!("fact dropped: max_length on a {ty} field"));
             }

@@ -26,9 +26,12 @@ use existing::Existing;
 /// The first line of a file the import wrote whole.
 pub const IMPORTED: &str = "# Imported by `cargo xtask import`: edit spec/import/, not this file.";
 
-/// Facts files in precedence order: the first that states a fact wins.
-const FACTS: [&str; 3] = [
+/// Facts files in precedence order: the first that states a fact wins. The hand-checked
+/// official-docs.yaml comes before official-pages.yaml, which `cargo xtask facts` reads from the
+/// official pages whole.
+const FACTS: [&str; 4] = [
     "official-docs.yaml",
+    "official-pages.yaml",
     "wechatpay-go.yaml",
     "wechatpay-java.yaml",
 ];
