@@ -283,9 +283,23 @@ fn minimal_request(fields: &[wechatpay_apiv3::schema::Field]) -> Value {
                 .filter(|field| {
                     field.required && (field.mode.is_none() || field.mode.as_deref() == mode)
                 })
-                .map(|field| (field.name.clone(), sample(&field.shape)))
+                .map(|field| {
+                    (
+                        field.name.clone(),
+                        within_limit(sample(&field.shape), field),
+                    )
+                })
                 .collect(),
         )
+    }
+    /// A sample string cut to the field's documented length.
+    fn within_limit(value: Value, field: &wechatpay_apiv3::schema::Field) -> Value {
+        match (value, field.max_length) {
+            (Value::String(text), Some(max)) => {
+                Value::String(text.chars().take(max as usize).collect())
+            }
+            (value, _) => value,
+        }
     }
     object(fields)
 }

@@ -58,6 +58,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 该商户不是本服务商进件的子商户，无权限操作 | 业务 |
+    /// | 404 | `ORDER_NOT_EXIST` | 查询的申请单不存在 | 查询的申请单不存在 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统失败 | 请使用相同参数稍后重新调用 | 业务 |
     pub fn query_settlement_modification(
         &self,
         request: &QuerySettlementModificationRequest,
@@ -111,6 +114,10 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 该商户不是本服务商进件的子商户，无权限操作 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请根据接口返回的详细信息进行检查 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 你的开户名称与主体名称不一致，请修改后重试 | 请修改为同名结算账户后重试。如商户主体类型为企业/政府机关/事业单位/社会组织且需使用非同名结算账户时，可前往非同名银行结算账户修改页面提交信息。如为托管子商户，需通过服务商联系对应的微信支付行业运营协助处理。 | 业务 |
+    /// | 429 | `FREQENCY_LIMIT` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
     pub fn modify_settlement(
         &self,
         request: &ModifySettlementRequest,
@@ -158,6 +165,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 该商户不是本服务商进件的子商户，无权限操作 | 业务 |
     pub fn query_settlement(
         &self,
         request: &QuerySettlementRequest,
@@ -205,6 +213,14 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPLYMENT_NOTEXIST` | 申请单不存在 | 确认入参，传入正确的申请单编号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 图片文件为空 | 商户更换文件后，重新调用 | 业务 |
+    /// | 400 | `PROCESSING` | 存在流程进行中的申请单，请检查是否重入 | 可通过查询申请单状态查看此申请单的申请状态，或更换business_code提交新的申请单 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 未知图片类型 | 图片类型必须为JPG、BMP、PNG | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 图片meta信息不一致 | 请检查meta信息是否正确 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 签名信息不匹配 | 请检查签名信息 | 业务 |
+    /// | 429 | `RATE_LIMITED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn submit_applyment(
         &self,
         request: &SubmitApplymentRequest,
@@ -250,6 +266,10 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPLYMENT_NOT_EXIST` | 申请单不存在 | 确认入参，传入正确的申请单编号 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 400 | `PROCESSING` | 存在流程进行中的申请单，请检查是否重入 | 可通过查询申请单状态查看此申请单的申请状态，或更换out_request_no提交新的申请单 | 业务 |
+    /// | 403 | `RATE_LIMITED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn query_applyment_by_id(
         &self,
         request: &QueryApplymentByIdRequest,
@@ -296,6 +316,10 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPLYMENT_NOT_EXIST` | 申请单不存在 | 确认入参，传入正确的申请单编号 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 400 | `PROCESSING` | 存在流程进行中的申请单，请检查是否重入 | 可通过查询申请单状态查看此申请单的申请状态，或更换out_request_no提交新的申请单 | 业务 |
+    /// | 403 | `RATE_LIMITED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn query_applyment_by_business_code(
         &self,
         request: &QueryApplymentByBusinessCodeRequest,

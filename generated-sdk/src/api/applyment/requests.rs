@@ -16,9 +16,9 @@ use super::models::{
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySettlementModificationRequest {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: String,
-    /// Wire: `application_no`, `string`, required, path parameter.
+    /// Wire: `application_no`, `string`, at most 64 characters, required, path parameter.
     pub application_no: String,
     /// Wire: `account_number_rule`, `enum AccountNumberRule`, optional, query parameter.
     pub account_number_rule: Option<AccountNumberRule>,
@@ -42,6 +42,8 @@ impl QuerySettlementModificationRequest {
 }
 impl crate::runtime::Validate for QuerySettlementModificationRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "application_no", &self.application_no, 64)?;
         if let Some(value) = &self.account_number_rule {
             crate::runtime::check_enum(at, "account_number_rule", value)?;
         }
@@ -90,7 +92,7 @@ impl<'de> serde::Deserialize<'de> for QuerySettlementModificationRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySettlementRequest {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: String,
     /// 修改模式
     ///
@@ -102,7 +104,7 @@ pub struct ModifySettlementRequest {
     pub account_type: AccountType,
     /// 开户银行
     ///
-    /// Wire: `account_bank`, `string`, required.
+    /// Wire: `account_bank`, `string`, at most 128 characters, required.
     pub account_bank: String,
     /// 开户银行省市编码
     ///
@@ -110,15 +112,15 @@ pub struct ModifySettlementRequest {
     pub bank_address_code: String,
     /// 开户银行全称（含支行）
     ///
-    /// Wire: `bank_name`, `string`, optional.
+    /// Wire: `bank_name`, `string`, at most 128 characters, optional.
     pub bank_name: Option<String>,
     /// 开户银行联行号
     ///
-    /// Wire: `bank_branch_id`, `string`, optional.
+    /// Wire: `bank_branch_id`, `string`, at most 128 characters, optional.
     pub bank_branch_id: Option<String>,
     /// 银行账号
     ///
-    /// Wire: `account_number`, `string`, required.
+    /// Wire: `account_number`, `string`, at most 1024 characters, required.
     pub account_number: String,
     /// 开户名称
     ///
@@ -163,10 +165,19 @@ impl ModifySettlementRequest {
 }
 impl crate::runtime::Validate for ModifySettlementRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         if let Some(value) = &self.modify_mode {
             crate::runtime::check_enum(at, "modify_mode", value)?;
         }
         crate::runtime::check_enum(at, "account_type", &self.account_type)?;
+        crate::runtime::check_length(at, "account_bank", &self.account_bank, 128)?;
+        if let Some(value) = &self.bank_name {
+            crate::runtime::check_length(at, "bank_name", value, 128)?;
+        }
+        if let Some(value) = &self.bank_branch_id {
+            crate::runtime::check_length(at, "bank_branch_id", value, 128)?;
+        }
+        crate::runtime::check_length(at, "account_number", &self.account_number, 1024)?;
         Ok(())
     }
 }
@@ -231,7 +242,7 @@ impl<'de> serde::Deserialize<'de> for ModifySettlementRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySettlementRequest {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: String,
 }
 impl QuerySettlementRequest {
@@ -242,7 +253,12 @@ impl QuerySettlementRequest {
         }
     }
 }
-impl crate::runtime::Validate for QuerySettlementRequest {}
+impl crate::runtime::Validate for QuerySettlementRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QuerySettlementRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QuerySettlementRequest) -> crate::runtime::Members {
@@ -281,7 +297,7 @@ impl<'de> serde::Deserialize<'de> for QuerySettlementRequest {
 pub struct SubmitApplymentRequest {
     /// 业务申请编号
     ///
-    /// Wire: `business_code`, `string`, required.
+    /// Wire: `business_code`, `string`, at most 124 characters, required.
     pub business_code: String,
     /// 超级管理员信息
     ///
@@ -329,6 +345,7 @@ impl SubmitApplymentRequest {
 }
 impl crate::runtime::Validate for SubmitApplymentRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "business_code", &self.business_code, 124)?;
         crate::runtime::Validate::validate_at(
             &self.contact_info,
             &crate::runtime::field_path(at, "contact_info"),
@@ -460,7 +477,7 @@ impl<'de> serde::Deserialize<'de> for QueryApplymentByIdRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryApplymentByBusinessCodeRequest {
-    /// Wire: `business_code`, `string`, required, path parameter.
+    /// Wire: `business_code`, `string`, at most 124 characters, required, path parameter.
     pub business_code: String,
 }
 impl QueryApplymentByBusinessCodeRequest {
@@ -471,7 +488,12 @@ impl QueryApplymentByBusinessCodeRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryApplymentByBusinessCodeRequest {}
+impl crate::runtime::Validate for QueryApplymentByBusinessCodeRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "business_code", &self.business_code, 124)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryApplymentByBusinessCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(

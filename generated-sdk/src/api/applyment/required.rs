@@ -432,14 +432,14 @@ pub struct SubmitSubjectAlterationUboInfoList<'a> {
 }
 /// The required fields of [`QuerySettlementModificationRequest`](super::QuerySettlementModificationRequest), each named: `QuerySettlementModificationRequest::new(required::QuerySettlementModificationRequest { … })`.
 pub struct QuerySettlementModificationRequest<'a> {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: &'a str,
-    /// Wire: `application_no`, `string`, required, path parameter.
+    /// Wire: `application_no`, `string`, at most 64 characters, required, path parameter.
     pub application_no: &'a str,
 }
 /// The required fields of [`ModifySettlementRequest`](super::ModifySettlementRequest), each named: `ModifySettlementRequest::new(required::ModifySettlementRequest { … })`.
 pub struct ModifySettlementRequest<'a> {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: &'a str,
     /// 账户类型
     ///
@@ -447,7 +447,7 @@ pub struct ModifySettlementRequest<'a> {
     pub account_type: super::AccountType,
     /// 开户银行
     ///
-    /// Wire: `account_bank`, `string`, required.
+    /// Wire: `account_bank`, `string`, at most 128 characters, required.
     pub account_bank: &'a str,
     /// 开户银行省市编码
     ///
@@ -455,14 +455,14 @@ pub struct ModifySettlementRequest<'a> {
     pub bank_address_code: &'a str,
     /// 银行账号
     ///
-    /// Wire: `account_number`, `string`, required.
+    /// Wire: `account_number`, `string`, at most 1024 characters, required.
     pub account_number: &'a str,
 }
 /// The required fields of [`SubmitApplymentRequest`](super::SubmitApplymentRequest), each named: `SubmitApplymentRequest::new(required::SubmitApplymentRequest { … })`.
 pub struct SubmitApplymentRequest<'a> {
     /// 业务申请编号
     ///
-    /// Wire: `business_code`, `string`, required.
+    /// Wire: `business_code`, `string`, at most 124 characters, required.
     pub business_code: &'a str,
     /// 超级管理员信息
     ///

@@ -809,7 +809,7 @@ pub struct H5PrepayRequest {
     pub description: String,
     /// 附加数据
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 128 characters, optional.
     pub attach: Option<String>,
     /// 商户订单号
     ///
@@ -825,11 +825,11 @@ pub struct H5PrepayRequest {
     pub time_expire: Option<crate::runtime::DateTime>,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: String,
     /// 订单优惠标记
     ///
-    /// Wire: `goods_tag`, `string`, optional.
+    /// Wire: `goods_tag`, `string`, at most 32 characters, optional.
     pub goods_tag: Option<String>,
     /// 指定支付方式
     ///
@@ -923,6 +923,9 @@ impl crate::runtime::Validate for H5PrepayRequest {
         crate::runtime::check_length(at, "appid", &self.appid, 32)?;
         crate::runtime::check_length(at, "mchid", &self.mchid, 32)?;
         crate::runtime::check_length(at, "description", &self.description, 127)?;
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 128)?;
+        }
         crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 32)?;
         crate::runtime::Validate::validate_at(
             &self.amount,
@@ -930,6 +933,10 @@ impl crate::runtime::Validate for H5PrepayRequest {
         )?;
         if let Some(value) = &self.time_expire {
             crate::runtime::check_time_length(at, "time_expire", value, 64)?;
+        }
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 255)?;
+        if let Some(value) = &self.goods_tag {
+            crate::runtime::check_length(at, "goods_tag", value, 32)?;
         }
         if let Some(value) = &self.limit_pay {
             for (index, item) in IntoIterator::into_iter(value).enumerate() {
@@ -1718,7 +1725,7 @@ pub struct NativePrepayRequest {
     pub description: String,
     /// 附加数据
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 128 characters, optional.
     pub attach: Option<String>,
     /// 商户订单号
     ///
@@ -1734,11 +1741,11 @@ pub struct NativePrepayRequest {
     pub time_expire: Option<crate::runtime::DateTime>,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: String,
     /// 订单优惠标记
     ///
-    /// Wire: `goods_tag`, `string`, optional.
+    /// Wire: `goods_tag`, `string`, at most 32 characters, optional.
     pub goods_tag: Option<String>,
     /// 指定支付方式
     ///
@@ -1837,6 +1844,9 @@ impl crate::runtime::Validate for NativePrepayRequest {
         crate::runtime::check_length(at, "appid", &self.appid, 32)?;
         crate::runtime::check_length(at, "mchid", &self.mchid, 32)?;
         crate::runtime::check_length(at, "description", &self.description, 127)?;
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 128)?;
+        }
         crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 32)?;
         crate::runtime::Validate::validate_at(
             &self.amount,
@@ -1844,6 +1854,10 @@ impl crate::runtime::Validate for NativePrepayRequest {
         )?;
         if let Some(value) = &self.time_expire {
             crate::runtime::check_time_length(at, "time_expire", value, 64)?;
+        }
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 255)?;
+        if let Some(value) = &self.goods_tag {
+            crate::runtime::check_length(at, "goods_tag", value, 32)?;
         }
         if let Some(value) = &self.limit_pay {
             for (index, item) in IntoIterator::into_iter(value).enumerate() {
@@ -2052,11 +2066,11 @@ impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloseOrderRequest {
-    /// Wire: `out_trade_no`, `string`, required, path parameter.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, required, path parameter.
     pub out_trade_no: String,
     /// 直连商户号
     ///
-    /// Wire: `mchid`, `string`, required.
+    /// Wire: `mchid`, `string`, at most 32 characters, required.
     pub mchid: String,
 }
 impl CloseOrderRequest {
@@ -2068,7 +2082,13 @@ impl CloseOrderRequest {
         }
     }
 }
-impl crate::runtime::Validate for CloseOrderRequest {}
+impl crate::runtime::Validate for CloseOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 32)?;
+        crate::runtime::check_length(at, "mchid", &self.mchid, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CloseOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CloseOrderRequest) -> crate::runtime::Members {

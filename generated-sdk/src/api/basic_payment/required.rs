@@ -236,7 +236,7 @@ pub struct H5PrepayRequest<'a> {
     pub amount: super::Amount,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: &'a str,
     /// 场景信息
     ///
@@ -340,7 +340,7 @@ pub struct NativePrepayRequest<'a> {
     pub amount: super::Amount,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: &'a str,
 }
 /// The required fields of [`QueryOrderByOutTradeNoRequest`](super::QueryOrderByOutTradeNoRequest), each named: `QueryOrderByOutTradeNoRequest::new(required::QueryOrderByOutTradeNoRequest { … })`.
@@ -352,11 +352,11 @@ pub struct QueryOrderByOutTradeNoRequest<'a> {
 }
 /// The required fields of [`CloseOrderRequest`](super::CloseOrderRequest), each named: `CloseOrderRequest::new(required::CloseOrderRequest { … })`.
 pub struct CloseOrderRequest<'a> {
-    /// Wire: `out_trade_no`, `string`, required, path parameter.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, required, path parameter.
     pub out_trade_no: &'a str,
     /// 直连商户号
     ///
-    /// Wire: `mchid`, `string`, required.
+    /// Wire: `mchid`, `string`, at most 32 characters, required.
     pub mchid: &'a str,
 }
 /// The required fields of [`ReverseOrderRequest`](super::ReverseOrderRequest), each named: `ReverseOrderRequest::new(required::ReverseOrderRequest { … })`.

@@ -104,6 +104,12 @@ impl<'a, T: Transport> BillClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 参数错误 | 请检查bill_date，仅支持下载3个月以内的资金流水账单 | 业务 |
+    /// | 400 | `NO_STATEMENT_EXIST` | 请求的账单文件不存在 | 请检查二级商户在指定日期是否有资金操作 | 业务 |
+    /// | 400 | `STATEMENT_CREATING` | 账单生成中 | 请先检查二级商户在指定日期内是否有资金操作，若有，则在T+1日上午10点后再重新下载 | 业务 |
+    /// | 403 | `NO_AUTH` | 权限异常 | 请检查sub_mchid是否为服务商的子商户 | 业务 |
+    /// | 403 | `NO_AUTH` | 权限异常 | 请电商平台在产品中心开通下载二级商户资金账单产品权限 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 请降低调用频率 | 业务 |
     pub fn apply_sub_merchant_fund_flow_bill(
         &self,
         request: &ApplySubMerchantFundFlowBillRequest,
@@ -276,6 +282,12 @@ impl<'a, T: Transport> BillClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 参数错误 | 请检查bill_date，仅支持下载3个月以内的资金流水账单 | 业务 |
+    /// | 400 | `NO_STATEMENT_EXIST` | 请求的账单文件不存在 | 请检查电商平台二级商户在指定日期是否有资金操作 | 业务 |
+    /// | 400 | `STATEMENT_CREATING` | 账单生成中 | 请先检查电商平台二级商户在指定日期内是否有资金操作，若有，则在T+1日上午10点后再重新下载 | 业务 |
+    /// | 403 | `NO_AUTH` | 权限异常 | 请检查mchid是否为电商平台 | 业务 |
+    /// | 403 | `NO_AUTH` | 权限异常 | 请在产品中心开通下载二级商户资金账单产品权限 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 请降低调用频率 | 业务 |
     pub fn apply_ecommerce_fund_flow_bill(
         &self,
         request: &ApplyEcommerceFundFlowBillRequest,

@@ -11,7 +11,7 @@ use super::enums::{
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyFundFlowBillRequest {
-    /// Wire: `bill_date`, `string`, required, query parameter.
+    /// Wire: `bill_date`, `string`, at most 10 characters, required, query parameter.
     pub bill_date: String,
     /// Wire: `sub_mchid`, `string`, optional, query parameter.
     pub sub_mchid: Option<String>,
@@ -48,6 +48,7 @@ impl ApplyFundFlowBillRequest {
 }
 impl crate::runtime::Validate for ApplyFundFlowBillRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "bill_date", &self.bill_date, 10)?;
         if let Some(value) = &self.account_type {
             crate::runtime::check_enum(at, "account_type", value)?;
         }
@@ -99,9 +100,9 @@ impl<'de> serde::Deserialize<'de> for ApplyFundFlowBillRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplySubMerchantFundFlowBillRequest {
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 12 characters, required, query parameter.
     pub sub_mchid: String,
-    /// Wire: `bill_date`, `string`, required, query parameter.
+    /// Wire: `bill_date`, `string`, at most 10 characters, required, query parameter.
     pub bill_date: String,
     /// Wire: `tar_type`, `enum TarType`, optional, query parameter.
     pub tar_type: Option<TarType>,
@@ -131,6 +132,8 @@ impl ApplySubMerchantFundFlowBillRequest {
 }
 impl crate::runtime::Validate for ApplySubMerchantFundFlowBillRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 12)?;
+        crate::runtime::check_length(at, "bill_date", &self.bill_date, 10)?;
         if let Some(value) = &self.tar_type {
             crate::runtime::check_enum(at, "tar_type", value)?;
         }
@@ -187,7 +190,7 @@ impl<'de> serde::Deserialize<'de> for ApplySubMerchantFundFlowBillRequest {
 pub struct ApplyTradeBillRequest {
     /// Wire: `bill_date`, `string`, at most 10 characters, required, query parameter.
     pub bill_date: String,
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 12 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
     /// Wire: `bill_type`, `enum BillType`, optional, query parameter.
     pub bill_type: Option<BillType>,
@@ -223,6 +226,9 @@ impl ApplyTradeBillRequest {
 impl crate::runtime::Validate for ApplyTradeBillRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
         crate::runtime::check_length(at, "bill_date", &self.bill_date, 10)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 12)?;
+        }
         if let Some(value) = &self.bill_type {
             crate::runtime::check_enum(at, "bill_type", value)?;
         }
@@ -332,7 +338,7 @@ impl<'de> serde::Deserialize<'de> for DownloadBillFileRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyEcommerceFundFlowBillRequest {
-    /// Wire: `bill_date`, `string`, required, query parameter.
+    /// Wire: `bill_date`, `string`, at most 10 characters, required, query parameter.
     pub bill_date: String,
     /// Wire: `account_type`, `enum ApplyEcommerceFundFlowBillAccountType`, required, query parameter.
     pub account_type: ApplyEcommerceFundFlowBillAccountType,
@@ -361,6 +367,7 @@ impl ApplyEcommerceFundFlowBillRequest {
 }
 impl crate::runtime::Validate for ApplyEcommerceFundFlowBillRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "bill_date", &self.bill_date, 10)?;
         crate::runtime::check_enum(at, "account_type", &self.account_type)?;
         if let Some(value) = &self.tar_type {
             crate::runtime::check_enum(at, "tar_type", value)?;

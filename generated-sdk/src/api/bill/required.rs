@@ -5,9 +5,9 @@
 //! A struct literal must name every field, so a required field left out, or two of them swapped, does not compile; strings are borrowed, so literals need no `.into()`.
 /// The required fields of [`ApplySubMerchantFundFlowBillRequest`](super::ApplySubMerchantFundFlowBillRequest), each named: `ApplySubMerchantFundFlowBillRequest::new(required::ApplySubMerchantFundFlowBillRequest { … })`.
 pub struct ApplySubMerchantFundFlowBillRequest<'a> {
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 12 characters, required, query parameter.
     pub sub_mchid: &'a str,
-    /// Wire: `bill_date`, `string`, required, query parameter.
+    /// Wire: `bill_date`, `string`, at most 10 characters, required, query parameter.
     pub bill_date: &'a str,
     /// Wire: `algorithm`, `enum Algorithm`, required, query parameter.
     pub algorithm: super::Algorithm,
@@ -16,7 +16,7 @@ pub struct ApplySubMerchantFundFlowBillRequest<'a> {
 }
 /// The required fields of [`ApplyEcommerceFundFlowBillRequest`](super::ApplyEcommerceFundFlowBillRequest), each named: `ApplyEcommerceFundFlowBillRequest::new(required::ApplyEcommerceFundFlowBillRequest { … })`.
 pub struct ApplyEcommerceFundFlowBillRequest<'a> {
-    /// Wire: `bill_date`, `string`, required, query parameter.
+    /// Wire: `bill_date`, `string`, at most 10 characters, required, query parameter.
     pub bill_date: &'a str,
     /// Wire: `account_type`, `enum ApplyEcommerceFundFlowBillAccountType`, required, query parameter.
     pub account_type: super::ApplyEcommerceFundFlowBillAccountType,

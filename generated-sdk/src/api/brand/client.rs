@@ -54,6 +54,11 @@ impl<'a, T: Transport> BrandClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过快，达到接口频率限制 | 请降低请求频率 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 异常错误，请重试，如反复出现，可联系微信支付技术支持获取更多帮助 | 异常错误，请重试，如反复出现，可联系微信支付技术支持获取更多帮助 | 业务 |
+    /// | 403 | `NO_AUTH` | 无操作权限，请开通品牌经营管理权限 | 请开通品牌经营管理权限 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 品牌ID错误，或未建立授权关系 | 请先与品牌建立授权关系 | 业务 |
     pub fn query_product_authorities(
         &self,
         request: &QueryProductAuthoritiesRequest,
@@ -103,6 +108,11 @@ impl<'a, T: Transport> BrandClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `RESOURCE_ALREADY_EXISTS` | 当前申请单状态不支持提交申请，请检查是否重入 | 可通过"查询申请状态"接口查看此申请单的申请状态，或更换业务申请编号提交新的申请单 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 申请资料校验失败 | 请根据资料要求正确传入申请资料并重新提交 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn submit_brand_applyment(
         &self,
         request: &SubmitBrandApplymentRequest,
@@ -148,6 +158,10 @@ impl<'a, T: Transport> BrandClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 申请单不存在 | 确认入参，传入正确的申请单编号 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn query_brand_applyment_by_id(
         &self,
         request: &QueryBrandApplymentByIdRequest,
@@ -196,6 +210,10 @@ impl<'a, T: Transport> BrandClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 申请单不存在 | 确认入参，传入正确的申请单编号 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn query_brand_applyment_by_business_code(
         &self,
         request: &QueryBrandApplymentByBusinessCodeRequest,
@@ -244,6 +262,11 @@ impl<'a, T: Transport> BrandClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `RESOURCE_ALREADY_EXISTS` | 当前申请单状态不支持撤销，请检查是否重入 | 可通过"查询申请状态"查看此申请单的申请状态进一步确认 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 申请单不存在 | 确认入参，传入正确的申请单编号 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn cancel_brand_applyment(
         &self,
         request: &CancelBrandApplymentRequest,
@@ -343,6 +366,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过频率限制 | 请稍后使用原参数重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 无操作权限 | 请确认是否已经开通相关权限 | 业务 |
     pub fn list_brand_stores(
         &self,
         request: &ListBrandStoresRequest,
@@ -398,6 +424,16 @@ impl<'a, T: Transport> BrandClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过频率限制 | 请稍后使用原参数重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 无操作权限 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | 品牌门店已存在 | 请检查上传的门店信息或使用已有的门店 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 门店经度不合法 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 门店纬度不合法 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 经营时间不合法 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 分店名称不合法 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 门店地址编码不合法 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 服务电话不合法 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
     pub fn create_brand_store(
         &self,
         request: &CreateBrandStoreRequest,
@@ -443,6 +479,10 @@ impl<'a, T: Transport> BrandClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过频率限制 | 请稍后使用原参数重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 无操作权限 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `NOT_FOUND` | 品牌门店不存在 | 请确认门店存在且属于该品牌 | 业务 |
     pub fn delete_brand_store(
         &self,
         request: &DeleteBrandStoreRequest,
@@ -489,6 +529,10 @@ impl<'a, T: Transport> BrandClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过频率限制 | 请稍后使用原参数重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 无操作权限 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `NOT_FOUND` | 品牌门店不存在 | 请确认门店存在且属于该品牌 | 业务 |
     pub fn query_brand_store(
         &self,
         request: &QueryBrandStoreRequest,
@@ -536,6 +580,17 @@ impl<'a, T: Transport> BrandClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过频率限制 | 请稍后使用原参数重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 无操作权限 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `NOT_FOUND` | 品牌门店不存在 | 请确认门店存在且属于该品牌 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 门店状态暂不支持修改 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 门店经度不合法 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 门店纬度不合法 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 经营时间不合法 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 分店名称不合法 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 门店地址编码不合法 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 服务电话不合法 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
     pub fn update_brand_store(
         &self,
         request: &UpdateBrandStoreRequest,
@@ -582,6 +637,10 @@ impl<'a, T: Transport> BrandClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过频率限制 | 请稍后使用原参数重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 无操作权限 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `NOT_FOUND` | 品牌门店不存在 | 请确认门店存在且属于该品牌 | 业务 |
     pub fn bind_brand_store_recipient(
         &self,
         request: &BindBrandStoreRecipientRequest,
@@ -631,6 +690,10 @@ impl<'a, T: Transport> BrandClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过频率限制 | 请稍后使用原参数重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 无操作权限 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `NOT_FOUND` | 品牌门店不存在 | 请确认门店存在且属于该品牌 | 业务 |
     pub fn close_brand_store(
         &self,
         request: &CloseBrandStoreRequest,
@@ -678,6 +741,10 @@ impl<'a, T: Transport> BrandClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过频率限制 | 请稍后使用原参数重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 无操作权限 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `NOT_FOUND` | 品牌门店不存在 | 请确认门店存在且属于该品牌 | 业务 |
     pub fn resume_brand_store(
         &self,
         request: &ResumeBrandStoreRequest,
@@ -725,6 +792,10 @@ impl<'a, T: Transport> BrandClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过频率限制 | 请稍后使用原参数重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 无操作权限 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `NOT_FOUND` | 品牌门店不存在 | 请确认门店存在且属于该品牌 | 业务 |
     pub fn unbind_brand_store_recipient(
         &self,
         request: &UnbindBrandStoreRecipientRequest,

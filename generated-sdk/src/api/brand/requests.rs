@@ -60,7 +60,7 @@ impl<'de> serde::Deserialize<'de> for QueryProductAuthoritiesRequest {
 pub struct SubmitBrandApplymentRequest {
     /// 业务申请编号
     ///
-    /// Wire: `business_code`, `string`, required.
+    /// Wire: `business_code`, `string`, at most 128 characters, required.
     pub business_code: String,
     /// 管理员信息
     ///
@@ -93,6 +93,7 @@ impl SubmitBrandApplymentRequest {
 }
 impl crate::runtime::Validate for SubmitBrandApplymentRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "business_code", &self.business_code, 128)?;
         crate::runtime::Validate::validate_at(
             &self.admin_info,
             &crate::runtime::field_path(at, "admin_info"),
@@ -162,7 +163,7 @@ impl<'de> serde::Deserialize<'de> for SubmitBrandApplymentRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBrandApplymentByIdRequest {
-    /// Wire: `applyment_id`, `string`, required, path parameter.
+    /// Wire: `applyment_id`, `string`, at most 20 characters, required, path parameter.
     pub applyment_id: String,
 }
 impl QueryBrandApplymentByIdRequest {
@@ -173,7 +174,12 @@ impl QueryBrandApplymentByIdRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryBrandApplymentByIdRequest {}
+impl crate::runtime::Validate for QueryBrandApplymentByIdRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "applyment_id", &self.applyment_id, 20)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryBrandApplymentByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryBrandApplymentByIdRequest) -> crate::runtime::Members {
@@ -210,7 +216,7 @@ impl<'de> serde::Deserialize<'de> for QueryBrandApplymentByIdRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBrandApplymentByBusinessCodeRequest {
-    /// Wire: `business_code`, `string`, required, path parameter.
+    /// Wire: `business_code`, `string`, at most 128 characters, required, path parameter.
     pub business_code: String,
 }
 impl QueryBrandApplymentByBusinessCodeRequest {
@@ -221,7 +227,12 @@ impl QueryBrandApplymentByBusinessCodeRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryBrandApplymentByBusinessCodeRequest {}
+impl crate::runtime::Validate for QueryBrandApplymentByBusinessCodeRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "business_code", &self.business_code, 128)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryBrandApplymentByBusinessCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -262,11 +273,11 @@ impl<'de> serde::Deserialize<'de> for QueryBrandApplymentByBusinessCodeRequest {
 pub struct CancelBrandApplymentRequest {
     /// 微信支付申请单号
     ///
-    /// Wire: `applyment_id`, `string`, optional.
+    /// Wire: `applyment_id`, `string`, at most 20 characters, optional.
     pub applyment_id: Option<String>,
     /// 业务申请编号
     ///
-    /// Wire: `business_code`, `string`, optional.
+    /// Wire: `business_code`, `string`, at most 128 characters, optional.
     pub business_code: Option<String>,
 }
 impl CancelBrandApplymentRequest {
@@ -288,7 +299,17 @@ impl CancelBrandApplymentRequest {
         self
     }
 }
-impl crate::runtime::Validate for CancelBrandApplymentRequest {}
+impl crate::runtime::Validate for CancelBrandApplymentRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.applyment_id {
+            crate::runtime::check_length(at, "applyment_id", value, 20)?;
+        }
+        if let Some(value) = &self.business_code {
+            crate::runtime::check_length(at, "business_code", value, 128)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for CancelBrandApplymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CancelBrandApplymentRequest) -> crate::runtime::Members {
@@ -841,11 +862,11 @@ pub struct BindBrandStoreRecipientRequest {
     pub brand_id: String,
     /// 门店收款商户号
     ///
-    /// Wire: `mchid`, `string`, required.
+    /// Wire: `mchid`, `string`, at most 16 characters, required.
     pub mchid: String,
     /// 门店收款主体
     ///
-    /// Wire: `company_name`, `string`, required.
+    /// Wire: `company_name`, `string`, at most 256 characters, required.
     pub company_name: String,
 }
 impl BindBrandStoreRecipientRequest {
@@ -859,7 +880,13 @@ impl BindBrandStoreRecipientRequest {
         }
     }
 }
-impl crate::runtime::Validate for BindBrandStoreRecipientRequest {}
+impl crate::runtime::Validate for BindBrandStoreRecipientRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "mchid", &self.mchid, 16)?;
+        crate::runtime::check_length(at, "company_name", &self.company_name, 256)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for BindBrandStoreRecipientRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &BindBrandStoreRecipientRequest) -> crate::runtime::Members {
@@ -1028,7 +1055,7 @@ pub struct UnbindBrandStoreRecipientRequest {
     pub brand_id: String,
     /// 门店收款商户号
     ///
-    /// Wire: `mchid`, `string`, required.
+    /// Wire: `mchid`, `string`, at most 16 characters, required.
     pub mchid: String,
 }
 impl UnbindBrandStoreRecipientRequest {
@@ -1041,7 +1068,12 @@ impl UnbindBrandStoreRecipientRequest {
         }
     }
 }
-impl crate::runtime::Validate for UnbindBrandStoreRecipientRequest {}
+impl crate::runtime::Validate for UnbindBrandStoreRecipientRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "mchid", &self.mchid, 16)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for UnbindBrandStoreRecipientRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &UnbindBrandStoreRecipientRequest) -> crate::runtime::Members {

@@ -86,7 +86,7 @@ pub struct StoreAddress<'a> {
 pub struct SubmitBrandApplymentRequest<'a> {
     /// 业务申请编号
     ///
-    /// Wire: `business_code`, `string`, required.
+    /// Wire: `business_code`, `string`, at most 128 characters, required.
     pub business_code: &'a str,
     /// 管理员信息
     ///
@@ -160,11 +160,11 @@ pub struct BindBrandStoreRecipientRequest<'a> {
     pub brand_id: &'a str,
     /// 门店收款商户号
     ///
-    /// Wire: `mchid`, `string`, required.
+    /// Wire: `mchid`, `string`, at most 16 characters, required.
     pub mchid: &'a str,
     /// 门店收款主体
     ///
-    /// Wire: `company_name`, `string`, required.
+    /// Wire: `company_name`, `string`, at most 256 characters, required.
     pub company_name: &'a str,
 }
 /// The required fields of [`CloseBrandStoreRequest`](super::CloseBrandStoreRequest), each named: `CloseBrandStoreRequest::new(required::CloseBrandStoreRequest { … })`.
@@ -195,7 +195,7 @@ pub struct UnbindBrandStoreRecipientRequest<'a> {
     pub brand_id: &'a str,
     /// 门店收款商户号
     ///
-    /// Wire: `mchid`, `string`, required.
+    /// Wire: `mchid`, `string`, at most 16 characters, required.
     pub mchid: &'a str,
 }
 /// The required fields of [`BindStoreRecipientRequest`](super::BindStoreRecipientRequest), each named: `BindStoreRecipientRequest::new(required::BindStoreRecipientRequest { … })`.

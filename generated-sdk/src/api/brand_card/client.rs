@@ -61,6 +61,10 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 申请单不存在 | 确认入参，传入正确的申请单号 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn query_card_config(
         &self,
         request: &QueryCardConfigRequest,
@@ -113,6 +117,10 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `RESOURCE_ALREADY_EXISTS` | 存在在途商家名片配置申请单 | 可通过"查询申请状态"接口查看此申请单的申请状态，或更换业务申请编号提交新的申请单 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn submit_card_config(
         &self,
         request: &SubmitCardConfigRequest,
@@ -158,6 +166,11 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `RESOURCE_ALREADY_EXISTS` | 当前申请单状态不支持撤销，请检查是否重入 | 可通过"查询商家名片配置申请状态"接口进一步确认 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 申请单不存在 | 确认入参，传入正确的申请单编号 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn cancel_card_config_applyment(
         &self,
         request: &CancelCardConfigApplymentRequest,
@@ -205,6 +218,11 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `RESOURCE_ALREADY_EXISTS` | 当前申请单状态不支持获取预览链接 | 可通过"查询商家名片配置申请状态"接口进一步确认 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 申请单不存在 | 确认入参，传入正确的申请单编号 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn query_card_preview_url(
         &self,
         request: &QueryCardPreviewUrlRequest,
@@ -257,6 +275,11 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `RESOURCE_ALREADY_EXISTS` | 当前申请单状态不支持提交发布申请，请检查是否重入 | 可通过"查询商家名片配置申请状态"接口进一步确认 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 业务申请编号或微信支付申请单号不存在 | 确认入参，传入正确的申请单号 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn publish_card_config(
         &self,
         request: &PublishCardConfigRequest,
@@ -302,6 +325,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn list_card_links(
         &self,
         request: &ListCardLinksRequest,
@@ -357,6 +383,10 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `RESOURCE_ALREADY_EXISTS` | 连接关系已被绑定或在配置流程中 | 请核实交易连接名片绑定状态 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn apply_card_link(
         &self,
         request: &ApplyCardLinkRequest,
@@ -402,6 +432,10 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 品牌业务申请编号不存在 | 确认入参，传入正确的品牌业务申请编号 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn query_card_link_applyment(
         &self,
         request: &QueryCardLinkApplymentRequest,
@@ -451,6 +485,11 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `RESOURCE_ALREADY_EXISTS` | 当前配置申请状态不支持撤销 | 请通过状态查询接口进一步确认连接配置状态 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 品牌业务申请编号不存在 | 确认入参，传入正确的品牌业务申请编号 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn cancel_card_link_applyment(
         &self,
         request: &CancelCardLinkApplymentRequest,
@@ -498,6 +537,10 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 交易连接名片配置不存在 | 请确认品牌下该连接关系是否存在 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率限制 | 请降低调用频率 | 业务 |
     pub fn unbind_card_link(
         &self,
         request: &UnbindCardLinkRequest,
@@ -543,6 +586,8 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商家未开通商家名片会员功能 | 请联系运营为该商家开通商家名片会员功能 | 业务 |
     pub fn list_member_cards(
         &self,
         request: &ListMemberCardsRequest,
@@ -598,6 +643,31 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 是否展示会员等级为 true，必填会员初始等级信息 | 请填写会员初始等级信息 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 是否展示会员等级为 false，不允许填写会员初始等级信息 | 请移除会员初始等级信息 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 会员码型为跳转商家小程序，必填会员码跳转信息 | 请填写会员码跳转小程序所需的信息 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 会员码型不是跳转商家小程序，不允许填写会员码跳转信息 | 请移除会员码跳转信息，或将会员码型设置为跳转商家小程序 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非储值会员卡，不允许填写储值小程序信息 | 请移除储值小程序相关信息 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非付费会员卡，不允许填写付费小程序信息 | 请移除付费小程序相关信息 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 付费会员价格必须大于 0 | 请设置一个大于0的会员价格 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商家请求单号重复 | 请更换商家请求单号，确保其唯一性 | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID无效或与品牌 ID 没有绑定关系 | 请检查AppID是否有效，并确认其与品牌ID的绑定关系 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 会员中心跳转AppID 无效或与品牌 ID 没有绑定关系 | 请检查会员中心跳转的AppID是否有效，并确认其与品牌ID的绑定关系 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 会员码跳转AppID无效或与品牌 ID 没有绑定关系 | 请检查会员码跳转的AppID是否有效，并确认其与品牌ID的绑定关系 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 积分跳转AppID无效或与品牌 ID 没有绑定关系 | 请检查积分跳转的AppID是否有效，并确认其与品牌ID的绑定关系 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 储值跳转AppID无效或与品牌 ID 没有绑定关系 | 请检查储值跳转的AppID是否有效，并确认其与品牌ID的绑定关系 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 付费跳转AppID无效或与品牌 ID 没有绑定关系 | 请检查付费跳转的AppID是否有效，并确认其与品牌ID的绑定关系 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请求内容或图片不符合法规，请重试 | 请检查提交的内容或图片是否合规，修改后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 会员卡模板数量超过限制，每个类型最多创建两个模板 | 请删除多余的会员卡模板，确保每个类型下模板不超过两个 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 卡名称太长，支持最长10个中文字、英文字符、标点 | 请修改卡名称，确保长度不超过10个字符 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 卡名称仅支持中英文字符、数字和标点 | 请修改卡名称，移除不支持的特殊字符 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 暂不支持付费或储值的会员卡类型，请修改后重试 | 请创建或使用普通会员卡模板进行操作 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息通用字段存在重复项 | 请检查用户信息通用字段，移除重复的字段定义 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息自定义字段存在重复项 | 请检查用户信息自定义字段，移除重复的字段定义 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户自定义信息最多一项，字段值列表最少1个，最多10个，单个列表限制8个字符 | 请检查商户自定义信息，确保其数量、列表长度和字符数符合限制 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息自定义字段中，用户选择的值的字符串非法 | 请检查用户提交的自定义字段值，确保编码和内容合法 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商家未开通商家名片会员功能 | 请联系运营为该商家开通商家名片会员功能 | 业务 |
     pub fn create_member_card(
         &self,
         request: &CreateMemberCardRequest,
@@ -690,6 +760,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `NOT_FOUND` | 会员卡模板不存在 | 请检查会员卡模板ID是否正确，或创建新的会员卡模板 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商家未开通商家名片会员功能 | 请联系运营为该商家开通商家名片会员功能 | 业务 |
     pub fn query_member_card(
         &self,
         request: &QueryMemberCardRequest,
@@ -737,6 +810,40 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 会员中心跳转AppID 无效或与品牌 ID 没有绑定关系 | 请检查会员中心跳转的AppID是否有效，并确认其与品牌ID的绑定关系 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 会员码跳转AppID无效或与品牌 ID 没有绑定关系 | 请检查会员码跳转的AppID是否有效，并确认其与品牌ID的绑定关系 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 积分跳转AppID无效或与品牌 ID 没有绑定关系 | 请检查积分跳转的AppID是否有效，并确认其与品牌ID的绑定关系 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 储值跳转AppID无效或与品牌 ID 没有绑定关系 | 请检查储值跳转的AppID是否有效，并确认其与品牌ID的绑定关系 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 付费跳转AppID无效或与品牌 ID 没有绑定关系 | 请检查付费跳转的AppID是否有效，并确认其与品牌ID的绑定关系 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请求内容或图片不符合法规，请重试 | 请检查提交的内容或图片是否合规，修改后重试 | 业务 |
+    /// | 404 | `NOT_FOUND` | 会员卡模板不存在 | 请检查会员卡模板ID是否正确，或创建新的会员卡模板 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 会员码型不是跳转商家小程序，不支持修改跳转信息 | 请先将会员码型设置为跳转商家小程序后再修改跳转信息 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非储值会员卡，不允许填写储值小程序信息 | 请移除储值小程序相关信息 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非付费会员卡，不允许填写付费小程序信息 | 请移除付费小程序相关信息 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 付费会员价格必须大于 0 | 请设置一个大于0的会员价格 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 卡名称太长，支持最长10个中文字、英文字符、标点 | 请修改卡名称，确保长度不超过10个字符 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 卡名称仅支持中英文字符、数字和标点 | 请修改卡名称，移除不支持的特殊字符 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 卡模版有效期类型和请求的有效期类型不一致 | 请确保请求中的有效期类型与卡模板设置的有效期类型一致 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 绝对有效期卡模板必填有效期信息，不允许填写有效天数信息 | 请填写具体的有效期开始和结束时间，并移除有效天数信息 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 固定时间范围不允许填写领取后有效天数 | 当有效期类型为固定时间时，请移除领取后有效天数字段 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 固定时间范围的开始时间不能大于结束时间 | 请检查并修改固定时间范围，确保开始时间早于或等于结束时间 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 相对有效期卡模板必填有效天数信息，不允许填写有效期信息 | 请填写领取后有效天数，并移除具体的有效期开始和结束时间 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 领取后有效天数必须大于0 | 请设置一个大于0的有效天数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 领取后有效天数不能大于30年（10958 天） | 请设置一个小于等于10958天的有效天数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 永久有效不允许设置相对有效期 | 当有效期类型为永久时，请移除领取后有效天数字段 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 永久有效不允许设置固定时间有效的开始时间 | 当有效期类型为永久时，请移除开始时间字段 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 永久有效不允许设置固定时间有效的结束时间 | 当有效期类型为永久时，请移除结束时间字段 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息通用字段存在重复项 | 请检查用户信息通用字段，移除重复的字段定义 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息自定义字段存在重复项 | 请检查用户信息自定义字段，移除重复的字段定义 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户自定义信息最多一项，字段值列表最少1个，最多10个，单个列表限制8个字符 | 请检查商户自定义信息，确保其数量、列表长度和字符数符合限制 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息自定义字段中，用户选择的值的字符串非法 | 请检查用户提交的自定义字段值，确保编码和内容合法 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 会员中心跳转 AppID 或路径为空 | 请填写会员中心跳转所需的AppID和页面路径 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 会员码跳转 AppID 或路径为空 | 请填写会员码跳转所需的AppID和页面路径 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 积分跳转 AppID 或路径为空 | 请填写积分跳转所需的AppID和页面路径 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 储值跳转 AppID 或路径为空 | 请填写储值跳转所需的AppID和页面路径 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 付费跳转 AppID 或路径为空 | 请填写付费跳转所需的AppID和页面路径 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商家未开通商家名片会员功能 | 请联系运营为该商家开通商家名片会员功能 | 业务 |
     pub fn update_member_card(
         &self,
         request: &UpdateMemberCardRequest,
@@ -783,6 +890,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `NOT_FOUND` | 会员卡模板不存在 | 请检查会员卡模板ID是否正确，或创建新的会员卡模板 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商家未开通商家名片会员功能 | 请联系运营为该商家开通商家名片会员功能 | 业务 |
     pub fn invalidate_member_card(
         &self,
         request: &InvalidateMemberCardRequest,
@@ -830,6 +940,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn list_membership_activities(
         &self,
         request: &ListMembershipActivitiesRequest,
@@ -886,6 +997,10 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 品牌会员卡模板不存在 | 请输入品牌关联的会员卡模板 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 品牌会员卡模板无效 | 请确认会员卡模板状态 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | 该会员卡模板已有生效中的活动 | 请选择其他会员卡模板或者终止原绑定活动 | 业务 |
     pub fn create_membership_activity(
         &self,
         request: &CreateMembershipActivityRequest,
@@ -933,6 +1048,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `NOT_FOUND` | 活动不存在 | 请确认活动ID是否正确 | 业务 |
+    /// | 403 | `NO_AUTH` | 没有该活动的访问权限 | 请输入与品牌关联的活动ID | 业务 |
     pub fn query_membership_activity(
         &self,
         request: &QueryMembershipActivityRequest,
@@ -982,6 +1100,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `NOT_FOUND` | 活动不存在 | 请确认活动ID是否正确 | 业务 |
+    /// | 403 | `NO_AUTH` | 没有该活动的访问权限 | 请输入与品牌关联的活动ID | 业务 |
     pub fn update_membership_activity(
         &self,
         request: &UpdateMembershipActivityRequest,
@@ -1030,6 +1151,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `NOT_FOUND` | 活动不存在 | 请确认活动ID是否正确 | 业务 |
+    /// | 403 | `NO_AUTH` | 没有该活动的访问权限 | 请输入与品牌关联的活动ID | 业务 |
     pub fn terminate_membership_activity(
         &self,
         request: &TerminateMembershipActivityRequest,
@@ -1124,6 +1248,14 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 功能暂未开放 | 该功能正在内测中，请关注后续官方通知或联系运营开通 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 会员卡模板无效 | 请检查会员卡模板状态，或使用一个有效的模板ID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 会员卡模板已过期 | 请使用未过期的会员卡模板 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 不属于品牌的 AppID | 请检查OpenID是否属于品牌的AppID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 无效 | 请检查并填写正确的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 用户在一个卡模板下只能有一张有效的会员卡 | 请勿重复导入，或先将会员卡作废后再导入 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商家未开通商家名片会员功能 | 请联系运营为该商家开通商家名片会员功能 | 业务 |
     pub fn create_pre_auth_token(
         &self,
         request: &CreatePreAuthTokenRequest,
@@ -1169,6 +1301,10 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 不属于品牌的 AppID | 请检查OpenID是否属于品牌的AppID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 无效 | 请检查并填写正确的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商家未开通商家名片会员功能 | 请联系运营为该商家开通商家名片会员功能 | 业务 |
     pub fn list_user_cards(
         &self,
         request: &ListUserCardsRequest,
@@ -1221,6 +1357,19 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户卡code 无效，只能包含数字、英文、半角标点 | 请修改用户卡code，确保其只包含数字、英文和半角标点 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 固定时间范围必填领取时间 | 请在请求中加入用户领卡时间字段 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 无法导入已过期的会员卡 | 请检查会员卡有效期，不要导入已过期的会员卡 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请求内容或图片不符合法规，请重试 | 请检查提交的内容或图片是否合规，修改后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 不属于品牌的 AppID | 请检查OpenID是否属于品牌的AppID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 无效 | 请检查并填写正确的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 用户已有待激活的会员卡 | 请同步用户待激活会员卡的开卡结果 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 用户已有已生效的会员卡 | 请勿重复导入，或先将会员卡作废后再导入 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 用户主动删除了该会员卡，无法重新导入 | 用户已主动删除，无法通过接口重新导入 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 该用户卡 code 已存在 | 请更换用户卡code后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 会员卡模板无效 | 请检查会员卡模板状态，或使用一个有效的模板ID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商家未开通商家名片会员功能 | 请联系运营为该商家开通商家名片会员功能 | 业务 |
     pub fn import_user_cards_by_openid(
         &self,
         request: &ImportUserCardsByOpenidRequest,
@@ -1315,6 +1464,12 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 不属于品牌的 AppID | 请检查OpenID是否属于品牌的AppID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 无效 | 请检查并填写正确的OpenID | 业务 |
+    /// | 404 | `NOT_FOUND` | 用户会员卡不存在 | 请确认品牌ID、会员卡模板ID、用户标识、会员卡code是否正确 | 业务 |
+    /// | 404 | `NOT_FOUND` | 会员卡模板不存在 | 请检查会员卡模板ID是否正确，或创建新的会员卡模板 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商家未开通商家名片会员功能 | 请联系运营为该商家开通商家名片会员功能 | 业务 |
     pub fn query_user_card(
         &self,
         request: &QueryUserCardRequest,
@@ -1364,6 +1519,33 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请求内容或图片不符合法规，请重试 | 请检查提交的内容或图片是否合规，修改后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 不属于品牌的 AppID | 请检查OpenID是否属于品牌的AppID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 无效 | 请检查并填写正确的OpenID | 业务 |
+    /// | 404 | `NOT_FOUND` | 用户会员卡不存在 | 请确认品牌ID、会员卡模板ID、用户标识、会员卡code是否正确 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 用户卡状态不正确，只能操作已激活的会员卡 | 请检查用户会员卡状态，确保操作的是已激活的卡片 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 卡模版有效期类型和请求的有效期类型不一致 | 请确保请求中的有效期类型与卡模板设置的有效期类型一致 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 绝对有效期卡模板必填有效期信息，不允许填写有效天数信息 | 请填写具体的有效期开始和结束时间，并移除有效天数信息 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 固定时间范围不允许填写领取后有效天数 | 当有效期类型为固定时间时，请移除领取后有效天数字段 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 固定时间范围的开始时间不能大于结束时间 | 请检查并修改固定时间范围，确保开始时间早于或等于结束时间 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 相对有效期卡模板必填有效天数信息，不允许填写有效期信息 | 请填写领取后有效天数，并移除具体的有效期开始和结束时间 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 领取后有效天数必须大于0 | 请设置一个大于0的有效天数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 领取后有效天数不能大于30年（10958 天） | 请设置一个小于等于10958天的有效天数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 永久有效不允许设置相对有效期 | 当有效期类型为永久时，请移除领取后有效天数字段 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 永久有效不允许设置固定时间有效的开始时间 | 当有效期类型为永久时，请移除开始时间字段 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 永久有效不允许设置固定时间有效的结束时间 | 当有效期类型为永久时，请移除结束时间字段 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息通用字段存在重复项 | 请检查用户信息通用字段，移除重复的字段定义 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息自定义字段存在重复项 | 请检查用户信息自定义字段，移除重复的字段定义 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户自定义信息最多一项，字段值列表最少1个，最多10个，单个列表限制8个字符 | 请检查商户自定义信息，确保其数量、列表长度和字符数符合限制 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息自定义字段中，用户选择的值的字符串非法 | 请检查用户提交的自定义字段值，确保编码和内容合法 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请求的用户信息通用字段未定义在卡模版中 | 请先在卡模板中定义需要获取的用户信息通用字段 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息通用字段中，生日格式不正确 | 请检查并使用正确的生日格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息通用字段中，邮箱格式不正确 | 请检查并使用正确的邮箱格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息通用字段中，性别格式不正确 | 请检查并使用正确的性别格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请求的用户信息自定义字段未定义在卡模版中 | 请先在卡模板中定义需要获取的用户信息自定义字段 | 业务 |
+    /// | 404 | `NOT_FOUND` | 会员卡模板不存在 | 请检查会员卡模板ID是否正确，或创建新的会员卡模板 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商家未开通商家名片会员功能 | 请联系运营为该商家开通商家名片会员功能 | 业务 |
     pub fn update_user_card(
         &self,
         request: &UpdateUserCardRequest,
@@ -1411,6 +1593,35 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户卡code 无效，只能包含数字、英文、半角标点 | 请修改用户卡code，确保其只包含数字、英文和半角标点 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请求内容或图片不符合法规，请重试 | 请检查提交的内容或图片是否合规，修改后重试 | 业务 |
+    /// | 404 | `NOT_FOUND` | 用户不存在未激活的会员卡 | 请确认该用户是否存在待激活的会员卡 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 该用户卡 code 已存在 | 请更换用户卡code后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 会员卡号分配方式为系统分配，不允许修改会员卡号 | 请移除请求中的用户卡code字段，由系统自动分配 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 用户卡状态不正确，只能操作已激活的会员卡 | 请检查用户会员卡状态，确保操作的是已激活的卡片 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 不属于品牌的 AppID | 请检查OpenID是否属于品牌的AppID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 无效 | 请检查并填写正确的OpenID | 业务 |
+    /// | 404 | `NOT_FOUND` | 会员卡模板不存在 | 请检查会员卡模板ID是否正确，或创建新的会员卡模板 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 卡模版有效期类型和请求的有效期类型不一致 | 请确保请求中的有效期类型与卡模板设置的有效期类型一致 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 绝对有效期卡模板必填有效期信息，不允许填写有效天数信息 | 请填写具体的有效期开始和结束时间，并移除有效天数信息 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 固定时间范围不允许填写领取后有效天数 | 当有效期类型为固定时间时，请移除领取后有效天数字段 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 固定时间范围的开始时间不能大于结束时间 | 请检查并修改固定时间范围，确保开始时间早于或等于结束时间 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 相对有效期卡模板必填有效天数信息，不允许填写有效期信息 | 请填写领取后有效天数，并移除具体的有效期开始和结束时间 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 领取后有效天数必须大于0 | 请设置一个大于0的有效天数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 领取后有效天数不能大于30年（10958 天） | 请设置一个小于等于10958天的有效天数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 永久有效不允许设置相对有效期 | 当有效期类型为永久时，请移除领取后有效天数字段 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 永久有效不允许设置固定时间有效的开始时间 | 当有效期类型为永久时，请移除开始时间字段 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 永久有效不允许设置固定时间有效的结束时间 | 当有效期类型为永久时，请移除结束时间字段 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息通用字段存在重复项 | 请检查用户信息通用字段，移除重复的字段定义 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息自定义字段存在重复项 | 请检查用户信息自定义字段，移除重复的字段定义 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户自定义信息最多一项，字段值列表最少1个，最多10个，单个列表限制8个字符 | 请检查商户自定义信息，确保其数量、列表长度和字符数符合限制 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息自定义字段中，用户选择的值的字符串非法 | 请检查用户提交的自定义字段值，确保编码和内容合法 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请求的用户信息通用字段未定义在卡模版中 | 请先在卡模板中定义需要获取的用户信息通用字段 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息通用字段中，生日格式不正确 | 请检查并使用正确的生日格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息通用字段中，邮箱格式不正确 | 请检查并使用正确的邮箱格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 用户信息通用字段中，性别格式不正确 | 请检查并使用正确的性别格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请求的用户信息自定义字段未定义在卡模版中 | 请先在卡模板中定义需要获取的用户信息自定义字段 | 业务 |
     pub fn confirm_user_card(
         &self,
         request: &ConfirmUserCardRequest,
@@ -1459,6 +1670,14 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 用户卡状态不正确，只能作废待激活或已生效的会员卡 | 请检查用户会员卡状态，确保只作废待激活或已生效的卡片 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 不属于品牌的 AppID | 请检查OpenID是否属于品牌的AppID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 无效 | 请检查并填写正确的OpenID | 业务 |
+    /// | 404 | `NOT_FOUND` | 用户会员卡不存在 | 请确认品牌ID、会员卡模板ID、用户标识、会员卡code是否正确 | 业务 |
+    /// | 404 | `NOT_FOUND` | 会员卡模板不存在 | 请检查会员卡模板ID是否正确，或创建新的会员卡模板 | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID有误 | 请使用正确的OpenID重新调用 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商家未开通商家名片会员功能 | 请联系运营为该商家开通商家名片会员功能 | 业务 |
     pub fn invalidate_user_card(
         &self,
         request: &InvalidateUserCardRequest,
@@ -1508,6 +1727,14 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NO_AUTH` | 商家没有权限使用该动态信息模板 | 请跟对应运营申请该模板权限 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 当前用户非会员 | 请确认传入的会员卡code是否正确 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 会员卡模板无效 | 请确认传入的会员卡模板ID是否正确 | 业务 |
+    /// | 400 | `PARAM_ERROR` | cell不合法 | 请传入正确的cell内容 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | 该用户动态已存在 | 请确认该业务订单号对应动态是否已创建 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 品牌未开通名片会员 | 请先在该品牌下开通名片会员 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | openid无效 | 请传入正确的openid | 业务 |
     pub fn create_user_feed(
         &self,
         request: &CreateUserFeedRequest,
@@ -1553,6 +1780,11 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 不属于品牌的 AppID | 请检查OpenID是否属于品牌的AppID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 无效 | 请检查并填写正确的OpenID | 业务 |
+    /// | 404 | `NOT_FOUND` | 用户会员卡不存在 | 请确认品牌ID、会员卡模板ID、用户标识、会员卡code是否正确 | 业务 |
+    /// | 404 | `NOT_FOUND` | 积分兑券记录不存在 | 请确认积分兑券记录ID是否正确 | 业务 |
     pub fn confirm_points_coupon_exchange(
         &self,
         request: &ConfirmPointsCouponExchangeRequest,
@@ -1603,6 +1835,10 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 不属于品牌的 AppID | 请检查OpenID是否属于品牌的AppID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID 无效 | 请检查并填写正确的OpenID | 业务 |
+    /// | 404 | `NOT_FOUND` | 用户会员卡不存在 | 请确认品牌ID、会员卡模板ID、用户标识、会员卡code是否正确 | 业务 |
     pub fn sync_user_points(
         &self,
         request: &SyncUserPointsRequest,

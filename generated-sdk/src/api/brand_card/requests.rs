@@ -17,11 +17,11 @@ use super::models::{
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCardConfigRequest {
-    /// Wire: `business_code`, `string`, optional, query parameter.
+    /// Wire: `business_code`, `string`, at most 128 characters, optional, query parameter.
     pub business_code: Option<String>,
-    /// Wire: `applyment_id`, `string`, optional, query parameter.
+    /// Wire: `applyment_id`, `string`, at most 25 characters, optional, query parameter.
     pub applyment_id: Option<String>,
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required, query parameter.
     pub brand_id: String,
 }
 impl QueryCardConfigRequest {
@@ -44,7 +44,18 @@ impl QueryCardConfigRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryCardConfigRequest {}
+impl crate::runtime::Validate for QueryCardConfigRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.business_code {
+            crate::runtime::check_length(at, "business_code", value, 128)?;
+        }
+        if let Some(value) = &self.applyment_id {
+            crate::runtime::check_length(at, "applyment_id", value, 25)?;
+        }
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 20)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryCardConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryCardConfigRequest) -> crate::runtime::Members {
@@ -87,11 +98,11 @@ impl<'de> serde::Deserialize<'de> for QueryCardConfigRequest {
 pub struct SubmitCardConfigRequest {
     /// 业务申请编号
     ///
-    /// Wire: `business_code`, `string`, required.
+    /// Wire: `business_code`, `string`, at most 128 characters, required.
     pub business_code: String,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required.
     pub brand_id: String,
     /// 品牌小程序信息
     ///
@@ -130,6 +141,8 @@ impl SubmitCardConfigRequest {
 }
 impl crate::runtime::Validate for SubmitCardConfigRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "business_code", &self.business_code, 128)?;
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 20)?;
         if let Some(value) = &self.brand_mini_program_info {
             crate::runtime::Validate::validate_at(
                 value,
@@ -206,15 +219,15 @@ impl<'de> serde::Deserialize<'de> for SubmitCardConfigRequest {
 pub struct CancelCardConfigApplymentRequest {
     /// 业务申请编号
     ///
-    /// Wire: `business_code`, `string`, optional.
+    /// Wire: `business_code`, `string`, at most 128 characters, optional.
     pub business_code: Option<String>,
     /// 微信支付申请单号
     ///
-    /// Wire: `applyment_id`, `string`, optional.
+    /// Wire: `applyment_id`, `string`, at most 25 characters, optional.
     pub applyment_id: Option<String>,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required.
     pub brand_id: String,
 }
 impl CancelCardConfigApplymentRequest {
@@ -237,7 +250,18 @@ impl CancelCardConfigApplymentRequest {
         self
     }
 }
-impl crate::runtime::Validate for CancelCardConfigApplymentRequest {}
+impl crate::runtime::Validate for CancelCardConfigApplymentRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.business_code {
+            crate::runtime::check_length(at, "business_code", value, 128)?;
+        }
+        if let Some(value) = &self.applyment_id {
+            crate::runtime::check_length(at, "applyment_id", value, 25)?;
+        }
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 20)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CancelCardConfigApplymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CancelCardConfigApplymentRequest) -> crate::runtime::Members {
@@ -282,11 +306,11 @@ impl<'de> serde::Deserialize<'de> for CancelCardConfigApplymentRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCardPreviewUrlRequest {
-    /// Wire: `business_code`, `string`, optional, query parameter.
+    /// Wire: `business_code`, `string`, at most 128 characters, optional, query parameter.
     pub business_code: Option<String>,
-    /// Wire: `applyment_id`, `string`, optional, query parameter.
+    /// Wire: `applyment_id`, `string`, at most 25 characters, optional, query parameter.
     pub applyment_id: Option<String>,
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required, query parameter.
     pub brand_id: String,
 }
 impl QueryCardPreviewUrlRequest {
@@ -309,7 +333,18 @@ impl QueryCardPreviewUrlRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryCardPreviewUrlRequest {}
+impl crate::runtime::Validate for QueryCardPreviewUrlRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.business_code {
+            crate::runtime::check_length(at, "business_code", value, 128)?;
+        }
+        if let Some(value) = &self.applyment_id {
+            crate::runtime::check_length(at, "applyment_id", value, 25)?;
+        }
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 20)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryCardPreviewUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryCardPreviewUrlRequest) -> crate::runtime::Members {
@@ -352,15 +387,15 @@ impl<'de> serde::Deserialize<'de> for QueryCardPreviewUrlRequest {
 pub struct PublishCardConfigRequest {
     /// 业务申请编号
     ///
-    /// Wire: `business_code`, `string`, optional.
+    /// Wire: `business_code`, `string`, at most 128 characters, optional.
     pub business_code: Option<String>,
     /// 微信支付申请单号
     ///
-    /// Wire: `applyment_id`, `string`, optional.
+    /// Wire: `applyment_id`, `string`, at most 25 characters, optional.
     pub applyment_id: Option<String>,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required.
     pub brand_id: String,
     /// 发布方式
     ///
@@ -368,7 +403,7 @@ pub struct PublishCardConfigRequest {
     pub publish_type: PublishType,
     /// 定时发布时间
     ///
-    /// Wire: `scheduled_publish_time`, `datetime (RFC 3339)`, optional.
+    /// Wire: `scheduled_publish_time`, `datetime (RFC 3339)`, at most 64 characters, optional.
     pub scheduled_publish_time: Option<crate::runtime::DateTime>,
 }
 impl PublishCardConfigRequest {
@@ -403,7 +438,17 @@ impl PublishCardConfigRequest {
 }
 impl crate::runtime::Validate for PublishCardConfigRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.business_code {
+            crate::runtime::check_length(at, "business_code", value, 128)?;
+        }
+        if let Some(value) = &self.applyment_id {
+            crate::runtime::check_length(at, "applyment_id", value, 25)?;
+        }
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 20)?;
         crate::runtime::check_enum(at, "publish_type", &self.publish_type)?;
+        if let Some(value) = &self.scheduled_publish_time {
+            crate::runtime::check_time_length(at, "scheduled_publish_time", value, 64)?;
+        }
         Ok(())
     }
 }
@@ -457,7 +502,7 @@ impl<'de> serde::Deserialize<'de> for PublishCardConfigRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListCardLinksRequest {
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required, query parameter.
     pub brand_id: String,
     /// Wire: `payment_scene`, `enum PaymentScene`, optional, query parameter.
     pub payment_scene: Option<PaymentScene>,
@@ -494,6 +539,7 @@ impl ListCardLinksRequest {
 }
 impl crate::runtime::Validate for ListCardLinksRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 20)?;
         if let Some(value) = &self.payment_scene {
             crate::runtime::check_enum(at, "payment_scene", value)?;
         }
@@ -544,11 +590,11 @@ impl<'de> serde::Deserialize<'de> for ListCardLinksRequest {
 pub struct ApplyCardLinkRequest {
     /// 业务申请编号
     ///
-    /// Wire: `business_code`, `string`, required.
+    /// Wire: `business_code`, `string`, at most 128 characters, required.
     pub business_code: String,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required.
     pub brand_id: String,
     /// 交易场景类型
     ///
@@ -556,15 +602,15 @@ pub struct ApplyCardLinkRequest {
     pub payment_scene: PaymentScene,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, optional.
+    /// Wire: `appid`, `string`, at most 50 characters, optional.
     pub appid: Option<String>,
     /// 商户号
     ///
-    /// Wire: `card_link_mchid`, `string`, optional.
+    /// Wire: `card_link_mchid`, `string`, at most 20 characters, optional.
     pub card_link_mchid: Option<String>,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, optional.
+    /// Wire: `service_id`, `string`, at most 50 characters, optional.
     pub service_id: Option<String>,
 }
 impl ApplyCardLinkRequest {
@@ -597,7 +643,18 @@ impl ApplyCardLinkRequest {
 }
 impl crate::runtime::Validate for ApplyCardLinkRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "business_code", &self.business_code, 128)?;
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 20)?;
         crate::runtime::check_enum(at, "payment_scene", &self.payment_scene)?;
+        if let Some(value) = &self.appid {
+            crate::runtime::check_length(at, "appid", value, 50)?;
+        }
+        if let Some(value) = &self.card_link_mchid {
+            crate::runtime::check_length(at, "card_link_mchid", value, 20)?;
+        }
+        if let Some(value) = &self.service_id {
+            crate::runtime::check_length(at, "service_id", value, 50)?;
+        }
         Ok(())
     }
 }
@@ -654,9 +711,9 @@ impl<'de> serde::Deserialize<'de> for ApplyCardLinkRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCardLinkApplymentRequest {
-    /// Wire: `business_code`, `string`, required, path parameter.
+    /// Wire: `business_code`, `string`, at most 128 characters, required, path parameter.
     pub business_code: String,
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required, query parameter.
     pub brand_id: String,
 }
 impl QueryCardLinkApplymentRequest {
@@ -668,7 +725,13 @@ impl QueryCardLinkApplymentRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryCardLinkApplymentRequest {}
+impl crate::runtime::Validate for QueryCardLinkApplymentRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "business_code", &self.business_code, 128)?;
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 20)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryCardLinkApplymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryCardLinkApplymentRequest) -> crate::runtime::Members {
@@ -709,11 +772,11 @@ impl<'de> serde::Deserialize<'de> for QueryCardLinkApplymentRequest {
 pub struct CancelCardLinkApplymentRequest {
     /// 业务申请编号
     ///
-    /// Wire: `business_code`, `string`, required.
+    /// Wire: `business_code`, `string`, at most 128 characters, required.
     pub business_code: String,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required.
     pub brand_id: String,
 }
 impl CancelCardLinkApplymentRequest {
@@ -725,7 +788,13 @@ impl CancelCardLinkApplymentRequest {
         }
     }
 }
-impl crate::runtime::Validate for CancelCardLinkApplymentRequest {}
+impl crate::runtime::Validate for CancelCardLinkApplymentRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "business_code", &self.business_code, 128)?;
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 20)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CancelCardLinkApplymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CancelCardLinkApplymentRequest) -> crate::runtime::Members {
@@ -769,7 +838,7 @@ impl<'de> serde::Deserialize<'de> for CancelCardLinkApplymentRequest {
 pub struct UnbindCardLinkRequest {
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required.
     pub brand_id: String,
     /// 交易场景类型
     ///
@@ -777,15 +846,15 @@ pub struct UnbindCardLinkRequest {
     pub payment_scene: PaymentScene,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, optional.
+    /// Wire: `appid`, `string`, at most 50 characters, optional.
     pub appid: Option<String>,
     /// 商户号
     ///
-    /// Wire: `card_link_mchid`, `string`, optional.
+    /// Wire: `card_link_mchid`, `string`, at most 20 characters, optional.
     pub card_link_mchid: Option<String>,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, optional.
+    /// Wire: `service_id`, `string`, at most 50 characters, optional.
     pub service_id: Option<String>,
 }
 impl UnbindCardLinkRequest {
@@ -817,7 +886,17 @@ impl UnbindCardLinkRequest {
 }
 impl crate::runtime::Validate for UnbindCardLinkRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 20)?;
         crate::runtime::check_enum(at, "payment_scene", &self.payment_scene)?;
+        if let Some(value) = &self.appid {
+            crate::runtime::check_length(at, "appid", value, 50)?;
+        }
+        if let Some(value) = &self.card_link_mchid {
+            crate::runtime::check_length(at, "card_link_mchid", value, 20)?;
+        }
+        if let Some(value) = &self.service_id {
+            crate::runtime::check_length(at, "service_id", value, 50)?;
+        }
         Ok(())
     }
 }
@@ -871,7 +950,7 @@ impl<'de> serde::Deserialize<'de> for UnbindCardLinkRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListMemberCardsRequest {
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required, query parameter.
     pub brand_id: String,
     /// Wire: `state`, `enum State`, optional, query parameter.
     pub state: Option<State>,
@@ -908,6 +987,7 @@ impl ListMemberCardsRequest {
 }
 impl crate::runtime::Validate for ListMemberCardsRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
         if let Some(value) = &self.state {
             crate::runtime::check_enum(at, "state", value)?;
         }
@@ -958,11 +1038,11 @@ impl<'de> serde::Deserialize<'de> for ListMemberCardsRequest {
 pub struct CreateMemberCardRequest {
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: String,
     /// 商户AppId
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 会员卡类型
     ///
@@ -970,15 +1050,15 @@ pub struct CreateMemberCardRequest {
     pub card_type: CardType,
     /// 卡名称
     ///
-    /// Wire: `card_title`, `string`, required.
+    /// Wire: `card_title`, `string`, at most 10 characters, required.
     pub card_title: String,
     /// 卡背景颜色
     ///
-    /// Wire: `card_color`, `string`, required.
+    /// Wire: `card_color`, `string`, at most 7 characters, required.
     pub card_color: String,
     /// 卡背景图URL
     ///
-    /// Wire: `card_picture_url`, `string`, required.
+    /// Wire: `card_picture_url`, `string`, at most 256 characters, required.
     pub card_picture_url: String,
     /// 会员卡code分配类型
     ///
@@ -994,11 +1074,11 @@ pub struct CreateMemberCardRequest {
     pub code_jump_information: Option<CodeJumpInformation>,
     /// 会员权益
     ///
-    /// Wire: `benefits`, `string`, required.
+    /// Wire: `benefits`, `string`, at most 32 characters, required.
     pub benefits: String,
     /// 回调地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 256 characters, required.
     pub notify_url: String,
     /// 是否置顶
     ///
@@ -1010,15 +1090,15 @@ pub struct CreateMemberCardRequest {
     pub need_display_level: Option<bool>,
     /// 会员初始等级
     ///
-    /// Wire: `init_level`, `string`, optional.
+    /// Wire: `init_level`, `string`, at most 10 characters, optional.
     pub init_level: Option<String>,
     /// 服务电话
     ///
-    /// Wire: `service_phone`, `string`, optional.
+    /// Wire: `service_phone`, `string`, at most 32 characters, optional.
     pub service_phone: Option<String>,
     /// 商家法务协议
     ///
-    /// Wire: `legal_agreement`, `string`, optional.
+    /// Wire: `legal_agreement`, `string`, at most 20480 characters, optional.
     pub legal_agreement: Option<String>,
     /// 会员卡有效期
     ///
@@ -1121,7 +1201,17 @@ impl CreateMemberCardRequest {
 }
 impl crate::runtime::Validate for CreateMemberCardRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
         crate::runtime::check_enum(at, "card_type", &self.card_type)?;
+        crate::runtime::check_length(at, "card_title", &self.card_title, 10)?;
+        crate::runtime::check_length(at, "card_color", &self.card_color, 7)?;
+        crate::runtime::check_length(
+            at,
+            "card_picture_url",
+            &self.card_picture_url,
+            256,
+        )?;
         crate::runtime::check_enum(at, "code_mode", &self.code_mode)?;
         crate::runtime::check_enum(at, "code_type", &self.code_type)?;
         if let Some(value) = &self.code_jump_information {
@@ -1129,6 +1219,17 @@ impl crate::runtime::Validate for CreateMemberCardRequest {
                 value,
                 &crate::runtime::field_path(at, "code_jump_information"),
             )?;
+        }
+        crate::runtime::check_length(at, "benefits", &self.benefits, 32)?;
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 256)?;
+        if let Some(value) = &self.init_level {
+            crate::runtime::check_length(at, "init_level", value, 10)?;
+        }
+        if let Some(value) = &self.service_phone {
+            crate::runtime::check_length(at, "service_phone", value, 32)?;
+        }
+        if let Some(value) = &self.legal_agreement {
+            crate::runtime::check_length(at, "legal_agreement", value, 20480)?;
         }
         crate::runtime::Validate::validate_at(
             &self.valid_date_information,
@@ -1356,9 +1457,9 @@ impl<'de> serde::Deserialize<'de> for DeleteMemberCardRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMemberCardRequest {
-    /// Wire: `card_id`, `string`, required, path parameter.
+    /// Wire: `card_id`, `string`, at most 32 characters, required, path parameter.
     pub card_id: String,
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required, query parameter.
     pub brand_id: String,
 }
 impl QueryMemberCardRequest {
@@ -1370,7 +1471,13 @@ impl QueryMemberCardRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryMemberCardRequest {}
+impl crate::runtime::Validate for QueryMemberCardRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "card_id", &self.card_id, 32)?;
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryMemberCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryMemberCardRequest) -> crate::runtime::Members {
@@ -1409,23 +1516,23 @@ impl<'de> serde::Deserialize<'de> for QueryMemberCardRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMemberCardRequest {
-    /// Wire: `card_id`, `string`, required, path parameter.
+    /// Wire: `card_id`, `string`, at most 32 characters, required, path parameter.
     pub card_id: String,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: String,
     /// 卡名称
     ///
-    /// Wire: `card_title`, `string`, optional.
+    /// Wire: `card_title`, `string`, at most 10 characters, optional.
     pub card_title: Option<String>,
     /// 卡背景颜色
     ///
-    /// Wire: `card_color`, `string`, optional.
+    /// Wire: `card_color`, `string`, at most 7 characters, optional.
     pub card_color: Option<String>,
     /// 卡背景图URL
     ///
-    /// Wire: `card_picture_url`, `string`, optional.
+    /// Wire: `card_picture_url`, `string`, at most 256 characters, optional.
     pub card_picture_url: Option<String>,
     /// 会员码跳转信息
     ///
@@ -1433,11 +1540,11 @@ pub struct UpdateMemberCardRequest {
     pub code_jump_information: Option<CodeJumpInformation>,
     /// 会员权益
     ///
-    /// Wire: `benefits`, `string`, optional.
+    /// Wire: `benefits`, `string`, at most 32 characters, optional.
     pub benefits: Option<String>,
     /// 回调地址
     ///
-    /// Wire: `notify_url`, `string`, optional.
+    /// Wire: `notify_url`, `string`, at most 256 characters, optional.
     pub notify_url: Option<String>,
     /// 是否置顶
     ///
@@ -1453,7 +1560,7 @@ pub struct UpdateMemberCardRequest {
     pub init_level: Option<String>,
     /// 服务电话
     ///
-    /// Wire: `service_phone`, `string`, optional.
+    /// Wire: `service_phone`, `string`, at most 32 characters, optional.
     pub service_phone: Option<String>,
     /// 商家法务协议
     ///
@@ -1587,11 +1694,31 @@ impl UpdateMemberCardRequest {
 }
 impl crate::runtime::Validate for UpdateMemberCardRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "card_id", &self.card_id, 32)?;
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        if let Some(value) = &self.card_title {
+            crate::runtime::check_length(at, "card_title", value, 10)?;
+        }
+        if let Some(value) = &self.card_color {
+            crate::runtime::check_length(at, "card_color", value, 7)?;
+        }
+        if let Some(value) = &self.card_picture_url {
+            crate::runtime::check_length(at, "card_picture_url", value, 256)?;
+        }
         if let Some(value) = &self.code_jump_information {
             crate::runtime::Validate::validate_at(
                 value,
                 &crate::runtime::field_path(at, "code_jump_information"),
             )?;
+        }
+        if let Some(value) = &self.benefits {
+            crate::runtime::check_length(at, "benefits", value, 32)?;
+        }
+        if let Some(value) = &self.notify_url {
+            crate::runtime::check_length(at, "notify_url", value, 256)?;
+        }
+        if let Some(value) = &self.service_phone {
+            crate::runtime::check_length(at, "service_phone", value, 32)?;
         }
         if let Some(value) = &self.valid_date_information {
             crate::runtime::Validate::validate_at(
@@ -1752,11 +1879,11 @@ impl<'de> serde::Deserialize<'de> for UpdateMemberCardRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvalidateMemberCardRequest {
-    /// Wire: `card_id`, `string`, required, path parameter.
+    /// Wire: `card_id`, `string`, at most 32 characters, required, path parameter.
     pub card_id: String,
     /// 品牌id
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: String,
 }
 impl InvalidateMemberCardRequest {
@@ -1768,7 +1895,13 @@ impl InvalidateMemberCardRequest {
         }
     }
 }
-impl crate::runtime::Validate for InvalidateMemberCardRequest {}
+impl crate::runtime::Validate for InvalidateMemberCardRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "card_id", &self.card_id, 32)?;
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for InvalidateMemberCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &InvalidateMemberCardRequest) -> crate::runtime::Members {
@@ -1809,9 +1942,9 @@ impl<'de> serde::Deserialize<'de> for InvalidateMemberCardRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListMembershipActivitiesRequest {
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required, query parameter.
     pub brand_id: String,
-    /// Wire: `card_id`, `string`, optional, query parameter.
+    /// Wire: `card_id`, `string`, at most 32 characters, optional, query parameter.
     pub card_id: Option<String>,
     /// Wire: `activity_state`, `enum ActivityState`, optional, query parameter.
     pub activity_state: Option<ActivityState>,
@@ -1844,6 +1977,10 @@ impl ListMembershipActivitiesRequest {
 }
 impl crate::runtime::Validate for ListMembershipActivitiesRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        if let Some(value) = &self.card_id {
+            crate::runtime::check_length(at, "card_id", value, 32)?;
+        }
         if let Some(value) = &self.activity_state {
             crate::runtime::check_enum(at, "activity_state", value)?;
         }
@@ -1896,15 +2033,15 @@ impl<'de> serde::Deserialize<'de> for ListMembershipActivitiesRequest {
 pub struct CreateMembershipActivityRequest {
     /// 商户请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 128 characters, required.
     pub out_request_no: String,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: String,
     /// 会员卡ID
     ///
-    /// Wire: `card_id`, `string`, required.
+    /// Wire: `card_id`, `string`, at most 32 characters, required.
     pub card_id: String,
     /// 活动渠道
     ///
@@ -1912,11 +2049,11 @@ pub struct CreateMembershipActivityRequest {
     pub activity_channel: ActivityChannel,
     /// 活动主标题
     ///
-    /// Wire: `title`, `string`, required.
+    /// Wire: `title`, `string`, at most 128 characters, required.
     pub title: String,
     /// 活动主标题
     ///
-    /// Wire: `sub_title`, `string`, required.
+    /// Wire: `sub_title`, `string`, at most 128 characters, required.
     pub sub_title: String,
     /// 活动开始时间
     ///
@@ -1954,7 +2091,12 @@ impl CreateMembershipActivityRequest {
 }
 impl crate::runtime::Validate for CreateMembershipActivityRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 128)?;
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        crate::runtime::check_length(at, "card_id", &self.card_id, 32)?;
         crate::runtime::check_enum(at, "activity_channel", &self.activity_channel)?;
+        crate::runtime::check_length(at, "title", &self.title, 128)?;
+        crate::runtime::check_length(at, "sub_title", &self.sub_title, 128)?;
         for (index, item) in IntoIterator::into_iter(&self.product_coupon_stock_list)
             .enumerate()
         {
@@ -2048,7 +2190,7 @@ impl<'de> serde::Deserialize<'de> for CreateMembershipActivityRequest {
 pub struct QueryMembershipActivityRequest {
     /// Wire: `activity_id`, `string`, required, path parameter.
     pub activity_id: String,
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required, query parameter.
     pub brand_id: String,
 }
 impl QueryMembershipActivityRequest {
@@ -2060,7 +2202,12 @@ impl QueryMembershipActivityRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryMembershipActivityRequest {}
+impl crate::runtime::Validate for QueryMembershipActivityRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryMembershipActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryMembershipActivityRequest) -> crate::runtime::Members {
@@ -2103,15 +2250,15 @@ pub struct UpdateMembershipActivityRequest {
     pub activity_id: String,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: String,
     /// 活动主标题
     ///
-    /// Wire: `title`, `string`, required.
+    /// Wire: `title`, `string`, at most 128 characters, required.
     pub title: String,
     /// 活动主标题
     ///
-    /// Wire: `sub_title`, `string`, required.
+    /// Wire: `sub_title`, `string`, at most 128 characters, required.
     pub sub_title: String,
     /// 活动开始时间
     ///
@@ -2135,7 +2282,14 @@ impl UpdateMembershipActivityRequest {
         }
     }
 }
-impl crate::runtime::Validate for UpdateMembershipActivityRequest {}
+impl crate::runtime::Validate for UpdateMembershipActivityRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        crate::runtime::check_length(at, "title", &self.title, 128)?;
+        crate::runtime::check_length(at, "sub_title", &self.sub_title, 128)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for UpdateMembershipActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &UpdateMembershipActivityRequest) -> crate::runtime::Members {
@@ -2192,7 +2346,7 @@ pub struct TerminateMembershipActivityRequest {
     pub activity_id: String,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: String,
 }
 impl TerminateMembershipActivityRequest {
@@ -2206,7 +2360,12 @@ impl TerminateMembershipActivityRequest {
         }
     }
 }
-impl crate::runtime::Validate for TerminateMembershipActivityRequest {}
+impl crate::runtime::Validate for TerminateMembershipActivityRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for TerminateMembershipActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -2319,15 +2478,15 @@ impl<'de> serde::Deserialize<'de> for CreatePayViewTokenRequest {
 pub struct CreatePreAuthTokenRequest {
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: String,
     /// 会员卡模板ID
     ///
-    /// Wire: `card_id`, `string`, required.
+    /// Wire: `card_id`, `string`, at most 32 characters, required.
     pub card_id: String,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 128 characters, required.
     pub openid: String,
 }
 impl CreatePreAuthTokenRequest {
@@ -2340,7 +2499,14 @@ impl CreatePreAuthTokenRequest {
         }
     }
 }
-impl crate::runtime::Validate for CreatePreAuthTokenRequest {}
+impl crate::runtime::Validate for CreatePreAuthTokenRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        crate::runtime::check_length(at, "card_id", &self.card_id, 32)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 128)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CreatePreAuthTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CreatePreAuthTokenRequest) -> crate::runtime::Members {
@@ -2385,9 +2551,9 @@ impl<'de> serde::Deserialize<'de> for CreatePreAuthTokenRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListUserCardsRequest {
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required, query parameter.
     pub brand_id: String,
-    /// Wire: `openid`, `string`, required, query parameter.
+    /// Wire: `openid`, `string`, at most 128 characters, required, query parameter.
     pub openid: String,
     /// Wire: `user_card_state`, `enum UserCardState`, optional, query parameter.
     pub user_card_state: Option<UserCardState>,
@@ -2415,6 +2581,8 @@ impl ListUserCardsRequest {
 }
 impl crate::runtime::Validate for ListUserCardsRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 128)?;
         if let Some(value) = &self.user_card_state {
             crate::runtime::check_enum(at, "user_card_state", value)?;
         }
@@ -2467,23 +2635,23 @@ impl<'de> serde::Deserialize<'de> for ListUserCardsRequest {
 pub struct ImportUserCardsByOpenidRequest {
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: String,
     /// 会员卡模板ID
     ///
-    /// Wire: `card_id`, `string`, required.
+    /// Wire: `card_id`, `string`, at most 32 characters, required.
     pub card_id: String,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 128 characters, required.
     pub openid: String,
     /// 会员卡code
     ///
-    /// Wire: `user_card_code`, `string`, required.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required.
     pub user_card_code: String,
     /// 加密的手机号
     ///
-    /// Wire: `phone_number`, `string`, optional.
+    /// Wire: `phone_number`, `string`, at most 512 characters, optional.
     pub phone_number: Option<String>,
     /// 用户开卡时填写的个人信息
     ///
@@ -2525,6 +2693,13 @@ impl ImportUserCardsByOpenidRequest {
 }
 impl crate::runtime::Validate for ImportUserCardsByOpenidRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        crate::runtime::check_length(at, "card_id", &self.card_id, 32)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 128)?;
+        crate::runtime::check_length(at, "user_card_code", &self.user_card_code, 32)?;
+        if let Some(value) = &self.phone_number {
+            crate::runtime::check_length(at, "phone_number", value, 512)?;
+        }
         if let Some(value) = &self.user_information {
             crate::runtime::Validate::validate_at(
                 value,
@@ -2716,13 +2891,13 @@ impl<'de> serde::Deserialize<'de> for ImportUserCardsByPhoneRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryUserCardRequest {
-    /// Wire: `user_card_code`, `string`, required, path parameter.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required, path parameter.
     pub user_card_code: String,
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required, query parameter.
     pub brand_id: String,
-    /// Wire: `card_id`, `string`, required, query parameter.
+    /// Wire: `card_id`, `string`, at most 32 characters, required, query parameter.
     pub card_id: String,
-    /// Wire: `openid`, `string`, required, query parameter.
+    /// Wire: `openid`, `string`, at most 128 characters, required, query parameter.
     pub openid: String,
 }
 impl QueryUserCardRequest {
@@ -2736,7 +2911,15 @@ impl QueryUserCardRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryUserCardRequest {}
+impl crate::runtime::Validate for QueryUserCardRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "user_card_code", &self.user_card_code, 32)?;
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        crate::runtime::check_length(at, "card_id", &self.card_id, 32)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 128)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryUserCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryUserCardRequest) -> crate::runtime::Members {
@@ -2779,33 +2962,33 @@ impl<'de> serde::Deserialize<'de> for QueryUserCardRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserCardRequest {
-    /// Wire: `user_card_code`, `string`, required, path parameter.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required, path parameter.
     pub user_card_code: String,
     /// Wire: `card_id`, `string`, required, query parameter.
     pub card_id: String,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, optional.
+    /// Wire: `brand_id`, `string`, at most 32 characters, optional.
     pub brand_id: Option<String>,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, optional.
+    /// Wire: `openid`, `string`, at most 128 characters, optional.
     pub openid: Option<String>,
     /// 卡背景颜色
     ///
-    /// Wire: `card_color`, `string`, optional.
+    /// Wire: `card_color`, `string`, at most 7 characters, optional.
     pub card_color: Option<String>,
     /// 卡背景图URL
     ///
-    /// Wire: `card_picture_url`, `string`, optional.
+    /// Wire: `card_picture_url`, `string`, at most 256 characters, optional.
     pub card_picture_url: Option<String>,
     /// 加密的手机号
     ///
-    /// Wire: `phone_number`, `string`, optional.
+    /// Wire: `phone_number`, `string`, at most 512 characters, optional.
     pub phone_number: Option<String>,
     /// 等级
     ///
-    /// Wire: `level`, `string`, optional.
+    /// Wire: `level`, `string`, at most 10 characters, optional.
     pub level: Option<String>,
     /// 会员卡有效期
     ///
@@ -2821,7 +3004,7 @@ pub struct UpdateUserCardRequest {
     pub user_information: Option<DataUserInformation>,
     /// 商家数据包
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 256 characters, optional.
     pub attach: Option<String>,
 }
 impl UpdateUserCardRequest {
@@ -2895,6 +3078,25 @@ impl UpdateUserCardRequest {
 }
 impl crate::runtime::Validate for UpdateUserCardRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "user_card_code", &self.user_card_code, 32)?;
+        if let Some(value) = &self.brand_id {
+            crate::runtime::check_length(at, "brand_id", value, 32)?;
+        }
+        if let Some(value) = &self.openid {
+            crate::runtime::check_length(at, "openid", value, 128)?;
+        }
+        if let Some(value) = &self.card_color {
+            crate::runtime::check_length(at, "card_color", value, 7)?;
+        }
+        if let Some(value) = &self.card_picture_url {
+            crate::runtime::check_length(at, "card_picture_url", value, 256)?;
+        }
+        if let Some(value) = &self.phone_number {
+            crate::runtime::check_length(at, "phone_number", value, 512)?;
+        }
+        if let Some(value) = &self.level {
+            crate::runtime::check_length(at, "level", value, 10)?;
+        }
         if let Some(value) = &self.valid_date_information {
             crate::runtime::Validate::validate_at(
                 value,
@@ -2906,6 +3108,9 @@ impl crate::runtime::Validate for UpdateUserCardRequest {
                 value,
                 &crate::runtime::field_path(at, "user_information"),
             )?;
+        }
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 256)?;
         }
         Ok(())
     }
@@ -2992,33 +3197,33 @@ impl<'de> serde::Deserialize<'de> for UpdateUserCardRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConfirmUserCardRequest {
-    /// Wire: `user_card_code`, `string`, required, path parameter.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required, path parameter.
     pub user_card_code: String,
     /// Wire: `card_id`, `string`, required, query parameter.
     pub card_id: String,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: String,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 128 characters, required.
     pub openid: String,
     /// 卡背景颜色
     ///
-    /// Wire: `card_color`, `string`, optional.
+    /// Wire: `card_color`, `string`, at most 7 characters, optional.
     pub card_color: Option<String>,
     /// 卡背景图URL
     ///
-    /// Wire: `card_picture_url`, `string`, optional.
+    /// Wire: `card_picture_url`, `string`, at most 256 characters, optional.
     pub card_picture_url: Option<String>,
     /// 加密的手机号
     ///
-    /// Wire: `phone_number`, `string`, optional.
+    /// Wire: `phone_number`, `string`, at most 512 characters, optional.
     pub phone_number: Option<String>,
     /// 等级
     ///
-    /// Wire: `level`, `string`, optional.
+    /// Wire: `level`, `string`, at most 10 characters, optional.
     pub level: Option<String>,
     /// 会员卡有效期
     ///
@@ -3030,7 +3235,7 @@ pub struct ConfirmUserCardRequest {
     pub user_information: Option<DataUserInformation>,
     /// 商家数据包
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 256 characters, optional.
     pub attach: Option<String>,
     /// 会员开卡状态
     ///
@@ -3093,6 +3298,21 @@ impl ConfirmUserCardRequest {
 }
 impl crate::runtime::Validate for ConfirmUserCardRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "user_card_code", &self.user_card_code, 32)?;
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 128)?;
+        if let Some(value) = &self.card_color {
+            crate::runtime::check_length(at, "card_color", value, 7)?;
+        }
+        if let Some(value) = &self.card_picture_url {
+            crate::runtime::check_length(at, "card_picture_url", value, 256)?;
+        }
+        if let Some(value) = &self.phone_number {
+            crate::runtime::check_length(at, "phone_number", value, 512)?;
+        }
+        if let Some(value) = &self.level {
+            crate::runtime::check_length(at, "level", value, 10)?;
+        }
         if let Some(value) = &self.valid_date_information {
             crate::runtime::Validate::validate_at(
                 value,
@@ -3104,6 +3324,9 @@ impl crate::runtime::Validate for ConfirmUserCardRequest {
                 value,
                 &crate::runtime::field_path(at, "user_information"),
             )?;
+        }
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 256)?;
         }
         crate::runtime::check_enum(
             at,
@@ -3208,7 +3431,7 @@ impl<'de> serde::Deserialize<'de> for ConfirmUserCardRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvalidateUserCardRequest {
-    /// Wire: `user_card_code`, `string`, required, path parameter.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required, path parameter.
     pub user_card_code: String,
     /// Wire: `brand_id`, `string`, required, query parameter.
     pub brand_id: String,
@@ -3216,11 +3439,11 @@ pub struct InvalidateUserCardRequest {
     pub card_id: String,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 128 characters, required.
     pub openid: String,
     /// 作废原因
     ///
-    /// Wire: `invalid_reason`, `string`, optional.
+    /// Wire: `invalid_reason`, `string`, at most 32 characters, optional.
     pub invalid_reason: Option<String>,
 }
 impl InvalidateUserCardRequest {
@@ -3240,7 +3463,16 @@ impl InvalidateUserCardRequest {
         self
     }
 }
-impl crate::runtime::Validate for InvalidateUserCardRequest {}
+impl crate::runtime::Validate for InvalidateUserCardRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "user_card_code", &self.user_card_code, 32)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 128)?;
+        if let Some(value) = &self.invalid_reason {
+            crate::runtime::check_length(at, "invalid_reason", value, 32)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for InvalidateUserCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &InvalidateUserCardRequest) -> crate::runtime::Members {
@@ -3290,23 +3522,23 @@ impl<'de> serde::Deserialize<'de> for InvalidateUserCardRequest {
 pub struct CreateUserFeedRequest {
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: String,
     /// 会员卡模板ID
     ///
-    /// Wire: `card_id`, `string`, required.
+    /// Wire: `card_id`, `string`, at most 32 characters, required.
     pub card_id: String,
     /// 会员卡code
     ///
-    /// Wire: `user_card_code`, `string`, required.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required.
     pub user_card_code: String,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 128 characters, required.
     pub openid: String,
     /// 商家请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 64 characters, required.
     pub out_request_no: String,
     /// 会员动态内容
     ///
@@ -3326,7 +3558,16 @@ impl CreateUserFeedRequest {
         }
     }
 }
-impl crate::runtime::Validate for CreateUserFeedRequest {}
+impl crate::runtime::Validate for CreateUserFeedRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 32)?;
+        crate::runtime::check_length(at, "card_id", &self.card_id, 32)?;
+        crate::runtime::check_length(at, "user_card_code", &self.user_card_code, 32)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 128)?;
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 64)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CreateUserFeedRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CreateUserFeedRequest) -> crate::runtime::Members {
@@ -3382,27 +3623,27 @@ impl<'de> serde::Deserialize<'de> for CreateUserFeedRequest {
 pub struct ConfirmPointsCouponExchangeRequest {
     /// 积分兑券ID
     ///
-    /// Wire: `record_id`, `string`, required.
+    /// Wire: `record_id`, `string`, at most 64 characters, required.
     pub record_id: String,
     /// 积分兑券模板ID
     ///
-    /// Wire: `exchange_coupon_template_id`, `string`, required.
+    /// Wire: `exchange_coupon_template_id`, `string`, at most 32 characters, required.
     pub exchange_coupon_template_id: String,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 16 characters, required.
     pub brand_id: String,
     /// 会员卡模板ID
     ///
-    /// Wire: `card_id`, `string`, required.
+    /// Wire: `card_id`, `string`, at most 32 characters, required.
     pub card_id: String,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 128 characters, required.
     pub openid: String,
     /// 会员卡code
     ///
-    /// Wire: `user_card_code`, `string`, required.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required.
     pub user_card_code: String,
     /// 积分兑券状态
     ///
@@ -3447,6 +3688,17 @@ impl ConfirmPointsCouponExchangeRequest {
 }
 impl crate::runtime::Validate for ConfirmPointsCouponExchangeRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "record_id", &self.record_id, 64)?;
+        crate::runtime::check_length(
+            at,
+            "exchange_coupon_template_id",
+            &self.exchange_coupon_template_id,
+            32,
+        )?;
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 16)?;
+        crate::runtime::check_length(at, "card_id", &self.card_id, 32)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 128)?;
+        crate::runtime::check_length(at, "user_card_code", &self.user_card_code, 32)?;
         crate::runtime::check_enum(at, "state", &self.state)?;
         Ok(())
     }
@@ -3531,23 +3783,23 @@ impl<'de> serde::Deserialize<'de> for ConfirmPointsCouponExchangeRequest {
 pub struct SyncUserPointsRequest {
     /// 商家请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 128 characters, required.
     pub out_request_no: String,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 16 characters, required.
     pub brand_id: String,
     /// 会员卡模板ID
     ///
-    /// Wire: `card_id`, `string`, required.
+    /// Wire: `card_id`, `string`, at most 32 characters, required.
     pub card_id: String,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 128 characters, required.
     pub openid: String,
     /// 会员卡code
     ///
-    /// Wire: `user_card_code`, `string`, required.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required.
     pub user_card_code: String,
     /// 积分余额
     ///
@@ -3567,7 +3819,16 @@ impl SyncUserPointsRequest {
         }
     }
 }
-impl crate::runtime::Validate for SyncUserPointsRequest {}
+impl crate::runtime::Validate for SyncUserPointsRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 128)?;
+        crate::runtime::check_length(at, "brand_id", &self.brand_id, 16)?;
+        crate::runtime::check_length(at, "card_id", &self.card_id, 32)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 128)?;
+        crate::runtime::check_length(at, "user_card_code", &self.user_card_code, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for SyncUserPointsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &SyncUserPointsRequest) -> crate::runtime::Members {

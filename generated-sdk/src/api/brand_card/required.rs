@@ -29,11 +29,11 @@ pub struct ProductCouponStockList<'a> {
 pub struct SubmitCardConfigRequest<'a> {
     /// 业务申请编号
     ///
-    /// Wire: `business_code`, `string`, required.
+    /// Wire: `business_code`, `string`, at most 128 characters, required.
     pub business_code: &'a str,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required.
     pub brand_id: &'a str,
     /// 品牌客服信息
     ///
@@ -44,7 +44,7 @@ pub struct SubmitCardConfigRequest<'a> {
 pub struct PublishCardConfigRequest<'a> {
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required.
     pub brand_id: &'a str,
     /// 发布方式
     ///
@@ -55,11 +55,11 @@ pub struct PublishCardConfigRequest<'a> {
 pub struct ApplyCardLinkRequest<'a> {
     /// 业务申请编号
     ///
-    /// Wire: `business_code`, `string`, required.
+    /// Wire: `business_code`, `string`, at most 128 characters, required.
     pub business_code: &'a str,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required.
     pub brand_id: &'a str,
     /// 交易场景类型
     ///
@@ -68,27 +68,27 @@ pub struct ApplyCardLinkRequest<'a> {
 }
 /// The required fields of [`QueryCardLinkApplymentRequest`](super::QueryCardLinkApplymentRequest), each named: `QueryCardLinkApplymentRequest::new(required::QueryCardLinkApplymentRequest { … })`.
 pub struct QueryCardLinkApplymentRequest<'a> {
-    /// Wire: `business_code`, `string`, required, path parameter.
+    /// Wire: `business_code`, `string`, at most 128 characters, required, path parameter.
     pub business_code: &'a str,
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required, query parameter.
     pub brand_id: &'a str,
 }
 /// The required fields of [`CancelCardLinkApplymentRequest`](super::CancelCardLinkApplymentRequest), each named: `CancelCardLinkApplymentRequest::new(required::CancelCardLinkApplymentRequest { … })`.
 pub struct CancelCardLinkApplymentRequest<'a> {
     /// 业务申请编号
     ///
-    /// Wire: `business_code`, `string`, required.
+    /// Wire: `business_code`, `string`, at most 128 characters, required.
     pub business_code: &'a str,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required.
     pub brand_id: &'a str,
 }
 /// The required fields of [`UnbindCardLinkRequest`](super::UnbindCardLinkRequest), each named: `UnbindCardLinkRequest::new(required::UnbindCardLinkRequest { … })`.
 pub struct UnbindCardLinkRequest<'a> {
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 20 characters, required.
     pub brand_id: &'a str,
     /// 交易场景类型
     ///
@@ -99,11 +99,11 @@ pub struct UnbindCardLinkRequest<'a> {
 pub struct CreateMemberCardRequest<'a> {
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: &'a str,
     /// 商户AppId
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 会员卡类型
     ///
@@ -111,15 +111,15 @@ pub struct CreateMemberCardRequest<'a> {
     pub card_type: super::CardType,
     /// 卡名称
     ///
-    /// Wire: `card_title`, `string`, required.
+    /// Wire: `card_title`, `string`, at most 10 characters, required.
     pub card_title: &'a str,
     /// 卡背景颜色
     ///
-    /// Wire: `card_color`, `string`, required.
+    /// Wire: `card_color`, `string`, at most 7 characters, required.
     pub card_color: &'a str,
     /// 卡背景图URL
     ///
-    /// Wire: `card_picture_url`, `string`, required.
+    /// Wire: `card_picture_url`, `string`, at most 256 characters, required.
     pub card_picture_url: &'a str,
     /// 会员卡code分配类型
     ///
@@ -131,11 +131,11 @@ pub struct CreateMemberCardRequest<'a> {
     pub code_type: super::CodeType,
     /// 会员权益
     ///
-    /// Wire: `benefits`, `string`, required.
+    /// Wire: `benefits`, `string`, at most 32 characters, required.
     pub benefits: &'a str,
     /// 回调地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 256 characters, required.
     pub notify_url: &'a str,
     /// 会员卡有效期
     ///
@@ -151,32 +151,32 @@ pub struct DeleteMemberCardRequest<'a> {
 }
 /// The required fields of [`QueryMemberCardRequest`](super::QueryMemberCardRequest), each named: `QueryMemberCardRequest::new(required::QueryMemberCardRequest { … })`.
 pub struct QueryMemberCardRequest<'a> {
-    /// Wire: `card_id`, `string`, required, path parameter.
+    /// Wire: `card_id`, `string`, at most 32 characters, required, path parameter.
     pub card_id: &'a str,
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required, query parameter.
     pub brand_id: &'a str,
 }
 /// The required fields of [`UpdateMemberCardRequest`](super::UpdateMemberCardRequest), each named: `UpdateMemberCardRequest::new(required::UpdateMemberCardRequest { … })`.
 pub struct UpdateMemberCardRequest<'a> {
-    /// Wire: `card_id`, `string`, required, path parameter.
+    /// Wire: `card_id`, `string`, at most 32 characters, required, path parameter.
     pub card_id: &'a str,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: &'a str,
 }
 /// The required fields of [`InvalidateMemberCardRequest`](super::InvalidateMemberCardRequest), each named: `InvalidateMemberCardRequest::new(required::InvalidateMemberCardRequest { … })`.
 pub struct InvalidateMemberCardRequest<'a> {
-    /// Wire: `card_id`, `string`, required, path parameter.
+    /// Wire: `card_id`, `string`, at most 32 characters, required, path parameter.
     pub card_id: &'a str,
     /// 品牌id
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: &'a str,
 }
 /// The required fields of [`ListMembershipActivitiesRequest`](super::ListMembershipActivitiesRequest), each named: `ListMembershipActivitiesRequest::new(required::ListMembershipActivitiesRequest { … })`.
 pub struct ListMembershipActivitiesRequest<'a> {
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required, query parameter.
     pub brand_id: &'a str,
     /// Wire: `offset`, `integer`, required, query parameter.
     pub offset: i64,
@@ -187,15 +187,15 @@ pub struct ListMembershipActivitiesRequest<'a> {
 pub struct CreateMembershipActivityRequest<'a> {
     /// 商户请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 128 characters, required.
     pub out_request_no: &'a str,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: &'a str,
     /// 会员卡ID
     ///
-    /// Wire: `card_id`, `string`, required.
+    /// Wire: `card_id`, `string`, at most 32 characters, required.
     pub card_id: &'a str,
     /// 活动渠道
     ///
@@ -203,11 +203,11 @@ pub struct CreateMembershipActivityRequest<'a> {
     pub activity_channel: super::ActivityChannel,
     /// 活动主标题
     ///
-    /// Wire: `title`, `string`, required.
+    /// Wire: `title`, `string`, at most 128 characters, required.
     pub title: &'a str,
     /// 活动主标题
     ///
-    /// Wire: `sub_title`, `string`, required.
+    /// Wire: `sub_title`, `string`, at most 128 characters, required.
     pub sub_title: &'a str,
     /// 活动开始时间
     ///
@@ -230,7 +230,7 @@ pub struct CreateMembershipActivityRequest<'a> {
 pub struct QueryMembershipActivityRequest<'a> {
     /// Wire: `activity_id`, `string`, required, path parameter.
     pub activity_id: &'a str,
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required, query parameter.
     pub brand_id: &'a str,
 }
 /// The required fields of [`UpdateMembershipActivityRequest`](super::UpdateMembershipActivityRequest), each named: `UpdateMembershipActivityRequest::new(required::UpdateMembershipActivityRequest { … })`.
@@ -239,15 +239,15 @@ pub struct UpdateMembershipActivityRequest<'a> {
     pub activity_id: &'a str,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: &'a str,
     /// 活动主标题
     ///
-    /// Wire: `title`, `string`, required.
+    /// Wire: `title`, `string`, at most 128 characters, required.
     pub title: &'a str,
     /// 活动主标题
     ///
-    /// Wire: `sub_title`, `string`, required.
+    /// Wire: `sub_title`, `string`, at most 128 characters, required.
     pub sub_title: &'a str,
     /// 活动开始时间
     ///
@@ -264,7 +264,7 @@ pub struct TerminateMembershipActivityRequest<'a> {
     pub activity_id: &'a str,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: &'a str,
 }
 /// The required fields of [`CreatePayViewTokenRequest`](super::CreatePayViewTokenRequest), each named: `CreatePayViewTokenRequest::new(required::CreatePayViewTokenRequest { … })`.
@@ -286,22 +286,22 @@ pub struct CreatePayViewTokenRequest<'a> {
 pub struct CreatePreAuthTokenRequest<'a> {
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: &'a str,
     /// 会员卡模板ID
     ///
-    /// Wire: `card_id`, `string`, required.
+    /// Wire: `card_id`, `string`, at most 32 characters, required.
     pub card_id: &'a str,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 128 characters, required.
     pub openid: &'a str,
 }
 /// The required fields of [`ListUserCardsRequest`](super::ListUserCardsRequest), each named: `ListUserCardsRequest::new(required::ListUserCardsRequest { … })`.
 pub struct ListUserCardsRequest<'a> {
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required, query parameter.
     pub brand_id: &'a str,
-    /// Wire: `openid`, `string`, required, query parameter.
+    /// Wire: `openid`, `string`, at most 128 characters, required, query parameter.
     pub openid: &'a str,
     /// Wire: `offset`, `integer`, required, query parameter.
     pub offset: i64,
@@ -312,19 +312,19 @@ pub struct ListUserCardsRequest<'a> {
 pub struct ImportUserCardsByOpenidRequest<'a> {
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: &'a str,
     /// 会员卡模板ID
     ///
-    /// Wire: `card_id`, `string`, required.
+    /// Wire: `card_id`, `string`, at most 32 characters, required.
     pub card_id: &'a str,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 128 characters, required.
     pub openid: &'a str,
     /// 会员卡code
     ///
-    /// Wire: `user_card_code`, `string`, required.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required.
     pub user_card_code: &'a str,
     /// 会员卡有效期
     ///
@@ -364,35 +364,35 @@ pub struct ImportUserCardsByPhoneRequest<'a> {
 }
 /// The required fields of [`QueryUserCardRequest`](super::QueryUserCardRequest), each named: `QueryUserCardRequest::new(required::QueryUserCardRequest { … })`.
 pub struct QueryUserCardRequest<'a> {
-    /// Wire: `user_card_code`, `string`, required, path parameter.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required, path parameter.
     pub user_card_code: &'a str,
-    /// Wire: `brand_id`, `string`, required, query parameter.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required, query parameter.
     pub brand_id: &'a str,
-    /// Wire: `card_id`, `string`, required, query parameter.
+    /// Wire: `card_id`, `string`, at most 32 characters, required, query parameter.
     pub card_id: &'a str,
-    /// Wire: `openid`, `string`, required, query parameter.
+    /// Wire: `openid`, `string`, at most 128 characters, required, query parameter.
     pub openid: &'a str,
 }
 /// The required fields of [`UpdateUserCardRequest`](super::UpdateUserCardRequest), each named: `UpdateUserCardRequest::new(required::UpdateUserCardRequest { … })`.
 pub struct UpdateUserCardRequest<'a> {
-    /// Wire: `user_card_code`, `string`, required, path parameter.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required, path parameter.
     pub user_card_code: &'a str,
     /// Wire: `card_id`, `string`, required, query parameter.
     pub card_id: &'a str,
 }
 /// The required fields of [`ConfirmUserCardRequest`](super::ConfirmUserCardRequest), each named: `ConfirmUserCardRequest::new(required::ConfirmUserCardRequest { … })`.
 pub struct ConfirmUserCardRequest<'a> {
-    /// Wire: `user_card_code`, `string`, required, path parameter.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required, path parameter.
     pub user_card_code: &'a str,
     /// Wire: `card_id`, `string`, required, query parameter.
     pub card_id: &'a str,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: &'a str,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 128 characters, required.
     pub openid: &'a str,
     /// 会员开卡状态
     ///
@@ -401,7 +401,7 @@ pub struct ConfirmUserCardRequest<'a> {
 }
 /// The required fields of [`InvalidateUserCardRequest`](super::InvalidateUserCardRequest), each named: `InvalidateUserCardRequest::new(required::InvalidateUserCardRequest { … })`.
 pub struct InvalidateUserCardRequest<'a> {
-    /// Wire: `user_card_code`, `string`, required, path parameter.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required, path parameter.
     pub user_card_code: &'a str,
     /// Wire: `brand_id`, `string`, required, query parameter.
     pub brand_id: &'a str,
@@ -409,30 +409,30 @@ pub struct InvalidateUserCardRequest<'a> {
     pub card_id: &'a str,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 128 characters, required.
     pub openid: &'a str,
 }
 /// The required fields of [`CreateUserFeedRequest`](super::CreateUserFeedRequest), each named: `CreateUserFeedRequest::new(required::CreateUserFeedRequest { … })`.
 pub struct CreateUserFeedRequest<'a> {
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 32 characters, required.
     pub brand_id: &'a str,
     /// 会员卡模板ID
     ///
-    /// Wire: `card_id`, `string`, required.
+    /// Wire: `card_id`, `string`, at most 32 characters, required.
     pub card_id: &'a str,
     /// 会员卡code
     ///
-    /// Wire: `user_card_code`, `string`, required.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required.
     pub user_card_code: &'a str,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 128 characters, required.
     pub openid: &'a str,
     /// 商家请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 64 characters, required.
     pub out_request_no: &'a str,
     /// 会员动态内容
     ///
@@ -443,27 +443,27 @@ pub struct CreateUserFeedRequest<'a> {
 pub struct ConfirmPointsCouponExchangeRequest<'a> {
     /// 积分兑券ID
     ///
-    /// Wire: `record_id`, `string`, required.
+    /// Wire: `record_id`, `string`, at most 64 characters, required.
     pub record_id: &'a str,
     /// 积分兑券模板ID
     ///
-    /// Wire: `exchange_coupon_template_id`, `string`, required.
+    /// Wire: `exchange_coupon_template_id`, `string`, at most 32 characters, required.
     pub exchange_coupon_template_id: &'a str,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 16 characters, required.
     pub brand_id: &'a str,
     /// 会员卡模板ID
     ///
-    /// Wire: `card_id`, `string`, required.
+    /// Wire: `card_id`, `string`, at most 32 characters, required.
     pub card_id: &'a str,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 128 characters, required.
     pub openid: &'a str,
     /// 会员卡code
     ///
-    /// Wire: `user_card_code`, `string`, required.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required.
     pub user_card_code: &'a str,
     /// 积分兑券状态
     ///
@@ -474,23 +474,23 @@ pub struct ConfirmPointsCouponExchangeRequest<'a> {
 pub struct SyncUserPointsRequest<'a> {
     /// 商家请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 128 characters, required.
     pub out_request_no: &'a str,
     /// 品牌ID
     ///
-    /// Wire: `brand_id`, `string`, required.
+    /// Wire: `brand_id`, `string`, at most 16 characters, required.
     pub brand_id: &'a str,
     /// 会员卡模板ID
     ///
-    /// Wire: `card_id`, `string`, required.
+    /// Wire: `card_id`, `string`, at most 32 characters, required.
     pub card_id: &'a str,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 128 characters, required.
     pub openid: &'a str,
     /// 会员卡code
     ///
-    /// Wire: `user_card_code`, `string`, required.
+    /// Wire: `user_card_code`, `string`, at most 32 characters, required.
     pub user_card_code: &'a str,
     /// 积分余额
     ///

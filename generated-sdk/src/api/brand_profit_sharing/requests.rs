@@ -9,7 +9,7 @@ use super::models::CreateOrderReceivers;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBrandMerchantRatioRequest {
-    /// Wire: `brand_mchid`, `string`, required, path parameter.
+    /// Wire: `brand_mchid`, `string`, at most 32 characters, required, path parameter.
     pub brand_mchid: String,
 }
 impl QueryBrandMerchantRatioRequest {
@@ -20,7 +20,12 @@ impl QueryBrandMerchantRatioRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryBrandMerchantRatioRequest {}
+impl crate::runtime::Validate for QueryBrandMerchantRatioRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_mchid", &self.brand_mchid, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryBrandMerchantRatioRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryBrandMerchantRatioRequest) -> crate::runtime::Members {
@@ -59,19 +64,19 @@ impl<'de> serde::Deserialize<'de> for QueryBrandMerchantRatioRequest {
 pub struct FinishOrderRequest {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required.
     pub transaction_id: String,
     /// 商户分帐单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required.
     pub out_order_no: String,
     /// 分账描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: String,
 }
 impl FinishOrderRequest {
@@ -85,7 +90,15 @@ impl FinishOrderRequest {
         }
     }
 }
-impl crate::runtime::Validate for FinishOrderRequest {}
+impl crate::runtime::Validate for FinishOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 32)?;
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 64)?;
+        crate::runtime::check_length(at, "description", &self.description, 80)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for FinishOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &FinishOrderRequest) -> crate::runtime::Members {
@@ -133,11 +146,11 @@ impl<'de> serde::Deserialize<'de> for FinishOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOrderRequest {
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: String,
-    /// Wire: `transaction_id`, `string`, required, query parameter.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required, query parameter.
     pub transaction_id: String,
-    /// Wire: `out_order_no`, `string`, required, query parameter.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required, query parameter.
     pub out_order_no: String,
 }
 impl QueryOrderRequest {
@@ -150,7 +163,14 @@ impl QueryOrderRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryOrderRequest {}
+impl crate::runtime::Validate for QueryOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 32)?;
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 64)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryOrderRequest) -> crate::runtime::Members {
@@ -193,27 +213,27 @@ impl<'de> serde::Deserialize<'de> for QueryOrderRequest {
 pub struct CreateOrderRequest {
     /// 品牌主商户号
     ///
-    /// Wire: `brand_mchid`, `string`, required.
+    /// Wire: `brand_mchid`, `string`, at most 32 characters, required.
     pub brand_mchid: String,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 子商户公众账号ID
     ///
-    /// Wire: `sub_appid`, `string`, optional.
+    /// Wire: `sub_appid`, `string`, at most 32 characters, optional.
     pub sub_appid: Option<String>,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required.
     pub transaction_id: String,
     /// 商户分账单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required.
     pub out_order_no: String,
     /// 分账接收方列表
     ///
@@ -246,6 +266,14 @@ impl CreateOrderRequest {
 }
 impl crate::runtime::Validate for CreateOrderRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_mchid", &self.brand_mchid, 32)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        if let Some(value) = &self.sub_appid {
+            crate::runtime::check_length(at, "sub_appid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 32)?;
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 64)?;
         for (index, item) in IntoIterator::into_iter(&self.receivers).enumerate() {
             crate::runtime::Validate::validate_at(
                 item,
@@ -323,7 +351,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOrderAmountRequest {
-    /// Wire: `transaction_id`, `string`, required, path parameter.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required, path parameter.
     pub transaction_id: String,
 }
 impl QueryOrderAmountRequest {
@@ -334,7 +362,12 @@ impl QueryOrderAmountRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryOrderAmountRequest {}
+impl crate::runtime::Validate for QueryOrderAmountRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryOrderAmountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryOrderAmountRequest) -> crate::runtime::Members {
@@ -373,15 +406,15 @@ impl<'de> serde::Deserialize<'de> for QueryOrderAmountRequest {
 pub struct AddReceiverRequest {
     /// 品牌主商户号
     ///
-    /// Wire: `brand_mchid`, `string`, required.
+    /// Wire: `brand_mchid`, `string`, at most 32 characters, required.
     pub brand_mchid: String,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 子商户公众账号ID
     ///
-    /// Wire: `sub_appid`, `string`, optional.
+    /// Wire: `sub_appid`, `string`, at most 32 characters, optional.
     pub sub_appid: Option<String>,
     /// 分账接收方类型
     ///
@@ -389,11 +422,11 @@ pub struct AddReceiverRequest {
     pub type_: Type,
     /// 分账接收方账号
     ///
-    /// Wire: `account`, `string`, required.
+    /// Wire: `account`, `string`, at most 64 characters, required.
     pub account: String,
     /// 接收方名称
     ///
-    /// Wire: `name`, `string`, optional.
+    /// Wire: `name`, `string`, at most 256 characters, optional.
     pub name: Option<String>,
     /// 与品牌主商户的的关系类型
     ///
@@ -426,7 +459,16 @@ impl AddReceiverRequest {
 }
 impl crate::runtime::Validate for AddReceiverRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_mchid", &self.brand_mchid, 32)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        if let Some(value) = &self.sub_appid {
+            crate::runtime::check_length(at, "sub_appid", value, 32)?;
+        }
         crate::runtime::check_enum(at, "type", &self.type_)?;
+        crate::runtime::check_length(at, "account", &self.account, 64)?;
+        if let Some(value) = &self.name {
+            crate::runtime::check_length(at, "name", value, 256)?;
+        }
         crate::runtime::check_enum(at, "relation_type", &self.relation_type)?;
         Ok(())
     }
@@ -489,15 +531,15 @@ impl<'de> serde::Deserialize<'de> for AddReceiverRequest {
 pub struct DeleteReceiverRequest {
     /// 品牌主商户号
     ///
-    /// Wire: `brand_mchid`, `string`, required.
+    /// Wire: `brand_mchid`, `string`, at most 32 characters, required.
     pub brand_mchid: String,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 子商户公众账号ID
     ///
-    /// Wire: `sub_appid`, `string`, optional.
+    /// Wire: `sub_appid`, `string`, at most 32 characters, optional.
     pub sub_appid: Option<String>,
     /// 分账接收方类型
     ///
@@ -505,7 +547,7 @@ pub struct DeleteReceiverRequest {
     pub type_: Type,
     /// 分账接收方账号
     ///
-    /// Wire: `account`, `string`, required.
+    /// Wire: `account`, `string`, at most 64 characters, required.
     pub account: String,
 }
 impl DeleteReceiverRequest {
@@ -527,7 +569,13 @@ impl DeleteReceiverRequest {
 }
 impl crate::runtime::Validate for DeleteReceiverRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "brand_mchid", &self.brand_mchid, 32)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        if let Some(value) = &self.sub_appid {
+            crate::runtime::check_length(at, "sub_appid", value, 32)?;
+        }
         crate::runtime::check_enum(at, "type", &self.type_)?;
+        crate::runtime::check_length(at, "account", &self.account, 64)?;
         Ok(())
     }
 }
@@ -581,13 +629,13 @@ impl<'de> serde::Deserialize<'de> for DeleteReceiverRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryReturnOrderRequest {
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: String,
-    /// Wire: `out_return_no`, `string`, required, query parameter.
+    /// Wire: `out_return_no`, `string`, at most 64 characters, required, query parameter.
     pub out_return_no: String,
-    /// Wire: `order_id`, `string`, optional, query parameter.
+    /// Wire: `order_id`, `string`, at most 64 characters, optional, query parameter.
     pub order_id: Option<String>,
-    /// Wire: `out_order_no`, `string`, optional, query parameter.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, optional, query parameter.
     pub out_order_no: Option<String>,
 }
 impl QueryReturnOrderRequest {
@@ -611,7 +659,19 @@ impl QueryReturnOrderRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryReturnOrderRequest {}
+impl crate::runtime::Validate for QueryReturnOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "out_return_no", &self.out_return_no, 64)?;
+        if let Some(value) = &self.order_id {
+            crate::runtime::check_length(at, "order_id", value, 64)?;
+        }
+        if let Some(value) = &self.out_order_no {
+            crate::runtime::check_length(at, "out_order_no", value, 64)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryReturnOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryReturnOrderRequest) -> crate::runtime::Members {
@@ -656,23 +716,23 @@ impl<'de> serde::Deserialize<'de> for QueryReturnOrderRequest {
 pub struct CreateReturnOrderRequest {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 微信分账单号
     ///
-    /// Wire: `order_id`, `string`, optional.
+    /// Wire: `order_id`, `string`, at most 64 characters, optional.
     pub order_id: Option<String>,
     /// 商户分账单号
     ///
-    /// Wire: `out_order_no`, `string`, optional.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, optional.
     pub out_order_no: Option<String>,
     /// 商户回退单号
     ///
-    /// Wire: `out_return_no`, `string`, required.
+    /// Wire: `out_return_no`, `string`, at most 64 characters, required.
     pub out_return_no: String,
     /// 回退商户号
     ///
-    /// Wire: `return_mchid`, `string`, required.
+    /// Wire: `return_mchid`, `string`, at most 32 characters, required.
     pub return_mchid: String,
     /// 回退金额
     ///
@@ -680,7 +740,7 @@ pub struct CreateReturnOrderRequest {
     pub amount: i64,
     /// 回退描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: String,
 }
 impl CreateReturnOrderRequest {
@@ -707,7 +767,21 @@ impl CreateReturnOrderRequest {
         self
     }
 }
-impl crate::runtime::Validate for CreateReturnOrderRequest {}
+impl crate::runtime::Validate for CreateReturnOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        if let Some(value) = &self.order_id {
+            crate::runtime::check_length(at, "order_id", value, 64)?;
+        }
+        if let Some(value) = &self.out_order_no {
+            crate::runtime::check_length(at, "out_order_no", value, 64)?;
+        }
+        crate::runtime::check_length(at, "out_return_no", &self.out_return_no, 64)?;
+        crate::runtime::check_length(at, "return_mchid", &self.return_mchid, 32)?;
+        crate::runtime::check_length(at, "description", &self.description, 80)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CreateReturnOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CreateReturnOrderRequest) -> crate::runtime::Members {

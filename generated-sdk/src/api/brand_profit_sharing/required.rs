@@ -26,51 +26,51 @@ pub struct CreateOrderReceivers<'a> {
 pub struct FinishOrderRequest<'a> {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required.
     pub transaction_id: &'a str,
     /// 商户分帐单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required.
     pub out_order_no: &'a str,
     /// 分账描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: &'a str,
 }
 /// The required fields of [`QueryOrderRequest`](super::QueryOrderRequest), each named: `QueryOrderRequest::new(required::QueryOrderRequest { … })`.
 pub struct QueryOrderRequest<'a> {
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: &'a str,
-    /// Wire: `transaction_id`, `string`, required, query parameter.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required, query parameter.
     pub transaction_id: &'a str,
-    /// Wire: `out_order_no`, `string`, required, query parameter.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required, query parameter.
     pub out_order_no: &'a str,
 }
 /// The required fields of [`CreateOrderRequest`](super::CreateOrderRequest), each named: `CreateOrderRequest::new(required::CreateOrderRequest { … })`.
 pub struct CreateOrderRequest<'a> {
     /// 品牌主商户号
     ///
-    /// Wire: `brand_mchid`, `string`, required.
+    /// Wire: `brand_mchid`, `string`, at most 32 characters, required.
     pub brand_mchid: &'a str,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required.
     pub transaction_id: &'a str,
     /// 商户分账单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required.
     pub out_order_no: &'a str,
     /// 分账接收方列表
     ///
@@ -85,11 +85,11 @@ pub struct CreateOrderRequest<'a> {
 pub struct AddReceiverRequest<'a> {
     /// 品牌主商户号
     ///
-    /// Wire: `brand_mchid`, `string`, required.
+    /// Wire: `brand_mchid`, `string`, at most 32 characters, required.
     pub brand_mchid: &'a str,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 分账接收方类型
     ///
@@ -97,7 +97,7 @@ pub struct AddReceiverRequest<'a> {
     pub type_: super::Type,
     /// 分账接收方账号
     ///
-    /// Wire: `account`, `string`, required.
+    /// Wire: `account`, `string`, at most 64 characters, required.
     pub account: &'a str,
     /// 与品牌主商户的的关系类型
     ///
@@ -108,11 +108,11 @@ pub struct AddReceiverRequest<'a> {
 pub struct DeleteReceiverRequest<'a> {
     /// 品牌主商户号
     ///
-    /// Wire: `brand_mchid`, `string`, required.
+    /// Wire: `brand_mchid`, `string`, at most 32 characters, required.
     pub brand_mchid: &'a str,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 分账接收方类型
     ///
@@ -120,29 +120,29 @@ pub struct DeleteReceiverRequest<'a> {
     pub type_: super::Type,
     /// 分账接收方账号
     ///
-    /// Wire: `account`, `string`, required.
+    /// Wire: `account`, `string`, at most 64 characters, required.
     pub account: &'a str,
 }
 /// The required fields of [`QueryReturnOrderRequest`](super::QueryReturnOrderRequest), each named: `QueryReturnOrderRequest::new(required::QueryReturnOrderRequest { … })`.
 pub struct QueryReturnOrderRequest<'a> {
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: &'a str,
-    /// Wire: `out_return_no`, `string`, required, query parameter.
+    /// Wire: `out_return_no`, `string`, at most 64 characters, required, query parameter.
     pub out_return_no: &'a str,
 }
 /// The required fields of [`CreateReturnOrderRequest`](super::CreateReturnOrderRequest), each named: `CreateReturnOrderRequest::new(required::CreateReturnOrderRequest { … })`.
 pub struct CreateReturnOrderRequest<'a> {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 商户回退单号
     ///
-    /// Wire: `out_return_no`, `string`, required.
+    /// Wire: `out_return_no`, `string`, at most 64 characters, required.
     pub out_return_no: &'a str,
     /// 回退商户号
     ///
-    /// Wire: `return_mchid`, `string`, required.
+    /// Wire: `return_mchid`, `string`, at most 32 characters, required.
     pub return_mchid: &'a str,
     /// 回退金额
     ///
@@ -150,6 +150,6 @@ pub struct CreateReturnOrderRequest<'a> {
     pub amount: i64,
     /// 回退描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: &'a str,
 }

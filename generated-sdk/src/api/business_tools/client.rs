@@ -48,6 +48,26 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `PARAM_ERROR` | 业务必填字段brand_id为空 | 参数有误，品牌ID brandid 为空 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 业务必填字段AppID为空 | 参数有误，应用ID AppID 为空 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 业务必填字段OpenID为空 | 参数有误，用户标识 OpenID 为空 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 业务必填字段plate_number为空 | 参数有误，车牌号 plate_number 为空 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 业务必填字段state为空 | 参数有误，状态 state 为空 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 业务必填字段time为空 | 参数有误，时间 time 为空 | 业务 |
+    /// | 400 | `PARAM_ERROR` | plate_number格式有误 | 参数有误，车牌号 plate_number 格式有误 | 业务 |
+    /// | 400 | `PARAM_ERROR` | time格式有误 | 时间 time 格式有误，请修改后重试 | 业务 |
+    /// | 400 | `PARAM_ERROR` | time超出取值范围 | 时间 time 不能为未来的时间点，请修改后重试 | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID有误 | 用户OpenID 有误，请修改后重试 | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID有误 | AppID 有误，请修改后重试 | 业务 |
+    /// | 403 | `NO_AUTH` | mch_id与brand_id关系不匹配 | 非brandid品牌主商户号或品牌服务商商户号，请修改后重试 | 业务 |
+    /// | 403 | `NO_AUTH` | OpenID与AppID不匹配 | OpenID与AppID不匹配，非传入AppID下的用户OpenID，请修改后重试 | 业务 |
+    /// | 403 | `NO_AUTH` | brandid与AppID不匹配 | AppID未与brandid绑定，请修改后重试 | 业务 |
+    /// | 403 | `NO_AUTH` | brandid无对应的唯一商圈mainid | brandid下商圈不唯一，请修改后重试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统必填字段source为空 | 系统错误，请稍后再试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统必填字段machine_key为空 | 系统错误，请稍后再试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统必填字段mch_id为空 | 系统错误，请稍后再试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 保存数据失败 | 系统错误，请稍后再试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | brandid无对应的唯一商圈mainid | brandid下商圈不唯一，请修改后重试 | 业务 |
     pub fn sync_parking_status(
         &self,
         request: &SyncParkingStatusRequest,
@@ -93,6 +113,12 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 该订单未提交积分 | 请检查该订单是否已成功反馈积分成功 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 该订单积分已回传 | 请勿重复回传 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 该订单已超过回传时效 | 请在收到积分申请后的回传时效内回传积分（支付结果通知给商圈的当天内） | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商圈商户号错误 | 请检查商圈商户号准确性 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 未获得积分时无备注信息 | 请在顾客未获得积分时补充备注信息 | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID参数错误 | 请检查OpenID是否有效 | 业务 |
     pub fn notify_points(
         &self,
         request: &NotifyPointsRequest,
@@ -138,6 +164,11 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 商圈暂未开通支付即积分功能 | 请先开通商圈支付即积分功能 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请求参数中AppID非商圈支付即积分配置的AppID | 请确保AppID为支付即积分配置的AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请求参数中AppID和OpenID不匹配 | 请使用AppID匹配的OpenID调用 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请求参数中AppID无效 | 请使用正确的AppID调用 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请求参数中OpenID无效 | 请使用正确的OpenID调用 | 业务 |
     pub fn query_user_authorization(
         &self,
         request: &QueryUserAuthorizationRequest,
@@ -190,6 +221,15 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 传入的OpenID未对当前商圈授权会员快速积分 | 用户未对商圈授权会员积分服务 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 参数有误：应用ID（AppID）为空 | 参数有误，品牌ID brandid 为空 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 参数有误：品牌ID（brandid）为空 | 请传入brandid | 业务 |
+    /// | 400 | `PARAM_ERROR` | 参数有误：用户标识（OpenID）为空 | 请传入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 参数有误：用户标识（OpenID）有误 | 传入的OpenID有误，请修改后重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 填写的用户OpenID与AppID不匹配，请传入正确的AppID下的用户OpenID | OpenID与AppID不匹配，请修改后重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 无权限，AppID未与brandid绑定 | AppID未与brandid绑定，请修改后重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 无权限，brandid下商圈不唯一 | 传入的品牌ID无关联的商圈，请修改后重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 该接口仅支持接入商圈会员的商圈调用 | 请商圈升级接入商圈会员3.0版本后重试 | 业务 |
     pub fn query_points_commit_status(
         &self,
         request: &QueryPointsCommitStatusRequest,
@@ -532,6 +572,24 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 子商户未授权 | 子商户未授权,请联系子商户授权 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 子商户产品权限未开通 | 子商户产品权限未开通,请联系子商户开通 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 子商户产品配置未完成 | 子商户产品配置未完成,请确认子商户完成产品配置后重试 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 子商户不存在 | 请确认商户号是否有误 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号格式错误 | 请确认商户号是否有误 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 子商户号格式错误 | 请确认商户号是否有误 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 子商户号为空 | 请填写子商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 必填参数为空 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 门店ID格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | userid格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 手机号码格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 门店ID为空 | 请填写门店ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 个人微信商家不应填写企业微信ID | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 企业微信商家不应填写工号 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 最大资源条数大于10 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 请使用相同参数稍后重新调用 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 扩展父子商户票据错误 | 请使用相同参数稍后重新调用 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 调用云函数错误 | 请使用相同参数稍后重新调用 | 业务 |
     pub fn query_guides(
         &self,
         request: &QueryGuidesRequest,
@@ -596,6 +654,30 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号格式错误 | 请确认商户号是否有误 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 必填参数为空 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | corpid格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 门店ID格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | userid格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 服务人员姓名格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 服务人员姓名过长 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 手机号码格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 二维码链接格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 头像URL不是合法链接 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非企业微信提供的头像URL | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | corpid为空 | 请填写corpid | 业务 |
+    /// | 400 | `PARAM_ERROR` | 门店ID为空 | 请填写门店ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | userid为空 | 请填写userid | 业务 |
+    /// | 400 | `PARAM_ERROR` | 服务人员姓名为空 | 请填写服务人员姓名 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 手机号码为空 | 请填写服务人员手机号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 二维码链接为空 | 请填写服务人员二维码链接 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 头像URL为空 | 请填写头像URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 服务人员已注册 | 请检查该服务人员是否之前有注册过 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 群二维码URL格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 请使用相同参数稍后重新调用 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统添加GUIDE失败 | 请使用相同参数稍后重新调用 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 扩展父子商户票据错误 | 请使用相同参数稍后重新调用 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 调用云函数错误 | 请使用相同参数稍后重新调用 | 业务 |
     pub fn register_guide(
         &self,
         request: &RegisterGuideRequest,
@@ -641,6 +723,22 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号格式错误 | 请确认商户号是否有误 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 必填参数为空 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 服务人员ID为空 | 请填写服务人员ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 服务人员ID格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 员工姓名格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 员工姓名过长 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 手机号码格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 二维码串格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 头像URL不是合法链接 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非企业微信提供的头像URL | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 个人微信商家不能改二维码 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 所有可更新的参数都没有填 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 群二维码URL格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 请使用相同参数稍后重新调用 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 扩展父子商户票据错误 | 请使用相同参数稍后重新调用 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 调用云函数错误 | 请使用相同参数稍后重新调用 | 业务 |
     pub fn update_guide(
         &self,
         request: &UpdateGuideRequest,
@@ -687,6 +785,16 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号格式错误 | 请确认商户号是否有误 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 必填参数为空 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 服务人员ID格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户订单号格式错误 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户订单号过长 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 服务人员ID为空 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户订单号为空 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 请使用相同参数稍后重新调用 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 扩展父子商户票据错误 | 请使用相同参数稍后重新调用 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 调用云函数错误 | 请使用相同参数稍后重新调用 | 业务 |
     pub fn assign_guide(
         &self,
         request: &AssignGuideRequest,

@@ -11,7 +11,7 @@ use super::models::{DishList, JumpInfo, JumpLink, MerchantContactInformation};
 pub struct SyncParkingStatusRequest {
     /// 商圈商户ID
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
     pub sub_mchid: Option<String>,
     /// 品牌ID
     ///
@@ -19,15 +19,15 @@ pub struct SyncParkingStatusRequest {
     pub brandid: i64,
     /// 应用ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 64 characters, required.
     pub openid: String,
     /// 车牌号
     ///
-    /// Wire: `plate_number`, `string`, required.
+    /// Wire: `plate_number`, `string`, at most 32 characters, required.
     pub plate_number: String,
     /// 状态
     ///
@@ -35,7 +35,7 @@ pub struct SyncParkingStatusRequest {
     pub state: String,
     /// 时间
     ///
-    /// Wire: `time`, `string`, required.
+    /// Wire: `time`, `string`, at most 32 characters, required.
     pub time: String,
 }
 impl SyncParkingStatusRequest {
@@ -57,7 +57,18 @@ impl SyncParkingStatusRequest {
         self
     }
 }
-impl crate::runtime::Validate for SyncParkingStatusRequest {}
+impl crate::runtime::Validate for SyncParkingStatusRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 64)?;
+        crate::runtime::check_length(at, "plate_number", &self.plate_number, 32)?;
+        crate::runtime::check_length(at, "time", &self.time, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for SyncParkingStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &SyncParkingStatusRequest) -> crate::runtime::Members {
@@ -116,19 +127,19 @@ impl<'de> serde::Deserialize<'de> for SyncParkingStatusRequest {
 pub struct NotifyPointsRequest {
     /// 商圈商户ID
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 64 characters, optional.
     pub sub_mchid: Option<String>,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 64 characters, required.
     pub transaction_id: String,
     /// 小程序appid
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 128 characters, required.
     pub appid: String,
     /// 顾客openid
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 64 characters, required.
     pub openid: String,
     /// 是否获得积分
     ///
@@ -140,11 +151,11 @@ pub struct NotifyPointsRequest {
     pub increased_points: i64,
     /// 积分更新时间
     ///
-    /// Wire: `points_update_time`, `datetime (RFC 3339)`, required.
+    /// Wire: `points_update_time`, `datetime (RFC 3339)`, at most 32 characters, required.
     pub points_update_time: crate::runtime::DateTime,
     /// 未获得积分的备注信息
     ///
-    /// Wire: `no_points_remarks`, `string`, optional.
+    /// Wire: `no_points_remarks`, `string`, at most 128 characters, optional.
     pub no_points_remarks: Option<String>,
     /// 顾客积分总额
     ///
@@ -182,7 +193,26 @@ impl NotifyPointsRequest {
         self
     }
 }
-impl crate::runtime::Validate for NotifyPointsRequest {}
+impl crate::runtime::Validate for NotifyPointsRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 64)?;
+        }
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 64)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 128)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 64)?;
+        crate::runtime::check_time_length(
+            at,
+            "points_update_time",
+            &self.points_update_time,
+            32,
+        )?;
+        if let Some(value) = &self.no_points_remarks {
+            crate::runtime::check_length(at, "no_points_remarks", value, 128)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for NotifyPointsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &NotifyPointsRequest) -> crate::runtime::Members {
@@ -255,11 +285,11 @@ impl<'de> serde::Deserialize<'de> for NotifyPointsRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryUserAuthorizationRequest {
-    /// Wire: `openid`, `string`, required, path parameter.
+    /// Wire: `openid`, `string`, at most 64 characters, required, path parameter.
     pub openid: String,
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 64 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
-    /// Wire: `appid`, `string`, required, query parameter.
+    /// Wire: `appid`, `string`, at most 128 characters, required, query parameter.
     pub appid: String,
 }
 impl QueryUserAuthorizationRequest {
@@ -277,7 +307,16 @@ impl QueryUserAuthorizationRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryUserAuthorizationRequest {}
+impl crate::runtime::Validate for QueryUserAuthorizationRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "openid", &self.openid, 64)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 64)?;
+        }
+        crate::runtime::check_length(at, "appid", &self.appid, 128)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryUserAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryUserAuthorizationRequest) -> crate::runtime::Members {
@@ -318,13 +357,13 @@ impl<'de> serde::Deserialize<'de> for QueryUserAuthorizationRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryPointsCommitStatusRequest {
-    /// Wire: `openid`, `string`, required, path parameter.
+    /// Wire: `openid`, `string`, at most 128 characters, required, path parameter.
     pub openid: String,
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
     /// Wire: `brandid`, `integer`, required, query parameter.
     pub brandid: i64,
-    /// Wire: `appid`, `string`, required, query parameter.
+    /// Wire: `appid`, `string`, at most 128 characters, required, query parameter.
     pub appid: String,
 }
 impl QueryPointsCommitStatusRequest {
@@ -343,7 +382,16 @@ impl QueryPointsCommitStatusRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryPointsCommitStatusRequest {}
+impl crate::runtime::Validate for QueryPointsCommitStatusRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "openid", &self.openid, 128)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "appid", &self.appid, 128)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryPointsCommitStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryPointsCommitStatusRequest) -> crate::runtime::Members {
@@ -1299,11 +1347,11 @@ impl<'de> serde::Deserialize<'de> for UploadShoppingReceiptRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryGuidesRequest {
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 64 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
     /// Wire: `store_id`, `integer`, required, query parameter.
     pub store_id: i64,
-    /// Wire: `userid`, `string`, optional, query parameter.
+    /// Wire: `userid`, `string`, at most 64 characters, optional, query parameter.
     pub userid: Option<String>,
     /// Wire: `mobile`, `string`, optional, query parameter.
     pub mobile: Option<String>,
@@ -1358,7 +1406,17 @@ impl QueryGuidesRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryGuidesRequest {}
+impl crate::runtime::Validate for QueryGuidesRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 64)?;
+        }
+        if let Some(value) = &self.userid {
+            crate::runtime::check_length(at, "userid", value, 64)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryGuidesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryGuidesRequest) -> crate::runtime::Members {
@@ -1409,7 +1467,7 @@ impl<'de> serde::Deserialize<'de> for QueryGuidesRequest {
 pub struct RegisterGuideRequest {
     /// 子商户ID
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 64 characters, optional.
     pub sub_mchid: Option<String>,
     /// 企业ID
     ///
@@ -1421,7 +1479,7 @@ pub struct RegisterGuideRequest {
     pub store_id: i64,
     /// 企业微信的员工ID
     ///
-    /// Wire: `userid`, `string`, required.
+    /// Wire: `userid`, `string`, at most 64 characters, required.
     pub userid: String,
     /// 企业微信的员工姓名
     ///
@@ -1433,15 +1491,15 @@ pub struct RegisterGuideRequest {
     pub mobile: String,
     /// 员工个人二维码
     ///
-    /// Wire: `qr_code`, `string`, required.
+    /// Wire: `qr_code`, `string`, at most 1024 characters, required.
     pub qr_code: String,
     /// 头像URL
     ///
-    /// Wire: `avatar`, `string`, required.
+    /// Wire: `avatar`, `string`, at most 1024 characters, required.
     pub avatar: String,
     /// 群二维码URL
     ///
-    /// Wire: `group_qrcode`, `string`, optional.
+    /// Wire: `group_qrcode`, `string`, at most 1024 characters, optional.
     pub group_qrcode: Option<String>,
 }
 impl RegisterGuideRequest {
@@ -1470,7 +1528,20 @@ impl RegisterGuideRequest {
         self
     }
 }
-impl crate::runtime::Validate for RegisterGuideRequest {}
+impl crate::runtime::Validate for RegisterGuideRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 64)?;
+        }
+        crate::runtime::check_length(at, "userid", &self.userid, 64)?;
+        crate::runtime::check_length(at, "qr_code", &self.qr_code, 1024)?;
+        crate::runtime::check_length(at, "avatar", &self.avatar, 1024)?;
+        if let Some(value) = &self.group_qrcode {
+            crate::runtime::check_length(at, "group_qrcode", value, 1024)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for RegisterGuideRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &RegisterGuideRequest) -> crate::runtime::Members {
@@ -1543,11 +1614,11 @@ impl<'de> serde::Deserialize<'de> for RegisterGuideRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGuideRequest {
-    /// Wire: `guide_id`, `string`, required, path parameter.
+    /// Wire: `guide_id`, `string`, at most 64 characters, required, path parameter.
     pub guide_id: String,
     /// 子商户ID
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 64 characters, optional.
     pub sub_mchid: Option<String>,
     /// 企业微信的员工姓名
     ///
@@ -1559,15 +1630,15 @@ pub struct UpdateGuideRequest {
     pub mobile: Option<String>,
     /// 员工个人二维码
     ///
-    /// Wire: `qr_code`, `string`, optional.
+    /// Wire: `qr_code`, `string`, at most 1024 characters, optional.
     pub qr_code: Option<String>,
     /// 头像URL
     ///
-    /// Wire: `avatar`, `string`, optional.
+    /// Wire: `avatar`, `string`, at most 1024 characters, optional.
     pub avatar: Option<String>,
     /// 群二维码URL
     ///
-    /// Wire: `group_qrcode`, `string`, optional.
+    /// Wire: `group_qrcode`, `string`, at most 1024 characters, optional.
     pub group_qrcode: Option<String>,
 }
 impl UpdateGuideRequest {
@@ -1614,7 +1685,24 @@ impl UpdateGuideRequest {
         self
     }
 }
-impl crate::runtime::Validate for UpdateGuideRequest {}
+impl crate::runtime::Validate for UpdateGuideRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "guide_id", &self.guide_id, 64)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 64)?;
+        }
+        if let Some(value) = &self.qr_code {
+            crate::runtime::check_length(at, "qr_code", value, 1024)?;
+        }
+        if let Some(value) = &self.avatar {
+            crate::runtime::check_length(at, "avatar", value, 1024)?;
+        }
+        if let Some(value) = &self.group_qrcode {
+            crate::runtime::check_length(at, "group_qrcode", value, 1024)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for UpdateGuideRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &UpdateGuideRequest) -> crate::runtime::Members {
@@ -1670,15 +1758,15 @@ impl<'de> serde::Deserialize<'de> for UpdateGuideRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignGuideRequest {
-    /// Wire: `guide_id`, `string`, required, path parameter.
+    /// Wire: `guide_id`, `string`, at most 64 characters, required, path parameter.
     pub guide_id: String,
     /// 子商户ID
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 64 characters, optional.
     pub sub_mchid: Option<String>,
     /// 商户订单号
     ///
-    /// Wire: `out_trade_no`, `string`, required.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, required.
     pub out_trade_no: String,
 }
 impl AssignGuideRequest {
@@ -1696,7 +1784,16 @@ impl AssignGuideRequest {
         self
     }
 }
-impl crate::runtime::Validate for AssignGuideRequest {}
+impl crate::runtime::Validate for AssignGuideRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "guide_id", &self.guide_id, 64)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 64)?;
+        }
+        crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for AssignGuideRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &AssignGuideRequest) -> crate::runtime::Members {

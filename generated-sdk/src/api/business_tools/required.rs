@@ -75,15 +75,15 @@ pub struct SyncParkingStatusRequest<'a> {
     pub brandid: i64,
     /// 应用ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 用户标识
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 64 characters, required.
     pub openid: &'a str,
     /// 车牌号
     ///
-    /// Wire: `plate_number`, `string`, required.
+    /// Wire: `plate_number`, `string`, at most 32 characters, required.
     pub plate_number: &'a str,
     /// 状态
     ///
@@ -91,22 +91,22 @@ pub struct SyncParkingStatusRequest<'a> {
     pub state: &'a str,
     /// 时间
     ///
-    /// Wire: `time`, `string`, required.
+    /// Wire: `time`, `string`, at most 32 characters, required.
     pub time: &'a str,
 }
 /// The required fields of [`NotifyPointsRequest`](super::NotifyPointsRequest), each named: `NotifyPointsRequest::new(required::NotifyPointsRequest { … })`.
 pub struct NotifyPointsRequest<'a> {
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 64 characters, required.
     pub transaction_id: &'a str,
     /// 小程序appid
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 128 characters, required.
     pub appid: &'a str,
     /// 顾客openid
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 64 characters, required.
     pub openid: &'a str,
     /// 是否获得积分
     ///
@@ -118,23 +118,23 @@ pub struct NotifyPointsRequest<'a> {
     pub increased_points: i64,
     /// 积分更新时间
     ///
-    /// Wire: `points_update_time`, `datetime (RFC 3339)`, required.
+    /// Wire: `points_update_time`, `datetime (RFC 3339)`, at most 32 characters, required.
     pub points_update_time: crate::runtime::DateTime,
 }
 /// The required fields of [`QueryUserAuthorizationRequest`](super::QueryUserAuthorizationRequest), each named: `QueryUserAuthorizationRequest::new(required::QueryUserAuthorizationRequest { … })`.
 pub struct QueryUserAuthorizationRequest<'a> {
-    /// Wire: `openid`, `string`, required, path parameter.
+    /// Wire: `openid`, `string`, at most 64 characters, required, path parameter.
     pub openid: &'a str,
-    /// Wire: `appid`, `string`, required, query parameter.
+    /// Wire: `appid`, `string`, at most 128 characters, required, query parameter.
     pub appid: &'a str,
 }
 /// The required fields of [`QueryPointsCommitStatusRequest`](super::QueryPointsCommitStatusRequest), each named: `QueryPointsCommitStatusRequest::new(required::QueryPointsCommitStatusRequest { … })`.
 pub struct QueryPointsCommitStatusRequest<'a> {
-    /// Wire: `openid`, `string`, required, path parameter.
+    /// Wire: `openid`, `string`, at most 128 characters, required, path parameter.
     pub openid: &'a str,
     /// Wire: `brandid`, `integer`, required, query parameter.
     pub brandid: i64,
-    /// Wire: `appid`, `string`, required, query parameter.
+    /// Wire: `appid`, `string`, at most 128 characters, required, query parameter.
     pub appid: &'a str,
 }
 /// The required fields of [`SyncCateringOrderStatusRequest`](super::SyncCateringOrderStatusRequest), each named: `SyncCateringOrderStatusRequest::new(required::SyncCateringOrderStatusRequest { … })`.
@@ -282,7 +282,7 @@ pub struct RegisterGuideRequest<'a> {
     pub store_id: i64,
     /// 企业微信的员工ID
     ///
-    /// Wire: `userid`, `string`, required.
+    /// Wire: `userid`, `string`, at most 64 characters, required.
     pub userid: &'a str,
     /// 企业微信的员工姓名
     ///
@@ -294,19 +294,19 @@ pub struct RegisterGuideRequest<'a> {
     pub mobile: &'a str,
     /// 员工个人二维码
     ///
-    /// Wire: `qr_code`, `string`, required.
+    /// Wire: `qr_code`, `string`, at most 1024 characters, required.
     pub qr_code: &'a str,
     /// 头像URL
     ///
-    /// Wire: `avatar`, `string`, required.
+    /// Wire: `avatar`, `string`, at most 1024 characters, required.
     pub avatar: &'a str,
 }
 /// The required fields of [`AssignGuideRequest`](super::AssignGuideRequest), each named: `AssignGuideRequest::new(required::AssignGuideRequest { … })`.
 pub struct AssignGuideRequest<'a> {
-    /// Wire: `guide_id`, `string`, required, path parameter.
+    /// Wire: `guide_id`, `string`, at most 64 characters, required, path parameter.
     pub guide_id: &'a str,
     /// 商户订单号
     ///
-    /// Wire: `out_trade_no`, `string`, required.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, required.
     pub out_trade_no: &'a str,
 }

@@ -153,6 +153,29 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 请绑定调用接口的商户号和AppID后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | 请使用AppID下的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不合法 | 请输入正确的商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调URL不能为空 | 请填写回调URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调商户不能为空 | 请填写回调商户 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 券ID必填 | 请填写券ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 页大小超过阈值 | 请不要超过最大的页大小 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 输入时间格式错误 | 请输入正确的时间格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 请补充预算 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 调用商户无权限 | 请开通产品权限后再调用该接口 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 调用接口的商户号无权发券，请检查是否是自己的批次或是已授权的批次。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次未做跨商户号的授权，请授权后再发放 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 用户领取已经达到上限，请调高上限或停止发放。 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 该用户账号异常，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次ID是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 稍后重试 | 业务 |
     pub fn query_callback(
         &self,
         request: &QueryCallbackRequest,
@@ -199,6 +222,29 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 请绑定调用接口的商户号和AppID后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | 请使用AppID下的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不合法 | 请输入正确的商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调URL不能为空 | 请填写回调URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调商户不能为空 | 请填写回调商户 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 券ID必填 | 请填写券ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 页大小超过阈值 | 请不要超过最大的页大小 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 输入时间格式错误 | 请输入正确的时间格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 请补充预算 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 调用商户无权限 | 请开通产品权限后再调用该接口 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 调用接口的商户号无权发券，请检查是否是自己的批次或是已授权的批次。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次未做跨商户号的授权，请授权后再发放 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 用户领取已经达到上限，请调高上限或停止发放。 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 该用户账号异常，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次ID是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 稍后重试 | 业务 |
     pub fn set_callback(
         &self,
         request: &SetCallbackRequest,
@@ -244,6 +290,31 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 请绑定调用接口的商户号和AppID后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | 请使用AppID下的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不合法 | 请输入正确的商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调URL不能为空 | 请填写回调URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调商户不能为空 | 请填写回调商户 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 券ID必填 | 请填写券ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 页大小超过阈值 | 请不要超过最大的页大小 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 输入时间格式错误 | 请输入正确的时间格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态 | 业务 |
+    /// | 403 | `NO_AUTH` | 你配置的信息需要开通特殊权限 | 请参考：QA方案 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 请补充预算 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 调用商户无权限 | 请开通产品权限后再调用该接口 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 调用接口的商户号无权发券，请检查是否是自己的批次或是已授权的批次。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次未做跨商户号的授权，请授权后再发放 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 用户领取已经达到上限，请调高上限或停止发放。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 活动未开始或已结束 | 该活动未开始或已结束 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 该用户账号异常，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次ID是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 稍后重试 | 业务 |
     pub fn create_coupon_stock(
         &self,
         request: &CreateCouponStockRequest,
@@ -289,6 +360,29 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 请绑定调用接口的商户号和AppID后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | 请使用AppID下的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不合法 | 请输入正确的商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调URL不能为空 | 请填写回调URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调商户不能为空 | 请填写回调商户 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 券ID必填 | 请填写券ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 页大小超过阈值 | 请不要超过最大的页大小 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 输入时间格式错误 | 请输入正确的时间格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 请补充预算 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 调用商户无权限 | 请开通产品权限后再调用该接口 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 调用接口的商户号无权发券，请检查是否是自己的批次或是已授权的批次。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次未做跨商户号的授权，请授权后再发放 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 用户领取已经达到上限，请调高上限或停止发放。 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 该用户账号异常，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次ID是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 稍后重试 | 业务 |
     pub fn list_stocks(
         &self,
         request: &ListStocksRequest,
@@ -346,6 +440,29 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 请绑定调用接口的商户号和AppID后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | 请使用AppID下的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不合法 | 请输入正确的商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调URL不能为空 | 请填写回调URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调商户不能为空 | 请填写回调商户 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 券ID必填 | 请填写券ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 页大小超过阈值 | 请不要超过最大的页大小 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 输入时间格式错误 | 请输入正确的时间格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 请补充预算 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 调用商户无权限 | 请开通产品权限后再调用该接口 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 调用接口的商户号无权发券，请检查是否是自己的批次或是已授权的批次。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次未做跨商户号的授权，请授权后再发放 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 用户领取已经达到上限，请调高上限或停止发放。 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 该用户账号异常，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次ID是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 稍后重试 | 业务 |
     pub fn query_stock(
         &self,
         request: &QueryStockRequest,
@@ -393,6 +510,29 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 请绑定调用接口的商户号和AppID后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | 请使用AppID下的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不合法 | 请输入正确的商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调URL不能为空 | 请填写回调URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调商户不能为空 | 请填写回调商户 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 券ID必填 | 请填写券ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 页大小超过阈值 | 请不要超过最大的页大小 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 输入时间格式错误 | 请输入正确的时间格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 请补充预算 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 调用商户无权限 | 请开通产品权限后再调用该接口 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 调用接口的商户号无权发券，请检查是否是自己的批次或是已授权的批次。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次未做跨商户号的授权，请授权后再发放 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 用户领取已经达到上限，请调高上限或停止发放。 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 该用户账号异常，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次ID是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 稍后重试 | 业务 |
     pub fn list_available_singleitems(
         &self,
         request: &ListAvailableSingleitemsRequest,
@@ -445,6 +585,29 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 请绑定调用接口的商户号和AppID后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | 请使用AppID下的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不合法 | 请输入正确的商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调URL不能为空 | 请填写回调URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调商户不能为空 | 请填写回调商户 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 券ID必填 | 请填写券ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 页大小超过阈值 | 请不要超过最大的页大小 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 输入时间格式错误 | 请输入正确的时间格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 请补充预算 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 调用商户无权限 | 请开通产品权限后再调用该接口 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 调用接口的商户号无权发券，请检查是否是自己的批次或是已授权的批次。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次未做跨商户号的授权，请授权后再发放 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 用户领取已经达到上限，请调高上限或停止发放。 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 该用户账号异常，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次ID是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 稍后重试 | 业务 |
     pub fn list_available_merchants(
         &self,
         request: &ListAvailableMerchantsRequest,
@@ -544,6 +707,29 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 请绑定调用接口的商户号和AppID后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | 请使用AppID下的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不合法 | 请输入正确的商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调URL不能为空 | 请填写回调URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调商户不能为空 | 请填写回调商户 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 券ID必填 | 请填写券ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 页大小超过阈值 | 请不要超过最大的页大小 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 输入时间格式错误 | 请输入正确的时间格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 请补充预算 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 调用商户无权限 | 请开通产品权限后再调用该接口 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 调用接口的商户号无权发券，请检查是否是自己的批次或是已授权的批次。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次未做跨商户号的授权，请授权后再发放 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 用户领取已经达到上限，请调高上限或停止发放。 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 该用户账号异常，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次ID是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 稍后重试 | 业务 |
     pub fn pause_stock(
         &self,
         request: &PauseStockRequest,
@@ -591,6 +777,29 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 请绑定调用接口的商户号和AppID后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | 请使用AppID下的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不合法 | 请输入正确的商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调URL不能为空 | 请填写回调URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调商户不能为空 | 请填写回调商户 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 券ID必填 | 请填写券ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 页大小超过阈值 | 请不要超过最大的页大小 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 输入时间格式错误 | 请输入正确的时间格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 请补充预算 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 调用商户无权限 | 请开通产品权限后再调用该接口 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 调用接口的商户号无权发券，请检查是否是自己的批次或是已授权的批次。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次未做跨商户号的授权，请授权后再发放 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 用户领取已经达到上限，请调高上限或停止发放。 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 该用户账号异常，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次ID是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 稍后重试 | 业务 |
     pub fn download_refund_flow(
         &self,
         request: &DownloadRefundFlowRequest,
@@ -688,6 +897,30 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 请绑定调用接口的商户号和AppID后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | 请使用AppID下的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 批次规则尚未同步完成，请稍后重试 | 稍后重试 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不合法 | 请输入正确的商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调URL不能为空 | 请填写回调URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调商户不能为空 | 请填写回调商户 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 券ID必填 | 请填写券ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 页大小超过阈值 | 请不要超过最大的页大小 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 输入时间格式错误 | 请输入正确的时间格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 请补充预算 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 调用商户无权限 | 请开通产品权限后再调用该接口 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 调用接口的商户号无权发券，请检查是否是自己的批次或是已授权的批次。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次未做跨商户号的授权，请授权后再发放 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 用户领取已经达到上限，请调高上限或停止发放。 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 该用户账号异常，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次ID是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 稍后重试 | 业务 |
     pub fn restart_stock(
         &self,
         request: &RestartStockRequest,
@@ -735,6 +968,31 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 请绑定调用接口的商户号和AppID后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | 请使用AppID下的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 卡包信息尚未注册完成，请稍后重试 | 稍后重试，不可以创建后马上激活 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 批次规则尚未同步完成，请稍后重试 | 稍后重试 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不合法 | 请输入正确的商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调URL不能为空 | 请填写回调URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调商户不能为空 | 请填写回调商户 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 券ID必填 | 请填写券ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 页大小超过阈值 | 请不要超过最大的页大小 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 输入时间格式错误 | 请输入正确的时间格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 请补充预算 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 调用商户无权限 | 请开通产品权限后再调用该接口 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 调用接口的商户号无权发券，请检查是否是自己的批次或是已授权的批次。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次未做跨商户号的授权，请授权后再发放 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 用户领取已经达到上限，请调高上限或停止发放。 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 该用户账号异常，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次ID是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 稍后重试 | 业务 |
     pub fn start_stock(
         &self,
         request: &StartStockRequest,
@@ -782,6 +1040,29 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 请绑定调用接口的商户号和AppID后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | 请使用AppID下的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不合法 | 请输入正确的商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调URL不能为空 | 请填写回调URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调商户不能为空 | 请填写回调商户 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 券ID必填 | 请填写券ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 页大小超过阈值 | 请不要超过最大的页大小 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 输入时间格式错误 | 请输入正确的时间格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 请补充预算 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 调用商户无权限 | 请开通产品权限后再调用该接口 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 调用接口的商户号无权发券，请检查是否是自己的批次或是已授权的批次。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次未做跨商户号的授权，请授权后再发放 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 用户领取已经达到上限，请调高上限或停止发放。 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 该用户账号异常，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次ID是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 稍后重试 | 业务 |
     pub fn download_use_flow(
         &self,
         request: &DownloadUseFlowRequest,
@@ -877,6 +1158,29 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 请绑定调用接口的商户号和AppID后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | 请使用AppID下的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不合法 | 请输入正确的商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调URL不能为空 | 请填写回调URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调商户不能为空 | 请填写回调商户 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 券ID必填 | 请填写券ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 页大小超过阈值 | 请不要超过最大的页大小 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 输入时间格式错误 | 请输入正确的时间格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 请补充预算 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 调用商户无权限 | 请开通产品权限后再调用该接口 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 调用接口的商户号无权发券，请检查是否是自己的批次或是已授权的批次。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次未做跨商户号的授权，请授权后再发放 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 用户领取已经达到上限，请调高上限或停止发放。 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 该用户账号异常，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次ID是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 稍后重试 | 业务 |
     pub fn list_coupons_by_filter(
         &self,
         request: &ListCouponsByFilterRequest,
@@ -949,6 +1253,34 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 调用接口的商户号需与接口传入的AppID有绑定关系，请参考常见问题Q4 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | OpenID与AppID需有对应关系 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号准确性 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 调用频率过高 | 请降低API调用频率 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 批次信息获取失败，请确认参数是否有误 | 请检查创建商户号与批次号的对应关系 | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态，仅支持发放状态为“运营中”的代金券批次 | 业务 |
+    /// | 403 | `MCH_NOT_EXISTS` | 商户号不合法 | 请检查商户号准确性 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 批次预算已发放完，请补充批次预算 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 发券超过单天限额 | 已超过该批次设置的单天发放限制额度，无法发放 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 账户余额不足，请充值 | 商户号余额不足，无法继续发券，请充值 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算耗尽 | 该批次的预算已经耗尽 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 该批次不支持其他商户发放，请参考常见问题Q1 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次不支持其他商户发放，请参考常见问题Q1 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 该用户已达到该批次的领取上限，请参考常见问题Q6 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 不能在API渠道发放 | 请检查批次信息，仅支持发放微信支付代金券，不支持发放立减与折扣 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 不支持指定面额发券 | 仅在发券时指定面额及门槛的场景才生效，常规发券场景请勿传入该信息 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 仅在广告场景下发放批次 | 该批次已在朋友圈广告发放，不支持在其他渠道发放 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 用户已达最大领券次数 | 该用户已达到该批次的领取上限，请参考常见问题Q6 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 被自然人规则拦截 | 该自然人已达到该批次的领取上限，请参考常见问题Q6 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 用户命中微信支付风控模型，请参考常见问题Q5 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户未实名 | 该用户无实名信息，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次及制券商户号信息 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 当前请求人数过多，请稍后重试 | 请降低API调用频率 | 业务 |
     pub fn send_coupon(
         &self,
         request: &SendCouponRequest,
@@ -996,6 +1328,30 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | 商户号与AppID不匹配 | 请绑定调用接口的商户号和AppID后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | OpenID与AppID不匹配 | 请使用AppID下的OpenID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 活动已结束或未激活 | 请检查批次状态 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法的商户号 | 请检查商户号是否正确 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不合法 | 请输入正确的商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调URL不能为空 | 请填写回调URL | 业务 |
+    /// | 400 | `PARAM_ERROR` | 回调商户不能为空 | 请填写回调商户 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 券ID必填 | 请填写券ID | 业务 |
+    /// | 400 | `PARAM_ERROR` | AppID必填 | 请输入AppID | 业务 |
+    /// | 400 | `PARAM_ERROR` | OpenID必填 | 请输入OpenID | 业务 |
+    /// | 400 | `PARAM_ERROR` | 页大小超过阈值 | 请不要超过最大的页大小 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 输入时间格式错误 | 请输入正确的时间格式 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 批次号必填 | 请输入批次号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 商户号必填 | 请输入商户号 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 非法的批次状态 | 请检查批次状态 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 批次预算不足 | 请补充预算 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 调用商户无权限 | 请开通产品权限后再调用该接口 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 商户无权发券 | 调用接口的商户号无权发券，请检查是否是自己的批次或是已授权的批次。 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 批次不支持跨商户发券 | 该批次未做跨商户号的授权，请授权后再发放 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 用户被限领拦截 | 用户领取已经达到上限，请调高上限或停止发放。 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户非法 | 该用户账号异常，无法领券。商家可联系微信支付或让用户联系微信支付客服处理。 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 批次不存在 | 请检查批次ID是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 接口限频 | 请降低调用频率 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 请求过于频繁 | 稍后重试 | 业务 |
     pub fn query_coupon(
         &self,
         request: &QueryCouponRequest,

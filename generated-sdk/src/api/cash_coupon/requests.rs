@@ -160,7 +160,7 @@ impl<'de> serde::Deserialize<'de> for QueryBankMultiActivityCouponRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCallbackRequest {
-    /// Wire: `mchid`, `string`, required, query parameter.
+    /// Wire: `mchid`, `string`, at most 20 characters, required, query parameter.
     pub mchid: String,
 }
 impl QueryCallbackRequest {
@@ -169,7 +169,12 @@ impl QueryCallbackRequest {
         Self { mchid: mchid.into() }
     }
 }
-impl crate::runtime::Validate for QueryCallbackRequest {}
+impl crate::runtime::Validate for QueryCallbackRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "mchid", &self.mchid, 20)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryCallbackRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryCallbackRequest) -> crate::runtime::Members {
@@ -204,11 +209,11 @@ impl<'de> serde::Deserialize<'de> for QueryCallbackRequest {
 pub struct SetCallbackRequest {
     /// 商户号
     ///
-    /// Wire: `mchid`, `string`, required.
+    /// Wire: `mchid`, `string`, at most 20 characters, required.
     pub mchid: String,
     /// 通知url地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 256 characters, required.
     pub notify_url: String,
     /// 回调开关
     ///
@@ -230,7 +235,13 @@ impl SetCallbackRequest {
         self
     }
 }
-impl crate::runtime::Validate for SetCallbackRequest {}
+impl crate::runtime::Validate for SetCallbackRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "mchid", &self.mchid, 20)?;
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 256)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for SetCallbackRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &SetCallbackRequest) -> crate::runtime::Members {
@@ -277,7 +288,7 @@ impl<'de> serde::Deserialize<'de> for SetCallbackRequest {
 pub struct CreateCouponStockRequest {
     /// 批次名称
     ///
-    /// Wire: `stock_name`, `string`, required.
+    /// Wire: `stock_name`, `string`, at most 20 characters, required.
     pub stock_name: String,
     /// 开始时间
     ///
@@ -301,11 +312,11 @@ pub struct CreateCouponStockRequest {
     pub stock_type: StockType,
     /// 批次备注
     ///
-    /// Wire: `comment`, `string`, optional.
+    /// Wire: `comment`, `string`, at most 60 characters, optional.
     pub comment: Option<String>,
     /// 归属商户号
     ///
-    /// Wire: `belong_merchant`, `string`, required.
+    /// Wire: `belong_merchant`, `string`, at most 20 characters, required.
     pub belong_merchant: String,
     /// 样式信息
     ///
@@ -317,11 +328,11 @@ pub struct CreateCouponStockRequest {
     pub coupon_use_rule: CouponUseRule,
     /// 商户单据号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 128 characters, required.
     pub out_request_no: String,
     /// 扩展属性
     ///
-    /// Wire: `ext_info`, `string`, optional.
+    /// Wire: `ext_info`, `string`, at most 128 characters, optional.
     pub ext_info: Option<String>,
 }
 impl CreateCouponStockRequest {
@@ -360,11 +371,16 @@ impl CreateCouponStockRequest {
 }
 impl crate::runtime::Validate for CreateCouponStockRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "stock_name", &self.stock_name, 20)?;
         crate::runtime::Validate::validate_at(
             &self.stock_use_rule,
             &crate::runtime::field_path(at, "stock_use_rule"),
         )?;
         crate::runtime::check_enum(at, "stock_type", &self.stock_type)?;
+        if let Some(value) = &self.comment {
+            crate::runtime::check_length(at, "comment", value, 60)?;
+        }
+        crate::runtime::check_length(at, "belong_merchant", &self.belong_merchant, 20)?;
         if let Some(value) = &self.pattern_info {
             crate::runtime::Validate::validate_at(
                 value,
@@ -375,6 +391,10 @@ impl crate::runtime::Validate for CreateCouponStockRequest {
             &self.coupon_use_rule,
             &crate::runtime::field_path(at, "coupon_use_rule"),
         )?;
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 128)?;
+        if let Some(value) = &self.ext_info {
+            crate::runtime::check_length(at, "ext_info", value, 128)?;
+        }
         Ok(())
     }
 }
@@ -479,11 +499,11 @@ pub struct ListStocksRequest {
     pub offset: i64,
     /// Wire: `limit`, `integer`, required, query parameter.
     pub limit: i64,
-    /// Wire: `stock_creator_mchid`, `string`, required, query parameter.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required, query parameter.
     pub stock_creator_mchid: String,
-    /// Wire: `create_start_time`, `datetime (RFC 3339)`, optional, query parameter.
+    /// Wire: `create_start_time`, `datetime (RFC 3339)`, at most 64 characters, optional, query parameter.
     pub create_start_time: Option<crate::runtime::DateTime>,
-    /// Wire: `create_end_time`, `datetime (RFC 3339)`, optional, query parameter.
+    /// Wire: `create_end_time`, `datetime (RFC 3339)`, at most 664 characters, optional, query parameter.
     pub create_end_time: Option<crate::runtime::DateTime>,
     /// Wire: `status`, `enum Status`, optional, query parameter.
     pub status: Option<Status>,
@@ -518,6 +538,18 @@ impl ListStocksRequest {
 }
 impl crate::runtime::Validate for ListStocksRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "stock_creator_mchid",
+            &self.stock_creator_mchid,
+            20,
+        )?;
+        if let Some(value) = &self.create_start_time {
+            crate::runtime::check_time_length(at, "create_start_time", value, 64)?;
+        }
+        if let Some(value) = &self.create_end_time {
+            crate::runtime::check_time_length(at, "create_end_time", value, 664)?;
+        }
         if let Some(value) = &self.status {
             crate::runtime::check_enum(at, "status", value)?;
         }
@@ -570,9 +602,9 @@ impl<'de> serde::Deserialize<'de> for ListStocksRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryStockRequest {
-    /// Wire: `stock_id`, `string`, required, path parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required, path parameter.
     pub stock_id: String,
-    /// Wire: `stock_creator_mchid`, `string`, required, query parameter.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required, query parameter.
     pub stock_creator_mchid: String,
 }
 impl QueryStockRequest {
@@ -584,7 +616,18 @@ impl QueryStockRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryStockRequest {}
+impl crate::runtime::Validate for QueryStockRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "stock_id", &self.stock_id, 20)?;
+        crate::runtime::check_length(
+            at,
+            "stock_creator_mchid",
+            &self.stock_creator_mchid,
+            20,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryStockRequest) -> crate::runtime::Members {
@@ -623,9 +666,9 @@ impl<'de> serde::Deserialize<'de> for QueryStockRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListAvailableSingleitemsRequest {
-    /// Wire: `stock_id`, `string`, required, path parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required, path parameter.
     pub stock_id: String,
-    /// Wire: `stock_creator_mchid`, `string`, required, query parameter.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required, query parameter.
     pub stock_creator_mchid: String,
     /// Wire: `offset`, `integer`, required, query parameter.
     pub offset: i64,
@@ -643,7 +686,18 @@ impl ListAvailableSingleitemsRequest {
         }
     }
 }
-impl crate::runtime::Validate for ListAvailableSingleitemsRequest {}
+impl crate::runtime::Validate for ListAvailableSingleitemsRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "stock_id", &self.stock_id, 20)?;
+        crate::runtime::check_length(
+            at,
+            "stock_creator_mchid",
+            &self.stock_creator_mchid,
+            20,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for ListAvailableSingleitemsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &ListAvailableSingleitemsRequest) -> crate::runtime::Members {
@@ -686,13 +740,13 @@ impl<'de> serde::Deserialize<'de> for ListAvailableSingleitemsRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListAvailableMerchantsRequest {
-    /// Wire: `stock_id`, `string`, required, path parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required, path parameter.
     pub stock_id: String,
     /// Wire: `offset`, `integer`, required, query parameter.
     pub offset: i64,
     /// Wire: `limit`, `string`, required, query parameter.
     pub limit: String,
-    /// Wire: `stock_creator_mchid`, `string`, required, query parameter.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required, query parameter.
     pub stock_creator_mchid: String,
 }
 impl ListAvailableMerchantsRequest {
@@ -706,7 +760,18 @@ impl ListAvailableMerchantsRequest {
         }
     }
 }
-impl crate::runtime::Validate for ListAvailableMerchantsRequest {}
+impl crate::runtime::Validate for ListAvailableMerchantsRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "stock_id", &self.stock_id, 20)?;
+        crate::runtime::check_length(
+            at,
+            "stock_creator_mchid",
+            &self.stock_creator_mchid,
+            20,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for ListAvailableMerchantsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &ListAvailableMerchantsRequest) -> crate::runtime::Members {
@@ -832,11 +897,11 @@ impl<'de> serde::Deserialize<'de> for ModifyGoodsIdsRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PauseStockRequest {
-    /// Wire: `stock_id`, `string`, required, path parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required, path parameter.
     pub stock_id: String,
     /// 创建批次的商户号
     ///
-    /// Wire: `stock_creator_mchid`, `string`, required.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required.
     pub stock_creator_mchid: String,
 }
 impl PauseStockRequest {
@@ -848,7 +913,18 @@ impl PauseStockRequest {
         }
     }
 }
-impl crate::runtime::Validate for PauseStockRequest {}
+impl crate::runtime::Validate for PauseStockRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "stock_id", &self.stock_id, 20)?;
+        crate::runtime::check_length(
+            at,
+            "stock_creator_mchid",
+            &self.stock_creator_mchid,
+            20,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for PauseStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &PauseStockRequest) -> crate::runtime::Members {
@@ -889,7 +965,7 @@ impl<'de> serde::Deserialize<'de> for PauseStockRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadRefundFlowRequest {
-    /// Wire: `stock_id`, `string`, required, path parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required, path parameter.
     pub stock_id: String,
 }
 impl DownloadRefundFlowRequest {
@@ -898,7 +974,12 @@ impl DownloadRefundFlowRequest {
         Self { stock_id: stock_id.into() }
     }
 }
-impl crate::runtime::Validate for DownloadRefundFlowRequest {}
+impl crate::runtime::Validate for DownloadRefundFlowRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "stock_id", &self.stock_id, 20)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for DownloadRefundFlowRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &DownloadRefundFlowRequest) -> crate::runtime::Members {
@@ -988,11 +1069,11 @@ impl<'de> serde::Deserialize<'de> for QueryDailyRefundFlowUrlRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RestartStockRequest {
-    /// Wire: `stock_id`, `string`, required, path parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required, path parameter.
     pub stock_id: String,
     /// 创建批次的商户号
     ///
-    /// Wire: `stock_creator_mchid`, `string`, required.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required.
     pub stock_creator_mchid: String,
 }
 impl RestartStockRequest {
@@ -1004,7 +1085,18 @@ impl RestartStockRequest {
         }
     }
 }
-impl crate::runtime::Validate for RestartStockRequest {}
+impl crate::runtime::Validate for RestartStockRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "stock_id", &self.stock_id, 20)?;
+        crate::runtime::check_length(
+            at,
+            "stock_creator_mchid",
+            &self.stock_creator_mchid,
+            20,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for RestartStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &RestartStockRequest) -> crate::runtime::Members {
@@ -1045,11 +1137,11 @@ impl<'de> serde::Deserialize<'de> for RestartStockRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StartStockRequest {
-    /// Wire: `stock_id`, `string`, required, path parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required, path parameter.
     pub stock_id: String,
     /// 创建批次的商户号
     ///
-    /// Wire: `stock_creator_mchid`, `string`, required.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required.
     pub stock_creator_mchid: String,
 }
 impl StartStockRequest {
@@ -1061,7 +1153,18 @@ impl StartStockRequest {
         }
     }
 }
-impl crate::runtime::Validate for StartStockRequest {}
+impl crate::runtime::Validate for StartStockRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "stock_id", &self.stock_id, 20)?;
+        crate::runtime::check_length(
+            at,
+            "stock_creator_mchid",
+            &self.stock_creator_mchid,
+            20,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for StartStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &StartStockRequest) -> crate::runtime::Members {
@@ -1102,7 +1205,7 @@ impl<'de> serde::Deserialize<'de> for StartStockRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadUseFlowRequest {
-    /// Wire: `stock_id`, `string`, required, path parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required, path parameter.
     pub stock_id: String,
 }
 impl DownloadUseFlowRequest {
@@ -1111,7 +1214,12 @@ impl DownloadUseFlowRequest {
         Self { stock_id: stock_id.into() }
     }
 }
-impl crate::runtime::Validate for DownloadUseFlowRequest {}
+impl crate::runtime::Validate for DownloadUseFlowRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "stock_id", &self.stock_id, 20)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for DownloadUseFlowRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &DownloadUseFlowRequest) -> crate::runtime::Members {
@@ -1201,19 +1309,19 @@ impl<'de> serde::Deserialize<'de> for QueryDailyUseFlowUrlRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListCouponsByFilterRequest {
-    /// Wire: `openid`, `string`, required, path parameter.
+    /// Wire: `openid`, `string`, at most 128 characters, required, path parameter.
     pub openid: String,
-    /// Wire: `appid`, `string`, required, query parameter.
+    /// Wire: `appid`, `string`, at most 128 characters, required, query parameter.
     pub appid: String,
-    /// Wire: `stock_id`, `string`, optional, query parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, optional, query parameter.
     pub stock_id: Option<String>,
     /// Wire: `status`, `enum ListCouponsByFilterStatus`, optional, query parameter.
     pub status: Option<ListCouponsByFilterStatus>,
-    /// Wire: `creator_mchid`, `string`, optional, query parameter.
+    /// Wire: `creator_mchid`, `string`, at most 20 characters, optional, query parameter.
     pub creator_mchid: Option<String>,
     /// Wire: `sender_mchid`, `string`, optional, query parameter.
     pub sender_mchid: Option<String>,
-    /// Wire: `available_mchid`, `string`, optional, query parameter.
+    /// Wire: `available_mchid`, `string`, at most 20 characters, optional, query parameter.
     pub available_mchid: Option<String>,
     /// Wire: `offset`, `integer`, optional, query parameter.
     pub offset: Option<i64>,
@@ -1281,8 +1389,19 @@ impl ListCouponsByFilterRequest {
 }
 impl crate::runtime::Validate for ListCouponsByFilterRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "openid", &self.openid, 128)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 128)?;
+        if let Some(value) = &self.stock_id {
+            crate::runtime::check_length(at, "stock_id", value, 20)?;
+        }
         if let Some(value) = &self.status {
             crate::runtime::check_enum(at, "status", value)?;
+        }
+        if let Some(value) = &self.creator_mchid {
+            crate::runtime::check_length(at, "creator_mchid", value, 20)?;
+        }
+        if let Some(value) = &self.available_mchid {
+            crate::runtime::check_length(at, "available_mchid", value, 20)?;
         }
         if let Some(value) = &self.business_type {
             crate::runtime::check_enum(at, "business_type", value)?;
@@ -1344,23 +1463,23 @@ impl<'de> serde::Deserialize<'de> for ListCouponsByFilterRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SendCouponRequest {
-    /// Wire: `openid`, `string`, required, path parameter.
+    /// Wire: `openid`, `string`, at most 128 characters, required, path parameter.
     pub openid: String,
     /// 批次号
     ///
-    /// Wire: `stock_id`, `string`, required.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required.
     pub stock_id: String,
     /// 商户单据号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 128 characters, required.
     pub out_request_no: String,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 128 characters, required.
     pub appid: String,
     /// 创建批次的商户号
     ///
-    /// Wire: `stock_creator_mchid`, `string`, required.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required.
     pub stock_creator_mchid: String,
     /// 指定面额发券，面额
     ///
@@ -1395,7 +1514,21 @@ impl SendCouponRequest {
         self
     }
 }
-impl crate::runtime::Validate for SendCouponRequest {}
+impl crate::runtime::Validate for SendCouponRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "openid", &self.openid, 128)?;
+        crate::runtime::check_length(at, "stock_id", &self.stock_id, 20)?;
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 128)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 128)?;
+        crate::runtime::check_length(
+            at,
+            "stock_creator_mchid",
+            &self.stock_creator_mchid,
+            20,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for SendCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &SendCouponRequest) -> crate::runtime::Members {
@@ -1451,11 +1584,11 @@ impl<'de> serde::Deserialize<'de> for SendCouponRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCouponRequest {
-    /// Wire: `openid`, `string`, required, path parameter.
+    /// Wire: `openid`, `string`, at most 128 characters, required, path parameter.
     pub openid: String,
-    /// Wire: `coupon_id`, `string`, required, path parameter.
+    /// Wire: `coupon_id`, `string`, at most 20 characters, required, path parameter.
     pub coupon_id: String,
-    /// Wire: `appid`, `string`, required, query parameter.
+    /// Wire: `appid`, `string`, at most 128 characters, required, query parameter.
     pub appid: String,
 }
 impl QueryCouponRequest {
@@ -1468,7 +1601,14 @@ impl QueryCouponRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryCouponRequest {}
+impl crate::runtime::Validate for QueryCouponRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "openid", &self.openid, 128)?;
+        crate::runtime::check_length(at, "coupon_id", &self.coupon_id, 20)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 128)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryCouponRequest) -> crate::runtime::Members {

@@ -86,18 +86,18 @@ pub struct QueryBankMultiActivityCouponRequest<'a> {
 pub struct SetCallbackRequest<'a> {
     /// 商户号
     ///
-    /// Wire: `mchid`, `string`, required.
+    /// Wire: `mchid`, `string`, at most 20 characters, required.
     pub mchid: &'a str,
     /// 通知url地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 256 characters, required.
     pub notify_url: &'a str,
 }
 /// The required fields of [`CreateCouponStockRequest`](super::CreateCouponStockRequest), each named: `CreateCouponStockRequest::new(required::CreateCouponStockRequest { … })`.
 pub struct CreateCouponStockRequest<'a> {
     /// 批次名称
     ///
-    /// Wire: `stock_name`, `string`, required.
+    /// Wire: `stock_name`, `string`, at most 20 characters, required.
     pub stock_name: &'a str,
     /// 开始时间
     ///
@@ -121,7 +121,7 @@ pub struct CreateCouponStockRequest<'a> {
     pub stock_type: super::StockType,
     /// 归属商户号
     ///
-    /// Wire: `belong_merchant`, `string`, required.
+    /// Wire: `belong_merchant`, `string`, at most 20 characters, required.
     pub belong_merchant: &'a str,
     /// 核销规则
     ///
@@ -129,7 +129,7 @@ pub struct CreateCouponStockRequest<'a> {
     pub coupon_use_rule: super::CouponUseRule,
     /// 商户单据号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 128 characters, required.
     pub out_request_no: &'a str,
 }
 /// The required fields of [`ListStocksRequest`](super::ListStocksRequest), each named: `ListStocksRequest::new(required::ListStocksRequest { … })`.
@@ -138,21 +138,21 @@ pub struct ListStocksRequest<'a> {
     pub offset: i64,
     /// Wire: `limit`, `integer`, required, query parameter.
     pub limit: i64,
-    /// Wire: `stock_creator_mchid`, `string`, required, query parameter.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required, query parameter.
     pub stock_creator_mchid: &'a str,
 }
 /// The required fields of [`QueryStockRequest`](super::QueryStockRequest), each named: `QueryStockRequest::new(required::QueryStockRequest { … })`.
 pub struct QueryStockRequest<'a> {
-    /// Wire: `stock_id`, `string`, required, path parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required, path parameter.
     pub stock_id: &'a str,
-    /// Wire: `stock_creator_mchid`, `string`, required, query parameter.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required, query parameter.
     pub stock_creator_mchid: &'a str,
 }
 /// The required fields of [`ListAvailableSingleitemsRequest`](super::ListAvailableSingleitemsRequest), each named: `ListAvailableSingleitemsRequest::new(required::ListAvailableSingleitemsRequest { … })`.
 pub struct ListAvailableSingleitemsRequest<'a> {
-    /// Wire: `stock_id`, `string`, required, path parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required, path parameter.
     pub stock_id: &'a str,
-    /// Wire: `stock_creator_mchid`, `string`, required, query parameter.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required, query parameter.
     pub stock_creator_mchid: &'a str,
     /// Wire: `offset`, `integer`, required, query parameter.
     pub offset: i64,
@@ -161,13 +161,13 @@ pub struct ListAvailableSingleitemsRequest<'a> {
 }
 /// The required fields of [`ListAvailableMerchantsRequest`](super::ListAvailableMerchantsRequest), each named: `ListAvailableMerchantsRequest::new(required::ListAvailableMerchantsRequest { … })`.
 pub struct ListAvailableMerchantsRequest<'a> {
-    /// Wire: `stock_id`, `string`, required, path parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required, path parameter.
     pub stock_id: &'a str,
     /// Wire: `offset`, `integer`, required, query parameter.
     pub offset: i64,
     /// Wire: `limit`, `string`, required, query parameter.
     pub limit: &'a str,
-    /// Wire: `stock_creator_mchid`, `string`, required, query parameter.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required, query parameter.
     pub stock_creator_mchid: &'a str,
 }
 /// The required fields of [`ModifyGoodsIdsRequest`](super::ModifyGoodsIdsRequest), each named: `ModifyGoodsIdsRequest::new(required::ModifyGoodsIdsRequest { … })`.
@@ -181,11 +181,11 @@ pub struct ModifyGoodsIdsRequest<'a> {
 }
 /// The required fields of [`PauseStockRequest`](super::PauseStockRequest), each named: `PauseStockRequest::new(required::PauseStockRequest { … })`.
 pub struct PauseStockRequest<'a> {
-    /// Wire: `stock_id`, `string`, required, path parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required, path parameter.
     pub stock_id: &'a str,
     /// 创建批次的商户号
     ///
-    /// Wire: `stock_creator_mchid`, `string`, required.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required.
     pub stock_creator_mchid: &'a str,
 }
 /// The required fields of [`QueryDailyRefundFlowUrlRequest`](super::QueryDailyRefundFlowUrlRequest), each named: `QueryDailyRefundFlowUrlRequest::new(required::QueryDailyRefundFlowUrlRequest { … })`.
@@ -197,20 +197,20 @@ pub struct QueryDailyRefundFlowUrlRequest<'a> {
 }
 /// The required fields of [`RestartStockRequest`](super::RestartStockRequest), each named: `RestartStockRequest::new(required::RestartStockRequest { … })`.
 pub struct RestartStockRequest<'a> {
-    /// Wire: `stock_id`, `string`, required, path parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required, path parameter.
     pub stock_id: &'a str,
     /// 创建批次的商户号
     ///
-    /// Wire: `stock_creator_mchid`, `string`, required.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required.
     pub stock_creator_mchid: &'a str,
 }
 /// The required fields of [`StartStockRequest`](super::StartStockRequest), each named: `StartStockRequest::new(required::StartStockRequest { … })`.
 pub struct StartStockRequest<'a> {
-    /// Wire: `stock_id`, `string`, required, path parameter.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required, path parameter.
     pub stock_id: &'a str,
     /// 创建批次的商户号
     ///
-    /// Wire: `stock_creator_mchid`, `string`, required.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required.
     pub stock_creator_mchid: &'a str,
 }
 /// The required fields of [`QueryDailyUseFlowUrlRequest`](super::QueryDailyUseFlowUrlRequest), each named: `QueryDailyUseFlowUrlRequest::new(required::QueryDailyUseFlowUrlRequest { … })`.
@@ -222,38 +222,38 @@ pub struct QueryDailyUseFlowUrlRequest<'a> {
 }
 /// The required fields of [`ListCouponsByFilterRequest`](super::ListCouponsByFilterRequest), each named: `ListCouponsByFilterRequest::new(required::ListCouponsByFilterRequest { … })`.
 pub struct ListCouponsByFilterRequest<'a> {
-    /// Wire: `openid`, `string`, required, path parameter.
+    /// Wire: `openid`, `string`, at most 128 characters, required, path parameter.
     pub openid: &'a str,
-    /// Wire: `appid`, `string`, required, query parameter.
+    /// Wire: `appid`, `string`, at most 128 characters, required, query parameter.
     pub appid: &'a str,
 }
 /// The required fields of [`SendCouponRequest`](super::SendCouponRequest), each named: `SendCouponRequest::new(required::SendCouponRequest { … })`.
 pub struct SendCouponRequest<'a> {
-    /// Wire: `openid`, `string`, required, path parameter.
+    /// Wire: `openid`, `string`, at most 128 characters, required, path parameter.
     pub openid: &'a str,
     /// 批次号
     ///
-    /// Wire: `stock_id`, `string`, required.
+    /// Wire: `stock_id`, `string`, at most 20 characters, required.
     pub stock_id: &'a str,
     /// 商户单据号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 128 characters, required.
     pub out_request_no: &'a str,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 128 characters, required.
     pub appid: &'a str,
     /// 创建批次的商户号
     ///
-    /// Wire: `stock_creator_mchid`, `string`, required.
+    /// Wire: `stock_creator_mchid`, `string`, at most 20 characters, required.
     pub stock_creator_mchid: &'a str,
 }
 /// The required fields of [`QueryCouponRequest`](super::QueryCouponRequest), each named: `QueryCouponRequest::new(required::QueryCouponRequest { … })`.
 pub struct QueryCouponRequest<'a> {
-    /// Wire: `openid`, `string`, required, path parameter.
+    /// Wire: `openid`, `string`, at most 128 characters, required, path parameter.
     pub openid: &'a str,
-    /// Wire: `coupon_id`, `string`, required, path parameter.
+    /// Wire: `coupon_id`, `string`, at most 20 characters, required, path parameter.
     pub coupon_id: &'a str,
-    /// Wire: `appid`, `string`, required, query parameter.
+    /// Wire: `appid`, `string`, at most 128 characters, required, query parameter.
     pub appid: &'a str,
 }

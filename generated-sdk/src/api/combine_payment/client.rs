@@ -46,6 +46,17 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID和mch_id不匹配 | 请确认AppID和mch_id是否匹配，参考：查询商户号绑定的APPID账号 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请根据接口返回的详细信息检查 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确，商户号获取方式请参考：普通商户模式开发必要参数说明 | 业务 |
+    /// | 400 | `ORDER_CLOSED` | 订单已关闭 | 当前订单已关闭，请重新下单 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名 | 业务 |
+    /// | 403 | `NOAUTH` | 商户无权限 | 请商户联系对接运营申请此接口相关权限，参考：快速开始-步骤3 | 业务 |
+    /// | 403 | `OUT_TRADE_NO_USED` | 商户订单号重复 | 请核实商户订单号是否重复提交 | 业务 |
+    /// | 403 | `RULELIMIT` | 业务规则限制 | 因业务规则限制请求频率，请查看接口返回的详细信息 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请降低请求接口频率 | 业务 |
+    /// | 500 | `OPENID_MISMATCH` | OpenID和AppID不匹配 | 请确认OpenID和AppID是否匹配，参考：OpenID获取 | 业务 |
+    /// | 500 | `SYSTEMERROR` | 系统错误 | 系统异常，请用相同参数重新调用 | 业务 |
     pub fn app_prepay(
         &self,
         request: &AppPrepayRequest,
@@ -91,6 +102,17 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID和mch_id不匹配 | 请确认AppID和mch_id是否匹配，参考：查询商户号绑定的APPID账号 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请根据接口返回的详细信息检查 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确，商户号获取方式请参考：普通商户模式开发必要参数说明 | 业务 |
+    /// | 400 | `ORDER_CLOSED` | 订单已关闭 | 当前订单已关闭，请重新下单 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名 | 业务 |
+    /// | 403 | `NOAUTH` | 商户无权限 | 请商户联系对接运营申请此接口相关权限，参考：快速开始-步骤3 | 业务 |
+    /// | 403 | `OUT_TRADE_NO_USED` | 商户订单号重复 | 请核实商户订单号是否重复提交 | 业务 |
+    /// | 403 | `RULELIMIT` | 业务规则限制 | 因业务规则限制请求频率，请查看接口返回的详细信息 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请降低请求接口频率 | 业务 |
+    /// | 500 | `OPENID_MISMATCH` | OpenID和AppID不匹配 | 请确认OpenID和AppID是否匹配，参考：OpenID获取 | 业务 |
+    /// | 500 | `SYSTEMERROR` | 系统错误 | 系统异常，请用相同参数重新调用 | 业务 |
     pub fn h5_prepay(
         &self,
         request: &H5PrepayRequest,
@@ -182,6 +204,17 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID和mch_id不匹配 | 请确认AppID和mch_id是否匹配，参考：查询商户号绑定的APPID账号 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请根据接口返回的详细信息检查 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确，商户号获取方式请参考：普通商户模式开发必要参数说明 | 业务 |
+    /// | 400 | `ORDER_CLOSED` | 订单已关闭 | 当前订单已关闭，请重新下单 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名 | 业务 |
+    /// | 403 | `NOAUTH` | 商户无权限 | 请商户联系对接运营申请此接口相关权限，参考：快速开始-步骤3 | 业务 |
+    /// | 403 | `OUT_TRADE_NO_USED` | 商户订单号重复 | 请核实商户订单号是否重复提交 | 业务 |
+    /// | 403 | `RULELIMIT` | 业务规则限制 | 因业务规则限制请求频率，请查看接口返回的详细信息 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请降低请求接口频率 | 业务 |
+    /// | 500 | `OPENID_MISMATCH` | OpenID和AppID不匹配 | 请确认OpenID和AppID是否匹配，参考：OpenID获取 | 业务 |
+    /// | 500 | `SYSTEMERROR` | 系统错误 | 系统异常，请用相同参数重新调用 | 业务 |
     pub fn jsapi_prepay(
         &self,
         request: &JsapiPrepayRequest,
@@ -272,6 +305,16 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID和mch_id不匹配 | 请确认AppID和mch_id是否匹配，参考：查询商户号绑定的APPID账号 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请根据接口返回的详细信息检查 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确，商户号获取方式请参考：普通商户模式开发必要参数说明 | 业务 |
+    /// | 400 | `ORDER_CLOSED` | 订单已关闭 | 当前订单已关闭，请重新下单 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名 | 业务 |
+    /// | 403 | `NOAUTH` | 商户无权限 | 请商户联系对接运营申请此接口相关权限，参考：快速开始-步骤3 | 业务 |
+    /// | 403 | `OUT_TRADE_NO_USED` | 商户订单号重复 | 请核实商户订单号是否重复提交 | 业务 |
+    /// | 403 | `RULELIMIT` | 业务规则限制 | 因业务规则限制请求频率，请查看接口返回的详细信息 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请降低请求接口频率 | 业务 |
+    /// | 500 | `SYSTEMERROR` | 系统错误 | 系统异常，请用相同参数重新调用 | 业务 |
     pub fn native_prepay(
         &self,
         request: &NativePrepayRequest,
@@ -317,6 +360,15 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请根据接口返回的详细信息检查 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确，商户号获取方式请参考普通商户模式开发必要参数说明 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名 | 业务 |
+    /// | 403 | `NOAUTH` | 商户无权限 | 请商户联系对接运营申请此接口相关权限，参考：快速开始-步骤3 | 业务 |
+    /// | 403 | `RULELIMIT` | 业务规则限制 | 因业务规则限制请求频率，请查看接口返回的详细信息 | 业务 |
+    /// | 404 | `ORDERNOTEXIST` | 订单不存在 | 请检查订单是否发起过交易 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请降低请求接口频率 | 业务 |
+    /// | 500 | `INVALID_TRANSACTIONID` | 订单号非法 | 请检查微信支付订单号是否正确 | 业务 |
+    /// | 500 | `SYSTEMERROR` | 系统错误 | 系统异常，请用相同参数重新调用 | 业务 |
     pub fn query_order_by_out_trade_no(
         &self,
         request: &QueryOrderByOutTradeNoRequest,
@@ -365,6 +417,16 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID和mch_id不匹配 | 请确认AppID和mch_id是否匹配，参考：查询商户号绑定的APPID账号 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 输入的请求非法，请求关单的子单信息与下单时的子单信息不一致 | 请检查关单传入的子单信息与下单时传入的子单信息或子单数量是否一致 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请根据接口返回的详细信息检查 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确，商户号获取方式请参考：普通商户模式开发必要参数说明 | 业务 |
+    /// | 400 | `ORDER_CLOSED` | 订单已关闭 | 当前订单已关闭，请重新下单 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名 | 业务 |
+    /// | 403 | `NOAUTH` | 商户无权限 | 请商户联系对接运营申请此接口相关权限，参考：快速开始-步骤3 | 业务 |
+    /// | 404 | `ORDERNOTEXIST` | 订单不存在 | 请检查订单是否发起过交易 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请降低请求接口频率 | 业务 |
+    /// | 500 | `SYSTEMERROR` | 系统错误 | 系统异常，请用相同参数重新调用 | 业务 |
     pub fn close_order(
         &self,
         request: &CloseOrderRequest,

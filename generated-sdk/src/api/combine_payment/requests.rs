@@ -16,15 +16,15 @@ use super::models::{
 pub struct AppPrepayRequest {
     /// 合单商户appid
     ///
-    /// Wire: `combine_appid`, `string`, required.
+    /// Wire: `combine_appid`, `string`, at most 32 characters, required.
     pub combine_appid: String,
     /// 合单商户号
     ///
-    /// Wire: `combine_mchid`, `string`, required.
+    /// Wire: `combine_mchid`, `string`, at most 32 characters, required.
     pub combine_mchid: String,
     /// 合单商户订单号
     ///
-    /// Wire: `combine_out_trade_no`, `string`, required.
+    /// Wire: `combine_out_trade_no`, `string`, at most 32 characters, required.
     pub combine_out_trade_no: String,
     /// 场景信息
     ///
@@ -52,7 +52,7 @@ pub struct AppPrepayRequest {
     pub prepay_id: Option<String>,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: String,
     /// 交易场景
     ///
@@ -139,6 +139,14 @@ impl AppPrepayRequest {
 }
 impl crate::runtime::Validate for AppPrepayRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "combine_appid", &self.combine_appid, 32)?;
+        crate::runtime::check_length(at, "combine_mchid", &self.combine_mchid, 32)?;
+        crate::runtime::check_length(
+            at,
+            "combine_out_trade_no",
+            &self.combine_out_trade_no,
+            32,
+        )?;
         if let Some(value) = &self.scene_info {
             crate::runtime::Validate::validate_at(
                 value,
@@ -157,6 +165,7 @@ impl crate::runtime::Validate for AppPrepayRequest {
                 &crate::runtime::field_path(at, "combine_payer_info"),
             )?;
         }
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 255)?;
         if let Some(value) = &self.trade_scenario {
             crate::runtime::check_enum(at, "trade_scenario", value)?;
         }
@@ -293,15 +302,15 @@ impl<'de> serde::Deserialize<'de> for AppPrepayRequest {
 pub struct H5PrepayRequest {
     /// 合单商户appid
     ///
-    /// Wire: `combine_appid`, `string`, required.
+    /// Wire: `combine_appid`, `string`, at most 32 characters, required.
     pub combine_appid: String,
     /// 合单商户号
     ///
-    /// Wire: `combine_mchid`, `string`, required.
+    /// Wire: `combine_mchid`, `string`, at most 32 characters, required.
     pub combine_mchid: String,
     /// 合单商户订单号
     ///
-    /// Wire: `combine_out_trade_no`, `string`, required.
+    /// Wire: `combine_out_trade_no`, `string`, at most 32 characters, required.
     pub combine_out_trade_no: String,
     /// 场景信息
     ///
@@ -321,7 +330,7 @@ pub struct H5PrepayRequest {
     pub time_expire: Option<String>,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: String,
     /// 指定支付方式
     ///
@@ -371,6 +380,14 @@ impl H5PrepayRequest {
 }
 impl crate::runtime::Validate for H5PrepayRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "combine_appid", &self.combine_appid, 32)?;
+        crate::runtime::check_length(at, "combine_mchid", &self.combine_mchid, 32)?;
+        crate::runtime::check_length(
+            at,
+            "combine_out_trade_no",
+            &self.combine_out_trade_no,
+            32,
+        )?;
         crate::runtime::Validate::validate_at(
             &self.scene_info,
             &crate::runtime::field_path(at, "scene_info"),
@@ -381,6 +398,7 @@ impl crate::runtime::Validate for H5PrepayRequest {
                 &crate::runtime::field_path(at, &format!("{}[{index}]", "sub_orders")),
             )?;
         }
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 255)?;
         if let Some(value) = &self.limit_pay {
             for (index, item) in IntoIterator::into_iter(value).enumerate() {
                 crate::runtime::check_enum(
@@ -525,15 +543,15 @@ impl<'de> serde::Deserialize<'de> for QueryOrderByIdRequest {
 pub struct JsapiPrepayRequest {
     /// 合单商户appid
     ///
-    /// Wire: `combine_appid`, `string`, required.
+    /// Wire: `combine_appid`, `string`, at most 32 characters, required.
     pub combine_appid: String,
     /// 合单商户号
     ///
-    /// Wire: `combine_mchid`, `string`, required.
+    /// Wire: `combine_mchid`, `string`, at most 32 characters, required.
     pub combine_mchid: String,
     /// 合单商户订单号
     ///
-    /// Wire: `combine_out_trade_no`, `string`, required.
+    /// Wire: `combine_out_trade_no`, `string`, at most 32 characters, required.
     pub combine_out_trade_no: String,
     /// 场景信息
     ///
@@ -557,7 +575,7 @@ pub struct JsapiPrepayRequest {
     pub time_expire: Option<String>,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: String,
     /// 指定支付方式
     ///
@@ -613,6 +631,14 @@ impl JsapiPrepayRequest {
 }
 impl crate::runtime::Validate for JsapiPrepayRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "combine_appid", &self.combine_appid, 32)?;
+        crate::runtime::check_length(at, "combine_mchid", &self.combine_mchid, 32)?;
+        crate::runtime::check_length(
+            at,
+            "combine_out_trade_no",
+            &self.combine_out_trade_no,
+            32,
+        )?;
         if let Some(value) = &self.scene_info {
             crate::runtime::Validate::validate_at(
                 value,
@@ -629,6 +655,7 @@ impl crate::runtime::Validate for JsapiPrepayRequest {
             &self.combine_payer_info,
             &crate::runtime::field_path(at, "combine_payer_info"),
         )?;
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 255)?;
         if let Some(value) = &self.limit_pay {
             for (index, item) in IntoIterator::into_iter(value).enumerate() {
                 crate::runtime::check_enum(
@@ -900,15 +927,15 @@ impl<'de> serde::Deserialize<'de> for MiniprogramPrepayRequest {
 pub struct NativePrepayRequest {
     /// 合单商户appid
     ///
-    /// Wire: `combine_appid`, `string`, required.
+    /// Wire: `combine_appid`, `string`, at most 32 characters, required.
     pub combine_appid: String,
     /// 合单商户号
     ///
-    /// Wire: `combine_mchid`, `string`, required.
+    /// Wire: `combine_mchid`, `string`, at most 32 characters, required.
     pub combine_mchid: String,
     /// 合单商户订单号
     ///
-    /// Wire: `combine_out_trade_no`, `string`, required.
+    /// Wire: `combine_out_trade_no`, `string`, at most 32 characters, required.
     pub combine_out_trade_no: String,
     /// 场景信息
     ///
@@ -983,6 +1010,14 @@ impl NativePrepayRequest {
 }
 impl crate::runtime::Validate for NativePrepayRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "combine_appid", &self.combine_appid, 32)?;
+        crate::runtime::check_length(at, "combine_mchid", &self.combine_mchid, 32)?;
+        crate::runtime::check_length(
+            at,
+            "combine_out_trade_no",
+            &self.combine_out_trade_no,
+            32,
+        )?;
         if let Some(value) = &self.scene_info {
             crate::runtime::Validate::validate_at(
                 value,
@@ -1089,7 +1124,7 @@ impl<'de> serde::Deserialize<'de> for NativePrepayRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOrderByOutTradeNoRequest {
-    /// Wire: `combine_out_trade_no`, `string`, required, path parameter.
+    /// Wire: `combine_out_trade_no`, `string`, at most 32 characters, required, path parameter.
     pub combine_out_trade_no: String,
 }
 impl QueryOrderByOutTradeNoRequest {
@@ -1100,7 +1135,17 @@ impl QueryOrderByOutTradeNoRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryOrderByOutTradeNoRequest {}
+impl crate::runtime::Validate for QueryOrderByOutTradeNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "combine_out_trade_no",
+            &self.combine_out_trade_no,
+            32,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryOrderByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryOrderByOutTradeNoRequest) -> crate::runtime::Members {
@@ -1137,11 +1182,11 @@ impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloseOrderRequest {
-    /// Wire: `combine_out_trade_no`, `string`, required, path parameter.
+    /// Wire: `combine_out_trade_no`, `string`, at most 32 characters, required, path parameter.
     pub combine_out_trade_no: String,
     /// 合单商户appid
     ///
-    /// Wire: `combine_appid`, `string`, required.
+    /// Wire: `combine_appid`, `string`, at most 32 characters, required.
     pub combine_appid: String,
     /// 商品单信息
     ///
@@ -1160,6 +1205,13 @@ impl CloseOrderRequest {
 }
 impl crate::runtime::Validate for CloseOrderRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "combine_out_trade_no",
+            &self.combine_out_trade_no,
+            32,
+        )?;
+        crate::runtime::check_length(at, "combine_appid", &self.combine_appid, 32)?;
         for (index, item) in IntoIterator::into_iter(&self.sub_orders).enumerate() {
             crate::runtime::Validate::validate_at(
                 item,

@@ -223,15 +223,15 @@ pub struct CloseOrderSubOrders<'a> {
 pub struct AppPrepayRequest<'a> {
     /// 合单商户appid
     ///
-    /// Wire: `combine_appid`, `string`, required.
+    /// Wire: `combine_appid`, `string`, at most 32 characters, required.
     pub combine_appid: &'a str,
     /// 合单商户号
     ///
-    /// Wire: `combine_mchid`, `string`, required.
+    /// Wire: `combine_mchid`, `string`, at most 32 characters, required.
     pub combine_mchid: &'a str,
     /// 合单商户订单号
     ///
-    /// Wire: `combine_out_trade_no`, `string`, required.
+    /// Wire: `combine_out_trade_no`, `string`, at most 32 characters, required.
     pub combine_out_trade_no: &'a str,
     /// 商品单信息
     ///
@@ -239,22 +239,22 @@ pub struct AppPrepayRequest<'a> {
     pub sub_orders: Vec<super::SubOrders>,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: &'a str,
 }
 /// The required fields of [`H5PrepayRequest`](super::H5PrepayRequest), each named: `H5PrepayRequest::new(required::H5PrepayRequest { … })`.
 pub struct H5PrepayRequest<'a> {
     /// 合单商户appid
     ///
-    /// Wire: `combine_appid`, `string`, required.
+    /// Wire: `combine_appid`, `string`, at most 32 characters, required.
     pub combine_appid: &'a str,
     /// 合单商户号
     ///
-    /// Wire: `combine_mchid`, `string`, required.
+    /// Wire: `combine_mchid`, `string`, at most 32 characters, required.
     pub combine_mchid: &'a str,
     /// 合单商户订单号
     ///
-    /// Wire: `combine_out_trade_no`, `string`, required.
+    /// Wire: `combine_out_trade_no`, `string`, at most 32 characters, required.
     pub combine_out_trade_no: &'a str,
     /// 场景信息
     ///
@@ -266,22 +266,22 @@ pub struct H5PrepayRequest<'a> {
     pub sub_orders: Vec<super::H5PrepaySubOrders>,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: &'a str,
 }
 /// The required fields of [`JsapiPrepayRequest`](super::JsapiPrepayRequest), each named: `JsapiPrepayRequest::new(required::JsapiPrepayRequest { … })`.
 pub struct JsapiPrepayRequest<'a> {
     /// 合单商户appid
     ///
-    /// Wire: `combine_appid`, `string`, required.
+    /// Wire: `combine_appid`, `string`, at most 32 characters, required.
     pub combine_appid: &'a str,
     /// 合单商户号
     ///
-    /// Wire: `combine_mchid`, `string`, required.
+    /// Wire: `combine_mchid`, `string`, at most 32 characters, required.
     pub combine_mchid: &'a str,
     /// 合单商户订单号
     ///
-    /// Wire: `combine_out_trade_no`, `string`, required.
+    /// Wire: `combine_out_trade_no`, `string`, at most 32 characters, required.
     pub combine_out_trade_no: &'a str,
     /// 商品单信息
     ///
@@ -293,7 +293,7 @@ pub struct JsapiPrepayRequest<'a> {
     pub combine_payer_info: super::H5PrepayCombinePayerInfo,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: &'a str,
 }
 /// The required fields of [`MiniprogramPrepayRequest`](super::MiniprogramPrepayRequest), each named: `MiniprogramPrepayRequest::new(required::MiniprogramPrepayRequest { … })`.
@@ -323,15 +323,15 @@ pub struct MiniprogramPrepayRequest<'a> {
 pub struct NativePrepayRequest<'a> {
     /// 合单商户appid
     ///
-    /// Wire: `combine_appid`, `string`, required.
+    /// Wire: `combine_appid`, `string`, at most 32 characters, required.
     pub combine_appid: &'a str,
     /// 合单商户号
     ///
-    /// Wire: `combine_mchid`, `string`, required.
+    /// Wire: `combine_mchid`, `string`, at most 32 characters, required.
     pub combine_mchid: &'a str,
     /// 合单商户订单号
     ///
-    /// Wire: `combine_out_trade_no`, `string`, required.
+    /// Wire: `combine_out_trade_no`, `string`, at most 32 characters, required.
     pub combine_out_trade_no: &'a str,
     /// 商品单信息
     ///
@@ -344,11 +344,11 @@ pub struct NativePrepayRequest<'a> {
 }
 /// The required fields of [`CloseOrderRequest`](super::CloseOrderRequest), each named: `CloseOrderRequest::new(required::CloseOrderRequest { … })`.
 pub struct CloseOrderRequest<'a> {
-    /// Wire: `combine_out_trade_no`, `string`, required, path parameter.
+    /// Wire: `combine_out_trade_no`, `string`, at most 32 characters, required, path parameter.
     pub combine_out_trade_no: &'a str,
     /// 合单商户appid
     ///
-    /// Wire: `combine_appid`, `string`, required.
+    /// Wire: `combine_appid`, `string`, at most 32 characters, required.
     pub combine_appid: &'a str,
     /// 商品单信息
     ///

@@ -392,6 +392,16 @@ impl<'a, T: Transport> CommonClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 文件系统错误，请稍后重试 | 文件系统异常，请使用相同参数稍后重新调用 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 图片文件名称不正确，请检查后重新提交 | 图片文件名称不正确，只支持jpg，jpeg，png，bmp，请使用正确图片文件重新调用 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 文件二进制内容不是图片，请检查后重新提交 | 上传文件二进制内容头部不正确，只支持jpg，jpeg，png，bmp，请使用正确图片文件重新调用 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 图片sha256值有误，请检查后重新提交 | 图片sha256值计算有误，请检查算法，重新计算后提交 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 文件大小不能超过2M，请检查后重新提交 | 商户更换文件或者对图片进行压缩后，重新调用 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 文件为空，请检查后重新提交 | 商户更换文件后，重新调用 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 操作过快，请稍后重试 | 请商户降低每秒调用频率 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 当天上传文件数已达上限 | 请商户降低每天调用频率 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
     pub fn upload_image(
         &self,
         request: &UploadImageRequest,
@@ -448,6 +458,16 @@ impl<'a, T: Transport> CommonClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 文件系统错误，请稍后重试 | 文件系统异常，请使用相同参数稍后重新调用 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 视频文件名称不正确，请检查后重新提交 | 视频文件名称不正确，只支持avi、wmv、mpeg、mp4、mov、mkv、flv、f4v、m4v、rmvb，请使用正确视频文件重新调用 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 文件二进制内容不是视频，请检查后重新提交 | 上传文件二进制内容头部不正确，只支持avi、wmv、mpeg、mp4、mov、mkv、flv、f4v、m4v、rmvb，请使用正确视频文件重新调用 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 视频sha256值有误，请检查后重新提交 | 视频sha256值计算有误，请检查算法，重新计算后提交 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 文件大小不能超过5M，请检查后重新提交 | 商户更换文件或者对视频进行压缩后，重新调用 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 文件为空，请检查后重新提交 | 商户更换文件后，重新调用 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 操作过快，请稍后重试 | 请商户降低每秒调用频率 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 当天上传文件数已达上限 | 请商户降低每天调用频率 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
     pub fn upload_video(
         &self,
         request: &UploadVideoRequest,
@@ -692,6 +712,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn echo_security_test(
         &self,
         request: &EchoSecurityTestRequest,

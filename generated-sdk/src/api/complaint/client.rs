@@ -53,6 +53,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn delete_complaint_notification(
         &self,
         request: &DeleteComplaintNotificationRequest,
@@ -100,6 +101,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn query_complaint_notification(
         &self,
         request: &QueryComplaintNotificationRequest,
@@ -147,6 +149,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn create_complaint_notification(
         &self,
         request: &CreateComplaintNotificationRequest,
@@ -194,6 +197,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn update_complaint_notification(
         &self,
         request: &UpdateComplaintNotificationRequest,
@@ -297,6 +301,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn list_complaints(
         &self,
         request: &ListComplaintsRequest,
@@ -353,6 +358,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn query_complaint(
         &self,
         request: &QueryComplaintRequest,
@@ -399,6 +405,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn complete_complaint(
         &self,
         request: &CompleteComplaintRequest,
@@ -446,6 +453,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn list_complaint_negotiation_history(
         &self,
         request: &ListComplaintNegotiationHistoryRequest,
@@ -501,6 +509,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn respond_complaint(
         &self,
         request: &RespondComplaintRequest,
@@ -548,6 +557,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn respond_immediate_service_complaint(
         &self,
         request: &RespondImmediateServiceComplaintRequest,
@@ -597,6 +607,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn update_refund_progress(
         &self,
         request: &UpdateRefundProgressRequest,
@@ -786,6 +797,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn upload_complaint_image(
         &self,
         request: &UploadComplaintImageRequest,
@@ -840,6 +852,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn download_complaint_image(
         &self,
         request: &DownloadComplaintImageRequest,

@@ -83,7 +83,7 @@ impl<'de> serde::Deserialize<'de> for QueryComplaintNotificationRequest {
 pub struct CreateComplaintNotificationRequest {
     /// 通知地址
     ///
-    /// Wire: `url`, `string`, required.
+    /// Wire: `url`, `string`, at most 255 characters, required.
     pub url: String,
 }
 impl CreateComplaintNotificationRequest {
@@ -92,7 +92,12 @@ impl CreateComplaintNotificationRequest {
         Self { url: url.into() }
     }
 }
-impl crate::runtime::Validate for CreateComplaintNotificationRequest {}
+impl crate::runtime::Validate for CreateComplaintNotificationRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "url", &self.url, 255)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CreateComplaintNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -135,7 +140,7 @@ impl<'de> serde::Deserialize<'de> for CreateComplaintNotificationRequest {
 pub struct UpdateComplaintNotificationRequest {
     /// 通知地址
     ///
-    /// Wire: `url`, `string`, required.
+    /// Wire: `url`, `string`, at most 255 characters, required.
     pub url: String,
 }
 impl UpdateComplaintNotificationRequest {
@@ -144,7 +149,12 @@ impl UpdateComplaintNotificationRequest {
         Self { url: url.into() }
     }
 }
-impl crate::runtime::Validate for UpdateComplaintNotificationRequest {}
+impl crate::runtime::Validate for UpdateComplaintNotificationRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "url", &self.url, 255)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for UpdateComplaintNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -272,11 +282,11 @@ pub struct ListComplaintsRequest {
     pub limit: Option<i64>,
     /// Wire: `offset`, `integer`, optional, query parameter.
     pub offset: Option<i64>,
-    /// Wire: `begin_date`, `string`, required, query parameter.
+    /// Wire: `begin_date`, `string`, at most 10 characters, required, query parameter.
     pub begin_date: String,
-    /// Wire: `end_date`, `string`, required, query parameter.
+    /// Wire: `end_date`, `string`, at most 10 characters, required, query parameter.
     pub end_date: String,
-    /// Wire: `complainted_mchid`, `string`, optional, query parameter.
+    /// Wire: `complainted_mchid`, `string`, at most 64 characters, optional, query parameter.
     pub complainted_mchid: Option<String>,
 }
 impl ListComplaintsRequest {
@@ -306,7 +316,16 @@ impl ListComplaintsRequest {
         self
     }
 }
-impl crate::runtime::Validate for ListComplaintsRequest {}
+impl crate::runtime::Validate for ListComplaintsRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "begin_date", &self.begin_date, 10)?;
+        crate::runtime::check_length(at, "end_date", &self.end_date, 10)?;
+        if let Some(value) = &self.complainted_mchid {
+            crate::runtime::check_length(at, "complainted_mchid", value, 64)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for ListComplaintsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &ListComplaintsRequest) -> crate::runtime::Members {
@@ -351,7 +370,7 @@ impl<'de> serde::Deserialize<'de> for ListComplaintsRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryComplaintRequest {
-    /// Wire: `complaint_id`, `string`, required, path parameter.
+    /// Wire: `complaint_id`, `string`, at most 64 characters, required, path parameter.
     pub complaint_id: String,
 }
 impl QueryComplaintRequest {
@@ -362,7 +381,12 @@ impl QueryComplaintRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryComplaintRequest {}
+impl crate::runtime::Validate for QueryComplaintRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "complaint_id", &self.complaint_id, 64)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryComplaintRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryComplaintRequest) -> crate::runtime::Members {
@@ -399,11 +423,11 @@ impl<'de> serde::Deserialize<'de> for QueryComplaintRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CompleteComplaintRequest {
-    /// Wire: `complaint_id`, `string`, required, path parameter.
+    /// Wire: `complaint_id`, `string`, at most 64 characters, required, path parameter.
     pub complaint_id: String,
     /// 被诉商户号
     ///
-    /// Wire: `complainted_mchid`, `string`, required.
+    /// Wire: `complainted_mchid`, `string`, at most 64 characters, required.
     pub complainted_mchid: String,
 }
 impl CompleteComplaintRequest {
@@ -415,7 +439,18 @@ impl CompleteComplaintRequest {
         }
     }
 }
-impl crate::runtime::Validate for CompleteComplaintRequest {}
+impl crate::runtime::Validate for CompleteComplaintRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "complaint_id", &self.complaint_id, 64)?;
+        crate::runtime::check_length(
+            at,
+            "complainted_mchid",
+            &self.complainted_mchid,
+            64,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CompleteComplaintRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CompleteComplaintRequest) -> crate::runtime::Members {
@@ -456,7 +491,7 @@ impl<'de> serde::Deserialize<'de> for CompleteComplaintRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListComplaintNegotiationHistoryRequest {
-    /// Wire: `complaint_id`, `string`, required, path parameter.
+    /// Wire: `complaint_id`, `string`, at most 64 characters, required, path parameter.
     pub complaint_id: String,
     /// Wire: `limit`, `integer`, optional, query parameter.
     pub limit: Option<i64>,
@@ -483,7 +518,12 @@ impl ListComplaintNegotiationHistoryRequest {
         self
     }
 }
-impl crate::runtime::Validate for ListComplaintNegotiationHistoryRequest {}
+impl crate::runtime::Validate for ListComplaintNegotiationHistoryRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "complaint_id", &self.complaint_id, 64)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for ListComplaintNegotiationHistoryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -526,25 +566,25 @@ impl<'de> serde::Deserialize<'de> for ListComplaintNegotiationHistoryRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RespondComplaintRequest {
-    /// Wire: `complaint_id`, `string`, required, path parameter.
+    /// Wire: `complaint_id`, `string`, at most 64 characters, required, path parameter.
     pub complaint_id: String,
     /// 被诉商户号
     ///
-    /// Wire: `complainted_mchid`, `string`, required.
+    /// Wire: `complainted_mchid`, `string`, at most 64 characters, required.
     pub complainted_mchid: String,
     /// 回复内容
     ///
-    /// Wire: `response_content`, `string`, required.
+    /// Wire: `response_content`, `string`, at most 500 characters, required.
     pub response_content: String,
     /// Wire: `response_images`, `array[string]`, optional.
     pub response_images: Option<Vec<String>>,
     /// 跳转链接
     ///
-    /// Wire: `jump_url`, `string`, optional.
+    /// Wire: `jump_url`, `string`, at most 512 characters, optional.
     pub jump_url: Option<String>,
     /// 跳转链接文案
     ///
-    /// Wire: `jump_url_text`, `string`, optional.
+    /// Wire: `jump_url_text`, `string`, at most 10 characters, optional.
     pub jump_url_text: Option<String>,
     /// 跳转小程序信息
     ///
@@ -587,6 +627,25 @@ impl RespondComplaintRequest {
 }
 impl crate::runtime::Validate for RespondComplaintRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "complaint_id", &self.complaint_id, 64)?;
+        crate::runtime::check_length(
+            at,
+            "complainted_mchid",
+            &self.complainted_mchid,
+            64,
+        )?;
+        crate::runtime::check_length(
+            at,
+            "response_content",
+            &self.response_content,
+            500,
+        )?;
+        if let Some(value) = &self.jump_url {
+            crate::runtime::check_length(at, "jump_url", value, 512)?;
+        }
+        if let Some(value) = &self.jump_url_text {
+            crate::runtime::check_length(at, "jump_url_text", value, 10)?;
+        }
         if let Some(value) = &self.mini_program_jump_info {
             crate::runtime::Validate::validate_at(
                 value,
@@ -651,11 +710,11 @@ impl<'de> serde::Deserialize<'de> for RespondComplaintRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RespondImmediateServiceComplaintRequest {
-    /// Wire: `complaint_id`, `string`, required, path parameter.
+    /// Wire: `complaint_id`, `string`, at most 64 characters, required, path parameter.
     pub complaint_id: String,
     /// 被诉商户号
     ///
-    /// Wire: `complainted_mchid`, `string`, required.
+    /// Wire: `complainted_mchid`, `string`, at most 64 characters, required.
     pub complainted_mchid: String,
     /// 消息内容
     ///
@@ -663,7 +722,7 @@ pub struct RespondImmediateServiceComplaintRequest {
     pub message: Message,
     /// 幂等ID
     ///
-    /// Wire: `idempotent_id`, `string`, required.
+    /// Wire: `idempotent_id`, `string`, at most 128 characters, required.
     pub idempotent_id: String,
 }
 impl RespondImmediateServiceComplaintRequest {
@@ -681,10 +740,18 @@ impl RespondImmediateServiceComplaintRequest {
 }
 impl crate::runtime::Validate for RespondImmediateServiceComplaintRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "complaint_id", &self.complaint_id, 64)?;
+        crate::runtime::check_length(
+            at,
+            "complainted_mchid",
+            &self.complainted_mchid,
+            64,
+        )?;
         crate::runtime::Validate::validate_at(
             &self.message,
             &crate::runtime::field_path(at, "message"),
         )?;
+        crate::runtime::check_length(at, "idempotent_id", &self.idempotent_id, 128)?;
         Ok(())
     }
 }
@@ -736,7 +803,7 @@ impl<'de> serde::Deserialize<'de> for RespondImmediateServiceComplaintRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRefundProgressRequest {
-    /// Wire: `complaint_id`, `string`, required, path parameter.
+    /// Wire: `complaint_id`, `string`, at most 64 characters, required, path parameter.
     pub complaint_id: String,
     /// 审批动作
     ///
@@ -748,7 +815,7 @@ pub struct UpdateRefundProgressRequest {
     pub launch_refund_day: Option<i64>,
     /// 拒绝退款原因
     ///
-    /// Wire: `reject_reason`, `string`, optional.
+    /// Wire: `reject_reason`, `string`, at most 200 characters, optional.
     pub reject_reason: Option<String>,
     /// 拒绝退款的举证图片列表
     ///
@@ -756,7 +823,7 @@ pub struct UpdateRefundProgressRequest {
     pub reject_media_list: Option<Vec<String>>,
     /// 备注
     ///
-    /// Wire: `remark`, `string`, optional.
+    /// Wire: `remark`, `string`, at most 200 characters, optional.
     pub remark: Option<String>,
 }
 impl UpdateRefundProgressRequest {
@@ -794,7 +861,14 @@ impl UpdateRefundProgressRequest {
 }
 impl crate::runtime::Validate for UpdateRefundProgressRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "complaint_id", &self.complaint_id, 64)?;
         crate::runtime::check_enum(at, "action", &self.action)?;
+        if let Some(value) = &self.reject_reason {
+            crate::runtime::check_length(at, "reject_reason", value, 200)?;
+        }
+        if let Some(value) = &self.remark {
+            crate::runtime::check_length(at, "remark", value, 200)?;
+        }
         Ok(())
     }
 }
@@ -1088,7 +1162,7 @@ impl<'de> serde::Deserialize<'de> for UploadComplaintImageRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadComplaintImageRequest {
-    /// Wire: `media_id`, `string`, required, path parameter.
+    /// Wire: `media_id`, `string`, at most 256 characters, required, path parameter.
     pub media_id: String,
 }
 impl DownloadComplaintImageRequest {
@@ -1097,7 +1171,12 @@ impl DownloadComplaintImageRequest {
         Self { media_id: media_id.into() }
     }
 }
-impl crate::runtime::Validate for DownloadComplaintImageRequest {}
+impl crate::runtime::Validate for DownloadComplaintImageRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "media_id", &self.media_id, 256)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for DownloadComplaintImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &DownloadComplaintImageRequest) -> crate::runtime::Members {

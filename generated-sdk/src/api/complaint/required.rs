@@ -27,40 +27,40 @@ pub struct LegacyListComplaintsRequest<'a> {
 }
 /// The required fields of [`ListComplaintsRequest`](super::ListComplaintsRequest), each named: `ListComplaintsRequest::new(required::ListComplaintsRequest { … })`.
 pub struct ListComplaintsRequest<'a> {
-    /// Wire: `begin_date`, `string`, required, query parameter.
+    /// Wire: `begin_date`, `string`, at most 10 characters, required, query parameter.
     pub begin_date: &'a str,
-    /// Wire: `end_date`, `string`, required, query parameter.
+    /// Wire: `end_date`, `string`, at most 10 characters, required, query parameter.
     pub end_date: &'a str,
 }
 /// The required fields of [`CompleteComplaintRequest`](super::CompleteComplaintRequest), each named: `CompleteComplaintRequest::new(required::CompleteComplaintRequest { … })`.
 pub struct CompleteComplaintRequest<'a> {
-    /// Wire: `complaint_id`, `string`, required, path parameter.
+    /// Wire: `complaint_id`, `string`, at most 64 characters, required, path parameter.
     pub complaint_id: &'a str,
     /// 被诉商户号
     ///
-    /// Wire: `complainted_mchid`, `string`, required.
+    /// Wire: `complainted_mchid`, `string`, at most 64 characters, required.
     pub complainted_mchid: &'a str,
 }
 /// The required fields of [`RespondComplaintRequest`](super::RespondComplaintRequest), each named: `RespondComplaintRequest::new(required::RespondComplaintRequest { … })`.
 pub struct RespondComplaintRequest<'a> {
-    /// Wire: `complaint_id`, `string`, required, path parameter.
+    /// Wire: `complaint_id`, `string`, at most 64 characters, required, path parameter.
     pub complaint_id: &'a str,
     /// 被诉商户号
     ///
-    /// Wire: `complainted_mchid`, `string`, required.
+    /// Wire: `complainted_mchid`, `string`, at most 64 characters, required.
     pub complainted_mchid: &'a str,
     /// 回复内容
     ///
-    /// Wire: `response_content`, `string`, required.
+    /// Wire: `response_content`, `string`, at most 500 characters, required.
     pub response_content: &'a str,
 }
 /// The required fields of [`RespondImmediateServiceComplaintRequest`](super::RespondImmediateServiceComplaintRequest), each named: `RespondImmediateServiceComplaintRequest::new(required::RespondImmediateServiceComplaintRequest { … })`.
 pub struct RespondImmediateServiceComplaintRequest<'a> {
-    /// Wire: `complaint_id`, `string`, required, path parameter.
+    /// Wire: `complaint_id`, `string`, at most 64 characters, required, path parameter.
     pub complaint_id: &'a str,
     /// 被诉商户号
     ///
-    /// Wire: `complainted_mchid`, `string`, required.
+    /// Wire: `complainted_mchid`, `string`, at most 64 characters, required.
     pub complainted_mchid: &'a str,
     /// 消息内容
     ///
@@ -68,12 +68,12 @@ pub struct RespondImmediateServiceComplaintRequest<'a> {
     pub message: super::Message,
     /// 幂等ID
     ///
-    /// Wire: `idempotent_id`, `string`, required.
+    /// Wire: `idempotent_id`, `string`, at most 128 characters, required.
     pub idempotent_id: &'a str,
 }
 /// The required fields of [`UpdateRefundProgressRequest`](super::UpdateRefundProgressRequest), each named: `UpdateRefundProgressRequest::new(required::UpdateRefundProgressRequest { … })`.
 pub struct UpdateRefundProgressRequest<'a> {
-    /// Wire: `complaint_id`, `string`, required, path parameter.
+    /// Wire: `complaint_id`, `string`, at most 64 characters, required, path parameter.
     pub complaint_id: &'a str,
     /// 审批动作
     ///

@@ -47,6 +47,9 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `RESOURCE_ALREADY_EXISTS` | 存在流程进行中的申请单，请检查是否重入 | 可通过查询申请状态查看此申请单的申请状态，或更换out_request_no提交新的申请单 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 申请单不存在 | 确认入参，传入正确的申请单编号 | 业务 |
     pub fn create_applyment(
         &self,
         request: &CreateApplymentRequest,
@@ -92,6 +95,10 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `RESOURCE_ALREADY_EXISTS` | 存在流程进行中的申请单，请检查是否重入 | 可通过查询申请状态查看此申请单的申请状态，或更换out_request_no提交新的申请单 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 申请单不存在 | 确认入参，传入正确的申请单编号 | 业务 |
+    /// | 500 | `RATELIMIT_EXCEEDED` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
     pub fn query_applyment_by_out_request_no(
         &self,
         request: &QueryApplymentByOutRequestNoRequest,
@@ -281,6 +288,10 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `RESOURCE_ALREADY_EXISTS` | 存在流程进行中的申请单，请检查是否重入 | 可通过查询申请状态查看此申请单的申请状态，或更换out_request_no提交新的申请单 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 申请单不存在 | 确认入参，传入正确的申请单编号 | 业务 |
+    /// | 500 | `RATELIMIT_EXCEEDED` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
     pub fn query_applyment_by_id(
         &self,
         request: &QueryApplymentByIdRequest,

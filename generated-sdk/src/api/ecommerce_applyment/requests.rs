@@ -19,7 +19,7 @@ use super::models::{
 pub struct CreateApplymentRequest {
     /// 业务申请编号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 124 characters, required.
     pub out_request_no: String,
     /// 主体类型
     ///
@@ -81,7 +81,7 @@ pub struct CreateApplymentRequest {
     pub settlement_info: Option<SettlementInfo>,
     /// 商户简称
     ///
-    /// Wire: `merchant_shortname`, `string`, required.
+    /// Wire: `merchant_shortname`, `string`, at most 64 characters, required.
     pub merchant_shortname: String,
     /// Wire: `qualifications`, `array[string]`, optional.
     pub qualifications: Option<Vec<String>>,
@@ -192,6 +192,7 @@ impl CreateApplymentRequest {
 }
 impl crate::runtime::Validate for CreateApplymentRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 124)?;
         crate::runtime::check_enum(at, "organization_type", &self.organization_type)?;
         if let Some(value) = &self.business_license_info {
             crate::runtime::Validate::validate_at(
@@ -252,6 +253,12 @@ impl crate::runtime::Validate for CreateApplymentRequest {
                 &crate::runtime::field_path(at, "settlement_info"),
             )?;
         }
+        crate::runtime::check_length(
+            at,
+            "merchant_shortname",
+            &self.merchant_shortname,
+            64,
+        )?;
         Ok(())
     }
 }
@@ -393,7 +400,7 @@ impl<'de> serde::Deserialize<'de> for CreateApplymentRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryApplymentByOutRequestNoRequest {
-    /// Wire: `out_request_no`, `string`, required, path parameter.
+    /// Wire: `out_request_no`, `string`, at most 124 characters, required, path parameter.
     pub out_request_no: String,
 }
 impl QueryApplymentByOutRequestNoRequest {
@@ -404,7 +411,12 @@ impl QueryApplymentByOutRequestNoRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryApplymentByOutRequestNoRequest {}
+impl crate::runtime::Validate for QueryApplymentByOutRequestNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 124)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryApplymentByOutRequestNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(

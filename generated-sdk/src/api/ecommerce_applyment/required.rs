@@ -131,7 +131,7 @@ pub struct ProxyVerifyIdentityInfo {
 pub struct CreateApplymentRequest<'a> {
     /// 业务申请编号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 124 characters, required.
     pub out_request_no: &'a str,
     /// 主体类型
     ///
@@ -151,7 +151,7 @@ pub struct CreateApplymentRequest<'a> {
     pub sales_scene_info: super::SalesSceneInfo,
     /// 商户简称
     ///
-    /// Wire: `merchant_shortname`, `string`, required.
+    /// Wire: `merchant_shortname`, `string`, at most 64 characters, required.
     pub merchant_shortname: &'a str,
 }
 /// The required fields of [`SubmitAccountHostingApplymentRequest`](super::SubmitAccountHostingApplymentRequest), each named: `SubmitAccountHostingApplymentRequest::new(required::SubmitAccountHostingApplymentRequest { … })`.

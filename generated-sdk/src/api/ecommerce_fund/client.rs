@@ -59,6 +59,8 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `BIZ_ERR_NEED_RETRY` | 系统异常，请求稍后重试 | 请稍后重试 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | out_request_no已使用 | 更换out_request_no重试 | 业务 |
     pub fn apply_cancel_withdraw(
         &self,
         request: &ApplyCancelWithdrawRequest,
@@ -246,6 +248,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn validate_cancel(
         &self,
         request: &ValidateCancelRequest,
@@ -293,6 +296,17 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 该商户当前不允许注销 | 根据错误提示，对子商户完成相应处理后再申请注销 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | “服务商注销电商子申请书”或“子商户注销电商子申请书”缺失 | 根据错误提示，正确传入该参数 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | media_id对应的图片不存在 | 使用对应上传API返回的media_id | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商或子商户不存在 | 请确认mchid填写无误 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商或子商户已注销 | 商户已注销，不可申请注销 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商非电商服务商 | 服务商非电商服务商，不可申请注销 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 子商户非电商子商户 | 子商户非电商子商户，不可申请注销 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商和子商户无受理关系 | 服务商和子商户无受理关系，不可申请注销 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 重试请求和原请求数据不一致 | 请使用和原请求一致的参数发起请求 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 重试请求距离上次请求间隔太久 | 时间间隔过久，不允许重试该请求 | 业务 |
+    /// | 409 | `ALREADY_EXISTS` | 申请单已存在 | 该申请单已受理，无需重试 | 业务 |
     pub fn create_cancel_application(
         &self,
         request: &CreateCancelApplicationRequest,
@@ -342,6 +356,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 图片内容过大 | 图片内容大小超出限制，请使用2M以内的图片 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 图片Content-Type非法 | 请更换为JPG、JPEG、BMP、PNG格式的图片 | 业务 |
     pub fn upload_cancel_application_media(
         &self,
         request: &UploadCancelApplicationMediaRequest,
@@ -396,6 +413,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 404 | `NOT_FOUND` | 申请单不存在 | 该申请单不存在，请正确传入申请单单号 | 业务 |
     pub fn query_cancel_application(
         &self,
         request: &QueryCancelApplicationRequest,
@@ -444,6 +462,10 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 输入账户类型未开通 | 请检查account_type，并重新调用 | 业务 |
+    /// | 403 | `NO_AUTH` | 你无权查询该商户余额 | 请确认电商平台商户号和二级商户商户号是否存在受理关系 | 业务 |
+    /// | 403 | `NO_AUTH` | 你无权调用此接口 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 403 | `NO_AUTH` | 受理关系无效 | 请检查电商平台和二级商户号的受理关系是否正常 | 业务 |
     pub fn query_sub_merchant_balance(
         &self,
         request: &QuerySubMerchantBalanceRequest,
@@ -495,6 +517,10 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 该账户在指定时间不存在 | 请检查date输入是否正确，修改后重新调用 | 业务 |
+    /// | 403 | `NO_AUTH` | 你无权查询该商户余额 | 请确认电商平台商户号和二级商户商户号是否存在受理关系 | 业务 |
+    /// | 403 | `NO_AUTH` | 你无接口权限 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 403 | `NO_AUTH` | 受理关系无效 | 请检查电商平台和二级商户号的受理关系是否正常 | 业务 |
     pub fn query_sub_merchant_day_end_balance(
         &self,
         request: &QuerySubMerchantDayEndBalanceRequest,
@@ -547,6 +573,17 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 二级商户未开启预约提现权限 | 请确认电商平台商户号和二级商户商户号是否存在受理关系 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商户账户类型不存在或未开通 | 请确认二级商户账户类型有效 | 业务 |
+    /// | 403 | `ACCOUNT_ERROR` | 二级商户未绑卡 | 二级商户号没有绑定结算银行卡，绑定后重试 | 业务 |
+    /// | 403 | `ACCOUNT_NOT_VERIFIED` | 二级商户下行打款未成功 | 二级商户号结算银行卡信息有误，修改后重试 | 业务 |
+    /// | 403 | `CONTRACT_NOT_CONFIRMED` | 二级商户未开启预约提现权限 | 二级商户号预约提现权限已关闭，无法发起预约提现 | 业务 |
+    /// | 403 | `NO_AUTH` | 无接口使用权限 | 请开通商户号相关权限 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 二级商户号账户可用余额不足 | 二级商户号账户可用余额不足 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 二级商户未开启预约提现权限 | 二级商户号预约提现权限被冻结，无法发起预约提现 | 业务 |
+    /// | 404 | `ORDER_NOT_EXIST` | 预约提现单号不存在 | 请检查订单号是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 请降低频率后重试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
     pub fn create_sub_merchant_withdraw(
         &self,
         request: &CreateSubMerchantWithdrawRequest,
@@ -594,6 +631,16 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 二级商户未开启预约提现权限 | 请确认电商平台商户号和二级商户商户号是否存在受理关系 | 业务 |
+    /// | 403 | `ACCOUNT_ERROR` | 二级商户未绑卡 | 二级商户号没有绑定结算银行卡，绑定后重试 | 业务 |
+    /// | 403 | `ACCOUNT_NOT_VERIFIED` | 二级商户下行打款未成功 | 二级商户号结算银行卡信息有误，修改后重试 | 业务 |
+    /// | 403 | `CONTRACT_NOT_CONFIRMED` | 二级商户未开启预约提现权限 | 二级商户号提现权限已关闭，无法发起提现 | 业务 |
+    /// | 403 | `NO_AUTH` | 无接口使用权限 | 请开通商户号相关权限 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 二级商户号账户可用余额不足 | 二级商户号账户可用余额不足 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 二级商户未开启预约提现权限 | 二级商户号预约提现权限被冻结，无法发起预约提现 | 业务 |
+    /// | 404 | `ORDER_NOT_EXIST` | 预约提现单号不存在 | 请检查预约提现单号是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 请降低频率后重试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
     pub fn query_sub_merchant_withdraw_by_out_request_no(
         &self,
         request: &QuerySubMerchantWithdrawByOutRequestNoRequest,
@@ -643,6 +690,16 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 二级商户未开启预约提现权限 | 请确认电商平台商户号和二级商户商户号是否存在受理关系 | 业务 |
+    /// | 403 | `ACCOUNT_ERROR` | 二级商户未绑卡 | 二级商户号没有绑定结算银行卡，绑定后重试 | 业务 |
+    /// | 403 | `ACCOUNT_NOT_VERIFIED` | 二级商户下行打款未成功 | 二级商户号结算银行卡信息有误，修改后重试 | 业务 |
+    /// | 403 | `CONTRACT_NOT_CONFIRMED` | 二级商户未开启预约提现权限 | 二级商户号提现权限已关闭，无法发起提现 | 业务 |
+    /// | 403 | `NO_AUTH` | 无接口使用权限 | 请开通商户号相关权限 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 二级商户号账户可用余额不足 | 二级商户号账户可用余额不足 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 二级商户未开启预约提现权限 | 二级商户号预约提现权限被冻结，无法发起预约提现 | 业务 |
+    /// | 404 | `ORDER_NOT_EXIST` | 预约提现单号不存在 | 请检查预约提现单号是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 请降低频率后重试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
     pub fn query_sub_merchant_withdraw_by_id(
         &self,
         request: &QuerySubMerchantWithdrawByIdRequest,
@@ -692,6 +749,10 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `RESOURCE_ALREADY_EXISTS` | 重复提交, 商户的提现申请单号已经存在, 请调用查询状态接口检查 | 重复提交, 商户的提现申请单号已经存在, 请调用查询状态接口检查 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户暂无权限使用此功能 | 仅允许电商平台允许使用。 | 业务 |
+    /// | 403 | `NOTENOUGH` | 二级商户号账户可用余额不足 | 二级商户号账户可用余额不足 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 请降低频率后重试 | 业务 |
     pub fn apply_cancelled_merchant_withdraw(
         &self,
         request: &ApplyCancelledMerchantWithdrawRequest,
@@ -739,6 +800,8 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 403 | `NO_AUTH` | 商户暂无权限使用此功能 | 仅允许电商平台允许使用。 | 业务 |
+    /// | 404 | `NOT_FOUND` | 单号不存在 | 查询单据为空, 请确认单号是否填写正确 | 业务 |
     pub fn query_cancelled_merchant_withdraw_by_id(
         &self,
         request: &QueryCancelledMerchantWithdrawByIdRequest,
@@ -787,6 +850,10 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `RESOURCE_ALREADY_EXISTS` | 重复提交, 商户的提现申请单号已经存在, 请调用查询状态接口检查 | 重复提交, 商户的提现申请单号已经存在, 请调用查询状态接口检查 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户暂无权限使用此功能 | 仅允许电商平台允许使用。 | 业务 |
+    /// | 403 | `NOTENOUGH` | 二级商户号账户可用余额不足 | 二级商户号账户可用余额不足 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 请降低频率后重试 | 业务 |
     pub fn query_cancelled_merchant_withdraw_by_out_request_no(
         &self,
         request: &QueryCancelledMerchantWithdrawByOutRequestNoRequest,
@@ -835,6 +902,8 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 输入账户类型未开通 | 请检查account_type，并重新调用 | 业务 |
+    /// | 403 | `NO_AUTH` | 当前商户号没有使用该接口的权限 | 请确认是否已经开通相关权限 | 业务 |
     pub fn query_balance(
         &self,
         request: &QueryBalanceRequest,
@@ -881,6 +950,8 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 该账户在指定时间不存在 | 请检查account_type和date输入是否正确，修改后重新调用 | 业务 |
+    /// | 403 | `NO_AUTH` | 当前商户号没有使用该接口的权限 | 请确认是否已经开通相关权限 | 业务 |
     pub fn query_day_end_balance(
         &self,
         request: &QueryDayEndBalanceRequest,
@@ -928,6 +999,17 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 二级商户未开启预约提现权限 | 请确认电商平台商户号和二级商户商户号是否存在受理关系 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商户账户类型不存在或未开通 | 请确认二级商户账户类型有效 | 业务 |
+    /// | 403 | `ACCOUNT_ERROR` | 二级商户未绑卡 | 二级商户号没有绑定结算银行卡，绑定后重试 | 业务 |
+    /// | 403 | `ACCOUNT_NOT_VERIFIED` | 二级商户下行打款未成功 | 二级商户号结算银行卡信息有误，修改后重试 | 业务 |
+    /// | 403 | `CONTRACT_NOT_CONFIRMED` | 二级商户未开启预约提现权限 | 二级商户号预约提现权限已关闭，无法发起提现 | 业务 |
+    /// | 403 | `NO_AUTH` | 无接口使用权限 | 请开通商户号相关权限 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 二级商户号账户可用余额不足 | 二级商户号账户可用余额不足 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 二级商户未开启预约提现权限 | 二级商户号预约提现权限被冻结，无法发起预约提现 | 业务 |
+    /// | 404 | `ORDER_NOT_EXIST` | 预约提现单号不存在 | 请检查预约提现单号是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 请降低频率后重试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
     pub fn create_withdraw(
         &self,
         request: &CreateWithdrawRequest,
@@ -973,6 +1055,11 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 请求的账单日期已过期 | 请检查bill_date，并重新调用 | 业务 |
+    /// | 400 | `NO_STATEMENT_EXIST` | 请求的账单文件不存在 | 请检查当前商户号请求的微信支付账户在指定日期是否有资金操作 | 业务 |
+    /// | 400 | `STATEMENT_CREATING` | 请求的账单正在生成中 | 请先检查当前商户号的微信支付账户在指定日期内是否有资金操作，若有，则在T+1日上午10点后再重新下载 | 业务 |
+    /// | 403 | `NO_AUTH` | 当前商户号没有使用该接口的权限 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
     pub fn download_withdraw_exception_file(
         &self,
         request: &DownloadWithdrawExceptionFileRequest,
@@ -1025,6 +1112,16 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 二级商户未开启预约提现权限 | 请确认电商平台商户号和二级商户商户号是否存在受理关系 | 业务 |
+    /// | 403 | `ACCOUNT_ERROR` | 二级商户未绑卡 | 二级商户号没有绑定结算银行卡，绑定后重试 | 业务 |
+    /// | 403 | `ACCOUNT_NOT_VERIFIED` | 二级商户下行打款未成功 | 二级商户号结算银行卡信息有误，修改后重试 | 业务 |
+    /// | 403 | `CONTRACT_NOT_CONFIRMED` | 二级商户未开启预约提现权限 | 二级商户号提现权限已关闭，无法发起提现 | 业务 |
+    /// | 403 | `NO_AUTH` | 无接口使用权限 | 请开通商户号相关权限 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 二级商户号账户可用余额不足 | 二级商户号账户可用余额不足 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 二级商户未开启预约提现权限 | 二级商户号预约提现权限被冻结，无法发起预约提现 | 业务 |
+    /// | 404 | `ORDER_NOT_EXIST` | 预约提现单号不存在 | 请检查预约提现单号是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 请降低频率后重试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
     pub fn query_withdraw_by_out_request_no(
         &self,
         request: &QueryWithdrawByOutRequestNoRequest,
@@ -1073,6 +1170,16 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 二级商户未开启预约提现权限 | 请确认电商平台商户号和二级商户商户号是否存在受理关系 | 业务 |
+    /// | 403 | `ACCOUNT_ERROR` | 二级商户未绑卡 | 二级商户号没有绑定结算银行卡，绑定后重试 | 业务 |
+    /// | 403 | `ACCOUNT_NOT_VERIFIED` | 二级商户下行打款未成功 | 二级商户号结算银行卡信息有误，修改后重试 | 业务 |
+    /// | 403 | `CONTRACT_NOT_CONFIRMED` | 二级商户未开启预约提现权限 | 二级商户号提现权限已关闭，无法发起提现 | 业务 |
+    /// | 403 | `NO_AUTH` | 无接口使用权限 | 请开通商户号相关权限 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 二级商户号账户可用余额不足 | 二级商户号账户可用余额不足 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 二级商户未开启预约提现权限 | 二级商户号预约提现权限被冻结，无法发起预约提现 | 业务 |
+    /// | 404 | `ORDER_NOT_EXIST` | 预约提现单号不存在 | 请检查预约提现单号是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 请降低频率后重试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
     pub fn query_withdraw_by_id(
         &self,
         request: &QueryWithdrawByIdRequest,

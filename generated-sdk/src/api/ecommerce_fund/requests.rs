@@ -18,11 +18,11 @@ use super::models::{
 pub struct ApplyCancelWithdrawRequest {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 商户注销申请单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 32 characters, required.
     pub out_request_no: String,
     /// 是否提取资金
     ///
@@ -42,7 +42,7 @@ pub struct ApplyCancelWithdrawRequest {
     pub additional_materials: Option<Vec<String>>,
     /// 备注
     ///
-    /// Wire: `remark`, `string`, optional.
+    /// Wire: `remark`, `string`, at most 32 characters, optional.
     pub remark: Option<String>,
 }
 impl ApplyCancelWithdrawRequest {
@@ -81,6 +81,8 @@ impl ApplyCancelWithdrawRequest {
 }
 impl crate::runtime::Validate for ApplyCancelWithdrawRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 32)?;
         if let Some(value) = &self.withdraw {
             crate::runtime::check_enum(at, "withdraw", value)?;
         }
@@ -98,6 +100,9 @@ impl crate::runtime::Validate for ApplyCancelWithdrawRequest {
                     ),
                 )?;
             }
+        }
+        if let Some(value) = &self.remark {
+            crate::runtime::check_length(at, "remark", value, 32)?;
         }
         Ok(())
     }
@@ -158,7 +163,7 @@ impl<'de> serde::Deserialize<'de> for ApplyCancelWithdrawRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCancelWithdrawByIdRequest {
-    /// Wire: `applyment_id`, `string`, required, path parameter.
+    /// Wire: `applyment_id`, `string`, at most 32 characters, required, path parameter.
     pub applyment_id: String,
 }
 impl QueryCancelWithdrawByIdRequest {
@@ -169,7 +174,12 @@ impl QueryCancelWithdrawByIdRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryCancelWithdrawByIdRequest {}
+impl crate::runtime::Validate for QueryCancelWithdrawByIdRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "applyment_id", &self.applyment_id, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryCancelWithdrawByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryCancelWithdrawByIdRequest) -> crate::runtime::Members {
@@ -308,7 +318,7 @@ impl<'de> serde::Deserialize<'de> for ConfirmCancelRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCancelWithdrawByOutRequestNoRequest {
-    /// Wire: `out_request_no`, `string`, required, path parameter.
+    /// Wire: `out_request_no`, `string`, at most 32 characters, required, path parameter.
     pub out_request_no: String,
 }
 impl QueryCancelWithdrawByOutRequestNoRequest {
@@ -319,7 +329,12 @@ impl QueryCancelWithdrawByOutRequestNoRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryCancelWithdrawByOutRequestNoRequest {}
+impl crate::runtime::Validate for QueryCancelWithdrawByOutRequestNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryCancelWithdrawByOutRequestNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -358,7 +373,7 @@ impl<'de> serde::Deserialize<'de> for QueryCancelWithdrawByOutRequestNoRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateCancelRequest {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: String,
 }
 impl ValidateCancelRequest {
@@ -369,7 +384,12 @@ impl ValidateCancelRequest {
         }
     }
 }
-impl crate::runtime::Validate for ValidateCancelRequest {}
+impl crate::runtime::Validate for ValidateCancelRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for ValidateCancelRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &ValidateCancelRequest) -> crate::runtime::Members {
@@ -408,11 +428,11 @@ impl<'de> serde::Deserialize<'de> for ValidateCancelRequest {
 pub struct CreateCancelApplicationRequest {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 商户注销申请单号
     ///
-    /// Wire: `out_apply_no`, `string`, required.
+    /// Wire: `out_apply_no`, `string`, at most 32 characters, required.
     pub out_apply_no: String,
     /// 注销申请材料
     ///
@@ -431,6 +451,8 @@ impl CreateCancelApplicationRequest {
 }
 impl crate::runtime::Validate for CreateCancelApplicationRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "out_apply_no", &self.out_apply_no, 32)?;
         for (index, item) in IntoIterator::into_iter(&self.application_info).enumerate()
         {
             crate::runtime::Validate::validate_at(
@@ -524,7 +546,7 @@ impl<'de> serde::Deserialize<'de> for UploadCancelApplicationMediaRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCancelApplicationRequest {
-    /// Wire: `out_apply_no`, `string`, required, path parameter.
+    /// Wire: `out_apply_no`, `string`, at most 32 characters, required, path parameter.
     pub out_apply_no: String,
 }
 impl QueryCancelApplicationRequest {
@@ -535,7 +557,12 @@ impl QueryCancelApplicationRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryCancelApplicationRequest {}
+impl crate::runtime::Validate for QueryCancelApplicationRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_apply_no", &self.out_apply_no, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryCancelApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryCancelApplicationRequest) -> crate::runtime::Members {
@@ -572,7 +599,7 @@ impl<'de> serde::Deserialize<'de> for QueryCancelApplicationRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySubMerchantBalanceRequest {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: String,
     /// Wire: `account_type`, `enum QuerySubMerchantBalanceAccountType`, optional, query parameter.
     pub account_type: Option<QuerySubMerchantBalanceAccountType>,
@@ -596,6 +623,7 @@ impl QuerySubMerchantBalanceRequest {
 }
 impl crate::runtime::Validate for QuerySubMerchantBalanceRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         if let Some(value) = &self.account_type {
             crate::runtime::check_enum(at, "account_type", value)?;
         }
@@ -640,9 +668,9 @@ impl<'de> serde::Deserialize<'de> for QuerySubMerchantBalanceRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySubMerchantDayEndBalanceRequest {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: String,
-    /// Wire: `date`, `string`, required, query parameter.
+    /// Wire: `date`, `string`, at most 10 characters, required, query parameter.
     pub date: String,
     /// Wire: `account_type`, `enum QuerySubMerchantDayEndBalanceAccountType`, optional, query parameter.
     pub account_type: Option<QuerySubMerchantDayEndBalanceAccountType>,
@@ -669,6 +697,8 @@ impl QuerySubMerchantDayEndBalanceRequest {
 }
 impl crate::runtime::Validate for QuerySubMerchantDayEndBalanceRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "date", &self.date, 10)?;
         if let Some(value) = &self.account_type {
             crate::runtime::check_enum(at, "account_type", value)?;
         }
@@ -719,11 +749,11 @@ impl<'de> serde::Deserialize<'de> for QuerySubMerchantDayEndBalanceRequest {
 pub struct CreateSubMerchantWithdrawRequest {
     /// 特约商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 商户提现单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 32 characters, required.
     pub out_request_no: String,
     /// 提现金额
     ///
@@ -731,11 +761,11 @@ pub struct CreateSubMerchantWithdrawRequest {
     pub amount: i64,
     /// 提现备注
     ///
-    /// Wire: `remark`, `string`, optional.
+    /// Wire: `remark`, `string`, at most 56 characters, optional.
     pub remark: Option<String>,
     /// 银行附言
     ///
-    /// Wire: `bank_memo`, `string`, optional.
+    /// Wire: `bank_memo`, `string`, at most 32 characters, optional.
     pub bank_memo: Option<String>,
     /// 出款账户类型
     ///
@@ -743,7 +773,7 @@ pub struct CreateSubMerchantWithdrawRequest {
     pub account_type: Option<CreateSubMerchantWithdrawAccountType>,
     /// 提现结果通知地址
     ///
-    /// Wire: `notify_url`, `string`, optional.
+    /// Wire: `notify_url`, `string`, at most 256 characters, optional.
     pub notify_url: Option<String>,
 }
 impl CreateSubMerchantWithdrawRequest {
@@ -785,8 +815,19 @@ impl CreateSubMerchantWithdrawRequest {
 }
 impl crate::runtime::Validate for CreateSubMerchantWithdrawRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 32)?;
+        if let Some(value) = &self.remark {
+            crate::runtime::check_length(at, "remark", value, 56)?;
+        }
+        if let Some(value) = &self.bank_memo {
+            crate::runtime::check_length(at, "bank_memo", value, 32)?;
+        }
         if let Some(value) = &self.account_type {
             crate::runtime::check_enum(at, "account_type", value)?;
+        }
+        if let Some(value) = &self.notify_url {
+            crate::runtime::check_length(at, "notify_url", value, 256)?;
         }
         Ok(())
     }
@@ -847,7 +888,7 @@ impl<'de> serde::Deserialize<'de> for CreateSubMerchantWithdrawRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySubMerchantWithdrawByOutRequestNoRequest {
-    /// Wire: `out_request_no`, `string`, required, path parameter.
+    /// Wire: `out_request_no`, `string`, at most 32 characters, required, path parameter.
     pub out_request_no: String,
     /// Wire: `sub_mchid`, `string`, required, query parameter.
     pub sub_mchid: String,
@@ -863,7 +904,12 @@ impl QuerySubMerchantWithdrawByOutRequestNoRequest {
         }
     }
 }
-impl crate::runtime::Validate for QuerySubMerchantWithdrawByOutRequestNoRequest {}
+impl crate::runtime::Validate for QuerySubMerchantWithdrawByOutRequestNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QuerySubMerchantWithdrawByOutRequestNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -904,7 +950,7 @@ impl<'de> serde::Deserialize<'de> for QuerySubMerchantWithdrawByOutRequestNoRequ
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySubMerchantWithdrawByIdRequest {
-    /// Wire: `withdraw_id`, `string`, required, path parameter.
+    /// Wire: `withdraw_id`, `string`, at most 128 characters, required, path parameter.
     pub withdraw_id: String,
     /// Wire: `sub_mchid`, `string`, required, query parameter.
     pub sub_mchid: String,
@@ -920,7 +966,12 @@ impl QuerySubMerchantWithdrawByIdRequest {
         }
     }
 }
-impl crate::runtime::Validate for QuerySubMerchantWithdrawByIdRequest {}
+impl crate::runtime::Validate for QuerySubMerchantWithdrawByIdRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "withdraw_id", &self.withdraw_id, 128)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QuerySubMerchantWithdrawByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -963,7 +1014,7 @@ impl<'de> serde::Deserialize<'de> for QuerySubMerchantWithdrawByIdRequest {
 pub struct ApplyCancelledMerchantWithdrawRequest {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 二级商户号的出款子账户类型
     ///
@@ -975,7 +1026,7 @@ pub struct ApplyCancelledMerchantWithdrawRequest {
     pub amount: i64,
     /// 商户提现申请单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 32 characters, required.
     pub out_request_no: String,
     /// 收款对象类型
     ///
@@ -983,7 +1034,7 @@ pub struct ApplyCancelledMerchantWithdrawRequest {
     pub payee_type: PayeeType,
     /// 收款对象对应的商户号
     ///
-    /// Wire: `payee_mchid`, `string`, optional.
+    /// Wire: `payee_mchid`, `string`, at most 32 characters, optional.
     pub payee_mchid: Option<String>,
     /// 收款账号信息
     ///
@@ -999,7 +1050,7 @@ pub struct ApplyCancelledMerchantWithdrawRequest {
     pub additional_materials: Option<AdditionalMaterials>,
     /// 备注
     ///
-    /// Wire: `remark`, `string`, optional.
+    /// Wire: `remark`, `string`, at most 1024 characters, optional.
     pub remark: Option<String>,
 }
 impl ApplyCancelledMerchantWithdrawRequest {
@@ -1043,8 +1094,13 @@ impl ApplyCancelledMerchantWithdrawRequest {
 }
 impl crate::runtime::Validate for ApplyCancelledMerchantWithdrawRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         crate::runtime::check_enum(at, "out_account_type", &self.out_account_type)?;
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 32)?;
         crate::runtime::check_enum(at, "payee_type", &self.payee_type)?;
+        if let Some(value) = &self.payee_mchid {
+            crate::runtime::check_length(at, "payee_mchid", value, 32)?;
+        }
         crate::runtime::Validate::validate_at(
             &self.payee_info,
             &crate::runtime::field_path(at, "payee_info"),
@@ -1060,6 +1116,9 @@ impl crate::runtime::Validate for ApplyCancelledMerchantWithdrawRequest {
                 value,
                 &crate::runtime::field_path(at, "additional_materials"),
             )?;
+        }
+        if let Some(value) = &self.remark {
+            crate::runtime::check_length(at, "remark", value, 1024)?;
         }
         Ok(())
     }
@@ -1142,7 +1201,7 @@ impl<'de> serde::Deserialize<'de> for ApplyCancelledMerchantWithdrawRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCancelledMerchantWithdrawByIdRequest {
-    /// Wire: `applyment_id`, `string`, required, path parameter.
+    /// Wire: `applyment_id`, `string`, at most 32 characters, required, path parameter.
     pub applyment_id: String,
 }
 impl QueryCancelledMerchantWithdrawByIdRequest {
@@ -1153,7 +1212,12 @@ impl QueryCancelledMerchantWithdrawByIdRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryCancelledMerchantWithdrawByIdRequest {}
+impl crate::runtime::Validate for QueryCancelledMerchantWithdrawByIdRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "applyment_id", &self.applyment_id, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryCancelledMerchantWithdrawByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -1192,7 +1256,7 @@ impl<'de> serde::Deserialize<'de> for QueryCancelledMerchantWithdrawByIdRequest 
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCancelledMerchantWithdrawByOutRequestNoRequest {
-    /// Wire: `out_request_no`, `string`, required, path parameter.
+    /// Wire: `out_request_no`, `string`, at most 32 characters, required, path parameter.
     pub out_request_no: String,
 }
 impl QueryCancelledMerchantWithdrawByOutRequestNoRequest {
@@ -1203,7 +1267,12 @@ impl QueryCancelledMerchantWithdrawByOutRequestNoRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryCancelledMerchantWithdrawByOutRequestNoRequest {}
+impl crate::runtime::Validate for QueryCancelledMerchantWithdrawByOutRequestNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryCancelledMerchantWithdrawByOutRequestNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -1299,7 +1368,7 @@ impl<'de> serde::Deserialize<'de> for QueryBalanceRequest {
 pub struct QueryDayEndBalanceRequest {
     /// Wire: `account_type`, `enum CreateSubMerchantWithdrawAccountType`, required, path parameter.
     pub account_type: CreateSubMerchantWithdrawAccountType,
-    /// Wire: `date`, `string`, required, query parameter.
+    /// Wire: `date`, `string`, at most 10 characters, required, query parameter.
     pub date: String,
 }
 impl QueryDayEndBalanceRequest {
@@ -1314,6 +1383,7 @@ impl QueryDayEndBalanceRequest {
 impl crate::runtime::Validate for QueryDayEndBalanceRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
         crate::runtime::check_enum(at, "account_type", &self.account_type)?;
+        crate::runtime::check_length(at, "date", &self.date, 10)?;
         Ok(())
     }
 }
@@ -1357,7 +1427,7 @@ impl<'de> serde::Deserialize<'de> for QueryDayEndBalanceRequest {
 pub struct CreateWithdrawRequest {
     /// 商户提现单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 32 characters, required.
     pub out_request_no: String,
     /// 提现金额
     ///
@@ -1365,11 +1435,11 @@ pub struct CreateWithdrawRequest {
     pub amount: i64,
     /// 备注
     ///
-    /// Wire: `remark`, `string`, optional.
+    /// Wire: `remark`, `string`, at most 56 characters, optional.
     pub remark: Option<String>,
     /// 银行附言
     ///
-    /// Wire: `bank_memo`, `string`, optional.
+    /// Wire: `bank_memo`, `string`, at most 32 characters, optional.
     pub bank_memo: Option<String>,
     /// 资金账户类型
     ///
@@ -1377,7 +1447,7 @@ pub struct CreateWithdrawRequest {
     pub account_type: CreateSubMerchantWithdrawAccountType,
     /// 提现结果通知地址
     ///
-    /// Wire: `notify_url`, `string`, optional.
+    /// Wire: `notify_url`, `string`, at most 256 characters, optional.
     pub notify_url: Option<String>,
 }
 impl CreateWithdrawRequest {
@@ -1410,7 +1480,17 @@ impl CreateWithdrawRequest {
 }
 impl crate::runtime::Validate for CreateWithdrawRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 32)?;
+        if let Some(value) = &self.remark {
+            crate::runtime::check_length(at, "remark", value, 56)?;
+        }
+        if let Some(value) = &self.bank_memo {
+            crate::runtime::check_length(at, "bank_memo", value, 32)?;
+        }
         crate::runtime::check_enum(at, "account_type", &self.account_type)?;
+        if let Some(value) = &self.notify_url {
+            crate::runtime::check_length(at, "notify_url", value, 256)?;
+        }
         Ok(())
     }
 }
@@ -1469,7 +1549,7 @@ impl<'de> serde::Deserialize<'de> for CreateWithdrawRequest {
 pub struct DownloadWithdrawExceptionFileRequest {
     /// Wire: `bill_type`, `enum BillType`, required, path parameter.
     pub bill_type: BillType,
-    /// Wire: `bill_date`, `string`, required, query parameter.
+    /// Wire: `bill_date`, `string`, at most 10 characters, required, query parameter.
     pub bill_date: String,
     /// Wire: `tar_type`, `enum TarType`, optional, query parameter.
     pub tar_type: Option<TarType>,
@@ -1494,6 +1574,7 @@ impl DownloadWithdrawExceptionFileRequest {
 impl crate::runtime::Validate for DownloadWithdrawExceptionFileRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
         crate::runtime::check_enum(at, "bill_type", &self.bill_type)?;
+        crate::runtime::check_length(at, "bill_date", &self.bill_date, 10)?;
         if let Some(value) = &self.tar_type {
             crate::runtime::check_enum(at, "tar_type", value)?;
         }
@@ -1592,7 +1673,7 @@ impl<'de> serde::Deserialize<'de> for QueryWithdrawByOutRequestNoRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryWithdrawByIdRequest {
-    /// Wire: `withdraw_id`, `string`, required, path parameter.
+    /// Wire: `withdraw_id`, `string`, at most 128 characters, required, path parameter.
     pub withdraw_id: String,
 }
 impl QueryWithdrawByIdRequest {
@@ -1603,7 +1684,12 @@ impl QueryWithdrawByIdRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryWithdrawByIdRequest {}
+impl crate::runtime::Validate for QueryWithdrawByIdRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "withdraw_id", &self.withdraw_id, 128)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryWithdrawByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryWithdrawByIdRequest) -> crate::runtime::Members {

@@ -81,11 +81,11 @@ pub struct ProofPayeeMedia<'a> {
 pub struct ApplyCancelWithdrawRequest<'a> {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 商户注销申请单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 32 characters, required.
     pub out_request_no: &'a str,
     /// 收款账号信息
     ///
@@ -115,11 +115,11 @@ pub struct ConfirmCancelRequest<'a> {
 pub struct CreateCancelApplicationRequest<'a> {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 商户注销申请单号
     ///
-    /// Wire: `out_apply_no`, `string`, required.
+    /// Wire: `out_apply_no`, `string`, at most 32 characters, required.
     pub out_apply_no: &'a str,
     /// 注销申请材料
     ///
@@ -128,20 +128,20 @@ pub struct CreateCancelApplicationRequest<'a> {
 }
 /// The required fields of [`QuerySubMerchantDayEndBalanceRequest`](super::QuerySubMerchantDayEndBalanceRequest), each named: `QuerySubMerchantDayEndBalanceRequest::new(required::QuerySubMerchantDayEndBalanceRequest { … })`.
 pub struct QuerySubMerchantDayEndBalanceRequest<'a> {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: &'a str,
-    /// Wire: `date`, `string`, required, query parameter.
+    /// Wire: `date`, `string`, at most 10 characters, required, query parameter.
     pub date: &'a str,
 }
 /// The required fields of [`CreateSubMerchantWithdrawRequest`](super::CreateSubMerchantWithdrawRequest), each named: `CreateSubMerchantWithdrawRequest::new(required::CreateSubMerchantWithdrawRequest { … })`.
 pub struct CreateSubMerchantWithdrawRequest<'a> {
     /// 特约商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 商户提现单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 32 characters, required.
     pub out_request_no: &'a str,
     /// 提现金额
     ///
@@ -150,14 +150,14 @@ pub struct CreateSubMerchantWithdrawRequest<'a> {
 }
 /// The required fields of [`QuerySubMerchantWithdrawByOutRequestNoRequest`](super::QuerySubMerchantWithdrawByOutRequestNoRequest), each named: `QuerySubMerchantWithdrawByOutRequestNoRequest::new(required::QuerySubMerchantWithdrawByOutRequestNoRequest { … })`.
 pub struct QuerySubMerchantWithdrawByOutRequestNoRequest<'a> {
-    /// Wire: `out_request_no`, `string`, required, path parameter.
+    /// Wire: `out_request_no`, `string`, at most 32 characters, required, path parameter.
     pub out_request_no: &'a str,
     /// Wire: `sub_mchid`, `string`, required, query parameter.
     pub sub_mchid: &'a str,
 }
 /// The required fields of [`QuerySubMerchantWithdrawByIdRequest`](super::QuerySubMerchantWithdrawByIdRequest), each named: `QuerySubMerchantWithdrawByIdRequest::new(required::QuerySubMerchantWithdrawByIdRequest { … })`.
 pub struct QuerySubMerchantWithdrawByIdRequest<'a> {
-    /// Wire: `withdraw_id`, `string`, required, path parameter.
+    /// Wire: `withdraw_id`, `string`, at most 128 characters, required, path parameter.
     pub withdraw_id: &'a str,
     /// Wire: `sub_mchid`, `string`, required, query parameter.
     pub sub_mchid: &'a str,
@@ -166,7 +166,7 @@ pub struct QuerySubMerchantWithdrawByIdRequest<'a> {
 pub struct ApplyCancelledMerchantWithdrawRequest<'a> {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 二级商户号的出款子账户类型
     ///
@@ -178,7 +178,7 @@ pub struct ApplyCancelledMerchantWithdrawRequest<'a> {
     pub amount: i64,
     /// 商户提现申请单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 32 characters, required.
     pub out_request_no: &'a str,
     /// 收款对象类型
     ///
@@ -193,14 +193,14 @@ pub struct ApplyCancelledMerchantWithdrawRequest<'a> {
 pub struct QueryDayEndBalanceRequest<'a> {
     /// Wire: `account_type`, `enum CreateSubMerchantWithdrawAccountType`, required, path parameter.
     pub account_type: super::CreateSubMerchantWithdrawAccountType,
-    /// Wire: `date`, `string`, required, query parameter.
+    /// Wire: `date`, `string`, at most 10 characters, required, query parameter.
     pub date: &'a str,
 }
 /// The required fields of [`CreateWithdrawRequest`](super::CreateWithdrawRequest), each named: `CreateWithdrawRequest::new(required::CreateWithdrawRequest { … })`.
 pub struct CreateWithdrawRequest<'a> {
     /// 商户提现单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 32 characters, required.
     pub out_request_no: &'a str,
     /// 提现金额
     ///
@@ -215,6 +215,6 @@ pub struct CreateWithdrawRequest<'a> {
 pub struct DownloadWithdrawExceptionFileRequest<'a> {
     /// Wire: `bill_type`, `enum BillType`, required, path parameter.
     pub bill_type: super::BillType,
-    /// Wire: `bill_date`, `string`, required, query parameter.
+    /// Wire: `bill_date`, `string`, at most 10 characters, required, query parameter.
     pub bill_date: &'a str,
 }

@@ -141,6 +141,10 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户无权限 | 请开通商户号分账权限 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 分账金额为0 | 分账已完成，无需再请求解冻剩余资金 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 对同笔订单分账频率过高 | 请降低频率后重试 | 业务 |
     pub fn finish_order(
         &self,
         request: &FinishOrderRequest,
@@ -186,6 +190,9 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 记录不存在 | 请检查请求的单号是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 商户发起分账查询的频率过高 | 请降低频率后重试 | 业务 |
     pub fn query_order(
         &self,
         request: &QueryOrderRequest,
@@ -234,6 +241,11 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户无权限 | 请开通商户号分账权限 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 分账金额超出最大分账比例 | 确认分账金额 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 分账金额不足 | 调整分账金额 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 对同笔订单分账频率过高 | 请降低频率后重试 | 业务 |
     pub fn create_order(
         &self,
         request: &CreateOrderRequest,
@@ -279,6 +291,9 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 记录不存在 | 请检查请求的单号是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 商户发起查询的频率过高 | 请降低频率后重试 | 业务 |
     pub fn query_order_amount(
         &self,
         request: &QueryOrderAmountRequest,
@@ -326,6 +341,9 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户无权限 | 请开通商户号分账权限 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 添加接收方频率过高 | 请降低频率后重试 | 业务 |
     pub fn add_receiver(
         &self,
         request: &AddReceiverRequest,
@@ -371,6 +389,9 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户无权限 | 请开通商户号分账权限 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 删除接收方频率过高 | 请降低频率后重试 | 业务 |
     pub fn delete_receiver(
         &self,
         request: &DeleteReceiverRequest,
@@ -416,6 +437,9 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 记录不存在 | 请检查请求的单号是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 商户发起分账回退查询的频率过高 | 请降低频率后重试 | 业务 |
     pub fn query_return_order(
         &self,
         request: &QueryReturnOrderRequest,
@@ -469,6 +493,10 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NO_AUTH` | 回退方未开通分账回退功能 | 请先让回退方开通分账回退功能 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 剩余可回退的金额不足 | 调整回退金额 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 商户发起分账回退的频率过高 | 请降低频率后重试 | 业务 |
     pub fn create_return_order(
         &self,
         request: &CreateReturnOrderRequest,

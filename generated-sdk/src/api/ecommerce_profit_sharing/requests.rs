@@ -167,19 +167,19 @@ impl<'de> serde::Deserialize<'de> for CreateAfterSalesOrderRequest {
 pub struct FinishOrderRequest {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required.
     pub transaction_id: String,
     /// 商户分帐单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required.
     pub out_order_no: String,
     /// 分账描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: String,
 }
 impl FinishOrderRequest {
@@ -193,7 +193,15 @@ impl FinishOrderRequest {
         }
     }
 }
-impl crate::runtime::Validate for FinishOrderRequest {}
+impl crate::runtime::Validate for FinishOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 32)?;
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 64)?;
+        crate::runtime::check_length(at, "description", &self.description, 80)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for FinishOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &FinishOrderRequest) -> crate::runtime::Members {
@@ -241,11 +249,11 @@ impl<'de> serde::Deserialize<'de> for FinishOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOrderRequest {
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: String,
-    /// Wire: `transaction_id`, `string`, required, query parameter.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required, query parameter.
     pub transaction_id: String,
-    /// Wire: `out_order_no`, `string`, required, query parameter.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required, query parameter.
     pub out_order_no: String,
 }
 impl QueryOrderRequest {
@@ -258,7 +266,14 @@ impl QueryOrderRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryOrderRequest {}
+impl crate::runtime::Validate for QueryOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 32)?;
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 64)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryOrderRequest) -> crate::runtime::Members {
@@ -301,19 +316,19 @@ impl<'de> serde::Deserialize<'de> for QueryOrderRequest {
 pub struct CreateOrderRequest {
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, optional.
+    /// Wire: `appid`, `string`, at most 32 characters, optional.
     pub appid: Option<String>,
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required.
     pub transaction_id: String,
     /// 商户分账单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required.
     pub out_order_no: String,
     /// 分账接收方列表
     ///
@@ -344,6 +359,12 @@ impl CreateOrderRequest {
 }
 impl crate::runtime::Validate for CreateOrderRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.appid {
+            crate::runtime::check_length(at, "appid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 32)?;
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 64)?;
         for (index, item) in IntoIterator::into_iter(&self.receivers).enumerate() {
             crate::runtime::Validate::validate_at(
                 item,
@@ -406,7 +427,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOrderAmountRequest {
-    /// Wire: `transaction_id`, `string`, required, path parameter.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required, path parameter.
     pub transaction_id: String,
 }
 impl QueryOrderAmountRequest {
@@ -417,7 +438,12 @@ impl QueryOrderAmountRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryOrderAmountRequest {}
+impl crate::runtime::Validate for QueryOrderAmountRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryOrderAmountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryOrderAmountRequest) -> crate::runtime::Members {
@@ -456,7 +482,7 @@ impl<'de> serde::Deserialize<'de> for QueryOrderAmountRequest {
 pub struct AddReceiverRequest {
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 接收方类型
     ///
@@ -464,11 +490,11 @@ pub struct AddReceiverRequest {
     pub type_: ReceiversType,
     /// 接收方账号
     ///
-    /// Wire: `account`, `string`, required.
+    /// Wire: `account`, `string`, at most 64 characters, required.
     pub account: String,
     /// 接收方名称
     ///
-    /// Wire: `name`, `string`, optional.
+    /// Wire: `name`, `string`, at most 256 characters, optional.
     pub name: Option<String>,
     /// 接收方名称的密文
     ///
@@ -504,7 +530,12 @@ impl AddReceiverRequest {
 }
 impl crate::runtime::Validate for AddReceiverRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
         crate::runtime::check_enum(at, "type", &self.type_)?;
+        crate::runtime::check_length(at, "account", &self.account, 64)?;
+        if let Some(value) = &self.name {
+            crate::runtime::check_length(at, "name", value, 256)?;
+        }
         crate::runtime::check_enum(at, "relation_type", &self.relation_type)?;
         Ok(())
     }
@@ -564,7 +595,7 @@ impl<'de> serde::Deserialize<'de> for AddReceiverRequest {
 pub struct DeleteReceiverRequest {
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 接收方类型
     ///
@@ -572,7 +603,7 @@ pub struct DeleteReceiverRequest {
     pub type_: ReceiversType,
     /// 接收方账号
     ///
-    /// Wire: `account`, `string`, required.
+    /// Wire: `account`, `string`, at most 64 characters, required.
     pub account: String,
 }
 impl DeleteReceiverRequest {
@@ -587,7 +618,9 @@ impl DeleteReceiverRequest {
 }
 impl crate::runtime::Validate for DeleteReceiverRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
         crate::runtime::check_enum(at, "type", &self.type_)?;
+        crate::runtime::check_length(at, "account", &self.account, 64)?;
         Ok(())
     }
 }
@@ -635,13 +668,13 @@ impl<'de> serde::Deserialize<'de> for DeleteReceiverRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryReturnOrderRequest {
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: String,
-    /// Wire: `order_id`, `string`, optional, query parameter.
+    /// Wire: `order_id`, `string`, at most 64 characters, optional, query parameter.
     pub order_id: Option<String>,
-    /// Wire: `out_order_no`, `string`, optional, query parameter.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, optional, query parameter.
     pub out_order_no: Option<String>,
-    /// Wire: `out_return_no`, `string`, required, query parameter.
+    /// Wire: `out_return_no`, `string`, at most 64 characters, required, query parameter.
     pub out_return_no: String,
 }
 impl QueryReturnOrderRequest {
@@ -665,7 +698,19 @@ impl QueryReturnOrderRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryReturnOrderRequest {}
+impl crate::runtime::Validate for QueryReturnOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        if let Some(value) = &self.order_id {
+            crate::runtime::check_length(at, "order_id", value, 64)?;
+        }
+        if let Some(value) = &self.out_order_no {
+            crate::runtime::check_length(at, "out_order_no", value, 64)?;
+        }
+        crate::runtime::check_length(at, "out_return_no", &self.out_return_no, 64)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryReturnOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryReturnOrderRequest) -> crate::runtime::Members {
@@ -710,23 +755,23 @@ impl<'de> serde::Deserialize<'de> for QueryReturnOrderRequest {
 pub struct CreateReturnOrderRequest {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 微信分账单号
     ///
-    /// Wire: `order_id`, `string`, optional.
+    /// Wire: `order_id`, `string`, at most 64 characters, optional.
     pub order_id: Option<String>,
     /// 商户分账单号
     ///
-    /// Wire: `out_order_no`, `string`, optional.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, optional.
     pub out_order_no: Option<String>,
     /// 商户回退单号
     ///
-    /// Wire: `out_return_no`, `string`, required.
+    /// Wire: `out_return_no`, `string`, at most 64 characters, required.
     pub out_return_no: String,
     /// 回退商户号
     ///
-    /// Wire: `return_mchid`, `string`, required.
+    /// Wire: `return_mchid`, `string`, at most 32 characters, required.
     pub return_mchid: String,
     /// 回退金额
     ///
@@ -734,11 +779,11 @@ pub struct CreateReturnOrderRequest {
     pub amount: i64,
     /// 回退描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: String,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, optional.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, optional.
     pub transaction_id: Option<String>,
 }
 impl CreateReturnOrderRequest {
@@ -771,7 +816,24 @@ impl CreateReturnOrderRequest {
         self
     }
 }
-impl crate::runtime::Validate for CreateReturnOrderRequest {}
+impl crate::runtime::Validate for CreateReturnOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        if let Some(value) = &self.order_id {
+            crate::runtime::check_length(at, "order_id", value, 64)?;
+        }
+        if let Some(value) = &self.out_order_no {
+            crate::runtime::check_length(at, "out_order_no", value, 64)?;
+        }
+        crate::runtime::check_length(at, "out_return_no", &self.out_return_no, 64)?;
+        crate::runtime::check_length(at, "return_mchid", &self.return_mchid, 32)?;
+        crate::runtime::check_length(at, "description", &self.description, 80)?;
+        if let Some(value) = &self.transaction_id {
+            crate::runtime::check_length(at, "transaction_id", value, 32)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for CreateReturnOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CreateReturnOrderRequest) -> crate::runtime::Members {

@@ -53,43 +53,43 @@ pub struct CreateAfterSalesOrderRequest<'a> {
 pub struct FinishOrderRequest<'a> {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required.
     pub transaction_id: &'a str,
     /// 商户分帐单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required.
     pub out_order_no: &'a str,
     /// 分账描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: &'a str,
 }
 /// The required fields of [`QueryOrderRequest`](super::QueryOrderRequest), each named: `QueryOrderRequest::new(required::QueryOrderRequest { … })`.
 pub struct QueryOrderRequest<'a> {
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: &'a str,
-    /// Wire: `transaction_id`, `string`, required, query parameter.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required, query parameter.
     pub transaction_id: &'a str,
-    /// Wire: `out_order_no`, `string`, required, query parameter.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required, query parameter.
     pub out_order_no: &'a str,
 }
 /// The required fields of [`CreateOrderRequest`](super::CreateOrderRequest), each named: `CreateOrderRequest::new(required::CreateOrderRequest { … })`.
 pub struct CreateOrderRequest<'a> {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required.
     pub transaction_id: &'a str,
     /// 商户分账单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required.
     pub out_order_no: &'a str,
     /// 分账接收方列表
     ///
@@ -104,7 +104,7 @@ pub struct CreateOrderRequest<'a> {
 pub struct AddReceiverRequest<'a> {
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 接收方类型
     ///
@@ -112,7 +112,7 @@ pub struct AddReceiverRequest<'a> {
     pub type_: super::ReceiversType,
     /// 接收方账号
     ///
-    /// Wire: `account`, `string`, required.
+    /// Wire: `account`, `string`, at most 64 characters, required.
     pub account: &'a str,
     /// 与分账方的关系类型
     ///
@@ -123,7 +123,7 @@ pub struct AddReceiverRequest<'a> {
 pub struct DeleteReceiverRequest<'a> {
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 接收方类型
     ///
@@ -131,29 +131,29 @@ pub struct DeleteReceiverRequest<'a> {
     pub type_: super::ReceiversType,
     /// 接收方账号
     ///
-    /// Wire: `account`, `string`, required.
+    /// Wire: `account`, `string`, at most 64 characters, required.
     pub account: &'a str,
 }
 /// The required fields of [`QueryReturnOrderRequest`](super::QueryReturnOrderRequest), each named: `QueryReturnOrderRequest::new(required::QueryReturnOrderRequest { … })`.
 pub struct QueryReturnOrderRequest<'a> {
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: &'a str,
-    /// Wire: `out_return_no`, `string`, required, query parameter.
+    /// Wire: `out_return_no`, `string`, at most 64 characters, required, query parameter.
     pub out_return_no: &'a str,
 }
 /// The required fields of [`CreateReturnOrderRequest`](super::CreateReturnOrderRequest), each named: `CreateReturnOrderRequest::new(required::CreateReturnOrderRequest { … })`.
 pub struct CreateReturnOrderRequest<'a> {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 商户回退单号
     ///
-    /// Wire: `out_return_no`, `string`, required.
+    /// Wire: `out_return_no`, `string`, at most 64 characters, required.
     pub out_return_no: &'a str,
     /// 回退商户号
     ///
-    /// Wire: `return_mchid`, `string`, required.
+    /// Wire: `return_mchid`, `string`, at most 32 characters, required.
     pub return_mchid: &'a str,
     /// 回退金额
     ///
@@ -161,6 +161,6 @@ pub struct CreateReturnOrderRequest<'a> {
     pub amount: i64,
     /// 回退描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: &'a str,
 }

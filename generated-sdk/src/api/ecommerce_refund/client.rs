@@ -42,6 +42,15 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 此状态代表本次请求的退款申请失败，请根据具体的错误提示做相应处理 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求 | 业务 |
+    /// | 403 | `NO_AUTH` | 没有退款权限 | 此状态代表退款申请失败，请检查是否有退这笔订单的权限 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 余额不足 | 根据提示进行充值后重试 | 业务 |
+    /// | 403 | `USER_ACCOUNT_ABNORMAL` | 用户账户异常或已注销，不能原路退回，请使用其他方式进行退款 | 此状态代表退款申请失败，商户可自行处理退款。或前往服务商-交易中心，重新发起退款 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 订单不存在 | 请检查订单号是否正确且是否已支付，未支付的订单不能发起退款 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 该笔退款为受理中，请调用查单接口确认或降低频率原单重试，重试请勿更换单号 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 接口返回错误 | 请不要更换商户退款单号，请使用相同参数再次调用API | 业务 |
     pub fn create_refund(
         &self,
         request: &CreateRefundRequest,
@@ -87,6 +96,14 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 此状态代表退款申请失败，商户可根据具体的错误提示做相应的处理 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求 | 业务 |
+    /// | 403 | `NO_AUTH` | 没有退款权限 | 此状态代表退款申请失败，请检查是否有退这笔订单的权限 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 请求受阻 | 此状态代表退款申请失败，商户可根据具体的错误提示做相应的处理 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 订单不存在 | 请检查订单号是否正确且是否已支付，未支付的订单不能发起退款 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 接口请求频率过高，请降低频率后重试。若要确认退款受理结果可以延迟一段时间后查询。 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 接口返回错误 | 请不要更换商户退款单号，请使用相同参数再次调用API | 业务 |
     pub fn query_refund_by_id(
         &self,
         request: &QueryRefundByIdRequest,
@@ -139,6 +156,14 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 此状态代表退款申请失败，商户可根据具体的错误提示做相应的处理 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求 | 业务 |
+    /// | 403 | `NO_AUTH` | 没有退款权限 | 此状态代表退款申请失败，请检查是否有退这笔订单的权限 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 请求受阻 | 此状态代表退款申请失败，商户可根据具体的错误提示做相应的处理 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 订单不存在 | 请检查订单号是否正确且是否已支付，未支付的订单不能发起退款 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 接口请求频率过高，请降低频率后重试。若要确认退款受理结果可以延迟一段时间后查询。 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 接口返回错误 | 请不要更换商户退款单号，请使用相同参数再次调用API | 业务 |
     pub fn query_refund_by_out_refund_no(
         &self,
         request: &QueryRefundByOutRefundNoRequest,
@@ -240,6 +265,10 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 参数签名结果不正确 | 请检查签名参数和方法是否都符合签名算法要求 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 垫付回补结果查询失败 | 请检查退款单号是否有误 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 接口返回错误 | 请不要更换商户退款单号，请使用相同参数再次调用API | 业务 |
     pub fn query_return_advance(
         &self,
         request: &QueryReturnAdvanceRequest,
@@ -288,6 +317,13 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 此状态代表退款申请失败，商户可根据具体的错误提示做相应的处理 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确 | 业务 |
+    /// | 403 | `NO_AUTH` | 没有垫付回补权限 | 此状态代表垫付退款回补失败，请检查是否有垫付回补这笔退款单的权限 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 余额不足 | 此状态代表退款申请失败，商户可根据具体的错误提示做相应的处理 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 请求受阻 | 此状态代表退款申请失败，商户可根据具体的错误提示做相应的处理 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 退款单不存在 | 请检查退款单号是否有误以及订单状态是否正确，如：未支付、已支付未退款 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 接口返回错误 | 请不要更换商户退款单号，请使用相同参数再次调用API | 业务 |
     pub fn create_return_advance(
         &self,
         request: &CreateReturnAdvanceRequest,

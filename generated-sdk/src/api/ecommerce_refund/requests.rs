@@ -15,15 +15,15 @@ pub struct CreateRefundRequest {
     pub individual_auth_id: Option<String>,
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
     pub sub_mchid: Option<String>,
     /// 电商平台APPID
     ///
-    /// Wire: `sp_appid`, `string`, required.
+    /// Wire: `sp_appid`, `string`, at most 32 characters, required.
     pub sp_appid: String,
     /// 二级商户APPID
     ///
-    /// Wire: `sub_appid`, `string`, optional.
+    /// Wire: `sub_appid`, `string`, at most 32 characters, optional.
     pub sub_appid: Option<String>,
     /// 还款服务商商户号
     ///
@@ -39,19 +39,19 @@ pub struct CreateRefundRequest {
     pub combine_transaction_id: String,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required.
     pub transaction_id: String,
     /// 商户订单号
     ///
-    /// Wire: `out_trade_no`, `string`, optional.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, optional.
     pub out_trade_no: Option<String>,
     /// 商户退款单号
     ///
-    /// Wire: `out_refund_no`, `string`, required.
+    /// Wire: `out_refund_no`, `string`, at most 64 characters, required.
     pub out_refund_no: String,
     /// 退款原因
     ///
-    /// Wire: `reason`, `string`, optional.
+    /// Wire: `reason`, `string`, at most 80 characters, optional.
     pub reason: Option<String>,
     /// 订单金额
     ///
@@ -59,7 +59,7 @@ pub struct CreateRefundRequest {
     pub amount: Amount,
     /// 退款结果回调url
     ///
-    /// Wire: `notify_url`, `string`, optional.
+    /// Wire: `notify_url`, `string`, at most 256 characters, optional.
     pub notify_url: Option<String>,
     /// 退款出资商户
     ///
@@ -139,10 +139,28 @@ impl CreateRefundRequest {
 }
 impl crate::runtime::Validate for CreateRefundRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "sp_appid", &self.sp_appid, 32)?;
+        if let Some(value) = &self.sub_appid {
+            crate::runtime::check_length(at, "sub_appid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 32)?;
+        if let Some(value) = &self.out_trade_no {
+            crate::runtime::check_length(at, "out_trade_no", value, 32)?;
+        }
+        crate::runtime::check_length(at, "out_refund_no", &self.out_refund_no, 64)?;
+        if let Some(value) = &self.reason {
+            crate::runtime::check_length(at, "reason", value, 80)?;
+        }
         crate::runtime::Validate::validate_at(
             &self.amount,
             &crate::runtime::field_path(at, "amount"),
         )?;
+        if let Some(value) = &self.notify_url {
+            crate::runtime::check_length(at, "notify_url", value, 256)?;
+        }
         if let Some(value) = &self.refund_account {
             crate::runtime::check_enum(at, "refund_account", value)?;
         }
@@ -262,11 +280,11 @@ impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRefundByIdRequest {
-    /// Wire: `refund_id`, `string`, required, path parameter.
+    /// Wire: `refund_id`, `string`, at most 32 characters, required, path parameter.
     pub refund_id: String,
     /// Wire: `individual_auth_id`, `string`, optional, query parameter.
     pub individual_auth_id: Option<String>,
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
 }
 impl QueryRefundByIdRequest {
@@ -289,7 +307,15 @@ impl QueryRefundByIdRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryRefundByIdRequest {}
+impl crate::runtime::Validate for QueryRefundByIdRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "refund_id", &self.refund_id, 32)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryRefundByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryRefundByIdRequest) -> crate::runtime::Members {
@@ -330,11 +356,11 @@ impl<'de> serde::Deserialize<'de> for QueryRefundByIdRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRefundByOutRefundNoRequest {
-    /// Wire: `out_refund_no`, `string`, required, path parameter.
+    /// Wire: `out_refund_no`, `string`, at most 64 characters, required, path parameter.
     pub out_refund_no: String,
     /// Wire: `individual_auth_id`, `string`, optional, query parameter.
     pub individual_auth_id: Option<String>,
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
 }
 impl QueryRefundByOutRefundNoRequest {
@@ -357,7 +383,15 @@ impl QueryRefundByOutRefundNoRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryRefundByOutRefundNoRequest {}
+impl crate::runtime::Validate for QueryRefundByOutRefundNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_refund_no", &self.out_refund_no, 64)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryRefundByOutRefundNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryRefundByOutRefundNoRequest) -> crate::runtime::Members {
@@ -398,11 +432,11 @@ impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyAbnormalRefundRequest {
-    /// Wire: `refund_id`, `string`, required, path parameter.
+    /// Wire: `refund_id`, `string`, at most 32 characters, required, path parameter.
     pub refund_id: String,
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
     pub sub_mchid: Option<String>,
     /// 个人收款方受理授权ID
     ///
@@ -410,7 +444,7 @@ pub struct ApplyAbnormalRefundRequest {
     pub individual_auth_id: Option<String>,
     /// 商户退款单号
     ///
-    /// Wire: `out_refund_no`, `string`, required.
+    /// Wire: `out_refund_no`, `string`, at most 64 characters, required.
     pub out_refund_no: String,
     /// 异常退款处理方式
     ///
@@ -422,11 +456,11 @@ pub struct ApplyAbnormalRefundRequest {
     pub bank_type: Option<BankType>,
     /// 收款银行卡号
     ///
-    /// Wire: `bank_account`, `string`, optional.
+    /// Wire: `bank_account`, `string`, at most 1024 characters, optional.
     pub bank_account: Option<String>,
     /// 收款用户姓名
     ///
-    /// Wire: `real_name`, `string`, optional.
+    /// Wire: `real_name`, `string`, at most 1024 characters, optional.
     pub real_name: Option<String>,
 }
 impl ApplyAbnormalRefundRequest {
@@ -471,9 +505,20 @@ impl ApplyAbnormalRefundRequest {
 }
 impl crate::runtime::Validate for ApplyAbnormalRefundRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "refund_id", &self.refund_id, 32)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "out_refund_no", &self.out_refund_no, 64)?;
         crate::runtime::check_enum(at, "type", &self.type_)?;
         if let Some(value) = &self.bank_type {
             crate::runtime::check_enum(at, "bank_type", value)?;
+        }
+        if let Some(value) = &self.bank_account {
+            crate::runtime::check_length(at, "bank_account", value, 1024)?;
+        }
+        if let Some(value) = &self.real_name {
+            crate::runtime::check_length(at, "real_name", value, 1024)?;
         }
         Ok(())
     }
@@ -536,9 +581,9 @@ impl<'de> serde::Deserialize<'de> for ApplyAbnormalRefundRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryReturnAdvanceRequest {
-    /// Wire: `refund_id`, `string`, required, path parameter.
+    /// Wire: `refund_id`, `string`, at most 32 characters, required, path parameter.
     pub refund_id: String,
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: String,
 }
 impl QueryReturnAdvanceRequest {
@@ -550,7 +595,13 @@ impl QueryReturnAdvanceRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryReturnAdvanceRequest {}
+impl crate::runtime::Validate for QueryReturnAdvanceRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "refund_id", &self.refund_id, 32)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryReturnAdvanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryReturnAdvanceRequest) -> crate::runtime::Members {
@@ -589,11 +640,11 @@ impl<'de> serde::Deserialize<'de> for QueryReturnAdvanceRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateReturnAdvanceRequest {
-    /// Wire: `refund_id`, `string`, required, path parameter.
+    /// Wire: `refund_id`, `string`, at most 32 characters, required, path parameter.
     pub refund_id: String,
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
 }
 impl CreateReturnAdvanceRequest {
@@ -605,7 +656,13 @@ impl CreateReturnAdvanceRequest {
         }
     }
 }
-impl crate::runtime::Validate for CreateReturnAdvanceRequest {}
+impl crate::runtime::Validate for CreateReturnAdvanceRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "refund_id", &self.refund_id, 32)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CreateReturnAdvanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CreateReturnAdvanceRequest) -> crate::runtime::Members {

@@ -29,7 +29,7 @@ pub struct Amount {
 pub struct CreateRefundRequest<'a> {
     /// 电商平台APPID
     ///
-    /// Wire: `sp_appid`, `string`, required.
+    /// Wire: `sp_appid`, `string`, at most 32 characters, required.
     pub sp_appid: &'a str,
     /// 交易单微信支付订单号
     ///
@@ -37,11 +37,11 @@ pub struct CreateRefundRequest<'a> {
     pub combine_transaction_id: &'a str,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required.
     pub transaction_id: &'a str,
     /// 商户退款单号
     ///
-    /// Wire: `out_refund_no`, `string`, required.
+    /// Wire: `out_refund_no`, `string`, at most 64 characters, required.
     pub out_refund_no: &'a str,
     /// 订单金额
     ///
@@ -54,11 +54,11 @@ pub struct CreateRefundRequest<'a> {
 }
 /// The required fields of [`ApplyAbnormalRefundRequest`](super::ApplyAbnormalRefundRequest), each named: `ApplyAbnormalRefundRequest::new(required::ApplyAbnormalRefundRequest { … })`.
 pub struct ApplyAbnormalRefundRequest<'a> {
-    /// Wire: `refund_id`, `string`, required, path parameter.
+    /// Wire: `refund_id`, `string`, at most 32 characters, required, path parameter.
     pub refund_id: &'a str,
     /// 商户退款单号
     ///
-    /// Wire: `out_refund_no`, `string`, required.
+    /// Wire: `out_refund_no`, `string`, at most 64 characters, required.
     pub out_refund_no: &'a str,
     /// 异常退款处理方式
     ///
@@ -67,17 +67,17 @@ pub struct ApplyAbnormalRefundRequest<'a> {
 }
 /// The required fields of [`QueryReturnAdvanceRequest`](super::QueryReturnAdvanceRequest), each named: `QueryReturnAdvanceRequest::new(required::QueryReturnAdvanceRequest { … })`.
 pub struct QueryReturnAdvanceRequest<'a> {
-    /// Wire: `refund_id`, `string`, required, path parameter.
+    /// Wire: `refund_id`, `string`, at most 32 characters, required, path parameter.
     pub refund_id: &'a str,
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: &'a str,
 }
 /// The required fields of [`CreateReturnAdvanceRequest`](super::CreateReturnAdvanceRequest), each named: `CreateReturnAdvanceRequest::new(required::CreateReturnAdvanceRequest { … })`.
 pub struct CreateReturnAdvanceRequest<'a> {
-    /// Wire: `refund_id`, `string`, required, path parameter.
+    /// Wire: `refund_id`, `string`, at most 32 characters, required, path parameter.
     pub refund_id: &'a str,
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
 }

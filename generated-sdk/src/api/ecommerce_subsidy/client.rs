@@ -39,6 +39,7 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 请降低频率后重试 | 业务 |
     pub fn cancel_subsidy(
         &self,
         request: &CancelSubsidyRequest,
@@ -84,6 +85,7 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 请降低频率后重试 | 业务 |
     pub fn create_subsidy(
         &self,
         request: &CreateSubsidyRequest,
@@ -129,6 +131,7 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 请降低频率后重试 | 业务 |
     pub fn return_subsidy(
         &self,
         request: &ReturnSubsidyRequest,

@@ -10,15 +10,15 @@ use super::models::From;
 pub struct CancelSubsidyRequest {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 64 characters, required.
     pub transaction_id: String,
     /// 取消补差描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: String,
 }
 impl CancelSubsidyRequest {
@@ -31,7 +31,14 @@ impl CancelSubsidyRequest {
         }
     }
 }
-impl crate::runtime::Validate for CancelSubsidyRequest {}
+impl crate::runtime::Validate for CancelSubsidyRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 64)?;
+        crate::runtime::check_length(at, "description", &self.description, 80)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CancelSubsidyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CancelSubsidyRequest) -> crate::runtime::Members {
@@ -78,11 +85,11 @@ impl<'de> serde::Deserialize<'de> for CancelSubsidyRequest {
 pub struct CreateSubsidyRequest {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 64 characters, required.
     pub transaction_id: String,
     /// 补差金额
     ///
@@ -90,7 +97,7 @@ pub struct CreateSubsidyRequest {
     pub amount: i64,
     /// 补差描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: String,
     /// 微信退款单号
     ///
@@ -124,7 +131,14 @@ impl CreateSubsidyRequest {
         self
     }
 }
-impl crate::runtime::Validate for CreateSubsidyRequest {}
+impl crate::runtime::Validate for CreateSubsidyRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 64)?;
+        crate::runtime::check_length(at, "description", &self.description, 80)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CreateSubsidyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CreateSubsidyRequest) -> crate::runtime::Members {
@@ -180,19 +194,19 @@ impl<'de> serde::Deserialize<'de> for CreateSubsidyRequest {
 pub struct ReturnSubsidyRequest {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 商户补差回退单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required.
     pub out_order_no: String,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 64 characters, required.
     pub transaction_id: String,
     /// 微信退款单号
     ///
-    /// Wire: `refund_id`, `string`, required.
+    /// Wire: `refund_id`, `string`, at most 64 characters, required.
     pub refund_id: String,
     /// 补差回退金额
     ///
@@ -200,11 +214,11 @@ pub struct ReturnSubsidyRequest {
     pub amount: i64,
     /// 补差回退描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: String,
     /// 微信补差单号
     ///
-    /// Wire: `subsidy_id`, `string`, optional.
+    /// Wire: `subsidy_id`, `string`, at most 64 characters, optional.
     pub subsidy_id: Option<String>,
     /// 回退出资账户及金额
     ///
@@ -238,6 +252,14 @@ impl ReturnSubsidyRequest {
 }
 impl crate::runtime::Validate for ReturnSubsidyRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 64)?;
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 64)?;
+        crate::runtime::check_length(at, "refund_id", &self.refund_id, 64)?;
+        crate::runtime::check_length(at, "description", &self.description, 80)?;
+        if let Some(value) = &self.subsidy_id {
+            crate::runtime::check_length(at, "subsidy_id", value, 64)?;
+        }
         if let Some(value) = &self.from {
             for (index, item) in IntoIterator::into_iter(value).enumerate() {
                 crate::runtime::Validate::validate_at(

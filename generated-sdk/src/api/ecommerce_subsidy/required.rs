@@ -7,26 +7,26 @@
 pub struct CancelSubsidyRequest<'a> {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 64 characters, required.
     pub transaction_id: &'a str,
     /// 取消补差描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: &'a str,
 }
 /// The required fields of [`CreateSubsidyRequest`](super::CreateSubsidyRequest), each named: `CreateSubsidyRequest::new(required::CreateSubsidyRequest { … })`.
 pub struct CreateSubsidyRequest<'a> {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 64 characters, required.
     pub transaction_id: &'a str,
     /// 补差金额
     ///
@@ -34,26 +34,26 @@ pub struct CreateSubsidyRequest<'a> {
     pub amount: i64,
     /// 补差描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: &'a str,
 }
 /// The required fields of [`ReturnSubsidyRequest`](super::ReturnSubsidyRequest), each named: `ReturnSubsidyRequest::new(required::ReturnSubsidyRequest { … })`.
 pub struct ReturnSubsidyRequest<'a> {
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 商户补差回退单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required.
     pub out_order_no: &'a str,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 64 characters, required.
     pub transaction_id: &'a str,
     /// 微信退款单号
     ///
-    /// Wire: `refund_id`, `string`, required.
+    /// Wire: `refund_id`, `string`, at most 64 characters, required.
     pub refund_id: &'a str,
     /// 补差回退金额
     ///
@@ -61,6 +61,6 @@ pub struct ReturnSubsidyRequest<'a> {
     pub amount: i64,
     /// 补差回退描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: &'a str,
 }

@@ -20,11 +20,11 @@ use super::models::{
 pub struct CreateCardTemplateRequest {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
     pub sub_mchid: Option<String>,
     /// 插卡公众号AppID
     ///
-    /// Wire: `card_appid`, `string`, required.
+    /// Wire: `card_appid`, `string`, at most 32 characters, required.
     pub card_appid: String,
     /// 卡券模板信息
     ///
@@ -48,6 +48,10 @@ impl CreateCardTemplateRequest {
 }
 impl crate::runtime::Validate for CreateCardTemplateRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "card_appid", &self.card_appid, 32)?;
         crate::runtime::Validate::validate_at(
             &self.card_template_information,
             &crate::runtime::field_path(at, "card_template_information"),
@@ -210,11 +214,11 @@ impl<'de> serde::Deserialize<'de> for IssueFapiaoRequest {
 pub struct IssueGeneralFapiaoRequest {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 发票申请单号
     ///
-    /// Wire: `fapiao_apply_id`, `string`, required.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required.
     pub fapiao_apply_id: String,
     /// 购买方信息
     ///
@@ -238,6 +242,8 @@ impl IssueGeneralFapiaoRequest {
 }
 impl crate::runtime::Validate for IssueGeneralFapiaoRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "fapiao_apply_id", &self.fapiao_apply_id, 32)?;
         crate::runtime::Validate::validate_at(
             &self.buyer_information,
             &crate::runtime::field_path(at, "buyer_information"),
@@ -298,11 +304,11 @@ impl<'de> serde::Deserialize<'de> for IssueGeneralFapiaoRequest {
 pub struct IssuePassengerTransportFapiaoRequest {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 发票申请单号
     ///
-    /// Wire: `fapiao_apply_id`, `string`, required.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required.
     pub fapiao_apply_id: String,
     /// 购买方信息
     ///
@@ -328,6 +334,8 @@ impl IssuePassengerTransportFapiaoRequest {
 }
 impl crate::runtime::Validate for IssuePassengerTransportFapiaoRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "fapiao_apply_id", &self.fapiao_apply_id, 32)?;
         crate::runtime::Validate::validate_at(
             &self.buyer_information,
             &crate::runtime::field_path(at, "buyer_information"),
@@ -390,11 +398,11 @@ impl<'de> serde::Deserialize<'de> for IssuePassengerTransportFapiaoRequest {
 pub struct IssueRefinedOilFapiaoRequest {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 发票申请单号
     ///
-    /// Wire: `fapiao_apply_id`, `string`, required.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required.
     pub fapiao_apply_id: String,
     /// 购买方信息
     ///
@@ -418,6 +426,8 @@ impl IssueRefinedOilFapiaoRequest {
 }
 impl crate::runtime::Validate for IssueRefinedOilFapiaoRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "fapiao_apply_id", &self.fapiao_apply_id, 32)?;
         crate::runtime::Validate::validate_at(
             &self.buyer_information,
             &crate::runtime::field_path(at, "buyer_information"),
@@ -478,11 +488,11 @@ impl<'de> serde::Deserialize<'de> for IssueRefinedOilFapiaoRequest {
 pub struct IssueRealEstateLeasingFapiaoRequest {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 发票申请单号
     ///
-    /// Wire: `fapiao_apply_id`, `string`, required.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required.
     pub fapiao_apply_id: String,
     /// 购买方信息
     ///
@@ -508,6 +518,8 @@ impl IssueRealEstateLeasingFapiaoRequest {
 }
 impl crate::runtime::Validate for IssueRealEstateLeasingFapiaoRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "fapiao_apply_id", &self.fapiao_apply_id, 32)?;
         crate::runtime::Validate::validate_at(
             &self.buyer_information,
             &crate::runtime::field_path(at, "buyer_information"),
@@ -641,11 +653,11 @@ impl<'de> serde::Deserialize<'de> for UploadFapiaoFileRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryFapiaoRequest {
-    /// Wire: `fapiao_apply_id`, `string`, required, path parameter.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required, path parameter.
     pub fapiao_apply_id: String,
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
-    /// Wire: `fapiao_id`, `string`, optional, query parameter.
+    /// Wire: `fapiao_id`, `string`, at most 32 characters, optional, query parameter.
     pub fapiao_id: Option<String>,
 }
 impl QueryFapiaoRequest {
@@ -668,7 +680,18 @@ impl QueryFapiaoRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryFapiaoRequest {}
+impl crate::runtime::Validate for QueryFapiaoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "fapiao_apply_id", &self.fapiao_apply_id, 32)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        if let Some(value) = &self.fapiao_id {
+            crate::runtime::check_length(at, "fapiao_id", value, 32)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryFapiaoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryFapiaoRequest) -> crate::runtime::Members {
@@ -709,11 +732,11 @@ impl<'de> serde::Deserialize<'de> for QueryFapiaoRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryFapiaoFilesRequest {
-    /// Wire: `fapiao_apply_id`, `string`, required, path parameter.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required, path parameter.
     pub fapiao_apply_id: String,
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: String,
-    /// Wire: `fapiao_id`, `string`, required, query parameter.
+    /// Wire: `fapiao_id`, `string`, at most 32 characters, required, query parameter.
     pub fapiao_id: String,
 }
 impl QueryFapiaoFilesRequest {
@@ -726,7 +749,14 @@ impl QueryFapiaoFilesRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryFapiaoFilesRequest {}
+impl crate::runtime::Validate for QueryFapiaoFilesRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "fapiao_apply_id", &self.fapiao_apply_id, 32)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "fapiao_id", &self.fapiao_id, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryFapiaoFilesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryFapiaoFilesRequest) -> crate::runtime::Members {
@@ -767,11 +797,11 @@ impl<'de> serde::Deserialize<'de> for QueryFapiaoFilesRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InsertFapiaoCardsRequest {
-    /// Wire: `fapiao_apply_id`, `string`, required, path parameter.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required, path parameter.
     pub fapiao_apply_id: String,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
     pub sub_mchid: Option<String>,
     /// 插卡场景
     ///
@@ -805,6 +835,10 @@ impl InsertFapiaoCardsRequest {
 }
 impl crate::runtime::Validate for InsertFapiaoCardsRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "fapiao_apply_id", &self.fapiao_apply_id, 32)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
         crate::runtime::check_enum(at, "scene", &self.scene)?;
         crate::runtime::Validate::validate_at(
             &self.buyer_information,
@@ -873,11 +907,11 @@ impl<'de> serde::Deserialize<'de> for InsertFapiaoCardsRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReverseFapiaoRequest {
-    /// Wire: `fapiao_apply_id`, `string`, required, path parameter.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required, path parameter.
     pub fapiao_apply_id: String,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
     pub sub_mchid: Option<String>,
     /// 冲红原因
     ///
@@ -906,6 +940,10 @@ impl ReverseFapiaoRequest {
 }
 impl crate::runtime::Validate for ReverseFapiaoRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "fapiao_apply_id", &self.fapiao_apply_id, 32)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
         crate::runtime::check_enum(at, "reverse_reason", &self.reverse_reason)?;
         for (index, item) in IntoIterator::into_iter(&self.fapiao_information)
             .enumerate()
@@ -973,13 +1011,13 @@ pub struct QueryPartnerInviteUrlRequest {
     pub fapiao_mode: FapiaoMode,
     /// Wire: `fapiao_ability_type_list`, `array[enum FapiaoAbilityType]`, optional, query parameter.
     pub fapiao_ability_type_list: Option<Vec<FapiaoAbilityType>>,
-    /// Wire: `invite_channel`, `string`, optional, query parameter.
+    /// Wire: `invite_channel`, `string`, at most 128 characters, optional, query parameter.
     pub invite_channel: Option<String>,
     /// Wire: `operate_user`, `string`, optional, query parameter.
     pub operate_user: Option<String>,
-    /// Wire: `invite_code`, `string`, required, query parameter.
+    /// Wire: `invite_code`, `string`, at most 128 characters, required, query parameter.
     pub invite_code: String,
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
 }
 impl QueryPartnerInviteUrlRequest {
@@ -1031,6 +1069,13 @@ impl crate::runtime::Validate for QueryPartnerInviteUrlRequest {
                     item,
                 )?;
             }
+        }
+        if let Some(value) = &self.invite_channel {
+            crate::runtime::check_length(at, "invite_channel", value, 128)?;
+        }
+        crate::runtime::check_length(at, "invite_code", &self.invite_code, 128)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
         }
         Ok(())
     }
@@ -1251,11 +1296,11 @@ impl<'de> serde::Deserialize<'de> for QueryDevelopmentConfigRequest {
 pub struct UpdateDevelopmentConfigRequest {
     /// 商户回调地址
     ///
-    /// Wire: `callback_url`, `string`, optional.
+    /// Wire: `callback_url`, `string`, at most 256 characters, optional.
     pub callback_url: Option<String>,
     /// 子商户号
     ///
-    /// Wire: `sub_mch_code`, `string`, optional.
+    /// Wire: `sub_mch_code`, `string`, at most 32 characters, optional.
     pub sub_mch_code: Option<String>,
     /// 全部账单展示开发票入口开关
     ///
@@ -1297,7 +1342,17 @@ impl UpdateDevelopmentConfigRequest {
         self
     }
 }
-impl crate::runtime::Validate for UpdateDevelopmentConfigRequest {}
+impl crate::runtime::Validate for UpdateDevelopmentConfigRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.callback_url {
+            crate::runtime::check_length(at, "callback_url", value, 256)?;
+        }
+        if let Some(value) = &self.sub_mch_code {
+            crate::runtime::check_length(at, "sub_mch_code", value, 32)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for UpdateDevelopmentConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &UpdateDevelopmentConfigRequest) -> crate::runtime::Members {
@@ -1452,7 +1507,7 @@ impl<'de> serde::Deserialize<'de> for CheckSubMerchantRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySubMerchantCheckStatusRequest {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: String,
 }
 impl QuerySubMerchantCheckStatusRequest {
@@ -1463,7 +1518,12 @@ impl QuerySubMerchantCheckStatusRequest {
         }
     }
 }
-impl crate::runtime::Validate for QuerySubMerchantCheckStatusRequest {}
+impl crate::runtime::Validate for QuerySubMerchantCheckStatusRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QuerySubMerchantCheckStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -1502,11 +1562,11 @@ impl<'de> serde::Deserialize<'de> for QuerySubMerchantCheckStatusRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryUserTitleRequest {
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
     /// Wire: `scene`, `enum Scene`, required, query parameter.
     pub scene: Scene,
-    /// Wire: `fapiao_apply_id`, `string`, required, query parameter.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required, query parameter.
     pub fapiao_apply_id: String,
 }
 impl QueryUserTitleRequest {
@@ -1526,7 +1586,11 @@ impl QueryUserTitleRequest {
 }
 impl crate::runtime::Validate for QueryUserTitleRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
         crate::runtime::check_enum(at, "scene", &self.scene)?;
+        crate::runtime::check_length(at, "fapiao_apply_id", &self.fapiao_apply_id, 32)?;
         Ok(())
     }
 }
@@ -1570,19 +1634,19 @@ impl<'de> serde::Deserialize<'de> for QueryUserTitleRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryUserTitleUrlRequest {
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
-    /// Wire: `fapiao_apply_id`, `string`, required, query parameter.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required, query parameter.
     pub fapiao_apply_id: String,
     /// Wire: `source`, `enum Source`, required, query parameter.
     pub source: Source,
-    /// Wire: `appid`, `string`, required, query parameter.
+    /// Wire: `appid`, `string`, at most 32 characters, required, query parameter.
     pub appid: String,
-    /// Wire: `openid`, `string`, required, query parameter.
+    /// Wire: `openid`, `string`, at most 32 characters, required, query parameter.
     pub openid: String,
     /// Wire: `total_amount`, `integer`, required, query parameter.
     pub total_amount: i64,
-    /// Wire: `seller_name`, `string`, optional, query parameter.
+    /// Wire: `seller_name`, `string`, at most 32 characters, optional, query parameter.
     pub seller_name: Option<String>,
     /// Wire: `show_phone_cell`, `boolean`, optional, query parameter.
     pub show_phone_cell: Option<bool>,
@@ -1643,7 +1707,16 @@ impl QueryUserTitleUrlRequest {
 }
 impl crate::runtime::Validate for QueryUserTitleUrlRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "fapiao_apply_id", &self.fapiao_apply_id, 32)?;
         crate::runtime::check_enum(at, "source", &self.source)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 32)?;
+        if let Some(value) = &self.seller_name {
+            crate::runtime::check_length(at, "seller_name", value, 32)?;
+        }
         Ok(())
     }
 }

@@ -482,7 +482,7 @@ pub struct ReverseFapiaoFapiaoInformation<'a> {
 pub struct CreateCardTemplateRequest<'a> {
     /// 插卡公众号AppID
     ///
-    /// Wire: `card_appid`, `string`, required.
+    /// Wire: `card_appid`, `string`, at most 32 characters, required.
     pub card_appid: &'a str,
     /// 卡券模板信息
     ///
@@ -512,11 +512,11 @@ pub struct IssueFapiaoRequest<'a> {
 pub struct IssueGeneralFapiaoRequest<'a> {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 发票申请单号
     ///
-    /// Wire: `fapiao_apply_id`, `string`, required.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required.
     pub fapiao_apply_id: &'a str,
     /// 购买方信息
     ///
@@ -531,11 +531,11 @@ pub struct IssueGeneralFapiaoRequest<'a> {
 pub struct IssuePassengerTransportFapiaoRequest<'a> {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 发票申请单号
     ///
-    /// Wire: `fapiao_apply_id`, `string`, required.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required.
     pub fapiao_apply_id: &'a str,
     /// 购买方信息
     ///
@@ -550,11 +550,11 @@ pub struct IssuePassengerTransportFapiaoRequest<'a> {
 pub struct IssueRefinedOilFapiaoRequest<'a> {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 发票申请单号
     ///
-    /// Wire: `fapiao_apply_id`, `string`, required.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required.
     pub fapiao_apply_id: &'a str,
     /// 购买方信息
     ///
@@ -569,11 +569,11 @@ pub struct IssueRefinedOilFapiaoRequest<'a> {
 pub struct IssueRealEstateLeasingFapiaoRequest<'a> {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 发票申请单号
     ///
-    /// Wire: `fapiao_apply_id`, `string`, required.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required.
     pub fapiao_apply_id: &'a str,
     /// 购买方信息
     ///
@@ -597,16 +597,16 @@ pub struct UploadFapiaoFileRequest<'a> {
 }
 /// The required fields of [`QueryFapiaoFilesRequest`](super::QueryFapiaoFilesRequest), each named: `QueryFapiaoFilesRequest::new(required::QueryFapiaoFilesRequest { … })`.
 pub struct QueryFapiaoFilesRequest<'a> {
-    /// Wire: `fapiao_apply_id`, `string`, required, path parameter.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required, path parameter.
     pub fapiao_apply_id: &'a str,
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: &'a str,
-    /// Wire: `fapiao_id`, `string`, required, query parameter.
+    /// Wire: `fapiao_id`, `string`, at most 32 characters, required, query parameter.
     pub fapiao_id: &'a str,
 }
 /// The required fields of [`InsertFapiaoCardsRequest`](super::InsertFapiaoCardsRequest), each named: `InsertFapiaoCardsRequest::new(required::InsertFapiaoCardsRequest { … })`.
 pub struct InsertFapiaoCardsRequest<'a> {
-    /// Wire: `fapiao_apply_id`, `string`, required, path parameter.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required, path parameter.
     pub fapiao_apply_id: &'a str,
     /// 插卡场景
     ///
@@ -623,7 +623,7 @@ pub struct InsertFapiaoCardsRequest<'a> {
 }
 /// The required fields of [`ReverseFapiaoRequest`](super::ReverseFapiaoRequest), each named: `ReverseFapiaoRequest::new(required::ReverseFapiaoRequest { … })`.
 pub struct ReverseFapiaoRequest<'a> {
-    /// Wire: `fapiao_apply_id`, `string`, required, path parameter.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required, path parameter.
     pub fapiao_apply_id: &'a str,
     /// 冲红原因
     ///
@@ -640,7 +640,7 @@ pub struct QueryPartnerInviteUrlRequest<'a> {
     pub operation_type: super::OperationType,
     /// Wire: `fapiao_mode`, `enum FapiaoMode`, required, query parameter.
     pub fapiao_mode: super::FapiaoMode,
-    /// Wire: `invite_code`, `string`, required, query parameter.
+    /// Wire: `invite_code`, `string`, at most 128 characters, required, query parameter.
     pub invite_code: &'a str,
 }
 /// The required fields of [`ListInvitedMerchantsRequest`](super::ListInvitedMerchantsRequest), each named: `ListInvitedMerchantsRequest::new(required::ListInvitedMerchantsRequest { … })`.
@@ -667,18 +667,18 @@ pub struct ListTaxCodesRequest {
 pub struct QueryUserTitleRequest<'a> {
     /// Wire: `scene`, `enum Scene`, required, query parameter.
     pub scene: super::Scene,
-    /// Wire: `fapiao_apply_id`, `string`, required, query parameter.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required, query parameter.
     pub fapiao_apply_id: &'a str,
 }
 /// The required fields of [`QueryUserTitleUrlRequest`](super::QueryUserTitleUrlRequest), each named: `QueryUserTitleUrlRequest::new(required::QueryUserTitleUrlRequest { … })`.
 pub struct QueryUserTitleUrlRequest<'a> {
-    /// Wire: `fapiao_apply_id`, `string`, required, query parameter.
+    /// Wire: `fapiao_apply_id`, `string`, at most 32 characters, required, query parameter.
     pub fapiao_apply_id: &'a str,
     /// Wire: `source`, `enum Source`, required, query parameter.
     pub source: super::Source,
-    /// Wire: `appid`, `string`, required, query parameter.
+    /// Wire: `appid`, `string`, at most 32 characters, required, query parameter.
     pub appid: &'a str,
-    /// Wire: `openid`, `string`, required, query parameter.
+    /// Wire: `openid`, `string`, at most 32 characters, required, query parameter.
     pub openid: &'a str,
     /// Wire: `total_amount`, `integer`, required, query parameter.
     pub total_amount: i64,

@@ -45,6 +45,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 403 | `NO_AUTH` | 商户无权限申请资金出境 | 商户无权限申请资金出境，请申请相关权限 | 业务 |
     pub fn query_bill_download_url(
         &self,
         request: &QueryBillDownloadUrlRequest,
@@ -94,6 +95,9 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 403 | `NO_AUTH` | 商户无权限申请资金出境 | 商户无权限申请资金出境，请申请相关权限 | 业务 |
+    /// | 404 | `NOT_FOUND` | 请求的资源不存在 | 预售订单号或尾款订单号不存在，请检查重试 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 资金出境限频 | 请求频率过高，请于1分钟后重试 | 业务 |
     pub fn create_order(
         &self,
         request: &CreateOrderRequest,
@@ -139,6 +143,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 403 | `NO_AUTH` | 商户无权限申请资金出境 | 商户无权限申请资金出境，请申请相关权限 | 业务 |
     pub fn query_order(
         &self,
         request: &QueryOrderRequest,
@@ -279,6 +284,11 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 此状态代表查询订单剩余出境可用余额失败，商户可根据具体的错误提示做相应的处理 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户无权限申请资金出境 | 商户无权限申请资金出境，请申请相关权限 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 请降低频率后重试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 接口返回错误 | 请不要更换微信订单号，请使用相同参数再次调用API | 业务 |
     pub fn query_available_abroad_amount(
         &self,
         request: &QueryAvailableAbroadAmountRequest,

@@ -8,9 +8,9 @@ use super::models::{ExpressInfo, GoodsInfo, PayeeInfo, PresaleInfo, SellerInfo};
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBillDownloadUrlRequest {
-    /// Wire: `bill_date`, `string`, required, query parameter.
+    /// Wire: `bill_date`, `string`, at most 10 characters, required, query parameter.
     pub bill_date: String,
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 20 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
 }
 impl QueryBillDownloadUrlRequest {
@@ -27,7 +27,15 @@ impl QueryBillDownloadUrlRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryBillDownloadUrlRequest {}
+impl crate::runtime::Validate for QueryBillDownloadUrlRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "bill_date", &self.bill_date, 10)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 20)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryBillDownloadUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryBillDownloadUrlRequest) -> crate::runtime::Members {
@@ -68,15 +76,15 @@ impl<'de> serde::Deserialize<'de> for QueryBillDownloadUrlRequest {
 pub struct CreateOrderRequest {
     /// 商户出境单号
     ///
-    /// Wire: `out_order_id`, `string`, required.
+    /// Wire: `out_order_id`, `string`, at most 64 characters, required.
     pub out_order_id: String,
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 64 characters, required.
     pub sub_mchid: String,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 64 characters, required.
     pub transaction_id: String,
     /// 出境金额
     ///
@@ -84,7 +92,7 @@ pub struct CreateOrderRequest {
     pub amount: i64,
     /// 境外收款币种
     ///
-    /// Wire: `foreign_currency`, `string`, required.
+    /// Wire: `foreign_currency`, `string`, at most 20 characters, required.
     pub foreign_currency: String,
     /// 商品信息
     ///
@@ -136,6 +144,15 @@ impl CreateOrderRequest {
 }
 impl crate::runtime::Validate for CreateOrderRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_order_id", &self.out_order_id, 64)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 64)?;
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 64)?;
+        crate::runtime::check_length(
+            at,
+            "foreign_currency",
+            &self.foreign_currency,
+            20,
+        )?;
         if let Some(value) = &self.goods_info {
             for (index, item) in IntoIterator::into_iter(value).enumerate() {
                 crate::runtime::Validate::validate_at(
@@ -244,11 +261,11 @@ impl<'de> serde::Deserialize<'de> for CreateOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOrderRequest {
-    /// Wire: `out_order_id`, `string`, required, path parameter.
+    /// Wire: `out_order_id`, `string`, at most 64 characters, required, path parameter.
     pub out_order_id: String,
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 64 characters, required, query parameter.
     pub sub_mchid: String,
-    /// Wire: `transaction_id`, `string`, required, query parameter.
+    /// Wire: `transaction_id`, `string`, at most 64 characters, required, query parameter.
     pub transaction_id: String,
 }
 impl QueryOrderRequest {
@@ -261,7 +278,14 @@ impl QueryOrderRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryOrderRequest {}
+impl crate::runtime::Validate for QueryOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_order_id", &self.out_order_id, 64)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 64)?;
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 64)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryOrderRequest) -> crate::runtime::Members {
@@ -447,9 +471,9 @@ impl<'de> serde::Deserialize<'de> for QueryReturnOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAvailableAbroadAmountRequest {
-    /// Wire: `transaction_id`, `string`, required, path parameter.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required, path parameter.
     pub transaction_id: String,
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: String,
 }
 impl QueryAvailableAbroadAmountRequest {
@@ -463,7 +487,13 @@ impl QueryAvailableAbroadAmountRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryAvailableAbroadAmountRequest {}
+impl crate::runtime::Validate for QueryAvailableAbroadAmountRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 32)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryAvailableAbroadAmountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(

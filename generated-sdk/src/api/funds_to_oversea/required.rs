@@ -63,15 +63,15 @@ pub struct PresaleInfo {
 pub struct CreateOrderRequest<'a> {
     /// 商户出境单号
     ///
-    /// Wire: `out_order_id`, `string`, required.
+    /// Wire: `out_order_id`, `string`, at most 64 characters, required.
     pub out_order_id: &'a str,
     /// 二级商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 64 characters, required.
     pub sub_mchid: &'a str,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 64 characters, required.
     pub transaction_id: &'a str,
     /// 出境金额
     ///
@@ -79,7 +79,7 @@ pub struct CreateOrderRequest<'a> {
     pub amount: i64,
     /// 境外收款币种
     ///
-    /// Wire: `foreign_currency`, `string`, required.
+    /// Wire: `foreign_currency`, `string`, at most 20 characters, required.
     pub foreign_currency: &'a str,
     /// 卖家信息
     ///
@@ -96,11 +96,11 @@ pub struct CreateOrderRequest<'a> {
 }
 /// The required fields of [`QueryOrderRequest`](super::QueryOrderRequest), each named: `QueryOrderRequest::new(required::QueryOrderRequest { … })`.
 pub struct QueryOrderRequest<'a> {
-    /// Wire: `out_order_id`, `string`, required, path parameter.
+    /// Wire: `out_order_id`, `string`, at most 64 characters, required, path parameter.
     pub out_order_id: &'a str,
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 64 characters, required, query parameter.
     pub sub_mchid: &'a str,
-    /// Wire: `transaction_id`, `string`, required, query parameter.
+    /// Wire: `transaction_id`, `string`, at most 64 characters, required, query parameter.
     pub transaction_id: &'a str,
 }
 /// The required fields of [`CreateReturnOrderRequest`](super::CreateReturnOrderRequest), each named: `CreateReturnOrderRequest::new(required::CreateReturnOrderRequest { … })`.
@@ -139,8 +139,8 @@ pub struct QueryReturnOrderRequest<'a> {
 }
 /// The required fields of [`QueryAvailableAbroadAmountRequest`](super::QueryAvailableAbroadAmountRequest), each named: `QueryAvailableAbroadAmountRequest::new(required::QueryAvailableAbroadAmountRequest { … })`.
 pub struct QueryAvailableAbroadAmountRequest<'a> {
-    /// Wire: `transaction_id`, `string`, required, path parameter.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required, path parameter.
     pub transaction_id: &'a str,
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: &'a str,
 }

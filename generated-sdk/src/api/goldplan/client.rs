@@ -43,6 +43,12 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 服务商未开通点金计划 | 请在服务商平台先行开通点金计划后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商未配置商家小票链接 | 请在服务商平台先行配置商家小票链接后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商被处罚中 | 请在服务商平台处理处罚后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 特约商户被处罚中 | 请让特约商户在商户平台处理处罚后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 操作失败，请稍后再试 | 操作失败，请稍后重试 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 特约商户号不存在 | 特约商户号不存在，请确认特约商户号为当前服务商的商户 | 业务 |
     pub fn change_custom_page_status(
         &self,
         request: &ChangeCustomPageStatusRequest,
@@ -90,6 +96,11 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 服务商未开通点金计划 | 请在服务商平台先行开通点金计划后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商被处罚中 | 请在服务商平台处理处罚后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 特约商户被处罚中 | 请让特约商户在商户平台处理处罚后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 操作失败 | 操作失败，请稍后重试 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 特约商户号不存在 | 特约商户号不存在，请确认特约商户号准确性 | 业务 |
     pub fn change_gold_plan_status(
         &self,
         request: &ChangeGoldPlanStatusRequest,
@@ -135,6 +146,18 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 调用方非普通服务商/渠道商 | 只有普通服务商和渠道商才能调用该接口 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商未开通点金计划 | 请在服务商平台先行开通点金计划后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商被处罚中 | 请在服务商平台处理处罚后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 特约商户未开通点金计划 | 该商户暂未开通点金计划，请开通后配置 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 特约商户被处罚中 | 请让特约商户在商户平台处理处罚后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 操作失败 | 操作失败，请稍后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 特约商户信息逻辑错误 | 特约商户号不存在或不是当前服务商的特约商户 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 命中频率限制 | 接口调用速度过快，请降低频率调用该接口 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商户类型不合法 | 只有普通服务商和普通渠道商才能调用该接口 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商户关系错误 | 特约商户号不存在或不是当前服务商的特约商户 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商未开通点金计划 | 服务商未开通点金计划，请开通服务商后重试 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 特约商户号不存在 | 特约商户号不存在，请确认特约商户号准确性 | 业务 |
     pub fn close_advertising_show(
         &self,
         request: &CloseAdvertisingShowRequest,
@@ -180,6 +203,18 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 调用方非普通服务商/渠道商 | 只有普通服务商和渠道商才能调用该接口 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商未开通点金计划 | 请在服务商平台先行开通点金计划后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商被处罚中 | 请在服务商平台处理处罚后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 特约商户未开通点金计划 | 该商户暂未开通点金计划，请开通后配置 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 特约商户被处罚中 | 请让特约商户在商户平台处理处罚后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 操作失败 | 操作失败，请稍后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 特约商户信息逻辑错误 | 特约商户号不存在或不是当前服务商的特约商户 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 命中频率限制 | 接口调用速度过快，请降低频率调用该接口 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商户类型不合法 | 只有普通服务商和普通渠道商才能调用该接口 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商户关系错误 | 特约商户号不存在或不是当前服务商的特约商户 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商未开通点金计划 | 服务商未开通点金计划，请开通服务商后重试 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 特约商户号不存在 | 特约商户号不存在，请确认特约商户号准确性 | 业务 |
     pub fn open_advertising_show(
         &self,
         request: &OpenAdvertisingShowRequest,
@@ -225,6 +260,13 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 调用方非普通服务商/渠道商 | 只有普通服务商和渠道商才能调用该接口 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商未开通点金计划 | 请在服务商平台先行开通点金计划后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商被处罚中 | 请在服务商平台处理处罚后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 特约商户未开通点金计划 | 该商户暂未开通点金计划，请开通后配置 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 特约商户被处罚中 | 请让特约商户在商户平台处理处罚后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 操作失败 | 操作失败，请稍后重试 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 特约商户号不存在 | 特约商户号不存在，请确认特约商户号准确性 | 业务 |
     pub fn set_advertising_industry_filter(
         &self,
         request: &SetAdvertisingIndustryFilterRequest,

@@ -10,7 +10,7 @@ use super::enums::{AdvertisingIndustryFilters, OperationPayScene, OperationType}
 pub struct ChangeCustomPageStatusRequest {
     /// 子商户ID
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 操作类型
     ///
@@ -28,6 +28,7 @@ impl ChangeCustomPageStatusRequest {
 }
 impl crate::runtime::Validate for ChangeCustomPageStatusRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         crate::runtime::check_enum(at, "operation_type", &self.operation_type)?;
         Ok(())
     }
@@ -75,7 +76,7 @@ impl<'de> serde::Deserialize<'de> for ChangeCustomPageStatusRequest {
 pub struct ChangeGoldPlanStatusRequest {
     /// 子商户ID
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 操作类型
     ///
@@ -103,6 +104,7 @@ impl ChangeGoldPlanStatusRequest {
 }
 impl crate::runtime::Validate for ChangeGoldPlanStatusRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         crate::runtime::check_enum(at, "operation_type", &self.operation_type)?;
         if let Some(value) = &self.operation_pay_scene {
             crate::runtime::check_enum(at, "operation_pay_scene", value)?;
@@ -156,7 +158,7 @@ impl<'de> serde::Deserialize<'de> for ChangeGoldPlanStatusRequest {
 pub struct CloseAdvertisingShowRequest {
     /// 特约商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
 }
 impl CloseAdvertisingShowRequest {
@@ -167,7 +169,12 @@ impl CloseAdvertisingShowRequest {
         }
     }
 }
-impl crate::runtime::Validate for CloseAdvertisingShowRequest {}
+impl crate::runtime::Validate for CloseAdvertisingShowRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CloseAdvertisingShowRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CloseAdvertisingShowRequest) -> crate::runtime::Members {
@@ -208,7 +215,7 @@ impl<'de> serde::Deserialize<'de> for CloseAdvertisingShowRequest {
 pub struct OpenAdvertisingShowRequest {
     /// 特约商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 同业过滤标签值
     ///
@@ -234,6 +241,7 @@ impl OpenAdvertisingShowRequest {
 }
 impl crate::runtime::Validate for OpenAdvertisingShowRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         if let Some(value) = &self.advertising_industry_filters {
             for (index, item) in IntoIterator::into_iter(value).enumerate() {
                 crate::runtime::check_enum(
@@ -293,7 +301,7 @@ impl<'de> serde::Deserialize<'de> for OpenAdvertisingShowRequest {
 pub struct SetAdvertisingIndustryFilterRequest {
     /// 特约子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 同业过滤标签值
     ///
@@ -313,6 +321,7 @@ impl SetAdvertisingIndustryFilterRequest {
 }
 impl crate::runtime::Validate for SetAdvertisingIndustryFilterRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         for (index, item) in IntoIterator::into_iter(&self.advertising_industry_filters)
             .enumerate()
         {

@@ -7,7 +7,7 @@
 pub struct ChangeCustomPageStatusRequest<'a> {
     /// 子商户ID
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 操作类型
     ///
@@ -18,7 +18,7 @@ pub struct ChangeCustomPageStatusRequest<'a> {
 pub struct ChangeGoldPlanStatusRequest<'a> {
     /// 子商户ID
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 操作类型
     ///
@@ -29,7 +29,7 @@ pub struct ChangeGoldPlanStatusRequest<'a> {
 pub struct SetAdvertisingIndustryFilterRequest<'a> {
     /// 特约子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 同业过滤标签值
     ///

@@ -219,6 +219,10 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `PARAM_ERROR` | 图片文件为空 | 商户更换文件后，重新调用 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 未知图片类型 | 图片类型必须为JPG、BMP、PNG | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 图片meta信息不一致 | 请检查meta信息是否正确 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 签名信息不匹配 | 请检查签名信息 | 业务 |
     pub fn upload_marketing_image(
         &self,
         request: &UploadMarketingImageRequest,
@@ -273,6 +277,13 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | appid与mchid不匹配 | 请确认appid是否正确填写 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 根据错误提示，传入符合业务规则的参数 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 委托营销合作关系不存在 | 请确认合作方信息是否正确 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请确认发券商户号信息是否有误 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户未被授权 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 资源不存在或无可用 | 请确认资源均存在且可用 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
     pub fn list_partnerships(
         &self,
         request: &ListPartnershipsRequest,
@@ -330,6 +341,13 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | appid与mchid不匹配 | 请确认appid是否正确填写 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 根据错误提示，传入符合业务规则的参数 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请确认发券商户号信息是否有误 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误或签名信息不完整 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户未被授权 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 资源不存在或无可用 | 请确认资源均存在且可用 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
     pub fn build_partnership(
         &self,
         request: &BuildPartnershipRequest,

@@ -56,6 +56,8 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 频率超限 | 接口请求频率超限，当前请求结果不明确，请降低请求接口频率后，使用相同参数重试 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率超限 | 接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试 | 业务 |
     pub fn apply_receipt_by_out_bill_no(
         &self,
         request: &ApplyReceiptByOutBillNoRequest,
@@ -103,6 +105,8 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 频率超限 | 接口请求频率超限，当前请求结果不明确，请降低请求接口频率后，使用相同参数重试 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率超限 | 接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试 | 业务 |
     pub fn query_receipt_by_out_bill_no(
         &self,
         request: &QueryReceiptByOutBillNoRequest,
@@ -151,6 +155,8 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 频率超限 | 接口请求频率超限，当前请求结果不明确，请降低请求接口频率后，使用相同参数重试 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率超限 | 接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试 | 业务 |
     pub fn apply_receipt_by_transfer_bill_no(
         &self,
         request: &ApplyReceiptByTransferBillNoRequest,
@@ -198,6 +204,8 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 频率超限 | 接口请求频率超限，当前请求结果不明确，请降低请求接口频率后，使用相同参数重试 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率超限 | 接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试 | 业务 |
     pub fn query_receipt_by_transfer_bill_no(
         &self,
         request: &QueryReceiptByTransferBillNoRequest,
@@ -432,6 +440,12 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 资金不足 | 确认出资商户余额充足 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 频率超限 | 接口请求频率超限，当前请求结果不明确，请降低请求接口频率后，使用相同参数重试 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率超限 | 接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT` | 频率超限 | 接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | 订单已存在 | 单据状态已经到终态，无法发起转账，请通过查单接口确认转账结果 | 业务 |
     pub fn create_transfer_bill_with_authorization(
         &self,
         request: &CreateTransferBillWithAuthorizationRequest,
@@ -482,6 +496,14 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 资金不足 | 确认出资商户余额充足 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 频率超限 | 接口请求频率超限，当前请求结果不明确，请降低请求接口频率后，使用相同参数重试 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率超限 | 接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT` | 频率超限 | 接口或同一单号请求频率超限，当前请求结果不明确，请降低请求接口频率，使用相同参数重试 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | 订单已存在 | 单据状态已经到终态，无法发起转账，请通过查单接口确认转账结果 | 业务 |
+    /// | 400 | `ORDER_CLOSED` | 订单已关闭 | 单据状态已经到终态，无法发起转账，请通过查单接口确认转账结果 | 业务 |
+    /// | 403 | `USER_ERROR` | 当前用户状态异常 | 收款用户未实名或者用户账户收款受限，请引导用户前往微信支付完成实名认证或查看受限详情。 | 业务 |
     pub fn transfer_with_authorization(
         &self,
         request: &TransferWithAuthorizationRequest,
@@ -724,6 +746,10 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率超限 | 请降低请求接口频率后，使用相同参数重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 当前申请单已解除或已授权成功 | 请检查单号，并查询授权结果 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 用户在当前场景下的授权数量达到限制，不支持发起授权 | 请检查授权记录，避免重复发起授权 | 业务 |
     pub fn create_user_confirm_authorization(
         &self,
         request: &CreateUserConfirmAuthorizationRequest,
@@ -771,6 +797,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `NOT_FOUND` | 免确认收款授权不存在 | 检查传入的授权单号 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率超限 | 请降低请求接口频率后，使用相同参数重试 | 业务 |
     pub fn query_user_confirm_authorization(
         &self,
         request: &QueryUserConfirmAuthorizationRequest,
@@ -825,6 +854,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `NOT_FOUND` | 免确认收款授权不存在 | 检查传入的授权单号 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 频率超限 | 请降低请求接口频率后，使用相同参数重试 | 业务 |
     pub fn close_user_confirm_authorization(
         &self,
         request: &CloseUserConfirmAuthorizationRequest,

@@ -13,7 +13,7 @@ use super::models::{
 pub struct ApplyReceiptByOutBillNoRequest {
     /// 商户转账单号
     ///
-    /// Wire: `out_bill_no`, `string`, required.
+    /// Wire: `out_bill_no`, `string`, at most 32 characters, required.
     pub out_bill_no: String,
 }
 impl ApplyReceiptByOutBillNoRequest {
@@ -24,7 +24,12 @@ impl ApplyReceiptByOutBillNoRequest {
         }
     }
 }
-impl crate::runtime::Validate for ApplyReceiptByOutBillNoRequest {}
+impl crate::runtime::Validate for ApplyReceiptByOutBillNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_bill_no", &self.out_bill_no, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for ApplyReceiptByOutBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &ApplyReceiptByOutBillNoRequest) -> crate::runtime::Members {
@@ -63,7 +68,7 @@ impl<'de> serde::Deserialize<'de> for ApplyReceiptByOutBillNoRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryReceiptByOutBillNoRequest {
-    /// Wire: `out_bill_no`, `string`, required, path parameter.
+    /// Wire: `out_bill_no`, `string`, at most 32 characters, required, path parameter.
     pub out_bill_no: String,
 }
 impl QueryReceiptByOutBillNoRequest {
@@ -74,7 +79,12 @@ impl QueryReceiptByOutBillNoRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryReceiptByOutBillNoRequest {}
+impl crate::runtime::Validate for QueryReceiptByOutBillNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_bill_no", &self.out_bill_no, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryReceiptByOutBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryReceiptByOutBillNoRequest) -> crate::runtime::Members {
@@ -113,7 +123,7 @@ impl<'de> serde::Deserialize<'de> for QueryReceiptByOutBillNoRequest {
 pub struct ApplyReceiptByTransferBillNoRequest {
     /// 微信转账单号
     ///
-    /// Wire: `transfer_bill_no`, `string`, required.
+    /// Wire: `transfer_bill_no`, `string`, at most 64 characters, required.
     pub transfer_bill_no: String,
 }
 impl ApplyReceiptByTransferBillNoRequest {
@@ -124,7 +134,17 @@ impl ApplyReceiptByTransferBillNoRequest {
         }
     }
 }
-impl crate::runtime::Validate for ApplyReceiptByTransferBillNoRequest {}
+impl crate::runtime::Validate for ApplyReceiptByTransferBillNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "transfer_bill_no",
+            &self.transfer_bill_no,
+            64,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for ApplyReceiptByTransferBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -165,7 +185,7 @@ impl<'de> serde::Deserialize<'de> for ApplyReceiptByTransferBillNoRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryReceiptByTransferBillNoRequest {
-    /// Wire: `transfer_bill_no`, `string`, required, path parameter.
+    /// Wire: `transfer_bill_no`, `string`, at most 64 characters, required, path parameter.
     pub transfer_bill_no: String,
 }
 impl QueryReceiptByTransferBillNoRequest {
@@ -176,7 +196,17 @@ impl QueryReceiptByTransferBillNoRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryReceiptByTransferBillNoRequest {}
+impl crate::runtime::Validate for QueryReceiptByTransferBillNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "transfer_bill_no",
+            &self.transfer_bill_no,
+            64,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryReceiptByTransferBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -217,15 +247,15 @@ impl<'de> serde::Deserialize<'de> for QueryReceiptByTransferBillNoRequest {
 pub struct CreateTransferBillRequest {
     /// 商户AppID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 商户单号
     ///
-    /// Wire: `out_bill_no`, `string`, required.
+    /// Wire: `out_bill_no`, `string`, at most 32 characters, required.
     pub out_bill_no: String,
     /// 收款用户OpenID
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 64 characters, required.
     pub openid: String,
     /// 收款用户姓名
     ///
@@ -237,11 +267,11 @@ pub struct CreateTransferBillRequest {
     pub transfer_amount: crate::runtime::Decimal,
     /// 转账备注
     ///
-    /// Wire: `transfer_remark`, `string`, required.
+    /// Wire: `transfer_remark`, `string`, at most 32 characters, required.
     pub transfer_remark: String,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, optional.
+    /// Wire: `notify_url`, `string`, at most 256 characters, optional.
     pub notify_url: Option<String>,
     /// 用户收款感知
     ///
@@ -300,6 +330,13 @@ impl CreateTransferBillRequest {
 }
 impl crate::runtime::Validate for CreateTransferBillRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        crate::runtime::check_length(at, "out_bill_no", &self.out_bill_no, 32)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 64)?;
+        crate::runtime::check_length(at, "transfer_remark", &self.transfer_remark, 32)?;
+        if let Some(value) = &self.notify_url {
+            crate::runtime::check_length(at, "notify_url", value, 256)?;
+        }
         crate::runtime::check_enum(at, "transfer_scene_id", &self.transfer_scene_id)?;
         for (index, item) in IntoIterator::into_iter(&self.transfer_scene_report_infos)
             .enumerate()
@@ -417,7 +454,7 @@ impl<'de> serde::Deserialize<'de> for CreateTransferBillRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryTransferBillByOutBillNoRequest {
-    /// Wire: `out_bill_no`, `string`, required, path parameter.
+    /// Wire: `out_bill_no`, `string`, at most 32 characters, required, path parameter.
     pub out_bill_no: String,
 }
 impl QueryTransferBillByOutBillNoRequest {
@@ -428,7 +465,12 @@ impl QueryTransferBillByOutBillNoRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryTransferBillByOutBillNoRequest {}
+impl crate::runtime::Validate for QueryTransferBillByOutBillNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_bill_no", &self.out_bill_no, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryTransferBillByOutBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -522,15 +564,15 @@ impl<'de> serde::Deserialize<'de> for CancelTransferBillRequest {
 pub struct CreateTransferBillWithAuthorizationRequest {
     /// 商户AppID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 商户单号
     ///
-    /// Wire: `out_bill_no`, `string`, required.
+    /// Wire: `out_bill_no`, `string`, at most 32 characters, required.
     pub out_bill_no: String,
     /// 收款用户OpenID
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 64 characters, required.
     pub openid: String,
     /// 收款用户姓名
     ///
@@ -542,11 +584,11 @@ pub struct CreateTransferBillWithAuthorizationRequest {
     pub transfer_amount: crate::runtime::Decimal,
     /// 转账备注
     ///
-    /// Wire: `transfer_remark`, `string`, required.
+    /// Wire: `transfer_remark`, `string`, at most 32 characters, required.
     pub transfer_remark: String,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, optional.
+    /// Wire: `notify_url`, `string`, at most 256 characters, optional.
     pub notify_url: Option<String>,
     /// 用户收款感知
     ///
@@ -566,7 +608,7 @@ pub struct CreateTransferBillWithAuthorizationRequest {
     pub authorization_info: Option<AuthorizationInfo>,
     /// 出资商户号
     ///
-    /// Wire: `sponsor_mchid`, `string`, optional.
+    /// Wire: `sponsor_mchid`, `string`, at most 32 characters, optional.
     pub sponsor_mchid: Option<String>,
 }
 impl CreateTransferBillWithAuthorizationRequest {
@@ -617,6 +659,13 @@ impl CreateTransferBillWithAuthorizationRequest {
 }
 impl crate::runtime::Validate for CreateTransferBillWithAuthorizationRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        crate::runtime::check_length(at, "out_bill_no", &self.out_bill_no, 32)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 64)?;
+        crate::runtime::check_length(at, "transfer_remark", &self.transfer_remark, 32)?;
+        if let Some(value) = &self.notify_url {
+            crate::runtime::check_length(at, "notify_url", value, 256)?;
+        }
         crate::runtime::check_enum(at, "transfer_scene_id", &self.transfer_scene_id)?;
         for (index, item) in IntoIterator::into_iter(&self.transfer_scene_report_infos)
             .enumerate()
@@ -634,6 +683,9 @@ impl crate::runtime::Validate for CreateTransferBillWithAuthorizationRequest {
                 value,
                 &crate::runtime::field_path(at, "authorization_info"),
             )?;
+        }
+        if let Some(value) = &self.sponsor_mchid {
+            crate::runtime::check_length(at, "sponsor_mchid", value, 32)?;
         }
         Ok(())
     }
@@ -743,11 +795,11 @@ impl<'de> serde::Deserialize<'de> for CreateTransferBillWithAuthorizationRequest
 pub struct TransferWithAuthorizationRequest {
     /// 商户AppID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 商户单号
     ///
-    /// Wire: `out_bill_no`, `string`, required.
+    /// Wire: `out_bill_no`, `string`, at most 32 characters, required.
     pub out_bill_no: String,
     /// 收款用户姓名
     ///
@@ -759,7 +811,7 @@ pub struct TransferWithAuthorizationRequest {
     pub transfer_amount: crate::runtime::Decimal,
     /// 转账备注
     ///
-    /// Wire: `transfer_remark`, `string`, required.
+    /// Wire: `transfer_remark`, `string`, at most 32 characters, required.
     pub transfer_remark: String,
     /// 通知地址
     ///
@@ -779,15 +831,15 @@ pub struct TransferWithAuthorizationRequest {
     pub transfer_scene_report_infos: Vec<TransferSceneReportInfos>,
     /// 微信免确认收款授权单号
     ///
-    /// Wire: `authorization_id`, `string`, optional.
+    /// Wire: `authorization_id`, `string`, at most 32 characters, optional.
     pub authorization_id: Option<String>,
     /// 出资商户号
     ///
-    /// Wire: `sponsor_mchid`, `string`, optional.
+    /// Wire: `sponsor_mchid`, `string`, at most 32 characters, optional.
     pub sponsor_mchid: Option<String>,
     /// 商户侧授权单号
     ///
-    /// Wire: `out_authorization_no`, `string`, optional.
+    /// Wire: `out_authorization_no`, `string`, at most 32 characters, optional.
     pub out_authorization_no: Option<String>,
 }
 impl TransferWithAuthorizationRequest {
@@ -841,6 +893,9 @@ impl TransferWithAuthorizationRequest {
 }
 impl crate::runtime::Validate for TransferWithAuthorizationRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        crate::runtime::check_length(at, "out_bill_no", &self.out_bill_no, 32)?;
+        crate::runtime::check_length(at, "transfer_remark", &self.transfer_remark, 32)?;
         crate::runtime::check_enum(at, "transfer_scene_id", &self.transfer_scene_id)?;
         for (index, item) in IntoIterator::into_iter(&self.transfer_scene_report_infos)
             .enumerate()
@@ -852,6 +907,15 @@ impl crate::runtime::Validate for TransferWithAuthorizationRequest {
                     &format!("{}[{index}]", "transfer_scene_report_infos"),
                 ),
             )?;
+        }
+        if let Some(value) = &self.authorization_id {
+            crate::runtime::check_length(at, "authorization_id", value, 32)?;
+        }
+        if let Some(value) = &self.sponsor_mchid {
+            crate::runtime::check_length(at, "sponsor_mchid", value, 32)?;
+        }
+        if let Some(value) = &self.out_authorization_no {
+            crate::runtime::check_length(at, "out_authorization_no", value, 32)?;
         }
         Ok(())
     }
@@ -1285,15 +1349,15 @@ impl<'de> serde::Deserialize<'de> for CancelQqWalletTransferRequest {
 pub struct CreateUserConfirmAuthorizationRequest {
     /// 商户侧授权单号
     ///
-    /// Wire: `out_authorization_no`, `string`, required.
+    /// Wire: `out_authorization_no`, `string`, at most 32 characters, required.
     pub out_authorization_no: String,
     /// 商户AppID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 收款用户OpenID
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 64 characters, required.
     pub openid: String,
     /// 转账场景ID
     ///
@@ -1301,15 +1365,15 @@ pub struct CreateUserConfirmAuthorizationRequest {
     pub transfer_scene_id: TransferSceneId,
     /// 用户展示名称
     ///
-    /// Wire: `user_display_name`, `string`, required.
+    /// Wire: `user_display_name`, `string`, at most 32 characters, required.
     pub user_display_name: String,
     /// 用户收款感知
     ///
-    /// Wire: `user_recv_perception`, `string`, optional.
+    /// Wire: `user_recv_perception`, `string`, at most 256 characters, optional.
     pub user_recv_perception: Option<String>,
     /// 授权结果通知地址
     ///
-    /// Wire: `authorization_notify_url`, `string`, required.
+    /// Wire: `authorization_notify_url`, `string`, at most 256 characters, required.
     pub authorization_notify_url: String,
     /// 场景信息
     ///
@@ -1345,7 +1409,30 @@ impl CreateUserConfirmAuthorizationRequest {
 }
 impl crate::runtime::Validate for CreateUserConfirmAuthorizationRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "out_authorization_no",
+            &self.out_authorization_no,
+            32,
+        )?;
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 64)?;
         crate::runtime::check_enum(at, "transfer_scene_id", &self.transfer_scene_id)?;
+        crate::runtime::check_length(
+            at,
+            "user_display_name",
+            &self.user_display_name,
+            32,
+        )?;
+        if let Some(value) = &self.user_recv_perception {
+            crate::runtime::check_length(at, "user_recv_perception", value, 256)?;
+        }
+        crate::runtime::check_length(
+            at,
+            "authorization_notify_url",
+            &self.authorization_notify_url,
+            256,
+        )?;
         if let Some(value) = &self.scene_info {
             crate::runtime::Validate::validate_at(
                 value,
@@ -1417,7 +1504,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserConfirmAuthorizationRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryUserConfirmAuthorizationRequest {
-    /// Wire: `out_authorization_no`, `string`, required, path parameter.
+    /// Wire: `out_authorization_no`, `string`, at most 32 characters, required, path parameter.
     pub out_authorization_no: String,
     /// Wire: `is_display_authorization`, `boolean`, optional, query parameter.
     pub is_display_authorization: Option<bool>,
@@ -1436,7 +1523,17 @@ impl QueryUserConfirmAuthorizationRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryUserConfirmAuthorizationRequest {}
+impl crate::runtime::Validate for QueryUserConfirmAuthorizationRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "out_authorization_no",
+            &self.out_authorization_no,
+            32,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryUserConfirmAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -1477,7 +1574,7 @@ impl<'de> serde::Deserialize<'de> for QueryUserConfirmAuthorizationRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloseUserConfirmAuthorizationRequest {
-    /// Wire: `out_authorization_no`, `string`, required, path parameter.
+    /// Wire: `out_authorization_no`, `string`, at most 32 characters, required, path parameter.
     pub out_authorization_no: String,
 }
 impl CloseUserConfirmAuthorizationRequest {
@@ -1488,7 +1585,17 @@ impl CloseUserConfirmAuthorizationRequest {
         }
     }
 }
-impl crate::runtime::Validate for CloseUserConfirmAuthorizationRequest {}
+impl crate::runtime::Validate for CloseUserConfirmAuthorizationRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "out_authorization_no",
+            &self.out_authorization_no,
+            32,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CloseUserConfirmAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(

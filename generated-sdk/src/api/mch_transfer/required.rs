@@ -33,15 +33,15 @@ pub struct AuthorizationInfo<'a> {
 pub struct CreateTransferBillRequest<'a> {
     /// 商户AppID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 商户单号
     ///
-    /// Wire: `out_bill_no`, `string`, required.
+    /// Wire: `out_bill_no`, `string`, at most 32 characters, required.
     pub out_bill_no: &'a str,
     /// 收款用户OpenID
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 64 characters, required.
     pub openid: &'a str,
     /// 转账金额
     ///
@@ -49,7 +49,7 @@ pub struct CreateTransferBillRequest<'a> {
     pub transfer_amount: crate::runtime::Decimal,
     /// 转账备注
     ///
-    /// Wire: `transfer_remark`, `string`, required.
+    /// Wire: `transfer_remark`, `string`, at most 32 characters, required.
     pub transfer_remark: &'a str,
     /// 转账场景ID
     ///
@@ -64,15 +64,15 @@ pub struct CreateTransferBillRequest<'a> {
 pub struct CreateTransferBillWithAuthorizationRequest<'a> {
     /// 商户AppID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 商户单号
     ///
-    /// Wire: `out_bill_no`, `string`, required.
+    /// Wire: `out_bill_no`, `string`, at most 32 characters, required.
     pub out_bill_no: &'a str,
     /// 收款用户OpenID
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 64 characters, required.
     pub openid: &'a str,
     /// 转账金额
     ///
@@ -80,7 +80,7 @@ pub struct CreateTransferBillWithAuthorizationRequest<'a> {
     pub transfer_amount: crate::runtime::Decimal,
     /// 转账备注
     ///
-    /// Wire: `transfer_remark`, `string`, required.
+    /// Wire: `transfer_remark`, `string`, at most 32 characters, required.
     pub transfer_remark: &'a str,
     /// 转账场景ID
     ///
@@ -95,11 +95,11 @@ pub struct CreateTransferBillWithAuthorizationRequest<'a> {
 pub struct TransferWithAuthorizationRequest<'a> {
     /// 商户AppID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 商户单号
     ///
-    /// Wire: `out_bill_no`, `string`, required.
+    /// Wire: `out_bill_no`, `string`, at most 32 characters, required.
     pub out_bill_no: &'a str,
     /// 转账金额
     ///
@@ -107,7 +107,7 @@ pub struct TransferWithAuthorizationRequest<'a> {
     pub transfer_amount: crate::runtime::Decimal,
     /// 转账备注
     ///
-    /// Wire: `transfer_remark`, `string`, required.
+    /// Wire: `transfer_remark`, `string`, at most 32 characters, required.
     pub transfer_remark: &'a str,
     /// 转账场景ID
     ///
@@ -153,15 +153,15 @@ pub struct CreateQqWalletTransferRequest<'a> {
 pub struct CreateUserConfirmAuthorizationRequest<'a> {
     /// 商户侧授权单号
     ///
-    /// Wire: `out_authorization_no`, `string`, required.
+    /// Wire: `out_authorization_no`, `string`, at most 32 characters, required.
     pub out_authorization_no: &'a str,
     /// 商户AppID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 收款用户OpenID
     ///
-    /// Wire: `openid`, `string`, required.
+    /// Wire: `openid`, `string`, at most 64 characters, required.
     pub openid: &'a str,
     /// 转账场景ID
     ///
@@ -169,10 +169,10 @@ pub struct CreateUserConfirmAuthorizationRequest<'a> {
     pub transfer_scene_id: super::TransferSceneId,
     /// 用户展示名称
     ///
-    /// Wire: `user_display_name`, `string`, required.
+    /// Wire: `user_display_name`, `string`, at most 32 characters, required.
     pub user_display_name: &'a str,
     /// 授权结果通知地址
     ///
-    /// Wire: `authorization_notify_url`, `string`, required.
+    /// Wire: `authorization_notify_url`, `string`, at most 256 characters, required.
     pub authorization_notify_url: &'a str,
 }

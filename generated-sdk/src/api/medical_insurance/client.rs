@@ -42,6 +42,38 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | 订单已存在，请更换从业机构订单号重新下单。 | 请更换从业机构订单号重新下单 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 医保局结算校验失败，请确认医保相关的字段是否正确。 | 请确认医保相关的字段是否正确 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 缺少必要字段，请根据混合支付类型补充必要的字段。自费下单需包含wechat_pay_cash_fee、prepay_id；医保下单需包含pay_order_id、pay_auth_no、geo_location、med_ins_order_create_time、med_ins_gov_fee、med_ins_self_fee、med_ins_other_fee、med_ins_cash_fee；自费医保混合下单，需包含前面的所有字段。 | 请根据混合支付类型填写必要的字段 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 亲属关系不存在，请传入有效亲属关系后重试 | 请传入有效亲属关系 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 微信号未绑定医保电子凭证，请绑定后重试 | 请绑定医保电子凭证 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 入参用户姓名和医保电子凭证绑卡姓名不匹配，请检查后重试 | 请检查用户姓名和sub_openid | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 入参个人身份ID摘要和医保电子凭证绑卡身份ID摘要不匹配，请检查后重试 | 请检查用户身份ID摘要和sub_openid | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 医保局业务错误：未找到对应授权信息，无法查询订单信息 | 请检查用户授权信息，或联系医保局定位处理 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 医保局业务错误：传入用户信息与原订单不匹配，请先进行确认 | 请检查用户授权信息，或联系医保局定位处理 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 医保局业务错误：使用渠道与授权渠道不一致，请调用方确认 | 请检查用户授权信息，或联系医保局定位处理 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 医保局业务错误：亲属信息为空 | 请检查亲属信息，或联系医保局定位处理 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 无效的证件类型。请检查支付人或亲属的证件类型，目前只支持身份证。 | 证件类型请选择身份证 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 该订单属于代亲属支付，但缺少亲属信息，请填充亲属信息。 | 请补充亲属信息 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 医保下单时间解析失败，请确认时间格式是否正确。 | 请确认医保下单时间的格式是否正确 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请确认AppID与OpenID是否正确，并确保OpenID是从对应的AppID下获取的。 | 请确认AppID和OpenID是否正确 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请确认OpenID是否正确 | 请确认OpenID是否正确 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请确认AppID是否正确 | 请确认AppID是否正确 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请确认商户号是否正确 | 请确认商户号是否正确 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 医保结算后需自费的金额计算失败，请检查下单时 med_ins_cash_fee + cash_add_detail 是否等于 wechat_pay_cash_fee + cash_reduce_detail。 | 请检查填写的金额是否正确 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 暂不支持当前商户下单，请先完成商户接入流程 | 请先完成商户接入流程 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 商户与子商户不是受理关系，请确认商户号是否填写正确。 | 请确认商户号是否填写正确 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 纯自费支付单，请检查请求字段是否满足规则：wechat_pay_cash_fee不为0，prepay_id不为空，不能包含pay_order_id、pay_auth_no、geo_location、med_ins_order_create_time、med_ins_gov_fee、med_ins_self_fee、med_ins_other_fee、med_ins_cash_fee字段。 | 请检查请求字段是否满足规则 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 纯医保支付单，请检查请求字段是否满足规则：pay_order_id、pay_auth_no、geo_location、med_ins_order_create_time、med_ins_gov_fee、med_ins_self_fee、med_ins_other_fee、med_ins_cash_fee不能为空，不能包含wechat_pay_cash_fee和prepay_id字段。 | 请检查请求字段是否满足规则 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 混合支付单，请检查请求字段是否满足规则：wechat_pay_cash_fee不为0，prepay_id不为空，pay_order_id、pay_auth_no、geo_location、med_ins_order_create_time、med_ins_gov_fee、med_ins_self_fee、med_ins_other_fee、med_ins_cash_fee不为空。 | 请检查请求字段是否满足规则 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 自费金额校验不通过，请检查请求字段是否满足规则：医保结算后需要自费的金额（med_ins_cash_fee） = 实际需要用户微信支付的金额（wechat_pay_cash_fee） - 现金补充金额（cash_add_detail） + 现金减免金额（cash_reduce_detail） | 请检查请求字段是否满足规则 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 订单总金额校验不通过，请检查请求字段是否满足规则：订单总金额（total_fee） = 医保统筹支付金额（med_ins_gov_fee）+ 医保个账支付金额（med_ins_self_fee）+ 医保其他支付金额（med_ins_other_fee） + 需要微信支付的金额（wechat_pay_cash_fee）+ 现金减免金额（cash_reduce_detail） | 请检查请求字段是否满足规则 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 实际需要用户微信支付的金额（wechat_pay_cash_fee）和医保下单的金额（med_ins_gov_fee + med_ins_self_fee + med_ins_other_fee + med_ins_cash_fee）都为0，无法下单。 | 不支持该下单场景 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 纯医保单金额校验不通过，请确认：医保下单的金额（med_ins_gov_fee + med_ins_self_fee + med_ins_other_fee + med_ins_cash_fee），实际需要用户微信支付的金额（wechat_pay_cash_fee）等于0。 | 请确认金额是否正确 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 纯自费单金额校验不通过，请确认：医保下单的金额（med_ins_gov_fee + med_ins_self_fee + med_ins_other_fee + med_ins_cash_fee）为0，实际需要用户微信支付的金额（wechat_pay_cash_fee）大于0。 | 请确认金额是否正确 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 自费下单金额与医保下单金额校验不通过，请确认：实际需要用户微信支付的金额（wechat_pay_cash_fee）和医保下单的金额（med_ins_gov_fee + med_ins_self_fee + med_ins_other_fee + med_ins_cash_fee）都要大于0。 | 请确认金额是否正确 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 请求次数超过限制，请稍后重试。 | 请稍后重试 | 业务 |
     pub fn create_mix_order(
         &self,
         request: &CreateMixOrderRequest,
@@ -87,6 +119,10 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 金额计算出现溢出，请检查填写的金额是否正确。 | 请检查填写的金额是否正确 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 请求次数超过限制，请稍后重试。 | 请稍后重试 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到订单，请确认订单号是否正确。 | 请确认订单号是否正确 | 业务 |
     pub fn query_mix_order_by_mix_trade_no(
         &self,
         request: &QueryMixOrderByMixTradeNoRequest,
@@ -138,6 +174,11 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 请确认商户号是否正确 | 请确认商户号是否正确 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 金额计算出现溢出，请检查填写的金额是否正确。 | 请检查填写的金额是否正确 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 请求次数超过限制，请稍后重试。 | 请稍后重试 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到订单，请确认订单号是否正确。 | 请确认订单号是否正确 | 业务 |
     pub fn query_mix_order_by_out_trade_no(
         &self,
         request: &QueryMixOrderByOutTradeNoRequest,
@@ -189,6 +230,13 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 金额计算出现溢出，请检查填写的金额是否正确。 | 请检查填写的金额是否正确 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 医保退款总金额校验不通过，请检查请求字段是否满足规则：med_refund_total_fee = med_refund_gov_fee + med_refund_self_fee + med_refund_other_fee | 请确认是否满足规则 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 混合单中没有医保订单，无法接收医保退款通知，请检查系统逻辑 | 请确认是否包含医保订单 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 医保订单未支付，请支付后重试 | 请在医保订单支付后重试 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 请求次数超过限制，请稍后重试。 | 请稍后重试 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到订单，请确认订单号是否正确。 | 请确认订单号是否正确 | 业务 |
     pub fn notify_refund(
         &self,
         request: &NotifyRefundRequest,

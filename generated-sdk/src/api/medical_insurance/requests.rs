@@ -19,23 +19,23 @@ pub struct CreateMixOrderRequest {
     pub order_type: OrderType,
     /// 从业机构的公众号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 医疗机构的公众号ID
     ///
-    /// Wire: `sub_appid`, `string`, optional.
+    /// Wire: `sub_appid`, `string`, at most 32 characters, optional.
     pub sub_appid: Option<String>,
     /// 医疗机构的商户号
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
     pub sub_mchid: Option<String>,
     /// 用户在appid下的唯一标识
     ///
-    /// Wire: `openid`, `string`, optional.
+    /// Wire: `openid`, `string`, at most 128 characters, optional.
     pub openid: Option<String>,
     /// 用户在医疗机构AppID下的唯一标识
     ///
-    /// Wire: `sub_openid`, `string`, optional.
+    /// Wire: `sub_openid`, `string`, at most 128 characters, optional.
     pub sub_openid: Option<String>,
     /// 支付人身份信息
     ///
@@ -51,39 +51,39 @@ pub struct CreateMixOrderRequest {
     pub relative: Option<Payer>,
     /// 从业机构订单号
     ///
-    /// Wire: `out_trade_no`, `string`, required.
+    /// Wire: `out_trade_no`, `string`, at most 64 characters, required.
     pub out_trade_no: String,
     /// 医疗机构订单号
     ///
-    /// Wire: `serial_no`, `string`, required.
+    /// Wire: `serial_no`, `string`, at most 40 characters, required.
     pub serial_no: String,
     /// 医保局返回的支付单ID
     ///
-    /// Wire: `pay_order_id`, `string`, optional.
+    /// Wire: `pay_order_id`, `string`, at most 64 characters, optional.
     pub pay_order_id: Option<String>,
     /// 医保局返回的支付授权码
     ///
-    /// Wire: `pay_auth_no`, `string`, optional.
+    /// Wire: `pay_auth_no`, `string`, at most 40 characters, optional.
     pub pay_auth_no: Option<String>,
     /// 用户定位信息
     ///
-    /// Wire: `geo_location`, `string`, optional.
+    /// Wire: `geo_location`, `string`, at most 40 characters, optional.
     pub geo_location: Option<String>,
     /// 城市ID
     ///
-    /// Wire: `city_id`, `string`, required.
+    /// Wire: `city_id`, `string`, at most 8 characters, required.
     pub city_id: String,
     /// 医疗机构名称
     ///
-    /// Wire: `med_inst_name`, `string`, required.
+    /// Wire: `med_inst_name`, `string`, at most 128 characters, required.
     pub med_inst_name: String,
     /// 医疗机构编码
     ///
-    /// Wire: `med_inst_no`, `string`, required.
+    /// Wire: `med_inst_no`, `string`, at most 32 characters, required.
     pub med_inst_no: String,
     /// 医保下单时间
     ///
-    /// Wire: `med_ins_order_create_time`, `datetime (RFC 3339)`, optional.
+    /// Wire: `med_ins_order_create_time`, `datetime (RFC 3339)`, at most 64 characters, optional.
     pub med_ins_order_create_time: Option<crate::runtime::DateTime>,
     /// 使用该接口下单的总金额
     ///
@@ -119,27 +119,27 @@ pub struct CreateMixOrderRequest {
     pub cash_reduce_detail: Option<Vec<CashReduceDetail>>,
     /// 回调通知URL
     ///
-    /// Wire: `callback_url`, `string`, required.
+    /// Wire: `callback_url`, `string`, at most 256 characters, required.
     pub callback_url: String,
     /// 自费预下单ID
     ///
-    /// Wire: `prepay_id`, `string`, optional.
+    /// Wire: `prepay_id`, `string`, at most 64 characters, optional.
     pub prepay_id: Option<String>,
     /// 医疗机构透传给医保的数据
     ///
-    /// Wire: `passthrough_request_content`, `string`, optional.
+    /// Wire: `passthrough_request_content`, `string`, at most 2048 characters, optional.
     pub passthrough_request_content: Option<String>,
     /// 扩展字段
     ///
-    /// Wire: `extends`, `string`, optional.
+    /// Wire: `extends`, `string`, at most 512 characters, optional.
     pub extends: Option<String>,
     /// 附加数据
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 128 characters, optional.
     pub attach: Option<String>,
     /// 渠道号
     ///
-    /// Wire: `channel_no`, `string`, optional.
+    /// Wire: `channel_no`, `string`, at most 32 characters, optional.
     pub channel_no: Option<String>,
     /// 是否到医保局测试环境下单
     ///
@@ -309,6 +309,19 @@ impl crate::runtime::Validate for CreateMixOrderRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
         crate::runtime::check_enum(at, "mix_pay_type", &self.mix_pay_type)?;
         crate::runtime::check_enum(at, "order_type", &self.order_type)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        if let Some(value) = &self.sub_appid {
+            crate::runtime::check_length(at, "sub_appid", value, 32)?;
+        }
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        if let Some(value) = &self.openid {
+            crate::runtime::check_length(at, "openid", value, 128)?;
+        }
+        if let Some(value) = &self.sub_openid {
+            crate::runtime::check_length(at, "sub_openid", value, 128)?;
+        }
         crate::runtime::Validate::validate_at(
             &self.payer,
             &crate::runtime::field_path(at, "payer"),
@@ -317,6 +330,28 @@ impl crate::runtime::Validate for CreateMixOrderRequest {
             crate::runtime::Validate::validate_at(
                 value,
                 &crate::runtime::field_path(at, "relative"),
+            )?;
+        }
+        crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 64)?;
+        crate::runtime::check_length(at, "serial_no", &self.serial_no, 40)?;
+        if let Some(value) = &self.pay_order_id {
+            crate::runtime::check_length(at, "pay_order_id", value, 64)?;
+        }
+        if let Some(value) = &self.pay_auth_no {
+            crate::runtime::check_length(at, "pay_auth_no", value, 40)?;
+        }
+        if let Some(value) = &self.geo_location {
+            crate::runtime::check_length(at, "geo_location", value, 40)?;
+        }
+        crate::runtime::check_length(at, "city_id", &self.city_id, 8)?;
+        crate::runtime::check_length(at, "med_inst_name", &self.med_inst_name, 128)?;
+        crate::runtime::check_length(at, "med_inst_no", &self.med_inst_no, 32)?;
+        if let Some(value) = &self.med_ins_order_create_time {
+            crate::runtime::check_time_length(
+                at,
+                "med_ins_order_create_time",
+                value,
+                64,
             )?;
         }
         if let Some(value) = &self.cash_add_detail {
@@ -340,6 +375,27 @@ impl crate::runtime::Validate for CreateMixOrderRequest {
                     ),
                 )?;
             }
+        }
+        crate::runtime::check_length(at, "callback_url", &self.callback_url, 256)?;
+        if let Some(value) = &self.prepay_id {
+            crate::runtime::check_length(at, "prepay_id", value, 64)?;
+        }
+        if let Some(value) = &self.passthrough_request_content {
+            crate::runtime::check_length(
+                at,
+                "passthrough_request_content",
+                value,
+                2048,
+            )?;
+        }
+        if let Some(value) = &self.extends {
+            crate::runtime::check_length(at, "extends", value, 512)?;
+        }
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 128)?;
+        }
+        if let Some(value) = &self.channel_no {
+            crate::runtime::check_length(at, "channel_no", value, 32)?;
         }
         Ok(())
     }
@@ -556,9 +612,9 @@ impl<'de> serde::Deserialize<'de> for CreateMixOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMixOrderByMixTradeNoRequest {
-    /// Wire: `mix_trade_no`, `string`, required, path parameter.
+    /// Wire: `mix_trade_no`, `string`, at most 32 characters, required, path parameter.
     pub mix_trade_no: String,
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
 }
 impl QueryMixOrderByMixTradeNoRequest {
@@ -575,7 +631,15 @@ impl QueryMixOrderByMixTradeNoRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryMixOrderByMixTradeNoRequest {}
+impl crate::runtime::Validate for QueryMixOrderByMixTradeNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "mix_trade_no", &self.mix_trade_no, 32)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryMixOrderByMixTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -616,9 +680,9 @@ impl<'de> serde::Deserialize<'de> for QueryMixOrderByMixTradeNoRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMixOrderByOutTradeNoRequest {
-    /// Wire: `out_trade_no`, `string`, required, path parameter.
+    /// Wire: `out_trade_no`, `string`, at most 64 characters, required, path parameter.
     pub out_trade_no: String,
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
 }
 impl QueryMixOrderByOutTradeNoRequest {
@@ -635,7 +699,15 @@ impl QueryMixOrderByOutTradeNoRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryMixOrderByOutTradeNoRequest {}
+impl crate::runtime::Validate for QueryMixOrderByOutTradeNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 64)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryMixOrderByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -676,11 +748,11 @@ impl<'de> serde::Deserialize<'de> for QueryMixOrderByOutTradeNoRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NotifyRefundRequest {
-    /// Wire: `mix_trade_no`, `string`, required, query parameter.
+    /// Wire: `mix_trade_no`, `string`, at most 32 characters, required, query parameter.
     pub mix_trade_no: String,
     /// 医疗机构的商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 医保退款的总金额
     ///
@@ -700,11 +772,11 @@ pub struct NotifyRefundRequest {
     pub med_refund_other_fee: i64,
     /// 医保退款成功时间
     ///
-    /// Wire: `refund_time`, `datetime (RFC 3339)`, required.
+    /// Wire: `refund_time`, `datetime (RFC 3339)`, at most 64 characters, required.
     pub refund_time: crate::runtime::DateTime,
     /// 从业机构退款单号
     ///
-    /// Wire: `out_refund_no`, `string`, required.
+    /// Wire: `out_refund_no`, `string`, at most 64 characters, required.
     pub out_refund_no: String,
 }
 impl NotifyRefundRequest {
@@ -722,7 +794,15 @@ impl NotifyRefundRequest {
         }
     }
 }
-impl crate::runtime::Validate for NotifyRefundRequest {}
+impl crate::runtime::Validate for NotifyRefundRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "mix_trade_no", &self.mix_trade_no, 32)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_time_length(at, "refund_time", &self.refund_time, 64)?;
+        crate::runtime::check_length(at, "out_refund_no", &self.out_refund_no, 64)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for NotifyRefundRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &NotifyRefundRequest) -> crate::runtime::Members {

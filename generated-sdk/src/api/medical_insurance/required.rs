@@ -52,7 +52,7 @@ pub struct CreateMixOrderRequest<'a> {
     pub order_type: super::OrderType,
     /// 从业机构的公众号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 支付人身份信息
     ///
@@ -60,23 +60,23 @@ pub struct CreateMixOrderRequest<'a> {
     pub payer: super::Payer,
     /// 从业机构订单号
     ///
-    /// Wire: `out_trade_no`, `string`, required.
+    /// Wire: `out_trade_no`, `string`, at most 64 characters, required.
     pub out_trade_no: &'a str,
     /// 医疗机构订单号
     ///
-    /// Wire: `serial_no`, `string`, required.
+    /// Wire: `serial_no`, `string`, at most 40 characters, required.
     pub serial_no: &'a str,
     /// 城市ID
     ///
-    /// Wire: `city_id`, `string`, required.
+    /// Wire: `city_id`, `string`, at most 8 characters, required.
     pub city_id: &'a str,
     /// 医疗机构名称
     ///
-    /// Wire: `med_inst_name`, `string`, required.
+    /// Wire: `med_inst_name`, `string`, at most 128 characters, required.
     pub med_inst_name: &'a str,
     /// 医疗机构编码
     ///
-    /// Wire: `med_inst_no`, `string`, required.
+    /// Wire: `med_inst_no`, `string`, at most 32 characters, required.
     pub med_inst_no: &'a str,
     /// 使用该接口下单的总金额
     ///
@@ -84,16 +84,16 @@ pub struct CreateMixOrderRequest<'a> {
     pub total_fee: i64,
     /// 回调通知URL
     ///
-    /// Wire: `callback_url`, `string`, required.
+    /// Wire: `callback_url`, `string`, at most 256 characters, required.
     pub callback_url: &'a str,
 }
 /// The required fields of [`NotifyRefundRequest`](super::NotifyRefundRequest), each named: `NotifyRefundRequest::new(required::NotifyRefundRequest { … })`.
 pub struct NotifyRefundRequest<'a> {
-    /// Wire: `mix_trade_no`, `string`, required, query parameter.
+    /// Wire: `mix_trade_no`, `string`, at most 32 characters, required, query parameter.
     pub mix_trade_no: &'a str,
     /// 医疗机构的商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 医保退款的总金额
     ///
@@ -113,10 +113,10 @@ pub struct NotifyRefundRequest<'a> {
     pub med_refund_other_fee: i64,
     /// 医保退款成功时间
     ///
-    /// Wire: `refund_time`, `datetime (RFC 3339)`, required.
+    /// Wire: `refund_time`, `datetime (RFC 3339)`, at most 64 characters, required.
     pub refund_time: crate::runtime::DateTime,
     /// 从业机构退款单号
     ///
-    /// Wire: `out_refund_no`, `string`, required.
+    /// Wire: `out_refund_no`, `string`, at most 64 characters, required.
     pub out_refund_no: &'a str,
 }

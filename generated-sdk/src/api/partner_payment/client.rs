@@ -263,6 +263,14 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请根据接口返回的详细信息检查 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确，商户号获取方式请参考服务商模式开发必要参数说明 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 业务规则限制 | 因业务规则限制请求频率，请查看接口返回的详细信息 | 业务 |
+    /// | 403 | `TRADE_ERROR` | 交易错误 | 因业务原因交易失败，请查看接口返回的详细信息 | 业务 |
+    /// | 404 | `ORDER_NOT_EXIST` | 订单不存在 | 请检查传入的微信支付订单号是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请降低请求接口频率 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请用相同参数重新调用 | 业务 |
     pub fn query_order_by_id(
         &self,
         request: &QueryOrderByIdRequest,
@@ -547,6 +555,14 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请根据接口返回的详细信息检查 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请检查商户号是否正确，商户号获取方式请参考：服务商模式开发必要参数说明 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 业务规则限制 | 因业务规则限制请求频率，请查看接口返回的详细信息 | 业务 |
+    /// | 403 | `TRADE_ERROR` | 交易错误 | 因业务原因交易失败，请查看接口返回的详细信息 | 业务 |
+    /// | 404 | `ORDER_NOT_EXIST` | 订单不存在 | 请检查商户订单号是否下单成功 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请降低请求接口频率 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请用相同参数重新调用 | 业务 |
     pub fn query_order_by_out_trade_no(
         &self,
         request: &QueryOrderByOutTradeNoRequest,

@@ -18,19 +18,19 @@ use super::models::{
 pub struct AppPrepayRequest {
     /// 服务商公众号ID
     ///
-    /// Wire: `sp_appid`, `string`, required.
+    /// Wire: `sp_appid`, `string`, at most 32 characters, required.
     pub sp_appid: String,
     /// 服务商户号
     ///
-    /// Wire: `sp_mchid`, `string`, required.
+    /// Wire: `sp_mchid`, `string`, at most 32 characters, required.
     pub sp_mchid: String,
     /// 子商户公众号ID
     ///
-    /// Wire: `sub_appid`, `string`, optional.
+    /// Wire: `sub_appid`, `string`, at most 32 characters, optional.
     pub sub_appid: Option<String>,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 结算信息
     ///
@@ -38,15 +38,15 @@ pub struct AppPrepayRequest {
     pub settle_info: Option<SettleInfo>,
     /// 商品描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 127 characters, required.
     pub description: String,
     /// 附加数据
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 128 characters, optional.
     pub attach: Option<String>,
     /// 商户订单号
     ///
-    /// Wire: `out_trade_no`, `string`, required.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, required.
     pub out_trade_no: String,
     /// 订单金额
     ///
@@ -54,15 +54,15 @@ pub struct AppPrepayRequest {
     pub amount: Amount,
     /// 交易结束时间
     ///
-    /// Wire: `time_expire`, `datetime (RFC 3339)`, optional.
+    /// Wire: `time_expire`, `datetime (RFC 3339)`, at most 64 characters, optional.
     pub time_expire: Option<crate::runtime::DateTime>,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: String,
     /// 订单优惠标记
     ///
-    /// Wire: `goods_tag`, `string`, optional.
+    /// Wire: `goods_tag`, `string`, at most 32 characters, optional.
     pub goods_tag: Option<String>,
     /// 指定支付方式
     ///
@@ -171,16 +171,34 @@ impl AppPrepayRequest {
 }
 impl crate::runtime::Validate for AppPrepayRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sp_appid", &self.sp_appid, 32)?;
+        crate::runtime::check_length(at, "sp_mchid", &self.sp_mchid, 32)?;
+        if let Some(value) = &self.sub_appid {
+            crate::runtime::check_length(at, "sub_appid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         if let Some(value) = &self.settle_info {
             crate::runtime::Validate::validate_at(
                 value,
                 &crate::runtime::field_path(at, "settle_info"),
             )?;
         }
+        crate::runtime::check_length(at, "description", &self.description, 127)?;
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 128)?;
+        }
+        crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 32)?;
         crate::runtime::Validate::validate_at(
             &self.amount,
             &crate::runtime::field_path(at, "amount"),
         )?;
+        if let Some(value) = &self.time_expire {
+            crate::runtime::check_time_length(at, "time_expire", value, 64)?;
+        }
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 255)?;
+        if let Some(value) = &self.goods_tag {
+            crate::runtime::check_length(at, "goods_tag", value, 32)?;
+        }
         if let Some(value) = &self.limit_pay {
             for (index, item) in IntoIterator::into_iter(value).enumerate() {
                 crate::runtime::check_enum(
@@ -895,11 +913,11 @@ pub struct H5PrepayRequest {
     pub description: String,
     /// 附加数据
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 128 characters, optional.
     pub attach: Option<String>,
     /// 商户订单号
     ///
-    /// Wire: `out_trade_no`, `string`, required.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, required.
     pub out_trade_no: String,
     /// 订单金额
     ///
@@ -907,15 +925,15 @@ pub struct H5PrepayRequest {
     pub amount: Amount,
     /// 交易结束时间
     ///
-    /// Wire: `time_expire`, `datetime (RFC 3339)`, optional.
+    /// Wire: `time_expire`, `datetime (RFC 3339)`, at most 64 characters, optional.
     pub time_expire: Option<crate::runtime::DateTime>,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: String,
     /// 订单优惠标记
     ///
-    /// Wire: `goods_tag`, `string`, optional.
+    /// Wire: `goods_tag`, `string`, at most 32 characters, optional.
     pub goods_tag: Option<String>,
     /// 指定支付方式
     ///
@@ -1022,10 +1040,21 @@ impl crate::runtime::Validate for H5PrepayRequest {
             )?;
         }
         crate::runtime::check_length(at, "description", &self.description, 127)?;
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 128)?;
+        }
+        crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 32)?;
         crate::runtime::Validate::validate_at(
             &self.amount,
             &crate::runtime::field_path(at, "amount"),
         )?;
+        if let Some(value) = &self.time_expire {
+            crate::runtime::check_time_length(at, "time_expire", value, 64)?;
+        }
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 255)?;
+        if let Some(value) = &self.goods_tag {
+            crate::runtime::check_length(at, "goods_tag", value, 32)?;
+        }
         if let Some(value) = &self.limit_pay {
             for (index, item) in IntoIterator::into_iter(value).enumerate() {
                 crate::runtime::check_enum(
@@ -1267,7 +1296,7 @@ pub struct JsapiPrepayRequest {
     pub description: String,
     /// 附加数据
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 128 characters, optional.
     pub attach: Option<String>,
     /// 商户订单号
     ///
@@ -1279,15 +1308,15 @@ pub struct JsapiPrepayRequest {
     pub amount: Amount,
     /// 交易结束时间
     ///
-    /// Wire: `time_expire`, `datetime (RFC 3339)`, optional.
+    /// Wire: `time_expire`, `datetime (RFC 3339)`, at most 64 characters, optional.
     pub time_expire: Option<crate::runtime::DateTime>,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: String,
     /// 订单优惠标记
     ///
-    /// Wire: `goods_tag`, `string`, optional.
+    /// Wire: `goods_tag`, `string`, at most 32 characters, optional.
     pub goods_tag: Option<String>,
     /// 指定支付方式
     ///
@@ -1404,11 +1433,21 @@ impl crate::runtime::Validate for JsapiPrepayRequest {
             )?;
         }
         crate::runtime::check_length(at, "description", &self.description, 127)?;
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 128)?;
+        }
         crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 32)?;
         crate::runtime::Validate::validate_at(
             &self.amount,
             &crate::runtime::field_path(at, "amount"),
         )?;
+        if let Some(value) = &self.time_expire {
+            crate::runtime::check_time_length(at, "time_expire", value, 64)?;
+        }
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 255)?;
+        if let Some(value) = &self.goods_tag {
+            crate::runtime::check_length(at, "goods_tag", value, 32)?;
+        }
         if let Some(value) = &self.limit_pay {
             for (index, item) in IntoIterator::into_iter(value).enumerate() {
                 crate::runtime::check_enum(
@@ -2143,19 +2182,19 @@ impl<'de> serde::Deserialize<'de> for MiniprogramPrepayRequest {
 pub struct NativePrepayRequest {
     /// 服务商公众号ID
     ///
-    /// Wire: `sp_appid`, `string`, required.
+    /// Wire: `sp_appid`, `string`, at most 32 characters, required.
     pub sp_appid: String,
     /// 服务商户号
     ///
-    /// Wire: `sp_mchid`, `string`, required.
+    /// Wire: `sp_mchid`, `string`, at most 32 characters, required.
     pub sp_mchid: String,
     /// 子商户公众号ID
     ///
-    /// Wire: `sub_appid`, `string`, optional.
+    /// Wire: `sub_appid`, `string`, at most 32 characters, optional.
     pub sub_appid: Option<String>,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 结算信息
     ///
@@ -2163,15 +2202,15 @@ pub struct NativePrepayRequest {
     pub settle_info: Option<SettleInfo>,
     /// 商品描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 127 characters, required.
     pub description: String,
     /// 附加数据
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 128 characters, optional.
     pub attach: Option<String>,
     /// 商户订单号
     ///
-    /// Wire: `out_trade_no`, `string`, required.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, required.
     pub out_trade_no: String,
     /// 订单金额
     ///
@@ -2179,15 +2218,15 @@ pub struct NativePrepayRequest {
     pub amount: Amount,
     /// 交易结束时间
     ///
-    /// Wire: `time_expire`, `datetime (RFC 3339)`, optional.
+    /// Wire: `time_expire`, `datetime (RFC 3339)`, at most 64 characters, optional.
     pub time_expire: Option<crate::runtime::DateTime>,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: String,
     /// 订单优惠标记
     ///
-    /// Wire: `goods_tag`, `string`, optional.
+    /// Wire: `goods_tag`, `string`, at most 32 characters, optional.
     pub goods_tag: Option<String>,
     /// 指定支付方式
     ///
@@ -2286,16 +2325,34 @@ impl NativePrepayRequest {
 }
 impl crate::runtime::Validate for NativePrepayRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sp_appid", &self.sp_appid, 32)?;
+        crate::runtime::check_length(at, "sp_mchid", &self.sp_mchid, 32)?;
+        if let Some(value) = &self.sub_appid {
+            crate::runtime::check_length(at, "sub_appid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         if let Some(value) = &self.settle_info {
             crate::runtime::Validate::validate_at(
                 value,
                 &crate::runtime::field_path(at, "settle_info"),
             )?;
         }
+        crate::runtime::check_length(at, "description", &self.description, 127)?;
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 128)?;
+        }
+        crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 32)?;
         crate::runtime::Validate::validate_at(
             &self.amount,
             &crate::runtime::field_path(at, "amount"),
         )?;
+        if let Some(value) = &self.time_expire {
+            crate::runtime::check_time_length(at, "time_expire", value, 64)?;
+        }
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 255)?;
+        if let Some(value) = &self.goods_tag {
+            crate::runtime::check_length(at, "goods_tag", value, 32)?;
+        }
         if let Some(value) = &self.limit_pay {
             for (index, item) in IntoIterator::into_iter(value).enumerate() {
                 crate::runtime::check_enum(

@@ -138,23 +138,23 @@ pub struct ScannedPosPrepaySceneInfo<'a> {
 pub struct AppPrepayRequest<'a> {
     /// 服务商公众号ID
     ///
-    /// Wire: `sp_appid`, `string`, required.
+    /// Wire: `sp_appid`, `string`, at most 32 characters, required.
     pub sp_appid: &'a str,
     /// 服务商户号
     ///
-    /// Wire: `sp_mchid`, `string`, required.
+    /// Wire: `sp_mchid`, `string`, at most 32 characters, required.
     pub sp_mchid: &'a str,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 商品描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 127 characters, required.
     pub description: &'a str,
     /// 商户订单号
     ///
-    /// Wire: `out_trade_no`, `string`, required.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, required.
     pub out_trade_no: &'a str,
     /// 订单金额
     ///
@@ -162,7 +162,7 @@ pub struct AppPrepayRequest<'a> {
     pub amount: super::Amount,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: &'a str,
 }
 /// The required fields of [`AppPrepayWithContractRequest`](super::AppPrepayWithContractRequest), each named: `AppPrepayWithContractRequest::new(required::AppPrepayWithContractRequest { … })`.
@@ -251,7 +251,7 @@ pub struct H5PrepayRequest<'a> {
     pub description: &'a str,
     /// 商户订单号
     ///
-    /// Wire: `out_trade_no`, `string`, required.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, required.
     pub out_trade_no: &'a str,
     /// 订单金额
     ///
@@ -259,7 +259,7 @@ pub struct H5PrepayRequest<'a> {
     pub amount: super::Amount,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: &'a str,
     /// 场景信息
     ///
@@ -303,7 +303,7 @@ pub struct JsapiPrepayRequest<'a> {
     pub amount: super::Amount,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: &'a str,
     /// 支付者
     ///
@@ -384,23 +384,23 @@ pub struct MiniprogramPrepayRequest<'a> {
 pub struct NativePrepayRequest<'a> {
     /// 服务商公众号ID
     ///
-    /// Wire: `sp_appid`, `string`, required.
+    /// Wire: `sp_appid`, `string`, at most 32 characters, required.
     pub sp_appid: &'a str,
     /// 服务商户号
     ///
-    /// Wire: `sp_mchid`, `string`, required.
+    /// Wire: `sp_mchid`, `string`, at most 32 characters, required.
     pub sp_mchid: &'a str,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 商品描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 127 characters, required.
     pub description: &'a str,
     /// 商户订单号
     ///
-    /// Wire: `out_trade_no`, `string`, required.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, required.
     pub out_trade_no: &'a str,
     /// 订单金额
     ///
@@ -408,7 +408,7 @@ pub struct NativePrepayRequest<'a> {
     pub amount: super::Amount,
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: &'a str,
 }
 /// The required fields of [`QueryOrderByOutTradeNoRequest`](super::QueryOrderByOutTradeNoRequest), each named: `QueryOrderByOutTradeNoRequest::new(required::QueryOrderByOutTradeNoRequest { … })`.

@@ -893,13 +893,13 @@ impl<'de> serde::Deserialize<'de> for QueryServiceAccountBindingRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryServiceOrderRequest {
-    /// Wire: `service_id`, `string`, required, query parameter.
+    /// Wire: `service_id`, `string`, at most 32 characters, required, query parameter.
     pub service_id: String,
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: String,
-    /// Wire: `out_order_no`, `string`, optional, query parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, optional, query parameter.
     pub out_order_no: Option<String>,
-    /// Wire: `query_id`, `string`, optional, query parameter.
+    /// Wire: `query_id`, `string`, at most 512 characters, optional, query parameter.
     pub query_id: Option<String>,
 }
 impl QueryServiceOrderRequest {
@@ -923,7 +923,19 @@ impl QueryServiceOrderRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryServiceOrderRequest {}
+impl crate::runtime::Validate for QueryServiceOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "service_id", &self.service_id, 32)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        if let Some(value) = &self.out_order_no {
+            crate::runtime::check_length(at, "out_order_no", value, 32)?;
+        }
+        if let Some(value) = &self.query_id {
+            crate::runtime::check_length(at, "query_id", value, 512)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryServiceOrderRequest) -> crate::runtime::Members {
@@ -968,27 +980,27 @@ impl<'de> serde::Deserialize<'de> for QueryServiceOrderRequest {
 pub struct CreateServiceOrderRequest {
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: String,
     /// 服务商应用ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 子商户应用ID
     ///
-    /// Wire: `sub_appid`, `string`, optional.
+    /// Wire: `sub_appid`, `string`, at most 32 characters, optional.
     pub sub_appid: Option<String>,
     /// 商户服务订单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required.
     pub out_order_no: String,
     /// 服务信息
     ///
-    /// Wire: `service_introduction`, `string`, required.
+    /// Wire: `service_introduction`, `string`, at most 20 characters, required.
     pub service_introduction: String,
     /// 后付费项目
     ///
@@ -1024,11 +1036,11 @@ pub struct CreateServiceOrderRequest {
     pub need_user_confirm: Option<bool>,
     /// 商户回调地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 256 characters, required.
     pub notify_url: String,
     /// 商户数据包
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 256 characters, optional.
     pub attach: Option<String>,
     /// 设备信息
     ///
@@ -1106,6 +1118,19 @@ impl CreateServiceOrderRequest {
 }
 impl crate::runtime::Validate for CreateServiceOrderRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "service_id", &self.service_id, 32)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        if let Some(value) = &self.sub_appid {
+            crate::runtime::check_length(at, "sub_appid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 32)?;
+        crate::runtime::check_length(
+            at,
+            "service_introduction",
+            &self.service_introduction,
+            20,
+        )?;
         if let Some(value) = &self.post_payments {
             for (index, item) in IntoIterator::into_iter(value).enumerate() {
                 crate::runtime::Validate::validate_at(
@@ -1141,6 +1166,10 @@ impl crate::runtime::Validate for CreateServiceOrderRequest {
                 value,
                 &crate::runtime::field_path(at, "location"),
             )?;
+        }
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 256)?;
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 256)?;
         }
         if let Some(value) = &self.device {
             crate::runtime::Validate::validate_at(
@@ -1559,19 +1588,19 @@ impl<'de> serde::Deserialize<'de> for CreateAndCompleteServiceOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelServiceOrderRequest {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required, path parameter.
     pub out_order_no: String,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: String,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 撤销原因
     ///
-    /// Wire: `reason`, `string`, required.
+    /// Wire: `reason`, `string`, at most 50 characters, required.
     pub reason: String,
 }
 impl CancelServiceOrderRequest {
@@ -1585,7 +1614,15 @@ impl CancelServiceOrderRequest {
         }
     }
 }
-impl crate::runtime::Validate for CancelServiceOrderRequest {}
+impl crate::runtime::Validate for CancelServiceOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 32)?;
+        crate::runtime::check_length(at, "service_id", &self.service_id, 32)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "reason", &self.reason, 50)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CancelServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CancelServiceOrderRequest) -> crate::runtime::Members {
@@ -1632,15 +1669,15 @@ impl<'de> serde::Deserialize<'de> for CancelServiceOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CompleteServiceOrderRequest {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required, path parameter.
     pub out_order_no: String,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: String,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 后付费项目
     ///
@@ -1668,11 +1705,11 @@ pub struct CompleteServiceOrderRequest {
     pub profit_sharing: Option<bool>,
     /// 完结服务时间
     ///
-    /// Wire: `complete_time`, `string`, optional.
+    /// Wire: `complete_time`, `string`, at most 64 characters, optional.
     pub complete_time: Option<String>,
     /// 订单优惠标记
     ///
-    /// Wire: `goods_tag`, `string`, optional.
+    /// Wire: `goods_tag`, `string`, at most 32 characters, optional.
     pub goods_tag: Option<String>,
     /// 设备信息
     ///
@@ -1738,6 +1775,9 @@ impl CompleteServiceOrderRequest {
 }
 impl crate::runtime::Validate for CompleteServiceOrderRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 32)?;
+        crate::runtime::check_length(at, "service_id", &self.service_id, 32)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         for (index, item) in IntoIterator::into_iter(&self.post_payments).enumerate() {
             crate::runtime::Validate::validate_at(
                 item,
@@ -1766,6 +1806,12 @@ impl crate::runtime::Validate for CompleteServiceOrderRequest {
                 value,
                 &crate::runtime::field_path(at, "location"),
             )?;
+        }
+        if let Some(value) = &self.complete_time {
+            crate::runtime::check_length(at, "complete_time", value, 64)?;
+        }
+        if let Some(value) = &self.goods_tag {
+            crate::runtime::check_length(at, "goods_tag", value, 32)?;
         }
         if let Some(value) = &self.device {
             crate::runtime::Validate::validate_at(
@@ -1872,15 +1918,15 @@ impl<'de> serde::Deserialize<'de> for CompleteServiceOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyServiceOrderRequest {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required, path parameter.
     pub out_order_no: String,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, optional.
+    /// Wire: `service_id`, `string`, at most 32 characters, optional.
     pub service_id: Option<String>,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 后付费项目
     ///
@@ -1896,7 +1942,7 @@ pub struct ModifyServiceOrderRequest {
     pub total_amount: i64,
     /// 修改原因
     ///
-    /// Wire: `reason`, `string`, required.
+    /// Wire: `reason`, `string`, at most 50 characters, required.
     pub reason: String,
     /// 设备信息
     ///
@@ -1938,6 +1984,11 @@ impl ModifyServiceOrderRequest {
 }
 impl crate::runtime::Validate for ModifyServiceOrderRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 32)?;
+        if let Some(value) = &self.service_id {
+            crate::runtime::check_length(at, "service_id", value, 32)?;
+        }
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
         for (index, item) in IntoIterator::into_iter(&self.post_payments).enumerate() {
             crate::runtime::Validate::validate_at(
                 item,
@@ -1955,6 +2006,7 @@ impl crate::runtime::Validate for ModifyServiceOrderRequest {
                 )?;
             }
         }
+        crate::runtime::check_length(at, "reason", &self.reason, 50)?;
         if let Some(value) = &self.device {
             crate::runtime::Validate::validate_at(
                 value,
@@ -2344,19 +2396,19 @@ impl<'de> serde::Deserialize<'de> for SendPrepaidMessageRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SyncServiceOrderRequest {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required, path parameter.
     pub out_order_no: String,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: String,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 场景类型
     ///
-    /// Wire: `type`, `string`, required.
+    /// Wire: `type`, `string`, at most 32 characters, required.
     pub type_: String,
     /// 内容信息详情
     ///
@@ -2377,6 +2429,10 @@ impl SyncServiceOrderRequest {
 }
 impl crate::runtime::Validate for SyncServiceOrderRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 32)?;
+        crate::runtime::check_length(at, "service_id", &self.service_id, 32)?;
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "type", &self.type_, 32)?;
         crate::runtime::Validate::validate_at(
             &self.detail,
             &crate::runtime::field_path(at, "detail"),

@@ -237,32 +237,32 @@ pub struct ApplyServiceAccountBindingRequest<'a> {
 }
 /// The required fields of [`QueryServiceOrderRequest`](super::QueryServiceOrderRequest), each named: `QueryServiceOrderRequest::new(required::QueryServiceOrderRequest { … })`.
 pub struct QueryServiceOrderRequest<'a> {
-    /// Wire: `service_id`, `string`, required, query parameter.
+    /// Wire: `service_id`, `string`, at most 32 characters, required, query parameter.
     pub service_id: &'a str,
-    /// Wire: `sub_mchid`, `string`, required, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, query parameter.
     pub sub_mchid: &'a str,
 }
 /// The required fields of [`CreateServiceOrderRequest`](super::CreateServiceOrderRequest), each named: `CreateServiceOrderRequest::new(required::CreateServiceOrderRequest { … })`.
 pub struct CreateServiceOrderRequest<'a> {
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: &'a str,
     /// 服务商应用ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 商户服务订单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required.
     pub out_order_no: &'a str,
     /// 服务信息
     ///
-    /// Wire: `service_introduction`, `string`, required.
+    /// Wire: `service_introduction`, `string`, at most 20 characters, required.
     pub service_introduction: &'a str,
     /// 订单风险金
     ///
@@ -274,7 +274,7 @@ pub struct CreateServiceOrderRequest<'a> {
     pub time_range: super::TimeRange,
     /// 商户回调地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 256 characters, required.
     pub notify_url: &'a str,
 }
 /// The required fields of [`CreateAndCompleteServiceOrderRequest`](super::CreateAndCompleteServiceOrderRequest), each named: `CreateAndCompleteServiceOrderRequest::new(required::CreateAndCompleteServiceOrderRequest { … })`.
@@ -314,32 +314,32 @@ pub struct CreateAndCompleteServiceOrderRequest<'a> {
 }
 /// The required fields of [`CancelServiceOrderRequest`](super::CancelServiceOrderRequest), each named: `CancelServiceOrderRequest::new(required::CancelServiceOrderRequest { … })`.
 pub struct CancelServiceOrderRequest<'a> {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required, path parameter.
     pub out_order_no: &'a str,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: &'a str,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 撤销原因
     ///
-    /// Wire: `reason`, `string`, required.
+    /// Wire: `reason`, `string`, at most 50 characters, required.
     pub reason: &'a str,
 }
 /// The required fields of [`CompleteServiceOrderRequest`](super::CompleteServiceOrderRequest), each named: `CompleteServiceOrderRequest::new(required::CompleteServiceOrderRequest { … })`.
 pub struct CompleteServiceOrderRequest<'a> {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required, path parameter.
     pub out_order_no: &'a str,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: &'a str,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 后付费项目
     ///
@@ -352,11 +352,11 @@ pub struct CompleteServiceOrderRequest<'a> {
 }
 /// The required fields of [`ModifyServiceOrderRequest`](super::ModifyServiceOrderRequest), each named: `ModifyServiceOrderRequest::new(required::ModifyServiceOrderRequest { … })`.
 pub struct ModifyServiceOrderRequest<'a> {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required, path parameter.
     pub out_order_no: &'a str,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 后付费项目
     ///
@@ -368,7 +368,7 @@ pub struct ModifyServiceOrderRequest<'a> {
     pub total_amount: i64,
     /// 修改原因
     ///
-    /// Wire: `reason`, `string`, required.
+    /// Wire: `reason`, `string`, at most 50 characters, required.
     pub reason: &'a str,
 }
 /// The required fields of [`PayServiceOrderRequest`](super::PayServiceOrderRequest), each named: `PayServiceOrderRequest::new(required::PayServiceOrderRequest { … })`.
@@ -432,19 +432,19 @@ pub struct SendPrepaidMessageRequest<'a> {
 }
 /// The required fields of [`SyncServiceOrderRequest`](super::SyncServiceOrderRequest), each named: `SyncServiceOrderRequest::new(required::SyncServiceOrderRequest { … })`.
 pub struct SyncServiceOrderRequest<'a> {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required, path parameter.
     pub out_order_no: &'a str,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: &'a str,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 场景类型
     ///
-    /// Wire: `type`, `string`, required.
+    /// Wire: `type`, `string`, at most 32 characters, required.
     pub type_: &'a str,
     /// 内容信息详情
     ///

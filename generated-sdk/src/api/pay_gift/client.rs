@@ -47,6 +47,14 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID与MchID不匹配 | 请确认AppID是否正确填写 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 根据错误提示，传入符合业务规则的参数 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请确认发券商户号信息是否有误 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误或签名信息不完整 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户未被授权 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 资源不存在或无可用 | 请确认资源均存在且可用 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 请使用相同参数稍后重新调用 | 业务 |
     pub fn list_activities(
         &self,
         request: &ListActivitiesRequest,
@@ -103,6 +111,14 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID与MchID不匹配 | 请确认AppID是否正确填写 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 根据错误提示，传入符合业务规则的参数 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请确认发券商户号信息是否有误 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误或签名信息不完整 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户未被授权 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 资源不存在或无可用 | 请确认资源均存在且可用 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 请使用相同参数稍后重新调用 | 业务 |
     pub fn query_act_detail(
         &self,
         request: &QueryActDetailRequest,
@@ -149,6 +165,14 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID与MchID不匹配 | 请确认AppID是否正确填写 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 根据错误提示，传入符合业务规则的参数 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请确认发券商户号信息是否有误 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误或签名信息不完整 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户未被授权 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 资源不存在或无可用 | 请确认资源均存在且可用 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 请使用相同参数稍后重新调用 | 业务 |
     pub fn list_activity_sku(
         &self,
         request: &ListActivitySkuRequest,
@@ -202,6 +226,14 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID与MchID不匹配 | 请确认AppID是否正确填写 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 根据错误提示，传入符合业务规则的参数 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请确认发券商户号信息是否有误 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误或签名信息不完整 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户未被授权 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 资源不存在或无可用 | 请确认资源均存在且可用 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 请使用相同参数稍后重新调用 | 业务 |
     pub fn list_activity_merchant(
         &self,
         request: &ListActivityMerchantRequest,
@@ -255,6 +287,25 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID与MchID不匹配 | 请确认AppID是否正确填写 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 根据错误提示，传入符合业务规则的参数 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 查询活动详情结果为空，请确认活动ID是否正确 | 请确认活动ID是否正确 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 发券商户号校验失败，请核实是否满足同品牌等规则 | 发券商户号校验失败，请核实是否满足同品牌等规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 发券商户号非奖品的同品牌商户号 | 发券商户号校验失败，请核实是否满足同品牌等规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 券归属商户或发券商户非同品牌 | 发券商户号校验失败，请核实是否满足同品牌等规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 创建方商户与发券商户非同品牌 | 发券商户号校验失败，请核实是否满足同品牌等规则 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请确认发券商户号信息是否有误 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 创建活动参数错误，请联系技术支持 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 活动曝光商户的同品牌商户中需要至少存在一个与创建方商户具备父子关系 | 发券商户号校验失败，请核实是否满足同品牌等规则 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误或签名信息不完整 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户未被授权 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 上一次修改还未完成，请稍后重试 | 请稍后重试 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 活动不在运行中，不允许再进行修改 | 活动不在运行中，不允许再进行修改 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 所有的曝光商户号均校验失败，请再次检查 | 发券商户号校验失败，请核实是否满足同品牌等规则 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 并发修改，请稍后再试 | 请稍后重试 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 资源不存在或无可用 | 请确认资源均存在且可用 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 请使用相同参数稍后重新调用 | 业务 |
     pub fn add_activity_merchant(
         &self,
         request: &AddActivityMerchantRequest,
@@ -302,6 +353,19 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID与MchID不匹配 | 请确认AppID是否正确填写 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 根据错误提示，传入符合业务规则的参数 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 查询活动详情结果为空，请确认活动ID是否正确 | 请确认活动ID是否正确 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请确认发券商户号信息是否有误 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 创建活动参数错误，请联系技术支持 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误或签名信息不完整 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户未被授权 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 上一次修改还未完成，请稍后重试 | 请稍后重试 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 活动不在运行中，不允许再进行修改 | 活动不在运行中，不允许再进行修改 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 并发修改，请稍后再试 | 请稍后重试 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 资源不存在或无可用 | 请确认资源均存在且可用 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 请使用相同参数稍后重新调用 | 业务 |
     pub fn delete_activity_merchant(
         &self,
         request: &DeleteActivityMerchantRequest,
@@ -351,6 +415,14 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID与MchID不匹配 | 请确认AppID是否正确填写 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 根据错误提示，传入符合业务规则的参数 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请确认发券商户号信息是否有误 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误或签名信息不完整 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户未被授权 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 资源不存在或无可用 | 请确认资源均存在且可用 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 请使用相同参数稍后重新调用 | 业务 |
     pub fn terminate_activity(
         &self,
         request: &TerminateActivityRequest,
@@ -398,6 +470,14 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `APPID_MCHID_NOT_MATCH` | AppID与MchID不匹配 | 请确认AppID是否正确填写 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 根据错误提示，传入符合业务规则的参数 | 业务 |
+    /// | 400 | `MCH_NOT_EXISTS` | 商户号不存在 | 请确认发券商户号信息是否有误 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误或签名信息不完整 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户未被授权 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 资源不存在或无可用 | 请确认资源均存在且可用 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 请使用相同参数稍后重新调用 | 业务 |
     pub fn create_full_send_act(
         &self,
         request: &CreateFullSendActRequest,

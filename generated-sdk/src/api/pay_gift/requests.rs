@@ -16,7 +16,7 @@ pub struct ListActivitiesRequest {
     pub offset: i64,
     /// Wire: `limit`, `integer`, required, query parameter.
     pub limit: i64,
-    /// Wire: `activity_name`, `string`, optional, query parameter.
+    /// Wire: `activity_name`, `string`, at most 10 characters, optional, query parameter.
     pub activity_name: Option<String>,
     /// Wire: `activity_status`, `enum ActivityStatus`, optional, query parameter.
     pub activity_status: Option<ActivityStatus>,
@@ -52,6 +52,9 @@ impl ListActivitiesRequest {
 }
 impl crate::runtime::Validate for ListActivitiesRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.activity_name {
+            crate::runtime::check_length(at, "activity_name", value, 10)?;
+        }
         if let Some(value) = &self.activity_status {
             crate::runtime::check_enum(at, "activity_status", value)?;
         }
@@ -153,7 +156,7 @@ impl<'de> serde::Deserialize<'de> for QueryActDetailRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListActivitySkuRequest {
-    /// Wire: `activity_id`, `string`, required, path parameter.
+    /// Wire: `activity_id`, `string`, at most 20 characters, required, path parameter.
     pub activity_id: String,
     /// Wire: `offset`, `integer`, optional, query parameter.
     pub offset: Option<i64>,
@@ -180,7 +183,12 @@ impl ListActivitySkuRequest {
         self
     }
 }
-impl crate::runtime::Validate for ListActivitySkuRequest {}
+impl crate::runtime::Validate for ListActivitySkuRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "activity_id", &self.activity_id, 20)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for ListActivitySkuRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &ListActivitySkuRequest) -> crate::runtime::Members {
@@ -221,7 +229,7 @@ impl<'de> serde::Deserialize<'de> for ListActivitySkuRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListActivityMerchantRequest {
-    /// Wire: `activity_id`, `string`, required, path parameter.
+    /// Wire: `activity_id`, `string`, at most 20 characters, required, path parameter.
     pub activity_id: String,
     /// Wire: `offset`, `integer`, optional, query parameter.
     pub offset: Option<i64>,
@@ -248,7 +256,12 @@ impl ListActivityMerchantRequest {
         self
     }
 }
-impl crate::runtime::Validate for ListActivityMerchantRequest {}
+impl crate::runtime::Validate for ListActivityMerchantRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "activity_id", &self.activity_id, 20)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for ListActivityMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &ListActivityMerchantRequest) -> crate::runtime::Members {
@@ -289,7 +302,7 @@ impl<'de> serde::Deserialize<'de> for ListActivityMerchantRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddActivityMerchantRequest {
-    /// Wire: `activity_id`, `string`, required, path parameter.
+    /// Wire: `activity_id`, `string`, at most 20 characters, required, path parameter.
     pub activity_id: String,
     /// 发券商户号
     ///
@@ -297,7 +310,7 @@ pub struct AddActivityMerchantRequest {
     pub merchant_id_list: Vec<String>,
     /// 请求业务单据号
     ///
-    /// Wire: `add_request_no`, `string`, required.
+    /// Wire: `add_request_no`, `string`, at most 128 characters, required.
     pub add_request_no: String,
 }
 impl AddActivityMerchantRequest {
@@ -310,7 +323,13 @@ impl AddActivityMerchantRequest {
         }
     }
 }
-impl crate::runtime::Validate for AddActivityMerchantRequest {}
+impl crate::runtime::Validate for AddActivityMerchantRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "activity_id", &self.activity_id, 20)?;
+        crate::runtime::check_length(at, "add_request_no", &self.add_request_no, 128)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for AddActivityMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &AddActivityMerchantRequest) -> crate::runtime::Members {
@@ -354,13 +373,13 @@ impl<'de> serde::Deserialize<'de> for AddActivityMerchantRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteActivityMerchantRequest {
-    /// Wire: `activity_id`, `string`, required, path parameter.
+    /// Wire: `activity_id`, `string`, at most 20 characters, required, path parameter.
     pub activity_id: String,
     /// Wire: `merchant_id_list`, `array[string]`, required.
     pub merchant_id_list: Vec<String>,
     /// 商户请求单号
     ///
-    /// Wire: `delete_request_no`, `string`, required.
+    /// Wire: `delete_request_no`, `string`, at most 128 characters, required.
     pub delete_request_no: String,
 }
 impl DeleteActivityMerchantRequest {
@@ -373,7 +392,18 @@ impl DeleteActivityMerchantRequest {
         }
     }
 }
-impl crate::runtime::Validate for DeleteActivityMerchantRequest {}
+impl crate::runtime::Validate for DeleteActivityMerchantRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "activity_id", &self.activity_id, 20)?;
+        crate::runtime::check_length(
+            at,
+            "delete_request_no",
+            &self.delete_request_no,
+            128,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for DeleteActivityMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &DeleteActivityMerchantRequest) -> crate::runtime::Members {
@@ -417,7 +447,7 @@ impl<'de> serde::Deserialize<'de> for DeleteActivityMerchantRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TerminateActivityRequest {
-    /// Wire: `activity_id`, `string`, required, path parameter.
+    /// Wire: `activity_id`, `string`, at most 20 characters, required, path parameter.
     pub activity_id: String,
 }
 impl TerminateActivityRequest {
@@ -428,7 +458,12 @@ impl TerminateActivityRequest {
         }
     }
 }
-impl crate::runtime::Validate for TerminateActivityRequest {}
+impl crate::runtime::Validate for TerminateActivityRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "activity_id", &self.activity_id, 20)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for TerminateActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &TerminateActivityRequest) -> crate::runtime::Members {

@@ -99,7 +99,7 @@ pub struct ListActivitiesRequest {
 }
 /// The required fields of [`AddActivityMerchantRequest`](super::AddActivityMerchantRequest), each named: `AddActivityMerchantRequest::new(required::AddActivityMerchantRequest { … })`.
 pub struct AddActivityMerchantRequest<'a> {
-    /// Wire: `activity_id`, `string`, required, path parameter.
+    /// Wire: `activity_id`, `string`, at most 20 characters, required, path parameter.
     pub activity_id: &'a str,
     /// 发券商户号
     ///
@@ -107,18 +107,18 @@ pub struct AddActivityMerchantRequest<'a> {
     pub merchant_id_list: Vec<String>,
     /// 请求业务单据号
     ///
-    /// Wire: `add_request_no`, `string`, required.
+    /// Wire: `add_request_no`, `string`, at most 128 characters, required.
     pub add_request_no: &'a str,
 }
 /// The required fields of [`DeleteActivityMerchantRequest`](super::DeleteActivityMerchantRequest), each named: `DeleteActivityMerchantRequest::new(required::DeleteActivityMerchantRequest { … })`.
 pub struct DeleteActivityMerchantRequest<'a> {
-    /// Wire: `activity_id`, `string`, required, path parameter.
+    /// Wire: `activity_id`, `string`, at most 20 characters, required, path parameter.
     pub activity_id: &'a str,
     /// Wire: `merchant_id_list`, `array[string]`, required.
     pub merchant_id_list: Vec<String>,
     /// 商户请求单号
     ///
-    /// Wire: `delete_request_no`, `string`, required.
+    /// Wire: `delete_request_no`, `string`, at most 128 characters, required.
     pub delete_request_no: &'a str,
 }
 /// The required fields of [`CreateFullSendActRequest`](super::CreateFullSendActRequest), each named: `CreateFullSendActRequest::new(required::CreateFullSendActRequest { … })`.

@@ -786,6 +786,13 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_ORDER_STATE` | 单据状态错误 | 确认操作是否符合流程 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 请确认相同单号是否使用了不同的参数 | 业务 |
+    /// | 400 | `ORDER_CANCELED` | 单据已取消 | 当前状态无需操作 | 业务 |
+    /// | 400 | `ORDER_DONE` | 订单已完成 | 当前状态无需操作 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户信息不合法 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 5开头的状态码都为系统问题，请使用相同参数稍后重新调用 | 业务 |
     pub fn query_service_order(
         &self,
         request: &QueryServiceOrderRequest,
@@ -839,6 +846,13 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_ORDER_STATE` | 单据状态错误 | 确认操作是否符合流程 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 请确认相同单号是否使用了不同的参数 | 业务 |
+    /// | 400 | `ORDER_CANCELED` | 单据已取消 | 当前状态无需操作 | 业务 |
+    /// | 400 | `ORDER_DONE` | 订单已完成 | 当前状态无需操作 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户信息不合法 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 5开头的状态码都为系统问题，请使用相同参数稍后重新调用 | 业务 |
     pub fn create_service_order(
         &self,
         request: &CreateServiceOrderRequest,
@@ -931,6 +945,13 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_ORDER_STATE` | 单据状态错误 | 确认操作是否符合流程 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 请确认相同单号是否使用了不同的参数 | 业务 |
+    /// | 400 | `ORDER_CANCELED` | 单据已取消 | 当前状态无需操作 | 业务 |
+    /// | 400 | `ORDER_DONE` | 订单已完成 | 当前状态无需操作 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户信息不合法 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 5开头的状态码都为系统问题，请使用相同参数稍后重新调用 | 业务 |
     pub fn cancel_service_order(
         &self,
         request: &CancelServiceOrderRequest,
@@ -978,6 +999,13 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_ORDER_STATE` | 单据状态错误 | 确认操作是否符合流程 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 请确认相同单号是否使用了不同的参数 | 业务 |
+    /// | 400 | `ORDER_CANCELED` | 单据已取消 | 当前状态无需操作 | 业务 |
+    /// | 400 | `ORDER_DONE` | 订单已完成 | 当前状态无需操作 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户信息不合法 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 5开头的状态码都为系统问题，请使用相同参数稍后重新调用 | 业务 |
     pub fn complete_service_order(
         &self,
         request: &CompleteServiceOrderRequest,
@@ -1025,6 +1053,13 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_ORDER_STATE` | 单据状态错误 | 确认操作是否符合流程 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 请确认相同单号是否使用了不同的参数 | 业务 |
+    /// | 400 | `ORDER_CANCELED` | 单据已取消 | 当前状态无需操作 | 业务 |
+    /// | 400 | `ORDER_DONE` | 订单已完成 | 当前状态无需操作 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户信息不合法 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 5开头的状态码都为系统问题，请使用相同参数稍后重新调用 | 业务 |
     pub fn modify_service_order(
         &self,
         request: &ModifyServiceOrderRequest,
@@ -1213,6 +1248,13 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_ORDER_STATE` | 单据状态错误 | 确认操作是否符合流程 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 请确认相同单号是否使用了不同的参数 | 业务 |
+    /// | 400 | `ORDER_CANCELED` | 单据已取消 | 当前状态无需操作 | 业务 |
+    /// | 400 | `ORDER_DONE` | 订单已完成 | 当前状态无需操作 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户信息不合法 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 5开头的状态码都为系统问题，请使用相同参数稍后重新调用 | 业务 |
     pub fn sync_service_order(
         &self,
         request: &SyncServiceOrderRequest,

@@ -1622,13 +1622,13 @@ impl<'de> serde::Deserialize<'de> for StopPayscorePlanRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryServiceOrderRequest {
-    /// Wire: `out_order_no`, `string`, optional, query parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, optional, query parameter.
     pub out_order_no: Option<String>,
-    /// Wire: `query_id`, `string`, optional, query parameter.
+    /// Wire: `query_id`, `string`, at most 512 characters, optional, query parameter.
     pub query_id: Option<String>,
-    /// Wire: `service_id`, `string`, required, query parameter.
+    /// Wire: `service_id`, `string`, at most 32 characters, required, query parameter.
     pub service_id: String,
-    /// Wire: `appid`, `string`, required, query parameter.
+    /// Wire: `appid`, `string`, at most 32 characters, required, query parameter.
     pub appid: String,
 }
 impl QueryServiceOrderRequest {
@@ -1652,7 +1652,19 @@ impl QueryServiceOrderRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryServiceOrderRequest {}
+impl crate::runtime::Validate for QueryServiceOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.out_order_no {
+            crate::runtime::check_length(at, "out_order_no", value, 32)?;
+        }
+        if let Some(value) = &self.query_id {
+            crate::runtime::check_length(at, "query_id", value, 512)?;
+        }
+        crate::runtime::check_length(at, "service_id", &self.service_id, 32)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryServiceOrderRequest) -> crate::runtime::Members {
@@ -1697,19 +1709,19 @@ impl<'de> serde::Deserialize<'de> for QueryServiceOrderRequest {
 pub struct CreateServiceOrderRequest {
     /// 商户服务订单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required.
     pub out_order_no: String,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: String,
     /// 服务信息
     ///
-    /// Wire: `service_introduction`, `string`, required.
+    /// Wire: `service_introduction`, `string`, at most 20 characters, required.
     pub service_introduction: String,
     /// 后付费项目
     ///
@@ -1733,11 +1745,11 @@ pub struct CreateServiceOrderRequest {
     pub risk_fund: CreateServiceOrderRiskFund,
     /// 商户数据包
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 256 characters, optional.
     pub attach: Option<String>,
     /// 商户回调地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: String,
     /// 用户标识
     ///
@@ -1816,6 +1828,15 @@ impl CreateServiceOrderRequest {
 }
 impl crate::runtime::Validate for CreateServiceOrderRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 32)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        crate::runtime::check_length(at, "service_id", &self.service_id, 32)?;
+        crate::runtime::check_length(
+            at,
+            "service_introduction",
+            &self.service_introduction,
+            20,
+        )?;
         if let Some(value) = &self.post_payments {
             for (index, item) in IntoIterator::into_iter(value).enumerate() {
                 crate::runtime::Validate::validate_at(
@@ -1852,6 +1873,10 @@ impl crate::runtime::Validate for CreateServiceOrderRequest {
             &self.risk_fund,
             &crate::runtime::field_path(at, "risk_fund"),
         )?;
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 256)?;
+        }
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 255)?;
         if let Some(value) = &self.device {
             crate::runtime::Validate::validate_at(
                 value,
@@ -2250,19 +2275,19 @@ impl<'de> serde::Deserialize<'de> for CreateAndCompleteServiceOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelServiceOrderRequest {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required, path parameter.
     pub out_order_no: String,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: String,
     /// 取消原因
     ///
-    /// Wire: `reason`, `string`, required.
+    /// Wire: `reason`, `string`, at most 50 characters, required.
     pub reason: String,
 }
 impl CancelServiceOrderRequest {
@@ -2276,7 +2301,15 @@ impl CancelServiceOrderRequest {
         }
     }
 }
-impl crate::runtime::Validate for CancelServiceOrderRequest {}
+impl crate::runtime::Validate for CancelServiceOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 32)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        crate::runtime::check_length(at, "service_id", &self.service_id, 32)?;
+        crate::runtime::check_length(at, "reason", &self.reason, 50)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CancelServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CancelServiceOrderRequest) -> crate::runtime::Members {
@@ -2323,15 +2356,15 @@ impl<'de> serde::Deserialize<'de> for CancelServiceOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CompleteServiceOrderRequest {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required, path parameter.
     pub out_order_no: String,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 服务订单号
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: String,
     /// 后付费项目
     ///
@@ -2359,7 +2392,7 @@ pub struct CompleteServiceOrderRequest {
     pub profit_sharing: Option<bool>,
     /// 订单优惠标记
     ///
-    /// Wire: `goods_tag`, `string`, optional.
+    /// Wire: `goods_tag`, `string`, at most 32 characters, optional.
     pub goods_tag: Option<String>,
     /// 设备信息
     ///
@@ -2419,6 +2452,9 @@ impl CompleteServiceOrderRequest {
 }
 impl crate::runtime::Validate for CompleteServiceOrderRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 64)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        crate::runtime::check_length(at, "service_id", &self.service_id, 32)?;
         for (index, item) in IntoIterator::into_iter(&self.post_payments).enumerate() {
             crate::runtime::Validate::validate_at(
                 item,
@@ -2447,6 +2483,9 @@ impl crate::runtime::Validate for CompleteServiceOrderRequest {
                 value,
                 &crate::runtime::field_path(at, "location"),
             )?;
+        }
+        if let Some(value) = &self.goods_tag {
+            crate::runtime::check_length(at, "goods_tag", value, 32)?;
         }
         if let Some(value) = &self.device {
             crate::runtime::Validate::validate_at(
@@ -2548,15 +2587,15 @@ impl<'de> serde::Deserialize<'de> for CompleteServiceOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyServiceOrderRequest {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required, path parameter.
     pub out_order_no: String,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: String,
     /// 后付费项目
     ///
@@ -2572,7 +2611,7 @@ pub struct ModifyServiceOrderRequest {
     pub total_amount: crate::runtime::Decimal,
     /// 修改原因
     ///
-    /// Wire: `reason`, `string`, required.
+    /// Wire: `reason`, `string`, at most 50 characters, required.
     pub reason: String,
     /// 设备信息
     ///
@@ -2606,6 +2645,9 @@ impl ModifyServiceOrderRequest {
 }
 impl crate::runtime::Validate for ModifyServiceOrderRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 32)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        crate::runtime::check_length(at, "service_id", &self.service_id, 32)?;
         for (index, item) in IntoIterator::into_iter(&self.post_payments).enumerate() {
             crate::runtime::Validate::validate_at(
                 item,
@@ -2623,6 +2665,7 @@ impl crate::runtime::Validate for ModifyServiceOrderRequest {
                 )?;
             }
         }
+        crate::runtime::check_length(at, "reason", &self.reason, 50)?;
         if let Some(value) = &self.device {
             crate::runtime::Validate::validate_at(
                 value,
@@ -2995,15 +3038,15 @@ impl<'de> serde::Deserialize<'de> for SendPrepaidMessageRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SyncServiceOrderRequest {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required, path parameter.
     pub out_order_no: String,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: String,
     /// 场景类型
     ///
@@ -3028,6 +3071,9 @@ impl SyncServiceOrderRequest {
 }
 impl crate::runtime::Validate for SyncServiceOrderRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 32)?;
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        crate::runtime::check_length(at, "service_id", &self.service_id, 32)?;
         crate::runtime::Validate::validate_at(
             &self.detail,
             &crate::runtime::field_path(at, "detail"),

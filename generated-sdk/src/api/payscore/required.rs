@@ -296,28 +296,28 @@ pub struct CreatePayscorePlanRequest<'a> {
 }
 /// The required fields of [`QueryServiceOrderRequest`](super::QueryServiceOrderRequest), each named: `QueryServiceOrderRequest::new(required::QueryServiceOrderRequest { … })`.
 pub struct QueryServiceOrderRequest<'a> {
-    /// Wire: `service_id`, `string`, required, query parameter.
+    /// Wire: `service_id`, `string`, at most 32 characters, required, query parameter.
     pub service_id: &'a str,
-    /// Wire: `appid`, `string`, required, query parameter.
+    /// Wire: `appid`, `string`, at most 32 characters, required, query parameter.
     pub appid: &'a str,
 }
 /// The required fields of [`CreateServiceOrderRequest`](super::CreateServiceOrderRequest), each named: `CreateServiceOrderRequest::new(required::CreateServiceOrderRequest { … })`.
 pub struct CreateServiceOrderRequest<'a> {
     /// 商户服务订单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required.
     pub out_order_no: &'a str,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: &'a str,
     /// 服务信息
     ///
-    /// Wire: `service_introduction`, `string`, required.
+    /// Wire: `service_introduction`, `string`, at most 20 characters, required.
     pub service_introduction: &'a str,
     /// 服务时间段
     ///
@@ -329,7 +329,7 @@ pub struct CreateServiceOrderRequest<'a> {
     pub risk_fund: super::CreateServiceOrderRiskFund,
     /// 商户回调地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 255 characters, required.
     pub notify_url: &'a str,
 }
 /// The required fields of [`CreateAndCompleteServiceOrderRequest`](super::CreateAndCompleteServiceOrderRequest), each named: `CreateAndCompleteServiceOrderRequest::new(required::CreateAndCompleteServiceOrderRequest { … })`.
@@ -353,32 +353,32 @@ pub struct CreateAndCompleteServiceOrderRequest<'a> {
 }
 /// The required fields of [`CancelServiceOrderRequest`](super::CancelServiceOrderRequest), each named: `CancelServiceOrderRequest::new(required::CancelServiceOrderRequest { … })`.
 pub struct CancelServiceOrderRequest<'a> {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required, path parameter.
     pub out_order_no: &'a str,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: &'a str,
     /// 取消原因
     ///
-    /// Wire: `reason`, `string`, required.
+    /// Wire: `reason`, `string`, at most 50 characters, required.
     pub reason: &'a str,
 }
 /// The required fields of [`CompleteServiceOrderRequest`](super::CompleteServiceOrderRequest), each named: `CompleteServiceOrderRequest::new(required::CompleteServiceOrderRequest { … })`.
 pub struct CompleteServiceOrderRequest<'a> {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required, path parameter.
     pub out_order_no: &'a str,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 服务订单号
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: &'a str,
     /// 后付费项目
     ///
@@ -391,15 +391,15 @@ pub struct CompleteServiceOrderRequest<'a> {
 }
 /// The required fields of [`ModifyServiceOrderRequest`](super::ModifyServiceOrderRequest), each named: `ModifyServiceOrderRequest::new(required::ModifyServiceOrderRequest { … })`.
 pub struct ModifyServiceOrderRequest<'a> {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required, path parameter.
     pub out_order_no: &'a str,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: &'a str,
     /// 后付费项目
     ///
@@ -411,7 +411,7 @@ pub struct ModifyServiceOrderRequest<'a> {
     pub total_amount: crate::runtime::Decimal,
     /// 修改原因
     ///
-    /// Wire: `reason`, `string`, required.
+    /// Wire: `reason`, `string`, at most 50 characters, required.
     pub reason: &'a str,
 }
 /// The required fields of [`SendPendingMessageRequest`](super::SendPendingMessageRequest), each named: `SendPendingMessageRequest::new(required::SendPendingMessageRequest { … })`.
@@ -458,15 +458,15 @@ pub struct SendPrepaidMessageRequest<'a> {
 }
 /// The required fields of [`SyncServiceOrderRequest`](super::SyncServiceOrderRequest), each named: `SyncServiceOrderRequest::new(required::SyncServiceOrderRequest { … })`.
 pub struct SyncServiceOrderRequest<'a> {
-    /// Wire: `out_order_no`, `string`, required, path parameter.
+    /// Wire: `out_order_no`, `string`, at most 32 characters, required, path parameter.
     pub out_order_no: &'a str,
     /// 公众账号ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 服务ID
     ///
-    /// Wire: `service_id`, `string`, required.
+    /// Wire: `service_id`, `string`, at most 32 characters, required.
     pub service_id: &'a str,
     /// 场景类型
     ///

@@ -1884,6 +1884,17 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 二级商户未开启预约提现权限 | 请确认电商平台商户号和二级商户商户号是否存在受理关系 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商户账户类型不存在或未开通 | 请确认二级商户账户类型有效 | 业务 |
+    /// | 403 | `ACCOUNT_ERROR` | 二级商户未绑卡 | 二级商户号没有绑定结算银行卡，绑定后重试 | 业务 |
+    /// | 403 | `ACCOUNT_NOT_VERIFIED` | 二级商户下行打款未成功 | 二级商户号结算银行卡信息有误，修改后重试 | 业务 |
+    /// | 403 | `CONTRACT_NOT_CONFIRMED` | 二级商户未开启预约提现权限 | 二级商户号预约提现权限已关闭，无法发起预约提现 | 业务 |
+    /// | 403 | `NO_AUTH` | 无接口使用权限 | 请开通商户号相关权限 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 二级商户号账户可用余额不足 | 二级商户号账户可用余额不足 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 二级商户未开启预约提现权限 | 二级商户号预约提现权限被冻结，无法发起预约提现 | 业务 |
+    /// | 404 | `ORDER_NOT_EXIST` | 预约提现单号不存在 | 请检查订单号是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 请降低频率后重试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
     pub fn create_day_end_balance_withdraw(
         &self,
         request: &CreateDayEndBalanceWithdrawRequest,
@@ -1932,6 +1943,16 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 二级商户未开启预约提现权限 | 请确认电商平台商户号和二级商户商户号是否存在受理关系 | 业务 |
+    /// | 403 | `ACCOUNT_ERROR` | 二级商户未绑卡 | 二级商户号没有绑定结算银行卡，绑定后重试 | 业务 |
+    /// | 403 | `ACCOUNT_NOT_VERIFIED` | 二级商户下行打款未成功 | 二级商户号结算银行卡信息有误，修改后重试 | 业务 |
+    /// | 403 | `CONTRACT_NOT_CONFIRMED` | 二级商户未开启预约提现权限 | 二级商户号提现权限已关闭，无法发起提现 | 业务 |
+    /// | 403 | `NO_AUTH` | 无接口使用权限 | 请开通商户号相关权限 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 二级商户号账户可用余额不足 | 二级商户号账户可用余额不足 | 业务 |
+    /// | 403 | `REQUEST_BLOCKED` | 二级商户未开启预约提现权限 | 二级商户号预约提现权限被冻结，无法发起预约提现 | 业务 |
+    /// | 404 | `ORDER_NOT_EXIST` | 预约提现单号不存在 | 请检查预约提现单号是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 请降低频率后重试 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
     pub fn query_day_end_balance_withdraw(
         &self,
         request: &QueryDayEndBalanceWithdrawRequest,

@@ -2942,11 +2942,11 @@ impl<'de> serde::Deserialize<'de> for ApplyAbnormalSettleRequest {
 pub struct CreateDayEndBalanceWithdrawRequest {
     /// 特约商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
     /// 商户提现单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 32 characters, required.
     pub out_request_no: String,
     /// 计算提现金额方式
     ///
@@ -2954,15 +2954,15 @@ pub struct CreateDayEndBalanceWithdrawRequest {
     pub calculate_amount_type: CalculateAmountType,
     /// 提现备注
     ///
-    /// Wire: `remark`, `string`, optional.
+    /// Wire: `remark`, `string`, at most 56 characters, optional.
     pub remark: Option<String>,
     /// 银行附言
     ///
-    /// Wire: `bank_memo`, `string`, optional.
+    /// Wire: `bank_memo`, `string`, at most 32 characters, optional.
     pub bank_memo: Option<String>,
     /// 提现结果通知地址
     ///
-    /// Wire: `notify_url`, `string`, optional.
+    /// Wire: `notify_url`, `string`, at most 256 characters, optional.
     pub notify_url: Option<String>,
     /// 留存额
     ///
@@ -3007,11 +3007,22 @@ impl CreateDayEndBalanceWithdrawRequest {
 }
 impl crate::runtime::Validate for CreateDayEndBalanceWithdrawRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 32)?;
         crate::runtime::check_enum(
             at,
             "calculate_amount_type",
             &self.calculate_amount_type,
         )?;
+        if let Some(value) = &self.remark {
+            crate::runtime::check_length(at, "remark", value, 56)?;
+        }
+        if let Some(value) = &self.bank_memo {
+            crate::runtime::check_length(at, "bank_memo", value, 32)?;
+        }
+        if let Some(value) = &self.notify_url {
+            crate::runtime::check_length(at, "notify_url", value, 256)?;
+        }
         Ok(())
     }
 }

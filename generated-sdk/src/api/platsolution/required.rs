@@ -412,11 +412,11 @@ pub struct ApplyAbnormalSettleRequest<'a> {
 pub struct CreateDayEndBalanceWithdrawRequest<'a> {
     /// 特约商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: &'a str,
     /// 商户提现单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 32 characters, required.
     pub out_request_no: &'a str,
     /// 计算提现金额方式
     ///

@@ -65,6 +65,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn create_delivery_plan(
         &self,
         request: &CreateDeliveryPlanRequest,
@@ -110,6 +111,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn list_delivery_plans(
         &self,
         request: &ListDeliveryPlansRequest,
@@ -172,6 +174,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn update_delivery_plan(
         &self,
         request: &UpdateDeliveryPlanRequest,
@@ -218,6 +221,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn terminate_delivery_plan(
         &self,
         request: &TerminateDeliveryPlanRequest,
@@ -265,6 +269,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn set_delivery_plan_notify_url(
         &self,
         request: &SetDeliveryPlanNotifyUrlRequest,
@@ -314,6 +319,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn create_image_generation_task(
         &self,
         request: &CreateImageGenerationTaskRequest,
@@ -362,6 +370,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn query_image_generation_task(
         &self,
         request: &QueryImageGenerationTaskRequest,
@@ -416,6 +427,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn upload_image(
         &self,
         request: &UploadImageRequest,
@@ -470,6 +484,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到品牌通知配置 | 请确认品牌已经配置商品券事件通知地址 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn query_notify_config(
         &self,
         request: &QueryNotifyConfigRequest,
@@ -515,6 +532,8 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn set_notify_config(
         &self,
         request: &SetNotifyConfigRequest,
@@ -560,6 +579,10 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | 商品券已存在 | 确认 out_request_no 字段是否重复使用，确保不同请求的 out_request_no 唯一 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn create_product_coupon(
         &self,
         request: &CreateProductCouponRequest,
@@ -605,6 +628,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn query_product_coupon(
         &self,
         request: &QueryProductCouponRequest,
@@ -652,6 +678,10 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn update_product_coupon(
         &self,
         request: &UpdateProductCouponRequest,
@@ -698,6 +728,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn deactivate_product_coupon(
         &self,
         request: &DeactivateProductCouponRequest,
@@ -747,6 +780,11 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | 商品券批次组已存在 | 确认 out_request_no 字段是否重复使用，确保不同请求的 out_request_no 唯一 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn create_stock_bundle(
         &self,
         request: &CreateStockBundleRequest,
@@ -794,6 +832,11 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_bundle_id 对应的商品券批次组 | 请确认 stock_bundle_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn update_stock_bundle(
         &self,
         request: &UpdateStockBundleRequest,
@@ -842,6 +885,12 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 已过期的批次不可关联门店 | 请确认批次是否处于有效期 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 只有 store_scope 为 SPECIFIC 的批次可以关联门店 | 请确认批次 store_scope 为 SPECIFIC 再调用本接口 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn associate_stock_bundle_stores(
         &self,
         request: &AssociateStockBundleStoresRequest,
@@ -893,6 +942,12 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 已过期的批次不可取消关联门店 | 请确认批次是否处于有效期 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 只有 store_scope 为 SPECIFIC 的批次可以取消关联门店 | 请确认批次 store_scope 为 SPECIFIC 再调用本接口 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn disassociate_stock_bundle_stores(
         &self,
         request: &DisassociateStockBundleStoresRequest,
@@ -944,6 +999,12 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 已过期的批次不可修改发放预算 | 请确认批次是否处于有效期 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn update_stock_bundle_budget(
         &self,
         request: &UpdateStockBundleBudgetRequest,
@@ -995,6 +1056,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn list_stocks(
         &self,
         request: &ListStocksRequest,
@@ -1052,6 +1116,11 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | 商品券批次已存在 | 确认 out_request_no 字段是否重复使用，确保不同请求的 out_request_no 唯一 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn create_stock(
         &self,
         request: &CreateStockRequest,
@@ -1099,6 +1168,10 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn query_stock(
         &self,
         request: &QueryStockRequest,
@@ -1148,6 +1221,11 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn update_stock(
         &self,
         request: &UpdateStockRequest,
@@ -1196,6 +1274,12 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 已过期的批次不可关联门店 | 请确认批次是否处于有效期 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 只有 store_scope 为 SPECIFIC 的批次可以关联门店 | 请确认批次 store_scope 为 SPECIFIC 再调用本接口 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn associate_stock_stores(
         &self,
         request: &AssociateStockStoresRequest,
@@ -1245,6 +1329,12 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 已过期的批次不可查询关联门店 | 请确认批次是否处于有效期 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 只有 store_scope 为 SPECIFIC 的批次可以查询关联门店 | 请确认批次 store_scope 为 SPECIFIC 再调用本接口 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn list_stock_associated_stores(
         &self,
         request: &ListStockAssociatedStoresRequest,
@@ -1303,6 +1393,10 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn deactivate_stock(
         &self,
         request: &DeactivateStockRequest,
@@ -1352,6 +1446,12 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 已过期的批次不可取消关联门店 | 请确认批次是否处于有效期 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 只有 store_scope 为 SPECIFIC 的批次可以取消关联门店 | 请确认批次 store_scope 为 SPECIFIC 再调用本接口 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn disassociate_stock_stores(
         &self,
         request: &DisassociateStockStoresRequest,
@@ -1403,6 +1503,12 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 已过期的批次不可修改发放预算 | 请确认批次是否处于有效期 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn update_stock_budget(
         &self,
         request: &UpdateStockBudgetRequest,
@@ -1452,6 +1558,12 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 已过期的批次不可预上传券Code | 请确认批次是否处于有效期 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 只有 coupon_code_mode 为 UPLOAD 的批次可以预上传券Code | 请确认批次 coupon_code_mode 为 UPLOAD 再调用本接口 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn upload_coupon_codes(
         &self,
         request: &UploadCouponCodesRequest,
@@ -1501,6 +1613,16 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 用户领取已达到上限 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | out_request_no 冲突 | 确认 out_request_no 字段是否重复使用，确保不同请求的 out_request_no 唯一 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | coupon_code 冲突 | 用户商品券Code冲突，请使用其他券Code | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 商品券批次发放预算不足 | 请确认商品券批次发放预算是否充足 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 商品券批次预上传券Code剩余数量不足 | 请确认商品券批次预上传券Code剩余数量是否充足，并及时补充上传 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn send_coupon_bundle(
         &self,
         request: &SendCouponBundleRequest,
@@ -1548,6 +1670,12 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 coupon_code 对应的用户商品券 | 请确认 coupon_code 存在且属于当前商品券批次，且已发放给用户 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn deactivate_coupon_bundle(
         &self,
         request: &DeactivateCouponBundleRequest,
@@ -1599,6 +1727,11 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn list_user_coupons(
         &self,
         request: &ListUserCouponsRequest,
@@ -1663,6 +1796,16 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 用户领取已达到上限 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | out_request_no 冲突 | 确认 out_request_no 字段是否重复使用，确保不同请求的 out_request_no 唯一 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | coupon_code 冲突 | 用户商品券Code冲突，请使用其他券Code | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 商品券批次发放预算不足 | 请确认商品券批次发放预算是否充足 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 商品券批次预上传券Code剩余数量不足 | 请确认商品券批次预上传券Code剩余数量是否充足，并及时补充上传 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn send_coupon(
         &self,
         request: &SendCouponRequest,
@@ -1710,6 +1853,12 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 coupon_code 对应的用户商品券 | 请确认 coupon_code 存在且属于当前商品券批次，且已发放给用户 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn query_user_coupon(
         &self,
         request: &QueryUserCouponRequest,
@@ -1762,6 +1911,12 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 coupon_code 对应的用户商品券 | 请确认 coupon_code 存在且属于当前商品券批次，且已发放给用户 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn confirm_coupon(
         &self,
         request: &ConfirmCouponRequest,
@@ -1811,6 +1966,12 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 coupon_code 对应的用户商品券 | 请确认 coupon_code 存在且属于当前商品券批次，且已发放给用户 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn deactivate_coupon(
         &self,
         request: &DeactivateCouponRequest,
@@ -1860,6 +2021,12 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 coupon_code 对应的用户商品券 | 请确认 coupon_code 存在且属于当前商品券批次，且已发放给用户 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn return_coupon(
         &self,
         request: &ReturnCouponRequest,
@@ -1909,6 +2076,13 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 用户商品券当前无法使用 | 请确认用户商品券当前是否处于可用状态 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 coupon_code 对应的用户商品券 | 请确认 coupon_code 存在且属于当前商品券批次，且已发放给用户 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn use_coupon(
         &self,
         request: &UseCouponRequest,
@@ -1958,6 +2132,16 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 用户领取已达到上限 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | out_request_no 冲突 | 确认 out_request_no 字段是否重复使用，确保不同请求的 out_request_no 唯一 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | coupon_code 冲突 | 用户商品券Code冲突，请使用其他券Code | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 商品券批次发放预算不足 | 请确认商品券批次发放预算是否充足 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 商品券批次预上传券Code剩余数量不足 | 请确认商品券批次预上传券Code剩余数量是否充足，并及时补充上传 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn pre_send_coupon(
         &self,
         request: &PreSendCouponRequest,
@@ -2005,6 +2189,16 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 传入参数不符合业务规则 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 用户领取已达到上限 | 请参考文档中对每个字段的要求以及组合要求，确认请求参数是否满足 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | out_request_no 冲突 | 确认 out_request_no 字段是否重复使用，确保不同请求的 out_request_no 唯一 | 业务 |
+    /// | 400 | `ALREADY_EXISTS` | coupon_code 冲突 | 用户商品券Code冲突，请使用其他券Code | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 商品券批次发放预算不足 | 请确认商品券批次发放预算是否充足 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 商品券批次预上传券Code剩余数量不足 | 请确认商品券批次预上传券Code剩余数量是否充足，并及时补充上传 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 product_coupon_id 对应的商品券 | 请确认 product_coupon_id 存在且属于当前品牌 | 业务 |
+    /// | 404 | `NOT_FOUND` | 未找到 stock_id 对应的商品券批次 | 请确认 stock_id 存在且属于当前商品券 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求超过接口频率限制 | 请稍后使用原参数重试 | 业务 |
     pub fn pre_send_coupon_bundle(
         &self,
         request: &PreSendCouponBundleRequest,

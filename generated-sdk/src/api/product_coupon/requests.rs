@@ -19,7 +19,7 @@ use super::models::{
 pub struct CreateDeliveryPlanRequest {
     /// 创建请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 创建投放计划的品牌ID
     ///
@@ -35,7 +35,7 @@ pub struct CreateDeliveryPlanRequest {
     pub stock_id: String,
     /// 投放计划名称
     ///
-    /// Wire: `plan_name`, `string`, optional.
+    /// Wire: `plan_name`, `string`, at most 36 characters, optional.
     pub plan_name: Option<String>,
     /// 总库存
     ///
@@ -59,7 +59,7 @@ pub struct CreateDeliveryPlanRequest {
     pub delivery_end_time: Option<crate::runtime::DateTime>,
     /// 营销标签
     ///
-    /// Wire: `recommend_word`, `string`, optional.
+    /// Wire: `recommend_word`, `string`, at most 27 characters, optional.
     pub recommend_word: Option<String>,
     /// 是否复用商品券和批次信息
     ///
@@ -147,6 +147,13 @@ impl CreateDeliveryPlanRequest {
 }
 impl crate::runtime::Validate for CreateDeliveryPlanRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
+        if let Some(value) = &self.plan_name {
+            crate::runtime::check_length(at, "plan_name", value, 36)?;
+        }
+        if let Some(value) = &self.recommend_word {
+            crate::runtime::check_length(at, "recommend_word", value, 27)?;
+        }
         if let Some(value) = &self.usage_mode {
             crate::runtime::check_enum(at, "usage_mode", value)?;
         }
@@ -368,7 +375,7 @@ impl<'de> serde::Deserialize<'de> for ListDeliveryPlansRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDeliveryPlanRequest {
-    /// Wire: `plan_id`, `string`, required, path parameter.
+    /// Wire: `plan_id`, `string`, at most 32 characters, required, path parameter.
     pub plan_id: String,
     /// 修改内容
     ///
@@ -376,7 +383,7 @@ pub struct UpdateDeliveryPlanRequest {
     pub modify_content: ModifyContent,
     /// 修改请求单号
     ///
-    /// Wire: `out_request_no`, `string`, optional.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, optional.
     pub out_request_no: Option<String>,
 }
 impl UpdateDeliveryPlanRequest {
@@ -396,10 +403,14 @@ impl UpdateDeliveryPlanRequest {
 }
 impl crate::runtime::Validate for UpdateDeliveryPlanRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "plan_id", &self.plan_id, 32)?;
         crate::runtime::Validate::validate_at(
             &self.modify_content,
             &crate::runtime::field_path(at, "modify_content"),
         )?;
+        if let Some(value) = &self.out_request_no {
+            crate::runtime::check_length(at, "out_request_no", value, 40)?;
+        }
         Ok(())
     }
 }
@@ -496,7 +507,7 @@ pub struct SetDeliveryPlanNotifyUrlRequest {
     pub sp_mchid: String,
     /// 通知url地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 256 characters, required.
     pub notify_url: String,
 }
 impl SetDeliveryPlanNotifyUrlRequest {
@@ -508,7 +519,12 @@ impl SetDeliveryPlanNotifyUrlRequest {
         }
     }
 }
-impl crate::runtime::Validate for SetDeliveryPlanNotifyUrlRequest {}
+impl crate::runtime::Validate for SetDeliveryPlanNotifyUrlRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 256)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for SetDeliveryPlanNotifyUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &SetDeliveryPlanNotifyUrlRequest) -> crate::runtime::Members {
@@ -799,7 +815,7 @@ impl<'de> serde::Deserialize<'de> for QueryNotifyConfigRequest {
 pub struct SetNotifyConfigRequest {
     /// 通知URL地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 256 characters, required.
     pub notify_url: String,
 }
 impl SetNotifyConfigRequest {
@@ -810,7 +826,12 @@ impl SetNotifyConfigRequest {
         }
     }
 }
-impl crate::runtime::Validate for SetNotifyConfigRequest {}
+impl crate::runtime::Validate for SetNotifyConfigRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 256)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for SetNotifyConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &SetNotifyConfigRequest) -> crate::runtime::Members {
@@ -855,7 +876,7 @@ pub struct CreateProductCouponRequest {
     pub brand_id: String,
     /// 创建请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 优惠范围
     ///
@@ -883,7 +904,7 @@ pub struct CreateProductCouponRequest {
     pub display_info: DisplayInfo,
     /// 外部商品ID
     ///
-    /// Wire: `out_product_no`, `string`, optional.
+    /// Wire: `out_product_no`, `string`, at most 40 characters, optional.
     pub out_product_no: Option<String>,
     /// 批次信息
     ///
@@ -924,6 +945,7 @@ impl CreateProductCouponRequest {
 }
 impl crate::runtime::Validate for CreateProductCouponRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
         crate::runtime::check_enum(at, "scope", &self.scope)?;
         crate::runtime::check_enum(at, "type", &self.type_)?;
         crate::runtime::check_enum(at, "usage_mode", &self.usage_mode)?;
@@ -943,6 +965,9 @@ impl crate::runtime::Validate for CreateProductCouponRequest {
             &self.display_info,
             &crate::runtime::field_path(at, "display_info"),
         )?;
+        if let Some(value) = &self.out_product_no {
+            crate::runtime::check_length(at, "out_product_no", value, 40)?;
+        }
         crate::runtime::Validate::validate_at(
             &self.stock,
             &crate::runtime::field_path(at, "stock"),
@@ -1087,7 +1112,7 @@ pub struct UpdateProductCouponRequest {
     pub brand_id: String,
     /// 修改请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 展示信息
     ///
@@ -1107,6 +1132,7 @@ impl UpdateProductCouponRequest {
 }
 impl crate::runtime::Validate for UpdateProductCouponRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
         crate::runtime::Validate::validate_at(
             &self.display_info,
             &crate::runtime::field_path(at, "display_info"),
@@ -1168,11 +1194,11 @@ pub struct DeactivateProductCouponRequest {
     pub brand_id: String,
     /// 失效请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 失效原因
     ///
-    /// Wire: `deactivate_reason`, `string`, required.
+    /// Wire: `deactivate_reason`, `string`, at most 150 characters, required.
     pub deactivate_reason: String,
 }
 impl DeactivateProductCouponRequest {
@@ -1186,7 +1212,18 @@ impl DeactivateProductCouponRequest {
         }
     }
 }
-impl crate::runtime::Validate for DeactivateProductCouponRequest {}
+impl crate::runtime::Validate for DeactivateProductCouponRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
+        crate::runtime::check_length(
+            at,
+            "deactivate_reason",
+            &self.deactivate_reason,
+            150,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for DeactivateProductCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &DeactivateProductCouponRequest) -> crate::runtime::Members {
@@ -1241,7 +1278,7 @@ pub struct CreateStockBundleRequest {
     pub brand_id: String,
     /// 创建请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 批次组信息
     ///
@@ -1261,6 +1298,7 @@ impl CreateStockBundleRequest {
 }
 impl crate::runtime::Validate for CreateStockBundleRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
         crate::runtime::Validate::validate_at(
             &self.stock_bundle,
             &crate::runtime::field_path(at, "stock_bundle"),
@@ -1320,11 +1358,11 @@ pub struct UpdateStockBundleRequest {
     pub stock_bundle_id: String,
     /// 修改请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 备注
     ///
-    /// Wire: `remark`, `string`, optional.
+    /// Wire: `remark`, `string`, at most 20 characters, optional.
     pub remark: Option<String>,
     /// 券使用规则展示信息
     ///
@@ -1390,6 +1428,10 @@ impl UpdateStockBundleRequest {
 }
 impl crate::runtime::Validate for UpdateStockBundleRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
+        if let Some(value) = &self.remark {
+            crate::runtime::check_length(at, "remark", value, 20)?;
+        }
         if let Some(value) = &self.usage_rule_display_info {
             crate::runtime::Validate::validate_at(
                 value,
@@ -1648,7 +1690,7 @@ pub struct UpdateStockBundleBudgetRequest {
     pub stock_bundle_id: String,
     /// 修改请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 更新模式
     ///
@@ -1713,6 +1755,7 @@ impl UpdateStockBundleBudgetRequest {
 }
 impl crate::runtime::Validate for UpdateStockBundleBudgetRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
         crate::runtime::check_enum(at, "update_mode", &self.update_mode)?;
         Ok(())
     }
@@ -1877,7 +1920,7 @@ pub struct CreateStockRequest {
     pub brand_id: String,
     /// 创建请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 批次信息
     ///
@@ -1897,6 +1940,7 @@ impl CreateStockRequest {
 }
 impl crate::runtime::Validate for CreateStockRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
         crate::runtime::Validate::validate_at(
             &self.stock,
             &crate::runtime::field_path(at, "stock"),
@@ -2018,11 +2062,11 @@ pub struct UpdateStockRequest {
     pub brand_id: String,
     /// 修改请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 备注
     ///
-    /// Wire: `remark`, `string`, optional.
+    /// Wire: `remark`, `string`, at most 20 characters, optional.
     pub remark: Option<String>,
     /// 券使用规则展示信息
     ///
@@ -2084,6 +2128,10 @@ impl UpdateStockRequest {
 }
 impl crate::runtime::Validate for UpdateStockRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
+        if let Some(value) = &self.remark {
+            crate::runtime::check_length(at, "remark", value, 20)?;
+        }
         if let Some(value) = &self.usage_rule_display_info {
             crate::runtime::Validate::validate_at(
                 value,
@@ -2338,11 +2386,11 @@ pub struct DeactivateStockRequest {
     pub brand_id: String,
     /// 失效请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 失效原因
     ///
-    /// Wire: `deactivate_reason`, `string`, required.
+    /// Wire: `deactivate_reason`, `string`, at most 150 characters, required.
     pub deactivate_reason: String,
 }
 impl DeactivateStockRequest {
@@ -2357,7 +2405,18 @@ impl DeactivateStockRequest {
         }
     }
 }
-impl crate::runtime::Validate for DeactivateStockRequest {}
+impl crate::runtime::Validate for DeactivateStockRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
+        crate::runtime::check_length(
+            at,
+            "deactivate_reason",
+            &self.deactivate_reason,
+            150,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for DeactivateStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &DeactivateStockRequest) -> crate::runtime::Members {
@@ -2496,7 +2555,7 @@ pub struct UpdateStockBudgetRequest {
     pub brand_id: String,
     /// 修改请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 更新模式
     ///
@@ -2557,6 +2616,7 @@ impl UpdateStockBudgetRequest {
 }
 impl crate::runtime::Validate for UpdateStockBudgetRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
         crate::runtime::check_enum(at, "update_mode", &self.update_mode)?;
         Ok(())
     }
@@ -2633,7 +2693,7 @@ pub struct UploadCouponCodesRequest {
     pub brand_id: String,
     /// 请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 券Code列表
     ///
@@ -2652,7 +2712,12 @@ impl UploadCouponCodesRequest {
         }
     }
 }
-impl crate::runtime::Validate for UploadCouponCodesRequest {}
+impl crate::runtime::Validate for UploadCouponCodesRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for UploadCouponCodesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &UploadCouponCodesRequest) -> crate::runtime::Members {
@@ -2721,11 +2786,11 @@ pub struct SendCouponBundleRequest {
     pub appid: String,
     /// 发券请求单号
     ///
-    /// Wire: `send_request_no`, `string`, required.
+    /// Wire: `send_request_no`, `string`, at most 128 characters, required.
     pub send_request_no: String,
     /// 自定义附加信息
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 150 characters, optional.
     pub attach: Option<String>,
     /// 用户商品券标签信息
     ///
@@ -2759,6 +2824,10 @@ impl SendCouponBundleRequest {
 }
 impl crate::runtime::Validate for SendCouponBundleRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "send_request_no", &self.send_request_no, 128)?;
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 150)?;
+        }
         if let Some(value) = &self.coupon_tag_info {
             crate::runtime::Validate::validate_at(
                 value,
@@ -2828,7 +2897,7 @@ impl<'de> serde::Deserialize<'de> for SendCouponBundleRequest {
 pub struct DeactivateCouponBundleRequest {
     /// Wire: `openid`, `string`, required, path parameter.
     pub openid: String,
-    /// Wire: `user_coupon_bundle_id`, `string`, required, path parameter.
+    /// Wire: `user_coupon_bundle_id`, `string`, at most 40 characters, required, path parameter.
     pub user_coupon_bundle_id: String,
     /// 品牌ID
     ///
@@ -2848,11 +2917,11 @@ pub struct DeactivateCouponBundleRequest {
     pub appid: String,
     /// 失效请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 失效原因
     ///
-    /// Wire: `deactivate_reason`, `string`, required.
+    /// Wire: `deactivate_reason`, `string`, at most 150 characters, required.
     pub deactivate_reason: String,
 }
 impl DeactivateCouponBundleRequest {
@@ -2870,7 +2939,24 @@ impl DeactivateCouponBundleRequest {
         }
     }
 }
-impl crate::runtime::Validate for DeactivateCouponBundleRequest {}
+impl crate::runtime::Validate for DeactivateCouponBundleRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "user_coupon_bundle_id",
+            &self.user_coupon_bundle_id,
+            40,
+        )?;
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
+        crate::runtime::check_length(
+            at,
+            "deactivate_reason",
+            &self.deactivate_reason,
+            150,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for DeactivateCouponBundleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &DeactivateCouponBundleRequest) -> crate::runtime::Members {
@@ -3068,7 +3154,7 @@ pub struct SendCouponRequest {
     pub stock_id: String,
     /// 用户商品券Code
     ///
-    /// Wire: `coupon_code`, `string`, optional.
+    /// Wire: `coupon_code`, `string`, at most 40 characters, optional.
     pub coupon_code: Option<String>,
     /// 公众账号AppID
     ///
@@ -3076,11 +3162,11 @@ pub struct SendCouponRequest {
     pub appid: String,
     /// 发券请求单号
     ///
-    /// Wire: `send_request_no`, `string`, required.
+    /// Wire: `send_request_no`, `string`, at most 128 characters, required.
     pub send_request_no: String,
     /// 自定义附加信息
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 150 characters, optional.
     pub attach: Option<String>,
     /// 用户商品券标签信息
     ///
@@ -3120,6 +3206,13 @@ impl SendCouponRequest {
 }
 impl crate::runtime::Validate for SendCouponRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.coupon_code {
+            crate::runtime::check_length(at, "coupon_code", value, 40)?;
+        }
+        crate::runtime::check_length(at, "send_request_no", &self.send_request_no, 128)?;
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 150)?;
+        }
         if let Some(value) = &self.coupon_tag_info {
             crate::runtime::Validate::validate_at(
                 value,
@@ -3202,7 +3295,7 @@ impl<'de> serde::Deserialize<'de> for SendCouponRequest {
 pub struct QueryUserCouponRequest {
     /// Wire: `openid`, `string`, required, path parameter.
     pub openid: String,
-    /// Wire: `coupon_code`, `string`, required, path parameter.
+    /// Wire: `coupon_code`, `string`, at most 40 characters, required, path parameter.
     pub coupon_code: String,
     /// Wire: `brand_id`, `string`, required, query parameter.
     pub brand_id: String,
@@ -3226,7 +3319,12 @@ impl QueryUserCouponRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryUserCouponRequest {}
+impl crate::runtime::Validate for QueryUserCouponRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "coupon_code", &self.coupon_code, 40)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryUserCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryUserCouponRequest) -> crate::runtime::Members {
@@ -3275,7 +3373,7 @@ impl<'de> serde::Deserialize<'de> for QueryUserCouponRequest {
 pub struct ConfirmCouponRequest {
     /// Wire: `openid`, `string`, required, path parameter.
     pub openid: String,
-    /// Wire: `coupon_code`, `string`, required, path parameter.
+    /// Wire: `coupon_code`, `string`, at most 40 characters, required, path parameter.
     pub coupon_code: String,
     /// 品牌ID
     ///
@@ -3295,7 +3393,7 @@ pub struct ConfirmCouponRequest {
     pub appid: String,
     /// 确认发放请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
 }
 impl ConfirmCouponRequest {
@@ -3312,7 +3410,13 @@ impl ConfirmCouponRequest {
         }
     }
 }
-impl crate::runtime::Validate for ConfirmCouponRequest {}
+impl crate::runtime::Validate for ConfirmCouponRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "coupon_code", &self.coupon_code, 40)?;
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for ConfirmCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &ConfirmCouponRequest) -> crate::runtime::Members {
@@ -3377,7 +3481,7 @@ impl<'de> serde::Deserialize<'de> for ConfirmCouponRequest {
 pub struct DeactivateCouponRequest {
     /// Wire: `openid`, `string`, required, path parameter.
     pub openid: String,
-    /// Wire: `coupon_code`, `string`, required, path parameter.
+    /// Wire: `coupon_code`, `string`, at most 40 characters, required, path parameter.
     pub coupon_code: String,
     /// 品牌ID
     ///
@@ -3397,11 +3501,11 @@ pub struct DeactivateCouponRequest {
     pub appid: String,
     /// 失效请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 失效原因
     ///
-    /// Wire: `deactivate_reason`, `string`, required.
+    /// Wire: `deactivate_reason`, `string`, at most 150 characters, required.
     pub deactivate_reason: String,
 }
 impl DeactivateCouponRequest {
@@ -3419,7 +3523,19 @@ impl DeactivateCouponRequest {
         }
     }
 }
-impl crate::runtime::Validate for DeactivateCouponRequest {}
+impl crate::runtime::Validate for DeactivateCouponRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "coupon_code", &self.coupon_code, 40)?;
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
+        crate::runtime::check_length(
+            at,
+            "deactivate_reason",
+            &self.deactivate_reason,
+            150,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for DeactivateCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &DeactivateCouponRequest) -> crate::runtime::Members {
@@ -3488,7 +3604,7 @@ impl<'de> serde::Deserialize<'de> for DeactivateCouponRequest {
 pub struct ReturnCouponRequest {
     /// Wire: `openid`, `string`, required, path parameter.
     pub openid: String,
-    /// Wire: `coupon_code`, `string`, required, path parameter.
+    /// Wire: `coupon_code`, `string`, at most 40 characters, required, path parameter.
     pub coupon_code: String,
     /// 品牌ID
     ///
@@ -3508,7 +3624,7 @@ pub struct ReturnCouponRequest {
     pub appid: String,
     /// 退券请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 多次优惠索引
     ///
@@ -3535,7 +3651,13 @@ impl ReturnCouponRequest {
         self
     }
 }
-impl crate::runtime::Validate for ReturnCouponRequest {}
+impl crate::runtime::Validate for ReturnCouponRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "coupon_code", &self.coupon_code, 40)?;
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for ReturnCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &ReturnCouponRequest) -> crate::runtime::Members {
@@ -3604,7 +3726,7 @@ impl<'de> serde::Deserialize<'de> for ReturnCouponRequest {
 pub struct UseCouponRequest {
     /// Wire: `openid`, `string`, required, path parameter.
     pub openid: String,
-    /// Wire: `coupon_code`, `string`, required, path parameter.
+    /// Wire: `coupon_code`, `string`, at most 40 characters, required, path parameter.
     pub coupon_code: String,
     /// 品牌ID
     ///
@@ -3632,7 +3754,7 @@ pub struct UseCouponRequest {
     pub associated_order_info: AssociatedOrderInfo,
     /// 核销请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: String,
     /// 多次优惠索引
     ///
@@ -3696,10 +3818,12 @@ impl UseCouponRequest {
 }
 impl crate::runtime::Validate for UseCouponRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "coupon_code", &self.coupon_code, 40)?;
         crate::runtime::Validate::validate_at(
             &self.associated_order_info,
             &crate::runtime::field_path(at, "associated_order_info"),
         )?;
+        crate::runtime::check_length(at, "out_request_no", &self.out_request_no, 40)?;
         if let Some(value) = &self.associated_pay_score_order_info {
             crate::runtime::Validate::validate_at(
                 value,
@@ -3829,7 +3953,7 @@ pub struct PreSendCouponRequest {
     pub stock_id: String,
     /// 用户商品券Code
     ///
-    /// Wire: `coupon_code`, `string`, optional.
+    /// Wire: `coupon_code`, `string`, at most 40 characters, optional.
     pub coupon_code: Option<String>,
     /// 公众账号AppID
     ///
@@ -3837,11 +3961,11 @@ pub struct PreSendCouponRequest {
     pub appid: String,
     /// 发券请求单号
     ///
-    /// Wire: `send_request_no`, `string`, required.
+    /// Wire: `send_request_no`, `string`, at most 128 characters, required.
     pub send_request_no: String,
     /// 自定义附加信息
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 150 characters, optional.
     pub attach: Option<String>,
 }
 impl PreSendCouponRequest {
@@ -3869,7 +3993,18 @@ impl PreSendCouponRequest {
         self
     }
 }
-impl crate::runtime::Validate for PreSendCouponRequest {}
+impl crate::runtime::Validate for PreSendCouponRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.coupon_code {
+            crate::runtime::check_length(at, "coupon_code", value, 40)?;
+        }
+        crate::runtime::check_length(at, "send_request_no", &self.send_request_no, 128)?;
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 150)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for PreSendCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &PreSendCouponRequest) -> crate::runtime::Members {
@@ -3948,11 +4083,11 @@ pub struct PreSendCouponBundleRequest {
     pub appid: String,
     /// 发券请求单号
     ///
-    /// Wire: `send_request_no`, `string`, required.
+    /// Wire: `send_request_no`, `string`, at most 40 characters, required.
     pub send_request_no: String,
     /// 自定义附加信息
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 150 characters, optional.
     pub attach: Option<String>,
 }
 impl PreSendCouponBundleRequest {
@@ -3974,7 +4109,15 @@ impl PreSendCouponBundleRequest {
         self
     }
 }
-impl crate::runtime::Validate for PreSendCouponBundleRequest {}
+impl crate::runtime::Validate for PreSendCouponBundleRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "send_request_no", &self.send_request_no, 40)?;
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 150)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for PreSendCouponBundleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &PreSendCouponBundleRequest) -> crate::runtime::Members {

@@ -311,7 +311,7 @@ pub struct CreateStockStock {
 pub struct CreateDeliveryPlanRequest<'a> {
     /// 创建请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
     /// 创建投放计划的品牌ID
     ///
@@ -328,7 +328,7 @@ pub struct CreateDeliveryPlanRequest<'a> {
 }
 /// The required fields of [`UpdateDeliveryPlanRequest`](super::UpdateDeliveryPlanRequest), each named: `UpdateDeliveryPlanRequest::new(required::UpdateDeliveryPlanRequest { … })`.
 pub struct UpdateDeliveryPlanRequest<'a> {
-    /// Wire: `plan_id`, `string`, required, path parameter.
+    /// Wire: `plan_id`, `string`, at most 32 characters, required, path parameter.
     pub plan_id: &'a str,
     /// 修改内容
     ///
@@ -341,7 +341,7 @@ pub struct SetDeliveryPlanNotifyUrlRequest<'a> {
     pub sp_mchid: &'a str,
     /// 通知url地址
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 256 characters, required.
     pub notify_url: &'a str,
 }
 /// The required fields of [`CreateImageGenerationTaskRequest`](super::CreateImageGenerationTaskRequest), each named: `CreateImageGenerationTaskRequest::new(required::CreateImageGenerationTaskRequest { … })`.
@@ -376,7 +376,7 @@ pub struct CreateProductCouponRequest<'a> {
     pub brand_id: &'a str,
     /// 创建请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
     /// 优惠范围
     ///
@@ -416,7 +416,7 @@ pub struct UpdateProductCouponRequest<'a> {
     pub brand_id: &'a str,
     /// 修改请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
     /// 展示信息
     ///
@@ -433,11 +433,11 @@ pub struct DeactivateProductCouponRequest<'a> {
     pub brand_id: &'a str,
     /// 失效请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
     /// 失效原因
     ///
-    /// Wire: `deactivate_reason`, `string`, required.
+    /// Wire: `deactivate_reason`, `string`, at most 150 characters, required.
     pub deactivate_reason: &'a str,
 }
 /// The required fields of [`CreateStockBundleRequest`](super::CreateStockBundleRequest), each named: `CreateStockBundleRequest::new(required::CreateStockBundleRequest { … })`.
@@ -450,7 +450,7 @@ pub struct CreateStockBundleRequest<'a> {
     pub brand_id: &'a str,
     /// 创建请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
     /// 批次组信息
     ///
@@ -465,7 +465,7 @@ pub struct UpdateStockBundleRequest<'a> {
     pub stock_bundle_id: &'a str,
     /// 修改请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
     /// 品牌ID
     ///
@@ -510,7 +510,7 @@ pub struct UpdateStockBundleBudgetRequest<'a> {
     pub stock_bundle_id: &'a str,
     /// 修改请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
     /// 更新模式
     ///
@@ -538,7 +538,7 @@ pub struct CreateStockRequest<'a> {
     pub brand_id: &'a str,
     /// 创建请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
     /// 批次信息
     ///
@@ -566,7 +566,7 @@ pub struct UpdateStockRequest<'a> {
     pub brand_id: &'a str,
     /// 修改请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
 }
 /// The required fields of [`AssociateStockStoresRequest`](super::AssociateStockStoresRequest), each named: `AssociateStockStoresRequest::new(required::AssociateStockStoresRequest { … })`.
@@ -605,11 +605,11 @@ pub struct DeactivateStockRequest<'a> {
     pub brand_id: &'a str,
     /// 失效请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
     /// 失效原因
     ///
-    /// Wire: `deactivate_reason`, `string`, required.
+    /// Wire: `deactivate_reason`, `string`, at most 150 characters, required.
     pub deactivate_reason: &'a str,
 }
 /// The required fields of [`DisassociateStockStoresRequest`](super::DisassociateStockStoresRequest), each named: `DisassociateStockStoresRequest::new(required::DisassociateStockStoresRequest { … })`.
@@ -639,7 +639,7 @@ pub struct UpdateStockBudgetRequest<'a> {
     pub brand_id: &'a str,
     /// 修改请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
     /// 更新模式
     ///
@@ -658,7 +658,7 @@ pub struct UploadCouponCodesRequest<'a> {
     pub brand_id: &'a str,
     /// 请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
     /// 券Code列表
     ///
@@ -687,14 +687,14 @@ pub struct SendCouponBundleRequest<'a> {
     pub appid: &'a str,
     /// 发券请求单号
     ///
-    /// Wire: `send_request_no`, `string`, required.
+    /// Wire: `send_request_no`, `string`, at most 128 characters, required.
     pub send_request_no: &'a str,
 }
 /// The required fields of [`DeactivateCouponBundleRequest`](super::DeactivateCouponBundleRequest), each named: `DeactivateCouponBundleRequest::new(required::DeactivateCouponBundleRequest { … })`.
 pub struct DeactivateCouponBundleRequest<'a> {
     /// Wire: `openid`, `string`, required, path parameter.
     pub openid: &'a str,
-    /// Wire: `user_coupon_bundle_id`, `string`, required, path parameter.
+    /// Wire: `user_coupon_bundle_id`, `string`, at most 40 characters, required, path parameter.
     pub user_coupon_bundle_id: &'a str,
     /// 品牌ID
     ///
@@ -714,11 +714,11 @@ pub struct DeactivateCouponBundleRequest<'a> {
     pub appid: &'a str,
     /// 失效请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
     /// 失效原因
     ///
-    /// Wire: `deactivate_reason`, `string`, required.
+    /// Wire: `deactivate_reason`, `string`, at most 150 characters, required.
     pub deactivate_reason: &'a str,
 }
 /// The required fields of [`ListUserCouponsRequest`](super::ListUserCouponsRequest), each named: `ListUserCouponsRequest::new(required::ListUserCouponsRequest { … })`.
@@ -752,14 +752,14 @@ pub struct SendCouponRequest<'a> {
     pub appid: &'a str,
     /// 发券请求单号
     ///
-    /// Wire: `send_request_no`, `string`, required.
+    /// Wire: `send_request_no`, `string`, at most 128 characters, required.
     pub send_request_no: &'a str,
 }
 /// The required fields of [`QueryUserCouponRequest`](super::QueryUserCouponRequest), each named: `QueryUserCouponRequest::new(required::QueryUserCouponRequest { … })`.
 pub struct QueryUserCouponRequest<'a> {
     /// Wire: `openid`, `string`, required, path parameter.
     pub openid: &'a str,
-    /// Wire: `coupon_code`, `string`, required, path parameter.
+    /// Wire: `coupon_code`, `string`, at most 40 characters, required, path parameter.
     pub coupon_code: &'a str,
     /// Wire: `brand_id`, `string`, required, query parameter.
     pub brand_id: &'a str,
@@ -774,7 +774,7 @@ pub struct QueryUserCouponRequest<'a> {
 pub struct ConfirmCouponRequest<'a> {
     /// Wire: `openid`, `string`, required, path parameter.
     pub openid: &'a str,
-    /// Wire: `coupon_code`, `string`, required, path parameter.
+    /// Wire: `coupon_code`, `string`, at most 40 characters, required, path parameter.
     pub coupon_code: &'a str,
     /// 品牌ID
     ///
@@ -794,14 +794,14 @@ pub struct ConfirmCouponRequest<'a> {
     pub appid: &'a str,
     /// 确认发放请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
 }
 /// The required fields of [`DeactivateCouponRequest`](super::DeactivateCouponRequest), each named: `DeactivateCouponRequest::new(required::DeactivateCouponRequest { … })`.
 pub struct DeactivateCouponRequest<'a> {
     /// Wire: `openid`, `string`, required, path parameter.
     pub openid: &'a str,
-    /// Wire: `coupon_code`, `string`, required, path parameter.
+    /// Wire: `coupon_code`, `string`, at most 40 characters, required, path parameter.
     pub coupon_code: &'a str,
     /// 品牌ID
     ///
@@ -821,18 +821,18 @@ pub struct DeactivateCouponRequest<'a> {
     pub appid: &'a str,
     /// 失效请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
     /// 失效原因
     ///
-    /// Wire: `deactivate_reason`, `string`, required.
+    /// Wire: `deactivate_reason`, `string`, at most 150 characters, required.
     pub deactivate_reason: &'a str,
 }
 /// The required fields of [`ReturnCouponRequest`](super::ReturnCouponRequest), each named: `ReturnCouponRequest::new(required::ReturnCouponRequest { … })`.
 pub struct ReturnCouponRequest<'a> {
     /// Wire: `openid`, `string`, required, path parameter.
     pub openid: &'a str,
-    /// Wire: `coupon_code`, `string`, required, path parameter.
+    /// Wire: `coupon_code`, `string`, at most 40 characters, required, path parameter.
     pub coupon_code: &'a str,
     /// 品牌ID
     ///
@@ -852,14 +852,14 @@ pub struct ReturnCouponRequest<'a> {
     pub appid: &'a str,
     /// 退券请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
 }
 /// The required fields of [`UseCouponRequest`](super::UseCouponRequest), each named: `UseCouponRequest::new(required::UseCouponRequest { … })`.
 pub struct UseCouponRequest<'a> {
     /// Wire: `openid`, `string`, required, path parameter.
     pub openid: &'a str,
-    /// Wire: `coupon_code`, `string`, required, path parameter.
+    /// Wire: `coupon_code`, `string`, at most 40 characters, required, path parameter.
     pub coupon_code: &'a str,
     /// 品牌ID
     ///
@@ -887,7 +887,7 @@ pub struct UseCouponRequest<'a> {
     pub associated_order_info: super::AssociatedOrderInfo,
     /// 核销请求单号
     ///
-    /// Wire: `out_request_no`, `string`, required.
+    /// Wire: `out_request_no`, `string`, at most 40 characters, required.
     pub out_request_no: &'a str,
 }
 /// The required fields of [`PreSendCouponRequest`](super::PreSendCouponRequest), each named: `PreSendCouponRequest::new(required::PreSendCouponRequest { … })`.
@@ -912,7 +912,7 @@ pub struct PreSendCouponRequest<'a> {
     pub appid: &'a str,
     /// 发券请求单号
     ///
-    /// Wire: `send_request_no`, `string`, required.
+    /// Wire: `send_request_no`, `string`, at most 128 characters, required.
     pub send_request_no: &'a str,
 }
 /// The required fields of [`PreSendCouponBundleRequest`](super::PreSendCouponBundleRequest), each named: `PreSendCouponBundleRequest::new(required::PreSendCouponBundleRequest { … })`.
@@ -937,6 +937,6 @@ pub struct PreSendCouponBundleRequest<'a> {
     pub appid: &'a str,
     /// 发券请求单号
     ///
-    /// Wire: `send_request_no`, `string`, required.
+    /// Wire: `send_request_no`, `string`, at most 40 characters, required.
     pub send_request_no: &'a str,
 }

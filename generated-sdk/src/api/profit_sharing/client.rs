@@ -47,6 +47,9 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `NO_STATEMENT_EXIST` | 账单文件不存在 | 请确认账单时间是否正确，当日的账单会在次日上午10点以后可供下载 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 商户发起获取账单的频率过高 | 请降低频率后重试 | 业务 |
     pub fn download_profit_sharing_bill(
         &self,
         request: &DownloadProfitSharingBillRequest,
@@ -101,6 +104,9 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 商户发起查询的频率过高 | 请降低频率后重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 服务商未开通分账功能 | 请先开通分账功能 | 业务 |
     pub fn query_merchant_ratio(
         &self,
         request: &QueryMerchantRatioRequest,
@@ -365,6 +371,9 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户无权限 | 请开通商户号分账权限 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 删除接收方频率过高 | 请降低频率后重试 | 业务 |
     pub fn delete_receiver(
         &self,
         request: &DeleteReceiverRequest,
@@ -458,6 +467,9 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 记录不存在 | 请检查请求的单号是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 商户发起分账回退查询的频率过高 | 请降低频率后重试 | 业务 |
     pub fn query_return_order(
         &self,
         request: &QueryReturnOrderRequest,
@@ -508,6 +520,9 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 记录不存在 | 请检查请求的单号是否正确 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 商户发起查询的频率过高 | 请降低频率后重试 | 业务 |
     pub fn query_order_amount(
         &self,
         request: &QueryOrderAmountRequest,

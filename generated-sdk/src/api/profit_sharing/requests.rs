@@ -9,9 +9,9 @@ use super::models::Receivers;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadProfitSharingBillRequest {
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 12 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
-    /// Wire: `bill_date`, `string`, required, query parameter.
+    /// Wire: `bill_date`, `string`, at most 10 characters, required, query parameter.
     pub bill_date: String,
     /// Wire: `tar_type`, `enum TarType`, optional, query parameter.
     pub tar_type: Option<TarType>,
@@ -38,6 +38,10 @@ impl DownloadProfitSharingBillRequest {
 }
 impl crate::runtime::Validate for DownloadProfitSharingBillRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 12)?;
+        }
+        crate::runtime::check_length(at, "bill_date", &self.bill_date, 10)?;
         if let Some(value) = &self.tar_type {
             crate::runtime::check_enum(at, "tar_type", value)?;
         }
@@ -86,7 +90,7 @@ impl<'de> serde::Deserialize<'de> for DownloadProfitSharingBillRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMerchantRatioRequest {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: String,
 }
 impl QueryMerchantRatioRequest {
@@ -97,7 +101,12 @@ impl QueryMerchantRatioRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryMerchantRatioRequest {}
+impl crate::runtime::Validate for QueryMerchantRatioRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryMerchantRatioRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryMerchantRatioRequest) -> crate::runtime::Members {
@@ -148,11 +157,11 @@ pub struct CreateOrderRequest {
     pub sub_appid: Option<String>,
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required.
     pub transaction_id: String,
     /// 商户分账单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required.
     pub out_order_no: String,
     /// 分账接收方列表
     ///
@@ -208,6 +217,8 @@ impl crate::runtime::Validate for CreateOrderRequest {
         if let Some(value) = &self.sub_appid {
             crate::runtime::check_length(at, "sub_appid", value, 32)?;
         }
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 32)?;
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 64)?;
         if let Some(value) = &self.receivers {
             for (index, item) in IntoIterator::into_iter(value).enumerate() {
                 crate::runtime::Validate::validate_at(
@@ -460,15 +471,15 @@ impl<'de> serde::Deserialize<'de> for QueryOrderRequest {
 pub struct AddReceiverRequest {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
     pub sub_mchid: Option<String>,
     /// 应用ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 子商户应用ID
     ///
-    /// Wire: `sub_appid`, `string`, optional.
+    /// Wire: `sub_appid`, `string`, at most 32 characters, optional.
     pub sub_appid: Option<String>,
     /// 分账接收方类型
     ///
@@ -476,11 +487,11 @@ pub struct AddReceiverRequest {
     pub type_: Type,
     /// 分账接收方帐号
     ///
-    /// Wire: `account`, `string`, required.
+    /// Wire: `account`, `string`, at most 64 characters, required.
     pub account: String,
     /// 分账个人接收方姓名
     ///
-    /// Wire: `name`, `string`, sensitive: encrypted before sending, redacted in `Debug`, optional.
+    /// Wire: `name`, `string`, at most 1024 characters, sensitive: encrypted before sending, redacted in `Debug`, optional.
     pub name: Option<String>,
     /// 与分账方的关系类型
     ///
@@ -488,7 +499,7 @@ pub struct AddReceiverRequest {
     pub relation_type: RelationType,
     /// 自定义的分账关系
     ///
-    /// Wire: `custom_relation`, `string`, optional.
+    /// Wire: `custom_relation`, `string`, at most 10 characters, optional.
     pub custom_relation: Option<String>,
 }
 impl std::fmt::Debug for AddReceiverRequest {
@@ -542,8 +553,22 @@ impl AddReceiverRequest {
 }
 impl crate::runtime::Validate for AddReceiverRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        if let Some(value) = &self.sub_appid {
+            crate::runtime::check_length(at, "sub_appid", value, 32)?;
+        }
         crate::runtime::check_enum(at, "type", &self.type_)?;
+        crate::runtime::check_length(at, "account", &self.account, 64)?;
+        if let Some(value) = &self.name {
+            crate::runtime::check_length(at, "name", value, 1024)?;
+        }
         crate::runtime::check_enum(at, "relation_type", &self.relation_type)?;
+        if let Some(value) = &self.custom_relation {
+            crate::runtime::check_length(at, "custom_relation", value, 10)?;
+        }
         Ok(())
     }
 }
@@ -620,15 +645,15 @@ impl<'de> serde::Deserialize<'de> for AddReceiverRequest {
 pub struct DeleteReceiverRequest {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
     pub sub_mchid: Option<String>,
     /// 应用ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 子商户应用ID
     ///
-    /// Wire: `sub_appid`, `string`, optional.
+    /// Wire: `sub_appid`, `string`, at most 32 characters, optional.
     pub sub_appid: Option<String>,
     /// 分账接收方类型
     ///
@@ -636,7 +661,7 @@ pub struct DeleteReceiverRequest {
     pub type_: Type,
     /// 分账接收方账号
     ///
-    /// Wire: `account`, `string`, required.
+    /// Wire: `account`, `string`, at most 64 characters, required.
     pub account: String,
 }
 impl DeleteReceiverRequest {
@@ -663,7 +688,15 @@ impl DeleteReceiverRequest {
 }
 impl crate::runtime::Validate for DeleteReceiverRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        if let Some(value) = &self.sub_appid {
+            crate::runtime::check_length(at, "sub_appid", value, 32)?;
+        }
         crate::runtime::check_enum(at, "type", &self.type_)?;
+        crate::runtime::check_length(at, "account", &self.account, 64)?;
         Ok(())
     }
 }
@@ -719,23 +752,23 @@ impl<'de> serde::Deserialize<'de> for DeleteReceiverRequest {
 pub struct CreateReturnOrderRequest {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
     pub sub_mchid: Option<String>,
     /// 微信分账单号
     ///
-    /// Wire: `order_id`, `string`, optional.
+    /// Wire: `order_id`, `string`, at most 64 characters, optional.
     pub order_id: Option<String>,
     /// 商户分账单号
     ///
-    /// Wire: `out_order_no`, `string`, optional.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, optional.
     pub out_order_no: Option<String>,
     /// 商户回退单号
     ///
-    /// Wire: `out_return_no`, `string`, required.
+    /// Wire: `out_return_no`, `string`, at most 64 characters, required.
     pub out_return_no: String,
     /// 回退商户号
     ///
-    /// Wire: `return_mchid`, `string`, required.
+    /// Wire: `return_mchid`, `string`, at most 32 characters, required.
     pub return_mchid: String,
     /// 回退金额
     ///
@@ -743,7 +776,7 @@ pub struct CreateReturnOrderRequest {
     pub amount: i64,
     /// 回退描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: String,
 }
 impl CreateReturnOrderRequest {
@@ -775,7 +808,23 @@ impl CreateReturnOrderRequest {
         self
     }
 }
-impl crate::runtime::Validate for CreateReturnOrderRequest {}
+impl crate::runtime::Validate for CreateReturnOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        if let Some(value) = &self.order_id {
+            crate::runtime::check_length(at, "order_id", value, 64)?;
+        }
+        if let Some(value) = &self.out_order_no {
+            crate::runtime::check_length(at, "out_order_no", value, 64)?;
+        }
+        crate::runtime::check_length(at, "out_return_no", &self.out_return_no, 64)?;
+        crate::runtime::check_length(at, "return_mchid", &self.return_mchid, 32)?;
+        crate::runtime::check_length(at, "description", &self.description, 80)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for CreateReturnOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &CreateReturnOrderRequest) -> crate::runtime::Members {
@@ -832,11 +881,11 @@ impl<'de> serde::Deserialize<'de> for CreateReturnOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryReturnOrderRequest {
-    /// Wire: `out_return_no`, `string`, required, path parameter.
+    /// Wire: `out_return_no`, `string`, at most 64 characters, required, path parameter.
     pub out_return_no: String,
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
-    /// Wire: `out_order_no`, `string`, required, query parameter.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required, query parameter.
     pub out_order_no: String,
 }
 impl QueryReturnOrderRequest {
@@ -854,7 +903,16 @@ impl QueryReturnOrderRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryReturnOrderRequest {}
+impl crate::runtime::Validate for QueryReturnOrderRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_return_no", &self.out_return_no, 64)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "out_order_no", &self.out_order_no, 64)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryReturnOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryReturnOrderRequest) -> crate::runtime::Members {
@@ -895,7 +953,7 @@ impl<'de> serde::Deserialize<'de> for QueryReturnOrderRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOrderAmountRequest {
-    /// Wire: `transaction_id`, `string`, required, path parameter.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required, path parameter.
     pub transaction_id: String,
 }
 impl QueryOrderAmountRequest {
@@ -906,7 +964,12 @@ impl QueryOrderAmountRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryOrderAmountRequest {}
+impl crate::runtime::Validate for QueryOrderAmountRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "transaction_id", &self.transaction_id, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryOrderAmountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryOrderAmountRequest) -> crate::runtime::Members {

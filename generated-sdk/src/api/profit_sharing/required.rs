@@ -26,11 +26,11 @@ pub struct Receivers<'a> {
 pub struct CreateOrderRequest<'a> {
     /// 微信订单号
     ///
-    /// Wire: `transaction_id`, `string`, required.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, required.
     pub transaction_id: &'a str,
     /// 商户分账单号
     ///
-    /// Wire: `out_order_no`, `string`, required.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required.
     pub out_order_no: &'a str,
     /// 是否解冻剩余未分资金
     ///
@@ -63,7 +63,7 @@ pub struct QueryOrderRequest<'a> {
 pub struct AddReceiverRequest<'a> {
     /// 应用ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 分账接收方类型
     ///
@@ -71,7 +71,7 @@ pub struct AddReceiverRequest<'a> {
     pub type_: super::Type,
     /// 分账接收方帐号
     ///
-    /// Wire: `account`, `string`, required.
+    /// Wire: `account`, `string`, at most 64 characters, required.
     pub account: &'a str,
     /// 与分账方的关系类型
     ///
@@ -82,7 +82,7 @@ pub struct AddReceiverRequest<'a> {
 pub struct DeleteReceiverRequest<'a> {
     /// 应用ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 分账接收方类型
     ///
@@ -90,18 +90,18 @@ pub struct DeleteReceiverRequest<'a> {
     pub type_: super::Type,
     /// 分账接收方账号
     ///
-    /// Wire: `account`, `string`, required.
+    /// Wire: `account`, `string`, at most 64 characters, required.
     pub account: &'a str,
 }
 /// The required fields of [`CreateReturnOrderRequest`](super::CreateReturnOrderRequest), each named: `CreateReturnOrderRequest::new(required::CreateReturnOrderRequest { … })`.
 pub struct CreateReturnOrderRequest<'a> {
     /// 商户回退单号
     ///
-    /// Wire: `out_return_no`, `string`, required.
+    /// Wire: `out_return_no`, `string`, at most 64 characters, required.
     pub out_return_no: &'a str,
     /// 回退商户号
     ///
-    /// Wire: `return_mchid`, `string`, required.
+    /// Wire: `return_mchid`, `string`, at most 32 characters, required.
     pub return_mchid: &'a str,
     /// 回退金额
     ///
@@ -109,13 +109,13 @@ pub struct CreateReturnOrderRequest<'a> {
     pub amount: i64,
     /// 回退描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 80 characters, required.
     pub description: &'a str,
 }
 /// The required fields of [`QueryReturnOrderRequest`](super::QueryReturnOrderRequest), each named: `QueryReturnOrderRequest::new(required::QueryReturnOrderRequest { … })`.
 pub struct QueryReturnOrderRequest<'a> {
-    /// Wire: `out_return_no`, `string`, required, path parameter.
+    /// Wire: `out_return_no`, `string`, at most 64 characters, required, path parameter.
     pub out_return_no: &'a str,
-    /// Wire: `out_order_no`, `string`, required, query parameter.
+    /// Wire: `out_order_no`, `string`, at most 64 characters, required, query parameter.
     pub out_order_no: &'a str,
 }

@@ -173,6 +173,11 @@ impl<'a, T: Transport> RefundClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 此状态代表本次请求的退款申请失败，请根据具体的错误提示做相应处理。 | 业务 |
+    /// | 401 | `SIGN_ERROR` | 签名错误 | 请检查签名参数和方法是否都符合签名算法要求，参考：如何生成签名 | 业务 |
+    /// | 404 | `RESOURCE_NOT_EXISTS` | 退款单不存在 | 请检查退款单号是否有误 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率限制 | 该笔退款为受理中，请调用查单接口确认或降低频率原单重试，重试请勿更换单号 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统超时等 | 请不要更换商户退款单号，请使用相同参数再次调用API。 | 业务 |
     pub fn apply_abnormal_refund(
         &self,
         request: &ApplyAbnormalRefundRequest,

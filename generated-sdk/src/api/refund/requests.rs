@@ -15,23 +15,23 @@ pub struct CreateRefundRequest {
     pub sub_mchid: Option<String>,
     /// 微信支付订单号
     ///
-    /// Wire: `transaction_id`, `string`, optional.
+    /// Wire: `transaction_id`, `string`, at most 32 characters, optional.
     pub transaction_id: Option<String>,
     /// 商户订单号
     ///
-    /// Wire: `out_trade_no`, `string`, optional.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, optional.
     pub out_trade_no: Option<String>,
     /// 商户退款单号
     ///
-    /// Wire: `out_refund_no`, `string`, required.
+    /// Wire: `out_refund_no`, `string`, at most 64 characters, required.
     pub out_refund_no: String,
     /// 退款原因
     ///
-    /// Wire: `reason`, `string`, optional.
+    /// Wire: `reason`, `string`, at most 80 characters, optional.
     pub reason: Option<String>,
     /// 退款结果回调url
     ///
-    /// Wire: `notify_url`, `string`, optional.
+    /// Wire: `notify_url`, `string`, at most 256 characters, optional.
     pub notify_url: Option<String>,
     /// 退款资金来源
     ///
@@ -99,6 +99,19 @@ impl CreateRefundRequest {
 }
 impl crate::runtime::Validate for CreateRefundRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.transaction_id {
+            crate::runtime::check_length(at, "transaction_id", value, 32)?;
+        }
+        if let Some(value) = &self.out_trade_no {
+            crate::runtime::check_length(at, "out_trade_no", value, 32)?;
+        }
+        crate::runtime::check_length(at, "out_refund_no", &self.out_refund_no, 64)?;
+        if let Some(value) = &self.reason {
+            crate::runtime::check_length(at, "reason", value, 80)?;
+        }
+        if let Some(value) = &self.notify_url {
+            crate::runtime::check_length(at, "notify_url", value, 256)?;
+        }
         if let Some(value) = &self.funds_account {
             crate::runtime::check_enum(at, "funds_account", value)?;
         }
@@ -182,7 +195,7 @@ impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRefundByOutRefundNoRequest {
-    /// Wire: `out_refund_no`, `string`, required, path parameter.
+    /// Wire: `out_refund_no`, `string`, at most 64 characters, required, path parameter.
     pub out_refund_no: String,
     /// Wire: `sub_mchid`, `string`, optional, query parameter.
     pub sub_mchid: Option<String>,
@@ -201,7 +214,12 @@ impl QueryRefundByOutRefundNoRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryRefundByOutRefundNoRequest {}
+impl crate::runtime::Validate for QueryRefundByOutRefundNoRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_refund_no", &self.out_refund_no, 64)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryRefundByOutRefundNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryRefundByOutRefundNoRequest) -> crate::runtime::Members {
@@ -240,15 +258,15 @@ impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyAbnormalRefundRequest {
-    /// Wire: `refund_id`, `string`, required, path parameter.
+    /// Wire: `refund_id`, `string`, at most 32 characters, required, path parameter.
     pub refund_id: String,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
     pub sub_mchid: Option<String>,
     /// 商户退款单号
     ///
-    /// Wire: `out_refund_no`, `string`, required.
+    /// Wire: `out_refund_no`, `string`, at most 64 characters, required.
     pub out_refund_no: String,
     /// 异常退款处理方式
     ///
@@ -260,11 +278,11 @@ pub struct ApplyAbnormalRefundRequest {
     pub bank_type: Option<BankType>,
     /// 收款银行卡号
     ///
-    /// Wire: `bank_account`, `string`, optional.
+    /// Wire: `bank_account`, `string`, at most 1024 characters, optional.
     pub bank_account: Option<String>,
     /// 收款用户姓名
     ///
-    /// Wire: `real_name`, `string`, optional.
+    /// Wire: `real_name`, `string`, at most 1024 characters, optional.
     pub real_name: Option<String>,
 }
 impl ApplyAbnormalRefundRequest {
@@ -303,9 +321,20 @@ impl ApplyAbnormalRefundRequest {
 }
 impl crate::runtime::Validate for ApplyAbnormalRefundRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "refund_id", &self.refund_id, 32)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "out_refund_no", &self.out_refund_no, 64)?;
         crate::runtime::check_enum(at, "type", &self.type_)?;
         if let Some(value) = &self.bank_type {
             crate::runtime::check_enum(at, "bank_type", value)?;
+        }
+        if let Some(value) = &self.bank_account {
+            crate::runtime::check_length(at, "bank_account", value, 1024)?;
+        }
+        if let Some(value) = &self.real_name {
+            crate::runtime::check_length(at, "real_name", value, 1024)?;
         }
         Ok(())
     }

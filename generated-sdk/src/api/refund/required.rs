@@ -52,7 +52,7 @@ pub struct GoodsDetail<'a> {
 pub struct CreateRefundRequest<'a> {
     /// 商户退款单号
     ///
-    /// Wire: `out_refund_no`, `string`, required.
+    /// Wire: `out_refund_no`, `string`, at most 64 characters, required.
     pub out_refund_no: &'a str,
     /// 金额信息
     ///
@@ -61,11 +61,11 @@ pub struct CreateRefundRequest<'a> {
 }
 /// The required fields of [`ApplyAbnormalRefundRequest`](super::ApplyAbnormalRefundRequest), each named: `ApplyAbnormalRefundRequest::new(required::ApplyAbnormalRefundRequest { … })`.
 pub struct ApplyAbnormalRefundRequest<'a> {
-    /// Wire: `refund_id`, `string`, required, path parameter.
+    /// Wire: `refund_id`, `string`, at most 32 characters, required, path parameter.
     pub refund_id: &'a str,
     /// 商户退款单号
     ///
-    /// Wire: `out_refund_no`, `string`, required.
+    /// Wire: `out_refund_no`, `string`, at most 64 characters, required.
     pub out_refund_no: &'a str,
     /// 异常退款处理方式
     ///

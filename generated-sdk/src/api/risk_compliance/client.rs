@@ -65,6 +65,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请查看返回的错误信息，根据错误信息进行操作 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
     pub fn query_opening_intention(
         &self,
         request: &QueryOpeningIntentionRequest,
@@ -166,6 +169,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 无效请求 | 请查看返回的错误信息，根据错误信息进行操作 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户权限异常 | 请确认是否已经开通相关权限 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 系统异常，请使用相同参数稍后重新调用 | 业务 |
     pub fn query_opening_intention_state(
         &self,
         request: &QueryOpeningIntentionStateRequest,
@@ -313,6 +319,11 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 请输入正确的子商户号 | 请确认输入的子商户号的业务归属 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 请确认该商户是否被限制相关权限 | 请确认输入的子商户号是否被限制相关权限，如没有则无需发起核实 | 业务 |
+    /// | 403 | `NO_AUTH` | 你暂无权限访问此接口 | 请确认调用方的商户类型 | 业务 |
+    /// | 403 | `NO_AUTH` | 你暂无权限对该商户执行操作 | 请检查输入的子商户号是否有误 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 频率过快，请稍后重试 | 请降低频率后重试 | 业务 |
     pub fn start_inactive_merchant_verification(
         &self,
         request: &StartInactiveMerchantVerificationRequest,
@@ -363,6 +374,12 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 请输入正确的子商户号 | 请确认输入的子商户号的业务归属 | 业务 |
+    /// | 403 | `NO_AUTH` | 你暂无权限访问此接口 | 请确认调用方的商户类型 | 业务 |
+    /// | 403 | `NO_AUTH` | 你暂无权限对该商户执行操作 | 请检查输入的子商户号是否有误 | 业务 |
+    /// | 403 | `NO_AUTH` | 你暂无权限访问此单据 | 请检查输入的单据号是否有误 | 业务 |
+    /// | 404 | `NOT_FOUND` | 查询不到此单据 | 请检查输入的单据号是否有误 | 业务 |
+    /// | 429 | `FREQUENCY_LIMIT_EXCEED` | 频率过快，请稍后重试 | 请降低频率后重试 | 业务 |
     pub fn query_inactive_merchant_verification(
         &self,
         request: &QueryInactiveMerchantVerificationRequest,
@@ -776,6 +793,10 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 当前服务商与查询的商户号不存在受理关系 | 请传入存在受理关系的子商户号 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 身份校验不通过 | 请使用普通服务商发起请求 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 请求过于频繁，请稍后再试 | 请降低请求的频率 | 业务 |
     pub fn query_merchant_limitation(
         &self,
         request: &QueryMerchantLimitationRequest,
@@ -1071,6 +1092,11 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户信息不合法 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 404 | `NOT_FOUND` | 删除的通知回调不存在 | 请检查是否已创建通知回调 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 5开头的状态码都为系统问题，请使用相同参数 稍后重新调用 | 业务 |
     pub fn delete_violation_notification(
         &self,
         request: &DeleteViolationNotificationRequest,
@@ -1118,6 +1144,11 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户信息不合法 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 404 | `NOT_FOUND` | 查询的通知回调不存在 | 请检查是否已创建通知回调 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 5开头的状态码都为系统问题，请使用相同参数 稍后重新调用 | 业务 |
     pub fn query_violation_notification(
         &self,
         request: &QueryViolationNotificationRequest,
@@ -1165,6 +1196,11 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户信息不合法 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 409 | `ALREADY_EXISTS` | 商户已经设置过回调地址 | 请使用查询API确认回调地址是否正确，若需要修改请使用更新API | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 5开头的状态码都为系统问题，请使用相同参数 稍后重新调用 | 业务 |
     pub fn create_violation_notification(
         &self,
         request: &CreateViolationNotificationRequest,
@@ -1212,6 +1248,11 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 请求参数符合参数格式，但不符合业务规则 | 根据错误提示，传入正确参数 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户信息不合法 | 登录商户平台核对，传入正确信息 | 业务 |
+    /// | 404 | `NOT_FOUND` | 更新的通知回调不存在 | 请检查是否已创建通知回调 | 业务 |
+    /// | 429 | `FREQUENCY_LIMITED` | 频率超限 | 请求量不要超过接口调用频率限制 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 系统错误 | 5开头的状态码都为系统问题，请使用相同参数 稍后重新调用 | 业务 |
     pub fn update_violation_notification(
         &self,
         request: &UpdateViolationNotificationRequest,

@@ -18,7 +18,7 @@ use super::models::{
 pub struct QueryOpeningIntentionRequest {
     /// Wire: `applyment_id`, `string`, optional, query parameter.
     pub applyment_id: Option<String>,
-    /// Wire: `business_code`, `string`, optional, query parameter.
+    /// Wire: `business_code`, `string`, at most 128 characters, optional, query parameter.
     pub business_code: Option<String>,
 }
 impl QueryOpeningIntentionRequest {
@@ -40,7 +40,14 @@ impl QueryOpeningIntentionRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryOpeningIntentionRequest {}
+impl crate::runtime::Validate for QueryOpeningIntentionRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.business_code {
+            crate::runtime::check_length(at, "business_code", value, 128)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryOpeningIntentionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryOpeningIntentionRequest) -> crate::runtime::Members {
@@ -220,7 +227,7 @@ impl<'de> serde::Deserialize<'de> for SubmitOpeningIntentionRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOpeningIntentionStateRequest {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: String,
 }
 impl QueryOpeningIntentionStateRequest {
@@ -231,7 +238,12 @@ impl QueryOpeningIntentionStateRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryOpeningIntentionStateRequest {}
+impl crate::runtime::Validate for QueryOpeningIntentionStateRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryOpeningIntentionStateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -372,7 +384,7 @@ impl<'de> serde::Deserialize<'de> for CancelOpeningIntentionByBusinessCodeReques
 pub struct StartInactiveMerchantVerificationRequest {
     /// 特约商户号
     ///
-    /// Wire: `sub_mchid`, `string`, required.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required.
     pub sub_mchid: String,
 }
 impl StartInactiveMerchantVerificationRequest {
@@ -383,7 +395,12 @@ impl StartInactiveMerchantVerificationRequest {
         }
     }
 }
-impl crate::runtime::Validate for StartInactiveMerchantVerificationRequest {}
+impl crate::runtime::Validate for StartInactiveMerchantVerificationRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for StartInactiveMerchantVerificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -424,9 +441,9 @@ impl<'de> serde::Deserialize<'de> for StartInactiveMerchantVerificationRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryInactiveMerchantVerificationRequest {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: String,
-    /// Wire: `verification_id`, `string`, required, path parameter.
+    /// Wire: `verification_id`, `string`, at most 32 characters, required, path parameter.
     pub verification_id: String,
 }
 impl QueryInactiveMerchantVerificationRequest {
@@ -440,7 +457,13 @@ impl QueryInactiveMerchantVerificationRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryInactiveMerchantVerificationRequest {}
+impl crate::runtime::Validate for QueryInactiveMerchantVerificationRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        crate::runtime::check_length(at, "verification_id", &self.verification_id, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryInactiveMerchantVerificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -956,7 +979,7 @@ impl<'de> serde::Deserialize<'de> for UploadDueDiligenceFileRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMerchantLimitationRequest {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: String,
 }
 impl QueryMerchantLimitationRequest {
@@ -967,7 +990,12 @@ impl QueryMerchantLimitationRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryMerchantLimitationRequest {}
+impl crate::runtime::Validate for QueryMerchantLimitationRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "sub_mchid", &self.sub_mchid, 32)?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryMerchantLimitationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryMerchantLimitationRequest) -> crate::runtime::Members {
@@ -2451,7 +2479,7 @@ impl<'de> serde::Deserialize<'de> for QueryViolationNotificationRequest {
 pub struct CreateViolationNotificationRequest {
     /// 通知地址
     ///
-    /// Wire: `notify_url`, `string`, optional.
+    /// Wire: `notify_url`, `string`, at most 256 characters, optional.
     pub notify_url: Option<String>,
 }
 impl CreateViolationNotificationRequest {
@@ -2465,7 +2493,14 @@ impl CreateViolationNotificationRequest {
         self
     }
 }
-impl crate::runtime::Validate for CreateViolationNotificationRequest {}
+impl crate::runtime::Validate for CreateViolationNotificationRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.notify_url {
+            crate::runtime::check_length(at, "notify_url", value, 256)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for CreateViolationNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -2504,7 +2539,7 @@ impl<'de> serde::Deserialize<'de> for CreateViolationNotificationRequest {
 pub struct UpdateViolationNotificationRequest {
     /// 通知链接
     ///
-    /// Wire: `notify_url`, `string`, optional.
+    /// Wire: `notify_url`, `string`, at most 256 characters, optional.
     pub notify_url: Option<String>,
 }
 impl UpdateViolationNotificationRequest {
@@ -2518,7 +2553,14 @@ impl UpdateViolationNotificationRequest {
         self
     }
 }
-impl crate::runtime::Validate for UpdateViolationNotificationRequest {}
+impl crate::runtime::Validate for UpdateViolationNotificationRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.notify_url {
+            crate::runtime::check_length(at, "notify_url", value, 256)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for UpdateViolationNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(

@@ -185,9 +185,9 @@ pub struct SubmitOpeningIntentionRequest<'a> {
 }
 /// The required fields of [`QueryInactiveMerchantVerificationRequest`](super::QueryInactiveMerchantVerificationRequest), each named: `QueryInactiveMerchantVerificationRequest::new(required::QueryInactiveMerchantVerificationRequest { … })`.
 pub struct QueryInactiveMerchantVerificationRequest<'a> {
-    /// Wire: `sub_mchid`, `string`, required, path parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, required, path parameter.
     pub sub_mchid: &'a str,
-    /// Wire: `verification_id`, `string`, required, path parameter.
+    /// Wire: `verification_id`, `string`, at most 32 characters, required, path parameter.
     pub verification_id: &'a str,
 }
 /// The required fields of [`ListManageRecordsRequest`](super::ListManageRecordsRequest), each named: `ListManageRecordsRequest::new(required::ListManageRecordsRequest { … })`.

@@ -404,6 +404,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn submit_parking_lot_application(
         &self,
         request: &SubmitParkingLotApplicationRequest,
@@ -451,6 +452,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn query_parking_lot_application(
         &self,
         request: &QueryParkingLotApplicationRequest,
@@ -500,6 +502,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn withdraw_parking_lot_application(
         &self,
         request: &WithdrawParkingLotApplicationRequest,
@@ -547,6 +550,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn list_parking_lot_applications(
         &self,
         request: &ListParkingLotApplicationsRequest,
@@ -601,6 +605,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn notify_vehicle_entry(
         &self,
         request: &NotifyVehicleEntryRequest,
@@ -646,6 +651,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn notify_vehicle_exit(
         &self,
         request: &NotifyVehicleExitRequest,
@@ -691,6 +697,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn sync_ext_payment(
         &self,
         request: &SyncExtPaymentRequest,
@@ -736,6 +743,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn query_parking_fee(
         &self,
         request: &QueryParkingFeeRequest,
@@ -781,6 +789,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn query_parking_lot(
         &self,
         request: &QueryParkingLotRequest,
@@ -832,6 +841,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 业务 |
     pub fn notify_payment_result(
         &self,
         request: &NotifyPaymentResultRequest,
@@ -1319,6 +1329,10 @@ impl<'a, T: Transport> TransportClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 商户入场ID非法，请检查商户入场ID | 商户多次请求，传参的同一个商户入场ID，对应了不同的停车入场信息，请保持商户入场ID在同一个商户下唯一 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户未入驻 | 当前扣款商户无权限扣款，请确认当前扣款商户已开通微信支付分停车产品权限。修复商户权限后可原参数重试 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 达到调用速率限制 | 接口调用频率过快，请降低请求频率 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 出现内部服务器错误 | 5开头的错误码均为系统错误，请使用相同的参数稍后重试 | 业务 |
     pub fn create_parking(
         &self,
         request: &CreateParkingRequest,
@@ -1364,6 +1378,10 @@ impl<'a, T: Transport> TransportClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 用户信息有误，请检查OpenID | 使用正确的微信OpenID重试 | 业务 |
+    /// | 403 | `NO_AUTH` | 商户未入驻 | 当前扣款商户无权限扣款，请确认当前扣款商户已开通微信支付分停车产品权限。修复商户权限后可原参数重试 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 达到调用速率限制 | 接口调用频率过快，请降低请求频率 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 出现内部服务器错误 | 5开头的错误码均为系统错误，请使用相同的参数稍后重试 | 业务 |
     pub fn query_plate_service(
         &self,
         request: &QueryPlateServiceRequest,
@@ -1416,6 +1434,12 @@ impl<'a, T: Transport> TransportClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `INVALID_REQUEST` | 不支持查询非支付分停车订单，请更换单号后再试 | 商户查询的订单非支付分停车订单，该接口只支持查询通过支付分停车受理扣款接口下单的订单信息，请更换单号后再试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 服务商和子商户没有绑定关系 | 检查请求中的sub_mchid与服务商商户号是否匹配，然后重试 | 业务 |
+    /// | 400 | `PARAM_ERROR` | 参数错误，请检查out_trade_no | 参数错误，请检查out_trade_no为创建订单时的商户订单号 | 业务 |
+    /// | 404 | `NOT_FOUND` | 订单不存在 | 请确认out_trade_no正确且为当前商户的订单 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 达到调用速率限制 | 接口调用频率过快，请降低请求频率 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 出现内部服务器错误 | 5开头的错误码均为系统错误，请使用相同的参数稍后重试 | 业务 |
     pub fn query_parking_transaction(
         &self,
         request: &QueryParkingTransactionRequest,
@@ -1467,6 +1491,19 @@ impl<'a, T: Transport> TransportClient<'a, T> {
     /// | 400 | `INVALID_REQUEST` | HTTP 请求不符合微信支付 APIv3 接口规则 | 请参阅 接口规则 | 公共 |
     /// | 401 | `SIGN_ERROR` | 验证不通过 | 请参阅 签名常见问题 | 公共 |
     /// | 500 | `SYSTEM_ERROR` | 系统异常,请稍后重试 | 请稍后重试 | 公共 |
+    /// | 400 | `ALREADY_EXISTS` | out_trade_no冲突 | out_trade_no冲突，不同的订单请保证 out_trade_no 唯一 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 非法商户，服务商模式下请确认子商户正确 | 微信支付分停车服务不支持当前商户访问，请确认商户已获得本产品权限。服务商模式下请同时确认子商户无误且已获得本产品权限 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商户号和公众号没有绑定关系 | 检查请求中的AppID与商户号（服务商模式下则为服务商商户号）是否匹配，然后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 商户号、子商户号以及子公众号没有绑定关系 | 检查请求中的 `sub_appid`，sub_mchid与服务商商户号是否匹配，然后重试 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 用户状态异常 | 风控失败或者用户账户冻结 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 停车入场ID不存在 | 商户传参的停车入场ID是非法，请填写微信支付分停车服务分配的停车入场ID | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 场景信息和停车入场ID不匹配 | 场景信息内容与入场ID不对应 | 业务 |
+    /// | 400 | `INVALID_REQUEST` | 扣款额度超出限制 | 请检查确保发起扣款的订单额度不超过微信支付分停车支持的单笔及单日扣款额度 | 业务 |
+    /// | 403 | `NO_AUTH` | 当前商户无法扣款 | 当前扣款商户无权限扣款，请确认当前扣款商户已开通微信支付分停车产品权限 | 业务 |
+    /// | 403 | `NOT_ENOUGH` | 用户欠款过多，暂停交易 | 用户在微信支付分停车服务中欠款过多，不能进行扣款 | 业务 |
+    /// | 403 | `RULE_LIMIT` | 超出扣费次数限制 | 请检查确保发起扣款的订单次数不超过微信支付分停车支持的单日扣款次数 | 业务 |
+    /// | 429 | `RATELIMIT_EXCEEDED` | 达到调用速率限制 | 接口调用频率过快，请降低请求频率 | 业务 |
+    /// | 500 | `SYSTEM_ERROR` | 出现内部服务器错误 | 5开头的错误码均为系统错误，请使用相同的参数稍后重试 | 业务 |
     pub fn create_parking_transaction(
         &self,
         request: &CreateParkingTransactionRequest,

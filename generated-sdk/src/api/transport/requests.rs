@@ -711,9 +711,9 @@ impl<'de> serde::Deserialize<'de> for SubmitParkingLotApplicationRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryParkingLotApplicationRequest {
-    /// Wire: `parking_lot_audit_no`, `string`, required, query parameter.
+    /// Wire: `parking_lot_audit_no`, `string`, at most 64 characters, required, query parameter.
     pub parking_lot_audit_no: String,
-    /// Wire: `out_parking_lot_id`, `string`, required, query parameter.
+    /// Wire: `out_parking_lot_id`, `string`, at most 64 characters, required, query parameter.
     pub out_parking_lot_id: String,
 }
 impl QueryParkingLotApplicationRequest {
@@ -727,7 +727,23 @@ impl QueryParkingLotApplicationRequest {
         }
     }
 }
-impl crate::runtime::Validate for QueryParkingLotApplicationRequest {}
+impl crate::runtime::Validate for QueryParkingLotApplicationRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "parking_lot_audit_no",
+            &self.parking_lot_audit_no,
+            64,
+        )?;
+        crate::runtime::check_length(
+            at,
+            "out_parking_lot_id",
+            &self.out_parking_lot_id,
+            64,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryParkingLotApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -770,11 +786,11 @@ impl<'de> serde::Deserialize<'de> for QueryParkingLotApplicationRequest {
 pub struct WithdrawParkingLotApplicationRequest {
     /// 停车场进件审核单号
     ///
-    /// Wire: `parking_lot_audit_no`, `string`, required.
+    /// Wire: `parking_lot_audit_no`, `string`, at most 64 characters, required.
     pub parking_lot_audit_no: String,
     /// 商户停车场ID
     ///
-    /// Wire: `out_parking_lot_id`, `string`, required.
+    /// Wire: `out_parking_lot_id`, `string`, at most 64 characters, required.
     pub out_parking_lot_id: String,
 }
 impl WithdrawParkingLotApplicationRequest {
@@ -788,7 +804,23 @@ impl WithdrawParkingLotApplicationRequest {
         }
     }
 }
-impl crate::runtime::Validate for WithdrawParkingLotApplicationRequest {}
+impl crate::runtime::Validate for WithdrawParkingLotApplicationRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "parking_lot_audit_no",
+            &self.parking_lot_audit_no,
+            64,
+        )?;
+        crate::runtime::check_length(
+            at,
+            "out_parking_lot_id",
+            &self.out_parking_lot_id,
+            64,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for WithdrawParkingLotApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -832,7 +864,7 @@ impl<'de> serde::Deserialize<'de> for WithdrawParkingLotApplicationRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListParkingLotApplicationsRequest {
-    /// Wire: `out_parking_lot_id`, `string`, required, query parameter.
+    /// Wire: `out_parking_lot_id`, `string`, at most 64 characters, required, query parameter.
     pub out_parking_lot_id: String,
     /// Wire: `offset`, `integer`, optional, query parameter.
     pub offset: Option<i64>,
@@ -859,7 +891,17 @@ impl ListParkingLotApplicationsRequest {
         self
     }
 }
-impl crate::runtime::Validate for ListParkingLotApplicationsRequest {}
+impl crate::runtime::Validate for ListParkingLotApplicationsRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "out_parking_lot_id",
+            &self.out_parking_lot_id,
+            64,
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for ListParkingLotApplicationsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(
@@ -904,15 +946,15 @@ impl<'de> serde::Deserialize<'de> for ListParkingLotApplicationsRequest {
 pub struct NotifyVehicleEntryRequest {
     /// 商户停车单号
     ///
-    /// Wire: `out_serial_number`, `string`, required.
+    /// Wire: `out_serial_number`, `string`, at most 64 characters, required.
     pub out_serial_number: String,
     /// 微信停车场ID
     ///
-    /// Wire: `parking_id`, `string`, required.
+    /// Wire: `parking_id`, `string`, at most 64 characters, required.
     pub parking_id: String,
     /// 车牌号
     ///
-    /// Wire: `plate_number`, `string`, required.
+    /// Wire: `plate_number`, `string`, at most 16 characters, required.
     pub plate_number: String,
     /// 车辆入场时间
     ///
@@ -932,11 +974,11 @@ pub struct NotifyVehicleEntryRequest {
     pub vehicle_type: VehicleType,
     /// 停车场入口编号
     ///
-    /// Wire: `entrance_number`, `string`, optional.
+    /// Wire: `entrance_number`, `string`, at most 128 characters, optional.
     pub entrance_number: Option<String>,
     /// 停车场入口名称
     ///
-    /// Wire: `entrance_name`, `string`, optional.
+    /// Wire: `entrance_name`, `string`, at most 64 characters, optional.
     pub entrance_name: Option<String>,
     /// 优惠信息模板ID
     ///
@@ -977,9 +1019,23 @@ impl NotifyVehicleEntryRequest {
 }
 impl crate::runtime::Validate for NotifyVehicleEntryRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "out_serial_number",
+            &self.out_serial_number,
+            64,
+        )?;
+        crate::runtime::check_length(at, "parking_id", &self.parking_id, 64)?;
+        crate::runtime::check_length(at, "plate_number", &self.plate_number, 16)?;
         crate::runtime::check_enum(at, "plate_color", &self.plate_color)?;
         crate::runtime::check_enum(at, "car_type", &self.car_type)?;
         crate::runtime::check_enum(at, "vehicle_type", &self.vehicle_type)?;
+        if let Some(value) = &self.entrance_number {
+            crate::runtime::check_length(at, "entrance_number", value, 128)?;
+        }
+        if let Some(value) = &self.entrance_name {
+            crate::runtime::check_length(at, "entrance_name", value, 64)?;
+        }
         Ok(())
     }
 }
@@ -1061,7 +1117,7 @@ impl<'de> serde::Deserialize<'de> for NotifyVehicleEntryRequest {
 pub struct NotifyVehicleExitRequest {
     /// 商户停车单号
     ///
-    /// Wire: `out_serial_number`, `string`, required.
+    /// Wire: `out_serial_number`, `string`, at most 64 characters, required.
     pub out_serial_number: String,
     /// 车辆出场时间
     ///
@@ -1069,7 +1125,7 @@ pub struct NotifyVehicleExitRequest {
     pub exit_timestamp: i64,
     /// 车牌号
     ///
-    /// Wire: `plate_number`, `string`, required.
+    /// Wire: `plate_number`, `string`, at most 16 characters, required.
     pub plate_number: String,
     /// 车牌颜色
     ///
@@ -1077,7 +1133,7 @@ pub struct NotifyVehicleExitRequest {
     pub plate_color: PlateColor,
     /// 微信停车场ID
     ///
-    /// Wire: `parking_id`, `string`, required.
+    /// Wire: `parking_id`, `string`, at most 64 characters, required.
     pub parking_id: String,
     /// 支付状态
     ///
@@ -1089,7 +1145,7 @@ pub struct NotifyVehicleExitRequest {
     pub pay_type: Option<PayType>,
     /// 商户支付订单号
     ///
-    /// Wire: `out_trade_no`, `string`, optional.
+    /// Wire: `out_trade_no`, `string`, at most 64 characters, optional.
     pub out_trade_no: Option<String>,
     /// 总费用
     ///
@@ -1101,7 +1157,7 @@ pub struct NotifyVehicleExitRequest {
     pub paid_amount: Option<i64>,
     /// 付款用户OpenID
     ///
-    /// Wire: `openid`, `string`, optional.
+    /// Wire: `openid`, `string`, at most 128 characters, optional.
     pub openid: Option<String>,
     /// 支付渠道
     ///
@@ -1113,11 +1169,11 @@ pub struct NotifyVehicleExitRequest {
     pub pay_time: Option<i64>,
     /// 消息支付防伪凭证
     ///
-    /// Wire: `token`, `string`, optional.
+    /// Wire: `token`, `string`, at most 256 characters, optional.
     pub token: Option<String>,
     /// 微信支付订单号
     ///
-    /// Wire: `wx_trade_no`, `string`, optional.
+    /// Wire: `wx_trade_no`, `string`, at most 64 characters, optional.
     pub wx_trade_no: Option<String>,
 }
 impl NotifyVehicleExitRequest {
@@ -1194,15 +1250,35 @@ impl NotifyVehicleExitRequest {
 }
 impl crate::runtime::Validate for NotifyVehicleExitRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "out_serial_number",
+            &self.out_serial_number,
+            64,
+        )?;
+        crate::runtime::check_length(at, "plate_number", &self.plate_number, 16)?;
         crate::runtime::check_enum(at, "plate_color", &self.plate_color)?;
+        crate::runtime::check_length(at, "parking_id", &self.parking_id, 64)?;
         if let Some(value) = &self.pay_state {
             crate::runtime::check_enum(at, "pay_state", value)?;
         }
         if let Some(value) = &self.pay_type {
             crate::runtime::check_enum(at, "pay_type", value)?;
         }
+        if let Some(value) = &self.out_trade_no {
+            crate::runtime::check_length(at, "out_trade_no", value, 64)?;
+        }
+        if let Some(value) = &self.openid {
+            crate::runtime::check_length(at, "openid", value, 128)?;
+        }
         if let Some(value) = &self.pay_channel {
             crate::runtime::check_enum(at, "pay_channel", value)?;
+        }
+        if let Some(value) = &self.token {
+            crate::runtime::check_length(at, "token", value, 256)?;
+        }
+        if let Some(value) = &self.wx_trade_no {
+            crate::runtime::check_length(at, "wx_trade_no", value, 64)?;
         }
         Ok(())
     }
@@ -1321,7 +1397,7 @@ impl<'de> serde::Deserialize<'de> for NotifyVehicleExitRequest {
 pub struct SyncExtPaymentRequest {
     /// 商户支付订单号
     ///
-    /// Wire: `out_trade_no`, `string`, required.
+    /// Wire: `out_trade_no`, `string`, at most 64 characters, required.
     pub out_trade_no: String,
     /// 费用明细列表
     ///
@@ -1333,11 +1409,11 @@ pub struct SyncExtPaymentRequest {
     pub pay_time: i64,
     /// 微信停车场ID
     ///
-    /// Wire: `wx_parking_lot_id`, `string`, optional.
+    /// Wire: `wx_parking_lot_id`, `string`, at most 64 characters, optional.
     pub wx_parking_lot_id: Option<String>,
     /// 微信支付订单号
     ///
-    /// Wire: `wx_trade_no`, `string`, optional.
+    /// Wire: `wx_trade_no`, `string`, at most 64 characters, optional.
     pub wx_trade_no: Option<String>,
 }
 impl SyncExtPaymentRequest {
@@ -1364,11 +1440,18 @@ impl SyncExtPaymentRequest {
 }
 impl crate::runtime::Validate for SyncExtPaymentRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 64)?;
         for (index, item) in IntoIterator::into_iter(&self.fee_items).enumerate() {
             crate::runtime::Validate::validate_at(
                 item,
                 &crate::runtime::field_path(at, &format!("{}[{index}]", "fee_items")),
             )?;
+        }
+        if let Some(value) = &self.wx_parking_lot_id {
+            crate::runtime::check_length(at, "wx_parking_lot_id", value, 64)?;
+        }
+        if let Some(value) = &self.wx_trade_no {
+            crate::runtime::check_length(at, "wx_trade_no", value, 64)?;
         }
         Ok(())
     }
@@ -1425,15 +1508,15 @@ impl<'de> serde::Deserialize<'de> for SyncExtPaymentRequest {
 pub struct QueryParkingFeeRequest {
     /// 商户停车单号
     ///
-    /// Wire: `out_serial_number`, `string`, required.
+    /// Wire: `out_serial_number`, `string`, at most 64 characters, required.
     pub out_serial_number: String,
     /// 车牌号
     ///
-    /// Wire: `plate_number`, `string`, optional.
+    /// Wire: `plate_number`, `string`, at most 16 characters, optional.
     pub plate_number: Option<String>,
     /// 商户停车场ID
     ///
-    /// Wire: `out_parking_id`, `string`, optional.
+    /// Wire: `out_parking_id`, `string`, at most 64 characters, optional.
     pub out_parking_id: Option<String>,
 }
 impl QueryParkingFeeRequest {
@@ -1456,7 +1539,23 @@ impl QueryParkingFeeRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryParkingFeeRequest {}
+impl crate::runtime::Validate for QueryParkingFeeRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "out_serial_number",
+            &self.out_serial_number,
+            64,
+        )?;
+        if let Some(value) = &self.plate_number {
+            crate::runtime::check_length(at, "plate_number", value, 16)?;
+        }
+        if let Some(value) = &self.out_parking_id {
+            crate::runtime::check_length(at, "out_parking_id", value, 64)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryParkingFeeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(value: &QueryParkingFeeRequest) -> crate::runtime::Members {
@@ -1501,9 +1600,9 @@ impl<'de> serde::Deserialize<'de> for QueryParkingFeeRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryParkingLotRequest {
-    /// Wire: `out_parking_lot_id`, `string`, optional, query parameter.
+    /// Wire: `out_parking_lot_id`, `string`, at most 64 characters, optional, query parameter.
     pub out_parking_lot_id: Option<String>,
-    /// Wire: `wx_parking_lot_id`, `string`, optional, query parameter.
+    /// Wire: `wx_parking_lot_id`, `string`, at most 64 characters, optional, query parameter.
     pub wx_parking_lot_id: Option<String>,
 }
 impl QueryParkingLotRequest {
@@ -1525,7 +1624,17 @@ impl QueryParkingLotRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryParkingLotRequest {}
+impl crate::runtime::Validate for QueryParkingLotRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.out_parking_lot_id {
+            crate::runtime::check_length(at, "out_parking_lot_id", value, 64)?;
+        }
+        if let Some(value) = &self.wx_parking_lot_id {
+            crate::runtime::check_length(at, "wx_parking_lot_id", value, 64)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryParkingLotRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryParkingLotRequest) -> crate::runtime::Members {
@@ -1562,15 +1671,15 @@ impl<'de> serde::Deserialize<'de> for QueryParkingLotRequest {
 pub struct NotifyPaymentResultRequest {
     /// 商户停车单号
     ///
-    /// Wire: `out_serial_number`, `string`, required.
+    /// Wire: `out_serial_number`, `string`, at most 64 characters, required.
     pub out_serial_number: String,
     /// 车牌号
     ///
-    /// Wire: `plate_number`, `string`, required.
+    /// Wire: `plate_number`, `string`, at most 16 characters, required.
     pub plate_number: String,
     /// 微信停车场ID
     ///
-    /// Wire: `parking_id`, `string`, required.
+    /// Wire: `parking_id`, `string`, at most 64 characters, required.
     pub parking_id: String,
     /// 停车状态
     ///
@@ -1582,11 +1691,11 @@ pub struct NotifyPaymentResultRequest {
     pub pay_type: PayType,
     /// 付款用户OpenID
     ///
-    /// Wire: `openid`, `string`, optional.
+    /// Wire: `openid`, `string`, at most 128 characters, optional.
     pub openid: Option<String>,
     /// 特约商户号
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
     pub sub_mchid: Option<String>,
     /// 总费用
     ///
@@ -1598,7 +1707,7 @@ pub struct NotifyPaymentResultRequest {
     pub paid_amount: i64,
     /// 商户支付订单号
     ///
-    /// Wire: `out_trade_no`, `string`, optional.
+    /// Wire: `out_trade_no`, `string`, at most 64 characters, optional.
     pub out_trade_no: Option<String>,
     /// 支付渠道
     ///
@@ -1610,11 +1719,11 @@ pub struct NotifyPaymentResultRequest {
     pub pay_time: Option<i64>,
     /// 消息支付防伪凭证
     ///
-    /// Wire: `token`, `string`, optional.
+    /// Wire: `token`, `string`, at most 256 characters, optional.
     pub token: Option<String>,
     /// 微信支付订单号
     ///
-    /// Wire: `wx_trade_no`, `string`, optional.
+    /// Wire: `wx_trade_no`, `string`, at most 64 characters, optional.
     pub wx_trade_no: Option<String>,
 }
 impl NotifyPaymentResultRequest {
@@ -1675,10 +1784,33 @@ impl NotifyPaymentResultRequest {
 }
 impl crate::runtime::Validate for NotifyPaymentResultRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(
+            at,
+            "out_serial_number",
+            &self.out_serial_number,
+            64,
+        )?;
+        crate::runtime::check_length(at, "plate_number", &self.plate_number, 16)?;
+        crate::runtime::check_length(at, "parking_id", &self.parking_id, 64)?;
         crate::runtime::check_enum(at, "parking_state", &self.parking_state)?;
         crate::runtime::check_enum(at, "pay_type", &self.pay_type)?;
+        if let Some(value) = &self.openid {
+            crate::runtime::check_length(at, "openid", value, 128)?;
+        }
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        if let Some(value) = &self.out_trade_no {
+            crate::runtime::check_length(at, "out_trade_no", value, 64)?;
+        }
         if let Some(value) = &self.pay_channel {
             crate::runtime::check_enum(at, "pay_channel", value)?;
+        }
+        if let Some(value) = &self.token {
+            crate::runtime::check_length(at, "token", value, 256)?;
+        }
+        if let Some(value) = &self.wx_trade_no {
+            crate::runtime::check_length(at, "wx_trade_no", value, 64)?;
         }
         Ok(())
     }
@@ -2740,15 +2872,15 @@ impl<'de> serde::Deserialize<'de> for ListEtcUserContractsRequest {
 pub struct CreateParkingRequest {
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
     pub sub_mchid: Option<String>,
     /// 商户入场id
     ///
-    /// Wire: `out_parking_no`, `string`, required.
+    /// Wire: `out_parking_no`, `string`, at most 64 characters, required.
     pub out_parking_no: String,
     /// 车牌号
     ///
-    /// Wire: `plate_number`, `string`, required.
+    /// Wire: `plate_number`, `string`, at most 32 characters, required.
     pub plate_number: String,
     /// 车牌颜色
     ///
@@ -2756,15 +2888,15 @@ pub struct CreateParkingRequest {
     pub plate_color: CreateParkingPlateColor,
     /// 回调通知url
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 256 characters, required.
     pub notify_url: String,
     /// 入场时间
     ///
-    /// Wire: `start_time`, `string`, required.
+    /// Wire: `start_time`, `string`, at most 32 characters, required.
     pub start_time: String,
     /// 停车场名称
     ///
-    /// Wire: `parking_name`, `string`, required.
+    /// Wire: `parking_name`, `string`, at most 128 characters, required.
     pub parking_name: String,
     /// 免费时长
     ///
@@ -2793,7 +2925,15 @@ impl CreateParkingRequest {
 }
 impl crate::runtime::Validate for CreateParkingRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "out_parking_no", &self.out_parking_no, 64)?;
+        crate::runtime::check_length(at, "plate_number", &self.plate_number, 32)?;
         crate::runtime::check_enum(at, "plate_color", &self.plate_color)?;
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 256)?;
+        crate::runtime::check_length(at, "start_time", &self.start_time, 32)?;
+        crate::runtime::check_length(at, "parking_name", &self.parking_name, 128)?;
         Ok(())
     }
 }
@@ -2865,15 +3005,15 @@ impl<'de> serde::Deserialize<'de> for CreateParkingRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryPlateServiceRequest {
-    /// Wire: `appid`, `string`, required, query parameter.
+    /// Wire: `appid`, `string`, at most 32 characters, required, query parameter.
     pub appid: String,
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
-    /// Wire: `plate_number`, `string`, required, query parameter.
+    /// Wire: `plate_number`, `string`, at most 32 characters, required, query parameter.
     pub plate_number: String,
     /// Wire: `plate_color`, `enum CreateParkingPlateColor`, required, query parameter.
     pub plate_color: CreateParkingPlateColor,
-    /// Wire: `openid`, `string`, required, query parameter.
+    /// Wire: `openid`, `string`, at most 32 characters, required, query parameter.
     pub openid: String,
 }
 impl QueryPlateServiceRequest {
@@ -2895,7 +3035,13 @@ impl QueryPlateServiceRequest {
 }
 impl crate::runtime::Validate for QueryPlateServiceRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "plate_number", &self.plate_number, 32)?;
         crate::runtime::check_enum(at, "plate_color", &self.plate_color)?;
+        crate::runtime::check_length(at, "openid", &self.openid, 32)?;
         Ok(())
     }
 }
@@ -2943,9 +3089,9 @@ impl<'de> serde::Deserialize<'de> for QueryPlateServiceRequest {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryParkingTransactionRequest {
-    /// Wire: `out_trade_no`, `string`, required, path parameter.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, required, path parameter.
     pub out_trade_no: String,
-    /// Wire: `sub_mchid`, `string`, optional, query parameter.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional, query parameter.
     pub sub_mchid: Option<String>,
 }
 impl QueryParkingTransactionRequest {
@@ -2962,7 +3108,15 @@ impl QueryParkingTransactionRequest {
         self
     }
 }
-impl crate::runtime::Validate for QueryParkingTransactionRequest {}
+impl crate::runtime::Validate for QueryParkingTransactionRequest {
+    fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 32)?;
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for QueryParkingTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         fn members(_value: &QueryParkingTransactionRequest) -> crate::runtime::Members {
@@ -3003,39 +3157,39 @@ impl<'de> serde::Deserialize<'de> for QueryParkingTransactionRequest {
 pub struct CreateParkingTransactionRequest {
     /// 应用ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: String,
     /// 子商户应用ID
     ///
-    /// Wire: `sub_appid`, `string`, optional.
+    /// Wire: `sub_appid`, `string`, at most 32 characters, optional.
     pub sub_appid: Option<String>,
     /// 子商户号
     ///
-    /// Wire: `sub_mchid`, `string`, optional.
+    /// Wire: `sub_mchid`, `string`, at most 32 characters, optional.
     pub sub_mchid: Option<String>,
     /// 服务描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 128 characters, required.
     pub description: String,
     /// 附加数据
     ///
-    /// Wire: `attach`, `string`, optional.
+    /// Wire: `attach`, `string`, at most 128 characters, optional.
     pub attach: Option<String>,
     /// 商户订单号
     ///
-    /// Wire: `out_trade_no`, `string`, required.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, required.
     pub out_trade_no: String,
     /// 交易场景
     ///
-    /// Wire: `trade_scene`, `string`, required.
+    /// Wire: `trade_scene`, `string`, at most 16 characters, required.
     pub trade_scene: String,
     /// 订单优惠标记
     ///
-    /// Wire: `goods_tag`, `string`, optional.
+    /// Wire: `goods_tag`, `string`, at most 32 characters, optional.
     pub goods_tag: Option<String>,
     /// 回调通知url
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 256 characters, required.
     pub notify_url: String,
     /// 分账标识
     ///
@@ -3101,6 +3255,23 @@ impl CreateParkingTransactionRequest {
 }
 impl crate::runtime::Validate for CreateParkingTransactionRequest {
     fn validate_at(&self, at: &str) -> Result<(), crate::runtime::ValidationError> {
+        crate::runtime::check_length(at, "appid", &self.appid, 32)?;
+        if let Some(value) = &self.sub_appid {
+            crate::runtime::check_length(at, "sub_appid", value, 32)?;
+        }
+        if let Some(value) = &self.sub_mchid {
+            crate::runtime::check_length(at, "sub_mchid", value, 32)?;
+        }
+        crate::runtime::check_length(at, "description", &self.description, 128)?;
+        if let Some(value) = &self.attach {
+            crate::runtime::check_length(at, "attach", value, 128)?;
+        }
+        crate::runtime::check_length(at, "out_trade_no", &self.out_trade_no, 32)?;
+        crate::runtime::check_length(at, "trade_scene", &self.trade_scene, 16)?;
+        if let Some(value) = &self.goods_tag {
+            crate::runtime::check_length(at, "goods_tag", value, 32)?;
+        }
+        crate::runtime::check_length(at, "notify_url", &self.notify_url, 256)?;
         if let Some(value) = &self.profit_sharing {
             crate::runtime::check_enum(at, "profit_sharing", value)?;
         }

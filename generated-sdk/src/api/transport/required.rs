@@ -247,35 +247,35 @@ pub struct QueryEbikeUserContractRequest<'a> {
 }
 /// The required fields of [`QueryParkingLotApplicationRequest`](super::QueryParkingLotApplicationRequest), each named: `QueryParkingLotApplicationRequest::new(required::QueryParkingLotApplicationRequest { … })`.
 pub struct QueryParkingLotApplicationRequest<'a> {
-    /// Wire: `parking_lot_audit_no`, `string`, required, query parameter.
+    /// Wire: `parking_lot_audit_no`, `string`, at most 64 characters, required, query parameter.
     pub parking_lot_audit_no: &'a str,
-    /// Wire: `out_parking_lot_id`, `string`, required, query parameter.
+    /// Wire: `out_parking_lot_id`, `string`, at most 64 characters, required, query parameter.
     pub out_parking_lot_id: &'a str,
 }
 /// The required fields of [`WithdrawParkingLotApplicationRequest`](super::WithdrawParkingLotApplicationRequest), each named: `WithdrawParkingLotApplicationRequest::new(required::WithdrawParkingLotApplicationRequest { … })`.
 pub struct WithdrawParkingLotApplicationRequest<'a> {
     /// 停车场进件审核单号
     ///
-    /// Wire: `parking_lot_audit_no`, `string`, required.
+    /// Wire: `parking_lot_audit_no`, `string`, at most 64 characters, required.
     pub parking_lot_audit_no: &'a str,
     /// 商户停车场ID
     ///
-    /// Wire: `out_parking_lot_id`, `string`, required.
+    /// Wire: `out_parking_lot_id`, `string`, at most 64 characters, required.
     pub out_parking_lot_id: &'a str,
 }
 /// The required fields of [`NotifyVehicleEntryRequest`](super::NotifyVehicleEntryRequest), each named: `NotifyVehicleEntryRequest::new(required::NotifyVehicleEntryRequest { … })`.
 pub struct NotifyVehicleEntryRequest<'a> {
     /// 商户停车单号
     ///
-    /// Wire: `out_serial_number`, `string`, required.
+    /// Wire: `out_serial_number`, `string`, at most 64 characters, required.
     pub out_serial_number: &'a str,
     /// 微信停车场ID
     ///
-    /// Wire: `parking_id`, `string`, required.
+    /// Wire: `parking_id`, `string`, at most 64 characters, required.
     pub parking_id: &'a str,
     /// 车牌号
     ///
-    /// Wire: `plate_number`, `string`, required.
+    /// Wire: `plate_number`, `string`, at most 16 characters, required.
     pub plate_number: &'a str,
     /// 车辆入场时间
     ///
@@ -298,7 +298,7 @@ pub struct NotifyVehicleEntryRequest<'a> {
 pub struct NotifyVehicleExitRequest<'a> {
     /// 商户停车单号
     ///
-    /// Wire: `out_serial_number`, `string`, required.
+    /// Wire: `out_serial_number`, `string`, at most 64 characters, required.
     pub out_serial_number: &'a str,
     /// 车辆出场时间
     ///
@@ -306,7 +306,7 @@ pub struct NotifyVehicleExitRequest<'a> {
     pub exit_timestamp: i64,
     /// 车牌号
     ///
-    /// Wire: `plate_number`, `string`, required.
+    /// Wire: `plate_number`, `string`, at most 16 characters, required.
     pub plate_number: &'a str,
     /// 车牌颜色
     ///
@@ -314,14 +314,14 @@ pub struct NotifyVehicleExitRequest<'a> {
     pub plate_color: super::PlateColor,
     /// 微信停车场ID
     ///
-    /// Wire: `parking_id`, `string`, required.
+    /// Wire: `parking_id`, `string`, at most 64 characters, required.
     pub parking_id: &'a str,
 }
 /// The required fields of [`SyncExtPaymentRequest`](super::SyncExtPaymentRequest), each named: `SyncExtPaymentRequest::new(required::SyncExtPaymentRequest { … })`.
 pub struct SyncExtPaymentRequest<'a> {
     /// 商户支付订单号
     ///
-    /// Wire: `out_trade_no`, `string`, required.
+    /// Wire: `out_trade_no`, `string`, at most 64 characters, required.
     pub out_trade_no: &'a str,
     /// 费用明细列表
     ///
@@ -336,15 +336,15 @@ pub struct SyncExtPaymentRequest<'a> {
 pub struct NotifyPaymentResultRequest<'a> {
     /// 商户停车单号
     ///
-    /// Wire: `out_serial_number`, `string`, required.
+    /// Wire: `out_serial_number`, `string`, at most 64 characters, required.
     pub out_serial_number: &'a str,
     /// 车牌号
     ///
-    /// Wire: `plate_number`, `string`, required.
+    /// Wire: `plate_number`, `string`, at most 16 characters, required.
     pub plate_number: &'a str,
     /// 微信停车场ID
     ///
-    /// Wire: `parking_id`, `string`, required.
+    /// Wire: `parking_id`, `string`, at most 64 characters, required.
     pub parking_id: &'a str,
     /// 停车状态
     ///
@@ -464,11 +464,11 @@ pub struct ListEtcUserContractsRequest<'a> {
 pub struct CreateParkingRequest<'a> {
     /// 商户入场id
     ///
-    /// Wire: `out_parking_no`, `string`, required.
+    /// Wire: `out_parking_no`, `string`, at most 64 characters, required.
     pub out_parking_no: &'a str,
     /// 车牌号
     ///
-    /// Wire: `plate_number`, `string`, required.
+    /// Wire: `plate_number`, `string`, at most 32 characters, required.
     pub plate_number: &'a str,
     /// 车牌颜色
     ///
@@ -476,15 +476,15 @@ pub struct CreateParkingRequest<'a> {
     pub plate_color: super::CreateParkingPlateColor,
     /// 回调通知url
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 256 characters, required.
     pub notify_url: &'a str,
     /// 入场时间
     ///
-    /// Wire: `start_time`, `string`, required.
+    /// Wire: `start_time`, `string`, at most 32 characters, required.
     pub start_time: &'a str,
     /// 停车场名称
     ///
-    /// Wire: `parking_name`, `string`, required.
+    /// Wire: `parking_name`, `string`, at most 128 characters, required.
     pub parking_name: &'a str,
     /// 免费时长
     ///
@@ -493,36 +493,36 @@ pub struct CreateParkingRequest<'a> {
 }
 /// The required fields of [`QueryPlateServiceRequest`](super::QueryPlateServiceRequest), each named: `QueryPlateServiceRequest::new(required::QueryPlateServiceRequest { … })`.
 pub struct QueryPlateServiceRequest<'a> {
-    /// Wire: `appid`, `string`, required, query parameter.
+    /// Wire: `appid`, `string`, at most 32 characters, required, query parameter.
     pub appid: &'a str,
-    /// Wire: `plate_number`, `string`, required, query parameter.
+    /// Wire: `plate_number`, `string`, at most 32 characters, required, query parameter.
     pub plate_number: &'a str,
     /// Wire: `plate_color`, `enum CreateParkingPlateColor`, required, query parameter.
     pub plate_color: super::CreateParkingPlateColor,
-    /// Wire: `openid`, `string`, required, query parameter.
+    /// Wire: `openid`, `string`, at most 32 characters, required, query parameter.
     pub openid: &'a str,
 }
 /// The required fields of [`CreateParkingTransactionRequest`](super::CreateParkingTransactionRequest), each named: `CreateParkingTransactionRequest::new(required::CreateParkingTransactionRequest { … })`.
 pub struct CreateParkingTransactionRequest<'a> {
     /// 应用ID
     ///
-    /// Wire: `appid`, `string`, required.
+    /// Wire: `appid`, `string`, at most 32 characters, required.
     pub appid: &'a str,
     /// 服务描述
     ///
-    /// Wire: `description`, `string`, required.
+    /// Wire: `description`, `string`, at most 128 characters, required.
     pub description: &'a str,
     /// 商户订单号
     ///
-    /// Wire: `out_trade_no`, `string`, required.
+    /// Wire: `out_trade_no`, `string`, at most 32 characters, required.
     pub out_trade_no: &'a str,
     /// 交易场景
     ///
-    /// Wire: `trade_scene`, `string`, required.
+    /// Wire: `trade_scene`, `string`, at most 16 characters, required.
     pub trade_scene: &'a str,
     /// 回调通知url
     ///
-    /// Wire: `notify_url`, `string`, required.
+    /// Wire: `notify_url`, `string`, at most 256 characters, required.
     pub notify_url: &'a str,
     /// 订单金额
     ///
