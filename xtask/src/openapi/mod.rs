@@ -1,5 +1,5 @@
 //! `cargo xtask import --openapi FILE --out DIR`: an OpenAPI 3.0 or 3.1 document (JSON or
-//! YAML) into our spec format, DIR/spec/api.yaml and DIR/spec/services/<service>.yaml.
+//! YAML) into our spec format, `DIR/spec/api.yaml` and `DIR/spec/services/<service>.yaml`.
 //!
 //! Tags become services, `components.schemas` their types and enums, paths their operations,
 //! webhooks their notifications. Kept: descriptions, required flags, `maxLength`, enums with
