@@ -316,3 +316,24 @@ fn a_second_success_status_is_breaking_the_method_answers_an_outcome_enum() {
         "{reported:?}"
     );
 }
+
+#[test]
+fn taking_a_service_out_of_the_default_features_is_breaking_and_adding_one_additive() {
+    let base = spec();
+    let mut current = base.clone();
+    let defaults = "default_features: [basic_payment, refund, bill, certificates]";
+    assert!(current.api.text.contains(defaults), "{}", current.api.text);
+    current.api.text = current.api.text.replacen(
+        defaults,
+        "default_features: [basic_payment, refund, certificates, mch_transfer]",
+        1,
+    );
+    let changes = Changes::between(&resolve(&base), &resolve(&current));
+    assert_eq!(
+        lines(&changes),
+        [
+            "breaking  bill: no longer a default feature (dependencies must name `bill`)",
+            "additive  mch_transfer: now a default feature (`mch_transfer`)",
+        ]
+    );
+}

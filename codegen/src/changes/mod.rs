@@ -1,7 +1,8 @@
 //! What a spec change does to the generated crate's public API, and the version bump Cargo's
 //! semver rules call for. Reads two IRs (before and after); writes nothing.
 //!
-//! Breaking: a service, operation, type, field, enum value or error code removed or renamed; a
+//! Breaking: a service, operation, type, field, enum value or error code removed or renamed, or
+//! a service taken out of the default features; a
 //! field's type changed; a field made required or optional (its Rust type moves between `T`
 //! and `Option<T>`); a required field added to a type callers build; a request field's length
 //! limit tightened; an operation sent elsewhere. Additive: anything new (structs and enums are
@@ -192,6 +193,23 @@ fn compare(base: &Surface, current: &Surface, out: &mut Vec<Change>) {
             })
         },
     );
+    // A dependency that relies on the default features loses the code of one taken out of them.
+    for feature in base.default_features.difference(&current.default_features) {
+        if current.services.contains(feature) {
+            out.push(change(
+                Bump::Breaking,
+                feature,
+                format!("no longer a default feature (dependencies must name `{feature}`)"),
+            ));
+        }
+    }
+    for feature in current.default_features.difference(&base.default_features) {
+        out.push(change(
+            Bump::Additive,
+            feature,
+            format!("now a default feature (`{feature}`)"),
+        ));
+    }
     for code in base.error_codes.difference(&current.error_codes) {
         out.push(Change {
             bump: Bump::Breaking,

@@ -21,6 +21,8 @@ pub struct Surface {
     /// `Enum::Variant` → its wire value.
     pub variants: BTreeMap<Key, String>,
     pub error_codes: BTreeSet<String>,
+    /// The services a dependency gets without naming features.
+    pub default_features: BTreeSet<String>,
     /// Each service's whole IR, written out: anything but the public API that differs (a
     /// description, an example, an error row) still calls for a patch release.
     pub details: BTreeMap<String, String>,
@@ -62,6 +64,7 @@ impl Surface {
             .into_iter()
             .map(|code| code.code)
             .collect();
+        surface.default_features = api.default_features.iter().cloned().collect();
         surface.settings = format!("{:?} {:?} {:?}", api.title, api.hosts, api.common_errors);
         surface
     }
