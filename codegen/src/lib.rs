@@ -11,7 +11,7 @@ pub mod ir;
 pub mod output;
 /// The rules a documented field puts on a value, shared with the generated crate so that the
 /// examples the generator checks and the requests the crate checks meet one definition.
-#[path = "../../generated-sdk/src/runtime/rules.rs"]
+#[path = "../../generated-sdk/runtime/src/rules.rs"]
 pub mod rules;
 /// The format of the generated `schema.json` files, shared with the generated crate that reads
 /// them, so writer and reader cannot disagree.

@@ -84,7 +84,18 @@ fn every_generated_file_starts_with_the_header_naming_its_sources() {
         })
         .collect();
     assert!(services.len() >= 2, "{services:?}");
-    for (path, contents) in generate(&workspace_root()).files() {
+    let output = generate(&workspace_root());
+    // A crate of services' own files name its services: those with a folder in it.
+    let crate_services = |krate: &str| -> Vec<&String> {
+        services
+            .iter()
+            .filter(|service| {
+                let module = format!("generated-sdk/services/{krate}/src/{service}/mod.rs");
+                output.get(&module).is_some()
+            })
+            .collect()
+    };
+    for (path, contents) in output.files() {
         let first_line = contents.lines().next().unwrap_or_default();
         assert!(
             first_line.contains(codegen::output::MARKER),
@@ -101,8 +112,23 @@ fn every_generated_file_starts_with_the_header_naming_its_sources() {
         assert!(first_line.contains("spec/api.yaml"), "{path}: {first_line}");
         let named = |service: &str| first_line.contains(&format!("spec/services/{service}.yaml"));
         let own = services.iter().find(|service| {
-            path.contains(&format!("/api/{service}/")) || path.contains(&format!("docs/{service}/"))
+            path.contains(&format!("/src/{service}/")) || path.contains(&format!("docs/{service}/"))
         });
+        let krate = path
+            .strip_prefix("generated-sdk/services/")
+            .and_then(|rest| rest.split('/').next());
+        if let (None, Some(krate)) = (own, krate) {
+            let members = crate_services(krate);
+            assert!(!members.is_empty(), "{path}: a crate of no services");
+            for service in &services {
+                assert_eq!(
+                    named(service),
+                    members.contains(&service),
+                    "{path} names its crate's services: {first_line}"
+                );
+            }
+            continue;
+        }
         match own {
             Some(own) => {
                 for service in &services {
@@ -158,7 +184,7 @@ fn a_field_and_an_endpoint_added_to_the_yaml_show_up_with_no_rust_edited() {
 
     let output = generate(&root);
     let models = output
-        .get("generated-sdk/src/api/platsolution/models.rs")
+        .get("generated-sdk/services/ecommerce/src/platsolution/models.rs")
         .expect("models");
     assert!(
         models.contains("pub bank_branch_name: Option<String>,"),
@@ -169,7 +195,7 @@ fn a_field_and_an_endpoint_added_to_the_yaml_show_up_with_no_rust_edited() {
         "its description as rustdoc"
     );
     let client = output
-        .get("generated-sdk/src/api/platsolution/client.rs")
+        .get("generated-sdk/services/ecommerce/src/platsolution/client.rs")
         .expect("client");
     assert!(
         client.contains("pub fn query_recharge_by_id("),
@@ -177,7 +203,7 @@ fn a_field_and_an_endpoint_added_to_the_yaml_show_up_with_no_rust_edited() {
     );
     assert!(client.contains("target.segment(\"recharge_id\", &request.recharge_id)?;"));
     let requests = output
-        .get("generated-sdk/src/api/platsolution/requests.rs")
+        .get("generated-sdk/services/ecommerce/src/platsolution/requests.rs")
         .expect("requests");
     assert!(requests.contains("pub struct QueryRechargeByIdRequest"));
     let page = output
@@ -219,7 +245,7 @@ fn naming_obstacle_course_matches_its_snapshot() {
         "output differs from tests/snapshots/naming (rerun with UPDATE_SNAPSHOTS=1 and review the diff): {mismatches:?}"
     );
     let client = output
-        .get("generated-sdk/src/api/obstacle/client.rs")
+        .get("generated-sdk/services/all/src/obstacle/client.rs")
         .expect("client");
     assert!(
         client.contains(
@@ -227,7 +253,7 @@ fn naming_obstacle_course_matches_its_snapshot() {
         )
     );
     let models = output
-        .get("generated-sdk/src/api/obstacle/models.rs")
+        .get("generated-sdk/services/all/src/obstacle/models.rs")
         .expect("models");
     assert!(models.contains("pub struct Option_ {"));
     assert!(models.contains("pub type_: String,"));
@@ -237,12 +263,12 @@ fn naming_obstacle_course_matches_its_snapshot() {
     assert!(models.contains("pub field_3ds_info: Option<String>,"));
     assert!(models.contains("see \\[the docs\\](<https://example.test/a_b>) &lt;b&gt;"));
     let enums = output
-        .get("generated-sdk/src/api/obstacle/enums.rs")
+        .get("generated-sdk/services/all/src/obstacle/enums.rs")
         .expect("enums");
     assert!(enums.contains("    V1,\n") && enums.contains("    Self_,\n"));
 }
 
-/// The obstacle-course output, put next to a copy of the hand-written runtime, builds under
+/// The obstacle-course output, put next to a copy of the hand-written runtime crate, builds under
 /// `#![deny(missing_docs, warnings)]` and its generated example tests pass.
 #[test]
 fn naming_obstacle_course_compiles_and_its_examples_pass() {
@@ -254,10 +280,7 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
         root.join("generated-sdk/src/lib.rs"),
     )
     .expect("copy lib.rs");
-    copy_dir(
-        &sdk.join("src/runtime"),
-        &root.join("generated-sdk/src/runtime"),
-    );
+    copy_dir(&sdk.join("runtime"), &root.join("generated-sdk/runtime"));
     // The manifest names the benchmarks and the example; `--lib` never builds them, but cargo
     // wants their files there.
     copy_dir(&sdk.join("benches"), &root.join("generated-sdk/benches"));
@@ -277,8 +300,10 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
         .expect("write output");
     fs::write(
         root.join("Cargo.toml"),
-        "[workspace]\nresolver = \"3\"\nmembers = [\"generated-sdk\"]\n\n[workspace.package]\n\
-         edition = \"2024\"\nrust-version = \"1.88\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n",
+        "[workspace]\nresolver = \"3\"\n\
+         members = [\"generated-sdk\", \"generated-sdk/runtime\", \"generated-sdk/services/all\"]\n\n\
+         [workspace.package]\nedition = \"2024\"\nrust-version = \"1.88\"\n\
+         license = \"MIT OR Apache-2.0\"\npublish = false\n",
     )
     .expect("write manifest");
     fs::copy(workspace_root().join("Cargo.lock"), root.join("Cargo.lock")).expect("copy lock");
@@ -288,6 +313,11 @@ fn naming_obstacle_course_compiles_and_its_examples_pass() {
         .args([
             "test",
             "--offline",
+            // The facade and the crate of services holding the generated example tests.
+            "-p",
+            "wechatpay-apiv3",
+            "-p",
+            "wechatpay-apiv3-all",
             "--lib",
             "--test",
             "extras",
@@ -373,7 +403,7 @@ fn lifecycles_are_drawn_in_the_docs_and_the_rustdoc_of_their_operations() {
         .expect("page");
     assert!(close_page.contains("| 生命周期 | [支付订单](lifecycles/transaction.md) (sandbox): moves a 支付订单 from `NOTPAY`"));
     let client = output
-        .get("generated-sdk/src/api/platsolution/client.rs")
+        .get("generated-sdk/services/ecommerce/src/platsolution/client.rs")
         .expect("client");
     assert!(client.contains(
         "/// Lifecycle `recharge` (kept by the sandbox of the `testkit` feature): this operation moves a 二级商户充值单 to `CLOSED`."

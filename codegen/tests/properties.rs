@@ -171,7 +171,7 @@ fn floor_char_boundary(text: &str, mut at: usize) -> usize {
 
 fn sources(api: String, service: String) -> Sources {
     // The real default features name services this one-service spec lacks.
-    let api = codegen::spec::without_default_features(&api);
+    let api = codegen::spec::without_service_lists(&api);
     Sources {
         api: SourceFile {
             path: "spec/api.yaml".to_owned(),

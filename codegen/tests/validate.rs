@@ -203,6 +203,21 @@ fn default_features_name_services_and_services_are_not_named_like_crate_features
 }
 
 #[test]
+fn every_service_is_in_exactly_one_crate_named_like_a_package() {
+    assert_diagnostics(
+        "crates",
+        &[
+            "spec/api.yaml:7:3: api.crates: service \"left_out\" (spec/services/left_out.yaml) is in no crate; add it to one of api.crates",
+            "spec/api.yaml:10:23: api.crates.payments.services[1]: \"refunds\" is not a service of spec/services/",
+            "spec/api.yaml:10:32: api.crates.payments.services[2]: service \"pay\" is already in crate \"payments\"; a service is in one crate",
+            "spec/api.yaml:11:5: api.crates.Bad-Name: crate name \"Bad-Name\" must be lower case letters, digits and `_`, starting with a letter",
+            "spec/api.yaml:14:5: api.crates.runtime: crate name \"runtime\" is taken: wechatpay-apiv3-runtime is the hand-written runtime",
+            "spec/api.yaml:16:7: api.crates.runtime.services: crate \"runtime\" has no services",
+        ],
+    );
+}
+
+#[test]
 fn operation_ids_and_type_names_follow_the_naming_rules() {
     assert_diagnostics(
         "naming_rules",

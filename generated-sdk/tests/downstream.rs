@@ -3,6 +3,7 @@
 //! `on_notification`; the tests drive them through a recharge and a refund notification.
 
 use wechatpay_apiv3::Error;
+use wechatpay_apiv3::Services;
 use wechatpay_apiv3::api::global::Event;
 use wechatpay_apiv3::api::platsolution::required;
 use wechatpay_apiv3::api::platsolution::{
@@ -182,6 +183,7 @@ async fn a_refund_notification_round_trip() {
 ))]
 mod payment_flows {
     use serde_json::Value;
+    use wechatpay_apiv3::Services;
     use wechatpay_apiv3::api::basic_payment::{self, Amount, JsapiPrepayPayer, JsapiPrepayRequest};
     use wechatpay_apiv3::api::mch_transfer::{
         self, CreateTransferBillRequest, TransferSceneId, TransferSceneReportInfos,

@@ -209,7 +209,7 @@ async fn an_error_answer_keeps_code_message_detail_and_request_id() {
         panic!("expected an API error, got {error:?}")
     };
     assert_eq!(api.status, 400);
-    assert_eq!(api.error_code(), ErrorCode::InvalidRequest);
+    assert_eq!(ErrorCode::of(api), ErrorCode::InvalidRequest);
     assert_eq!(api.message, "该业务充值单号已存在");
     let detail = api.detail.as_ref().expect("detail");
     assert_eq!(detail.field.as_deref(), Some("out_recharge_no"));
@@ -239,7 +239,7 @@ async fn unknown_codes_and_enum_values_are_kept() {
         panic!("expected an API error, got {error:?}")
     };
     assert_eq!(
-        api.error_code(),
+        ErrorCode::of(api),
         ErrorCode::Unknown("A_NEW_CODE".to_owned())
     );
     assert_eq!(api.code.as_str(), "A_NEW_CODE");

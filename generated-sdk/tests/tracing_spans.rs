@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
+use wechatpay_apiv3::Services;
 
 use wechatpay_apiv3::api::platsolution::QueryRechargeRequest;
 use wechatpay_apiv3::api::platsolution::operations::QUERY_RECHARGE;

@@ -203,13 +203,26 @@ fn measure_build(root: &Path, input: &Input, work: &Path, target: &Path) -> Resu
     // our spec in it are replaced or removed when this spec is generated into it.
     copy_dir(&root.join("generated-sdk"), &dir.join("generated-sdk"))?;
     copy_file(&root.join("Cargo.lock"), &dir.join("Cargo.lock"))?;
+    let generation = bench_gen(&dir)?;
+    // After generating: the crates of services are this spec's.
+    let packages = sdk_packages(&dir)?;
+    let members: Vec<String> = packages
+        .iter()
+        .map(|(_, path)| format!("\"{path}\""))
+        .collect();
     fs::write(
         dir.join("Cargo.toml"),
-        "[workspace]\nresolver = \"3\"\nmembers = [\"generated-sdk\"]\n\n[workspace.package]\n\
-         edition = \"2024\"\nrust-version = \"1.88\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n",
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[workspace.package]\n\
+             edition = \"2024\"\nrust-version = \"1.88\"\nlicense = \"MIT OR Apache-2.0\"\n\
+             publish = false\n",
+            members.join(", ")
+        ),
     )
     .map_err(|e| e.to_string())?;
-    let generation = bench_gen(&dir)?;
+    let clean: Vec<&str> = std::iter::once("clean")
+        .chain(packages.iter().flat_map(|(name, _)| ["-p", name.as_str()]))
+        .collect();
     let manifest = dir.join("Cargo.toml");
     let cargo = |args: &[&str]| -> Result<(f64, f64), String> {
         let mut full = vec!["--offline", "--manifest-path"];
@@ -220,17 +233,17 @@ fn measure_build(root: &Path, input: &Input, work: &Path, target: &Path) -> Resu
     };
     // Dependencies (and this crate once): warm, not timed.
     cargo(&["build", "--all-features"])?;
-    cargo(&["clean", "-p", "wechatpay-apiv3"])?;
+    cargo(&clean)?;
     let (all_features_s, all_features_peak_mib) = cargo(&["build", "--all-features"])?;
     let (service, service_operations) = service_near_50(&dir)?;
-    cargo(&["clean", "-p", "wechatpay-apiv3"])?;
+    cargo(&clean)?;
     let feature = format!("--features={service}");
     let (service_s, _) = cargo(&["build", "--no-default-features", &feature])?;
     // What a team taking domestic payments and refunds enables, when the spec has both.
     let payment_refund_s = if dir.join("spec/services/basic_payment.yaml").exists()
         && dir.join("spec/services/refund.yaml").exists()
     {
-        cargo(&["clean", "-p", "wechatpay-apiv3"])?;
+        cargo(&clean)?;
         let features = "--features=basic_payment,refund";
         Some(cargo(&["build", "--no-default-features", features])?.0)
     } else {
@@ -262,6 +275,33 @@ fn measure_build(root: &Path, input: &Input, work: &Path, target: &Path) -> Resu
         touch_regen_ms: regen.total_ms,
         touch_check_s,
     })
+}
+
+/// The SDK's packages in the scratch workspace `dir` (name, folder): the crate, its runtime and
+/// the crates of services generated there; these are what a cold build compiles.
+fn sdk_packages(dir: &Path) -> Result<Vec<(String, String)>, String> {
+    let mut packages = vec![
+        ("wechatpay-apiv3".to_owned(), "generated-sdk".to_owned()),
+        (
+            "wechatpay-apiv3-runtime".to_owned(),
+            "generated-sdk/runtime".to_owned(),
+        ),
+    ];
+    let services = dir.join("generated-sdk/services");
+    let mut names: Vec<String> = fs::read_dir(&services)
+        .map_err(|e| format!("{}: {e}", services.display()))?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().join("Cargo.toml").exists())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in names {
+        packages.push((
+            format!("wechatpay-apiv3-{}", name.replace('_', "-")),
+            format!("generated-sdk/services/{name}"),
+        ));
+    }
+    Ok(packages)
 }
 
 /// The service whose operation count is nearest 50 (the first such in file order).
@@ -342,7 +382,7 @@ fn write_report(root: &Path, generations: &[Generation], builds: &[Build]) -> Re
         let _ = writeln!(
             md,
             "\n## Generated crate (`cargo build`, debug, dependencies prebuilt)\n\n\
-             Cold: `cargo clean -p wechatpay-apiv3` then `cargo build`. Peak is the largest \
+             Cold: `cargo clean` of the SDK's crates (the crate, its runtime, its crates of services) then `cargo build`. Peak is the largest \
              resident set of any process cargo ran (rustc). Edit: one service file's \
              description changed, then `xtask gen` + `cargo check --all-features`.\n"
         );

@@ -19,7 +19,7 @@ fn scratch_workspace(name: &str) -> PathBuf {
     .expect("copy spec");
     // The real default features name services this one-service spec lacks.
     let api = fs::read_to_string(workspace_root().join("spec/api.yaml")).expect("read api.yaml");
-    let api = codegen::spec::without_default_features(&api);
+    let api = codegen::spec::without_service_lists(&api);
     // A known version, so the bumps the tests expect do not move with the real spec's.
     let api: String = api
         .lines()
@@ -81,7 +81,7 @@ fn gen_writes_check_passes_and_a_second_gen_changes_nothing() {
 fn check_names_each_stale_and_extra_file_and_writes_nothing() {
     let root = scratch_workspace("check");
     assert!(xtask(&root, &["gen"]).status.success());
-    let models = root.join("generated-sdk/src/api/platsolution/models.rs");
+    let models = root.join("generated-sdk/services/all/src/platsolution/models.rs");
     fs::write(&models, "// edited by hand\n").expect("edit");
     let extra = root.join("generated-sdk/docs/platsolution/removed_operation.md");
     fs::write(
@@ -104,7 +104,7 @@ fn check_names_each_stale_and_extra_file_and_writes_nothing() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("out of date: generated-sdk/src/api/platsolution/models.rs"),
+        stderr.contains("out of date: generated-sdk/services/all/src/platsolution/models.rs"),
         "{stderr}"
     );
     assert!(
@@ -281,7 +281,10 @@ fn import_openapi_writes_a_spec_that_generates_and_lists_its_losses() {
     );
     let generated = xtask(&root, &["gen"]);
     assert!(generated.status.success(), "{}", text(&generated.stderr));
-    assert!(root.join("generated-sdk/src/api/things/client.rs").exists());
+    assert!(
+        root.join("generated-sdk/services/all/src/things/client.rs")
+            .exists()
+    );
 
     fs::write(
         &document,

@@ -1,5 +1,6 @@
-//! `src/api/cli.rs` (cargo feature `cli`): the `wxpay` tool's dispatch from an operation id to
-//! the typed call. The tool itself is hand-written in `src/cli/`.
+//! The `wxpay` tool's dispatch: `src/api/cli.rs` of `wechatpay-apiv3` from a service to its
+//! crate, and each service's `cli.rs` from an operation id to the typed call. The tool itself is
+//! hand-written in `src/cli/`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -8,28 +9,24 @@ use super::doc::module_doc;
 use super::types::ident;
 use crate::ir::{Api, Integrity, Operation, Service};
 
-/// `src/api/cli.rs` (cargo feature `cli`): the dispatch from an operation id to the typed call.
+/// `src/api/cli.rs` (cargo feature `cli`): the dispatch from a service to its crate's calls.
 pub fn cli_module(api: &Api) -> TokenStream {
     let docs = module_doc(&[
-        "The `wxpay` tool's dispatch from an operation id to the typed call, generated from the spec.".to_owned(),
-        "Each operation has its own small function returning a boxed future, so no function holds \
-         every operation's state machine (at the size of the whole API that one function would \
-         dominate the crate's build)."
+        "The `wxpay` tool's dispatch from a service to the typed calls of its crate, generated \
+         from the spec."
+            .to_owned(),
+        "Each service's calls are compiled in its own crate (`<service>::cli`), so cargo builds \
+         them side by side."
             .to_owned(),
     ]);
-    let arms = api.services.iter().flat_map(|service| {
+    let arms = api.services.iter().map(|service| {
         let feature = &service.name;
         let module = ident(&service.name);
-        service.operations.iter().map(move |op| {
-            let id = &op.id;
-            let function = ident(&op.method_name);
-            quote! {
-                #[cfg(feature = #feature)]
-                (#feature, #id) => Some(#module::#function),
-            }
-        })
+        quote! {
+            #[cfg(feature = #feature)]
+            #feature => Some(crate::api::#module::cli::call),
+        }
     });
-    let modules = api.services.iter().map(call_module);
     let certificate_sources = api.services.iter().filter_map(|service| {
         service
             .operations
@@ -62,60 +59,82 @@ pub fn cli_module(api: &Api) -> TokenStream {
             id: &str,
             input: Input,
         ) -> Call<'a> {
-            let call: Option<fn(&crate::runtime::Client, Input) -> Call<'_>> = match (service, id) {
-                #(#arms)*
-                _ => None,
-            };
+            let call: Option<fn(&'a crate::runtime::Client, &str, Input) -> Call<'a>> =
+                match service {
+                    #(#arms)*
+                    _ => None,
+                };
             match call {
-                Some(call) => call(client, input),
-                None => Box::pin(std::future::ready(Err(crate::cli::unknown_operation(service, id)))),
+                Some(call) => call(client, id, input),
+                None => crate::runtime::dispatch::unknown_call(service, id),
             }
         }
-
-        #(#modules)*
     }
 }
 
-/// The call functions of one service's operations.
-fn call_module(service: &Service) -> TokenStream {
-    let feature = &service.name;
-    let module = ident(&service.name);
+/// `<service>/cli.rs` (the service crate's feature `cli`): one small function per operation
+/// returning a boxed future, so no function holds every operation's state machine.
+pub fn service_cli_module(service: &Service) -> TokenStream {
+    let docs = module_doc(&[
+        format!(
+            "The `wxpay` tool's typed calls of {} (cargo feature `cli`), generated from the spec.",
+            super::doc::escape_text(&service.title)
+        ),
+        "Each operation has its own small function returning a boxed future, so no function \
+         holds every operation's state machine."
+            .to_owned(),
+    ]);
+    let name = &service.name;
+    let arms = service.operations.iter().map(|op| {
+        let id = &op.id;
+        let function = ident(&op.method_name);
+        quote!(#id => #function,)
+    });
     let functions = service
         .operations
         .iter()
         .map(|op| call_function(service, op));
-    let doc = format!(" The calls of `{}`.", service.name);
     quote! {
-        #[cfg(feature = #feature)]
-        #[doc = #doc]
-        mod #module {
-            use crate::cli::{Call, Input};
+        #docs
 
-            #(#functions)*
+        use crate::runtime::dispatch::{Call, Input};
+
+        /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
+        /// and returns the typed response as JSON (`None` for a response with no body).
+        pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> Call<'a> {
+            let call: fn(&crate::runtime::Client, Input) -> Call<'_> = match id {
+                #(#arms)*
+                _ => return crate::runtime::dispatch::unknown_call(#name, id),
+            };
+            call(client, input)
         }
+
+        #(#functions)*
     }
 }
 
 /// The typed call of one operation (feature `cli`).
 fn call_function(service: &Service, op: &Operation) -> TokenStream {
-    let module = ident(&service.name);
+    let client = ident(&service.client_name);
     let request = ident(&op.request.name);
     let method = ident(&op.method_name);
     let body = if let Some(download) = &op.response.download {
         let sha1 = match download.integrity {
-            Integrity::Announced => quote!(&crate::cli::expected_sha1(input.expected_sha1)?,),
+            Integrity::Announced => quote!(&crate::runtime::dispatch::expected_sha1(
+                input.expected_sha1
+            )?,),
             Integrity::SignedDigest { .. } => TokenStream::new(),
         };
         // The file goes to stdout as it arrives.
         quote! {
-            let mut sink = crate::cli::Progress::to_stdout();
-            client.#module().#method(&request, #sha1 &mut sink).await?;
+            let mut sink = crate::runtime::dispatch::Progress::to_stdout();
+            super::#client::new(client).#method(&request, #sha1 &mut sink).await?;
             sink.finish();
             Ok(None)
         }
     } else {
         let file = if op.upload.is_some() {
-            quote!(crate::cli::upload_file(input.file)?)
+            quote!(crate::runtime::dispatch::upload_file(input.file)?)
         } else {
             TokenStream::new()
         };
@@ -125,24 +144,24 @@ fn call_function(service: &Service, op: &Operation) -> TokenStream {
             let arms = outcomes.variants.iter().map(|variant| {
                 let name = ident(&variant.variant);
                 match variant.body {
-                    Some(_) => quote!(crate::api::#module::#outcome::#name(body) => crate::cli::encode(&body).map(Some),),
-                    None => quote!(crate::api::#module::#outcome::#name => Ok(None),),
+                    Some(_) => quote!(super::#outcome::#name(body) => crate::runtime::dispatch::encode(&body).map(Some),),
+                    None => quote!(super::#outcome::#name => Ok(None),),
                 }
             });
             quote! {
-                match client.#module().#method(&request, #file).await? {
+                match super::#client::new(client).#method(&request, #file).await? {
                     #(#arms)*
                 }
             }
         } else if op.response.body.is_some() {
             quote! {
-                let response = client.#module().#method(&request, #file).await?;
-                crate::cli::encode(&response).map(Some)
+                let response = super::#client::new(client).#method(&request, #file).await?;
+                crate::runtime::dispatch::encode(&response).map(Some)
             }
         } else {
             // A 204: nothing to print.
             quote! {
-                client.#module().#method(&request, #file).await?;
+                super::#client::new(client).#method(&request, #file).await?;
                 Ok(None)
             }
         }
@@ -150,9 +169,9 @@ fn call_function(service: &Service, op: &Operation) -> TokenStream {
     let doc = format!(" `{}`: {}", op.id, super::doc::escape_text(&op.title));
     quote! {
         #[doc = #doc]
-        pub(super) fn #method(client: &crate::runtime::Client, input: Input) -> Call<'_> {
+        fn #method(client: &crate::runtime::Client, input: Input) -> Call<'_> {
             Box::pin(async move {
-                let request: crate::api::#module::#request = crate::cli::decode(input.request)?;
+                let request: super::#request = crate::runtime::dispatch::decode(input.request)?;
                 #body
             })
         }

@@ -61,6 +61,21 @@ pub fn emit(api: &Api) -> Result<Output, EmitError> {
         Box::new(spec_format::emit_spec_format),
         Box::new(|output| {
             output.add("generated-sdk/Cargo.toml", manifest::manifest(api)?);
+            for krate in &api.crates {
+                output.add(
+                    format!("{}/Cargo.toml", krate.dir()),
+                    manifest::service_crate_manifest(api, krate)?,
+                );
+                let path = format!("{}/src/lib.rs", krate.dir());
+                output.add(
+                    path.clone(),
+                    format::rust_file(
+                        &path,
+                        api::service_crate_root(api, krate),
+                        &api.sources_of_crate(krate),
+                    )?,
+                );
+            }
             output.add(
                 "generated-sdk/src/api/mod.rs",
                 format::rust_file("src/api/mod.rs", api::api_module(api), &api.sources)?,
@@ -88,7 +103,7 @@ pub fn emit(api: &Api) -> Result<Output, EmitError> {
         jobs.push(Box::new(move |output| {
             service::emit_service(api, service, output)?;
             output.add(
-                format!("generated-sdk/src/api/{}/schema.json", service.name),
+                format!("{}/schema.json", service.dir()),
                 schema::service_tables(api, service)?,
             );
             Ok(())

@@ -243,11 +243,6 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
             service.client_name
         ),
     ]);
-    let accessor = ident(&service.name);
-    let accessor_doc = doc_attrs(&format!(
-        "The operations of {}, over this client's signing and verifying transport.",
-        escape_text(&service.title)
-    ));
     quote! {
         #docs
         use super::operations;
@@ -273,13 +268,6 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
         #(#pagers)*
 
         #(#from_urls)*
-
-        impl crate::runtime::Client {
-            #accessor_doc
-            pub fn #accessor(&self) -> #name<'_, crate::runtime::Client> {
-                #name::new(self)
-            }
-        }
     }
 }
 

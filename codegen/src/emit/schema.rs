@@ -1,5 +1,5 @@
 //! The spec as data (cargo features `cli` and `testkit`): each service's tables as JSON in
-//! `src/api/<service>/schema.json` — fields with type, requirement, limit, enum values and
+//! `<service>/schema.json` in the service's crate — fields with type, requirement, limit, enum values and
 //! meaning; the documented examples, answer and error rows; notifications and lifecycles — and
 //! `src/api/schema.rs`, which embeds the enabled services' files and maps operation ids to their
 //! `OperationInfo`. The `wxpay` tool checks requests against the tables and the sandbox routes,
@@ -23,16 +23,16 @@ use crate::spec::{ErrorRow, ExampleKind};
 pub fn schema_module(api: &Api) -> Result<TokenStream, EmitError> {
     let docs = module_doc(&[
         "The spec as data, for the `wxpay` tool and the sandbox: the enabled services' tables \
-         (`<service>/schema.json`) and the `OperationInfo` of each operation. \
+         (`<service>::SCHEMA`, each service's `schema.json`) and the `OperationInfo` of each operation. \
          `crate::schema` reads them."
             .to_owned(),
     ]);
     let sources = api.services.iter().map(|service| {
         let feature = &service.name;
-        let path = format!("{}/schema.json", service.name);
+        let module = ident(&service.name);
         quote! {
             #[cfg(feature = #feature)]
-            (#feature, include_str!(#path))
+            (#feature, crate::api::#module::SCHEMA)
         }
     });
     let arms = api.services.iter().flat_map(|service| {
@@ -97,9 +97,9 @@ pub fn schema_module(api: &Api) -> Result<TokenStream, EmitError> {
     })
 }
 
-/// `src/api/<service>/schema.json`: the service's tables, pretty-printed so changes diff well.
+/// `<service>/schema.json` in the service's crate: the service's tables, pretty-printed so changes diff well.
 pub fn service_tables(api: &Api, service: &Service) -> Result<String, EmitError> {
-    let name = format!("src/api/{}/schema.json", service.name);
+    let name = format!("{}/schema.json", service.dir());
     let fail = |error: serde_json::Error| EmitError(format!("{name}: {error}"));
     let tables = tables(service);
     // Through a `Value` so keys come out sorted, as in every generated JSON file.

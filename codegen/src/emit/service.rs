@@ -16,7 +16,7 @@ use crate::ir::{Api, Operation, Service};
 use crate::output::Output;
 
 pub fn emit_service(api: &Api, service: &Service, output: &mut Output) -> Result<(), EmitError> {
-    let dir = format!("generated-sdk/src/api/{}", service.name);
+    let dir = service.dir();
     // Built once: the models, the requests and the required-field structs all read them.
     let model_specs = model_specs(service);
     let request_specs = request_specs(service);
@@ -42,6 +42,11 @@ pub fn emit_service(api: &Api, service: &Service, output: &mut Output) -> Result
         let path = format!("{dir}/events.rs");
         output.add(path.clone(), rust_file(&path, tokens, &sources)?);
     }
+    let path = format!("{dir}/cli.rs");
+    output.add(
+        path.clone(),
+        rust_file(&path, super::cli::service_cli_module(service), &sources)?,
+    );
     if let Some(tokens) = examples_module(service)? {
         let path = format!("{dir}/examples.rs");
         output.add(path.clone(), rust_file(&path, tokens, &sources)?);
@@ -140,6 +145,14 @@ fn module(service: &Service, has_required: bool) -> TokenStream {
         pub mod operations;
         mod requests;
         #required
+
+        /// The `wxpay` tool's typed calls of this service.
+        #[cfg(feature = "cli")]
+        pub mod cli;
+
+        /// This service's tables as JSON (fields, examples, answers, error rows, notifications,
+        /// lifecycles), read by the sandbox and the `wxpay` tool of `wechatpay-apiv3`.
+        pub const SCHEMA: &str = include_str!("schema.json");
 
         #examples
         #events

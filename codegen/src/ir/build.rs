@@ -15,11 +15,12 @@ use crate::spec::{self, FieldDef, Named, OperationDef, Parsed, ServiceDoc};
 pub fn build(spec: &spec::Spec) -> Result<Api, Diagnostics> {
     let mut errors = Vec::new();
     let api_doc = &spec.api.doc;
-    let services: Vec<Service> = spec
+    let mut services: Vec<Service> = spec
         .services
         .iter()
         .map(|service| build_service(service, &api_doc.api.hosts, &mut errors))
         .collect();
+    let crates = service_crates(api_doc.api.crates.as_ref(), &mut services);
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
@@ -45,9 +46,47 @@ pub fn build(spec: &spec::Spec) -> Result<Api, Diagnostics> {
                     .is_none_or(|defaults| defaults.contains(name))
             })
             .collect(),
+        crates,
         services,
         sources: spec.file_names(),
     })
+}
+
+/// The crates of `api.crates` (validated: each service in one), or one crate of every service;
+/// sets each service's home. Crates in name order, their services in spec order.
+fn service_crates(
+    declared: Option<&std::collections::BTreeMap<String, spec::CrateDef>>,
+    services: &mut [Service],
+) -> Vec<ServiceCrate> {
+    let mut crates: Vec<ServiceCrate> = match declared {
+        Some(declared) => declared
+            .iter()
+            .map(|(name, def)| ServiceCrate {
+                name: name.clone(),
+                title: def.title.clone(),
+                services: Vec::new(),
+            })
+            .collect(),
+        None => vec![ServiceCrate {
+            name: ServiceCrate::DEFAULT.to_owned(),
+            title: "every service".to_owned(),
+            services: Vec::new(),
+        }],
+    };
+    for service in services.iter_mut() {
+        let home = declared
+            .and_then(|declared| {
+                declared
+                    .iter()
+                    .find(|(_, def)| def.services.contains(&service.name))
+            })
+            .map_or(ServiceCrate::DEFAULT, |(name, _)| name.as_str());
+        service.home = home.to_owned();
+        if let Some(home) = crates.iter_mut().find(|krate| krate.name == home) {
+            home.services.push(service.name.clone());
+        }
+    }
+    crates
 }
 
 /// Each name with its position in the list the IR builds from it, and its Rust name.
@@ -213,6 +252,8 @@ fn build_service(
     let mut service = Service {
         name: doc.service.name.clone(),
         client_name: naming::client_name(&doc.service.name),
+        // Set once every service is built, from `api.crates`.
+        home: String::new(),
         title: doc.service.title.clone(),
         description: doc.service.description.clone(),
         hosts: doc

@@ -27,7 +27,30 @@ impl ErrorKind {
     }
 }
 
+impl Service {
+    /// The folder of its module in its crate, relative to the workspace root.
+    pub fn dir(&self) -> String {
+        format!("generated-sdk/services/{}/src/{}", self.home, self.name)
+    }
+}
+
 impl Api {
+    /// The crate of services `service` is compiled in.
+    pub fn home_of(&self, service: &Service) -> Option<&super::model::ServiceCrate> {
+        self.crates.iter().find(|krate| krate.name == service.home)
+    }
+
+    /// The spec files a crate of services' own files come from: `api.yaml` and its services'.
+    pub fn sources_of_crate(&self, krate: &super::model::ServiceCrate) -> Vec<String> {
+        let api = self.sources.first().cloned();
+        let services = self
+            .services
+            .iter()
+            .filter(|service| service.home == krate.name)
+            .map(|service| service.source.clone());
+        api.into_iter().chain(services).collect()
+    }
+
     /// The spec files a service's outputs come from: `api.yaml` (hosts, common errors) and
     /// the service's own file, so adding a service rewrites no other service's files.
     pub fn sources_of(&self, service: &Service) -> Vec<String> {

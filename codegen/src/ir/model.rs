@@ -16,6 +16,8 @@ pub struct Api {
     pub services: Vec<Service>,
     /// The services on by default, in spec order.
     pub default_features: Vec<String>,
+    /// The crates the services compile in, by name; each service's [`Service::home`] is one.
+    pub crates: Vec<ServiceCrate>,
     /// The spec files everything came from, for the header of generated files.
     pub sources: Vec<String>,
 }
@@ -62,6 +64,36 @@ impl Api {
     }
 }
 
+/// A crate of services: `wechatpay-apiv3-<name>`, re-exported by `wechatpay-apiv3`.
+#[derive(Debug, Clone)]
+pub struct ServiceCrate {
+    /// The short name, e.g. `payments`.
+    pub name: String,
+    pub title: String,
+    /// Its services, in spec order.
+    pub services: Vec<String>,
+}
+
+impl ServiceCrate {
+    /// The name every crate of services is given when `api.crates` is left out.
+    pub const DEFAULT: &str = "all";
+
+    /// The package name, e.g. `wechatpay-apiv3-payments`.
+    pub fn package(&self) -> String {
+        format!("wechatpay-apiv3-{}", self.name.replace('_', "-"))
+    }
+
+    /// The name code uses for it, e.g. `wechatpay_apiv3_payments`.
+    pub fn lib(&self) -> String {
+        self.package().replace('-', "_")
+    }
+
+    /// Its folder, relative to the workspace root.
+    pub fn dir(&self) -> String {
+        format!("generated-sdk/services/{}", self.name)
+    }
+}
+
 /// One error code and every distinct documented row for it.
 #[derive(Debug, Clone)]
 pub struct ErrorCode {
@@ -77,6 +109,8 @@ pub struct Service {
     pub name: String,
     /// The facade type, e.g. `PlatsolutionClient`.
     pub client_name: String,
+    /// The crate it compiles in (a [`ServiceCrate::name`]).
+    pub home: String,
     pub title: String,
     pub description: String,
     /// The service's own hosts where it has them, else the API-wide ones.

@@ -59,14 +59,32 @@ impl Spec {
     }
 }
 
-/// `api.yaml`'s text without its `default_features` line, for a spec that copies the real
-/// `api.yaml` but carries only some of the services that line names (tests, benchmarks).
-pub fn without_default_features(api_yaml: &str) -> String {
-    api_yaml
-        .lines()
-        .filter(|line| !line.trim_start().starts_with("default_features:"))
-        .map(|line| format!("{line}\n"))
-        .collect()
+/// `api.yaml`'s text without its `default_features` line and its `crates` block, for a spec that
+/// copies the real `api.yaml` but carries only some of the services they name (tests,
+/// benchmarks).
+pub fn without_service_lists(api_yaml: &str) -> String {
+    let mut kept = String::new();
+    let mut skipping_below: Option<usize> = None;
+    for line in api_yaml.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(block) = skipping_below {
+            if line.trim().is_empty() || indent > block {
+                continue;
+            }
+            skipping_below = None;
+        }
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("default_features:") {
+            continue;
+        }
+        if trimmed.starts_with("crates:") {
+            skipping_below = Some(indent);
+            continue;
+        }
+        kept.push_str(line);
+        kept.push('\n');
+    }
+    kept
 }
 
 /// Reads `<root>/spec/api.yaml` and `<root>/spec/services/*.yaml`.

@@ -6,7 +6,7 @@ mod locate;
 mod model;
 mod named;
 
-pub use load::{Parsed, SourceFile, Sources, Spec, parse, read_sources, without_default_features};
+pub use load::{Parsed, SourceFile, Sources, Spec, parse, read_sources, without_service_lists};
 pub use locate::LocationIndex;
 pub use model::*;
 pub use named::Named;

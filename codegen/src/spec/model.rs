@@ -36,6 +36,23 @@ pub struct ApiSettings {
     /// when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_features: Option<Vec<String>>,
+    /// The crates the services compile in, by short name (`payments` is the crate
+    /// `wechatpay-apiv3-payments`): cargo builds crates side by side, so a few of them build the
+    /// whole API faster than one. Every service is in exactly one; all in one crate, `services`,
+    /// when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crates: Option<std::collections::BTreeMap<String, CrateDef>>,
+}
+
+/// One crate of services.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CrateDef {
+    /// What its services have in common, for the crate's description.
+    #[schemars(extend("pattern" = shape::NOT_BLANK))]
+    pub title: String,
+    /// Its services, by name.
+    pub services: Vec<String>,
 }
 
 /// The main host and, where there is one, the backup host requests fail over to.

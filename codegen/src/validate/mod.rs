@@ -34,6 +34,7 @@ pub fn validate(spec: &Spec) -> Result<(), Diagnostics> {
     names::check_across_files(spec, &mut out);
     lifecycles::check_across_files(spec, &mut out);
     settings::check_default_features(spec, &mut out);
+    settings::check_crates(spec, &mut out);
     if out.is_empty() {
         return Ok(());
     }

@@ -70,6 +70,71 @@ pub(super) fn check_default_features(spec: &Spec, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Every service is in exactly one crate of `api.crates`, and each crate names services of the
+/// spec under a name that can be a package name.
+pub(super) fn check_crates(spec: &Spec, out: &mut Vec<Diagnostic>) {
+    let Some(crates) = &spec.api.doc.api.crates else {
+        return;
+    };
+    let mut homes: Vec<(&str, &str)> = Vec::new();
+    for (name, def) in crates {
+        let well_formed = name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !well_formed {
+            out.push(spec.api.error(
+                format!("api.crates.{name}"),
+                format!("crate name \"{name}\" must be lower case letters, digits and `_`, starting with a letter"),
+            ));
+        }
+        if name == "runtime" {
+            out.push(spec.api.error(
+                format!("api.crates.{name}"),
+                "crate name \"runtime\" is taken: wechatpay-apiv3-runtime is the hand-written runtime".to_owned(),
+            ));
+        }
+        if def.services.is_empty() {
+            out.push(spec.api.error(
+                format!("api.crates.{name}.services"),
+                format!("crate \"{name}\" has no services"),
+            ));
+        }
+        for (index, service) in def.services.iter().enumerate() {
+            let at = format!("api.crates.{name}.services[{index}]");
+            let known = spec
+                .services
+                .iter()
+                .any(|candidate| &candidate.doc.service.name == service);
+            if !known {
+                out.push(spec.api.error(
+                    at,
+                    format!("\"{service}\" is not a service of spec/services/"),
+                ));
+            } else if let Some((_, first)) = homes.iter().find(|(known, _)| known == service) {
+                out.push(spec.api.error(
+                    at,
+                    format!("service \"{service}\" is already in crate \"{first}\"; a service is in one crate"),
+                ));
+            } else {
+                homes.push((service, name));
+            }
+        }
+    }
+    for service in &spec.services {
+        let name = &service.doc.service.name;
+        if !homes.iter().any(|(known, _)| known == name) {
+            out.push(spec.api.error(
+                "api.crates".to_owned(),
+                format!(
+                    "service \"{name}\" ({}) is in no crate; add it to one of api.crates",
+                    service.file
+                ),
+            ));
+        }
+    }
+}
+
 /// Requests are signed, and the answers carry payment data: plain HTTP is never right.
 pub(super) fn check_hosts<T>(
     file: &Parsed<T>,

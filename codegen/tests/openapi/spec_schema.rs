@@ -258,7 +258,9 @@ const SHAPE_FIXTURES: [(&str, &[&str]); 18] = [
 /// Fixtures whose errors look across the spec: a name resolved elsewhere, a duplicate or a
 /// clash between places, JSON inside a string read against a type. A schema of one file's
 /// shape cannot see them; validation alone reports them, and the schema accepts these files.
-const CROSS_REFERENCE_FIXTURES: [&str; 8] = [
+const CROSS_REFERENCE_FIXTURES: [&str; 9] = [
+    // Which services exist, and which crate already holds one.
+    "crates",
     "duplicates_across_files",
     "example_json",
     "example_schema",

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
+use wechatpay_apiv3::Services;
 
 use wechatpay_apiv3::api::platsolution::{MchDeposit, QueryRechargeRequest, required};
 use wechatpay_apiv3::runtime::sign::answer_message;

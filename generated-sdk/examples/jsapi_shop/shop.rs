@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use wechatpay_apiv3::Services;
 
 use axum::Router;
 use axum::body::Bytes;

@@ -948,10 +948,10 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
         <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
-impl crate::runtime::ApiError {
-    /// The error code as the spec knows it; a code the spec does not list is
-    /// `ErrorCode::Unknown`, keeping the text.
-    pub fn error_code(&self) -> ErrorCode {
-        ErrorCode::from(self.code.as_str())
+impl ErrorCode {
+    /// The error code of a WeChat Pay error answer as the spec knows it; a code the spec
+    /// does not list is `ErrorCode::Unknown`, keeping the text.
+    pub fn of(error: &crate::runtime::ApiError) -> ErrorCode {
+        ErrorCode::from(error.code.as_str())
     }
 }

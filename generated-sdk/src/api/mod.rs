@@ -2,10 +2,10 @@
 
 //! The generated part of the SDK: 微信支付 APIv3.
 //!
-//! One module per service, each behind the cargo feature of the same name, plus the error codes every operation can answer with.
+//! One module per service, each behind the cargo feature of the same name and compiled in the crate of services `api.crates` puts it in; [`Services`] gives the client one accessor per enabled service. Plus the error codes every operation can answer with.
 mod error_code;
 pub use error_code::ErrorCode;
-/// The `wxpay` tool's dispatch from an operation id to the typed call.
+/// The `wxpay` tool's dispatch from a service to the typed calls of its crate.
 #[cfg(feature = "cli")]
 pub mod cli;
 /// The spec as data, for the `wxpay` tool and the sandbox.
@@ -17,196 +17,830 @@ pub const MAIN_HOST: &str = "https://api.mch.weixin.qq.com";
 pub const BACKUP_HOST: Option<&str> = Some("https://api2.mch.weixin.qq.com");
 /// 特约商户进件与资料变更
 #[cfg(feature = "applyment")]
-pub mod applyment;
+pub use wechatpay_apiv3_merchants::applyment;
 /// 批量转账到银行卡
 #[cfg(feature = "bank_transfer")]
-pub mod bank_transfer;
+pub use wechatpay_apiv3_transfers::bank_transfer;
 /// 基础支付
 #[cfg(feature = "basic_payment")]
-pub mod basic_payment;
+pub use wechatpay_apiv3_payments::basic_payment;
 /// 账单
 #[cfg(feature = "bill")]
-pub mod bill;
+pub use wechatpay_apiv3_payments::bill;
 /// 品牌经营(入驻与门店)
 #[cfg(feature = "brand")]
-pub mod brand;
+pub use wechatpay_apiv3_brand::brand;
 /// 商家名片
 #[cfg(feature = "brand_card")]
-pub mod brand_card;
+pub use wechatpay_apiv3_brand::brand_card;
 /// 连锁品牌分账
 #[cfg(feature = "brand_profit_sharing")]
-pub mod brand_profit_sharing;
+pub use wechatpay_apiv3_brand::brand_profit_sharing;
 /// 品牌红包
 #[cfg(feature = "brand_redpacket")]
-pub mod brand_redpacket;
+pub use wechatpay_apiv3_brand::brand_redpacket;
 /// 经营工具
 #[cfg(feature = "business_tools")]
-pub mod business_tools;
+pub use wechatpay_apiv3_brand::business_tools;
 /// 代金券
 #[cfg(feature = "cash_coupon")]
-pub mod cash_coupon;
+pub use wechatpay_apiv3_marketing::cash_coupon;
 /// 平台证书
 #[cfg(feature = "certificates")]
-pub mod certificates;
+pub use wechatpay_apiv3_payments::certificates;
 /// 渠道服务(微众银行)
 #[cfg(feature = "channel_service")]
-pub mod channel_service;
+pub use wechatpay_apiv3_merchants::channel_service;
 /// 公益捐赠
 #[cfg(feature = "charity")]
-pub mod charity;
+pub use wechatpay_apiv3_brand::charity;
 /// 合单支付
 #[cfg(feature = "combine_payment")]
-pub mod combine_payment;
+pub use wechatpay_apiv3_payments::combine_payment;
 /// 通用接口
 #[cfg(feature = "common")]
-pub mod common;
+pub use wechatpay_apiv3_payments::common;
 /// 消费者投诉
 #[cfg(feature = "complaint")]
-pub mod complaint;
+pub use wechatpay_apiv3_merchants::complaint;
 /// 微信分付
 #[cfg(feature = "credit_pay")]
-pub mod credit_pay;
+pub use wechatpay_apiv3_payscore::credit_pay;
 /// 自动还款与还款支付
 #[cfg(feature = "credit_repayment")]
-pub mod credit_repayment;
+pub use wechatpay_apiv3_payscore::credit_repayment;
 /// 支付分·先享卡
 #[cfg(feature = "discount_card")]
-pub mod discount_card;
+pub use wechatpay_apiv3_marketing::discount_card;
 /// 收付通·进件
 #[cfg(feature = "ecommerce_applyment")]
-pub mod ecommerce_applyment;
+pub use wechatpay_apiv3_ecommerce::ecommerce_applyment;
 /// 收付通·合单代扣
 #[cfg(feature = "ecommerce_combine_papay")]
-pub mod ecommerce_combine_papay;
+pub use wechatpay_apiv3_ecommerce::ecommerce_combine_papay;
 /// 收付通·余额、提现与注销
 #[cfg(feature = "ecommerce_fund")]
-pub mod ecommerce_fund;
+pub use wechatpay_apiv3_ecommerce::ecommerce_fund;
 /// 收付通·个人收款
 #[cfg(feature = "ecommerce_individual")]
-pub mod ecommerce_individual;
+pub use wechatpay_apiv3_ecommerce::ecommerce_individual;
 /// 收付通·分账
 #[cfg(feature = "ecommerce_profit_sharing")]
-pub mod ecommerce_profit_sharing;
+pub use wechatpay_apiv3_ecommerce::ecommerce_profit_sharing;
 /// 收付通·退款
 #[cfg(feature = "ecommerce_refund")]
-pub mod ecommerce_refund;
+pub use wechatpay_apiv3_ecommerce::ecommerce_refund;
 /// 收付通·补差
 #[cfg(feature = "ecommerce_subsidy")]
-pub mod ecommerce_subsidy;
+pub use wechatpay_apiv3_ecommerce::ecommerce_subsidy;
 /// 收付通·转账
 #[cfg(feature = "ecommerce_transfer")]
-pub mod ecommerce_transfer;
+pub use wechatpay_apiv3_ecommerce::ecommerce_transfer;
 /// 教育行业
 #[cfg(feature = "education")]
-pub mod education;
+pub use wechatpay_apiv3_industry::education;
 /// 企业支付
 #[cfg(feature = "enterprise_payment")]
-pub mod enterprise_payment;
+pub use wechatpay_apiv3_transfers::enterprise_payment;
 /// 刷脸支付
 #[cfg(feature = "face_payment")]
-pub mod face_payment;
+pub use wechatpay_apiv3_payments::face_payment;
 /// 电子发票
 #[cfg(feature = "fapiao")]
-pub mod fapiao;
+pub use wechatpay_apiv3_industry::fapiao;
 /// 收付通·跨境(资金出境)
 #[cfg(feature = "funds_to_oversea")]
-pub mod funds_to_oversea;
+pub use wechatpay_apiv3_ecommerce::funds_to_oversea;
 /// 微信支付境外 APIv3(付款码支付)
 #[cfg(feature = "global")]
-pub mod global;
+pub use wechatpay_apiv3_global::global;
 /// 点金计划
 #[cfg(feature = "goldplan")]
-pub mod goldplan;
+pub use wechatpay_apiv3_payments::goldplan;
 /// 国补专区
 #[cfg(feature = "gov_subsidy")]
-pub mod gov_subsidy;
+pub use wechatpay_apiv3_industry::gov_subsidy;
 /// 微信支付分(从业机构模式)
 #[cfg(feature = "institution_payscore")]
-pub mod institution_payscore;
+pub use wechatpay_apiv3_payscore::institution_payscore;
 /// 保险服务
 #[cfg(feature = "insurance")]
-pub mod insurance;
+pub use wechatpay_apiv3_industry::insurance;
 /// 爱心餐
 #[cfg(feature = "lovefeast")]
-pub mod lovefeast;
+pub use wechatpay_apiv3_brand::lovefeast;
 /// 营销工具
 #[cfg(feature = "marketing")]
-pub mod marketing;
+pub use wechatpay_apiv3_marketing::marketing;
 /// 商家转账
 #[cfg(feature = "mch_transfer")]
-pub mod mch_transfer;
+pub use wechatpay_apiv3_transfers::mch_transfer;
 /// 医保支付
 #[cfg(feature = "medical_insurance")]
-pub mod medical_insurance;
+pub use wechatpay_apiv3_industry::medical_insurance;
 /// 会员卡
 #[cfg(feature = "membercard")]
-pub mod membercard;
+pub use wechatpay_apiv3_brand::membercard;
 /// 商家券
 #[cfg(feature = "merchant_coupon")]
-pub mod merchant_coupon;
+pub use wechatpay_apiv3_marketing::merchant_coupon;
 /// 微信刷掌
 #[cfg(feature = "palm_service")]
-pub mod palm_service;
+pub use wechatpay_apiv3_payments::palm_service;
 /// 委托代扣
 #[cfg(feature = "papay")]
-pub mod papay;
+pub use wechatpay_apiv3_payscore::papay;
 /// 商家转账(服务商模式)
 #[cfg(feature = "partner_mch_transfer")]
-pub mod partner_mch_transfer;
+pub use wechatpay_apiv3_transfers::partner_mch_transfer;
 /// 委托代扣(服务商模式)
 #[cfg(feature = "partner_papay")]
-pub mod partner_papay;
+pub use wechatpay_apiv3_payscore::partner_papay;
 /// 基础支付(服务商模式)
 #[cfg(feature = "partner_payment")]
-pub mod partner_payment;
+pub use wechatpay_apiv3_payments::partner_payment;
 /// 微信支付分(服务商模式)
 #[cfg(feature = "partner_payscore")]
-pub mod partner_payscore;
+pub use wechatpay_apiv3_payscore::partner_payscore;
 /// 批量转账到零钱(服务商模式)
 #[cfg(feature = "partner_transfer_batch")]
-pub mod partner_transfer_batch;
+pub use wechatpay_apiv3_transfers::partner_transfer_batch;
 /// 免密支付
 #[cfg(feature = "password_exempt")]
-pub mod password_exempt;
+pub use wechatpay_apiv3_payscore::password_exempt;
 /// 支付码牌与收款设备
 #[cfg(feature = "pay_device")]
-pub mod pay_device;
+pub use wechatpay_apiv3_payments::pay_device;
 /// 支付有礼
 #[cfg(feature = "pay_gift")]
-pub mod pay_gift;
+pub use wechatpay_apiv3_marketing::pay_gift;
 /// 微工卡
 #[cfg(feature = "payroll_card")]
-pub mod payroll_card;
+pub use wechatpay_apiv3_transfers::payroll_card;
 /// 微信支付分
 #[cfg(feature = "payscore")]
-pub mod payscore;
+pub use wechatpay_apiv3_payscore::payscore;
 /// 平台收付通(二级商户充值)
 #[cfg(feature = "platsolution")]
-pub mod platsolution;
+pub use wechatpay_apiv3_ecommerce::platsolution;
 /// 商品券
 #[cfg(feature = "product_coupon")]
-pub mod product_coupon;
+pub use wechatpay_apiv3_marketing::product_coupon;
 /// 分账
 #[cfg(feature = "profit_sharing")]
-pub mod profit_sharing;
+pub use wechatpay_apiv3_payments::profit_sharing;
 /// 商家充值
 #[cfg(feature = "recharge")]
-pub mod recharge;
+pub use wechatpay_apiv3_transfers::recharge;
 /// 退款
 #[cfg(feature = "refund")]
-pub mod refund;
+pub use wechatpay_apiv3_payments::refund;
 /// 品牌小店营销
 #[cfg(feature = "retail_store")]
-pub mod retail_store;
+pub use wechatpay_apiv3_brand::retail_store;
 /// 风险合规
 #[cfg(feature = "risk_compliance")]
-pub mod risk_compliance;
+pub use wechatpay_apiv3_merchants::risk_compliance;
 /// 出租车电子发票
 #[cfg(feature = "taxi_invoice")]
-pub mod taxi_invoice;
+pub use wechatpay_apiv3_industry::taxi_invoice;
 /// 批量转账到零钱
 #[cfg(feature = "transfer_batch")]
-pub mod transfer_batch;
+pub use wechatpay_apiv3_transfers::transfer_batch;
 /// 出行与停车
 #[cfg(feature = "transport")]
-pub mod transport;
+pub use wechatpay_apiv3_industry::transport;
+/// The services of a [`Client`](crate::runtime::Client), one accessor per enabled
+/// service: `client.basic_payment().jsapi_prepay(&request)`. Bring it into scope with
+/// `use wechatpay_apiv3::Services;`.
+pub trait Services {
+    /// The operations of 特约商户进件与资料变更 (cargo feature `applyment`), over this client's signing and verifying transport.
+    #[cfg(feature = "applyment")]
+    fn applyment(&self) -> applyment::ApplymentClient<'_, crate::runtime::Client>;
+    /// The operations of 批量转账到银行卡 (cargo feature `bank_transfer`), over this client's signing and verifying transport.
+    #[cfg(feature = "bank_transfer")]
+    fn bank_transfer(
+        &self,
+    ) -> bank_transfer::BankTransferClient<'_, crate::runtime::Client>;
+    /// The operations of 基础支付 (cargo feature `basic_payment`), over this client's signing and verifying transport.
+    #[cfg(feature = "basic_payment")]
+    fn basic_payment(
+        &self,
+    ) -> basic_payment::BasicPaymentClient<'_, crate::runtime::Client>;
+    /// The operations of 账单 (cargo feature `bill`), over this client's signing and verifying transport.
+    #[cfg(feature = "bill")]
+    fn bill(&self) -> bill::BillClient<'_, crate::runtime::Client>;
+    /// The operations of 品牌经营(入驻与门店) (cargo feature `brand`), over this client's signing and verifying transport.
+    #[cfg(feature = "brand")]
+    fn brand(&self) -> brand::BrandClient<'_, crate::runtime::Client>;
+    /// The operations of 商家名片 (cargo feature `brand_card`), over this client's signing and verifying transport.
+    #[cfg(feature = "brand_card")]
+    fn brand_card(&self) -> brand_card::BrandCardClient<'_, crate::runtime::Client>;
+    /// The operations of 连锁品牌分账 (cargo feature `brand_profit_sharing`), over this client's signing and verifying transport.
+    #[cfg(feature = "brand_profit_sharing")]
+    fn brand_profit_sharing(
+        &self,
+    ) -> brand_profit_sharing::BrandProfitSharingClient<'_, crate::runtime::Client>;
+    /// The operations of 品牌红包 (cargo feature `brand_redpacket`), over this client's signing and verifying transport.
+    #[cfg(feature = "brand_redpacket")]
+    fn brand_redpacket(
+        &self,
+    ) -> brand_redpacket::BrandRedpacketClient<'_, crate::runtime::Client>;
+    /// The operations of 经营工具 (cargo feature `business_tools`), over this client's signing and verifying transport.
+    #[cfg(feature = "business_tools")]
+    fn business_tools(
+        &self,
+    ) -> business_tools::BusinessToolsClient<'_, crate::runtime::Client>;
+    /// The operations of 代金券 (cargo feature `cash_coupon`), over this client's signing and verifying transport.
+    #[cfg(feature = "cash_coupon")]
+    fn cash_coupon(&self) -> cash_coupon::CashCouponClient<'_, crate::runtime::Client>;
+    /// The operations of 平台证书 (cargo feature `certificates`), over this client's signing and verifying transport.
+    #[cfg(feature = "certificates")]
+    fn certificates(
+        &self,
+    ) -> certificates::CertificatesClient<'_, crate::runtime::Client>;
+    /// The operations of 渠道服务(微众银行) (cargo feature `channel_service`), over this client's signing and verifying transport.
+    #[cfg(feature = "channel_service")]
+    fn channel_service(
+        &self,
+    ) -> channel_service::ChannelServiceClient<'_, crate::runtime::Client>;
+    /// The operations of 公益捐赠 (cargo feature `charity`), over this client's signing and verifying transport.
+    #[cfg(feature = "charity")]
+    fn charity(&self) -> charity::CharityClient<'_, crate::runtime::Client>;
+    /// The operations of 合单支付 (cargo feature `combine_payment`), over this client's signing and verifying transport.
+    #[cfg(feature = "combine_payment")]
+    fn combine_payment(
+        &self,
+    ) -> combine_payment::CombinePaymentClient<'_, crate::runtime::Client>;
+    /// The operations of 通用接口 (cargo feature `common`), over this client's signing and verifying transport.
+    #[cfg(feature = "common")]
+    fn common(&self) -> common::CommonClient<'_, crate::runtime::Client>;
+    /// The operations of 消费者投诉 (cargo feature `complaint`), over this client's signing and verifying transport.
+    #[cfg(feature = "complaint")]
+    fn complaint(&self) -> complaint::ComplaintClient<'_, crate::runtime::Client>;
+    /// The operations of 微信分付 (cargo feature `credit_pay`), over this client's signing and verifying transport.
+    #[cfg(feature = "credit_pay")]
+    fn credit_pay(&self) -> credit_pay::CreditPayClient<'_, crate::runtime::Client>;
+    /// The operations of 自动还款与还款支付 (cargo feature `credit_repayment`), over this client's signing and verifying transport.
+    #[cfg(feature = "credit_repayment")]
+    fn credit_repayment(
+        &self,
+    ) -> credit_repayment::CreditRepaymentClient<'_, crate::runtime::Client>;
+    /// The operations of 支付分·先享卡 (cargo feature `discount_card`), over this client's signing and verifying transport.
+    #[cfg(feature = "discount_card")]
+    fn discount_card(
+        &self,
+    ) -> discount_card::DiscountCardClient<'_, crate::runtime::Client>;
+    /// The operations of 收付通·进件 (cargo feature `ecommerce_applyment`), over this client's signing and verifying transport.
+    #[cfg(feature = "ecommerce_applyment")]
+    fn ecommerce_applyment(
+        &self,
+    ) -> ecommerce_applyment::EcommerceApplymentClient<'_, crate::runtime::Client>;
+    /// The operations of 收付通·合单代扣 (cargo feature `ecommerce_combine_papay`), over this client's signing and verifying transport.
+    #[cfg(feature = "ecommerce_combine_papay")]
+    fn ecommerce_combine_papay(
+        &self,
+    ) -> ecommerce_combine_papay::EcommerceCombinePapayClient<
+        '_,
+        crate::runtime::Client,
+    >;
+    /// The operations of 收付通·余额、提现与注销 (cargo feature `ecommerce_fund`), over this client's signing and verifying transport.
+    #[cfg(feature = "ecommerce_fund")]
+    fn ecommerce_fund(
+        &self,
+    ) -> ecommerce_fund::EcommerceFundClient<'_, crate::runtime::Client>;
+    /// The operations of 收付通·个人收款 (cargo feature `ecommerce_individual`), over this client's signing and verifying transport.
+    #[cfg(feature = "ecommerce_individual")]
+    fn ecommerce_individual(
+        &self,
+    ) -> ecommerce_individual::EcommerceIndividualClient<'_, crate::runtime::Client>;
+    /// The operations of 收付通·分账 (cargo feature `ecommerce_profit_sharing`), over this client's signing and verifying transport.
+    #[cfg(feature = "ecommerce_profit_sharing")]
+    fn ecommerce_profit_sharing(
+        &self,
+    ) -> ecommerce_profit_sharing::EcommerceProfitSharingClient<
+        '_,
+        crate::runtime::Client,
+    >;
+    /// The operations of 收付通·退款 (cargo feature `ecommerce_refund`), over this client's signing and verifying transport.
+    #[cfg(feature = "ecommerce_refund")]
+    fn ecommerce_refund(
+        &self,
+    ) -> ecommerce_refund::EcommerceRefundClient<'_, crate::runtime::Client>;
+    /// The operations of 收付通·补差 (cargo feature `ecommerce_subsidy`), over this client's signing and verifying transport.
+    #[cfg(feature = "ecommerce_subsidy")]
+    fn ecommerce_subsidy(
+        &self,
+    ) -> ecommerce_subsidy::EcommerceSubsidyClient<'_, crate::runtime::Client>;
+    /// The operations of 收付通·转账 (cargo feature `ecommerce_transfer`), over this client's signing and verifying transport.
+    #[cfg(feature = "ecommerce_transfer")]
+    fn ecommerce_transfer(
+        &self,
+    ) -> ecommerce_transfer::EcommerceTransferClient<'_, crate::runtime::Client>;
+    /// The operations of 教育行业 (cargo feature `education`), over this client's signing and verifying transport.
+    #[cfg(feature = "education")]
+    fn education(&self) -> education::EducationClient<'_, crate::runtime::Client>;
+    /// The operations of 企业支付 (cargo feature `enterprise_payment`), over this client's signing and verifying transport.
+    #[cfg(feature = "enterprise_payment")]
+    fn enterprise_payment(
+        &self,
+    ) -> enterprise_payment::EnterprisePaymentClient<'_, crate::runtime::Client>;
+    /// The operations of 刷脸支付 (cargo feature `face_payment`), over this client's signing and verifying transport.
+    #[cfg(feature = "face_payment")]
+    fn face_payment(
+        &self,
+    ) -> face_payment::FacePaymentClient<'_, crate::runtime::Client>;
+    /// The operations of 电子发票 (cargo feature `fapiao`), over this client's signing and verifying transport.
+    #[cfg(feature = "fapiao")]
+    fn fapiao(&self) -> fapiao::FapiaoClient<'_, crate::runtime::Client>;
+    /// The operations of 收付通·跨境(资金出境) (cargo feature `funds_to_oversea`), over this client's signing and verifying transport.
+    #[cfg(feature = "funds_to_oversea")]
+    fn funds_to_oversea(
+        &self,
+    ) -> funds_to_oversea::FundsToOverseaClient<'_, crate::runtime::Client>;
+    /// The operations of 微信支付境外 APIv3(付款码支付) (cargo feature `global`), over this client's signing and verifying transport.
+    #[cfg(feature = "global")]
+    fn global(&self) -> global::GlobalClient<'_, crate::runtime::Client>;
+    /// The operations of 点金计划 (cargo feature `goldplan`), over this client's signing and verifying transport.
+    #[cfg(feature = "goldplan")]
+    fn goldplan(&self) -> goldplan::GoldplanClient<'_, crate::runtime::Client>;
+    /// The operations of 国补专区 (cargo feature `gov_subsidy`), over this client's signing and verifying transport.
+    #[cfg(feature = "gov_subsidy")]
+    fn gov_subsidy(&self) -> gov_subsidy::GovSubsidyClient<'_, crate::runtime::Client>;
+    /// The operations of 微信支付分(从业机构模式) (cargo feature `institution_payscore`), over this client's signing and verifying transport.
+    #[cfg(feature = "institution_payscore")]
+    fn institution_payscore(
+        &self,
+    ) -> institution_payscore::InstitutionPayscoreClient<'_, crate::runtime::Client>;
+    /// The operations of 保险服务 (cargo feature `insurance`), over this client's signing and verifying transport.
+    #[cfg(feature = "insurance")]
+    fn insurance(&self) -> insurance::InsuranceClient<'_, crate::runtime::Client>;
+    /// The operations of 爱心餐 (cargo feature `lovefeast`), over this client's signing and verifying transport.
+    #[cfg(feature = "lovefeast")]
+    fn lovefeast(&self) -> lovefeast::LovefeastClient<'_, crate::runtime::Client>;
+    /// The operations of 营销工具 (cargo feature `marketing`), over this client's signing and verifying transport.
+    #[cfg(feature = "marketing")]
+    fn marketing(&self) -> marketing::MarketingClient<'_, crate::runtime::Client>;
+    /// The operations of 商家转账 (cargo feature `mch_transfer`), over this client's signing and verifying transport.
+    #[cfg(feature = "mch_transfer")]
+    fn mch_transfer(
+        &self,
+    ) -> mch_transfer::MchTransferClient<'_, crate::runtime::Client>;
+    /// The operations of 医保支付 (cargo feature `medical_insurance`), over this client's signing and verifying transport.
+    #[cfg(feature = "medical_insurance")]
+    fn medical_insurance(
+        &self,
+    ) -> medical_insurance::MedicalInsuranceClient<'_, crate::runtime::Client>;
+    /// The operations of 会员卡 (cargo feature `membercard`), over this client's signing and verifying transport.
+    #[cfg(feature = "membercard")]
+    fn membercard(&self) -> membercard::MembercardClient<'_, crate::runtime::Client>;
+    /// The operations of 商家券 (cargo feature `merchant_coupon`), over this client's signing and verifying transport.
+    #[cfg(feature = "merchant_coupon")]
+    fn merchant_coupon(
+        &self,
+    ) -> merchant_coupon::MerchantCouponClient<'_, crate::runtime::Client>;
+    /// The operations of 微信刷掌 (cargo feature `palm_service`), over this client's signing and verifying transport.
+    #[cfg(feature = "palm_service")]
+    fn palm_service(
+        &self,
+    ) -> palm_service::PalmServiceClient<'_, crate::runtime::Client>;
+    /// The operations of 委托代扣 (cargo feature `papay`), over this client's signing and verifying transport.
+    #[cfg(feature = "papay")]
+    fn papay(&self) -> papay::PapayClient<'_, crate::runtime::Client>;
+    /// The operations of 商家转账(服务商模式) (cargo feature `partner_mch_transfer`), over this client's signing and verifying transport.
+    #[cfg(feature = "partner_mch_transfer")]
+    fn partner_mch_transfer(
+        &self,
+    ) -> partner_mch_transfer::PartnerMchTransferClient<'_, crate::runtime::Client>;
+    /// The operations of 委托代扣(服务商模式) (cargo feature `partner_papay`), over this client's signing and verifying transport.
+    #[cfg(feature = "partner_papay")]
+    fn partner_papay(
+        &self,
+    ) -> partner_papay::PartnerPapayClient<'_, crate::runtime::Client>;
+    /// The operations of 基础支付(服务商模式) (cargo feature `partner_payment`), over this client's signing and verifying transport.
+    #[cfg(feature = "partner_payment")]
+    fn partner_payment(
+        &self,
+    ) -> partner_payment::PartnerPaymentClient<'_, crate::runtime::Client>;
+    /// The operations of 微信支付分(服务商模式) (cargo feature `partner_payscore`), over this client's signing and verifying transport.
+    #[cfg(feature = "partner_payscore")]
+    fn partner_payscore(
+        &self,
+    ) -> partner_payscore::PartnerPayscoreClient<'_, crate::runtime::Client>;
+    /// The operations of 批量转账到零钱(服务商模式) (cargo feature `partner_transfer_batch`), over this client's signing and verifying transport.
+    #[cfg(feature = "partner_transfer_batch")]
+    fn partner_transfer_batch(
+        &self,
+    ) -> partner_transfer_batch::PartnerTransferBatchClient<'_, crate::runtime::Client>;
+    /// The operations of 免密支付 (cargo feature `password_exempt`), over this client's signing and verifying transport.
+    #[cfg(feature = "password_exempt")]
+    fn password_exempt(
+        &self,
+    ) -> password_exempt::PasswordExemptClient<'_, crate::runtime::Client>;
+    /// The operations of 支付码牌与收款设备 (cargo feature `pay_device`), over this client's signing and verifying transport.
+    #[cfg(feature = "pay_device")]
+    fn pay_device(&self) -> pay_device::PayDeviceClient<'_, crate::runtime::Client>;
+    /// The operations of 支付有礼 (cargo feature `pay_gift`), over this client's signing and verifying transport.
+    #[cfg(feature = "pay_gift")]
+    fn pay_gift(&self) -> pay_gift::PayGiftClient<'_, crate::runtime::Client>;
+    /// The operations of 微工卡 (cargo feature `payroll_card`), over this client's signing and verifying transport.
+    #[cfg(feature = "payroll_card")]
+    fn payroll_card(
+        &self,
+    ) -> payroll_card::PayrollCardClient<'_, crate::runtime::Client>;
+    /// The operations of 微信支付分 (cargo feature `payscore`), over this client's signing and verifying transport.
+    #[cfg(feature = "payscore")]
+    fn payscore(&self) -> payscore::PayscoreClient<'_, crate::runtime::Client>;
+    /// The operations of 平台收付通(二级商户充值) (cargo feature `platsolution`), over this client's signing and verifying transport.
+    #[cfg(feature = "platsolution")]
+    fn platsolution(
+        &self,
+    ) -> platsolution::PlatsolutionClient<'_, crate::runtime::Client>;
+    /// The operations of 商品券 (cargo feature `product_coupon`), over this client's signing and verifying transport.
+    #[cfg(feature = "product_coupon")]
+    fn product_coupon(
+        &self,
+    ) -> product_coupon::ProductCouponClient<'_, crate::runtime::Client>;
+    /// The operations of 分账 (cargo feature `profit_sharing`), over this client's signing and verifying transport.
+    #[cfg(feature = "profit_sharing")]
+    fn profit_sharing(
+        &self,
+    ) -> profit_sharing::ProfitSharingClient<'_, crate::runtime::Client>;
+    /// The operations of 商家充值 (cargo feature `recharge`), over this client's signing and verifying transport.
+    #[cfg(feature = "recharge")]
+    fn recharge(&self) -> recharge::RechargeClient<'_, crate::runtime::Client>;
+    /// The operations of 退款 (cargo feature `refund`), over this client's signing and verifying transport.
+    #[cfg(feature = "refund")]
+    fn refund(&self) -> refund::RefundClient<'_, crate::runtime::Client>;
+    /// The operations of 品牌小店营销 (cargo feature `retail_store`), over this client's signing and verifying transport.
+    #[cfg(feature = "retail_store")]
+    fn retail_store(
+        &self,
+    ) -> retail_store::RetailStoreClient<'_, crate::runtime::Client>;
+    /// The operations of 风险合规 (cargo feature `risk_compliance`), over this client's signing and verifying transport.
+    #[cfg(feature = "risk_compliance")]
+    fn risk_compliance(
+        &self,
+    ) -> risk_compliance::RiskComplianceClient<'_, crate::runtime::Client>;
+    /// The operations of 出租车电子发票 (cargo feature `taxi_invoice`), over this client's signing and verifying transport.
+    #[cfg(feature = "taxi_invoice")]
+    fn taxi_invoice(
+        &self,
+    ) -> taxi_invoice::TaxiInvoiceClient<'_, crate::runtime::Client>;
+    /// The operations of 批量转账到零钱 (cargo feature `transfer_batch`), over this client's signing and verifying transport.
+    #[cfg(feature = "transfer_batch")]
+    fn transfer_batch(
+        &self,
+    ) -> transfer_batch::TransferBatchClient<'_, crate::runtime::Client>;
+    /// The operations of 出行与停车 (cargo feature `transport`), over this client's signing and verifying transport.
+    #[cfg(feature = "transport")]
+    fn transport(&self) -> transport::TransportClient<'_, crate::runtime::Client>;
+}
+impl Services for crate::runtime::Client {
+    #[cfg(feature = "applyment")]
+    fn applyment(&self) -> applyment::ApplymentClient<'_, crate::runtime::Client> {
+        applyment::ApplymentClient::new(self)
+    }
+    #[cfg(feature = "bank_transfer")]
+    fn bank_transfer(
+        &self,
+    ) -> bank_transfer::BankTransferClient<'_, crate::runtime::Client> {
+        bank_transfer::BankTransferClient::new(self)
+    }
+    #[cfg(feature = "basic_payment")]
+    fn basic_payment(
+        &self,
+    ) -> basic_payment::BasicPaymentClient<'_, crate::runtime::Client> {
+        basic_payment::BasicPaymentClient::new(self)
+    }
+    #[cfg(feature = "bill")]
+    fn bill(&self) -> bill::BillClient<'_, crate::runtime::Client> {
+        bill::BillClient::new(self)
+    }
+    #[cfg(feature = "brand")]
+    fn brand(&self) -> brand::BrandClient<'_, crate::runtime::Client> {
+        brand::BrandClient::new(self)
+    }
+    #[cfg(feature = "brand_card")]
+    fn brand_card(&self) -> brand_card::BrandCardClient<'_, crate::runtime::Client> {
+        brand_card::BrandCardClient::new(self)
+    }
+    #[cfg(feature = "brand_profit_sharing")]
+    fn brand_profit_sharing(
+        &self,
+    ) -> brand_profit_sharing::BrandProfitSharingClient<'_, crate::runtime::Client> {
+        brand_profit_sharing::BrandProfitSharingClient::new(self)
+    }
+    #[cfg(feature = "brand_redpacket")]
+    fn brand_redpacket(
+        &self,
+    ) -> brand_redpacket::BrandRedpacketClient<'_, crate::runtime::Client> {
+        brand_redpacket::BrandRedpacketClient::new(self)
+    }
+    #[cfg(feature = "business_tools")]
+    fn business_tools(
+        &self,
+    ) -> business_tools::BusinessToolsClient<'_, crate::runtime::Client> {
+        business_tools::BusinessToolsClient::new(self)
+    }
+    #[cfg(feature = "cash_coupon")]
+    fn cash_coupon(&self) -> cash_coupon::CashCouponClient<'_, crate::runtime::Client> {
+        cash_coupon::CashCouponClient::new(self)
+    }
+    #[cfg(feature = "certificates")]
+    fn certificates(
+        &self,
+    ) -> certificates::CertificatesClient<'_, crate::runtime::Client> {
+        certificates::CertificatesClient::new(self)
+    }
+    #[cfg(feature = "channel_service")]
+    fn channel_service(
+        &self,
+    ) -> channel_service::ChannelServiceClient<'_, crate::runtime::Client> {
+        channel_service::ChannelServiceClient::new(self)
+    }
+    #[cfg(feature = "charity")]
+    fn charity(&self) -> charity::CharityClient<'_, crate::runtime::Client> {
+        charity::CharityClient::new(self)
+    }
+    #[cfg(feature = "combine_payment")]
+    fn combine_payment(
+        &self,
+    ) -> combine_payment::CombinePaymentClient<'_, crate::runtime::Client> {
+        combine_payment::CombinePaymentClient::new(self)
+    }
+    #[cfg(feature = "common")]
+    fn common(&self) -> common::CommonClient<'_, crate::runtime::Client> {
+        common::CommonClient::new(self)
+    }
+    #[cfg(feature = "complaint")]
+    fn complaint(&self) -> complaint::ComplaintClient<'_, crate::runtime::Client> {
+        complaint::ComplaintClient::new(self)
+    }
+    #[cfg(feature = "credit_pay")]
+    fn credit_pay(&self) -> credit_pay::CreditPayClient<'_, crate::runtime::Client> {
+        credit_pay::CreditPayClient::new(self)
+    }
+    #[cfg(feature = "credit_repayment")]
+    fn credit_repayment(
+        &self,
+    ) -> credit_repayment::CreditRepaymentClient<'_, crate::runtime::Client> {
+        credit_repayment::CreditRepaymentClient::new(self)
+    }
+    #[cfg(feature = "discount_card")]
+    fn discount_card(
+        &self,
+    ) -> discount_card::DiscountCardClient<'_, crate::runtime::Client> {
+        discount_card::DiscountCardClient::new(self)
+    }
+    #[cfg(feature = "ecommerce_applyment")]
+    fn ecommerce_applyment(
+        &self,
+    ) -> ecommerce_applyment::EcommerceApplymentClient<'_, crate::runtime::Client> {
+        ecommerce_applyment::EcommerceApplymentClient::new(self)
+    }
+    #[cfg(feature = "ecommerce_combine_papay")]
+    fn ecommerce_combine_papay(
+        &self,
+    ) -> ecommerce_combine_papay::EcommerceCombinePapayClient<
+        '_,
+        crate::runtime::Client,
+    > {
+        ecommerce_combine_papay::EcommerceCombinePapayClient::new(self)
+    }
+    #[cfg(feature = "ecommerce_fund")]
+    fn ecommerce_fund(
+        &self,
+    ) -> ecommerce_fund::EcommerceFundClient<'_, crate::runtime::Client> {
+        ecommerce_fund::EcommerceFundClient::new(self)
+    }
+    #[cfg(feature = "ecommerce_individual")]
+    fn ecommerce_individual(
+        &self,
+    ) -> ecommerce_individual::EcommerceIndividualClient<'_, crate::runtime::Client> {
+        ecommerce_individual::EcommerceIndividualClient::new(self)
+    }
+    #[cfg(feature = "ecommerce_profit_sharing")]
+    fn ecommerce_profit_sharing(
+        &self,
+    ) -> ecommerce_profit_sharing::EcommerceProfitSharingClient<
+        '_,
+        crate::runtime::Client,
+    > {
+        ecommerce_profit_sharing::EcommerceProfitSharingClient::new(self)
+    }
+    #[cfg(feature = "ecommerce_refund")]
+    fn ecommerce_refund(
+        &self,
+    ) -> ecommerce_refund::EcommerceRefundClient<'_, crate::runtime::Client> {
+        ecommerce_refund::EcommerceRefundClient::new(self)
+    }
+    #[cfg(feature = "ecommerce_subsidy")]
+    fn ecommerce_subsidy(
+        &self,
+    ) -> ecommerce_subsidy::EcommerceSubsidyClient<'_, crate::runtime::Client> {
+        ecommerce_subsidy::EcommerceSubsidyClient::new(self)
+    }
+    #[cfg(feature = "ecommerce_transfer")]
+    fn ecommerce_transfer(
+        &self,
+    ) -> ecommerce_transfer::EcommerceTransferClient<'_, crate::runtime::Client> {
+        ecommerce_transfer::EcommerceTransferClient::new(self)
+    }
+    #[cfg(feature = "education")]
+    fn education(&self) -> education::EducationClient<'_, crate::runtime::Client> {
+        education::EducationClient::new(self)
+    }
+    #[cfg(feature = "enterprise_payment")]
+    fn enterprise_payment(
+        &self,
+    ) -> enterprise_payment::EnterprisePaymentClient<'_, crate::runtime::Client> {
+        enterprise_payment::EnterprisePaymentClient::new(self)
+    }
+    #[cfg(feature = "face_payment")]
+    fn face_payment(
+        &self,
+    ) -> face_payment::FacePaymentClient<'_, crate::runtime::Client> {
+        face_payment::FacePaymentClient::new(self)
+    }
+    #[cfg(feature = "fapiao")]
+    fn fapiao(&self) -> fapiao::FapiaoClient<'_, crate::runtime::Client> {
+        fapiao::FapiaoClient::new(self)
+    }
+    #[cfg(feature = "funds_to_oversea")]
+    fn funds_to_oversea(
+        &self,
+    ) -> funds_to_oversea::FundsToOverseaClient<'_, crate::runtime::Client> {
+        funds_to_oversea::FundsToOverseaClient::new(self)
+    }
+    #[cfg(feature = "global")]
+    fn global(&self) -> global::GlobalClient<'_, crate::runtime::Client> {
+        global::GlobalClient::new(self)
+    }
+    #[cfg(feature = "goldplan")]
+    fn goldplan(&self) -> goldplan::GoldplanClient<'_, crate::runtime::Client> {
+        goldplan::GoldplanClient::new(self)
+    }
+    #[cfg(feature = "gov_subsidy")]
+    fn gov_subsidy(&self) -> gov_subsidy::GovSubsidyClient<'_, crate::runtime::Client> {
+        gov_subsidy::GovSubsidyClient::new(self)
+    }
+    #[cfg(feature = "institution_payscore")]
+    fn institution_payscore(
+        &self,
+    ) -> institution_payscore::InstitutionPayscoreClient<'_, crate::runtime::Client> {
+        institution_payscore::InstitutionPayscoreClient::new(self)
+    }
+    #[cfg(feature = "insurance")]
+    fn insurance(&self) -> insurance::InsuranceClient<'_, crate::runtime::Client> {
+        insurance::InsuranceClient::new(self)
+    }
+    #[cfg(feature = "lovefeast")]
+    fn lovefeast(&self) -> lovefeast::LovefeastClient<'_, crate::runtime::Client> {
+        lovefeast::LovefeastClient::new(self)
+    }
+    #[cfg(feature = "marketing")]
+    fn marketing(&self) -> marketing::MarketingClient<'_, crate::runtime::Client> {
+        marketing::MarketingClient::new(self)
+    }
+    #[cfg(feature = "mch_transfer")]
+    fn mch_transfer(
+        &self,
+    ) -> mch_transfer::MchTransferClient<'_, crate::runtime::Client> {
+        mch_transfer::MchTransferClient::new(self)
+    }
+    #[cfg(feature = "medical_insurance")]
+    fn medical_insurance(
+        &self,
+    ) -> medical_insurance::MedicalInsuranceClient<'_, crate::runtime::Client> {
+        medical_insurance::MedicalInsuranceClient::new(self)
+    }
+    #[cfg(feature = "membercard")]
+    fn membercard(&self) -> membercard::MembercardClient<'_, crate::runtime::Client> {
+        membercard::MembercardClient::new(self)
+    }
+    #[cfg(feature = "merchant_coupon")]
+    fn merchant_coupon(
+        &self,
+    ) -> merchant_coupon::MerchantCouponClient<'_, crate::runtime::Client> {
+        merchant_coupon::MerchantCouponClient::new(self)
+    }
+    #[cfg(feature = "palm_service")]
+    fn palm_service(
+        &self,
+    ) -> palm_service::PalmServiceClient<'_, crate::runtime::Client> {
+        palm_service::PalmServiceClient::new(self)
+    }
+    #[cfg(feature = "papay")]
+    fn papay(&self) -> papay::PapayClient<'_, crate::runtime::Client> {
+        papay::PapayClient::new(self)
+    }
+    #[cfg(feature = "partner_mch_transfer")]
+    fn partner_mch_transfer(
+        &self,
+    ) -> partner_mch_transfer::PartnerMchTransferClient<'_, crate::runtime::Client> {
+        partner_mch_transfer::PartnerMchTransferClient::new(self)
+    }
+    #[cfg(feature = "partner_papay")]
+    fn partner_papay(
+        &self,
+    ) -> partner_papay::PartnerPapayClient<'_, crate::runtime::Client> {
+        partner_papay::PartnerPapayClient::new(self)
+    }
+    #[cfg(feature = "partner_payment")]
+    fn partner_payment(
+        &self,
+    ) -> partner_payment::PartnerPaymentClient<'_, crate::runtime::Client> {
+        partner_payment::PartnerPaymentClient::new(self)
+    }
+    #[cfg(feature = "partner_payscore")]
+    fn partner_payscore(
+        &self,
+    ) -> partner_payscore::PartnerPayscoreClient<'_, crate::runtime::Client> {
+        partner_payscore::PartnerPayscoreClient::new(self)
+    }
+    #[cfg(feature = "partner_transfer_batch")]
+    fn partner_transfer_batch(
+        &self,
+    ) -> partner_transfer_batch::PartnerTransferBatchClient<'_, crate::runtime::Client> {
+        partner_transfer_batch::PartnerTransferBatchClient::new(self)
+    }
+    #[cfg(feature = "password_exempt")]
+    fn password_exempt(
+        &self,
+    ) -> password_exempt::PasswordExemptClient<'_, crate::runtime::Client> {
+        password_exempt::PasswordExemptClient::new(self)
+    }
+    #[cfg(feature = "pay_device")]
+    fn pay_device(&self) -> pay_device::PayDeviceClient<'_, crate::runtime::Client> {
+        pay_device::PayDeviceClient::new(self)
+    }
+    #[cfg(feature = "pay_gift")]
+    fn pay_gift(&self) -> pay_gift::PayGiftClient<'_, crate::runtime::Client> {
+        pay_gift::PayGiftClient::new(self)
+    }
+    #[cfg(feature = "payroll_card")]
+    fn payroll_card(
+        &self,
+    ) -> payroll_card::PayrollCardClient<'_, crate::runtime::Client> {
+        payroll_card::PayrollCardClient::new(self)
+    }
+    #[cfg(feature = "payscore")]
+    fn payscore(&self) -> payscore::PayscoreClient<'_, crate::runtime::Client> {
+        payscore::PayscoreClient::new(self)
+    }
+    #[cfg(feature = "platsolution")]
+    fn platsolution(
+        &self,
+    ) -> platsolution::PlatsolutionClient<'_, crate::runtime::Client> {
+        platsolution::PlatsolutionClient::new(self)
+    }
+    #[cfg(feature = "product_coupon")]
+    fn product_coupon(
+        &self,
+    ) -> product_coupon::ProductCouponClient<'_, crate::runtime::Client> {
+        product_coupon::ProductCouponClient::new(self)
+    }
+    #[cfg(feature = "profit_sharing")]
+    fn profit_sharing(
+        &self,
+    ) -> profit_sharing::ProfitSharingClient<'_, crate::runtime::Client> {
+        profit_sharing::ProfitSharingClient::new(self)
+    }
+    #[cfg(feature = "recharge")]
+    fn recharge(&self) -> recharge::RechargeClient<'_, crate::runtime::Client> {
+        recharge::RechargeClient::new(self)
+    }
+    #[cfg(feature = "refund")]
+    fn refund(&self) -> refund::RefundClient<'_, crate::runtime::Client> {
+        refund::RefundClient::new(self)
+    }
+    #[cfg(feature = "retail_store")]
+    fn retail_store(
+        &self,
+    ) -> retail_store::RetailStoreClient<'_, crate::runtime::Client> {
+        retail_store::RetailStoreClient::new(self)
+    }
+    #[cfg(feature = "risk_compliance")]
+    fn risk_compliance(
+        &self,
+    ) -> risk_compliance::RiskComplianceClient<'_, crate::runtime::Client> {
+        risk_compliance::RiskComplianceClient::new(self)
+    }
+    #[cfg(feature = "taxi_invoice")]
+    fn taxi_invoice(
+        &self,
+    ) -> taxi_invoice::TaxiInvoiceClient<'_, crate::runtime::Client> {
+        taxi_invoice::TaxiInvoiceClient::new(self)
+    }
+    #[cfg(feature = "transfer_batch")]
+    fn transfer_batch(
+        &self,
+    ) -> transfer_batch::TransferBatchClient<'_, crate::runtime::Client> {
+        transfer_batch::TransferBatchClient::new(self)
+    }
+    #[cfg(feature = "transport")]
+    fn transport(&self) -> transport::TransportClient<'_, crate::runtime::Client> {
+        transport::TransportClient::new(self)
+    }
+}

@@ -4,98 +4,10 @@
 
 mod app;
 mod failure;
-mod progress;
 mod sandbox;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use serde_json::Value;
-
+pub use crate::runtime::dispatch::{
+    Call, Dispatch, Generated, Input, Progress, decode, encode, expected_sha1, unknown_operation,
+    upload_file,
+};
 pub use app::main;
-pub use progress::Progress;
-
-use crate::Error;
-use crate::runtime::ValidationError;
-
-/// One typed call in progress; its answer as JSON (`None` for an answer with no body).
-pub type Call<'a> =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Value>, Error>> + 'a>>;
-
-/// The generated dispatch from a service and operation id to its typed call
-/// (`crate::api::cli::call`).
-pub type Dispatch = for<'a> fn(&'a crate::runtime::Client, &str, &str, Input) -> Call<'a>;
-
-/// What one call is given.
-#[derive(Debug)]
-pub struct Input {
-    /// The request's path, query and body fields as JSON.
-    pub request: Value,
-    /// The file to upload (`--file`), for an upload operation.
-    pub file: Option<crate::runtime::UploadFile>,
-    /// The SHA-1 to check a downloaded file against (`--sha1`), for a download whose answer is
-    /// unsigned.
-    pub expected_sha1: Option<String>,
-}
-
-/// The file of an upload operation's call; the tool requires `--file` for those.
-pub fn upload_file(
-    file: Option<crate::runtime::UploadFile>,
-) -> Result<crate::runtime::UploadFile, Error> {
-    file.ok_or_else(|| {
-        Error::Validation(ValidationError {
-            field: "file".to_owned(),
-            rule: "this operation uploads a file: give it with --file PATH".to_owned(),
-        })
-    })
-}
-
-/// The SHA-1 of an announced download's call; the tool requires `--sha1` for those.
-pub fn expected_sha1(sha1: Option<String>) -> Result<String, Error> {
-    sha1.ok_or_else(|| {
-        Error::Validation(ValidationError {
-            field: "sha1".to_owned(),
-            rule: "WeChat Pay does not sign this file's answer: give the SHA-1 the answer with its URL announced (hash_value) with --sha1 HASH".to_owned(),
-        })
-    })
-}
-
-/// What the generated code hands the tool (`crate::api::cli::GENERATED`), so the tool's own
-/// code names no operation.
-#[derive(Debug, Clone, Copy)]
-pub struct Generated {
-    /// From a service and operation id to its typed call.
-    pub call: Dispatch,
-    /// The certificate downloads of the enabled services, in spec order; the tool uses the
-    /// first when no WeChat Pay public key is given.
-    pub certificate_sources: &'static [&'static crate::runtime::CertificateSource],
-}
-
-/// The error for an operation the table does not have.
-pub fn unknown_operation(service: &str, id: &str) -> crate::Error {
-    crate::Error::Validation(crate::runtime::ValidationError {
-        field: String::new(),
-        rule: format!("unknown operation {service} {id}; `wxpay list` shows them all"),
-    })
-}
-
-/// Decodes checked JSON into a typed request.
-pub fn decode<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
-    // From text, with the reader every generated decoder is already compiled for.
-    serde_json::from_str(&value.to_string()).map_err(|error| {
-        Error::Validation(ValidationError {
-            field: String::new(),
-            rule: format!("the request does not decode: {error}"),
-        })
-    })
-}
-
-/// A typed response as JSON with wire names.
-pub fn encode<T: Serialize>(response: &T) -> Result<Value, Error> {
-    // To text with the writer every generated encoder is already compiled for, then a value
-    // to print.
-    let text = serde_json::to_vec(response);
-    text.and_then(|text| serde_json::from_slice(&text))
-        .map_err(|error| Error::Config {
-            reason: format!("the response cannot be shown as JSON: {error}"),
-        })
-}

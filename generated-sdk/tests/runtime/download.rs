@@ -316,6 +316,7 @@ async fn a_download_is_bounded_by_its_idle_time_not_its_total_time() {
 /// request is read from the URL, and the unsigned file is checked against the SHA-1.
 mod bills {
     use wechatpay_apiv3::Error;
+    use wechatpay_apiv3::Services;
     use wechatpay_apiv3::api::bill::operations::{APPLY_TRADE_BILL, DOWNLOAD_BILL_FILE};
     use wechatpay_apiv3::api::bill::{
         ApplyTradeBillRequest, DownloadBillFileRequest, QueryBillEntity, TarType,

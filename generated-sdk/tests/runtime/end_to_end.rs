@@ -1,6 +1,7 @@
 //! The generated operations through the real client against the local WeChat Pay stand-in.
 
 use wechatpay_apiv3::Error;
+use wechatpay_apiv3::Services;
 use wechatpay_apiv3::api::ErrorCode;
 use wechatpay_apiv3::api::platsolution::required;
 use wechatpay_apiv3::api::platsolution::{
@@ -192,7 +193,7 @@ async fn error_answers_surface_code_message_detail_and_request_id() {
         panic!("expected an API error, got {error:?}")
     };
     assert_eq!(
-        (api.status, &api.error_code(), api.message.as_str()),
+        (api.status, &ErrorCode::of(api), api.message.as_str()),
         (400, &ErrorCode::ParamError, "参数错误")
     );
     let detail = api.detail.as_ref().expect("detail");
@@ -228,7 +229,7 @@ async fn a_404_surfaces_not_found() {
         .await
         .expect_err("404");
     assert!(
-        matches!(&error, Error::Api(api) if api.error_code() == ErrorCode::NotFound && api.status == 404),
+        matches!(&error, Error::Api(api) if ErrorCode::of(api) == ErrorCode::NotFound && api.status == 404),
         "{error:?}"
     );
     assert!(!error.is_retryable());

@@ -5,6 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use wechatpay_apiv3::Services;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};

@@ -3,6 +3,7 @@
 //! a statement download with a good and a bad digest, and the certificate download.
 
 use std::time::Duration;
+use wechatpay_apiv3::Services;
 
 use serde_json::{Value, json};
 use wechatpay_apiv3::Error;

@@ -3,6 +3,7 @@
 //! duplicated, and the client reuses its connections.
 
 use std::sync::Arc;
+use wechatpay_apiv3::Services;
 
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;

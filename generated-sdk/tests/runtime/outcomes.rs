@@ -4,6 +4,7 @@
 #![cfg(feature = "common")]
 
 use wechatpay_apiv3::Error;
+use wechatpay_apiv3::Services;
 use wechatpay_apiv3::api::common::{
     EventType, NotifyWebhookOutcome, NotifyWebhookRequest, Resource, operations, required,
 };

@@ -4,6 +4,7 @@
 
 #![cfg(feature = "fapiao")]
 
+use wechatpay_apiv3::Services;
 use wechatpay_apiv3::api::fapiao::{
     FapiaoAbilityType, FapiaoMode, OperationType, QueryPartnerInviteUrlRequest, operations,
     required,

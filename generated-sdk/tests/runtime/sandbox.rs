@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 use wechatpay_apiv3::Error;
+use wechatpay_apiv3::Services;
 use wechatpay_apiv3::api::ErrorCode;
 use wechatpay_apiv3::api::global::Event;
 use wechatpay_apiv3::api::platsolution::operations::{
@@ -106,7 +107,7 @@ async fn lifecycle_refusals_are_the_documented_error_rows() {
             .expect_err("a reused out_recharge_no"),
     );
     assert_eq!(
-        (again.status, &again.error_code(), again.message.as_str()),
+        (again.status, &ErrorCode::of(&again), again.message.as_str()),
         (400, &ErrorCode::InvalidRequest, "该业务充值单号已存在")
     );
     for error in [
@@ -127,7 +128,7 @@ async fn lifecycle_refusals_are_the_documented_error_rows() {
     ] {
         let error = api_error(error);
         assert_eq!(
-            (error.status, &error.error_code(), error.message.as_str()),
+            (error.status, &ErrorCode::of(&error), error.message.as_str()),
             (404, &ErrorCode::NotFound, "充值单不存在")
         );
     }
@@ -333,7 +334,7 @@ async fn a_registered_answer_replaces_the_example_and_the_lifecycle() {
             .expect_err("registered"),
     );
     assert_eq!(
-        (error.status, &error.error_code()),
+        (error.status, &ErrorCode::of(&error)),
         (403, &ErrorCode::NoAuth)
     );
     sandbox.clear_answers();
@@ -347,7 +348,7 @@ async fn a_registered_answer_replaces_the_example_and_the_lifecycle() {
             .await
             .expect_err("the lifecycle again"),
     );
-    assert_eq!(error.error_code(), ErrorCode::NotFound);
+    assert_eq!(ErrorCode::of(&error), ErrorCode::NotFound);
 }
 
 #[tokio::test]

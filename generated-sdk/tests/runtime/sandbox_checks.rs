@@ -2,6 +2,7 @@
 //! signatures and unknown paths, and every operation of the spec routed and answered.
 
 use serde_json::{Value, json};
+use wechatpay_apiv3::Services;
 use wechatpay_apiv3::api::ErrorCode;
 use wechatpay_apiv3::api::platsolution::QueryRechargeRequest;
 use wechatpay_apiv3::api::platsolution::required;
@@ -137,7 +138,7 @@ async fn a_bad_signature_is_sign_error_and_an_unknown_path_not_found() {
             .expect_err("refused"),
     );
     assert_eq!(
-        (error.status, &error.error_code()),
+        (error.status, &ErrorCode::of(&error)),
         (401, &ErrorCode::SignError)
     );
     assert!(!sandbox.requests()[0].signature_valid);

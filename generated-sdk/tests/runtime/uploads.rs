@@ -6,6 +6,7 @@
 #![cfg(feature = "common")]
 
 use wechatpay_apiv3::Error;
+use wechatpay_apiv3::Services;
 use wechatpay_apiv3::api::common::{UploadImageRequest, UploadVideoRequest, operations};
 use wechatpay_apiv3::runtime::sign::{SigningInput, authorization, nonce};
 use wechatpay_apiv3::runtime::{ApiRequest, MerchantKey, Transport, UploadFile, prepare_upload};

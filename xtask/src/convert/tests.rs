@@ -154,12 +154,12 @@ fn the_converted_fixture_passes_the_whole_pipeline() {
     assert_eq!(generated.operations, 5);
     let client = generated
         .output
-        .get("generated-sdk/src/api/pay/client.rs")
+        .get("generated-sdk/services/all/src/pay/client.rs")
         .expect("the pay client");
     assert!(client.contains("pub fn query_transactions_id_by_transaction_id("));
     let uploads = generated
         .output
-        .get("generated-sdk/src/api/mch_manage/client.rs")
+        .get("generated-sdk/services/all/src/mch_manage/client.rs")
         .expect("the mch_manage client");
     assert!(
         uploads.contains("file: crate::runtime::UploadFile"),

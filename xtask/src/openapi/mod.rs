@@ -152,6 +152,10 @@ pub fn import(document: &Value, origin: &str) -> Result<Imported, ImportError> {
                 ),
                 None => None,
             },
+            crates: match doc.get("x-crates") {
+                Some(crates) => Some(crate_defs(&crates)?),
+                None => None,
+            },
         },
         errors: importer.common_errors.clone(),
     };
@@ -322,4 +326,21 @@ impl<'a> Importer<'a> {
                 .transpose()?,
         })
     }
+}
+
+/// `x-crates`: each crate of services with its title and services.
+fn crate_defs(
+    crates: &Node<'_>,
+) -> Result<std::collections::BTreeMap<String, codegen::spec::CrateDef>, ImportError> {
+    let mut defs = std::collections::BTreeMap::new();
+    for (name, def) in crates.entries()? {
+        let title = def.require("title")?.str()?.to_owned();
+        let services = def
+            .strings("services")?
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        defs.insert(name.to_owned(), codegen::spec::CrateDef { title, services });
+    }
+    Ok(defs)
 }

@@ -43,6 +43,20 @@ fn document(api: &Api) -> Result<Value, EmitError> {
     document.insert("info".into(), info(api));
     document.insert("servers".into(), servers(&api.hosts));
     document.insert("x-default-features".into(), json!(api.default_features));
+    // The crates of services, unless the spec left them out (one crate of every service).
+    let declared =
+        !matches!(api.crates.as_slice(), [only] if only.name == crate::ir::ServiceCrate::DEFAULT);
+    if declared {
+        let crates: serde_json::Map<String, serde_json::Value> = api
+            .crates
+            .iter()
+            .map(|krate| {
+                let def = json!({"title": krate.title, "services": krate.services});
+                (krate.name.clone(), def)
+            })
+            .collect();
+        document.insert("x-crates".into(), serde_json::Value::Object(crates));
+    }
     // 公共错误码: each operation's x-error-codes starts with them; said once for importers.
     document.insert(
         "x-common-error-codes".into(),

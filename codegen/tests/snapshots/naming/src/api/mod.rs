@@ -2,10 +2,10 @@
 
 //! The generated part of the SDK: Naming test API.
 //!
-//! One module per service, each behind the cargo feature of the same name, plus the error codes every operation can answer with.
+//! One module per service, each behind the cargo feature of the same name and compiled in the crate of services `api.crates` puts it in; [`Services`] gives the client one accessor per enabled service. Plus the error codes every operation can answer with.
 mod error_code;
 pub use error_code::ErrorCode;
-/// The `wxpay` tool's dispatch from an operation id to the typed call.
+/// The `wxpay` tool's dispatch from a service to the typed calls of its crate.
 #[cfg(feature = "cli")]
 pub mod cli;
 /// The spec as data, for the `wxpay` tool and the sandbox.
@@ -17,4 +17,18 @@ pub const MAIN_HOST: &str = "https://api.example.test";
 pub const BACKUP_HOST: Option<&str> = None;
 /// 命名障碍赛
 #[cfg(feature = "obstacle")]
-pub mod obstacle;
+pub use wechatpay_apiv3_all::obstacle;
+/// The services of a [`Client`](crate::runtime::Client), one accessor per enabled
+/// service: `client.basic_payment().jsapi_prepay(&request)`. Bring it into scope with
+/// `use wechatpay_apiv3::Services;`.
+pub trait Services {
+    /// The operations of 命名障碍赛 (cargo feature `obstacle`), over this client's signing and verifying transport.
+    #[cfg(feature = "obstacle")]
+    fn obstacle(&self) -> obstacle::ObstacleClient<'_, crate::runtime::Client>;
+}
+impl Services for crate::runtime::Client {
+    #[cfg(feature = "obstacle")]
+    fn obstacle(&self) -> obstacle::ObstacleClient<'_, crate::runtime::Client> {
+        obstacle::ObstacleClient::new(self)
+    }
+}

@@ -1,0 +1,95 @@
+//! The plumbing of the `wxpay` tool's typed calls (cargo feature `cli`). Each service crate
+//! generates one small function per operation that decodes checked JSON into the typed request,
+//! calls the operation and encodes the answer; they share these helpers, so the tool itself
+//! (in `wechatpay-apiv3`) names no operation.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+pub use crate::progress::Progress;
+use crate::{CertificateSource, Client, Error, UploadFile, ValidationError};
+
+/// One typed call in progress; its answer as JSON (`None` for an answer with no body).
+pub type Call<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Value>, Error>> + 'a>>;
+
+/// The generated dispatch from a service and operation id to its typed call.
+pub type Dispatch = for<'a> fn(&'a Client, &str, &str, Input) -> Call<'a>;
+
+/// What one call is given.
+#[derive(Debug)]
+pub struct Input {
+    /// The request's path, query and body fields as JSON.
+    pub request: Value,
+    /// The file to upload (`--file`), for an upload operation.
+    pub file: Option<UploadFile>,
+    /// The SHA-1 to check a downloaded file against (`--sha1`), for a download whose answer is
+    /// unsigned.
+    pub expected_sha1: Option<String>,
+}
+
+/// What the generated code hands the tool, so the tool's own code names no operation.
+#[derive(Debug, Clone, Copy)]
+pub struct Generated {
+    /// From a service and operation id to its typed call.
+    pub call: Dispatch,
+    /// The certificate downloads of the enabled services, in spec order; the tool uses the
+    /// first when no WeChat Pay public key is given.
+    pub certificate_sources: &'static [&'static CertificateSource],
+}
+
+/// The file of an upload operation's call; the tool requires `--file` for those.
+pub fn upload_file(file: Option<UploadFile>) -> Result<UploadFile, Error> {
+    file.ok_or_else(|| {
+        Error::Validation(ValidationError {
+            field: "file".to_owned(),
+            rule: "this operation uploads a file: give it with --file PATH".to_owned(),
+        })
+    })
+}
+
+/// The SHA-1 of an announced download's call; the tool requires `--sha1` for those.
+pub fn expected_sha1(sha1: Option<String>) -> Result<String, Error> {
+    sha1.ok_or_else(|| {
+        Error::Validation(ValidationError {
+            field: "sha1".to_owned(),
+            rule: "WeChat Pay does not sign this file's answer: give the SHA-1 the answer with its URL announced (hash_value) with --sha1 HASH".to_owned(),
+        })
+    })
+}
+
+/// The error for an operation the table does not have.
+pub fn unknown_operation(service: &str, id: &str) -> Error {
+    Error::Validation(ValidationError {
+        field: String::new(),
+        rule: format!("unknown operation {service} {id}; `wxpay list` shows them all"),
+    })
+}
+
+/// An already failed call: the operation is not among the enabled ones.
+pub fn unknown_call<'a>(service: &str, id: &str) -> Call<'a> {
+    Box::pin(std::future::ready(Err(unknown_operation(service, id))))
+}
+
+/// Decodes checked JSON into a typed request.
+pub fn decode<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
+    // From text, with the reader every generated decoder is already compiled for.
+    serde_json::from_str(&value.to_string()).map_err(|error| {
+        Error::Validation(ValidationError {
+            field: String::new(),
+            rule: format!("the request does not decode: {error}"),
+        })
+    })
+}
+
+/// A typed response as JSON with wire names.
+pub fn encode<T: Serialize>(response: &T) -> Result<Value, Error> {
+    // To text with the writer every generated encoder is already compiled for, then a value
+    // to print.
+    let text = serde_json::to_vec(response);
+    text.and_then(|text| serde_json::from_slice(&text))
+        .map_err(|error| Error::Config {
+            reason: format!("the response cannot be shown as JSON: {error}"),
+        })
+}
