@@ -35,17 +35,13 @@ pub fn schema_module(api: &Api) -> Result<TokenStream, EmitError> {
             (#feature, crate::api::#module::SCHEMA)
         }
     });
-    let arms = api.services.iter().flat_map(|service| {
+    let arms = api.services.iter().map(|service| {
         let feature = &service.name;
         let module = ident(&service.name);
-        service.operations.iter().map(move |op| {
-            let id = &op.id;
-            let constant = ident(&op.const_name);
-            quote! {
-                #[cfg(feature = #feature)]
-                (#feature, #id) => Some(&crate::api::#module::operations::#constant),
-            }
-        })
+        quote! {
+            #[cfg(feature = #feature)]
+            #feature => crate::api::#module::operations::ALL,
+        }
     });
     let upload_arms = api.services.iter().flat_map(|service| {
         let feature = &service.name;
@@ -78,10 +74,11 @@ pub fn schema_module(api: &Api) -> Result<TokenStream, EmitError> {
         /// The method, path and hosts of the operation `id` of `service`, among the enabled
         /// services.
         pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::OperationInfo> {
-            match (service, id) {
+            let operations: &[&crate::runtime::OperationInfo] = match service {
                 #(#arms)*
-                _ => None,
-            }
+                _ => &[],
+            };
+            operations.iter().copied().find(|operation| operation.id == id)
         }
 
         /// The upload operations of the enabled services: service, id and framing.

@@ -11,27 +11,12 @@ pub const COMMON_ERRORS: &str = "[{\"status\":500,\"code\":\"SYSTEM_ERROR\",\"de
 /// The method, path and hosts of the operation `id` of `service`, among the enabled
 /// services.
 pub fn info(service: &str, id: &str) -> Option<&'static crate::runtime::OperationInfo> {
-    match (service, id) {
+    let operations: &[&crate::runtime::OperationInfo] = match service {
         #[cfg(feature = "obstacle")]
-        ("obstacle", "pay") => Some(&crate::api::obstacle::operations::PAY),
-        #[cfg(feature = "obstacle")]
-        ("obstacle", "list_things") => {
-            Some(&crate::api::obstacle::operations::LIST_THINGS)
-        }
-        #[cfg(feature = "obstacle")]
-        ("obstacle", "delete_things") => {
-            Some(&crate::api::obstacle::operations::DELETE_THINGS)
-        }
-        #[cfg(feature = "obstacle")]
-        ("obstacle", "download_bill") => {
-            Some(&crate::api::obstacle::operations::DOWNLOAD_BILL)
-        }
-        #[cfg(feature = "obstacle")]
-        ("obstacle", "match") => Some(&crate::api::obstacle::operations::MATCH),
-        #[cfg(feature = "obstacle")]
-        ("obstacle", "fetch_self") => Some(&crate::api::obstacle::operations::FETCH_SELF),
-        _ => None,
-    }
+        "obstacle" => crate::api::obstacle::operations::ALL,
+        _ => &[],
+    };
+    operations.iter().copied().find(|operation| operation.id == id)
 }
 /// The upload operations of the enabled services: service, id and framing.
 const UPLOADS: &[(&str, &str, &crate::runtime::UploadRules)] = &[];
