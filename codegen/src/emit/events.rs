@@ -1,4 +1,4 @@
-//! `src/api/<service>/events.rs`: the service's `Event` enum, one variant per documented
+//! `<service>/events.rs` in the service's crate: the service's `Event` enum, one variant per documented
 //! notification, decoded by `event_type`, with an untyped fallback for events the spec does
 //! not describe yet.
 

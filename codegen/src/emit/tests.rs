@@ -10,7 +10,7 @@ use super::types::ident;
 use crate::ir::{Location, Operation, Service};
 use crate::spec::ExampleKind;
 
-/// `src/api/<service>/examples.rs`, or `None` when the service documents no example.
+/// `<service>/examples.rs` in the service's crate, or `None` when the service documents no example.
 pub fn examples_module(service: &Service) -> Result<Option<TokenStream>, EmitError> {
     let mut tests = Vec::new();
     for op in &service.operations {

@@ -1,4 +1,4 @@
-//! The format of `src/api/<service>/schema.json`, defined once: the generator (which compiles
+//! The format of each service's `schema.json`, defined once: the generator (which compiles
 //! this file too) writes these types and this crate reads them, so the two sides cannot drift.
 //! Std and serde only, for that reason.
 //!

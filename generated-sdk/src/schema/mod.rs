@@ -1,9 +1,9 @@
 //! The spec as data (cargo features `cli` and `testkit`): every operation's fields with their
 //! JSON shape, requirement, limit and meaning, its documented examples, answer and error rows,
 //! and the notifications and lifecycles of each service. The generator writes each service's
-//! tables as JSON (`src/api/<service>/schema.json`, embedded by `crate::api::schema`); this
-//! module reads them once, on first use, and holds the request check both the `wxpay` tool and
-//! the sandbox apply.
+//! tables as JSON (`schema.json` in each service's folder, its `SCHEMA`, gathered by
+//! `crate::api::schema`); this module reads them once, on first use, and holds the request check
+//! both the `wxpay` tool and the sandbox apply.
 
 mod check;
 mod data;
