@@ -113,12 +113,14 @@ pub fn service_cli_module(service: &Service) -> TokenStream {
     }
 }
 
-/// The typed call of one operation (feature `cli`).
+/// The typed call of one operation (feature `cli`): decoded and sent right away, its answer shown
+/// by the runtime's small shared futures; only a download, which streams, is an `async` block.
 fn call_function(service: &Service, op: &Operation) -> TokenStream {
     let client = ident(&service.client_name);
     let request = ident(&op.request.name);
     let method = ident(&op.method_name);
-    let body = if let Some(download) = &op.response.download {
+    let doc = format!(" `{}`: {}", op.id, super::doc::escape_text(&op.title));
+    if let Some(download) = &op.response.download {
         let sha1 = match download.integrity {
             Integrity::Announced => quote!(&crate::runtime::dispatch::expected_sha1(
                 input.expected_sha1
@@ -126,54 +128,73 @@ fn call_function(service: &Service, op: &Operation) -> TokenStream {
             Integrity::SignedDigest { .. } => TokenStream::new(),
         };
         // The file goes to stdout as it arrives.
-        quote! {
-            let mut sink = crate::runtime::dispatch::Progress::to_stdout();
-            super::#client::new(client).#method(&request, #sha1 &mut sink).await?;
-            sink.finish();
-            Ok(None)
-        }
-    } else {
-        let file = if op.upload.is_some() {
-            quote!(crate::runtime::dispatch::upload_file(input.file)?)
-        } else {
-            TokenStream::new()
+        return quote! {
+            #[doc = #doc]
+            fn #method(client: &crate::runtime::Client, input: Input) -> Call<'_> {
+                Box::pin(async move {
+                    let request: super::#request = crate::runtime::dispatch::decode(input.request)?;
+                    let mut sink = crate::runtime::dispatch::Progress::to_stdout();
+                    super::#client::new(client).#method(&request, #sha1 &mut sink).await?;
+                    sink.finish();
+                    Ok(None)
+                })
+            }
         };
-        if let Some(outcomes) = &op.response.outcomes {
-            // Print the body of the status that arrived; a status without one prints nothing.
-            let outcome = ident(&outcomes.name);
-            let arms = outcomes.variants.iter().map(|variant| {
-                let name = ident(&variant.variant);
-                match variant.body {
-                    Some(_) => quote!(super::#outcome::#name(body) => crate::runtime::dispatch::encode(&body).map(Some),),
-                    None => quote!(super::#outcome::#name => Ok(None),),
-                }
-            });
-            quote! {
-                match super::#client::new(client).#method(&request, #file).await? {
+    }
+    let (take_file, file) = if op.upload.is_some() {
+        let take = quote! {
+            let file = match crate::runtime::dispatch::upload_file(input.file) {
+                Ok(file) => file,
+                Err(error) => return crate::runtime::dispatch::failed(error),
+            };
+        };
+        (take, quote!(file))
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
+    let call = quote!(super::#client::new(client).#method(&request, #file));
+    let (answer, show) = if let Some(outcomes) = &op.response.outcomes {
+        // Show the body of the status that arrived; a status without one shows nothing.
+        let outcome = ident(&outcomes.name);
+        let arms = outcomes.variants.iter().map(|variant| {
+            let name = ident(&variant.variant);
+            match variant.body {
+                Some(_) => quote!(super::#outcome::#name(body) => crate::runtime::dispatch::encode(&body).map(Some),),
+                None => quote!(super::#outcome::#name => Ok(None),),
+            }
+        });
+        let show = quote! {
+            fn show(
+                outcome: super::#outcome,
+            ) -> Result<Option<serde_json::Value>, crate::runtime::Error> {
+                match outcome {
                     #(#arms)*
                 }
             }
-        } else if op.response.body.is_some() {
-            quote! {
-                let response = super::#client::new(client).#method(&request, #file).await?;
-                crate::runtime::dispatch::encode(&response).map(Some)
-            }
-        } else {
-            // A 204: nothing to print.
-            quote! {
-                super::#client::new(client).#method(&request, #file).await?;
-                Ok(None)
-            }
-        }
+        };
+        (quote!(crate::runtime::dispatch::shown(#call, show)), show)
+    } else if op.response.body.is_some() {
+        (
+            quote!(crate::runtime::dispatch::answer(#call)),
+            TokenStream::new(),
+        )
+    } else {
+        // A 204: nothing to show.
+        (
+            quote!(crate::runtime::dispatch::answer_empty(#call)),
+            TokenStream::new(),
+        )
     };
-    let doc = format!(" `{}`: {}", op.id, super::doc::escape_text(&op.title));
     quote! {
         #[doc = #doc]
         fn #method(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-            Box::pin(async move {
-                let request: super::#request = crate::runtime::dispatch::decode(input.request)?;
-                #body
-            })
+            #show
+            let request: super::#request = match crate::runtime::dispatch::decode(input.request) {
+                Ok(request) => request,
+                Err(error) => return crate::runtime::dispatch::failed(error),
+            };
+            #take_file
+            #answer
         }
     }
 }

@@ -3,6 +3,10 @@
 //! calls the operation and encodes the answer; they share these helpers, so the tool itself
 //! (in `wechatpay-apiv3`) names no operation.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -69,7 +73,56 @@ pub fn unknown_operation(service: &str, id: &str) -> Error {
 
 /// An already failed call: the operation is not among the enabled ones.
 pub fn unknown_call<'a>(service: &str, id: &str) -> Call<'a> {
-    Box::pin(std::future::ready(Err(unknown_operation(service, id))))
+    failed(unknown_operation(service, id))
+}
+
+/// A call that failed before it was sent (its request did not decode, a file was missing).
+pub fn failed<'a>(error: Error) -> Call<'a> {
+    Box::pin(std::future::ready(Err(error)))
+}
+
+/// A typed call whose answer is shown as JSON with wire names.
+pub fn answer<'a, R: Serialize + 'a>(call: crate::Call<'a, R>) -> Call<'a> {
+    shown(call, show_json::<R>)
+}
+
+/// A typed call whose answer has no body (HTTP 204): nothing to show.
+pub fn answer_empty(call: crate::Call<'_, ()>) -> Call<'_> {
+    shown(call, |()| Ok(None))
+}
+
+/// A typed call shown by `show` once it is answered: the operations with several documented
+/// success statuses show the body of the one that arrived.
+pub fn shown<'a, R: 'a>(
+    call: crate::Call<'a, R>,
+    show: fn(R) -> Result<Option<Value>, Error>,
+) -> Call<'a> {
+    // A hand-written future rather than an `async` block per operation: one small state
+    // machine per answer type instead of one per operation (most of the tool's build).
+    Box::pin(Shown { call, show })
+}
+
+fn show_json<R: Serialize>(response: R) -> Result<Option<Value>, Error> {
+    encode(&response).map(Some)
+}
+
+/// A typed call and how to show its answer.
+struct Shown<'a, R> {
+    call: crate::Call<'a, R>,
+    show: fn(R) -> Result<Option<Value>, Error>,
+}
+
+impl<R> Future for Shown<'_, R> {
+    type Output = Result<Option<Value>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.call).poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(response)) => Poll::Ready((this.show)(response)),
+            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+        }
+    }
 }
 
 /// Decodes checked JSON into a typed request.

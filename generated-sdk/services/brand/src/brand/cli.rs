@@ -36,245 +36,253 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_product_authorities`: 获得品牌已授权且在生效中的产品权限信息
 fn query_product_authorities(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryProductAuthoritiesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .query_product_authorities(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryProductAuthoritiesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).query_product_authorities(&request),
+    )
 }
 /// `submit_brand_applyment`: 提交入驻申请
 fn submit_brand_applyment(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubmitBrandApplymentRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .submit_brand_applyment(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubmitBrandApplymentRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).submit_brand_applyment(&request),
+    )
 }
 /// `query_brand_applyment_by_id`: 根据申请单ID查询申请状态
 fn query_brand_applyment_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryBrandApplymentByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .query_brand_applyment_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryBrandApplymentByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).query_brand_applyment_by_id(&request),
+    )
 }
 /// `query_brand_applyment_by_business_code`: 根据业务申请编号查询申请状态
 fn query_brand_applyment_by_business_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryBrandApplymentByBusinessCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .query_brand_applyment_by_business_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryBrandApplymentByBusinessCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).query_brand_applyment_by_business_code(&request),
+    )
 }
 /// `cancel_brand_applyment`: 撤销申请
 fn cancel_brand_applyment(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelBrandApplymentRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .cancel_brand_applyment(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CancelBrandApplymentRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).cancel_brand_applyment(&request),
+    )
 }
 /// `list_shake_activities`: 查询摇优惠活动列表
 fn list_shake_activities(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListShakeActivitiesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .list_shake_activities(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListShakeActivitiesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).list_shake_activities(&request),
+    )
 }
 /// `list_brand_stores`: 列表查询品牌门店信息
 fn list_brand_stores(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListBrandStoresRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .list_brand_stores(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListBrandStoresRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).list_brand_stores(&request),
+    )
 }
 /// `create_brand_store`: 创建品牌门店
 fn create_brand_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateBrandStoreRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .create_brand_store(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateBrandStoreRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).create_brand_store(&request),
+    )
 }
 /// `delete_brand_store`: 删除品牌门店
 fn delete_brand_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteBrandStoreRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::BrandClient::new(client).delete_brand_store(&request).await?;
-        Ok(None)
-    })
+    let request: super::DeleteBrandStoreRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::BrandClient::new(client).delete_brand_store(&request),
+    )
 }
 /// `query_brand_store`: 查询品牌门店
 fn query_brand_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryBrandStoreRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .query_brand_store(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryBrandStoreRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).query_brand_store(&request),
+    )
 }
 /// `update_brand_store`: 更新品牌门店
 fn update_brand_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateBrandStoreRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .update_brand_store(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateBrandStoreRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).update_brand_store(&request),
+    )
 }
 /// `bind_brand_store_recipient`: 绑定收款商户号
 fn bind_brand_store_recipient(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::BindBrandStoreRecipientRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .bind_brand_store_recipient(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::BindBrandStoreRecipientRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).bind_brand_store_recipient(&request),
+    )
 }
 /// `close_brand_store`: 暂停门店营业
 fn close_brand_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CloseBrandStoreRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .close_brand_store(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CloseBrandStoreRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).close_brand_store(&request),
+    )
 }
 /// `resume_brand_store`: 恢复门店营业
 fn resume_brand_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ResumeBrandStoreRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .resume_brand_store(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ResumeBrandStoreRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).resume_brand_store(&request),
+    )
 }
 /// `unbind_brand_store_recipient`: 解绑收款商户号
 fn unbind_brand_store_recipient(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UnbindBrandStoreRecipientRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .unbind_brand_store_recipient(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UnbindBrandStoreRecipientRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).unbind_brand_store_recipient(&request),
+    )
 }
 /// `create_store`: 创建门店API
 fn create_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateStoreRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client).create_store(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateStoreRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).create_store(&request),
+    )
 }
 /// `query_store`: 查询门店API
 fn query_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryStoreRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client).query_store(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryStoreRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).query_store(&request),
+    )
 }
 /// `update_store`: 修改门店API
 fn update_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateStoreRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::BrandClient::new(client).update_store(&request).await?;
-        Ok(None)
-    })
+    let request: super::UpdateStoreRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::BrandClient::new(client).update_store(&request),
+    )
 }
 /// `bind_store_recipient`: 绑定门店收款信息
 fn bind_store_recipient(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::BindStoreRecipientRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .bind_store_recipient(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::BindStoreRecipientRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).bind_store_recipient(&request),
+    )
 }
 /// `unbind_store_recipient`: 解除门店收款信息绑定
 fn unbind_store_recipient(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UnbindStoreRecipientRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandClient::new(client)
-            .unbind_store_recipient(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UnbindStoreRecipientRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandClient::new(client).unbind_store_recipient(&request),
+    )
 }

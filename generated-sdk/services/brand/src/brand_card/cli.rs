@@ -47,424 +47,424 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_card_config`: 查询商家名片配置申请状态
 fn query_card_config(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCardConfigRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .query_card_config(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCardConfigRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).query_card_config(&request),
+    )
 }
 /// `submit_card_config`: 提交商家名片配置申请
 fn submit_card_config(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubmitCardConfigRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .submit_card_config(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubmitCardConfigRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).submit_card_config(&request),
+    )
 }
 /// `cancel_card_config_applyment`: 撤销商家名片配置申请
 fn cancel_card_config_applyment(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelCardConfigApplymentRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .cancel_card_config_applyment(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CancelCardConfigApplymentRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).cancel_card_config_applyment(&request),
+    )
 }
 /// `query_card_preview_url`: 获取商家名片预览二维码
 fn query_card_preview_url(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCardPreviewUrlRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .query_card_preview_url(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCardPreviewUrlRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).query_card_preview_url(&request),
+    )
 }
 /// `publish_card_config`: 发布商家名片配置
 fn publish_card_config(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PublishCardConfigRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .publish_card_config(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PublishCardConfigRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).publish_card_config(&request),
+    )
 }
 /// `list_card_links`: 查询已生效交易连接名片规则
 fn list_card_links(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListCardLinksRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .list_card_links(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListCardLinksRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).list_card_links(&request),
+    )
 }
 /// `apply_card_link`: 添加交易连接名片规则申请
 fn apply_card_link(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyCardLinkRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .apply_card_link(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyCardLinkRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).apply_card_link(&request),
+    )
 }
 /// `query_card_link_applyment`: 根据业务申请编号查询添加申请状态
 fn query_card_link_applyment(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCardLinkApplymentRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .query_card_link_applyment(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCardLinkApplymentRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).query_card_link_applyment(&request),
+    )
 }
 /// `cancel_card_link_applyment`: 撤销交易连接名片配置申请
 fn cancel_card_link_applyment(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelCardLinkApplymentRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .cancel_card_link_applyment(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CancelCardLinkApplymentRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).cancel_card_link_applyment(&request),
+    )
 }
 /// `unbind_card_link`: 解除已生效交易连接名片场景
 fn unbind_card_link(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UnbindCardLinkRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .unbind_card_link(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UnbindCardLinkRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).unbind_card_link(&request),
+    )
 }
 /// `list_member_cards`: 查询会员卡模板列表
 fn list_member_cards(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListMemberCardsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .list_member_cards(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListMemberCardsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).list_member_cards(&request),
+    )
 }
 /// `create_member_card`: 创建会员卡模板
 fn create_member_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateMemberCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .create_member_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateMemberCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).create_member_card(&request),
+    )
 }
 /// `delete_member_card`: 删除会员卡模板
 fn delete_member_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteMemberCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .delete_member_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeleteMemberCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).delete_member_card(&request),
+    )
 }
 /// `query_member_card`: 查询会员卡模板信息
 fn query_member_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryMemberCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .query_member_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryMemberCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).query_member_card(&request),
+    )
 }
 /// `update_member_card`: 修改会员卡模板信息
 fn update_member_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateMemberCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .update_member_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateMemberCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).update_member_card(&request),
+    )
 }
 /// `invalidate_member_card`: 作废会员卡模板
 fn invalidate_member_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InvalidateMemberCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .invalidate_member_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InvalidateMemberCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).invalidate_member_card(&request),
+    )
 }
 /// `list_membership_activities`: 查询品牌会员发券活动列表
 fn list_membership_activities(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListMembershipActivitiesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .list_membership_activities(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListMembershipActivitiesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).list_membership_activities(&request),
+    )
 }
 /// `create_membership_activity`: 创建品牌会员发券活动
 fn create_membership_activity(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateMembershipActivityRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .create_membership_activity(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateMembershipActivityRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).create_membership_activity(&request),
+    )
 }
 /// `query_membership_activity`: 查询品牌会员发券活动
 fn query_membership_activity(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryMembershipActivityRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .query_membership_activity(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryMembershipActivityRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).query_membership_activity(&request),
+    )
 }
 /// `update_membership_activity`: 修改品牌会员发券活动信息
 fn update_membership_activity(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateMembershipActivityRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .update_membership_activity(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateMembershipActivityRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).update_membership_activity(&request),
+    )
 }
 /// `terminate_membership_activity`: 终止品牌会员发券活动
 fn terminate_membership_activity(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminateMembershipActivityRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .terminate_membership_activity(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::TerminateMembershipActivityRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).terminate_membership_activity(&request),
+    )
 }
 /// `create_pay_view_token`: 品牌会员展示付款码组件预授权
 fn create_pay_view_token(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreatePayViewTokenRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .create_pay_view_token(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreatePayViewTokenRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).create_pay_view_token(&request),
+    )
 }
 /// `create_pre_auth_token`: 入会组件预授权
 fn create_pre_auth_token(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreatePreAuthTokenRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .create_pre_auth_token(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreatePreAuthTokenRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).create_pre_auth_token(&request),
+    )
 }
 /// `list_user_cards`: 查询用户在品牌下所有会员卡
 fn list_user_cards(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListUserCardsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .list_user_cards(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListUserCardsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).list_user_cards(&request),
+    )
 }
 /// `import_user_cards_by_openid`: 根据openid导入用户会员卡
 fn import_user_cards_by_openid(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ImportUserCardsByOpenidRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .import_user_cards_by_openid(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ImportUserCardsByOpenidRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).import_user_cards_by_openid(&request),
+    )
 }
 /// `import_user_cards_by_phone`: 根据手机号导入用户会员卡
 fn import_user_cards_by_phone(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ImportUserCardsByPhoneRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .import_user_cards_by_phone(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ImportUserCardsByPhoneRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).import_user_cards_by_phone(&request),
+    )
 }
 /// `query_user_card`: 查询用户会员卡信息
 fn query_user_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryUserCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .query_user_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryUserCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).query_user_card(&request),
+    )
 }
 /// `update_user_card`: 修改用户会员卡信息
 fn update_user_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateUserCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .update_user_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateUserCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).update_user_card(&request),
+    )
 }
 /// `confirm_user_card`: 同步会员开通结果
 fn confirm_user_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ConfirmUserCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .confirm_user_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ConfirmUserCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).confirm_user_card(&request),
+    )
 }
 /// `invalidate_user_card`: 作废用户会员卡
 fn invalidate_user_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InvalidateUserCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .invalidate_user_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InvalidateUserCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).invalidate_user_card(&request),
+    )
 }
 /// `create_user_feed`: 创建用户动态信息
 fn create_user_feed(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateUserFeedRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .create_user_feed(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateUserFeedRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).create_user_feed(&request),
+    )
 }
 /// `confirm_points_coupon_exchange`: 同步积分兑券结果
 fn confirm_points_coupon_exchange(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ConfirmPointsCouponExchangeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .confirm_points_coupon_exchange(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ConfirmPointsCouponExchangeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).confirm_points_coupon_exchange(&request),
+    )
 }
 /// `sync_user_points`: 同步积分余额
 fn sync_user_points(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SyncUserPointsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandCardClient::new(client)
-            .sync_user_points(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SyncUserPointsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandCardClient::new(client).sync_user_points(&request),
+    )
 }

@@ -19,67 +19,67 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `send_red_packet_batch`: 品牌商户发放红包
 fn send_red_packet_batch(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SendRedPacketBatchRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandRedpacketClient::new(client)
-            .send_red_packet_batch(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SendRedPacketBatchRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandRedpacketClient::new(client).send_red_packet_batch(&request),
+    )
 }
 /// `query_batch_by_batch_no`: 微信支付批次单号查询批次单
 fn query_batch_by_batch_no(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryBatchByBatchNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandRedpacketClient::new(client)
-            .query_batch_by_batch_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryBatchByBatchNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandRedpacketClient::new(client).query_batch_by_batch_no(&request),
+    )
 }
 /// `query_detail_by_detail_no`: 商家明细单号查询明细单
 fn query_detail_by_detail_no(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDetailByDetailNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandRedpacketClient::new(client)
-            .query_detail_by_detail_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDetailByDetailNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandRedpacketClient::new(client).query_detail_by_detail_no(&request),
+    )
 }
 /// `query_batch_by_out_batch_no`: 商家批次单号查询批次单
 fn query_batch_by_out_batch_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryBatchByOutBatchNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandRedpacketClient::new(client)
-            .query_batch_by_out_batch_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryBatchByOutBatchNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandRedpacketClient::new(client).query_batch_by_out_batch_no(&request),
+    )
 }
 /// `query_detail_by_out_detail_no`: 商家明细单号查询明细单
 fn query_detail_by_out_detail_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDetailByOutDetailNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BrandRedpacketClient::new(client)
-            .query_detail_by_out_detail_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDetailByOutDetailNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BrandRedpacketClient::new(client).query_detail_by_out_detail_no(&request),
+    )
 }

@@ -28,170 +28,179 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `sync_parking_status`: 商圈会员停车状态同步
 fn sync_parking_status(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SyncParkingStatusRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::BusinessToolsClient::new(client).sync_parking_status(&request).await?;
-        Ok(None)
-    })
+    let request: super::SyncParkingStatusRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::BusinessToolsClient::new(client).sync_parking_status(&request),
+    )
 }
 /// `notify_points`: 商圈会员积分同步
 fn notify_points(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::NotifyPointsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::BusinessToolsClient::new(client).notify_points(&request).await?;
-        Ok(None)
-    })
+    let request: super::NotifyPointsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::BusinessToolsClient::new(client).notify_points(&request),
+    )
 }
 /// `query_user_authorization`: 商圈积分授权查询
 fn query_user_authorization(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryUserAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BusinessToolsClient::new(client)
-            .query_user_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryUserAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BusinessToolsClient::new(client).query_user_authorization(&request),
+    )
 }
 /// `query_points_commit_status`: 商圈会员待积分状态查询
 fn query_points_commit_status(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPointsCommitStatusRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::BusinessToolsClient::new(client)
-            .query_points_commit_status(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::QueryPointsCommitStatusRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::BusinessToolsClient::new(client).query_points_commit_status(&request),
+    )
 }
 /// `sync_catering_order_status`: 点餐订单信息同步（渠道商/服务商）
 fn sync_catering_order_status(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SyncCateringOrderStatusRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::BusinessToolsClient::new(client)
-            .sync_catering_order_status(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::SyncCateringOrderStatusRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::BusinessToolsClient::new(client).sync_catering_order_status(&request),
+    )
 }
 /// `create_custom_entrance`: 创建自定义入口
 fn create_custom_entrance(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateCustomEntranceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BusinessToolsClient::new(client)
-            .create_custom_entrance(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateCustomEntranceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BusinessToolsClient::new(client).create_custom_entrance(&request),
+    )
 }
 /// `query_custom_entrance`: 查询自定义入口
 fn query_custom_entrance(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCustomEntranceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BusinessToolsClient::new(client)
-            .query_custom_entrance(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCustomEntranceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BusinessToolsClient::new(client).query_custom_entrance(&request),
+    )
 }
 /// `update_custom_entrance`: 更新自定义入口
 fn update_custom_entrance(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateCustomEntranceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BusinessToolsClient::new(client)
-            .update_custom_entrance(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateCustomEntranceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BusinessToolsClient::new(client).update_custom_entrance(&request),
+    )
 }
 /// `upload_receipt_jump_info`: 上传商家电子小票跳转信息
 fn upload_receipt_jump_info(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadReceiptJumpInfoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BusinessToolsClient::new(client)
-            .upload_receipt_jump_info(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadReceiptJumpInfoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BusinessToolsClient::new(client).upload_receipt_jump_info(&request),
+    )
 }
 /// `upload_shopping_receipt`: 上传电子小票
 fn upload_shopping_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadShoppingReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BusinessToolsClient::new(client)
-            .upload_shopping_receipt(
-                &request,
-                crate::runtime::dispatch::upload_file(input.file)?,
-            )
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadShoppingReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    let file = match crate::runtime::dispatch::upload_file(input.file) {
+        Ok(file) => file,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BusinessToolsClient::new(client).upload_shopping_receipt(&request, file),
+    )
 }
 /// `query_guides`: 服务人员查询API
 fn query_guides(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryGuidesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BusinessToolsClient::new(client)
-            .query_guides(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryGuidesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BusinessToolsClient::new(client).query_guides(&request),
+    )
 }
 /// `register_guide`: 服务人员注册API
 fn register_guide(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RegisterGuideRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BusinessToolsClient::new(client)
-            .register_guide(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::RegisterGuideRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BusinessToolsClient::new(client).register_guide(&request),
+    )
 }
 /// `update_guide`: 服务人员信息更新API
 fn update_guide(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateGuideRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::BusinessToolsClient::new(client).update_guide(&request).await?;
-        Ok(None)
-    })
+    let request: super::UpdateGuideRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::BusinessToolsClient::new(client).update_guide(&request),
+    )
 }
 /// `assign_guide`: 服务人员分配API
 fn assign_guide(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AssignGuideRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::BusinessToolsClient::new(client).assign_guide(&request).await?;
-        Ok(None)
-    })
+    let request: super::AssignGuideRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::BusinessToolsClient::new(client).assign_guide(&request),
+    )
 }

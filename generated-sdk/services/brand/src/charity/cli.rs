@@ -21,85 +21,85 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_budget_receipt`: 查询预算出资的电子回单
 fn query_budget_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryBudgetReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CharityClient::new(client)
-            .query_budget_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryBudgetReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CharityClient::new(client).query_budget_receipt(&request),
+    )
 }
 /// `apply_budget_receipt`: 申请预算出资的电子回单
 fn apply_budget_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyBudgetReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CharityClient::new(client)
-            .apply_budget_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyBudgetReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CharityClient::new(client).apply_budget_receipt(&request),
+    )
 }
 /// `apply_charity_budget`: 申请公益捐赠预算
 fn apply_charity_budget(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyCharityBudgetRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CharityClient::new(client)
-            .apply_charity_budget(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyCharityBudgetRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CharityClient::new(client).apply_charity_budget(&request),
+    )
 }
 /// `query_charity_budget`: 商户单号查询公益捐赠预算详情
 fn query_charity_budget(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCharityBudgetRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CharityClient::new(client)
-            .query_charity_budget(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCharityBudgetRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CharityClient::new(client).query_charity_budget(&request),
+    )
 }
 /// `unlock_charity_budget`: 解锁公益捐赠预算
 fn unlock_charity_budget(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UnlockCharityBudgetRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CharityClient::new(client)
-            .unlock_charity_budget(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UnlockCharityBudgetRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CharityClient::new(client).unlock_charity_budget(&request),
+    )
 }
 /// `create_charity_transfer`: 发起公益捐赠
 fn create_charity_transfer(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateCharityTransferRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CharityClient::new(client)
-            .create_charity_transfer(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateCharityTransferRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CharityClient::new(client).create_charity_transfer(&request),
+    )
 }
 /// `query_charity_transfer`: 商户单号查询公益捐赠详情
 fn query_charity_transfer(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCharityTransferRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CharityClient::new(client)
-            .query_charity_transfer(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCharityTransferRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CharityClient::new(client).query_charity_transfer(&request),
+    )
 }

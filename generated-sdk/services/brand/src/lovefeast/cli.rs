@@ -17,35 +17,37 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_brand`: 查询爱心餐品牌信息
 fn query_brand(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryBrandRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::LovefeastClient::new(client).query_brand(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryBrandRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::LovefeastClient::new(client).query_brand(&request),
+    )
 }
 /// `list_user_orders`: 查询用户捐赠单列表
 fn list_user_orders(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListUserOrdersRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::LovefeastClient::new(client)
-            .list_user_orders(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListUserOrdersRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::LovefeastClient::new(client).list_user_orders(&request),
+    )
 }
 /// `query_user_order`: 查询用户捐赠单详情
 fn query_user_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryUserOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::LovefeastClient::new(client)
-            .query_user_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryUserOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::LovefeastClient::new(client).query_user_order(&request),
+    )
 }

@@ -48,394 +48,424 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `list_activities`: 查询活动列表API
 fn list_activities(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListActivitiesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .list_activities(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListActivitiesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).list_activities(&request),
+    )
 }
 /// `create_activity`: 创建活动API
 fn create_activity(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateActivityRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .create_activity(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateActivityRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).create_activity(&request),
+    )
 }
 /// `query_activity`: 查询活动详情API
 fn query_activity(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryActivityRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .query_activity(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryActivityRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).query_activity(&request),
+    )
 }
 /// `terminate_activity`: 终止活动API
 fn terminate_activity(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminateActivityRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .terminate_activity(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::TerminateActivityRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).terminate_activity(&request),
+    )
 }
 /// `query_activate_information`: 获取用户信息（跳转型激活）API
 fn query_activate_information(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryActivateInformationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .query_activate_information(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryActivateInformationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).query_activate_information(&request),
+    )
 }
 /// `query_callback`: 查询回调地址API
 fn query_callback(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCallbackRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .query_callback(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCallbackRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).query_callback(&request),
+    )
 }
 /// `set_callback`: 设置回调地址API
 fn set_callback(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SetCallbackRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .set_callback(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SetCallbackRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).set_callback(&request),
+    )
 }
 /// `list_cards`: 查询会员卡模板列表API
 fn list_cards(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListCardsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client).list_cards(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListCardsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).list_cards(&request),
+    )
 }
 /// `create_card`: 创建会员卡模板API
 fn create_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client).create_card(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).create_card(&request),
+    )
 }
 /// `delete_card`: 删除会员卡模板API
 fn delete_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MembercardClient::new(client).delete_card(&request).await?;
-        Ok(None)
-    })
+    let request: super::DeleteCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MembercardClient::new(client).delete_card(&request),
+    )
 }
 /// `query_card`: 查询会员卡模板信息API
 fn query_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client).query_card(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).query_card(&request),
+    )
 }
 /// `update_card`: 修改会员卡模板信息API
 fn update_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MembercardClient::new(client).update_card(&request).await?;
-        Ok(None)
-    })
+    let request: super::UpdateCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MembercardClient::new(client).update_card(&request),
+    )
 }
 /// `deposit_codes`: 导入会员Code API
 fn deposit_codes(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DepositCodesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .deposit_codes(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DepositCodesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).deposit_codes(&request),
+    )
 }
 /// `query_user_card`: 查询用户会员卡信息API
 fn query_user_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryUserCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .query_user_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryUserCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).query_user_card(&request),
+    )
 }
 /// `update_user_card`: 修改用户会员卡信息API
 fn update_user_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateUserCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MembercardClient::new(client).update_user_card(&request).await?;
-        Ok(None)
-    })
+    let request: super::UpdateUserCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MembercardClient::new(client).update_user_card(&request),
+    )
 }
 /// `activate_user_card`: 激活会员卡（跳转型激活）API
 fn activate_user_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ActivateUserCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MembercardClient::new(client).activate_user_card(&request).await?;
-        Ok(None)
-    })
+    let request: super::ActivateUserCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MembercardClient::new(client).activate_user_card(&request),
+    )
 }
 /// `commit_bonus`: 设置支付后展示的积分到账API
 fn commit_bonus(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CommitBonusRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MembercardClient::new(client).commit_bonus(&request).await?;
-        Ok(None)
-    })
+    let request: super::CommitBonusRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MembercardClient::new(client).commit_bonus(&request),
+    )
 }
 /// `prepare_bonus`: 支付结果页展示会员积分API
 fn prepare_bonus(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PrepareBonusRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MembercardClient::new(client).prepare_bonus(&request).await?;
-        Ok(None)
-    })
+    let request: super::PrepareBonusRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MembercardClient::new(client).prepare_bonus(&request),
+    )
 }
 /// `set_user_card_rights`: 设置会员权益API
 fn set_user_card_rights(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SetUserCardRightsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MembercardClient::new(client).set_user_card_rights(&request).await?;
-        Ok(None)
-    })
+    let request: super::SetUserCardRightsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MembercardClient::new(client).set_user_card_rights(&request),
+    )
 }
 /// `set_service_module_data`: 设置会员服务项用户信息
 fn set_service_module_data(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SetServiceModuleDataRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MembercardClient::new(client).set_service_module_data(&request).await?;
-        Ok(None)
-    })
+    let request: super::SetServiceModuleDataRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MembercardClient::new(client).set_service_module_data(&request),
+    )
 }
 /// `invalidate_user_card`: 作废用户会员卡API
 fn invalidate_user_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InvalidateUserCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MembercardClient::new(client).invalidate_user_card(&request).await?;
-        Ok(None)
-    })
+    let request: super::InvalidateUserCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MembercardClient::new(client).invalidate_user_card(&request),
+    )
 }
 /// `decrypt_code`: 加密code解码（跳转型激活）API
 fn decrypt_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DecryptCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .decrypt_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DecryptCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).decrypt_code(&request),
+    )
 }
 /// `create_permission_token`: 商户预授权
 fn create_permission_token(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreatePermissionTokenRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .create_permission_token(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreatePermissionTokenRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).create_permission_token(&request),
+    )
 }
 /// `import_user_cards_by_phone`: 根据手机号导入用户会员卡API
 fn import_user_cards_by_phone(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ImportUserCardsByPhoneRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .import_user_cards_by_phone(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ImportUserCardsByPhoneRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).import_user_cards_by_phone(&request),
+    )
 }
 /// `create_card_qrcode`: 创建会员卡二维码API
 fn create_card_qrcode(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateCardQrcodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .create_card_qrcode(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateCardQrcodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).create_card_qrcode(&request),
+    )
 }
 /// `set_card_rights`: 设置会员卡模板权益项API
 fn set_card_rights(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SetCardRightsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MembercardClient::new(client).set_card_rights(&request).await?;
-        Ok(None)
-    })
+    let request: super::SetCardRightsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MembercardClient::new(client).set_card_rights(&request),
+    )
 }
 /// `add_service_module`: 添加会员卡服务项
 fn add_service_module(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AddServiceModuleRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .add_service_module(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AddServiceModuleRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).add_service_module(&request),
+    )
 }
 /// `delete_service_module`: 移除会员卡服务项
 fn delete_service_module(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteServiceModuleRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MembercardClient::new(client).delete_service_module(&request).await?;
-        Ok(None)
-    })
+    let request: super::DeleteServiceModuleRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MembercardClient::new(client).delete_service_module(&request),
+    )
 }
 /// `update_service_module`: 修改会员卡服务项
 fn update_service_module(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateServiceModuleRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .update_service_module(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateServiceModuleRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).update_service_module(&request),
+    )
 }
 /// `upgrade_card`: 老会员卡模板升级API
 fn upgrade_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpgradeCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MembercardClient::new(client).upgrade_card(&request).await?;
-        Ok(None)
-    })
+    let request: super::UpgradeCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MembercardClient::new(client).upgrade_card(&request),
+    )
 }
 /// `import_user_cards_by_openid`: 根据openid导入用户会员卡API
 fn import_user_cards_by_openid(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ImportUserCardsByOpenidRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .import_user_cards_by_openid(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ImportUserCardsByOpenidRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).import_user_cards_by_openid(&request),
+    )
 }
 /// `import_phone_number_members`: 导入加密手机号提醒会员领卡API
 fn import_phone_number_members(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ImportPhoneNumberMembersRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MembercardClient::new(client)
-            .import_phone_number_members(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::ImportPhoneNumberMembersRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MembercardClient::new(client).import_phone_number_members(&request),
+    )
 }
 /// `search_phone_number_member`: 通过加密手机号查询会员领卡状态API
 fn search_phone_number_member(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SearchPhoneNumberMemberRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .search_phone_number_member(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SearchPhoneNumberMemberRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).search_phone_number_member(&request),
+    )
 }
 /// `list_user_cards`: 查询用户在品牌下所有会员卡API
 fn list_user_cards(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListUserCardsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MembercardClient::new(client)
-            .list_user_cards(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListUserCardsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MembercardClient::new(client).list_user_cards(&request),
+    )
 }

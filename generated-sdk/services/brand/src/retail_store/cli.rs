@@ -26,141 +26,145 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `list_acts_by_area`: 按区域查询品牌加价购活动
 fn list_acts_by_area(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListActsByAreaRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RetailStoreClient::new(client)
-            .list_acts_by_area(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListActsByAreaRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RetailStoreClient::new(client).list_acts_by_area(&request),
+    )
 }
 /// `apply_activity`: 门店报名品牌加价购活动
 fn apply_activity(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyActivityRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RetailStoreClient::new(client)
-            .apply_activity(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyActivityRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RetailStoreClient::new(client).apply_activity(&request),
+    )
 }
 /// `lock_qualification`: 锁定品牌加价购活动资格
 fn lock_qualification(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LockQualificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RetailStoreClient::new(client)
-            .lock_qualification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LockQualificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RetailStoreClient::new(client).lock_qualification(&request),
+    )
 }
 /// `unlock_qualification`: 解锁品牌加价购活动资格
 fn unlock_qualification(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UnlockQualificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RetailStoreClient::new(client)
-            .unlock_qualification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UnlockQualificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RetailStoreClient::new(client).unlock_qualification(&request),
+    )
 }
 /// `delete_representative`: 删除零售小店活动业务代理
 fn delete_representative(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteRepresentativeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RetailStoreClient::new(client)
-            .delete_representative(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeleteRepresentativeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RetailStoreClient::new(client).delete_representative(&request),
+    )
 }
 /// `add_representative`: 添加零售小店活动业务代理
 fn add_representative(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AddRepresentativeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RetailStoreClient::new(client)
-            .add_representative(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AddRepresentativeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RetailStoreClient::new(client).add_representative(&request),
+    )
 }
 /// `list_representative`: 查询零售小店活动业务代理
 fn list_representative(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListRepresentativeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RetailStoreClient::new(client)
-            .list_representative(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListRepresentativeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RetailStoreClient::new(client).list_representative(&request),
+    )
 }
 /// `create_materials`: 生成小店活动物料码
 fn create_materials(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateMaterialsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RetailStoreClient::new(client)
-            .create_materials(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateMaterialsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RetailStoreClient::new(client).create_materials(&request),
+    )
 }
 /// `delete_stores`: 删除小店活动门店
 fn delete_stores(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteStoresRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RetailStoreClient::new(client)
-            .delete_stores(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeleteStoresRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RetailStoreClient::new(client).delete_stores(&request),
+    )
 }
 /// `list_store`: 查询小店活动门店列表
 fn list_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListStoreRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RetailStoreClient::new(client).list_store(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListStoreRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RetailStoreClient::new(client).list_store(&request),
+    )
 }
 /// `add_stores`: 添加小店活动门店
 fn add_stores(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AddStoresRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RetailStoreClient::new(client).add_stores(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AddStoresRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RetailStoreClient::new(client).add_stores(&request),
+    )
 }
 /// `query_store`: 查询小店活动门店详情
 fn query_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryStoreRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RetailStoreClient::new(client)
-            .query_store(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryStoreRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RetailStoreClient::new(client).query_store(&request),
+    )
 }

@@ -22,109 +22,112 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `create_applyment`: 二级商户进件API
 fn create_applyment(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateApplymentRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceApplymentClient::new(client)
-            .create_applyment(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateApplymentRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceApplymentClient::new(client).create_applyment(&request),
+    )
 }
 /// `query_applyment_by_out_request_no`: 通过业务申请编号查询申请状态
 fn query_applyment_by_out_request_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryApplymentByOutRequestNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceApplymentClient::new(client)
-            .query_applyment_by_out_request_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryApplymentByOutRequestNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceApplymentClient::new(client)
+            .query_applyment_by_out_request_no(&request),
+    )
 }
 /// `revoke_applyment_by_out_request_no`: 撤销申请单-使用业务申请编号
 fn revoke_applyment_by_out_request_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RevokeApplymentByOutRequestNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceApplymentClient::new(client)
-            .revoke_applyment_by_out_request_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::RevokeApplymentByOutRequestNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceApplymentClient::new(client)
+            .revoke_applyment_by_out_request_no(&request),
+    )
 }
 /// `submit_account_hosting_applyment`: 提交申请单
 fn submit_account_hosting_applyment(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubmitAccountHostingApplymentRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceApplymentClient::new(client)
-            .submit_account_hosting_applyment(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubmitAccountHostingApplymentRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceApplymentClient::new(client)
+            .submit_account_hosting_applyment(&request),
+    )
 }
 /// `submit_sign_verify_info`: 平台代理签约核身
 fn submit_sign_verify_info(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubmitSignVerifyInfoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceApplymentClient::new(client)
-            .submit_sign_verify_info(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubmitSignVerifyInfoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceApplymentClient::new(client).submit_sign_verify_info(&request),
+    )
 }
 /// `query_applyment_by_id`: 通过申请单ID查询申请状态
 fn query_applyment_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryApplymentByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceApplymentClient::new(client)
-            .query_applyment_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryApplymentByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceApplymentClient::new(client).query_applyment_by_id(&request),
+    )
 }
 /// `revoke_applyment_by_id`: 撤销申请单-使用申请单号
 fn revoke_applyment_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RevokeApplymentByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceApplymentClient::new(client)
-            .revoke_applyment_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::RevokeApplymentByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceApplymentClient::new(client).revoke_applyment_by_id(&request),
+    )
 }
 /// `list_subject_sub_merchants`: 查询指定主体子商户列表
 fn list_subject_sub_merchants(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListSubjectSubMerchantsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceApplymentClient::new(client)
-            .list_subject_sub_merchants(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListSubjectSubMerchantsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceApplymentClient::new(client).list_subject_sub_merchants(&request),
+    )
 }

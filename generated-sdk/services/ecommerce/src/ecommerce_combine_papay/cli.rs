@@ -26,97 +26,103 @@ fn query_contract_by_out_contract_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryContractByOutContractCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceCombinePapayClient::new(client)
-            .query_contract_by_out_contract_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryContractByOutContractCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceCombinePapayClient::new(client)
+            .query_contract_by_out_contract_code(&request),
+    )
 }
 /// `terminate_contract_by_out_contract_code`: 商户协议号解约协议API
 fn terminate_contract_by_out_contract_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminateContractByOutContractCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceCombinePapayClient::new(client)
-            .terminate_contract_by_out_contract_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::TerminateContractByOutContractCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceCombinePapayClient::new(client)
+            .terminate_contract_by_out_contract_code(&request),
+    )
 }
 /// `app_pre_entrust_sign`: APP方式预签约API
 fn app_pre_entrust_sign(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AppPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceCombinePapayClient::new(client)
-            .app_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AppPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceCombinePapayClient::new(client).app_pre_entrust_sign(&request),
+    )
 }
 /// `miniprogram_pre_entrust_sign`: 小程序方式预签约API
 fn miniprogram_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::MiniprogramPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceCombinePapayClient::new(client)
-            .miniprogram_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::MiniprogramPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceCombinePapayClient::new(client)
+            .miniprogram_pre_entrust_sign(&request),
+    )
 }
 /// `create_combine_papay_order`: 电商合单委托代扣支付API
 fn create_combine_papay_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateCombinePapayOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceCombinePapayClient::new(client)
-            .create_combine_papay_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateCombinePapayOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceCombinePapayClient::new(client)
+            .create_combine_papay_order(&request),
+    )
 }
 /// `query_combine_papay_order`: 电商合单委托代扣查询订单API
 fn query_combine_papay_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCombinePapayOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceCombinePapayClient::new(client)
-            .query_combine_papay_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCombinePapayOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceCombinePapayClient::new(client)
+            .query_combine_papay_order(&request),
+    )
 }
 /// `reverse_combine_papay_order`: 电商合单委托代扣撤销订单API
 fn reverse_combine_papay_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReverseCombinePapayOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
+    let request: super::ReverseCombinePapayOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
         super::EcommerceCombinePapayClient::new(client)
-            .reverse_combine_papay_order(&request)
-            .await?;
-        Ok(None)
-    })
+            .reverse_combine_papay_order(&request),
+    )
 }

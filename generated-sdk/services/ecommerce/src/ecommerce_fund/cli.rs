@@ -44,307 +44,318 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `apply_cancel_withdraw`: 提交注销提现申请
 fn apply_cancel_withdraw(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyCancelWithdrawRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .apply_cancel_withdraw(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyCancelWithdrawRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client).apply_cancel_withdraw(&request),
+    )
 }
 /// `query_cancel_withdraw_by_id`: 微信支付注销提现申请单号查询申请单状态
 fn query_cancel_withdraw_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCancelWithdrawByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .query_cancel_withdraw_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCancelWithdrawByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client).query_cancel_withdraw_by_id(&request),
+    )
 }
 /// `confirm_cancel`: 平台代商户确认注销
 fn confirm_cancel(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ConfirmCancelRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .confirm_cancel(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ConfirmCancelRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client).confirm_cancel(&request),
+    )
 }
 /// `query_cancel_withdraw_by_out_request_no`: 商户注销提现申请单号查询申请单状态
 fn query_cancel_withdraw_by_out_request_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCancelWithdrawByOutRequestNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .query_cancel_withdraw_by_out_request_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCancelWithdrawByOutRequestNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client)
+            .query_cancel_withdraw_by_out_request_no(&request),
+    )
 }
 /// `validate_cancel`: 商户注销资格校验
 fn validate_cancel(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ValidateCancelRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .validate_cancel(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ValidateCancelRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client).validate_cancel(&request),
+    )
 }
 /// `create_cancel_application`: 提交注销申请单
 fn create_cancel_application(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateCancelApplicationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .create_cancel_application(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateCancelApplicationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client).create_cancel_application(&request),
+    )
 }
 /// `upload_cancel_application_media`: 图片上传API
 fn upload_cancel_application_media(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadCancelApplicationMediaRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .upload_cancel_application_media(
-                &request,
-                crate::runtime::dispatch::upload_file(input.file)?,
-            )
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadCancelApplicationMediaRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    let file = match crate::runtime::dispatch::upload_file(input.file) {
+        Ok(file) => file,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client)
+            .upload_cancel_application_media(&request, file),
+    )
 }
 /// `query_cancel_application`: 查询注销单状态
 fn query_cancel_application(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCancelApplicationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .query_cancel_application(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCancelApplicationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client).query_cancel_application(&request),
+    )
 }
 /// `query_sub_merchant_balance`: 查询二级商户账户实时余额API
 fn query_sub_merchant_balance(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySubMerchantBalanceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .query_sub_merchant_balance(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySubMerchantBalanceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client).query_sub_merchant_balance(&request),
+    )
 }
 /// `query_sub_merchant_day_end_balance`: 查询二级商户账户日终余额API
 fn query_sub_merchant_day_end_balance(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySubMerchantDayEndBalanceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .query_sub_merchant_day_end_balance(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySubMerchantDayEndBalanceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client)
+            .query_sub_merchant_day_end_balance(&request),
+    )
 }
 /// `create_sub_merchant_withdraw`: 账户余额提现API
 fn create_sub_merchant_withdraw(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateSubMerchantWithdrawRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .create_sub_merchant_withdraw(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateSubMerchantWithdrawRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client).create_sub_merchant_withdraw(&request),
+    )
 }
 /// `query_sub_merchant_withdraw_by_out_request_no`: 商户提现单号查询
 fn query_sub_merchant_withdraw_by_out_request_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySubMerchantWithdrawByOutRequestNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .query_sub_merchant_withdraw_by_out_request_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySubMerchantWithdrawByOutRequestNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client)
+            .query_sub_merchant_withdraw_by_out_request_no(&request),
+    )
 }
 /// `query_sub_merchant_withdraw_by_id`: 微信支付提现单号查询
 fn query_sub_merchant_withdraw_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySubMerchantWithdrawByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .query_sub_merchant_withdraw_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySubMerchantWithdrawByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client)
+            .query_sub_merchant_withdraw_by_id(&request),
+    )
 }
 /// `apply_cancelled_merchant_withdraw`: 提交已注销商户号可用余额提现申请单API
 fn apply_cancelled_merchant_withdraw(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyCancelledMerchantWithdrawRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .apply_cancelled_merchant_withdraw(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyCancelledMerchantWithdrawRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client)
+            .apply_cancelled_merchant_withdraw(&request),
+    )
 }
 /// `query_cancelled_merchant_withdraw_by_id`: 微信支付提现申请单号查询提现申请单状态API
 fn query_cancelled_merchant_withdraw_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCancelledMerchantWithdrawByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .query_cancelled_merchant_withdraw_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCancelledMerchantWithdrawByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client)
+            .query_cancelled_merchant_withdraw_by_id(&request),
+    )
 }
 /// `query_cancelled_merchant_withdraw_by_out_request_no`: 商户提现申请单号查询提现申请单状态
 fn query_cancelled_merchant_withdraw_by_out_request_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCancelledMerchantWithdrawByOutRequestNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .query_cancelled_merchant_withdraw_by_out_request_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCancelledMerchantWithdrawByOutRequestNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client)
+            .query_cancelled_merchant_withdraw_by_out_request_no(&request),
+    )
 }
 /// `query_balance`: 查询账户实时余额API
 fn query_balance(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryBalanceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .query_balance(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryBalanceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client).query_balance(&request),
+    )
 }
 /// `query_day_end_balance`: 查询账户日终余额API
 fn query_day_end_balance(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDayEndBalanceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .query_day_end_balance(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDayEndBalanceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client).query_day_end_balance(&request),
+    )
 }
 /// `create_withdraw`: 电商平台提现API
 fn create_withdraw(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateWithdrawRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .create_withdraw(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateWithdrawRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client).create_withdraw(&request),
+    )
 }
 /// `download_withdraw_exception_file`: 按日下载提现异常文件API
 fn download_withdraw_exception_file(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DownloadWithdrawExceptionFileRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .download_withdraw_exception_file(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DownloadWithdrawExceptionFileRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client)
+            .download_withdraw_exception_file(&request),
+    )
 }
 /// `query_withdraw_by_out_request_no`: 电商平台(商户提现单号查询)提现状态API
 fn query_withdraw_by_out_request_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryWithdrawByOutRequestNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .query_withdraw_by_out_request_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryWithdrawByOutRequestNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client)
+            .query_withdraw_by_out_request_no(&request),
+    )
 }
 /// `query_withdraw_by_id`: 电商平台(微信支付提现单号)查询提现状态API
 fn query_withdraw_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryWithdrawByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceFundClient::new(client)
-            .query_withdraw_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryWithdrawByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceFundClient::new(client).query_withdraw_by_id(&request),
+    )
 }

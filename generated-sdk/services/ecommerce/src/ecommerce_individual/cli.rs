@@ -28,127 +28,134 @@ fn query_abnormal_fund_receipt(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryAbnormalFundReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceIndividualClient::new(client)
-            .query_abnormal_fund_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryAbnormalFundReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceIndividualClient::new(client)
+            .query_abnormal_fund_receipt(&request),
+    )
 }
 /// `create_abnormal_fund_transfer`: 发起在途异常资金付款指令
 fn create_abnormal_fund_transfer(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateAbnormalFundTransferRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceIndividualClient::new(client)
-            .create_abnormal_fund_transfer(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateAbnormalFundTransferRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceIndividualClient::new(client)
+            .create_abnormal_fund_transfer(&request),
+    )
 }
 /// `query_abnormal_fund_transfer`: 查询在途异常资金付款指令执行结果
 fn query_abnormal_fund_transfer(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryAbnormalFundTransferRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceIndividualClient::new(client)
-            .query_abnormal_fund_transfer(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryAbnormalFundTransferRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceIndividualClient::new(client)
+            .query_abnormal_fund_transfer(&request),
+    )
 }
 /// `query_contract_by_out_contract_code`: 根据业务申请单号查签约信息
 fn query_contract_by_out_contract_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryContractByOutContractCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceIndividualClient::new(client)
-            .query_contract_by_out_contract_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryContractByOutContractCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceIndividualClient::new(client)
+            .query_contract_by_out_contract_code(&request),
+    )
 }
 /// `app_pre_entrust_sign_with_real_name`: APP场景预签约（需要实名验证）
 fn app_pre_entrust_sign_with_real_name(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AppPreEntrustSignWithRealNameRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceIndividualClient::new(client)
-            .app_pre_entrust_sign_with_real_name(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AppPreEntrustSignWithRealNameRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceIndividualClient::new(client)
+            .app_pre_entrust_sign_with_real_name(&request),
+    )
 }
 /// `miniprogram_pre_entrust_sign_with_real_name`: 小程序场景预签约（需要实名验证）
 fn miniprogram_pre_entrust_sign_with_real_name(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::MiniprogramPreEntrustSignWithRealNameRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceIndividualClient::new(client)
-            .miniprogram_pre_entrust_sign_with_real_name(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::MiniprogramPreEntrustSignWithRealNameRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceIndividualClient::new(client)
+            .miniprogram_pre_entrust_sign_with_real_name(&request),
+    )
 }
 /// `app_pre_entrust_sign`: APP场景预签约
 fn app_pre_entrust_sign(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AppPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceIndividualClient::new(client)
-            .app_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AppPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceIndividualClient::new(client).app_pre_entrust_sign(&request),
+    )
 }
 /// `miniprogram_pre_entrust_sign`: 小程序场景预签约
 fn miniprogram_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::MiniprogramPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceIndividualClient::new(client)
-            .miniprogram_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::MiniprogramPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceIndividualClient::new(client)
+            .miniprogram_pre_entrust_sign(&request),
+    )
 }
 /// `query_contract_by_openid`: 查询个人收款方授权结果
 fn query_contract_by_openid(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryContractByOpenidRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceIndividualClient::new(client)
-            .query_contract_by_openid(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryContractByOpenidRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceIndividualClient::new(client).query_contract_by_openid(&request),
+    )
 }

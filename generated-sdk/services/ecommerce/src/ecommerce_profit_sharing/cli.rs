@@ -26,121 +26,123 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_after_sales_order`: 查询售后服务分账结果
 fn query_after_sales_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryAfterSalesOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceProfitSharingClient::new(client)
-            .query_after_sales_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryAfterSalesOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceProfitSharingClient::new(client)
+            .query_after_sales_order(&request),
+    )
 }
 /// `create_after_sales_order`: 请求售后服务分账
 fn create_after_sales_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateAfterSalesOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceProfitSharingClient::new(client)
-            .create_after_sales_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateAfterSalesOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceProfitSharingClient::new(client)
+            .create_after_sales_order(&request),
+    )
 }
 /// `finish_order`: 完结分账API
 fn finish_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::FinishOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceProfitSharingClient::new(client)
-            .finish_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::FinishOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceProfitSharingClient::new(client).finish_order(&request),
+    )
 }
 /// `query_order`: 查询分账结果API
 fn query_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceProfitSharingClient::new(client)
-            .query_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceProfitSharingClient::new(client).query_order(&request),
+    )
 }
 /// `create_order`: 请求分账API
 fn create_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceProfitSharingClient::new(client)
-            .create_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceProfitSharingClient::new(client).create_order(&request),
+    )
 }
 /// `query_order_amount`: 查询订单剩余待分金额API
 fn query_order_amount(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOrderAmountRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceProfitSharingClient::new(client)
-            .query_order_amount(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOrderAmountRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceProfitSharingClient::new(client).query_order_amount(&request),
+    )
 }
 /// `add_receiver`: 添加分账接收方API
 fn add_receiver(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AddReceiverRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceProfitSharingClient::new(client)
-            .add_receiver(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AddReceiverRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceProfitSharingClient::new(client).add_receiver(&request),
+    )
 }
 /// `delete_receiver`: 删除分账接收方API
 fn delete_receiver(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteReceiverRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceProfitSharingClient::new(client)
-            .delete_receiver(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeleteReceiverRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceProfitSharingClient::new(client).delete_receiver(&request),
+    )
 }
 /// `query_return_order`: 查询分账回退结果API
 fn query_return_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryReturnOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceProfitSharingClient::new(client)
-            .query_return_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryReturnOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceProfitSharingClient::new(client).query_return_order(&request),
+    )
 }
 /// `create_return_order`: 请求分账回退API
 fn create_return_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateReturnOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceProfitSharingClient::new(client)
-            .create_return_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateReturnOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceProfitSharingClient::new(client).create_return_order(&request),
+    )
 }

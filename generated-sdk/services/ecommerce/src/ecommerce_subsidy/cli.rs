@@ -17,37 +17,37 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `cancel_subsidy`: 取消补差API
 fn cancel_subsidy(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelSubsidyRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceSubsidyClient::new(client)
-            .cancel_subsidy(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CancelSubsidyRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceSubsidyClient::new(client).cancel_subsidy(&request),
+    )
 }
 /// `create_subsidy`: 请求补差API
 fn create_subsidy(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateSubsidyRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceSubsidyClient::new(client)
-            .create_subsidy(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateSubsidyRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceSubsidyClient::new(client).create_subsidy(&request),
+    )
 }
 /// `return_subsidy`: 请求补差回退API
 fn return_subsidy(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReturnSubsidyRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EcommerceSubsidyClient::new(client)
-            .return_subsidy(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ReturnSubsidyRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EcommerceSubsidyClient::new(client).return_subsidy(&request),
+    )
 }

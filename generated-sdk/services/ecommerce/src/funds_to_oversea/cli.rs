@@ -20,76 +20,76 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_bill_download_url`: 获取购付汇账单文件下载链接API
 fn query_bill_download_url(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryBillDownloadUrlRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FundsToOverseaClient::new(client)
-            .query_bill_download_url(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryBillDownloadUrlRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FundsToOverseaClient::new(client).query_bill_download_url(&request),
+    )
 }
 /// `create_order`: 申请资金出境API
 fn create_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FundsToOverseaClient::new(client)
-            .create_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FundsToOverseaClient::new(client).create_order(&request),
+    )
 }
 /// `query_order`: 查询出境结果API
 fn query_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FundsToOverseaClient::new(client)
-            .query_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FundsToOverseaClient::new(client).query_order(&request),
+    )
 }
 /// `create_return_order`: 申请资金出境退回
 fn create_return_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateReturnOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FundsToOverseaClient::new(client)
-            .create_return_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateReturnOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FundsToOverseaClient::new(client).create_return_order(&request),
+    )
 }
 /// `query_return_order`: 查询出境退回结果（通过商户出境退回单号）
 fn query_return_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryReturnOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FundsToOverseaClient::new(client)
-            .query_return_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryReturnOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FundsToOverseaClient::new(client).query_return_order(&request),
+    )
 }
 /// `query_available_abroad_amount`: 查询订单剩余可出境余额API
 fn query_available_abroad_amount(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryAvailableAbroadAmountRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FundsToOverseaClient::new(client)
-            .query_available_abroad_amount(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryAvailableAbroadAmountRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FundsToOverseaClient::new(client).query_available_abroad_amount(&request),
+    )
 }

@@ -101,889 +101,913 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `apply_recharge`: 申请二级商户充值
 fn apply_recharge(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyRechargeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .apply_recharge(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyRechargeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).apply_recharge(&request),
+    )
 }
 /// `query_recharge`: 查询二级商户充值结果
 fn query_recharge(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRechargeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_recharge(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRechargeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).query_recharge(&request),
+    )
 }
 /// `close_recharge`: 关闭二级商户充值
 fn close_recharge(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CloseRechargeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .close_recharge(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CloseRechargeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).close_recharge(&request),
+    )
 }
 /// `apply_bank_transfer_recharge`: 申请银行转账充值
 fn apply_bank_transfer_recharge(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyBankTransferRechargeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .apply_bank_transfer_recharge(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyBankTransferRechargeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).apply_bank_transfer_recharge(&request),
+    )
 }
 /// `query_bank_transfer_recharge`: 查询银行转账充值结果
 fn query_bank_transfer_recharge(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryBankTransferRechargeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_bank_transfer_recharge(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryBankTransferRechargeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).query_bank_transfer_recharge(&request),
+    )
 }
 /// `open_insurance_compensation`: 开通保险理赔功能
 fn open_insurance_compensation(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::OpenInsuranceCompensationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .open_insurance_compensation(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::OpenInsuranceCompensationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).open_insurance_compensation(&request),
+    )
 }
 /// `check_insurance_compensation_opened`: 查询保险理赔功能开通状态
 fn check_insurance_compensation_opened(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CheckInsuranceCompensationOpenedRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .check_insurance_compensation_opened(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CheckInsuranceCompensationOpenedRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .check_insurance_compensation_opened(&request),
+    )
 }
 /// `create_compensation`: 请求赔付
 fn create_compensation(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateCompensationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .create_compensation(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateCompensationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).create_compensation(&request),
+    )
 }
 /// `query_compensation_by_bill_id`: 查询赔付结果（按微信支付赔付单号）
 fn query_compensation_by_bill_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCompensationByBillIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_compensation_by_bill_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCompensationByBillIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).query_compensation_by_bill_id(&request),
+    )
 }
 /// `query_compensation_by_out_bill_no`: 查询赔付结果（按商户赔付单号）
 fn query_compensation_by_out_bill_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCompensationByOutBillNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_compensation_by_out_bill_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCompensationByOutBillNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .query_compensation_by_out_bill_no(&request),
+    )
 }
 /// `cancel_compensation`: 请求撤销赔付
 fn cancel_compensation(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelCompensationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .cancel_compensation(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CancelCompensationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).cancel_compensation(&request),
+    )
 }
 /// `pre_transfer_compensation`: 请求赔付预下单
 fn pre_transfer_compensation(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PreTransferCompensationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .pre_transfer_compensation(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PreTransferCompensationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).pre_transfer_compensation(&request),
+    )
 }
 /// `create_deposit_after_sales_compensation`: 请求保证金售后赔付
 fn create_deposit_after_sales_compensation(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateDepositAfterSalesCompensationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .create_deposit_after_sales_compensation(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateDepositAfterSalesCompensationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .create_deposit_after_sales_compensation(&request),
+    )
 }
 /// `query_deposit_after_sales_compensation_by_bill_id`: 查询保证金售后赔付结果（按微信支付赔付单号）
 fn query_deposit_after_sales_compensation_by_bill_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDepositAfterSalesCompensationByBillIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_deposit_after_sales_compensation_by_bill_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDepositAfterSalesCompensationByBillIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .query_deposit_after_sales_compensation_by_bill_id(&request),
+    )
 }
 /// `query_deposit_after_sales_compensation_by_out_bill_no`: 查询保证金售后赔付结果（按商户赔付单号）
 fn query_deposit_after_sales_compensation_by_out_bill_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDepositAfterSalesCompensationByOutBillNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_deposit_after_sales_compensation_by_out_bill_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDepositAfterSalesCompensationByOutBillNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .query_deposit_after_sales_compensation_by_out_bill_no(&request),
+    )
 }
 /// `create_deposit_premium_compensation`: 发起保证金赔付保司保费
 fn create_deposit_premium_compensation(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateDepositPremiumCompensationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .create_deposit_premium_compensation(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateDepositPremiumCompensationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .create_deposit_premium_compensation(&request),
+    )
 }
 /// `query_deposit_premium_compensation`: 查询保证金赔付保司保费结果（按商户赔付单号）
 fn query_deposit_premium_compensation(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDepositPremiumCompensationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_deposit_premium_compensation(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDepositPremiumCompensationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .query_deposit_premium_compensation(&request),
+    )
 }
 /// `create_deposit_shipping_compensation`: 发起保证金赔付用户运费
 fn create_deposit_shipping_compensation(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateDepositShippingCompensationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .create_deposit_shipping_compensation(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateDepositShippingCompensationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .create_deposit_shipping_compensation(&request),
+    )
 }
 /// `query_deposit_shipping_compensation`: 查询保证金售后赔付运费结果（按商户赔付单号）
 fn query_deposit_shipping_compensation(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDepositShippingCompensationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_deposit_shipping_compensation(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDepositShippingCompensationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .query_deposit_shipping_compensation(&request),
+    )
 }
 /// `create_insurance_claim`: 请求保险理赔
 fn create_insurance_claim(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateInsuranceClaimRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .create_insurance_claim(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateInsuranceClaimRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).create_insurance_claim(&request),
+    )
 }
 /// `query_insurance_claim_by_bill_id`: 查询保险理赔结果（按微信支付赔付单号）
 fn query_insurance_claim_by_bill_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryInsuranceClaimByBillIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_insurance_claim_by_bill_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryInsuranceClaimByBillIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).query_insurance_claim_by_bill_id(&request),
+    )
 }
 /// `query_insurance_claim_by_out_bill_no`: 查询保险理赔结果（按商户赔付单号）
 fn query_insurance_claim_by_out_bill_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryInsuranceClaimByOutBillNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_insurance_claim_by_out_bill_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryInsuranceClaimByOutBillNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .query_insurance_claim_by_out_bill_no(&request),
+    )
 }
 /// `cancel_insurance_claim`: 请求撤销保险理赔
 fn cancel_insurance_claim(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelInsuranceClaimRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .cancel_insurance_claim(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CancelInsuranceClaimRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).cancel_insurance_claim(&request),
+    )
 }
 /// `pre_transfer_insurance_claim`: 请求保险理赔预下单
 fn pre_transfer_insurance_claim(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PreTransferInsuranceClaimRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .pre_transfer_insurance_claim(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PreTransferInsuranceClaimRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).pre_transfer_insurance_claim(&request),
+    )
 }
 /// `create_sub_merchant_compensation`: 请求赔付
 fn create_sub_merchant_compensation(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateSubMerchantCompensationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .create_sub_merchant_compensation(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateSubMerchantCompensationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).create_sub_merchant_compensation(&request),
+    )
 }
 /// `query_sub_merchant_compensation`: 查询赔付结果（按商户赔付单号）
 fn query_sub_merchant_compensation(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySubMerchantCompensationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_sub_merchant_compensation(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySubMerchantCompensationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).query_sub_merchant_compensation(&request),
+    )
 }
 /// `create_deposit_compensation`: 保证金赔付
 fn create_deposit_compensation(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateDepositCompensationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .create_deposit_compensation(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateDepositCompensationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).create_deposit_compensation(&request),
+    )
 }
 /// `query_deposit_compensation_by_bill_id`: 查询保证金赔付结果（按微信支付赔付单号）
 fn query_deposit_compensation_by_bill_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDepositCompensationByBillIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_deposit_compensation_by_bill_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDepositCompensationByBillIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .query_deposit_compensation_by_bill_id(&request),
+    )
 }
 /// `query_deposit_compensation_by_out_bill_no`: 查询保证金赔付结果（按商户赔付单号）
 fn query_deposit_compensation_by_out_bill_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDepositCompensationByOutBillNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_deposit_compensation_by_out_bill_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDepositCompensationByOutBillNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .query_deposit_compensation_by_out_bill_no(&request),
+    )
 }
 /// `add_recharge_employee`: 添加二级商户可扫码充值员工
 fn add_recharge_employee(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AddRechargeEmployeeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .add_recharge_employee(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AddRechargeEmployeeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).add_recharge_employee(&request),
+    )
 }
 /// `list_recharge_employees`: 查询二级商户可扫码充值员工列表
 fn list_recharge_employees(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListRechargeEmployeesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .list_recharge_employees(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListRechargeEmployeesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).list_recharge_employees(&request),
+    )
 }
 /// `delete_recharge_employee`: 删除二级商户可扫码充值员工
 fn delete_recharge_employee(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteRechargeEmployeeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .delete_recharge_employee(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeleteRechargeEmployeeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).delete_recharge_employee(&request),
+    )
 }
 /// `apply_settle_batch`: 个人收款-申请批量结算
 fn apply_settle_batch(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplySettleBatchRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .apply_settle_batch(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplySettleBatchRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).apply_settle_batch(&request),
+    )
 }
 /// `query_settle_batch`: 个人收款-查询批量结算信息
 fn query_settle_batch(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySettleBatchRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_settle_batch(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySettleBatchRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).query_settle_batch(&request),
+    )
 }
 /// `apply_abnormal_settle`: 个人收款-申请异常结算批次单处理
 fn apply_abnormal_settle(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyAbnormalSettleRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .apply_abnormal_settle(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyAbnormalSettleRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).apply_abnormal_settle(&request),
+    )
 }
 /// `create_day_end_balance_withdraw`: 二级商户按日终余额预约提现
 fn create_day_end_balance_withdraw(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateDayEndBalanceWithdrawRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .create_day_end_balance_withdraw(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateDayEndBalanceWithdrawRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).create_day_end_balance_withdraw(&request),
+    )
 }
 /// `query_day_end_balance_withdraw`: 查询二级商户按日终余额预约提现状态
 fn query_day_end_balance_withdraw(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDayEndBalanceWithdrawRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_day_end_balance_withdraw(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDayEndBalanceWithdrawRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).query_day_end_balance_withdraw(&request),
+    )
 }
 /// `insurance_apply_transfer_batch`: 受理商家转账
 fn insurance_apply_transfer_batch(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceApplyTransferBatchRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .insurance_apply_transfer_batch(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceApplyTransferBatchRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).insurance_apply_transfer_batch(&request),
+    )
 }
 /// `insurance_query_transfer_batch_by_batch_id`: 微信支付转账批次单号查询批次单
 fn insurance_query_transfer_batch_by_batch_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceQueryTransferBatchByBatchIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .insurance_query_transfer_batch_by_batch_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceQueryTransferBatchByBatchIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .insurance_query_transfer_batch_by_batch_id(&request),
+    )
 }
 /// `insurance_query_transfer_detail_by_detail_id`: 微信支付转账明细单号查询明细单
 fn insurance_query_transfer_detail_by_detail_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceQueryTransferDetailByDetailIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .insurance_query_transfer_detail_by_detail_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceQueryTransferDetailByDetailIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .insurance_query_transfer_detail_by_detail_id(&request),
+    )
 }
 /// `insurance_query_detail_receipt`: 查询商家转账明细电子回单
 fn insurance_query_detail_receipt(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceQueryDetailReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .insurance_query_detail_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceQueryDetailReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).insurance_query_detail_receipt(&request),
+    )
 }
 /// `insurance_apply_detail_receipt`: 申请商家转账明细电子回单
 fn insurance_apply_detail_receipt(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceApplyDetailReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .insurance_apply_detail_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceApplyDetailReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).insurance_apply_detail_receipt(&request),
+    )
 }
 /// `insurance_query_transfer_batch_by_out_batch_no`: 商户转账批次单号查询批次单
 fn insurance_query_transfer_batch_by_out_batch_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceQueryTransferBatchByOutBatchNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .insurance_query_transfer_batch_by_out_batch_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceQueryTransferBatchByOutBatchNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .insurance_query_transfer_batch_by_out_batch_no(&request),
+    )
 }
 /// `insurance_query_transfer_detail_by_out_detail_no`: 商户明细单号查询明细单
 fn insurance_query_transfer_detail_by_out_detail_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceQueryTransferDetailByOutDetailNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .insurance_query_transfer_detail_by_out_detail_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceQueryTransferDetailByOutDetailNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .insurance_query_transfer_detail_by_out_detail_no(&request),
+    )
 }
 /// `insurance_query_batch_receipt`: 查询商家转账批次电子回单
 fn insurance_query_batch_receipt(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceQueryBatchReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .insurance_query_batch_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceQueryBatchReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).insurance_query_batch_receipt(&request),
+    )
 }
 /// `insurance_apply_batch_receipt`: 申请商家转账批次电子回单
 fn insurance_apply_batch_receipt(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceApplyBatchReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .insurance_apply_batch_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceApplyBatchReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).insurance_apply_batch_receipt(&request),
+    )
 }
 /// `insurance_apply_reservation_transfer`: 受理单次预约商家转账
 fn insurance_apply_reservation_transfer(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceApplyReservationTransferRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .insurance_apply_reservation_transfer(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceApplyReservationTransferRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .insurance_apply_reservation_transfer(&request),
+    )
 }
 /// `insurance_query_reservation_transfer_by_out_reservation_no`: 商户预约单号查询预约商家转账记录
 fn insurance_query_reservation_transfer_by_out_reservation_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceQueryReservationTransferByOutReservationNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .insurance_query_reservation_transfer_by_out_reservation_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceQueryReservationTransferByOutReservationNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .insurance_query_reservation_transfer_by_out_reservation_no(&request),
+    )
 }
 /// `insurance_close_reservation_transfer`: 关闭预约商家转账记录
 fn insurance_close_reservation_transfer(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceCloseReservationTransferRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .insurance_close_reservation_transfer(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceCloseReservationTransferRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .insurance_close_reservation_transfer(&request),
+    )
 }
 /// `insurance_query_reservation_transfer_by_id`: 微信支付预约单号查询预约商家转账记录
 fn insurance_query_reservation_transfer_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceQueryReservationTransferByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .insurance_query_reservation_transfer_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceQueryReservationTransferByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .insurance_query_reservation_transfer_by_id(&request),
+    )
 }
 /// `apply_transfer_batch`: 受理商家转账
 fn apply_transfer_batch(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyTransferBatchRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .apply_transfer_batch(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyTransferBatchRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).apply_transfer_batch(&request),
+    )
 }
 /// `query_transfer_batch_by_batch_id`: 微信支付转账批次单号查询批次单
 fn query_transfer_batch_by_batch_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferBatchByBatchIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_transfer_batch_by_batch_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferBatchByBatchIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).query_transfer_batch_by_batch_id(&request),
+    )
 }
 /// `query_transfer_detail_by_detail_id`: 微信支付转账明细单号查询明细单
 fn query_transfer_detail_by_detail_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferDetailByDetailIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_transfer_detail_by_detail_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferDetailByDetailIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .query_transfer_detail_by_detail_id(&request),
+    )
 }
 /// `query_detail_receipt`: 查询商家转账明细电子回单
 fn query_detail_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDetailReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_detail_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDetailReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).query_detail_receipt(&request),
+    )
 }
 /// `apply_detail_receipt`: 申请商家转账明细电子回单
 fn apply_detail_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyDetailReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .apply_detail_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyDetailReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).apply_detail_receipt(&request),
+    )
 }
 /// `query_transfer_batch_by_out_batch_no`: 商户转账批次单号查询批次单
 fn query_transfer_batch_by_out_batch_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferBatchByOutBatchNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_transfer_batch_by_out_batch_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferBatchByOutBatchNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .query_transfer_batch_by_out_batch_no(&request),
+    )
 }
 /// `query_transfer_detail_by_out_detail_no`: 商户明细单号查询明细单
 fn query_transfer_detail_by_out_detail_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferDetailByOutDetailNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_transfer_detail_by_out_detail_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferDetailByOutDetailNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .query_transfer_detail_by_out_detail_no(&request),
+    )
 }
 /// `query_batch_receipt`: 查询商家转账批次电子回单
 fn query_batch_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryBatchReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_batch_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryBatchReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).query_batch_receipt(&request),
+    )
 }
 /// `apply_batch_receipt`: 申请商家转账批次电子回单
 fn apply_batch_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyBatchReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .apply_batch_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyBatchReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).apply_batch_receipt(&request),
+    )
 }
 /// `apply_reservation_transfer`: 受理单次预约商家转账
 fn apply_reservation_transfer(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyReservationTransferRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .apply_reservation_transfer(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyReservationTransferRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).apply_reservation_transfer(&request),
+    )
 }
 /// `query_reservation_transfer_by_out_reservation_no`: 商户预约单号查询预约商家转账记录
 fn query_reservation_transfer_by_out_reservation_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryReservationTransferByOutReservationNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_reservation_transfer_by_out_reservation_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryReservationTransferByOutReservationNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client)
+            .query_reservation_transfer_by_out_reservation_no(&request),
+    )
 }
 /// `close_reservation_transfer`: 关闭预约商家转账记录
 fn close_reservation_transfer(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CloseReservationTransferRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .close_reservation_transfer(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CloseReservationTransferRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).close_reservation_transfer(&request),
+    )
 }
 /// `query_reservation_transfer_by_id`: 微信支付预约单号查询预约商家转账记录
 fn query_reservation_transfer_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryReservationTransferByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PlatsolutionClient::new(client)
-            .query_reservation_transfer_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryReservationTransferByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PlatsolutionClient::new(client).query_reservation_transfer_by_id(&request),
+    )
 }

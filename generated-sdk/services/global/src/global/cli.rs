@@ -113,87 +113,93 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `micropay_pay`: 提交付款码支付
 fn micropay_pay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::MicropayPayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client).micropay_pay(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::MicropayPayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).micropay_pay(&request),
+    )
 }
 /// `query_order_by_id`: 查询订单(微信支付订单号)
 fn query_order_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOrderByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_order_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOrderByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_order_by_id(&request),
+    )
 }
 /// `query_order_by_out_trade_no`: 查询订单(商户订单号)
 fn query_order_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOrderByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_order_by_out_trade_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOrderByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_order_by_out_trade_no(&request),
+    )
 }
 /// `create_refund`: 申请退款
 fn create_refund(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateRefundRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client).create_refund(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateRefundRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).create_refund(&request),
+    )
 }
 /// `query_refund_by_out_refund_no`: 查询单笔退款(商户退款单号)
 fn query_refund_by_out_refund_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRefundByOutRefundNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_refund_by_out_refund_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRefundByOutRefundNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_refund_by_out_refund_no(&request),
+    )
 }
 /// `query_refund_by_id`: 查询单笔退款(微信支付退款单号)
 fn query_refund_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRefundByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_refund_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRefundByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_refund_by_id(&request),
+    )
 }
 /// `list_refunds`: 查询所有退款
 fn list_refunds(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListRefundsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client).list_refunds(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListRefundsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).list_refunds(&request),
+    )
 }
 /// `download_statement`: 下载对账单
 fn download_statement(client: &crate::runtime::Client, input: Input) -> Call<'_> {
@@ -209,236 +215,240 @@ fn download_statement(client: &crate::runtime::Client, input: Input) -> Call<'_>
 }
 /// `reverse_by_out_trade_no`: 撤销订单(商户订单号)
 fn reverse_by_out_trade_no(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReverseByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client).reverse_by_out_trade_no(&request).await?;
-        Ok(None)
-    })
+    let request: super::ReverseByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).reverse_by_out_trade_no(&request),
+    )
 }
 /// `reverse_by_id`: 撤销订单(微信支付订单号)
 fn reverse_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReverseByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client).reverse_by_id(&request).await?;
-        Ok(None)
-    })
+    let request: super::ReverseByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).reverse_by_id(&request),
+    )
 }
 /// `download_certificates`: 下载平台证书
 fn download_certificates(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DownloadCertificatesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .download_certificates(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DownloadCertificatesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).download_certificates(&request),
+    )
 }
 /// `list_settlements`: 查询资金结算明细
 fn list_settlements(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListSettlementsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .list_settlements(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListSettlementsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).list_settlements(&request),
+    )
 }
 /// `legacy_query_customs_declaration`: 报关查询API
 fn legacy_query_customs_declaration(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyQueryCustomsDeclarationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_query_customs_declaration(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyQueryCustomsDeclarationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_query_customs_declaration(&request),
+    )
 }
 /// `legacy_modify_customs_declaration`: 报关信息修改API
 fn legacy_modify_customs_declaration(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyModifyCustomsDeclarationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_modify_customs_declaration(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyModifyCustomsDeclarationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_modify_customs_declaration(&request),
+    )
 }
 /// `legacy_declare_customs`: 报关API
 fn legacy_declare_customs(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyDeclareCustomsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_declare_customs(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyDeclareCustomsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_declare_customs(&request),
+    )
 }
 /// `legacy_redeclare_customs`: 报关重推API
 fn legacy_redeclare_customs(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyRedeclareCustomsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_redeclare_customs(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyRedeclareCustomsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_redeclare_customs(&request),
+    )
 }
 /// `legacy_verify_customs_certificate`: 身份信息校验API
 fn legacy_verify_customs_certificate(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyVerifyCustomsCertificateRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_verify_customs_certificate(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyVerifyCustomsCertificateRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_verify_customs_certificate(&request),
+    )
 }
 /// `legacy_download_certificates`: 获取平台证书列表
 fn legacy_download_certificates(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyDownloadCertificatesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_download_certificates(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyDownloadCertificatesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_download_certificates(&request),
+    )
 }
 /// `legacy_create_sub_merchant`: 子商户进件（融合钱包）
 fn legacy_create_sub_merchant(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyCreateSubMerchantRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_create_sub_merchant(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyCreateSubMerchantRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_create_sub_merchant(&request),
+    )
 }
 /// `legacy_update_sub_merchant`: 修改子商户（融合钱包）
 fn legacy_update_sub_merchant(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyUpdateSubMerchantRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_update_sub_merchant(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyUpdateSubMerchantRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_update_sub_merchant(&request),
+    )
 }
 /// `legacy_query_sub_merchant`: 查询子商户（融合钱包）
 fn legacy_query_sub_merchant(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyQuerySubMerchantRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_query_sub_merchant(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyQuerySubMerchantRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_query_sub_merchant(&request),
+    )
 }
 /// `legacy_list_refunds`: 查询所有退款
 fn legacy_list_refunds(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyListRefundsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_list_refunds(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyListRefundsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_list_refunds(&request),
+    )
 }
 /// `legacy_create_refund`: 申请退款
 fn legacy_create_refund(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyCreateRefundRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_create_refund(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyCreateRefundRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_create_refund(&request),
+    )
 }
 /// `legacy_query_refund_by_id`: 查询单笔退款(微信支付退款订单号)
 fn legacy_query_refund_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyQueryRefundByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_query_refund_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyQueryRefundByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_query_refund_by_id(&request),
+    )
 }
 /// `legacy_query_refund_by_out_refund_no`: 查询单笔退款(商户退款订单号)
 fn legacy_query_refund_by_out_refund_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyQueryRefundByOutRefundNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_query_refund_by_out_refund_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyQueryRefundByOutRefundNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_query_refund_by_out_refund_no(&request),
+    )
 }
 /// `legacy_list_settlements`: 查询结算资金明细API
 fn legacy_list_settlements(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyListSettlementsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_list_settlements(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyListSettlementsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_list_settlements(&request),
+    )
 }
 /// `legacy_download_statement`: 下载对账单
 fn legacy_download_statement(client: &crate::runtime::Client, input: Input) -> Call<'_> {
@@ -456,905 +466,949 @@ fn legacy_download_statement(client: &crate::runtime::Client, input: Input) -> C
 }
 /// `legacy_app_prepay`: APP支付下单
 fn legacy_app_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyAppPrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_app_prepay(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyAppPrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_app_prepay(&request),
+    )
 }
 /// `legacy_query_order_by_id`: 查询订单(微信支付订单号)
 fn legacy_query_order_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyQueryOrderByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_query_order_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyQueryOrderByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_query_order_by_id(&request),
+    )
 }
 /// `legacy_close_order_by_id`: 关闭订单(微信支付订单号)
 fn legacy_close_order_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyCloseOrderByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client).legacy_close_order_by_id(&request).await?;
-        Ok(None)
-    })
+    let request: super::LegacyCloseOrderByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).legacy_close_order_by_id(&request),
+    )
 }
 /// `legacy_reverse_by_id`: 撤销订单(微信支付订单号)
 fn legacy_reverse_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyReverseByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client).legacy_reverse_by_id(&request).await?;
-        Ok(None)
-    })
+    let request: super::LegacyReverseByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).legacy_reverse_by_id(&request),
+    )
 }
 /// `legacy_jsapi_prepay`: 小程序/公众号支付下单
 fn legacy_jsapi_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyJsapiPrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_jsapi_prepay(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyJsapiPrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_jsapi_prepay(&request),
+    )
 }
 /// `legacy_micropay`: 提交付款码支付
 fn legacy_micropay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyMicropayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client).legacy_micropay(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyMicropayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_micropay(&request),
+    )
 }
 /// `legacy_h5_prepay`: H5支付下单
 fn legacy_h5_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyH5PrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_h5_prepay(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyH5PrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_h5_prepay(&request),
+    )
 }
 /// `legacy_native_prepay`: 扫码支付下单
 fn legacy_native_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyNativePrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_native_prepay(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyNativePrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_native_prepay(&request),
+    )
 }
 /// `legacy_query_order_by_out_trade_no`: 查询订单(商户订单号)
 fn legacy_query_order_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyQueryOrderByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .legacy_query_order_by_out_trade_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyQueryOrderByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).legacy_query_order_by_out_trade_no(&request),
+    )
 }
 /// `legacy_close_order_by_out_trade_no`: 关闭订单(商户订单号)
 fn legacy_close_order_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyCloseOrderByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client)
-            .legacy_close_order_by_out_trade_no(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::LegacyCloseOrderByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).legacy_close_order_by_out_trade_no(&request),
+    )
 }
 /// `legacy_reverse_by_out_trade_no`: 撤销订单(商户订单号)
 fn legacy_reverse_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyReverseByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client).legacy_reverse_by_out_trade_no(&request).await?;
-        Ok(None)
-    })
+    let request: super::LegacyReverseByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).legacy_reverse_by_out_trade_no(&request),
+    )
 }
 /// `query_customs_declaration`: 报关查询API
 fn query_customs_declaration(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCustomsDeclarationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_customs_declaration(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCustomsDeclarationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_customs_declaration(&request),
+    )
 }
 /// `modify_customs_declaration`: 报关信息修改API
 fn modify_customs_declaration(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ModifyCustomsDeclarationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .modify_customs_declaration(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ModifyCustomsDeclarationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).modify_customs_declaration(&request),
+    )
 }
 /// `declare_customs`: 报关API
 fn declare_customs(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeclareCustomsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client).declare_customs(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeclareCustomsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).declare_customs(&request),
+    )
 }
 /// `redeclare_customs`: 报关重推API
 fn redeclare_customs(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RedeclareCustomsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .redeclare_customs(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::RedeclareCustomsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).redeclare_customs(&request),
+    )
 }
 /// `verify_customs_certificate`: 身份信息校验API
 fn verify_customs_certificate(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::VerifyCustomsCertificateRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .verify_customs_certificate(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::VerifyCustomsCertificateRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).verify_customs_certificate(&request),
+    )
 }
 /// `delete_complaint_notification`: 删除投诉通知回调
 fn delete_complaint_notification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteComplaintNotificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client).delete_complaint_notification(&request).await?;
-        Ok(None)
-    })
+    let request: super::DeleteComplaintNotificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).delete_complaint_notification(&request),
+    )
 }
 /// `query_complaint_notification`: 查询投诉通知回调
 fn query_complaint_notification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryComplaintNotificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_complaint_notification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryComplaintNotificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_complaint_notification(&request),
+    )
 }
 /// `create_complaint_notification`: 创建投诉通知回调
 fn create_complaint_notification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateComplaintNotificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .create_complaint_notification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateComplaintNotificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).create_complaint_notification(&request),
+    )
 }
 /// `update_complaint_notification`: 更新投诉通知回调
 fn update_complaint_notification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateComplaintNotificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .update_complaint_notification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateComplaintNotificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).update_complaint_notification(&request),
+    )
 }
 /// `list_complaints`: 查询投诉单列表
 fn list_complaints(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListComplaintsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client).list_complaints(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListComplaintsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).list_complaints(&request),
+    )
 }
 /// `query_complaint`: 查询投诉单详情
 fn query_complaint(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryComplaintRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client).query_complaint(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryComplaintRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_complaint(&request),
+    )
 }
 /// `complete_complaint`: 反馈处理完成
 fn complete_complaint(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CompleteComplaintRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client).complete_complaint(&request).await?;
-        Ok(None)
-    })
+    let request: super::CompleteComplaintRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).complete_complaint(&request),
+    )
 }
 /// `list_complaint_negotiation_history`: 查询投诉协商历史
 fn list_complaint_negotiation_history(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListComplaintNegotiationHistoryRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .list_complaint_negotiation_history(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListComplaintNegotiationHistoryRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).list_complaint_negotiation_history(&request),
+    )
 }
 /// `respond_complaint`: 提交回复
 fn respond_complaint(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RespondComplaintRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client).respond_complaint(&request).await?;
-        Ok(None)
-    })
+    let request: super::RespondComplaintRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).respond_complaint(&request),
+    )
 }
 /// `upload_complaint_image`: 商户上传反馈图片API
 fn upload_complaint_image(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadComplaintImageRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .upload_complaint_image(
-                &request,
-                crate::runtime::dispatch::upload_file(input.file)?,
-            )
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadComplaintImageRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    let file = match crate::runtime::dispatch::upload_file(input.file) {
+        Ok(file) => file,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).upload_complaint_image(&request, file),
+    )
 }
 /// `download_complaint_image`: 图片下载API
 fn download_complaint_image(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DownloadComplaintImageRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client).download_complaint_image(&request).await?;
-        Ok(None)
-    })
+    let request: super::DownloadComplaintImageRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).download_complaint_image(&request),
+    )
 }
 /// `upload_file`: 上传文件API
 fn upload_file(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadFileRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .upload_file(&request, crate::runtime::dispatch::upload_file(input.file)?)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadFileRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    let file = match crate::runtime::dispatch::upload_file(input.file) {
+        Ok(file) => file,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).upload_file(&request, file),
+    )
 }
 /// `create_h5_permission_application`: 创建H5支付权限申请单
 fn create_h5_permission_application(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateH5PermissionApplicationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .create_h5_permission_application(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateH5PermissionApplicationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).create_h5_permission_application(&request),
+    )
 }
 /// `query_h5_permission_application`: 查询H5支付权限申请单详情
 fn query_h5_permission_application(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryH5PermissionApplicationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_h5_permission_application(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryH5PermissionApplicationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_h5_permission_application(&request),
+    )
 }
 /// `update_h5_permission_application`: 修改H5支付权限申请单
 fn update_h5_permission_application(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateH5PermissionApplicationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .update_h5_permission_application(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateH5PermissionApplicationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).update_h5_permission_application(&request),
+    )
 }
 /// `create_h5_domain_application`: 创建H5支付域名修改申请单
 fn create_h5_domain_application(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateH5DomainApplicationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .create_h5_domain_application(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateH5DomainApplicationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).create_h5_domain_application(&request),
+    )
 }
 /// `query_h5_domain_application`: 查询H5支付域名修改申请单
 fn query_h5_domain_application(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryH5DomainApplicationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_h5_domain_application(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryH5DomainApplicationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_h5_domain_application(&request),
+    )
 }
 /// `update_h5_domain_application`: 修改H5支付域名修改申请单
 fn update_h5_domain_application(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateH5DomainApplicationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .update_h5_domain_application(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateH5DomainApplicationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).update_h5_domain_application(&request),
+    )
 }
 /// `query_h5_permission`: 查询子商户H5支付权限状态
 fn query_h5_permission(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryH5PermissionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_h5_permission(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryH5PermissionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_h5_permission(&request),
+    )
 }
 /// `create_sub_merchant`: 子商户进件（融合钱包）
 fn create_sub_merchant(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateSubMerchantRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .create_sub_merchant(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateSubMerchantRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).create_sub_merchant(&request),
+    )
 }
 /// `query_sub_merchant`: 查询子商户（融合钱包）
 fn query_sub_merchant(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySubMerchantRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_sub_merchant(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySubMerchantRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_sub_merchant(&request),
+    )
 }
 /// `update_sub_merchant`: 修改子商户（融合钱包）
 fn update_sub_merchant(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateSubMerchantRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .update_sub_merchant(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateSubMerchantRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).update_sub_merchant(&request),
+    )
 }
 /// `app_pre_entrust_sign`: APP签约API
 fn app_pre_entrust_sign(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AppPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .app_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AppPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).app_pre_entrust_sign(&request),
+    )
 }
 /// `h5_pre_entrust_sign`: H5预签约API
 fn h5_pre_entrust_sign(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::H5PreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .h5_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::H5PreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).h5_pre_entrust_sign(&request),
+    )
 }
 /// `jsapi_pre_entrust_sign`: JSAPI预签约API
 fn jsapi_pre_entrust_sign(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::JsapiPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .jsapi_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::JsapiPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).jsapi_pre_entrust_sign(&request),
+    )
 }
 /// `miniprogram_pre_entrust_sign`: 小程序签约API
 fn miniprogram_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::MiniprogramPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .miniprogram_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::MiniprogramPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).miniprogram_pre_entrust_sign(&request),
+    )
 }
 /// `query_papay_contract_by_out_contract_code`: 商户协议号查询签约API
 fn query_papay_contract_by_out_contract_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPapayContractByOutContractCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_papay_contract_by_out_contract_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPapayContractByOutContractCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client)
+            .query_papay_contract_by_out_contract_code(&request),
+    )
 }
 /// `web_pre_entrust_sign`: WEB预签约API
 fn web_pre_entrust_sign(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::WebPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .web_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::WebPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).web_pre_entrust_sign(&request),
+    )
 }
 /// `query_papay_contract_by_id`: 代扣协议ID查询签约API
 fn query_papay_contract_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPapayContractByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_papay_contract_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPapayContractByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_papay_contract_by_id(&request),
+    )
 }
 /// `terminate_papay_contract`: 申请解约API
 fn terminate_papay_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminatePapayContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client).terminate_papay_contract(&request).await?;
-        Ok(None)
-    })
+    let request: super::TerminatePapayContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).terminate_papay_contract(&request),
+    )
 }
 /// `create_papay_order`: 支付扣款API
 fn create_papay_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreatePapayOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .create_papay_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreatePapayOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).create_papay_order(&request),
+    )
 }
 /// `query_papay_order_by_out_trade_no`: 查询订单(商户订单号)
 fn query_papay_order_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPapayOrderByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_papay_order_by_out_trade_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPapayOrderByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_papay_order_by_out_trade_no(&request),
+    )
 }
 /// `reverse_papay_order_by_out_trade_no`: 撤销订单(商户订单号)
 fn reverse_papay_order_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReversePapayOrderByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client)
-            .reverse_papay_order_by_out_trade_no(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::ReversePapayOrderByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).reverse_papay_order_by_out_trade_no(&request),
+    )
 }
 /// `query_papay_order_by_id`: 查询订单(微信支付订单号)
 fn query_papay_order_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPapayOrderByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_papay_order_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPapayOrderByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_papay_order_by_id(&request),
+    )
 }
 /// `query_profit_sharing_bill_url`: 获取分账账单文件下载地址API
 fn query_profit_sharing_bill_url(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryProfitSharingBillUrlRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_profit_sharing_bill_url(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryProfitSharingBillUrlRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_profit_sharing_bill_url(&request),
+    )
 }
 /// `create_profit_sharing_order`: 请求分账API
 fn create_profit_sharing_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateProfitSharingOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .create_profit_sharing_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateProfitSharingOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).create_profit_sharing_order(&request),
+    )
 }
 /// `unfreeze_profit_sharing_order`: 解冻剩余资金API
 fn unfreeze_profit_sharing_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UnfreezeProfitSharingOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .unfreeze_profit_sharing_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UnfreezeProfitSharingOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).unfreeze_profit_sharing_order(&request),
+    )
 }
 /// `query_profit_sharing_order`: 查询分账结果API
 fn query_profit_sharing_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryProfitSharingOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_profit_sharing_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryProfitSharingOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_profit_sharing_order(&request),
+    )
 }
 /// `delete_profit_sharing_receiver`: 删除分账接收方API
 fn delete_profit_sharing_receiver(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteProfitSharingReceiverRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client).delete_profit_sharing_receiver(&request).await?;
-        Ok(None)
-    })
+    let request: super::DeleteProfitSharingReceiverRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).delete_profit_sharing_receiver(&request),
+    )
 }
 /// `add_profit_sharing_receiver`: 添加分账接收方API
 fn add_profit_sharing_receiver(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AddProfitSharingReceiverRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .add_profit_sharing_receiver(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AddProfitSharingReceiverRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).add_profit_sharing_receiver(&request),
+    )
 }
 /// `query_profit_sharing_receiver`: 查询分账接收方添加结果API
 fn query_profit_sharing_receiver(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryProfitSharingReceiverRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_profit_sharing_receiver(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryProfitSharingReceiverRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_profit_sharing_receiver(&request),
+    )
 }
 /// `query_profit_sharing_refund_bill_url`: 获取分账退款账单下载链接API
 fn query_profit_sharing_refund_bill_url(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryProfitSharingRefundBillUrlRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_profit_sharing_refund_bill_url(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryProfitSharingRefundBillUrlRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_profit_sharing_refund_bill_url(&request),
+    )
 }
 /// `query_refundable_balance`: 查询可供垫付退款实时余额API
 fn query_refundable_balance(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRefundableBalanceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_refundable_balance(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRefundableBalanceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_refundable_balance(&request),
+    )
 }
 /// `mark_profit_sharing_transaction`: 分账标记API
 fn mark_profit_sharing_transaction(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::MarkProfitSharingTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client)
-            .mark_profit_sharing_transaction(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::MarkProfitSharingTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).mark_profit_sharing_transaction(&request),
+    )
 }
 /// `query_profit_sharing_order_amount`: 查询剩余待分金额API
 fn query_profit_sharing_order_amount(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryProfitSharingOrderAmountRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_profit_sharing_order_amount(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryProfitSharingOrderAmountRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_profit_sharing_order_amount(&request),
+    )
 }
 /// `query_refundable_amount`: 查询订单剩余可退款金额API
 fn query_refundable_amount(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRefundableAmountRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_refundable_amount(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRefundableAmountRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_refundable_amount(&request),
+    )
 }
 /// `query_sub_merchant_recharge_balance`: 商家充值退款余额查询
 fn query_sub_merchant_recharge_balance(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySubMerchantRechargeBalanceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_sub_merchant_recharge_balance(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySubMerchantRechargeBalanceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_sub_merchant_recharge_balance(&request),
+    )
 }
 /// `query_recharge_balance`: 商家充值退款余额查询
 fn query_recharge_balance(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRechargeBalanceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client)
-            .query_recharge_balance(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRechargeBalanceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).query_recharge_balance(&request),
+    )
 }
 /// `app_prepay`: APP支付下单
 fn app_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AppPrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client).app_prepay(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AppPrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).app_prepay(&request),
+    )
 }
 /// `close_order_by_id`: 关闭订单(微信支付订单号)
 fn close_order_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CloseOrderByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client).close_order_by_id(&request).await?;
-        Ok(None)
-    })
+    let request: super::CloseOrderByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).close_order_by_id(&request),
+    )
 }
 /// `jsapi_prepay`: JSAPI支付下单API
 fn jsapi_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::JsapiPrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client).jsapi_prepay(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::JsapiPrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).jsapi_prepay(&request),
+    )
 }
 /// `h5_prepay`: H5支付下单
 fn h5_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::H5PrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client).h5_prepay(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::H5PrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).h5_prepay(&request),
+    )
 }
 /// `native_prepay`: Native支付下单API
 fn native_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::NativePrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GlobalClient::new(client).native_prepay(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::NativePrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GlobalClient::new(client).native_prepay(&request),
+    )
 }
 /// `close_order_by_out_trade_no`: 关闭订单(商户订单号)
 fn close_order_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CloseOrderByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GlobalClient::new(client).close_order_by_out_trade_no(&request).await?;
-        Ok(None)
-    })
+    let request: super::CloseOrderByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GlobalClient::new(client).close_order_by_out_trade_no(&request),
+    )
 }

@@ -38,265 +38,273 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_renewal_contract`: 通过协议号查询签约API
 fn query_renewal_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRenewalContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .query_renewal_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRenewalContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client).query_renewal_contract(&request),
+    )
 }
 /// `renewal_presign_contract`: 预签约API
 fn renewal_presign_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RenewalPresignContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .renewal_presign_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::RenewalPresignContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client).renewal_presign_contract(&request),
+    )
 }
 /// `terminate_renewal_contract`: 解约API
 fn terminate_renewal_contract(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminateRenewalContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::EducationClient::new(client).terminate_renewal_contract(&request).await?;
-        Ok(None)
-    })
+    let request: super::TerminateRenewalContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::EducationClient::new(client).terminate_renewal_contract(&request),
+    )
 }
 /// `create_renewal_transaction`: 教育通扣款受理API
 fn create_renewal_transaction(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateRenewalTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::EducationClient::new(client).create_renewal_transaction(&request).await?;
-        Ok(None)
-    })
+    let request: super::CreateRenewalTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::EducationClient::new(client).create_renewal_transaction(&request),
+    )
 }
 /// `query_renewal_transaction_by_id`: 微信订单号查单API
 fn query_renewal_transaction_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRenewalTransactionByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .query_renewal_transaction_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRenewalTransactionByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client).query_renewal_transaction_by_id(&request),
+    )
 }
 /// `query_renewal_transaction_by_out_trade_no`: 商户订单号查单API
 fn query_renewal_transaction_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRenewalTransactionByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .query_renewal_transaction_by_out_trade_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRenewalTransactionByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client)
+            .query_renewal_transaction_by_out_trade_no(&request),
+    )
 }
 /// `send_renewal_pre_notification`: 发送扣款预通知API
 fn send_renewal_pre_notification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SendRenewalPreNotificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::EducationClient::new(client)
-            .send_renewal_pre_notification(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::SendRenewalPreNotificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::EducationClient::new(client).send_renewal_pre_notification(&request),
+    )
 }
 /// `list_renewal_user_contracts`: 通过用户标识查询签约API
 fn list_renewal_user_contracts(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListRenewalUserContractsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .list_renewal_user_contracts(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListRenewalUserContractsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client).list_renewal_user_contracts(&request),
+    )
 }
 /// `list_student_card_orders`: 通过QQ账号查询核销订单列表API
 fn list_student_card_orders(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListStudentCardOrdersRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .list_student_card_orders(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListStudentCardOrdersRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client).list_student_card_orders(&request),
+    )
 }
 /// `create_student_card_order`: 创建核销订单API
 fn create_student_card_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateStudentCardOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .create_student_card_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateStudentCardOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client).create_student_card_order(&request),
+    )
 }
 /// `query_student_by_openid`: 通过微信用户标识查询用户信息API
 fn query_student_by_openid(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryStudentByOpenidRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .query_student_by_openid(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryStudentByOpenidRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client).query_student_by_openid(&request),
+    )
 }
 /// `query_student_by_qq`: 通过QQ账号查询用户信息API
 fn query_student_by_qq(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryStudentByQqRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .query_student_by_qq(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryStudentByQqRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client).query_student_by_qq(&request),
+    )
 }
 /// `school_presign_contract`: 预签约API
 fn school_presign_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SchoolPresignContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .school_presign_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SchoolPresignContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client).school_presign_contract(&request),
+    )
 }
 /// `query_school_contract`: 通过协议号查询签约API
 fn query_school_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySchoolContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .query_school_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySchoolContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client).query_school_contract(&request),
+    )
 }
 /// `terminate_school_contract`: 商户主动解约API
 fn terminate_school_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminateSchoolContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::EducationClient::new(client).terminate_school_contract(&request).await?;
-        Ok(None)
-    })
+    let request: super::TerminateSchoolContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::EducationClient::new(client).terminate_school_contract(&request),
+    )
 }
 /// `create_school_transaction`: 扣款API
 fn create_school_transaction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateSchoolTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .create_school_transaction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateSchoolTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client).create_school_transaction(&request),
+    )
 }
 /// `query_school_transaction_by_id`: 微信支付订单号查单API
 fn query_school_transaction_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySchoolTransactionByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .query_school_transaction_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySchoolTransactionByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client).query_school_transaction_by_id(&request),
+    )
 }
 /// `query_school_transaction_by_out_trade_no`: 商户订单号查单API
 fn query_school_transaction_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySchoolTransactionByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .query_school_transaction_by_out_trade_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySchoolTransactionByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client)
+            .query_school_transaction_by_out_trade_no(&request),
+    )
 }
 /// `list_school_user_contracts`: 查询用户签约列表API
 fn list_school_user_contracts(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListSchoolUserContractsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .list_school_user_contracts(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListSchoolUserContractsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client).list_school_user_contracts(&request),
+    )
 }
 /// `query_school_user_debt_state`: 商户查询用户欠款状态API
 fn query_school_user_debt_state(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySchoolUserDebtStateRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EducationClient::new(client)
-            .query_school_user_debt_state(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySchoolUserDebtStateRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EducationClient::new(client).query_school_user_debt_state(&request),
+    )
 }

@@ -35,252 +35,269 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `create_card_template`: 创建电子发票卡券模板
 fn create_card_template(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateCardTemplateRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FapiaoClient::new(client)
-            .create_card_template(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateCardTemplateRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FapiaoClient::new(client).create_card_template(&request),
+    )
 }
 /// `issue_fapiao`: 开具电子发票
 fn issue_fapiao(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::IssueFapiaoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::FapiaoClient::new(client).issue_fapiao(&request).await?;
-        Ok(None)
-    })
+    let request: super::IssueFapiaoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::FapiaoClient::new(client).issue_fapiao(&request),
+    )
 }
 /// `issue_general_fapiao`: 开具通用行业电子发票
 fn issue_general_fapiao(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::IssueGeneralFapiaoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::FapiaoClient::new(client).issue_general_fapiao(&request).await?;
-        Ok(None)
-    })
+    let request: super::IssueGeneralFapiaoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::FapiaoClient::new(client).issue_general_fapiao(&request),
+    )
 }
 /// `issue_passenger_transport_fapiao`: 开具旅客运输行业电子发票
 fn issue_passenger_transport_fapiao(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::IssuePassengerTransportFapiaoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::FapiaoClient::new(client)
-            .issue_passenger_transport_fapiao(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::IssuePassengerTransportFapiaoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::FapiaoClient::new(client).issue_passenger_transport_fapiao(&request),
+    )
 }
 /// `issue_refined_oil_fapiao`: 开具成品油行业电子发票
 fn issue_refined_oil_fapiao(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::IssueRefinedOilFapiaoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::FapiaoClient::new(client).issue_refined_oil_fapiao(&request).await?;
-        Ok(None)
-    })
+    let request: super::IssueRefinedOilFapiaoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::FapiaoClient::new(client).issue_refined_oil_fapiao(&request),
+    )
 }
 /// `issue_real_estate_leasing_fapiao`: 开具不动产租赁行业电子发票
 fn issue_real_estate_leasing_fapiao(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::IssueRealEstateLeasingFapiaoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::FapiaoClient::new(client)
-            .issue_real_estate_leasing_fapiao(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::IssueRealEstateLeasingFapiaoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::FapiaoClient::new(client).issue_real_estate_leasing_fapiao(&request),
+    )
 }
 /// `upload_fapiao_file`: 上传电子发票文件
 fn upload_fapiao_file(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadFapiaoFileRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FapiaoClient::new(client)
-            .upload_fapiao_file(
-                &request,
-                crate::runtime::dispatch::upload_file(input.file)?,
-            )
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadFapiaoFileRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    let file = match crate::runtime::dispatch::upload_file(input.file) {
+        Ok(file) => file,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FapiaoClient::new(client).upload_fapiao_file(&request, file),
+    )
 }
 /// `query_fapiao`: 查询电子发票
 fn query_fapiao(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryFapiaoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FapiaoClient::new(client).query_fapiao(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryFapiaoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FapiaoClient::new(client).query_fapiao(&request),
+    )
 }
 /// `query_fapiao_files`: 获取发票下载信息
 fn query_fapiao_files(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryFapiaoFilesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FapiaoClient::new(client)
-            .query_fapiao_files(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryFapiaoFilesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FapiaoClient::new(client).query_fapiao_files(&request),
+    )
 }
 /// `insert_fapiao_cards`: 将电子发票插入微信用户卡包
 fn insert_fapiao_cards(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsertFapiaoCardsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::FapiaoClient::new(client).insert_fapiao_cards(&request).await?;
-        Ok(None)
-    })
+    let request: super::InsertFapiaoCardsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::FapiaoClient::new(client).insert_fapiao_cards(&request),
+    )
 }
 /// `reverse_fapiao`: 冲红电子发票
 fn reverse_fapiao(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReverseFapiaoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::FapiaoClient::new(client).reverse_fapiao(&request).await?;
-        Ok(None)
-    })
+    let request: super::ReverseFapiaoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::FapiaoClient::new(client).reverse_fapiao(&request),
+    )
 }
 /// `query_partner_invite_url`: 获取邀请商户开通服务商电子发票能力
 fn query_partner_invite_url(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPartnerInviteUrlRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FapiaoClient::new(client)
-            .query_partner_invite_url(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPartnerInviteUrlRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FapiaoClient::new(client).query_partner_invite_url(&request),
+    )
 }
 /// `list_invited_merchants`: 获取邀请开通的商户信息
 fn list_invited_merchants(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListInvitedMerchantsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FapiaoClient::new(client)
-            .list_invited_merchants(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListInvitedMerchantsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FapiaoClient::new(client).list_invited_merchants(&request),
+    )
 }
 /// `query_merchant_base_information`: 获取商户开票基础信息
 fn query_merchant_base_information(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryMerchantBaseInformationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FapiaoClient::new(client)
-            .query_merchant_base_information(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryMerchantBaseInformationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FapiaoClient::new(client).query_merchant_base_information(&request),
+    )
 }
 /// `query_development_config`: 查询商户配置的开发选项
 fn query_development_config(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDevelopmentConfigRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FapiaoClient::new(client)
-            .query_development_config(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDevelopmentConfigRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FapiaoClient::new(client).query_development_config(&request),
+    )
 }
 /// `update_development_config`: 配置开发选项
 fn update_development_config(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateDevelopmentConfigRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FapiaoClient::new(client)
-            .update_development_config(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateDevelopmentConfigRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FapiaoClient::new(client).update_development_config(&request),
+    )
 }
 /// `list_tax_codes`: 获取商品和服务税收分类对照表
 fn list_tax_codes(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListTaxCodesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FapiaoClient::new(client).list_tax_codes(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListTaxCodesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FapiaoClient::new(client).list_tax_codes(&request),
+    )
 }
 /// `check_sub_merchant`: 检查子商户开票功能状态
 fn check_sub_merchant(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CheckSubMerchantRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::FapiaoClient::new(client).check_sub_merchant(&request).await?;
-        Ok(None)
-    })
+    let request: super::CheckSubMerchantRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::FapiaoClient::new(client).check_sub_merchant(&request),
+    )
 }
 /// `query_sub_merchant_check_status`: 检查子商户开票功能状态
 fn query_sub_merchant_check_status(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySubMerchantCheckStatusRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FapiaoClient::new(client)
-            .query_sub_merchant_check_status(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySubMerchantCheckStatusRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FapiaoClient::new(client).query_sub_merchant_check_status(&request),
+    )
 }
 /// `query_user_title`: 获取用户填写的抬头
 fn query_user_title(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryUserTitleRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FapiaoClient::new(client)
-            .query_user_title(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryUserTitleRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FapiaoClient::new(client).query_user_title(&request),
+    )
 }
 /// `query_user_title_url`: 获取抬头填写链接
 fn query_user_title_url(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryUserTitleUrlRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FapiaoClient::new(client)
-            .query_user_title_url(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryUserTitleUrlRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FapiaoClient::new(client).query_user_title_url(&request),
+    )
 }

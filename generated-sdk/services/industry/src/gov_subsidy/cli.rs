@@ -50,439 +50,440 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `cup_invalidate_audit_data`: 查询审核结果
 fn cup_invalidate_audit_data(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CupInvalidateAuditDataRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .cup_invalidate_audit_data(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CupInvalidateAuditDataRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).cup_invalidate_audit_data(&request),
+    )
 }
 /// `cup_query_audit_result`: 查询审核结果
 fn cup_query_audit_result(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CupQueryAuditResultRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .cup_query_audit_result(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CupQueryAuditResultRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).cup_query_audit_result(&request),
+    )
 }
 /// `cup_sync_refund`: 同步非银联支付交易退款信息
 fn cup_sync_refund(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CupSyncRefundRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .cup_sync_refund(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CupSyncRefundRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).cup_sync_refund(&request),
+    )
 }
 /// `cup_update_audit_data`: 更新审核数据
 fn cup_update_audit_data(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CupUpdateAuditDataRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .cup_update_audit_data(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CupUpdateAuditDataRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).cup_update_audit_data(&request),
+    )
 }
 /// `cup_upload_audit_data`: 上传审核数据
 fn cup_upload_audit_data(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CupUploadAuditDataRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .cup_upload_audit_data(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CupUploadAuditDataRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).cup_upload_audit_data(&request),
+    )
 }
 /// `query_company`: 企业信息查询
 fn query_company(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCompanyRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .query_company(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCompanyRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).query_company(&request),
+    )
 }
 /// `upload_goods`: 商品信息上传
 fn upload_goods(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadGoodsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .upload_goods(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadGoodsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).upload_goods(&request),
+    )
 }
 /// `sync_n_category_qualification`: N品类同步资格核销信息
 fn sync_n_category_qualification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SyncNCategoryQualificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .sync_n_category_qualification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SyncNCategoryQualificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).sync_n_category_qualification(&request),
+    )
 }
 /// `query_qualification`: 查询补贴资格
 fn query_qualification(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryQualificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .query_qualification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryQualificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).query_qualification(&request),
+    )
 }
 /// `passthrough_cancel_qualification`: 取消资格(透传模式)
 fn passthrough_cancel_qualification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PassthroughCancelQualificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .passthrough_cancel_qualification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PassthroughCancelQualificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).passthrough_cancel_qualification(&request),
+    )
 }
 /// `passthrough_claim_qualification`: 领取资格(透传模式)
 fn passthrough_claim_qualification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PassthroughClaimQualificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .passthrough_claim_qualification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PassthroughClaimQualificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).passthrough_claim_qualification(&request),
+    )
 }
 /// `passthrough_query_qualifications`: 批量查询用户资格(透传模式)
 fn passthrough_query_qualifications(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PassthroughQueryQualificationsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .passthrough_query_qualifications(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PassthroughQueryQualificationsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).passthrough_query_qualifications(&request),
+    )
 }
 /// `query_qualifications`: 批量查询用户资格
 fn query_qualifications(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryQualificationsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .query_qualifications(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryQualificationsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).query_qualifications(&request),
+    )
 }
 /// `sync_qualification`: 同步资格核销信息
 fn sync_qualification(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SyncQualificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .sync_qualification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SyncQualificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).sync_qualification(&request),
+    )
 }
 /// `lock_sn_code`: sn码锁定
 fn lock_sn_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LockSnCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .lock_sn_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LockSnCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).lock_sn_code(&request),
+    )
 }
 /// `query_sn_code`: 查询sn码状态
 fn query_sn_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySnCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .query_sn_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySnCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).query_sn_code(&request),
+    )
 }
 /// `unlock_sn_code`: sn码解锁
 fn unlock_sn_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UnlockSnCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .unlock_sn_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UnlockSnCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).unlock_sn_code(&request),
+    )
 }
 /// `query_transactions`: 交易信息查询
 fn query_transactions(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransactionsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .query_transactions(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransactionsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).query_transactions(&request),
+    )
 }
 /// `query_day_transaction_summary`: 查询单日交易汇总
 fn query_day_transaction_summary(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDayTransactionSummaryRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .query_day_transaction_summary(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDayTransactionSummaryRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).query_day_transaction_summary(&request),
+    )
 }
 /// `sync_transactions`: 交易信息回传
 fn sync_transactions(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SyncTransactionsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .sync_transactions(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SyncTransactionsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).sync_transactions(&request),
+    )
 }
 /// `zhejiang_cancel_auth_code`: 品类凭证码预核销撤销
 fn zhejiang_cancel_auth_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ZhejiangCancelAuthCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .zhejiang_cancel_auth_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ZhejiangCancelAuthCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).zhejiang_cancel_auth_code(&request),
+    )
 }
 /// `zhejiang_commit_auth_code`: 品类凭证码上报确认
 fn zhejiang_commit_auth_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ZhejiangCommitAuthCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .zhejiang_commit_auth_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ZhejiangCommitAuthCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).zhejiang_commit_auth_code(&request),
+    )
 }
 /// `zhejiang_issue_auth_code`: 申请品类凭证码
 fn zhejiang_issue_auth_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ZhejiangIssueAuthCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .zhejiang_issue_auth_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ZhejiangIssueAuthCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).zhejiang_issue_auth_code(&request),
+    )
 }
 /// `zhejiang_refund_auth_code`: 品类凭证码上报撤销
 fn zhejiang_refund_auth_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ZhejiangRefundAuthCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .zhejiang_refund_auth_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ZhejiangRefundAuthCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).zhejiang_refund_auth_code(&request),
+    )
 }
 /// `zhejiang_try_auth_code`: 预核销品类凭证码
 fn zhejiang_try_auth_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ZhejiangTryAuthCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .zhejiang_try_auth_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ZhejiangTryAuthCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).zhejiang_try_auth_code(&request),
+    )
 }
 /// `zhejiang_query_goods`: 商品信息查询
 fn zhejiang_query_goods(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ZhejiangQueryGoodsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .zhejiang_query_goods(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ZhejiangQueryGoodsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).zhejiang_query_goods(&request),
+    )
 }
 /// `zhejiang_confirm_n_category_qualification`: n品类核销
 fn zhejiang_confirm_n_category_qualification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ZhejiangConfirmNCategoryQualificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .zhejiang_confirm_n_category_qualification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ZhejiangConfirmNCategoryQualificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client)
+            .zhejiang_confirm_n_category_qualification(&request),
+    )
 }
 /// `zhejiang_alter_qualification`: 变更资格
 fn zhejiang_alter_qualification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ZhejiangAlterQualificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .zhejiang_alter_qualification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ZhejiangAlterQualificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).zhejiang_alter_qualification(&request),
+    )
 }
 /// `zhejiang_claim_qualification`: 领取资格
 fn zhejiang_claim_qualification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ZhejiangClaimQualificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .zhejiang_claim_qualification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ZhejiangClaimQualificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).zhejiang_claim_qualification(&request),
+    )
 }
 /// `zhejiang_query_qualification`: 查询补贴资格
 fn zhejiang_query_qualification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ZhejiangQueryQualificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .zhejiang_query_qualification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ZhejiangQueryQualificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).zhejiang_query_qualification(&request),
+    )
 }
 /// `zhejiang_use_qualification`: 核销资格
 fn zhejiang_use_qualification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ZhejiangUseQualificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .zhejiang_use_qualification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ZhejiangUseQualificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).zhejiang_use_qualification(&request),
+    )
 }
 /// `zhejiang_lock_sn_code`: sn码锁定
 fn zhejiang_lock_sn_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ZhejiangLockSnCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .zhejiang_lock_sn_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ZhejiangLockSnCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).zhejiang_lock_sn_code(&request),
+    )
 }
 /// `zhejiang_query_sn_code`: sn码销售状态查询
 fn zhejiang_query_sn_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ZhejiangQuerySnCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .zhejiang_query_sn_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ZhejiangQuerySnCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).zhejiang_query_sn_code(&request),
+    )
 }
 /// `zhejiang_unlock_sn_code`: sn码解锁
 fn zhejiang_unlock_sn_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ZhejiangUnlockSnCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GovSubsidyClient::new(client)
-            .zhejiang_unlock_sn_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ZhejiangUnlockSnCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GovSubsidyClient::new(client).zhejiang_unlock_sn_code(&request),
+    )
 }

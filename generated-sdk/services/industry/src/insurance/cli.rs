@@ -27,107 +27,110 @@ fn create_power_bank_insurance_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreatePowerBankInsuranceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InsuranceClient::new(client)
-            .create_power_bank_insurance_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreatePowerBankInsuranceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InsuranceClient::new(client).create_power_bank_insurance_order(&request),
+    )
 }
 /// `query_power_bank_insurance_order`: 查询保险订单详情
 fn query_power_bank_insurance_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPowerBankInsuranceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InsuranceClient::new(client)
-            .query_power_bank_insurance_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPowerBankInsuranceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InsuranceClient::new(client).query_power_bank_insurance_order(&request),
+    )
 }
 /// `query_power_bank_insurance_qualification`: 查询用户保险订单领取资格
 fn query_power_bank_insurance_qualification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPowerBankInsuranceQualificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InsuranceClient::new(client)
-            .query_power_bank_insurance_qualification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPowerBankInsuranceQualificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InsuranceClient::new(client)
+            .query_power_bank_insurance_qualification(&request),
+    )
 }
 /// `submit_policy_authorization`: 提交保单授权信息
 fn submit_policy_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubmitPolicyAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InsuranceClient::new(client)
-            .submit_policy_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubmitPolicyAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InsuranceClient::new(client).submit_policy_authorization(&request),
+    )
 }
 /// `query_policy_authorization`: 查询保单授权信息
 fn query_policy_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPolicyAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InsuranceClient::new(client)
-            .query_policy_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPolicyAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InsuranceClient::new(client).query_policy_authorization(&request),
+    )
 }
 /// `upload_policy`: 上传保单
 fn upload_policy(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadPolicyRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InsuranceClient::new(client)
-            .upload_policy(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadPolicyRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InsuranceClient::new(client).upload_policy(&request),
+    )
 }
 /// `query_policy`: 查询保单
 fn query_policy(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPolicyRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InsuranceClient::new(client).query_policy(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPolicyRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InsuranceClient::new(client).query_policy(&request),
+    )
 }
 /// `update_policy`: 更新保单信息
 fn update_policy(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdatePolicyRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InsuranceClient::new(client)
-            .update_policy(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdatePolicyRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InsuranceClient::new(client).update_policy(&request),
+    )
 }

@@ -18,53 +18,57 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `create_mix_order`: 医保自费混合收款下单
 fn create_mix_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateMixOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MedicalInsuranceClient::new(client)
-            .create_mix_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateMixOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MedicalInsuranceClient::new(client).create_mix_order(&request),
+    )
 }
 /// `query_mix_order_by_mix_trade_no`: 使用医保自费混合订单号查看下单结果
 fn query_mix_order_by_mix_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryMixOrderByMixTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MedicalInsuranceClient::new(client)
-            .query_mix_order_by_mix_trade_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryMixOrderByMixTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MedicalInsuranceClient::new(client)
+            .query_mix_order_by_mix_trade_no(&request),
+    )
 }
 /// `query_mix_order_by_out_trade_no`: 使用商户订单号查看下单结果
 fn query_mix_order_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryMixOrderByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MedicalInsuranceClient::new(client)
-            .query_mix_order_by_out_trade_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryMixOrderByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MedicalInsuranceClient::new(client)
+            .query_mix_order_by_out_trade_no(&request),
+    )
 }
 /// `notify_refund`: 医保退款通知
 fn notify_refund(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::NotifyRefundRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MedicalInsuranceClient::new(client).notify_refund(&request).await?;
-        Ok(None)
-    })
+    let request: super::NotifyRefundRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MedicalInsuranceClient::new(client).notify_refund(&request),
+    )
 }

@@ -25,132 +25,137 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `punch_attendance`: 签到签退API
 fn punch_attendance(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PunchAttendanceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::TaxiInvoiceClient::new(client).punch_attendance(&request).await?;
-        Ok(None)
-    })
+    let request: super::PunchAttendanceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::TaxiInvoiceClient::new(client).punch_attendance(&request),
+    )
 }
 /// `insert_invoice_card`: 将出租车电子发票插入微信用户卡包API
 fn insert_invoice_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsertInvoiceCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TaxiInvoiceClient::new(client)
-            .insert_invoice_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsertInvoiceCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TaxiInvoiceClient::new(client).insert_invoice_card(&request),
+    )
 }
 /// `upload_invoice_file`: 上传出租车电子发票文件
 fn upload_invoice_file(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadInvoiceFileRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TaxiInvoiceClient::new(client)
-            .upload_invoice_file(
-                &request,
-                crate::runtime::dispatch::upload_file(input.file)?,
-            )
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadInvoiceFileRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    let file = match crate::runtime::dispatch::upload_file(input.file) {
+        Ok(file) => file,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TaxiInvoiceClient::new(client).upload_invoice_file(&request, file),
+    )
 }
 /// `update_driver`: 更新司机信息API
 fn update_driver(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateDriverRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TaxiInvoiceClient::new(client)
-            .update_driver(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateDriverRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TaxiInvoiceClient::new(client).update_driver(&request),
+    )
 }
 /// `query_driver`: 获取司机信息API
 fn query_driver(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDriverRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TaxiInvoiceClient::new(client)
-            .query_driver(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDriverRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TaxiInvoiceClient::new(client).query_driver(&request),
+    )
 }
 /// `query_taxi_company`: 获取出租车公司商户信息API
 fn query_taxi_company(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTaxiCompanyRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TaxiInvoiceClient::new(client)
-            .query_taxi_company(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTaxiCompanyRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TaxiInvoiceClient::new(client).query_taxi_company(&request),
+    )
 }
 /// `create_taxi_company`: 新增出租车公司API
 fn create_taxi_company(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateTaxiCompanyRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TaxiInvoiceClient::new(client)
-            .create_taxi_company(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateTaxiCompanyRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TaxiInvoiceClient::new(client).create_taxi_company(&request),
+    )
 }
 /// `update_taxi`: 更新出租车信息API
 fn update_taxi(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateTaxiRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TaxiInvoiceClient::new(client)
-            .update_taxi(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateTaxiRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TaxiInvoiceClient::new(client).update_taxi(&request),
+    )
 }
 /// `query_taxi`: 获取出租车信息API
 fn query_taxi(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTaxiRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TaxiInvoiceClient::new(client).query_taxi(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTaxiRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TaxiInvoiceClient::new(client).query_taxi(&request),
+    )
 }
 /// `query_trip_by_token`: 根据凭证查询乘客行程单API
 fn query_trip_by_token(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTripByTokenRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TaxiInvoiceClient::new(client)
-            .query_trip_by_token(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTripByTokenRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TaxiInvoiceClient::new(client).query_trip_by_token(&request),
+    )
 }
 /// `list_user_trips`: 获取乘客行程单列表API
 fn list_user_trips(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListUserTripsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TaxiInvoiceClient::new(client)
-            .list_user_trips(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListUserTripsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TaxiInvoiceClient::new(client).list_user_trips(&request),
+    )
 }

@@ -46,385 +46,393 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `preopen_ebike_service`: 预开通服务API
 fn preopen_ebike_service(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PreopenEbikeServiceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .preopen_ebike_service(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PreopenEbikeServiceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).preopen_ebike_service(&request),
+    )
 }
 /// `query_ebike_contract`: 通过签约号查询用户状态API
 fn query_ebike_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryEbikeContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .query_ebike_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryEbikeContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).query_ebike_contract(&request),
+    )
 }
 /// `create_charge_voucher`: 创建用户当次充电代扣凭证API
 fn create_charge_voucher(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateChargeVoucherRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .create_charge_voucher(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateChargeVoucherRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).create_charge_voucher(&request),
+    )
 }
 /// `create_ebike_transaction`: 充电自行车代扣受理扣款API
 fn create_ebike_transaction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateEbikeTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .create_ebike_transaction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateEbikeTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).create_ebike_transaction(&request),
+    )
 }
 /// `query_ebike_transaction_by_id`: 查询订单API
 fn query_ebike_transaction_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryEbikeTransactionByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .query_ebike_transaction_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryEbikeTransactionByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).query_ebike_transaction_by_id(&request),
+    )
 }
 /// `query_ebike_transaction_by_out_trade_no`: 查询订单API
 fn query_ebike_transaction_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryEbikeTransactionByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .query_ebike_transaction_by_out_trade_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryEbikeTransactionByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client)
+            .query_ebike_transaction_by_out_trade_no(&request),
+    )
 }
 /// `query_ebike_user_contract`: 通过用户标识查询用户状态API
 fn query_ebike_user_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryEbikeUserContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .query_ebike_user_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryEbikeUserContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).query_ebike_user_contract(&request),
+    )
 }
 /// `submit_parking_lot_application`: 提交停车场进件申请
 fn submit_parking_lot_application(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubmitParkingLotApplicationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .submit_parking_lot_application(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubmitParkingLotApplicationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).submit_parking_lot_application(&request),
+    )
 }
 /// `query_parking_lot_application`: 查询停车场进件申请单
 fn query_parking_lot_application(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryParkingLotApplicationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .query_parking_lot_application(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryParkingLotApplicationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).query_parking_lot_application(&request),
+    )
 }
 /// `withdraw_parking_lot_application`: 撤回停车场进件申请
 fn withdraw_parking_lot_application(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::WithdrawParkingLotApplicationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::TransportClient::new(client)
-            .withdraw_parking_lot_application(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::WithdrawParkingLotApplicationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::TransportClient::new(client).withdraw_parking_lot_application(&request),
+    )
 }
 /// `list_parking_lot_applications`: 查询停车场进件申请单列表
 fn list_parking_lot_applications(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListParkingLotApplicationsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .list_parking_lot_applications(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListParkingLotApplicationsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).list_parking_lot_applications(&request),
+    )
 }
 /// `notify_vehicle_entry`: 同步车辆入场通知
 fn notify_vehicle_entry(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::NotifyVehicleEntryRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .notify_vehicle_entry(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::NotifyVehicleEntryRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).notify_vehicle_entry(&request),
+    )
 }
 /// `notify_vehicle_exit`: 同步车辆离场通知
 fn notify_vehicle_exit(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::NotifyVehicleExitRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::TransportClient::new(client).notify_vehicle_exit(&request).await?;
-        Ok(None)
-    })
+    let request: super::NotifyVehicleExitRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::TransportClient::new(client).notify_vehicle_exit(&request),
+    )
 }
 /// `sync_ext_payment`: 同步非临停扩展支付
 fn sync_ext_payment(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SyncExtPaymentRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::TransportClient::new(client).sync_ext_payment(&request).await?;
-        Ok(None)
-    })
+    let request: super::SyncExtPaymentRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::TransportClient::new(client).sync_ext_payment(&request),
+    )
 }
 /// `query_parking_fee`: 查询停车费用
 fn query_parking_fee(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryParkingFeeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .query_parking_fee(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryParkingFeeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).query_parking_fee(&request),
+    )
 }
 /// `query_parking_lot`: 查询停车场信息
 fn query_parking_lot(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryParkingLotRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .query_parking_lot(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryParkingLotRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).query_parking_lot(&request),
+    )
 }
 /// `notify_payment_result`: 同步支付结果通知
 fn notify_payment_result(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::NotifyPaymentResultRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::TransportClient::new(client).notify_payment_result(&request).await?;
-        Ok(None)
-    })
+    let request: super::NotifyPaymentResultRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::TransportClient::new(client).notify_payment_result(&request),
+    )
 }
 /// `create_ride_transaction`: 扣费受理
 fn create_ride_transaction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateRideTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .create_ride_transaction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateRideTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).create_ride_transaction(&request),
+    )
 }
 /// `query_ride_transaction`: 查询订单
 fn query_ride_transaction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRideTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .query_ride_transaction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRideTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).query_ride_transaction(&request),
+    )
 }
 /// `query_user_service`: 查询用户服务可用信息
 fn query_user_service(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryUserServiceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .query_user_service(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryUserServiceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).query_user_service(&request),
+    )
 }
 /// `query_etc_contract`: 通过商户ETC绑定号查询签约状态
 fn query_etc_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryEtcContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .query_etc_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryEtcContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).query_etc_contract(&request),
+    )
 }
 /// `preopen_etc_deduction`: 预开通用户ETC指定卡扣费API
 fn preopen_etc_deduction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PreopenEtcDeductionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .preopen_etc_deduction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PreopenEtcDeductionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).preopen_etc_deduction(&request),
+    )
 }
 /// `create_highway_transaction`: 高速场景商户扣款API
 fn create_highway_transaction(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateHighwayTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .create_highway_transaction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateHighwayTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).create_highway_transaction(&request),
+    )
 }
 /// `query_etc_transaction_by_id`: 查询订单API
 fn query_etc_transaction_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryEtcTransactionByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .query_etc_transaction_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryEtcTransactionByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).query_etc_transaction_by_id(&request),
+    )
 }
 /// `query_etc_transaction_by_out_trade_no`: 查询订单API
 fn query_etc_transaction_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryEtcTransactionByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .query_etc_transaction_by_out_trade_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryEtcTransactionByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client)
+            .query_etc_transaction_by_out_trade_no(&request),
+    )
 }
 /// `list_etc_user_contracts`: 查询ETC签约状态API
 fn list_etc_user_contracts(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListEtcUserContractsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .list_etc_user_contracts(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListEtcUserContractsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).list_etc_user_contracts(&request),
+    )
 }
 /// `create_parking`: 创建停车入场API
 fn create_parking(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateParkingRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .create_parking(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateParkingRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).create_parking(&request),
+    )
 }
 /// `query_plate_service`: 查询车牌服务开通信息API
 fn query_plate_service(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPlateServiceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .query_plate_service(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPlateServiceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).query_plate_service(&request),
+    )
 }
 /// `query_parking_transaction`: 查询订单API
 fn query_parking_transaction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryParkingTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .query_parking_transaction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryParkingTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).query_parking_transaction(&request),
+    )
 }
 /// `create_parking_transaction`: 扣费受理API
 fn create_parking_transaction(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateParkingTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransportClient::new(client)
-            .create_parking_transaction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateParkingTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransportClient::new(client).create_parking_transaction(&request),
+    )
 }

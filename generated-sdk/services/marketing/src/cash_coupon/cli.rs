@@ -37,240 +37,250 @@ fn enroll_bank_multi_activity(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::EnrollBankMultiActivityRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .enroll_bank_multi_activity(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::EnrollBankMultiActivityRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).enroll_bank_multi_activity(&request),
+    )
 }
 /// `query_bank_multi_activity_coupon`: 查询绑定多笔立减活动的代金券详情
 fn query_bank_multi_activity_coupon(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryBankMultiActivityCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .query_bank_multi_activity_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryBankMultiActivityCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).query_bank_multi_activity_coupon(&request),
+    )
 }
 /// `query_callback`: 获取已设置的消息通知地址API
 fn query_callback(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCallbackRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .query_callback(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCallbackRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).query_callback(&request),
+    )
 }
 /// `set_callback`: 设置消息通知地址API
 fn set_callback(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SetCallbackRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .set_callback(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SetCallbackRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).set_callback(&request),
+    )
 }
 /// `create_coupon_stock`: 创建代金券批次API
 fn create_coupon_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateCouponStockRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .create_coupon_stock(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateCouponStockRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).create_coupon_stock(&request),
+    )
 }
 /// `list_stocks`: 条件查询批次列表API
 fn list_stocks(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListStocksRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client).list_stocks(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListStocksRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).list_stocks(&request),
+    )
 }
 /// `query_stock`: 查询批次详情API
 fn query_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryStockRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client).query_stock(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryStockRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).query_stock(&request),
+    )
 }
 /// `list_available_singleitems`: 查询代金券可用单品API
 fn list_available_singleitems(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListAvailableSingleitemsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .list_available_singleitems(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListAvailableSingleitemsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).list_available_singleitems(&request),
+    )
 }
 /// `list_available_merchants`: 查询代金券可用商户API
 fn list_available_merchants(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListAvailableMerchantsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .list_available_merchants(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListAvailableMerchantsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).list_available_merchants(&request),
+    )
 }
 /// `modify_goods_ids`: 修改可用单品编码
 fn modify_goods_ids(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ModifyGoodsIdsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .modify_goods_ids(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ModifyGoodsIdsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).modify_goods_ids(&request),
+    )
 }
 /// `pause_stock`: 暂停代金券批次API
 fn pause_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PauseStockRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client).pause_stock(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PauseStockRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).pause_stock(&request),
+    )
 }
 /// `download_refund_flow`: 下载批次退款明细API
 fn download_refund_flow(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DownloadRefundFlowRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .download_refund_flow(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DownloadRefundFlowRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).download_refund_flow(&request),
+    )
 }
 /// `query_daily_refund_flow_url`: 获取批次退款明细下载链接
 fn query_daily_refund_flow_url(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDailyRefundFlowUrlRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .query_daily_refund_flow_url(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDailyRefundFlowUrlRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).query_daily_refund_flow_url(&request),
+    )
 }
 /// `restart_stock`: 重启代金券批次API
 fn restart_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RestartStockRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .restart_stock(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::RestartStockRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).restart_stock(&request),
+    )
 }
 /// `start_stock`: 激活代金券批次API
 fn start_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::StartStockRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client).start_stock(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::StartStockRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).start_stock(&request),
+    )
 }
 /// `download_use_flow`: 下载批次核销明细API
 fn download_use_flow(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DownloadUseFlowRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .download_use_flow(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DownloadUseFlowRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).download_use_flow(&request),
+    )
 }
 /// `query_daily_use_flow_url`: 获取批次核销明细下载链接
 fn query_daily_use_flow_url(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDailyUseFlowUrlRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .query_daily_use_flow_url(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDailyUseFlowUrlRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).query_daily_use_flow_url(&request),
+    )
 }
 /// `list_coupons_by_filter`: 根据商户号查用户的券
 fn list_coupons_by_filter(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListCouponsByFilterRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .list_coupons_by_filter(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListCouponsByFilterRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).list_coupons_by_filter(&request),
+    )
 }
 /// `send_coupon`: 发放代金券API
 fn send_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SendCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client).send_coupon(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SendCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).send_coupon(&request),
+    )
 }
 /// `query_coupon`: 查询代金券详情API
 fn query_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CashCouponClient::new(client)
-            .query_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CashCouponClient::new(client).query_coupon(&request),
+    )
 }

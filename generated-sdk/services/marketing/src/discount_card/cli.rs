@@ -20,74 +20,76 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `apply_card`: 预受理领卡请求API
 fn apply_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::DiscountCardClient::new(client)
-            .apply_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::DiscountCardClient::new(client).apply_card(&request),
+    )
 }
 /// `query_card`: 查询先享卡订单API
 fn query_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::DiscountCardClient::new(client)
-            .query_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::DiscountCardClient::new(client).query_card(&request),
+    )
 }
 /// `add_user_records`: 增加用户记录API
 fn add_user_records(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AddUserRecordsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::DiscountCardClient::new(client).add_user_records(&request).await?;
-        Ok(None)
-    })
+    let request: super::AddUserRecordsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::DiscountCardClient::new(client).add_user_records(&request),
+    )
 }
 /// `query_order_by_out_trade_no`: 通过先享卡订单号查询订单API
 fn query_order_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOrderByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::DiscountCardClient::new(client)
-            .query_order_by_out_trade_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOrderByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::DiscountCardClient::new(client).query_order_by_out_trade_no(&request),
+    )
 }
 /// `query_order`: 通过先享卡订单号查询订单API
 fn query_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::DiscountCardClient::new(client)
-            .query_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::DiscountCardClient::new(client).query_order(&request),
+    )
 }
 /// `update_order`: 更新先享卡订单API
 fn update_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::DiscountCardClient::new(client)
-            .update_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::DiscountCardClient::new(client).update_order(&request),
+    )
 }

@@ -30,220 +30,222 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `create_card_switch_token`: 出行券切卡组件预下单API
 fn create_card_switch_token(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateCardSwitchTokenRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .create_card_switch_token(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateCardSwitchTokenRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).create_card_switch_token(&request),
+    )
 }
 /// `list_package_tasks`: 查询上传任务列表API
 fn list_package_tasks(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListPackageTasksRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .list_package_tasks(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListPackageTasksRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).list_package_tasks(&request),
+    )
 }
 /// `import_package_contracts`: 导入定向用户协议号API
 fn import_package_contracts(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ImportPackageContractsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .import_package_contracts(
-                &request,
-                crate::runtime::dispatch::upload_file(input.file)?,
-            )
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ImportPackageContractsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    let file = match crate::runtime::dispatch::upload_file(input.file) {
+        Ok(file) => file,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).import_package_contracts(&request, file),
+    )
 }
 /// `upload_marketing_image`: （营销）图片上传API
 fn upload_marketing_image(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadMarketingImageRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .upload_marketing_image(
-                &request,
-                crate::runtime::dispatch::upload_file(input.file)?,
-            )
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadMarketingImageRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    let file = match crate::runtime::dispatch::upload_file(input.file) {
+        Ok(file) => file,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).upload_marketing_image(&request, file),
+    )
 }
 /// `list_partnerships`: 查询合作关系列表API
 fn list_partnerships(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListPartnershipsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .list_partnerships(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListPartnershipsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).list_partnerships(&request),
+    )
 }
 /// `build_partnership`: 建立合作关系API
 fn build_partnership(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::BuildPartnershipRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .build_partnership(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::BuildPartnershipRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).build_partnership(&request),
+    )
 }
 /// `terminate_partnership`: 终止合作关系API
 fn terminate_partnership(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminatePartnershipRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .terminate_partnership(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::TerminatePartnershipRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).terminate_partnership(&request),
+    )
 }
 /// `list_weekly_discount_activities`: 查询周周惠活动列表API
 fn list_weekly_discount_activities(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListWeeklyDiscountActivitiesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .list_weekly_discount_activities(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListWeeklyDiscountActivitiesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).list_weekly_discount_activities(&request),
+    )
 }
 /// `query_weekly_discount_activity`: 查询周周惠活动详情API
 fn query_weekly_discount_activity(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryWeeklyDiscountActivityRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .query_weekly_discount_activity(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryWeeklyDiscountActivityRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).query_weekly_discount_activity(&request),
+    )
 }
 /// `apply_weekly_discount_activity`: 报名周周惠活动API
 fn apply_weekly_discount_activity(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyWeeklyDiscountActivityRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .apply_weekly_discount_activity(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyWeeklyDiscountActivityRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).apply_weekly_discount_activity(&request),
+    )
 }
 /// `list_withdraw_free_coupons`: 查询批次下用户银行提现免费券列表API
 fn list_withdraw_free_coupons(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListWithdrawFreeCouponsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .list_withdraw_free_coupons(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListWithdrawFreeCouponsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).list_withdraw_free_coupons(&request),
+    )
 }
 /// `send_withdraw_free_coupon`: 为用户发银行提现免费券API
 fn send_withdraw_free_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SendWithdrawFreeCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .send_withdraw_free_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SendWithdrawFreeCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).send_withdraw_free_coupon(&request),
+    )
 }
 /// `download_multiuse_refund_flow`: 下载批次退款明细
 fn download_multiuse_refund_flow(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DownloadMultiuseRefundFlowRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .download_multiuse_refund_flow(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DownloadMultiuseRefundFlowRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).download_multiuse_refund_flow(&request),
+    )
 }
 /// `download_multiuse_send_flow`: 下载批次发放明细
 fn download_multiuse_send_flow(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DownloadMultiuseSendFlowRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .download_multiuse_send_flow(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DownloadMultiuseSendFlowRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).download_multiuse_send_flow(&request),
+    )
 }
 /// `download_multiuse_use_flow`: 下载核销明细
 fn download_multiuse_use_flow(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DownloadMultiuseUseFlowRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .download_multiuse_use_flow(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DownloadMultiuseUseFlowRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).download_multiuse_use_flow(&request),
+    )
 }
 /// `send_multiuse_coupon`: 发放指定批次的消费金
 fn send_multiuse_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SendMultiuseCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MarketingClient::new(client)
-            .send_multiuse_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SendMultiuseCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MarketingClient::new(client).send_multiuse_coupon(&request),
+    )
 }

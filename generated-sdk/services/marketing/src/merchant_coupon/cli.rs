@@ -40,314 +40,316 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_coupon_notify`: 查询商家券事件通知地址API
 fn query_coupon_notify(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCouponNotifyRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .query_coupon_notify(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCouponNotifyRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).query_coupon_notify(&request),
+    )
 }
 /// `set_coupon_notify`: 设置商家券事件通知地址API
 fn set_coupon_notify(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SetCouponNotifyRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .set_coupon_notify(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SetCouponNotifyRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).set_coupon_notify(&request),
+    )
 }
 /// `associate_trade_info`: 关联订单信息API
 fn associate_trade_info(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AssociateTradeInfoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .associate_trade_info(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AssociateTradeInfoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).associate_trade_info(&request),
+    )
 }
 /// `deactivate_coupon`: 使券失效API
 fn deactivate_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeactivateCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .deactivate_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeactivateCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).deactivate_coupon(&request),
+    )
 }
 /// `disassociate_trade_info`: 取消关联订单信息API
 fn disassociate_trade_info(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DisassociateTradeInfoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .disassociate_trade_info(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DisassociateTradeInfoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).disassociate_trade_info(&request),
+    )
 }
 /// `return_coupon`: 申请退券API
 fn return_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReturnCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .return_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ReturnCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).return_coupon(&request),
+    )
 }
 /// `send_coupon`: 向用户发券
 fn send_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SendCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .send_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SendCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).send_coupon(&request),
+    )
 }
 /// `use_coupon`: 核销用户券API
 fn use_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UseCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .use_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UseCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).use_coupon(&request),
+    )
 }
 /// `send_gov_card`: 发放消费卡API
 fn send_gov_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SendGovCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .send_gov_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SendGovCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).send_gov_card(&request),
+    )
 }
 /// `pre_send_product_coupon`: 向用户预发放商品券
 fn pre_send_product_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PreSendProductCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .pre_send_product_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PreSendProductCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).pre_send_product_coupon(&request),
+    )
 }
 /// `send_product_coupon`: 向用户发放商品券
 fn send_product_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SendProductCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .send_product_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SendProductCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).send_product_coupon(&request),
+    )
 }
 /// `create_busifavor_stock`: 创建商家券API
 fn create_busifavor_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateBusifavorStockRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .create_busifavor_stock(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateBusifavorStockRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).create_busifavor_stock(&request),
+    )
 }
 /// `query_stock`: 查询商家券详情API
 fn query_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryStockRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .query_stock(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryStockRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).query_stock(&request),
+    )
 }
 /// `modify_stock_info`: 修改商家券基本信息API
 fn modify_stock_info(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ModifyStockInfoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::MerchantCouponClient::new(client).modify_stock_info(&request).await?;
-        Ok(None)
-    })
+    let request: super::ModifyStockInfoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::MerchantCouponClient::new(client).modify_stock_info(&request),
+    )
 }
 /// `modify_budget`: 修改批次预算API
 fn modify_budget(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ModifyBudgetRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .modify_budget(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ModifyBudgetRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).modify_budget(&request),
+    )
 }
 /// `query_coupon_code_list`: 查询预存code列表
 fn query_coupon_code_list(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCouponCodeListRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .query_coupon_code_list(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCouponCodeListRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).query_coupon_code_list(&request),
+    )
 }
 /// `upload_coupon_code`: 上传预存code API
 fn upload_coupon_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadCouponCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .upload_coupon_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadCouponCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).upload_coupon_code(&request),
+    )
 }
 /// `delete_coupon_code`: 删除预存code
 fn delete_coupon_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteCouponCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .delete_coupon_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeleteCouponCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).delete_coupon_code(&request),
+    )
 }
 /// `query_coupon_code`: 查询预存code详情
 fn query_coupon_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCouponCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .query_coupon_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCouponCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).query_coupon_code(&request),
+    )
 }
 /// `list_subsidy_pay_receipts`: 查询营销补差付款单列表API
 fn list_subsidy_pay_receipts(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListSubsidyPayReceiptsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .list_subsidy_pay_receipts(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListSubsidyPayReceiptsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).list_subsidy_pay_receipts(&request),
+    )
 }
 /// `subsidy_pay`: 营销补差付款API
 fn subsidy_pay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubsidyPayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .subsidy_pay(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubsidyPayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).subsidy_pay(&request),
+    )
 }
 /// `query_subsidy_pay_receipt`: 查询营销补差付款单详情API
 fn query_subsidy_pay_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySubsidyPayReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .query_subsidy_pay_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySubsidyPayReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).query_subsidy_pay_receipt(&request),
+    )
 }
 /// `subsidy_return`: 营销补差回退API
 fn subsidy_return(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubsidyReturnRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .subsidy_return(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubsidyReturnRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).subsidy_return(&request),
+    )
 }
 /// `query_subsidy_return_receipt`: 查询商家券营销补差回退单详情
 fn query_subsidy_return_receipt(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySubsidyReturnReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .query_subsidy_return_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySubsidyReturnReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).query_subsidy_return_receipt(&request),
+    )
 }
 /// `list_coupons_by_filter`: 根据过滤条件查询用户券API
 fn list_coupons_by_filter(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListCouponsByFilterRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .list_coupons_by_filter(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListCouponsByFilterRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).list_coupons_by_filter(&request),
+    )
 }
 /// `query_coupon`: 查询用户单张券详情API
 fn query_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MerchantCouponClient::new(client)
-            .query_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MerchantCouponClient::new(client).query_coupon(&request),
+    )
 }

@@ -22,97 +22,97 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `list_activities`: 获取支付有礼活动列表API
 fn list_activities(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListActivitiesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayGiftClient::new(client)
-            .list_activities(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListActivitiesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayGiftClient::new(client).list_activities(&request),
+    )
 }
 /// `query_act_detail`: 查询活动详情接口API
 fn query_act_detail(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryActDetailRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayGiftClient::new(client)
-            .query_act_detail(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryActDetailRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayGiftClient::new(client).query_act_detail(&request),
+    )
 }
 /// `list_activity_sku`: 查询活动指定商品列表API
 fn list_activity_sku(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListActivitySkuRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayGiftClient::new(client)
-            .list_activity_sku(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListActivitySkuRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayGiftClient::new(client).list_activity_sku(&request),
+    )
 }
 /// `list_activity_merchant`: 查询活动发券商户号API
 fn list_activity_merchant(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListActivityMerchantRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayGiftClient::new(client)
-            .list_activity_merchant(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListActivityMerchantRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayGiftClient::new(client).list_activity_merchant(&request),
+    )
 }
 /// `add_activity_merchant`: 新增活动发券商户号API
 fn add_activity_merchant(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AddActivityMerchantRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayGiftClient::new(client)
-            .add_activity_merchant(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AddActivityMerchantRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayGiftClient::new(client).add_activity_merchant(&request),
+    )
 }
 /// `delete_activity_merchant`: 删除活动发券商户号API
 fn delete_activity_merchant(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteActivityMerchantRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayGiftClient::new(client)
-            .delete_activity_merchant(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeleteActivityMerchantRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayGiftClient::new(client).delete_activity_merchant(&request),
+    )
 }
 /// `terminate_activity`: 终止活动API
 fn terminate_activity(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminateActivityRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayGiftClient::new(client)
-            .terminate_activity(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::TerminateActivityRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayGiftClient::new(client).terminate_activity(&request),
+    )
 }
 /// `create_full_send_act`: 创建全场满额送活动API
 fn create_full_send_act(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateFullSendActRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayGiftClient::new(client)
-            .create_full_send_act(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateFullSendActRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayGiftClient::new(client).create_full_send_act(&request),
+    )
 }

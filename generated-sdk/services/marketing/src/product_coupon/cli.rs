@@ -54,500 +54,507 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `create_delivery_plan`: 创建投放计划
 fn create_delivery_plan(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateDeliveryPlanRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .create_delivery_plan(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateDeliveryPlanRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).create_delivery_plan(&request),
+    )
 }
 /// `list_delivery_plans`: 分页查询投放计划列表
 fn list_delivery_plans(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListDeliveryPlansRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .list_delivery_plans(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListDeliveryPlansRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).list_delivery_plans(&request),
+    )
 }
 /// `update_delivery_plan`: 更新投放计划
 fn update_delivery_plan(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateDeliveryPlanRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .update_delivery_plan(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateDeliveryPlanRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).update_delivery_plan(&request),
+    )
 }
 /// `terminate_delivery_plan`: 终止投放计划
 fn terminate_delivery_plan(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminateDeliveryPlanRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::ProductCouponClient::new(client).terminate_delivery_plan(&request).await?;
-        Ok(None)
-    })
+    let request: super::TerminateDeliveryPlanRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::ProductCouponClient::new(client).terminate_delivery_plan(&request),
+    )
 }
 /// `set_delivery_plan_notify_url`: 设置投放计划回调地址
 fn set_delivery_plan_notify_url(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SetDeliveryPlanNotifyUrlRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .set_delivery_plan_notify_url(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SetDeliveryPlanNotifyUrlRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).set_delivery_plan_notify_url(&request),
+    )
 }
 /// `create_image_generation_task`: 提交图片生成任务
 fn create_image_generation_task(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateImageGenerationTaskRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .create_image_generation_task(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateImageGenerationTaskRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).create_image_generation_task(&request),
+    )
 }
 /// `query_image_generation_task`: 查询图片生成任务执行结果
 fn query_image_generation_task(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryImageGenerationTaskRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .query_image_generation_task(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryImageGenerationTaskRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).query_image_generation_task(&request),
+    )
 }
 /// `upload_image`: 图片上传
 fn upload_image(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadImageRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .upload_image(&request, crate::runtime::dispatch::upload_file(input.file)?)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadImageRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    let file = match crate::runtime::dispatch::upload_file(input.file) {
+        Ok(file) => file,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).upload_image(&request, file),
+    )
 }
 /// `query_notify_config`: 获取商品券事件通知地址
 fn query_notify_config(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryNotifyConfigRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .query_notify_config(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryNotifyConfigRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).query_notify_config(&request),
+    )
 }
 /// `set_notify_config`: 设置商品券事件通知地址
 fn set_notify_config(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SetNotifyConfigRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .set_notify_config(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SetNotifyConfigRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).set_notify_config(&request),
+    )
 }
 /// `create_product_coupon`: 创建商品券
 fn create_product_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateProductCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .create_product_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateProductCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).create_product_coupon(&request),
+    )
 }
 /// `query_product_coupon`: 查询商品券
 fn query_product_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryProductCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .query_product_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryProductCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).query_product_coupon(&request),
+    )
 }
 /// `update_product_coupon`: 修改商品券
 fn update_product_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateProductCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .update_product_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateProductCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).update_product_coupon(&request),
+    )
 }
 /// `deactivate_product_coupon`: 失效商品券
 fn deactivate_product_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeactivateProductCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .deactivate_product_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeactivateProductCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).deactivate_product_coupon(&request),
+    )
 }
 /// `create_stock_bundle`: 添加商品券批次组
 fn create_stock_bundle(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateStockBundleRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .create_stock_bundle(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateStockBundleRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).create_stock_bundle(&request),
+    )
 }
 /// `update_stock_bundle`: 修改商品券批次组
 fn update_stock_bundle(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateStockBundleRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .update_stock_bundle(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateStockBundleRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).update_stock_bundle(&request),
+    )
 }
 /// `associate_stock_bundle_stores`: 批次组批量关联门店
 fn associate_stock_bundle_stores(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AssociateStockBundleStoresRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .associate_stock_bundle_stores(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AssociateStockBundleStoresRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).associate_stock_bundle_stores(&request),
+    )
 }
 /// `disassociate_stock_bundle_stores`: 批次组批量取消关联门店
 fn disassociate_stock_bundle_stores(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DisassociateStockBundleStoresRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .disassociate_stock_bundle_stores(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DisassociateStockBundleStoresRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client)
+            .disassociate_stock_bundle_stores(&request),
+    )
 }
 /// `update_stock_bundle_budget`: 修改商品券批次组发放预算
 fn update_stock_bundle_budget(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateStockBundleBudgetRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .update_stock_bundle_budget(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateStockBundleBudgetRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).update_stock_bundle_budget(&request),
+    )
 }
 /// `list_stocks`: 查询商品券批次列表
 fn list_stocks(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListStocksRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .list_stocks(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListStocksRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).list_stocks(&request),
+    )
 }
 /// `create_stock`: 添加商品券批次
 fn create_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateStockRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .create_stock(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateStockRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).create_stock(&request),
+    )
 }
 /// `query_stock`: 查询商品券指定批次
 fn query_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryStockRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .query_stock(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryStockRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).query_stock(&request),
+    )
 }
 /// `update_stock`: 修改商品券指定批次
 fn update_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateStockRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .update_stock(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateStockRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).update_stock(&request),
+    )
 }
 /// `associate_stock_stores`: 批次关联门店
 fn associate_stock_stores(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AssociateStockStoresRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .associate_stock_stores(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AssociateStockStoresRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).associate_stock_stores(&request),
+    )
 }
 /// `list_stock_associated_stores`: 查询批次关联门店列表
 fn list_stock_associated_stores(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListStockAssociatedStoresRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .list_stock_associated_stores(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListStockAssociatedStoresRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).list_stock_associated_stores(&request),
+    )
 }
 /// `deactivate_stock`: 失效商品券批次
 fn deactivate_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeactivateStockRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .deactivate_stock(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeactivateStockRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).deactivate_stock(&request),
+    )
 }
 /// `disassociate_stock_stores`: 批次取消关联门店
 fn disassociate_stock_stores(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DisassociateStockStoresRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .disassociate_stock_stores(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DisassociateStockStoresRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).disassociate_stock_stores(&request),
+    )
 }
 /// `update_stock_budget`: 修改商品券批次发放预算
 fn update_stock_budget(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateStockBudgetRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .update_stock_budget(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateStockBudgetRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).update_stock_budget(&request),
+    )
 }
 /// `upload_coupon_codes`: 预上传券Code
 fn upload_coupon_codes(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadCouponCodesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .upload_coupon_codes(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadCouponCodesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).upload_coupon_codes(&request),
+    )
 }
 /// `send_coupon_bundle`: 向用户发放商品券批次组
 fn send_coupon_bundle(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SendCouponBundleRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .send_coupon_bundle(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SendCouponBundleRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).send_coupon_bundle(&request),
+    )
 }
 /// `deactivate_coupon_bundle`: 失效用户商品券组
 fn deactivate_coupon_bundle(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeactivateCouponBundleRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .deactivate_coupon_bundle(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeactivateCouponBundleRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).deactivate_coupon_bundle(&request),
+    )
 }
 /// `list_user_coupons`: 指定券状态查询用户商品券列表
 fn list_user_coupons(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListUserCouponsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .list_user_coupons(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListUserCouponsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).list_user_coupons(&request),
+    )
 }
 /// `send_coupon`: 向用户发放商品券
 fn send_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SendCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .send_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SendCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).send_coupon(&request),
+    )
 }
 /// `query_user_coupon`: 查询用户商品券详情
 fn query_user_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryUserCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .query_user_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryUserCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).query_user_coupon(&request),
+    )
 }
 /// `confirm_coupon`: 确认发放用户商品券
 fn confirm_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ConfirmCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .confirm_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ConfirmCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).confirm_coupon(&request),
+    )
 }
 /// `deactivate_coupon`: 失效用户商品券
 fn deactivate_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeactivateCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .deactivate_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeactivateCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).deactivate_coupon(&request),
+    )
 }
 /// `return_coupon`: 退券
 fn return_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReturnCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .return_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ReturnCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).return_coupon(&request),
+    )
 }
 /// `use_coupon`: 核销用户商品券
 fn use_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UseCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .use_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UseCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).use_coupon(&request),
+    )
 }
 /// `pre_send_coupon`: 向用户预发放商品券
 fn pre_send_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PreSendCouponRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .pre_send_coupon(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PreSendCouponRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).pre_send_coupon(&request),
+    )
 }
 /// `pre_send_coupon_bundle`: 向用户预发放商品券批次组
 fn pre_send_coupon_bundle(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PreSendCouponBundleRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProductCouponClient::new(client)
-            .pre_send_coupon_bundle(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PreSendCouponBundleRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProductCouponClient::new(client).pre_send_coupon_bundle(&request),
+    )
 }

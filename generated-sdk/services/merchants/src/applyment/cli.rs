@@ -43,268 +43,271 @@ fn query_settlement_modification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySettlementModificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .query_settlement_modification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySettlementModificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).query_settlement_modification(&request),
+    )
 }
 /// `modify_settlement`: 修改结算帐号API
 fn modify_settlement(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ModifySettlementRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .modify_settlement(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ModifySettlementRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).modify_settlement(&request),
+    )
 }
 /// `query_settlement`: 查询结算账户API
 fn query_settlement(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySettlementRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .query_settlement(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySettlementRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).query_settlement(&request),
+    )
 }
 /// `submit_applyment`: 提交申请单API
 fn submit_applyment(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubmitApplymentRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .submit_applyment(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubmitApplymentRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).submit_applyment(&request),
+    )
 }
 /// `query_applyment_by_id`: 通过申请单号查询申请状态
 fn query_applyment_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryApplymentByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .query_applyment_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryApplymentByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).query_applyment_by_id(&request),
+    )
 }
 /// `query_applyment_by_business_code`: 通过业务申请编号查询申请状态
 fn query_applyment_by_business_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryApplymentByBusinessCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .query_applyment_by_business_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryApplymentByBusinessCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).query_applyment_by_business_code(&request),
+    )
 }
 /// `submit_contact_alteration`: 提交超管变更申请单
 fn submit_contact_alteration(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubmitContactAlterationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .submit_contact_alteration(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubmitContactAlterationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).submit_contact_alteration(&request),
+    )
 }
 /// `query_contact_alteration_by_out_request_no`: 查询超管变更申请单状态-使用业务单号和商户号
 fn query_contact_alteration_by_out_request_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryContactAlterationByOutRequestNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .query_contact_alteration_by_out_request_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryContactAlterationByOutRequestNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client)
+            .query_contact_alteration_by_out_request_no(&request),
+    )
 }
 /// `query_contact_alteration_by_id`: 查询超管变更申请单状态-使用申请单号
 fn query_contact_alteration_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryContactAlterationByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .query_contact_alteration_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryContactAlterationByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).query_contact_alteration_by_id(&request),
+    )
 }
 /// `revoke_contact_alteration`: 撤销超管变更申请单
 fn revoke_contact_alteration(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RevokeContactAlterationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .revoke_contact_alteration(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::RevokeContactAlterationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).revoke_contact_alteration(&request),
+    )
 }
 /// `submit_subject_alteration`: 提交资料变更申请单
 fn submit_subject_alteration(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubmitSubjectAlterationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .submit_subject_alteration(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubmitSubjectAlterationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).submit_subject_alteration(&request),
+    )
 }
 /// `query_subject_alteration_by_out_request_no`: 查询申请单状态-使用业务单号
 fn query_subject_alteration_by_out_request_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySubjectAlterationByOutRequestNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .query_subject_alteration_by_out_request_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySubjectAlterationByOutRequestNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client)
+            .query_subject_alteration_by_out_request_no(&request),
+    )
 }
 /// `query_subject_alteration_by_id`: 查询资料变更申请单状态-使用申请单号
 fn query_subject_alteration_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySubjectAlterationByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .query_subject_alteration_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySubjectAlterationByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).query_subject_alteration_by_id(&request),
+    )
 }
 /// `revoke_subject_alteration`: 撤销资料变更申请单
 fn revoke_subject_alteration(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RevokeSubjectAlterationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .revoke_subject_alteration(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::RevokeSubjectAlterationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).revoke_subject_alteration(&request),
+    )
 }
 /// `submit_name_alteration`: 提交商户简称变更申请单
 fn submit_name_alteration(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubmitNameAlterationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .submit_name_alteration(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubmitNameAlterationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).submit_name_alteration(&request),
+    )
 }
 /// `query_name_alteration_by_out_request_no`: 查询商户简称申请单状态-使用业务单号和商户号
 fn query_name_alteration_by_out_request_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryNameAlterationByOutRequestNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .query_name_alteration_by_out_request_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryNameAlterationByOutRequestNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client)
+            .query_name_alteration_by_out_request_no(&request),
+    )
 }
 /// `query_name_alteration_by_id`: 查询商户简称变更申请单状态-使用申请单号
 fn query_name_alteration_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryNameAlterationByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .query_name_alteration_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryNameAlterationByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).query_name_alteration_by_id(&request),
+    )
 }
 /// `revoke_name_alteration`: 撤销商户简称变更申请单
 fn revoke_name_alteration(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RevokeNameAlterationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .revoke_name_alteration(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::RevokeNameAlterationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).revoke_name_alteration(&request),
+    )
 }
 /// `apply_settle_rule_modification`: 申请修改特约商户结算规则API
 fn apply_settle_rule_modification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplySettleRuleModificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .apply_settle_rule_modification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplySettleRuleModificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).apply_settle_rule_modification(&request),
+    )
 }
 /// `query_settle_rule_modification`: 根据申请单ID查询结果API
 fn query_settle_rule_modification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySettleRuleModificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ApplymentClient::new(client)
-            .query_settle_rule_modification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySettleRuleModificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ApplymentClient::new(client).query_settle_rule_modification(&request),
+    )
 }

@@ -25,133 +25,133 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_channel_balance`: 查询渠道额度
 fn query_channel_balance(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryChannelBalanceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ChannelServiceClient::new(client)
-            .query_channel_balance(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryChannelBalanceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ChannelServiceClient::new(client).query_channel_balance(&request),
+    )
 }
 /// `query_merchant_archives`: 查询商户资料
 fn query_merchant_archives(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryMerchantArchivesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ChannelServiceClient::new(client)
-            .query_merchant_archives(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryMerchantArchivesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ChannelServiceClient::new(client).query_merchant_archives(&request),
+    )
 }
 /// `query_merchant_media`: 查询商户影像件资料
 fn query_merchant_media(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryMerchantMediaRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ChannelServiceClient::new(client)
-            .query_merchant_media(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryMerchantMediaRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ChannelServiceClient::new(client).query_merchant_media(&request),
+    )
 }
 /// `apply_account_rename`: 受理渠道结算银行账户更名申请
 fn apply_account_rename(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyAccountRenameRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ChannelServiceClient::new(client)
-            .apply_account_rename(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyAccountRenameRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ChannelServiceClient::new(client).apply_account_rename(&request),
+    )
 }
 /// `query_account_rename`: 查询渠道结算银行账户更名申请
 fn query_account_rename(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryAccountRenameRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ChannelServiceClient::new(client)
-            .query_account_rename(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryAccountRenameRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ChannelServiceClient::new(client).query_account_rename(&request),
+    )
 }
 /// `notify_info_update_result`: 资料更新请求审核结果回调通知
 fn notify_info_update_result(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::NotifyInfoUpdateResultRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ChannelServiceClient::new(client)
-            .notify_info_update_result(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::NotifyInfoUpdateResultRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ChannelServiceClient::new(client).notify_info_update_result(&request),
+    )
 }
 /// `punish_ledger`: 发起微众台账管控
 fn punish_ledger(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PunishLedgerRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ChannelServiceClient::new(client)
-            .punish_ledger(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PunishLedgerRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ChannelServiceClient::new(client).punish_ledger(&request),
+    )
 }
 /// `recover_ledger`: 解除对微众台账的管控
 fn recover_ledger(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RecoverLedgerRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ChannelServiceClient::new(client)
-            .recover_ledger(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::RecoverLedgerRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ChannelServiceClient::new(client).recover_ledger(&request),
+    )
 }
 /// `query_control_order`: 查询控制单
 fn query_control_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryControlOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ChannelServiceClient::new(client)
-            .query_control_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryControlOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ChannelServiceClient::new(client).query_control_order(&request),
+    )
 }
 /// `apply_special_reduction`: 特殊减额
 fn apply_special_reduction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplySpecialReductionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ChannelServiceClient::new(client)
-            .apply_special_reduction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplySpecialReductionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ChannelServiceClient::new(client).apply_special_reduction(&request),
+    )
 }
 /// `query_special_reduction`: 查询特殊减额结果
 fn query_special_reduction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySpecialReductionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ChannelServiceClient::new(client)
-            .query_special_reduction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySpecialReductionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ChannelServiceClient::new(client).query_special_reduction(&request),
+    )
 }

@@ -36,216 +36,228 @@ fn delete_complaint_notification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteComplaintNotificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::ComplaintClient::new(client)
-            .delete_complaint_notification(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::DeleteComplaintNotificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::ComplaintClient::new(client).delete_complaint_notification(&request),
+    )
 }
 /// `query_complaint_notification`: 查询投诉通知回调API
 fn query_complaint_notification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryComplaintNotificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ComplaintClient::new(client)
-            .query_complaint_notification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryComplaintNotificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ComplaintClient::new(client).query_complaint_notification(&request),
+    )
 }
 /// `create_complaint_notification`: 创建投诉通知回调API
 fn create_complaint_notification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateComplaintNotificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ComplaintClient::new(client)
-            .create_complaint_notification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateComplaintNotificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ComplaintClient::new(client).create_complaint_notification(&request),
+    )
 }
 /// `update_complaint_notification`: 更新投诉通知回调API
 fn update_complaint_notification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateComplaintNotificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ComplaintClient::new(client)
-            .update_complaint_notification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateComplaintNotificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ComplaintClient::new(client).update_complaint_notification(&request),
+    )
 }
 /// `legacy_list_complaints`: 查询投诉信息API
 fn legacy_list_complaints(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyListComplaintsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ComplaintClient::new(client)
-            .legacy_list_complaints(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyListComplaintsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ComplaintClient::new(client).legacy_list_complaints(&request),
+    )
 }
 /// `list_complaints`: 查询投诉单列表API
 fn list_complaints(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListComplaintsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ComplaintClient::new(client)
-            .list_complaints(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListComplaintsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ComplaintClient::new(client).list_complaints(&request),
+    )
 }
 /// `query_complaint`: 查询投诉单详情API
 fn query_complaint(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryComplaintRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ComplaintClient::new(client)
-            .query_complaint(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryComplaintRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ComplaintClient::new(client).query_complaint(&request),
+    )
 }
 /// `complete_complaint`: 反馈处理完成API
 fn complete_complaint(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CompleteComplaintRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::ComplaintClient::new(client).complete_complaint(&request).await?;
-        Ok(None)
-    })
+    let request: super::CompleteComplaintRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::ComplaintClient::new(client).complete_complaint(&request),
+    )
 }
 /// `list_complaint_negotiation_history`: 查询投诉协商历史API
 fn list_complaint_negotiation_history(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListComplaintNegotiationHistoryRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ComplaintClient::new(client)
-            .list_complaint_negotiation_history(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListComplaintNegotiationHistoryRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ComplaintClient::new(client).list_complaint_negotiation_history(&request),
+    )
 }
 /// `respond_complaint`: 提交回复API
 fn respond_complaint(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RespondComplaintRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::ComplaintClient::new(client).respond_complaint(&request).await?;
-        Ok(None)
-    })
+    let request: super::RespondComplaintRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::ComplaintClient::new(client).respond_complaint(&request),
+    )
 }
 /// `respond_immediate_service_complaint`: 回复需要即时服务的投诉单
 fn respond_immediate_service_complaint(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RespondImmediateServiceComplaintRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ComplaintClient::new(client)
-            .respond_immediate_service_complaint(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::RespondImmediateServiceComplaintRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ComplaintClient::new(client).respond_immediate_service_complaint(&request),
+    )
 }
 /// `update_refund_progress`: 更新退款审批结果API
 fn update_refund_progress(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateRefundProgressRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::ComplaintClient::new(client).update_refund_progress(&request).await?;
-        Ok(None)
-    })
+    let request: super::UpdateRefundProgressRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::ComplaintClient::new(client).update_refund_progress(&request),
+    )
 }
 /// `legacy_query_complaint`: 查询投诉详情API
 fn legacy_query_complaint(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyQueryComplaintRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ComplaintClient::new(client)
-            .legacy_query_complaint(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyQueryComplaintRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ComplaintClient::new(client).legacy_query_complaint(&request),
+    )
 }
 /// `legacy_list_complaint_negotiation_history`: 查询投诉协商历史API
 fn legacy_list_complaint_negotiation_history(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::LegacyListComplaintNegotiationHistoryRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ComplaintClient::new(client)
-            .legacy_list_complaint_negotiation_history(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::LegacyListComplaintNegotiationHistoryRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ComplaintClient::new(client)
+            .legacy_list_complaint_negotiation_history(&request),
+    )
 }
 /// `submit_feedback`: 商户反馈API
 fn submit_feedback(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubmitFeedbackRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::ComplaintClient::new(client).submit_feedback(&request).await?;
-        Ok(None)
-    })
+    let request: super::SubmitFeedbackRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::ComplaintClient::new(client).submit_feedback(&request),
+    )
 }
 /// `upload_complaint_image`: 商户上传反馈图片API
 fn upload_complaint_image(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadComplaintImageRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ComplaintClient::new(client)
-            .upload_complaint_image(
-                &request,
-                crate::runtime::dispatch::upload_file(input.file)?,
-            )
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadComplaintImageRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    let file = match crate::runtime::dispatch::upload_file(input.file) {
+        Ok(file) => file,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ComplaintClient::new(client).upload_complaint_image(&request, file),
+    )
 }
 /// `download_complaint_image`: 图片下载API
 fn download_complaint_image(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DownloadComplaintImageRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::ComplaintClient::new(client).download_complaint_image(&request).await?;
-        Ok(None)
-    })
+    let request: super::DownloadComplaintImageRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::ComplaintClient::new(client).download_complaint_image(&request),
+    )
 }

@@ -44,394 +44,402 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_opening_intention`: 查询商户开户意愿申请单审核结果API
 fn query_opening_intention(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOpeningIntentionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .query_opening_intention(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOpeningIntentionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).query_opening_intention(&request),
+    )
 }
 /// `submit_opening_intention`: 提交商户开户意愿申请单API
 fn submit_opening_intention(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubmitOpeningIntentionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .submit_opening_intention(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubmitOpeningIntentionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).submit_opening_intention(&request),
+    )
 }
 /// `query_opening_intention_state`: 获取商户开户意愿确认状态API
 fn query_opening_intention_state(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOpeningIntentionStateRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .query_opening_intention_state(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOpeningIntentionStateRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).query_opening_intention_state(&request),
+    )
 }
 /// `cancel_opening_intention_by_id`: 撤销商户开户意愿申请单API
 fn cancel_opening_intention_by_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelOpeningIntentionByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::RiskComplianceClient::new(client)
-            .cancel_opening_intention_by_id(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::CancelOpeningIntentionByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::RiskComplianceClient::new(client).cancel_opening_intention_by_id(&request),
+    )
 }
 /// `cancel_opening_intention_by_business_code`: 撤销商户开户意愿申请单API
 fn cancel_opening_intention_by_business_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelOpeningIntentionByBusinessCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
+    let request: super::CancelOpeningIntentionByBusinessCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
         super::RiskComplianceClient::new(client)
-            .cancel_opening_intention_by_business_code(&request)
-            .await?;
-        Ok(None)
-    })
+            .cancel_opening_intention_by_business_code(&request),
+    )
 }
 /// `start_inactive_merchant_verification`: 发起不活跃商户身份核实
 fn start_inactive_merchant_verification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::StartInactiveMerchantVerificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .start_inactive_merchant_verification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::StartInactiveMerchantVerificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client)
+            .start_inactive_merchant_verification(&request),
+    )
 }
 /// `query_inactive_merchant_verification`: 查询不活跃商户身份核实结果
 fn query_inactive_merchant_verification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryInactiveMerchantVerificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .query_inactive_merchant_verification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryInactiveMerchantVerificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client)
+            .query_inactive_merchant_verification(&request),
+    )
 }
 /// `list_manage_records`: 分页查询子商户名下的商户管理记录
 fn list_manage_records(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListManageRecordsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .list_manage_records(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListManageRecordsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).list_manage_records(&request),
+    )
 }
 /// `query_manage_record`: 查询子商户下指定商户管理记录
 fn query_manage_record(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryManageRecordRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .query_manage_record(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryManageRecordRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).query_manage_record(&request),
+    )
 }
 /// `submit_manage_record_materials`: 对指定商户管理记录提交资料
 fn submit_manage_record_materials(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubmitManageRecordMaterialsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .submit_manage_record_materials(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubmitManageRecordMaterialsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).submit_manage_record_materials(&request),
+    )
 }
 /// `upload_manage_submission_file`: 上传商户提交资料文件
 fn upload_manage_submission_file(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadManageSubmissionFileRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .upload_manage_submission_file(
-                &request,
-                crate::runtime::dispatch::upload_file(input.file)?,
-            )
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadManageSubmissionFileRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    let file = match crate::runtime::dispatch::upload_file(input.file) {
+        Ok(file) => file,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client)
+            .upload_manage_submission_file(&request, file),
+    )
 }
 /// `query_due_diligence`: 查询子商户强化尽调单信息
 fn query_due_diligence(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDueDiligenceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .query_due_diligence(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDueDiligenceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).query_due_diligence(&request),
+    )
 }
 /// `submit_due_diligence`: 提交尽调资料
 fn submit_due_diligence(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SubmitDueDiligenceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .submit_due_diligence(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SubmitDueDiligenceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).submit_due_diligence(&request),
+    )
 }
 /// `upload_due_diligence_file`: 上传尽调资料文件
 fn upload_due_diligence_file(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadDueDiligenceFileRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .upload_due_diligence_file(
-                &request,
-                crate::runtime::dispatch::upload_file(input.file)?,
-            )
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadDueDiligenceFileRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    let file = match crate::runtime::dispatch::upload_file(input.file) {
+        Ok(file) => file,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client)
+            .upload_due_diligence_file(&request, file),
+    )
 }
 /// `query_merchant_limitation`: 查询子商户管控情况
 fn query_merchant_limitation(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryMerchantLimitationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .query_merchant_limitation(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryMerchantLimitationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).query_merchant_limitation(&request),
+    )
 }
 /// `query_risk_trades`: 查询风险订单
 fn query_risk_trades(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRiskTradesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .query_risk_trades(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRiskTradesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).query_risk_trades(&request),
+    )
 }
 /// `report_risk_trade_dispose_result`: 回传处置结果
 fn report_risk_trade_dispose_result(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReportRiskTradeDisposeResultRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .report_risk_trade_dispose_result(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ReportRiskTradeDisposeResultRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client)
+            .report_risk_trade_dispose_result(&request),
+    )
 }
 /// `report_trade_union_information`: 上报订单关联信息
 fn report_trade_union_information(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReportTradeUnionInformationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .report_trade_union_information(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ReportTradeUnionInformationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).report_trade_union_information(&request),
+    )
 }
 /// `query_trade_risk_information`: 查询风险信息
 fn query_trade_risk_information(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTradeRiskInformationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .query_trade_risk_information(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTradeRiskInformationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).query_trade_risk_information(&request),
+    )
 }
 /// `report_trade_risk_result`: 处置结果回传
 fn report_trade_risk_result(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReportTradeRiskResultRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .report_trade_risk_result(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ReportTradeRiskResultRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).report_trade_risk_result(&request),
+    )
 }
 /// `delete_violation_notification`: 删除商户违规通知回调地址API
 fn delete_violation_notification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteViolationNotificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::RiskComplianceClient::new(client)
-            .delete_violation_notification(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::DeleteViolationNotificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::RiskComplianceClient::new(client).delete_violation_notification(&request),
+    )
 }
 /// `query_violation_notification`: 查询商户违规通知回调地址API
 fn query_violation_notification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryViolationNotificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .query_violation_notification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryViolationNotificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).query_violation_notification(&request),
+    )
 }
 /// `create_violation_notification`: 创建商户违规通知回调地址API
 fn create_violation_notification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateViolationNotificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .create_violation_notification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateViolationNotificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).create_violation_notification(&request),
+    )
 }
 /// `update_violation_notification`: 修改商户违规通知回调地址API
 fn update_violation_notification(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateViolationNotificationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .update_violation_notification(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateViolationNotificationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).update_violation_notification(&request),
+    )
 }
 /// `list_transaction_block_records`: 分页查询子商户名下的交易拦截记录
 fn list_transaction_block_records(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListTransactionBlockRecordsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .list_transaction_block_records(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListTransactionBlockRecordsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).list_transaction_block_records(&request),
+    )
 }
 /// `query_transaction_block_record`: 查询子商户交易拦截记录详情
 fn query_transaction_block_record(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransactionBlockRecordRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .query_transaction_block_record(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransactionBlockRecordRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).query_transaction_block_record(&request),
+    )
 }
 /// `appeal_transaction_block`: 发起交易拦截申诉
 fn appeal_transaction_block(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AppealTransactionBlockRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .appeal_transaction_block(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AppealTransactionBlockRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).appeal_transaction_block(&request),
+    )
 }
 /// `query_transaction_block_appeal`: 查询交易拦截申诉详情
 fn query_transaction_block_appeal(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransactionBlockAppealRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RiskComplianceClient::new(client)
-            .query_transaction_block_appeal(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransactionBlockAppealRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RiskComplianceClient::new(client).query_transaction_block_appeal(&request),
+    )
 }

@@ -25,133 +25,139 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `app_prepay`: APP下单API
 fn app_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AppPrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BasicPaymentClient::new(client)
-            .app_prepay(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AppPrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BasicPaymentClient::new(client).app_prepay(&request),
+    )
 }
 /// `app_prepay_with_contract`: APP下单并签约
 fn app_prepay_with_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AppPrepayWithContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BasicPaymentClient::new(client)
-            .app_prepay_with_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AppPrepayWithContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BasicPaymentClient::new(client).app_prepay_with_contract(&request),
+    )
 }
 /// `codepay`: 付款码支付
 fn codepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CodepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BasicPaymentClient::new(client).codepay(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CodepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BasicPaymentClient::new(client).codepay(&request),
+    )
 }
 /// `h5_prepay`: H5下单API
 fn h5_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::H5PrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BasicPaymentClient::new(client).h5_prepay(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::H5PrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BasicPaymentClient::new(client).h5_prepay(&request),
+    )
 }
 /// `query_order_by_id`: 微信支付订单号查询
 fn query_order_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOrderByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BasicPaymentClient::new(client)
-            .query_order_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOrderByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BasicPaymentClient::new(client).query_order_by_id(&request),
+    )
 }
 /// `jsapi_prepay`: JSAPI下单API
 fn jsapi_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::JsapiPrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BasicPaymentClient::new(client)
-            .jsapi_prepay(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::JsapiPrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BasicPaymentClient::new(client).jsapi_prepay(&request),
+    )
 }
 /// `jsapi_prepay_with_contract`: JSAPI下单并授权/签约
 fn jsapi_prepay_with_contract(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::JsapiPrepayWithContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BasicPaymentClient::new(client)
-            .jsapi_prepay_with_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::JsapiPrepayWithContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BasicPaymentClient::new(client).jsapi_prepay_with_contract(&request),
+    )
 }
 /// `native_prepay`: Native下单API
 fn native_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::NativePrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BasicPaymentClient::new(client)
-            .native_prepay(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::NativePrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BasicPaymentClient::new(client).native_prepay(&request),
+    )
 }
 /// `query_order_by_out_trade_no`: 商户订单号查询
 fn query_order_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOrderByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BasicPaymentClient::new(client)
-            .query_order_by_out_trade_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOrderByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BasicPaymentClient::new(client).query_order_by_out_trade_no(&request),
+    )
 }
 /// `close_order`: 关单API
 fn close_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CloseOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::BasicPaymentClient::new(client).close_order(&request).await?;
-        Ok(None)
-    })
+    let request: super::CloseOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::BasicPaymentClient::new(client).close_order(&request),
+    )
 }
 /// `reverse_order`: 撤销
 fn reverse_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReverseOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BasicPaymentClient::new(client)
-            .reverse_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ReverseOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BasicPaymentClient::new(client).reverse_order(&request),
+    )
 }

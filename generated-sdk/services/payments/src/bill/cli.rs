@@ -19,40 +19,42 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `apply_fund_flow_bill`: 申请资金账单API
 fn apply_fund_flow_bill(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyFundFlowBillRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BillClient::new(client)
-            .apply_fund_flow_bill(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyFundFlowBillRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BillClient::new(client).apply_fund_flow_bill(&request),
+    )
 }
 /// `apply_sub_merchant_fund_flow_bill`: 申请单个子商户资金账单API
 fn apply_sub_merchant_fund_flow_bill(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplySubMerchantFundFlowBillRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BillClient::new(client)
-            .apply_sub_merchant_fund_flow_bill(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplySubMerchantFundFlowBillRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BillClient::new(client).apply_sub_merchant_fund_flow_bill(&request),
+    )
 }
 /// `apply_trade_bill`: 申请交易账单API
 fn apply_trade_bill(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyTradeBillRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BillClient::new(client).apply_trade_bill(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyTradeBillRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BillClient::new(client).apply_trade_bill(&request),
+    )
 }
 /// `download_bill_file`: 下载账单API
 fn download_bill_file(client: &crate::runtime::Client, input: Input) -> Call<'_> {
@@ -77,13 +79,13 @@ fn apply_ecommerce_fund_flow_bill(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyEcommerceFundFlowBillRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BillClient::new(client)
-            .apply_ecommerce_fund_flow_bill(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyEcommerceFundFlowBillRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BillClient::new(client).apply_ecommerce_fund_flow_bill(&request),
+    )
 }

@@ -18,13 +18,13 @@ fn download_platform_certificates(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DownloadPlatformCertificatesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CertificatesClient::new(client)
-            .download_platform_certificates(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DownloadPlatformCertificatesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CertificatesClient::new(client).download_platform_certificates(&request),
+    )
 }

@@ -22,98 +22,100 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `app_prepay`: 合单下单-APP支付API
 fn app_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AppPrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CombinePaymentClient::new(client)
-            .app_prepay(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AppPrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CombinePaymentClient::new(client).app_prepay(&request),
+    )
 }
 /// `h5_prepay`: 合单下单-H5支付API
 fn h5_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::H5PrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CombinePaymentClient::new(client)
-            .h5_prepay(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::H5PrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CombinePaymentClient::new(client).h5_prepay(&request),
+    )
 }
 /// `query_order_by_id`: 个人收款交易通过微信支付订单号查单
 fn query_order_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOrderByIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CombinePaymentClient::new(client)
-            .query_order_by_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOrderByIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CombinePaymentClient::new(client).query_order_by_id(&request),
+    )
 }
 /// `jsapi_prepay`: 合单下单-JSAPI支付API
 fn jsapi_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::JsapiPrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CombinePaymentClient::new(client)
-            .jsapi_prepay(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::JsapiPrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CombinePaymentClient::new(client).jsapi_prepay(&request),
+    )
 }
 /// `miniprogram_prepay`: 个人收款交易下单-小程序
 fn miniprogram_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::MiniprogramPrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CombinePaymentClient::new(client)
-            .miniprogram_prepay(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::MiniprogramPrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CombinePaymentClient::new(client).miniprogram_prepay(&request),
+    )
 }
 /// `native_prepay`: 合单下单-Native支付API
 fn native_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::NativePrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CombinePaymentClient::new(client)
-            .native_prepay(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::NativePrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CombinePaymentClient::new(client).native_prepay(&request),
+    )
 }
 /// `query_order_by_out_trade_no`: 合单查询订单API
 fn query_order_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOrderByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CombinePaymentClient::new(client)
-            .query_order_by_out_trade_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOrderByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CombinePaymentClient::new(client).query_order_by_out_trade_no(&request),
+    )
 }
 /// `close_order`: 合单关闭订单API
 fn close_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CloseOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::CombinePaymentClient::new(client).close_order(&request).await?;
-        Ok(None)
-    })
+    let request: super::CloseOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::CombinePaymentClient::new(client).close_order(&request),
+    )
 }

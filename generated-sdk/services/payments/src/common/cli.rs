@@ -29,185 +29,206 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `list_provinces`: 查询省份列表API
 fn list_provinces(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListProvincesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CommonClient::new(client).list_provinces(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListProvincesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CommonClient::new(client).list_provinces(&request),
+    )
 }
 /// `list_cities`: 查询城市列表API
 fn list_cities(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListCitiesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CommonClient::new(client).list_cities(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListCitiesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CommonClient::new(client).list_cities(&request),
+    )
 }
 /// `list_corporate_banks`: 查询支持对公业务的银行列表API
 fn list_corporate_banks(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListCorporateBanksRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CommonClient::new(client)
-            .list_corporate_banks(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListCorporateBanksRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CommonClient::new(client).list_corporate_banks(&request),
+    )
 }
 /// `list_personal_banks`: 查询支持个人业务的银行列表API
 fn list_personal_banks(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListPersonalBanksRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CommonClient::new(client)
-            .list_personal_banks(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListPersonalBanksRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CommonClient::new(client).list_personal_banks(&request),
+    )
 }
 /// `search_bank_by_account`: 获取对私银行卡号开户银行API
 fn search_bank_by_account(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SearchBankByAccountRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CommonClient::new(client)
-            .search_bank_by_account(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SearchBankByAccountRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CommonClient::new(client).search_bank_by_account(&request),
+    )
 }
 /// `list_bank_branches`: 查询支行列表API
 fn list_bank_branches(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListBankBranchesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CommonClient::new(client)
-            .list_bank_branches(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListBankBranchesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CommonClient::new(client).list_bank_branches(&request),
+    )
 }
 /// `transform_express_openid`: 用户openid转换API
 fn transform_express_openid(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TransformExpressOpenidRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CommonClient::new(client)
-            .transform_express_openid(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::TransformExpressOpenidRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CommonClient::new(client).transform_express_openid(&request),
+    )
 }
 /// `upload_image`: 文件上传
 fn upload_image(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadImageRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CommonClient::new(client)
-            .upload_image(&request, crate::runtime::dispatch::upload_file(input.file)?)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadImageRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    let file = match crate::runtime::dispatch::upload_file(input.file) {
+        Ok(file) => file,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CommonClient::new(client).upload_image(&request, file),
+    )
 }
 /// `upload_video`: 视频上传API
 fn upload_video(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UploadVideoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CommonClient::new(client)
-            .upload_video(&request, crate::runtime::dispatch::upload_file(input.file)?)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UploadVideoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    let file = match crate::runtime::dispatch::upload_file(input.file) {
+        Ok(file) => file,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CommonClient::new(client).upload_video(&request, file),
+    )
 }
 /// `apply_rate_activity`: 报名费率优惠活动API
 fn apply_rate_activity(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyRateActivityRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CommonClient::new(client)
-            .apply_rate_activity(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyRateActivityRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CommonClient::new(client).apply_rate_activity(&request),
+    )
 }
 /// `query_rate_activity_application`: 根据申请单ID查询申请单结果API
 fn query_rate_activity_application(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRateActivityApplicationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CommonClient::new(client)
-            .query_rate_activity_application(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRateActivityApplicationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CommonClient::new(client).query_rate_activity_application(&request),
+    )
 }
 /// `update_rate_activity_application`: 修改单据信息API
 fn update_rate_activity_application(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateRateActivityApplicationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CommonClient::new(client)
-            .update_rate_activity_application(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UpdateRateActivityApplicationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CommonClient::new(client).update_rate_activity_application(&request),
+    )
 }
 /// `verify_real_name`: 实名信息校验
 fn verify_real_name(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::VerifyRealNameRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CommonClient::new(client)
-            .verify_real_name(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::VerifyRealNameRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CommonClient::new(client).verify_real_name(&request),
+    )
 }
 /// `echo_security_test`: 商户签名验签／加解密测试
 fn echo_security_test(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::EchoSecurityTestRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CommonClient::new(client)
-            .echo_security_test(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::EchoSecurityTestRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CommonClient::new(client).echo_security_test(&request),
+    )
 }
 /// `notify_webhook`: 南桥接口-微信支付平台通知商户平台协议及数据结构
 fn notify_webhook(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::NotifyWebhookRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        match super::CommonClient::new(client).notify_webhook(&request).await? {
+    fn show(
+        outcome: super::NotifyWebhookOutcome,
+    ) -> Result<Option<serde_json::Value>, crate::runtime::Error> {
+        match outcome {
             super::NotifyWebhookOutcome::Ok(body) => {
                 crate::runtime::dispatch::encode(&body).map(Some)
             }
             super::NotifyWebhookOutcome::NoContent => Ok(None),
         }
-    })
+    }
+    let request: super::NotifyWebhookRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::shown(
+        super::CommonClient::new(client).notify_webhook(&request),
+        show,
+    )
 }

@@ -30,197 +30,200 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_face_user`: 查询用户授权的实名信息
 fn query_face_user(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryFaceUserRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FacePaymentClient::new(client)
-            .query_face_user(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryFaceUserRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FacePaymentClient::new(client).query_face_user(&request),
+    )
 }
 /// `query_device_inspection`: 获取出厂检查结果
 fn query_device_inspection(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDeviceInspectionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FacePaymentClient::new(client)
-            .query_device_inspection(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDeviceInspectionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FacePaymentClient::new(client).query_device_inspection(&request),
+    )
 }
 /// `list_devices`: 智能设备列表
 fn list_devices(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListDevicesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FacePaymentClient::new(client)
-            .list_devices(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListDevicesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FacePaymentClient::new(client).list_devices(&request),
+    )
 }
 /// `query_authinfo`: 获取authinfo接口
 fn query_authinfo(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryAuthinfoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FacePaymentClient::new(client)
-            .query_authinfo(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryAuthinfoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FacePaymentClient::new(client).query_authinfo(&request),
+    )
 }
 /// `presign_contract`: 预签约接口
 fn presign_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PresignContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FacePaymentClient::new(client)
-            .presign_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PresignContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FacePaymentClient::new(client).presign_contract(&request),
+    )
 }
 /// `query_contract`: 签约查询接口
 fn query_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FacePaymentClient::new(client)
-            .query_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FacePaymentClient::new(client).query_contract(&request),
+    )
 }
 /// `list_face_collections`: 查询重采用户列表
 fn list_face_collections(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListFaceCollectionsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FacePaymentClient::new(client)
-            .list_face_collections(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListFaceCollectionsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FacePaymentClient::new(client).list_face_collections(&request),
+    )
 }
 /// `query_face_collection`: 查询重采请求详情
 fn query_face_collection(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryFaceCollectionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FacePaymentClient::new(client)
-            .query_face_collection(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryFaceCollectionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FacePaymentClient::new(client).query_face_collection(&request),
+    )
 }
 /// `create_repayment_url`: 获取还款链接接口
 fn create_repayment_url(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateRepaymentUrlRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FacePaymentClient::new(client)
-            .create_repayment_url(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateRepaymentUrlRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FacePaymentClient::new(client).create_repayment_url(&request),
+    )
 }
 /// `create_transaction`: 申请扣款接口
 fn create_transaction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FacePaymentClient::new(client)
-            .create_transaction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FacePaymentClient::new(client).create_transaction(&request),
+    )
 }
 /// `query_transaction_by_out_trade_no`: 查单接口
 fn query_transaction_by_out_trade_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransactionByOutTradeNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FacePaymentClient::new(client)
-            .query_transaction_by_out_trade_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransactionByOutTradeNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FacePaymentClient::new(client).query_transaction_by_out_trade_no(&request),
+    )
 }
 /// `list_organizations`: 查询机构信息接口
 fn list_organizations(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListOrganizationsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FacePaymentClient::new(client)
-            .list_organizations(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListOrganizationsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FacePaymentClient::new(client).list_organizations(&request),
+    )
 }
 /// `query_organization_user`: 刷脸用户信息查询接口
 fn query_organization_user(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOrganizationUserRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FacePaymentClient::new(client)
-            .query_organization_user(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOrganizationUserRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FacePaymentClient::new(client).query_organization_user(&request),
+    )
 }
 /// `update_organization_user`: 刷脸用户信息修改接口
 fn update_organization_user(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UpdateOrganizationUserRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::FacePaymentClient::new(client).update_organization_user(&request).await?;
-        Ok(None)
-    })
+    let request: super::UpdateOrganizationUserRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::FacePaymentClient::new(client).update_organization_user(&request),
+    )
 }
 /// `terminate_organization_user_contract`: 解除刷脸用户签约关系接口
 fn terminate_organization_user_contract(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminateOrganizationUserContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
+    let request: super::TerminateOrganizationUserContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
         super::FacePaymentClient::new(client)
-            .terminate_organization_user_contract(&request)
-            .await?;
-        Ok(None)
-    })
+            .terminate_organization_user_contract(&request),
+    )
 }
 /// `create_token`: 获取凭证授权接口
 fn create_token(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateTokenRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::FacePaymentClient::new(client)
-            .create_token(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateTokenRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::FacePaymentClient::new(client).create_token(&request),
+    )
 }

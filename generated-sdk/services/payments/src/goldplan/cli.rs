@@ -19,60 +19,64 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `change_custom_page_status`: 商家小票管理API
 fn change_custom_page_status(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ChangeCustomPageStatusRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GoldplanClient::new(client)
-            .change_custom_page_status(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ChangeCustomPageStatusRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GoldplanClient::new(client).change_custom_page_status(&request),
+    )
 }
 /// `change_gold_plan_status`: 点金计划管理API
 fn change_gold_plan_status(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ChangeGoldPlanStatusRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::GoldplanClient::new(client)
-            .change_gold_plan_status(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ChangeGoldPlanStatusRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::GoldplanClient::new(client).change_gold_plan_status(&request),
+    )
 }
 /// `close_advertising_show`: 关闭广告展示API
 fn close_advertising_show(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CloseAdvertisingShowRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GoldplanClient::new(client).close_advertising_show(&request).await?;
-        Ok(None)
-    })
+    let request: super::CloseAdvertisingShowRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GoldplanClient::new(client).close_advertising_show(&request),
+    )
 }
 /// `open_advertising_show`: 开通广告展示API
 fn open_advertising_show(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::OpenAdvertisingShowRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GoldplanClient::new(client).open_advertising_show(&request).await?;
-        Ok(None)
-    })
+    let request: super::OpenAdvertisingShowRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GoldplanClient::new(client).open_advertising_show(&request),
+    )
 }
 /// `set_advertising_industry_filter`: 同业过滤标签管理API
 fn set_advertising_industry_filter(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SetAdvertisingIndustryFilterRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::GoldplanClient::new(client)
-            .set_advertising_industry_filter(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::SetAdvertisingIndustryFilterRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::GoldplanClient::new(client).set_advertising_industry_filter(&request),
+    )
 }

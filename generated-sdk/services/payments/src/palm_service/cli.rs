@@ -16,25 +16,25 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_authorization`: 查询刷掌授权
 fn query_authorization(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PalmServiceClient::new(client)
-            .query_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PalmServiceClient::new(client).query_authorization(&request),
+    )
 }
 /// `preauthorize`: 服务关联预授权
 fn preauthorize(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PreauthorizeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PalmServiceClient::new(client)
-            .preauthorize(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PreauthorizeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PalmServiceClient::new(client).preauthorize(&request),
+    )
 }

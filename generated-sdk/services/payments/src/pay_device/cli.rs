@@ -23,106 +23,112 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `report_retail_goods`: 回传SN和商品编码
 fn report_retail_goods(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReportRetailGoodsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::PayDeviceClient::new(client).report_retail_goods(&request).await?;
-        Ok(None)
-    })
+    let request: super::ReportRetailGoodsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::PayDeviceClient::new(client).report_retail_goods(&request),
+    )
 }
 /// `report_code_plate_transaction`: 支付码牌/点餐码牌交易回传
 fn report_code_plate_transaction(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReportCodePlateTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::PayDeviceClient::new(client)
-            .report_code_plate_transaction(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::ReportCodePlateTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::PayDeviceClient::new(client).report_code_plate_transaction(&request),
+    )
 }
 /// `query_speaker_binding`: 查询音箱绑定信息
 fn query_speaker_binding(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySpeakerBindingRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayDeviceClient::new(client)
-            .query_speaker_binding(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySpeakerBindingRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayDeviceClient::new(client).query_speaker_binding(&request),
+    )
 }
 /// `bind_speaker`: 绑定音箱设备码牌
 fn bind_speaker(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::BindSpeakerRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayDeviceClient::new(client).bind_speaker(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::BindSpeakerRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayDeviceClient::new(client).bind_speaker(&request),
+    )
 }
 /// `prebind_speaker`: 出厂预绑定音箱和码牌
 fn prebind_speaker(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PrebindSpeakerRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayDeviceClient::new(client)
-            .prebind_speaker(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PrebindSpeakerRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayDeviceClient::new(client).prebind_speaker(&request),
+    )
 }
 /// `unbind_speaker`: 解绑音箱设备码牌
 fn unbind_speaker(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UnbindSpeakerRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayDeviceClient::new(client)
-            .unbind_speaker(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UnbindSpeakerRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayDeviceClient::new(client).unbind_speaker(&request),
+    )
 }
 /// `report_speaker_payment`: 码牌支付结果上报
 fn report_speaker_payment(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ReportSpeakerPaymentRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayDeviceClient::new(client)
-            .report_speaker_payment(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ReportSpeakerPaymentRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayDeviceClient::new(client).report_speaker_payment(&request),
+    )
 }
 /// `print_receipt`: 小票机打印
 fn print_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PrintReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::PayDeviceClient::new(client).print_receipt(&request).await?;
-        Ok(None)
-    })
+    let request: super::PrintReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::PayDeviceClient::new(client).print_receipt(&request),
+    )
 }
 /// `query_print_order`: 查询订单
 fn query_print_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPrintOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayDeviceClient::new(client)
-            .query_print_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPrintOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayDeviceClient::new(client).query_print_order(&request),
+    )
 }

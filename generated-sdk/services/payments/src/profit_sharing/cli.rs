@@ -27,121 +27,121 @@ fn download_profit_sharing_bill(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DownloadProfitSharingBillRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProfitSharingClient::new(client)
-            .download_profit_sharing_bill(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DownloadProfitSharingBillRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProfitSharingClient::new(client).download_profit_sharing_bill(&request),
+    )
 }
 /// `query_merchant_ratio`: 查询最大分账比例
 fn query_merchant_ratio(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryMerchantRatioRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProfitSharingClient::new(client)
-            .query_merchant_ratio(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryMerchantRatioRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProfitSharingClient::new(client).query_merchant_ratio(&request),
+    )
 }
 /// `create_order`: 请求分账
 fn create_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProfitSharingClient::new(client)
-            .create_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProfitSharingClient::new(client).create_order(&request),
+    )
 }
 /// `unfreeze_order`: 解冻剩余资金
 fn unfreeze_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::UnfreezeOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProfitSharingClient::new(client)
-            .unfreeze_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::UnfreezeOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProfitSharingClient::new(client).unfreeze_order(&request),
+    )
 }
 /// `query_order`: 查询分账结果
 fn query_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProfitSharingClient::new(client)
-            .query_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProfitSharingClient::new(client).query_order(&request),
+    )
 }
 /// `add_receiver`: 添加分账接收方
 fn add_receiver(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AddReceiverRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProfitSharingClient::new(client)
-            .add_receiver(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AddReceiverRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProfitSharingClient::new(client).add_receiver(&request),
+    )
 }
 /// `delete_receiver`: 删除分账接收方
 fn delete_receiver(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteReceiverRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProfitSharingClient::new(client)
-            .delete_receiver(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeleteReceiverRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProfitSharingClient::new(client).delete_receiver(&request),
+    )
 }
 /// `create_return_order`: 请求分账回退
 fn create_return_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateReturnOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProfitSharingClient::new(client)
-            .create_return_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateReturnOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProfitSharingClient::new(client).create_return_order(&request),
+    )
 }
 /// `query_return_order`: 查询分账回退结果
 fn query_return_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryReturnOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProfitSharingClient::new(client)
-            .query_return_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryReturnOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProfitSharingClient::new(client).query_return_order(&request),
+    )
 }
 /// `query_order_amount`: 查询剩余待分金额
 fn query_order_amount(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryOrderAmountRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ProfitSharingClient::new(client)
-            .query_order_amount(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryOrderAmountRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ProfitSharingClient::new(client).query_order_amount(&request),
+    )
 }

@@ -17,38 +17,40 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `create_refund`: 申请退款API
 fn create_refund(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateRefundRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RefundClient::new(client).create_refund(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateRefundRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RefundClient::new(client).create_refund(&request),
+    )
 }
 /// `query_refund_by_out_refund_no`: 查询单笔退款API
 fn query_refund_by_out_refund_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRefundByOutRefundNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RefundClient::new(client)
-            .query_refund_by_out_refund_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRefundByOutRefundNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RefundClient::new(client).query_refund_by_out_refund_no(&request),
+    )
 }
 /// `apply_abnormal_refund`: 发起异常退款
 fn apply_abnormal_refund(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyAbnormalRefundRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RefundClient::new(client)
-            .apply_abnormal_refund(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyAbnormalRefundRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RefundClient::new(client).apply_abnormal_refund(&request),
+    )
 }

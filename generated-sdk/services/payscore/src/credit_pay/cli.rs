@@ -19,64 +19,64 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `acquiring_bank_exposure`: 微信分付-支付方式前置服务
 fn acquiring_bank_exposure(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AcquiringBankExposureRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditPayClient::new(client)
-            .acquiring_bank_exposure(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AcquiringBankExposureRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditPayClient::new(client).acquiring_bank_exposure(&request),
+    )
 }
 /// `instalment_exposure`: 商户贴息-获取微信分付曝光建议
 fn instalment_exposure(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InstalmentExposureRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditPayClient::new(client)
-            .instalment_exposure(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InstalmentExposureRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditPayClient::new(client).instalment_exposure(&request),
+    )
 }
 /// `partner_instalment_exposure`: 商户贴息-获取微信分付曝光建议
 fn partner_instalment_exposure(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PartnerInstalmentExposureRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditPayClient::new(client)
-            .partner_instalment_exposure(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PartnerInstalmentExposureRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditPayClient::new(client).partner_instalment_exposure(&request),
+    )
 }
 /// `partner_payment_exposure`: 微信分付-支付方式前置服务
 fn partner_payment_exposure(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PartnerPaymentExposureRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditPayClient::new(client)
-            .partner_payment_exposure(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PartnerPaymentExposureRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditPayClient::new(client).partner_payment_exposure(&request),
+    )
 }
 /// `payment_exposure`: 微信分付-支付方式前置服务
 fn payment_exposure(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PaymentExposureRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditPayClient::new(client)
-            .payment_exposure(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PaymentExposureRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditPayClient::new(client).payment_exposure(&request),
+    )
 }

@@ -25,131 +25,133 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `app_presign_contract`: APP预签约自动还款协议
 fn app_presign_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AppPresignContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditRepaymentClient::new(client)
-            .app_presign_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AppPresignContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditRepaymentClient::new(client).app_presign_contract(&request),
+    )
 }
 /// `h5_presign_contract`: H5预签约自动还款协议
 fn h5_presign_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::H5PresignContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditRepaymentClient::new(client)
-            .h5_presign_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::H5PresignContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditRepaymentClient::new(client).h5_presign_contract(&request),
+    )
 }
 /// `terminate_contract`: 解除自动还款协议
 fn terminate_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminateContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditRepaymentClient::new(client)
-            .terminate_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::TerminateContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditRepaymentClient::new(client).terminate_contract(&request),
+    )
 }
 /// `query_contract`: 查询自动还款协议
 fn query_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditRepaymentClient::new(client)
-            .query_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditRepaymentClient::new(client).query_contract(&request),
+    )
 }
 /// `create_deduct_order`: 发起还款
 fn create_deduct_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateDeductOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditRepaymentClient::new(client)
-            .create_deduct_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateDeductOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditRepaymentClient::new(client).create_deduct_order(&request),
+    )
 }
 /// `query_deduct_order`: 查询还款单
 fn query_deduct_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDeductOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditRepaymentClient::new(client)
-            .query_deduct_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDeductOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditRepaymentClient::new(client).query_deduct_order(&request),
+    )
 }
 /// `schedule_repayments`: 预约还款
 fn schedule_repayments(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ScheduleRepaymentsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditRepaymentClient::new(client)
-            .schedule_repayments(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ScheduleRepaymentsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditRepaymentClient::new(client).schedule_repayments(&request),
+    )
 }
 /// `query_schedule_record`: 查询预约还款记录
 fn query_schedule_record(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryScheduleRecordRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditRepaymentClient::new(client)
-            .query_schedule_record(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryScheduleRecordRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditRepaymentClient::new(client).query_schedule_record(&request),
+    )
 }
 /// `query_repayment_order`: 还款单查询
 fn query_repayment_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRepaymentOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditRepaymentClient::new(client)
-            .query_repayment_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRepaymentOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditRepaymentClient::new(client).query_repayment_order(&request),
+    )
 }
 /// `close_repayment_order`: 商户关单
 fn close_repayment_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CloseRepaymentOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::CreditRepaymentClient::new(client).close_repayment_order(&request).await?;
-        Ok(None)
-    })
+    let request: super::CloseRepaymentOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::CreditRepaymentClient::new(client).close_repayment_order(&request),
+    )
 }
 /// `repayment_prepay`: 还款下单
 fn repayment_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RepaymentPrepayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::CreditRepaymentClient::new(client)
-            .repayment_prepay(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::RepaymentPrepayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::CreditRepaymentClient::new(client).repayment_prepay(&request),
+    )
 }

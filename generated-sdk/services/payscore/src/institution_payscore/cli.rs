@@ -35,229 +35,237 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `create_permission`: 从业机构预授权
 fn create_permission(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreatePermissionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InstitutionPayscoreClient::new(client)
-            .create_permission(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreatePermissionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InstitutionPayscoreClient::new(client).create_permission(&request),
+    )
 }
 /// `query_permission_by_authorization_code`: 从业机构查询与用户授权记录（授权协议号）
 fn query_permission_by_authorization_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPermissionByAuthorizationCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InstitutionPayscoreClient::new(client)
-            .query_permission_by_authorization_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPermissionByAuthorizationCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InstitutionPayscoreClient::new(client)
+            .query_permission_by_authorization_code(&request),
+    )
 }
 /// `terminate_permission_by_authorization_code`: 从业机构解除用户授权关系（授权协议号）
 fn terminate_permission_by_authorization_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminatePermissionByAuthorizationCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
+    let request: super::TerminatePermissionByAuthorizationCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
         super::InstitutionPayscoreClient::new(client)
-            .terminate_permission_by_authorization_code(&request)
-            .await?;
-        Ok(None)
-    })
+            .terminate_permission_by_authorization_code(&request),
+    )
 }
 /// `query_service_order`: 从业机构查询微信支付分订单
 fn query_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InstitutionPayscoreClient::new(client)
-            .query_service_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InstitutionPayscoreClient::new(client).query_service_order(&request),
+    )
 }
 /// `create_service_order`: 从业机构创建微信支付分订单
 fn create_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InstitutionPayscoreClient::new(client)
-            .create_service_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InstitutionPayscoreClient::new(client).create_service_order(&request),
+    )
 }
 /// `query_deduction`: 从业机构查询微信支付分扣款信息
 fn query_deduction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDeductionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InstitutionPayscoreClient::new(client)
-            .query_deduction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDeductionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InstitutionPayscoreClient::new(client).query_deduction(&request),
+    )
 }
 /// `cancel_service_order`: 从业机构取消微信支付分订单
 fn cancel_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::InstitutionPayscoreClient::new(client)
-            .cancel_service_order(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::CancelServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::InstitutionPayscoreClient::new(client).cancel_service_order(&request),
+    )
 }
 /// `complete_service_order`: 从业机构完结微信支付分订单
 fn complete_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CompleteServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::InstitutionPayscoreClient::new(client)
-            .complete_service_order(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::CompleteServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::InstitutionPayscoreClient::new(client).complete_service_order(&request),
+    )
 }
 /// `modify_service_order`: 从业机构修改微信支付分订单金额
 fn modify_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ModifyServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::InstitutionPayscoreClient::new(client)
-            .modify_service_order(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::ModifyServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::InstitutionPayscoreClient::new(client).modify_service_order(&request),
+    )
 }
 /// `register_deduction`: 从业机构登记微信支付分扣款信息
 fn register_deduction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RegisterDeductionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InstitutionPayscoreClient::new(client)
-            .register_deduction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::RegisterDeductionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InstitutionPayscoreClient::new(client).register_deduction(&request),
+    )
 }
 /// `sync_service_order`: 从业机构同步微信支付分订单信息
 fn sync_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SyncServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::InstitutionPayscoreClient::new(client)
-            .sync_service_order(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::SyncServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::InstitutionPayscoreClient::new(client).sync_service_order(&request),
+    )
 }
 /// `create_pay_on_delivery_order`: 从业机构创建先用后付订单
 fn create_pay_on_delivery_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreatePayOnDeliveryOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InstitutionPayscoreClient::new(client)
-            .create_pay_on_delivery_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreatePayOnDeliveryOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InstitutionPayscoreClient::new(client)
+            .create_pay_on_delivery_order(&request),
+    )
 }
 /// `oversea_query_service_order`: 查询支付分订单
 fn oversea_query_service_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::OverseaQueryServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InstitutionPayscoreClient::new(client)
-            .oversea_query_service_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::OverseaQueryServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InstitutionPayscoreClient::new(client)
+            .oversea_query_service_order(&request),
+    )
 }
 /// `oversea_create_service_order`: 创建支付分订单
 fn oversea_create_service_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::OverseaCreateServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::InstitutionPayscoreClient::new(client)
-            .oversea_create_service_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::OverseaCreateServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::InstitutionPayscoreClient::new(client)
+            .oversea_create_service_order(&request),
+    )
 }
 /// `oversea_cancel_service_order`: 取消支付分订单
 fn oversea_cancel_service_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::OverseaCancelServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
+    let request: super::OverseaCancelServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
         super::InstitutionPayscoreClient::new(client)
-            .oversea_cancel_service_order(&request)
-            .await?;
-        Ok(None)
-    })
+            .oversea_cancel_service_order(&request),
+    )
 }
 /// `oversea_complete_service_order`: 完结支付分订单
 fn oversea_complete_service_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::OverseaCompleteServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
+    let request: super::OverseaCompleteServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
         super::InstitutionPayscoreClient::new(client)
-            .oversea_complete_service_order(&request)
-            .await?;
-        Ok(None)
-    })
+            .oversea_complete_service_order(&request),
+    )
 }
 /// `oversea_sync_service_order`: 同步支付分订单信息
 fn oversea_sync_service_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::OverseaSyncServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
+    let request: super::OverseaSyncServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
         super::InstitutionPayscoreClient::new(client)
-            .oversea_sync_service_order(&request)
-            .await?;
-        Ok(None)
-    })
+            .oversea_sync_service_order(&request),
+    )
 }

@@ -46,350 +46,359 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `notify_deduction_retry`: 重试扣费通知API
 fn notify_deduction_retry(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::NotifyDeductionRetryRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::PapayClient::new(client).notify_deduction_retry(&request).await?;
-        Ok(None)
-    })
+    let request: super::NotifyDeductionRetryRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::PapayClient::new(client).notify_deduction_retry(&request),
+    )
 }
 /// `notify_pre_deduction`: 直连商户预扣费通知API
 fn notify_pre_deduction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::NotifyPreDeductionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::PapayClient::new(client).notify_pre_deduction(&request).await?;
-        Ok(None)
-    })
+    let request: super::NotifyPreDeductionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::PapayClient::new(client).notify_pre_deduction(&request),
+    )
 }
 /// `query_insurance_renewal_schedule`: 保险商户查询保险自动续费预约API
 fn query_insurance_renewal_schedule(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryInsuranceRenewalScheduleRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .query_insurance_renewal_schedule(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryInsuranceRenewalScheduleRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).query_insurance_renewal_schedule(&request),
+    )
 }
 /// `schedule_insurance_renewal`: 保险商户预约保险自动续费API
 fn schedule_insurance_renewal(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ScheduleInsuranceRenewalRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .schedule_insurance_renewal(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ScheduleInsuranceRenewalRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).schedule_insurance_renewal(&request),
+    )
 }
 /// `apply_insurance_transaction`: 保险商户受理保险自动续费扣款API
 fn apply_insurance_transaction(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyInsuranceTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .apply_insurance_transaction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyInsuranceTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).apply_insurance_transaction(&request),
+    )
 }
 /// `renew_insurance_contract`: 保险商户受理续期自动续费协议
 fn renew_insurance_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RenewInsuranceContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::PapayClient::new(client).renew_insurance_contract(&request).await?;
-        Ok(None)
-    })
+    let request: super::RenewInsuranceContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::PapayClient::new(client).renew_insurance_contract(&request),
+    )
 }
 /// `query_insurance_contract`: 保险商户查询保险自动续费协议
 fn query_insurance_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryInsuranceContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .query_insurance_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryInsuranceContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).query_insurance_contract(&request),
+    )
 }
 /// `terminate_insurance_contract`: 保险商户通过商户协议号解除保险自动续费协议
 fn terminate_insurance_contract(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminateInsuranceContractRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .terminate_insurance_contract(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::TerminateInsuranceContractRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).terminate_insurance_contract(&request),
+    )
 }
 /// `insurance_app_pre_entrust_sign`: 保险商户App预签约API
 fn insurance_app_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceAppPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .insurance_app_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceAppPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).insurance_app_pre_entrust_sign(&request),
+    )
 }
 /// `insurance_h5_pre_entrust_sign`: 保险商户H5预签约API
 fn insurance_h5_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceH5PreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .insurance_h5_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceH5PreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).insurance_h5_pre_entrust_sign(&request),
+    )
 }
 /// `insurance_jsapi_pre_entrust_sign`: 保险商户JSAPI预签约API
 fn insurance_jsapi_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceJsapiPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .insurance_jsapi_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceJsapiPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).insurance_jsapi_pre_entrust_sign(&request),
+    )
 }
 /// `insurance_miniprogram_pre_entrust_sign`: 保险商户小程序预签约API
 fn insurance_miniprogram_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InsuranceMiniprogramPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .insurance_miniprogram_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InsuranceMiniprogramPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).insurance_miniprogram_pre_entrust_sign(&request),
+    )
 }
 /// `modify_policy_periods`: 保险商户修改保险扣费周期列表
 fn modify_policy_periods(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ModifyPolicyPeriodsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .modify_policy_periods(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ModifyPolicyPeriodsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).modify_policy_periods(&request),
+    )
 }
 /// `list_policy_periods`: 保险商户查询保险扣费周期列表API
 fn list_policy_periods(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListPolicyPeriodsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .list_policy_periods(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListPolicyPeriodsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).list_policy_periods(&request),
+    )
 }
 /// `apply_harmony_transaction`: 代扣受理扣款
 fn apply_harmony_transaction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyHarmonyTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .apply_harmony_transaction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyHarmonyTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).apply_harmony_transaction(&request),
+    )
 }
 /// `query_scheduled_deduction`: 查询扣费预约API
 fn query_scheduled_deduction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryScheduledDeductionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .query_scheduled_deduction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryScheduledDeductionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).query_scheduled_deduction(&request),
+    )
 }
 /// `schedule_deduction`: 预约扣费API
 fn schedule_deduction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ScheduleDeductionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .schedule_deduction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ScheduleDeductionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).schedule_deduction(&request),
+    )
 }
 /// `apply_transaction`: 受理扣款API
 fn apply_transaction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .apply_transaction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).apply_transaction(&request),
+    )
 }
 /// `app_schedule_pre_entrust_sign`: App场景预约扣费类型签约的预签约API
 fn app_schedule_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AppSchedulePreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .app_schedule_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AppSchedulePreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).app_schedule_pre_entrust_sign(&request),
+    )
 }
 /// `h5_schedule_pre_entrust_sign`: H5场景预约扣费类型签约的预签约API
 fn h5_schedule_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::H5SchedulePreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .h5_schedule_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::H5SchedulePreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).h5_schedule_pre_entrust_sign(&request),
+    )
 }
 /// `jsapi_schedule_pre_entrust_sign`: JSAPI场景预约扣费类型签约的预签约API
 fn jsapi_schedule_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::JsapiSchedulePreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .jsapi_schedule_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::JsapiSchedulePreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).jsapi_schedule_pre_entrust_sign(&request),
+    )
 }
 /// `miniprogram_schedule_pre_entrust_sign`: 小程序场景预约扣费类型签约的预签约API
 fn miniprogram_schedule_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::MiniprogramSchedulePreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .miniprogram_schedule_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::MiniprogramSchedulePreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).miniprogram_schedule_pre_entrust_sign(&request),
+    )
 }
 /// `query_harmony_contract_by_out_contract_code`: 通过商户协议号查询委托代扣签约协议
 fn query_harmony_contract_by_out_contract_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryHarmonyContractByOutContractCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .query_harmony_contract_by_out_contract_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryHarmonyContractByOutContractCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client)
+            .query_harmony_contract_by_out_contract_code(&request),
+    )
 }
 /// `query_contract_by_out_contract_code`: 通过商户协议号查询委托代扣签约协议API
 fn query_contract_by_out_contract_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryContractByOutContractCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .query_contract_by_out_contract_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryContractByOutContractCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).query_contract_by_out_contract_code(&request),
+    )
 }
 /// `terminate_contract_by_out_contract_code`: 通过商户协议号解除委托代扣签约协议API
 fn terminate_contract_by_out_contract_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminateContractByOutContractCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client)
-            .terminate_contract_by_out_contract_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::TerminateContractByOutContractCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).terminate_contract_by_out_contract_code(&request),
+    )
 }
 /// `pre_entrust_sign`: 代扣预签约
 fn pre_entrust_sign(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PapayClient::new(client).pre_entrust_sign(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PapayClient::new(client).pre_entrust_sign(&request),
+    )
 }

@@ -27,147 +27,154 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_scheduled_deduction`: 查询扣费预约API
 fn query_scheduled_deduction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryScheduledDeductionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerPapayClient::new(client)
-            .query_scheduled_deduction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryScheduledDeductionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerPapayClient::new(client).query_scheduled_deduction(&request),
+    )
 }
 /// `schedule_deduction`: 预约扣费API
 fn schedule_deduction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ScheduleDeductionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerPapayClient::new(client)
-            .schedule_deduction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ScheduleDeductionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerPapayClient::new(client).schedule_deduction(&request),
+    )
 }
 /// `apply_transaction`: 受理扣款API
 fn apply_transaction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyTransactionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerPapayClient::new(client)
-            .apply_transaction(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyTransactionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerPapayClient::new(client).apply_transaction(&request),
+    )
 }
 /// `app_schedule_pre_entrust_sign`: App场景预约扣费类型签约的预签约API
 fn app_schedule_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AppSchedulePreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerPapayClient::new(client)
-            .app_schedule_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AppSchedulePreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerPapayClient::new(client).app_schedule_pre_entrust_sign(&request),
+    )
 }
 /// `h5_schedule_pre_entrust_sign`: H5场景预约扣费类型签约的预签约API
 fn h5_schedule_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::H5SchedulePreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerPapayClient::new(client)
-            .h5_schedule_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::H5SchedulePreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerPapayClient::new(client).h5_schedule_pre_entrust_sign(&request),
+    )
 }
 /// `jsapi_schedule_pre_entrust_sign`: JSAPI场景预约扣费类型签约的预签约API
 fn jsapi_schedule_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::JsapiSchedulePreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerPapayClient::new(client)
-            .jsapi_schedule_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::JsapiSchedulePreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerPapayClient::new(client).jsapi_schedule_pre_entrust_sign(&request),
+    )
 }
 /// `miniprogram_schedule_pre_entrust_sign`: 小程序场景预约扣费类型签约的预签约API
 fn miniprogram_schedule_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::MiniprogramSchedulePreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerPapayClient::new(client)
-            .miniprogram_schedule_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::MiniprogramSchedulePreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerPapayClient::new(client)
+            .miniprogram_schedule_pre_entrust_sign(&request),
+    )
 }
 /// `query_contract_by_out_contract_code`: 通过商户协议号查询委托代扣签约协议API
 fn query_contract_by_out_contract_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryContractByOutContractCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerPapayClient::new(client)
-            .query_contract_by_out_contract_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryContractByOutContractCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerPapayClient::new(client)
+            .query_contract_by_out_contract_code(&request),
+    )
 }
 /// `terminate_contract_by_out_contract_code`: 通过商户协议号解除委托代扣签约协议API
 fn terminate_contract_by_out_contract_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminateContractByOutContractCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerPapayClient::new(client)
-            .terminate_contract_by_out_contract_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::TerminateContractByOutContractCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerPapayClient::new(client)
+            .terminate_contract_by_out_contract_code(&request),
+    )
 }
 /// `notify_deduction_retry`: 服务商商户重试扣费通知API
 fn notify_deduction_retry(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::NotifyDeductionRetryRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::PartnerPapayClient::new(client).notify_deduction_retry(&request).await?;
-        Ok(None)
-    })
+    let request: super::NotifyDeductionRetryRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::PartnerPapayClient::new(client).notify_deduction_retry(&request),
+    )
 }
 /// `notify_pre_deduction`: 服务商商户预扣费通知API
 fn notify_pre_deduction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::NotifyPreDeductionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::PartnerPapayClient::new(client).notify_pre_deduction(&request).await?;
-        Ok(None)
-    })
+    let request: super::NotifyPreDeductionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::PartnerPapayClient::new(client).notify_pre_deduction(&request),
+    )
 }

@@ -35,148 +35,156 @@ fn ecommerce_miniprogram_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::EcommerceMiniprogramPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PasswordExemptClient::new(client)
-            .ecommerce_miniprogram_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::EcommerceMiniprogramPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PasswordExemptClient::new(client)
+            .ecommerce_miniprogram_pre_entrust_sign(&request),
+    )
 }
 /// `ecommerce_pay_redirect_pre_entrust_sign`: 电商收付通模式支付后场景预签约API
 fn ecommerce_pay_redirect_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::EcommercePayRedirectPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PasswordExemptClient::new(client)
-            .ecommerce_pay_redirect_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::EcommercePayRedirectPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PasswordExemptClient::new(client)
+            .ecommerce_pay_redirect_pre_entrust_sign(&request),
+    )
 }
 /// `miniprogram_pre_entrust_sign`: 直连商户模式小程序场景预签约API
 fn miniprogram_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::MiniprogramPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PasswordExemptClient::new(client)
-            .miniprogram_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::MiniprogramPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PasswordExemptClient::new(client).miniprogram_pre_entrust_sign(&request),
+    )
 }
 /// `pay_redirect_pre_entrust_sign`: 直连商户模式支付后场景预签约API
 fn pay_redirect_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PayRedirectPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PasswordExemptClient::new(client)
-            .pay_redirect_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PayRedirectPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PasswordExemptClient::new(client).pay_redirect_pre_entrust_sign(&request),
+    )
 }
 /// `clearing_miniprogram_pre_entrust_sign`: 清算机构模式小程序场景预签约API
 fn clearing_miniprogram_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ClearingMiniprogramPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PasswordExemptClient::new(client)
-            .clearing_miniprogram_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ClearingMiniprogramPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PasswordExemptClient::new(client)
+            .clearing_miniprogram_pre_entrust_sign(&request),
+    )
 }
 /// `clearing_pay_redirect_pre_entrust_sign`: 清算机构模式支付后场景预签约API
 fn clearing_pay_redirect_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ClearingPayRedirectPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PasswordExemptClient::new(client)
-            .clearing_pay_redirect_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ClearingPayRedirectPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PasswordExemptClient::new(client)
+            .clearing_pay_redirect_pre_entrust_sign(&request),
+    )
 }
 /// `query_contract_by_out_contract_code`: 商户通过商户协议号查询协议API
 fn query_contract_by_out_contract_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryContractByOutContractCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PasswordExemptClient::new(client)
-            .query_contract_by_out_contract_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryContractByOutContractCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PasswordExemptClient::new(client)
+            .query_contract_by_out_contract_code(&request),
+    )
 }
 /// `terminate_contract_by_out_contract_code`: 商户通过商户协议号解约协议API
 fn terminate_contract_by_out_contract_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminateContractByOutContractCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PasswordExemptClient::new(client)
-            .terminate_contract_by_out_contract_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::TerminateContractByOutContractCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PasswordExemptClient::new(client)
+            .terminate_contract_by_out_contract_code(&request),
+    )
 }
 /// `partner_miniprogram_pre_entrust_sign`: 服务商模式小程序场景预签约API
 fn partner_miniprogram_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PartnerMiniprogramPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PasswordExemptClient::new(client)
-            .partner_miniprogram_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PartnerMiniprogramPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PasswordExemptClient::new(client)
+            .partner_miniprogram_pre_entrust_sign(&request),
+    )
 }
 /// `partner_pay_redirect_pre_entrust_sign`: 服务商模式支付后场景预签约API
 fn partner_pay_redirect_pre_entrust_sign(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PartnerPayRedirectPreEntrustSignRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PasswordExemptClient::new(client)
-            .partner_pay_redirect_pre_entrust_sign(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PartnerPayRedirectPreEntrustSignRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PasswordExemptClient::new(client)
+            .partner_pay_redirect_pre_entrust_sign(&request),
+    )
 }

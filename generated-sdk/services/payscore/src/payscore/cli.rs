@@ -54,451 +54,459 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `download_merchant_bill`: 商户申请获取对账单API
 fn download_merchant_bill(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DownloadMerchantBillRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .download_merchant_bill(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DownloadMerchantBillRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).download_merchant_bill(&request),
+    )
 }
 /// `query_payafter_order`: 查询先享后付订单
 fn query_payafter_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPayafterOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .query_payafter_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPayafterOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).query_payafter_order(&request),
+    )
 }
 /// `create_payafter_order`: 创建先享后付订单
 fn create_payafter_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreatePayafterOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .create_payafter_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreatePayafterOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).create_payafter_order(&request),
+    )
 }
 /// `cancel_payafter_order`: 撤销先享后付订单
 fn cancel_payafter_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelPayafterOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .cancel_payafter_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CancelPayafterOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).cancel_payafter_order(&request),
+    )
 }
 /// `complete_payafter_order`: 完结先享后付订单
 fn complete_payafter_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CompletePayafterOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .complete_payafter_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CompletePayafterOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).complete_payafter_order(&request),
+    )
 }
 /// `sync_payafter_order`: 支付分订单同步
 fn sync_payafter_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SyncPayafterOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .sync_payafter_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SyncPayafterOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).sync_payafter_order(&request),
+    )
 }
 /// `create_permission`: 商户预授权API
 fn create_permission(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreatePermissionRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .create_permission(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreatePermissionRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).create_permission(&request),
+    )
 }
 /// `assess_user_risk_level`: 商户评估用户分层
 fn assess_user_risk_level(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AssessUserRiskLevelRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .assess_user_risk_level(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AssessUserRiskLevelRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).assess_user_risk_level(&request),
+    )
 }
 /// `query_permission_by_authorization_code`: 查询与用户授权记录（授权协议号）API
 fn query_permission_by_authorization_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPermissionByAuthorizationCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .query_permission_by_authorization_code(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPermissionByAuthorizationCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client)
+            .query_permission_by_authorization_code(&request),
+    )
 }
 /// `terminate_permission_by_authorization_code`: 解除用户授权关系（授权协议号）API
 fn terminate_permission_by_authorization_code(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminatePermissionByAuthorizationCodeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
+    let request: super::TerminatePermissionByAuthorizationCodeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
         super::PayscoreClient::new(client)
-            .terminate_permission_by_authorization_code(&request)
-            .await?;
-        Ok(None)
-    })
+            .terminate_permission_by_authorization_code(&request),
+    )
 }
 /// `query_permission_by_openid`: 查询与用户授权记录（openid）API
 fn query_permission_by_openid(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPermissionByOpenidRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .query_permission_by_openid(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPermissionByOpenidRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).query_permission_by_openid(&request),
+    )
 }
 /// `terminate_permission_by_openid`: 解除用户授权关系（openid）API
 fn terminate_permission_by_openid(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminatePermissionByOpenidRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::PayscoreClient::new(client)
-            .terminate_permission_by_openid(&request)
-            .await?;
-        Ok(None)
-    })
+    let request: super::TerminatePermissionByOpenidRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::PayscoreClient::new(client).terminate_permission_by_openid(&request),
+    )
 }
 /// `create_payscore_plan`: 创建支付分计划
 fn create_payscore_plan(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreatePayscorePlanRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .create_payscore_plan(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreatePayscorePlanRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).create_payscore_plan(&request),
+    )
 }
 /// `query_payscore_plan`: 查询支付分计划
 fn query_payscore_plan(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryPayscorePlanRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .query_payscore_plan(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryPayscorePlanRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).query_payscore_plan(&request),
+    )
 }
 /// `stop_payscore_plan`: 停止支付分计划
 fn stop_payscore_plan(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::StopPayscorePlanRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .stop_payscore_plan(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::StopPayscorePlanRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).stop_payscore_plan(&request),
+    )
 }
 /// `query_service_order`: 查询支付分订单API
 fn query_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .query_service_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).query_service_order(&request),
+    )
 }
 /// `create_service_order`: 创建支付分订单API
 fn create_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .create_service_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).create_service_order(&request),
+    )
 }
 /// `create_and_complete_service_order`: 创单结单合并API
 fn create_and_complete_service_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateAndCompleteServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .create_and_complete_service_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateAndCompleteServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).create_and_complete_service_order(&request),
+    )
 }
 /// `cancel_service_order`: 取消支付分订单API
 fn cancel_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .cancel_service_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CancelServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).cancel_service_order(&request),
+    )
 }
 /// `complete_service_order`: 完结支付分订单API
 fn complete_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CompleteServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .complete_service_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CompleteServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).complete_service_order(&request),
+    )
 }
 /// `modify_service_order`: 修改订单金额API
 fn modify_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ModifyServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .modify_service_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ModifyServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).modify_service_order(&request),
+    )
 }
 /// `pay_service_order`: 商户发起催收扣款API
 fn pay_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PayServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .pay_service_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PayServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).pay_service_order(&request),
+    )
 }
 /// `send_pending_message`: 下发服务费用待处理消息
 fn send_pending_message(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SendPendingMessageRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::PayscoreClient::new(client).send_pending_message(&request).await?;
-        Ok(None)
-    })
+    let request: super::SendPendingMessageRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::PayscoreClient::new(client).send_pending_message(&request),
+    )
 }
 /// `send_prepaid_message`: 下发服务预扣费消息
 fn send_prepaid_message(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SendPrepaidMessageRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::PayscoreClient::new(client).send_prepaid_message(&request).await?;
-        Ok(None)
-    })
+    let request: super::SendPrepaidMessageRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::PayscoreClient::new(client).send_prepaid_message(&request),
+    )
 }
 /// `sync_service_order`: 同步服务订单信息API
 fn sync_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::SyncServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .sync_service_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::SyncServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).sync_service_order(&request),
+    )
 }
 /// `create_pay_on_delivery_order`: 创建先用后付订单
 fn create_pay_on_delivery_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreatePayOnDeliveryOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .create_pay_on_delivery_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreatePayOnDeliveryOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).create_pay_on_delivery_order(&request),
+    )
 }
 /// `create_sign_plan_service_order`: 创建用户的签约计划详情对应的服务订单
 fn create_sign_plan_service_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateSignPlanServiceOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .create_sign_plan_service_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateSignPlanServiceOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).create_sign_plan_service_order(&request),
+    )
 }
 /// `create_user_sign_plan`: 创建用户的签约计划
 fn create_user_sign_plan(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateUserSignPlanRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .create_user_sign_plan(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateUserSignPlanRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).create_user_sign_plan(&request),
+    )
 }
 /// `query_user_sign_plan`: 查询用户的签约计划
 fn query_user_sign_plan(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryUserSignPlanRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .query_user_sign_plan(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryUserSignPlanRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).query_user_sign_plan(&request),
+    )
 }
 /// `stop_user_sign_plan`: 直连商户取消用户的签约计划
 fn stop_user_sign_plan(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::StopUserSignPlanRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .stop_user_sign_plan(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::StopUserSignPlanRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).stop_user_sign_plan(&request),
+    )
 }
 /// `query_smart_retail_order`: 查询智慧零售订单
 fn query_smart_retail_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySmartRetailOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .query_smart_retail_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySmartRetailOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).query_smart_retail_order(&request),
+    )
 }
 /// `create_smart_retail_order`: 创建智慧零售订单
 fn create_smart_retail_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateSmartRetailOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .create_smart_retail_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateSmartRetailOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).create_smart_retail_order(&request),
+    )
 }
 /// `cancel_smart_retail_order`: 撤销智慧零售订单
 fn cancel_smart_retail_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelSmartRetailOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .cancel_smart_retail_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CancelSmartRetailOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).cancel_smart_retail_order(&request),
+    )
 }
 /// `complete_smart_retail_order`: 完结智慧零售订单
 fn complete_smart_retail_order(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CompleteSmartRetailOrderRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .complete_smart_retail_order(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CompleteSmartRetailOrderRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).complete_smart_retail_order(&request),
+    )
 }
 /// `query_user_service_state`: 查询用户授权状态API
 fn query_user_service_state(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryUserServiceStateRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayscoreClient::new(client)
-            .query_user_service_state(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryUserServiceStateRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayscoreClient::new(client).query_user_service_state(&request),
+    )
 }
 /// `terminate_user_service`: 商户解除用户授权关系API
 fn terminate_user_service(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TerminateUserServiceRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::PayscoreClient::new(client).terminate_user_service(&request).await?;
-        Ok(None)
-    })
+    let request: super::TerminateUserServiceRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::PayscoreClient::new(client).terminate_user_service(&request),
+    )
 }

@@ -25,121 +25,124 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_detail_receipt`: 查询明细电子回单受理结果API
 fn query_detail_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDetailReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BankTransferClient::new(client)
-            .query_detail_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDetailReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BankTransferClient::new(client).query_detail_receipt(&request),
+    )
 }
 /// `apply_detail_receipt`: 受理明细电子回单API
 fn apply_detail_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyDetailReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BankTransferClient::new(client)
-            .apply_detail_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyDetailReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BankTransferClient::new(client).apply_detail_receipt(&request),
+    )
 }
 /// `query_summary_receipt`: 查询汇总电子回单受理结果API
 fn query_summary_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySummaryReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BankTransferClient::new(client)
-            .query_summary_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySummaryReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BankTransferClient::new(client).query_summary_receipt(&request),
+    )
 }
 /// `apply_summary_receipt`: 受理汇总电子回单API
 fn apply_summary_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplySummaryReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BankTransferClient::new(client)
-            .apply_summary_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplySummaryReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BankTransferClient::new(client).apply_summary_receipt(&request),
+    )
 }
 /// `create_transfer_batch`: 发起批量转账API
 fn create_transfer_batch(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateTransferBatchRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BankTransferClient::new(client)
-            .create_transfer_batch(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateTransferBatchRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BankTransferClient::new(client).create_transfer_batch(&request),
+    )
 }
 /// `query_transfer_batch_by_batch_id`: 微信支付批次单号查询批次单API
 fn query_transfer_batch_by_batch_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferBatchByBatchIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BankTransferClient::new(client)
-            .query_transfer_batch_by_batch_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferBatchByBatchIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BankTransferClient::new(client).query_transfer_batch_by_batch_id(&request),
+    )
 }
 /// `query_transfer_detail_by_detail_id`: 微信支付明细单号查询明细单API
 fn query_transfer_detail_by_detail_id(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferDetailByDetailIdRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BankTransferClient::new(client)
-            .query_transfer_detail_by_detail_id(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferDetailByDetailIdRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BankTransferClient::new(client)
+            .query_transfer_detail_by_detail_id(&request),
+    )
 }
 /// `query_transfer_batch_by_out_batch_no`: 银行批次单号查询批次单API
 fn query_transfer_batch_by_out_batch_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferBatchByOutBatchNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BankTransferClient::new(client)
-            .query_transfer_batch_by_out_batch_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferBatchByOutBatchNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BankTransferClient::new(client)
+            .query_transfer_batch_by_out_batch_no(&request),
+    )
 }
 /// `query_transfer_detail_by_out_detail_no`: 银行明细单号查询明细单API
 fn query_transfer_detail_by_out_detail_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferDetailByOutDetailNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::BankTransferClient::new(client)
-            .query_transfer_detail_by_out_detail_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferDetailByOutDetailNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::BankTransferClient::new(client)
+            .query_transfer_detail_by_out_detail_no(&request),
+    )
 }

@@ -34,226 +34,233 @@ fn list_available_merchant_ranges(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListAvailableMerchantRangesRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .list_available_merchant_ranges(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListAvailableMerchantRangesRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client)
+            .list_available_merchant_ranges(&request),
+    )
 }
 /// `create_available_merchant_range`: 创建可用商户范围
 fn create_available_merchant_range(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateAvailableMerchantRangeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .create_available_merchant_range(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateAvailableMerchantRangeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client)
+            .create_available_merchant_range(&request),
+    )
 }
 /// `list_merchant_identifiers`: 查询商户标识列表
 fn list_merchant_identifiers(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListMerchantIdentifiersRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .list_merchant_identifiers(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListMerchantIdentifiersRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client).list_merchant_identifiers(&request),
+    )
 }
 /// `add_merchant_identifier`: 添加商户标识
 fn add_merchant_identifier(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::AddMerchantIdentifierRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .add_merchant_identifier(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::AddMerchantIdentifierRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client).add_merchant_identifier(&request),
+    )
 }
 /// `delete_merchant_identifier`: 删除商户标识
 fn delete_merchant_identifier(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteMerchantIdentifierRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .delete_merchant_identifier(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::DeleteMerchantIdentifierRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client).delete_merchant_identifier(&request),
+    )
 }
 /// `apply_funding_proof`: 申请企业商户企业支付出资凭证
 fn apply_funding_proof(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyFundingProofRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .apply_funding_proof(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyFundingProofRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client).apply_funding_proof(&request),
+    )
 }
 /// `apply_trade_bill`: 申请企业商户企业支付业务账单
 fn apply_trade_bill(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyTradeBillRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .apply_trade_bill(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyTradeBillRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client).apply_trade_bill(&request),
+    )
 }
 /// `query_quota_card_by_out_card_no`: 使用商户卡号查询企业支付额度卡
 fn query_quota_card_by_out_card_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryQuotaCardByOutCardNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .query_quota_card_by_out_card_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryQuotaCardByOutCardNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client)
+            .query_quota_card_by_out_card_no(&request),
+    )
 }
 /// `issue_quota_card`: 企业商户为员工下发企业支付额度卡
 fn issue_quota_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::IssueQuotaCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .issue_quota_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::IssueQuotaCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client).issue_quota_card(&request),
+    )
 }
 /// `query_quota_card`: 企业商户查询企业支付额度卡
 fn query_quota_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryQuotaCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .query_quota_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryQuotaCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client).query_quota_card(&request),
+    )
 }
 /// `cancel_quota_card`: 企业商户作废员工企业支付额度卡
 fn cancel_quota_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelQuotaCardRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .cancel_quota_card(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CancelQuotaCardRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client).cancel_quota_card(&request),
+    )
 }
 /// `query_quota_card_payment_url`: 企业商户获取指定额度卡支付链接
 fn query_quota_card_payment_url(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryQuotaCardPaymentUrlRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .query_quota_card_payment_url(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryQuotaCardPaymentUrlRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client)
+            .query_quota_card_payment_url(&request),
+    )
 }
 /// `revoke_employee_authorization`: 企业商户发起解除员工企业支付授权
 fn revoke_employee_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::RevokeEmployeeAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .revoke_employee_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::RevokeEmployeeAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client)
+            .revoke_employee_authorization(&request),
+    )
 }
 /// `start_store_entity_match`: 发起门店主体匹配
 fn start_store_entity_match(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::StartStoreEntityMatchRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .start_store_entity_match(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::StartStoreEntityMatchRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client).start_store_entity_match(&request),
+    )
 }
 /// `query_store_entity_match`: 查询门店主体匹配结果
 fn query_store_entity_match(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryStoreEntityMatchRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .query_store_entity_match(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryStoreEntityMatchRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client).query_store_entity_match(&request),
+    )
 }
 /// `query_employee_authorization_state`: 企业商户查询企业员工开通授权状态
 fn query_employee_authorization_state(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryEmployeeAuthorizationStateRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .query_employee_authorization_state(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryEmployeeAuthorizationStateRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client)
+            .query_employee_authorization_state(&request),
+    )
 }
 /// `create_employee_authorization_url`: 企业商户发起员工开通企业支付授权
 fn create_employee_authorization_url(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateEmployeeAuthorizationUrlRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::EnterprisePaymentClient::new(client)
-            .create_employee_authorization_url(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateEmployeeAuthorizationUrlRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::EnterprisePaymentClient::new(client)
+            .create_employee_authorization_url(&request),
+    )
 }

@@ -37,223 +37,226 @@ fn apply_receipt_by_out_bill_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyReceiptByOutBillNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .apply_receipt_by_out_bill_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyReceiptByOutBillNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client).apply_receipt_by_out_bill_no(&request),
+    )
 }
 /// `query_receipt_by_out_bill_no`: 商户单号查询电子回单
 fn query_receipt_by_out_bill_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryReceiptByOutBillNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .query_receipt_by_out_bill_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryReceiptByOutBillNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client).query_receipt_by_out_bill_no(&request),
+    )
 }
 /// `apply_receipt_by_transfer_bill_no`: 微信单号申请电子回单
 fn apply_receipt_by_transfer_bill_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyReceiptByTransferBillNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .apply_receipt_by_transfer_bill_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyReceiptByTransferBillNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client).apply_receipt_by_transfer_bill_no(&request),
+    )
 }
 /// `query_receipt_by_transfer_bill_no`: 微信单号查询电子回单
 fn query_receipt_by_transfer_bill_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryReceiptByTransferBillNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .query_receipt_by_transfer_bill_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryReceiptByTransferBillNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client).query_receipt_by_transfer_bill_no(&request),
+    )
 }
 /// `create_transfer_bill`: 发起转账
 fn create_transfer_bill(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateTransferBillRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .create_transfer_bill(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateTransferBillRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client).create_transfer_bill(&request),
+    )
 }
 /// `query_transfer_bill_by_out_bill_no`: 商户单号查询转账单
 fn query_transfer_bill_by_out_bill_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferBillByOutBillNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .query_transfer_bill_by_out_bill_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferBillByOutBillNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client)
+            .query_transfer_bill_by_out_bill_no(&request),
+    )
 }
 /// `cancel_transfer_bill`: 撤销转账
 fn cancel_transfer_bill(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelTransferBillRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .cancel_transfer_bill(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CancelTransferBillRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client).cancel_transfer_bill(&request),
+    )
 }
 /// `create_transfer_bill_with_authorization`: 发起转账并完成自动收款授权
 fn create_transfer_bill_with_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateTransferBillWithAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .create_transfer_bill_with_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateTransferBillWithAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client)
+            .create_transfer_bill_with_authorization(&request),
+    )
 }
 /// `transfer_with_authorization`: 用户授权后转账
 fn transfer_with_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TransferWithAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .transfer_with_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::TransferWithAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client).transfer_with_authorization(&request),
+    )
 }
 /// `query_transfer_bill_by_transfer_bill_no`: 微信转账单号查询转账单
 fn query_transfer_bill_by_transfer_bill_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferBillByTransferBillNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .query_transfer_bill_by_transfer_bill_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferBillByTransferBillNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client)
+            .query_transfer_bill_by_transfer_bill_no(&request),
+    )
 }
 /// `create_qq_wallet_transfer`: 发起转账到QQ钱包
 fn create_qq_wallet_transfer(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateQqWalletTransferRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .create_qq_wallet_transfer(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateQqWalletTransferRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client).create_qq_wallet_transfer(&request),
+    )
 }
 /// `query_qq_wallet_transfer`: 查询转账到QQ钱包的结果
 fn query_qq_wallet_transfer(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryQqWalletTransferRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .query_qq_wallet_transfer(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryQqWalletTransferRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client).query_qq_wallet_transfer(&request),
+    )
 }
 /// `cancel_qq_wallet_transfer`: 撤销转账到QQ钱包
 fn cancel_qq_wallet_transfer(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelQqWalletTransferRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .cancel_qq_wallet_transfer(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CancelQqWalletTransferRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client).cancel_qq_wallet_transfer(&request),
+    )
 }
 /// `create_user_confirm_authorization`: 申请免确认收款授权
 fn create_user_confirm_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateUserConfirmAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .create_user_confirm_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateUserConfirmAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client).create_user_confirm_authorization(&request),
+    )
 }
 /// `query_user_confirm_authorization`: 商户单号查询自动收款授权
 fn query_user_confirm_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryUserConfirmAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .query_user_confirm_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryUserConfirmAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client).query_user_confirm_authorization(&request),
+    )
 }
 /// `close_user_confirm_authorization`: 解除免确认收款授权
 fn close_user_confirm_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CloseUserConfirmAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::MchTransferClient::new(client)
-            .close_user_confirm_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CloseUserConfirmAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::MchTransferClient::new(client).close_user_confirm_authorization(&request),
+    )
 }

@@ -28,169 +28,177 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `apply_receipt`: 申请单笔转账电子回单
 fn apply_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerMchTransferClient::new(client)
-            .apply_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerMchTransferClient::new(client).apply_receipt(&request),
+    )
 }
 /// `query_receipt`: 查询单笔转账电子回单
 fn query_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerMchTransferClient::new(client)
-            .query_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerMchTransferClient::new(client).query_receipt(&request),
+    )
 }
 /// `apply_sub_merchant_authorization`: 申请子商户商家转账授权
 fn apply_sub_merchant_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplySubMerchantAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerMchTransferClient::new(client)
-            .apply_sub_merchant_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplySubMerchantAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerMchTransferClient::new(client)
+            .apply_sub_merchant_authorization(&request),
+    )
 }
 /// `query_sub_merchant_authorization`: 查询子商户商家转账授权状态
 fn query_sub_merchant_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QuerySubMerchantAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerMchTransferClient::new(client)
-            .query_sub_merchant_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QuerySubMerchantAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerMchTransferClient::new(client)
+            .query_sub_merchant_authorization(&request),
+    )
 }
 /// `create_transfer_bill`: 发起转账
 fn create_transfer_bill(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateTransferBillRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerMchTransferClient::new(client)
-            .create_transfer_bill(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateTransferBillRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerMchTransferClient::new(client).create_transfer_bill(&request),
+    )
 }
 /// `query_transfer_bill_by_out_bill_no`: 商户单号查询转账单
 fn query_transfer_bill_by_out_bill_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferBillByOutBillNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerMchTransferClient::new(client)
-            .query_transfer_bill_by_out_bill_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferBillByOutBillNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerMchTransferClient::new(client)
+            .query_transfer_bill_by_out_bill_no(&request),
+    )
 }
 /// `cancel_transfer_bill`: 撤销转账
 fn cancel_transfer_bill(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CancelTransferBillRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerMchTransferClient::new(client)
-            .cancel_transfer_bill(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CancelTransferBillRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerMchTransferClient::new(client).cancel_transfer_bill(&request),
+    )
 }
 /// `create_transfer_bill_with_authorization`: 发起转账并完成自动收款授权
 fn create_transfer_bill_with_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateTransferBillWithAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerMchTransferClient::new(client)
-            .create_transfer_bill_with_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateTransferBillWithAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerMchTransferClient::new(client)
+            .create_transfer_bill_with_authorization(&request),
+    )
 }
 /// `transfer_with_authorization`: 转账（用户自动收款）
 fn transfer_with_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::TransferWithAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerMchTransferClient::new(client)
-            .transfer_with_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::TransferWithAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerMchTransferClient::new(client)
+            .transfer_with_authorization(&request),
+    )
 }
 /// `create_user_confirm_authorization`: 申请免确认收款授权
 fn create_user_confirm_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateUserConfirmAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerMchTransferClient::new(client)
-            .create_user_confirm_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateUserConfirmAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerMchTransferClient::new(client)
+            .create_user_confirm_authorization(&request),
+    )
 }
 /// `query_user_confirm_authorization`: 商户单号查询自动收款授权
 fn query_user_confirm_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryUserConfirmAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerMchTransferClient::new(client)
-            .query_user_confirm_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryUserConfirmAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerMchTransferClient::new(client)
+            .query_user_confirm_authorization(&request),
+    )
 }
 /// `close_user_confirm_authorization`: 解除免确认收款授权
 fn close_user_confirm_authorization(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CloseUserConfirmAuthorizationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerMchTransferClient::new(client)
-            .close_user_confirm_authorization(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CloseUserConfirmAuthorizationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerMchTransferClient::new(client)
+            .close_user_confirm_authorization(&request),
+    )
 }

@@ -24,100 +24,106 @@ fn list_merchant_income_records(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListMerchantIncomeRecordsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerTransferBatchClient::new(client)
-            .list_merchant_income_records(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListMerchantIncomeRecordsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerTransferBatchClient::new(client)
+            .list_merchant_income_records(&request),
+    )
 }
 /// `list_sub_merchant_income_records`: 特约商户银行来账查询
 fn list_sub_merchant_income_records(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListSubMerchantIncomeRecordsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerTransferBatchClient::new(client)
-            .list_sub_merchant_income_records(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListSubMerchantIncomeRecordsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerTransferBatchClient::new(client)
+            .list_sub_merchant_income_records(&request),
+    )
 }
 /// `initiate_transfer_batch`: 发起批量转账API
 fn initiate_transfer_batch(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InitiateTransferBatchRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerTransferBatchClient::new(client)
-            .initiate_transfer_batch(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InitiateTransferBatchRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerTransferBatchClient::new(client).initiate_transfer_batch(&request),
+    )
 }
 /// `query_transfer_batch_by_no`: 微信支付批次单号查询批次单API
 fn query_transfer_batch_by_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferBatchByNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerTransferBatchClient::new(client)
-            .query_transfer_batch_by_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferBatchByNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerTransferBatchClient::new(client)
+            .query_transfer_batch_by_no(&request),
+    )
 }
 /// `query_transfer_detail_by_no`: 微信支付明细单号查询明细单API
 fn query_transfer_detail_by_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferDetailByNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerTransferBatchClient::new(client)
-            .query_transfer_detail_by_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferDetailByNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerTransferBatchClient::new(client)
+            .query_transfer_detail_by_no(&request),
+    )
 }
 /// `query_transfer_batch_by_out_no`: 商家批次单号查询批次单API
 fn query_transfer_batch_by_out_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferBatchByOutNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerTransferBatchClient::new(client)
-            .query_transfer_batch_by_out_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferBatchByOutNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerTransferBatchClient::new(client)
+            .query_transfer_batch_by_out_no(&request),
+    )
 }
 /// `query_transfer_detail_by_out_no`: 商家明细单号查询明细单API
 fn query_transfer_detail_by_out_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferDetailByOutNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PartnerTransferBatchClient::new(client)
-            .query_transfer_detail_by_out_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferDetailByOutNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PartnerTransferBatchClient::new(client)
+            .query_transfer_detail_by_out_no(&request),
+    )
 }

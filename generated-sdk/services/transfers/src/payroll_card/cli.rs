@@ -23,113 +23,116 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `list_authentications`: 查询核身记录API
 fn list_authentications(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListAuthenticationsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayrollCardClient::new(client)
-            .list_authentications(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListAuthenticationsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayrollCardClient::new(client).list_authentications(&request),
+    )
 }
 /// `pre_order_authentication`: 微工卡核身预下单API
 fn pre_order_authentication(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PreOrderAuthenticationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayrollCardClient::new(client)
-            .pre_order_authentication(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PreOrderAuthenticationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayrollCardClient::new(client).pre_order_authentication(&request),
+    )
 }
 /// `pre_order_authentication_with_auth`: 微工卡核身预下单（流程中完成授权）
 fn pre_order_authentication_with_auth(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PreOrderAuthenticationWithAuthRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayrollCardClient::new(client)
-            .pre_order_authentication_with_auth(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::PreOrderAuthenticationWithAuthRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayrollCardClient::new(client)
+            .pre_order_authentication_with_auth(&request),
+    )
 }
 /// `query_authentication`: 获取核身结果API
 fn query_authentication(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryAuthenticationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayrollCardClient::new(client)
-            .query_authentication(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryAuthenticationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayrollCardClient::new(client).query_authentication(&request),
+    )
 }
 /// `query_relation`: 查询微工卡授权关系API
 fn query_relation(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryRelationRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayrollCardClient::new(client)
-            .query_relation(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryRelationRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayrollCardClient::new(client).query_relation(&request),
+    )
 }
 /// `create_token`: 生成授权token API
 fn create_token(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateTokenRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayrollCardClient::new(client)
-            .create_token(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateTokenRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayrollCardClient::new(client).create_token(&request),
+    )
 }
 /// `create_transfer_batch`: 发起批量转账API
 fn create_transfer_batch(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateTransferBatchRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayrollCardClient::new(client)
-            .create_transfer_batch(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::CreateTransferBatchRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayrollCardClient::new(client).create_transfer_batch(&request),
+    )
 }
 /// `create_insurance_result`: 生成投保结果API
 fn create_insurance_result(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::CreateInsuranceResultRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::PayrollCardClient::new(client).create_insurance_result(&request).await?;
-        Ok(None)
-    })
+    let request: super::CreateInsuranceResultRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::PayrollCardClient::new(client).create_insurance_result(&request),
+    )
 }
 /// `validate_authentication_token`: 校验核身结果API
 fn validate_authentication_token(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ValidateAuthenticationTokenRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::PayrollCardClient::new(client)
-            .validate_authentication_token(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ValidateAuthenticationTokenRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::PayrollCardClient::new(client).validate_authentication_token(&request),
+    )
 }

@@ -19,28 +19,28 @@ fn apply_bank_transfer_recharge(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyBankTransferRechargeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RechargeClient::new(client)
-            .apply_bank_transfer_recharge(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyBankTransferRechargeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RechargeClient::new(client).apply_bank_transfer_recharge(&request),
+    )
 }
 /// `query_bank_transfer_recharge`: 查询银行转账充值结果
 fn query_bank_transfer_recharge(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryBankTransferRechargeRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::RechargeClient::new(client)
-            .query_bank_transfer_recharge(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryBankTransferRechargeRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::RechargeClient::new(client).query_bank_transfer_recharge(&request),
+    )
 }

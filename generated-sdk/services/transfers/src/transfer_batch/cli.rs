@@ -25,141 +25,145 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `query_detail_receipt`: 查询转账明细电子回单受理结果API
 fn query_detail_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryDetailReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransferBatchClient::new(client)
-            .query_detail_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryDetailReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransferBatchClient::new(client).query_detail_receipt(&request),
+    )
 }
 /// `apply_detail_receipt`: 转账明细电子回单受理API
 fn apply_detail_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyDetailReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransferBatchClient::new(client)
-            .apply_detail_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyDetailReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransferBatchClient::new(client).apply_detail_receipt(&request),
+    )
 }
 /// `initiate_batch_transfer`: 发起批量转账API
 fn initiate_batch_transfer(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::InitiateBatchTransferRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransferBatchClient::new(client)
-            .initiate_batch_transfer(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::InitiateBatchTransferRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransferBatchClient::new(client).initiate_batch_transfer(&request),
+    )
 }
 /// `query_transfer_batch_by_no`: 微信批次单号查询批次单API
 fn query_transfer_batch_by_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferBatchByNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransferBatchClient::new(client)
-            .query_transfer_batch_by_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferBatchByNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransferBatchClient::new(client).query_transfer_batch_by_no(&request),
+    )
 }
 /// `query_transfer_detail_by_no`: 微信明细单号查询明细单API
 fn query_transfer_detail_by_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferDetailByNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransferBatchClient::new(client)
-            .query_transfer_detail_by_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferDetailByNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransferBatchClient::new(client).query_transfer_detail_by_no(&request),
+    )
 }
 /// `query_transfer_batch_by_out_no`: 商家批次单号查询批次单API
 fn query_transfer_batch_by_out_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferBatchByOutNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransferBatchClient::new(client)
-            .query_transfer_batch_by_out_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferBatchByOutNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransferBatchClient::new(client).query_transfer_batch_by_out_no(&request),
+    )
 }
 /// `query_transfer_detail_by_out_no`: 商家明细单号查询明细单API
 fn query_transfer_detail_by_out_no(
     client: &crate::runtime::Client,
     input: Input,
 ) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryTransferDetailByOutNoRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransferBatchClient::new(client)
-            .query_transfer_detail_by_out_no(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryTransferDetailByOutNoRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransferBatchClient::new(client).query_transfer_detail_by_out_no(&request),
+    )
 }
 /// `apply_batch_receipt`: 转账电子回单申请受理API
 fn apply_batch_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ApplyBatchReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransferBatchClient::new(client)
-            .apply_batch_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ApplyBatchReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransferBatchClient::new(client).apply_batch_receipt(&request),
+    )
 }
 /// `query_batch_receipt`: 查询转账电子回单API
 fn query_batch_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::QueryBatchReceiptRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::TransferBatchClient::new(client)
-            .query_batch_receipt(&request)
-            .await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::QueryBatchReceiptRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::TransferBatchClient::new(client).query_batch_receipt(&request),
+    )
 }
 /// `download_voucher_file`: 下载电子回单API
 fn download_voucher_file(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DownloadVoucherFileRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::TransferBatchClient::new(client).download_voucher_file(&request).await?;
-        Ok(None)
-    })
+    let request: super::DownloadVoucherFileRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::TransferBatchClient::new(client).download_voucher_file(&request),
+    )
 }
 /// `download_receipt_file`: 下载电子回单API
 fn download_receipt_file(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DownloadReceiptFileRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::TransferBatchClient::new(client).download_receipt_file(&request).await?;
-        Ok(None)
-    })
+    let request: super::DownloadReceiptFileRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::TransferBatchClient::new(client).download_receipt_file(&request),
+    )
 }

@@ -20,37 +20,50 @@ pub fn call<'a>(client: &'a crate::runtime::Client, id: &str, input: Input) -> C
 }
 /// `pay`: 付款
 fn pay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::PayRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::ObstacleClient::new(client).pay(&request).await?;
-        Ok(None)
-    })
+    let request: super::PayRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::ObstacleClient::new(client).pay(&request),
+    )
 }
 /// `list_things`: 列出
 fn list_things(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::ListThingsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ObstacleClient::new(client).list_things(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::ListThingsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ObstacleClient::new(client).list_things(&request),
+    )
 }
 /// `delete_things`: 批量删除
 fn delete_things(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::DeleteThingsRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        match super::ObstacleClient::new(client).delete_things(&request).await? {
+    fn show(
+        outcome: super::DeleteThingsOutcome,
+    ) -> Result<Option<serde_json::Value>, crate::runtime::Error> {
+        match outcome {
             super::DeleteThingsOutcome::NoContent => Ok(None),
             super::DeleteThingsOutcome::Accepted(body) => {
                 crate::runtime::dispatch::encode(&body).map(Some)
             }
         }
-    })
+    }
+    let request: super::DeleteThingsRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::shown(
+        super::ObstacleClient::new(client).delete_things(&request),
+        show,
+    )
 }
 /// `download_bill`: 下载
 fn download_bill(client: &crate::runtime::Client, input: Input) -> Call<'_> {
@@ -66,21 +79,25 @@ fn download_bill(client: &crate::runtime::Client, input: Input) -> Call<'_> {
 }
 /// `match`: 关键字操作
 fn match_(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::MatchRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        super::ObstacleClient::new(client).match_(&request).await?;
-        Ok(None)
-    })
+    let request: super::MatchRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer_empty(
+        super::ObstacleClient::new(client).match_(&request),
+    )
 }
 /// `fetch_self`: 读取
 fn fetch_self(client: &crate::runtime::Client, input: Input) -> Call<'_> {
-    Box::pin(async move {
-        let request: super::FetchSelfRequest = crate::runtime::dispatch::decode(
-            input.request,
-        )?;
-        let response = super::ObstacleClient::new(client).fetch_self(&request).await?;
-        crate::runtime::dispatch::encode(&response).map(Some)
-    })
+    let request: super::FetchSelfRequest = match crate::runtime::dispatch::decode(
+        input.request,
+    ) {
+        Ok(request) => request,
+        Err(error) => return crate::runtime::dispatch::failed(error),
+    };
+    crate::runtime::dispatch::answer(
+        super::ObstacleClient::new(client).fetch_self(&request),
+    )
 }
