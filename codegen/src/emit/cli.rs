@@ -72,16 +72,16 @@ pub fn cli_module(api: &Api) -> TokenStream {
     }
 }
 
-/// `<service>/cli.rs` (the service crate's feature `cli`): one small function per operation
-/// returning a boxed future, so no function holds every operation's state machine.
+/// `<service>/cli.rs` (the service crate's feature `cli`): one small function per operation that
+/// decodes the request and starts the call.
 pub fn service_cli_module(service: &Service) -> TokenStream {
     let docs = module_doc(&[
         format!(
             "The `wxpay` tool's typed calls of {} (cargo feature `cli`), generated from the spec.",
             super::doc::escape_text(&service.title)
         ),
-        "Each operation has its own small function returning a boxed future, so no function \
-         holds every operation's state machine."
+        "Each operation has its own small function: it decodes the request and starts the call, \
+         and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer."
             .to_owned(),
     ]);
     let name = &service.name;

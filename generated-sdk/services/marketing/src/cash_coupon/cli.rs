@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 代金券 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function returning a boxed future, so no function holds every operation's state machine.
+//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
