@@ -51,17 +51,20 @@ pub(super) fn check_service(service: &Parsed<ServiceDoc>, out: &mut Vec<Diagnost
     }
 }
 
+/// Whether `name` is the name of a service file of the spec.
+fn is_service(spec: &Spec, name: &str) -> bool {
+    spec.services
+        .iter()
+        .any(|service| service.doc.service.name == name)
+}
+
 /// Each default feature names a service of the spec.
 pub(super) fn check_default_features(spec: &Spec, out: &mut Vec<Diagnostic>) {
     let Some(defaults) = &spec.api.doc.api.default_features else {
         return;
     };
     for (index, name) in defaults.iter().enumerate() {
-        let known = spec
-            .services
-            .iter()
-            .any(|service| &service.doc.service.name == name);
-        if !known {
+        if !is_service(spec, name) {
             out.push(spec.api.error(
                 format!("api.default_features[{index}]"),
                 format!("default feature \"{name}\" is not a service of spec/services/"),
@@ -102,11 +105,7 @@ pub(super) fn check_crates(spec: &Spec, out: &mut Vec<Diagnostic>) {
         }
         for (index, service) in def.services.iter().enumerate() {
             let at = format!("api.crates.{name}.services[{index}]");
-            let known = spec
-                .services
-                .iter()
-                .any(|candidate| &candidate.doc.service.name == service);
-            if !known {
+            if !is_service(spec, service) {
                 out.push(spec.api.error(
                     at,
                     format!("\"{service}\" is not a service of spec/services/"),

@@ -6,8 +6,7 @@ mod app;
 mod failure;
 mod sandbox;
 
-pub use crate::runtime::dispatch::{
-    Call, Dispatch, Generated, Input, Progress, decode, encode, expected_sha1, unknown_operation,
-    upload_file,
-};
+// What the generated dispatch (`crate::api::cli`) and the tool's callers name; the rest of the
+// plumbing is the runtime's `dispatch`.
+pub use crate::runtime::dispatch::{Call, Generated, Input};
 pub use app::main;
