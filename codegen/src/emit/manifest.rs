@@ -12,19 +12,15 @@ use crate::ir::{Api, ServiceCrate};
 struct Manifest {
     header: String,
     version: String,
-    services: Vec<ServiceFeature>,
-    crates: Vec<CrateDependency>,
+    /// Each service's feature and the package of the crate it turns on.
+    services: Vec<Package>,
+    /// The crates of services, optional dependencies.
+    crates: Vec<Package>,
     default_features: Vec<String>,
 }
 
-/// A service's feature and the crate it turns on.
-struct ServiceFeature {
-    name: String,
-    package: String,
-}
-
-/// A crate of services, an optional dependency.
-struct CrateDependency {
+/// A name (a service's or a crate's) and the package it stands for.
+struct Package {
     name: String,
     package: String,
 }
@@ -47,7 +43,7 @@ pub fn manifest(api: &Api) -> Result<String, EmitError> {
         services: api
             .services
             .iter()
-            .map(|service| ServiceFeature {
+            .map(|service| Package {
                 name: service.name.clone(),
                 package: api
                     .home_of(service)
@@ -58,7 +54,7 @@ pub fn manifest(api: &Api) -> Result<String, EmitError> {
         crates: api
             .crates
             .iter()
-            .map(|krate| CrateDependency {
+            .map(|krate| Package {
                 name: krate.name.clone(),
                 package: krate.package(),
             })
